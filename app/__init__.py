@@ -1,0 +1,1 @@
+"""Cabinet cloud: multi-tenant SaaS for smart office-supply withdrawal cabinets."""

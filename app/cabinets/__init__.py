@@ -1,0 +1,1 @@
+"""cabinets domain."""

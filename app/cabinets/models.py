@@ -1,0 +1,182 @@
+"""Cabinets, their slots, and the device traffic (inbound messages, outbound commands)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint
+from sqlmodel import Field
+
+from app.core.model_base import (
+    TenantOwned,
+    enum_check,
+    enum_field,
+    json_field,
+    timestamp,
+)
+
+
+class CabinetStatus(StrEnum):
+    active = "active"
+    maintenance = "maintenance"
+    retired = "retired"
+
+
+class DoorState(StrEnum):
+    closed = "closed"
+    open = "open"
+    unknown = "unknown"
+
+
+class SlotKind(StrEnum):
+    scale = "scale"  # weighed by a Modbus scale channel
+    rfid = "rfid"  # read by an RFID antenna zone
+    plain = "plain"  # counted by vision or manually
+
+
+class Site(TenantOwned, table=True):
+    """Where cabinets stand (building, floor)."""
+
+    __tablename__ = "site"
+    __table_args__ = (UniqueConstraint("tenant_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=80)
+    address: str | None = Field(default=None, max_length=200)
+    created_at: datetime = timestamp()
+
+
+class Cabinet(TenantOwned, table=True):
+    __tablename__ = "cabinet"
+    __table_args__ = (
+        enum_check("status", CabinetStatus),
+        enum_check("door_state", DoorState),
+        CheckConstraint("last_seq >= 0", name="last_seq_non_negative"),
+        CheckConstraint("lease_days BETWEEN 0 AND 30", name="lease_days_range"),
+        Index("ix_cabinet_tenant_id_site_id", "tenant_id", "site_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    # Globally unique: printed in the QR URL /m/cabinet/<code> and in MQTT topics.
+    code: str = Field(max_length=32, unique=True)
+    name: str = Field(max_length=80)
+    site_id: int | None = Field(default=None, foreign_key="site.id", ondelete="SET NULL")
+    model: str = Field(max_length=48)
+    status: str = enum_field(CabinetStatus, CabinetStatus.active)
+    mqtt_username: str = Field(max_length=64, unique=True)
+    # HMAC secret encrypted with a key derived from SECRET_KEY (never stored in clear).
+    secret_ciphertext: str | None = Field(default=None, max_length=512)
+    secret_version: int = 1
+    is_online: bool = False
+    door_state: str = enum_field(DoorState, DoorState.unknown)
+    last_heartbeat_at: datetime | None = timestamp(nullable=True)
+    boot_id: str | None = Field(default=None, max_length=64)
+    last_seq: int = 0
+    lease_days: int = 3
+    created_at: datetime = timestamp()
+
+
+class Slot(TenantOwned, table=True):
+    """A position in a cabinet, weighed by a scale channel or watched by an RFID zone."""
+
+    __tablename__ = "slot"
+    __table_args__ = (
+        UniqueConstraint("cabinet_id", "code"),
+        enum_check("kind", SlotKind),
+        CheckConstraint("row_no >= 0 AND col_no >= 0", name="position_non_negative"),
+        CheckConstraint("capacity > 0", name="capacity_positive"),
+        CheckConstraint(
+            "kind <> 'scale' OR (scale_unit IS NOT NULL AND scale_channel IS NOT NULL)",
+            name="scale_slot_has_channel",
+        ),
+        CheckConstraint("kind <> 'rfid' OR rfid_zone IS NOT NULL", name="rfid_slot_has_zone"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    cabinet_id: int = Field(foreign_key="cabinet.id", index=True, ondelete="CASCADE")
+    code: str = Field(max_length=16)
+    row_no: int = 0
+    col_no: int = 0
+    kind: str = enum_field(SlotKind, SlotKind.scale)
+    scale_unit: int | None = None  # Modbus unit (device) id
+    scale_channel: int | None = None
+    rfid_zone: str | None = Field(default=None, max_length=16)
+    capacity: int = 50
+
+
+class MessageStatus(StrEnum):
+    accepted = "accepted"
+    processed = "processed"
+    failed = "failed"
+
+
+class DeviceMessage(TenantOwned, table=True):
+    """Every accepted inbound cabinet message, once: (cabinet, message id) is unique."""
+
+    __tablename__ = "device_message"
+    __table_args__ = (
+        UniqueConstraint("cabinet_id", "message_id"),
+        Index("ix_device_message_cabinet_id_boot_id_seq", "cabinet_id", "boot_id", "seq"),
+        enum_check("status", MessageStatus),
+        CheckConstraint("seq >= 0", name="seq_non_negative"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    cabinet_id: int = Field(foreign_key="cabinet.id", ondelete="CASCADE")
+    message_id: str = Field(max_length=64)
+    boot_id: str = Field(max_length=64)
+    seq: int
+    type: str = Field(max_length=32, index=True)
+    device_ts: datetime = timestamp(default_now=False)
+    received_at: datetime = timestamp(index=True)
+    payload: dict = json_field(nullable=False, default_factory=dict)
+    status: str = enum_field(MessageStatus, MessageStatus.accepted)
+    error: str | None = Field(default=None, max_length=255)
+
+
+class CommandKind(StrEnum):
+    unlock = "unlock"
+    lock = "lock"
+    push_config = "push_config"
+    sync_lease = "sync_lease"
+    tare = "tare"
+    reboot = "reboot"
+
+
+class CommandStatus(StrEnum):
+    pending = "pending"
+    sent = "sent"
+    acked = "acked"
+    succeeded = "succeeded"
+    failed = "failed"
+    expired = "expired"
+
+
+class DeviceCommand(TenantOwned, table=True):
+    """A command sent down to a cabinet, tracked until acked or handed to a person."""
+
+    __tablename__ = "device_command"
+    __table_args__ = (
+        enum_check("kind", CommandKind),
+        enum_check("status", CommandStatus),
+        CheckConstraint("attempts >= 0", name="attempts_non_negative"),
+        Index("ix_device_command_status_next_retry_at", "status", "next_retry_at"),
+        Index("ix_device_command_tenant_id_cabinet_id_created_at", "tenant_id", "cabinet_id", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    command_id: str = Field(max_length=64, unique=True)
+    cabinet_id: int = Field(foreign_key="cabinet.id", ondelete="CASCADE")
+    door_session_id: int | None = Field(
+        default=None, foreign_key="door_session.id", ondelete="SET NULL"
+    )
+    kind: str = enum_field(CommandKind)
+    payload: dict = json_field(nullable=False, default_factory=dict)
+    status: str = enum_field(CommandStatus, CommandStatus.pending)
+    attempts: int = 0
+    next_retry_at: datetime | None = timestamp(nullable=True)
+    expires_at: datetime = timestamp(default_now=False)
+    acked_at: datetime | None = timestamp(nullable=True)
+    result: dict | None = json_field()
+    created_at: datetime = timestamp()

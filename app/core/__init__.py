@@ -1,0 +1,1 @@
+"""Shared plumbing: settings, database, tenancy, event bus, jobs, i18n."""

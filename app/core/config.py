@@ -1,0 +1,161 @@
+"""The one settings module: every knob is an environment variable, validated at start.
+
+Unset variables fall back to the embedded defaults (SQLite file, in-process bus/jobs,
+embedded MQTT broker); an invalid value stops the process with a message naming it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import socket
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlparse
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+APP_ENVS = ("development", "test", "production")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOCALES = ("zh-CN", "en")
+DEFAULT_EMBEDDED_MQTT_PORT = 18830
+
+
+class SettingsError(ValueError):
+    """An environment variable holds a value the application cannot run with."""
+
+    def __init__(self, variable: str, reason: str) -> None:
+        super().__init__(f"{variable}: {reason}")
+        self.variable = variable
+
+
+@dataclass(frozen=True)
+class Settings:
+    app_env: str
+    data_dir: Path
+    database_url: str
+    redis_url: str | None
+    mqtt_url: str | None
+    embedded_mqtt_port: int
+    secret_key: str
+    log_level: str
+    default_locale: str
+    port: int
+    cors_origins: list[str] = field(default_factory=list)
+
+    @property
+    def is_production(self) -> bool:
+        return self.app_env == "production"
+
+    @property
+    def uses_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def _env(name: str, environ: dict[str, str]) -> str | None:
+    value = environ.get(name)
+    return value.strip() if value and value.strip() else None
+
+
+def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise SettingsError(name, f"must be one of {', '.join(allowed)} (got {value!r})")
+    return value
+
+
+def _port(name: str, raw: str | None, default: int) -> int:
+    if raw is None:
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= 65535:
+        raise SettingsError(name, f"must be a TCP port 1-65535 (got {raw!r})")
+    return int(raw)
+
+
+def _database_url(raw: str | None, data_dir: Path) -> str:
+    if raw is None:
+        return f"sqlite:///{data_dir / 'cabinet.db'}"
+    if raw.startswith("postgres://"):
+        raw = "postgresql://" + raw[len("postgres://") :]
+    if raw.startswith("postgresql://"):
+        raw = "postgresql+psycopg://" + raw[len("postgresql://") :]
+    scheme = raw.split("://", 1)[0]
+    if scheme not in ("sqlite", "postgresql+psycopg"):
+        raise SettingsError("DATABASE_URL", f"use sqlite:/// or postgresql:// (got scheme {scheme!r})")
+    return raw
+
+
+def _url(name: str, raw: str | None, schemes: tuple[str, ...]) -> str | None:
+    if raw is None:
+        return None
+    parsed = urlparse(raw)
+    if parsed.scheme not in schemes or not parsed.hostname:
+        raise SettingsError(name, f"must look like {schemes[0]}://host:port (got {raw!r})")
+    try:
+        parsed.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError as exc:
+        raise SettingsError(name, f"has an invalid port ({exc})") from exc
+    return raw
+
+
+def _secret_key(raw: str | None, app_env: str, data_dir: Path) -> str:
+    if raw is not None:
+        if len(raw) < 32:
+            raise SettingsError("SECRET_KEY", "must be at least 32 characters")
+        return raw
+    if app_env == "production":
+        raise SettingsError("SECRET_KEY", "is required when APP_ENV=production")
+    # Development: generate once and keep it, so sessions survive restarts.
+    key_file = data_dir / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Read and validate the settings from the environment."""
+    env = dict(os.environ if environ is None else environ)
+    app_env = _choice("APP_ENV", _env("APP_ENV", env) or "development", APP_ENVS)
+    data_dir = Path(_env("DATA_DIR", env) or REPO_ROOT / "data").resolve()
+    origins = _env("CORS_ORIGINS", env)
+    return Settings(
+        app_env=app_env,
+        data_dir=data_dir,
+        database_url=_database_url(_env("DATABASE_URL", env), data_dir),
+        redis_url=_url("REDIS_URL", _env("REDIS_URL", env), ("redis", "rediss")),
+        mqtt_url=_url("MQTT_URL", _env("MQTT_URL", env), ("mqtt", "mqtts")),
+        embedded_mqtt_port=_port(
+            "EMBEDDED_MQTT_PORT", _env("EMBEDDED_MQTT_PORT", env), DEFAULT_EMBEDDED_MQTT_PORT
+        ),
+        secret_key=_secret_key(_env("SECRET_KEY", env), app_env, data_dir),
+        log_level=_choice("LOG_LEVEL", (_env("LOG_LEVEL", env) or "INFO").upper(), LOG_LEVELS),
+        default_locale=_choice("DEFAULT_LOCALE", _env("DEFAULT_LOCALE", env) or "zh-CN", LOCALES),
+        port=_port("PORT", _env("PORT", env), 3000),
+        cors_origins=[o.strip() for o in origins.split(",")] if origins else ["*"],
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings; a bad value ends start-up with a message naming it."""
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        raise SystemExit(f"Invalid setting {exc}") from exc
+    logging.basicConfig(level=settings.log_level)
+    return settings
+
+
+def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+    """True when nothing listens on host:port (used to keep the embedded broker off 1883)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True

@@ -1,0 +1,61 @@
+"""The supply catalogue of a tenant: item types, tags and items (SKUs)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint
+from sqlmodel import Field
+
+from app.core.model_base import TenantOwned, timestamp
+
+
+class ItemType(TenantOwned, table=True):
+    __tablename__ = "item_type"
+    __table_args__ = (UniqueConstraint("tenant_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=60)
+    code: str | None = Field(default=None, max_length=32)
+
+
+class Tag(TenantOwned, table=True):
+    __tablename__ = "tag"
+    __table_args__ = (UniqueConstraint("tenant_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=40)
+
+
+class Item(TenantOwned, table=True):
+    """A SKU. Weights in grams, money in fen (cents) so sums stay exact."""
+
+    __tablename__ = "item"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "sku"),
+        Index("ix_item_tenant_id_type_id", "tenant_id", "type_id"),
+        CheckConstraint("unit_weight_g > 0", name="unit_weight_positive"),
+        CheckConstraint("weight_tolerance_g >= 0", name="tolerance_non_negative"),
+        CheckConstraint("unit_cost_cents >= 0", name="cost_non_negative"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    sku: str = Field(max_length=40)
+    name: str = Field(max_length=120)
+    type_id: int | None = Field(default=None, foreign_key="item_type.id", ondelete="SET NULL")
+    unit: str = Field(default="个", max_length=8)
+    unit_weight_g: float
+    weight_tolerance_g: float = 0.0
+    unit_cost_cents: int = 0
+    image_path: str | None = Field(default=None, max_length=255)
+    rfid_tagged: bool = False
+    requires_approval: bool = False
+    is_active: bool = True
+    created_at: datetime = timestamp()
+
+
+class ItemTag(TenantOwned, table=True):
+    __tablename__ = "item_tag"
+
+    item_id: int = Field(foreign_key="item.id", primary_key=True, ondelete="CASCADE")
+    tag_id: int = Field(foreign_key="tag.id", primary_key=True, ondelete="CASCADE")

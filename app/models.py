@@ -1,0 +1,82 @@
+"""Imports every table so SQLModel.metadata is complete (Alembic, tests, demo data)."""
+
+from sqlmodel import SQLModel
+
+from app.alerts.models import Alert
+from app.approvals.models import (
+    ApprovalAction,
+    ApprovalFlow,
+    ApprovalRequest,
+    ApprovalStep,
+)
+from app.audit.models import AuditLog
+from app.auth.models import Account, Permission, Role, RoleGrant, RolePermission
+from app.cabinets.models import Cabinet, DeviceCommand, DeviceMessage, Site, Slot
+from app.core.model_base import TenantOwned
+from app.inventory.models import PlanogramEntry, Stock, StockMovement
+from app.items.models import Item, ItemTag, ItemType, Tag
+from app.org.models import Department, DepartmentManager, PhoneWhitelist, User
+from app.quotas.models import QuotaRule, QuotaUsage
+from app.reports.models import ReportDelivery, ReportRun, ReportSubscription
+from app.tenants.models import (
+    ProviderStaff,
+    ProviderStaffTenant,
+    ServiceProvider,
+    Tenant,
+)
+from app.withdrawals.models import DoorSession, Withdrawal, WithdrawalLine
+from app.workorders.models import WorkOrder, WorkOrderLine
+
+metadata = SQLModel.metadata
+
+TENANT_OWNED_MODELS: tuple[type[SQLModel], ...] = tuple(
+    sorted(
+        (m for m in TenantOwned.__subclasses__() if getattr(m, "__table__", None) is not None),
+        key=lambda m: m.__tablename__,
+    )
+)
+
+__all__ = [
+    "Account",
+    "Alert",
+    "ApprovalAction",
+    "ApprovalFlow",
+    "ApprovalRequest",
+    "ApprovalStep",
+    "AuditLog",
+    "Cabinet",
+    "Department",
+    "DepartmentManager",
+    "DeviceCommand",
+    "DeviceMessage",
+    "DoorSession",
+    "Item",
+    "ItemTag",
+    "ItemType",
+    "Permission",
+    "PhoneWhitelist",
+    "PlanogramEntry",
+    "ProviderStaff",
+    "ProviderStaffTenant",
+    "QuotaRule",
+    "QuotaUsage",
+    "ReportDelivery",
+    "ReportRun",
+    "ReportSubscription",
+    "Role",
+    "RoleGrant",
+    "RolePermission",
+    "ServiceProvider",
+    "Site",
+    "Slot",
+    "Stock",
+    "StockMovement",
+    "Tag",
+    "Tenant",
+    "User",
+    "Withdrawal",
+    "WithdrawalLine",
+    "WorkOrder",
+    "WorkOrderLine",
+    "metadata",
+]

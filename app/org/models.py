@@ -1,0 +1,90 @@
+"""Organisation of a tenant: the department tree, its people and the phone whitelist."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint
+from sqlmodel import Field
+
+from app.core.model_base import TenantOwned, timestamp
+
+
+class Department(TenantOwned, table=True):
+    """A node of the tenant's department tree; `path` is the materialised id path '/1/4/9/'."""
+
+    __tablename__ = "department"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "parent_id", "name"),
+        Index("ix_department_tenant_id_path", "tenant_id", "path"),
+        CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    parent_id: int | None = Field(
+        default=None, foreign_key="department.id", index=True, ondelete="RESTRICT"
+    )
+    name: str = Field(max_length=60)
+    code: str | None = Field(default=None, max_length=32)
+    path: str = Field(default="/", max_length=255)
+    sort_order: int = 0
+    is_active: bool = True
+    created_at: datetime = timestamp()
+
+
+class User(TenantOwned, table=True):
+    """A person of a tenant (employee, manager, admin). Card numbers and PINs open cabinets."""
+
+    __tablename__ = "app_user"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "employee_no"),
+        UniqueConstraint("tenant_id", "phone"),
+        UniqueConstraint("tenant_id", "badge_card_no"),
+        Index("ix_app_user_tenant_id_department_id", "tenant_id", "department_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int | None = Field(
+        default=None, foreign_key="account.id", unique=True, ondelete="SET NULL"
+    )
+    department_id: int | None = Field(
+        default=None, foreign_key="department.id", ondelete="SET NULL"
+    )
+    name: str = Field(max_length=60)
+    employee_no: str | None = Field(default=None, max_length=32)
+    phone: str | None = Field(default=None, max_length=20)
+    email: str | None = Field(default=None, max_length=120)
+    badge_card_no: str | None = Field(default=None, max_length=32)
+    pin_hash: str | None = Field(default=None, max_length=255)
+    is_active: bool = True
+    created_at: datetime = timestamp()
+    updated_at: datetime = timestamp()
+
+
+class DepartmentManager(TenantOwned, table=True):
+    """Who approves for a department (a department can have several managers)."""
+
+    __tablename__ = "department_manager"
+    __table_args__ = (UniqueConstraint("department_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    department_id: int = Field(foreign_key="department.id", index=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="app_user.id", index=True, ondelete="CASCADE")
+
+
+class PhoneWhitelist(TenantOwned, table=True):
+    """Phones allowed to self-register on the mobile page and bind to this tenant."""
+
+    __tablename__ = "phone_whitelist"
+    __table_args__ = (UniqueConstraint("tenant_id", "phone"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    phone: str = Field(max_length=20, index=True)
+    name: str | None = Field(default=None, max_length=60)
+    department_id: int | None = Field(
+        default=None, foreign_key="department.id", ondelete="SET NULL"
+    )
+    registered_user_id: int | None = Field(
+        default=None, foreign_key="app_user.id", ondelete="SET NULL"
+    )
+    created_at: datetime = timestamp()

@@ -1,0 +1,83 @@
+"""Tenants (customer companies) and the service providers (渠道/服务商) that manage them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from app.core.model_base import (
+    TenantOwned,
+    enum_check,
+    enum_field,
+    json_field,
+    timestamp,
+)
+
+
+class Status(StrEnum):
+    active = "active"
+    suspended = "suspended"
+
+
+class ProviderStaffRole(StrEnum):
+    admin = "admin"  # provider admin
+    staff = "staff"  # 业务员 / restocker
+
+
+class ServiceProvider(SQLModel, table=True):
+    __tablename__ = "service_provider"
+    __table_args__ = (enum_check("status", Status),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=32, unique=True)
+    name: str = Field(max_length=120)
+    contact_name: str | None = Field(default=None, max_length=60)
+    contact_phone: str | None = Field(default=None, max_length=20)
+    status: str = enum_field(Status, Status.active)
+    created_at: datetime = timestamp()
+
+
+class Tenant(SQLModel, table=True):
+    __tablename__ = "tenant"
+    __table_args__ = (enum_check("status", Status),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=32, unique=True)
+    name: str = Field(max_length=120)
+    provider_id: int | None = Field(
+        default=None, foreign_key="service_provider.id", index=True, ondelete="SET NULL"
+    )
+    timezone: str = Field(default="Asia/Shanghai", max_length=64)
+    status: str = enum_field(Status, Status.active)
+    # Tenant policies (over-quota handling, offline lease days, ...), validated by services.
+    settings: dict | None = json_field()
+    created_at: datetime = timestamp()
+
+
+class ProviderStaff(SQLModel, table=True):
+    """A person working for a service provider; logs in through their Account."""
+
+    __tablename__ = "provider_staff"
+    __table_args__ = (enum_check("role", ProviderStaffRole),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    provider_id: int = Field(foreign_key="service_provider.id", index=True, ondelete="CASCADE")
+    account_id: int = Field(foreign_key="account.id", unique=True, ondelete="CASCADE")
+    name: str = Field(max_length=60)
+    phone: str | None = Field(default=None, max_length=20)
+    role: str = enum_field(ProviderStaffRole, ProviderStaffRole.staff)
+    is_active: bool = True
+    created_at: datetime = timestamp()
+
+
+class ProviderStaffTenant(TenantOwned, table=True):
+    """Which tenant companies a provider's staff member (业务员) serves."""
+
+    __tablename__ = "provider_staff_tenant"
+    __table_args__ = (UniqueConstraint("staff_id", "tenant_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    staff_id: int = Field(foreign_key="provider_staff.id", index=True, ondelete="CASCADE")

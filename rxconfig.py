@@ -1,0 +1,21 @@
+"""Reflex configuration: derived from the one settings module (app/core/config.py)."""
+
+import reflex as rx
+
+from app.core.config import get_settings
+
+settings = get_settings()
+
+config = rx.Config(
+    app_name="app",
+    # Our own DATABASE_URL drives SQLModel and Alembic; Reflex's rx.Model/db integration stays off.
+    db_url=None,
+    redis_url=settings.redis_url,
+    frontend_port=settings.port,
+    backend_port=settings.port,
+    telemetry_enabled=False,
+    show_built_with_reflex=False,
+    state_auto_setters=False,
+    cors_allowed_origins=settings.cors_origins,
+    disable_plugins=["reflex.plugins.sitemap.SitemapPlugin"],
+)
