@@ -15,7 +15,11 @@ config = rx.Config(
     backend_port=settings.port,
     telemetry_enabled=False,
     show_built_with_reflex=False,
-    state_auto_setters=False,
     cors_allowed_origins=settings.cors_origins,
+    plugins=[
+        rx.plugins.RadixThemesPlugin(
+            theme=rx.theme(accent_color="teal", gray_color="slate", radius="medium")
+        )
+    ],
     disable_plugins=["reflex.plugins.sitemap.SitemapPlugin"],
 )

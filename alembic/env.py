@@ -5,7 +5,6 @@ from __future__ import annotations
 from logging.config import fileConfig
 
 from alembic import context
-
 from app.core.config import get_settings
 from app.core.db import make_engine
 from app.models import metadata

@@ -39,7 +39,9 @@ class Alert(TenantOwned, table=True):
         enum_check("severity", Severity),
         enum_check("status", AlertStatus),
         CheckConstraint("occurrences >= 1", name="occurrences_positive"),
-        partial_unique_index("uq_alert_unresolved_root_key", "tenant_id", "root_key", where=_UNRESOLVED_SQL),
+        partial_unique_index(
+            "uq_alert_unresolved_root_key", "tenant_id", "root_key", where=_UNRESOLVED_SQL
+        ),
         Index("ix_alert_tenant_id_status_raised_at", "tenant_id", "status", "raised_at"),
     )
 

@@ -84,7 +84,9 @@ class ApprovalRequest(TenantOwned, table=True):
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("amount_cents >= 0", name="amount_non_negative"),
         CheckConstraint("current_step >= 1", name="current_step_positive"),
-        Index("ix_approval_request_tenant_id_status_created_at", "tenant_id", "status", "created_at"),
+        Index(
+            "ix_approval_request_tenant_id_status_created_at", "tenant_id", "status", "created_at"
+        ),
         Index("ix_approval_request_tenant_id_requester_id", "tenant_id", "requester_id"),
     )
 

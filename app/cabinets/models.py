@@ -162,7 +162,12 @@ class DeviceCommand(TenantOwned, table=True):
         enum_check("status", CommandStatus),
         CheckConstraint("attempts >= 0", name="attempts_non_negative"),
         Index("ix_device_command_status_next_retry_at", "status", "next_retry_at"),
-        Index("ix_device_command_tenant_id_cabinet_id_created_at", "tenant_id", "cabinet_id", "created_at"),
+        Index(
+            "ix_device_command_tenant_id_cabinet_id_created_at",
+            "tenant_id",
+            "cabinet_id",
+            "created_at",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -81,7 +81,9 @@ def _database_url(raw: str | None, data_dir: Path) -> str:
         raw = "postgresql+psycopg://" + raw[len("postgresql://") :]
     scheme = raw.split("://", 1)[0]
     if scheme not in ("sqlite", "postgresql+psycopg"):
-        raise SettingsError("DATABASE_URL", f"use sqlite:/// or postgresql:// (got scheme {scheme!r})")
+        raise SettingsError(
+            "DATABASE_URL", f"use sqlite:/// or postgresql:// (got scheme {scheme!r})"
+        )
     return raw
 
 

@@ -22,7 +22,7 @@ from app.core.config import get_settings
 T = TypeVar("T")
 
 
-def _enable_sqlite_integrity(dbapi_connection, _record) -> None:  # noqa: ANN001
+def _enable_sqlite_integrity(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import func
+from sqlalchemy import func, true
 from sqlmodel import Session, SQLModel, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -70,7 +70,7 @@ def scope_filter(model: type[SQLModel], scope: TenantScope) -> Any:
     """The WHERE clause restricting `model` rows to `scope` (true for the platform)."""
     column = _tenant_column(model)
     if scope.tenant_ids is None:
-        return column.is_not(None) | column.is_(None)
+        return true()
     return column.in_(sorted(scope.tenant_ids))
 
 

@@ -70,7 +70,12 @@ class StockMovement(TenantOwned, table=True):
         CheckConstraint("kind <> 'correction' OR reason IS NOT NULL", name="correction_has_reason"),
         Index("ix_stock_movement_tenant_id_created_at", "tenant_id", "created_at"),
         Index("ix_stock_movement_slot_id_item_id_id", "slot_id", "item_id", "id"),
-        Index("ix_stock_movement_tenant_id_cabinet_id_created_at", "tenant_id", "cabinet_id", "created_at"),
+        Index(
+            "ix_stock_movement_tenant_id_cabinet_id_created_at",
+            "tenant_id",
+            "cabinet_id",
+            "created_at",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

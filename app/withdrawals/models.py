@@ -58,7 +58,12 @@ class DoorSession(TenantOwned, table=True):
         ),
         # One open door per cabinet at a time.
         partial_unique_index("uq_door_session_active_cabinet", "cabinet_id", where=_ACTIVE_SQL),
-        Index("ix_door_session_tenant_id_cabinet_id_created_at", "tenant_id", "cabinet_id", "created_at"),
+        Index(
+            "ix_door_session_tenant_id_cabinet_id_created_at",
+            "tenant_id",
+            "cabinet_id",
+            "created_at",
+        ),
         Index("ix_door_session_tenant_id_status", "tenant_id", "status"),
     )
 
@@ -105,7 +110,9 @@ class Withdrawal(TenantOwned, table=True):
         CheckConstraint("total_qty > 0", name="total_qty_positive"),
         CheckConstraint("total_cost_cents >= 0", name="total_cost_non_negative"),
         Index("ix_withdrawal_tenant_id_created_at", "tenant_id", "created_at"),
-        Index("ix_withdrawal_tenant_id_cabinet_id_created_at", "tenant_id", "cabinet_id", "created_at"),
+        Index(
+            "ix_withdrawal_tenant_id_cabinet_id_created_at", "tenant_id", "cabinet_id", "created_at"
+        ),
         Index(
             "ix_withdrawal_tenant_id_department_id_created_at",
             "tenant_id",
@@ -137,7 +144,9 @@ class WithdrawalLine(TenantOwned, table=True):
     __table_args__ = (
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("unit_cost_cents >= 0", name="unit_cost_non_negative"),
-        CheckConstraint("line_cost_cents = quantity * unit_cost_cents", name="line_cost_consistent"),
+        CheckConstraint(
+            "line_cost_cents = quantity * unit_cost_cents", name="line_cost_consistent"
+        ),
         Index("ix_withdrawal_line_tenant_id_item_id", "tenant_id", "item_id"),
     )
 

@@ -41,7 +41,9 @@ class WorkOrder(TenantOwned, table=True):
         enum_check("kind", WorkOrderKind),
         enum_check("status", WorkOrderStatus),
         # At most one open work order per root cause (e.g. 'replenish:slot:12:item:5').
-        partial_unique_index("uq_work_order_open_dedupe_key", "tenant_id", "dedupe_key", where=_OPEN_SQL),
+        partial_unique_index(
+            "uq_work_order_open_dedupe_key", "tenant_id", "dedupe_key", where=_OPEN_SQL
+        ),
         Index("ix_work_order_tenant_id_status_created_at", "tenant_id", "status", "created_at"),
         Index("ix_work_order_provider_id_status", "provider_id", "status"),
     )

@@ -1,0 +1,63 @@
+# Cabinet cloud — the two commands: `make run` (serve the product) and `make test`.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+TOOLS := $(CURDIR)/.tools
+BUN_VERSION := 1.4.4
+PORT ?= 3000
+BENCH ?=
+
+# Reflex cannot download bun offline: we install it from the npm registry into .tools/.
+export PATH := $(TOOLS)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
+export REFLEX_USE_SYSTEM_BUN := 1
+export PORT
+
+.PHONY: help venv bun run prepare worker test lint format bench clean
+
+help:
+	@echo "make run    - serve the product on http://localhost:$(PORT) (SQLite, demo data)"
+	@echo "make test   - the whole test suite"
+	@echo "make lint   - ruff format --check + ruff check"
+	@echo "make bench  - benchmarks into bench-results.json (BENCH=<group> for one group)"
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+bun:
+	@command -v bun >/dev/null 2>&1 || { \
+		echo "bun not on PATH: installing bun@$(BUN_VERSION) from the npm registry into .tools/"; \
+		mkdir -p $(TOOLS) && cd $(TOOLS) && npm install --silent --no-audit --no-fund bun@$(BUN_VERSION); }
+	@bun --version >/dev/null
+
+prepare: venv
+	$(PY) -m app.cli prepare
+
+run: venv bun prepare
+	$(VENV)/bin/reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT)
+
+worker: venv
+	$(PY) -m app.jobs
+
+# pytest exits 5 when it collected no test: that is a failure here, never a green run.
+test: venv bun
+	@$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
+		if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
+
+lint: venv
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+
+format: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: venv
+	$(PY) -m tests.bench $(BENCH)
+
+clean:
+	rm -rf .web data .pytest_cache test-artifacts

@@ -1,0 +1,69 @@
+"""Operator commands: `python -m app.cli prepare|migrate|seed-demo|check-settings`.
+
+`prepare` is what `make run` does before serving: apply migrations, load the demo data once
+(development only) and print how to sign in.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from app.core import migrations
+from app.core.config import get_settings
+from app.core.db import session_scope
+
+
+def migrate() -> None:
+    migrations.upgrade(get_settings().database_url)
+
+
+def seed_demo() -> None:
+    from app.demo.service import seed_demo as seed
+
+    with session_scope() as session:
+        summary = seed(session=session)
+    print("Demo data loaded." if summary else "Demo data already present; nothing changed.")
+
+
+def print_logins() -> None:
+    from app.demo.service import demo_logins
+
+    settings = get_settings()
+    print(
+        f"\nCabinet cloud on http://localhost:{settings.port}  (database: {settings.database_url})"
+    )
+    print("Demo logins:")
+    for login in demo_logins():
+        print(f"  {login.username:<16} {login.password:<12} {login.description}")
+    print()
+
+
+def prepare() -> None:
+    settings = get_settings()
+    migrate()
+    if settings.is_production:
+        return
+    seed_demo()
+    print_logins()
+
+
+COMMANDS = {
+    "migrate": migrate,
+    "seed-demo": seed_demo,
+    "prepare": prepare,
+    "logins": print_logins,
+    "check-settings": lambda: print(get_settings()),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m app.cli", description=__doc__)
+    parser.add_argument("command", choices=sorted(COMMANDS))
+    args = parser.parse_args(argv)
+    COMMANDS[args.command]()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,111 @@
+"""The one translation table. zh-CN is the default; every user-facing string lives here.
+
+`t(key, locale, **params)` formats a message; `strings(locale)` gives the whole table of one
+locale to the UI (Reflex sends it once per locale switch).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+DEFAULT_LOCALE = "zh-CN"
+LOCALES = ("zh-CN", "en")
+
+# key: (zh-CN, en)
+MESSAGES: dict[str, tuple[str, str]] = {
+    "app.name": ("智能领用柜云平台", "Cabinet Cloud"),
+    "app.tagline": (
+        "办公用品智能领用柜 · 运营控制台",
+        "Smart supply cabinets · operations console",
+    ),
+    "lang.switch": ("English", "中文"),
+    "lang.current": ("中文", "English"),
+    # navigation, grouped by domain
+    "nav.section.overview": ("概览", "Overview"),
+    "nav.section.operations": ("运营", "Operations"),
+    "nav.section.organisation": ("组织", "Organisation"),
+    "nav.section.insight": ("分析", "Insight"),
+    "nav.home": ("首页", "Home"),
+    "nav.cabinets": ("智能柜", "Cabinets"),
+    "nav.items": ("物品", "Items"),
+    "nav.stock": ("库存", "Stock"),
+    "nav.withdrawals": ("领用记录", "Withdrawals"),
+    "nav.workorders": ("工单", "Work orders"),
+    "nav.alerts": ("告警", "Alerts"),
+    "nav.org": ("组织架构", "Departments"),
+    "nav.users": ("人员", "People"),
+    "nav.roles": ("角色权限", "Roles"),
+    "nav.quotas": ("额度", "Quotas"),
+    "nav.approvals": ("审批", "Approvals"),
+    "nav.reports": ("报表", "Reports"),
+    "nav.audit": ("审计日志", "Audit log"),
+    "nav.coming_soon": ("即将上线", "Coming soon"),
+    # header
+    "header.tenant": ("企业", "Tenant"),
+    "header.all_tenants": ("全部企业", "All tenants"),
+    "header.user_menu": ("账户", "Account"),
+    "header.not_signed_in": ("未登录(演示)", "Not signed in (demo)"),
+    "header.sign_in": ("登录", "Sign in"),
+    # home
+    "home.title": ("运营概览", "Operations overview"),
+    "home.subtitle": ("数据实时来自数据库", "Live figures from the database"),
+    "home.cabinets": ("智能柜", "Cabinets"),
+    "home.cabinets_online": ("在线 {online} 台", "{online} online"),
+    "home.items": ("在售物品", "Active items"),
+    "home.items_types": ("{types} 个分类", "{types} types"),
+    "home.users": ("人员", "People"),
+    "home.users_active": ("启用 {active} 人", "{active} active"),
+    "home.today_withdrawals": ("今日领用", "Today's withdrawals"),
+    "home.today_cost": ("金额 ¥{amount}", "¥{amount} charged"),
+    "home.low_stock": ("低库存货位", "Low-stock slots"),
+    "home.open_workorders": ("待处理工单", "Open work orders"),
+    "home.open_alerts": ("未处理告警", "Open alerts"),
+    "home.recent": ("最近领用", "Recent withdrawals"),
+    "home.recent.time": ("时间", "Time"),
+    "home.recent.person": ("领用人", "Person"),
+    "home.recent.department": ("部门", "Department"),
+    "home.recent.cabinet": ("智能柜", "Cabinet"),
+    "home.recent.qty": ("数量", "Qty"),
+    "home.recent.amount": ("金额", "Amount"),
+    "home.recent.empty": ("暂无领用记录", "No withdrawals yet"),
+    "home.updated": ("更新于 {time}", "Updated {time}"),
+    "home.refresh": ("刷新", "Refresh"),
+    "home.load_failed": (
+        "数据加载失败，请稍后刷新重试",
+        "Could not load figures; refresh to retry",
+    ),
+    # errors (services raise DomainError keys)
+    "error.generic": ("操作失败，请重试", "Something went wrong; please retry"),
+    "error.not_found": ("{entity} #{id} 不存在", "{entity} #{id} does not exist"),
+    "error.permission_denied": ("没有权限执行此操作", "You do not have permission to do this"),
+    "error.other_tenant": ("不能访问其他企业的数据", "That belongs to another tenant"),
+    "error.validation": ("输入有误：{field}", "Invalid input: {field}"),
+    "error.stock_negative": (
+        "货位 {slot} 的 {item} 库存不足（现有 {available}，需要 {requested}）",
+        "Slot {slot} has only {available} of {item}; {requested} requested",
+    ),
+}
+
+
+def _index(locale: str) -> int:
+    return 1 if locale == "en" else 0
+
+
+def normalise_locale(locale: str | None) -> str:
+    return locale if locale in LOCALES else DEFAULT_LOCALE
+
+
+def t(key: str, locale: str = DEFAULT_LOCALE, /, **params: object) -> str:
+    """The message `key` in `locale`, formatted with `params`; unknown keys show the key."""
+    entry = MESSAGES.get(key)
+    if entry is None:
+        return key
+    text = entry[_index(normalise_locale(locale))]
+    return text.format(**params) if params else text
+
+
+@lru_cache(maxsize=len(LOCALES))
+def strings(locale: str) -> dict[str, str]:
+    """Every message of one locale (unformatted), for the UI."""
+    index = _index(normalise_locale(locale))
+    return {key: pair[index] for key, pair in MESSAGES.items()}

@@ -1,0 +1,125 @@
+"""Home page view state: thin — asks the dashboard service, holds what the page shows."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import TypedDict
+from zoneinfo import ZoneInfo
+
+import reflex as rx
+
+from app.core.db import run_in_session
+from app.core.tenancy import TenantScope
+from app.dashboard import service
+from app.dashboard.service import HomeFigures
+
+logger = logging.getLogger(__name__)
+ALL_TENANTS = "all"
+
+
+class TenantOptionRow(TypedDict):
+    id: str
+    name: str
+
+
+class RecentRow(TypedDict):
+    id: int
+    time: str
+    person: str
+    department: str
+    cabinet: str
+    qty: int
+    amount: str
+
+
+def yuan(cents: int) -> str:
+    return f"{cents / 100:,.2f}"
+
+
+def _recent_rows(figures: HomeFigures, timezone: str) -> list[RecentRow]:
+    zone = ZoneInfo(timezone)
+    return [
+        RecentRow(
+            id=row.id,
+            time=row.created_at.replace(tzinfo=row.created_at.tzinfo or UTC)
+            .astimezone(zone)
+            .strftime("%m-%d %H:%M"),
+            person=row.person,
+            department=row.department,
+            cabinet=row.cabinet,
+            qty=row.total_qty,
+            amount=yuan(row.total_cost_cents),
+        )
+        for row in figures.recent
+    ]
+
+
+class HomeState(rx.State):
+    # Until sign-in exists (identity issue) the console shows the platform-wide scope,
+    # narrowed by the tenant switcher. `_scope` is backend-only: never sent to the browser.
+    selected_tenant: str = ALL_TENANTS
+    tenant_options: list[TenantOptionRow] = []
+    cabinets: int = 0
+    cabinets_online: int = 0
+    items: int = 0
+    item_types: int = 0
+    users: int = 0
+    users_active: int = 0
+    withdrawals_today: int = 0
+    withdrawals_today_amount: str = "0.00"
+    low_stock_slots: int = 0
+    open_work_orders: int = 0
+    open_alerts: int = 0
+    recent: list[RecentRow] = []
+    updated_at: str = ""
+    loaded: bool = False
+    load_failed: bool = False
+
+    def _scope(self) -> TenantScope:
+        base = TenantScope.platform()
+        if self.selected_tenant == ALL_TENANTS:
+            return base
+        return base.narrow(int(self.selected_tenant))
+
+    def _apply(self, figures: HomeFigures, timezone: str) -> None:
+        self.cabinets = figures.cabinets
+        self.cabinets_online = figures.cabinets_online
+        self.items = figures.items
+        self.item_types = figures.item_types
+        self.users = figures.users
+        self.users_active = figures.users_active
+        self.withdrawals_today = figures.withdrawals_today
+        self.withdrawals_today_amount = yuan(figures.withdrawals_today_cost_cents)
+        self.low_stock_slots = figures.low_stock_slots
+        self.open_work_orders = figures.open_work_orders
+        self.open_alerts = figures.open_alerts
+        self.recent = _recent_rows(figures, timezone)
+        self.updated_at = datetime.now(ZoneInfo(timezone)).strftime("%H:%M:%S")
+
+    @rx.event
+    async def load(self) -> None:
+        """Load the tenant list and the figures for the selected scope."""
+        scope = self._scope()
+        try:
+            options = await run_in_session(
+                service.list_tenant_options, scope=TenantScope.platform()
+            )
+            timezone = await run_in_session(service.scope_timezone, scope=scope)
+            figures = await run_in_session(service.home_figures, scope=scope)
+        except Exception:
+            logger.exception("home figures failed")
+            self.load_failed = True
+            return
+        self.tenant_options = [TenantOptionRow(id=str(o.id), name=o.name) for o in options]
+        self._apply(figures, timezone)
+        self.loaded = True
+        self.load_failed = False
+
+    @rx.event
+    async def select_tenant(self, value: str) -> None:
+        """Narrow the figures to one tenant, or back to all."""
+        if not isinstance(value, str) or (value != ALL_TENANTS and not value.isdigit()):
+            return
+        self.selected_tenant = value
+        await self.load()

@@ -1,0 +1,1 @@
+"""Reflex UI shared by every domain: the console shell and the locale switch."""

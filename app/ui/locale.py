@@ -1,0 +1,38 @@
+"""The UI language: zh-CN by default, kept in a cookie, switched from the header."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app.core.i18n import DEFAULT_LOCALE, LOCALES, normalise_locale, strings
+
+ONE_YEAR_S = 365 * 24 * 3600
+
+
+class LocaleState(rx.State):
+    """Holds the locale; `tr` is the translation table of that locale, sent once per switch."""
+
+    locale: str = rx.Cookie(DEFAULT_LOCALE, name="locale", max_age=ONE_YEAR_S, same_site="lax")
+
+    @rx.var
+    def tr(self) -> dict[str, str]:
+        return strings(normalise_locale(self.locale))
+
+    @rx.var
+    def html_lang(self) -> str:
+        return normalise_locale(self.locale)
+
+    @rx.event
+    def set_locale(self, locale: str) -> None:
+        """Public: choose the UI language (anything unknown falls back to zh-CN)."""
+        self.locale = locale if isinstance(locale, str) and locale in LOCALES else DEFAULT_LOCALE
+
+    @rx.event
+    def toggle_locale(self) -> None:
+        """Public: switch between zh-CN and English."""
+        self.locale = "en" if normalise_locale(self.locale) == "zh-CN" else "zh-CN"
+
+
+def tr(key: str) -> rx.Var:
+    """The translated string for `key` in the current locale (reactive)."""
+    return LocaleState.tr[key]

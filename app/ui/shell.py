@@ -1,0 +1,207 @@
+"""The console layout: sidebar grouped by domain, header with tenant, language and user menu."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import reflex as rx
+
+from app.ui.locale import LocaleState, tr
+
+SIDEBAR_WIDTH = "15rem"
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    key: str
+    icon: str
+    route: str | None  # None: the page is not built yet
+
+
+NAV_SECTIONS: tuple[tuple[str, tuple[NavEntry, ...]], ...] = (
+    ("nav.section.overview", (NavEntry("nav.home", "layout-dashboard", "/"),)),
+    (
+        "nav.section.operations",
+        (
+            NavEntry("nav.cabinets", "archive", None),
+            NavEntry("nav.items", "package", None),
+            NavEntry("nav.stock", "boxes", None),
+            NavEntry("nav.withdrawals", "receipt", None),
+            NavEntry("nav.workorders", "wrench", None),
+            NavEntry("nav.alerts", "bell", None),
+        ),
+    ),
+    (
+        "nav.section.organisation",
+        (
+            NavEntry("nav.org", "network", None),
+            NavEntry("nav.users", "users", None),
+            NavEntry("nav.roles", "shield-check", None),
+            NavEntry("nav.quotas", "gauge", None),
+            NavEntry("nav.approvals", "stamp", None),
+        ),
+    ),
+    (
+        "nav.section.insight",
+        (NavEntry("nav.reports", "chart-bar", None), NavEntry("nav.audit", "scroll-text", None)),
+    ),
+)
+
+
+def _nav_item(entry: NavEntry) -> rx.Component:
+    content = rx.hstack(
+        rx.icon(entry.icon, size=16),
+        rx.text(tr(entry.key), size="2"),
+        rx.spacer(),
+        rx.cond(
+            entry.route is None,
+            rx.badge(tr("nav.coming_soon"), variant="soft", color_scheme="gray", size="1"),
+        ),
+        align="center",
+        width="100%",
+        padding_x="0.75rem",
+        padding_y="0.45rem",
+        border_radius="6px",
+        opacity="0.55" if entry.route is None else "1",
+        _hover={"background": rx.color("accent", 3)} if entry.route else {},
+    )
+    if entry.route is None:
+        return rx.box(content, aria_disabled="true", width="100%")
+    return rx.link(
+        content, href=entry.route, underline="none", color=rx.color("gray", 12), width="100%"
+    )
+
+
+def _nav() -> rx.Component:
+    return rx.vstack(
+        *[
+            rx.vstack(
+                rx.text(
+                    tr(section),
+                    size="1",
+                    weight="bold",
+                    color=rx.color("gray", 10),
+                    padding_x="0.75rem",
+                ),
+                *[_nav_item(entry) for entry in entries],
+                spacing="1",
+                width="100%",
+            )
+            for section, entries in NAV_SECTIONS
+        ],
+        spacing="4",
+        width="100%",
+    )
+
+
+def _brand() -> rx.Component:
+    return rx.hstack(
+        rx.icon("archive", size=22, color=rx.color("accent", 10)),
+        rx.text(tr("app.name"), weight="bold", size="3"),
+        align="center",
+        spacing="2",
+    )
+
+
+def sidebar() -> rx.Component:
+    return rx.box(
+        rx.vstack(_brand(), rx.divider(), _nav(), spacing="4", padding="1rem", width="100%"),
+        display=["none", "none", "block"],
+        width=SIDEBAR_WIDTH,
+        min_width=SIDEBAR_WIDTH,
+        height="100vh",
+        position="sticky",
+        top="0",
+        overflow_y="auto",
+        border_right=f"1px solid {rx.color('gray', 5)}",
+        background=rx.color("gray", 2),
+    )
+
+
+def _mobile_menu() -> rx.Component:
+    return rx.box(
+        rx.drawer.root(
+            rx.drawer.trigger(rx.icon_button(rx.icon("menu"), variant="ghost", aria_label="menu")),
+            rx.drawer.overlay(),
+            rx.drawer.portal(
+                rx.drawer.content(
+                    rx.vstack(_brand(), rx.divider(), _nav(), spacing="4", padding="1rem"),
+                    background=rx.color("gray", 1),
+                    width="16rem",
+                    height="100%",
+                )
+            ),
+            direction="left",
+        ),
+        display=["block", "block", "none"],
+    )
+
+
+def header(tenant_switcher: rx.Component | None = None) -> rx.Component:
+    return rx.hstack(
+        _mobile_menu(),
+        rx.box(
+            rx.text(tr("app.tagline"), size="2", color=rx.color("gray", 11)),
+            display=["none", "block"],
+        ),
+        rx.spacer(),
+        tenant_switcher or rx.fragment(),
+        rx.button(
+            rx.icon("languages", size=16),
+            tr("lang.switch"),
+            variant="soft",
+            size="2",
+            on_click=LocaleState.toggle_locale,
+            id="lang-switch",
+        ),
+        rx.menu.root(
+            rx.menu.trigger(
+                rx.button(
+                    rx.icon("circle-user", size=16),
+                    tr("header.user_menu"),
+                    variant="ghost",
+                    size="2",
+                )
+            ),
+            rx.menu.content(
+                rx.menu.item(tr("header.not_signed_in"), disabled=True),
+                rx.menu.separator(),
+                rx.menu.item(tr("header.sign_in"), disabled=True),
+            ),
+        ),
+        align="center",
+        spacing="3",
+        width="100%",
+        padding_x="1.25rem",
+        padding_y="0.75rem",
+        border_bottom=f"1px solid {rx.color('gray', 5)}",
+        background=rx.color("gray", 1),
+        position="sticky",
+        top="0",
+        z_index="10",
+    )
+
+
+def console_page(
+    body: Callable[[], rx.Component], tenant_switcher: Callable[[], rx.Component] | None = None
+) -> Callable[[], rx.Component]:
+    """Wrap a page body in the console shell."""
+
+    def page() -> rx.Component:
+        return rx.hstack(
+            sidebar(),
+            rx.vstack(
+                header(tenant_switcher() if tenant_switcher else None),
+                rx.box(body(), padding=["1rem", "1.5rem"], width="100%", max_width="1400px"),
+                spacing="0",
+                width="100%",
+                min_height="100vh",
+            ),
+            spacing="0",
+            width="100%",
+            lang=LocaleState.html_lang,
+        )
+
+    page.__name__ = getattr(body, "__name__", "page")
+    return page

@@ -1,0 +1,120 @@
+"""The product started exactly as `make run` starts it, and a Chromium to look at it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from app.core.config import REPO_ROOT
+from tests.services import CHROMIUM_PATH, require_chromium
+
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+START_TIMEOUT_S = 420  # first start of a clean clone installs the frontend packages
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@dataclass
+class RunningApp:
+    url: str
+    data_dir: Path
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_until_up(url: str, process: subprocess.Popen, log_path: Path) -> float:
+    started = time.monotonic()
+    while time.monotonic() - started < START_TIMEOUT_S:
+        if process.poll() is not None:
+            pytest.fail(
+                f"make run exited with {process.returncode}:\n{log_path.read_text()[-4000:]}"
+            )
+        try:
+            if (
+                httpx.get(f"{url}/ping", timeout=2).status_code == 200
+                and httpx.get(url, timeout=5).status_code == 200
+            ):
+                return time.monotonic() - started
+        except httpx.HTTPError:
+            pass
+        time.sleep(2)
+    pytest.fail(
+        f"make run did not serve {url} within {START_TIMEOUT_S}s:\n{log_path.read_text()[-4000:]}"
+    )
+
+
+@pytest.fixture(scope="session")
+def running_app() -> Iterator[RunningApp]:
+    """`make run` on a free port with its own data dir (SQLite, demo data, embedded defaults)."""
+    require_chromium()
+    port = _free_port()
+    data_dir = Path(tempfile.mkdtemp(prefix="cabinet-run-"))
+    log_path = data_dir / "make-run.log"
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "REDIS_URL", "MQTT_URL", "APP_ENV")
+    }
+    env.update(PORT=str(port), DATA_DIR=str(data_dir))
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            ["make", "run"],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    url = f"http://localhost:{port}"
+    try:
+        seconds = _wait_until_up(url, process, log_path)
+        print(f"make run served {url} after {seconds:.0f}s")
+        yield RunningApp(url=url, data_dir=data_dir, log_path=log_path)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def screenshot(page: object, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

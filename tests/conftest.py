@@ -1,0 +1,79 @@
+"""Shared fixtures: fresh, migrated databases on SQLite and on real PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+# Tests never touch the developer's data dir or secret.
+os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="cabinet-test-data-"))
+os.environ.setdefault("APP_ENV", "test")
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from app.core import migrations
+from app.core.db import make_engine
+from tests.services import POSTGRES_ADMIN_URL, require_postgres
+
+DIALECTS = ["sqlite", "postgresql"]
+
+
+def _create_pg_database() -> tuple[str, str]:
+    name = f"cabinet_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return name, POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+
+
+def _drop_pg_database(name: str) -> None:
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A URL to a brand-new empty database of the parametrised dialect."""
+    dialect = getattr(request, "param", "sqlite")
+    if dialect == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    require_postgres()
+    name, url = _create_pg_database()
+    try:
+        yield url
+    finally:
+        _drop_pg_database(name)
+
+
+@pytest.fixture
+def engine(empty_database_url: str) -> Iterator[Engine]:
+    """A migrated database (alembic upgrade head, triggers included)."""
+    migrations.upgrade(empty_database_url)
+    engine = make_engine(empty_database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests asking for a database run on both SQLite and PostgreSQL unless marked otherwise."""
+    if "empty_database_url" not in metafunc.fixturenames:
+        return
+    marker = metafunc.definition.get_closest_marker("dialects")
+    dialects = list(marker.args) if marker else DIALECTS
+    metafunc.parametrize("empty_database_url", dialects, indirect=True, ids=dialects)
