@@ -8,6 +8,7 @@ from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 import reflex as rx
+from sqlmodel import Session
 
 from app.core.db import run_in_session
 from app.core.tenancy import TenantScope
@@ -53,6 +54,17 @@ def _recent_rows(figures: HomeFigures, timezone: str) -> list[RecentRow]:
         )
         for row in figures.recent
     ]
+
+
+def _home_view(
+    *, session: Session, scope: TenantScope
+) -> tuple[list[service.TenantOption], str, HomeFigures]:
+    """Everything the home page shows, read in one unit of work."""
+    return (
+        service.list_tenant_options(session=session, scope=TenantScope.platform()),
+        service.scope_timezone(session=session, scope=scope),
+        service.home_figures(session=session, scope=scope),
+    )
 
 
 class HomeState(rx.State):

@@ -1,0 +1,110 @@
+"""The permission catalogue (`module:action`) and the built-in roles that bundle them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PERMISSIONS: tuple[str, ...] = (
+    "tenant:read",
+    "tenant:write",
+    "provider:read",
+    "provider:write",
+    "cabinet:read",
+    "cabinet:write",
+    "cabinet:command",
+    "item:read",
+    "item:write",
+    "stock:read",
+    "stock:adjust",
+    "withdrawal:read",
+    "withdrawal:correct",
+    "exception:resolve",
+    "dept:read",
+    "dept:write",
+    "user:read",
+    "user:write",
+    "user:import",
+    "whitelist:write",
+    "role:read",
+    "role:write",
+    "quota:read",
+    "quota:write",
+    "approval:read",
+    "approval:decide",
+    "approval:configure",
+    "workorder:read",
+    "workorder:write",
+    "alert:read",
+    "alert:ack",
+    "report:read",
+    "report:subscribe",
+    "audit:read",
+    "audit:unmask",
+    "wall:manage",
+    "self:withdraw",
+    "self:request",
+)
+
+_READS = tuple(p for p in PERMISSIONS if p.endswith(":read"))
+_TENANT_ADMIN = tuple(
+    p for p in PERMISSIONS if not p.startswith(("tenant:", "provider:")) and p != "self:withdraw"
+)
+
+
+@dataclass(frozen=True)
+class BuiltinRole:
+    code: str
+    name: str  # zh-CN display name; the UI translates by code
+    permissions: tuple[str, ...]
+
+
+BUILTIN_ROLES: tuple[BuiltinRole, ...] = (
+    BuiltinRole("platform_operator", "平台运营", PERMISSIONS),
+    BuiltinRole(
+        "provider_admin",
+        "服务商管理员",
+        (
+            *_READS,
+            "tenant:write",
+            "cabinet:write",
+            "cabinet:command",
+            "item:write",
+            "stock:adjust",
+            "workorder:write",
+            "alert:ack",
+            "report:subscribe",
+        ),
+    ),
+    BuiltinRole(
+        "provider_staff",
+        "服务商业务员",
+        (
+            "tenant:read",
+            "cabinet:read",
+            "cabinet:command",
+            "item:read",
+            "stock:read",
+            "stock:adjust",
+            "workorder:read",
+            "workorder:write",
+            "alert:read",
+        ),
+    ),
+    BuiltinRole("tenant_admin", "企业管理员", _TENANT_ADMIN),
+    BuiltinRole(
+        "department_manager",
+        "部门主管",
+        (
+            "withdrawal:read",
+            "user:read",
+            "dept:read",
+            "quota:read",
+            "approval:read",
+            "approval:decide",
+            "report:read",
+            "self:withdraw",
+            "self:request",
+        ),
+    ),
+    BuiltinRole("employee", "员工", ("self:withdraw", "self:request")),
+)

@@ -1,0 +1,134 @@
+"""Stock ledger rules: every change is an appended movement; stock is updated with it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import func, literal, union_all
+from sqlmodel import Session, select
+
+from app.core.errors import ValidationError
+from app.core.tenancy import TenantScope, scope_filter, scoped_select
+from app.inventory.models import MovementKind, Stock, StockMovement
+
+
+@dataclass(frozen=True)
+class LedgerMismatch:
+    tenant_id: int
+    cabinet_id: int
+    slot_id: int
+    item_id: int
+    ledger_quantity: int
+    stock_quantity: int
+
+
+def _locked_stock(session: Session, slot_id: int, item_id: int) -> Stock | None:
+    statement = select(Stock).where(Stock.slot_id == slot_id, Stock.item_id == item_id)
+    return session.exec(statement.with_for_update()).first()
+
+
+def record_movement(
+    *,
+    session: Session,
+    tenant_id: int,
+    cabinet_id: int,
+    slot_id: int,
+    item_id: int,
+    kind: MovementKind,
+    quantity_delta: int,
+    door_session_id: int | None = None,
+    withdrawal_id: int | None = None,
+    actor_account_id: int | None = None,
+    reason: str | None = None,
+    at: datetime | None = None,
+) -> StockMovement:
+    """Append one movement and move the slot's stock by the same amount (flush only)."""
+    at = at or datetime.now(UTC)
+    stock = _locked_stock(session, slot_id, item_id)
+    if stock is None:
+        stock = Stock(
+            tenant_id=tenant_id, cabinet_id=cabinet_id, slot_id=slot_id, item_id=item_id, quantity=0
+        )
+        session.add(stock)
+    balance = stock.quantity + quantity_delta
+    if balance < 0:
+        raise ValidationError(
+            "error.stock_negative",
+            slot=slot_id,
+            item=item_id,
+            available=stock.quantity,
+            requested=-quantity_delta,
+        )
+    stock.quantity = balance
+    stock.updated_at = at
+    movement = StockMovement(
+        tenant_id=tenant_id,
+        cabinet_id=cabinet_id,
+        slot_id=slot_id,
+        item_id=item_id,
+        kind=kind.value,
+        quantity_delta=quantity_delta,
+        balance_after=balance,
+        door_session_id=door_session_id,
+        withdrawal_id=withdrawal_id,
+        actor_account_id=actor_account_id,
+        reason=reason,
+        created_at=at,
+    )
+    session.add(movement)
+    session.flush()
+    return movement
+
+
+def reconcile_ledger(*, session: Session, scope: TenantScope) -> list[LedgerMismatch]:
+    """Slots and items where sum(movements) differs from stock, in one aggregate query."""
+    ledger = select(
+        StockMovement.tenant_id,
+        StockMovement.cabinet_id,
+        StockMovement.slot_id,
+        StockMovement.item_id,
+        StockMovement.quantity_delta.label("ledger"),
+        literal(0).label("stock"),
+    ).where(scope_filter(StockMovement, scope))
+    stock = select(
+        Stock.tenant_id,
+        Stock.cabinet_id,
+        Stock.slot_id,
+        Stock.item_id,
+        literal(0).label("ledger"),
+        Stock.quantity.label("stock"),
+    ).where(scope_filter(Stock, scope))
+    both = union_all(ledger, stock).subquery()
+    ledger_sum = func.sum(both.c.ledger)
+    stock_sum = func.sum(both.c.stock)
+    statement = (
+        select(
+            both.c.tenant_id,
+            both.c.cabinet_id,
+            both.c.slot_id,
+            both.c.item_id,
+            ledger_sum,
+            stock_sum,
+        )
+        .group_by(both.c.tenant_id, both.c.cabinet_id, both.c.slot_id, both.c.item_id)
+        .having(ledger_sum != stock_sum)
+        .order_by(both.c.slot_id, both.c.item_id)
+    )
+    return [
+        LedgerMismatch(
+            tenant_id=row[0],
+            cabinet_id=row[1],
+            slot_id=row[2],
+            item_id=row[3],
+            ledger_quantity=int(row[4]),
+            stock_quantity=int(row[5]),
+        )
+        for row in session.execute(statement)
+    ]
+
+
+def stock_for_cabinet(*, session: Session, scope: TenantScope, cabinet_id: int) -> list[Stock]:
+    """Current stock rows of one cabinet, inside the caller's scope."""
+    statement = scoped_select(Stock, scope).where(Stock.cabinet_id == cabinet_id)
+    return list(session.exec(statement.order_by(Stock.slot_id, Stock.item_id)))
