@@ -1,0 +1,80 @@
+"""The job catalogue and the arq worker (`make worker` / `python -m app.jobs`).
+
+Every job function is registered with `@job` (app/core/jobs.py) and runs unchanged in-process
+or on an arq worker; jobs are thin: they open a unit of work and call services.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+from arq.connections import RedisSettings
+
+from app.core.bus import get_bus, reset_bus
+from app.core.config import get_settings
+from app.core.db import run_in_session
+from app.core.jobs import DEFAULT_MAX_TRIES, JOBS, get_dispatcher, job, reset_dispatcher
+from app.core.tenancy import TenantScope
+from app.inventory.service import reconcile_ledger
+
+logger = logging.getLogger(__name__)
+
+
+@job
+async def reconcile_stock(ctx: dict[str, Any], tenant_id: int | None = None) -> int:
+    """Prove sum(movements) == stock; log each mismatch. Returns how many were found."""
+    scope = TenantScope.platform() if tenant_id is None else TenantScope.single(tenant_id)
+    mismatches = await run_in_session(reconcile_ledger, scope=scope)
+    for m in mismatches:
+        logger.error(
+            "ledger mismatch tenant=%s slot=%s item=%s ledger=%s stock=%s",
+            m.tenant_id,
+            m.slot_id,
+            m.item_id,
+            m.ledger_quantity,
+            m.stock_quantity,
+        )
+    return len(mismatches)
+
+
+async def _startup(ctx: dict[str, Any]) -> None:
+    ctx["bus"] = get_bus()
+    ctx["dispatcher"] = get_dispatcher()
+
+
+async def _shutdown(ctx: dict[str, Any]) -> None:
+    await reset_dispatcher()
+    await reset_bus()
+
+
+def _redis_settings() -> RedisSettings:
+    url = get_settings().redis_url
+    return RedisSettings.from_dsn(url) if url else RedisSettings()
+
+
+class WorkerSettings:
+    """arq worker configuration: every registered job, the bus and dispatcher in ctx."""
+
+    functions = list(JOBS.values())
+    on_startup = _startup
+    on_shutdown = _shutdown
+    redis_settings = _redis_settings()
+    max_tries = DEFAULT_MAX_TRIES
+    job_timeout = 300
+    keep_result = 3600
+
+
+def main() -> int:
+    if not get_settings().redis_url:
+        print("REDIS_URL is not set: jobs run in-process inside the app; no worker is needed.")
+        return 2
+    from arq import run_worker
+
+    run_worker(WorkerSettings)  # type: ignore[arg-type]
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
