@@ -43,10 +43,18 @@ run: venv bun prepare
 worker: venv
 	$(PY) -m app.jobs
 
+# Two pytest processes: Playwright's sync API keeps an event loop running, which breaks
+# pytest-asyncio tests in the same process (Reflex's own CI splits them the same way).
 # pytest exits 5 when it collected no test: that is a failure here, never a green run.
 test: venv bun
-	@$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
-		if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
+	@mkdir -p test-artifacts; status=0; \
+	for part in unit:"not browser" browser:"browser"; do \
+		name=$${part%%:*}; marker=$${part#*:}; marker=$${marker//\"/}; \
+		echo "== pytest ($$name)"; \
+		$(PY) -m pytest -m "$$marker" --junitxml=test-artifacts/junit-$$name.xml $(PYTEST_ARGS); rc=$$?; \
+		if [ $$rc -eq 5 ]; then echo "pytest ($$name) collected no tests: failing"; rc=1; fi; \
+		if [ $$rc -ne 0 ]; then status=$$rc; fi; \
+	done; exit $$status
 
 lint: venv
 	$(VENV)/bin/ruff format --check .

@@ -70,6 +70,13 @@ def session(engine: Engine) -> Iterator[Session]:
         yield session
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Everything under tests/browser is a browser test (run in its own pytest process)."""
+    for item in items:
+        if "browser" in item.path.parts:
+            item.add_marker(pytest.mark.browser)
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Tests asking for a database run on both SQLite and PostgreSQL unless marked otherwise."""
     if "empty_database_url" not in metafunc.fixturenames:

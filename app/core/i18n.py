@@ -39,7 +39,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav.approvals": ("审批", "Approvals"),
     "nav.reports": ("报表", "Reports"),
     "nav.audit": ("审计日志", "Audit log"),
-    "nav.coming_soon": ("即将上线", "Coming soon"),
+    "nav.coming_soon": ("即将上线", "Soon"),
     # header
     "header.tenant": ("企业", "Tenant"),
     "header.all_tenants": ("全部企业", "All tenants"),

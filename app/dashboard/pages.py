@@ -108,6 +108,7 @@ def _recent_table() -> rx.Component:
                         ),
                         size="1",
                         width="100%",
+                        white_space="nowrap",
                     ),
                     overflow_x="auto",
                     width="100%",

@@ -9,7 +9,7 @@ import reflex as rx
 
 from app.ui.locale import LocaleState, tr
 
-SIDEBAR_WIDTH = "15rem"
+SIDEBAR_WIDTH = "16rem"
 
 
 @dataclass(frozen=True)
@@ -51,12 +51,18 @@ NAV_SECTIONS: tuple[tuple[str, tuple[NavEntry, ...]], ...] = (
 
 def _nav_item(entry: NavEntry) -> rx.Component:
     content = rx.hstack(
-        rx.icon(entry.icon, size=16),
-        rx.text(tr(entry.key), size="2"),
+        rx.icon(entry.icon, size=16, flex_shrink="0"),
+        rx.text(tr(entry.key), size="2", white_space="nowrap"),
         rx.spacer(),
         rx.cond(
             entry.route is None,
-            rx.badge(tr("nav.coming_soon"), variant="soft", color_scheme="gray", size="1"),
+            rx.badge(
+                tr("nav.coming_soon"),
+                variant="soft",
+                color_scheme="gray",
+                size="1",
+                flex_shrink="0",
+            ),
         ),
         align="center",
         width="100%",
@@ -128,8 +134,14 @@ def _mobile_menu() -> rx.Component:
                 rx.drawer.content(
                     rx.vstack(_brand(), rx.divider(), _nav(), spacing="4", padding="1rem"),
                     background=rx.color("gray", 1),
+                    position="fixed",
+                    top="0",
+                    left="0",
+                    bottom="0",
                     width="16rem",
                     height="100%",
+                    overflow_y="auto",
+                    z_index="50",
                 )
             ),
             direction="left",

@@ -81,6 +81,10 @@ def test_phone_layout_hides_the_sidebar_behind_a_menu(browser, running_app: Runn
     context, page = _open_home(browser, running_app, 390, 844)
     assert not page.get_by_text("审计日志").first.is_visible()
     page.get_by_label("menu").click()
-    page.wait_for_selector("text=审计日志")
+    drawer = page.get_by_role("dialog")
+    drawer.get_by_text("审计日志").wait_for(state="visible")
+    page.wait_for_function(  # the slide-in animation has finished
+        "() => document.querySelector('[role=dialog]').getBoundingClientRect().left >= 0"
+    )
     screenshot(page, "shell-home-zh-CN-390x844-menu")
     context.close()
