@@ -10,7 +10,15 @@ from app.approvals.models import (
     ApprovalStep,
 )
 from app.audit.models import AuditLog
-from app.auth.models import Account, Permission, Role, RoleGrant, RolePermission
+from app.auth.models import (
+    Account,
+    AuthSession,
+    LoginAttempt,
+    Permission,
+    Role,
+    RoleGrant,
+    RolePermission,
+)
 from app.cabinets.models import Cabinet, DeviceCommand, DeviceMessage, Site, Slot
 from app.core.model_base import TenantOwned
 from app.inventory.models import PlanogramEntry, Stock, StockMovement
@@ -44,6 +52,7 @@ __all__ = [
     "ApprovalRequest",
     "ApprovalStep",
     "AuditLog",
+    "AuthSession",
     "Cabinet",
     "Department",
     "DepartmentManager",
@@ -53,6 +62,7 @@ __all__ = [
     "Item",
     "ItemTag",
     "ItemType",
+    "LoginAttempt",
     "Permission",
     "PhoneWhitelist",
     "PlanogramEntry",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.core.model_base import enum_check, enum_field, partial_unique_index, timestamp
@@ -109,4 +109,38 @@ class RoleGrant(SQLModel, table=True):
     provider_id: int | None = Field(
         default=None, foreign_key="service_provider.id", index=True, ondelete="CASCADE"
     )
+    created_at: datetime = timestamp()
+
+
+class AuthSession(SQLModel, table=True):
+    """A signed-in browser. Tokens name it (`sid`); logout or a password reset revokes it."""
+
+    __tablename__ = "auth_session"
+    __table_args__ = (Index("ix_auth_session_account_id_revoked_at", "account_id", "revoked_at"),)
+
+    id: str = Field(primary_key=True, max_length=32)
+    account_id: int = Field(foreign_key="account.id", ondelete="CASCADE")
+    # The tenant a provider's person or the operator is currently working in (None = all).
+    active_tenant_id: int | None = Field(default=None, foreign_key="tenant.id", ondelete="SET NULL")
+    refresh_hash: str = Field(max_length=64)
+    ip: str | None = Field(default=None, max_length=45)
+    user_agent: str | None = Field(default=None, max_length=255)
+    created_at: datetime = timestamp()
+    expires_at: datetime = timestamp(default_now=False)
+    revoked_at: datetime | None = timestamp(nullable=True)
+
+
+class LoginAttempt(SQLModel, table=True):
+    """Every sign-in attempt; recent failures per account and per IP drive the lockout."""
+
+    __tablename__ = "login_attempt"
+    __table_args__ = (
+        Index("ix_login_attempt_login_created_at", "login", "created_at"),
+        Index("ix_login_attempt_ip_created_at", "ip", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    login: str = Field(max_length=64)
+    ip: str = Field(max_length=45)
+    succeeded: bool
     created_at: datetime = timestamp()

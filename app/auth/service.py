@@ -1,11 +1,32 @@
-"""Identity rules shared by every caller (roles and permissions so far)."""
+"""Identity rules shared by every caller: roles, sign-in with lockout, sessions."""
 
 from __future__ import annotations
 
+import math
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import func
 from sqlmodel import Session, select
 
+from app.audit import service as audit
+from app.auth import tokens
 from app.auth.catalogue import BUILTIN_ROLES, PERMISSIONS
-from app.auth.models import Permission, Role, RolePermission
+from app.auth.models import (
+    Account,
+    AuthSession,
+    LoginAttempt,
+    Permission,
+    Role,
+    RoleGrant,
+    RolePermission,
+)
+from app.auth.passwords import hash_secret, verify_secret
+from app.core.errors import PermissionDeniedError
+from app.core.model_base import as_utc
 
 
 def ensure_permissions(*, session: Session) -> dict[str, Permission]:
@@ -39,3 +60,176 @@ def ensure_builtin_roles(*, session: Session) -> dict[str, Role]:
                 session.add(RolePermission(role_id=role.id, permission_id=permissions[code].id))
     session.flush()
     return roles
+
+
+# --- sign-in -------------------------------------------------------------------------------
+
+FAILURE_WINDOW = timedelta(minutes=15)
+MAX_FAILURES_PER_LOGIN = 5
+MAX_FAILURES_PER_IP = 20
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    account: Account
+    session_id: str
+    access_token: str
+    refresh_token: str
+
+
+def _recent_failures(
+    session: Session, column: Any, value: str, now: datetime
+) -> tuple[int, datetime | None]:
+    statement = select(func.count(), func.max(LoginAttempt.created_at)).where(
+        column == value,
+        LoginAttempt.succeeded.is_(False),
+        LoginAttempt.created_at >= now - FAILURE_WINDOW,
+    )
+    count, last = session.exec(statement).one()
+    return int(count), as_utc(last)
+
+
+def _refuse_if_locked(session: Session, login: str, ip: str, now: datetime) -> None:
+    for column, value, limit in (
+        (LoginAttempt.login, login, MAX_FAILURES_PER_LOGIN),
+        (LoginAttempt.ip, ip, MAX_FAILURES_PER_IP),
+    ):
+        count, last = _recent_failures(session, column, value, now)
+        if count >= limit and last is not None:
+            remaining_s = (last + FAILURE_WINDOW - now).total_seconds()
+            raise PermissionDeniedError("auth.locked", minutes=max(math.ceil(remaining_s / 60), 1))
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return hash_secret(secrets.token_hex(8))
+
+
+def find_account(*, session: Session, login: str) -> Account | None:
+    """An account by username or phone."""
+    statement = select(Account).where((Account.username == login) | (Account.phone == login))
+    return session.exec(statement).first()
+
+
+def sign_in(
+    *,
+    session: Session,
+    login: str,
+    password: str,
+    ip: str,
+    user_agent: str | None = None,
+    now: datetime | None = None,
+) -> SignedIn:
+    """Check the password (with lockout per account and per IP) and open a session."""
+    now = now or datetime.now(UTC)
+    login = (login or "").strip()[:64]
+    _refuse_if_locked(session, login, ip, now)
+    account = find_account(session=session, login=login) if login else None
+    ok = (
+        account is not None
+        and account.is_active
+        and verify_secret(password or "", account.password_hash)
+    )
+    session.add(LoginAttempt(login=login, ip=ip, succeeded=ok, created_at=now))
+    if not ok:
+        audit.record(
+            session=session,
+            action="auth.login_failed",
+            entity="account",
+            entity_id=account.id if account else None,
+            after={"login": login},
+            ip=ip,
+            tenant_id=_home_tenant(session, account) if account else None,
+        )
+        session.flush()
+        raise PermissionDeniedError("auth.bad_credentials")
+    return _open_session(session, account, ip, user_agent, now)
+
+
+def _open_session(
+    session: Session, account: Account, ip: str, user_agent: str | None, now: datetime
+) -> SignedIn:
+    session_id = secrets.token_hex(16)
+    refresh_token = tokens.issue(account.id, session_id, "refresh", now)
+    session.add(
+        AuthSession(
+            id=session_id,
+            account_id=account.id,
+            refresh_hash=tokens.fingerprint(refresh_token),
+            ip=ip,
+            user_agent=(user_agent or "")[:255] or None,
+            created_at=now,
+            expires_at=now + tokens.REFRESH_TTL,
+        )
+    )
+    account.last_login_at = now
+    audit.record(
+        session=session,
+        action="auth.login",
+        entity="account",
+        entity_id=account.id,
+        actor_account_id=account.id,
+        actor_name=account.display_name,
+        ip=ip,
+        tenant_id=_home_tenant(session, account),
+    )
+    session.flush()
+    return SignedIn(
+        account, session_id, tokens.issue(account.id, session_id, "access", now), refresh_token
+    )
+
+
+def _home_tenant(session: Session, account: Account) -> int | None:
+    grant = session.exec(
+        select(RoleGrant.tenant_id).where(
+            RoleGrant.account_id == account.id, RoleGrant.tenant_id.is_not(None)
+        )
+    ).first()
+    return grant
+
+
+def _live_session(session: Session, session_id: str, now: datetime) -> AuthSession | None:
+    row = session.get(AuthSession, session_id)
+    if row is None or row.revoked_at is not None or as_utc(row.expires_at) <= now:
+        return None
+    return row
+
+
+def refresh(
+    *, session: Session, refresh_token: str, now: datetime | None = None
+) -> tuple[str, str] | None:
+    """Rotate the refresh token and issue a new access token; None if the session is over."""
+    now = now or datetime.now(UTC)
+    claims = tokens.verify(refresh_token, "refresh")
+    if claims is None:
+        return None
+    row = _live_session(session, claims.session_id, now)
+    if row is None or row.refresh_hash != tokens.fingerprint(refresh_token):
+        return None
+    new_refresh = tokens.issue(claims.account_id, row.id, "refresh", now)
+    row.refresh_hash = tokens.fingerprint(new_refresh)
+    row.expires_at = now + tokens.REFRESH_TTL
+    session.flush()
+    return tokens.issue(claims.account_id, row.id, "access", now), new_refresh
+
+
+def sign_out(
+    *, session: Session, session_id: str, ip: str | None = None, now: datetime | None = None
+) -> None:
+    """Revoke a session: its access and refresh tokens stop working everywhere."""
+    row = session.get(AuthSession, session_id)
+    if row is None or row.revoked_at is not None:
+        return
+    row.revoked_at = now or datetime.now(UTC)
+    account = session.get(Account, row.account_id)
+    audit.record(
+        session=session,
+        action="auth.logout",
+        entity="account",
+        entity_id=row.account_id,
+        actor_account_id=row.account_id,
+        actor_name=account.display_name if account else None,
+        ip=ip,
+        tenant_id=_home_tenant(session, account) if account else None,
+    )
+    session.flush()

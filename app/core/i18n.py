@@ -74,6 +74,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "数据加载失败，请稍后刷新重试",
         "Could not load figures; refresh to retry",
     ),
+    # sign-in
+    "auth.bad_credentials": ("账号或密码错误", "Wrong username/phone or password"),
+    "auth.locked": (
+        "失败次数过多，请 {minutes} 分钟后再试",
+        "Too many failed attempts; try again in {minutes} min",
+    ),
     # errors (services raise DomainError keys)
     "error.generic": ("操作失败，请重试", "Something went wrong; please retry"),
     "error.not_found": ("{entity} #{id} 不存在", "{entity} #{id} does not exist"),

@@ -69,3 +69,10 @@ def partial_unique_index(name: str, *columns: str, where: str) -> Index:
     """A unique index over the rows matching `where` (both SQLite and PostgreSQL)."""
     clause = text(where)
     return Index(name, *columns, unique=True, postgresql_where=clause, sqlite_where=clause)
+
+
+def as_utc(moment: datetime | None) -> datetime | None:
+    """SQLite hands datetimes back naive; we only ever store UTC."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment

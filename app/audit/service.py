@@ -1,0 +1,98 @@
+"""The audit trail: who changed what, with before/after, stored whole and masked on display.
+
+Sensitive fields (phones, card numbers, ID-like values) are stored as they were so an auditor
+with `audit:unmask` can see them; everyone else, and every log line, sees them masked.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+
+from app.audit.models import AuditLog
+
+SENSITIVE_FIELDS = frozenset(
+    {"phone", "contact_phone", "badge_card_no", "id_card_no", "email", "login", "card_no"}
+)
+SECRET_FIELDS = frozenset(
+    {"password", "password_hash", "pin", "pin_hash", "secret", "secret_ciphertext"}
+)
+
+
+def mask_value(value: Any) -> Any:
+    """138****5678 style: keep a little of each end, hide the middle."""
+    if not isinstance(value, str) or not value:
+        return value
+    if "@" in value:
+        name, _, domain = value.partition("@")
+        return f"{name[:1]}***@{domain}"
+    if len(value) <= 4:
+        return "*" * len(value)
+    keep_head = 3 if len(value) >= 11 else 1
+    keep_tail = 4 if len(value) >= 8 else 2
+    return value[:keep_head] + "*" * (len(value) - keep_head - keep_tail) + value[-keep_tail:]
+
+
+def mask_record(data: dict[str, Any] | None, *, unmask: bool = False) -> dict[str, Any] | None:
+    """A copy with sensitive fields masked (unless `unmask`) and secrets always hidden."""
+    if data is None:
+        return None
+    masked: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in SECRET_FIELDS:
+            masked[key] = "******" if value else value
+        elif key in SENSITIVE_FIELDS and not unmask:
+            masked[key] = mask_value(value)
+        else:
+            masked[key] = value
+    return masked
+
+
+def diff(
+    before: dict[str, Any] | None, after: dict[str, Any] | None
+) -> tuple[dict | None, dict | None]:
+    """Only the fields that changed, on both sides (secrets never stored, only 'changed')."""
+    if before is None or after is None:
+        return _without_secrets(before), _without_secrets(after)
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    return _without_secrets({k: before.get(k) for k in keys}), _without_secrets(
+        {k: after[k] for k in keys}
+    )
+
+
+def _without_secrets(data: dict[str, Any] | None) -> dict[str, Any] | None:
+    if data is None:
+        return None
+    return {k: ("<changed>" if k in SECRET_FIELDS else v) for k, v in data.items()}
+
+
+def record(
+    *,
+    session: Session,
+    action: str,
+    entity: str,
+    entity_id: str | int | None = None,
+    tenant_id: int | None = None,
+    actor_account_id: int | None = None,
+    actor_name: str | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    ip: str | None = None,
+) -> AuditLog:
+    """Append one audit entry (flush only: it commits or rolls back with the change itself)."""
+    before, after = diff(before, after)
+    entry = AuditLog(
+        tenant_id=tenant_id,
+        actor_account_id=actor_account_id,
+        actor_name=actor_name,
+        action=action,
+        entity=entity,
+        entity_id=None if entity_id is None else str(entity_id),
+        before=before,
+        after=after,
+        ip=ip,
+    )
+    session.add(entry)
+    session.flush()
+    return entry

@@ -1,0 +1,74 @@
+"""JWTs (python-jose, HS256): a short access token and a longer refresh token per session.
+
+Both name the AuthSession (`sid`); `typ` keeps one from being used as the other. Decoding
+always passes `algorithms=[ALGORITHM]` so an attacker cannot pick `none` or another scheme.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Literal
+
+from jose import JWTError, jwt
+
+from app.core.config import get_settings
+
+ALGORITHM = "HS256"
+ACCESS_TTL = timedelta(minutes=15)
+REFRESH_TTL = timedelta(days=7)
+TokenType = Literal["access", "refresh"]
+
+
+@dataclass(frozen=True)
+class TokenClaims:
+    account_id: int
+    session_id: str
+    token_type: TokenType
+    expires_at: datetime
+
+
+def _secret() -> str:
+    return get_settings().secret_key
+
+
+def issue(
+    account_id: int, session_id: str, token_type: TokenType, now: datetime | None = None
+) -> str:
+    now = now or datetime.now(UTC)
+    ttl = ACCESS_TTL if token_type == "access" else REFRESH_TTL
+    claims = {
+        "sub": str(account_id),
+        "sid": session_id,
+        "typ": token_type,
+        "iat": int(now.timestamp()),
+        "exp": int((now + ttl).timestamp()),
+    }
+    return jwt.encode(claims, _secret(), algorithm=ALGORITHM)
+
+
+def verify(token: str | None, token_type: TokenType) -> TokenClaims | None:
+    """The claims of a valid, unexpired token of the given type; None for anything else."""
+    if not token or not isinstance(token, str):
+        return None
+    try:
+        claims = jwt.decode(token, _secret(), algorithms=[ALGORITHM])
+    except JWTError:
+        return None
+    if claims.get("typ") != token_type or not str(claims.get("sub", "")).isdigit():
+        return None
+    session_id = claims.get("sid")
+    if not isinstance(session_id, str) or not session_id:
+        return None
+    return TokenClaims(
+        account_id=int(claims["sub"]),
+        session_id=session_id,
+        token_type=token_type,
+        expires_at=datetime.fromtimestamp(claims["exp"], UTC),
+    )
+
+
+def fingerprint(token: str) -> str:
+    """What we store of a refresh token: enough to recognise it, useless if leaked."""
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -1,0 +1,125 @@
+"""Sign-in: argon2 passwords, lockout per account and per IP, rotating refresh, revocation."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from jose import jwt
+from sqlmodel import Session, select
+
+from app.audit.models import AuditLog
+from app.auth import tokens
+from app.auth.models import Account, AccountKind
+from app.auth.passwords import hash_secret
+from app.auth.service import MAX_FAILURES_PER_IP, MAX_FAILURES_PER_LOGIN, refresh, sign_in, sign_out
+from app.core.errors import PermissionDeniedError
+
+NOW = datetime.now(UTC).replace(microsecond=0)  # tokens are checked against the clock
+
+
+@pytest.fixture
+def account(session: Session) -> Account:
+    row = Account(
+        username="zhangwei",
+        phone="13900001111",
+        display_name="张伟",
+        kind=AccountKind.tenant.value,
+        password_hash=hash_secret("right-password"),
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _fail(session: Session, login: str, ip: str, key: str = "auth.bad_credentials") -> None:
+    with pytest.raises(PermissionDeniedError) as caught:
+        sign_in(session=session, login=login, password="wrong", ip=ip, now=NOW)
+    assert caught.value.key == key
+
+
+def test_sign_in_by_username_or_phone_opens_a_session(session: Session, account: Account) -> None:
+    for login in ("zhangwei", "13900001111"):
+        signed = sign_in(
+            session=session, login=login, password="right-password", ip="10.0.0.1", now=NOW
+        )
+        claims = tokens.verify(signed.access_token, "access")
+        assert (
+            claims is not None
+            and claims.account_id == account.id
+            and claims.session_id == signed.session_id
+        )
+        assert tokens.verify(signed.access_token, "refresh") is None  # types do not mix
+    actions = session.exec(select(AuditLog.action)).all()
+    assert actions.count("auth.login") == 2
+
+
+def test_wrong_password_and_unknown_login_look_the_same(session: Session, account: Account) -> None:
+    _fail(session, "zhangwei", "10.0.0.1")
+    _fail(session, "nobody", "10.0.0.1")
+    failed = session.exec(select(AuditLog).where(AuditLog.action == "auth.login_failed")).all()
+    assert len(failed) == 2
+
+
+def test_an_account_is_locked_after_repeated_failures_even_with_the_right_password(
+    session: Session, account: Account
+) -> None:
+    for _ in range(MAX_FAILURES_PER_LOGIN):
+        _fail(session, "zhangwei", "10.0.0.2")
+    with pytest.raises(PermissionDeniedError) as caught:
+        sign_in(
+            session=session, login="zhangwei", password="right-password", ip="10.0.0.3", now=NOW
+        )
+    assert caught.value.key == "auth.locked" and caught.value.params["minutes"] == 15
+    later = NOW + timedelta(minutes=16)
+    assert sign_in(
+        session=session, login="zhangwei", password="right-password", ip="10.0.0.3", now=later
+    )
+
+
+def test_one_ip_guessing_many_accounts_is_locked(session: Session, account: Account) -> None:
+    for n in range(MAX_FAILURES_PER_IP):
+        _fail(session, f"user{n}", "10.9.9.9")
+    _fail(session, "zhangwei", "10.9.9.9", key="auth.locked")
+
+
+def test_refresh_rotates_and_an_old_refresh_token_is_dead(
+    session: Session, account: Account
+) -> None:
+    signed = sign_in(
+        session=session, login="zhangwei", password="right-password", ip="10.0.0.1", now=NOW
+    )
+    rotated = refresh(
+        session=session, refresh_token=signed.refresh_token, now=NOW + timedelta(minutes=20)
+    )
+    assert rotated is not None
+    assert (
+        refresh(
+            session=session, refresh_token=signed.refresh_token, now=NOW + timedelta(minutes=21)
+        )
+        is None
+    )
+    assert (
+        refresh(session=session, refresh_token=rotated[1], now=NOW + timedelta(minutes=22))
+        is not None
+    )
+
+
+def test_sign_out_revokes_the_session(session: Session, account: Account) -> None:
+    signed = sign_in(
+        session=session, login="zhangwei", password="right-password", ip="10.0.0.1", now=NOW
+    )
+    sign_out(session=session, session_id=signed.session_id, now=NOW)
+    assert refresh(session=session, refresh_token=signed.refresh_token, now=NOW) is None
+
+
+def test_forged_tokens_are_refused() -> None:
+    good = tokens.issue(1, "abc", "access")
+    claims = jwt.get_unverified_claims(good)
+    assert tokens.verify(jwt.encode(claims, "not-our-secret", algorithm="HS256"), "access") is None
+    header_none = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0"
+    body = good.split(".")[1]
+    assert tokens.verify(f"{header_none}.{body}.", "access") is None
+    expired = tokens.issue(1, "abc", "access", now=datetime.now(UTC) - timedelta(hours=1))
+    assert tokens.verify(expired, "access") is None
+    assert tokens.verify({"sub": 1}, "access") is None  # type: ignore[arg-type]
