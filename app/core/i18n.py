@@ -75,6 +75,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Could not load figures; refresh to retry",
     ),
     # sign-in
+    "auth.login": ("登录", "Signed in"),
+    "auth.login_failed": ("登录失败", "Failed sign-in"),
+    "auth.logout": ("退出登录", "Signed out"),
     "auth.bad_credentials": ("账号或密码错误", "Wrong username/phone or password"),
     "auth.locked": (
         "失败次数过多，请 {minutes} 分钟后再试",
