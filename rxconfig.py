@@ -21,5 +21,5 @@ config = rx.Config(
             theme=rx.theme(accent_color="teal", gray_color="slate", radius="medium")
         )
     ],
-    disable_plugins=["reflex.plugins.sitemap.SitemapPlugin"],
+    disable_plugins=[rx.plugins.sitemap.SitemapPlugin],
 )

@@ -1,13 +1,33 @@
-"""The Reflex application: console pages (and later the wall dashboard and mobile pages)."""
+"""The Reflex application: console pages, the sign-in page and the REST routes on one port."""
 
 from __future__ import annotations
 
 import reflex as rx
+from reflex.app import default_backend_exception_handler
 
+from app.api import build_api
+from app.auth.pages import LoginPageState, login_page
 from app.dashboard.pages import home_page
 from app.dashboard.state import HomeState
+from app.ui.session import SessionState, refusal_response
+
+
+def _backend_exception_handler(exception: Exception):
+    """Refusals become a translated toast (or a trip to /login); anything else stays an error."""
+    return refusal_response(exception) or default_backend_exception_handler(exception)
+
 
 app = rx.App(
     head_components=[rx.el.meta(name="viewport", content="width=device-width, initial-scale=1")],
+    api_transformer=build_api(),
+    backend_exception_handler=_backend_exception_handler,
 )
-app.add_page(home_page, route="/", title="智能领用柜云平台", on_load=HomeState.load)
+app.add_page(
+    login_page, route="/login", title="登录 · 智能领用柜云平台", on_load=LoginPageState.read_error
+)
+app.add_page(
+    home_page,
+    route="/",
+    title="智能领用柜云平台",
+    on_load=[SessionState.load_session, HomeState.load],
+)

@@ -39,9 +39,17 @@ def print_logins() -> None:
     print()
 
 
+def ensure_roles() -> None:
+    from app.auth.service import ensure_builtin_roles
+
+    with session_scope() as session:
+        ensure_builtin_roles(session=session)
+
+
 def prepare() -> None:
     settings = get_settings()
     migrate()
+    ensure_roles()  # new permissions reach the built-in roles of an existing database
     if settings.is_production:
         return
     seed_demo()

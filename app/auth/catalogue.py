@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 PERMISSIONS: tuple[str, ...] = (
+    "dashboard:read",
     "tenant:read",
     "tenant:write",
     "provider:read",

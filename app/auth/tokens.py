@@ -48,12 +48,21 @@ def issue(
     return jwt.encode(claims, _secret(), algorithm=ALGORITHM)
 
 
-def verify(token: str | None, token_type: TokenType) -> TokenClaims | None:
-    """The claims of a valid, unexpired token of the given type; None for anything else."""
+def verify(
+    token: str | None, token_type: TokenType, *, check_expiry: bool = True
+) -> TokenClaims | None:
+    """The claims of a valid token of the given type; None for anything else.
+
+    `check_expiry=False` is for callers that check the session itself in the database on every
+    use (the websocket, whose cookie was captured when it connected): the signature still has to
+    be ours, and a revoked or expired session still ends access immediately.
+    """
     if not token or not isinstance(token, str):
         return None
     try:
-        claims = jwt.decode(token, _secret(), algorithms=[ALGORITHM])
+        claims = jwt.decode(
+            token, _secret(), algorithms=[ALGORITHM], options={"verify_exp": check_expiry}
+        )
     except JWTError:
         return None
     if claims.get("typ") != token_type or not str(claims.get("sub", "")).isdigit():

@@ -43,9 +43,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # header
     "header.tenant": ("企业", "Tenant"),
     "header.all_tenants": ("全部企业", "All tenants"),
-    "header.user_menu": ("账户", "Account"),
-    "header.not_signed_in": ("未登录(演示)", "Not signed in (demo)"),
-    "header.sign_in": ("登录", "Sign in"),
     # home
     "home.title": ("运营概览", "Operations overview"),
     "home.subtitle": ("数据实时来自数据库", "Live figures from the database"),
@@ -78,6 +75,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "auth.login": ("登录", "Signed in"),
     "auth.login_failed": ("登录失败", "Failed sign-in"),
     "auth.logout": ("退出登录", "Signed out"),
+    "auth.sign_in_required": ("请先登录", "Please sign in"),
+    "auth.expired": ("登录已过期，请重新登录", "Your session has ended; please sign in again"),
+    "login.title": ("登录控制台", "Sign in to the console"),
+    "login.login": ("用户名或手机号", "Username or phone"),
+    "login.password": ("密码", "Password"),
+    "login.submit": ("登录", "Sign in"),
+    "login.demo_hint": (
+        "演示账号见启动日志（make run 输出）",
+        "Demo logins are printed by make run",
+    ),
+    "header.sign_out": ("退出登录", "Sign out"),
+    "header.signed_in_as": ("当前用户", "Signed in as"),
     "auth.bad_credentials": ("账号或密码错误", "Wrong username/phone or password"),
     "auth.locked": (
         "失败次数过多，请 {minutes} 分钟后再试",

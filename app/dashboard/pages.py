@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.dashboard.state import ALL_TENANTS, HomeState
+from app.dashboard.state import HomeState
 from app.ui.locale import LocaleState, tr
 from app.ui.shell import console_page
 
@@ -122,21 +122,6 @@ def _recent_table() -> rx.Component:
     )
 
 
-def tenant_switcher() -> rx.Component:
-    return rx.select.root(
-        rx.select.trigger(placeholder=tr("header.tenant"), id="tenant-switch"),
-        rx.select.content(
-            rx.select.item(tr("header.all_tenants"), value=ALL_TENANTS),
-            rx.foreach(
-                HomeState.tenant_options, lambda o: rx.select.item(o["name"], value=o["id"])
-            ),
-        ),
-        value=HomeState.selected_tenant,
-        on_change=HomeState.select_tenant,
-        size="2",
-    )
-
-
 def home_body() -> rx.Component:
     return rx.vstack(
         rx.hstack(
@@ -177,4 +162,4 @@ def home_body() -> rx.Component:
     )
 
 
-home_page = console_page(home_body, tenant_switcher)
+home_page = console_page(home_body)

@@ -14,14 +14,9 @@ from app.core.db import run_in_session
 from app.core.tenancy import TenantScope
 from app.dashboard import service
 from app.dashboard.service import HomeFigures
+from app.ui.session import require
 
 logger = logging.getLogger(__name__)
-ALL_TENANTS = "all"
-
-
-class TenantOptionRow(TypedDict):
-    id: str
-    name: str
 
 
 class RecentRow(TypedDict):
@@ -56,22 +51,15 @@ def _recent_rows(figures: HomeFigures, timezone: str) -> list[RecentRow]:
     ]
 
 
-def _home_view(
-    *, session: Session, scope: TenantScope
-) -> tuple[list[service.TenantOption], str, HomeFigures]:
+def _home_view(*, session: Session, scope: TenantScope) -> tuple[str, HomeFigures]:
     """Everything the home page shows, read in one unit of work."""
     return (
-        service.list_tenant_options(session=session, scope=TenantScope.platform()),
         service.scope_timezone(session=session, scope=scope),
         service.home_figures(session=session, scope=scope),
     )
 
 
 class HomeState(rx.State):
-    # Until sign-in exists (identity issue) the console shows the platform-wide scope,
-    # narrowed by the tenant switcher. `_scope` is backend-only: never sent to the browser.
-    selected_tenant: str = ALL_TENANTS
-    tenant_options: list[TenantOptionRow] = []
     cabinets: int = 0
     cabinets_online: int = 0
     items: int = 0
@@ -87,12 +75,6 @@ class HomeState(rx.State):
     updated_at: str = ""
     loaded: bool = False
     load_failed: bool = False
-
-    def _scope(self) -> TenantScope:
-        base = TenantScope.platform()
-        if self.selected_tenant == ALL_TENANTS:
-            return base
-        return base.narrow(int(self.selected_tenant))
 
     def _apply(self, figures: HomeFigures, timezone: str) -> None:
         self.cabinets = figures.cabinets
@@ -111,27 +93,14 @@ class HomeState(rx.State):
 
     @rx.event
     async def load(self) -> None:
-        """Load the tenant list and the figures for the selected scope."""
-        scope = self._scope()
+        """The figures of the caller's scope (the tenant chosen in the header, or all of theirs)."""
+        principal = await require(self, "dashboard:read")
         try:
-            options = await run_in_session(
-                service.list_tenant_options, scope=TenantScope.platform()
-            )
-            timezone = await run_in_session(service.scope_timezone, scope=scope)
-            figures = await run_in_session(service.home_figures, scope=scope)
+            timezone, figures = await run_in_session(_home_view, scope=principal.scope)
         except Exception:
             logger.exception("home figures failed")
             self.load_failed = True
             return
-        self.tenant_options = [TenantOptionRow(id=str(o.id), name=o.name) for o in options]
         self._apply(figures, timezone)
         self.loaded = True
         self.load_failed = False
-
-    @rx.event
-    async def select_tenant(self, value: str) -> None:
-        """Narrow the figures to one tenant, or back to all."""
-        if not isinstance(value, str) or (value != ALL_TENANTS and not value.isdigit()):
-            return
-        self.selected_tenant = value
-        await self.load()

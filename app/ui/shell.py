@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 import reflex as rx
 
+from app.ui.forms import native_form
 from app.ui.locale import LocaleState, tr
+from app.ui.session import ALL_TENANTS, SessionState
 
 SIDEBAR_WIDTH = "16rem"
 
@@ -150,7 +152,62 @@ def _mobile_menu() -> rx.Component:
     )
 
 
-def header(tenant_switcher: rx.Component | None = None) -> rx.Component:
+def tenant_switcher() -> rx.Component:
+    return rx.cond(
+        SessionState.can_switch_tenant,
+        rx.select.root(
+            rx.select.trigger(placeholder=tr("header.tenant"), id="tenant-switch"),
+            rx.select.content(
+                rx.select.item(tr("header.all_tenants"), value=ALL_TENANTS),
+                rx.foreach(
+                    SessionState.tenant_options, lambda o: rx.select.item(o["name"], value=o["id"])
+                ),
+            ),
+            value=SessionState.active_tenant,
+            on_change=SessionState.select_tenant,
+            size="2",
+        ),
+        rx.foreach(
+            SessionState.tenant_options, lambda o: rx.badge(o["name"], size="2", variant="surface")
+        ),
+    )
+
+
+def user_menu() -> rx.Component:
+    return rx.menu.root(
+        rx.menu.trigger(
+            rx.button(
+                rx.icon("circle-user", size=16),
+                rx.text(SessionState.display_name, id="signed-in-name"),
+                variant="ghost",
+                size="2",
+            )
+        ),
+        rx.menu.content(
+            rx.menu.item(
+                rx.text(tr("header.signed_in_as"), " ", SessionState.username), disabled=True
+            ),
+            rx.menu.separator(),
+            native_form(
+                rx.el.button(
+                    tr("header.sign_out"),
+                    type="submit",
+                    id="sign-out",
+                    style={
+                        "background": "none",
+                        "border": "none",
+                        "cursor": "pointer",
+                        "padding": "0.4rem 0.75rem",
+                    },
+                ),
+                action="/api/auth/logout",
+                method="post",
+            ),
+        ),
+    )
+
+
+def header() -> rx.Component:
     return rx.hstack(
         _mobile_menu(),
         rx.box(
@@ -158,7 +215,7 @@ def header(tenant_switcher: rx.Component | None = None) -> rx.Component:
             display=["none", "block"],
         ),
         rx.spacer(),
-        tenant_switcher or rx.fragment(),
+        tenant_switcher(),
         rx.button(
             rx.icon("languages", size=16),
             tr("lang.switch"),
@@ -167,21 +224,7 @@ def header(tenant_switcher: rx.Component | None = None) -> rx.Component:
             on_click=LocaleState.toggle_locale,
             id="lang-switch",
         ),
-        rx.menu.root(
-            rx.menu.trigger(
-                rx.button(
-                    rx.icon("circle-user", size=16),
-                    tr("header.user_menu"),
-                    variant="ghost",
-                    size="2",
-                )
-            ),
-            rx.menu.content(
-                rx.menu.item(tr("header.not_signed_in"), disabled=True),
-                rx.menu.separator(),
-                rx.menu.item(tr("header.sign_in"), disabled=True),
-            ),
-        ),
+        user_menu(),
         align="center",
         spacing="3",
         width="100%",
@@ -195,25 +238,29 @@ def header(tenant_switcher: rx.Component | None = None) -> rx.Component:
     )
 
 
-def console_page(
-    body: Callable[[], rx.Component], tenant_switcher: Callable[[], rx.Component] | None = None
-) -> Callable[[], rx.Component]:
+def console_page(body: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
     """Wrap a page body in the console shell."""
 
     def page() -> rx.Component:
-        return rx.hstack(
-            sidebar(),
-            rx.vstack(
-                header(tenant_switcher() if tenant_switcher else None),
-                rx.box(body(), padding=["1rem", "1.5rem"], width="100%", max_width="1400px"),
-                spacing="0",
-                width="100%",
-                min_height="100vh",
-            ),
-            spacing="0",
-            width="100%",
-            lang=LocaleState.html_lang,
+        return rx.cond(
+            SessionState.signed_in, _shell(body), rx.center(rx.spinner(size="3"), height="100vh")
         )
 
     page.__name__ = getattr(body, "__name__", "page")
     return page
+
+
+def _shell(body: Callable[[], rx.Component]) -> rx.Component:
+    return rx.hstack(
+        sidebar(),
+        rx.vstack(
+            header(),
+            rx.box(body(), padding=["1rem", "1.5rem"], width="100%", max_width="1400px"),
+            spacing="0",
+            width="100%",
+            min_height="100vh",
+        ),
+        spacing="0",
+        width="100%",
+        lang=LocaleState.html_lang,
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -118,3 +119,31 @@ def screenshot(page: object, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def at_path(app: RunningApp, path: str) -> re.Pattern[str]:
+    """A URL pattern for one page of the app (the static server may add a trailing slash)."""
+    return re.compile("^" + re.escape(app.url + path.rstrip("/")) + r"/?(\?.*)?$")
+
+
+def sign_in(
+    browser,
+    app: RunningApp,
+    username: str,
+    *,
+    width: int = 1440,
+    height: int = 900,
+    locale: str = "zh-CN",
+):
+    """A new browser context signed in through the real login form; returns (context, page)."""
+    from app.demo.catalogue import DEMO_PASSWORD
+
+    context = browser.new_context(viewport={"width": width, "height": height}, locale=locale)
+    page = context.new_page()
+    page.goto(app.url + "/login")
+    page.fill("#login", username)
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_url(at_path(app, "/"))
+    page.wait_for_selector('#home[data-loaded="true"]', timeout=60_000)
+    return context, page

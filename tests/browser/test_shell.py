@@ -9,7 +9,7 @@ from sqlmodel import Session
 from app.core.db import make_engine
 from app.core.tenancy import TenantScope
 from app.dashboard.service import home_figures, list_tenant_options
-from tests.browser.conftest import RunningApp, screenshot
+from tests.browser.conftest import RunningApp, screenshot, sign_in
 
 
 def _figures(app: RunningApp, scope: TenantScope):
@@ -23,14 +23,6 @@ def _figures(app: RunningApp, scope: TenantScope):
         engine.dispose()
 
 
-def _open_home(browser, app: RunningApp, width: int, height: int):
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
-    page = context.new_page()
-    page.goto(app.url + "/")
-    page.wait_for_selector('#home[data-loaded="true"]', timeout=60_000)
-    return context, page
-
-
 def test_make_run_prints_the_demo_logins(running_app: RunningApp) -> None:
     log = running_app.log()
     assert "Demo logins:" in log
@@ -41,7 +33,7 @@ def test_home_shows_real_figures_in_chinese_then_english(browser, running_app: R
     figures, _ = _figures(running_app, TenantScope.platform())
     assert figures.cabinets >= 8 and figures.users >= 150 and figures.items >= 30
 
-    context, page = _open_home(browser, running_app, 1440, 900)
+    context, page = sign_in(browser, running_app, "operator")
     assert page.inner_text("#fig-cabinets") == str(figures.cabinets)
     assert page.inner_text("#fig-users") == str(figures.users)
     assert page.inner_text("#fig-items") == str(figures.items)
@@ -66,11 +58,12 @@ def test_tenant_switcher_narrows_the_figures(browser, running_app: RunningApp) -
     tenant = tenants[0]
     expected, _ = _figures(running_app, TenantScope.single(tenant.id))
 
-    context, page = _open_home(browser, running_app, 1440, 900)
+    context, page = sign_in(browser, running_app, "operator")
     page.click("#tenant-switch")
     page.get_by_role("option", name=tenant.name).click()
+    page.wait_for_selector('#home[data-loaded="true"]')
     page.wait_for_function(
-        "n => document.querySelector('#fig-users').innerText === String(n)", arg=expected.users
+        "n => document.querySelector('#fig-users')?.innerText === String(n)", arg=expected.users
     )
     assert page.inner_text("#fig-cabinets") == str(expected.cabinets)
     screenshot(page, "shell-home-tenant-zh-CN-1440x900")
@@ -78,7 +71,7 @@ def test_tenant_switcher_narrows_the_figures(browser, running_app: RunningApp) -
 
 
 def test_phone_layout_hides_the_sidebar_behind_a_menu(browser, running_app: RunningApp) -> None:
-    context, page = _open_home(browser, running_app, 390, 844)
+    context, page = sign_in(browser, running_app, "xy_admin", width=390, height=844)
     assert not page.get_by_text("审计日志").first.is_visible()
     page.get_by_label("menu").click()
     drawer = page.get_by_role("dialog")

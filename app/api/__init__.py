@@ -1,0 +1,11 @@
+"""REST routes, mounted ahead of Reflex's on the same port: thin callers of services."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+
+from app.api.auth import routes as auth_routes
+
+
+def build_api() -> Starlette:
+    return Starlette(routes=[*auth_routes])

@@ -1,0 +1,155 @@
+"""Server-side authorization for Reflex events.
+
+Every handler that reads or changes protected data starts with `await require(self, perm)`:
+the caller is resolved from the HttpOnly session cookie the websocket was opened with, the
+session is checked in the database (revocation takes effect within CACHE_S seconds), and the
+permission is checked. A refusal raises AccessRefused, which the app's exception handler turns
+into a toast (or a redirect to /login) — the handler's body never runs.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from typing import TypedDict
+
+import reflex as rx
+
+from app.api.cookies import ACCESS_COOKIE, cookie_value
+from app.auth import tokens
+from app.auth.principal import Principal, resolve_principal, switch_tenant
+from app.core.db import run_in_session
+from app.core.errors import DomainError
+from app.core.i18n import normalise_locale
+from app.dashboard.service import list_tenant_options
+
+CACHE_S = 5.0
+REFUSED_TOAST_ID = "access-refused"
+REFUSALS: Counter[str] = Counter()  # handler qualname -> refusals (observability and tests)
+_cache: dict[str, tuple[float, Principal | None]] = {}
+
+
+class AccessRefused(DomainError):
+    """The caller is not signed in, or may not do this."""
+
+    key = "error.permission_denied"
+
+    def __init__(
+        self,
+        key: str | None = None,
+        *,
+        signed_in: bool = True,
+        locale: str = "zh-CN",
+        **params: object,
+    ):
+        super().__init__(key, **params)
+        self.signed_in = signed_in
+        self.locale = locale
+
+
+def _cookie_header(state: rx.State) -> str:
+    return state.router.headers.cookie or ""
+
+
+def request_locale(state: rx.State) -> str:
+    return normalise_locale(cookie_value(_cookie_header(state), "locale"))
+
+
+async def current_principal(state: rx.State) -> Principal | None:
+    """Who sent this event, from the session cookie (None when not signed in)."""
+    claims = tokens.verify(
+        cookie_value(_cookie_header(state), ACCESS_COOKIE), "access", check_expiry=False
+    )
+    if claims is None:
+        return None
+    cached = _cache.get(claims.session_id)
+    if cached is not None and time.monotonic() - cached[0] < CACHE_S:
+        return cached[1]
+    principal = await run_in_session(resolve_principal, session_id=claims.session_id)
+    if principal is not None and principal.account_id != claims.account_id:
+        principal = None
+    if len(_cache) > 10_000:
+        _cache.clear()
+    _cache[claims.session_id] = (time.monotonic(), principal)
+    return principal
+
+
+def forget_session(session_id: str) -> None:
+    _cache.pop(session_id, None)
+
+
+async def require(state: rx.State, permission: str | None = None) -> Principal:
+    """The caller, if signed in and holding `permission`; otherwise AccessRefused."""
+    principal = await current_principal(state)
+    locale = request_locale(state)
+    if principal is None:
+        REFUSALS[type(state).__name__] += 1
+        raise AccessRefused("auth.sign_in_required", signed_in=False, locale=locale)
+    if permission is not None and not principal.can(permission):
+        REFUSALS[type(state).__name__] += 1
+        raise AccessRefused(locale=locale, permission=permission)
+    return principal
+
+
+class TenantOptionRow(TypedDict):
+    id: str
+    name: str
+
+
+ALL_TENANTS = "all"
+
+
+class SessionState(rx.State):
+    """What the header shows about the signed-in person. Holds no secrets."""
+
+    signed_in: bool = False
+    display_name: str = ""
+    username: str = ""
+    permissions: list[str] = []
+    tenant_options: list[TenantOptionRow] = []
+    active_tenant: str = ALL_TENANTS
+    can_switch_tenant: bool = False
+
+    @rx.event
+    async def load_session(self):
+        """Public: fill the header from the session, or send the visitor to /login."""
+        principal = await current_principal(self)
+        if principal is None:
+            self.signed_in = False
+            return rx.redirect("/login")
+        await self._apply(principal)
+
+    async def _apply(self, principal: Principal) -> None:
+        options = await run_in_session(list_tenant_options, scope=principal.visible)
+        self.signed_in = True
+        self.display_name = principal.display_name
+        self.username = principal.username
+        self.permissions = sorted(principal.permissions)
+        self.tenant_options = [TenantOptionRow(id=str(o.id), name=o.name) for o in options]
+        self.active_tenant = (
+            str(principal.active_tenant_id) if principal.active_tenant_id else ALL_TENANTS
+        )
+        self.can_switch_tenant = principal.visible.is_platform or len(options) > 1
+
+    @rx.event
+    async def select_tenant(self, value: str):
+        """Work in one tenant (or all visible ones); refused outside the caller's tenants."""
+        principal = await require(self)
+        if not isinstance(value, str) or (value != ALL_TENANTS and not value.isdigit()):
+            raise AccessRefused("error.validation", locale=request_locale(self), field="tenant")
+        tenant_id = None if value == ALL_TENANTS else int(value)
+        await run_in_session(switch_tenant, principal=principal, tenant_id=tenant_id)
+        forget_session(principal.session_id)
+        return rx.redirect("/")
+
+
+def refusal_response(exception: Exception) -> rx.event.EventSpec | list | None:
+    """The app's backend exception handler for refusals and other domain errors."""
+    from app.core.i18n import t
+
+    if isinstance(exception, AccessRefused) and not exception.signed_in:
+        return rx.redirect("/login")
+    if isinstance(exception, DomainError):
+        locale = getattr(exception, "locale", "zh-CN")
+        return rx.toast.error(t(exception.key, locale, **exception.params), id=REFUSED_TOAST_ID)
+    return None
