@@ -9,6 +9,7 @@ from app.api import build_api
 from app.auth.pages import LoginPageState, login_page
 from app.dashboard.pages import home_page
 from app.dashboard.state import HomeState
+from app.ui.gate import EventGate
 from app.ui.session import SessionState, refusal_response
 
 
@@ -22,6 +23,7 @@ app = rx.App(
     api_transformer=build_api(),
     backend_exception_handler=_backend_exception_handler,
 )
+app.add_middleware(EventGate())
 app.add_page(
     login_page, route="/login", title="登录 · 智能领用柜云平台", on_load=LoginPageState.read_error
 )

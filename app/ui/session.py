@@ -134,7 +134,7 @@ class SessionState(rx.State):
     @rx.event
     async def select_tenant(self, value: str):
         """Work in one tenant (or all visible ones); refused outside the caller's tenants."""
-        principal = await require(self)
+        principal = await require(self, "dashboard:read")
         if not isinstance(value, str) or (value != ALL_TENANTS and not value.isdigit()):
             raise AccessRefused("error.validation", locale=request_locale(self), field="tenant")
         tenant_id = None if value == ALL_TENANTS else int(value)

@@ -1,0 +1,267 @@
+"""Every event handler of every state, sent through Reflex's real event processing.
+
+Runs against the product as `make run` serves it: a websocket client (as the browser's, but
+crafting the messages itself) invokes each handler as (a) an anonymous visitor, (b) an employee
+of tenant A and (c) the tenant admin of tenant B. Each handler must be on the public allow-list
+below or refuse; whatever it does, no reply to an outsider may carry tenant A's data and no
+call may change tenant A's rows. Handlers added later are enumerated here automatically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+import reflex as rx
+import socketio
+from sqlalchemy import select, text
+from sqlmodel import Session
+
+from app.cabinets.models import Cabinet
+from app.core.db import make_engine
+from app.demo.catalogue import DEMO_PASSWORD
+from app.models import TENANT_OWNED_MODELS
+from app.org.models import User
+from app.tenants.models import Tenant
+from tests.browser.conftest import RunningApp
+
+# Handlers anyone may call, with the reason. Reflex's own run for every page view; ours read
+# nothing protected (or check the session themselves and redirect the visitor to /login).
+PUBLIC: dict[str, str] = {
+    "State.hydrate": "Reflex: sends the caller's own state",
+    "State.hydrate_and_load": "Reflex: hydrate, then the page's on_load handlers (checked)",
+    "State.set_is_hydrated": "Reflex: a flag of the caller's own state",
+    "OnLoadInternalState.on_load_internal": "Reflex: runs the page's on_load handlers (checked)",
+    "OnLoadInternalState.set_is_hydrated": "Reflex: a flag of the caller's own state",
+    "UpdateVarsInternalState.update_vars_internal": "Reflex: client-storage vars (we have none)",
+    "FrontendEventExceptionState.handle_frontend_exception": "Reflex: logs a browser error",
+    "LocaleState.set_locale": "the caller's own UI language",
+    "LocaleState.toggle_locale": "the caller's own UI language",
+    "LoginPageState.read_error": "the sign-in page's error message",
+    "SessionState.load_session": "checks the session itself; visitors go to /login",
+}
+# Logged-in people without console rights may still use these (none yet: mobile pages later).
+SELF_SERVICE: dict[str, str] = {}
+NAMESPACE = "/_event"  # Reflex serves its socket.io namespace on the same path
+UNCHANGING_EXEMPT = {"audit_log"}  # sign-in and refusals are audited, by design
+
+
+@dataclass(frozen=True)
+class Handler:
+    key: str  # "StateClass.handler", as the allow-list names it
+    event_name: str  # what the websocket message carries
+    parameters: tuple[inspect.Parameter, ...]
+
+
+def _all_states(root: type[rx.State]) -> Iterator[type[rx.State]]:
+    yield root
+    for sub in root.get_substates():
+        yield from _all_states(sub)
+
+
+def all_handlers() -> list[Handler]:
+    import app.app  # noqa: F401 - registers every page and state
+
+    handlers = []
+    for state in _all_states(rx.State):
+        for name, handler in state.event_handlers.items():
+            params = tuple(inspect.signature(handler.fn).parameters.values())[1:]
+            handlers.append(
+                Handler(f"{state.__name__}.{name}", f"{state.get_full_name()}.{name}", params)
+            )
+    return sorted(handlers, key=lambda h: h.key)
+
+
+@dataclass
+class TenantA:
+    id: int
+    markers: list[str]  # strings only tenant A's data contains
+
+
+def _tenant_a(app: RunningApp) -> TenantA:
+    engine = make_engine(f"sqlite:///{app.data_dir / 'cabinet.db'}")
+    with Session(engine) as session:
+        tenant = session.exec(select(Tenant).where(Tenant.code == "TN-XY")).scalar_one()
+        cabinets = session.exec(select(Cabinet).where(Cabinet.tenant_id == tenant.id)).scalars()
+        phones = session.exec(
+            select(User.phone).where(User.tenant_id == tenant.id, User.phone.is_not(None))
+        ).scalars()
+        markers = [tenant.name, *(c.code for c in cabinets), *phones]
+    engine.dispose()
+    return TenantA(id=tenant.id, markers=markers)
+
+
+def _tenant_a_fingerprint(app: RunningApp, tenant_id: int) -> str:
+    """A hash of every tenant-owned row of tenant A (and the tenant row itself)."""
+    engine = make_engine(f"sqlite:///{app.data_dir / 'cabinet.db'}")
+    digest = hashlib.sha256()
+    with engine.connect() as conn:
+        for model in TENANT_OWNED_MODELS:
+            table = model.__tablename__
+            if table in UNCHANGING_EXEMPT:
+                continue
+            rows = conn.execute(
+                text(f'SELECT * FROM "{table}" WHERE tenant_id = :t ORDER BY 1'), {"t": tenant_id}
+            )
+            digest.update(repr((table, rows.fetchall())).encode())
+        digest.update(
+            repr(
+                conn.execute(
+                    text("SELECT * FROM tenant WHERE id = :t"), {"t": tenant_id}
+                ).fetchall()
+            ).encode()
+        )
+    engine.dispose()
+    return digest.hexdigest()
+
+
+def _argument(param: inspect.Parameter, tenant_a: TenantA) -> Any:
+    """A plausible argument aimed at tenant A: ids are tenant A's, other values neutral."""
+    annotation = str(param.annotation)
+    if "int" in annotation:
+        return tenant_a.id
+    if "dict" in annotation:
+        return {"tenant_id": tenant_a.id, "id": tenant_a.id}
+    if "list" in annotation:
+        return [tenant_a.id]
+    if "bool" in annotation:
+        return True
+    return str(tenant_a.id)
+
+
+@dataclass
+class Caller:
+    name: str
+    cookie: str
+    client: socketio.Client = field(default_factory=socketio.Client)
+    received: list[Any] = field(default_factory=list)
+    last_message: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def connect(self, url: str) -> None:
+        @self.client.on("event", namespace=NAMESPACE)
+        def _on_event(data: Any) -> None:
+            with self.lock:
+                self.received.append(data)
+                self.last_message = time.monotonic()
+
+        headers = {"Cookie": self.cookie} if self.cookie else {}
+        self.client.connect(
+            f"{url}?token={uuid.uuid4()}",
+            socketio_path="/_event",
+            transports=["websocket"],
+            namespaces=[NAMESPACE],
+            headers=headers,
+            wait_timeout=20,
+        )
+
+    def call(self, event_name: str, payload: dict[str, Any]) -> str:
+        """Send one event; the replies (as JSON text) once the server has gone quiet."""
+        with self.lock:
+            self.received.clear()
+        sent = time.monotonic()
+        self.client.emit(
+            "event",
+            {"name": event_name, "payload": payload, "router_data": {"pathname": "/", "query": {}}},
+            namespace=NAMESPACE,
+        )
+        while True:
+            time.sleep(0.05)
+            with self.lock:
+                idle = time.monotonic() - max(self.last_message, sent)
+                if (self.received and idle > 0.6) or idle > 4.0:
+                    return json.dumps(self.received, ensure_ascii=False)
+
+
+def _cookie_for(app: RunningApp, login: str | None) -> str:
+    if login is None:
+        return ""
+    response = httpx.post(
+        f"{app.url}/api/auth/login", json={"login": login, "password": DEMO_PASSWORD}
+    )
+    assert response.status_code == 200, response.text
+    return "; ".join(f"{k}={v}" for k, v in response.cookies.items())
+
+
+def _refused(reply: str) -> bool:
+    """Refused: a translated "not allowed" toast, or a trip to the sign-in page."""
+    return "access-refused" in reply or ("_redirect" in reply and '"/login"' in reply)
+
+
+@pytest.fixture(scope="module")
+def tenant_a(running_app: RunningApp) -> TenantA:
+    return _tenant_a(running_app)
+
+
+def test_every_handler_is_public_or_refuses_each_outsider(
+    running_app: RunningApp, tenant_a: TenantA
+) -> None:
+    handlers = all_handlers()
+    assert len(handlers) >= 15, [h.key for h in handlers]
+    stale = set(PUBLIC) - {h.key for h in handlers}
+    assert not stale, f"allow-list names handlers that no longer exist: {stale}"
+
+    callers = [
+        Caller("anonymous", _cookie_for(running_app, None)),
+        Caller("employee of tenant A", _cookie_for(running_app, "xy_employee")),
+        Caller("tenant admin of tenant B", _cookie_for(running_app, "ht_admin")),
+    ]
+    before = _tenant_a_fingerprint(running_app, tenant_a.id)
+    failures: list[str] = []
+    try:
+        for caller in callers:
+            caller.connect(running_app.url)
+        for handler in handlers:
+            payload = {p.name: _argument(p, tenant_a) for p in handler.parameters}
+            for caller in callers:
+                reply = caller.call(handler.event_name, payload)
+                failures += _judge(handler, caller, reply, tenant_a)
+    finally:
+        for caller in callers:
+            caller.client.disconnect()
+
+    assert not failures, "\n".join(failures)
+    assert _tenant_a_fingerprint(running_app, tenant_a.id) == before, "tenant A's data changed"
+
+
+def _judge(handler: Handler, caller: Caller, reply: str, tenant_a: TenantA) -> list[str]:
+    problems = []
+    anonymous = caller.name == "anonymous"
+    insider = caller.name == "employee of tenant A"
+    if not insider:
+        leaked = [m for m in tenant_a.markers if m and m in reply]
+        if leaked:
+            problems.append(
+                f"{handler.key} as {caller.name}: reply carries tenant A's {leaked[:3]}"
+            )
+    if handler.key in PUBLIC:
+        return problems
+    if anonymous and not _refused(reply):
+        problems.append(f"{handler.key} as anonymous: not refused: {reply[:300]}")
+    if insider and handler.key not in SELF_SERVICE and not _refused(reply):
+        problems.append(f"{handler.key} as {caller.name}: not refused: {reply[:300]}")
+    return problems
+
+
+def test_a_refused_handler_body_never_runs(running_app: RunningApp, tenant_a: TenantA) -> None:
+    """Switching to tenant A as B's admin is refused and B's session stays on B."""
+    caller = Caller("tenant admin of tenant B", _cookie_for(running_app, "ht_admin"))
+    caller.connect(running_app.url)
+    try:
+        name = next(h.event_name for h in all_handlers() if h.key == "SessionState.select_tenant")
+        reply = caller.call(name, {"value": str(tenant_a.id)})
+        assert "access-refused" in reply
+        hydrate = next(h.event_name for h in all_handlers() if h.key == "State.hydrate")
+        state = caller.call(hydrate, {})
+        assert not any(m in state for m in tenant_a.markers)
+    finally:
+        caller.client.disconnect()
