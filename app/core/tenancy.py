@@ -83,7 +83,7 @@ def scoped_count(session: Session, model: type[SQLModel], scope: TenantScope, *w
     return int(session.exec(statement).one())
 
 
-def get_scoped(session: Session, model: type[M], row_id: int, scope: TenantScope) -> M | None:
+def get_scoped(session: Session, model: type[M], row_id: Any, scope: TenantScope) -> M | None:
     """The row if it exists inside the scope; rows of other tenants look absent."""
     row = session.get(model, row_id)
     if row is None or not scope.allows(getattr(row, "tenant_id", None)):
@@ -91,7 +91,7 @@ def get_scoped(session: Session, model: type[M], row_id: int, scope: TenantScope
     return row
 
 
-def get_scoped_or_raise(session: Session, model: type[M], row_id: int, scope: TenantScope) -> M:
+def get_scoped_or_raise(session: Session, model: type[M], row_id: Any, scope: TenantScope) -> M:
     row = get_scoped(session, model, row_id, scope)
     if row is None:
         raise NotFoundError(entity=model.__name__, id=row_id)

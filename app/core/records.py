@@ -1,0 +1,113 @@
+"""Reading, changing and deleting one tenant-owned row, always inside the caller's scope.
+
+Every service that edits tenant data by id goes through these: the row is looked up with the
+scope (a row of another tenant is reported as absent, not as forbidden, so ids cannot be probed),
+the change is validated against the model's own fields, and the before/after lands in the audit
+log in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlmodel import Session, SQLModel
+
+from app.audit import service as audit
+from app.core.errors import ValidationError
+from app.core.tenancy import TenantScope, get_scoped_or_raise
+
+M = TypeVar("M", bound=SQLModel)
+IMMUTABLE_FIELDS = frozenset({"id", "tenant_id", "created_at"})
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is making a change, for the audit log."""
+
+    account_id: int | None
+    name: str | None
+    ip: str | None = None
+
+
+SYSTEM = Actor(account_id=None, name="system")
+
+
+def snapshot(row: SQLModel) -> dict[str, Any]:
+    return row.model_dump(mode="json")
+
+
+def _entity(model: type[SQLModel]) -> str:
+    return str(model.__tablename__)
+
+
+def update_scoped(
+    session: Session,
+    model: type[M],
+    row_id: Any,
+    scope: TenantScope,
+    changes: Mapping[str, Any],
+    *,
+    actor: Actor,
+) -> M:
+    """Apply `changes` to one row of the scope; ids, tenant and creation time never change."""
+    row = get_scoped_or_raise(session, model, row_id, scope)
+    for name in changes:
+        if name in IMMUTABLE_FIELDS or name not in model.model_fields:
+            raise ValidationError(field=name)
+    before = snapshot(row)
+    for name, value in changes.items():
+        setattr(row, name, value)
+    session.add(row)
+    session.flush()
+    audit.record(
+        session=session,
+        action=f"{_entity(model)}.update",
+        entity=_entity(model),
+        entity_id=str(row_id),
+        tenant_id=getattr(row, "tenant_id", None),
+        actor_account_id=actor.account_id,
+        actor_name=actor.name,
+        before=before,
+        after=snapshot(row),
+        ip=actor.ip,
+    )
+    return row
+
+
+def delete_scoped(
+    session: Session, model: type[SQLModel], row_id: Any, scope: TenantScope, *, actor: Actor
+) -> None:
+    """Delete one row of the scope (the audit log keeps what it was)."""
+    row = get_scoped_or_raise(session, model, row_id, scope)
+    before = snapshot(row)
+    tenant_id = getattr(row, "tenant_id", None)
+    session.delete(row)
+    session.flush()
+    audit.record(
+        session=session,
+        action=f"{_entity(model)}.delete",
+        entity=_entity(model),
+        entity_id=str(row_id),
+        tenant_id=tenant_id,
+        actor_account_id=actor.account_id,
+        actor_name=actor.name,
+        before=before,
+        ip=actor.ip,
+    )
+
+
+def record_created(session: Session, row: SQLModel, *, actor: Actor) -> None:
+    """Audit a row a service has just added (and flushed)."""
+    audit.record(
+        session=session,
+        action=f"{_entity(type(row))}.create",
+        entity=_entity(type(row)),
+        entity_id=getattr(row, "id", None),
+        tenant_id=getattr(row, "tenant_id", None),
+        actor_account_id=actor.account_id,
+        actor_name=actor.name,
+        after=snapshot(row),
+        ip=actor.ip,
+    )
