@@ -92,6 +92,72 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "失败次数过多，请 {minutes} 分钟后再试",
         "Too many failed attempts; try again in {minutes} min",
     ),
+    # field names (a `field` parameter of any message is shown through these)
+    "field.name": ("姓名", "Name"),
+    "field.employee_no": ("工号", "Employee no."),
+    "field.phone": ("手机号", "Phone"),
+    "field.email": ("邮箱", "Email"),
+    "field.department": ("部门", "Department"),
+    "field.badge_card_no": ("工卡号", "Badge card no."),
+    "field.pin": ("PIN", "PIN"),
+    "field.password": ("密码", "Password"),
+    "field.tenant": ("企业", "Tenant"),
+    # organisation: people and departments
+    "org.required": ("{field} 不能为空", "{field} is required"),
+    "org.too_long": ("{field} 最多 {max} 个字", "{field} is longer than {max} characters"),
+    "org.bad_phone": ("手机号格式不正确（11 位大陆手机号）", "Not a valid mainland mobile number"),
+    "org.bad_email": ("邮箱格式不正确", "Not a valid e-mail address"),
+    "org.bad_badge_card_no": (
+        "工卡号应为 4–32 位字母或数字",
+        "Badge card no. must be 4–32 letters or digits",
+    ),
+    "org.bad_employee_no": (
+        "工号应为 1–32 位字母、数字、- 或 _",
+        "Employee no. must be 1–32 letters, digits, - or _",
+    ),
+    "org.bad_pin": ("PIN 应为 4–8 位数字，且不能全部相同", "A PIN is 4–8 digits, not all the same"),
+    "org.weak_password": (
+        "密码至少 8 位，且包含字母和数字",
+        "A password needs 8+ characters with letters and digits",
+    ),
+    "org.duplicate": (
+        "{field} {value} 已被其他人使用",
+        "{field} {value} is already used by someone else",
+    ),
+    "org.no_account": ("{name} 还没有登录账号", "{name} has no sign-in account yet"),
+    "org.dept_name_taken": (
+        "同一上级下已有部门「{name}」",
+        "A sibling department is already called {name}",
+    ),
+    "org.dept_move_into_itself": (
+        "不能把部门移到它自己或其下级之下",
+        "A department cannot move under itself",
+    ),
+    "org.dept_merge_same": ("不能把部门合并到它自己", "A department cannot merge into itself"),
+    "org.dept_has_people": (
+        "「{name}」及其下级仍有在职人员，不能停用",
+        "{name} or a sub-department still has active people",
+    ),
+    # batch import of people
+    "import.rejected": (
+        "文件有 {errors} 处错误，未导入任何数据",
+        "{errors} problems in the file; nothing was imported",
+    ),
+    "import.too_big": ("文件超过 {max_mb} MB", "The file is larger than {max_mb} MB"),
+    "import.bad_type": ("只支持 .xlsx 或 .csv 文件", "Only .xlsx or .csv files"),
+    "import.empty": ("文件是空的", "The file is empty"),
+    "import.missing_column": ("缺少必填列：{field}", "Missing required column: {field}"),
+    "import.unreadable": (
+        "无法读取文件，请用模板重新保存",
+        "The file cannot be read; save it from the template again",
+    ),
+    "import.too_many_rows": ("一次最多导入 {max} 行", "At most {max} rows per file"),
+    "import.unknown_department": (
+        "部门不存在（请写完整路径，如 研发中心/测试组）",
+        "Unknown department (use the full path, e.g. R&D/QA)",
+    ),
+    "import.duplicate_in_file": ("与第 {row} 行重复", "Same as row {row}"),
+    "import.taken": ("{value} 已属于其他人员", "{value} already belongs to someone else"),
     # errors (services raise DomainError keys)
     "error.generic": ("操作失败，请重试", "Something went wrong; please retry"),
     "error.not_found": ("{entity} #{id} 不存在", "{entity} #{id} does not exist"),
@@ -118,8 +184,14 @@ def t(key: str, locale: str = DEFAULT_LOCALE, /, **params: object) -> str:
     entry = MESSAGES.get(key)
     if entry is None:
         return key
-    text = entry[_index(normalise_locale(locale))]
-    return text.format(**params) if params else text
+    index = _index(normalise_locale(locale))
+    text = entry[index]
+    if not params:
+        return text
+    field_name = MESSAGES.get(f"field.{params.get('field')}")
+    if field_name is not None:
+        params = {**params, "field": field_name[index]}
+    return text.format(**params)
 
 
 @lru_cache(maxsize=len(LOCALES))
