@@ -8,4 +8,6 @@ from app.api.auth import routes as auth_routes
 
 
 def build_api() -> Starlette:
+    import app.models  # noqa: F401 - every table registered, also when served without Reflex
+
     return Starlette(routes=[*auth_routes])
