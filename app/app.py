@@ -9,6 +9,8 @@ from app.api import build_api
 from app.auth.pages import LoginPageState, login_page
 from app.dashboard.pages import home_page
 from app.dashboard.state import HomeState
+from app.org.pages import people_page
+from app.org.state import PeopleState
 from app.ui.gate import EventGate
 from app.ui.session import SessionState, refusal_response
 
@@ -32,4 +34,10 @@ app.add_page(
     route="/",
     title="智能领用柜云平台",
     on_load=[SessionState.load_session, HomeState.load],
+)
+app.add_page(
+    people_page,
+    route="/people",
+    title="人员 · 智能领用柜云平台",
+    on_load=[SessionState.load_session, PeopleState.load],
 )

@@ -5,9 +5,10 @@ from __future__ import annotations
 from starlette.applications import Starlette
 
 from app.api.auth import routes as auth_routes
+from app.api.org import routes as org_routes
 
 
 def build_api() -> Starlette:
     import app.models  # noqa: F401 - every table registered, also when served without Reflex
 
-    return Starlette(routes=[*auth_routes])
+    return Starlette(routes=[*auth_routes, *org_routes])

@@ -23,5 +23,5 @@ class EventGate(rx.Middleware):
         if handler in CLOSED_HANDLERS:
             REFUSALS[event.name] += 1
             logger.warning("refused closed handler %s", event.name)
-            raise AccessRefused(locale=request_locale(state))
+            raise AccessRefused(locale=await request_locale(state))
         return None

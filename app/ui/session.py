@@ -21,6 +21,7 @@ from app.auth.principal import Principal, resolve_principal, switch_tenant
 from app.core.db import run_in_session
 from app.core.errors import DomainError
 from app.core.i18n import normalise_locale
+from app.core.records import Actor
 from app.dashboard.service import list_tenant_options
 
 CACHE_S = 5.0
@@ -51,8 +52,14 @@ def _cookie_header(state: rx.State) -> str:
     return state.router.headers.cookie or ""
 
 
-def request_locale(state: rx.State) -> str:
-    return normalise_locale(cookie_value(_cookie_header(state), "locale"))
+async def request_locale(state: rx.State) -> str:
+    """The UI language the person has chosen (the state's, which follows the header switch)."""
+    from app.ui.locale import LocaleState
+
+    try:
+        return normalise_locale((await state.get_state(LocaleState)).locale)
+    except Exception:  # a state tree without the locale state: fall back to the cookie
+        return normalise_locale(cookie_value(_cookie_header(state), "locale"))
 
 
 async def current_principal(state: rx.State) -> Principal | None:
@@ -81,7 +88,7 @@ def forget_session(session_id: str) -> None:
 async def require(state: rx.State, permission: str | None = None) -> Principal:
     """The caller, if signed in and holding `permission`; otherwise AccessRefused."""
     principal = await current_principal(state)
-    locale = request_locale(state)
+    locale = await request_locale(state)
     if principal is None:
         REFUSALS[type(state).__name__] += 1
         raise AccessRefused("auth.sign_in_required", signed_in=False, locale=locale)
@@ -136,7 +143,9 @@ class SessionState(rx.State):
         """Work in one tenant (or all visible ones); refused outside the caller's tenants."""
         principal = await require(self, "dashboard:read")
         if not isinstance(value, str) or (value != ALL_TENANTS and not value.isdigit()):
-            raise AccessRefused("error.validation", locale=request_locale(self), field="tenant")
+            raise AccessRefused(
+                "error.validation", locale=await request_locale(self), field="tenant"
+            )
         tenant_id = None if value == ALL_TENANTS else int(value)
         await run_in_session(switch_tenant, principal=principal, tenant_id=tenant_id)
         forget_session(principal.session_id)
@@ -153,3 +162,19 @@ def refusal_response(exception: Exception) -> rx.event.EventSpec | list | None:
         locale = getattr(exception, "locale", "zh-CN")
         return rx.toast.error(t(exception.key, locale, **exception.params), id=REFUSED_TOAST_ID)
     return None
+
+
+def actor_of(state: rx.State, principal: Principal) -> Actor:
+    """The audit log's "who" for a change made from this event (with the caller's IP)."""
+    return Actor(
+        account_id=principal.account_id,
+        name=principal.display_name,
+        ip=state.router.session.client_ip or None,
+    )
+
+
+async def working_tenant(state: rx.State, principal: Principal) -> int:
+    """The one tenant a change applies to: refused while "all tenants" is selected."""
+    if principal.active_tenant_id is None:
+        raise AccessRefused("org.choose_tenant", locale=await request_locale(state))
+    return principal.active_tenant_id

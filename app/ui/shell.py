@@ -38,7 +38,7 @@ NAV_SECTIONS: tuple[tuple[str, tuple[NavEntry, ...]], ...] = (
         "nav.section.organisation",
         (
             NavEntry("nav.org", "network", None),
-            NavEntry("nav.users", "users", None),
+            NavEntry("nav.users", "users", "/people"),
             NavEntry("nav.roles", "shield-check", None),
             NavEntry("nav.quotas", "gauge", None),
             NavEntry("nav.approvals", "stamp", None),

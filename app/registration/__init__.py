@@ -1,0 +1,1 @@
+"""Phone whitelist and employee self-registration (service layer)."""

@@ -1,0 +1,119 @@
+"""The people page as a tenant admin uses it: the form, a bad import, a 10k-row import."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from openpyxl import Workbook
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from app.core.db import make_engine
+from app.org.models import User
+from app.tenants.models import Tenant
+from tests.browser.conftest import RunningApp, at_path, screenshot, sign_in
+
+
+def _people_count(app: RunningApp) -> int:
+    engine = make_engine(f"sqlite:///{app.data_dir / 'cabinet.db'}")
+    try:
+        with Session(engine) as session:
+            tenant = session.exec(select(Tenant).where(Tenant.code == "TN-XY")).scalar_one()
+            return session.exec(
+                select(func.count()).select_from(User).where(User.tenant_id == tenant.id)
+            ).scalar_one()
+    finally:
+        engine.dispose()
+
+
+def _xlsx(path: Path, rows: list[list[object]]) -> Path:
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def _open_people(browser, app: RunningApp, **kwargs):
+    context, page = sign_in(browser, app, "xy_admin", **kwargs)
+    page.goto(app.url + "/people")
+    page.wait_for_url(at_path(app, "/people"))
+    page.wait_for_selector('#people[data-loaded="true"]', timeout=60_000)
+    return context, page
+
+
+def test_the_person_form_names_the_wrong_field(browser, running_app: RunningApp) -> None:
+    context, page = _open_people(browser, running_app)
+    assert page.locator("#people-table tbody tr").count() == 50  # one page, not the table
+    before = _people_count(running_app)
+    page.click("#people-new")
+    page.fill("#person-name", "测试新人")
+    page.fill("#person-phone", "12345")
+    page.click("#person-save")
+    page.wait_for_selector("#person-error")
+    assert "手机号格式不正确" in page.inner_text("#person-error")
+    screenshot(page, "people-form-error-zh-CN-1440x900")
+    page.fill("#person-phone", "13911112222")
+    page.click("#person-save")
+    page.wait_for_selector("#person-error", state="detached")
+    page.fill("#people-search", "13911112222")
+    page.press("#people-search", "Enter")
+    page.wait_for_function("() => document.querySelectorAll('#people-table tbody tr').length === 1")
+    assert "测试新人" in page.inner_text("#people-table")
+    assert _people_count(running_app) == before + 1
+    context.close()
+
+
+def test_an_import_with_bad_rows_shows_each_error_and_imports_nothing(
+    browser, running_app: RunningApp, tmp_path: Path
+) -> None:
+    bad = _xlsx(
+        tmp_path / "bad.xlsx",
+        [
+            ["工号", "姓名", "手机号", "邮箱", "部门", "工卡号"],
+            ["N001", "王小明", "13700000001", "", "研发中心", ""],
+            ["N002", "", "13700000002", "", "", ""],
+            ["N003", "李小红", "123", "", "不存在的部门", ""],
+            ["N004", "赵小刚", "13700000001", "x@", "", ""],
+        ],
+    )
+    before = _people_count(running_app)
+    for locale, expected in (("zh-CN", "与第 2 行重复"), ("en", "Same as row 2")):
+        context, page = _open_people(browser, running_app, locale=locale)
+        if locale == "en":
+            page.click("#lang-switch")
+            page.wait_for_selector("text=Import")
+        page.click("#people-import")
+        page.set_input_files("#people-import-file input[type=file]", str(bad))
+        page.wait_for_selector("#import-errors")
+        text = page.inner_text("#import-errors")
+        assert expected in text and "3" in text and "5" in text
+        assert page.locator("#import-errors tbody tr").count() == 5
+        assert page.is_disabled("#import-commit")
+        screenshot(page, f"people-import-errors-{locale}-1440x900")
+        context.close()
+    assert _people_count(running_app) == before
+
+
+def test_ten_thousand_people_import_with_progress(
+    browser, running_app: RunningApp, tmp_path: Path
+) -> None:
+    rows = [["工号", "姓名", "手机号", "部门"]]
+    rows += [[f"M{n:05d}", f"导入员工{n}", f"136{n:08d}", "研发中心"] for n in range(10_000)]
+    big = _xlsx(tmp_path / "big.xlsx", rows)
+    before = _people_count(running_app)
+    context, page = _open_people(browser, running_app)
+    page.click("#people-import")
+    page.set_input_files("#people-import-file input[type=file]", str(big))
+    page.wait_for_selector("#import-summary", timeout=120_000)
+    assert "10000" in page.inner_text("#import-summary")
+    page.click("#import-commit")
+    page.wait_for_selector("#import-progress", timeout=30_000)
+    screenshot(page, "people-import-progress-zh-CN-1440x900")
+    page.wait_for_selector("text=导入完成", timeout=180_000)
+    assert _people_count(running_app) == before + 10_000
+    screenshot(page, "people-import-done-zh-CN-1440x900")
+    context.close()
