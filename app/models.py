@@ -25,6 +25,7 @@ from app.inventory.models import PlanogramEntry, Stock, StockMovement
 from app.items.models import Item, ItemTag, ItemType, Tag
 from app.org.models import Department, DepartmentManager, PhoneWhitelist, User
 from app.quotas.models import QuotaRule, QuotaUsage
+from app.registration.models import VerificationCode
 from app.reports.models import ReportDelivery, ReportRun, ReportSubscription
 from app.tenants.models import (
     ProviderStaff,
@@ -84,6 +85,7 @@ __all__ = [
     "Tag",
     "Tenant",
     "User",
+    "VerificationCode",
     "Withdrawal",
     "WithdrawalLine",
     "WorkOrder",

@@ -77,6 +77,12 @@ class SignedIn:
     refresh_token: str
 
 
+class AttemptRefused(PermissionDeniedError):
+    """A failed sign-in: its LoginAttempt row must be kept, or the lockout would never count."""
+
+    keep_record = True
+
+
 def _recent_failures(
     session: Session, column: Any, value: str, now: datetime
 ) -> tuple[int, datetime | None]:
@@ -142,7 +148,7 @@ def sign_in(
             tenant_id=_home_tenant(session, account) if account else None,
         )
         session.flush()
-        raise PermissionDeniedError("auth.bad_credentials")
+        raise AttemptRefused("auth.bad_credentials")
     return _open_session(session, account, ip, user_agent, now)
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
 from app.core.config import get_settings
+from app.core.errors import DomainError
 
 T = TypeVar("T")
 
@@ -54,6 +55,12 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
         try:
             yield session
             session.commit()
+        except DomainError as refused:
+            if refused.keep_record:
+                session.commit()
+            else:
+                session.rollback()
+            raise
         except BaseException:
             session.rollback()
             raise

@@ -14,9 +14,11 @@ PIN = re.compile(r"^\d{4,8}$")
 MAX_NAME = 60
 
 
-def normalise_phone(raw: str | None) -> str:
+def normalise_phone(raw: str | int | float | None) -> str:
     """A mainland mobile number as 11 digits (spaces, dashes and +86 removed)."""
-    digits = re.sub(r"[\s\-()]", "", str(raw or ""))
+    if isinstance(raw, float) and raw.is_integer():  # spreadsheets hand numbers back as floats
+        raw = int(raw)
+    digits = re.sub(r"[\s\-()]", "", "" if raw is None else str(raw))
     if digits.startswith("+86"):
         digits = digits[3:]
     elif digits.startswith("86") and len(digits) == 13:
@@ -66,6 +68,7 @@ def clean_pin(raw: str | None) -> str:
 
 def clean_password(raw: str | None) -> str:
     value = str(raw or "")
-    if len(value) < 8 or not re.search(r"[A-Za-z]", value) or not re.search(r"\d", value):
+    has_both = re.search(r"[A-Za-z]", value) and re.search(r"\d", value)
+    if not 8 <= len(value) <= 128 or not has_both:
         raise ValidationError("org.weak_password", field="password")
     return value

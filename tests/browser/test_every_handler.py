@@ -30,7 +30,7 @@ from app.cabinets.models import Cabinet
 from app.core.db import make_engine
 from app.demo.catalogue import DEMO_PASSWORD
 from app.models import TENANT_OWNED_MODELS
-from app.org.models import User
+from app.org.models import Department, PhoneWhitelist, User
 from app.tenants.models import Tenant
 from tests.browser.conftest import RunningApp
 
@@ -85,6 +85,18 @@ def all_handlers() -> list[Handler]:
 class TenantA:
     id: int
     markers: list[str]  # strings only tenant A's data contains
+    row_ids: dict[str, int]  # an id of one of tenant A's rows, by the parameter names that take it
+
+
+# Which of tenant A's rows a handler parameter of this name is aimed at.
+ID_PARAMETERS: dict[str, type] = {
+    "person_id": User,
+    "user_id": User,
+    "department_id": Department,
+    "source_id": Department,
+    "target_id": Department,
+    "entry_id": PhoneWhitelist,
+}
 
 
 def _tenant_a(app: RunningApp) -> TenantA:
@@ -96,8 +108,12 @@ def _tenant_a(app: RunningApp) -> TenantA:
             select(User.phone).where(User.tenant_id == tenant.id, User.phone.is_not(None))
         ).scalars()
         markers = [tenant.name, *(c.code for c in cabinets), *phones]
+        row_ids = {}
+        for name, model in ID_PARAMETERS.items():
+            row = session.exec(select(model.id).where(model.tenant_id == tenant.id)).first()
+            row_ids[name] = row[0] if row else tenant.id
     engine.dispose()
-    return TenantA(id=tenant.id, markers=markers)
+    return TenantA(id=tenant.id, markers=markers, row_ids=row_ids)
 
 
 def _tenant_a_fingerprint(app: RunningApp, tenant_id: int) -> str:
@@ -127,6 +143,8 @@ def _tenant_a_fingerprint(app: RunningApp, tenant_id: int) -> str:
 def _argument(param: inspect.Parameter, tenant_a: TenantA) -> Any:
     """A plausible argument aimed at tenant A: ids are tenant A's, other values neutral."""
     annotation = str(param.annotation)
+    if param.name in tenant_a.row_ids:
+        return tenant_a.row_ids[param.name]
     if "int" in annotation:
         return tenant_a.id
     if "dict" in annotation:
