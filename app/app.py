@@ -6,9 +6,14 @@ import reflex as rx
 from reflex.app import default_backend_exception_handler
 
 from app.api import build_api
+from app.audit.pages import audit_page
+from app.audit.state import AuditState
 from app.auth.pages import LoginPageState, login_page
+from app.core import log_masking
 from app.dashboard.pages import home_page
 from app.dashboard.state import HomeState
+from app.org.dept_pages import departments_page
+from app.org.dept_state import DepartmentsState
 from app.org.pages import people_page
 from app.org.state import PeopleState
 from app.ui.gate import EventGate
@@ -19,6 +24,8 @@ def _backend_exception_handler(exception: Exception):
     """Refusals become a translated toast (or a trip to /login); anything else stays an error."""
     return refusal_response(exception) or default_backend_exception_handler(exception)
 
+
+log_masking.install()
 
 app = rx.App(
     head_components=[rx.el.meta(name="viewport", content="width=device-width, initial-scale=1")],
@@ -40,4 +47,16 @@ app.add_page(
     route="/people",
     title="人员 · 智能领用柜云平台",
     on_load=[SessionState.load_session, PeopleState.load],
+)
+app.add_page(
+    audit_page,
+    route="/audit",
+    title="审计日志 · 智能领用柜云平台",
+    on_load=[SessionState.load_session, AuditState.load],
+)
+app.add_page(
+    departments_page,
+    route="/departments",
+    title="组织架构 · 智能领用柜云平台",
+    on_load=[SessionState.load_session, DepartmentsState.load],
 )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from app.core import migrations
+from app.core import log_masking, migrations
 from app.core.config import get_settings
 from app.core.db import session_scope
 
@@ -66,6 +66,7 @@ COMMANDS = {
 
 
 def main(argv: list[str] | None = None) -> int:
+    log_masking.install()
     parser = argparse.ArgumentParser(prog="python -m app.cli", description=__doc__)
     parser.add_argument("command", choices=sorted(COMMANDS))
     args = parser.parse_args(argv)

@@ -12,6 +12,7 @@ from typing import Any
 
 from arq.connections import RedisSettings
 
+from app.core import log_masking
 from app.core.bus import get_bus, reset_bus
 from app.core.config import get_settings
 from app.core.db import run_in_session
@@ -67,6 +68,7 @@ class WorkerSettings:
 
 
 def main() -> int:
+    log_masking.install()
     if not get_settings().redis_url:
         print("REDIS_URL is not set: jobs run in-process inside the app; no worker is needed.")
         return 2

@@ -6,11 +6,14 @@ with `audit:unmask` can see them; everyone else, and every log line, sees them m
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
+from app.core.tenancy import TenantScope, scope_filter
 
 SENSITIVE_FIELDS = frozenset(
     {"phone", "contact_phone", "badge_card_no", "id_card_no", "email", "login", "card_no"}
@@ -96,3 +99,77 @@ def record(
     session.add(entry)
     session.flush()
     return entry
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    action: str = ""  # exact action, or a prefix ending in "." (e.g. "auth.")
+    actor: str = ""  # part of the actor's name
+    entity_id: str = ""
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    created_at: datetime
+    tenant_id: int | None
+    actor_name: str
+    action: str
+    entity: str
+    entity_id: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    ip: str
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    entries: list[AuditEntry]
+    next_after: int | None
+
+
+def list_audit(
+    *,
+    session: Session,
+    scope: TenantScope,
+    filters: AuditFilters,
+    unmask: bool,
+    after_id: int | None = None,
+    limit: int = 50,
+) -> AuditPage:
+    """One page of the trail, newest first; sensitive values masked unless `unmask`."""
+    statement = select(AuditLog).where(scope_filter(AuditLog, scope))
+    if filters.action.endswith("."):
+        statement = statement.where(AuditLog.action.startswith(filters.action))
+    elif filters.action:
+        statement = statement.where(AuditLog.action == filters.action)
+    if filters.actor:
+        statement = statement.where(AuditLog.actor_name.contains(filters.actor))
+    if filters.entity_id:
+        statement = statement.where(AuditLog.entity_id == filters.entity_id)
+    if filters.since is not None:
+        statement = statement.where(AuditLog.created_at >= filters.since)
+    if filters.until is not None:
+        statement = statement.where(AuditLog.created_at < filters.until)
+    if after_id is not None:
+        statement = statement.where(AuditLog.id < after_id)
+    rows = list(session.exec(statement.order_by(AuditLog.id.desc()).limit(limit + 1)))
+    more = len(rows) > limit
+    entries = [
+        AuditEntry(
+            id=row.id,
+            created_at=row.created_at,
+            tenant_id=row.tenant_id,
+            actor_name=row.actor_name or "",
+            action=row.action,
+            entity=row.entity,
+            entity_id=row.entity_id or "",
+            before=mask_record(row.before, unmask=unmask),
+            after=mask_record(row.after, unmask=unmask),
+            ip=row.ip or "",
+        )
+        for row in rows[:limit]
+    ]
+    return AuditPage(entries=entries, next_after=entries[-1].id if more else None)

@@ -37,7 +37,7 @@ NAV_SECTIONS: tuple[tuple[str, tuple[NavEntry, ...]], ...] = (
     (
         "nav.section.organisation",
         (
-            NavEntry("nav.org", "network", None),
+            NavEntry("nav.org", "network", "/departments"),
             NavEntry("nav.users", "users", "/people"),
             NavEntry("nav.roles", "shield-check", None),
             NavEntry("nav.quotas", "gauge", None),
@@ -46,7 +46,10 @@ NAV_SECTIONS: tuple[tuple[str, tuple[NavEntry, ...]], ...] = (
     ),
     (
         "nav.section.insight",
-        (NavEntry("nav.reports", "chart-bar", None), NavEntry("nav.audit", "scroll-text", None)),
+        (
+            NavEntry("nav.reports", "chart-bar", None),
+            NavEntry("nav.audit", "scroll-text", "/audit"),
+        ),
     ),
 )
 
