@@ -9,6 +9,8 @@ from app.api import build_api
 from app.audit.pages import audit_page
 from app.audit.state import AuditState
 from app.auth.pages import LoginPageState, login_page
+from app.auth.roles_pages import roles_page
+from app.auth.roles_state import RolesState
 from app.core import log_masking
 from app.dashboard.pages import home_page
 from app.dashboard.state import HomeState
@@ -59,4 +61,10 @@ app.add_page(
     route="/departments",
     title="组织架构 · 智能领用柜云平台",
     on_load=[SessionState.load_session, DepartmentsState.load],
+)
+app.add_page(
+    roles_page,
+    route="/roles",
+    title="角色权限 · 智能领用柜云平台",
+    on_load=[SessionState.load_session, RolesState.load],
 )

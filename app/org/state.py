@@ -8,12 +8,13 @@ import reflex as rx
 from sqlmodel import Session
 
 from app.core.db import run_in_session
-from app.core.errors import DomainError, ValidationError
+from app.core.errors import DomainError
 from app.core.i18n import t
 from app.core.tenancy import TenantScope
 from app.org import users as svc
 from app.org.departments import department_tree
 from app.org.users import UserFields, UserPage
+from app.ui.payload import as_id
 from app.ui.session import actor_of, request_locale, require, working_tenant
 
 ANY = "any"
@@ -68,13 +69,6 @@ def _department_options(*, session: Session, scope: TenantScope) -> list[Departm
 
 def _int_or_none(value: str) -> int | None:
     return int(value) if isinstance(value, str) and value.isdigit() else None
-
-
-def as_id(value: object) -> int:
-    """An id from an event payload (anything else is refused, never guessed)."""
-    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit():
-        raise ValidationError(field="id")
-    return int(value)
 
 
 class PeopleState(rx.State):

@@ -1,0 +1,185 @@
+"""Roles and their permissions: the built-in templates (read-only) and a tenant's custom roles.
+
+A tenant admin makes a custom role from a template and ticks permissions in the matrix. Nobody
+can put into a role a permission they do not hold themselves, and tenant roles never carry
+platform or provider permissions. Every change is audited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete
+from sqlmodel import Session, select
+
+from app.audit import service as audit
+from app.auth.catalogue import PERMISSIONS
+from app.auth.models import Permission, Role, RoleGrant, RolePermission
+from app.auth.service import ensure_permissions
+from app.core.errors import DomainError, PermissionDeniedError, ValidationError
+from app.core.records import Actor, record_created
+from app.core.tenancy import TenantScope, get_scoped_or_raise
+
+PLATFORM_ONLY = ("tenant:", "provider:")
+MAX_NAME = 60
+
+
+@dataclass(frozen=True)
+class RoleColumn:
+    id: int
+    code: str
+    name: str
+    builtin: bool
+    permissions: frozenset[str]
+
+
+@dataclass(frozen=True)
+class RoleMatrix:
+    modules: list[tuple[str, list[str]]]  # (module, [permission codes]) in catalogue order
+    roles: list[RoleColumn]
+
+
+def _modules() -> list[tuple[str, list[str]]]:
+    grouped: dict[str, list[str]] = {}
+    for code in PERMISSIONS:
+        grouped.setdefault(code.split(":", 1)[0], []).append(code)
+    return list(grouped.items())
+
+
+def _permissions_of(session: Session, role_ids: list[int]) -> dict[int, set[str]]:
+    granted: dict[int, set[str]] = {role_id: set() for role_id in role_ids}
+    rows = session.exec(
+        select(RolePermission.role_id, Permission.code)
+        .join(Permission, Permission.id == RolePermission.permission_id)
+        .where(RolePermission.role_id.in_(role_ids))
+    )
+    for role_id, code in rows:
+        granted[role_id].add(code)
+    return granted
+
+
+def role_matrix(*, session: Session, scope: TenantScope, tenant_id: int | None) -> RoleMatrix:
+    """The built-in roles, then the custom roles of `tenant_id` (if one is chosen)."""
+    statement = select(Role).where(Role.tenant_id.is_(None))
+    if tenant_id is not None:
+        scope.require(tenant_id)
+        statement = select(Role).where((Role.tenant_id.is_(None)) | (Role.tenant_id == tenant_id))
+    roles = list(session.exec(statement.order_by(Role.is_builtin.desc(), Role.id)))
+    granted = _permissions_of(session, [r.id for r in roles])
+    columns = [
+        RoleColumn(r.id, r.code, r.name, r.is_builtin, frozenset(granted[r.id])) for r in roles
+    ]
+    return RoleMatrix(modules=_modules(), roles=columns)
+
+
+def _refuse_escalation(permission: str, holder_permissions: frozenset[str]) -> None:
+    if permission not in PERMISSIONS:
+        raise ValidationError(field="permission")
+    if permission.startswith(PLATFORM_ONLY):
+        raise DomainError("role.platform_permission", permission=permission)
+    if permission not in holder_permissions:
+        raise PermissionDeniedError("role.not_yours", permission=permission)
+
+
+def create_custom_role(
+    *,
+    session: Session,
+    scope: TenantScope,
+    tenant_id: int,
+    name: str,
+    template_id: int | None,
+    holder_permissions: frozenset[str],
+    actor: Actor,
+) -> Role:
+    """A tenant role starting from a template's permissions (those the creator may give)."""
+    scope.require(tenant_id)
+    name = (name or "").strip()
+    if not name or len(name) > MAX_NAME:
+        raise ValidationError(field="name")
+    if session.exec(select(Role.id).where(Role.tenant_id == tenant_id, Role.name == name)).first():
+        raise DomainError("role.name_taken", name=name)
+    start: set[str] = set()
+    if template_id is not None:
+        template = session.get(Role, template_id)
+        if template is None or not template.is_builtin:
+            raise ValidationError(field="template")
+        start = _permissions_of(session, [template.id])[template.id]
+    start = {p for p in start if not p.startswith(PLATFORM_ONLY) and p in holder_permissions}
+    role = Role(tenant_id=tenant_id, code=f"custom_{tenant_id}_{_next_number(session)}", name=name)
+    session.add(role)
+    session.flush()
+    catalogue = ensure_permissions(session=session)
+    session.add_all(RolePermission(role_id=role.id, permission_id=catalogue[p].id) for p in start)
+    session.flush()
+    record_created(session, role, actor=actor)
+    return role
+
+
+def _next_number(session: Session) -> int:
+    last = session.exec(select(Role.id).order_by(Role.id.desc())).first()
+    return (last or 0) + 1
+
+
+def _custom_role(session: Session, scope: TenantScope, role_id: int) -> Role:
+    role = get_scoped_or_raise(session, Role, role_id, scope)
+    if role.is_builtin or role.tenant_id is None:
+        raise DomainError("role.builtin_readonly")
+    return role
+
+
+def set_role_permission(
+    *,
+    session: Session,
+    scope: TenantScope,
+    role_id: int,
+    permission: str,
+    granted: bool,
+    holder_permissions: frozenset[str],
+    actor: Actor,
+) -> None:
+    """Tick or untick one cell of the matrix (custom roles only)."""
+    role = _custom_role(session, scope, role_id)
+    _refuse_escalation(permission, holder_permissions)
+    catalogue = ensure_permissions(session=session)
+    link = session.get(RolePermission, (role.id, catalogue[permission].id))
+    if granted == (link is not None):
+        return
+    if granted:
+        session.add(RolePermission(role_id=role.id, permission_id=catalogue[permission].id))
+    else:
+        session.delete(link)
+    session.flush()
+    audit.record(
+        session=session,
+        action="role.update",
+        entity="role",
+        entity_id=role.id,
+        tenant_id=role.tenant_id,
+        actor_account_id=actor.account_id,
+        actor_name=actor.name,
+        before={permission: not granted},
+        after={permission: granted},
+        ip=actor.ip,
+    )
+
+
+def delete_custom_role(*, session: Session, scope: TenantScope, role_id: int, actor: Actor) -> None:
+    """Remove a custom role nobody holds any more."""
+    role = _custom_role(session, scope, role_id)
+    if session.exec(select(RoleGrant.id).where(RoleGrant.role_id == role.id)).first():
+        raise DomainError("role.in_use", name=role.name)
+    session.exec(delete(RolePermission).where(RolePermission.role_id == role.id))
+    before = {"name": role.name, "code": role.code}
+    session.delete(role)
+    session.flush()
+    audit.record(
+        session=session,
+        action="role.delete",
+        entity="role",
+        entity_id=role_id,
+        tenant_id=role.tenant_id,
+        actor_account_id=actor.account_id,
+        actor_name=actor.name,
+        before=before,
+        ip=actor.ip,
+    )
