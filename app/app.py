@@ -18,6 +18,8 @@ from app.org.dept_pages import departments_page
 from app.org.dept_state import DepartmentsState
 from app.org.pages import people_page
 from app.org.state import PeopleState
+from app.registration.pages import register_page, whitelist_page
+from app.registration.state import WhitelistState
 from app.ui.gate import EventGate
 from app.ui.session import SessionState, refusal_response
 
@@ -68,3 +70,10 @@ app.add_page(
     title="角色权限 · 智能领用柜云平台",
     on_load=[SessionState.load_session, RolesState.load],
 )
+app.add_page(
+    whitelist_page,
+    route="/whitelist",
+    title="手机白名单 · 智能领用柜云平台",
+    on_load=[SessionState.load_session, WhitelistState.load],
+)
+app.add_page(register_page, route="/m/register", title="员工注册 · 智能领用柜云平台")

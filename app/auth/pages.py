@@ -11,6 +11,7 @@ from app.ui.locale import LocaleState, tr
 class LoginPageState(rx.State):
     error_key: str = ""
     error_minutes: str = ""
+    registered_phone: str = ""  # just registered on the phone page: greet and fill the login
 
     @rx.event
     def read_error(self) -> None:
@@ -22,6 +23,8 @@ class LoginPageState(rx.State):
         )
         minutes = params.get("minutes", "")
         self.error_minutes = minutes if minutes.isdigit() else ""
+        registered = params.get("registered", "")
+        self.registered_phone = registered if registered.isdigit() and len(registered) == 11 else ""
 
 
 def _error() -> rx.Component:
@@ -38,7 +41,9 @@ def _error() -> rx.Component:
     )
 
 
-def _field(name: str, label_key: str, kind: str, autocomplete: str) -> rx.Component:
+def _field(
+    name: str, label_key: str, kind: str, autocomplete: str, value: rx.Var | str = ""
+) -> rx.Component:
     return rx.vstack(
         rx.el.label(tr(label_key), html_for=name, style={"fontSize": "0.9rem"}),
         rx.input(
@@ -47,6 +52,7 @@ def _field(name: str, label_key: str, kind: str, autocomplete: str) -> rx.Compon
             type=kind,
             required=True,
             auto_complete=autocomplete,
+            default_value=value,
             size="3",
             width="100%",
         ),
@@ -66,9 +72,19 @@ def login_page() -> rx.Component:
                 ),
                 rx.text(tr("login.title"), color=rx.color("gray", 11)),
                 _error(),
+                rx.cond(
+                    LoginPageState.registered_phone != "",
+                    rx.callout(tr("register.done"), color_scheme="green", id="login-registered"),
+                ),
                 native_form(
                     rx.vstack(
-                        _field("login", "login.login", "text", "username"),
+                        _field(
+                            "login",
+                            "login.login",
+                            "text",
+                            "username",
+                            LoginPageState.registered_phone,
+                        ),
                         _field("password", "login.password", "password", "current-password"),
                         rx.button(
                             tr("login.submit"),
@@ -85,6 +101,7 @@ def login_page() -> rx.Component:
                     id="login-form",
                     style={"width": "100%"},
                 ),
+                rx.link(tr("register.title"), href="/m/register", size="2", id="to-register"),
                 rx.hstack(
                     rx.text(tr("login.demo_hint"), size="1", color=rx.color("gray", 10)),
                     rx.spacer(),

@@ -321,6 +321,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "import.duplicate_in_file": ("与第 {row} 行重复", "Same as row {row}"),
     "import.taken": ("{value} 已属于其他人员", "{value} already belongs to someone else"),
     # phone whitelist and self-registration
+    "nav.whitelist": ("手机白名单", "Phone whitelist"),
+    "whitelist.explain": (
+        "名单内的手机号可在手机上自助注册并绑定本企业",
+        "Phones on this list can register on their phone and join this company",
+    ),
+    "whitelist.add": ("加入", "Add"),
+    "whitelist.import": ("批量导入", "Import"),
+    "whitelist.search": ("手机号或姓名", "Phone or name"),
+    "whitelist.remove": ("移除", "Remove"),
+    "whitelist.registered": ("已注册", "Registered"),
+    "whitelist.waiting": ("未注册", "Not yet"),
+    "whitelist.imported": ("已导入 {count} 个手机号", "{count} phones imported"),
+    "register.title": ("员工注册", "Employee sign-up"),
+    "register.explain": (
+        "使用企业登记的手机号注册，验证码将发送到该手机",
+        "Register with the phone your company listed; a code is sent to it",
+    ),
+    "register.send_code": ("获取验证码", "Send code"),
+    "register.code": ("验证码", "Code"),
+    "register.submit": ("注册", "Register"),
+    "register.have_account": ("已有账号？去登录", "Have an account? Sign in"),
+    "register.code_sent": (
+        "如该手机号在企业白名单中，验证码已发送（10 分钟内有效）",
+        "If this phone is on a company's list, a code is on its way (valid 10 minutes)",
+    ),
+    "register.done": ("注册成功，请登录", "Registered; please sign in"),
     "register.too_many": (
         "请求过于频繁，请 {seconds} 秒后再试",
         "Too many requests; try again in {seconds} s",

@@ -52,6 +52,7 @@ def _row(row: rx.Var) -> rx.Component:
                 rx.text(row["name"], weight=rx.cond(row["depth"].to(int) > 0, "regular", "bold")),
                 align="center",
                 spacing="2",
+                opacity=rx.cond(row["active"], "1", "0.55"),
                 padding_left=f"{row['depth'].to(int) * 1.5}rem",
                 white_space="nowrap",
             ),
@@ -88,7 +89,6 @@ def _row(row: rx.Var) -> rx.Component:
         ),
         data_dept=row["name"],
         data_active=row["active"].to(str),
-        opacity=rx.cond(row["active"], "1", "0.6"),
     )
 
 
@@ -103,9 +103,9 @@ def _tree() -> rx.Component:
                 rx.table.root(
                     rx.table.header(
                         rx.table.row(
-                            rx.table.column_header_cell(tr("dept.name")),
-                            rx.table.column_header_cell(tr("dept.people")),
-                            rx.table.column_header_cell(tr("dept.status")),
+                            rx.table.column_header_cell(tr("dept.name"), white_space="nowrap"),
+                            rx.table.column_header_cell(tr("dept.people"), white_space="nowrap"),
+                            rx.table.column_header_cell(tr("dept.status"), white_space="nowrap"),
                             rx.table.column_header_cell(""),
                         )
                     ),

@@ -11,7 +11,7 @@ from app.core.errors import DomainError, ValidationError
 from app.core.i18n import t
 from app.org import departments as svc
 from app.org.departments import DepartmentNode
-from app.org.state import as_id
+from app.ui.payload import as_id
 from app.ui.session import actor_of, request_locale, require, working_tenant
 
 CREATE, RENAME, MOVE, MERGE = "create", "rename", "move", "merge"

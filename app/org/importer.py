@@ -86,15 +86,17 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _header_keys(header: list[str]) -> list[str | None]:
+def _header_keys(header: list[str], columns: tuple[Column, ...]) -> list[str | None]:
     names = {}
-    for column in COLUMNS:
+    for column in columns:
         for alias in (column.key, *(column.header(locale) for locale in LOCALES)):
             names[alias.strip().lower()] = column.key
     return [names.get(h.strip().lower()) for h in header]
 
 
-def read_table(filename: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
+def read_table(
+    filename: str, data: bytes, columns: tuple[Column, ...] = COLUMNS
+) -> list[tuple[int, dict[str, str]]]:
     """The data rows of an uploaded CSV/XLSX as (spreadsheet row number, {column key: text})."""
     if len(data) > MAX_BYTES:
         raise DomainError("import.too_big", max_mb=MAX_BYTES // (1024 * 1024))
@@ -107,8 +109,8 @@ def read_table(filename: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
         raise DomainError("import.bad_type")
     if not raw_rows:
         raise DomainError("import.empty")
-    keys = _header_keys([_cell_text(c) for c in raw_rows[0]])
-    missing = [c.key for c in COLUMNS if c.required and c.key not in keys]
+    keys = _header_keys([_cell_text(c) for c in raw_rows[0]], columns)
+    missing = [c.key for c in columns if c.required and c.key not in keys]
     if missing:
         raise DomainError("import.missing_column", field=missing[0])
     rows = []

@@ -39,6 +39,7 @@ NAV_SECTIONS: tuple[tuple[str, tuple[NavEntry, ...]], ...] = (
         (
             NavEntry("nav.org", "network", "/departments"),
             NavEntry("nav.users", "users", "/people"),
+            NavEntry("nav.whitelist", "smartphone", "/whitelist"),
             NavEntry("nav.roles", "shield-check", "/roles"),
             NavEntry("nav.quotas", "gauge", None),
             NavEntry("nav.approvals", "stamp", None),

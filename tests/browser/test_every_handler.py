@@ -48,6 +48,8 @@ PUBLIC: dict[str, str] = {
     "LocaleState.toggle_locale": "the caller's own UI language",
     "LoginPageState.read_error": "the sign-in page's error message",
     "SessionState.load_session": "checks the session itself; visitors go to /login",
+    "RegisterState.request_code": "one reply for listed and unlisted phones; rate-limited",
+    "RegisterState.register": "sign-up: needs a whitelisted phone and its verification code",
 }
 # Logged-in people without console rights may still use these (none yet: mobile pages later).
 SELF_SERVICE: dict[str, str] = {}

@@ -1,0 +1,192 @@
+"""The whitelist console page and the employee's self-registration page on the phone."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TypedDict
+
+import reflex as rx
+
+from app.core.db import run_in_session
+from app.core.errors import DomainError
+from app.core.i18n import t
+from app.org.importer import Column, read_table
+from app.org.validation import normalise_phone
+from app.registration import service, whitelist
+from app.ui.payload import as_id
+from app.ui.session import actor_of, request_locale, require, working_tenant
+
+WHITELIST_COLUMNS = (Column("phone", required=True), Column("name"), Column("department"))
+
+
+class ListedPhone(TypedDict):
+    id: int
+    phone: str
+    name: str
+    registered: bool
+
+
+class WhitelistState(rx.State):
+    rows: list[ListedPhone] = []
+    search: str = ""
+    cursors: list[int] = []
+    next_after: int = 0
+    loaded: bool = False
+    message: str = ""
+    errors: list[str] = []
+
+    async def _load(self) -> None:
+        principal = await require(self, "user:read")
+        page = await run_in_session(
+            whitelist.list_whitelist,
+            scope=principal.scope,
+            search=self.search,
+            after_id=self.cursors[-1] if self.cursors else None,
+        )
+        self.rows = [
+            ListedPhone(
+                id=e.id, phone=e.phone, name=e.name or "", registered=bool(e.registered_user_id)
+            )
+            for e in page.entries
+        ]
+        self.next_after = page.next_after_id or 0
+        self.loaded = True
+
+    @rx.event
+    async def load(self) -> None:
+        self.cursors = []
+        await self._load()
+
+    @rx.event
+    async def apply_search(self, form: dict) -> None:
+        await require(self, "user:read")
+        self.search = str(form.get("search", ""))[:32] if isinstance(form, dict) else ""
+        self.cursors = []
+        await self._load()
+
+    @rx.event
+    async def next_page(self) -> None:
+        await require(self, "user:read")
+        if self.next_after:
+            self.cursors = [*self.cursors, self.next_after]
+            await self._load()
+
+    @rx.event
+    async def previous_page(self) -> None:
+        await require(self, "user:read")
+        self.cursors = self.cursors[:-1]
+        await self._load()
+
+    @rx.event
+    async def add(self, form: dict) -> None:
+        """List one phone (with the person's name) for the working tenant."""
+        principal = await require(self, "whitelist:write")
+        form = form if isinstance(form, dict) else {}
+        self.errors = []
+        try:
+            await run_in_session(
+                whitelist.add_whitelist,
+                scope=principal.scope,
+                tenant_id=await working_tenant(self, principal),
+                phone=str(form.get("phone", ""))[:32],
+                name=str(form.get("name", ""))[:120] or None,
+                actor=actor_of(self, principal),
+            )
+        except DomainError as refused:
+            self.message = t(refused.key, await request_locale(self), **refused.params)
+            return
+        self.message = ""
+        await self._load()
+
+    @rx.event
+    async def remove(self, entry_id: int) -> None:
+        principal = await require(self, "whitelist:write")
+        await run_in_session(
+            whitelist.remove_whitelist,
+            scope=principal.scope,
+            entry_id=as_id(entry_id),
+            actor=actor_of(self, principal),
+        )
+        await self._load()
+
+    @rx.event
+    async def upload(self, files: list[rx.UploadFile]) -> None:
+        """Import phones from CSV/XLSX: all rows or none, every problem listed."""
+        principal = await require(self, "whitelist:write")
+        tenant_id = await working_tenant(self, principal)
+        locale = await request_locale(self)
+        self.errors = []
+        self.message = ""
+        if not files:
+            return
+        try:
+            rows = await asyncio.to_thread(
+                read_table, files[0].name or "", await files[0].read(), WHITELIST_COLUMNS
+            )
+            result = await run_in_session(
+                whitelist.import_whitelist,
+                scope=principal.scope,
+                tenant_id=tenant_id,
+                rows=[cells for _, cells in rows],
+                actor=actor_of(self, principal),
+            )
+        except DomainError as refused:
+            self.message = t(refused.key, locale, **refused.params)
+            return
+        self.errors = [
+            f"{t('import.row', locale)} {e.row} · {t(f'field.{e.column}', locale)}: "
+            f"{t(e.key, locale)}"
+            for e in result.errors[:100]
+        ]
+        if not result.errors:
+            self.message = t("whitelist.imported", locale, count=result.created)
+        await self._load()
+
+
+class RegisterState(rx.State):
+    """Public: a visitor registers with a whitelisted phone (no session yet)."""
+
+    phone: str = ""
+    code_sent: bool = False
+    message: str = ""
+    done: bool = False
+
+    @rx.event
+    async def request_code(self, form: dict) -> None:
+        """Public: ask for a code. The reply is the same whether or not the phone is listed."""
+        form = form if isinstance(form, dict) else {}
+        locale = await request_locale(self)
+        try:
+            phone = normalise_phone(str(form.get("phone", ""))[:32])
+            await run_in_session(
+                service.request_code,
+                phone=phone,
+                ip=self.router.session.client_ip or "0.0.0.0",
+            )
+        except DomainError as refused:
+            self.message = t(refused.key, locale, **refused.params)
+            return
+        self.phone = phone
+        self.code_sent = True
+        self.message = t("register.code_sent", locale)
+
+    @rx.event
+    async def register(self, form: dict):
+        """Public: create the account; the person then signs in with phone and password."""
+        form = form if isinstance(form, dict) else {}
+        locale = await request_locale(self)
+        try:
+            await run_in_session(
+                service.register,
+                phone=self.phone,
+                code=str(form.get("code", ""))[:8],
+                password=str(form.get("password", ""))[:128],
+                display_name=str(form.get("name", ""))[:60] or None,
+                ip=self.router.session.client_ip or None,
+            )
+        except DomainError as refused:
+            self.message = t(refused.key, locale, **refused.params)
+            return
+        self.done = True
+        self.message = t("register.done", locale)
+        return rx.redirect(f"/login?registered={self.phone}")

@@ -1,0 +1,103 @@
+"""Phone whitelist → self-registration on the phone → sign-in, as people do it."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from app.auth.models import Account
+from app.core.db import make_engine
+from app.org.models import User
+from tests.browser.conftest import RunningApp, at_path, screenshot, sign_in
+
+PHONE = "13712340000"
+PASSWORD = "Welcome2026"
+
+
+def _code_from_log(app: RunningApp, masked: str, timeout_s: float = 15) -> str:
+    deadline = time.monotonic() + timeout_s
+    pattern = re.compile(rf"Verification code for {re.escape(masked)}: (\d{{6}})")
+    while time.monotonic() < deadline:
+        found = pattern.findall(app.log())
+        if found:
+            return found[-1]
+        time.sleep(0.3)
+    raise AssertionError(f"no code for {masked} in the log")
+
+
+def _registered(app: RunningApp) -> tuple[Account | None, User | None]:
+    engine = make_engine(f"sqlite:///{app.data_dir / 'cabinet.db'}")
+    try:
+        with Session(engine) as session:
+            account = session.exec(
+                select(Account).where(Account.phone == PHONE)
+            ).scalar_one_or_none()
+            user = session.exec(select(User).where(User.phone == PHONE)).scalar_one_or_none()
+            return account, user
+    finally:
+        engine.dispose()
+
+
+def test_a_listed_phone_registers_and_signs_in(browser, running_app: RunningApp) -> None:
+    context, page = sign_in(browser, running_app, "xy_admin")
+    page.goto(running_app.url + "/whitelist")
+    page.wait_for_selector('#whitelist[data-loaded="true"]', timeout=60_000)
+    page.fill("#wl-phone", PHONE)
+    page.fill("#wl-name", "新同事")
+    page.click("#wl-add")
+    page.wait_for_function(
+        "p => document.querySelector('#wl-table').innerText.includes(p)", arg=PHONE
+    )
+    screenshot(page, "whitelist-zh-CN-1440x900")
+    context.close()
+
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(running_app.url + "/m/register")
+    page.fill("#reg-phone", "13800009999")  # not listed: the same answer, and no code is sent
+    page.click("#reg-send")
+    page.wait_for_selector("#reg-message")
+    unlisted_reply = page.inner_text("#reg-message")
+    assert "138****9999" not in running_app.log()
+
+    page.fill("#reg-phone", PHONE)
+    page.click("#reg-send")
+    page.wait_for_selector("#reg-code")
+    assert page.inner_text("#reg-message") == unlisted_reply
+    code = _code_from_log(running_app, "137****0000")
+    assert PHONE not in running_app.log()  # the log never carries the phone in clear
+    page.fill("#reg-code", "000000" if code != "000000" else "111111")
+    page.fill("#reg-password", PASSWORD)
+    page.click("#reg-submit")
+    page.wait_for_selector("text=验证码错误")
+    screenshot(page, "register-wrong-code-zh-CN-390x844")
+    page.fill("#reg-code", code)
+    page.click("#reg-submit")
+    page.wait_for_url(re.compile(r".*/login/?\?registered=" + PHONE))
+    page.wait_for_selector("#login-registered")
+    assert page.input_value("#login") == PHONE
+    account, user = _registered(running_app)
+    assert account is not None and user is not None and user.account_id == account.id
+    assert user.name == "新同事"
+
+    page.fill("#password", PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_url(at_path(running_app, "/"))
+    page.wait_for_selector("text=没有权限执行此操作")  # an employee: the phone pages come later
+    context.close()
+
+
+def test_the_registration_page_in_english(browser, running_app: RunningApp) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(running_app.url + "/m/register")
+    page.click("#lang-switch")
+    page.wait_for_selector("text=Employee sign-up")
+    page.fill("#reg-phone", "12345")
+    page.click("#reg-send")
+    page.wait_for_selector("text=Not a valid mainland mobile number")
+    screenshot(page, "register-en-390x844")
+    context.close()
