@@ -82,3 +82,27 @@ def test_an_employee_may_not_open_the_console(browser, running_app: RunningApp) 
     assert page.locator('#home[data-loaded="true"]').count() == 0
     screenshot(page, "home-employee-refused-zh-CN-1440x900")
     context.close()
+
+
+def test_repeated_wrong_passwords_lock_the_account_with_a_clear_message(
+    browser, running_app: RunningApp
+) -> None:
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(running_app.url + "/login")
+    for _ in range(5):
+        page.fill("#login", "yj_admin")
+        page.fill("#password", "not-the-password")
+        page.click("#login-submit")
+        page.wait_for_selector("#login-error")
+    from app.demo.catalogue import DEMO_PASSWORD
+
+    page.fill("#login", "yj_admin")
+    page.fill("#password", DEMO_PASSWORD)  # right, but too late: the account is locked
+    page.click("#login-submit")
+    page.wait_for_selector("text=失败次数过多")
+    assert "分钟后再试" in page.inner_text("#login-error")
+    screenshot(page, "login-locked-zh-CN-1440x900")
+    page.click("#lang-switch")
+    page.wait_for_selector("text=Too many failed attempts")
+    context.close()

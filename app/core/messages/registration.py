@@ -1,0 +1,82 @@
+"""Messages: The phone whitelist and self-registration. key: (zh-CN, en)."""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # phone whitelist and self-registration
+    "nav.whitelist": ("手机白名单", "Phone whitelist"),
+    "whitelist.explain": (
+        "名单内的手机号可在手机上自助注册并绑定本企业",
+        "Phones on this list can register on their phone and join this company",
+    ),
+    "whitelist.add": ("加入", "Add"),
+    "whitelist.import": ("批量导入", "Import"),
+    "whitelist.search": ("手机号或姓名", "Phone or name"),
+    "whitelist.remove": ("移除", "Remove"),
+    "whitelist.registered": ("已注册", "Registered"),
+    "whitelist.waiting": ("未注册", "Not yet"),
+    "whitelist.imported": ("已导入 {count} 个手机号", "{count} phones imported"),
+    "register.title": ("员工注册", "Employee sign-up"),
+    "register.explain": (
+        "使用企业登记的手机号注册，验证码将发送到该手机",
+        "Register with the phone your company listed; a code is sent to it",
+    ),
+    "register.send_code": ("获取验证码", "Send code"),
+    "register.code": ("验证码", "Code"),
+    "register.submit": ("注册", "Register"),
+    "register.have_account": ("已有账号？去登录", "Have an account? Sign in"),
+    "register.code_sent": (
+        "如该手机号在企业白名单中，验证码已发送（10 分钟内有效）",
+        "If this phone is on a company's list, a code is on its way (valid 10 minutes)",
+    ),
+    "register.done": ("注册成功，请登录", "Registered; please sign in"),
+    "register.too_many": (
+        "请求过于频繁，请 {seconds} 秒后再试",
+        "Too many requests; try again in {seconds} s",
+    ),
+    "register.code_wrong": (
+        "验证码错误，还可尝试 {attempts_left} 次",
+        "Wrong code; {attempts_left} attempts left",
+    ),
+    "register.code_exhausted": (
+        "验证码错误次数过多，请重新获取",
+        "Too many wrong codes; request a new one",
+    ),
+    "register.code_expired": (
+        "验证码已过期或未获取，请重新获取",
+        "The code has expired or was never requested; request a new one",
+    ),
+    "register.not_whitelisted": (
+        "该手机号不在企业白名单中，请联系企业管理员",
+        "This phone is not on any company's list; contact your administrator",
+    ),
+    "register.several_tenants": (
+        "该手机号在多个企业的白名单中，请联系企业管理员处理",
+        "This phone is listed by several companies; contact your administrator",
+    ),
+    "register.already_registered": (
+        "该手机号已注册，请直接登录",
+        "This phone is already registered; please sign in",
+    ),
+    "register.user_conflict": (
+        "该手机号对应的人员已停用或已绑定其他账号，请联系企业管理员",
+        "This person is disabled or bound to another account; contact your administrator",
+    ),
+    "whitelist.phone_required": ("手机号必填", "Phone is required"),
+    "whitelist.phone_invalid": ("手机号格式不正确", "Not a valid mobile number"),
+    "whitelist.phone_duplicate_in_file": (
+        "文件中手机号重复",
+        "Phone appears more than once in the file",
+    ),
+    "whitelist.phone_already_listed": ("该手机号已在白名单中", "Phone is already on the list"),
+    "whitelist.name_too_long": ("姓名不能超过 60 个字符", "Name is longer than 60 characters"),
+    "whitelist.department_unknown": (
+        "找不到该部门（请填写部门编码或名称）",
+        "No such department (use its code or name)",
+    ),
+    "whitelist.department_ambiguous": (
+        "存在多个同名部门，请填写部门编码",
+        "Several departments have this name; use its code",
+    ),
+    "whitelist.import_too_large": ("一次最多导入 {max} 行", "At most {max} rows per import"),
+    "account.register": ("自助注册", "Self-registered"),
+    "account.reset_password": ("重置密码", "Password reset"),
+}
