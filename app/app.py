@@ -37,43 +37,20 @@ app = rx.App(
     backend_exception_handler=_backend_exception_handler,
 )
 app.add_middleware(EventGate())
-app.add_page(
-    login_page, route="/login", title="登录 · 智能领用柜云平台", on_load=LoginPageState.read_error
+SUFFIX = " · 智能领用柜云平台"
+# route, page, page name (the browser tab's title), the state whose `load` fills it
+CONSOLE_PAGES = (
+    ("/", home_page, "运营概览", HomeState),
+    ("/departments", departments_page, "组织架构", DepartmentsState),
+    ("/people", people_page, "人员", PeopleState),
+    ("/whitelist", whitelist_page, "手机白名单", WhitelistState),
+    ("/roles", roles_page, "角色权限", RolesState),
+    ("/audit", audit_page, "审计日志", AuditState),
 )
-app.add_page(
-    home_page,
-    route="/",
-    title="智能领用柜云平台",
-    on_load=[SessionState.load_session, HomeState.load],
-)
-app.add_page(
-    people_page,
-    route="/people",
-    title="人员 · 智能领用柜云平台",
-    on_load=[SessionState.load_session, PeopleState.load],
-)
-app.add_page(
-    audit_page,
-    route="/audit",
-    title="审计日志 · 智能领用柜云平台",
-    on_load=[SessionState.load_session, AuditState.load],
-)
-app.add_page(
-    departments_page,
-    route="/departments",
-    title="组织架构 · 智能领用柜云平台",
-    on_load=[SessionState.load_session, DepartmentsState.load],
-)
-app.add_page(
-    roles_page,
-    route="/roles",
-    title="角色权限 · 智能领用柜云平台",
-    on_load=[SessionState.load_session, RolesState.load],
-)
-app.add_page(
-    whitelist_page,
-    route="/whitelist",
-    title="手机白名单 · 智能领用柜云平台",
-    on_load=[SessionState.load_session, WhitelistState.load],
-)
-app.add_page(register_page, route="/m/register", title="员工注册 · 智能领用柜云平台")
+for route, page, name, state in CONSOLE_PAGES:
+    # the session first: a visitor is sent to /login before any page data is asked for
+    app.add_page(
+        page, route=route, title=name + SUFFIX, on_load=[SessionState.load_session, state.load]
+    )
+app.add_page(login_page, route="/login", title="登录" + SUFFIX, on_load=LoginPageState.read_error)
+app.add_page(register_page, route="/m/register", title="员工注册" + SUFFIX)

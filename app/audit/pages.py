@@ -6,6 +6,7 @@ import reflex as rx
 
 from app.audit.state import AuditState
 from app.ui.locale import tr
+from app.ui.paging import pager
 from app.ui.shell import console_page
 
 ACTION_CHOICES = (
@@ -105,23 +106,7 @@ def audit_body() -> rx.Component:
         ),
         _filters(),
         _table(),
-        rx.hstack(
-            rx.button(
-                tr("people.previous"),
-                variant="soft",
-                disabled=AuditState.cursors.length() == 0,
-                on_click=AuditState.previous_page,
-            ),
-            rx.button(
-                tr("people.next"),
-                variant="soft",
-                disabled=AuditState.next_after == 0,
-                on_click=AuditState.next_page,
-                id="audit-next",
-            ),
-            justify="end",
-            width="100%",
-        ),
+        pager(AuditState, "audit"),
         spacing="4",
         width="100%",
         id="audit",

@@ -15,6 +15,7 @@ from app.core.db import run_in_session
 from app.core.i18n import MESSAGES, t
 from app.core.tenancy import TenantScope
 from app.dashboard.service import list_tenant_options, scope_timezone
+from app.ui.paging import KeysetPaging
 from app.ui.session import request_locale, require
 
 ACTION_GROUPS = ("", "auth.", "app_user.", "department.", "phone_whitelist.", "role.", "account.")
@@ -68,17 +69,18 @@ def _audit_view(
     return page, tenants, timezone
 
 
-class AuditState(rx.State):
+class AuditState(KeysetPaging, rx.State):
     rows: list[AuditRow] = []
     action: str = ""
     actor: str = ""
     entity_id: str = ""
     since: str = ""
     until: str = ""
-    cursors: list[int] = []
-    next_after: int = 0
     unmasked: bool = False
     loaded: bool = False
+
+    def _read_permission(self) -> str:
+        return "audit:read"
 
     async def _load(self) -> None:
         principal = await require(self, "audit:read")
@@ -95,7 +97,7 @@ class AuditState(rx.State):
             scope=principal.scope,
             form=form,
             unmask=unmask,
-            after=self.cursors[-1] if self.cursors else None,
+            after=self._after_id(),
         )
         locale = await request_locale(self)
         zone = ZoneInfo(timezone)
@@ -134,17 +136,4 @@ class AuditState(rx.State):
         self.since = str(form.get("since", ""))[:10]
         self.until = str(form.get("until", ""))[:10]
         self.cursors = []
-        await self._load()
-
-    @rx.event
-    async def next_page(self) -> None:
-        await require(self, "audit:read")
-        if self.next_after:
-            self.cursors = [*self.cursors, self.next_after]
-            await self._load()
-
-    @rx.event
-    async def previous_page(self) -> None:
-        await require(self, "audit:read")
-        self.cursors = self.cursors[:-1]
         await self._load()

@@ -7,6 +7,7 @@ import reflex as rx
 from app.org.import_state import ImportState
 from app.org.state import ANY, PeopleState
 from app.ui.locale import tr
+from app.ui.paging import pager
 from app.ui.shell import console_page
 
 UPLOAD_ID = "people-import-file"
@@ -135,26 +136,6 @@ def _table() -> rx.Component:
             id="people-table",
         ),
         overflow_x="auto",
-        width="100%",
-    )
-
-
-def _pager() -> rx.Component:
-    return rx.hstack(
-        rx.button(
-            tr("people.previous"),
-            variant="soft",
-            disabled=PeopleState.cursors.length() == 0,
-            on_click=PeopleState.previous_page,
-        ),
-        rx.button(
-            tr("people.next"),
-            variant="soft",
-            disabled=PeopleState.next_after == 0,
-            on_click=PeopleState.next_page,
-            id="people-next",
-        ),
-        justify="end",
         width="100%",
     )
 
@@ -366,7 +347,7 @@ def people_body() -> rx.Component:
         rx.heading(tr("nav.users"), size="6"),
         _toolbar(),
         _table(),
-        _pager(),
+        pager(PeopleState, "people"),
         _person_form(),
         _import_dialog(),
         spacing="4",

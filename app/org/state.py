@@ -14,6 +14,7 @@ from app.core.tenancy import TenantScope
 from app.org import users as svc
 from app.org.departments import department_tree
 from app.org.users import UserFields, UserPage
+from app.ui.paging import KeysetPaging
 from app.ui.payload import as_id
 from app.ui.session import actor_of, request_locale, require, working_tenant
 
@@ -71,14 +72,12 @@ def _int_or_none(value: str) -> int | None:
     return int(value) if isinstance(value, str) and value.isdigit() else None
 
 
-class PeopleState(rx.State):
+class PeopleState(KeysetPaging, rx.State):
     rows: list[PersonRow] = []
     departments: list[DepartmentOption] = []
     search: str = ""
     department_filter: str = ANY
     status_filter: str = ANY
-    cursors: list[int] = []  # the `after_id` of every page before this one
-    next_after: int = 0
     loaded: bool = False
     can_write: bool = False
     can_import: bool = False
@@ -99,10 +98,13 @@ class PeopleState(rx.State):
             department="", badge_card_no="", active=True, has_pin=False,
         )  # fmt: skip
 
+    def _read_permission(self) -> str:
+        return "user:read"
+
     async def _load(self) -> None:
         principal = await require(self, "user:read")
         status = {"active": True, "disabled": False}.get(self.status_filter)
-        after = self.cursors[-1] if self.cursors else None
+        after = self._after_id()
         page = await run_in_session(
             svc.list_users,
             scope=principal.scope,
@@ -144,19 +146,6 @@ class PeopleState(rx.State):
         await require(self, "user:read")
         self.status_filter = value if value in (ANY, "active", "disabled") else ANY
         self.cursors = []
-        await self._load()
-
-    @rx.event
-    async def next_page(self) -> None:
-        await require(self, "user:read")
-        if self.next_after:
-            self.cursors = [*self.cursors, self.next_after]
-            await self._load()
-
-    @rx.event
-    async def previous_page(self) -> None:
-        await require(self, "user:read")
-        self.cursors = self.cursors[:-1]
         await self._load()
 
     @rx.event

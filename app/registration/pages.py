@@ -6,6 +6,7 @@ import reflex as rx
 
 from app.registration.state import RegisterState, WhitelistState
 from app.ui.locale import LocaleState, tr
+from app.ui.paging import pager
 from app.ui.shell import console_page
 
 UPLOAD_ID = "whitelist-file"
@@ -97,22 +98,7 @@ def whitelist_body() -> rx.Component:
             overflow_x="auto",
             width="100%",
         ),
-        rx.hstack(
-            rx.button(
-                tr("people.previous"),
-                variant="soft",
-                disabled=WhitelistState.cursors.length() == 0,
-                on_click=WhitelistState.previous_page,
-            ),
-            rx.button(
-                tr("people.next"),
-                variant="soft",
-                disabled=WhitelistState.next_after == 0,
-                on_click=WhitelistState.next_page,
-            ),
-            justify="end",
-            width="100%",
-        ),
+        pager(WhitelistState, "wl"),
         spacing="4",
         width="100%",
         id="whitelist",

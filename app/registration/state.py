@@ -13,6 +13,7 @@ from app.core.i18n import t
 from app.org.importer import Column, read_table
 from app.org.validation import normalise_phone
 from app.registration import service, whitelist
+from app.ui.paging import KeysetPaging
 from app.ui.payload import as_id
 from app.ui.session import actor_of, request_locale, require, working_tenant
 
@@ -26,14 +27,15 @@ class ListedPhone(TypedDict):
     registered: bool
 
 
-class WhitelistState(rx.State):
+class WhitelistState(KeysetPaging, rx.State):
     rows: list[ListedPhone] = []
     search: str = ""
-    cursors: list[int] = []
-    next_after: int = 0
     loaded: bool = False
     message: str = ""
     errors: list[str] = []
+
+    def _read_permission(self) -> str:
+        return "user:read"
 
     async def _load(self) -> None:
         principal = await require(self, "user:read")
@@ -41,7 +43,7 @@ class WhitelistState(rx.State):
             whitelist.list_whitelist,
             scope=principal.scope,
             search=self.search,
-            after_id=self.cursors[-1] if self.cursors else None,
+            after_id=self._after_id(),
         )
         self.rows = [
             ListedPhone(
@@ -62,19 +64,6 @@ class WhitelistState(rx.State):
         await require(self, "user:read")
         self.search = str(form.get("search", ""))[:32] if isinstance(form, dict) else ""
         self.cursors = []
-        await self._load()
-
-    @rx.event
-    async def next_page(self) -> None:
-        await require(self, "user:read")
-        if self.next_after:
-            self.cursors = [*self.cursors, self.next_after]
-            await self._load()
-
-    @rx.event
-    async def previous_page(self) -> None:
-        await require(self, "user:read")
-        self.cursors = self.cursors[:-1]
         await self._load()
 
     @rx.event
