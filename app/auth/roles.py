@@ -14,13 +14,21 @@ from sqlmodel import Session, select
 
 from app.audit import service as audit
 from app.auth.catalogue import PERMISSIONS
-from app.auth.models import Permission, Role, RoleGrant, RolePermission
+from app.auth.models import GrantScope, Permission, Role, RoleGrant, RolePermission
 from app.auth.service import ensure_permissions
 from app.core.errors import DomainError, PermissionDeniedError, ValidationError
 from app.core.records import Actor, record_created
 from app.core.tenancy import TenantScope, get_scoped_or_raise
+from app.org.models import User
 
 PLATFORM_ONLY = ("tenant:", "provider:")
+PERSONAL = "self:"  # using a cabinet oneself: anyone who manages roles may hand it out
+
+
+def _may_give(permission: str, holder_permissions: frozenset[str]) -> bool:
+    return permission.startswith(PERSONAL) or permission in holder_permissions
+
+
 MAX_NAME = 60
 
 
@@ -77,7 +85,7 @@ def _refuse_escalation(permission: str, holder_permissions: frozenset[str]) -> N
         raise ValidationError(field="permission")
     if permission.startswith(PLATFORM_ONLY):
         raise DomainError("role.platform_permission", permission=permission)
-    if permission not in holder_permissions:
+    if not _may_give(permission, holder_permissions):
         raise PermissionDeniedError("role.not_yours", permission=permission)
 
 
@@ -104,7 +112,9 @@ def create_custom_role(
         if template is None or not template.is_builtin:
             raise ValidationError(field="template")
         start = _permissions_of(session, [template.id])[template.id]
-    start = {p for p in start if not p.startswith(PLATFORM_ONLY) and p in holder_permissions}
+    start = {
+        p for p in start if not p.startswith(PLATFORM_ONLY) and _may_give(p, holder_permissions)
+    }
     role = Role(tenant_id=tenant_id, code=f"custom_{tenant_id}_{_next_number(session)}", name=name)
     session.add(role)
     session.flush()
@@ -183,3 +193,83 @@ def delete_custom_role(*, session: Session, scope: TenantScope, role_id: int, ac
         before=before,
         ip=actor.ip,
     )
+
+
+TENANT_BUILTINS = ("tenant_admin", "department_manager", "employee")
+
+
+def assignable_roles(*, session: Session, tenant_id: int) -> list[Role]:
+    """Roles a person of this tenant can hold: the tenant-level built-ins and custom roles."""
+    statement = select(Role).where(
+        (Role.tenant_id == tenant_id) | (Role.tenant_id.is_(None) & Role.code.in_(TENANT_BUILTINS))
+    )
+    return list(session.exec(statement.order_by(Role.is_builtin.desc(), Role.id)))
+
+
+def roles_of_user(*, session: Session, scope: TenantScope, user_id: int) -> set[int]:
+    user = get_scoped_or_raise(session, User, user_id, scope)
+    if user.account_id is None:
+        return set()
+    return set(
+        session.exec(
+            select(RoleGrant.role_id).where(
+                RoleGrant.account_id == user.account_id, RoleGrant.tenant_id == user.tenant_id
+            )
+        )
+    )
+
+
+def set_user_roles(
+    *,
+    session: Session,
+    scope: TenantScope,
+    user_id: int,
+    role_ids: set[int],
+    holder_permissions: frozenset[str],
+    actor: Actor,
+) -> None:
+    """Grant exactly `role_ids` in the person's tenant; only roles whose every permission the
+    granting person holds can be given or taken away."""
+    user = get_scoped_or_raise(session, User, user_id, scope)
+    if user.account_id is None:
+        raise DomainError("org.no_account", name=user.name)
+    allowed = {r.id: r for r in assignable_roles(session=session, tenant_id=user.tenant_id)}
+    if not role_ids <= allowed.keys():
+        raise ValidationError(field="role")
+    current = roles_of_user(session=session, scope=scope, user_id=user_id)
+    changed = role_ids ^ current
+    granted = _permissions_of(session, list(changed))
+    for role_id in changed:
+        if not all(_may_give(p, holder_permissions) for p in granted[role_id]):
+            raise PermissionDeniedError("role.not_yours", permission=allowed[role_id].name)
+    for role_id in role_ids - current:
+        session.add(
+            RoleGrant(
+                account_id=user.account_id,
+                role_id=role_id,
+                scope=GrantScope.tenant.value,
+                tenant_id=user.tenant_id,
+            )
+        )
+    if current - role_ids:
+        session.exec(
+            delete(RoleGrant).where(
+                RoleGrant.account_id == user.account_id,
+                RoleGrant.tenant_id == user.tenant_id,
+                RoleGrant.role_id.in_(current - role_ids),
+            )
+        )
+    session.flush()
+    if changed:
+        audit.record(
+            session=session,
+            action="role.grant",
+            entity="account",
+            entity_id=user.account_id,
+            tenant_id=user.tenant_id,
+            actor_account_id=actor.account_id,
+            actor_name=actor.name,
+            before={"roles": sorted(allowed[r].code for r in current)},
+            after={"roles": sorted(allowed[r].code for r in role_ids)},
+            ip=actor.ip,
+        )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.org.access_pages import access_dialog
+from app.org.access_state import PersonAccessState
 from app.org.import_state import ImportState
 from app.org.state import ANY, PeopleState
 from app.ui.locale import tr
@@ -105,6 +107,13 @@ def _row(person: rx.Var) -> rx.Component:
                         size="1",
                         variant="ghost",
                         on_click=PeopleState.open_form(person["id"]),
+                    ),
+                    rx.button(
+                        tr("access.title"),
+                        size="1",
+                        variant="ghost",
+                        on_click=PersonAccessState.open_for(person["id"]),
+                        id="person-access-" + person["id"].to(str),
                     ),
                     rx.button(
                         rx.cond(person["active"], tr("people.disable"), tr("people.enable")),
@@ -350,6 +359,7 @@ def people_body() -> rx.Component:
         pager(PeopleState, "people"),
         _person_form(),
         _import_dialog(),
+        access_dialog(),
         spacing="4",
         width="100%",
         id="people",

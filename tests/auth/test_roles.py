@@ -120,3 +120,66 @@ def test_no_escalation_and_built_ins_are_read_only(session: Session) -> None:
         )
     svc.delete_custom_role(session=session, scope=scope, role_id=role.id, actor=ADMIN)
     assert session.exec(select(AuditLog).where(AuditLog.action == "role.delete")).one()
+
+
+def test_roles_are_granted_to_people_with_accounts_without_escalation(session: Session) -> None:
+    from app.auth.models import Account, AccountKind, RoleGrant
+    from app.org.users import UserFields, create_user
+
+    builtins = ensure_builtin_roles(session=session)
+    tenant = make_tenant(session)
+    scope = TenantScope.single(tenant.id)
+    account = Account(username="grantee", display_name="甲", kind=AccountKind.tenant.value)
+    session.add(account)
+    session.flush()
+    user = create_user(
+        session=session, scope=scope, tenant_id=tenant.id, fields=UserFields(name="甲"), actor=ADMIN
+    )
+    user.account_id = account.id
+    session.flush()
+    manager, employee = builtins["department_manager"].id, builtins["employee"].id
+    svc.set_user_roles(
+        session=session,
+        scope=scope,
+        user_id=user.id,
+        role_ids={manager, employee},
+        holder_permissions=TENANT_ADMIN,
+        actor=ADMIN,
+    )
+    assert svc.roles_of_user(session=session, scope=scope, user_id=user.id) == {manager, employee}
+    svc.set_user_roles(
+        session=session,
+        scope=scope,
+        user_id=user.id,
+        role_ids={employee},
+        holder_permissions=TENANT_ADMIN,
+        actor=ADMIN,
+    )
+    grants = session.exec(select(RoleGrant).where(RoleGrant.account_id == account.id)).all()
+    assert [g.role_id for g in grants] == [employee] and grants[0].tenant_id == tenant.id
+    entry = session.exec(select(AuditLog).where(AuditLog.action == "role.grant")).all()[-1]
+    assert entry.before == {"roles": ["department_manager", "employee"]}
+    assert entry.after == {"roles": ["employee"]}
+    # a manager cannot make someone a tenant admin, and platform roles are never assignable
+    with pytest.raises(PermissionDeniedError):
+        svc.set_user_roles(
+            session=session,
+            scope=scope,
+            user_id=user.id,
+            role_ids={employee, builtins["tenant_admin"].id},
+            holder_permissions=frozenset(
+                next(r for r in BUILTIN_ROLES if r.code == "department_manager").permissions
+            ),
+            actor=ADMIN,
+        )
+    from app.core.errors import ValidationError
+
+    with pytest.raises(ValidationError):
+        svc.set_user_roles(
+            session=session,
+            scope=scope,
+            user_id=user.id,
+            role_ids={builtins["platform_operator"].id},
+            holder_permissions=TENANT_ADMIN,
+            actor=ADMIN,
+        )

@@ -117,3 +117,49 @@ def test_ten_thousand_people_import_with_progress(
     assert _people_count(running_app) == before + 10_000
     screenshot(page, "people-import-done-zh-CN-1440x900")
     context.close()
+
+
+def test_an_admin_sets_roles_pin_and_password_of_a_person(browser, running_app: RunningApp) -> None:
+    from app.auth.models import Account, Role, RoleGrant
+
+    context, page = _open_people(browser, running_app)
+    page.fill("#people-search", "13800138000")  # the demo employee, who has an account
+    page.press("#people-search", "Enter")
+    page.wait_for_function("() => document.querySelectorAll('#people-table tbody tr').length === 1")
+    page.locator("[id^='person-access-']").first.click()
+    page.wait_for_selector("#access-role-employee")
+    assert page.get_attribute("#access-role-employee", "data-state") == "checked"
+    page.click("#access-role-department_manager")
+    page.wait_for_selector("text=角色已更新")
+    page.fill("#access-pin", "1111")
+    page.click("#access-pin-save")
+    page.wait_for_selector("text=PIN 应为 4–8 位数字")
+    page.fill("#access-pin", "482915")
+    page.click("#access-pin-save")
+    page.wait_for_selector("text=开柜 PIN 已更新")
+    screenshot(page, "people-access-zh-CN-1440x900")
+
+    engine = make_engine(f"sqlite:///{running_app.data_dir / 'cabinet.db'}")
+    try:
+        with Session(engine) as session:
+            account = session.exec(
+                select(Account).where(Account.phone == "13800138000")
+            ).scalar_one()
+            held = set(
+                session.exec(
+                    select(Role.code)
+                    .join(RoleGrant, RoleGrant.role_id == Role.id)
+                    .where(RoleGrant.account_id == account.id)
+                ).scalars()
+            )
+            user = session.exec(select(User).where(User.account_id == account.id)).scalar_one()
+    finally:
+        engine.dispose()
+    assert held == {"employee", "department_manager"}
+    assert user.pin_hash and "482915" not in user.pin_hash
+    page.click("#access-role-department_manager")  # back as it was, for the other tests
+    page.wait_for_function(
+        "() => document.querySelector('#access-role-department_manager')"
+        ".getAttribute('data-state') === 'unchecked'"
+    )
+    context.close()

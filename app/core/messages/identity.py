@@ -106,6 +106,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "role.no_template": ("空白角色", "Empty role"),
     "role.delete": ("删除角色", "Delete role"),
     "role.create": ("新建角色", "Role created"),
+    "role.grant": ("修改人员角色", "Roles of a person changed"),
+    "field.role": ("角色", "Role"),
     "role.update": ("修改角色权限", "Role permissions changed"),
     "role.name_taken": ("已有同名角色「{name}」", "A role is already called {name}"),
     "role.builtin_readonly": (
