@@ -2,7 +2,8 @@
 
 Metrics:
 - login_p50_ms / login_p95_ms: POST /api/auth/login (the route the sign-in form posts to) with
-  20 clients signing in at once, served by granian (the server Reflex runs in production) on
+  20 clients signing in at once (login_p50_ms_1client: one client alone, for comparison),
+  served by granian (the server Reflex runs in production) on
   PostgreSQL with the demo world; argon2id at the parameters in app/auth/passwords.py.
 - import_10k_users_s: a 10,000-row XLSX through the import's own path on PostgreSQL: read the
   file, check every row, write people and their audit entries, commit.
@@ -65,7 +66,7 @@ def _serve_api(database_url: str, port: int) -> subprocess.Popen:
     raise RuntimeError(f"granian did not start: {LOG_PATH.read_text()[-2000:]}")
 
 
-async def _logins(url: str) -> list[float]:
+async def _logins(url: str, clients: int = CONCURRENT) -> list[float]:
     names = [login.username for login in demo_logins()]
     samples: list[float] = []
 
@@ -78,7 +79,7 @@ async def _logins(url: str) -> list[float]:
                 samples.append((time.perf_counter() - started) * 1000)
                 assert response.status_code == 200, response.text
 
-    await asyncio.gather(*(client(n) for n in range(CONCURRENT)))
+    await asyncio.gather(*(client(n) for n in range(clients)))
     return samples
 
 
@@ -134,6 +135,9 @@ def run() -> dict[str, float]:
         port = _free_port()
         server = _serve_api(url, port)
         try:
+            alone = asyncio.run(_logins(f"http://127.0.0.1:{port}", clients=1)) + asyncio.run(
+                _logins(f"http://127.0.0.1:{port}", clients=1)
+            )
             samples = asyncio.run(_logins(f"http://127.0.0.1:{port}"))
         finally:
             server.terminate()
@@ -141,6 +145,7 @@ def run() -> dict[str, float]:
         return {
             "login_p50_ms": _percentile(samples, 50),
             "login_p95_ms": _percentile(samples, 95),
+            "login_p50_ms_1client": _percentile(alone, 50),
             "import_10k_users_s": _import_seconds(url),
         }
     finally:
