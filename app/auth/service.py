@@ -24,7 +24,7 @@ from app.auth.models import (
     RoleGrant,
     RolePermission,
 )
-from app.auth.passwords import hash_secret, verify_secret
+from app.auth.passwords import hash_secret, needs_rehash, verify_secret
 from app.core.errors import PermissionDeniedError
 from app.core.model_base import as_utc
 
@@ -149,6 +149,8 @@ def sign_in(
         )
         session.flush()
         raise AttemptRefused("auth.bad_credentials")
+    if needs_rehash(account.password_hash):
+        account.password_hash = hash_secret(password)
     return _open_session(session, account, ip, user_agent, now)
 
 

@@ -123,3 +123,25 @@ def test_forged_tokens_are_refused() -> None:
     expired = tokens.issue(1, "abc", "access", now=datetime.now(UTC) - timedelta(hours=1))
     assert tokens.verify(expired, "access") is None
     assert tokens.verify({"sub": 1}, "access") is None  # type: ignore[arg-type]
+
+
+def test_a_hash_with_old_parameters_is_upgraded_at_sign_in(session: Session) -> None:
+    from passlib.hash import argon2
+
+    from app.auth.models import Account, AccountKind
+    from app.auth.passwords import ARGON2_MEMORY_KIB, needs_rehash
+    from app.auth.service import sign_in
+
+    old = argon2.using(type="ID", time_cost=2, memory_cost=19 * 1024, parallelism=1).hash(
+        "Pw123456"
+    )
+    account = Account(
+        username="old_hash", display_name="旧", password_hash=old, kind=AccountKind.platform.value
+    )
+    session.add(account)
+    session.flush()
+    assert needs_rehash(old)
+    sign_in(session=session, login="old_hash", password="Pw123456", ip="10.9.9.9")
+    assert f"m={ARGON2_MEMORY_KIB}" in account.password_hash
+    assert not needs_rehash(account.password_hash)
+    sign_in(session=session, login="old_hash", password="Pw123456", ip="10.9.9.9")
