@@ -16,7 +16,8 @@ REFRESH_PATH = "/api/auth"
 
 def set_session_cookies(response: Response, access_token: str, refresh_token: str) -> None:
     # The access cookie outlives its token on purpose: the websocket keeps the cookie it was
-    # opened with and checks the session row on every event; REST calls check the token's exp.
+    # opened with, so the browser's events and downloads are checked against the session row
+    # (expiry, revocation) rather than the token's own 15 minutes.
     secure = get_settings().is_production
     response.set_cookie(
         ACCESS_COOKIE,
