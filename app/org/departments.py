@@ -203,6 +203,8 @@ def department_tree(
         if department_id is not None:
             counts[department_id] = counts.get(department_id, 0) + 1
     rows = list(session.exec(scoped_select(Department, own)))
+    # active people in a department and everything below it (a manager's view of "my org")
+    totals = [(row.path, counts.get(row.id, 0)) for row in rows]
     by_parent: dict[int | None, list[Department]] = {}
     for row in rows:
         by_parent.setdefault(row.parent_id, []).append(row)
@@ -218,7 +220,7 @@ def department_tree(
                     row.path,
                     depth,
                     row.is_active,
-                    counts.get(row.id, 0),
+                    sum(n for path, n in totals if path.startswith(row.path)),
                 )
             )
             walk(row.id, depth + 1)

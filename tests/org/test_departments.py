@@ -105,6 +105,8 @@ def test_a_department_with_active_people_cannot_be_disabled(session: Session) ->
     person = make_user(session, tenant)
     person.department_id = sub.id
     session.flush()
+    tree = svc.department_tree(session=session, scope=scope, tenant_id=tenant.id)
+    assert [(n.name, n.people) for n in tree] == [("销售部", 1), ("大客户组", 1)]  # subtree
     with pytest.raises(DomainError) as refused:
         svc.set_department_active(
             session=session, scope=scope, department_id=top.id, active=False, actor=ADMIN

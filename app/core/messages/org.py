@@ -41,7 +41,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # the departments page
     "dept.new": ("新建部门", "New department"),
     "dept.name": ("部门名称", "Department name"),
-    "dept.people": ("在职人数", "People"),
+    "dept.people": ("在职人数（含下级）", "People (incl. below)"),
     "dept.status": ("状态", "Status"),
     "dept.active": ("启用", "Active"),
     "dept.disabled": ("停用", "Disabled"),
