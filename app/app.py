@@ -32,7 +32,10 @@ def _backend_exception_handler(exception: Exception):
 log_masking.install()
 
 app = rx.App(
-    head_components=[rx.el.meta(name="viewport", content="width=device-width, initial-scale=1")],
+    head_components=[
+        rx.el.meta(name="viewport", content="width=device-width, initial-scale=1"),
+        rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
+    ],
     api_transformer=build_api(),
     backend_exception_handler=_backend_exception_handler,
 )

@@ -26,6 +26,10 @@ def _figures(app: RunningApp, scope: TenantScope):
 def test_make_run_prints_the_demo_logins(running_app: RunningApp) -> None:
     log = running_app.log()
     assert "Demo logins:" in log
+    import httpx
+
+    icon = httpx.get(running_app.url + "/favicon.svg")  # assets/ served on the same port
+    assert icon.status_code == 200 and "<svg" in icon.text
     assert re.search(r"^\s+\S+\s+\S+\s+\S", log.split("Demo logins:")[1], re.M)
 
 

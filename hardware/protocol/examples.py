@@ -1,0 +1,111 @@
+"""The examples of docs/protocol.md: one body per message type, signed with a documented secret.
+
+`python -m hardware.protocol.examples` prints them as they appear in the document; the tests
+check that every example in the document passes the same checks the gateway runs.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from hardware.protocol.canonical import sign
+from hardware.protocol.messages import topic_for
+
+EXAMPLE_SECRET = b"example-cabinet-secret-do-not-use"
+TENANT, CABINET, BOOT = "TN-XY", "CAB-SH-001", "b7Kq2mZ9"
+T0 = 1_764_201_600_000  # 2025-11-27 00:00:00 UTC, in ms
+CMD = "c0ffee00d00r4201"
+
+BODIES: dict[str, dict[str, Any]] = {
+    "boot": {"fw": "2.4.1", "hw": "SC-40S rev C", "outbox": 3, "clock_synced": True},
+    "heartbeat": {"uptime_s": 86400, "door": "closed", "outbox": 0, "rssi_dbm": -67},
+    "door.opened": {
+        "session": "ds-20251127-0042",
+        "at": T0 + 1000,
+        "by": {"method": "command", "ref": CMD},
+    },
+    "door.closed": {
+        "session": "ds-20251127-0042",
+        "at": T0 + 31000,
+        "open_ms": 30000,
+        "readings": [
+            {"slot": "A1", "before_mg": 1260000, "after_mg": 1218000, "stable": True},
+            {"slot": "A2", "before_mg": 845500, "after_mg": 845500, "stable": True},
+        ],
+        "rfid": ["E2801160600002084A6C1B11", "E2801160600002084A6C1B12"],
+        "snapshot": None,
+    },
+    "auth.card": {"card": "0048291173", "at": T0},
+    "auth.pin": {"pin": "482915", "at": T0},
+    "alarm": {"kind": "door_left_open", "at": T0 + 120000, "detail": "open for 120 s"},
+    "cmd.ack": {"command": CMD, "status": "done", "at": T0 + 900},
+    "cmd.unlock": {
+        "command": CMD,
+        "expires": T0 + 60000,
+        "session": "ds-20251127-0042",
+        "by": {"method": "qr", "ref": "u-1042"},
+        "max_open_s": 120,
+    },
+    "cmd.lock": {"command": "c0ffee00l0ck4202", "expires": T0 + 60000},
+    "cmd.config": {
+        "command": "c0ffee00c0nf4203",
+        "expires": T0 + 600000,
+        "version": 7,
+        "slots": [
+            {
+                "slot": "A1",
+                "unit": 1,
+                "channel": 1,
+                "sku": "PEN-05-BLK",
+                "unit_mg": 10500,
+                "tolerance_mg": 400,
+            }
+        ],
+    },
+    "cmd.lease": {
+        "command": "c0ffee00lea54204",
+        "expires": T0 + 600000,
+        "valid_until": T0 + 3 * 86400000,
+        "cards": [{"card": "0048291173", "user": "u-1042"}],
+        "pins": [
+            {
+                "user": "u-1042",
+                "hash": "$argon2id$v=19$m=7168,t=5,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA",
+            }
+        ],
+    },
+    "cmd.tare": {"command": "c0ffee00tare4205", "expires": T0 + 60000, "slot": "A1"},
+    "cmd.reboot": {"command": "c0ffee00reb04206", "expires": T0 + 60000, "delay_s": 5},
+}
+
+
+def example(message_type: str, n: int = 0) -> tuple[str, dict[str, Any]]:
+    down = message_type.startswith("cmd.") and message_type != "cmd.ack"
+    topic = str(topic_for(TENANT, CABINET, message_type))
+    message: dict[str, Any] = {
+        "v": 1,
+        "id": f"01JDXY{n:020d}",
+        "cab": CABINET,
+        "boot": "cloud-7f3a" if down else BOOT,
+        "seq": 100 + n,
+        "ts": T0 + n * 1000,
+        "nonce": f"{n + 1:024x}",
+        "type": message_type,
+        "body": BODIES[message_type],
+    }
+    message["sig"] = sign(EXAMPLE_SECRET, topic, message)
+    return topic, message
+
+
+def render() -> str:
+    blocks = []
+    for n, message_type in enumerate(BODIES):
+        topic, message = example(message_type, n)
+        text = json.dumps(message, ensure_ascii=False, indent=2)
+        blocks.append(f"#### `{message_type}`\n\nTopic `{topic}`\n\n```json\n{text}\n```\n")
+    return "\n".join(blocks)
+
+
+if __name__ == "__main__":
+    print(render())

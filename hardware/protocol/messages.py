@@ -1,0 +1,184 @@
+"""Protocol v1 messages: topics, building, and the checks every received message goes through.
+
+Order of the checks (each failure has its own code, counted and logged by the gateway):
+bad_json → schema → wrong_topic → bad_signature → stale_timestamp → replayed_nonce.
+The same JSON Schema files (hardware/protocol/schemas/) are published to cabinet vendors.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+import uuid
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from hardware.protocol.canonical import sign, signature_ok
+
+VERSION = 1
+SCHEMAS = Path(__file__).parent / "schemas"
+WINDOW_MS = 300_000  # ±300 s between the cabinet's clock and ours
+MAX_PAYLOAD = 256 * 1024
+CHANNEL_OF_TYPE = {
+    "boot": "telemetry",
+    "heartbeat": "telemetry",
+    "door.opened": "event",
+    "door.closed": "event",
+    "auth.card": "event",
+    "auth.pin": "event",
+    "alarm": "event",
+    "cmd.ack": "ack",
+}
+DOWN_TYPES = ("cmd.unlock", "cmd.lock", "cmd.config", "cmd.lease", "cmd.tare", "cmd.reboot")
+ERROR_CODES = (
+    "bad_json",
+    "schema",
+    "wrong_topic",
+    "unknown_cabinet",
+    "bad_signature",
+    "stale_timestamp",
+    "replayed_nonce",
+)
+
+
+class ProtocolError(ValueError):
+    """A message refused; `code` is one of ERROR_CODES (docs/protocol.md § Error codes)."""
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        super().__init__(f"{code}: {detail}" if detail else code)
+        self.code = code
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class Topic:
+    tenant: str
+    cabinet: str
+    channel: str  # event | telemetry | ack (up), cmd (down), state (retained)
+
+    def __str__(self) -> str:
+        return f"cc/v1/{self.tenant}/{self.cabinet}/{self.channel}"
+
+    @classmethod
+    def parse(cls, text: str) -> Topic:
+        parts = text.split("/")
+        if len(parts) != 5 or parts[:2] != ["cc", "v1"] or not all(parts[2:]):
+            raise ProtocolError("wrong_topic", text[:120])
+        return cls(parts[2], parts[3], parts[4])
+
+
+def topic_for(tenant: str, cabinet: str, message_type: str) -> Topic:
+    channel = "cmd" if message_type in DOWN_TYPES else CHANNEL_OF_TYPE[message_type]
+    return Topic(tenant, cabinet, channel)
+
+
+@cache
+def _validator(name: str) -> Draft202012Validator:
+    schema = json.loads((SCHEMAS / f"{name}.json").read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def _first_error(validator: Draft202012Validator, value: Any) -> str | None:
+    error = next(iter(validator.iter_errors(value)), None)
+    if error is None:
+        return None
+    where = "/".join(str(p) for p in error.absolute_path) or "(root)"
+    return f"{where}: {error.message}"[:200]
+
+
+def decode(topic_text: str, payload: bytes) -> tuple[Topic, dict[str, Any]]:
+    """JSON, envelope schema, body schema, and agreement with the topic it arrived on."""
+    topic = Topic.parse(topic_text)
+    if len(payload) > MAX_PAYLOAD:
+        raise ProtocolError("schema", f"payload larger than {MAX_PAYLOAD} bytes")
+    try:
+        message = json.loads(payload.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as bad:
+        raise ProtocolError("bad_json", str(bad)[:200]) from None
+    problem = _first_error(_validator("envelope"), message)
+    if problem is None:
+        problem = _first_error(_validator(message["type"]), message["body"])
+    if problem is not None:
+        raise ProtocolError("schema", problem)
+    if message["cab"] != topic.cabinet or topic_for("-", "-", message["type"]).channel != (
+        topic.channel
+    ):
+        raise ProtocolError("wrong_topic", f"{message['type']} from {message['cab']} on {topic}")
+    return topic, message
+
+
+def verify(secret: bytes, topic: Topic, message: Mapping[str, Any]) -> None:
+    if not signature_ok(secret, str(topic), message):
+        raise ProtocolError("bad_signature")
+
+
+class NonceGuard:
+    """The ±300 s window and "each nonce once per cabinet" (remembered for the whole window on
+    both sides, bounded in memory: the oldest entries go first)."""
+
+    def __init__(self, window_ms: int = WINDOW_MS, max_entries: int = 1_000_000) -> None:
+        self.window_ms = window_ms
+        self.max_entries = max_entries
+        self._seen: OrderedDict[tuple[str, str], int] = OrderedDict()
+
+    def check(self, message: Mapping[str, Any], now_ms: int) -> None:
+        skew = message["ts"] - now_ms
+        if abs(skew) > self.window_ms:
+            raise ProtocolError("stale_timestamp", f"clock differs by {skew // 1000} s")
+        self._forget_before(now_ms - 2 * self.window_ms)
+        key = (message["cab"], message["nonce"])
+        if key in self._seen:
+            raise ProtocolError("replayed_nonce")
+        self._seen[key] = now_ms
+        if len(self._seen) > self.max_entries:
+            self._seen.popitem(last=False)
+
+    def _forget_before(self, cutoff_ms: int) -> None:
+        while self._seen:
+            key, seen_at = next(iter(self._seen.items()))
+            if seen_at >= cutoff_ms:
+                return
+            del self._seen[key]
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def build(
+    *,
+    secret: bytes,
+    tenant: str,
+    cabinet: str,
+    boot: str,
+    seq: int,
+    message_type: str,
+    body: Mapping[str, Any],
+    message_id: str | None = None,
+    ts: int | None = None,
+) -> tuple[str, dict[str, Any]]:
+    """A signed message and the topic it goes to (cabinets, the simulator, cloud commands).
+
+    A resend of a buffered event keeps `message_id` and `seq` but gets a new `ts` and nonce."""
+    topic = topic_for(tenant, cabinet, message_type)
+    message: dict[str, Any] = {
+        "v": VERSION,
+        "id": message_id or uuid.uuid4().hex,
+        "cab": cabinet,
+        "boot": boot,
+        "seq": seq,
+        "ts": now_ms() if ts is None else ts,
+        "nonce": secrets.token_hex(12),
+        "type": message_type,
+        "body": dict(body),
+    }
+    message["sig"] = sign(secret, str(topic), message)
+    return str(topic), message

@@ -1,0 +1,148 @@
+"""Protocol v1: the schemas, the signing rule and the receive checks, and docs/protocol.md's
+examples passing exactly the checks the gateway runs."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from hardware.protocol import examples
+from hardware.protocol.canonical import canonical_string
+from hardware.protocol.messages import (
+    CHANNEL_OF_TYPE,
+    DOWN_TYPES,
+    SCHEMAS,
+    WINDOW_MS,
+    NonceGuard,
+    ProtocolError,
+    build,
+    decode,
+    verify,
+)
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "protocol.md"
+SECRET = b"s3cret-for-tests-only-0123456789"
+
+
+def _payload(message: dict) -> bytes:
+    return json.dumps(message).encode()
+
+
+def _refused(code: str, topic: str, payload: bytes, secret: bytes = SECRET) -> None:
+    with pytest.raises(ProtocolError) as refused:
+        parsed_topic, message = decode(topic, payload)
+        verify(secret, parsed_topic, message)
+    assert refused.value.code == code, refused.value
+
+
+def _door_closed(**changes) -> tuple[str, dict]:
+    body = {**examples.BODIES["door.closed"], **changes}
+    return build(
+        secret=SECRET,
+        tenant="TN-XY",
+        cabinet="CAB-SH-001",
+        boot="boot0001",
+        seq=7,
+        message_type="door.closed",
+        body=body,
+    )
+
+
+def test_every_type_has_a_valid_schema_and_every_schema_a_type() -> None:
+    from jsonschema import Draft202012Validator
+
+    envelope = json.loads((SCHEMAS / "envelope.json").read_text())
+    types = set(envelope["properties"]["type"]["enum"])
+    assert types == set(CHANNEL_OF_TYPE) | set(DOWN_TYPES) == set(examples.BODIES)
+    files = {p.stem for p in SCHEMAS.glob("*.json")} - {"envelope"}
+    assert files == types
+    for path in SCHEMAS.glob("*.json"):
+        Draft202012Validator.check_schema(json.loads(path.read_text()))
+
+
+def test_the_documents_examples_pass_the_gateways_checks_and_are_current() -> None:
+    text = DOC.read_text(encoding="utf-8")
+    found = re.findall(r"Topic `([^`]+)`\n\n```json\n(.*?)\n```", text, flags=re.S)
+    assert len(found) == len(examples.BODIES)
+    guard = NonceGuard()
+    for topic_text, block in found:
+        topic, message = decode(topic_text, block.encode())
+        verify(examples.EXAMPLE_SECRET, topic, message)
+        guard.check(message, now_ms=message["ts"])
+    assert examples.render() in text, "docs/protocol.md examples are stale: re-run the renderer"
+
+
+def test_the_worked_signing_example_in_the_document_is_right() -> None:
+    topic, message = examples.example("heartbeat", 1)
+    text = DOC.read_text(encoding="utf-8")
+    assert canonical_string(topic, message).decode() in text
+    assert message["sig"] in text
+
+
+def test_a_built_message_decodes_and_verifies() -> None:
+    topic, message = _door_closed()
+    parsed, decoded = decode(topic, _payload(message))
+    verify(SECRET, parsed, decoded)
+    assert (parsed.tenant, parsed.cabinet, parsed.channel) == ("TN-XY", "CAB-SH-001", "event")
+
+
+def test_tampering_and_wrong_secrets_are_bad_signatures() -> None:
+    topic, message = _door_closed()
+    changed = {**message, "body": {**message["body"], "open_ms": 1}}
+    _refused("bad_signature", topic, _payload(changed))
+    _refused("bad_signature", topic, _payload(message), secret=b"another-cabinets-secret")
+    _refused("bad_signature", topic, _payload({**message, "seq": message["seq"] + 1}))
+
+
+def test_malformed_messages_are_refused_by_reason() -> None:
+    topic, message = _door_closed()
+    _refused("bad_json", topic, b"{not json")
+    _refused("bad_json", topic, b"\xff\xfe")
+    _refused("schema", topic, _payload({k: v for k, v in message.items() if k != "nonce"}))
+    _refused("schema", topic, _payload({**message, "extra": 1}))
+    _refused("schema", topic, _payload({**message, "type": "door.slammed"}))
+    fractional = {**message["body"], "open_ms": 1.5}
+    _refused("schema", topic, _payload({**message, "body": fractional}))
+    _refused("wrong_topic", "cc/v1/TN-XY/CAB-SH-002/event", _payload(message))
+    _refused("wrong_topic", "cc/v1/TN-XY/CAB-SH-001/telemetry", _payload(message))
+    _refused("wrong_topic", "cabinets/CAB-SH-001", _payload(message))
+
+
+def test_the_window_and_each_nonce_once() -> None:
+    guard = NonceGuard()
+    _, message = _door_closed()
+    now = message["ts"]
+    with pytest.raises(ProtocolError) as stale:
+        guard.check(message, now_ms=now + WINDOW_MS + 1)
+    assert stale.value.code == "stale_timestamp"
+    guard.check(message, now_ms=now + 1000)
+    with pytest.raises(ProtocolError) as replay:
+        guard.check(message, now_ms=now + 2000)
+    assert replay.value.code == "replayed_nonce"
+    # a resend of a buffered event: same id and seq, new ts and nonce
+    _, resent = build(
+        secret=SECRET,
+        tenant="TN-XY",
+        cabinet="CAB-SH-001",
+        boot="boot0001",
+        seq=7,
+        message_type="door.closed",
+        body=message["body"],
+        message_id=message["id"],
+        ts=now + 5000,
+    )
+    guard.check(resent, now_ms=now + 5000)
+    assert resent["id"] == message["id"] and resent["nonce"] != message["nonce"]
+
+
+def test_the_nonce_memory_is_bounded() -> None:
+    guard = NonceGuard(max_entries=3)
+    for n in range(10):
+        guard.check({"cab": "C1", "nonce": f"{n:016x}", "ts": 1_000_000}, now_ms=1_000_000)
+    assert len(guard._seen) == 3
+    later = 1_000_000 + 2 * WINDOW_MS + 1
+    guard.check({"cab": "C1", "nonce": "f" * 16, "ts": later}, now_ms=later)
+    assert len(guard._seen) == 1  # everything older than two windows forgotten
