@@ -61,6 +61,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Could not load figures; refresh to retry",
     ),
     # errors (services raise DomainError keys)
+    "cabinet.secret_unreadable": (
+        "智能柜密钥无法解密（SECRET_KEY 已更换？），请重新生成凭据",
+        "The cabinet's secret cannot be read (was SECRET_KEY changed?); provision it again",
+    ),
+    "cabinet.credentials": ("生成智能柜凭据", "Cabinet credentials provisioned"),
     "error.generic": ("操作失败，请重试", "Something went wrong; please retry"),
     "error.not_found": ("{entity} #{id} 不存在", "{entity} #{id} does not exist"),
     "error.permission_denied": ("没有权限执行此操作", "You do not have permission to do this"),

@@ -1,0 +1,113 @@
+"""Per-cabinet credentials: one random secret signs the cabinet's messages (HMAC, protocol v1)
+and derives its MQTT password; it is stored only encrypted and shown once when provisioned.
+
+Encryption: AES-256-GCM with a key derived from SECRET_KEY by HKDF-SHA256 (purpose-bound, so the
+session-signing use of SECRET_KEY and this one never share a key). Rotating SECRET_KEY needs a
+re-provisioning of every cabinet: the stored ciphertexts say which scheme made them ("v1:").
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from sqlmodel import Session
+
+from app.audit import service as audit
+from app.cabinets.models import Cabinet
+from app.core.config import get_settings
+from app.core.errors import DomainError
+from app.core.records import Actor
+from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
+
+SCHEME = "v1"
+SECRET_BYTES = 32
+
+
+@dataclass(frozen=True)
+class ProvisionedCredentials:
+    """Shown once to the person provisioning the cabinet, never stored in clear."""
+
+    cabinet_code: str
+    mqtt_username: str
+    mqtt_password: str
+    secret_hex: str
+    version: int
+
+
+def _key(secret_key: str) -> bytes:
+    return HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=b"cabinet-secret-encryption-v1"
+    ).derive(secret_key.encode("utf-8"))
+
+
+def encrypt_secret(secret: bytes, secret_key: str | None = None) -> str:
+    nonce = secrets.token_bytes(12)
+    sealed = AESGCM(_key(secret_key or get_settings().secret_key)).encrypt(nonce, secret, None)
+    return f"{SCHEME}:" + base64.urlsafe_b64encode(nonce + sealed).decode("ascii")
+
+
+def decrypt_secret(token: str, secret_key: str | None = None) -> bytes:
+    scheme, _, data = token.partition(":")
+    if scheme != SCHEME:
+        raise DomainError("cabinet.secret_unreadable")
+    raw = base64.urlsafe_b64decode(data.encode("ascii"))
+    try:
+        return AESGCM(_key(secret_key or get_settings().secret_key)).decrypt(
+            raw[:12], raw[12:], None
+        )
+    except InvalidTag:
+        raise DomainError("cabinet.secret_unreadable") from None
+
+
+def mqtt_password(secret: bytes) -> str:
+    """The MQTT password follows from the secret: one thing to provision, one to rotate."""
+    digest = hmac.new(secret, b"mqtt-password-v1", hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
+
+
+def provision(
+    *, session: Session, scope: TenantScope, cabinet_id: int, actor: Actor
+) -> ProvisionedCredentials:
+    """A new secret for the cabinet (the previous one stops working); audited without values."""
+    cabinet = get_scoped_or_raise(session, Cabinet, cabinet_id, scope)
+    secret = secrets.token_bytes(SECRET_BYTES)
+    had_secret = cabinet.secret_ciphertext is not None
+    cabinet.secret_ciphertext = encrypt_secret(secret)
+    cabinet.secret_version = cabinet.secret_version + 1 if had_secret else 1
+    session.flush()
+    audit.record(
+        session=session,
+        action="cabinet.credentials",
+        entity="cabinet",
+        entity_id=cabinet.id,
+        tenant_id=cabinet.tenant_id,
+        actor_account_id=actor.account_id,
+        actor_name=actor.name,
+        after={"secret_version": cabinet.secret_version, "rotated": had_secret},
+        ip=actor.ip,
+    )
+    return ProvisionedCredentials(
+        cabinet_code=cabinet.code,
+        mqtt_username=cabinet.mqtt_username,
+        mqtt_password=mqtt_password(secret),
+        secret_hex=secret.hex(),
+        version=cabinet.secret_version,
+    )
+
+
+def cabinet_secret(*, session: Session, cabinet_code: str) -> tuple[Cabinet, bytes] | None:
+    """For the gateway (a system actor across tenants): the cabinet and its secret, or None
+    for an unknown or unprovisioned cabinet."""
+    statement = scoped_select(Cabinet, TenantScope.platform()).where(Cabinet.code == cabinet_code)
+    cabinet = session.exec(statement).first()
+    if cabinet is None or cabinet.secret_ciphertext is None:
+        return None
+    return cabinet, decrypt_secret(cabinet.secret_ciphertext)
