@@ -66,6 +66,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The cabinet's secret cannot be read (was SECRET_KEY changed?); provision it again",
     ),
     "cabinet.credentials": ("生成智能柜凭据", "Cabinet credentials provisioned"),
+    "alert.seq_gap": (
+        "智能柜 {cabinet} 的消息出现缺口（应为 {expected}，收到 {seq}）",
+        "Messages from cabinet {cabinet} have a gap (expected {expected}, got {seq})",
+    ),
     "error.generic": ("操作失败，请重试", "Something went wrong; please retry"),
     "error.not_found": ("{entity} #{id} 不存在", "{entity} #{id} does not exist"),
     "error.permission_denied": ("没有权限执行此操作", "You do not have permission to do this"),
