@@ -24,6 +24,14 @@ logger = logging.getLogger(__name__)
 
 
 @job
+async def handle_device_message(ctx: dict[str, Any], message_row_id: int) -> bool:
+    """Apply a cabinet message the gateway stored (idempotent: a second run changes nothing)."""
+    from app.cabinets.service import apply_device_message
+
+    return await run_in_session(apply_device_message, message_row_id=message_row_id)
+
+
+@job
 async def reconcile_stock(ctx: dict[str, Any], tenant_id: int | None = None) -> int:
     """Prove sum(movements) == stock; log each mismatch. Returns how many were found."""
     scope = TenantScope.platform() if tenant_id is None else TenantScope.single(tenant_id)

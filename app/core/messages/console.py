@@ -66,6 +66,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The cabinet's secret cannot be read (was SECRET_KEY changed?); provision it again",
     ),
     "cabinet.credentials": ("生成智能柜凭据", "Cabinet credentials provisioned"),
+    "alert.low_stock": (
+        "{cabinet} 货位 {slot} 的 {item} 低于下限（现有 {quantity}，下限 {min}）",
+        "{item} in {cabinet} slot {slot} is below its minimum ({quantity} left, minimum {min})",
+    ),
     "alert.seq_gap": (
         "智能柜 {cabinet} 的消息出现缺口（应为 {expected}，收到 {seq}）",
         "Messages from cabinet {cabinet} have a gap (expected {expected}, got {seq})",

@@ -1,0 +1,176 @@
+"""The device gateway: subscribes to every cabinet's up topics and runs each message through
+`hardware.ingest` in its own unit of work, then hands accepted messages to the job dispatcher.
+
+- QoS 1 and a persistent session (fixed client id, clean session off; MQTT 5 session expiry),
+  so messages published while the gateway is down are delivered when it comes back.
+- MQTT 5 shared subscription (`$share/<group>/...`) when the broker supports it, so several
+  gateway processes split the load; MQTT 3.1.1 plain subscriptions otherwise (amqtt).
+- Reconnects with exponential backoff (1 s doubling to 30 s); a bad message never stops it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter
+from collections.abc import Callable
+from contextlib import AbstractContextManager, suppress
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urlparse
+
+import aiomqtt
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+from sqlmodel import Session
+
+from app.core.db import session_scope
+from app.core.jobs import JobDispatcher, get_dispatcher
+from hardware.ingest import Ingested, ingest
+from hardware.protocol.messages import NonceGuard, now_ms
+
+logger = logging.getLogger(__name__)
+UP_TOPICS = ("cc/v1/+/+/event", "cc/v1/+/+/telemetry", "cc/v1/+/+/ack")
+SESSION_EXPIRY_S = 7 * 24 * 3600
+MAX_BACKOFF_S = 30.0
+
+
+@dataclass(frozen=True)
+class BrokerConfig:
+    hostname: str
+    port: int = 1883
+    username: str | None = None
+    password: str | None = None
+    mqtt5: bool = True  # False for brokers that only speak 3.1.1 (the embedded amqtt)
+    client_id: str = "cc-gateway-1"
+    share_group: str | None = "cc-gateway"  # None: plain subscriptions
+    session_expiry_s: int = SESSION_EXPIRY_S  # how long the broker keeps our queue while away
+
+    @classmethod
+    def from_url(cls, url: str, **overrides) -> BrokerConfig:
+        parsed = urlparse(url)
+        if parsed.scheme not in ("mqtt", "mqtts") or not parsed.hostname:
+            raise ValueError(f"not an mqtt:// URL: {url}")
+        return cls(
+            hostname=parsed.hostname,
+            port=parsed.port or 1883,
+            username=unquote(parsed.username) if parsed.username else None,
+            password=unquote(parsed.password) if parsed.password else None,
+            **overrides,
+        )
+
+    def subscriptions(self) -> list[str]:
+        if self.mqtt5 and self.share_group:
+            return [f"$share/{self.share_group}/{topic}" for topic in UP_TOPICS]
+        return list(UP_TOPICS)
+
+
+@dataclass
+class GatewayStats:
+    accepted: int = 0
+    duplicates: int = 0
+    rejections: Counter[str] = field(default_factory=Counter)
+    connects: int = 0
+
+
+class Gateway:
+    def __init__(
+        self,
+        config: BrokerConfig,
+        *,
+        unit_of_work: Callable[[], AbstractContextManager[Session]] = session_scope,
+        dispatcher: JobDispatcher | None = None,
+        clock: Callable[[], int] = now_ms,
+    ) -> None:
+        self.config = config
+        self.stats = GatewayStats()
+        self.connected = asyncio.Event()
+        self._unit_of_work = unit_of_work
+        self._dispatcher = dispatcher
+        self._clock = clock
+        self._guard = NonceGuard()
+
+    def _client(self) -> aiomqtt.Client:
+        c = self.config
+        if c.mqtt5:
+            properties = Properties(PacketTypes.CONNECT)
+            properties.SessionExpiryInterval = c.session_expiry_s
+            return aiomqtt.Client(
+                c.hostname,
+                c.port,
+                username=c.username,
+                password=c.password,
+                identifier=c.client_id,
+                protocol=aiomqtt.ProtocolVersion.V5,
+                clean_start=False,
+                properties=properties,
+            )
+        return aiomqtt.Client(
+            c.hostname,
+            c.port,
+            username=c.username,
+            password=c.password,
+            identifier=c.client_id,
+            protocol=aiomqtt.ProtocolVersion.V311,
+            clean_session=False,
+        )
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Serve until `stop` is set, reconnecting after any connection failure."""
+        backoff = 1.0
+        while not stop.is_set():
+            serving = asyncio.create_task(self._serve())
+            stopping = asyncio.create_task(stop.wait())
+            done, _ = await asyncio.wait({serving, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            for task in (serving, stopping):
+                if task not in done:
+                    task.cancel()
+            await asyncio.gather(serving, stopping, return_exceptions=True)
+            self.connected.clear()
+            if stop.is_set():
+                return
+            error = serving.exception() if serving.done() and not serving.cancelled() else None
+            logger.warning("gateway disconnected (%s); reconnecting in %.0f s", error, backoff)
+            with suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), backoff)
+            backoff = min(backoff * 2, MAX_BACKOFF_S)
+
+    async def _serve(self) -> None:
+        async with self._client() as client:
+            for topic in self.config.subscriptions():
+                await client.subscribe(topic, qos=1)
+            self.stats.connects += 1
+            self.connected.set()
+            async for message in client.messages:
+                payload = message.payload if isinstance(message.payload, bytes) else b""
+                await self.handle(str(message.topic), payload)
+
+    async def handle(self, topic: str, payload: bytes) -> Ingested:
+        """One message, in its own unit of work; never raises on what a cabinet sends."""
+        try:
+            result = await asyncio.to_thread(self._ingest, topic, payload)
+        except Exception:  # a database outage, not the device: logged, the broker redelivers
+            logger.exception("could not store a message from %s", topic.split("/")[3:4])
+            return Ingested("rejected", "internal")
+        if result.status == "accepted":
+            self.stats.accepted += 1
+            await self._hand_over(result)
+        elif result.status == "duplicate":
+            self.stats.duplicates += 1
+        return result
+
+    def _ingest(self, topic: str, payload: bytes) -> Ingested:
+        with self._unit_of_work() as session:
+            return ingest(
+                session=session,
+                topic=topic,
+                payload=payload,
+                guard=self._guard,
+                now_ms=self._clock(),
+                rejections=self.stats.rejections,
+            )
+
+    async def _hand_over(self, result: Ingested) -> None:
+        dispatcher = self._dispatcher or get_dispatcher()
+        await dispatcher.enqueue(
+            "handle_device_message", result.message_row_id, job_id=f"dm-{result.message_row_id}"
+        )

@@ -1,0 +1,181 @@
+"""The gateway against the real Mosquitto: valid traffic stored and applied, misbehaviour refused
+by reason while it keeps serving, and messages published while it was down delivered after a
+restart (persistent session)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from typing import Any
+
+import aiomqtt
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from app.cabinets.credentials import provision
+from app.cabinets.models import Cabinet, DeviceMessage
+from app.cabinets.service import apply_device_message
+from app.core.db import session_scope
+from app.core.jobs import InProcessDispatcher
+from app.core.records import Actor
+from app.core.tenancy import TenantScope
+from hardware.gateway import BrokerConfig, Gateway
+from hardware.protocol.messages import build
+from tests.factories import make_cabinet, make_tenant
+from tests.services import MOSQUITTO_TEST_URL, require_mosquitto
+
+ALARM = {"kind": "tamper", "at": 1_764_201_600_000}
+
+
+def _provisioned(engine: Engine) -> tuple[str, str, bytes, int]:
+    with Session(engine) as session:
+        tenant = make_tenant(session)
+        cabinet = make_cabinet(session, tenant)
+        creds = provision(
+            session=session,
+            scope=TenantScope.single(tenant.id),
+            cabinet_id=cabinet.id,
+            actor=Actor(account_id=None, name="test"),
+        )
+        session.commit()
+        return tenant.code, cabinet.code, bytes.fromhex(creds.secret_hex), cabinet.id
+
+
+def _gateway(engine: Engine, client_id: str, dispatcher: InProcessDispatcher) -> Gateway:
+    config = BrokerConfig.from_url(
+        MOSQUITTO_TEST_URL, client_id=client_id, share_group=f"g{client_id}", session_expiry_s=60
+    )
+    return Gateway(config, unit_of_work=lambda: session_scope(engine), dispatcher=dispatcher)
+
+
+def _dispatcher(engine: Engine) -> InProcessDispatcher:
+    async def handle_device_message(ctx: dict[str, Any], message_row_id: int) -> bool:
+        def apply() -> bool:
+            with session_scope(engine) as session:
+                return apply_device_message(session=session, message_row_id=message_row_id)
+
+        return await asyncio.to_thread(apply)
+
+    return InProcessDispatcher(functions={"handle_device_message": handle_device_message})
+
+
+async def _publish(messages: list[tuple[str, bytes]]) -> None:
+    config = BrokerConfig.from_url(MOSQUITTO_TEST_URL)
+    async with aiomqtt.Client(config.hostname, config.port, identifier=f"cab-{uuid.uuid4()}") as c:
+        for topic, payload in messages:
+            await c.publish(topic, payload, qos=1)
+
+
+async def _until(condition, within_s: float = 15.0) -> None:
+    async with asyncio.timeout(within_s):
+        while not condition():  # noqa: ASYNC110 - polling the gateway's counters is the point
+            await asyncio.sleep(0.05)
+
+
+def _rows(engine: Engine, cabinet_id: int) -> list[DeviceMessage]:
+    with Session(engine) as session:
+        query = select(DeviceMessage).where(DeviceMessage.cabinet_id == cabinet_id)
+        return list(session.exec(query))
+
+
+async def test_valid_traffic_is_stored_and_misbehaviour_refused(engine: Engine) -> None:
+    require_mosquitto()
+    tenant, code, secret, cabinet_id = _provisioned(engine)
+    dispatcher = _dispatcher(engine)
+    gateway = _gateway(engine, f"t{uuid.uuid4().hex[:10]}", dispatcher)
+    stop = asyncio.Event()
+    serving = asyncio.create_task(gateway.run(stop))
+    await asyncio.wait_for(gateway.connected.wait(), 10)
+
+    def signed(seq: int, kind: str = "alarm", key: bytes = secret) -> tuple[str, bytes]:
+        body = ALARM if kind == "alarm" else {"uptime_s": 3, "door": "open", "outbox": 0}
+        topic, message = build(
+            secret=key,
+            tenant=tenant,
+            cabinet=code,
+            boot="boot0001",
+            seq=seq,
+            message_type=kind,
+            body=body,
+        )
+        return topic, json.dumps(message).encode()
+
+    good = [signed(0), signed(1), signed(2), signed(3, "heartbeat")]
+    event_topic = good[0][0]
+    first = json.loads(good[0][1])
+    resend = build(
+        secret=secret,
+        tenant=tenant,
+        cabinet=code,
+        boot="boot0001",
+        seq=0,
+        message_type="alarm",
+        body=ALARM,
+        message_id=first["id"],
+    )  # a cabinet's resend: same id, new nonce and signature
+    bad = [
+        signed(4, key=b"forged-key-forged-key-forged-key"),
+        (event_topic, b"\x00garbage"),
+        good[1],  # the very same bytes again: a replay
+    ]
+    await _publish(
+        [good[0], good[1], *bad, good[2], (resend[0], json.dumps(resend[1]).encode()), good[3]]
+    )
+    await _until(lambda: gateway.stats.accepted == 4 and gateway.stats.duplicates == 1)
+    await dispatcher.drain(10)
+    assert gateway.stats.rejections == {"bad_signature": 1, "bad_json": 1, "replayed_nonce": 1}
+    rows = _rows(engine, cabinet_id)
+    assert len(rows) == 4 and {r.status for r in rows} == {"processed"}
+    with Session(engine) as session:
+        cabinet = session.get(Cabinet, cabinet_id)
+        assert cabinet.is_online and cabinet.door_state == "open"
+    stop.set()
+    await serving
+
+
+async def test_messages_published_while_the_gateway_is_down_arrive_after_restart(
+    engine: Engine,
+) -> None:
+    require_mosquitto()
+    tenant, code, secret, cabinet_id = _provisioned(engine)
+    client_id = f"r{uuid.uuid4().hex[:10]}"
+    first = _gateway(engine, client_id, _dispatcher(engine))
+    stop = asyncio.Event()
+    serving = asyncio.create_task(first.run(stop))
+    await asyncio.wait_for(first.connected.wait(), 10)
+    stop.set()
+    await serving  # down: the broker keeps the session and queues for it
+
+    messages = []
+    for seq in range(20):
+        topic, message = build(
+            secret=secret,
+            tenant=tenant,
+            cabinet=code,
+            boot="boot0001",
+            seq=seq,
+            message_type="alarm",
+            body=ALARM,
+        )
+        messages.append((topic, json.dumps(message).encode()))
+    await _publish(messages)
+
+    second = _gateway(engine, client_id, _dispatcher(engine))
+    stop = asyncio.Event()
+    serving = asyncio.create_task(second.run(stop))
+    await _until(lambda: second.stats.accepted == 20)
+    assert sorted(r.seq for r in _rows(engine, cabinet_id)) == list(range(20))
+    stop.set()
+    await serving
+
+
+@pytest.mark.parametrize("url", ["mqtt://u%40x:p%3Ass@broker:1884", "mqtt://broker"])
+def test_broker_urls(url: str) -> None:
+    config = BrokerConfig.from_url(url)
+    assert config.hostname == "broker"
+    if "@" in url:
+        assert (config.username, config.password, config.port) == ("u@x", "p:ss", 1884)
+    assert config.subscriptions()[0] == "$share/cc-gateway/cc/v1/+/+/event"
+    assert BrokerConfig.from_url(url, mqtt5=False).subscriptions()[0] == "cc/v1/+/+/event"
