@@ -153,7 +153,10 @@ class Gateway:
             return Ingested("rejected", "internal")
         if result.status == "accepted":
             self.stats.accepted += 1
-            await self._hand_over(result)
+            try:
+                await self._hand_over(result)
+            except Exception:  # stored already: left `accepted` for a sweep to pick up later
+                logger.exception("could not hand message %s to the jobs", result.message_row_id)
         elif result.status == "duplicate":
             self.stats.duplicates += 1
         return result
