@@ -12,6 +12,7 @@ from app.auth.pages import LoginPageState, login_page
 from app.auth.roles_pages import roles_page
 from app.auth.roles_state import RolesState
 from app.core import log_masking
+from app.core.config import get_settings
 from app.dashboard.pages import home_page
 from app.dashboard.state import HomeState
 from app.org.dept_pages import departments_page
@@ -22,6 +23,7 @@ from app.registration.pages import register_page, whitelist_page
 from app.registration.state import WhitelistState
 from app.ui.gate import EventGate
 from app.ui.session import SessionState, refusal_response
+from hardware.runtime import run_device_side
 
 
 def _backend_exception_handler(exception: Exception):
@@ -57,3 +59,8 @@ for route, page, name, state in CONSOLE_PAGES:
     )
 app.add_page(login_page, route="/login", title="登录" + SUFFIX, on_load=LoginPageState.read_error)
 app.add_page(register_page, route="/m/register", title="员工注册" + SUFFIX)
+
+if not get_settings().redis_url:
+    # One web worker: the device side (embedded broker when MQTT_URL is unset, and the gateway)
+    # runs inside it. With REDIS_URL (several workers) run `make gateway` processes instead.
+    app.register_lifespan_task(run_device_side)

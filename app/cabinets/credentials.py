@@ -74,13 +74,21 @@ def mqtt_password(secret: bytes) -> str:
 
 
 def provision(
-    *, session: Session, scope: TenantScope, cabinet_id: int, actor: Actor
+    *,
+    session: Session,
+    scope: TenantScope,
+    cabinet_id: int,
+    actor: Actor,
+    secret_key: str | None = None,
 ) -> ProvisionedCredentials:
-    """A new secret for the cabinet (the previous one stops working); audited without values."""
+    """A new secret for the cabinet (the previous one stops working); audited without values.
+
+    `secret_key`: the SECRET_KEY of the deployment that will read it, when provisioning from
+    another process (a CLI or a test against a running app); this process's by default."""
     cabinet = get_scoped_or_raise(session, Cabinet, cabinet_id, scope)
     secret = secrets.token_bytes(SECRET_BYTES)
     had_secret = cabinet.secret_ciphertext is not None
-    cabinet.secret_ciphertext = encrypt_secret(secret)
+    cabinet.secret_ciphertext = encrypt_secret(secret, secret_key)
     cabinet.secret_version = cabinet.secret_version + 1 if had_secret else 1
     session.flush()
     audit.record(

@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+import app.models  # noqa: F401 - every table known to the helpers that write to the app's database
 from app.core.config import REPO_ROOT
 from tests.services import CHROMIUM_PATH, require_chromium
 
@@ -36,6 +37,7 @@ class RunningApp:
     url: str
     data_dir: Path
     log_path: Path
+    mqtt_port: int = 0  # the embedded broker `make run` starts
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
@@ -80,7 +82,8 @@ def running_app() -> Iterator[RunningApp]:
         for k, v in os.environ.items()
         if k not in ("DATABASE_URL", "REDIS_URL", "MQTT_URL", "APP_ENV")
     }
-    env.update(PORT=str(port), DATA_DIR=str(data_dir))
+    mqtt_port = _free_port()
+    env.update(PORT=str(port), DATA_DIR=str(data_dir), EMBEDDED_MQTT_PORT=str(mqtt_port))
     with log_path.open("w") as log:
         process = subprocess.Popen(
             ["make", "run"],
@@ -94,7 +97,7 @@ def running_app() -> Iterator[RunningApp]:
     try:
         seconds = _wait_until_up(url, process, log_path)
         print(f"make run served {url} after {seconds:.0f}s")
-        yield RunningApp(url=url, data_dir=data_dir, log_path=log_path)
+        yield RunningApp(url=url, data_dir=data_dir, log_path=log_path, mqtt_port=mqtt_port)
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:

@@ -1,0 +1,79 @@
+"""`make run` takes cabinet traffic: a provisioned cabinet signs in to the embedded broker with
+its own credentials, and its heartbeat reaches the database through the gateway and the job."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+
+import aiomqtt
+from sqlalchemy import select
+from sqlmodel import Session
+
+from app.cabinets.credentials import provision
+from app.cabinets.models import Cabinet, DeviceMessage
+from app.core.db import make_engine
+from app.core.records import Actor
+from app.core.tenancy import TenantScope
+from app.tenants.models import Tenant
+from hardware.protocol.messages import build
+from tests.browser.conftest import RunningApp
+
+
+def _provision_a_demo_cabinet(app: RunningApp):
+    engine = make_engine(f"sqlite:///{app.data_dir / 'cabinet.db'}")
+    with Session(engine) as session:
+        cabinet = session.exec(select(Cabinet).order_by(Cabinet.id)).scalars().first()
+        tenant = session.get(Tenant, cabinet.tenant_id)
+        creds = provision(
+            session=session,
+            scope=TenantScope.single(tenant.id),
+            cabinet_id=cabinet.id,
+            actor=Actor(account_id=None, name="test"),
+            secret_key=(app.data_dir / "secret_key").read_text().strip(),  # the app's own key
+        )
+        session.commit()
+        return engine, tenant.code, cabinet.code, cabinet.id, creds
+
+
+def test_a_cabinet_heartbeat_reaches_the_database(running_app: RunningApp) -> None:
+    engine, tenant, code, cabinet_id, creds = _provision_a_demo_cabinet(running_app)
+    secret = bytes.fromhex(creds.secret_hex)
+    topic, message = build(
+        secret=secret,
+        tenant=tenant,
+        cabinet=code,
+        boot="bootlive",
+        seq=0,
+        message_type="heartbeat",
+        body={"uptime_s": 10, "door": "closed", "outbox": 0},
+    )
+
+    async def publish() -> None:
+        async with aiomqtt.Client(
+            "127.0.0.1",
+            running_app.mqtt_port,
+            username=creds.mqtt_username,
+            password=creds.mqtt_password,
+            protocol=aiomqtt.ProtocolVersion.V311,
+            identifier=code,
+        ) as client:
+            await client.publish(topic, json.dumps(message).encode(), qos=1)
+
+    asyncio.run(publish())
+    deadline = time.monotonic() + 20
+    try:
+        while True:
+            with Session(engine) as session:
+                row = session.exec(
+                    select(DeviceMessage).where(DeviceMessage.message_id == message["id"])
+                ).scalar_one_or_none()
+                cabinet = session.get(Cabinet, cabinet_id)
+                if row is not None and row.status == "processed":
+                    assert cabinet.is_online and cabinet.door_state == "closed"
+                    return
+            assert time.monotonic() < deadline, "the heartbeat never reached the database"
+            time.sleep(0.2)
+    finally:
+        engine.dispose()
