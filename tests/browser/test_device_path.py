@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import aiomqtt
 from sqlalchemy import select
@@ -61,7 +62,9 @@ def test_a_cabinet_heartbeat_reaches_the_database(running_app: RunningApp) -> No
         ) as client:
             await client.publish(topic, json.dumps(message).encode(), qos=1)
 
-    asyncio.run(publish())
+    # Playwright keeps an event loop running in this thread: publish from another one
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, publish()).result(timeout=30)
     deadline = time.monotonic() + 20
     try:
         while True:
