@@ -10,6 +10,7 @@ import logging
 import sys
 from typing import Any
 
+from arq import cron
 from arq.connections import RedisSettings
 
 from app.core import log_masking
@@ -29,6 +30,15 @@ async def handle_device_message(ctx: dict[str, Any], message_row_id: int) -> boo
     from app.cabinets.service import apply_device_message
 
     return await run_in_session(apply_device_message, message_row_id=message_row_id)
+
+
+@job
+async def sweep_cabinet_presence(ctx: dict[str, Any]) -> list[str]:
+    """Mark cabinets that missed 3 heartbeats offline (one alert each); every 30 s."""
+    from app.cabinets.presence import sweep_presence
+
+    changes = await run_in_session(sweep_presence)
+    return changes.went_offline
 
 
 @job
@@ -67,6 +77,7 @@ class WorkerSettings:
     """arq worker configuration: every registered job, the bus and dispatcher in ctx."""
 
     functions = list(JOBS.values())
+    cron_jobs = [cron(sweep_cabinet_presence, second={0, 30}, unique=True)]
     on_startup = _startup
     on_shutdown = _shutdown
     redis_settings = _redis_settings()

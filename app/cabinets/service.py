@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from sqlmodel import Session
 
 from app.cabinets.models import Cabinet, DeviceMessage, DoorState, MessageStatus
+from app.cabinets.presence import heard_from
 from app.core.tenancy import TenantScope, get_scoped
 
 DOOR_AFTER = {"door.opened": DoorState.open.value, "door.closed": DoorState.closed.value}
@@ -27,8 +28,7 @@ def apply_device_message(
     cabinet = get_scoped(session, Cabinet, row.cabinet_id, scope)
     body = row.payload.get("body", {})
     if row.type in ("heartbeat", "boot"):
-        cabinet.last_heartbeat_at = now or datetime.now(UTC)
-        cabinet.is_online = True
+        heard_from(session=session, cabinet=cabinet, now=now or datetime.now(UTC))
         if row.type == "heartbeat" and body.get("door") in ("open", "closed", "unknown"):
             cabinet.door_state = body["door"]
     elif row.type in DOOR_AFTER:

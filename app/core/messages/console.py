@@ -70,6 +70,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{cabinet} 货位 {slot} 的 {item} 低于下限（现有 {quantity}，下限 {min}）",
         "{item} in {cabinet} slot {slot} is below its minimum ({quantity} left, minimum {min})",
     ),
+    "alert.cabinet_offline": (
+        "智能柜「{cabinet}」（{code}）已离线",
+        "Cabinet {cabinet} ({code}) is offline",
+    ),
     "alert.seq_gap": (
         "智能柜 {cabinet} 的消息出现缺口（应为 {expected}，收到 {seq}）",
         "Messages from cabinet {cabinet} have a gap (expected {expected}, got {seq})",

@@ -1,0 +1,74 @@
+"""Online/offline from heartbeats: offline after 3 missed, one alert per cabinet, resolved on
+return; a stored heartbeat applied twice changes nothing the second time."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlmodel import Session, select
+
+from app.alerts.models import Alert
+from app.cabinets.models import Cabinet, DeviceMessage
+from app.cabinets.presence import sweep_presence
+from app.cabinets.service import apply_device_message
+from tests.factories import make_cabinet, make_slot, make_tenant
+
+T0 = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
+
+
+def _heartbeat(session: Session, cabinet: Cabinet, n: int) -> int:
+    row = DeviceMessage(
+        tenant_id=cabinet.tenant_id,
+        cabinet_id=cabinet.id,
+        message_id=f"hb-{cabinet.id}-{n}",
+        boot_id="b1",
+        seq=n,
+        type="heartbeat",
+        device_ts=T0,
+        payload={"body": {"uptime_s": n, "door": "closed", "outbox": 0}},
+    )
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def test_a_silent_cabinet_goes_offline_once_and_comes_back(session: Session) -> None:
+    tenant = make_tenant(session)
+    quiet, chatty = make_cabinet(session, tenant), make_cabinet(session, tenant)
+    for slot in ("A1", "A2", "A3"):
+        make_slot(session, quiet, slot)
+    for cabinet in (quiet, chatty):
+        assert apply_device_message(
+            session=session, message_row_id=_heartbeat(session, cabinet, 0), now=T0
+        )
+    assert sweep_presence(session=session, now=T0 + timedelta(seconds=89)).went_offline == []
+
+    apply_device_message(
+        session=session,
+        message_row_id=_heartbeat(session, chatty, 1),
+        now=T0 + timedelta(seconds=60),
+    )
+    changes = sweep_presence(session=session, now=T0 + timedelta(seconds=91))
+    assert changes.went_offline == [quiet.code]
+    assert sweep_presence(session=session, now=T0 + timedelta(seconds=200)).went_offline == [
+        chatty.code
+    ]
+    assert sweep_presence(session=session, now=T0 + timedelta(seconds=300)).went_offline == []
+    alerts = session.exec(select(Alert).where(Alert.kind == "cabinet_offline")).all()
+    assert len(alerts) == 2  # one per cabinet, not one per slot, not one per sweep
+
+    row_id = _heartbeat(session, quiet, 2)
+    assert apply_device_message(
+        session=session, message_row_id=row_id, now=T0 + timedelta(seconds=400)
+    )
+    assert not apply_device_message(session=session, message_row_id=row_id)  # applied once
+    session.refresh(quiet)
+    assert quiet.is_online
+    alert = next(a for a in alerts if a.cabinet_id == quiet.id)
+    session.refresh(alert)
+    assert alert.status == "resolved" and alert.resolved_at is not None
+    sweep_presence(session=session, now=T0 + timedelta(seconds=600))
+    open_again = session.exec(
+        select(Alert).where(Alert.cabinet_id == quiet.id, Alert.status != "resolved")
+    ).all()
+    assert len(open_again) == 1  # a new outage is a new alert
