@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections import Counter
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 from sqlmodel import Session
 
+from app.cabinets.commands import Outgoing, prepare_sends
 from app.core.db import session_scope
 from app.core.jobs import JobDispatcher, get_dispatcher
 from hardware.ingest import Ingested, ingest
@@ -32,6 +34,7 @@ logger = logging.getLogger(__name__)
 UP_TOPICS = ("cc/v1/+/+/event", "cc/v1/+/+/telemetry", "cc/v1/+/+/ack")
 SESSION_EXPIRY_S = 7 * 24 * 3600
 MAX_BACKOFF_S = 30.0
+COMMAND_TICK_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,7 @@ class GatewayStats:
     duplicates: int = 0
     rejections: Counter[str] = field(default_factory=Counter)
     connects: int = 0
+    commands_sent: int = 0
 
 
 class Gateway:
@@ -140,9 +144,32 @@ class Gateway:
                 await client.subscribe(topic, qos=1)
             self.stats.connects += 1
             self.connected.set()
-            async for message in client.messages:
-                payload = message.payload if isinstance(message.payload, bytes) else b""
-                await self.handle(str(message.topic), payload)
+            sending = asyncio.create_task(self._send_commands(client))
+            try:
+                async for message in client.messages:
+                    payload = message.payload if isinstance(message.payload, bytes) else b""
+                    await self.handle(str(message.topic), payload)
+            finally:
+                sending.cancel()
+                await asyncio.gather(sending, return_exceptions=True)
+
+    async def _send_commands(self, client: aiomqtt.Client) -> None:
+        """Publish due commands (first sends and resends) once a second."""
+        while True:
+            try:
+                outgoing = await asyncio.to_thread(self._due_commands)
+                for item in outgoing:
+                    await client.publish(item.topic, json.dumps(item.message).encode(), qos=1)
+                    self.stats.commands_sent += 1
+            except aiomqtt.MqttError:
+                raise
+            except Exception:  # the database: log and try again next second
+                logger.exception("could not prepare commands")
+            await asyncio.sleep(COMMAND_TICK_S)
+
+    def _due_commands(self) -> list[Outgoing]:
+        with self._unit_of_work() as session:
+            return prepare_sends(session=session)
 
     async def handle(self, topic: str, payload: bytes) -> Ingested:
         """One message, in its own unit of work; never raises on what a cabinet sends."""

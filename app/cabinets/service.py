@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session
 
+from app.cabinets.commands import record_ack
 from app.cabinets.models import Cabinet, DeviceMessage, DoorState, MessageStatus
 from app.cabinets.presence import heard_from
 from app.core.tenancy import TenantScope, get_scoped
@@ -33,6 +34,8 @@ def apply_device_message(
             cabinet.door_state = body["door"]
     elif row.type in DOOR_AFTER:
         cabinet.door_state = DOOR_AFTER[row.type]
+    elif row.type == "cmd.ack":
+        record_ack(session=session, cabinet_id=cabinet.id, body=body, now=now)
     row.status = MessageStatus.processed.value
     session.flush()
     return True

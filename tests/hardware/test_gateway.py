@@ -179,3 +179,61 @@ def test_broker_urls(url: str) -> None:
         assert (config.username, config.password, config.port) == ("u@x", "p:ss", 1884)
     assert config.subscriptions()[0] == "$share/cc-gateway/cc/v1/+/+/event"
     assert BrokerConfig.from_url(url, mqtt5=False).subscriptions()[0] == "cc/v1/+/+/event"
+
+
+async def test_a_command_reaches_the_cabinet_and_its_ack_closes_it(engine: Engine) -> None:
+    require_mosquitto()
+    from datetime import timedelta
+
+    from app.cabinets.commands import issue_command
+    from app.cabinets.models import DeviceCommand
+    from hardware.protocol.messages import decode, verify
+
+    tenant, code, secret, cabinet_id = _provisioned(engine)
+    with Session(engine) as session:
+        tenant_id = session.get(Cabinet, cabinet_id).tenant_id
+        command = issue_command(
+            session=session,
+            scope=TenantScope.single(tenant_id),
+            cabinet_id=cabinet_id,
+            kind="tare",
+            args={"slot": "A1"},
+            actor=Actor(account_id=None, name="t"),
+            ttl=timedelta(minutes=5),
+        )
+        command_id, row_id = command.command_id, command.id
+        session.commit()
+
+    config = BrokerConfig.from_url(MOSQUITTO_TEST_URL)
+    received: list[dict] = []
+    async with aiomqtt.Client(
+        config.hostname, config.port, identifier=f"cab-{uuid.uuid4()}"
+    ) as cab:
+        await cab.subscribe(f"cc/v1/{tenant}/{code}/cmd", qos=1)
+        dispatcher = _dispatcher(engine)
+        gateway = _gateway(engine, f"c{uuid.uuid4().hex[:10]}", dispatcher)
+        stop = asyncio.Event()
+        serving = asyncio.create_task(gateway.run(stop))
+        async with asyncio.timeout(10):
+            async for message in cab.messages:
+                topic, body = decode(str(message.topic), message.payload)
+                verify(secret, topic, body)
+                received.append(body)
+                break
+        assert received[0]["type"] == "cmd.tare" and received[0]["body"]["command"] == command_id
+        topic, ack = build(
+            secret=secret,
+            tenant=tenant,
+            cabinet=code,
+            boot="boot0001",
+            seq=0,
+            message_type="cmd.ack",
+            body={"command": command_id, "status": "done", "at": 1_764_201_600_000},
+        )
+        await cab.publish(topic, json.dumps(ack).encode(), qos=1)
+        await _until(lambda: gateway.stats.accepted == 1)
+        await dispatcher.drain(10)
+        stop.set()
+        await serving
+    with Session(engine) as session:
+        assert session.get(DeviceCommand, row_id).status == "succeeded"

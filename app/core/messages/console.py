@@ -74,6 +74,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "智能柜「{cabinet}」（{code}）已离线",
         "Cabinet {cabinet} ({code}) is offline",
     ),
+    "cabinet.unknown_command": ("未知的智能柜指令：{kind}", "Unknown cabinet command: {kind}"),
+    "cabinet.command": ("下发智能柜指令", "Command sent to a cabinet"),
     "alert.seq_gap": (
         "智能柜 {cabinet} 的消息出现缺口（应为 {expected}，收到 {seq}）",
         "Messages from cabinet {cabinet} have a gap (expected {expected}, got {seq})",

@@ -1,0 +1,217 @@
+"""Commands down to cabinets (docs/protocol.md § 6): issued with an id and an expiry, sent at once
+and again 15, 30 and 60 s after the first send while no acknowledgement has come, then — no
+acknowledgement by 120 s — failed and handed to a person as a work order. The cabinet is
+idempotent on the command id, so every resend is safe.
+
+`prepare_sends` runs in one unit of work and returns signed messages for the gateway to publish;
+the clock is a parameter everywhere, so the schedule is testable without waiting.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session
+
+from app.audit import service as audit
+from app.cabinets.credentials import decrypt_secret
+from app.cabinets.models import Cabinet, CommandKind, CommandStatus, DeviceCommand
+from app.core.errors import DomainError
+from app.core.model_base import as_utc
+from app.core.records import Actor
+from app.core.tenancy import TenantScope, get_scoped, get_scoped_or_raise, scoped_select
+from app.tenants.models import Tenant
+from app.workorders.models import WorkOrder, WorkOrderKind, WorkOrderStatus
+from hardware.protocol.messages import build
+
+RESEND_AT = (timedelta(seconds=15), timedelta(seconds=30), timedelta(seconds=60))
+GIVE_UP_AT = timedelta(seconds=120)
+MESSAGE_TYPE = {
+    CommandKind.unlock.value: "cmd.unlock",
+    CommandKind.lock.value: "cmd.lock",
+    CommandKind.push_config.value: "cmd.config",
+    CommandKind.sync_lease.value: "cmd.lease",
+    CommandKind.tare.value: "cmd.tare",
+    CommandKind.reboot.value: "cmd.reboot",
+}
+WAITING = (CommandStatus.pending.value, CommandStatus.sent.value)
+ACK_STATUS = {
+    "received": CommandStatus.acked.value,
+    "done": CommandStatus.succeeded.value,
+    "failed": CommandStatus.failed.value,
+    "expired": CommandStatus.expired.value,
+}
+CLOUD_BOOT = "cloud-" + uuid.uuid4().hex[:8]  # this process's boot id in the envelopes it signs
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    topic: str
+    message: dict[str, Any]
+
+
+def _ms(moment: datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+def issue_command(
+    *,
+    session: Session,
+    scope: TenantScope,
+    cabinet_id: int,
+    kind: str,
+    args: dict[str, Any],
+    actor: Actor,
+    now: datetime | None = None,
+    ttl: timedelta = timedelta(seconds=60),
+) -> DeviceCommand:
+    """Queue a command for a cabinet of the caller's scope (sent by the next `prepare_sends`)."""
+    now = now or datetime.now(UTC)
+    cabinet = get_scoped_or_raise(session, Cabinet, cabinet_id, scope)
+    if kind not in MESSAGE_TYPE:
+        raise DomainError("cabinet.unknown_command", kind=kind)
+    command = DeviceCommand(
+        tenant_id=cabinet.tenant_id,
+        command_id=uuid.uuid4().hex,
+        cabinet_id=cabinet.id,
+        kind=kind,
+        payload=dict(args),
+        status=CommandStatus.pending.value,
+        next_retry_at=now,
+        expires_at=now + ttl,
+        created_at=now,
+    )
+    session.add(command)
+    session.flush()
+    audit.record(
+        session=session,
+        action="cabinet.command",
+        entity="device_command",
+        entity_id=command.id,
+        tenant_id=cabinet.tenant_id,
+        actor_account_id=actor.account_id,
+        actor_name=actor.name,
+        after={"kind": kind, "cabinet": cabinet.code},
+        ip=actor.ip,
+    )
+    return command
+
+
+def _next_send(command: DeviceCommand) -> datetime | None:
+    """After `attempts` sends: when to send again, or None when it is time to give up."""
+    first = as_utc(command.created_at)
+    if command.attempts <= len(RESEND_AT):
+        return first + RESEND_AT[command.attempts - 1]
+    return None
+
+
+def _signed(session: Session, command: DeviceCommand, now: datetime) -> Outgoing | None:
+    cabinet = session.get(Cabinet, command.cabinet_id)
+    tenant = session.get(Tenant, cabinet.tenant_id)
+    if cabinet.secret_ciphertext is None:
+        return None
+    body = {"command": command.command_id, "expires": _ms(as_utc(command.expires_at))}
+    body |= command.payload
+    topic, message = build(
+        secret=decrypt_secret(cabinet.secret_ciphertext),
+        tenant=tenant.code,
+        cabinet=cabinet.code,
+        boot=CLOUD_BOOT,
+        seq=command.attempts,
+        message_type=MESSAGE_TYPE[command.kind],
+        body=body,
+        message_id=command.command_id,
+        ts=_ms(now),
+    )
+    return Outgoing(topic, message)
+
+
+def prepare_sends(*, session: Session, now: datetime | None = None) -> list[Outgoing]:
+    """Every command due now, signed and marked sent; those out of retries handed to a person."""
+    now = now or datetime.now(UTC)
+    due = session.exec(
+        scoped_select(DeviceCommand, TenantScope.platform())
+        .where(DeviceCommand.status.in_(WAITING), DeviceCommand.next_retry_at <= now)
+        .order_by(DeviceCommand.next_retry_at)
+        .limit(500)
+    ).all()
+    out = []
+    for command in due:
+        if command.attempts > len(RESEND_AT) or now - as_utc(command.created_at) >= GIVE_UP_AT:
+            _give_up(session, command, now)
+            continue
+        signed = _signed(session, command, now)
+        command.attempts += 1
+        command.status = CommandStatus.sent.value
+        command.next_retry_at = _next_send(command) or as_utc(command.created_at) + GIVE_UP_AT
+        if signed is not None:
+            out.append(signed)
+    session.flush()
+    return out
+
+
+def _give_up(session: Session, command: DeviceCommand, now: datetime) -> None:
+    command.status = CommandStatus.failed.value
+    command.next_retry_at = None
+    command.result = {"reason": "no_ack", "attempts": command.attempts}
+    cabinet = session.get(Cabinet, command.cabinet_id)
+    tenant = session.get(Tenant, cabinet.tenant_id)
+    dedupe_key = f"command_failure:cabinet:{cabinet.id}"
+    open_order = session.exec(
+        scoped_select(WorkOrder, TenantScope.single(cabinet.tenant_id)).where(
+            WorkOrder.dedupe_key == dedupe_key,
+            WorkOrder.status.in_(
+                (
+                    WorkOrderStatus.open.value,
+                    WorkOrderStatus.assigned.value,
+                    WorkOrderStatus.in_progress.value,
+                )
+            ),
+        )
+    ).first()
+    if open_order is None:
+        session.add(
+            WorkOrder(
+                tenant_id=cabinet.tenant_id,
+                provider_id=tenant.provider_id,
+                cabinet_id=cabinet.id,
+                kind=WorkOrderKind.command_failure.value,
+                title=f"{cabinet.name}（{cabinet.code}）未响应指令 {command.kind}",
+                dedupe_key=dedupe_key,
+                created_at=now,
+            )
+        )
+
+
+def record_ack(
+    *, session: Session, cabinet_id: int, body: dict[str, Any], now: datetime | None = None
+) -> bool:
+    """Apply a `cmd.ack` body from the cabinet; `duplicate` and unknown ids change nothing."""
+    command = get_scoped(
+        session,
+        DeviceCommand,
+        _command_row_id(session, cabinet_id, body.get("command", "")),
+        TenantScope.platform(),
+    )
+    status = ACK_STATUS.get(body.get("status", ""))
+    if command is None or status is None or command.status in ("succeeded", "failed", "expired"):
+        return False
+    command.status = status
+    command.acked_at = command.acked_at or now or datetime.now(UTC)
+    command.next_retry_at = None
+    if status in ("failed", "expired"):
+        command.result = {k: body[k] for k in ("code", "detail") if k in body} or None
+    session.flush()
+    return True
+
+
+def _command_row_id(session: Session, cabinet_id: int, command_id: str) -> int:
+    row = session.exec(
+        scoped_select(DeviceCommand, TenantScope.platform()).where(
+            DeviceCommand.cabinet_id == cabinet_id, DeviceCommand.command_id == command_id
+        )
+    ).first()
+    return row.id if row is not None else 0
