@@ -31,7 +31,7 @@ from hardware.ingest import Ingested, ingest
 from hardware.protocol.messages import NonceGuard, now_ms
 
 logger = logging.getLogger(__name__)
-UP_TOPICS = ("cc/v1/+/+/event", "cc/v1/+/+/telemetry", "cc/v1/+/+/ack")
+UP_CHANNELS = ("event", "telemetry", "ack")
 SESSION_EXPIRY_S = 7 * 24 * 3600
 MAX_BACKOFF_S = 30.0
 COMMAND_TICK_S = 1.0
@@ -47,6 +47,7 @@ class BrokerConfig:
     client_id: str = "cc-gateway-1"
     share_group: str | None = "cc-gateway"  # None: plain subscriptions
     session_expiry_s: int = SESSION_EXPIRY_S  # how long the broker keeps our queue while away
+    tenant: str = "+"  # one tenant's cabinets only (a dedicated gateway), or all of them
 
     @classmethod
     def from_url(cls, url: str, **overrides) -> BrokerConfig:
@@ -62,9 +63,10 @@ class BrokerConfig:
         )
 
     def subscriptions(self) -> list[str]:
+        topics = [f"cc/v1/{self.tenant}/+/{channel}" for channel in UP_CHANNELS]
         if self.mqtt5 and self.share_group:
-            return [f"$share/{self.share_group}/{topic}" for topic in UP_TOPICS]
-        return list(UP_TOPICS)
+            return [f"$share/{self.share_group}/{topic}" for topic in topics]
+        return topics
 
 
 @dataclass

@@ -32,6 +32,7 @@ ALARM = {"kind": "tamper", "at": 1_764_201_600_000}
 def _provisioned(engine: Engine) -> tuple[str, str, bytes, int]:
     with Session(engine) as session:
         tenant = make_tenant(session)
+        tenant.code = f"TG{uuid.uuid4().hex[:10]}"  # unique on the shared broker
         cabinet = make_cabinet(session, tenant)
         creds = provision(
             session=session,
@@ -43,9 +44,16 @@ def _provisioned(engine: Engine) -> tuple[str, str, bytes, int]:
         return tenant.code, cabinet.code, bytes.fromhex(creds.secret_hex), cabinet.id
 
 
-def _gateway(engine: Engine, client_id: str, dispatcher: InProcessDispatcher) -> Gateway:
+def _gateway(
+    engine: Engine, client_id: str, dispatcher: InProcessDispatcher, tenant: str
+) -> Gateway:
+    # Only this test's tenant: other runs may use the same machine's Mosquitto at the same time.
     config = BrokerConfig.from_url(
-        MOSQUITTO_TEST_URL, client_id=client_id, share_group=f"g{client_id}", session_expiry_s=60
+        MOSQUITTO_TEST_URL,
+        client_id=client_id,
+        share_group=f"g{client_id}",
+        session_expiry_s=60,
+        tenant=tenant,
     )
     return Gateway(config, unit_of_work=lambda: session_scope(engine), dispatcher=dispatcher)
 
@@ -84,7 +92,7 @@ async def test_valid_traffic_is_stored_and_misbehaviour_refused(engine: Engine) 
     require_mosquitto()
     tenant, code, secret, cabinet_id = _provisioned(engine)
     dispatcher = _dispatcher(engine)
-    gateway = _gateway(engine, f"t{uuid.uuid4().hex[:10]}", dispatcher)
+    gateway = _gateway(engine, f"t{uuid.uuid4().hex[:10]}", dispatcher, tenant)
     stop = asyncio.Event()
     serving = asyncio.create_task(gateway.run(stop))
     await asyncio.wait_for(gateway.connected.wait(), 10)
@@ -141,7 +149,7 @@ async def test_messages_published_while_the_gateway_is_down_arrive_after_restart
     require_mosquitto()
     tenant, code, secret, cabinet_id = _provisioned(engine)
     client_id = f"r{uuid.uuid4().hex[:10]}"
-    first = _gateway(engine, client_id, _dispatcher(engine))
+    first = _gateway(engine, client_id, _dispatcher(engine), tenant)
     stop = asyncio.Event()
     serving = asyncio.create_task(first.run(stop))
     await asyncio.wait_for(first.connected.wait(), 10)
@@ -162,7 +170,7 @@ async def test_messages_published_while_the_gateway_is_down_arrive_after_restart
         messages.append((topic, json.dumps(message).encode()))
     await _publish(messages)
 
-    second = _gateway(engine, client_id, _dispatcher(engine))
+    second = _gateway(engine, client_id, _dispatcher(engine), tenant)
     stop = asyncio.Event()
     serving = asyncio.create_task(second.run(stop))
     await _until(lambda: second.stats.accepted == 20)
@@ -211,7 +219,7 @@ async def test_a_command_reaches_the_cabinet_and_its_ack_closes_it(engine: Engin
     ) as cab:
         await cab.subscribe(f"cc/v1/{tenant}/{code}/cmd", qos=1)
         dispatcher = _dispatcher(engine)
-        gateway = _gateway(engine, f"c{uuid.uuid4().hex[:10]}", dispatcher)
+        gateway = _gateway(engine, f"c{uuid.uuid4().hex[:10]}", dispatcher, tenant)
         stop = asyncio.Event()
         serving = asyncio.create_task(gateway.run(stop))
         async with asyncio.timeout(10):
