@@ -35,6 +35,8 @@ UP_CHANNELS = ("event", "telemetry", "ack")
 SESSION_EXPIRY_S = 7 * 24 * 3600
 MAX_BACKOFF_S = 30.0
 COMMAND_TICK_S = 1.0
+BATCH_MAX = 200
+STORE_ATTEMPTS = 6
 
 
 @dataclass(frozen=True)
@@ -148,9 +150,17 @@ class Gateway:
             self.connected.set()
             sending = asyncio.create_task(self._send_commands(client))
             try:
-                async for message in client.messages:
-                    payload = message.payload if isinstance(message.payload, bytes) else b""
-                    await self.handle(str(message.topic), payload)
+                async for first in client.messages:
+                    # what else has already arrived goes into the same unit of work
+                    batch = [first]
+                    while len(batch) < BATCH_MAX and len(client.messages):
+                        batch.append(await anext(client.messages))
+                    await self.handle_batch(
+                        [
+                            (str(m.topic), m.payload if isinstance(m.payload, bytes) else b"")
+                            for m in batch
+                        ]
+                    )
             finally:
                 sending.cancel()
                 await asyncio.gather(sending, return_exceptions=True)
@@ -174,12 +184,24 @@ class Gateway:
             return prepare_sends(session=session)
 
     async def handle(self, topic: str, payload: bytes) -> Ingested:
-        """One message, in its own unit of work; never raises on what a cabinet sends."""
+        """One message; never raises on what a cabinet sends."""
+        return (await self.handle_batch([(topic, payload)]))[0]
+
+    async def handle_batch(self, messages: list[tuple[str, bytes]]) -> list[Ingested]:
+        """Messages that arrived together, stored in one unit of work (each stands alone: a
+        refused or duplicate one changes nothing, see ingest)."""
         try:
-            result = await asyncio.to_thread(self._ingest, topic, payload)
-        except Exception:  # a database outage, not the device: logged, the broker redelivers
-            logger.exception("could not store a message from %s", topic.split("/")[3:4])
-            return Ingested("rejected", "internal")
+            results = await asyncio.to_thread(self._ingest_all, messages)
+        except Exception:  # not the devices (ingest never raises on their input): the database
+            logger.exception("could not store a batch of %s messages; one by one", len(messages))
+            results = [
+                await self._ingest_with_retries(topic, payload) for topic, payload in messages
+            ]
+        for result in results:
+            await self._count(result)
+        return results
+
+    async def _count(self, result: Ingested) -> None:
         if result.status == "accepted":
             self.stats.accepted += 1
             try:
@@ -188,18 +210,35 @@ class Gateway:
                 logger.exception("could not hand message %s to the jobs", result.message_row_id)
         elif result.status == "duplicate":
             self.stats.duplicates += 1
-        return result
 
-    def _ingest(self, topic: str, payload: bytes) -> Ingested:
+    async def _ingest_with_retries(self, topic: str, payload: bytes) -> Ingested:
+        """The broker has already been told we have the message: keep trying (the consumer
+        waits, so the broker queues the rest) and give up on one message only after
+        STORE_ATTEMPTS failures."""
+        delay = 0.5
+        for attempt in range(1, STORE_ATTEMPTS + 1):
+            try:
+                return (await asyncio.to_thread(self._ingest_all, [(topic, payload)]))[0]
+            except Exception:
+                logger.exception("store attempt %s of %s failed", attempt, STORE_ATTEMPTS)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, MAX_BACKOFF_S)
+        self.stats.rejections["internal"] += 1
+        return Ingested("rejected", "internal")
+
+    def _ingest_all(self, messages: list[tuple[str, bytes]]) -> list[Ingested]:
         with self._unit_of_work() as session:
-            return ingest(
-                session=session,
-                topic=topic,
-                payload=payload,
-                guard=self._guard,
-                now_ms=self._clock(),
-                rejections=self.stats.rejections,
-            )
+            return [
+                ingest(
+                    session=session,
+                    topic=topic,
+                    payload=payload,
+                    guard=self._guard,
+                    now_ms=self._clock(),
+                    rejections=self.stats.rejections,
+                )
+                for topic, payload in messages
+            ]
 
     async def _hand_over(self, result: Ingested) -> None:
         dispatcher = self._dispatcher or get_dispatcher()

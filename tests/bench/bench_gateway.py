@@ -1,0 +1,208 @@
+"""The device gateway on real services: Mosquitto (127.0.0.1:1883) and PostgreSQL.
+
+Metrics:
+- gateway_events_per_s: signed cabinet events verified and stored (committed), sustained over
+  GATEWAY_SECONDS (60 s) with publishers keeping a bounded number of messages in flight.
+- gateway_p50_ms / gateway_p99_ms: from a message's signing (just before publish) to the commit
+  of its row, for the messages of that window.
+- mosquitto_raw_per_s: the same publishers through the same broker to a plain subscriber that
+  does nothing, in the same run (the ceiling the broker and client library allow here).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import multiprocessing
+import os
+import statistics
+import time
+import uuid
+
+import aiomqtt
+from sqlmodel import Session
+
+from app.cabinets.credentials import provision
+from app.core import migrations
+from app.core.db import make_engine, session_scope
+from app.core.jobs import InProcessDispatcher
+from app.core.records import Actor
+from app.core.tenancy import TenantScope
+from hardware.gateway import BrokerConfig, Gateway
+from hardware.ingest import Ingested
+from hardware.protocol.messages import build, now_ms
+from tests.conftest import _create_pg_database, _drop_pg_database
+from tests.factories import make_cabinet, make_tenant
+from tests.services import MOSQUITTO_TEST_URL
+
+GATEWAY_SECONDS = int(os.environ.get("BENCH_GATEWAY_SECONDS", "60"))
+RAW_SECONDS = 10
+CABINETS = 20
+PUBLISHERS = 4
+IN_FLIGHT = 50  # per publisher: a cabinet fleet does not flood; neither do we
+ALARM = {"kind": "tamper", "at": 1_764_201_600_000}
+
+
+class TimedGateway(Gateway):
+    """The real gateway, noting when each message's row was committed."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.latencies_ms: list[float] = []
+
+    async def handle_batch(self, messages: list[tuple[str, bytes]]) -> list[Ingested]:
+        results = await super().handle_batch(messages)
+        committed = now_ms()
+        for (_, payload), result in zip(messages, results, strict=True):
+            if result.status == "accepted":
+                self.latencies_ms.append(committed - json.loads(payload)["ts"])
+        return results
+
+
+def _fleet(url: str) -> tuple[str, list[tuple[str, bytes]]]:
+    engine = make_engine(url)
+    with Session(engine) as session:
+        tenant = make_tenant(session)
+        tenant.code = f"TB{uuid.uuid4().hex[:8]}"
+        fleet = []
+        for _ in range(CABINETS):
+            cabinet = make_cabinet(session, tenant)
+            creds = provision(
+                session=session,
+                scope=TenantScope.single(tenant.id),
+                cabinet_id=cabinet.id,
+                actor=Actor(account_id=None, name="bench"),
+            )
+            fleet.append((cabinet.code, bytes.fromhex(creds.secret_hex)))
+        code = tenant.code
+        session.commit()
+    engine.dispose()
+    return code, fleet
+
+
+async def _publish_for(seconds: float, tenant: str, fleet, publisher: int) -> int:
+    config = BrokerConfig.from_url(MOSQUITTO_TEST_URL)
+    sent = 0
+    deadline = time.monotonic() + seconds
+    slots = asyncio.Semaphore(IN_FLIGHT)
+    boot = f"bench{uuid.uuid4().hex[:6]}{publisher}"
+    seqs = [0] * len(fleet)  # each cabinet numbers its own messages
+    async with aiomqtt.Client(
+        config.hostname,
+        config.port,
+        identifier=f"bench-pub-{uuid.uuid4().hex[:8]}",
+        max_inflight_messages=IN_FLIGHT,
+    ) as client:
+        pending: set[asyncio.Task] = set()
+        while time.monotonic() < deadline:
+            index = sent % len(fleet)
+            code, secret = fleet[index]
+            topic, message = build(
+                secret=secret,
+                tenant=tenant,
+                cabinet=code,
+                boot=boot,
+                seq=seqs[index],
+                message_type="alarm",
+                body=ALARM,
+            )
+            seqs[index] += 1
+            await slots.acquire()
+            task = asyncio.create_task(client.publish(topic, json.dumps(message), qos=1))
+            task.add_done_callback(lambda _t: slots.release())
+            pending.add(task)
+            task.add_done_callback(pending.discard)
+            sent += 1
+        await asyncio.gather(*pending, return_exceptions=True)
+    return sent
+
+
+def _publishers_process(seconds: float, tenant: str, fleet, counts) -> None:
+    async def all_publishers() -> list[int]:
+        return await asyncio.gather(
+            *(_publish_for(seconds, tenant, fleet, n) for n in range(PUBLISHERS))
+        )
+
+    counts.put(sum(asyncio.run(all_publishers())))
+
+
+async def _publish_elsewhere(seconds: float, tenant: str, fleet) -> int:
+    """The cabinets publish from another process, as they would from another machine."""
+    context = multiprocessing.get_context("fork")
+    counts = context.Queue()
+    process = context.Process(target=_publishers_process, args=(seconds, tenant, fleet, counts))
+    process.start()
+    await asyncio.to_thread(process.join)  # the gateway keeps running on this loop meanwhile
+    return counts.get(timeout=5)
+
+
+async def _raw_rate(tenant: str, fleet) -> float:
+    config = BrokerConfig.from_url(MOSQUITTO_TEST_URL)
+    received = 0
+    async with aiomqtt.Client(
+        config.hostname, config.port, identifier=f"bench-raw-{uuid.uuid4().hex[:8]}"
+    ) as sub:
+        await sub.subscribe(f"cc/v1/{tenant}/+/event", qos=1)
+
+        async def count() -> None:
+            nonlocal received
+            async for _ in sub.messages:
+                received += 1
+
+        counting = asyncio.create_task(count())
+        started = time.monotonic()
+        await _publish_elsewhere(RAW_SECONDS, tenant, fleet)
+        elapsed = time.monotonic() - started
+        await asyncio.sleep(1)
+        counting.cancel()
+    return round(received / elapsed, 1)
+
+
+async def _gateway_rate(url: str, tenant: str, fleet) -> tuple[float, list[float]]:
+    engine = make_engine(url)
+    config = BrokerConfig.from_url(
+        MOSQUITTO_TEST_URL,
+        client_id=f"bench-gw-{uuid.uuid4().hex[:8]}",
+        share_group=None,
+        session_expiry_s=60,
+        tenant=tenant,
+    )
+
+    async def nothing(ctx, message_row_id):  # the hand-over happens; the job body is not measured
+        return None
+
+    gateway = TimedGateway(
+        config,
+        unit_of_work=lambda: session_scope(engine),
+        dispatcher=InProcessDispatcher(functions={"handle_device_message": nothing}),
+    )
+    stop = asyncio.Event()
+    serving = asyncio.create_task(gateway.run(stop))
+    await asyncio.wait_for(gateway.connected.wait(), 10)
+    started = time.monotonic()
+    await _publish_elsewhere(GATEWAY_SECONDS, tenant, fleet)
+    elapsed = time.monotonic() - started
+    accepted_in_window = gateway.stats.accepted
+    latencies = list(gateway.latencies_ms)
+    stop.set()
+    await serving
+    engine.dispose()
+    return round(accepted_in_window / elapsed, 1), latencies
+
+
+def run() -> dict[str, float]:
+    name, url = _create_pg_database()
+    try:
+        migrations.upgrade(url)
+        tenant, fleet = _fleet(url)
+        raw = asyncio.run(_raw_rate(tenant, fleet))
+        rate, latencies = asyncio.run(_gateway_rate(url, tenant, fleet))
+        cuts = statistics.quantiles(latencies, n=100)
+        return {
+            "gateway_events_per_s": rate,
+            "gateway_p50_ms": round(cuts[49], 1),
+            "gateway_p99_ms": round(cuts[98], 1),
+            "mosquitto_raw_per_s": raw,
+        }
+    finally:
+        _drop_pg_database(name)
