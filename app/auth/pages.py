@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.ui.forms import native_form
+from app.ui.forms import labelled_input, native_form
 from app.ui.locale import LocaleState, tr
 
 
@@ -44,20 +44,15 @@ def _error() -> rx.Component:
 def _field(
     name: str, label_key: str, kind: str, autocomplete: str, value: rx.Var | str = ""
 ) -> rx.Component:
-    return rx.vstack(
-        rx.el.label(tr(label_key), html_for=name, style={"fontSize": "0.9rem"}),
-        rx.input(
-            id=name,
-            name=name,
-            type=kind,
-            required=True,
-            auto_complete=autocomplete,
-            default_value=value,
-            size="3",
-            width="100%",
-        ),
-        spacing="1",
-        width="100%",
+    return labelled_input(
+        name,
+        label_key,
+        input_id=name,
+        type=kind,
+        required=True,
+        auto_complete=autocomplete,
+        default_value=value,
+        size="3",
     )
 
 

@@ -8,6 +8,7 @@ from app.org.access_pages import access_dialog
 from app.org.access_state import PersonAccessState
 from app.org.import_state import ImportState
 from app.org.state import ANY, PeopleState
+from app.ui.forms import labelled_input
 from app.ui.locale import tr
 from app.ui.paging import pager
 from app.ui.shell import console_page
@@ -150,11 +151,8 @@ def _table() -> rx.Component:
 
 
 def _field(name: str, value: rx.Var, **props) -> rx.Component:
-    return rx.vstack(
-        rx.text(tr(f"field.{name}"), size="2", weight="medium"),
-        rx.input(name=name, default_value=value, id=f"person-{name}", width="100%", **props),
-        spacing="1",
-        width="100%",
+    return labelled_input(
+        name, f"field.{name}", input_id=f"person-{name}", default_value=value, **props
     )
 
 

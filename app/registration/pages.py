@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.registration.state import RegisterState, WhitelistState
+from app.ui.forms import labelled_input
 from app.ui.locale import LocaleState, tr
 from app.ui.paging import pager
 from app.ui.shell import console_page
@@ -110,12 +111,7 @@ whitelist_page = console_page(whitelist_body)
 
 
 def _mobile_field(name: str, label: str, kind: str = "text", **props) -> rx.Component:
-    return rx.vstack(
-        rx.el.label(tr(label), html_for=f"reg-{name}", style={"fontSize": "0.9rem"}),
-        rx.input(name=name, id=f"reg-{name}", type=kind, size="3", width="100%", **props),
-        spacing="1",
-        width="100%",
-    )
+    return labelled_input(name, label, input_id=f"reg-{name}", type=kind, size="3", **props)
 
 
 def register_page() -> rx.Component:
