@@ -7,8 +7,9 @@ with `audit:unmask` can see them; everyone else, and every log line, sees them m
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
@@ -108,6 +109,21 @@ class AuditFilters:
     entity_id: str = ""
     since: datetime | None = None
     until: datetime | None = None
+
+
+def local_days(first: str, last: str, timezone: str) -> tuple[datetime | None, datetime | None]:
+    """The instants bounding the days `first`..`last` (ISO dates, either may be blank or bad)
+    in the tenant's time zone: [midnight of first, midnight after last)."""
+
+    def midnight(text: str) -> datetime | None:
+        try:
+            day = date.fromisoformat(text)
+        except (TypeError, ValueError):
+            return None
+        return datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(timezone))
+
+    until = midnight(last)
+    return midnight(first), until + timedelta(days=1) if until else None
 
 
 @dataclass(frozen=True)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta
 from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 import reflex as rx
 from sqlmodel import Session
 
-from app.audit.service import AuditFilters, AuditPage, list_audit
+from app.audit.service import AuditFilters, AuditPage, list_audit, local_days
 from app.core.db import run_in_session
 from app.core.i18n import MESSAGES, t
 from app.core.tenancy import TenantScope
@@ -33,14 +32,6 @@ class AuditRow(TypedDict):
     ip: str
 
 
-def _local_day_start(text: str, timezone: str) -> datetime | None:
-    try:
-        day = date.fromisoformat(text)
-    except (TypeError, ValueError):
-        return None
-    return datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(timezone))
-
-
 HIDDEN_IN_DIFF = frozenset({"id", "tenant_id", "created_at", "updated_at"})
 
 
@@ -56,13 +47,13 @@ def _audit_view(
     *, session: Session, scope: TenantScope, form: dict[str, str], unmask: bool, after: int | None
 ) -> tuple[AuditPage, dict[int, str], str]:
     timezone = scope_timezone(session=session, scope=scope)
-    until = _local_day_start(form.get("until", ""), timezone)
+    since, until = local_days(form.get("since", ""), form.get("until", ""), timezone)
     filters = AuditFilters(
         action=form.get("action", ""),
         actor=form.get("actor", "")[:60],
         entity_id=form.get("entity_id", "")[:64],
-        since=_local_day_start(form.get("since", ""), timezone),
-        until=until + timedelta(days=1) if until else None,
+        since=since,
+        until=until,
     )
     page = list_audit(session=session, scope=scope, filters=filters, unmask=unmask, after_id=after)
     tenants = {o.id: o.name for o in list_tenant_options(session=session, scope=scope)}
