@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from functools import lru_cache
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -42,6 +43,7 @@ class ProvisionedCredentials:
     version: int
 
 
+@lru_cache(maxsize=4)  # derived once: the gateway decrypts a secret for every message
 def _key(secret_key: str) -> bytes:
     return HKDF(
         algorithm=hashes.SHA256(), length=32, salt=None, info=b"cabinet-secret-encryption-v1"
