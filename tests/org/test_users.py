@@ -82,26 +82,29 @@ def test_pin_is_stored_hashed_and_never_audited_in_clear(session: Session) -> No
     assert entry.after == {"pin_hash": "<changed>"}
 
 
-def test_disabling_a_person_ends_their_sessions_and_sign_in(session: Session) -> None:
+def _person_with_account(session: Session, username: str, name: str):
+    """A person of a new tenant who can sign in with password Secret123."""
     tenant = make_tenant(session)
     scope = TenantScope.single(tenant.id)
     account = Account(
-        username="zhaomin",
-        display_name="赵敏",
+        username=username,
+        display_name=name,
         password_hash=hash_secret("Secret123"),
         kind=AccountKind.tenant.value,
     )
     session.add(account)
     session.flush()
+    fields = UserFields(name=name)
     user = svc.create_user(
-        session=session,
-        scope=scope,
-        tenant_id=tenant.id,
-        fields=UserFields(name="赵敏"),
-        actor=ADMIN,
+        session=session, scope=scope, tenant_id=tenant.id, fields=fields, actor=ADMIN
     )
     user.account_id = account.id
     session.flush()
+    return scope, user
+
+
+def test_disabling_a_person_ends_their_sessions_and_sign_in(session: Session) -> None:
+    scope, user = _person_with_account(session, "zhaomin", "赵敏")
     signed = sign_in(session=session, login="zhaomin", password="Secret123", ip="10.1.1.1")
     svc.set_user_active(session=session, scope=scope, user_id=user.id, active=False, actor=ADMIN)
     assert session.get(AuthSession, signed.session_id).revoked_at is not None
@@ -110,25 +113,7 @@ def test_disabling_a_person_ends_their_sessions_and_sign_in(session: Session) ->
 
 
 def test_reset_password_checks_strength_and_revokes_sessions(session: Session) -> None:
-    tenant = make_tenant(session)
-    scope = TenantScope.single(tenant.id)
-    account = Account(
-        username="lilei",
-        display_name="李雷",
-        password_hash=hash_secret("Secret123"),
-        kind=AccountKind.tenant.value,
-    )
-    session.add(account)
-    session.flush()
-    user = svc.create_user(
-        session=session,
-        scope=scope,
-        tenant_id=tenant.id,
-        fields=UserFields(name="李雷"),
-        actor=ADMIN,
-    )
-    user.account_id = account.id
-    session.flush()
+    scope, user = _person_with_account(session, "lilei", "李雷")
     signed = sign_in(session=session, login="lilei", password="Secret123", ip="10.1.1.2")
     with pytest.raises(ValidationError):
         svc.reset_password(
