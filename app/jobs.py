@@ -33,6 +33,29 @@ async def handle_device_message(ctx: dict[str, Any], message_row_id: int) -> boo
 
 
 @job
+async def handle_device_messages(ctx: dict[str, Any], message_row_ids: list[int]) -> int:
+    """Apply the messages one gateway batch stored, in order, in one unit of work; if that
+    fails, each in its own so that one bad message holds back none of the others (it fails
+    the job, as it would fail its own `handle_device_message`). Idempotent, like that job."""
+    from app.cabinets.service import apply_device_message, apply_device_messages
+
+    try:
+        return await run_in_session(apply_device_messages, message_row_ids=message_row_ids)
+    except Exception:
+        logger.exception("could not apply messages %s together; one by one", message_row_ids)
+    applied, failed = 0, []
+    for row_id in message_row_ids:
+        try:
+            applied += await run_in_session(apply_device_message, message_row_id=row_id)
+        except Exception:
+            logger.exception("could not apply message %s", row_id)
+            failed.append(row_id)
+    if failed:
+        raise RuntimeError(f"device messages {failed} could not be applied")
+    return applied
+
+
+@job
 async def sweep_cabinet_presence(ctx: dict[str, Any]) -> list[str]:
     """Mark cabinets that missed 3 heartbeats offline (one alert each); every 30 s."""
     from app.cabinets.presence import sweep_presence

@@ -122,3 +122,18 @@ async def start_embedded_broker(port: int | None = None) -> Broker:
     broker = Broker(broker_config(port or get_settings().embedded_mqtt_port))
     await broker.start()
     return broker
+
+
+def embedded_gateway_config(port: int, client_id: str):
+    """How a gateway signs in to the embedded broker (3.1.1, plain subscriptions)."""
+    from hardware.gateway import BrokerConfig
+
+    return BrokerConfig(
+        hostname="127.0.0.1",
+        port=port,
+        username=GATEWAY_USERNAME,
+        password=gateway_password(),
+        mqtt5=False,  # amqtt speaks 3.1.1 only
+        share_group=None,
+        client_id=client_id,
+    )

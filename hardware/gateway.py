@@ -5,6 +5,8 @@
   so messages published while the gateway is down are delivered when it comes back.
 - MQTT 5 shared subscription (`$share/<group>/...`) when the broker supports it, so several
   gateway processes split the load; MQTT 3.1.1 plain subscriptions otherwise (amqtt).
+- Acknowledges each message to the broker only after its unit of work has committed, so a
+  gateway killed mid-stream loses nothing: the broker redelivers, the store ignores duplicates.
 - Reconnects with exponential backoff (1 s doubling to 30 s); a bad message never stops it.
 """
 
@@ -25,17 +27,20 @@ from paho.mqtt.properties import Properties
 from sqlmodel import Session
 
 from app.cabinets.commands import Outgoing, prepare_sends
+from app.cabinets.presence import apply_state
 from app.core.db import session_scope
 from app.core.jobs import JobDispatcher, get_dispatcher
-from hardware.ingest import Ingested, ingest
+from hardware.ingest import Ingested, ingest_batch
 from hardware.protocol.messages import NonceGuard, now_ms
 
 logger = logging.getLogger(__name__)
 UP_CHANNELS = ("event", "telemetry", "ack")
+STATE_CHANNEL = "state"  # online / last will, unsigned (docs/protocol.md § 1)
 SESSION_EXPIRY_S = 7 * 24 * 3600
 MAX_BACKOFF_S = 30.0
 COMMAND_TICK_S = 1.0
 BATCH_MAX = 200
+RECEIVE_MAXIMUM = 1000  # unacknowledged messages the broker may send us (MQTT 5)
 STORE_ATTEMPTS = 6
 
 
@@ -65,7 +70,8 @@ class BrokerConfig:
         )
 
     def subscriptions(self) -> list[str]:
-        topics = [f"cc/v1/{self.tenant}/+/{channel}" for channel in UP_CHANNELS]
+        channels = (*UP_CHANNELS, STATE_CHANNEL)
+        topics = [f"cc/v1/{self.tenant}/+/{channel}" for channel in channels]
         if self.mqtt5 and self.share_group:
             return [f"$share/{self.share_group}/{topic}" for topic in topics]
         return topics
@@ -78,6 +84,11 @@ class GatewayStats:
     rejections: Counter[str] = field(default_factory=Counter)
     connects: int = 0
     commands_sent: int = 0
+    states: Counter[str] = field(default_factory=Counter)  # online / offline / ignored ...
+
+
+def _bytes(message: aiomqtt.Message) -> bytes:
+    return message.payload if isinstance(message.payload, bytes) else b""
 
 
 class Gateway:
@@ -98,10 +109,19 @@ class Gateway:
         self._guard = NonceGuard()
 
     def _client(self) -> aiomqtt.Client:
+        client = self._new_client()
+        # paho acknowledges a QoS 1 message as soon as aiomqtt queues it, before it is stored: a
+        # gateway killed then would lose it. We acknowledge after the commit instead (the store is
+        # idempotent, so a redelivery after a crash changes nothing).
+        client._client.manual_ack_set(True)
+        return client
+
+    def _new_client(self) -> aiomqtt.Client:
         c = self.config
         if c.mqtt5:
             properties = Properties(PacketTypes.CONNECT)
             properties.SessionExpiryInterval = c.session_expiry_s
+            properties.ReceiveMaximum = RECEIVE_MAXIMUM
             return aiomqtt.Client(
                 c.hostname,
                 c.port,
@@ -148,6 +168,7 @@ class Gateway:
                 await client.subscribe(topic, qos=1)
             self.stats.connects += 1
             self.connected.set()
+            logger.info("gateway %s subscribed", self.config.client_id)
             sending = asyncio.create_task(self._send_commands(client))
             try:
                 async for first in client.messages:
@@ -155,15 +176,38 @@ class Gateway:
                     batch = [first]
                     while len(batch) < BATCH_MAX and len(client.messages):
                         batch.append(await anext(client.messages))
-                    await self.handle_batch(
-                        [
-                            (str(m.topic), m.payload if isinstance(m.payload, bytes) else b"")
-                            for m in batch
-                        ]
-                    )
+                    states = [m for m in batch if str(m.topic).endswith(f"/{STATE_CHANNEL}")]
+                    signed = [m for m in batch if m not in states]
+                    results = await self.handle_batch([(str(m.topic), _bytes(m)) for m in signed])
+                    if any(r.code == "internal" for r in results):
+                        # not stored: reconnect without acknowledging, so the broker redelivers
+                        raise aiomqtt.MqttError("storing failed; reconnecting for redelivery")
+                    if states:
+                        await asyncio.to_thread(self._apply_states, states)
+                    for message in batch:  # in the order received, as MQTT requires
+                        if message.qos > 0:
+                            client._client.ack(message.mid, message.qos)
             finally:
                 sending.cancel()
                 await asyncio.gather(sending, return_exceptions=True)
+
+    def _apply_states(self, messages: list[aiomqtt.Message]) -> None:
+        """Last wills and `online` announcements; a bad one is ignored, never fatal."""
+        for message in messages:
+            parts = str(message.topic).split("/")
+            try:
+                with self._unit_of_work() as session:
+                    outcome = apply_state(
+                        session=session,
+                        tenant_code=parts[2],
+                        cabinet_code=parts[3],
+                        payload=_bytes(message),
+                        retained=bool(message.retain),
+                    )
+            except Exception:
+                logger.exception("could not apply the state of %s", parts[3][:32])
+                continue
+            self.stats.states[outcome] += 1
 
     async def _send_commands(self, client: aiomqtt.Client) -> None:
         """Publish due commands (first sends and resends) once a second."""
@@ -189,7 +233,7 @@ class Gateway:
 
     async def handle_batch(self, messages: list[tuple[str, bytes]]) -> list[Ingested]:
         """Messages that arrived together, stored in one unit of work (each stands alone: a
-        refused or duplicate one changes nothing, see ingest)."""
+        refused or duplicate one changes nothing, see ingest_batch)."""
         try:
             results = await asyncio.to_thread(self._ingest_all, messages)
         except Exception:  # not the devices (ingest never raises on their input): the database
@@ -197,24 +241,25 @@ class Gateway:
             results = [
                 await self._ingest_with_retries(topic, payload) for topic, payload in messages
             ]
-        for result in results:
-            await self._count(result)
+        await self._count(results)
         return results
 
-    async def _count(self, result: Ingested) -> None:
-        if result.status == "accepted":
-            self.stats.accepted += 1
-            try:
-                await self._hand_over(result)
-            except Exception:  # stored already: left `accepted` for a sweep to pick up later
-                logger.exception("could not hand message %s to the jobs", result.message_row_id)
-        elif result.status == "duplicate":
-            self.stats.duplicates += 1
+    async def _count(self, results: list[Ingested]) -> None:
+        accepted = [r for r in results if r.status == "accepted"]
+        self.stats.accepted += len(accepted)
+        self.stats.duplicates += sum(1 for r in results if r.status == "duplicate")
+        if not accepted:
+            return
+        try:
+            await self._hand_over(accepted)
+        except Exception:  # stored already: left `accepted` for a sweep to pick up later
+            ids = [r.message_row_id for r in accepted]
+            logger.exception("could not hand messages %s to the jobs", ids)
 
     async def _ingest_with_retries(self, topic: str, payload: bytes) -> Ingested:
-        """The broker has already been told we have the message: keep trying (the consumer
-        waits, so the broker queues the rest) and give up on one message only after
-        STORE_ATTEMPTS failures."""
+        """Keep trying (the consumer waits, so the broker queues the rest); after
+        STORE_ATTEMPTS failures the message comes back `internal` and `_serve` reconnects
+        without acknowledging it, so the broker delivers it again."""
         delay = 0.5
         for attempt in range(1, STORE_ATTEMPTS + 1):
             try:
@@ -227,21 +272,38 @@ class Gateway:
         return Ingested("rejected", "internal")
 
     def _ingest_all(self, messages: list[tuple[str, bytes]]) -> list[Ingested]:
-        with self._unit_of_work() as session:
-            return [
-                ingest(
+        """One unit of work; if it fails nothing of it counts: the refusals are not counted
+        and the nonces taken are given back, so that trying the batch again gives the same."""
+        rejections: Counter[str] = Counter()
+        admitted: list[dict] = []
+        try:
+            with self._unit_of_work() as session:
+                results = ingest_batch(
                     session=session,
-                    topic=topic,
-                    payload=payload,
+                    messages=messages,
                     guard=self._guard,
                     now_ms=self._clock(),
-                    rejections=self.stats.rejections,
+                    rejections=rejections,
+                    admitted=admitted,
                 )
-                for topic, payload in messages
-            ]
+        except BaseException:
+            for message in admitted:
+                self._guard.forget(message)
+            raise
+        self.stats.rejections.update(rejections)
+        return results
 
-    async def _hand_over(self, result: Ingested) -> None:
+    async def _hand_over(self, accepted: list[Ingested]) -> None:
+        """One job for the batch's accepted messages (applied in arrival order)."""
+        ids = [r.message_row_id for r in accepted]
         dispatcher = self._dispatcher or get_dispatcher()
-        await dispatcher.enqueue(
-            "handle_device_message", result.message_row_id, job_id=f"dm-{result.message_row_id}"
-        )
+        if len(ids) > 1:
+            try:
+                await dispatcher.enqueue(
+                    "handle_device_messages", ids, job_id=f"dms-{ids[0]}-{ids[-1]}"
+                )
+                return
+            except KeyError:  # an in-process dispatcher given only the per-message job
+                pass
+        for row_id in ids:
+            await dispatcher.enqueue("handle_device_message", row_id, job_id=f"dm-{row_id}")

@@ -1,27 +1,33 @@
-"""What the gateway does with each received message, in one unit of work (docs/protocol.md § 10):
+"""What the gateway does with the messages it received together, in one unit of work
+(docs/protocol.md § 10). Each message goes through, in this order:
 
 decode and schema-validate → known cabinet, topic of its own tenant → signature → ±300 s window
 and nonce → store once (cabinet + message id unique; a duplicate changes nothing) → detect a gap
 in (boot, seq) and raise one alert per gap root cause. A refusal is counted by reason and logged
 with the cabinet code, never with the payload; nothing here raises on bad device input.
+
+The database work is per batch, not per message: one query for the cabinets' keys, one lock on
+their sequence state, one multi-row INSERT ... ON CONFLICT DO NOTHING, one UPDATE of the
+sequences that moved.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, text, update
+from sqlalchemy.dialects import sqlite
 from sqlmodel import Session, select
 
 from app.alerts.models import Alert, AlertStatus
-from app.cabinets.credentials import cabinet_secret
-from app.cabinets.models import Cabinet, DeviceMessage
-from app.core.errors import DomainError
-from app.tenants.models import Tenant
+from app.cabinets.credentials import CabinetKey, cabinet_keys
+from app.cabinets.models import Cabinet, DeviceMessage, MessageStatus
 from hardware.protocol.messages import (
     CHANNEL_OF_TYPE,
     NonceGuard,
@@ -34,6 +40,8 @@ from hardware.protocol.messages import (
 logger = logging.getLogger(__name__)
 REDACTED_FIELDS = {"auth.pin": ("pin",)}  # never stored: a PIN in clear
 UNSEQUENCED = frozenset(t for t, channel in CHANNEL_OF_TYPE.items() if channel == "telemetry")
+MESSAGES = DeviceMessage.__table__
+CABINETS = Cabinet.__table__
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,52 @@ class Ingested:
     code: str | None = None  # the refusal's error code
     message_row_id: int | None = None  # the stored device_message, for the job that handles it
     gap: bool = False
+
+
+@dataclass(frozen=True)
+class _Verified:
+    index: int  # position in the batch
+    key: CabinetKey
+    message: dict[str, Any]
+
+    @property
+    def identity(self) -> tuple[int, str]:
+        return self.key.cabinet_id, self.message["id"]
+
+
+@dataclass
+class _Sequence:
+    boot_id: str | None
+    last_seq: int
+    moved: bool = False
+
+
+@dataclass
+class _Gap:
+    """The first gap of a root cause in a batch, and how often it occurred in the batch."""
+
+    root_key: str
+    key: CabinetKey
+    boot: str
+    expected: int
+    seq: int
+    occurrences: int = 0
+
+    def alert(self) -> Alert:
+        return Alert(
+            tenant_id=self.key.tenant_id,
+            cabinet_id=self.key.cabinet_id,
+            kind="seq_gap",
+            root_key=self.root_key,
+            message_key="alert.seq_gap",
+            occurrences=self.occurrences,
+            params={
+                "cabinet": self.key.cabinet_code,
+                "boot": self.boot,
+                "expected": self.expected,
+                "seq": self.seq,
+            },
+        )
 
 
 def ingest(
@@ -53,16 +107,60 @@ def ingest(
     now_ms: int,
     rejections: Counter[str],
 ) -> Ingested:
-    try:
-        parsed, message = decode(topic, payload)
-        cabinet, secret = _cabinet_of(session, parsed)
-        verify(secret, parsed, message)
-        guard.check(message, now_ms)
-    except ProtocolError as refused:
-        rejections[refused.code] += 1
-        logger.warning("refused %s from %s: %s", refused.code, _cabinet_code(topic), refused.detail)
-        return Ingested("rejected", refused.code)
-    return _store(session, cabinet, message)
+    """One message (see ingest_batch)."""
+    return ingest_batch(
+        session=session,
+        messages=[(topic, payload)],
+        guard=guard,
+        now_ms=now_ms,
+        rejections=rejections,
+    )[0]
+
+
+def ingest_batch(
+    *,
+    session: Session,
+    messages: list[tuple[str, bytes]],
+    guard: NonceGuard,
+    now_ms: int,
+    rejections: Counter[str],
+    admitted: list[dict] | None = None,
+) -> list[Ingested]:
+    """Each (topic, payload) judged on its own, in order; the results in the same order.
+
+    `admitted`, if given, receives the messages whose nonce the guard took: if the unit of work
+    fails, the caller gives those nonces back so that a retry of the same copies can pass."""
+    results: list[Ingested | None] = [None] * len(messages)
+    decoded: list[tuple[int, Topic, dict[str, Any]]] = []
+    for index, (topic, payload) in enumerate(messages):
+        try:
+            parsed, message = decode(topic, payload)
+        except ProtocolError as refused:
+            results[index] = _refused(refused, topic, rejections)
+            continue
+        decoded.append((index, parsed, message))
+    keys = cabinet_keys(session=session, cabinet_codes=(t.cabinet for _, t, _ in decoded))
+    verified: list[_Verified] = []
+    for index, parsed, message in decoded:
+        try:
+            key = _key_for(keys, parsed)
+            verify(key.secret, parsed, message)
+            guard.check(message, now_ms)
+        except ProtocolError as refused:
+            results[index] = _refused(refused, str(parsed), rejections)
+            continue
+        if admitted is not None:
+            admitted.append(message)
+        verified.append(_Verified(index, key, message))
+    for item, result in zip(verified, _store(session, verified), strict=True):
+        results[item.index] = result
+    return [r for r in results if r is not None]
+
+
+def _refused(refused: ProtocolError, topic: str, rejections: Counter[str]) -> Ingested:
+    rejections[refused.code] += 1
+    logger.warning("refused %s from %s: %s", refused.code, _cabinet_code(topic), refused.detail)
+    return Ingested("rejected", refused.code)
 
 
 def _cabinet_code(topic: str) -> str:
@@ -70,98 +168,176 @@ def _cabinet_code(topic: str) -> str:
     return parts[3][:32] if len(parts) > 3 else "?"
 
 
-def _cabinet_of(session: Session, topic: Topic) -> tuple[Cabinet, bytes]:
-    try:
-        found = cabinet_secret(session=session, cabinet_code=topic.cabinet)
-    except DomainError:
-        found = None
-    if found is None:
+def _key_for(keys: Mapping[str, CabinetKey], topic: Topic) -> CabinetKey:
+    key = keys.get(topic.cabinet)
+    if key is None:
         raise ProtocolError("unknown_cabinet", topic.cabinet)
-    cabinet, secret = found
-    tenant = session.get(Tenant, cabinet.tenant_id)
-    if tenant is None or tenant.code != topic.tenant:
+    if key.tenant_code != topic.tenant:
         raise ProtocolError("wrong_topic", f"{topic.cabinet} is not a cabinet of {topic.tenant}")
-    return cabinet, secret
+    return key
 
 
 def _stored_payload(message: dict[str, Any]) -> dict[str, Any]:
-    body = dict(message["body"])
-    for field in REDACTED_FIELDS.get(message["type"], ()):
-        if field in body:
-            body[field] = "******"
+    body = message["body"]
+    redacted = REDACTED_FIELDS.get(message["type"], ())
+    if any(field in body for field in redacted):
+        body = {k: ("******" if k in redacted else v) for k, v in body.items()}
     return {k: v for k, v in message.items() if k not in ("body", "sig")} | {"body": body}
 
 
-def _store(session: Session, cabinet: Cabinet, message: dict[str, Any]) -> Ingested:
-    existing = session.exec(
-        select(DeviceMessage.id).where(
-            DeviceMessage.cabinet_id == cabinet.id, DeviceMessage.message_id == message["id"]
+def _store(session: Session, verified: list[_Verified]) -> list[Ingested]:
+    """Store the verified messages once and follow their sequences, in batch order (a message
+    already stored, or seen earlier in this batch, is a duplicate and changes nothing)."""
+    if not verified:
+        return []
+    firsts: dict[tuple[int, str], _Verified] = {}
+    for item in verified:
+        firsts.setdefault(item.identity, item)
+    sequences = _lock_sequences(
+        session,
+        {i.key.cabinet_id for i in firsts.values() if i.message["type"] not in UNSEQUENCED},
+    )
+    stored = _insert_new(session, list(firsts.values()))
+    results = []
+    gaps: dict[str, _Gap] = {}
+    for item in verified:
+        row_id = stored.get(item.identity)
+        if row_id is None or firsts[item.identity] is not item:
+            results.append(Ingested("duplicate"))
+            continue
+        gap = item.message["type"] not in UNSEQUENCED and _follow_sequence(
+            sequences[item.key.cabinet_id], item, gaps
         )
-    ).first()
-    if existing is not None:
-        return Ingested("duplicate", message_row_id=existing)
-    row = DeviceMessage(
-        tenant_id=cabinet.tenant_id,
-        cabinet_id=cabinet.id,
-        message_id=message["id"],
-        boot_id=message["boot"],
-        seq=message["seq"],
-        type=message["type"],
-        device_ts=datetime.fromtimestamp(message["ts"] / 1000, UTC),
-        payload=_stored_payload(message),
-    )
-    try:
-        with session.begin_nested():  # another gateway may store the same message at once
-            session.add(row)
-            session.flush()
-    except IntegrityError:
-        return Ingested("duplicate")
-    gap = message["type"] not in UNSEQUENCED and _follow_sequence(
-        session, cabinet, message["boot"], message["seq"]
-    )
-    return Ingested("accepted", message_row_id=row.id, gap=gap)
+        results.append(Ingested("accepted", message_row_id=row_id, gap=gap))
+    _save_sequences(session, sequences)
+    _raise_gap_alerts(session, list(gaps.values()))
+    return results
 
 
-def _follow_sequence(session: Session, cabinet: Cabinet, boot: str, seq: int) -> bool:
+def _lock_sequences(session: Session, cabinet_ids: Iterable[int]) -> dict[int, _Sequence]:
+    """Each cabinet's (boot, last seq), locked until commit so that two gateways storing messages
+    of one cabinet follow its sequence one after the other (locked in id order: no deadlock)."""
+    ids = sorted(cabinet_ids)
+    if not ids:
+        return {}
+    statement = (
+        select(CABINETS.c.id, CABINETS.c.boot_id, CABINETS.c.last_seq)
+        .where(CABINETS.c.id.in_(ids))
+        .order_by(CABINETS.c.id)
+        .with_for_update(key_share=True)  # FOR NO KEY UPDATE: inserts' FK checks still pass
+    )
+    return {row.id: _Sequence(row.boot_id, row.last_seq) for row in session.execute(statement)}
+
+
+def _insert_new(session: Session, items: list[_Verified]) -> dict[tuple[int, str], int]:
+    """One INSERT for the batch; what was already stored (or is being stored by another gateway
+    right now) is skipped by the unique (cabinet_id, message_id) constraint, not looked up."""
+    received_at = datetime.now(UTC)
+    rows = [
+        {
+            "tenant_id": item.key.tenant_id,
+            "cabinet_id": item.key.cabinet_id,
+            "message_id": item.message["id"],
+            "boot_id": item.message["boot"],
+            "seq": item.message["seq"],
+            "type": item.message["type"],
+            "device_ts": datetime.fromtimestamp(item.message["ts"] / 1000, UTC),
+            "payload": _stored_payload(item.message),
+        }
+        for item in items
+    ]
+    status = MessageStatus.accepted.value
+    if session.get_bind().dialect.name == "postgresql":
+        for row in rows:
+            row["device_ts"] = row["device_ts"].isoformat()
+        parameters: Any = {"rows": json.dumps(rows), "received_at": received_at, "status": status}
+        stored = session.execute(_PG_INSERT, parameters)
+    else:
+        parameters = [row | {"received_at": received_at, "status": status} for row in rows]
+        stored = session.execute(_SQLITE_INSERT, parameters)
+    return {(r.cabinet_id, r.message_id): r.id for r in stored}
+
+
+_SQLITE_INSERT = (
+    sqlite.insert(MESSAGES)
+    .on_conflict_do_nothing(index_elements=["cabinet_id", "message_id"])
+    .returning(MESSAGES.c.id, MESSAGES.c.cabinet_id, MESSAGES.c.message_id)
+)
+# The batch as one JSON parameter: one statement text whatever the batch size (a multi-row VALUES
+# list is a new, long statement for psycopg to parse every time; arrays of JSON texts are slow to
+# escape), and each payload is stored as the JSON type writes it.
+_PG_INSERT = text(
+    """
+    INSERT INTO device_message (tenant_id, cabinet_id, message_id, boot_id, seq, type, device_ts,
+                                payload, received_at, status)
+    SELECT m.*, :received_at, :status
+    FROM json_to_recordset(CAST(:rows AS JSON)) AS m(
+        tenant_id INTEGER, cabinet_id INTEGER, message_id VARCHAR, boot_id VARCHAR, seq INTEGER,
+        type VARCHAR, device_ts TIMESTAMPTZ, payload JSON)
+    ON CONFLICT (cabinet_id, message_id) DO NOTHING
+    RETURNING id, cabinet_id, message_id
+    """
+)
+
+
+def _follow_sequence(sequence: _Sequence, item: _Verified, gaps: dict[str, _Gap]) -> bool:
     """Track (boot, seq) of buffered messages; a jump forward within a boot, or a new boot not
     starting at 0, is a gap: messages were lost (or are still to come out of order)."""
-    if cabinet.boot_id == boot:
-        expected = cabinet.last_seq + 1
+    boot, seq = item.message["boot"], item.message["seq"]
+    if sequence.boot_id == boot:
+        expected = sequence.last_seq + 1
         gap = seq > expected
-        cabinet.last_seq = max(cabinet.last_seq, seq)
+        sequence.moved |= seq > sequence.last_seq
+        sequence.last_seq = max(sequence.last_seq, seq)
     else:
         expected = 0
         gap = seq > 0
-        cabinet.boot_id, cabinet.last_seq = boot, seq
-    session.flush()
+        sequence.boot_id, sequence.last_seq, sequence.moved = boot, seq, True
     if gap:
-        _raise_gap_alert(session, cabinet, boot, expected, seq)
+        root_key = f"seq_gap:{item.key.cabinet_id}:{boot}"
+        gaps.setdefault(root_key, _Gap(root_key, item.key, boot, expected, seq)).occurrences += 1
     return gap
 
 
-def _raise_gap_alert(
-    session: Session, cabinet: Cabinet, boot: str, expected: int, seq: int
-) -> None:
-    root_key = f"seq_gap:{cabinet.id}:{boot}"
-    alert = session.exec(
+def _save_sequences(session: Session, sequences: Mapping[int, _Sequence]) -> None:
+    moved = [
+        {"cabinet": cabinet_id, "boot": s.boot_id, "seq": s.last_seq}
+        for cabinet_id, s in sequences.items()
+        if s.moved
+    ]
+    if moved:
+        statement = (
+            update(CABINETS)
+            .where(CABINETS.c.id == bindparam("cabinet"))
+            .values(boot_id=bindparam("boot"), last_seq=bindparam("seq"))
+        )
+        session.execute(statement, moved)
+
+
+def _raise_gap_alerts(session: Session, gaps: list[_Gap]) -> None:
+    """One alert per root cause (cabinet and boot), counting every occurrence; what this batch
+    found is added to the open alert in one lookup for the whole batch."""
+    if not gaps:
+        return
+    open_alerts = session.exec(
         select(Alert).where(
-            Alert.tenant_id == cabinet.tenant_id,
-            Alert.root_key == root_key,
+            Alert.tenant_id.in_({g.key.tenant_id for g in gaps}),
+            Alert.root_key.in_([g.root_key for g in gaps]),
             Alert.status != AlertStatus.resolved.value,
         )
-    ).first()
-    if alert is not None:
-        alert.occurrences += 1
-    else:
-        session.add(
-            Alert(
-                tenant_id=cabinet.tenant_id,
-                cabinet_id=cabinet.id,
-                kind="seq_gap",
-                root_key=root_key,
-                message_key="alert.seq_gap",
-                params={"cabinet": cabinet.code, "boot": boot, "expected": expected, "seq": seq},
-            )
+    ).all()
+    found = {(a.tenant_id, a.root_key): a for a in open_alerts}
+    for gap in gaps:
+        alert = found.get((gap.key.tenant_id, gap.root_key))
+        if alert is not None:
+            alert.occurrences += gap.occurrences
+        else:
+            session.add(gap.alert())
+        logger.warning(
+            "sequence gap on %s boot %s before seq %s (%s in this batch)",
+            gap.key.cabinet_code,
+            gap.boot,
+            gap.seq,
+            gap.occurrences,
         )
     session.flush()
-    logger.warning("sequence gap on %s boot %s before seq %s", cabinet.code, boot, seq)

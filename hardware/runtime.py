@@ -1,10 +1,12 @@
 """Running the device side: `python -m hardware.runtime` (make gateway), or inside `make run`.
 
 - MQTT_URL set: a gateway on that broker (MQTT 5, shared subscription: start as many gateway
-  processes as the load needs, each with its own GATEWAY_ID).
+  processes as the load needs, each with its own GATEWAY_ID; GATEWAY_SHARE_GROUP="" turns the
+  shared subscription off, MQTT_VERSION=3.1.1 for brokers without MQTT 5).
 - MQTT_URL unset (development, one box): the embedded broker on EMBEDDED_MQTT_PORT with the
-  gateway beside it, inside the web process (`make run` registers it as a lifespan task when
-  there is a single web worker, i.e. REDIS_URL is unset).
+  gateway and SIMULATED_CABINETS (default 3) simulated cabinets beside it, inside the web
+  process (`make run` registers it as a lifespan task when there is a single web worker, i.e.
+  REDIS_URL is unset).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import sys
 
 import app.jobs  # noqa: F401 - registers handle_device_message for the in-process dispatcher
 from app.core.config import get_settings
-from hardware.broker import GATEWAY_USERNAME, gateway_password, start_embedded_broker
+from hardware.broker import embedded_gateway_config, start_embedded_broker
 from hardware.gateway import BrokerConfig, Gateway
 
 logger = logging.getLogger(__name__)
@@ -27,16 +29,12 @@ def gateway_config() -> BrokerConfig:
     settings = get_settings()
     client_id = os.environ.get("GATEWAY_ID") or f"cc-gateway-{socket.gethostname()}"[:64]
     if settings.mqtt_url:
-        return BrokerConfig.from_url(settings.mqtt_url, client_id=client_id)
-    return BrokerConfig(
-        hostname="127.0.0.1",
-        port=settings.embedded_mqtt_port,
-        username=GATEWAY_USERNAME,
-        password=gateway_password(),
-        mqtt5=False,  # amqtt speaks 3.1.1 only
-        share_group=None,
-        client_id=client_id,
-    )
+        share_group = os.environ.get("GATEWAY_SHARE_GROUP", "cc-gateway") or None
+        mqtt5 = os.environ.get("MQTT_VERSION", "5") != "3.1.1"
+        return BrokerConfig.from_url(
+            settings.mqtt_url, client_id=client_id, share_group=share_group, mqtt5=mqtt5
+        )
+    return embedded_gateway_config(settings.embedded_mqtt_port, client_id)
 
 
 async def run_device_side(stop: asyncio.Event | None = None) -> None:
@@ -57,10 +55,35 @@ async def run_device_side(stop: asyncio.Event | None = None) -> None:
             return
         logger.info("embedded MQTT broker on 127.0.0.1:%s", settings.embedded_mqtt_port)
     try:
-        await Gateway(gateway_config()).run(stop)
+        async with asyncio.TaskGroup() as group:
+            group.create_task(Gateway(gateway_config()).run(stop))
+            if broker is not None and settings.simulated_cabinets:
+                group.create_task(_simulate(settings.simulated_cabinets, stop))
     finally:
         if broker is not None:
             await broker.shutdown()
+
+
+async def _simulate(count: int, stop: asyncio.Event) -> None:
+    """A few simulated cabinets on the embedded broker, so a development box is alive."""
+    from app.core.db import session_scope
+    from hardware.simulator.fleet import fleet_from_database
+    from hardware.simulator.run import FleetOptions, run_fleet
+
+    def fleet():
+        with session_scope() as session:
+            return fleet_from_database(session, count)
+
+    try:
+        specs = await asyncio.to_thread(fleet)
+        settings = get_settings()
+        options = FleetOptions(
+            broker=("127.0.0.1", settings.embedded_mqtt_port),
+            outbox_dir=settings.data_dir / "simulator",
+        )
+        await run_fleet(specs, options, stop)
+    except Exception:  # the demo's cabinets must never take the web process down
+        logger.exception("the simulated cabinets stopped")
 
 
 def main() -> int:

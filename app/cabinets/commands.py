@@ -25,7 +25,7 @@ from app.core.records import Actor
 from app.core.tenancy import TenantScope, get_scoped, get_scoped_or_raise, scoped_select
 from app.tenants.models import Tenant
 from app.workorders.models import WorkOrder, WorkOrderKind, WorkOrderStatus
-from hardware.protocol.messages import build
+from hardware.protocol.messages import build, schema_problem
 
 RESEND_AT = (timedelta(seconds=15), timedelta(seconds=30), timedelta(seconds=60))
 GIVE_UP_AT = timedelta(seconds=120)
@@ -73,6 +73,7 @@ def issue_command(
     cabinet = get_scoped_or_raise(session, Cabinet, cabinet_id, scope)
     if kind not in MESSAGE_TYPE:
         raise DomainError("cabinet.unknown_command", kind=kind)
+    _check_arguments(kind, args, now + ttl)
     command = DeviceCommand(
         tenant_id=cabinet.tenant_id,
         command_id=uuid.uuid4().hex,
@@ -98,6 +99,14 @@ def issue_command(
         ip=actor.ip,
     )
     return command
+
+
+def _check_arguments(kind: str, args: dict[str, Any], expires: datetime) -> None:
+    """Refuse now what the cabinet would refuse later (the protocol's schema for the command)."""
+    body = {"command": uuid.uuid4().hex, "expires": _ms(expires)} | dict(args)
+    problem = schema_problem(MESSAGE_TYPE[kind], body)
+    if problem is not None:
+        raise DomainError("cabinet.bad_command_arguments", kind=kind, problem=problem)
 
 
 def _next_send(command: DeviceCommand) -> datetime | None:

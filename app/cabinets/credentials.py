@@ -12,6 +12,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -19,7 +20,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.audit import service as audit
 from app.cabinets.models import Cabinet
@@ -27,9 +28,22 @@ from app.core.config import get_settings
 from app.core.errors import DomainError
 from app.core.records import Actor
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
+from app.tenants.models import Tenant
 
 SCHEME = "v1"
 SECRET_BYTES = 32
+
+
+@dataclass(frozen=True)
+class CabinetKey:
+    """What the gateway needs to verify and store a cabinet's message."""
+
+    cabinet_id: int
+    cabinet_code: str
+    tenant_id: int
+    tenant_code: str
+    secret: bytes
+    secret_version: int
 
 
 @dataclass(frozen=True)
@@ -121,3 +135,38 @@ def cabinet_secret(*, session: Session, cabinet_code: str) -> tuple[Cabinet, byt
     if cabinet is None or cabinet.secret_ciphertext is None:
         return None
     return cabinet, decrypt_secret(cabinet.secret_ciphertext)
+
+
+def cabinet_keys(*, session: Session, cabinet_codes: Iterable[str]) -> dict[str, CabinetKey]:
+    """For the gateway, one query per batch of messages: each provisioned cabinet among
+    `cabinet_codes` with its tenant and secret. Read fresh every time, so a re-provisioned,
+    moved or deleted cabinet counts at once; only the decryption is remembered."""
+    codes = sorted(set(cabinet_codes))
+    if not codes:
+        return {}
+    statement = (
+        select(
+            Cabinet.id,
+            Cabinet.code,
+            Cabinet.tenant_id,
+            Tenant.code,
+            Cabinet.secret_ciphertext,
+            Cabinet.secret_version,
+        )
+        .join(Tenant, Tenant.id == Cabinet.tenant_id)
+        .where(Cabinet.code.in_(codes), Cabinet.secret_ciphertext.is_not(None))
+    )
+    keys: dict[str, CabinetKey] = {}
+    secret_key = get_settings().secret_key
+    for cabinet_id, code, tenant_id, tenant_code, ciphertext, version in session.exec(statement):
+        try:
+            secret = _decrypted(ciphertext, secret_key)
+        except DomainError:  # unreadable (SECRET_KEY rotated without re-provisioning): unknown
+            continue
+        keys[code] = CabinetKey(cabinet_id, code, tenant_id, tenant_code, secret, version)
+    return keys
+
+
+@lru_cache(maxsize=4096)  # a new provisioning makes a new ciphertext (fresh nonce), so no TTL
+def _decrypted(token: str, secret_key: str) -> bytes:
+    return decrypt_secret(token, secret_key)

@@ -1,8 +1,10 @@
-"""Online/offline: a cabinet that missed 3 heartbeats (30 s apart) is offline, and that is one
-alert for the cabinet (not one per slot), resolved when it is heard from again."""
+"""Online/offline: a cabinet that missed 3 heartbeats (30 s apart), or whose last will the broker
+published, is offline, and that is one alert for the cabinet (not one per slot), resolved when it
+is heard from again."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -12,6 +14,7 @@ from app.alerts.models import Alert, AlertStatus, Severity
 from app.cabinets.models import Cabinet
 from app.core.model_base import as_utc
 from app.core.tenancy import TenantScope, scoped_select
+from app.tenants.models import Tenant
 
 HEARTBEAT_S = 30
 MISSED_HEARTBEATS = 3
@@ -48,23 +51,64 @@ def sweep_presence(*, session: Session, now: datetime | None = None) -> Presence
         last = as_utc(cabinet.last_heartbeat_at)
         if last is not None and now - last <= OFFLINE_AFTER:
             continue
-        cabinet.is_online = False
+        mark_offline(session=session, cabinet=cabinet, now=now)
         went_offline.append(cabinet.code)
-        if _open_alert(session, cabinet) is None:
-            session.add(
-                Alert(
-                    tenant_id=cabinet.tenant_id,
-                    cabinet_id=cabinet.id,
-                    kind="cabinet_offline",
-                    root_key=_root_key(cabinet),
-                    severity=Severity.critical.value,
-                    message_key="alert.cabinet_offline",
-                    params={"cabinet": cabinet.name, "code": cabinet.code},
-                    raised_at=now,
-                )
-            )
-    session.flush()
     return PresenceChanges(went_offline=went_offline)
+
+
+def mark_offline(*, session: Session, cabinet: Cabinet, now: datetime) -> None:
+    """Offline with one open critical alert for the cabinet, however often it is said."""
+    cabinet.is_online = False
+    if _open_alert(session, cabinet) is None:
+        session.add(
+            Alert(
+                tenant_id=cabinet.tenant_id,
+                cabinet_id=cabinet.id,
+                kind="cabinet_offline",
+                root_key=_root_key(cabinet),
+                severity=Severity.critical.value,
+                message_key="alert.cabinet_offline",
+                params={"cabinet": cabinet.name, "code": cabinet.code},
+                raised_at=now,
+            )
+        )
+    session.flush()
+
+
+def apply_state(
+    *,
+    session: Session,
+    tenant_code: str,
+    cabinet_code: str,
+    payload: bytes,
+    retained: bool,
+    now: datetime | None = None,
+) -> str:
+    """A message on a cabinet's `state` topic: its last will (`offline`, the broker publishes it
+    when the connection dies) or `online` after connecting. Unsigned: the broker's credentials
+    and ACL vouch for who published it. A retained `online` replayed to a gateway that just
+    subscribed says nothing about now and is ignored. Returns what was done."""
+    try:
+        state = json.loads(payload).get("state")
+    except (ValueError, AttributeError):
+        state = None
+    if state not in ("online", "offline"):
+        return "ignored"
+    cabinet = session.exec(
+        scoped_select(Cabinet, TenantScope.platform()).where(Cabinet.code == cabinet_code)
+    ).first()
+    if cabinet is None or session.get(Tenant, cabinet.tenant_id).code != tenant_code:
+        return "ignored"
+    now = now or datetime.now(UTC)
+    if state == "offline":
+        if not cabinet.is_online:
+            return "unchanged"
+        mark_offline(session=session, cabinet=cabinet, now=now)
+        return "offline"
+    if retained:
+        return "ignored"
+    heard_from(session=session, cabinet=cabinet, now=now)
+    return "online"
 
 
 def heard_from(*, session: Session, cabinet: Cabinet, now: datetime) -> None:

@@ -1,6 +1,6 @@
 """What a stored cabinet message changes: the cabinet's live state (online, door, boot).
 
-Called by the `handle_device_message` job after the gateway has stored the message once; the
+Called by the `handle_device_message(s)` jobs after the gateway has stored the message once; the
 withdrawal engine (door sessions, identification) hooks in here for `door.*` messages later.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.cabinets.commands import record_ack
 from app.cabinets.models import Cabinet, DeviceMessage, DoorState, MessageStatus
@@ -39,3 +39,18 @@ def apply_device_message(
     row.status = MessageStatus.processed.value
     session.flush()
     return True
+
+
+def apply_device_messages(
+    *, session: Session, message_row_ids: list[int], now: datetime | None = None
+) -> int:
+    """Apply several stored messages in the order given (their arrival order), in one unit of
+    work; how many were applied (the others were applied already or are gone)."""
+    rows = session.exec(select(DeviceMessage).where(DeviceMessage.id.in_(message_row_ids))).all()
+    cabinet_ids = sorted({row.cabinet_id for row in rows})
+    # loaded in one query each, so that apply_device_message finds them in the identity map
+    session.exec(select(Cabinet).where(Cabinet.id.in_(cabinet_ids))).all()
+    return sum(
+        apply_device_message(session=session, message_row_id=row_id, now=now)
+        for row_id in message_row_ids
+    )

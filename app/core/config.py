@@ -38,6 +38,7 @@ class Settings:
     redis_url: str | None
     mqtt_url: str | None
     embedded_mqtt_port: int
+    simulated_cabinets: int  # started beside the embedded broker so the demo is alive
     secret_key: str
     log_level: str
     default_locale: str
@@ -69,6 +70,14 @@ def _port(name: str, raw: str | None, default: int) -> int:
         return default
     if not raw.isdigit() or not 1 <= int(raw) <= 65535:
         raise SettingsError(name, f"must be a TCP port 1-65535 (got {raw!r})")
+    return int(raw)
+
+
+def _count(name: str, raw: str | None, default: int) -> int:
+    if raw is None:
+        return default
+    if not raw.isdigit() or int(raw) > 50:
+        raise SettingsError(name, f"must be a whole number 0-50 (got {raw!r})")
     return int(raw)
 
 
@@ -133,6 +142,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         embedded_mqtt_port=_port(
             "EMBEDDED_MQTT_PORT", _env("EMBEDDED_MQTT_PORT", env), DEFAULT_EMBEDDED_MQTT_PORT
         ),
+        simulated_cabinets=_count("SIMULATED_CABINETS", _env("SIMULATED_CABINETS", env), 3),
         secret_key=_secret_key(_env("SECRET_KEY", env), app_env, data_dir),
         log_level=_choice("LOG_LEVEL", (_env("LOG_LEVEL", env) or "INFO").upper(), LOG_LEVELS),
         default_locale=_choice("DEFAULT_LOCALE", _env("DEFAULT_LOCALE", env) or "zh-CN", LOCALES),

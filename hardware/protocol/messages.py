@@ -8,11 +8,12 @@ The same JSON Schema files (hardware/protocol/schemas/) are published to cabinet
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -80,10 +81,125 @@ def topic_for(tenant: str, cabinet: str, message_type: str) -> Topic:
 
 
 @cache
-def _validator(name: str) -> Draft202012Validator:
+def _schema(name: str) -> dict[str, Any]:
     schema = json.loads((SCHEMAS / f"{name}.json").read_text(encoding="utf-8"))
     Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema)
+    return schema
+
+
+@cache
+def _validator(name: str) -> Draft202012Validator:
+    return Draft202012Validator(_schema(name))
+
+
+@cache
+def _surely_valid(name: str) -> Check:
+    return _compile(_schema(name))
+
+
+# A fast first look, compiled from the same schema files: True only when the schema certainly
+# accepts the value (the keywords below, each read as strictly as or more strictly than the
+# validator reads it; a schema using any other keyword never passes it). Everything else goes to
+# the validator, which has the last word and names the problem. It spares the validator's
+# ~80 µs per valid message.
+Check = Callable[[Any], bool]
+_ANNOTATIONS = frozenset(("$schema", "$id", "$comment", "title", "description", "examples"))
+_EXACT_TYPES: dict[str, tuple[type, ...]] = {
+    "object": (dict,),
+    "array": (list,),
+    "string": (str,),
+    "integer": (int,),  # not 1.0, which the validator accepts: it decides those
+    "number": (int, float),
+    "boolean": (bool,),
+    "null": (type(None),),
+}
+_SCALARS = (str, int, bool, type(None))
+
+
+def _never(value: Any) -> bool:
+    return False
+
+
+def _compile(schema: Any) -> Check:
+    if not isinstance(schema, dict):
+        return _never
+    checks: list[Check] = []
+    for keyword, argument in schema.items():
+        if keyword in _ANNOTATIONS:
+            continue
+        build = _KEYWORDS.get(keyword)
+        if build is None:
+            return _never
+        checks.append(build(argument, schema))
+    return _every(checks)
+
+
+def _every(checks: list[Check]) -> Check:
+    def check(value: Any) -> bool:
+        for one in checks:  # noqa: SIM110 - a plain loop: all() over a generator is slower
+            if not one(value):
+                return False
+        return True
+
+    return checks[0] if len(checks) == 1 else check
+
+
+def _type(argument: Any, _: dict) -> Check:
+    names = argument if isinstance(argument, list) else [argument]
+    exact = frozenset(t for name in names for t in _EXACT_TYPES.get(name, ()))
+    return lambda value: type(value) in exact
+
+
+def _one_of_values(allowed: list[Any]) -> Check:
+    pairs = frozenset((type(v), v) for v in allowed if type(v) in _SCALARS)
+    return lambda value: type(value) in _SCALARS and (type(value), value) in pairs
+
+
+def _if_is(kinds: tuple[type, ...], check: Check) -> Check:
+    return lambda value: type(value) not in kinds or check(value)
+
+
+def _properties(argument: dict, _: dict) -> Check:
+    checks = {name: _compile(sub) for name, sub in argument.items()}
+
+    def check(value: Any) -> bool:
+        if type(value) is dict:
+            for name, item in value.items():
+                one = checks.get(name)
+                if one is not None and not one(item):
+                    return False
+        return True
+
+    return check
+
+
+def _additional(argument: Any, schema: dict) -> Check:
+    named = frozenset(schema.get("properties", {}))
+    if "patternProperties" in schema:
+        return _never
+    if argument is False:
+        return lambda value: type(value) is not dict or value.keys() <= named
+    extra = _compile(argument)
+    return _if_is((dict,), lambda v: all(extra(x) for k, x in v.items() if k not in named))
+
+
+_NUMBERS = (int, float)
+_KEYWORDS: dict[str, Callable[[Any, dict], Check]] = {
+    "type": _type,
+    "enum": lambda a, _: _one_of_values(a),
+    "const": lambda a, _: _one_of_values([a]),
+    "properties": _properties,
+    "additionalProperties": _additional,
+    "required": lambda a, _: _if_is((dict,), lambda v: all(k in v for k in a)),
+    "pattern": lambda a, _: _if_is((str,), re.compile(a).search),  # as the validator: search
+    "minLength": lambda a, _: _if_is((str,), lambda v: len(v) >= a),
+    "maxLength": lambda a, _: _if_is((str,), lambda v: len(v) <= a),
+    "minimum": lambda a, _: _if_is(_NUMBERS, lambda v: v >= a),
+    "maximum": lambda a, _: _if_is(_NUMBERS, lambda v: v <= a),
+    "items": lambda a, _: _if_is((list,), lambda v, c=_compile(a): all(c(x) for x in v)),
+    "minItems": lambda a, _: _if_is((list,), lambda v: len(v) >= a),
+    "maxItems": lambda a, _: _if_is((list,), lambda v: len(v) <= a),
+}
 
 
 def _first_error(validator: Draft202012Validator, value: Any) -> str | None:
@@ -103,11 +219,12 @@ def decode(topic_text: str, payload: bytes) -> tuple[Topic, dict[str, Any]]:
         message = json.loads(payload.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as bad:
         raise ProtocolError("bad_json", str(bad)[:200]) from None
-    problem = _first_error(_validator("envelope"), message)
-    if problem is None:
-        problem = _first_error(_validator(message["type"]), message["body"])
-    if problem is not None:
-        raise ProtocolError("schema", problem)
+    if not (_surely_valid("envelope")(message) and _surely_valid(message["type"])(message["body"])):
+        problem = _first_error(_validator("envelope"), message)
+        if problem is None:
+            problem = _first_error(_validator(message["type"]), message["body"])
+        if problem is not None:
+            raise ProtocolError("schema", problem)
     if message["cab"] != topic.cabinet or topic_for("-", "-", message["type"]).channel != (
         topic.channel
     ):
@@ -140,6 +257,11 @@ class NonceGuard:
         self._seen[key] = now_ms
         if len(self._seen) > self.max_entries:
             self._seen.popitem(last=False)
+
+    def forget(self, message: Mapping[str, Any]) -> None:
+        """Give a nonce back when its message was not stored after all (the unit of work
+        failed): the same copy, tried again or delivered again, must not count as a replay."""
+        self._seen.pop((message["cab"], message["nonce"]), None)
 
     def _forget_before(self, cutoff_ms: int) -> None:
         while self._seen:
@@ -182,3 +304,9 @@ def build(
     }
     message["sig"] = sign(secret, str(topic), message)
     return str(topic), message
+
+
+def schema_problem(message_type: str, body: Any) -> str | None:
+    """The first way `body` breaks the schema of `message_type` (None when it fits): the cloud
+    checks the commands it issues with the same files it checks cabinets' messages with."""
+    return _first_error(_validator(message_type), body)

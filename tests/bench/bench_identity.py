@@ -34,17 +34,12 @@ from app.demo.catalogue import DEMO_PASSWORD
 from app.demo.service import demo_logins, seed_demo
 from app.org import importer
 from app.tenants.models import Tenant
+from hardware.net import free_port
 from tests.conftest import _create_pg_database, _drop_pg_database
 
 CONCURRENT = 20
 LOG_PATH = Path(tempfile.gettempdir()) / "bench-identity-api.log"
 ROUNDS = 5
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _serve_api(database_url: str, port: int) -> subprocess.Popen:
@@ -132,7 +127,7 @@ def run() -> dict[str, float]:
             seed_demo(session=session)
             session.commit()
         engine.dispose()
-        port = _free_port()
+        port = free_port()
         server = _serve_api(url, port)
         try:
             alone = asyncio.run(_logins(f"http://127.0.0.1:{port}", clients=1)) + asyncio.run(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -18,6 +17,7 @@ import pytest
 
 import app.models  # noqa: F401 - every table known to the helpers that write to the app's database
 from app.core.config import REPO_ROOT
+from hardware.net import free_port
 from tests.services import CHROMIUM_PATH, require_chromium
 
 ARTIFACTS = REPO_ROOT / "test-artifacts"
@@ -41,12 +41,6 @@ class RunningApp:
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _wait_until_up(url: str, process: subprocess.Popen, log_path: Path) -> float:
@@ -74,7 +68,7 @@ def _wait_until_up(url: str, process: subprocess.Popen, log_path: Path) -> float
 def running_app() -> Iterator[RunningApp]:
     """`make run` on a free port with its own data dir (SQLite, demo data, embedded defaults)."""
     require_chromium()
-    port = _free_port()
+    port = free_port()
     data_dir = Path(tempfile.mkdtemp(prefix="cabinet-run-"))
     log_path = data_dir / "make-run.log"
     env = {
@@ -82,8 +76,14 @@ def running_app() -> Iterator[RunningApp]:
         for k, v in os.environ.items()
         if k not in ("DATABASE_URL", "REDIS_URL", "MQTT_URL", "APP_ENV")
     }
-    mqtt_port = _free_port()
-    env.update(PORT=str(port), DATA_DIR=str(data_dir), EMBEDDED_MQTT_PORT=str(mqtt_port))
+    mqtt_port = free_port()
+    # no simulated cabinets: the authorization tests compare demo rows before and after
+    env.update(
+        PORT=str(port),
+        DATA_DIR=str(data_dir),
+        EMBEDDED_MQTT_PORT=str(mqtt_port),
+        SIMULATED_CABINETS="0",
+    )
     with log_path.open("w") as log:
         process = subprocess.Popen(
             ["make", "run"],

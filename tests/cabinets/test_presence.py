@@ -72,3 +72,33 @@ def test_a_silent_cabinet_goes_offline_once_and_comes_back(session: Session) -> 
         select(Alert).where(Alert.cabinet_id == quiet.id, Alert.status != "resolved")
     ).all()
     assert len(open_again) == 1  # a new outage is a new alert
+
+
+def test_a_last_will_takes_the_cabinet_offline_at_once(session: Session) -> None:
+    from app.cabinets.presence import apply_state
+
+    tenant = make_tenant(session)
+    cabinet = make_cabinet(session, tenant)
+
+    def state(payload: bytes, *, retained: bool = False, tenant_code: str = tenant.code) -> str:
+        return apply_state(
+            session=session,
+            tenant_code=tenant_code,
+            cabinet_code=cabinet.code,
+            payload=payload,
+            retained=retained,
+            now=T0,
+        )
+
+    assert state(b'{"state":"online","boot":"b1"}') == "online" and cabinet.is_online
+    assert state(b'{"state":"offline"}', tenant_code="OTHER") == "ignored"  # not its tenant
+    assert state(b"not json") == "ignored" and state(b'{"state":"dancing"}') == "ignored"
+    assert cabinet.is_online
+    assert state(b'{"state":"offline"}') == "offline" and not cabinet.is_online
+    assert state(b'{"state":"offline"}', retained=True) == "unchanged"
+    assert state(b'{"state":"online"}', retained=True) == "ignored"  # old news on subscribe
+    assert not cabinet.is_online
+    alerts = session.exec(select(Alert).where(Alert.cabinet_id == cabinet.id)).all()
+    assert len(alerts) == 1 and alerts[0].kind == "cabinet_offline"
+    assert state(b'{"state":"online"}') == "online"
+    assert alerts[0].status == "resolved"

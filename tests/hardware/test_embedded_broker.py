@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import uuid
 
 import aiomqtt
@@ -21,19 +20,19 @@ from app.core.db import session_scope
 from app.core.jobs import InProcessDispatcher
 from app.core.records import Actor
 from app.core.tenancy import TenantScope
-from hardware.broker import GATEWAY_USERNAME, gateway_password, start_embedded_broker, topic_allowed
-from hardware.gateway import BrokerConfig, Gateway
+from hardware.broker import (
+    GATEWAY_USERNAME,
+    embedded_gateway_config,
+    start_embedded_broker,
+    topic_allowed,
+)
+from hardware.gateway import Gateway
+from hardware.net import free_port
 from hardware.protocol.messages import build
 from tests.factories import make_cabinet, make_tenant
 
 V311 = aiomqtt.ProtocolVersion.V311
 ALARM = {"kind": "tamper", "at": 1_764_201_600_000}
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _cabinet() -> tuple[str, str, str, str, bytes]:
@@ -70,7 +69,7 @@ def test_cabinets_reach_only_their_own_topics() -> None:
 
 async def test_sign_in_with_real_credentials_only() -> None:
     _tenant, code, username, password, _ = _cabinet()
-    port = _free_port()
+    port = free_port()
     broker = await start_embedded_broker(port)
     try:
         async with aiomqtt.Client(
@@ -94,17 +93,9 @@ async def test_sign_in_with_real_credentials_only() -> None:
 
 async def test_the_gateway_receives_cabinet_traffic_across_its_restart() -> None:
     tenant, code, username, password, secret = _cabinet()
-    port = _free_port()
+    port = free_port()
     broker = await start_embedded_broker(port)
-    config = BrokerConfig(
-        hostname="127.0.0.1",
-        port=port,
-        username=GATEWAY_USERNAME,
-        password=gateway_password(),
-        mqtt5=False,
-        share_group=None,
-        client_id=f"gw-{uuid.uuid4().hex[:8]}",
-    )
+    config = embedded_gateway_config(port, f"gw-{uuid.uuid4().hex[:8]}")
 
     handed_over: list[int] = []
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from typing import Any
 
 import aiomqtt
 import pytest
@@ -16,7 +15,6 @@ from sqlmodel import Session, select
 
 from app.cabinets.credentials import provision
 from app.cabinets.models import Cabinet, DeviceMessage
-from app.cabinets.service import apply_device_message
 from app.core.db import session_scope
 from app.core.jobs import InProcessDispatcher
 from app.core.records import Actor
@@ -24,6 +22,7 @@ from app.core.tenancy import TenantScope
 from hardware.gateway import BrokerConfig, Gateway
 from hardware.protocol.messages import build
 from tests.factories import make_cabinet, make_tenant
+from tests.hardware.harness import applying_dispatcher, until
 from tests.services import MOSQUITTO_TEST_URL, require_mosquitto
 
 ALARM = {"kind": "tamper", "at": 1_764_201_600_000}
@@ -58,28 +57,11 @@ def _gateway(
     return Gateway(config, unit_of_work=lambda: session_scope(engine), dispatcher=dispatcher)
 
 
-def _dispatcher(engine: Engine) -> InProcessDispatcher:
-    async def handle_device_message(ctx: dict[str, Any], message_row_id: int) -> bool:
-        def apply() -> bool:
-            with session_scope(engine) as session:
-                return apply_device_message(session=session, message_row_id=message_row_id)
-
-        return await asyncio.to_thread(apply)
-
-    return InProcessDispatcher(functions={"handle_device_message": handle_device_message})
-
-
 async def _publish(messages: list[tuple[str, bytes]]) -> None:
     config = BrokerConfig.from_url(MOSQUITTO_TEST_URL)
     async with aiomqtt.Client(config.hostname, config.port, identifier=f"cab-{uuid.uuid4()}") as c:
         for topic, payload in messages:
             await c.publish(topic, payload, qos=1)
-
-
-async def _until(condition, within_s: float = 15.0) -> None:
-    async with asyncio.timeout(within_s):
-        while not condition():  # noqa: ASYNC110 - polling the gateway's counters is the point
-            await asyncio.sleep(0.05)
 
 
 def _rows(engine: Engine, cabinet_id: int) -> list[DeviceMessage]:
@@ -91,7 +73,7 @@ def _rows(engine: Engine, cabinet_id: int) -> list[DeviceMessage]:
 async def test_valid_traffic_is_stored_and_misbehaviour_refused(engine: Engine) -> None:
     require_mosquitto()
     tenant, code, secret, cabinet_id = _provisioned(engine)
-    dispatcher = _dispatcher(engine)
+    dispatcher = applying_dispatcher(engine)
     gateway = _gateway(engine, f"t{uuid.uuid4().hex[:10]}", dispatcher, tenant)
     stop = asyncio.Event()
     serving = asyncio.create_task(gateway.run(stop))
@@ -131,7 +113,7 @@ async def test_valid_traffic_is_stored_and_misbehaviour_refused(engine: Engine) 
     await _publish(
         [good[0], good[1], *bad, good[2], (resend[0], json.dumps(resend[1]).encode()), good[3]]
     )
-    await _until(lambda: gateway.stats.accepted == 4 and gateway.stats.duplicates == 1)
+    await until(lambda: gateway.stats.accepted == 4 and gateway.stats.duplicates == 1)
     await dispatcher.drain(10)
     assert gateway.stats.rejections == {"bad_signature": 1, "bad_json": 1, "replayed_nonce": 1}
     rows = _rows(engine, cabinet_id)
@@ -149,7 +131,7 @@ async def test_messages_published_while_the_gateway_is_down_arrive_after_restart
     require_mosquitto()
     tenant, code, secret, cabinet_id = _provisioned(engine)
     client_id = f"r{uuid.uuid4().hex[:10]}"
-    first = _gateway(engine, client_id, _dispatcher(engine), tenant)
+    first = _gateway(engine, client_id, applying_dispatcher(engine), tenant)
     stop = asyncio.Event()
     serving = asyncio.create_task(first.run(stop))
     await asyncio.wait_for(first.connected.wait(), 10)
@@ -170,10 +152,10 @@ async def test_messages_published_while_the_gateway_is_down_arrive_after_restart
         messages.append((topic, json.dumps(message).encode()))
     await _publish(messages)
 
-    second = _gateway(engine, client_id, _dispatcher(engine), tenant)
+    second = _gateway(engine, client_id, applying_dispatcher(engine), tenant)
     stop = asyncio.Event()
     serving = asyncio.create_task(second.run(stop))
-    await _until(lambda: second.stats.accepted == 20)
+    await until(lambda: second.stats.accepted == 20)
     assert sorted(r.seq for r in _rows(engine, cabinet_id)) == list(range(20))
     stop.set()
     await serving
@@ -218,7 +200,7 @@ async def test_a_command_reaches_the_cabinet_and_its_ack_closes_it(engine: Engin
         config.hostname, config.port, identifier=f"cab-{uuid.uuid4()}"
     ) as cab:
         await cab.subscribe(f"cc/v1/{tenant}/{code}/cmd", qos=1)
-        dispatcher = _dispatcher(engine)
+        dispatcher = applying_dispatcher(engine)
         gateway = _gateway(engine, f"c{uuid.uuid4().hex[:10]}", dispatcher, tenant)
         stop = asyncio.Event()
         serving = asyncio.create_task(gateway.run(stop))
@@ -239,7 +221,7 @@ async def test_a_command_reaches_the_cabinet_and_its_ack_closes_it(engine: Engin
             body={"command": command_id, "status": "done", "at": 1_764_201_600_000},
         )
         await cab.publish(topic, json.dumps(ack).encode(), qos=1)
-        await _until(lambda: gateway.stats.accepted == 1)
+        await until(lambda: gateway.stats.accepted == 1)
         await dispatcher.drain(10)
         stop.set()
         await serving

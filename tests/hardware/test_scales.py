@@ -5,21 +5,15 @@ SimDevice): int32 big-endian, word-swapped float32 on input registers, float32 k
 from __future__ import annotations
 
 import asyncio
-import socket
 
 from pymodbus.client import AsyncModbusTcpClient
 from pymodbus.server import ModbusTcpServer
 from pymodbus.simulator import DataType, SimData, SimDevice
 
+from hardware.net import free_port
 from hardware.scales import INDICATORS, ScaleChannel, poll_bank
 
 DT = AsyncModbusTcpClient.DATATYPE
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _words(value: float, datatype, word_order: str) -> list[int]:
@@ -59,7 +53,7 @@ async def test_three_layouts_read_in_milligrams_after_settling() -> None:
         _device(3, "tuna_id551pn", 1.25, 1 << 12, action=settling),  # 1.25 kg, moving at first
         _device(4, "laumas_tlu", -200, 0),  # tared below zero and never stable
     ]
-    port = _free_port()
+    port = free_port()
     server = ModbusTcpServer(devices, address=("127.0.0.1", port))
     serving = asyncio.create_task(server.serve_forever())
     await asyncio.sleep(0.3)

@@ -75,6 +75,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Cabinet {cabinet} ({code}) is offline",
     ),
     "cabinet.unknown_command": ("未知的智能柜指令：{kind}", "Unknown cabinet command: {kind}"),
+    "cabinet.bad_command_arguments": (
+        "智能柜指令 {kind} 的参数不符合协议：{problem}",
+        "The arguments of cabinet command {kind} do not match the protocol: {problem}",
+    ),
     "cabinet.command": ("下发智能柜指令", "Command sent to a cabinet"),
     "alert.seq_gap": (
         "智能柜 {cabinet} 的消息出现缺口（应为 {expected}，收到 {seq}）",

@@ -1,0 +1,1 @@
+"""The cabinet simulator: `python -m hardware.simulator --help` (docs/simulator.md)."""

@@ -1,0 +1,131 @@
+"""Employees at a simulated cabinet: badge, wait for the cloud to unlock (or use the offline
+lease), open the door, take items off the scales (and their RFID tags out), close the door; the
+controller reads the scales over Modbus and reports the visit (docs/protocol.md § 5)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import uuid
+
+from hardware.scales import Reading
+from hardware.simulator.cabinet import SimulatedCabinet
+
+logger = logging.getLogger(__name__)
+
+
+async def badge(cabinet: SimulatedCabinet, card: str, *, wait_s: float = 15.0) -> dict | None:
+    """Swipe a card; the door session's `by` once unlocked (cloud or lease), else None."""
+    cabinet.unlocked.clear()
+    cabinet.record("auth.card", {"card": card, "at": cabinet.now_ms()})
+    try:
+        await asyncio.wait_for(cabinet.unlocked.wait(), wait_s)
+    except TimeoutError:
+        return _by_lease(cabinet, card)
+    unlock = cabinet.unlock
+    if unlock is None or unlock.until_ms < cabinet.now_ms():
+        return None
+    return {"session": unlock.session, "by": unlock.by}
+
+
+def _by_lease(cabinet: SimulatedCabinet, card: str) -> dict | None:
+    lease = cabinet.outbox.setting("lease")
+    if not lease or lease["valid_until"] < cabinet.now_ms():
+        return None
+    if not any(entry["card"] == card for entry in lease["cards"]):
+        return None
+    session = "L" + uuid.uuid4().hex[:20]
+    return {"session": session, "by": {"method": "lease_card", "ref": card}}
+
+
+def _readings(before: list[Reading], after: list[Reading]) -> list[dict]:
+    return [
+        {
+            "slot": b.slot,
+            "before_mg": b.mg or 0,
+            "after_mg": a.mg or 0,
+            "stable": b.stable and a.stable and a.mg is not None,
+        }
+        for b, a in zip(before, after, strict=True)
+    ]
+
+
+async def open_take_close(
+    cabinet: SimulatedCabinet,
+    door: dict,
+    take: dict[str, int],
+    *,
+    unit_g: dict[str, float],
+    hold_s: float = 0.5,
+) -> dict:
+    """One door session: `take` is units per slot (negative puts back/restocks)."""
+    before = await cabinet.read_scales()
+    opened = cabinet.now_ms()
+    cabinet.door = "open"
+    cabinet.record("door.opened", {"session": door["session"], "at": opened, "by": door["by"]})
+    for slot, count in take.items():
+        cabinet.bank.cells[slot].change_load(-count * unit_g[slot])
+        tagged = cabinet.tags.get(slot, [])
+        del tagged[: max(count, 0)]
+    await asyncio.sleep(hold_s)
+    cabinet.door = "closed"
+    closed = cabinet.now_ms()
+    after = await cabinet.read_scales()
+    body = {
+        "session": door["session"],
+        "at": closed,
+        "open_ms": closed - opened,
+        "readings": _readings(before, after),
+        "rfid": cabinet.rfid(),
+        "snapshot": None,
+    }
+    cabinet.record("door.closed", body)
+    cabinet.unlock = None
+    return body
+
+
+async def play(
+    cabinet: SimulatedCabinet,
+    *,
+    cards: list[str],
+    unit_g: dict[str, float],
+    visits_per_min: float,
+    stop: asyncio.Event,
+    rng: random.Random | None = None,
+) -> int:
+    """Employees arriving at random (Poisson) and taking one to three units; returns visits."""
+    rng = rng or random.Random()
+    visits = 0
+    while not stop.is_set():
+        try:
+            await asyncio.wait_for(stop.wait(), rng.expovariate(visits_per_min / 60))
+            break
+        except TimeoutError:
+            pass
+        visit = asyncio.create_task(_one_visit(cabinet, rng.choice(cards), unit_g, rng))
+        stopping = asyncio.create_task(stop.wait())
+        await asyncio.wait({visit, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
+        if not visit.done():  # stopped mid-visit: the cabinet is powering off
+            visit.cancel()
+            await asyncio.gather(visit, return_exceptions=True)
+            break
+        visits += visit.result()
+    return visits
+
+
+async def _one_visit(
+    cabinet: SimulatedCabinet, card: str, unit_g: dict[str, float], rng: random.Random
+) -> int:
+    door = await badge(cabinet, card)
+    if door is None:
+        logger.info("%s: nobody opened the door for this card", cabinet.identity.code)
+        return 0
+    stocked = [slot for slot, cell in cabinet.bank.cells.items() if cell.load_g >= unit_g[slot]]
+    if not stocked:
+        return 0
+    slot = rng.choice(stocked)
+    count = min(rng.randint(1, 3), int(cabinet.bank.cells[slot].load_g / unit_g[slot]))
+    await open_take_close(cabinet, door, {slot: count}, unit_g=unit_g)
+    return 1

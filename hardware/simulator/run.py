@@ -1,0 +1,59 @@
+"""Running a fleet of simulated cabinets until stopped (the CLI and `make run` use this)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hardware.simulator.cabinet import SimulatedCabinet
+from hardware.simulator.employees import play
+from hardware.simulator.fleet import UNIT_G, SimulatedSpec, rfid_tags, three_layout_cells
+from hardware.simulator.mischief import Mischief
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FleetOptions:
+    broker: tuple[str, int]
+    outbox_dir: Path
+    visits_per_min: float = 0.5  # per cabinet; 0: nobody comes
+    heartbeat_s: float = 30.0
+    clock_skew_ms: int = 0
+    misbehave: frozenset[str] = field(default_factory=frozenset)
+    misbehave_rate: float = 0.05
+
+
+def build_cabinet(spec: SimulatedSpec, options: FleetOptions, seed: int) -> SimulatedCabinet:
+    options.outbox_dir.mkdir(parents=True, exist_ok=True)
+    return SimulatedCabinet(
+        spec.identity,
+        broker=options.broker,
+        outbox_path=options.outbox_dir / f"{spec.identity.code}.sqlite",
+        cells=three_layout_cells(seed),
+        tags=rfid_tags(spec.identity.code),
+        clock_skew_ms=options.clock_skew_ms,
+        heartbeat_s=options.heartbeat_s,
+        mischief=Mischief(options.misbehave, rate=options.misbehave_rate, rng=random.Random(seed)),
+    )
+
+
+async def run_fleet(specs: list[SimulatedSpec], options: FleetOptions, stop: asyncio.Event) -> None:
+    cabinets = [build_cabinet(spec, options, seed) for seed, spec in enumerate(specs)]
+    logger.info("simulating %s cabinets on %s:%s", len(cabinets), *options.broker)
+    async with asyncio.TaskGroup() as group:
+        for cabinet, spec in zip(cabinets, specs, strict=True):
+            group.create_task(cabinet.run(stop))
+            if options.visits_per_min > 0:
+                group.create_task(
+                    play(
+                        cabinet,
+                        cards=spec.cards,
+                        unit_g=UNIT_G,
+                        visits_per_min=options.visits_per_min,
+                        stop=stop,
+                    )
+                )

@@ -1,0 +1,87 @@
+"""What the gateway's batch hand-over does: the messages of one batch applied in arrival order in
+one unit of work, once; a message that cannot be applied holds back none of the others."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from app import jobs
+from app.cabinets import service
+from app.cabinets.models import Cabinet, DeviceMessage
+from app.cabinets.service import apply_device_messages
+from app.core.db import session_scope
+from tests.factories import make_cabinet, make_tenant
+
+T0 = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
+
+
+def _stored(session: Session, cabinet: Cabinet, seq: int, kind: str, body: dict) -> int:
+    row = DeviceMessage(
+        tenant_id=cabinet.tenant_id,
+        cabinet_id=cabinet.id,
+        message_id=f"m-{cabinet.id}-{seq}",
+        boot_id="b1",
+        seq=seq,
+        type=kind,
+        device_ts=T0,
+        payload={"body": body},
+    )
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def _door(session: Session, cabinet: Cabinet, seq: int, kind: str) -> int:
+    return _stored(session, cabinet, seq, kind, {"at": 1_764_201_600_000})
+
+
+def test_a_batch_is_applied_in_arrival_order_and_once(session: Session) -> None:
+    tenant = make_tenant(session)
+    one, two = make_cabinet(session, tenant), make_cabinet(session, tenant)
+    ids = [
+        _door(session, one, 0, "door.opened"),
+        _stored(session, two, 0, "heartbeat", {"uptime_s": 1, "door": "open", "outbox": 0}),
+        _door(session, one, 1, "door.closed"),
+    ]
+    assert apply_device_messages(session=session, message_row_ids=ids, now=T0) == 3
+    assert apply_device_messages(session=session, message_row_ids=[*ids, 10**9], now=T0) == 0
+    session.refresh(one)
+    session.refresh(two)
+    assert one.door_state == "closed" and two.door_state == "open" and two.is_online
+    rows = session.exec(select(DeviceMessage).where(DeviceMessage.id.in_(ids))).all()
+    assert {r.status for r in rows} == {"processed"}
+
+
+async def test_the_batch_job_applies_the_others_when_one_fails(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Session(engine, expire_on_commit=False) as session:
+        cabinet = make_cabinet(session, make_tenant(session))
+        ids = [_door(session, cabinet, seq, "door.opened") for seq in range(3)]
+        ids.append(_door(session, cabinet, 3, "door.closed"))
+        session.commit()
+    real_apply = service.apply_device_message
+
+    def apply_one(*, session: Session, message_row_id: int, now=None) -> bool:
+        if message_row_id == ids[1]:
+            raise RuntimeError("a message this code cannot apply")
+        return real_apply(session=session, message_row_id=message_row_id, now=now)
+
+    async def run_in_session(fn, /, **kwargs):
+        with session_scope(engine) as session:
+            return fn(session=session, **kwargs)
+
+    monkeypatch.setattr(service, "apply_device_message", apply_one)
+    monkeypatch.setattr(jobs, "run_in_session", run_in_session)
+    with pytest.raises(RuntimeError, match=str(ids[1])):
+        await jobs.handle_device_messages({}, ids)
+    with Session(engine) as session:
+        statuses = [session.get(DeviceMessage, i).status for i in ids]
+        assert statuses == ["processed", "accepted", "processed", "processed"]
+        assert session.get(Cabinet, cabinet.id).door_state == "closed"
+    monkeypatch.setattr(service, "apply_device_message", real_apply)
+    assert await jobs.handle_device_messages({}, ids) == 1  # a retry applies what is left
