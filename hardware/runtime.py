@@ -2,7 +2,7 @@
 
 - MQTT_URL set: a gateway on that broker (MQTT 5, shared subscription: start as many gateway
   processes as the load needs, each with its own GATEWAY_ID; GATEWAY_SHARE_GROUP="" turns the
-  shared subscription off, MQTT_VERSION=3.1.1 for brokers without MQTT 5).
+  shared subscription off, MQTT_VERSION=5 for MQTT 5; 3.1.1 is the default and faster).
 - MQTT_URL unset (development, one box): the embedded broker on EMBEDDED_MQTT_PORT with the
   gateway and SIMULATED_CABINETS (default 3) simulated cabinets beside it, inside the web
   process (`make run` registers it as a lifespan task when there is a single web worker, i.e.
@@ -30,7 +30,7 @@ def gateway_config() -> BrokerConfig:
     client_id = os.environ.get("GATEWAY_ID") or f"cc-gateway-{socket.gethostname()}"[:64]
     if settings.mqtt_url:
         share_group = os.environ.get("GATEWAY_SHARE_GROUP", "cc-gateway") or None
-        mqtt5 = os.environ.get("MQTT_VERSION", "5") != "3.1.1"
+        mqtt5 = os.environ.get("MQTT_VERSION", "3.1.1") == "5"
         return BrokerConfig.from_url(
             settings.mqtt_url, client_id=client_id, share_group=share_group, mqtt5=mqtt5
         )

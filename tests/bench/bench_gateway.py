@@ -1,10 +1,14 @@
-"""The device gateway on real services: Mosquitto (127.0.0.1:1883) and PostgreSQL.
+"""The device gateway on real services: a Mosquitto started with the repo's production settings
+(hardware/mosquitto/: per-cabinet credentials and ACLs, queue limits) and PostgreSQL. Each
+simulated cabinet publishes on its own connection with its own credentials.
 
 Metrics:
 - gateway_events_per_s: signed cabinet events verified and stored (committed), sustained over
   GATEWAY_SECONDS (60 s) with publishers keeping a bounded number of messages in flight.
 - gateway_p50_ms / gateway_p99_ms: from a message's signing (just before publish) to the commit
   of its row, for the messages of that window.
+- After the window the gateway must have stored every message published (none lost, refused or
+  duplicated), or the benchmark fails.
 - mosquitto_raw_per_s: the same publishers through the same broker to a plain subscriber that
   does nothing, in the same run (the ceiling the broker and client library allow here).
 """
@@ -12,28 +16,32 @@ Metrics:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import multiprocessing
 import os
 import statistics
+import tempfile
 import time
 import uuid
+from pathlib import Path
 
 import aiomqtt
 from sqlmodel import Session
 
-from app.cabinets.credentials import provision
+from app.cabinets.credentials import mqtt_password, provision
 from app.core import migrations
 from app.core.db import make_engine, session_scope
 from app.core.jobs import InProcessDispatcher
 from app.core.records import Actor
 from app.core.tenancy import TenantScope
+from hardware.broker import GATEWAY_USERNAME
 from hardware.gateway import BrokerConfig, Gateway
 from hardware.ingest import Ingested
 from hardware.protocol.messages import build, now_ms
 from tests.conftest import _create_pg_database, _drop_pg_database
 from tests.factories import make_cabinet, make_tenant
-from tests.services import MOSQUITTO_TEST_URL
+from tests.hardware.own_broker import GATEWAY_SECRET, OwnMosquitto, own_mosquitto
 
 GATEWAY_SECONDS = int(os.environ.get("BENCH_GATEWAY_SECONDS", "60"))
 RAW_SECONDS = 10
@@ -59,7 +67,8 @@ class TimedGateway(Gateway):
         return results
 
 
-def _fleet(url: str) -> tuple[str, list[tuple[str, bytes]]]:
+def _fleet(url: str) -> tuple[str, list[tuple[str, str, bytes]]]:
+    """(code, MQTT username, secret) of CABINETS provisioned cabinets of a new tenant."""
     engine = make_engine(url)
     with Session(engine) as session:
         tenant = make_tenant(session)
@@ -73,30 +82,40 @@ def _fleet(url: str) -> tuple[str, list[tuple[str, bytes]]]:
                 cabinet_id=cabinet.id,
                 actor=Actor(account_id=None, name="bench"),
             )
-            fleet.append((cabinet.code, bytes.fromhex(creds.secret_hex)))
+            fleet.append((cabinet.code, cabinet.mqtt_username, bytes.fromhex(creds.secret_hex)))
         code = tenant.code
         session.commit()
     engine.dispose()
     return code, fleet
 
 
-async def _publish_for(seconds: float, tenant: str, fleet, publisher: int) -> int:
-    config = BrokerConfig.from_url(MOSQUITTO_TEST_URL)
+async def _publish_for(seconds: float, tenant: str, fleet, port: int, publisher: int) -> int:
+    """Round-robin over this publisher's cabinets, each on its own connection, with at most
+    IN_FLIGHT unacknowledged messages in all."""
     sent = 0
     deadline = time.monotonic() + seconds
     slots = asyncio.Semaphore(IN_FLIGHT)
     boot = f"bench{uuid.uuid4().hex[:6]}{publisher}"
     seqs = [0] * len(fleet)  # each cabinet numbers its own messages
-    async with aiomqtt.Client(
-        config.hostname,
-        config.port,
-        identifier=f"bench-pub-{uuid.uuid4().hex[:8]}",
-        max_inflight_messages=IN_FLIGHT,
-    ) as client:
+    async with contextlib.AsyncExitStack() as stack:
+        clients = [
+            await stack.enter_async_context(
+                aiomqtt.Client(
+                    "127.0.0.1",
+                    port,
+                    username=username,
+                    password=mqtt_password(secret),
+                    identifier=code,
+                    protocol=aiomqtt.ProtocolVersion.V311,
+                    max_inflight_messages=IN_FLIGHT,
+                )
+            )
+            for code, username, secret in fleet
+        ]
         pending: set[asyncio.Task] = set()
         while time.monotonic() < deadline:
             index = sent % len(fleet)
-            code, secret = fleet[index]
+            code, _, secret = fleet[index]
             topic, message = build(
                 secret=secret,
                 tenant=tenant,
@@ -108,7 +127,8 @@ async def _publish_for(seconds: float, tenant: str, fleet, publisher: int) -> in
             )
             seqs[index] += 1
             await slots.acquire()
-            task = asyncio.create_task(client.publish(topic, json.dumps(message), qos=1))
+            publish = clients[index].publish(topic, json.dumps(message), qos=1)
+            task = asyncio.create_task(publish)
             task.add_done_callback(lambda _t: slots.release())
             pending.add(task)
             task.add_done_callback(pending.discard)
@@ -117,32 +137,41 @@ async def _publish_for(seconds: float, tenant: str, fleet, publisher: int) -> in
     return sent
 
 
-def _publishers_process(seconds: float, tenant: str, fleet, counts) -> None:
+def _publishers_process(seconds: float, tenant: str, fleet, port: int, counts) -> None:
     # Each cabinet is driven by one publisher, as it has one controller with one boot id: a
     # cabinet code shared by several boots would make every message a sequence gap.
     async def all_publishers() -> list[int]:
         return await asyncio.gather(
-            *(_publish_for(seconds, tenant, fleet[n::PUBLISHERS], n) for n in range(PUBLISHERS))
+            *(
+                _publish_for(seconds, tenant, fleet[n::PUBLISHERS], port, n)
+                for n in range(PUBLISHERS)
+            )
         )
 
     counts.put(sum(asyncio.run(all_publishers())))
 
 
-async def _publish_elsewhere(seconds: float, tenant: str, fleet) -> int:
+async def _publish_elsewhere(seconds: float, tenant: str, fleet, port: int) -> int:
     """The cabinets publish from another process, as they would from another machine."""
     context = multiprocessing.get_context("fork")
     counts = context.Queue()
-    process = context.Process(target=_publishers_process, args=(seconds, tenant, fleet, counts))
+    process = context.Process(
+        target=_publishers_process, args=(seconds, tenant, fleet, port, counts)
+    )
     process.start()
     await asyncio.to_thread(process.join)  # the gateway keeps running on this loop meanwhile
     return counts.get(timeout=5)
 
 
-async def _raw_rate(tenant: str, fleet) -> float:
-    config = BrokerConfig.from_url(MOSQUITTO_TEST_URL)
+async def _raw_rate(tenant: str, fleet, broker: OwnMosquitto) -> float:
+    """The same publishers to a subscriber (the gateway's credentials) that does nothing."""
     received = 0
     async with aiomqtt.Client(
-        config.hostname, config.port, identifier=f"bench-raw-{uuid.uuid4().hex[:8]}"
+        "127.0.0.1",
+        broker.port,
+        username=GATEWAY_USERNAME,
+        password=GATEWAY_SECRET,
+        identifier=f"bench-raw-{uuid.uuid4().hex[:8]}",
     ) as sub:
         await sub.subscribe(f"cc/v1/{tenant}/+/event", qos=1)
 
@@ -153,22 +182,19 @@ async def _raw_rate(tenant: str, fleet) -> float:
 
         counting = asyncio.create_task(count())
         started = time.monotonic()
-        await _publish_elsewhere(RAW_SECONDS, tenant, fleet)
+        await _publish_elsewhere(RAW_SECONDS, tenant, fleet, broker.port)
         elapsed = time.monotonic() - started
         await asyncio.sleep(1)
         counting.cancel()
     return round(received / elapsed, 1)
 
 
-async def _gateway_rate(url: str, tenant: str, fleet) -> tuple[float, list[float]]:
+async def _gateway_rate(
+    url: str, tenant: str, fleet, broker: OwnMosquitto
+) -> tuple[float, list[float]]:
     engine = make_engine(url)
-    config = BrokerConfig.from_url(
-        MOSQUITTO_TEST_URL,
-        client_id=f"bench-gw-{uuid.uuid4().hex[:8]}",
-        share_group=None,
-        session_expiry_s=60,
-        tenant=tenant,
-    )
+    # what `make gateway` runs: MQTT 3.1.1 on the shared subscription (hardware/runtime.py)
+    config = BrokerConfig.from_url(broker.url, client_id=f"bench-gw-{uuid.uuid4().hex[:8]}")
 
     async def nothing(ctx, message_row_ids):  # the hand-over happens; the job body is not measured
         return None
@@ -184,13 +210,19 @@ async def _gateway_rate(url: str, tenant: str, fleet) -> tuple[float, list[float
     serving = asyncio.create_task(gateway.run(stop))
     await asyncio.wait_for(gateway.connected.wait(), 10)
     started = time.monotonic()
-    await _publish_elsewhere(GATEWAY_SECONDS, tenant, fleet)
+    sent = await _publish_elsewhere(GATEWAY_SECONDS, tenant, fleet, broker.port)
     elapsed = time.monotonic() - started
     accepted_in_window = gateway.stats.accepted
     latencies = list(gateway.latencies_ms)
+    async with asyncio.timeout(120):  # then everything published must have been stored
+        while gateway.stats.accepted < sent:  # noqa: ASYNC110 - polling a counter
+            await asyncio.sleep(0.2)
     stop.set()
     await serving
     engine.dispose()
+    lost = sent - gateway.stats.accepted
+    if lost or gateway.stats.rejections or gateway.stats.duplicates:
+        raise AssertionError(f"lost {lost}, {gateway.stats}")
     return round(accepted_in_window / elapsed, 1), latencies
 
 
@@ -199,8 +231,14 @@ def run() -> dict[str, float]:
     try:
         migrations.upgrade(url)
         tenant, fleet = _fleet(url)
-        raw = asyncio.run(_raw_rate(tenant, fleet))
-        rate, latencies = asyncio.run(_gateway_rate(url, tenant, fleet))
+        engine = make_engine(url)
+        with (
+            tempfile.TemporaryDirectory() as directory,
+            own_mosquitto(Path(directory), engine) as broker,
+        ):
+            raw = asyncio.run(_raw_rate(tenant, fleet, broker))
+            rate, latencies = asyncio.run(_gateway_rate(url, tenant, fleet, broker))
+        engine.dispose()
         cuts = statistics.quantiles(latencies, n=100)
         return {
             "gateway_events_per_s": rate,

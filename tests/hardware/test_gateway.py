@@ -168,7 +168,8 @@ def test_broker_urls(url: str) -> None:
     if "@" in url:
         assert (config.username, config.password, config.port) == ("u@x", "p:ss", 1884)
     assert config.subscriptions()[0] == "$share/cc-gateway/cc/v1/+/+/event"
-    assert BrokerConfig.from_url(url, mqtt5=False).subscriptions()[0] == "cc/v1/+/+/event"
+    assert BrokerConfig.from_url(url, mqtt5=True).subscriptions()[0].startswith("$share/")
+    assert BrokerConfig.from_url(url, share_group=None).subscriptions()[0] == "cc/v1/+/+/event"
 
 
 async def test_a_command_reaches_the_cabinet_and_its_ack_closes_it(engine: Engine) -> None:

@@ -47,12 +47,12 @@ ALARM_KINDS = ("tamper", "door_left_open", "scale_fault")
 async def broker_and_gateway(
     kind: str, tenant: str, directory: Path
 ) -> AsyncIterator[tuple[tuple, Gateway]]:
-    """Our own Mosquitto (the repo's production settings, per-cabinet credentials and ACL; MQTT 5
-    gateway with a shared subscription) or the embedded amqtt broker (3.1.1)."""
+    """Our own Mosquitto (the repo's production settings, per-cabinet credentials and ACL; an
+    MQTT 5 gateway on a shared subscription) or the embedded amqtt broker (3.1.1)."""
     if kind == "mosquitto":
         with own_mosquitto(directory / "mosquitto") as broker:
-            config = BrokerConfig.from_url(
-                broker.url, client_id=f"gw{uuid.uuid4().hex[:10]}", session_expiry_s=60
+            config = BrokerConfig.from_url(  # MQTT 5 here; the replay tests use 3.1.1
+                broker.url, client_id=f"gw{uuid.uuid4().hex[:10]}", session_expiry_s=60, mqtt5=True
             )
             async with running_gateway(config) as (gateway, dispatcher):
                 yield broker.address, gateway
