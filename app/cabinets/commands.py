@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import func, update
 from sqlmodel import Session
 
 from app.audit import service as audit
@@ -22,7 +23,7 @@ from app.cabinets.models import Cabinet, CommandKind, CommandStatus, DeviceComma
 from app.core.errors import DomainError
 from app.core.model_base import as_utc
 from app.core.records import Actor
-from app.core.tenancy import TenantScope, get_scoped, get_scoped_or_raise, scoped_select
+from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from app.tenants.models import Tenant
 from app.workorders.models import WorkOrder, WorkOrderKind, WorkOrderStatus
 from hardware.protocol.messages import build, schema_problem
@@ -198,23 +199,30 @@ def _give_up(session: Session, command: DeviceCommand, now: datetime) -> None:
 def record_ack(
     *, session: Session, cabinet_id: int, body: dict[str, Any], now: datetime | None = None
 ) -> bool:
-    """Apply a `cmd.ack` body from the cabinet; `duplicate` and unknown ids change nothing."""
-    command = get_scoped(
-        session,
-        DeviceCommand,
-        _command_row_id(session, cabinet_id, body.get("command", "")),
-        TenantScope.platform(),
-    )
+    """Apply a `cmd.ack` body from the cabinet; `duplicate` and unknown ids change nothing.
+
+    The acks of one command can be applied by concurrent jobs in any order, so a command only
+    moves forward (a late `received` never reopens a finished command), and the database decides
+    that in one conditional UPDATE rather than from a row read earlier."""
     status = ACK_STATUS.get(body.get("status", ""))
-    if command is None or status is None or command.status in ("succeeded", "failed", "expired"):
+    row_id = _command_row_id(session, cabinet_id, body.get("command", ""))
+    if status is None or not row_id:
         return False
-    command.status = status
-    command.acked_at = command.acked_at or now or datetime.now(UTC)
-    command.next_retry_at = None
+    replaceable = WAITING if status == CommandStatus.acked.value else (*WAITING, "acked")
+    values: dict[str, Any] = {
+        "status": status,
+        "next_retry_at": None,
+        "acked_at": func.coalesce(DeviceCommand.acked_at, now or datetime.now(UTC)),
+    }
     if status in ("failed", "expired"):
-        command.result = {k: body[k] for k in ("code", "detail") if k in body} or None
-    session.flush()
-    return True
+        values["result"] = {k: body[k] for k in ("code", "detail") if k in body} or None
+    changed = session.exec(
+        update(DeviceCommand)
+        .where(DeviceCommand.id == row_id, DeviceCommand.status.in_(replaceable))
+        .values(**values)
+        .execution_options(synchronize_session="fetch")
+    )
+    return changed.rowcount == 1
 
 
 def _command_row_id(session: Session, cabinet_id: int, command_id: str) -> int:

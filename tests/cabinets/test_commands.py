@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
+import pytest
+from sqlalchemy import event
 from sqlmodel import Session, select
 
 from app.cabinets.commands import issue_command, prepare_sends, record_ack
@@ -102,3 +104,39 @@ def test_every_send_is_a_valid_signed_message_with_the_same_command_id(session: 
         assert message["body"]["command"] == command.command_id
     assert first.message["nonce"] != again.message["nonce"]
     assert first.message["id"] == again.message["id"] == command.command_id
+
+
+@pytest.mark.dialects("postgresql")
+def test_a_late_received_never_reopens_a_finished_command(engine) -> None:
+    """Two jobs apply the acks of one command at once: `done` commits after the job applying
+    `received` has read the command and before it writes. The command must stay succeeded (it
+    used to fall back to acked: no more resends, never finished)."""
+    with Session(engine, expire_on_commit=False) as session:
+        tenant, cabinet, _ = _setup(session)
+        command = _issue(session, tenant, cabinet)
+        _at(session, 0)
+        session.commit()
+    ack = {"command": command.command_id, "at": 1_795_000_000_000}
+    other_job_done = []
+
+    def other_job_commits_now(*_args) -> None:
+        if other_job_done:
+            return
+        other_job_done.append(True)
+        with Session(engine) as other:
+            assert record_ack(session=other, cabinet_id=cabinet.id, body=ack | {"status": "done"})
+            other.commit()
+
+    with Session(engine) as late:
+        # the moment this job writes: an ORM flush, or an UPDATE statement
+        event.listen(late, "before_flush", other_job_commits_now)
+        event.listen(
+            late,
+            "do_orm_execute",
+            lambda state: state.is_update and other_job_commits_now(),
+        )
+        record_ack(session=late, cabinet_id=cabinet.id, body=ack | {"status": "received"})
+        late.commit()
+    assert other_job_done
+    with Session(engine) as session:
+        assert session.get(DeviceCommand, command.id).status == "succeeded"
