@@ -4,8 +4,8 @@ Each session: a cabinet of 1–3 scales, each holding 1–3 SKUs of a planogram 
 (SKU mixes a scale cannot tell apart are refused, as at planogram time), units whose real
 weights spread around their nominal weight, readings with indicator noise, drift between the two
 readings and now and then an unstable flag, RFID-tagged SKUs whose tags the reader misses 2 % of
-the time in each of its three inventory rounds; a person takes 0–3 units of each SKU. The identification sees only what a
-cabinet reports and is scored against what was really taken.
+the time in each of its three inventory rounds; a person takes 0–3 units of each SKU. The
+identification sees only what a cabinet reports and is scored against what was really taken.
 
 Metrics: ident_sessions; ident_right_rate (committed right, or flagged as an exception; target
 ≥ 0.999); ident_exception_rate; ident_silently_wrong (committed and wrong; target 0).
