@@ -1,6 +1,6 @@
 """The offline authorization lease (docs/protocol.md § 9): who may open a cabinet while it cannot
-reach us — the badge cards and PIN hashes of the tenant's active people — valid for the tenant's
-`lease_days` (default 7, at most 30), sent as a `cmd.lease` command."""
+reach us — the badge cards and PIN hashes of the tenant's active people — valid for the cabinet's
+`lease_days` (at most 30), sent as a `cmd.lease` command."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from app.cabinets.models import Cabinet, DeviceCommand
 from app.core.records import Actor
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from app.org.models import User
-from app.tenants.models import Tenant
 
 logger = logging.getLogger(__name__)
 DEFAULT_DAYS = 7
@@ -25,13 +24,11 @@ CARD = re.compile(r"^[0-9A-Za-z]{4,32}$")  # the protocol's card pattern
 SEND_WITHIN = timedelta(minutes=10)
 
 
-def lease_days(tenant: Tenant) -> int:
-    wanted = (tenant.settings or {}).get("lease_days", DEFAULT_DAYS)
-    return max(1, min(int(wanted), MAX_DAYS)) if isinstance(wanted, int) else DEFAULT_DAYS
+def lease_days(cabinet: Cabinet) -> int:
+    return max(1, min(cabinet.lease_days or DEFAULT_DAYS, MAX_DAYS))
 
 
 def lease_arguments(session: Session, cabinet: Cabinet, now: datetime) -> dict[str, Any]:
-    tenant = session.get(Tenant, cabinet.tenant_id)
     people = session.exec(
         scoped_select(User, TenantScope.single(cabinet.tenant_id))
         .where(User.is_active)
@@ -47,7 +44,7 @@ def lease_arguments(session: Session, cabinet: Cabinet, now: datetime) -> dict[s
                 logger.warning("card of user %s does not fit the protocol; left out", person.id)
         if person.pin_hash and person.pin_hash.startswith("$argon2id$"):
             pins.append({"user": ref, "hash": person.pin_hash})
-    valid_until = now + timedelta(days=lease_days(tenant))
+    valid_until = now + timedelta(days=lease_days(cabinet))
     return {"valid_until": int(valid_until.timestamp() * 1000), "cards": cards, "pins": pins}
 
 

@@ -1,7 +1,8 @@
-"""What a stored cabinet message changes: the cabinet's live state (online, door, boot).
+"""What a stored cabinet message changes: the cabinet's live state (online, door, boot), the
+commands it acknowledges, and the door sessions of the withdrawal engine (badge, door opened,
+door closed → identification and commit: app/withdrawals/sessions.py).
 
-Called by the `handle_device_message(s)` jobs after the gateway has stored the message once; the
-withdrawal engine (door sessions, identification) hooks in here for `door.*` messages later.
+Called by the `handle_device_message(s)` jobs after the gateway has stored the message once.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from app.cabinets.commands import record_ack
 from app.cabinets.models import Cabinet, DeviceMessage, DoorState, MessageStatus
 from app.cabinets.presence import heard_from
 from app.core.tenancy import TenantScope, get_scoped
+from app.withdrawals import sessions
 
 DOOR_AFTER = {"door.opened": DoorState.open.value, "door.closed": DoorState.closed.value}
+DOOR_EVENTS = {"door.opened": sessions.on_opened, "door.closed": sessions.on_closed}
 
 
 def apply_device_message(
@@ -34,6 +37,9 @@ def apply_device_message(
             cabinet.door_state = body["door"]
     elif row.type in DOOR_AFTER:
         cabinet.door_state = DOOR_AFTER[row.type]
+        DOOR_EVENTS[row.type](session=session, cabinet=cabinet, body=body)
+    elif row.type == "auth.card":
+        sessions.on_card(session=session, cabinet=cabinet, body=body)
     elif row.type == "cmd.ack":
         record_ack(session=session, cabinet_id=cabinet.id, body=body, now=now)
     row.status = MessageStatus.processed.value

@@ -47,8 +47,8 @@ def _people(session: Session, tenant_id: int) -> None:
 
 def test_the_lease_holds_active_people_only(session: Session) -> None:
     tenant = make_tenant(session)
-    tenant.settings = {"lease_days": 3}
     cabinet = make_cabinet(session, tenant)
+    cabinet.lease_days = 3
     _people(session, tenant.id)
     args = lease_arguments(session, cabinet, NOW)
     assert [c["card"] for c in args["cards"]] == ["A1B2C3D4", "0012345678"]

@@ -1,0 +1,327 @@
+"""Door sessions driven by what cabinets report (issue 5, first slice):
+
+auth.card → the person (active, this tenant, card on file), the cabinet (online, no other door
+open) → a session and an unlock command → door.opened → door.closed with per-slot readings →
+identification by weight against the slot's planogram and stock → commit: one withdrawal with its
+lines and the matching ledger movements in the same transaction; or an exception carrying the
+evidence. A cabinet that opened on its offline lease (`lease_card`) reports the session when it
+is back; it is recorded the same way. Quotas and approvals hook in at `_refusal`.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from app.cabinets.commands import issue_command
+from app.cabinets.models import Cabinet, Slot
+from app.core.records import Actor
+from app.core.tenancy import TenantScope, scoped_select
+from app.inventory.models import MovementKind, PlanogramEntry, Stock
+from app.inventory.service import record_movement
+from app.items.models import Item
+from app.org.models import User
+from app.withdrawals.identify import ScaleReading, SkuOnScale, Verdict, by_weight, fuse
+from app.withdrawals.models import (
+    ACTIVE_SESSION_STATUSES,
+    AuthMethod,
+    DoorSession,
+    SessionStatus,
+    Withdrawal,
+    WithdrawalLine,
+    WithdrawalSource,
+)
+
+logger = logging.getLogger(__name__)
+MAX_OPEN_S = 120
+UNLOCK_TTL = timedelta(seconds=30)
+SYSTEM = Actor(account_id=None, name="door sessions")
+SESSION_PREFIX = "ds"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str  # unlocking | refused | opened | committed | exception | ignored
+    reason: str | None = None
+    door_session_id: int | None = None
+
+
+def session_ref(door: DoorSession) -> str:
+    return f"{SESSION_PREFIX}{door.id}"
+
+
+def _when(ms: int | None) -> datetime:
+    """The cabinet's time of the event (its schema requires it; now, for a record without)."""
+    return datetime.fromtimestamp(ms / 1000, UTC) if ms else datetime.now(UTC)
+
+
+def _person_by_card(session: Session, tenant_id: int, card: str) -> User | None:
+    statement = scoped_select(User, TenantScope.single(tenant_id)).where(User.badge_card_no == card)
+    return session.exec(statement).first()
+
+
+def _active_session(session: Session, cabinet: Cabinet) -> DoorSession | None:
+    statement = scoped_select(DoorSession, TenantScope.single(cabinet.tenant_id)).where(
+        DoorSession.cabinet_id == cabinet.id,
+        DoorSession.status.in_([s.value for s in ACTIVE_SESSION_STATUSES]),
+    )
+    return session.exec(statement).first()
+
+
+def _refusal(session: Session, cabinet: Cabinet, person: User | None) -> str | None:
+    if person is None:
+        return "unknown_card"
+    if not person.is_active:
+        return "person_disabled"
+    if not cabinet.is_online:
+        return "cabinet_offline"
+    if _active_session(session, cabinet) is not None:
+        return "cabinet_busy"
+    return None
+
+
+def on_card(*, session: Session, cabinet: Cabinet, body: dict[str, Any]) -> Outcome:
+    """A badge at the cabinet: open a door session and send the unlock, or say why not."""
+    person = _person_by_card(session, cabinet.tenant_id, body.get("card", ""))
+    reason = _refusal(session, cabinet, person)
+    if reason is not None:
+        logger.info("card refused at %s: %s", cabinet.code, reason)
+        return Outcome("refused", reason)
+    door = DoorSession(
+        tenant_id=cabinet.tenant_id,
+        cabinet_id=cabinet.id,
+        user_id=person.id,
+        auth_method=AuthMethod.card.value,
+        status=SessionStatus.unlocking.value,
+    )
+    try:
+        with session.begin_nested():  # the partial unique index: one open door per cabinet
+            session.add(door)
+            session.flush()
+    except IntegrityError:
+        return Outcome("refused", "cabinet_busy")
+    issue_command(
+        session=session,
+        scope=TenantScope.single(cabinet.tenant_id),
+        cabinet_id=cabinet.id,
+        kind="unlock",
+        args={
+            "session": session_ref(door),
+            "by": {"method": "card", "ref": body.get("card", "")},
+            "max_open_s": MAX_OPEN_S,
+        },
+        actor=SYSTEM,
+        ttl=UNLOCK_TTL,
+    )
+    return Outcome("unlocking", door_session_id=door.id)
+
+
+def _session_of(session: Session, cabinet: Cabinet, ref: str) -> DoorSession | None:
+    if not ref.startswith(SESSION_PREFIX) or not ref[len(SESSION_PREFIX) :].isdigit():
+        return None
+    door = session.get(DoorSession, int(ref[len(SESSION_PREFIX) :]))
+    if door is None or door.cabinet_id != cabinet.id or door.tenant_id != cabinet.tenant_id:
+        return None
+    return door
+
+
+def _offline_session(
+    session: Session, cabinet: Cabinet, body: dict[str, Any]
+) -> DoorSession | None:
+    """The cabinet opened on its lease while it could not reach us: record who it was."""
+    by = body.get("by", {})
+    if by.get("method") != "lease_card":
+        return None
+    person = _person_by_card(session, cabinet.tenant_id, by.get("ref", ""))
+    if person is None:
+        return None
+    door = DoorSession(
+        tenant_id=cabinet.tenant_id,
+        cabinet_id=cabinet.id,
+        user_id=person.id,
+        auth_method=AuthMethod.offline_card.value,
+        status=SessionStatus.open.value,
+        identification={"cabinet_session": body.get("session", "")},
+    )
+    session.add(door)
+    session.flush()
+    return door
+
+
+def on_opened(*, session: Session, cabinet: Cabinet, body: dict[str, Any]) -> Outcome:
+    door = _session_of(session, cabinet, body.get("session", "")) or _offline_session(
+        session, cabinet, body
+    )
+    if door is None:
+        logger.warning("door opened at %s for an unknown session", cabinet.code)
+        return Outcome("ignored", "unknown_session")
+    if door.status in (SessionStatus.authorized.value, SessionStatus.unlocking.value):
+        door.status = SessionStatus.open.value
+    door.opened_at = door.opened_at or _when(body.get("at"))
+    session.flush()
+    return Outcome("opened", door_session_id=door.id)
+
+
+def _find_closed_session(session: Session, cabinet: Cabinet, ref: str) -> DoorSession | None:
+    door = _session_of(session, cabinet, ref)
+    if door is not None:
+        return door
+    statement = scoped_select(DoorSession, TenantScope.single(cabinet.tenant_id)).where(
+        DoorSession.cabinet_id == cabinet.id, DoorSession.status == SessionStatus.open.value
+    )
+    for candidate in session.exec(statement):
+        if (candidate.identification or {}).get("cabinet_session") == ref:
+            return candidate
+    return None
+
+
+def on_closed(*, session: Session, cabinet: Cabinet, body: dict[str, Any]) -> Outcome:
+    """The door closed: identify what was taken and commit it, or raise an exception."""
+    door = _find_closed_session(session, cabinet, body.get("session", ""))
+    if door is None or door.status not in (SessionStatus.open.value, SessionStatus.unlocking.value):
+        return Outcome("ignored", "unknown_session")
+    door.closed_at = _when(body.get("at"))
+    door.readings_after = {r["slot"]: r for r in body.get("readings", [])}
+    door.rfid_after = list(body.get("rfid", []))
+    door.snapshot_id = body.get("snapshot")
+    verdict, taken = _identify(session, cabinet, body.get("readings", []))
+    door.identification = (door.identification or {}) | _evidence(verdict)
+    if verdict.status != "committed" or any(n < 0 for n in verdict.counts.values()):
+        door.status = SessionStatus.exception.value
+        session.flush()
+        return Outcome("exception", verdict.reason or "put_back", door.id)
+    _commit(session, cabinet, door, taken)
+    door.status = SessionStatus.committed.value
+    session.flush()
+    return Outcome("committed", door_session_id=door.id)
+
+
+@dataclass(frozen=True)
+class _SlotStock:
+    slot: Slot
+    items: dict[int, Item]
+    stock: dict[int, int]
+
+
+def _slots(session: Session, cabinet: Cabinet) -> dict[str, _SlotStock]:
+    scope = TenantScope.single(cabinet.tenant_id)
+    slots = session.exec(scoped_select(Slot, scope).where(Slot.cabinet_id == cabinet.id)).all()
+    entries = session.exec(
+        scoped_select(PlanogramEntry, scope).where(PlanogramEntry.cabinet_id == cabinet.id)
+    ).all()
+    items = {
+        i.id: i
+        for i in session.exec(
+            scoped_select(Item, scope).where(Item.id.in_({e.item_id for e in entries}))
+        )
+    }
+    stock = {
+        (s.slot_id, s.item_id): s.quantity
+        for s in session.exec(scoped_select(Stock, scope).where(Stock.cabinet_id == cabinet.id))
+    }
+    out = {}
+    for slot in slots:
+        mine = {e.item_id: items[e.item_id] for e in entries if e.slot_id == slot.id}
+        out[slot.code] = _SlotStock(slot, mine, {i: stock.get((slot.id, i), 0) for i in mine})
+    return out
+
+
+Taken = list[tuple[Slot, Item, int]]  # units of each item taken from each slot
+
+
+def _identify(
+    session: Session, cabinet: Cabinet, readings: list[dict[str, Any]]
+) -> tuple[Verdict, Taken]:
+    slots = _slots(session, cabinet)
+    weighed, where = [], []
+    for reading in readings:
+        known = slots.get(reading["slot"])
+        if known is None or not known.items:
+            continue  # a scale with nothing planned on it: its change is evidence, not stock
+        skus = tuple(
+            SkuOnScale(str(i), item.unit_weight_g, item.weight_tolerance_g, known.stock[i])
+            for i, item in sorted(known.items.items())
+        )
+        scale = ScaleReading(
+            reading["slot"],
+            reading["before_mg"] / 1000,
+            reading["after_mg"] / 1000,
+            reading["stable"],
+            skus,
+        )
+        weighed.append(by_weight(scale))
+        where.append(known)
+    verdict = fuse(weighed, None, set())
+    taken = [
+        (known.slot, known.items[int(sku)], n)
+        for known, reading in zip(where, weighed, strict=True)
+        for sku, n in reading.counts.items()
+        if n
+    ]
+    return verdict, taken
+
+
+def _evidence(verdict: Verdict) -> dict[str, Any]:
+    return {
+        "status": verdict.status,
+        "reason": verdict.reason,
+        "counts": dict(verdict.counts),
+        "readings": [
+            {
+                "source": r.source,
+                "status": r.status,
+                "counts": dict(r.counts),
+                "candidates": [{"counts": dict(c.counts), "z": c.z} for c in r.candidates],
+            }
+            for r in verdict.readings
+        ],
+    }
+
+
+def _commit(session: Session, cabinet: Cabinet, door: DoorSession, taken: Taken) -> None:
+    """One withdrawal with its lines and the ledger movements, in the caller's transaction."""
+    if not taken:
+        return  # opened and closed, nothing taken: the session is the whole record
+    person = session.get(User, door.user_id)
+    withdrawal = Withdrawal(
+        tenant_id=cabinet.tenant_id,
+        door_session_id=door.id,
+        cabinet_id=cabinet.id,
+        user_id=person.id,
+        department_id=person.department_id,
+        source=WithdrawalSource.weight.value,
+        total_qty=sum(n for _, _, n in taken),
+        total_cost_cents=sum(n * item.unit_cost_cents for _, item, n in taken),
+        created_at=door.closed_at,
+    )
+    session.add(withdrawal)
+    session.flush()
+    for slot, item, n in taken:
+        session.add(
+            WithdrawalLine(
+                tenant_id=cabinet.tenant_id,
+                withdrawal_id=withdrawal.id,
+                item_id=item.id,
+                slot_id=slot.id,
+                quantity=n,
+                unit_cost_cents=item.unit_cost_cents,
+                line_cost_cents=n * item.unit_cost_cents,
+            )
+        )
+        record_movement(
+            session=session,
+            tenant_id=cabinet.tenant_id,
+            cabinet_id=cabinet.id,
+            slot_id=slot.id,
+            item_id=item.id,
+            kind=MovementKind.withdrawal,
+            quantity_delta=-n,
+            door_session_id=door.id,
+            withdrawal_id=withdrawal.id,
+            at=door.closed_at,
+        )

@@ -1,0 +1,135 @@
+"""A withdrawal end to end on the device side: a person badges at a simulated cabinet, the cloud
+checks them and unlocks, they take items off the scales, the door closes, the readings are
+identified against the planogram and stock, and one withdrawal with its lines and ledger
+movements is committed; an unknown card opens nothing."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlmodel import select
+
+from app.cabinets.models import Cabinet, Slot
+from app.core.db import session_scope
+from app.core.tenancy import TenantScope
+from app.inventory.models import MovementKind, PlanogramEntry, Stock
+from app.inventory.service import reconcile_ledger, record_movement
+from app.items.models import Item
+from app.org.models import User
+from app.withdrawals.models import DoorSession, Withdrawal, WithdrawalLine
+from hardware.simulator.employees import badge, open_take_close
+from hardware.simulator.fleet import MODELS, STOCK, UNIT_G
+from tests.hardware.harness import (
+    embedded_broker,
+    powered,
+    provisioned,
+    running_gateway,
+    simulated,
+    until,
+)
+
+CARD = "C0012345"
+TOLERANCE_G = {"A1": 0.2, "A2": 0.6, "A3": 1.2}
+
+
+def _stocked_cabinet(cabinet_id: int) -> dict[str, int]:
+    """Slots A1–A3 as the simulator builds them, one item each, stocked; a person with a card."""
+    item_of_slot = {}
+    with session_scope() as session:
+        cabinet = session.get(Cabinet, cabinet_id)
+        for unit, slot_code in enumerate(UNIT_G, start=1):
+            slot = Slot(
+                tenant_id=cabinet.tenant_id,
+                cabinet_id=cabinet.id,
+                code=slot_code,
+                scale_unit=unit,
+                scale_channel=1,
+            )
+            item = Item(
+                tenant_id=cabinet.tenant_id,
+                sku=f"{cabinet.code}-{slot_code}",
+                name=f"{MODELS[slot_code]} item",
+                unit_weight_g=UNIT_G[slot_code],
+                weight_tolerance_g=TOLERANCE_G[slot_code],
+                unit_cost_cents=100 * unit,
+            )
+            session.add_all([slot, item])
+            session.flush()
+            session.add(
+                PlanogramEntry(
+                    tenant_id=cabinet.tenant_id,
+                    cabinet_id=cabinet.id,
+                    slot_id=slot.id,
+                    item_id=item.id,
+                )
+            )
+            record_movement(
+                session=session,
+                tenant_id=cabinet.tenant_id,
+                cabinet_id=cabinet.id,
+                slot_id=slot.id,
+                item_id=item.id,
+                kind=MovementKind.adjustment,
+                quantity_delta=STOCK[slot_code],
+                reason="initial load",
+            )
+            item_of_slot[slot_code] = item.id
+        session.add(User(tenant_id=cabinet.tenant_id, name="王芳", badge_card_no=CARD))
+    return item_of_slot
+
+
+async def test_badge_take_close_commits_one_withdrawal(tmp_path) -> None:
+    identity, cabinet_id = provisioned()
+    items = _stocked_cabinet(cabinet_id)
+    async with embedded_broker() as (port, config), running_gateway(config) as (_gw, jobs):
+        cabinet = simulated(identity, ("127.0.0.1", port), tmp_path, heartbeat_s=1)
+        async with powered(cabinet):
+            await until(lambda: _cabinet(cabinet_id).is_online)
+            assert await badge(cabinet, "NOBODY01", wait_s=3) is None  # refused: no unlock
+            door = await badge(cabinet, CARD, wait_s=15)
+            assert door is not None and door["by"] == {"method": "card", "ref": CARD}
+            await open_take_close(cabinet, door, {"A1": 3, "A3": 1}, unit_g=UNIT_G)
+            await until(lambda: _door_status(cabinet_id) == "committed")
+            await jobs.drain(10)
+    with session_scope() as session:
+        (withdrawal,) = session.exec(select(Withdrawal).where(Withdrawal.cabinet_id == cabinet_id))
+        lines = session.exec(
+            select(WithdrawalLine).where(WithdrawalLine.withdrawal_id == withdrawal.id)
+        ).all()
+        assert {line.item_id: line.quantity for line in lines} == {items["A1"]: 3, items["A3"]: 1}
+        assert withdrawal.total_qty == 4 and withdrawal.total_cost_cents == 3 * 100 + 300
+        stock = {
+            s.item_id: s.quantity
+            for s in session.exec(select(Stock).where(Stock.cabinet_id == cabinet_id))
+        }
+        assert stock == {items["A1"]: 37, items["A2"]: 10, items["A3"]: 5}
+        tenant_id = withdrawal.tenant_id
+        assert reconcile_ledger(session=session, scope=TenantScope.single(tenant_id)) == []
+
+
+def _cabinet(cabinet_id: int) -> Cabinet:
+    with session_scope() as session:
+        return session.get(Cabinet, cabinet_id)
+
+
+def _door_status(cabinet_id: int) -> str | None:
+    with session_scope() as session:
+        door = session.exec(select(DoorSession).where(DoorSession.cabinet_id == cabinet_id)).first()
+        return door.status if door else None
+
+
+async def test_nothing_taken_commits_the_session_without_a_withdrawal(tmp_path) -> None:
+    identity, cabinet_id = provisioned()
+    _stocked_cabinet(cabinet_id)
+    async with embedded_broker() as (port, config), running_gateway(config):
+        cabinet = simulated(identity, ("127.0.0.1", port), tmp_path, heartbeat_s=1)
+        async with powered(cabinet):
+            await until(lambda: _cabinet(cabinet_id).is_online)
+            door = await badge(cabinet, CARD, wait_s=15)
+            await open_take_close(cabinet, door, {}, unit_g=UNIT_G)
+            await until(lambda: _door_status(cabinet_id) == "committed")
+            await asyncio.sleep(0.2)
+    with session_scope() as session:
+        assert (
+            session.exec(select(Withdrawal).where(Withdrawal.cabinet_id == cabinet_id)).all() == []
+        )
