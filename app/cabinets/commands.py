@@ -25,7 +25,8 @@ from app.core.model_base import as_utc
 from app.core.records import Actor
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from app.tenants.models import Tenant
-from app.workorders.models import WorkOrder, WorkOrderKind, WorkOrderStatus
+from app.workorders.models import WorkOrderKind
+from app.workorders.service import open_once
 from hardware.protocol.messages import build, schema_problem
 
 RESEND_AT = (timedelta(seconds=15), timedelta(seconds=30), timedelta(seconds=60))
@@ -168,32 +169,15 @@ def _give_up(session: Session, command: DeviceCommand, now: datetime) -> None:
     command.next_retry_at = None
     command.result = {"reason": "no_ack", "attempts": command.attempts}
     cabinet = session.get(Cabinet, command.cabinet_id)
-    tenant = session.get(Tenant, cabinet.tenant_id)
-    dedupe_key = f"command_failure:cabinet:{cabinet.id}"
-    open_order = session.exec(
-        scoped_select(WorkOrder, TenantScope.single(cabinet.tenant_id)).where(
-            WorkOrder.dedupe_key == dedupe_key,
-            WorkOrder.status.in_(
-                (
-                    WorkOrderStatus.open.value,
-                    WorkOrderStatus.assigned.value,
-                    WorkOrderStatus.in_progress.value,
-                )
-            ),
-        )
-    ).first()
-    if open_order is None:
-        session.add(
-            WorkOrder(
-                tenant_id=cabinet.tenant_id,
-                provider_id=tenant.provider_id,
-                cabinet_id=cabinet.id,
-                kind=WorkOrderKind.command_failure.value,
-                title=f"{cabinet.name}（{cabinet.code}）未响应指令 {command.kind}",
-                dedupe_key=dedupe_key,
-                created_at=now,
-            )
-        )
+    open_once(
+        session=session,
+        cabinet=cabinet,
+        kind=WorkOrderKind.command_failure,
+        dedupe_key=f"command_failure:cabinet:{cabinet.id}",
+        title_key="workorder.command_failure",
+        title_params={"cabinet": cabinet.name, "code": cabinet.code, "kind": command.kind},
+        now=now,
+    )
 
 
 def record_ack(

@@ -36,6 +36,8 @@ from app.withdrawals.models import (
     WithdrawalLine,
     WithdrawalSource,
 )
+from app.workorders.models import WorkOrderKind
+from app.workorders.service import PickLine, open_once
 
 logger = logging.getLogger(__name__)
 MAX_OPEN_S = 120
@@ -313,7 +315,7 @@ def _commit(session: Session, cabinet: Cabinet, door: DoorSession, taken: Taken)
                 line_cost_cents=n * item.unit_cost_cents,
             )
         )
-        record_movement(
+        movement = record_movement(
             session=session,
             tenant_id=cabinet.tenant_id,
             cabinet_id=cabinet.id,
@@ -325,3 +327,34 @@ def _commit(session: Session, cabinet: Cabinet, door: DoorSession, taken: Taken)
             withdrawal_id=withdrawal.id,
             at=door.closed_at,
         )
+        _replenish_if_low(session, cabinet, slot, item, movement.balance_after)
+
+
+def _replenish_if_low(
+    session: Session, cabinet: Cabinet, slot: Slot, item: Item, left: int
+) -> None:
+    """Below the slot's minimum: one work order for the provider (however many withdrawals
+    follow), asking for what brings the slot back to its par level."""
+    entry = session.exec(
+        scoped_select(PlanogramEntry, TenantScope.single(cabinet.tenant_id)).where(
+            PlanogramEntry.slot_id == slot.id, PlanogramEntry.item_id == item.id
+        )
+    ).first()
+    if entry is None or left >= entry.min_qty:
+        return
+    open_once(
+        session=session,
+        cabinet=cabinet,
+        kind=WorkOrderKind.replenishment,
+        dedupe_key=f"replenish:slot:{slot.id}:item:{item.id}",
+        title_key="workorder.replenish",
+        title_params={
+            "cabinet": cabinet.name,
+            "code": cabinet.code,
+            "slot": slot.code,
+            "item": item.name,
+            "stock": left,
+            "minimum": entry.min_qty,
+        },
+        lines=[PickLine(slot.id, item.id, max(entry.par_qty - left, 1))],
+    )

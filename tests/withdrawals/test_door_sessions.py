@@ -17,6 +17,7 @@ from app.inventory.service import reconcile_ledger, record_movement
 from app.items.models import Item
 from app.org.models import User
 from app.withdrawals.models import DoorSession, Withdrawal, WithdrawalLine
+from app.workorders.models import WorkOrder, WorkOrderLine
 from hardware.simulator.employees import badge, open_take_close
 from hardware.simulator.fleet import MODELS, STOCK, UNIT_G
 from tests.hardware.harness import (
@@ -30,6 +31,7 @@ from tests.hardware.harness import (
 
 CARD = "C0012345"
 TOLERANCE_G = {"A1": 0.2, "A2": 0.6, "A3": 1.2}
+MINIMUM = {"A1": 10, "A2": 2, "A3": 5}
 
 
 def _stocked_cabinet(cabinet_id: int) -> dict[str, int]:
@@ -61,6 +63,8 @@ def _stocked_cabinet(cabinet_id: int) -> dict[str, int]:
                     cabinet_id=cabinet.id,
                     slot_id=slot.id,
                     item_id=item.id,
+                    min_qty=MINIMUM[slot_code],
+                    par_qty=STOCK[slot_code],
                 )
             )
             record_movement(
@@ -132,4 +136,36 @@ async def test_nothing_taken_commits_the_session_without_a_withdrawal(tmp_path) 
     with session_scope() as session:
         assert (
             session.exec(select(Withdrawal).where(Withdrawal.cabinet_id == cabinet_id)).all() == []
+        )
+
+
+async def test_a_low_slot_opens_exactly_one_replenishment_order(tmp_path) -> None:
+    identity, cabinet_id = provisioned()
+    items = _stocked_cabinet(cabinet_id)
+    async with embedded_broker() as (port, config), running_gateway(config):
+        cabinet = simulated(identity, ("127.0.0.1", port), tmp_path, heartbeat_s=1)
+        async with powered(cabinet):
+            await until(lambda: _cabinet(cabinet_id).is_online)
+            for visit in range(3):  # 6 rolls of tape → 5 → 4 (below 5: order) → 3 (same order)
+                door = await badge(cabinet, CARD, wait_s=15)
+                await open_take_close(cabinet, door, {"A3": 1}, unit_g=UNIT_G)
+                await until(lambda n=visit: _committed(cabinet_id) == n + 1)
+    with session_scope() as session:
+        orders = session.exec(select(WorkOrder).where(WorkOrder.cabinet_id == cabinet_id)).all()
+        assert len(orders) == 1 and orders[0].kind == "replenishment"
+        (line,) = session.exec(
+            select(WorkOrderLine).where(WorkOrderLine.work_order_id == orders[0].id)
+        ).all()
+        assert (line.item_id, line.quantity_requested) == (items["A3"], 6 - 4)
+        assert "A3" in orders[0].title
+
+
+def _committed(cabinet_id: int) -> int:
+    with session_scope() as session:
+        return len(
+            session.exec(
+                select(DoorSession).where(
+                    DoorSession.cabinet_id == cabinet_id, DoorSession.status == "committed"
+                )
+            ).all()
         )

@@ -74,6 +74,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "智能柜「{cabinet}」（{code}）已离线",
         "Cabinet {cabinet} ({code}) is offline",
     ),
+    "workorder.command_failure": (
+        "{cabinet}（{code}）未响应指令 {kind}",
+        "{cabinet} ({code}) did not answer the {kind} command",
+    ),
+    "workorder.replenish": (
+        "补货：{cabinet}（{code}）{slot} 格 {item}，现有 {stock}，低于下限 {minimum}",
+        "Restock {item} in slot {slot} of {cabinet} ({code}): {stock} left, below {minimum}",
+    ),
     "cabinet.unknown_command": ("未知的智能柜指令：{kind}", "Unknown cabinet command: {kind}"),
     "cabinet.bad_command_arguments": (
         "智能柜指令 {kind} 的参数不符合协议：{problem}",

@@ -1,0 +1,85 @@
+"""Work orders for people (the tenant's service provider): one open order per root cause.
+
+`open_once` is the only way to open one: a second cause with the same dedupe key adds nothing
+while the first is open (the partial unique index settles a race between two transactions)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from app.cabinets.models import Cabinet
+from app.core.i18n import t
+from app.core.tenancy import TenantScope, scoped_select
+from app.tenants.models import Tenant
+from app.workorders.models import WorkOrder, WorkOrderKind, WorkOrderLine, WorkOrderStatus
+
+OPEN = (
+    WorkOrderStatus.open.value,
+    WorkOrderStatus.assigned.value,
+    WorkOrderStatus.in_progress.value,
+)
+
+
+@dataclass(frozen=True)
+class PickLine:
+    slot_id: int | None
+    item_id: int
+    quantity: int
+
+
+def open_order(session: Session, tenant_id: int, dedupe_key: str) -> WorkOrder | None:
+    return session.exec(
+        scoped_select(WorkOrder, TenantScope.single(tenant_id)).where(
+            WorkOrder.dedupe_key == dedupe_key, WorkOrder.status.in_(OPEN)
+        )
+    ).first()
+
+
+def open_once(
+    *,
+    session: Session,
+    cabinet: Cabinet,
+    kind: WorkOrderKind,
+    dedupe_key: str,
+    title_key: str,
+    title_params: dict[str, object],
+    lines: list[PickLine] = (),
+    now: datetime | None = None,
+) -> tuple[WorkOrder, bool]:
+    """The open order for this root cause, and whether it was opened now."""
+    existing = open_order(session, cabinet.tenant_id, dedupe_key)
+    if existing is not None:
+        return existing, False
+    tenant = session.get(Tenant, cabinet.tenant_id)
+    order = WorkOrder(
+        tenant_id=cabinet.tenant_id,
+        provider_id=tenant.provider_id,
+        cabinet_id=cabinet.id,
+        kind=kind.value,
+        # stored in the tenant's default language; the console shows it as written
+        title=t(title_key, (tenant.settings or {}).get("locale", "zh-CN"), **title_params)[:200],
+        dedupe_key=dedupe_key,
+        created_at=now or datetime.now(UTC),
+    )
+    try:
+        with session.begin_nested():
+            session.add(order)
+            session.flush()
+    except IntegrityError:  # another transaction opened it a moment ago
+        return open_order(session, cabinet.tenant_id, dedupe_key), False
+    for line in lines:
+        session.add(
+            WorkOrderLine(
+                tenant_id=cabinet.tenant_id,
+                work_order_id=order.id,
+                slot_id=line.slot_id,
+                item_id=line.item_id,
+                quantity_requested=line.quantity,
+            )
+        )
+    session.flush()
+    return order, True
