@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from app.cabinets.commands import record_ack
 from app.cabinets.models import Cabinet, DeviceMessage, DoorState, MessageStatus
 from app.cabinets.presence import heard_from
+from app.core.model_base import as_utc
 from app.core.tenancy import TenantScope, get_scoped
 from app.withdrawals import sessions
 
@@ -39,7 +40,7 @@ def apply_device_message(
         cabinet.door_state = DOOR_AFTER[row.type]
         DOOR_EVENTS[row.type](session=session, cabinet=cabinet, body=body)
     elif row.type == "auth.card":
-        sessions.on_card(session=session, cabinet=cabinet, body=body)
+        sessions.on_card(session=session, cabinet=cabinet, body=body, sent=as_utc(row.device_ts))
     elif row.type == "cmd.ack":
         record_ack(session=session, cabinet_id=cabinet.id, body=body, now=now)
     row.status = MessageStatus.processed.value

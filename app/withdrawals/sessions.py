@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from app.cabinets.commands import issue_command
-from app.cabinets.models import Cabinet, Slot
+from app.cabinets.models import Cabinet, DeviceMessage, Slot
 from app.core.records import Actor
 from app.core.tenancy import TenantScope, scoped_select
 from app.inventory.models import MovementKind, PlanogramEntry, Stock
@@ -42,6 +42,8 @@ from app.workorders.service import PickLine, open_once
 logger = logging.getLogger(__name__)
 MAX_OPEN_S = 120
 UNLOCK_TTL = timedelta(seconds=30)
+CARD_FRESH = timedelta(seconds=20)  # a person waits at the door about this long
+BUFFERED = timedelta(seconds=3)  # sent this long after it happened: it waited in the outbox
 SYSTEM = Actor(account_id=None, name="door sessions")
 SESSION_PREFIX = "ds"
 
@@ -87,8 +89,17 @@ def _refusal(session: Session, cabinet: Cabinet, person: User | None) -> str | N
     return None
 
 
-def on_card(*, session: Session, cabinet: Cabinet, body: dict[str, Any]) -> Outcome:
-    """A badge at the cabinet: open a door session and send the unlock, or say why not."""
+def on_card(
+    *, session: Session, cabinet: Cabinet, body: dict[str, Any], sent: datetime | None = None
+) -> Outcome:
+    """A badge at the cabinet: open a door session and send the unlock, or say why not.
+
+    A badge the cabinet kept in its outbox (sent well after it happened: the cabinet was offline
+    and the lease answered it) or one that is simply old is history, not someone waiting at the
+    door: it never unlocks."""
+    badged = _when(body.get("at"))
+    if (sent is not None and sent - badged > BUFFERED) or datetime.now(UTC) - badged > CARD_FRESH:
+        return Outcome("ignored", "stale_card")
     person = _person_by_card(session, cabinet.tenant_id, body.get("card", ""))
     reason = _refusal(session, cabinet, person)
     if reason is not None:
@@ -150,15 +161,50 @@ def _offline_session(
         status=SessionStatus.open.value,
         identification={"cabinet_session": body.get("session", "")},
     )
-    session.add(door)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(door)
+            session.flush()
+    except IntegrityError:  # the cloud still thinks another door is open on this cabinet
+        logger.warning("offline session at %s overlaps an open one; not recorded", cabinet.code)
+        return None
     return door
 
 
-def on_opened(*, session: Session, cabinet: Cabinet, body: dict[str, Any]) -> Outcome:
-    door = _session_of(session, cabinet, body.get("session", "")) or _offline_session(
-        session, cabinet, body
+def _lease_session(session: Session, cabinet: Cabinet, ref: str) -> DoorSession | None:
+    """An offline session already recorded under the cabinet's own session id."""
+    recent = session.exec(
+        scoped_select(DoorSession, TenantScope.single(cabinet.tenant_id))
+        .where(
+            DoorSession.cabinet_id == cabinet.id,
+            DoorSession.auth_method == AuthMethod.offline_card.value,
+        )
+        .order_by(DoorSession.id.desc())
+        .limit(50)
     )
+    return next((d for d in recent if (d.identification or {}).get("cabinet_session") == ref), None)
+
+
+def _stored_opening(session: Session, cabinet: Cabinet, ref: str) -> dict[str, Any] | None:
+    """The `door.opened` of this session, stored before its `door.closed` (the gateway stores a
+    cabinet's messages in order) though perhaps not applied yet by its own job."""
+    recent = session.exec(
+        scoped_select(DeviceMessage, TenantScope.single(cabinet.tenant_id))
+        .where(DeviceMessage.cabinet_id == cabinet.id, DeviceMessage.type == "door.opened")
+        .order_by(DeviceMessage.id.desc())
+        .limit(20)
+    )
+    bodies = (m.payload.get("body", {}) for m in recent)
+    return next((b for b in bodies if b.get("session") == ref), None)
+
+
+def _door_of(session: Session, cabinet: Cabinet, ref: str) -> DoorSession | None:
+    return _session_of(session, cabinet, ref) or _lease_session(session, cabinet, ref)
+
+
+def on_opened(*, session: Session, cabinet: Cabinet, body: dict[str, Any]) -> Outcome:
+    ref = body.get("session", "")
+    door = _door_of(session, cabinet, ref) or _offline_session(session, cabinet, body)
     if door is None:
         logger.warning("door opened at %s for an unknown session", cabinet.code)
         return Outcome("ignored", "unknown_session")
@@ -170,16 +216,13 @@ def on_opened(*, session: Session, cabinet: Cabinet, body: dict[str, Any]) -> Ou
 
 
 def _find_closed_session(session: Session, cabinet: Cabinet, ref: str) -> DoorSession | None:
-    door = _session_of(session, cabinet, ref)
-    if door is not None:
-        return door
-    statement = scoped_select(DoorSession, TenantScope.single(cabinet.tenant_id)).where(
-        DoorSession.cabinet_id == cabinet.id, DoorSession.status == SessionStatus.open.value
-    )
-    for candidate in session.exec(statement):
-        if (candidate.identification or {}).get("cabinet_session") == ref:
-            return candidate
-    return None
+    door = _door_of(session, cabinet, ref)
+    if door is None:  # its opening is not applied yet (jobs run side by side): apply it now
+        opening = _stored_opening(session, cabinet, ref)
+        if opening is not None:
+            on_opened(session=session, cabinet=cabinet, body=opening)
+            door = _door_of(session, cabinet, ref)
+    return door
 
 
 def on_closed(*, session: Session, cabinet: Cabinet, body: dict[str, Any]) -> Outcome:

@@ -9,8 +9,10 @@ import asyncio
 
 from sqlmodel import select
 
-from app.cabinets.models import Cabinet, Slot
+from app.cabinets.lease import sync_lease
+from app.cabinets.models import Cabinet, DeviceCommand, Slot
 from app.core.db import session_scope
+from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.inventory.models import MovementKind, PlanogramEntry, Stock
 from app.inventory.service import reconcile_ledger, record_movement
@@ -169,3 +171,44 @@ def _committed(cabinet_id: int) -> int:
                 )
             ).all()
         )
+
+
+async def test_an_offline_visit_on_the_lease_is_recorded_when_the_cabinet_is_back(
+    tmp_path,
+) -> None:
+    identity, cabinet_id = provisioned()
+    items = _stocked_cabinet(cabinet_id)
+    async with embedded_broker() as (port, config), running_gateway(config):
+        cabinet = simulated(identity, ("127.0.0.1", port), tmp_path, heartbeat_s=1)
+        async with powered(cabinet):
+            await until(lambda: _cabinet(cabinet_id).is_online)
+            with session_scope() as session:
+                tenant_id = session.get(Cabinet, cabinet_id).tenant_id
+                sync_lease(
+                    session=session,
+                    scope=TenantScope.single(tenant_id),
+                    cabinet_id=cabinet_id,
+                    actor=Actor(account_id=None, name="test"),
+                )
+            await until(lambda: cabinet.outbox.setting("lease") is not None)
+            cabinet.set_network(False)  # the office network is down
+            door = await badge(cabinet, CARD, wait_s=0.5)
+            assert door is not None and door["by"]["method"] == "lease_card"
+            await open_take_close(cabinet, door, {"A2": 2}, unit_g=UNIT_G)
+            await asyncio.sleep(3.5)  # replayed later, the badge is history: no unlock for it
+            cabinet.set_network(True)
+            await until(lambda: _door_status(cabinet_id) == "committed", 20)
+    with session_scope() as session:
+        (door_row,) = session.exec(select(DoorSession).where(DoorSession.cabinet_id == cabinet_id))
+        assert door_row.auth_method == "offline_card"
+        (withdrawal,) = session.exec(select(Withdrawal).where(Withdrawal.cabinet_id == cabinet_id))
+        (line,) = session.exec(
+            select(WithdrawalLine).where(WithdrawalLine.withdrawal_id == withdrawal.id)
+        )
+        assert (line.item_id, line.quantity) == (items["A2"], 2)
+        unlocks = session.exec(
+            select(DeviceCommand).where(
+                DeviceCommand.cabinet_id == cabinet_id, DeviceCommand.kind == "unlock"
+            )
+        ).all()
+        assert unlocks == []
