@@ -18,6 +18,7 @@ from app.inventory.models import MovementKind, PlanogramEntry, Stock
 from app.inventory.service import reconcile_ledger, record_movement
 from app.items.models import Item
 from app.org.models import User
+from app.quotas.models import QuotaRule
 from app.withdrawals.models import DoorSession, Withdrawal, WithdrawalLine
 from app.workorders.models import WorkOrder, WorkOrderLine
 from hardware.simulator.employees import badge, open_take_close
@@ -212,3 +213,35 @@ async def test_an_offline_visit_on_the_lease_is_recorded_when_the_cabinet_is_bac
             )
         ).all()
         assert unlocks == []
+
+
+async def test_going_over_a_quota_flags_it_and_keeps_the_next_door_shut(tmp_path) -> None:
+    identity, cabinet_id = provisioned()
+    _stocked_cabinet(cabinet_id)
+    with session_scope() as session:
+        person = session.exec(select(User).where(User.badge_card_no == CARD)).first()
+        session.add(
+            QuotaRule(
+                tenant_id=person.tenant_id,
+                name="每日 2 件",
+                subject_kind="user",
+                subject_id=person.id,
+                period="day",
+                limit_value=2,
+                over_policy="require_approval",
+            )
+        )
+    async with embedded_broker() as (port, config), running_gateway(config):
+        cabinet = simulated(identity, ("127.0.0.1", port), tmp_path, heartbeat_s=1)
+        async with powered(cabinet):
+            await until(lambda: _cabinet(cabinet_id).is_online)
+            door = await badge(cabinet, CARD, wait_s=15)
+            await open_take_close(cabinet, door, {"A1": 3}, unit_g=UNIT_G)  # one over
+            await until(lambda: _door_status(cabinet_id) == "committed")
+            assert await badge(cabinet, CARD, wait_s=3) is None  # needs an approval now
+    with session_scope() as session:
+        door_row = session.exec(
+            select(DoorSession).where(DoorSession.cabinet_id == cabinet_id)
+        ).one()
+        (over,) = door_row.identification["over_quota"]
+        assert (over["used"], over["limit"], over["policy"]) == (3, 2, "require_approval")

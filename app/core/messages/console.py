@@ -74,6 +74,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "智能柜「{cabinet}」（{code}）已离线",
         "Cabinet {cabinet} ({code}) is offline",
     ),
+    "alert.quota_exceeded": (
+        "{person} 超出领用额度「{rule}」：已用 {used}，额度 {limit}",
+        '{person} went over the quota "{rule}": {used} used of {limit}',
+    ),
     "workorder.command_failure": (
         "{cabinet}（{code}）未响应指令 {kind}",
         "{cabinet} ({code}) did not answer the {kind} command",

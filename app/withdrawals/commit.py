@@ -1,0 +1,219 @@
+"""A closed door session turned into records: identification against the cabinet's planogram and
+stock, then one withdrawal with its lines, the ledger movements, quota usage and replenishment —
+all in the caller's transaction (app/withdrawals/sessions.py drives it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session
+
+from app.alerts.service import raise_once
+from app.cabinets.models import Cabinet, Slot
+from app.core.tenancy import TenantScope, scoped_select
+from app.inventory.models import MovementKind, PlanogramEntry, Stock
+from app.inventory.service import record_movement
+from app.items.models import Item
+from app.org.models import User
+from app.quotas import service as quotas
+from app.withdrawals.identify import ScaleReading, SkuOnScale, Verdict, by_weight, fuse
+from app.withdrawals.models import DoorSession, Withdrawal, WithdrawalLine, WithdrawalSource
+from app.workorders.models import WorkOrderKind
+from app.workorders.service import PickLine, open_once
+
+
+@dataclass(frozen=True)
+class _SlotStock:
+    slot: Slot
+    items: dict[int, Item]
+    stock: dict[int, int]
+
+
+def _slots(session: Session, cabinet: Cabinet) -> dict[str, _SlotStock]:
+    scope = TenantScope.single(cabinet.tenant_id)
+    slots = session.exec(scoped_select(Slot, scope).where(Slot.cabinet_id == cabinet.id)).all()
+    entries = session.exec(
+        scoped_select(PlanogramEntry, scope).where(PlanogramEntry.cabinet_id == cabinet.id)
+    ).all()
+    items = {
+        i.id: i
+        for i in session.exec(
+            scoped_select(Item, scope).where(Item.id.in_({e.item_id for e in entries}))
+        )
+    }
+    stock = {
+        (s.slot_id, s.item_id): s.quantity
+        for s in session.exec(scoped_select(Stock, scope).where(Stock.cabinet_id == cabinet.id))
+    }
+    out = {}
+    for slot in slots:
+        mine = {e.item_id: items[e.item_id] for e in entries if e.slot_id == slot.id}
+        out[slot.code] = _SlotStock(slot, mine, {i: stock.get((slot.id, i), 0) for i in mine})
+    return out
+
+
+Taken = list[tuple[Slot, Item, int]]  # units of each item taken from each slot
+
+
+def identify(
+    session: Session, cabinet: Cabinet, readings: list[dict[str, Any]]
+) -> tuple[Verdict, Taken]:
+    slots = _slots(session, cabinet)
+    weighed, where = [], []
+    for reading in readings:
+        known = slots.get(reading["slot"])
+        if known is None or not known.items:
+            continue  # a scale with nothing planned on it: its change is evidence, not stock
+        skus = tuple(
+            SkuOnScale(str(i), item.unit_weight_g, item.weight_tolerance_g, known.stock[i])
+            for i, item in sorted(known.items.items())
+        )
+        scale = ScaleReading(
+            reading["slot"],
+            reading["before_mg"] / 1000,
+            reading["after_mg"] / 1000,
+            reading["stable"],
+            skus,
+        )
+        weighed.append(by_weight(scale))
+        where.append(known)
+    verdict = fuse(weighed, None, set())
+    taken = [
+        (known.slot, known.items[int(sku)], n)
+        for known, reading in zip(where, weighed, strict=True)
+        for sku, n in reading.counts.items()
+        if n
+    ]
+    return verdict, taken
+
+
+def evidence(verdict: Verdict) -> dict[str, Any]:
+    return {
+        "status": verdict.status,
+        "reason": verdict.reason,
+        "counts": dict(verdict.counts),
+        "readings": [
+            {
+                "source": r.source,
+                "status": r.status,
+                "counts": dict(r.counts),
+                "candidates": [{"counts": dict(c.counts), "z": c.z} for c in r.candidates],
+            }
+            for r in verdict.readings
+        ],
+    }
+
+
+def commit(session: Session, cabinet: Cabinet, door: DoorSession, taken: Taken) -> None:
+    """One withdrawal with its lines and the ledger movements, in the caller's transaction."""
+    if not taken:
+        return  # opened and closed, nothing taken: the session is the whole record
+    person = session.get(User, door.user_id)
+    withdrawal = Withdrawal(
+        tenant_id=cabinet.tenant_id,
+        door_session_id=door.id,
+        cabinet_id=cabinet.id,
+        user_id=person.id,
+        department_id=person.department_id,
+        source=WithdrawalSource.weight.value,
+        total_qty=sum(n for _, _, n in taken),
+        total_cost_cents=sum(n * item.unit_cost_cents for _, item, n in taken),
+        created_at=door.closed_at,
+    )
+    session.add(withdrawal)
+    session.flush()
+    for slot, item, n in taken:
+        session.add(
+            WithdrawalLine(
+                tenant_id=cabinet.tenant_id,
+                withdrawal_id=withdrawal.id,
+                item_id=item.id,
+                slot_id=slot.id,
+                quantity=n,
+                unit_cost_cents=item.unit_cost_cents,
+                line_cost_cents=n * item.unit_cost_cents,
+            )
+        )
+        movement = record_movement(
+            session=session,
+            tenant_id=cabinet.tenant_id,
+            cabinet_id=cabinet.id,
+            slot_id=slot.id,
+            item_id=item.id,
+            kind=MovementKind.withdrawal,
+            quantity_delta=-n,
+            door_session_id=door.id,
+            withdrawal_id=withdrawal.id,
+            at=door.closed_at,
+        )
+        _replenish_if_low(session, cabinet, slot, item, movement.balance_after)
+    overruns = quotas.record_usage(
+        session, person, [quotas.Taken(item, n) for _, item, n in taken], door.closed_at
+    )
+    if overruns:
+        door.identification = (door.identification or {}) | {
+            "over_quota": [
+                {
+                    "rule": o.rule.id,
+                    "name": o.rule.name,
+                    "used": o.used,
+                    "limit": o.rule.limit_value,
+                    "policy": o.policy,
+                }
+                for o in overruns
+            ]
+        }
+        for overrun in overruns:
+            if overrun.policy == "notify_manager":
+                _tell_the_manager(session, cabinet, person, overrun)
+
+
+def _tell_the_manager(
+    session: Session, cabinet: Cabinet, person: User, overrun: quotas.Overrun
+) -> None:
+    """One alert per person, rule and period (repeats count occurrences) for the admins."""
+    raise_once(
+        session=session,
+        tenant_id=cabinet.tenant_id,
+        cabinet_id=cabinet.id,
+        kind="quota_exceeded",
+        root_key=f"quota:{overrun.rule.id}:{person.id}:{overrun.period_start.isoformat()}",
+        message_key="alert.quota_exceeded",
+        params={
+            "person": person.name,
+            "rule": overrun.rule.name,
+            "used": overrun.used,
+            "limit": overrun.rule.limit_value,
+        },
+    )
+
+
+def _replenish_if_low(
+    session: Session, cabinet: Cabinet, slot: Slot, item: Item, left: int
+) -> None:
+    """Below the slot's minimum: one work order for the provider (however many withdrawals
+    follow), asking for what brings the slot back to its par level."""
+    entry = session.exec(
+        scoped_select(PlanogramEntry, TenantScope.single(cabinet.tenant_id)).where(
+            PlanogramEntry.slot_id == slot.id, PlanogramEntry.item_id == item.id
+        )
+    ).first()
+    if entry is None or left >= entry.min_qty:
+        return
+    open_once(
+        session=session,
+        cabinet=cabinet,
+        kind=WorkOrderKind.replenishment,
+        dedupe_key=f"replenish:slot:{slot.id}:item:{item.id}",
+        title_key="workorder.replenish",
+        title_params={
+            "cabinet": cabinet.name,
+            "code": cabinet.code,
+            "slot": slot.code,
+            "item": item.name,
+            "stock": left,
+            "minimum": entry.min_qty,
+        },
+        lines=[PickLine(slot.id, item.id, max(entry.par_qty - left, 1))],
+    )
