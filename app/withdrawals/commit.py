@@ -20,7 +20,7 @@ from app.quotas import service as quotas
 from app.withdrawals.identify import ScaleReading, SkuOnScale, Verdict, by_weight, fuse
 from app.withdrawals.models import DoorSession, Withdrawal, WithdrawalLine, WithdrawalSource
 from app.workorders.models import WorkOrderKind
-from app.workorders.service import PickLine, open_once
+from app.workorders.service import PickLine, close_order, open_once
 
 
 @dataclass(frozen=True)
@@ -57,8 +57,9 @@ Taken = list[tuple[Slot, Item, int]]  # units of each item taken from each slot
 
 
 def identify(
-    session: Session, cabinet: Cabinet, readings: list[dict[str, Any]]
+    session: Session, cabinet: Cabinet, readings: list[dict[str, Any]], *, restock: bool = False
 ) -> tuple[Verdict, Taken]:
+    """What each scale says was taken (negative counts: put in, for a restock)."""
     slots = _slots(session, cabinet)
     weighed, where = [], []
     for reading in readings:
@@ -76,7 +77,7 @@ def identify(
             reading["stable"],
             skus,
         )
-        weighed.append(by_weight(scale))
+        weighed.append(by_weight(scale, restock=restock))
         where.append(known)
     verdict = fuse(weighed, None, set())
     taken = [
@@ -189,23 +190,31 @@ def _tell_the_manager(
     )
 
 
+def replenish_key(slot: Slot, item: Item) -> str:
+    return f"replenish:slot:{slot.id}:item:{item.id}"
+
+
+def _planned(session: Session, cabinet: Cabinet, slot: Slot, item: Item) -> PlanogramEntry | None:
+    return session.exec(
+        scoped_select(PlanogramEntry, TenantScope.single(cabinet.tenant_id)).where(
+            PlanogramEntry.slot_id == slot.id, PlanogramEntry.item_id == item.id
+        )
+    ).first()
+
+
 def _replenish_if_low(
     session: Session, cabinet: Cabinet, slot: Slot, item: Item, left: int
 ) -> None:
     """Below the slot's minimum: one work order for the provider (however many withdrawals
     follow), asking for what brings the slot back to its par level."""
-    entry = session.exec(
-        scoped_select(PlanogramEntry, TenantScope.single(cabinet.tenant_id)).where(
-            PlanogramEntry.slot_id == slot.id, PlanogramEntry.item_id == item.id
-        )
-    ).first()
+    entry = _planned(session, cabinet, slot, item)
     if entry is None or left >= entry.min_qty:
         return
     open_once(
         session=session,
         cabinet=cabinet,
         kind=WorkOrderKind.replenishment,
-        dedupe_key=f"replenish:slot:{slot.id}:item:{item.id}",
+        dedupe_key=replenish_key(slot, item),
         title_key="workorder.replenish",
         title_params={
             "cabinet": cabinet.name,
@@ -217,3 +226,29 @@ def _replenish_if_low(
         },
         lines=[PickLine(slot.id, item.id, max(entry.par_qty - left, 1))],
     )
+
+
+def commit_restock(session: Session, cabinet: Cabinet, door: DoorSession, added: Taken) -> None:
+    """Restock movements; a replenishment order of a slot back at or above its minimum is done."""
+    for slot, item, n in added:
+        movement = record_movement(
+            session=session,
+            tenant_id=cabinet.tenant_id,
+            cabinet_id=cabinet.id,
+            slot_id=slot.id,
+            item_id=item.id,
+            kind=MovementKind.restock,
+            quantity_delta=-n,  # n < 0: units put in
+            door_session_id=door.id,
+            at=door.closed_at,
+        )
+        entry = _planned(session, cabinet, slot, item)
+        if entry is not None and movement.balance_after >= entry.min_qty:
+            close_order(
+                session=session,
+                tenant_id=cabinet.tenant_id,
+                dedupe_key=replenish_key(slot, item),
+                done={item.id: -n},
+                door_session_id=door.id,
+                at=door.closed_at,
+            )

@@ -16,19 +16,22 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.cabinets.commands import issue_command
 from app.cabinets.models import Cabinet, DeviceMessage
+from app.core.errors import PermissionDeniedError, ValidationError
 from app.core.records import Actor
-from app.core.tenancy import TenantScope, scoped_select
+from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from app.org.models import User
 from app.quotas import service as quotas
-from app.withdrawals.commit import commit, evidence, identify
+from app.tenants.models import ProviderStaff, ProviderStaffTenant
+from app.withdrawals.commit import commit, commit_restock, evidence, identify
 from app.withdrawals.models import (
     ACTIVE_SESSION_STATUSES,
     AuthMethod,
     DoorSession,
+    SessionPurpose,
     SessionStatus,
 )
 
@@ -230,13 +233,65 @@ def on_closed(*, session: Session, cabinet: Cabinet, body: dict[str, Any]) -> Ou
     door.readings_after = {r["slot"]: r for r in body.get("readings", [])}
     door.rfid_after = list(body.get("rfid", []))
     door.snapshot_id = body.get("snapshot")
-    verdict, taken = identify(session, cabinet, body.get("readings", []))
+    restock = door.purpose == SessionPurpose.restock.value
+    verdict, taken = identify(session, cabinet, body.get("readings", []), restock=restock)
     door.identification = (door.identification or {}) | evidence(verdict)
-    if verdict.status != "committed" or any(n < 0 for n in verdict.counts.values()):
+    wrong_way = any((n > 0) if restock else (n < 0) for n in verdict.counts.values())
+    if verdict.status != "committed" or wrong_way:
         door.status = SessionStatus.exception.value
         session.flush()
-        return Outcome("exception", verdict.reason or "put_back", door.id)
-    commit(session, cabinet, door, taken)
+        return Outcome("exception", verdict.reason or "wrong_direction", door.id)
+    (commit_restock if restock else commit)(session, cabinet, door, taken)
     door.status = SessionStatus.committed.value
     session.flush()
     return Outcome("committed", door_session_id=door.id)
+
+
+def start_restock(
+    *, session: Session, scope: TenantScope, cabinet_id: int, staff_id: int, actor: Actor
+) -> DoorSession:
+    """A service provider's staff member opens a cabinet of a tenant they serve to restock it;
+    what they put in is weighed and booked when the door closes (and closes the order)."""
+    cabinet = get_scoped_or_raise(session, Cabinet, cabinet_id, scope)
+    staff = session.get(ProviderStaff, staff_id)
+    serves = (
+        staff is not None
+        and session.exec(
+            select(ProviderStaffTenant.id).where(
+                ProviderStaffTenant.staff_id == staff.id,
+                ProviderStaffTenant.tenant_id == cabinet.tenant_id,
+            )
+        ).first()
+    )
+    if not serves or not staff.is_active:
+        raise PermissionDeniedError("restock.not_serving")
+    if not cabinet.is_online:
+        raise ValidationError("cabinet.offline", field="cabinet")
+    door = DoorSession(
+        tenant_id=cabinet.tenant_id,
+        cabinet_id=cabinet.id,
+        provider_staff_id=staff.id,
+        purpose=SessionPurpose.restock.value,
+        auth_method=AuthMethod.console.value,
+        status=SessionStatus.unlocking.value,
+    )
+    try:
+        with session.begin_nested():
+            session.add(door)
+            session.flush()
+    except IntegrityError:
+        raise ValidationError("cabinet.busy", field="cabinet") from None
+    issue_command(
+        session=session,
+        scope=TenantScope.single(cabinet.tenant_id),
+        cabinet_id=cabinet.id,
+        kind="unlock",
+        args={
+            "session": session_ref(door),
+            "by": {"method": "command", "ref": f"staff-{staff.id}"},
+            "max_open_s": MAX_OPEN_S * 5,
+        },
+        actor=actor,
+        ttl=UNLOCK_TTL,
+    )
+    return door

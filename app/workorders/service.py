@@ -83,3 +83,30 @@ def open_once(
         )
     session.flush()
     return order, True
+
+
+def close_order(
+    *,
+    session: Session,
+    tenant_id: int,
+    dedupe_key: str,
+    done: dict[int, int],
+    door_session_id: int | None = None,
+    at: datetime | None = None,
+) -> WorkOrder | None:
+    """Mark the open order of this cause done, with what was done per item."""
+    order = open_order(session, tenant_id, dedupe_key)
+    if order is None:
+        return None
+    order.status = WorkOrderStatus.done.value
+    order.closed_at = at or datetime.now(UTC)
+    order.door_session_id = door_session_id or order.door_session_id
+    lines = session.exec(
+        scoped_select(WorkOrderLine, TenantScope.single(tenant_id)).where(
+            WorkOrderLine.work_order_id == order.id
+        )
+    )
+    for line in lines:
+        line.quantity_done = done.get(line.item_id, line.quantity_done)
+    session.flush()
+    return order

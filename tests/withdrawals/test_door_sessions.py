@@ -7,19 +7,24 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from sqlmodel import select
 
+from app.auth.models import Account
 from app.cabinets.lease import sync_lease
 from app.cabinets.models import Cabinet, DeviceCommand, Slot
 from app.core.db import session_scope
+from app.core.errors import PermissionDeniedError, ValidationError
 from app.core.records import Actor
 from app.core.tenancy import TenantScope
-from app.inventory.models import MovementKind, PlanogramEntry, Stock
+from app.inventory.models import MovementKind, PlanogramEntry, Stock, StockMovement
 from app.inventory.service import reconcile_ledger, record_movement
 from app.items.models import Item
 from app.org.models import User
 from app.quotas.models import QuotaRule
+from app.tenants.models import ProviderStaff, ProviderStaffTenant, ServiceProvider, Tenant
 from app.withdrawals.models import DoorSession, Withdrawal, WithdrawalLine
+from app.withdrawals.sessions import start_restock
 from app.workorders.models import WorkOrder, WorkOrderLine
 from hardware.simulator.employees import badge, open_take_close
 from hardware.simulator.fleet import MODELS, STOCK, UNIT_G
@@ -219,7 +224,10 @@ async def test_going_over_a_quota_flags_it_and_keeps_the_next_door_shut(tmp_path
     identity, cabinet_id = provisioned()
     _stocked_cabinet(cabinet_id)
     with session_scope() as session:
-        person = session.exec(select(User).where(User.badge_card_no == CARD)).first()
+        tenant_id = session.get(Cabinet, cabinet_id).tenant_id
+        person = session.exec(
+            select(User).where(User.badge_card_no == CARD, User.tenant_id == tenant_id)
+        ).one()
         session.add(
             QuotaRule(
                 tenant_id=person.tenant_id,
@@ -245,3 +253,110 @@ async def test_going_over_a_quota_flags_it_and_keeps_the_next_door_shut(tmp_path
         ).one()
         (over,) = door_row.identification["over_quota"]
         assert (over["used"], over["limit"], over["policy"]) == (3, 2, "require_approval")
+
+
+def _provider_staff(cabinet_id: int) -> int:
+    """A service provider serving the cabinet's tenant, and one of its staff."""
+    with session_scope() as session:
+        cabinet = session.get(Cabinet, cabinet_id)
+        provider = ServiceProvider(code=f"SP{cabinet.code}", name="办公伙伴服务")
+        account = Account(username=f"staff-{cabinet.code}", display_name="赵师傅", kind="provider")
+        session.add_all([provider, account])
+        session.flush()
+        session.get(Tenant, cabinet.tenant_id).provider_id = provider.id
+        staff = ProviderStaff(provider_id=provider.id, account_id=account.id, name="赵师傅")
+        session.add(staff)
+        session.flush()
+        session.add(ProviderStaffTenant(tenant_id=cabinet.tenant_id, staff_id=staff.id))
+        return staff.id
+
+
+async def test_a_restock_by_the_provider_closes_the_replenishment_order(tmp_path) -> None:
+    identity, cabinet_id = provisioned()
+    items = _stocked_cabinet(cabinet_id)
+    staff_id = _provider_staff(cabinet_id)
+    async with embedded_broker() as (port, config), running_gateway(config):
+        cabinet = simulated(identity, ("127.0.0.1", port), tmp_path, heartbeat_s=1)
+        async with powered(cabinet):
+            await until(lambda: _cabinet(cabinet_id).is_online)
+            door = await badge(cabinet, CARD, wait_s=15)
+            await open_take_close(cabinet, door, {"A3": 2}, unit_g=UNIT_G)  # 6 → 4: below 5
+            await until(lambda: _committed(cabinet_id) == 1)
+            cabinet.unlocked.clear()
+            with session_scope() as session:
+                tenant_id = session.get(Cabinet, cabinet_id).tenant_id
+                start_restock(
+                    session=session,
+                    scope=TenantScope.single(tenant_id),
+                    cabinet_id=cabinet_id,
+                    staff_id=staff_id,
+                    actor=Actor(account_id=None, name="赵师傅"),
+                )
+            await asyncio.wait_for(cabinet.unlocked.wait(), 15)
+            restock = {"session": cabinet.unlock.session, "by": cabinet.unlock.by}
+            await open_take_close(cabinet, restock, {"A3": -2}, unit_g=UNIT_G)  # two put in
+            await until(lambda: _committed(cabinet_id) == 2)
+    with session_scope() as session:
+        (order,) = session.exec(select(WorkOrder).where(WorkOrder.cabinet_id == cabinet_id))
+        assert order.status == "done" and order.door_session_id is not None
+        (line,) = session.exec(select(WorkOrderLine).where(WorkOrderLine.work_order_id == order.id))
+        assert (line.quantity_requested, line.quantity_done) == (2, 2)
+        stock = session.exec(
+            select(Stock).where(Stock.cabinet_id == cabinet_id, Stock.item_id == items["A3"])
+        ).one()
+        assert stock.quantity == 6
+        kinds = [
+            m.kind
+            for m in session.exec(
+                select(StockMovement)
+                .where(StockMovement.cabinet_id == cabinet_id)
+                .order_by(StockMovement.id)
+            )
+        ]
+        assert kinds[-2:] == ["withdrawal", "restock"]
+        assert reconcile_ledger(session=session, scope=TenantScope.single(tenant_id)) == []
+
+
+def test_only_staff_serving_the_tenant_may_restock_and_only_an_online_free_cabinet() -> None:
+    _, cabinet_id = provisioned()
+    _, other_cabinet_id = provisioned()
+    staff_id = _provider_staff(cabinet_id)  # serves the first cabinet's tenant only
+    actor = Actor(account_id=None, name="赵师傅")
+    with session_scope() as session:
+        other = session.get(Cabinet, other_cabinet_id)
+        other.is_online = True
+        with pytest.raises(PermissionDeniedError):
+            start_restock(
+                session=session,
+                scope=TenantScope.single(other.tenant_id),
+                cabinet_id=other.id,
+                staff_id=staff_id,
+                actor=actor,
+            )
+        mine = session.get(Cabinet, cabinet_id)
+        with pytest.raises(ValidationError) as offline:
+            start_restock(
+                session=session,
+                scope=TenantScope.single(mine.tenant_id),
+                cabinet_id=mine.id,
+                staff_id=staff_id,
+                actor=actor,
+            )
+        assert offline.value.key == "cabinet.offline"
+        mine.is_online = True
+        start_restock(
+            session=session,
+            scope=TenantScope.single(mine.tenant_id),
+            cabinet_id=mine.id,
+            staff_id=staff_id,
+            actor=actor,
+        )
+        with pytest.raises(ValidationError) as busy:
+            start_restock(
+                session=session,
+                scope=TenantScope.single(mine.tenant_id),
+                cabinet_id=mine.id,
+                staff_id=staff_id,
+                actor=actor,
+            )
+        assert busy.value.key == "cabinet.busy"

@@ -78,6 +78,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{person} 超出领用额度「{rule}」：已用 {used}，额度 {limit}",
         '{person} went over the quota "{rule}": {used} used of {limit}',
     ),
+    "restock.not_serving": (
+        "您不负责这家企业的智能柜补货",
+        "You do not restock this company's cabinets",
+    ),
+    "cabinet.offline": ("智能柜离线，无法开门", "The cabinet is offline and cannot be opened"),
+    "cabinet.busy": ("智能柜正在使用中，请稍候", "The cabinet is in use; please wait"),
     "workorder.command_failure": (
         "{cabinet}（{code}）未响应指令 {kind}",
         "{cabinet} ({code}) did not answer the {kind} command",
