@@ -7,6 +7,8 @@ readings and now and then an unstable flag, RFID-tagged SKUs whose tags the read
 the time in each of its three inventory rounds; a person takes 0–3 units of each SKU. The
 identification sees only what a cabinet reports and is scored against what was really taken.
 
+Also door_close_to_commit_p50_ms / _p99_ms at 1,000 cabinets (tests/bench/door_close.py).
+
 Metrics: ident_sessions; ident_right_rate (committed right, or flagged as an exception; target
 ≥ 0.999); ident_exception_rate; ident_silently_wrong (committed and wrong; target 0).
 """
@@ -25,6 +27,7 @@ from app.withdrawals.identify import (
     fuse,
     separation_problem,
 )
+from tests.bench import door_close
 
 SESSIONS = int(os.environ.get("BENCH_IDENT_SESSIONS", "10000"))
 SEED = int(os.environ.get("BENCH_IDENT_SEED", "20261126"))
@@ -112,7 +115,7 @@ def run() -> dict[str, float]:
         else:
             outcome["wrong"] += 1
     print(f"  exceptions by reason: {dict(reasons.most_common())}")
-    return {
+    return door_close.run() | {
         "ident_sessions": SESSIONS,
         "ident_right_rate": round((outcome["right"] + outcome["flagged"]) / SESSIONS, 5),
         "ident_exception_rate": round(outcome["flagged"] / SESSIONS, 5),
