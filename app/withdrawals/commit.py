@@ -106,10 +106,16 @@ def evidence(verdict: Verdict) -> dict[str, Any]:
     }
 
 
-def commit(session: Session, cabinet: Cabinet, door: DoorSession, taken: Taken) -> None:
+def commit(
+    session: Session,
+    cabinet: Cabinet,
+    door: DoorSession,
+    taken: Taken,
+    source: WithdrawalSource = WithdrawalSource.weight,
+) -> Withdrawal | None:
     """One withdrawal with its lines and the ledger movements, in the caller's transaction."""
     if not taken:
-        return  # opened and closed, nothing taken: the session is the whole record
+        return None  # opened and closed, nothing taken: the session is the whole record
     person = session.get(User, door.user_id)
     withdrawal = Withdrawal(
         tenant_id=cabinet.tenant_id,
@@ -117,7 +123,7 @@ def commit(session: Session, cabinet: Cabinet, door: DoorSession, taken: Taken) 
         cabinet_id=cabinet.id,
         user_id=person.id,
         department_id=person.department_id,
-        source=WithdrawalSource.weight.value,
+        source=source.value,
         total_qty=sum(n for _, _, n in taken),
         total_cost_cents=sum(n * item.unit_cost_cents for _, item, n in taken),
         created_at=door.closed_at,
@@ -168,6 +174,7 @@ def commit(session: Session, cabinet: Cabinet, door: DoorSession, taken: Taken) 
         for overrun in overruns:
             if overrun.policy == "notify_manager":
                 _tell_the_manager(session, cabinet, person, overrun)
+    return withdrawal
 
 
 def _tell_the_manager(

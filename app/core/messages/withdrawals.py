@@ -1,0 +1,30 @@
+"""Messages: door sessions, withdrawals, corrections, quotas and restocking. key: (zh-CN, en)."""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "error.required": ("请填写{field}", "{field} is required"),
+    "error.not_a_count": (
+        "第 {row} 行：数量必须是不小于 0 的整数",
+        "Row {row}: the quantity must be a whole number, 0 or more",
+    ),
+    "error.not_in_planogram": (
+        "第 {row} 行：该物品不在这个货位的陈列计划中",
+        "Row {row}: this item is not planned in that slot",
+    ),
+    "error.not_an_exception": (
+        "这次开门不是待处理的异常",
+        "This door session is not an open exception",
+    ),
+    "error.nothing_to_correct": (
+        "更正后的数量与原记录相同",
+        "The corrected quantities are the same as recorded",
+    ),
+    "error.correction_empties_withdrawal": (
+        "更正不能把整笔领用改为零，请改为退还处理",
+        "A correction cannot bring a withdrawal to nothing; record a return instead",
+    ),
+    "field.reason": ("原因", "Reason"),
+    "field.quantity": ("数量", "Quantity"),
+    "field.item": ("物品", "Item"),
+    "field.door_session": ("开门记录", "Door session"),
+    "field.cabinet": ("智能柜", "Cabinet"),
+}
