@@ -18,6 +18,8 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from app.approvals import service as approvals
+from app.approvals.models import ApprovalRequest, Decision
 from app.cabinets.commands import issue_command
 from app.cabinets.models import Cabinet, DeviceMessage
 from app.core.errors import PermissionDeniedError, ValidationError
@@ -73,19 +75,71 @@ def _active_session(session: Session, cabinet: Cabinet) -> DoorSession | None:
     return session.exec(statement).first()
 
 
-def _refusal(session: Session, cabinet: Cabinet, person: User | None) -> str | None:
+def _refusal(
+    session: Session, cabinet: Cabinet, person: User | None
+) -> tuple[str | None, ApprovalRequest | None]:
+    """Why this person may not open this cabinet now (None: they may), and the approval that
+    lets them past a used-up quota."""
     if person is None:
-        return "unknown_card"
+        return "unknown_card", None
     if not person.is_active:
-        return "person_disabled"
+        return "person_disabled", None
     if not cabinet.is_online:
-        return "cabinet_offline"
+        return "cabinet_offline", None
     if _active_session(session, cabinet) is not None:
-        return "cabinet_busy"
-    used_up = quotas.blocking_rule(session, person, datetime.now(UTC))
-    if used_up is not None:
-        return "approval_required" if used_up.over_policy == "require_approval" else "quota_used_up"
-    return None
+        return "cabinet_busy", None
+    now = datetime.now(UTC)
+    used_up = quotas.blocking_rule(session, person, now)
+    if used_up is None:
+        return None, None
+    if used_up.over_policy != "require_approval":
+        return "quota_used_up", None
+    approval = approvals.usable(session=session, person=person, now=now)
+    return ("approval_required", None) if approval is None else (None, approval)
+
+
+def open_door(
+    session: Session,
+    cabinet: Cabinet,
+    *,
+    method: AuthMethod,
+    by: dict[str, str],
+    actor: Actor,
+    user_id: int | None = None,
+    staff_id: int | None = None,
+    purpose: SessionPurpose = SessionPurpose.withdrawal,
+) -> DoorSession | None:
+    """A door session and its unlock command; None when another door is open on the cabinet."""
+    door = DoorSession(
+        tenant_id=cabinet.tenant_id,
+        cabinet_id=cabinet.id,
+        user_id=user_id,
+        provider_staff_id=staff_id,
+        purpose=purpose.value,
+        auth_method=method.value,
+        status=SessionStatus.unlocking.value,
+    )
+    try:
+        with session.begin_nested():  # the partial unique index: one open door per cabinet
+            session.add(door)
+            session.flush()
+    except IntegrityError:
+        return None
+    restocking = purpose == SessionPurpose.restock
+    issue_command(
+        session=session,
+        scope=TenantScope.single(cabinet.tenant_id),
+        cabinet_id=cabinet.id,
+        kind="unlock",
+        args={
+            "session": session_ref(door),
+            "by": by,
+            "max_open_s": MAX_OPEN_S * (5 if restocking else 1),
+        },
+        actor=actor,
+        ttl=UNLOCK_TTL,
+    )
+    return door
 
 
 def on_card(
@@ -100,36 +154,22 @@ def on_card(
     if (sent is not None and sent - badged > BUFFERED) or datetime.now(UTC) - badged > CARD_FRESH:
         return Outcome("ignored", "stale_card")
     person = _person_by_card(session, cabinet.tenant_id, body.get("card", ""))
-    reason = _refusal(session, cabinet, person)
+    reason, approval = _refusal(session, cabinet, person)
     if reason is not None:
         logger.info("card refused at %s: %s", cabinet.code, reason)
         return Outcome("refused", reason)
-    door = DoorSession(
-        tenant_id=cabinet.tenant_id,
-        cabinet_id=cabinet.id,
+    door = open_door(
+        session,
+        cabinet,
         user_id=person.id,
-        auth_method=AuthMethod.card.value,
-        status=SessionStatus.unlocking.value,
-    )
-    try:
-        with session.begin_nested():  # the partial unique index: one open door per cabinet
-            session.add(door)
-            session.flush()
-    except IntegrityError:
-        return Outcome("refused", "cabinet_busy")
-    issue_command(
-        session=session,
-        scope=TenantScope.single(cabinet.tenant_id),
-        cabinet_id=cabinet.id,
-        kind="unlock",
-        args={
-            "session": session_ref(door),
-            "by": {"method": "card", "ref": body.get("card", "")},
-            "max_open_s": MAX_OPEN_S,
-        },
+        method=AuthMethod.card,
+        by={"method": "card", "ref": body.get("card", "")},
         actor=SYSTEM,
-        ttl=UNLOCK_TTL,
     )
+    if door is None:
+        return Outcome("refused", "cabinet_busy")
+    if approval is not None:
+        approvals.use(session=session, request=approval, door_session_id=door.id)
     return Outcome("unlocking", door_session_id=door.id)
 
 
@@ -267,31 +307,53 @@ def start_restock(
         raise PermissionDeniedError("restock.not_serving")
     if not cabinet.is_online:
         raise ValidationError("cabinet.offline", field="cabinet")
-    door = DoorSession(
-        tenant_id=cabinet.tenant_id,
-        cabinet_id=cabinet.id,
-        provider_staff_id=staff.id,
-        purpose=SessionPurpose.restock.value,
-        auth_method=AuthMethod.console.value,
-        status=SessionStatus.unlocking.value,
-    )
-    try:
-        with session.begin_nested():
-            session.add(door)
-            session.flush()
-    except IntegrityError:
-        raise ValidationError("cabinet.busy", field="cabinet") from None
-    issue_command(
-        session=session,
-        scope=TenantScope.single(cabinet.tenant_id),
-        cabinet_id=cabinet.id,
-        kind="unlock",
-        args={
-            "session": session_ref(door),
-            "by": {"method": "command", "ref": f"staff-{staff.id}"},
-            "max_open_s": MAX_OPEN_S * 5,
-        },
+    door = open_door(
+        session,
+        cabinet,
+        staff_id=staff.id,
+        purpose=SessionPurpose.restock,
+        method=AuthMethod.console,
+        by={"method": "command", "ref": f"staff-{staff.id}"},
         actor=actor,
-        ttl=UNLOCK_TTL,
     )
+    if door is None:
+        raise ValidationError("cabinet.busy", field="cabinet")
     return door
+
+
+def decide_and_open(
+    *,
+    session: Session,
+    scope: TenantScope,
+    request_id: int,
+    approver: User,
+    decision: Decision,
+    comment: str | None = None,
+) -> tuple[ApprovalRequest, DoorSession | None]:
+    """An approver decides; a final approval for someone still waiting at the cabinet they asked
+    from opens its door right away (the approval is then used)."""
+    request = approvals.decide(
+        session=session,
+        scope=scope,
+        request_id=request_id,
+        approver=approver,
+        decision=decision,
+        comment=comment,
+    )
+    now = datetime.now(UTC)
+    if request.status != "approved" or not approvals.still_waiting(request, now):
+        return request, None
+    cabinet = session.get(Cabinet, request.cabinet_id)
+    if cabinet is None or not cabinet.is_online:
+        return request, None
+    door = open_door(
+        session,
+        cabinet,
+        user_id=request.requester_id,
+        method=AuthMethod.qr,
+        by={"method": "qr", "ref": f"approval-{request.id}"},
+        actor=Actor(account_id=approver.account_id, name=approver.name),
+    )
+    if door is not None:
+        approvals.use(session=session, request=request, door_session_id=door.id)
+    return request, door
