@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session, select
 
+from app.cabinets.alarms import on_alarm
 from app.cabinets.commands import record_ack
 from app.cabinets.models import Cabinet, DeviceMessage, DoorState, MessageStatus
 from app.cabinets.presence import heard_from
@@ -39,6 +40,8 @@ def apply_device_message(
     elif row.type in DOOR_AFTER:
         cabinet.door_state = DOOR_AFTER[row.type]
         DOOR_EVENTS[row.type](session=session, cabinet=cabinet, body=body)
+    elif row.type == "alarm":
+        on_alarm(session=session, cabinet=cabinet, body=body)
     elif row.type == "auth.card":
         sessions.on_card(session=session, cabinet=cabinet, body=body, sent=as_utc(row.device_ts))
     elif row.type == "cmd.ack":

@@ -102,3 +102,30 @@ def test_a_last_will_takes_the_cabinet_offline_at_once(session: Session) -> None
     assert len(alerts) == 1 and alerts[0].kind == "cabinet_offline"
     assert state(b'{"state":"online"}') == "online"
     assert alerts[0].status == "resolved"
+
+
+def test_alarms_raise_one_alert_per_cause(session: Session) -> None:
+    tenant = make_tenant(session)
+    cabinet = make_cabinet(session, tenant)
+    for n, (kind, slot) in enumerate(
+        [("door_left_open", None)] * 3 + [("door_forced", None), ("scale_fault", "A2")]
+    ):
+        body = {"kind": kind, "at": 1_795_000_000_000} | ({"slot": slot} if slot else {})
+        row = DeviceMessage(
+            tenant_id=tenant.id,
+            cabinet_id=cabinet.id,
+            message_id=f"al-{n}",
+            boot_id="b1",
+            seq=n,
+            type="alarm",
+            device_ts=T0,
+            payload={"body": body},
+        )
+        session.add(row)
+        session.flush()
+        assert apply_device_message(session=session, message_row_id=row.id, now=T0)
+    alerts = {a.kind: a for a in session.exec(select(Alert).where(Alert.cabinet_id == cabinet.id))}
+    assert set(alerts) == {"alarm_door_left_open", "alarm_door_forced", "alarm_scale_fault"}
+    assert alerts["alarm_door_left_open"].occurrences == 3
+    assert alerts["alarm_door_forced"].severity == "critical"
+    assert alerts["alarm_scale_fault"].params["slot"] == "A2"

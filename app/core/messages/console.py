@@ -98,6 +98,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The arguments of cabinet command {kind} do not match the protocol: {problem}",
     ),
     "cabinet.command": ("下发智能柜指令", "Command sent to a cabinet"),
+    "alert.alarm_door_forced": (
+        "{cabinet}（{code}）的门被强行打开",
+        "The door of {cabinet} ({code}) was forced open",
+    ),
+    "alert.alarm_door_left_open": (
+        "{cabinet}（{code}）的门未关好",
+        "The door of {cabinet} ({code}) was left open",
+    ),
+    "alert.alarm_tamper": (
+        "{cabinet}（{code}）检测到撬动",
+        "Tampering detected at {cabinet} ({code})",
+    ),
+    "alert.alarm_scale_fault": (
+        "{cabinet}（{code}）{slot} 格的秤故障",
+        "The scale of slot {slot} in {cabinet} ({code}) is faulty",
+    ),
+    "alert.alarm_rfid_fault": (
+        "{cabinet}（{code}）的 RFID 读写器故障",
+        "The RFID reader of {cabinet} ({code}) is faulty",
+    ),
+    "alert.alarm_power_loss": ("{cabinet}（{code}）断电", "{cabinet} ({code}) lost power"),
+    "alert.alarm_clock_unsynced": (
+        "{cabinet}（{code}）的时钟未同步",
+        "The clock of {cabinet} ({code}) is not synchronised",
+    ),
     "alert.seq_gap": (
         "智能柜 {cabinet} 的消息出现缺口（应为 {expected}，收到 {seq}）",
         "Messages from cabinet {cabinet} have a gap (expected {expected}, got {seq})",
