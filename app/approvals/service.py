@@ -28,6 +28,7 @@ from app.auth.models import RoleGrant
 from app.core.errors import PermissionDeniedError, ValidationError
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from app.org.models import DepartmentManager, User
+from app.withdrawals.models import DoorSession
 
 VALID_FOR = timedelta(days=1)
 STILL_WAITING = timedelta(minutes=10)  # asked at the cabinet this recently: open it right away
@@ -176,8 +177,12 @@ def usable(*, session: Session, person: User, now: datetime) -> ApprovalRequest 
     ).first()
 
 
-def use(*, session: Session, request: ApprovalRequest, door_session_id: int) -> None:
+def use(*, session: Session, request: ApprovalRequest, door: DoorSession) -> None:
+    """The approval opened this door; the session remembers it for what is taken."""
     request.status = RequestStatus.used.value
+    door.identification = (door.identification or {}) | {
+        "approval": {"request": request.id, "item": request.item_id, "quantity": request.quantity}
+    }
     session.flush()
 
 

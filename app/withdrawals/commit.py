@@ -155,6 +155,7 @@ def commit(
             at=door.closed_at,
         )
         _replenish_if_low(session, cabinet, slot, item, movement.balance_after)
+    _check_restricted(session, cabinet, door, person, taken)
     overruns = quotas.record_usage(
         session, person, [quotas.Taken(item, n) for _, item, n in taken], door.closed_at
     )
@@ -175,6 +176,35 @@ def commit(
             if overrun.policy == "notify_manager":
                 _tell_the_manager(session, cabinet, person, overrun)
     return withdrawal
+
+
+def _check_restricted(
+    session: Session, cabinet: Cabinet, door: DoorSession, person: User, taken: Taken
+) -> None:
+    """Items that need an approval, taken beyond what the approval that opened the door covers:
+    recorded (they are gone) but flagged on the session and raised to the admins."""
+    approval = (door.identification or {}).get("approval") or {}
+    allowed = approval.get("quantity", 0)
+    beyond = []
+    for _slot, item, n in taken:
+        if not item.requires_approval:
+            continue
+        covered = min(n, allowed) if approval.get("item") in (None, item.id) else 0
+        allowed -= covered
+        if n > covered:
+            beyond.append({"item": item.id, "name": item.name, "quantity": n - covered})
+    if not beyond:
+        return
+    door.identification = (door.identification or {}) | {"restricted_without_approval": beyond}
+    raise_once(
+        session=session,
+        tenant_id=cabinet.tenant_id,
+        cabinet_id=cabinet.id,
+        kind="restricted_taken",
+        root_key=f"restricted:door:{door.id}",
+        message_key="alert.restricted_taken",
+        params={"person": person.name, "items": "、".join(b["name"] for b in beyond)},
+    )
 
 
 def _tell_the_manager(

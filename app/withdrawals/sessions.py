@@ -169,7 +169,7 @@ def on_card(
     if door is None:
         return Outcome("refused", "cabinet_busy")
     if approval is not None:
-        approvals.use(session=session, request=approval, door_session_id=door.id)
+        approvals.use(session=session, request=approval, door=door)
     return Outcome("unlocking", door_session_id=door.id)
 
 
@@ -355,5 +355,5 @@ def decide_and_open(
         actor=Actor(account_id=approver.account_id, name=approver.name),
     )
     if door is not None:
-        approvals.use(session=session, request=request, door_session_id=door.id)
+        approvals.use(session=session, request=request, door=door)
     return request, door

@@ -34,6 +34,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "approval.decide": ("审批领用申请", "Approval decision"),
     "withdrawal.correct": ("更正领用记录", "Withdrawal corrected"),
     "withdrawal.resolve": ("处理识别异常", "Identification exception settled"),
+    "alert.restricted_taken": (
+        "{person} 未经审批领用了需审批的物品：{items}",
+        "{person} took items that need an approval without one: {items}",
+    ),
     "field.reason": ("原因", "Reason"),
     "field.flow": ("审批流程", "Approval flow"),
     "field.request": ("申请", "Request"),
