@@ -19,7 +19,7 @@ from app.core.config import get_settings
 from app.core.db import run_in_session
 from app.core.jobs import DEFAULT_MAX_TRIES, JOBS, get_dispatcher, job, reset_dispatcher
 from app.core.tenancy import TenantScope
-from app.inventory.service import reconcile_ledger
+from app.inventory.service import reconcile_and_alert
 
 logger = logging.getLogger(__name__)
 
@@ -66,9 +66,9 @@ async def sweep_cabinet_presence(ctx: dict[str, Any]) -> list[str]:
 
 @job
 async def reconcile_stock(ctx: dict[str, Any], tenant_id: int | None = None) -> int:
-    """Prove sum(movements) == stock; log each mismatch. Returns how many were found."""
+    """Prove sum(movements) == stock; alert and log each mismatch. Returns how many."""
     scope = TenantScope.platform() if tenant_id is None else TenantScope.single(tenant_id)
-    mismatches = await run_in_session(reconcile_ledger, scope=scope)
+    mismatches = await run_in_session(reconcile_and_alert, scope=scope)
     for m in mismatches:
         logger.error(
             "ledger mismatch tenant=%s slot=%s item=%s ledger=%s stock=%s",
@@ -100,7 +100,10 @@ class WorkerSettings:
     """arq worker configuration: every registered job, the bus and dispatcher in ctx."""
 
     functions = list(JOBS.values())
-    cron_jobs = [cron(sweep_cabinet_presence, second={0, 30}, unique=True)]
+    cron_jobs = [
+        cron(sweep_cabinet_presence, second={0, 30}, unique=True),
+        cron(reconcile_stock, hour={3}, minute={17}, unique=True),  # nightly, off the hour
+    ]
     on_startup = _startup
     on_shutdown = _shutdown
     redis_settings = _redis_settings()

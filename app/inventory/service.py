@@ -132,3 +132,29 @@ def stock_for_cabinet(*, session: Session, scope: TenantScope, cabinet_id: int) 
     """Current stock rows of one cabinet, inside the caller's scope."""
     statement = scoped_select(Stock, scope).where(Stock.cabinet_id == cabinet_id)
     return list(session.exec(statement.order_by(Stock.slot_id, Stock.item_id)))
+
+
+def reconcile_and_alert(*, session: Session, scope: TenantScope) -> list[LedgerMismatch]:
+    """The reconciliation, with one critical alert per slot and item whose stock and ledger
+    disagree (repeats count occurrences until someone resolves it)."""
+    from app.alerts.models import Severity
+    from app.alerts.service import raise_once
+
+    mismatches = reconcile_ledger(session=session, scope=scope)
+    for m in mismatches:
+        raise_once(
+            session=session,
+            tenant_id=m.tenant_id,
+            cabinet_id=m.cabinet_id,
+            kind="ledger_mismatch",
+            root_key=f"ledger:slot:{m.slot_id}:item:{m.item_id}",
+            message_key="alert.ledger_mismatch",
+            params={
+                "slot": m.slot_id,
+                "item": m.item_id,
+                "ledger": m.ledger_quantity,
+                "stock": m.stock_quantity,
+            },
+            severity=Severity.critical,
+        )
+    return mismatches

@@ -7,10 +7,11 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 
+from app.alerts.models import Alert
 from app.core.errors import ValidationError
 from app.core.tenancy import TenantScope
 from app.inventory.models import MovementKind, Stock, StockMovement
-from app.inventory.service import reconcile_ledger, record_movement
+from app.inventory.service import reconcile_and_alert, reconcile_ledger, record_movement
 from tests.factories import make_cabinet, make_item, make_slot, make_tenant
 
 
@@ -90,6 +91,11 @@ def test_reconciliation_finds_stock_that_was_changed_behind_the_ledgers_back(
         (slot.id, item.id, 10, 9)
     ]
     assert len(reconcile_ledger(session=session, scope=TenantScope.platform())) == 2
+    for _ in range(2):  # the nightly job raises one alert per slot and item, then counts repeats
+        reconcile_and_alert(session=session, scope=TenantScope.platform())
+    alerts = session.exec(select(Alert).where(Alert.kind == "ledger_mismatch")).all()
+    assert len(alerts) == 2 and {a.occurrences for a in alerts} == {2}
+    assert {a.severity for a in alerts} == {"critical"}
 
 
 def test_a_stock_row_without_any_movement_is_a_mismatch(session: Session, shelf) -> None:

@@ -38,6 +38,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{person} 未经审批领用了需审批的物品：{items}",
         "{person} took items that need an approval without one: {items}",
     ),
+    "alert.ledger_mismatch": (
+        "库存与流水不符：货位 {slot} 物品 {item}（流水 {ledger}，库存 {stock}）",
+        "Stock and ledger disagree: slot {slot}, item {item} (ledger {ledger}, stock {stock})",
+    ),
     "field.reason": ("原因", "Reason"),
     "field.flow": ("审批流程", "Approval flow"),
     "field.request": ("申请", "Request"),
