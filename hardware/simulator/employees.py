@@ -122,10 +122,14 @@ async def _one_visit(
     if door is None:
         logger.info("%s: nobody opened the door for this card", cabinet.identity.code)
         return 0
-    stocked = [slot for slot, cell in cabinet.bank.cells.items() if cell.load_g >= unit_g[slot]]
+    units = {
+        slot: int((cell.load_g - cell.tray_g) / unit_g[slot] + 0.5)
+        for slot, cell in cabinet.bank.cells.items()
+    }
+    stocked = [slot for slot, n in units.items() if n > 0]
     if not stocked:
         return 0
     slot = rng.choice(stocked)
-    count = min(rng.randint(1, 3), int(cabinet.bank.cells[slot].load_g / unit_g[slot]))
+    count = min(rng.randint(1, 3), units[slot])
     await open_take_close(cabinet, door, {slot: count}, unit_g=unit_g)
     return 1

@@ -11,9 +11,12 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from app.cabinets.credentials import cabinet_secret, provision
-from app.cabinets.models import Cabinet, CabinetStatus
+from app.cabinets.models import Cabinet, CabinetStatus, Slot
 from app.core.records import Actor
 from app.core.tenancy import TenantScope, scoped_select
+from app.inventory.models import Stock
+from app.items.models import Item
+from app.org.models import User
 from app.tenants.models import Tenant
 from hardware.simulator.cabinet import CabinetIdentity
 from hardware.simulator.weighing import LoadCell
@@ -29,6 +32,24 @@ SIMULATOR = Actor(account_id=None, name="cabinet simulator")
 class SimulatedSpec:
     identity: CabinetIdentity
     cards: list[str]
+    # slot → (grams per unit, units on it); None: the three-layout demo bank
+    stock: dict[str, tuple[float, int]] | None = None
+
+    @property
+    def unit_g(self) -> dict[str, float]:
+        return {slot: g for slot, (g, _) in self.stock.items()} if self.stock else UNIT_G
+
+    def cells(self, seed: int) -> list[LoadCell]:
+        """One scale per stocked slot, the three indicator layouts in turn, loaded as stocked
+        (a 300 g tray under each), or the three-layout demo bank."""
+        if not self.stock:
+            return three_layout_cells(seed)
+        rng = random.Random(seed)
+        layouts = list(MODELS.values())
+        return [
+            LoadCell(slot, unit, layouts[unit % 3], load_g=300 + grams * units, tray_g=300, rng=rng)
+            for unit, (slot, (grams, units)) in enumerate(sorted(self.stock.items()), start=1)
+        ]
 
 
 def three_layout_cells(seed: int = 7) -> list[LoadCell]:
@@ -46,12 +67,15 @@ def rfid_tags(code: str) -> dict[str, list[str]]:
     return {"A3": [f"E280{base:04X}{n:08X}" for n in range(STOCK["A3"])]}
 
 
-def fleet_from_database(session: Session, count: int) -> list[SimulatedSpec]:
+def fleet_from_database(
+    session: Session, count: int, codes: list[str] | None = None
+) -> list[SimulatedSpec]:
     """The first `count` active cabinets; a cabinet without credentials is provisioned (and
     audited) so it can connect. Development and demo only: it reads the cabinets' secrets."""
     cabinets = session.exec(
         scoped_select(Cabinet, TenantScope.platform())
         .where(Cabinet.status == CabinetStatus.active.value)
+        .where(Cabinet.code.in_(codes) if codes else True)
         .order_by(Cabinet.id)
         .limit(count)
     ).all()
@@ -67,8 +91,35 @@ def fleet_from_database(session: Session, count: int) -> list[SimulatedSpec]:
         _, secret = cabinet_secret(session=session, cabinet_code=cabinet.code)
         tenant_code = session.exec(select(Tenant.code).where(Tenant.id == cabinet.tenant_id)).one()
         identity = CabinetIdentity(tenant_code, cabinet.code, cabinet.mqtt_username, secret)
-        specs.append(SimulatedSpec(identity, cards=[f"C{cabinet.id:03d}{n:05d}" for n in range(8)]))
+        cards = _cards(session, cabinet) or [f"C{cabinet.id:03d}{n:05d}" for n in range(8)]
+        specs.append(SimulatedSpec(identity, cards, _stocked_scales(session, cabinet) or None))
     return specs
+
+
+def _cards(session: Session, cabinet: Cabinet) -> list[str]:
+    """Badge cards of the tenant's people: the demo's visitors are people the cloud knows."""
+    statement = (
+        scoped_select(User, TenantScope.single(cabinet.tenant_id))
+        .where(User.is_active, User.badge_card_no.is_not(None))
+        .order_by(User.id)
+        .limit(12)
+    )
+    return [u.badge_card_no for u in session.exec(statement)]
+
+
+def _stocked_scales(session: Session, cabinet: Cabinet) -> dict[str, tuple[float, int]]:
+    """The cabinet's weighed slots as planned and stocked in the database."""
+    rows = session.exec(
+        select(Slot.code, Item.unit_weight_g, Stock.quantity)
+        .join(Stock, (Stock.slot_id == Slot.id))
+        .join(Item, Item.id == Stock.item_id)
+        .where(
+            Slot.cabinet_id == cabinet.id,
+            Slot.kind == "scale",
+            Stock.tenant_id == cabinet.tenant_id,
+        )
+    ).all()
+    return {code: (grams, quantity) for code, grams, quantity in rows}
 
 
 def fleet_from_file(path: Path) -> list[SimulatedSpec]:

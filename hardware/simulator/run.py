@@ -10,7 +10,7 @@ from pathlib import Path
 
 from hardware.simulator.cabinet import SimulatedCabinet
 from hardware.simulator.employees import play
-from hardware.simulator.fleet import UNIT_G, SimulatedSpec, rfid_tags, three_layout_cells
+from hardware.simulator.fleet import SimulatedSpec, rfid_tags
 from hardware.simulator.mischief import Mischief
 
 logger = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ def build_cabinet(spec: SimulatedSpec, options: FleetOptions, seed: int) -> Simu
         spec.identity,
         broker=options.broker,
         outbox_path=options.outbox_dir / f"{spec.identity.code}.sqlite",
-        cells=three_layout_cells(seed),
+        cells=spec.cells(seed),
         tags=rfid_tags(spec.identity.code),
         clock_skew_ms=options.clock_skew_ms,
         heartbeat_s=options.heartbeat_s,
@@ -52,7 +52,7 @@ async def run_fleet(specs: list[SimulatedSpec], options: FleetOptions, stop: asy
                     play(
                         cabinet,
                         cards=spec.cards,
-                        unit_g=UNIT_G,
+                        unit_g=spec.unit_g,
                         visits_per_min=options.visits_per_min,
                         stop=stop,
                     )

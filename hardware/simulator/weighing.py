@@ -40,6 +40,7 @@ class LoadCell:
     settle_tau_s: float = 0.15
     motion_band_g: float = 0.8
     tare_g: float = 0.0
+    tray_g: float = 0.0  # the empty tray's weight, part of load_g (what people cannot take)
     clock: Callable[[], float] = time.monotonic
     rng: random.Random = field(default_factory=random.Random)
 
