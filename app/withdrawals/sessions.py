@@ -5,7 +5,7 @@ open) → a session and an unlock command → door.opened → door.closed with p
 identification by weight against the slot's planogram and stock → commit: one withdrawal with its
 lines and the matching ledger movements in the same transaction; or an exception carrying the
 evidence. A cabinet that opened on its offline lease (`lease_card`) reports the session when it
-is back; it is recorded the same way. Quotas and approvals hook in at `_refusal`.
+is back; it is recorded the same way. Quotas and approvals hook in at `refusal`.
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def _active_session(session: Session, cabinet: Cabinet) -> DoorSession | None:
     return session.exec(statement).first()
 
 
-def _refusal(
+def refusal(
     session: Session, cabinet: Cabinet, person: User | None
 ) -> tuple[str | None, ApprovalRequest | None]:
     """Why this person may not open this cabinet now (None: they may), and the approval that
@@ -154,7 +154,7 @@ def on_card(
     if (sent is not None and sent - badged > BUFFERED) or datetime.now(UTC) - badged > CARD_FRESH:
         return Outcome("ignored", "stale_card")
     person = _person_by_card(session, cabinet.tenant_id, body.get("card", ""))
-    reason, approval = _refusal(session, cabinet, person)
+    reason, approval = refusal(session, cabinet, person)
     if reason is not None:
         logger.info("card refused at %s: %s", cabinet.code, reason)
         return Outcome("refused", reason)

@@ -42,6 +42,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "库存与流水不符：货位 {slot} 物品 {item}（流水 {ledger}，库存 {stock}）",
         "Stock and ledger disagree: slot {slot}, item {item} (ledger {ledger}, stock {stock})",
     ),
+    "door.refused_unknown_card": ("找不到您的员工信息", "We could not find you as an employee"),
+    "door.refused_person_disabled": ("您的账号已停用", "Your account is disabled"),
+    "door.refused_cabinet_offline": (
+        "智能柜离线，暂时无法开门",
+        "The cabinet is offline and cannot be opened now",
+    ),
+    "door.refused_cabinet_busy": (
+        "有人正在使用这台智能柜，请稍候",
+        "Someone is using this cabinet; please wait",
+    ),
+    "door.refused_quota_used_up": (
+        "本期领用额度已用完",
+        "You have used up your quota for this period",
+    ),
+    "door.refused_approval_required": (
+        "已超出额度，请先提交领用申请",
+        "You are over your quota; ask for an approval first",
+    ),
     "field.reason": ("原因", "Reason"),
     "field.flow": ("审批流程", "Approval flow"),
     "field.request": ("申请", "Request"),

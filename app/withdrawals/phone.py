@@ -1,0 +1,112 @@
+"""The employee's phone (the mobile page calls these): open a cabinet by scanning its QR code,
+and see what was recorded. The checks are the badge's, the door session the same kind."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from app.cabinets.models import Cabinet
+from app.core.errors import NotFoundError, ValidationError
+from app.core.records import Actor
+from app.core.tenancy import TenantScope, scoped_select
+from app.items.models import Item
+from app.org.models import User
+from app.withdrawals import sessions
+from app.withdrawals.models import AuthMethod, DoorSession, Withdrawal, WithdrawalLine
+
+
+@dataclass(frozen=True)
+class Visit:
+    door_session_id: int
+    cabinet: str
+    status: str  # unlocking | open | committed | exception | ...
+    at: datetime
+    lines: list[tuple[str, int, int]]  # item name, quantity, cost in fen
+
+
+def person_of(session: Session, scope: TenantScope, account_id: int) -> User:
+    person = session.exec(scoped_select(User, scope).where(User.account_id == account_id)).first()
+    if person is None:
+        raise NotFoundError(entity="User", id=account_id)
+    return person
+
+
+def cabinet_by_code(session: Session, scope: TenantScope, code: str) -> Cabinet:
+    cabinet = session.exec(scoped_select(Cabinet, scope).where(Cabinet.code == code)).first()
+    if cabinet is None:  # another tenant's cabinet looks just as absent
+        raise NotFoundError(entity="Cabinet", id=code)
+    return cabinet
+
+
+def open_by_phone(
+    *, session: Session, scope: TenantScope, account_id: int, cabinet_code: str
+) -> DoorSession:
+    """The same checks as a badge; the refusal names why, in the person's language."""
+    person = person_of(session, scope, account_id)
+    cabinet = cabinet_by_code(session, scope, cabinet_code)
+    reason, approval = sessions.refusal(session, cabinet, person)
+    if reason is not None:
+        raise ValidationError(f"door.refused_{reason}", field="cabinet")
+    door = sessions.open_door(
+        session,
+        cabinet,
+        user_id=person.id,
+        method=AuthMethod.qr,
+        by={"method": "qr", "ref": f"u{person.id}"},
+        actor=Actor(account_id=account_id, name=person.name),
+    )
+    if door is None:
+        raise ValidationError("door.refused_cabinet_busy", field="cabinet")
+    if approval is not None:
+        sessions.approvals.use(session=session, request=approval, door=door)
+    return door
+
+
+def my_visits(
+    *, session: Session, scope: TenantScope, account_id: int, limit: int = 20
+) -> list[Visit]:
+    """The person's latest door sessions, newest first, with what each recorded."""
+    person = person_of(session, scope, account_id)
+    doors = session.exec(
+        scoped_select(DoorSession, scope)
+        .where(DoorSession.user_id == person.id)
+        .order_by(DoorSession.id.desc())
+        .limit(limit)
+    ).all()
+    cabinet_ids = {d.cabinet_id for d in doors}
+    codes = {
+        c.id: c.code
+        for c in session.exec(scoped_select(Cabinet, scope).where(Cabinet.id.in_(cabinet_ids)))
+    }
+    withdrawals = {
+        w.door_session_id: w
+        for w in session.exec(
+            scoped_select(Withdrawal, scope).where(
+                Withdrawal.door_session_id.in_([d.id for d in doors])
+            )
+        )
+    }
+    visits = []
+    for door in doors:
+        withdrawal = withdrawals.get(door.id)
+        lines = []
+        if withdrawal is not None:
+            rows = session.exec(
+                select(Item.name, WithdrawalLine.quantity, WithdrawalLine.line_cost_cents)
+                .join(Item, Item.id == WithdrawalLine.item_id)
+                .where(WithdrawalLine.withdrawal_id == withdrawal.id)
+            ).all()
+            lines = [(name, qty, cost) for name, qty, cost in rows]
+        visits.append(
+            Visit(
+                door.id,
+                codes[door.cabinet_id],
+                door.status,
+                door.closed_at or door.created_at,
+                lines,
+            )
+        )
+    return visits

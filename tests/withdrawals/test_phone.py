@@ -1,0 +1,74 @@
+"""The phone: opening a cabinet by its QR code with the badge's checks (a refusal says why in the
+person's language), only cabinets of their own tenant, and their visits with what was recorded."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session, select
+
+from app.auth.models import Account
+from app.cabinets.models import DeviceCommand
+from app.core.errors import NotFoundError, ValidationError
+from app.core.i18n import t
+from app.core.tenancy import TenantScope
+from app.withdrawals.commit import commit
+from app.withdrawals.phone import my_visits, open_by_phone
+from tests.factories import make_cabinet, make_tenant
+from tests.withdrawals.test_corrections import CLOSED, _world
+
+
+def _account(session: Session, person) -> int:
+    account = Account(
+        username=f"p{person.id}-{person.tenant_id}", display_name=person.name, kind="tenant"
+    )
+    session.add(account)
+    session.flush()
+    person.account_id = account.id
+    session.flush()
+    return account.id
+
+
+def test_open_by_phone_with_the_same_checks_and_see_the_visit(session: Session) -> None:
+    tenant, cabinet, person, things, _rule = _world(session)
+    account_id = _account(session, person)
+    scope = TenantScope.single(tenant.id)
+    with pytest.raises(ValidationError) as offline:
+        open_by_phone(
+            session=session, scope=scope, account_id=account_id, cabinet_code=cabinet.code
+        )
+    assert offline.value.key == "door.refused_cabinet_offline"
+    assert "离线" in t(offline.value.key, "zh-CN")
+    cabinet.is_online = True
+    door = open_by_phone(
+        session=session, scope=scope, account_id=account_id, cabinet_code=cabinet.code
+    )
+    assert door.auth_method == "qr" and door.status == "unlocking"
+    (unlock,) = session.exec(select(DeviceCommand).where(DeviceCommand.cabinet_id == cabinet.id))
+    assert unlock.payload["by"] == {"method": "qr", "ref": f"u{person.id}"}
+    with pytest.raises(ValidationError) as busy:
+        open_by_phone(
+            session=session, scope=scope, account_id=account_id, cabinet_code=cabinet.code
+        )
+    assert busy.value.key == "door.refused_cabinet_busy"
+    a1, pen = things["A1"]
+    door.status, door.closed_at = "committed", CLOSED
+    commit(session, cabinet, door, [(a1, pen, 2)])
+    (visit,) = my_visits(session=session, scope=scope, account_id=account_id)
+    assert (visit.cabinet, visit.status, visit.lines) == (
+        cabinet.code,
+        "committed",
+        [(pen.name, 2, 2 * 150)],
+    )
+
+
+def test_another_tenants_cabinet_does_not_exist_for_them(session: Session) -> None:
+    tenant, _cabinet, person, _things, _rule = _world(session)
+    elsewhere = make_cabinet(session, make_tenant(session))
+    elsewhere.is_online = True
+    with pytest.raises(NotFoundError):
+        open_by_phone(
+            session=session,
+            scope=TenantScope.single(tenant.id),
+            account_id=_account(session, person),
+            cabinet_code=elsewhere.code,
+        )
