@@ -23,6 +23,8 @@ from app.registration.pages import register_page, whitelist_page
 from app.registration.state import WhitelistState
 from app.ui.gate import EventGate
 from app.ui.session import SessionState, refusal_response
+from app.withdrawals.pages import cabinet_phone_page
+from app.withdrawals.state import CabinetPhoneState
 from hardware.runtime import run_device_side
 
 
@@ -59,6 +61,12 @@ for route, page, name, state in CONSOLE_PAGES:
     )
 app.add_page(login_page, route="/login", title="登录" + SUFFIX, on_load=LoginPageState.read_error)
 app.add_page(register_page, route="/m/register", title="员工注册" + SUFFIX)
+app.add_page(
+    cabinet_phone_page,
+    route="/m/cabinet/[cab]",
+    title="领用柜" + SUFFIX,
+    on_load=CabinetPhoneState.load,
+)
 
 if not get_settings().redis_url:
     # One web worker: the device side (embedded broker when MQTT_URL is unset, and the gateway)

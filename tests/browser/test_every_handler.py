@@ -52,8 +52,13 @@ PUBLIC: dict[str, str] = {
     "RegisterState.request_code": "one reply for listed and unlisted phones; rate-limited",
     "RegisterState.register": "sign-up: needs a whitelisted phone and its verification code",
 }
-# Logged-in people without console rights may still use these (none yet: mobile pages later).
-SELF_SERVICE: dict[str, str] = {}
+# Logged-in people without console rights may still use these: their own phone pages, scoped
+# to their own tenant and person by the services (tests/withdrawals/test_phone.py).
+SELF_SERVICE: dict[str, str] = {
+    "CabinetPhoneState.load": "a cabinet of the caller's own tenant, and the caller's own visits",
+    "CabinetPhoneState.open_cabinet": "opens for the caller, with the badge's checks",
+    "CabinetPhoneState.watch": "follows the caller's own visits",
+}
 QUIET_S = 0.5  # a reply is complete after this long without another message
 SILENT_S = 2.5  # a handler that changes nothing sends nothing: stop waiting after this
 NAMESPACE = "/_event"  # Reflex serves its socket.io namespace on the same path

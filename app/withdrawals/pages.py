@@ -1,0 +1,68 @@
+"""The employee's phone page for one cabinet: /m/cabinet/<code> (its QR code opens it)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app.ui.locale import LocaleState, tr
+from app.withdrawals.state import CabinetPhoneState
+
+
+def _visit(row: rx.Var) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.badge(row["status"], variant="soft"),
+            rx.text(row["lines"], size="3"),
+            spacing="1",
+        ),
+        width="100%",
+    )
+
+
+def cabinet_phone_page() -> rx.Component:
+    return rx.center(
+        rx.vstack(
+            rx.hstack(
+                rx.icon("archive", size=24, color=rx.color("accent", 10)),
+                rx.heading(CabinetPhoneState.cabinet_name, size="5", id="cab-name"),
+                rx.spacer(),
+                rx.button(
+                    tr("lang.switch"),
+                    variant="ghost",
+                    size="1",
+                    on_click=LocaleState.toggle_locale,
+                ),
+                align="center",
+                width="100%",
+            ),
+            rx.hstack(
+                rx.text(CabinetPhoneState.cabinet_code, size="2", color=rx.color("gray", 11)),
+                rx.cond(
+                    CabinetPhoneState.online,
+                    rx.badge(tr("door.online"), color_scheme="green"),
+                    rx.badge(tr("door.offline"), color_scheme="gray"),
+                ),
+            ),
+            rx.button(
+                rx.icon("lock-open", size=18),
+                tr("door.open"),
+                size="4",
+                width="100%",
+                on_click=CabinetPhoneState.open_cabinet,
+                id="open-door",
+            ),
+            rx.cond(
+                CabinetPhoneState.message != "",
+                rx.callout(CabinetPhoneState.message, id="door-message", width="100%"),
+            ),
+            rx.heading(tr("door.my_recent"), size="3"),
+            rx.foreach(CabinetPhoneState.visits, _visit),
+            spacing="4",
+            width="100%",
+            max_width="420px",
+            padding="16px",
+            id="cabinet-phone",
+            data_loaded=CabinetPhoneState.loaded.to(str),
+        ),
+        width="100%",
+    )

@@ -1,0 +1,62 @@
+"""The employee's phone page for a cabinet (/m/cabinet/<code>, what its QR code opens), in
+Chromium at 390×844: the cabinet of their company, the open button going through the badge's
+checks (the answer in their language), and another company's cabinet not shown at all."""
+
+from __future__ import annotations
+
+import re
+
+from sqlmodel import Session, select
+
+from app.cabinets.models import Cabinet, DeviceCommand
+from app.core.db import make_engine
+from tests.browser.conftest import RunningApp, at_path, screenshot
+
+OPENING_OR_REFUSED = re.compile("正在开锁|智能柜离线|有人正在使用")
+
+
+def _employee_on_phone(browser, app: RunningApp):
+    """The demo employee signed in through the real form on a 390×844 phone (an employee's home
+    is their phone page, not the console, so we wait for the sign-in only)."""
+    from app.demo.catalogue import DEMO_PASSWORD
+
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(app.url + "/login")
+    page.fill("#login", "xy_employee")
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_url(at_path(app, "/"))
+    return context, page
+
+
+def test_an_employee_opens_their_cabinet_from_the_phone(browser, running_app: RunningApp) -> None:
+    context, page = _employee_on_phone(browser, running_app)
+    page.goto(running_app.url + "/m/cabinet/CAB-XY-001")
+    page.wait_for_selector('#cabinet-phone[data-loaded="true"]', timeout=30_000)
+    assert "领用柜" in page.inner_text("#cab-name")
+    page.click("#open-door")
+    page.wait_for_selector("#door-message", timeout=15_000)
+    message = page.inner_text("#door-message")
+    assert OPENING_OR_REFUSED.search(message), message
+    screenshot(page, "phone-cabinet-390")
+    if "正在开锁" in message:  # online in the demo: the unlock went to the cabinet
+        engine = make_engine(f"sqlite:///{running_app.data_dir / 'cabinet.db'}")
+        with Session(engine) as session:
+            cabinet = session.exec(select(Cabinet).where(Cabinet.code == "CAB-XY-001")).one()
+            kinds = session.exec(
+                select(DeviceCommand.kind).where(DeviceCommand.cabinet_id == cabinet.id)
+            ).all()
+        engine.dispose()
+        assert "unlock" in kinds
+    context.close()
+
+
+def test_another_companys_cabinet_is_not_there(browser, running_app: RunningApp) -> None:
+    context, page = _employee_on_phone(browser, running_app)
+    page.goto(running_app.url + "/m/cabinet/CAB-HT-001")  # 海天贸易's cabinet
+    page.wait_for_selector('#cabinet-phone[data-loaded="true"]', timeout=30_000)
+    assert "不存在" in page.inner_text("#door-message")
+    assert page.inner_text("#cab-name").strip() == ""
+    screenshot(page, "phone-cabinet-other-tenant")
+    context.close()
