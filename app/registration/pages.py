@@ -6,7 +6,7 @@ import reflex as rx
 
 from app.registration.state import RegisterState, WhitelistState
 from app.ui.forms import labelled_input
-from app.ui.locale import LocaleState, tr
+from app.ui.locale import LocaleState, mobile_header, tr
 from app.ui.paging import pager
 from app.ui.shell import console_page
 
@@ -117,20 +117,7 @@ def _mobile_field(name: str, label: str, kind: str = "text", **props) -> rx.Comp
 def register_page() -> rx.Component:
     return rx.center(
         rx.vstack(
-            rx.hstack(
-                rx.icon("archive", size=24, color=rx.color("accent", 10)),
-                rx.heading(tr("register.title"), size="5"),
-                rx.spacer(),
-                rx.button(
-                    tr("lang.switch"),
-                    variant="ghost",
-                    size="1",
-                    on_click=LocaleState.toggle_locale,
-                    id="lang-switch",
-                ),
-                align="center",
-                width="100%",
-            ),
+            mobile_header(tr("register.title")),
             rx.text(tr("register.explain"), size="2", color=rx.color("gray", 11)),
             rx.form(
                 rx.vstack(

@@ -36,3 +36,21 @@ class LocaleState(rx.State):
 def tr(key: str) -> rx.Var:
     """The translated string for `key` in the current locale (reactive)."""
     return LocaleState.tr[key]
+
+
+def mobile_header(title: rx.Var | str, heading_id: str | None = None) -> rx.Component:
+    """The top row of a phone page: the product mark, the title, the language switch."""
+    return rx.hstack(
+        rx.icon("archive", size=24, color=rx.color("accent", 10)),
+        rx.heading(title, size="5", id=heading_id),
+        rx.spacer(),
+        rx.button(
+            tr("lang.switch"),
+            variant="ghost",
+            size="1",
+            on_click=LocaleState.toggle_locale,
+            id="lang-switch",
+        ),
+        align="center",
+        width="100%",
+    )

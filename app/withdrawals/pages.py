@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.ui.locale import LocaleState, tr
+from app.ui.locale import mobile_header, tr
 from app.withdrawals.state import CabinetPhoneState
 
 
@@ -22,19 +22,7 @@ def _visit(row: rx.Var) -> rx.Component:
 def cabinet_phone_page() -> rx.Component:
     return rx.center(
         rx.vstack(
-            rx.hstack(
-                rx.icon("archive", size=24, color=rx.color("accent", 10)),
-                rx.heading(CabinetPhoneState.cabinet_name, size="5", id="cab-name"),
-                rx.spacer(),
-                rx.button(
-                    tr("lang.switch"),
-                    variant="ghost",
-                    size="1",
-                    on_click=LocaleState.toggle_locale,
-                ),
-                align="center",
-                width="100%",
-            ),
+            mobile_header(CabinetPhoneState.cabinet_name, heading_id="cab-name"),
             rx.hstack(
                 rx.text(CabinetPhoneState.cabinet_code, size="2", color=rx.color("gray", 11)),
                 rx.cond(

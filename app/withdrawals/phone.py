@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
+from app.approvals import service as approvals
 from app.cabinets.models import Cabinet
 from app.core.errors import NotFoundError, ValidationError
 from app.core.records import Actor
@@ -61,21 +62,25 @@ def open_by_phone(
     if door is None:
         raise ValidationError("door.refused_cabinet_busy", field="cabinet")
     if approval is not None:
-        sessions.approvals.use(session=session, request=approval, door=door)
+        approvals.use(session=session, request=approval, door=door)
     return door
 
 
 def my_visits(
-    *, session: Session, scope: TenantScope, account_id: int, limit: int = 20
+    *,
+    session: Session,
+    scope: TenantScope,
+    account_id: int,
+    cabinet_id: int | None = None,
+    limit: int = 20,
 ) -> list[Visit]:
-    """The person's latest door sessions, newest first, with what each recorded."""
+    """The person's latest door sessions (at one cabinet, if given), newest first, with what
+    each recorded."""
     person = person_of(session, scope, account_id)
-    doors = session.exec(
-        scoped_select(DoorSession, scope)
-        .where(DoorSession.user_id == person.id)
-        .order_by(DoorSession.id.desc())
-        .limit(limit)
-    ).all()
+    statement = scoped_select(DoorSession, scope).where(DoorSession.user_id == person.id)
+    if cabinet_id is not None:
+        statement = statement.where(DoorSession.cabinet_id == cabinet_id)
+    doors = session.exec(statement.order_by(DoorSession.id.desc()).limit(limit)).all()
     cabinet_ids = {d.cabinet_id for d in doors}
     codes = {
         c.id: c.code

@@ -25,7 +25,8 @@ STATUS_KEYS = {
 
 class VisitRow(TypedDict):
     id: int
-    status: str
+    state: str  # the door session's status, as stored
+    status: str  # the same, in the reader's language
     lines: str
 
 
@@ -50,15 +51,20 @@ class CabinetPhoneState(rx.State):
         def read(session):
             cabinet = phone.cabinet_by_code(session, principal.scope, code)
             visits = phone.my_visits(
-                session=session, scope=principal.scope, account_id=principal.account_id
+                session=session,
+                scope=principal.scope,
+                account_id=principal.account_id,
+                cabinet_id=cabinet.id,
+                limit=5,
             )
-            return cabinet, [v for v in visits if v.cabinet == code][:5]
+            return cabinet, visits
 
         cabinet, visits = await run_in_session(read)
         self.cabinet_name, self.online = cabinet.name, cabinet.is_online
         self.visits = [
             VisitRow(
                 id=v.door_session_id,
+                state=v.status,
                 status=t(STATUS_KEYS.get(v.status, "door.status_other"), locale),
                 lines="、".join(f"{name} × {qty}" for name, qty, _ in v.lines)
                 or t("door.nothing_taken", locale),
@@ -108,12 +114,7 @@ class CabinetPhoneState(rx.State):
                 await asyncio.sleep(1)
                 async with self:
                     await self._refresh()
-                    if self.visits and self.visits[0]["status"] not in (
-                        t("door.status_unlocking", "zh-CN"),
-                        t("door.status_unlocking", "en"),
-                        t("door.status_open", "zh-CN"),
-                        t("door.status_open", "en"),
-                    ):
+                    if self.visits and self.visits[0]["state"] not in ("unlocking", "open"):
                         return
         finally:
             async with self:
