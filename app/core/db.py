@@ -17,6 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
+from app.core.announce import Announcement, publish_announcements, take_announcements
 from app.core.config import get_settings
 from app.core.errors import DomainError
 
@@ -66,11 +67,16 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
             raise
 
 
-async def run_in_session(fn: Callable[..., T], /, **kwargs) -> T:
-    """Run a sync service call in its own unit of work off the event loop."""
+async def run_in_session(fn: Callable[..., T], /, in_engine: Engine | None = None, **kwargs) -> T:
+    """Run a sync service call in its own unit of work off the event loop; then publish the
+    domain events it announced (app/core/announce.py)."""
 
-    def _call() -> T:
-        with session_scope() as session:
-            return fn(session=session, **kwargs)
+    def _call() -> tuple[T, list[Announcement]]:
+        with session_scope(in_engine) as session:
+            result = fn(session=session, **kwargs)
+        return result, take_announcements(session)  # reached only once committed
 
-    return await asyncio.to_thread(_call)
+    result, announcements = await asyncio.to_thread(_call)
+    if announcements:
+        await publish_announcements(announcements)
+    return result

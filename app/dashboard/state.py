@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TypedDict
 from zoneinfo import ZoneInfo
 
@@ -14,6 +14,7 @@ from app.core.db import run_in_session
 from app.core.tenancy import TenantScope
 from app.dashboard import service
 from app.dashboard.service import HomeFigures
+from app.ui.format import local_time, yuan
 from app.ui.session import require
 
 logger = logging.getLogger(__name__)
@@ -29,18 +30,11 @@ class RecentRow(TypedDict):
     amount: str
 
 
-def yuan(cents: int) -> str:
-    return f"{cents / 100:,.2f}"
-
-
 def _recent_rows(figures: HomeFigures, timezone: str) -> list[RecentRow]:
-    zone = ZoneInfo(timezone)
     return [
         RecentRow(
             id=row.id,
-            time=row.created_at.replace(tzinfo=row.created_at.tzinfo or UTC)
-            .astimezone(zone)
-            .strftime("%m-%d %H:%M"),
+            time=local_time(row.created_at, timezone),
             person=row.person,
             department=row.department,
             cabinet=row.cabinet,

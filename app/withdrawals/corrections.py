@@ -34,6 +34,7 @@ from app.withdrawals.models import (
     WithdrawalSource,
     WithdrawalStatus,
 )
+from app.withdrawals.sessions import door_changed
 
 Counts = dict[tuple[int, int], int]  # (slot id, item id) → units
 
@@ -88,6 +89,7 @@ def resolve_exception(
     door.identification = (door.identification or {}) | {
         "resolved": {"by": actor.name, "reason": why}
     }
+    door_changed(session, door)
     audit.record(
         session=session,
         action="withdrawal.resolve",

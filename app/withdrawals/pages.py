@@ -11,11 +11,19 @@ from app.withdrawals.state import CabinetPhoneState
 def _visit(row: rx.Var) -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.badge(row["status"], variant="soft"),
+            rx.hstack(
+                rx.badge(row["status"], variant="soft"),
+                rx.spacer(),
+                rx.text(row["at"], size="1", color=rx.color("gray", 11)),
+                width="100%",
+            ),
             rx.text(row["lines"], size="3"),
+            rx.cond(row["total"] != "", rx.text(row["total"], size="2", weight="bold")),
             spacing="1",
         ),
         width="100%",
+        class_name="visit",
+        data_state=row["state"],
     )
 
 

@@ -22,6 +22,7 @@ from app.approvals import service as approvals
 from app.approvals.models import ApprovalRequest, Decision
 from app.cabinets.commands import issue_command
 from app.cabinets.models import Cabinet, DeviceMessage
+from app.core.announce import announce
 from app.core.errors import PermissionDeniedError, ValidationError
 from app.core.records import Actor
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
@@ -51,6 +52,20 @@ class Outcome:
     status: str  # unlocking | refused | opened | committed | exception | ignored
     reason: str | None = None
     door_session_id: int | None = None
+
+
+def door_changed(session: Session, door: DoorSession) -> None:
+    """Tell the pages following this door (the person's phone, the consoles) once committed."""
+    session.flush()
+    announce(
+        session,
+        door.tenant_id,
+        "door",
+        door=door.id,
+        cabinet=door.cabinet_id,
+        user=door.user_id,
+        status=door.status,
+    )
 
 
 def session_ref(door: DoorSession) -> str:
@@ -139,6 +154,7 @@ def open_door(
         actor=actor,
         ttl=UNLOCK_TTL,
     )
+    door_changed(session, door)
     return door
 
 
@@ -250,7 +266,7 @@ def on_opened(*, session: Session, cabinet: Cabinet, body: dict[str, Any]) -> Ou
     if door.status in (SessionStatus.authorized.value, SessionStatus.unlocking.value):
         door.status = SessionStatus.open.value
     door.opened_at = door.opened_at or _when(body.get("at"))
-    session.flush()
+    door_changed(session, door)
     return Outcome("opened", door_session_id=door.id)
 
 
@@ -279,11 +295,11 @@ def on_closed(*, session: Session, cabinet: Cabinet, body: dict[str, Any]) -> Ou
     wrong_way = any((n > 0) if restock else (n < 0) for n in verdict.counts.values())
     if verdict.status != "committed" or wrong_way:
         door.status = SessionStatus.exception.value
-        session.flush()
+        door_changed(session, door)
         return Outcome("exception", verdict.reason or "wrong_direction", door.id)
     (commit_restock if restock else commit)(session, cabinet, door, taken)
     door.status = SessionStatus.committed.value
-    session.flush()
+    door_changed(session, door)
     return Outcome("committed", door_session_id=door.id)
 
 

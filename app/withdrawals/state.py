@@ -4,17 +4,30 @@ what was recorded. Thin: every rule is in app/withdrawals/phone.py."""
 from __future__ import annotations
 
 import asyncio
+import time
+from contextlib import suppress
 from typing import TypedDict
 
 import reflex as rx
 
+from app.core.bus import get_bus, tenant_channel
 from app.core.db import run_in_session
 from app.core.errors import DomainError, NotFoundError, ValidationError
 from app.core.i18n import t
+from app.dashboard.service import scope_timezone
+from app.ui.format import local_time, yuan
 from app.ui.session import request_locale, require
 from app.withdrawals import phone
 
 WATCH_S = 180  # how long the page follows a door it opened
+REREAD_S = 5.0  # re-read this often even without news from the bus (a lost event only delays)
+FOLLOWING = ("unlocking", "open")
+FOLLOW_KEYS = {  # what the message under the button says as the door this page opened moves on
+    "unlocking": "door.opening",
+    "open": "door.now_open",
+    "committed": "door.now_recorded",
+    "exception": "door.now_checking",
+}
 STATUS_KEYS = {
     "unlocking": "door.status_unlocking",
     "open": "door.status_open",
@@ -28,6 +41,8 @@ class VisitRow(TypedDict):
     state: str  # the door session's status, as stored
     status: str  # the same, in the reader's language
     lines: str
+    at: str  # local time
+    total: str  # ¥, empty when nothing was taken
 
 
 class CabinetPhoneState(rx.State):
@@ -38,6 +53,8 @@ class CabinetPhoneState(rx.State):
     visits: list[VisitRow] = []
     loaded: bool = False
     watching: bool = False
+    _door_id: int = 0  # the door this page opened (backend only)
+    _tenant_id: int = 0
 
     def _code_from_url(self) -> str:
         path = (self.router.url.path or "").rstrip("/")
@@ -57,9 +74,9 @@ class CabinetPhoneState(rx.State):
                 cabinet_id=cabinet.id,
                 limit=5,
             )
-            return cabinet, visits
+            return cabinet, visits, scope_timezone(session=session, scope=principal.scope)
 
-        cabinet, visits = await run_in_session(read)
+        cabinet, visits, timezone = await run_in_session(read)
         self.cabinet_name, self.online = cabinet.name, cabinet.is_online
         self.visits = [
             VisitRow(
@@ -68,15 +85,20 @@ class CabinetPhoneState(rx.State):
                 status=t(STATUS_KEYS.get(v.status, "door.status_other"), locale),
                 lines="、".join(f"{name} × {qty}" for name, qty, _ in v.lines)
                 or t("door.nothing_taken", locale),
+                at=local_time(v.at, timezone),
+                total=f"¥{yuan(sum(cost for *_, cost in v.lines))}" if v.lines else "",
             )
             for v in visits
         ]
+        followed = [v.status for v in visits if v.door_session_id == self._door_id]
+        if followed and followed[0] in FOLLOW_KEYS:
+            self.message = t(FOLLOW_KEYS[followed[0]], locale)
         self.loaded = True
 
     @rx.event
     async def load(self) -> None:
         self.cabinet_code = self._code_from_url()
-        self.message = ""
+        self.message, self._door_id = "", 0
         try:
             await self._refresh()
         except (NotFoundError, ValidationError) as missing:  # a refusal of access propagates
@@ -88,7 +110,7 @@ class CabinetPhoneState(rx.State):
         principal = await require(self, "self:withdraw")
         locale = await request_locale(self)
         try:
-            await run_in_session(
+            door = await run_in_session(
                 phone.open_by_phone,
                 scope=principal.scope,
                 account_id=principal.account_id,
@@ -97,25 +119,47 @@ class CabinetPhoneState(rx.State):
         except DomainError as refused:
             self.message = t(refused.key, locale, **refused.params)
             return
-        self.message = t("door.opening", locale)
+        self._door_id, self._tenant_id = door.id, door.tenant_id
         await self._refresh()
         return CabinetPhoneState.watch
 
+    def _still_following(self) -> bool:
+        mine = [v for v in self.visits if v["id"] == self._door_id]
+        return bool(mine) and mine[0]["state"] in FOLLOWING
+
     @rx.event(background=True)
     async def watch(self):
-        """Follow the door just opened until it is recorded (or WATCH_S pass)."""
+        """Follow the door just opened until it is recorded (or WATCH_S pass): re-read when the
+        bus says this door changed, and every REREAD_S regardless."""
         async with self:
             await require(self, "self:withdraw")
-            if self.watching:
+            if self.watching or not self._door_id:
                 return
             self.watching = True
+            door_id, channel = self._door_id, tenant_channel(self._tenant_id, "door")
+        changed, listening = asyncio.Event(), asyncio.Event()
+
+        async def listen() -> None:
+            async with get_bus().subscribe(channel) as events:
+                listening.set()
+                async for event in events:
+                    if event.data.get("door") == door_id:
+                        changed.set()
+
+        listener = asyncio.create_task(listen())
         try:
-            for _ in range(WATCH_S):
-                await asyncio.sleep(1)
+            with suppress(TimeoutError):
+                await asyncio.wait_for(listening.wait(), REREAD_S)
+            deadline = time.monotonic() + WATCH_S
+            while time.monotonic() < deadline:
                 async with self:
                     await self._refresh()
-                    if self.visits and self.visits[0]["state"] not in ("unlocking", "open"):
+                    if not self._still_following():
                         return
+                with suppress(TimeoutError):
+                    await asyncio.wait_for(changed.wait(), REREAD_S)
+                changed.clear()
         finally:
+            listener.cancel()
             async with self:
                 self.watching = False

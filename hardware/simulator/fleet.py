@@ -91,9 +91,14 @@ def fleet_from_database(
         _, secret = cabinet_secret(session=session, cabinet_code=cabinet.code)
         tenant_code = session.exec(select(Tenant.code).where(Tenant.id == cabinet.tenant_id)).one()
         identity = CabinetIdentity(tenant_code, cabinet.code, cabinet.mqtt_username, secret)
-        cards = _cards(session, cabinet) or [f"C{cabinet.id:03d}{n:05d}" for n in range(8)]
-        specs.append(SimulatedSpec(identity, cards, _stocked_scales(session, cabinet) or None))
+        specs.append(spec_of(session, cabinet, identity))
     return specs
+
+
+def spec_of(session: Session, cabinet: Cabinet, identity: CabinetIdentity) -> SimulatedSpec:
+    """The cabinet as planned and stocked in the database, visited by the tenant's people."""
+    cards = _cards(session, cabinet) or [f"C{cabinet.id:03d}{n:05d}" for n in range(8)]
+    return SimulatedSpec(identity, cards, _stocked_scales(session, cabinet) or None)
 
 
 def _cards(session: Session, cabinet: Cabinet) -> list[str]:

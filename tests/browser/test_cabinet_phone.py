@@ -55,11 +55,11 @@ def _the_cabinet_answers(app: RunningApp) -> None:
     try:
         with session_scope(engine) as session:
             cabinet = session.exec(select(Cabinet).where(Cabinet.code == "CAB-XY-001")).one()
-            (unlock,) = session.exec(
-                select(DeviceCommand).where(
-                    DeviceCommand.cabinet_id == cabinet.id, DeviceCommand.kind == "unlock"
-                )
-            ).all()
+            unlock = session.exec(
+                select(DeviceCommand)
+                .where(DeviceCommand.cabinet_id == cabinet.id, DeviceCommand.kind == "unlock")
+                .order_by(DeviceCommand.id.desc())
+            ).first()
             assert record_ack(
                 session=session,
                 cabinet_id=cabinet.id,

@@ -17,7 +17,7 @@ from sqlmodel import select
 from app.cabinets.credentials import provision
 from app.cabinets.models import DeviceMessage
 from app.cabinets.service import apply_device_message
-from app.core.db import session_scope
+from app.core.db import run_in_session, session_scope
 from app.core.jobs import InProcessDispatcher
 from app.core.records import Actor
 from app.core.tenancy import TenantScope
@@ -57,11 +57,9 @@ def applying_dispatcher(engine: Engine | None = None) -> InProcessDispatcher:
     """The gateway's hand-over, running the real `handle_device_message` service."""
 
     async def handle_device_message(ctx: dict[str, Any], message_row_id: int) -> bool:
-        def apply() -> bool:
-            with session_scope(engine) as session:
-                return apply_device_message(session=session, message_row_id=message_row_id)
-
-        return await asyncio.to_thread(apply)
+        return await run_in_session(
+            apply_device_message, in_engine=engine, message_row_id=message_row_id
+        )
 
     return InProcessDispatcher(functions={"handle_device_message": handle_device_message})
 

@@ -10,21 +10,24 @@ import asyncio
 import pytest
 from sqlmodel import select
 
+from app.approvals.models import ApprovalFlow, ApprovalStep, Decision
+from app.approvals.service import ask
 from app.auth.models import Account
 from app.cabinets.lease import sync_lease
 from app.cabinets.models import Cabinet, DeviceCommand, Slot
-from app.core.db import session_scope
+from app.core.bus import get_bus, tenant_channel
+from app.core.db import run_in_session, session_scope
 from app.core.errors import PermissionDeniedError, ValidationError
 from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.inventory.models import MovementKind, PlanogramEntry, Stock, StockMovement
 from app.inventory.service import reconcile_ledger, record_movement
 from app.items.models import Item
-from app.org.models import User
+from app.org.models import Department, DepartmentManager, User
 from app.quotas.models import QuotaRule
 from app.tenants.models import ProviderStaff, ProviderStaffTenant, ServiceProvider, Tenant
 from app.withdrawals.models import DoorSession, Withdrawal, WithdrawalLine
-from app.withdrawals.sessions import start_restock
+from app.withdrawals.sessions import decide_and_open, start_restock
 from app.workorders.models import WorkOrder, WorkOrderLine
 from hardware.simulator.employees import badge, open_take_close
 from hardware.simulator.fleet import MODELS, STOCK, UNIT_G
@@ -93,7 +96,12 @@ def _stocked_cabinet(cabinet_id: int) -> dict[str, int]:
 async def test_badge_take_close_commits_one_withdrawal(tmp_path) -> None:
     identity, cabinet_id = provisioned()
     items = _stocked_cabinet(cabinet_id)
-    async with embedded_broker() as (port, config), running_gateway(config) as (_gw, jobs):
+    tenant_id = _cabinet(cabinet_id).tenant_id
+    async with (
+        embedded_broker() as (port, config),
+        running_gateway(config) as (_gw, jobs),
+        get_bus().subscribe(tenant_channel(tenant_id, "door")) as door_events,
+    ):
         cabinet = simulated(identity, ("127.0.0.1", port), tmp_path, heartbeat_s=1)
         async with powered(cabinet):
             await until(lambda: _cabinet(cabinet_id).is_online)
@@ -103,6 +111,10 @@ async def test_badge_take_close_commits_one_withdrawal(tmp_path) -> None:
             await open_take_close(cabinet, door, {"A1": 3, "A3": 1}, unit_g=UNIT_G)
             await until(lambda: _door_status(cabinet_id) == "committed")
             await jobs.drain(10)
+            # each change announced on the bus once committed, for the phone and the consoles
+            heard = [(await asyncio.wait_for(anext(door_events), 5)).data for _ in range(3)]
+    assert [e["status"] for e in heard] == ["unlocking", "open", "committed"]
+    assert {(e["cabinet"], e["door"]) for e in heard} == {(cabinet_id, heard[0]["door"])}
     with session_scope() as session:
         (withdrawal,) = session.exec(select(Withdrawal).where(Withdrawal.cabinet_id == cabinet_id))
         lines = session.exec(
@@ -115,7 +127,6 @@ async def test_badge_take_close_commits_one_withdrawal(tmp_path) -> None:
             for s in session.exec(select(Stock).where(Stock.cabinet_id == cabinet_id))
         }
         assert stock == {items["A1"]: 37, items["A2"]: 10, items["A3"]: 5}
-        tenant_id = withdrawal.tenant_id
         assert reconcile_ledger(session=session, scope=TenantScope.single(tenant_id)) == []
 
 
@@ -124,9 +135,12 @@ def _cabinet(cabinet_id: int) -> Cabinet:
         return session.get(Cabinet, cabinet_id)
 
 
-def _door_status(cabinet_id: int) -> str | None:
+def _door_status(cabinet_id: int, *, newest: bool = False) -> str | None:
     with session_scope() as session:
-        door = session.exec(select(DoorSession).where(DoorSession.cabinet_id == cabinet_id)).first()
+        statement = select(DoorSession).where(DoorSession.cabinet_id == cabinet_id)
+        if newest:
+            statement = statement.order_by(DoorSession.id.desc())
+        door = session.exec(statement).first()
         return door.status if door else None
 
 
@@ -220,7 +234,7 @@ async def test_an_offline_visit_on_the_lease_is_recorded_when_the_cabinet_is_bac
         assert unlocks == []
 
 
-async def test_going_over_a_quota_flags_it_and_keeps_the_next_door_shut(tmp_path) -> None:
+async def test_over_quota_the_door_stays_shut_until_an_approval_opens_it(tmp_path) -> None:
     identity, cabinet_id = provisioned()
     _stocked_cabinet(cabinet_id)
     with session_scope() as session:
@@ -247,12 +261,64 @@ async def test_going_over_a_quota_flags_it_and_keeps_the_next_door_shut(tmp_path
             await open_take_close(cabinet, door, {"A1": 3}, unit_g=UNIT_G)  # one over
             await until(lambda: _door_status(cabinet_id) == "committed")
             assert await badge(cabinet, CARD, wait_s=3) is None  # needs an approval now
+            # asked at the cabinet; the manager approves; the door opens for them at once
+            request_id, manager_id = _ask_for_more(cabinet_id, person.id)
+            approved = await run_in_session(
+                decide_and_open,
+                scope=TenantScope.single(tenant_id),
+                request_id=request_id,
+                approver=_user(manager_id),
+                decision=Decision.approve,
+            )
+            assert approved[0].status == "used"
+            await asyncio.wait_for(cabinet.unlocked.wait(), 10)
+            door = {"session": cabinet.unlock.session, "by": cabinet.unlock.by}
+            await open_take_close(cabinet, door, {"A2": 1}, unit_g=UNIT_G)
+            await until(lambda: _door_status(cabinet_id, newest=True) == "committed")
     with session_scope() as session:
-        door_row = session.exec(
-            select(DoorSession).where(DoorSession.cabinet_id == cabinet_id)
-        ).one()
-        (over,) = door_row.identification["over_quota"]
+        first, second = session.exec(
+            select(DoorSession).where(DoorSession.cabinet_id == cabinet_id).order_by(DoorSession.id)
+        ).all()
+        (over,) = first.identification["over_quota"]
         assert (over["used"], over["limit"], over["policy"]) == (3, 2, "require_approval")
+        assert second.identification["approval"]["request"] == request_id
+        assert second.auth_method == "qr" and second.user_id == person.id
+
+
+def _ask_for_more(cabinet_id: int, person_id: int) -> tuple[int, int]:
+    """An over-quota flow approved by the department's manager; the person asks from the cabinet."""
+    with session_scope() as session:
+        tenant_id = session.get(Cabinet, cabinet_id).tenant_id
+        department = Department(tenant_id=tenant_id, name="行政部", path="/a/")
+        session.add(department)
+        session.flush()
+        person = session.get(User, person_id)
+        person.department_id = department.id
+        manager = User(tenant_id=tenant_id, name="李经理", department_id=department.id)
+        flow = ApprovalFlow(tenant_id=tenant_id, name="超额领用", trigger="over_quota")
+        session.add_all([manager, flow])
+        session.flush()
+        session.add_all(
+            [
+                DepartmentManager(
+                    tenant_id=tenant_id, department_id=department.id, user_id=manager.id
+                ),
+                ApprovalStep(
+                    tenant_id=tenant_id,
+                    flow_id=flow.id,
+                    step_no=1,
+                    approver_kind="department_manager",
+                ),
+            ]
+        )
+        session.flush()
+        request = ask(session=session, requester=person, reason="培训用", cabinet_id=cabinet_id)
+        return request.id, manager.id
+
+
+def _user(user_id: int) -> User:
+    with session_scope() as session:
+        return session.get(User, user_id)
 
 
 def _provider_staff(cabinet_id: int) -> int:

@@ -62,6 +62,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "door.open": ("开门", "Open"),
     "door.opening": ("正在开锁，请稍候…", "Unlocking, one moment…"),
+    "door.now_open": (
+        "门已打开，取完物品请关好门",
+        "The door is open: take what you need, then close it",
+    ),
+    "door.now_recorded": ("已关门，本次领用已记录", "Door closed: this visit is recorded"),
+    "door.now_checking": (
+        "已关门，本次领用需人工确认，结果会通知您",
+        "Door closed: a person will check this visit and let you know",
+    ),
     "door.online": ("在线", "Online"),
     "door.offline": ("离线", "Offline"),
     "door.my_recent": ("我在这台柜子的领用", "My visits to this cabinet"),
