@@ -33,7 +33,7 @@ from app.tenants.models import (
     ServiceProvider,
     Tenant,
 )
-from app.withdrawals.models import DoorSession, Withdrawal, WithdrawalLine
+from app.withdrawals.models import Complaint, DoorSession, Withdrawal, WithdrawalLine
 from app.workorders.models import WorkOrder, WorkOrderLine
 
 metadata = SQLModel.metadata
@@ -55,6 +55,7 @@ __all__ = [
     "AuditLog",
     "AuthSession",
     "Cabinet",
+    "Complaint",
     "Department",
     "DepartmentManager",
     "DeviceCommand",

@@ -81,7 +81,7 @@ def ask(
     return request
 
 
-def _may_decide(session: Session, step: ApprovalStep, requester: User, approver: User) -> bool:
+def may_decide(session: Session, step: ApprovalStep, requester: User, approver: User) -> bool:
     if approver.id == requester.id or approver.tenant_id != requester.tenant_id:
         return False  # nobody approves their own request
     if step.approver_kind == ApproverKind.user.value:
@@ -124,7 +124,7 @@ def decide(
     requester = session.get(User, request.requester_id)
     steps = _steps(session, session.get(ApprovalFlow, request.flow_id))
     step = steps[request.current_step - 1]
-    if not _may_decide(session, step, requester, approver):
+    if not may_decide(session, step, requester, approver):
         raise PermissionDeniedError("approval.not_your_step")
     try:
         with session.begin_nested():  # one decision per step, even from two approvers at once

@@ -119,6 +119,26 @@ def blocking_rule(session: Session, person: User, now: datetime) -> QuotaRule | 
     return None
 
 
+@dataclass(frozen=True)
+class Standing:
+    rule: QuotaRule
+    used: int  # units, or fen for a cost limit
+    left: int
+    period_start: date
+
+
+def standing(session: Session, person: User, now: datetime) -> list[Standing]:
+    """Every rule over this person with what is used and left in its current period (what the
+    phone shows as 额度)."""
+    tz = session.get(Tenant, person.tenant_id).timezone
+    out = []
+    for rule in rules_for(session, person):
+        start = period_start(rule.period, now, tz)
+        used = _used(_usage(session, rule, _holder(rule, person), start), rule)
+        out.append(Standing(rule, used, max(rule.limit_value - used, 0), start))
+    return out
+
+
 def _tags(session: Session, items: Iterable[Item]) -> dict[int, set[int]]:
     ids = [i.id for i in items]
     out: dict[int, set[int]] = {i: set() for i in ids}

@@ -157,3 +157,31 @@ class WithdrawalLine(TenantOwned, table=True):
     quantity: int
     unit_cost_cents: int
     line_cost_cents: int
+
+
+class ComplaintStatus(StrEnum):
+    open = "open"
+    answered = "answered"
+
+
+class Complaint(TenantOwned, table=True):
+    """An employee disputes what a visit recorded; someone at the console answers (and may
+    correct the withdrawal)."""
+
+    __tablename__ = "complaint"
+    __table_args__ = (
+        enum_check("status", ComplaintStatus),
+        # one open complaint per visit: asking twice adds nothing
+        partial_unique_index("uq_complaint_open_door", "door_session_id", where="status = 'open'"),
+        Index("ix_complaint_tenant_id_status_created_at", "tenant_id", "status", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    door_session_id: int = Field(foreign_key="door_session.id", index=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="app_user.id", ondelete="RESTRICT")
+    text: str = Field(max_length=500)
+    status: str = enum_field(ComplaintStatus, ComplaintStatus.open)
+    answer: str | None = Field(default=None, max_length=500)
+    answered_by: str | None = Field(default=None, max_length=80)
+    answered_at: datetime | None = timestamp(nullable=True)
+    created_at: datetime = timestamp()

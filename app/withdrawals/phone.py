@@ -8,15 +8,18 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
+from app.approvals import inbox
 from app.approvals import service as approvals
+from app.approvals.models import ApprovalRequest, Decision
 from app.cabinets.models import Cabinet
 from app.core.errors import NotFoundError, ValidationError
 from app.core.records import Actor
 from app.core.tenancy import TenantScope, scoped_select
 from app.items.models import Item
 from app.org.models import User
-from app.withdrawals import sessions
-from app.withdrawals.models import AuthMethod, DoorSession, Withdrawal, WithdrawalLine
+from app.quotas import service as quotas
+from app.withdrawals import complaints, sessions
+from app.withdrawals.models import AuthMethod, Complaint, DoorSession, Withdrawal, WithdrawalLine
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,15 @@ class Visit:
     status: str  # unlocking | open | committed | exception | ...
     at: datetime
     lines: list[tuple[str, int, int]]  # item name, quantity, cost in fen
+    complaint: Complaint | None = None  # the latest one about this visit
+
+
+@dataclass(frozen=True)
+class MyPage:
+    quotas: list[quotas.Standing]
+    requests: list[inbox.RequestView]
+    visits: list[Visit]
+    awaiting: list[inbox.RequestView]  # requests this person may decide now
 
 
 def person_of(session: Session, scope: TenantScope, account_id: int) -> User:
@@ -94,6 +106,7 @@ def my_visits(
             )
         )
     }
+    disputed = complaints.of_visits(session, [d.id for d in doors])
     visits = []
     for door in doors:
         withdrawal = withdrawals.get(door.id)
@@ -112,6 +125,68 @@ def my_visits(
                 door.status,
                 door.closed_at or door.created_at,
                 lines,
+                disputed.get(door.id),
             )
         )
     return visits
+
+
+def my_page(*, session: Session, scope: TenantScope, account_id: int, now: datetime) -> MyPage:
+    """Everything the person's own phone page shows, in one unit of work."""
+    person = person_of(session, scope, account_id)
+    return MyPage(
+        quotas=quotas.standing(session, person, now),
+        requests=inbox.mine(session=session, person=person),
+        visits=my_visits(session=session, scope=scope, account_id=account_id),
+        awaiting=inbox.awaiting(session=session, approver=person),
+    )
+
+
+def ask_for_more(
+    *,
+    session: Session,
+    scope: TenantScope,
+    account_id: int,
+    reason: str,
+    cabinet_code: str | None = None,
+) -> ApprovalRequest:
+    """Ask past a used-up quota; asked from a cabinet, its approval opens that cabinet at once
+    if the person is still there."""
+    person = person_of(session, scope, account_id)
+    cabinet = cabinet_by_code(session, scope, cabinet_code) if cabinet_code else None
+    return approvals.ask(
+        session=session,
+        requester=person,
+        reason=reason,
+        cabinet_id=cabinet.id if cabinet else None,
+    )
+
+
+def decide_by_phone(
+    *,
+    session: Session,
+    scope: TenantScope,
+    account_id: int,
+    request_id: int,
+    decision: Decision,
+    comment: str | None = None,
+) -> ApprovalRequest:
+    approver = person_of(session, scope, account_id)
+    request, _door = sessions.decide_and_open(
+        session=session,
+        scope=scope,
+        request_id=request_id,
+        approver=approver,
+        decision=decision,
+        comment=comment,
+    )
+    return request
+
+
+def dispute(
+    *, session: Session, scope: TenantScope, account_id: int, door_session_id: int, text: str
+) -> Complaint:
+    person = person_of(session, scope, account_id)
+    return complaints.complain(
+        session=session, scope=scope, person=person, door_session_id=door_session_id, text=text
+    )
