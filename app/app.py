@@ -23,6 +23,8 @@ from app.registration.pages import register_page, whitelist_page
 from app.registration.state import WhitelistState
 from app.ui.gate import EventGate
 from app.ui.session import SessionState, refusal_response
+from app.withdrawals.me_pages import my_phone_page
+from app.withdrawals.me_state import MyPhoneState
 from app.withdrawals.pages import cabinet_phone_page
 from app.withdrawals.state import CabinetPhoneState
 from hardware.runtime import run_device_side
@@ -67,6 +69,7 @@ app.add_page(
     title="领用柜" + SUFFIX,
     on_load=CabinetPhoneState.load,
 )
+app.add_page(my_phone_page, route="/m", title="我的领用" + SUFFIX, on_load=MyPhoneState.load)
 
 if not get_settings().redis_url:
     # One web worker: the device side (embedded broker when MQTT_URL is unset, and the gateway)

@@ -27,7 +27,7 @@ from app.audit import service as audit
 from app.auth.models import RoleGrant
 from app.core.errors import PermissionDeniedError, ValidationError
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
-from app.org.models import DepartmentManager, User
+from app.org.models import Department, DepartmentManager, User
 from app.withdrawals.models import DoorSession
 
 VALID_FOR = timedelta(days=1)
@@ -81,20 +81,34 @@ def ask(
     return request
 
 
+def _nearest_managers(session: Session, requester: User) -> set[int]:
+    """The managers of the requester's department, or of the nearest department above it that
+    has one (someone managing their own department answers to the next one up)."""
+    if requester.department_id is None:
+        return set()
+    department = session.get(Department, requester.department_id)
+    chain = [int(part) for part in department.path.strip("/").split("/") if part][::-1]
+    managers: dict[int, set[int]] = {}
+    for department_id, user_id in session.exec(
+        select(DepartmentManager.department_id, DepartmentManager.user_id).where(
+            DepartmentManager.department_id.in_(chain)
+        )
+    ):
+        managers.setdefault(department_id, set()).add(user_id)
+    for department_id in chain:
+        deciding = managers.get(department_id, set()) - {requester.id}
+        if deciding:
+            return deciding
+    return set()
+
+
 def may_decide(session: Session, step: ApprovalStep, requester: User, approver: User) -> bool:
     if approver.id == requester.id or approver.tenant_id != requester.tenant_id:
         return False  # nobody approves their own request
     if step.approver_kind == ApproverKind.user.value:
         return approver.id == step.approver_user_id
     if step.approver_kind == ApproverKind.department_manager.value:
-        return requester.department_id is not None and bool(
-            session.exec(
-                select(DepartmentManager.id).where(
-                    DepartmentManager.department_id == requester.department_id,
-                    DepartmentManager.user_id == approver.id,
-                )
-            ).first()
-        )
+        return approver.id in _nearest_managers(session, requester)
     return approver.account_id is not None and bool(
         session.exec(
             select(RoleGrant.id).where(

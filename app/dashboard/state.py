@@ -86,8 +86,12 @@ class HomeState(rx.State):
         self.updated_at = datetime.now(ZoneInfo(timezone)).strftime("%H:%M:%S")
 
     @rx.event
-    async def load(self) -> None:
-        """The figures of the caller's scope (the tenant chosen in the header, or all of theirs)."""
+    async def load(self):
+        """The figures of the caller's scope (the tenant chosen in the header, or all of theirs);
+        an employee without the console's figures goes to their own phone page."""
+        signed_in = await require(self)
+        if not signed_in.can("dashboard:read") and signed_in.can("self:withdraw"):
+            return rx.redirect("/m")
         principal = await require(self, "dashboard:read")
         try:
             timezone, figures = await run_in_session(_home_view, scope=principal.scope)

@@ -21,6 +21,7 @@ from app.inventory.models import MovementKind
 from app.inventory.service import record_movement
 from app.items.models import Item
 from app.org.models import User
+from app.quotas.service import Taken, record_usage
 from app.tenants.models import ProviderStaff, Tenant
 from app.withdrawals.models import (
     AuthMethod,
@@ -148,6 +149,7 @@ def _withdraw(session: Session, rng: random.Random, world: TenantWorld, at: date
             at=door.closed_at,
         )
         plan.quantity -= quantity
+    record_usage(session, person, [Taken(p.item, q) for p, q in taken], door.closed_at)
     door.readings_after = layout.readings()
     door.identification = {
         "method": "weight",

@@ -213,6 +213,7 @@ def _seed_tenant_accounts(
         manager.account_id = account.id
         b.grant(account, "department_manager", GrantScope.tenant, tenant_id=tenant.id)
         employee = people[-2]
+        employee.department_id = rnd.id  # xy_manager approves what they ask for
         employee.phone = "13800138000"
         account = b.account("xy_employee", employee.name, AccountKind.tenant, employee.phone)
         employee.account_id = account.id
@@ -374,6 +375,18 @@ def _seed_rules(b: _Builder, tenant: Tenant, items: list[Item]) -> None:
             limit_value=20000,
             over_policy=OverQuotaPolicy.notify_manager.value,
         ),
+    )
+    over = ApprovalFlow(
+        tenant_id=tenant.id, name="超额领用审批", trigger=FlowTrigger.over_quota.value
+    )
+    b.add(over)
+    b.add(
+        ApprovalStep(
+            tenant_id=tenant.id,
+            flow_id=over.id,
+            step_no=1,
+            approver_kind=ApproverKind.department_manager.value,
+        )
     )
     flow = ApprovalFlow(
         tenant_id=tenant.id, name="高值物品领用审批", trigger=FlowTrigger.restricted_item.value

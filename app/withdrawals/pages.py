@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.ui.locale import mobile_header, tr
+from app.withdrawals.me_pages import ask_form
 from app.withdrawals.state import CabinetPhoneState
 
 
@@ -51,8 +52,10 @@ def cabinet_phone_page() -> rx.Component:
                 CabinetPhoneState.message != "",
                 rx.callout(CabinetPhoneState.message, id="door-message", width="100%"),
             ),
+            rx.cond(CabinetPhoneState.may_ask, ask_form(CabinetPhoneState.ask)),
             rx.heading(tr("door.my_recent"), size="3"),
             rx.foreach(CabinetPhoneState.visits, _visit),
+            rx.link(tr("me.title"), " →", href="/m", id="to-me"),
             spacing="4",
             width="100%",
             max_width="420px",

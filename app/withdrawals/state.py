@@ -19,7 +19,7 @@ from app.ui.format import local_time, yuan
 from app.ui.session import request_locale, require
 from app.withdrawals import phone
 
-WATCH_S = 180  # how long the page follows a door it opened
+WATCH_S = 600  # how long the page follows a door it opened (or waits for an approval's)
 REREAD_S = 5.0  # re-read this often even without news from the bus (a lost event only delays)
 FOLLOWING = ("unlocking", "open")
 FOLLOW_KEYS = {  # what the message under the button says as the door this page opened moves on
@@ -53,8 +53,11 @@ class CabinetPhoneState(rx.State):
     visits: list[VisitRow] = []
     loaded: bool = False
     watching: bool = False
-    _door_id: int = 0  # the door this page opened (backend only)
+    may_ask: bool = False  # refused for want of an approval: offer to ask for one here
+    _door_id: int = 0  # the door this page follows (backend only)
     _tenant_id: int = 0
+    _cabinet_id: int = 0
+    _awaiting_approval: bool = False  # asked here: follow the door its approval opens
 
     def _code_from_url(self) -> str:
         path = (self.router.url.path or "").rstrip("/")
@@ -78,6 +81,7 @@ class CabinetPhoneState(rx.State):
 
         cabinet, visits, timezone = await run_in_session(read)
         self.cabinet_name, self.online = cabinet.name, cabinet.is_online
+        self._cabinet_id = cabinet.id
         self.visits = [
             VisitRow(
                 id=v.door_session_id,
@@ -90,6 +94,7 @@ class CabinetPhoneState(rx.State):
             )
             for v in visits
         ]
+        self._adopt_new_door()
         followed = [v.status for v in visits if v.door_session_id == self._door_id]
         if followed and followed[0] in FOLLOW_KEYS:
             self.message = t(FOLLOW_KEYS[followed[0]], locale)
@@ -98,7 +103,7 @@ class CabinetPhoneState(rx.State):
     @rx.event
     async def load(self) -> None:
         self.cabinet_code = self._code_from_url()
-        self.message, self._door_id = "", 0
+        self.message, self._door_id, self.may_ask = "", 0, False
         try:
             await self._refresh()
         except (NotFoundError, ValidationError) as missing:  # a refusal of access propagates
@@ -109,6 +114,7 @@ class CabinetPhoneState(rx.State):
     async def open_cabinet(self):
         principal = await require(self, "self:withdraw")
         locale = await request_locale(self)
+        self.may_ask = False
         try:
             door = await run_in_session(
                 phone.open_by_phone,
@@ -118,32 +124,65 @@ class CabinetPhoneState(rx.State):
             )
         except DomainError as refused:
             self.message = t(refused.key, locale, **refused.params)
+            self.may_ask = refused.key == "door.refused_approval_required"
             return
         self._door_id, self._tenant_id = door.id, door.tenant_id
         await self._refresh()
         return CabinetPhoneState.watch
 
+    @rx.event
+    async def ask(self, form: dict):
+        """Asked at the cabinet: once approved, its door opens if they are still here, and this
+        page follows that door."""
+        principal = await require(self, "self:request")
+        locale = await request_locale(self)
+        reason = form.get("reason") if isinstance(form, dict) else None
+        try:
+            request = await run_in_session(
+                phone.ask_for_more,
+                scope=principal.scope,
+                account_id=principal.account_id,
+                reason=str(reason or "")[:600],
+                cabinet_code=self.cabinet_code,
+            )
+        except DomainError as refused:
+            self.message = t(refused.key, locale, **refused.params)
+            return
+        self.may_ask, self._door_id, self._tenant_id = False, 0, request.tenant_id
+        self._awaiting_approval = True
+        self.message = t("me.asked_at_cabinet", locale)
+        return CabinetPhoneState.watch
+
+    def _adopt_new_door(self) -> None:
+        """Waiting for an approval: the door it opened for this person is the newest visit."""
+        if self._awaiting_approval and self.visits and self.visits[0]["state"] in FOLLOWING:
+            self._door_id, self._awaiting_approval = self.visits[0]["id"], False
+
     def _still_following(self) -> bool:
+        if self._awaiting_approval:
+            return True
         mine = [v for v in self.visits if v["id"] == self._door_id]
         return bool(mine) and mine[0]["state"] in FOLLOWING
 
     @rx.event(background=True)
     async def watch(self):
-        """Follow the door just opened until it is recorded (or WATCH_S pass): re-read when the
-        bus says this door changed, and every REREAD_S regardless."""
+        """Follow the door just opened (or the one an approval will open) until it is recorded:
+        re-read when the bus says a door of this person at this cabinet changed, and every
+        REREAD_S regardless."""
         async with self:
-            await require(self, "self:withdraw")
-            if self.watching or not self._door_id:
+            principal = await require(self, "self:withdraw")
+            if self.watching or not (self._door_id or self._awaiting_approval):
                 return
             self.watching = True
-            door_id, channel = self._door_id, tenant_channel(self._tenant_id, "door")
+            channel = tenant_channel(self._tenant_id, "door")
+            cabinet_id, user_id = self._cabinet_id, principal.user_id
         changed, listening = asyncio.Event(), asyncio.Event()
 
         async def listen() -> None:
             async with get_bus().subscribe(channel) as events:
                 listening.set()
                 async for event in events:
-                    if event.data.get("door") == door_id:
+                    if (event.data.get("cabinet"), event.data.get("user")) == (cabinet_id, user_id):
                         changed.set()
 
         listener = asyncio.create_task(listen())
@@ -162,4 +201,4 @@ class CabinetPhoneState(rx.State):
         finally:
             listener.cancel()
             async with self:
-                self.watching = False
+                self.watching, self._awaiting_approval = False, False

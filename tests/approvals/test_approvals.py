@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import Session, select
 
 from app.approvals.models import ApprovalFlow, ApprovalStep, Decision
-from app.approvals.service import ask, decide, usable
+from app.approvals.service import ask, decide, may_decide, usable
 from app.cabinets.models import DeviceCommand
 from app.core.errors import PermissionDeniedError, ValidationError
 from app.core.tenancy import TenantScope
@@ -24,9 +24,10 @@ from tests.factories import make_cabinet, make_item, make_tenant
 
 def _world(session: Session):
     tenant = make_tenant(session)
-    dept = Department(tenant_id=tenant.id, name="市场部", path="/x/")
+    dept = Department(tenant_id=tenant.id, name="市场部")
     session.add(dept)
     session.flush()
+    dept.path = f"/{dept.id}/"
     employee = User(
         tenant_id=tenant.id, name="小李", department_id=dept.id, badge_card_no="E0000001"
     )
@@ -172,3 +173,28 @@ def test_an_approval_opens_the_cabinet_for_someone_waiting_at_it_once(session: S
         len(session.exec(select(DoorSession).where(DoorSession.cabinet_id == cabinet.id)).all())
         == 1
     )
+
+
+def test_the_nearest_manager_up_the_tree_decides(session: Session) -> None:
+    """A team without a manager of its own answers to the department above it; a manager's own
+    request goes one level further up."""
+    tenant, employee, manager, _finance = _world(session)
+    (dept,) = session.exec(select(Department).where(Department.tenant_id == tenant.id)).all()
+    team = Department(tenant_id=tenant.id, name="品牌组", parent_id=dept.id)
+    company = Department(tenant_id=tenant.id, name="总部")
+    session.add_all([team, company])
+    session.flush()
+    team.path, company.path = f"{dept.path}{team.id}/", f"/{company.id}/"
+    dept.parent_id, dept.path = company.id, f"/{company.id}/{dept.id}/"
+    team.path = f"{dept.path}{team.id}/"
+    ceo = User(tenant_id=tenant.id, name="总经理", department_id=company.id)
+    session.add(ceo)
+    session.flush()
+    session.add(DepartmentManager(tenant_id=tenant.id, department_id=company.id, user_id=ceo.id))
+    employee.department_id = team.id
+    session.flush()
+    (first, _second) = session.exec(select(ApprovalStep).order_by(ApprovalStep.step_no)).all()
+    assert may_decide(session, first, employee, manager)
+    assert not may_decide(session, first, employee, ceo)  # the nearer manager decides
+    assert may_decide(session, first, manager, ceo)  # the manager's own request: one level up
+    assert not may_decide(session, first, manager, manager)

@@ -150,3 +150,19 @@ def sign_in(
     page.wait_for_url(at_path(app, "/"))
     page.wait_for_selector('#home[data-loaded="true"]', timeout=60_000)
     return context, page
+
+
+def employee_on_phone(browser, app: RunningApp, username: str = "xy_employee"):
+    """A new 390×844 phone context signed in through the real form as an employee, who lands on
+    their own page (/m); returns (context, page)."""
+    from app.demo.catalogue import DEMO_PASSWORD
+
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(app.url + "/login")
+    page.fill("#login", username)
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_url(at_path(app, "/m"), timeout=60_000)
+    page.wait_for_selector('#my-phone[data-loaded="true"]', timeout=60_000)
+    return context, page

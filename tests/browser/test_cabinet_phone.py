@@ -12,28 +12,13 @@ from app.cabinets.commands import record_ack
 from app.cabinets.models import Cabinet, DeviceCommand
 from app.core.db import make_engine, session_scope
 from app.withdrawals.models import DoorSession
-from tests.browser.conftest import RunningApp, at_path, screenshot
+from tests.browser.conftest import RunningApp, employee_on_phone, screenshot
 
 OPENING_OR_REFUSED = re.compile("正在开锁|智能柜离线|有人正在使用")
 
 
-def _employee_on_phone(browser, app: RunningApp):
-    """The demo employee signed in through the real form on a 390×844 phone (an employee's home
-    is their phone page, not the console, so we wait for the sign-in only)."""
-    from app.demo.catalogue import DEMO_PASSWORD
-
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
-    page = context.new_page()
-    page.goto(app.url + "/login")
-    page.fill("#login", "xy_employee")
-    page.fill("#password", DEMO_PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_url(at_path(app, "/"))
-    return context, page
-
-
 def test_an_employee_opens_their_cabinet_from_the_phone(browser, running_app: RunningApp) -> None:
-    context, page = _employee_on_phone(browser, running_app)
+    context, page = employee_on_phone(browser, running_app)
     page.goto(running_app.url + "/m/cabinet/CAB-XY-001")
     page.wait_for_selector('#cabinet-phone[data-loaded="true"]', timeout=30_000)
     assert "领用柜" in page.inner_text("#cab-name")
@@ -76,7 +61,7 @@ def _the_cabinet_answers(app: RunningApp) -> None:
 
 
 def test_another_companys_cabinet_is_not_there(browser, running_app: RunningApp) -> None:
-    context, page = _employee_on_phone(browser, running_app)
+    context, page = employee_on_phone(browser, running_app)
     page.goto(running_app.url + "/m/cabinet/CAB-HT-001")  # 海天贸易's cabinet
     page.wait_for_selector('#cabinet-phone[data-loaded="true"]', timeout=30_000)
     assert "不存在" in page.inner_text("#door-message")

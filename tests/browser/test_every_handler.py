@@ -27,12 +27,14 @@ import socketio
 from sqlalchemy import select, text
 from sqlmodel import Session
 
+from app.approvals.models import ApprovalRequest
 from app.cabinets.models import Cabinet
 from app.core.db import make_engine
 from app.demo.catalogue import DEMO_PASSWORD
 from app.models import TENANT_OWNED_MODELS
 from app.org.models import Department, PhoneWhitelist, User
 from app.tenants.models import Tenant
+from app.withdrawals.models import DoorSession
 from tests.browser.conftest import RunningApp
 
 # Handlers anyone may call, with the reason. Reflex's own run for every page view; ours read
@@ -58,6 +60,13 @@ SELF_SERVICE: dict[str, str] = {
     "CabinetPhoneState.load": "a cabinet of the caller's own tenant, and the caller's own visits",
     "CabinetPhoneState.open_cabinet": "opens for the caller, with the badge's checks",
     "CabinetPhoneState.watch": "follows the caller's own visits",
+    "CabinetPhoneState.ask": "asks for the caller, at a cabinet of their own tenant",
+    "MyPhoneState.load": "the caller's own quotas, requests, visits and decisions",
+    "MyPhoneState.toggle_ask": "shows or hides a form",
+    "MyPhoneState.open_dispute": "shows a form (the visit is checked when it is sent)",
+    "MyPhoneState.ask": "asks for the caller",
+    "MyPhoneState.decide": "the service checks the caller is the current step's approver",
+    "MyPhoneState.dispute": "disputes one of the caller's own visits",
 }
 QUIET_S = 0.5  # a reply is complete after this long without another message
 SILENT_S = 2.5  # a handler that changes nothing sends nothing: stop waiting after this
@@ -106,6 +115,8 @@ ID_PARAMETERS: dict[str, type] = {
     "source_id": Department,
     "target_id": Department,
     "entry_id": PhoneWhitelist,
+    "request_id": ApprovalRequest,
+    "door_session_id": DoorSession,
 }
 
 

@@ -29,7 +29,7 @@ from hardware.simulator.cabinet import CabinetIdentity, SimulatedCabinet
 from hardware.simulator.employees import open_take_close
 from hardware.simulator.fleet import SimulatedSpec, spec_of
 from hardware.simulator.run import FleetOptions, build_cabinet
-from tests.browser.conftest import RunningApp, at_path, screenshot
+from tests.browser.conftest import RunningApp, employee_on_phone, screenshot
 
 CODE = "CAB-XY-001"
 SHOWN_WITHIN_S = 1.0
@@ -133,19 +133,11 @@ def _item_on(app: RunningApp, slot_code: str) -> str:
 def test_what_the_cabinet_recorded_is_on_the_phone_within_a_second(
     browser, running_app: RunningApp, powered_cabinet: Powered
 ) -> None:
-    from app.demo.catalogue import DEMO_PASSWORD
-
     slot = next(
         code for code, (_, units) in sorted(powered_cabinet.spec.stock.items()) if units >= 2
     )
     item = _item_on(running_app, slot)
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
-    page = context.new_page()
-    page.goto(running_app.url + "/login")
-    page.fill("#login", "xy_employee")
-    page.fill("#password", DEMO_PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_url(at_path(running_app, "/"))
+    context, page = employee_on_phone(browser, running_app)
     page.goto(running_app.url + f"/m/cabinet/{CODE}")
     page.wait_for_selector('#cabinet-phone[data-loaded="true"]', timeout=30_000)
 

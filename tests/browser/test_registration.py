@@ -85,8 +85,8 @@ def test_a_listed_phone_registers_and_signs_in(browser, running_app: RunningApp)
 
     page.fill("#password", PASSWORD)
     page.click("#login-submit")
-    page.wait_for_url(at_path(running_app, "/"))
-    page.wait_for_selector("text=没有权限执行此操作")  # an employee: the phone pages come later
+    page.wait_for_url(at_path(running_app, "/m"))  # an employee: their own page
+    page.wait_for_selector('#my-phone[data-loaded="true"]')
     context.close()
 
 

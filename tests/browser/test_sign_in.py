@@ -77,10 +77,13 @@ def test_an_employee_may_not_open_the_console(browser, running_app: RunningApp) 
 
     page.fill("#password", DEMO_PASSWORD)
     page.click("#login-submit")
-    page.wait_for_url(at_path(running_app, "/"))
-    page.wait_for_selector("text=没有权限执行此操作")
+    page.wait_for_url(at_path(running_app, "/m"))  # sent to their own page instead
+    page.wait_for_selector('#my-phone[data-loaded="true"]')
     assert page.locator('#home[data-loaded="true"]').count() == 0
-    screenshot(page, "home-employee-refused-zh-CN-1440x900")
+    page.goto(running_app.url + "/people")
+    page.wait_for_selector("text=没有权限执行此操作")
+    assert page.locator('#people[data-loaded="true"]').count() == 0
+    screenshot(page, "console-employee-refused-zh-CN-1440x900")
     context.close()
 
 

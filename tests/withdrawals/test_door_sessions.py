@@ -289,9 +289,10 @@ def _ask_for_more(cabinet_id: int, person_id: int) -> tuple[int, int]:
     """An over-quota flow approved by the department's manager; the person asks from the cabinet."""
     with session_scope() as session:
         tenant_id = session.get(Cabinet, cabinet_id).tenant_id
-        department = Department(tenant_id=tenant_id, name="行政部", path="/a/")
+        department = Department(tenant_id=tenant_id, name="行政部")
         session.add(department)
         session.flush()
+        department.path = f"/{department.id}/"
         person = session.get(User, person_id)
         person.department_id = department.id
         manager = User(tenant_id=tenant_id, name="李经理", department_id=department.id)
