@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import case
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, or_, select
 
@@ -160,8 +161,12 @@ def _matches(rule: QuotaRule, item: Item, tags: set[int]) -> bool:
 def _add(
     session: Session, rule: QuotaRule, holder: int, start: date, count: int, cost: int
 ) -> QuotaUsage:
-    """used += (count, cost) in one statement: concurrent commits never lose a count."""
+    """used += (count, cost) in one statement: concurrent commits never lose a count. A
+    correction may subtract: the new row's values (checked before the conflict is seen) and the
+    sums never go below zero."""
     module = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    new_count = QuotaUsage.used_count + count
+    new_cost = QuotaUsage.used_cost_cents + cost
     statement = (
         module.insert(QuotaUsage)
         .values(
@@ -169,14 +174,14 @@ def _add(
             rule_id=rule.id,
             holder_id=holder,
             period_start=start,
-            used_count=count,
-            used_cost_cents=cost,
+            used_count=max(count, 0),
+            used_cost_cents=max(cost, 0),
         )
         .on_conflict_do_update(
             index_elements=["rule_id", "holder_id", "period_start"],
             set_={
-                "used_count": QuotaUsage.used_count + count,
-                "used_cost_cents": QuotaUsage.used_cost_cents + cost,
+                "used_count": case((new_count < 0, 0), else_=new_count),
+                "used_cost_cents": case((new_cost < 0, 0), else_=new_cost),
             },
         )
         .returning(QuotaUsage.id)
