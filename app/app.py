@@ -26,6 +26,8 @@ from app.ui.session import SessionState, refusal_response
 from app.withdrawals.me_pages import my_phone_page
 from app.withdrawals.me_state import MyPhoneState
 from app.withdrawals.pages import cabinet_phone_page
+from app.withdrawals.review_pages import review_page
+from app.withdrawals.review_state import ReviewState
 from app.withdrawals.state import CabinetPhoneState
 from hardware.runtime import run_device_side
 
@@ -55,6 +57,7 @@ CONSOLE_PAGES = (
     ("/whitelist", whitelist_page, "手机白名单", WhitelistState),
     ("/roles", roles_page, "角色权限", RolesState),
     ("/audit", audit_page, "审计日志", AuditState),
+    ("/review", review_page, "异常与申诉", ReviewState),
 )
 for route, page, name, state in CONSOLE_PAGES:
     # the session first: a visitor is sent to /login before any page data is asked for

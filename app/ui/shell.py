@@ -30,6 +30,7 @@ NAV_SECTIONS: tuple[tuple[str, tuple[NavEntry, ...]], ...] = (
             NavEntry("nav.items", "package", None),
             NavEntry("nav.stock", "boxes", None),
             NavEntry("nav.withdrawals", "receipt", None),
+            NavEntry("nav.review", "triangle-alert", "/review"),
             NavEntry("nav.workorders", "wrench", None),
             NavEntry("nav.alerts", "bell", None),
         ),

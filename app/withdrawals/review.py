@@ -103,6 +103,24 @@ def _evidence(door: DoorSession) -> list[SlotEvidence]:
     ]
 
 
+def _suggest(
+    best: dict[str, int],
+    item: Item,
+    slot: Slot,
+    plan: list[tuple[Slot, Item]],
+    evidence: list[SlotEvidence],
+) -> int:
+    """The machine's count; failing that, for a slot holding one item, the weight it lost in
+    units of that item (a starting point for the reviewer, never committed by itself)."""
+    if item.sku in best:
+        return max(best[item.sku], 0)
+    alone = sum(1 for s, _ in plan if s.id == slot.id) == 1
+    reading = next((e for e in evidence if e.slot == slot.code), None)
+    if not alone or reading is None or item.unit_weight_g <= 0:
+        return 0
+    return max(round((reading.before_g - reading.after_g) / item.unit_weight_g), 0)
+
+
 def exception_queue(
     *, session: Session, scope: TenantScope, limit: int = 20
 ) -> list[ExceptionCase]:
@@ -128,6 +146,7 @@ def exception_queue(
         slots = _evidence(door)
         moved = {s.slot for s in slots if abs(s.after_g - s.before_g) >= MOVED_G}
         best = _best_counts(door.identification or {})
+        plan = planned.get(door.cabinet_id, [])
         entries = [
             Entry(
                 slot.id,
@@ -135,9 +154,9 @@ def exception_queue(
                 slot.code,
                 item.name,
                 item.unit_weight_g,
-                max(best.get(item.sku, 0), 0),
+                _suggest(best, item, slot, plan, slots),
             )
-            for slot, item in planned.get(door.cabinet_id, [])
+            for slot, item in plan
             if slot.code in moved or item.sku in best
         ]
         cases.append(

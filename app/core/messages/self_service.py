@@ -55,3 +55,37 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "field.complaint": ("申诉内容", "Dispute"),
     "field.answer": ("答复", "Answer"),
 }
+
+# The console's review queue (exceptions and disputes).
+MESSAGES.update(
+    {
+        "nav.review": ("异常与申诉", "Exceptions & disputes"),
+        "review.exceptions": ("待确认的领用", "Visits to confirm"),
+        "review.disputes": ("员工申诉", "Disputes"),
+        "review.no_exceptions": ("没有待确认的领用", "Nothing to confirm"),
+        "review.no_disputes": ("没有待答复的申诉", "No open disputes"),
+        "review.slot": ("货位", "Slot"),
+        "review.before": ("开门前", "Before"),
+        "review.after": ("关门后", "After"),
+        "review.change": ("变化", "Change"),
+        "review.unsteady": ("读数不稳", "Unsteady"),
+        "review.count": ("确认数量", "Confirmed count"),
+        "review.reason": ("处理说明（将记入审计日志）", "Why (kept in the audit log)"),
+        "review.confirm": ("确认并入账", "Confirm and record"),
+        "review.answer": (
+            "答复员工（如改数量，将按此多退少补）",
+            "Answer (changed counts are corrected)",
+        ),
+        "review.send_answer": ("答复", "Answer"),
+        "review.resolved": ("已入账", "Recorded"),
+        "review.answered": ("已答复", "Answered"),
+        "review.reason.weight_unstable": ("称重读数不稳", "Unsteady scale reading"),
+        "review.reason.weight_unexplained": ("重量变化无法解释", "Weight change not explained"),
+        "review.reason.weight_ambiguous": ("多种组合都可能", "More than one combination fits"),
+        "review.reason.weight_no_data": ("没有称重数据", "No scale data"),
+        "review.reason.rfid_unexplained": ("RFID 标签变化无法解释", "RFID change not explained"),
+        "review.reason.sources_disagree": ("称重与 RFID 不一致", "Scales and RFID disagree"),
+        "review.reason.wrong_direction": ("物品被放回", "Items were put back"),
+        "review.reason_other": ("需人工确认", "Needs a person"),
+    }
+)

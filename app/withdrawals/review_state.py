@@ -1,0 +1,169 @@
+"""The console's review page (/review): exceptions to confirm with their evidence, employees'
+disputes to answer. Thin: the rules are in app/withdrawals/review.py and corrections.py."""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+import reflex as rx
+
+from app.core.db import run_in_session
+from app.core.errors import ValidationError
+from app.core.i18n import MESSAGES, t
+from app.dashboard.service import scope_timezone
+from app.ui.format import local_time
+from app.ui.payload import as_id
+from app.ui.session import actor_of, request_locale, require
+from app.withdrawals import corrections, review
+from app.withdrawals.corrections import Counts
+
+COUNT_PREFIX = "q_"  # form fields q_<slot id>_<item id>
+QUEUE = 20
+
+
+class EntryRow(TypedDict):
+    name: str  # the form field
+    label: str
+    suggested: int
+
+
+class SlotRow(TypedDict):
+    slot: str
+    before: str
+    after: str
+    change: str
+    steady: bool
+
+
+class CaseRow(TypedDict):
+    id: int
+    cabinet: str
+    person: str
+    at: str
+    reason: str
+    slots: list[SlotRow]
+    entries: list[EntryRow]
+
+
+class DisputeRow(TypedDict):
+    id: int
+    cabinet: str
+    person: str
+    at: str
+    text: str
+    entries: list[EntryRow]
+
+
+def counts_from(form: dict) -> Counts:
+    """q_<slot>_<item> fields as counts; anything else in a count field is refused."""
+    counts: Counts = {}
+    for key, value in form.items():
+        if not (isinstance(key, str) and key.startswith(COUNT_PREFIX)):
+            continue
+        parts = key[len(COUNT_PREFIX) :].split("_")
+        text = str(value).strip()
+        if len(parts) != 2 or not all(p.isdigit() for p in parts) or not text.isdigit():
+            raise ValidationError("error.not_a_count", field="quantity", row=key)
+        counts[(int(parts[0]), int(parts[1]))] = int(text)
+    return counts
+
+
+def _entries(entries: list[review.Entry]) -> list[EntryRow]:
+    return [
+        EntryRow(
+            name=f"{COUNT_PREFIX}{e.slot_id}_{e.item_id}",
+            label=f"{e.slot} · {e.item} ({e.unit_g:g} g)",
+            suggested=e.suggested,
+        )
+        for e in entries
+    ]
+
+
+def _reason(key: str, locale: str) -> str:
+    full = f"review.reason.{key}"
+    return t(full if full in MESSAGES else "review.reason_other", locale)
+
+
+class ReviewState(rx.State):
+    cases: list[CaseRow] = []
+    disputes: list[DisputeRow] = []
+    loaded: bool = False
+
+    @rx.event
+    async def load(self) -> None:
+        principal = await require(self, "withdrawal:read")
+        locale = await request_locale(self)
+
+        def read(session):
+            return (
+                review.exception_queue(session=session, scope=principal.scope, limit=QUEUE),
+                review.dispute_queue(session=session, scope=principal.scope, limit=QUEUE),
+                scope_timezone(session=session, scope=principal.scope),
+            )
+
+        cases, disputes, timezone = await run_in_session(read)
+        self.cases = [
+            CaseRow(
+                id=c.door_session_id,
+                cabinet=c.cabinet,
+                person=c.person,
+                at=local_time(c.at, timezone),
+                reason=_reason(c.reason, locale),
+                slots=[
+                    SlotRow(
+                        slot=s.slot,
+                        before=f"{s.before_g:.1f} g",
+                        after=f"{s.after_g:.1f} g",
+                        change=f"{s.after_g - s.before_g:+.1f} g",
+                        steady=s.stable,
+                    )
+                    for s in c.slots
+                ],
+                entries=_entries(c.entries),
+            )
+            for c in cases
+        ]
+        self.disputes = [
+            DisputeRow(
+                id=d.complaint.id,
+                cabinet=d.complaint.cabinet,
+                person=d.complaint.person,
+                at=local_time(d.complaint.created_at, timezone),
+                text=d.complaint.text,
+                entries=_entries(d.entries),
+            )
+            for d in disputes
+        ]
+        self.loaded = True
+
+    @rx.event
+    async def resolve(self, form: dict):
+        principal = await require(self, "exception:resolve")
+        locale = await request_locale(self)
+        form = form if isinstance(form, dict) else {}
+        await run_in_session(
+            corrections.resolve_exception,
+            scope=principal.scope,
+            door_session_id=as_id(form.get("case")),
+            counts=counts_from(form),
+            reason=str(form.get("reason") or "")[:300],
+            actor=actor_of(self, principal),
+        )
+        await self.load()
+        return rx.toast.success(t("review.resolved", locale))
+
+    @rx.event
+    async def settle(self, form: dict):
+        principal = await require(self, "withdrawal:correct")
+        locale = await request_locale(self)
+        form = form if isinstance(form, dict) else {}
+        await run_in_session(
+            review.settle_dispute,
+            scope=principal.scope,
+            complaint_id=as_id(form.get("dispute")),
+            answer=str(form.get("answer") or "")[:600],
+            counts=counts_from(form),
+            actor=actor_of(self, principal),
+        )
+        await self.load()
+        return rx.toast.success(t("review.answered", locale))
