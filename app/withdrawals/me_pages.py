@@ -114,6 +114,7 @@ def _visit(row: rx.Var) -> rx.Component:
         ),
         width="100%",
         class_name="my-visit",
+        data_visit=row["id"],
     )
 
 

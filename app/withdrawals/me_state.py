@@ -161,11 +161,13 @@ class MyPhoneState(rx.State):
         await self._reload()
 
     @rx.event
-    def toggle_ask(self) -> None:
+    async def toggle_ask(self) -> None:
+        await require(self, "self:request")
         self.asking = not self.asking
 
     @rx.event
-    def open_dispute(self, door_session_id: int) -> None:
+    async def open_dispute(self, door_session_id: int) -> None:
+        await require(self, "self:withdraw")
         self.disputing = as_id(door_session_id)
 
     async def _act(self, permission: str, call, done_key: str, **kwargs) -> None:

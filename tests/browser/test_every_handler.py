@@ -61,6 +61,7 @@ SELF_SERVICE: dict[str, str] = {
     "CabinetPhoneState.open_cabinet": "opens for the caller, with the badge's checks",
     "CabinetPhoneState.watch": "follows the caller's own visits",
     "CabinetPhoneState.ask": "asks for the caller, at a cabinet of their own tenant",
+    "HomeState.load": "an employee is sent to their own page (/m): no console figures",
     "MyPhoneState.load": "the caller's own quotas, requests, visits and decisions",
     "MyPhoneState.toggle_ask": "shows or hides a form",
     "MyPhoneState.open_dispute": "shows a form (the visit is checked when it is sent)",

@@ -41,12 +41,13 @@ def test_ask_for_more_and_the_manager_approves_from_the_phone(
 
 def test_dispute_a_visit(browser, running_app: RunningApp) -> None:
     context, page = employee_on_phone(browser, running_app)
-    first = page.locator("#me-history .my-visit").first
-    first.get_by_text("有疑问").click()
+    disputable = page.locator("#me-history .my-visit").filter(has=page.get_by_text("有疑问"))
+    visit_id = disputable.first.get_attribute("data-visit")
+    disputable.first.get_by_text("有疑问").click()
     page.fill("#dispute-text", "只拿了 1 支，记录成了 2 支")
     page.click("#dispute-send")
     page.wait_for_selector("text=已提交，管理员会尽快答复")
-    first = page.locator("#me-history .my-visit").first
+    first = page.locator(f'#me-history .my-visit[data-visit="{visit_id}"]')
     assert "申诉处理中：只拿了 1 支，记录成了 2 支" in first.inner_text()
     assert first.get_by_text("有疑问").count() == 0  # one open dispute per visit
     screenshot(page, "phone-me-dispute-390")
