@@ -33,6 +33,11 @@ class Item(TenantOwned, table=True):
     __tablename__ = "item"
     __table_args__ = (
         UniqueConstraint("tenant_id", "sku"),
+        UniqueConstraint("tenant_id", "epc_prefix"),
+        CheckConstraint(
+            "epc_prefix IS NULL OR (rfid_tagged AND length(epc_prefix) >= 4)",
+            name="epc_prefix_of_tagged_item",
+        ),
         Index("ix_item_tenant_id_type_id", "tenant_id", "type_id"),
         CheckConstraint("unit_weight_g > 0", name="unit_weight_positive"),
         CheckConstraint("weight_tolerance_g >= 0", name="tolerance_non_negative"),
@@ -49,6 +54,9 @@ class Item(TenantOwned, table=True):
     unit_cost_cents: int = 0
     image_path: str | None = Field(default=None, max_length=255)
     rfid_tagged: bool = False
+    # Hex EPC prefix of this item's tags (an SGTIN's header, company prefix and item reference):
+    # a tag gone from the cabinet counts as one unit of the item whose prefix is its longest match.
+    epc_prefix: str | None = Field(default=None, max_length=32)
     requires_approval: bool = False
     is_active: bool = True
     created_at: datetime = timestamp()

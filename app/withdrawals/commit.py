@@ -4,106 +4,20 @@ all in the caller's transaction (app/withdrawals/sessions.py drives it)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 from sqlmodel import Session
 
 from app.alerts.service import raise_once
 from app.cabinets.models import Cabinet, Slot
 from app.core.tenancy import TenantScope, scoped_select
-from app.inventory.models import MovementKind, PlanogramEntry, Stock
+from app.inventory.models import MovementKind, PlanogramEntry
 from app.inventory.service import record_movement
 from app.items.models import Item
 from app.org.models import User
 from app.quotas import service as quotas
-from app.withdrawals.identify import ScaleReading, SkuOnScale, Verdict, by_weight, fuse
 from app.withdrawals.models import DoorSession, Withdrawal, WithdrawalLine, WithdrawalSource
+from app.withdrawals.recognition import Taken
 from app.workorders.models import WorkOrderKind
 from app.workorders.service import PickLine, close_order, open_once
-
-
-@dataclass(frozen=True)
-class _SlotStock:
-    slot: Slot
-    items: dict[int, Item]
-    stock: dict[int, int]
-
-
-def _slots(session: Session, cabinet: Cabinet) -> dict[str, _SlotStock]:
-    scope = TenantScope.single(cabinet.tenant_id)
-    slots = session.exec(scoped_select(Slot, scope).where(Slot.cabinet_id == cabinet.id)).all()
-    entries = session.exec(
-        scoped_select(PlanogramEntry, scope).where(PlanogramEntry.cabinet_id == cabinet.id)
-    ).all()
-    items = {
-        i.id: i
-        for i in session.exec(
-            scoped_select(Item, scope).where(Item.id.in_({e.item_id for e in entries}))
-        )
-    }
-    stock = {
-        (s.slot_id, s.item_id): s.quantity
-        for s in session.exec(scoped_select(Stock, scope).where(Stock.cabinet_id == cabinet.id))
-    }
-    out = {}
-    for slot in slots:
-        mine = {e.item_id: items[e.item_id] for e in entries if e.slot_id == slot.id}
-        out[slot.code] = _SlotStock(slot, mine, {i: stock.get((slot.id, i), 0) for i in mine})
-    return out
-
-
-Taken = list[tuple[Slot, Item, int]]  # units of each item taken from each slot
-
-
-def identify(
-    session: Session, cabinet: Cabinet, readings: list[dict[str, Any]], *, restock: bool = False
-) -> tuple[Verdict, Taken]:
-    """What each scale says was taken (negative counts: put in, for a restock)."""
-    slots = _slots(session, cabinet)
-    weighed, where = [], []
-    for reading in readings:
-        known = slots.get(reading["slot"])
-        if known is None or not known.items:
-            continue  # a scale with nothing planned on it: its change is evidence, not stock
-        skus = tuple(
-            SkuOnScale(str(i), item.unit_weight_g, item.weight_tolerance_g, known.stock[i])
-            for i, item in sorted(known.items.items())
-        )
-        scale = ScaleReading(
-            reading["slot"],
-            reading["before_mg"] / 1000,
-            reading["after_mg"] / 1000,
-            reading["stable"],
-            skus,
-        )
-        weighed.append(by_weight(scale, restock=restock))
-        where.append(known)
-    verdict = fuse(weighed, None, set())
-    taken = [
-        (known.slot, known.items[int(sku)], n)
-        for known, reading in zip(where, weighed, strict=True)
-        for sku, n in reading.counts.items()
-        if n
-    ]
-    return verdict, taken
-
-
-def evidence(verdict: Verdict) -> dict[str, Any]:
-    return {
-        "status": verdict.status,
-        "reason": verdict.reason,
-        "counts": dict(verdict.counts),
-        "readings": [
-            {
-                "source": r.source,
-                "status": r.status,
-                "counts": dict(r.counts),
-                "candidates": [{"counts": dict(c.counts), "z": c.z} for c in r.candidates],
-            }
-            for r in verdict.readings
-        ],
-    }
 
 
 def commit(

@@ -25,7 +25,7 @@ from app.inventory.service import record_movement
 from app.items.models import Item
 from app.org.models import User
 from app.quotas import service as quotas
-from app.withdrawals.commit import Taken, commit
+from app.withdrawals.commit import commit
 from app.withdrawals.models import (
     DoorSession,
     SessionStatus,
@@ -34,6 +34,7 @@ from app.withdrawals.models import (
     WithdrawalSource,
     WithdrawalStatus,
 )
+from app.withdrawals.recognition import Taken
 from app.withdrawals.sessions import door_changed
 
 Counts = dict[tuple[int, int], int]  # (slot id, item id) → units

@@ -29,7 +29,7 @@ from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from app.org.models import User
 from app.quotas import service as quotas
 from app.tenants.models import ProviderStaff, ProviderStaffTenant
-from app.withdrawals.commit import commit, commit_restock, evidence, identify
+from app.withdrawals.commit import commit, commit_restock
 from app.withdrawals.models import (
     ACTIVE_SESSION_STATUSES,
     AuthMethod,
@@ -37,6 +37,7 @@ from app.withdrawals.models import (
     SessionPurpose,
     SessionStatus,
 )
+from app.withdrawals.recognition import evidence, identify
 
 logger = logging.getLogger(__name__)
 MAX_OPEN_S = 120
@@ -266,6 +267,8 @@ def on_opened(*, session: Session, cabinet: Cabinet, body: dict[str, Any]) -> Ou
     if door.status in (SessionStatus.authorized.value, SessionStatus.unlocking.value):
         door.status = SessionStatus.open.value
     door.opened_at = door.opened_at or _when(body.get("at"))
+    if door.rfid_before is None and "rfid" in body:
+        door.rfid_before = list(body["rfid"])
     door_changed(session, door)
     return Outcome("opened", door_session_id=door.id)
 
@@ -290,7 +293,14 @@ def on_closed(*, session: Session, cabinet: Cabinet, body: dict[str, Any]) -> Ou
     door.rfid_after = list(body.get("rfid", []))
     door.snapshot_id = body.get("snapshot")
     restock = door.purpose == SessionPurpose.restock.value
-    verdict, taken = identify(session, cabinet, body.get("readings", []), restock=restock)
+    verdict, taken = identify(
+        session,
+        cabinet,
+        body.get("readings", []),
+        restock=restock,
+        rfid_before=door.rfid_before,
+        rfid_after=door.rfid_after if "rfid" in body else None,
+    )
     door.identification = (door.identification or {}) | evidence(verdict)
     wrong_way = any((n > 0) if restock else (n < 0) for n in verdict.counts.values())
     if verdict.status != "committed" or wrong_way:

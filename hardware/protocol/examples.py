@@ -24,6 +24,7 @@ BODIES: dict[str, dict[str, Any]] = {
         "session": "ds-20251127-0042",
         "at": T0 + 1000,
         "by": {"method": "command", "ref": CMD},
+        "rfid": ["E2801160600002084A6C1B11", "E2801160600002084A6C1B12"],
     },
     "door.closed": {
         "session": "ds-20251127-0042",

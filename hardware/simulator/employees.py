@@ -63,11 +63,14 @@ async def open_take_close(
     before = await cabinet.read_scales()
     opened = cabinet.now_ms()
     cabinet.door = "open"
-    cabinet.record("door.opened", {"session": door["session"], "at": opened, "by": door["by"]})
+    opening = {"session": door["session"], "at": opened, "by": door["by"]}
+    if cabinet.tags:  # a cabinet with an RFID reader inventories its tags as the door opens
+        opening["rfid"] = cabinet.rfid()
+    cabinet.record("door.opened", opening)
     for slot, count in take.items():
-        cabinet.bank.cells[slot].change_load(-count * unit_g[slot])
-        tagged = cabinet.tags.get(slot, [])
-        del tagged[: max(count, 0)]
+        if slot in cabinet.bank.cells:
+            cabinet.bank.cells[slot].change_load(-count * unit_g[slot])
+        _move_tags(cabinet.tags.get(slot), count)
     await asyncio.sleep(hold_s)
     cabinet.door = "closed"
     closed = cabinet.now_ms()
@@ -83,6 +86,18 @@ async def open_take_close(
     cabinet.record("door.closed", body)
     cabinet.unlock = None
     return body
+
+
+def _move_tags(tagged: list[str] | None, count: int) -> None:
+    """Units taken leave with their tags; units put in bring new ones (the next serials)."""
+    if not tagged:
+        return
+    if count >= 0:
+        del tagged[:count]
+        return
+    prefix, width = tagged[-1][:-8], 8
+    last = max(int(tag[-width:], 16) for tag in tagged)
+    tagged.extend(f"{prefix}{last + n:0{width}X}" for n in range(1, -count + 1))
 
 
 async def play(

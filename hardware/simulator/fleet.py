@@ -34,6 +34,8 @@ class SimulatedSpec:
     cards: list[str]
     # slot → (grams per unit, units on it); None: the three-layout demo bank
     stock: dict[str, tuple[float, int]] | None = None
+    # slot → the EPCs of the tagged units on it (scales and RFID zones); None: demo tape tags
+    tags: dict[str, list[str]] | None = None
 
     @property
     def unit_g(self) -> dict[str, float]:
@@ -98,7 +100,29 @@ def fleet_from_database(
 def spec_of(session: Session, cabinet: Cabinet, identity: CabinetIdentity) -> SimulatedSpec:
     """The cabinet as planned and stocked in the database, visited by the tenant's people."""
     cards = _cards(session, cabinet) or [f"C{cabinet.id:03d}{n:05d}" for n in range(8)]
-    return SimulatedSpec(identity, cards, _stocked_scales(session, cabinet) or None)
+    stock = _stocked_scales(session, cabinet) or None
+    return SimulatedSpec(identity, cards, stock, _tagged_units(session, cabinet) if stock else None)
+
+
+def epc(prefix: str, serial: int) -> str:
+    """A 96-bit EPC (24 hex digits): the item's prefix, then the unit's serial."""
+    return f"{prefix}{serial:0{max(24 - len(prefix), 4)}X}"
+
+
+def _tagged_units(session: Session, cabinet: Cabinet) -> dict[str, list[str]]:
+    """One tag per stocked unit of every RFID-tagged item, where it lies."""
+    rows = session.exec(
+        select(Slot.code, Item.epc_prefix, Stock.quantity)
+        .join(Stock, Stock.slot_id == Slot.id)
+        .join(Item, Item.id == Stock.item_id)
+        .where(
+            Slot.cabinet_id == cabinet.id,
+            Stock.tenant_id == cabinet.tenant_id,
+            Item.rfid_tagged,
+            Item.epc_prefix.is_not(None),
+        )
+    ).all()
+    return {code: [epc(prefix, n) for n in range(quantity)] for code, prefix, quantity in rows}
 
 
 def _cards(session: Session, cabinet: Cabinet) -> list[str]:

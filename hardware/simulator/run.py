@@ -34,7 +34,7 @@ def build_cabinet(spec: SimulatedSpec, options: FleetOptions, seed: int) -> Simu
         broker=options.broker,
         outbox_path=options.outbox_dir / f"{spec.identity.code}.sqlite",
         cells=spec.cells(seed),
-        tags=rfid_tags(spec.identity.code),
+        tags=spec.tags if spec.tags is not None else rfid_tags(spec.identity.code),
         clock_skew_ms=options.clock_skew_ms,
         heartbeat_s=options.heartbeat_s,
         mischief=Mischief(options.misbehave, rate=options.misbehave_rate, rng=random.Random(seed)),

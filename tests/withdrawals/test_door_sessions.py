@@ -65,6 +65,9 @@ def _stocked_cabinet(cabinet_id: int) -> dict[str, int]:
                 unit_weight_g=UNIT_G[slot_code],
                 weight_tolerance_g=TOLERANCE_G[slot_code],
                 unit_cost_cents=100 * unit,
+                # the tape rolls carry RFID tags (the simulator's EPCs start E200)
+                rfid_tagged=slot_code == "A3",
+                epc_prefix="E200" if slot_code == "A3" else None,
             )
             session.add_all([slot, item])
             session.flush()
@@ -114,6 +117,19 @@ async def test_badge_take_close_commits_one_withdrawal(tmp_path) -> None:
             # each change announced on the bus once committed, for the phone and the consoles
             heard = [(await asyncio.wait_for(anext(door_events), 5)).data for _ in range(3)]
     assert [e["status"] for e in heard] == ["unlocking", "open", "committed"]
+    with session_scope() as session:
+        door_row = session.exec(
+            select(DoorSession).where(DoorSession.cabinet_id == cabinet_id)
+        ).one()
+        rfid = [r for r in door_row.identification["readings"] if r["source"] == "rfid"]
+        assert rfid == [  # the tape roll's tag left with it: RFID agreed with the scale
+            {
+                "source": "rfid",
+                "status": "identified",
+                "counts": {str(items["A3"]): 1},
+                "candidates": [],
+            }
+        ]
     assert {(e["cabinet"], e["door"]) for e in heard} == {(cabinet_id, heard[0]["door"])}
     with session_scope() as session:
         (withdrawal,) = session.exec(select(Withdrawal).where(Withdrawal.cabinet_id == cabinet_id))
@@ -130,6 +146,11 @@ async def test_badge_take_close_commits_one_withdrawal(tmp_path) -> None:
         assert reconcile_ledger(session=session, scope=TenantScope.single(tenant_id)) == []
 
 
+def _only_door(cabinet_id: int) -> DoorSession:
+    with session_scope() as session:
+        return session.exec(select(DoorSession).where(DoorSession.cabinet_id == cabinet_id)).one()
+
+
 def _cabinet(cabinet_id: int) -> Cabinet:
     with session_scope() as session:
         return session.get(Cabinet, cabinet_id)
@@ -142,6 +163,31 @@ def _door_status(cabinet_id: int, *, newest: bool = False) -> str | None:
             statement = statement.order_by(DoorSession.id.desc())
         door = session.exec(statement).first()
         return door.status if door else None
+
+
+async def test_a_tag_misread_against_the_scale_is_an_exception_not_a_guess(tmp_path) -> None:
+    identity, cabinet_id = provisioned()
+    _stocked_cabinet(cabinet_id)
+    async with embedded_broker() as (port, config), running_gateway(config):
+        cabinet = simulated(identity, ("127.0.0.1", port), tmp_path, heartbeat_s=1)
+        async with powered(cabinet):
+            await until(lambda: _cabinet(cabinet_id).is_online)
+            door = await badge(cabinet, CARD, wait_s=15)
+
+            async def misread() -> None:  # a second tag goes unread while the door is open
+                await asyncio.sleep(0.2)
+                cabinet.tags["A3"].pop()
+
+            missed = asyncio.create_task(misread())
+            await open_take_close(cabinet, door, {"A3": 1}, unit_g=UNIT_G, hold_s=0.5)
+            await missed
+            await until(lambda: _door_status(cabinet_id) == "exception")
+    with session_scope() as session:
+        door_row = session.exec(
+            select(DoorSession).where(DoorSession.cabinet_id == cabinet_id)
+        ).one()
+        assert door_row.identification["reason"] == "sources_disagree"
+        assert not session.exec(select(Withdrawal).where(Withdrawal.cabinet_id == cabinet_id)).all()
 
 
 async def test_nothing_taken_commits_the_session_without_a_withdrawal(tmp_path) -> None:

@@ -1,0 +1,174 @@
+"""What a closed door session took, read off the cabinet's own messages: each scale's change
+against what is planned and stocked on it, and — when the cabinet reads RFID — the tags that
+left or arrived, checked against the scales for weighed tagged items and counted alone for
+items in RFID-only zones. Pure rules in app/withdrawals/identify.py; this side loads the
+cabinet's planogram and stock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlmodel import Session
+
+from app.cabinets.models import Cabinet, Slot, SlotKind
+from app.core.tenancy import TenantScope, scoped_select
+from app.inventory.models import PlanogramEntry, Stock
+from app.items.models import Item
+from app.withdrawals.identify import (
+    Reading,
+    ScaleReading,
+    SkuOnScale,
+    Verdict,
+    by_rfid,
+    by_weight,
+    fuse,
+)
+
+Taken = list[tuple[Slot, Item, int]]  # units of each item taken from each slot
+
+
+@dataclass(frozen=True)
+class _SlotStock:
+    slot: Slot
+    items: dict[int, Item]
+    stock: dict[int, int]
+
+
+def _slots(session: Session, cabinet: Cabinet) -> dict[str, _SlotStock]:
+    scope = TenantScope.single(cabinet.tenant_id)
+    slots = session.exec(scoped_select(Slot, scope).where(Slot.cabinet_id == cabinet.id)).all()
+    entries = session.exec(
+        scoped_select(PlanogramEntry, scope).where(PlanogramEntry.cabinet_id == cabinet.id)
+    ).all()
+    items = {
+        i.id: i
+        for i in session.exec(
+            scoped_select(Item, scope).where(Item.id.in_({e.item_id for e in entries}))
+        )
+    }
+    stock = {
+        (s.slot_id, s.item_id): s.quantity
+        for s in session.exec(scoped_select(Stock, scope).where(Stock.cabinet_id == cabinet.id))
+    }
+    out = {}
+    for slot in slots:
+        mine = {e.item_id: items[e.item_id] for e in entries if e.slot_id == slot.id}
+        out[slot.code] = _SlotStock(slot, mine, {i: stock.get((slot.id, i), 0) for i in mine})
+    return out
+
+
+def sku_of_tags(tags: set[str], tagged: list[Item]) -> dict[str, str]:
+    """Each tag's item (as the SKU key identification uses), by the longest EPC prefix that
+    matches; a tag no prefix matches is left out (and cannot be counted)."""
+    prefixes = sorted(
+        ((i.epc_prefix.upper(), str(i.id)) for i in tagged if i.epc_prefix),
+        key=lambda pair: -len(pair[0]),
+    )
+    out = {}
+    for tag in tags:
+        match = next((sku for prefix, sku in prefixes if tag.startswith(prefix)), None)
+        if match is not None:
+            out[tag] = match
+    return out
+
+
+@dataclass(frozen=True)
+class _RfidView:
+    reading: Reading
+    weighed: set[str]  # tagged SKUs on scales: RFID must agree with the scales on them
+    zoned: dict[str, _SlotStock]  # tagged SKUs only in RFID zones: RFID alone counts them
+
+
+def _rfid_view(
+    slots: dict[str, _SlotStock], before: list[str] | None, after: list[str] | None
+) -> _RfidView | None:
+    tagged: dict[str, tuple[Item, _SlotStock]] = {}
+    weighed: set[str] = set()
+    for known in slots.values():
+        for item in known.items.values():
+            if not (item.rfid_tagged and item.epc_prefix):
+                continue
+            sku = str(item.id)
+            if known.slot.kind == SlotKind.scale.value:
+                weighed.add(sku)
+            tagged.setdefault(sku, (item, known))
+    if not tagged or before is None or after is None:
+        return None
+    changed = set(before) ^ set(after)
+    reading = by_rfid(before, after, sku_of_tags(changed, [i for i, _ in tagged.values()]))
+    zoned = {
+        sku: known
+        for sku, (_, known) in tagged.items()
+        if sku not in weighed and known.slot.kind == SlotKind.rfid.value
+    }
+    return _RfidView(reading, weighed, zoned)
+
+
+def identify(
+    session: Session,
+    cabinet: Cabinet,
+    readings: list[dict[str, Any]],
+    *,
+    restock: bool = False,
+    rfid_before: list[str] | None = None,
+    rfid_after: list[str] | None = None,
+) -> tuple[Verdict, Taken]:
+    """What was taken (negative counts: put in, for a restock)."""
+    slots = _slots(session, cabinet)
+    weighed, where = [], []
+    for reading in readings:
+        known = slots.get(reading["slot"])
+        if known is None or not known.items:
+            continue  # a scale with nothing planned on it: its change is evidence, not stock
+        skus = tuple(
+            SkuOnScale(str(i), item.unit_weight_g, item.weight_tolerance_g, known.stock[i])
+            for i, item in sorted(known.items.items())
+        )
+        scale = ScaleReading(
+            reading["slot"],
+            reading["before_mg"] / 1000,
+            reading["after_mg"] / 1000,
+            reading["stable"],
+            skus,
+        )
+        weighed.append(by_weight(scale, restock=restock))
+        where.append(known)
+    rfid = _rfid_view(slots, rfid_before, rfid_after)
+    checked = None
+    if rfid is not None:  # the scales' tagged SKUs: RFID must say the same
+        others = {sku: n for sku, n in rfid.reading.counts.items() if sku not in rfid.weighed}
+        unplaced = set(others) - set(rfid.zoned)
+        status = "unexplained" if unplaced else rfid.reading.status
+        counts = {sku: n for sku, n in rfid.reading.counts.items() if sku in rfid.weighed}
+        checked = replace(rfid.reading, counts=counts, status=status)
+    verdict = fuse(weighed, checked, rfid.weighed if rfid else set())
+    taken = [
+        (known.slot, known.items[int(sku)], n)
+        for known, reading in zip(where, weighed, strict=True)
+        for sku, n in reading.counts.items()
+        if n
+    ]
+    if rfid is not None and verdict.status == "committed":
+        zoned = {sku: n for sku, n in rfid.reading.counts.items() if sku in rfid.zoned and n}
+        taken += [(rfid.zoned[s].slot, rfid.zoned[s].items[int(s)], n) for s, n in zoned.items()]
+        verdict = replace(verdict, counts={**verdict.counts, **zoned})
+    return verdict, taken
+
+
+def evidence(verdict: Verdict) -> dict[str, Any]:
+    """What the door session keeps of its identification (the review queue shows it)."""
+    return {
+        "status": verdict.status,
+        "reason": verdict.reason,
+        "counts": dict(verdict.counts),
+        "readings": [
+            {
+                "source": r.source,
+                "status": r.status,
+                "counts": dict(r.counts),
+                "candidates": [{"counts": dict(c.counts), "z": c.z} for c in r.candidates],
+            }
+            for r in verdict.readings
+        ],
+    }
