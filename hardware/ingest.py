@@ -26,7 +26,7 @@ from sqlalchemy.dialects import sqlite
 from sqlmodel import Session, select
 
 from app.alerts.models import Alert, AlertStatus
-from app.cabinets.credentials import CabinetKey, cabinet_keys
+from app.cabinets.credentials import CabinetKey, cabinet_keys, seal
 from app.cabinets.models import Cabinet, DeviceMessage, MessageStatus
 from hardware.protocol.messages import (
     CHANNEL_OF_TYPE,
@@ -38,7 +38,9 @@ from hardware.protocol.messages import (
 )
 
 logger = logging.getLogger(__name__)
-REDACTED_FIELDS = {"auth.pin": ("pin",)}  # never stored: a PIN in clear
+# Never stored in clear: a PIN is sealed (AES-GCM, the app's key) for the job that checks it,
+# which then blanks it (app/withdrawals/keypad.py).
+SEALED_FIELDS = {"auth.pin": ("pin",)}
 UNSEQUENCED = frozenset(t for t, channel in CHANNEL_OF_TYPE.items() if channel == "telemetry")
 MESSAGES = DeviceMessage.__table__
 CABINETS = Cabinet.__table__
@@ -179,9 +181,9 @@ def _key_for(keys: Mapping[str, CabinetKey], topic: Topic) -> CabinetKey:
 
 def _stored_payload(message: dict[str, Any]) -> dict[str, Any]:
     body = message["body"]
-    redacted = REDACTED_FIELDS.get(message["type"], ())
-    if any(field in body for field in redacted):
-        body = {k: ("******" if k in redacted else v) for k, v in body.items()}
+    sealed = SEALED_FIELDS.get(message["type"], ())
+    if any(field in body for field in sealed):
+        body = {k: (seal(v) if k in sealed else v) for k, v in body.items()}
     return {k: v for k, v in message.items() if k not in ("body", "sig")} | {"body": body}
 
 

@@ -170,3 +170,21 @@ def cabinet_keys(*, session: Session, cabinet_codes: Iterable[str]) -> dict[str,
 @lru_cache(maxsize=4096)  # a new provisioning makes a new ciphertext (fresh nonce), so no TTL
 def _decrypted(token: str, secret_key: str) -> bytes:
     return decrypt_secret(token, secret_key)
+
+
+SEALED = "sealed:"
+
+
+def seal(value: object) -> str:
+    """A short secret (a PIN) kept only encrypted until the job that needs it has used it."""
+    return SEALED + encrypt_secret(str(value).encode())
+
+
+def unseal(value: object) -> str:
+    """The sealed secret, or "" for anything that is not one we sealed."""
+    if not (isinstance(value, str) and value.startswith(SEALED)):
+        return ""
+    try:
+        return decrypt_secret(value[len(SEALED) :]).decode()
+    except (DomainError, ValueError):
+        return ""

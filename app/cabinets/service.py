@@ -17,7 +17,7 @@ from app.cabinets.models import Cabinet, DeviceMessage, DoorState, MessageStatus
 from app.cabinets.presence import heard_from
 from app.core.model_base import as_utc
 from app.core.tenancy import TenantScope, get_scoped
-from app.withdrawals import sessions
+from app.withdrawals import keypad, sessions
 
 DOOR_AFTER = {"door.opened": DoorState.open.value, "door.closed": DoorState.closed.value}
 DOOR_EVENTS = {"door.opened": sessions.on_opened, "door.closed": sessions.on_closed}
@@ -44,6 +44,9 @@ def apply_device_message(
         on_alarm(session=session, cabinet=cabinet, body=body)
     elif row.type == "auth.card":
         sessions.on_card(session=session, cabinet=cabinet, body=body, sent=as_utc(row.device_ts))
+    elif row.type == "auth.pin":
+        keypad.on_pin(session=session, cabinet=cabinet, body=body, sent=as_utc(row.device_ts))
+        row.payload = keypad.redacted(row.payload)
     elif row.type == "cmd.ack":
         record_ack(session=session, cabinet_id=cabinet.id, body=body, now=now)
     row.status = MessageStatus.processed.value

@@ -159,28 +159,38 @@ def open_door(
     return door
 
 
+def is_stale(body: dict[str, Any], sent: datetime | None) -> bool:
+    """Kept in the cabinet's outbox (sent well after it happened: the cabinet was offline and
+    its lease answered) or simply old: history, not someone waiting at the door."""
+    at = _when(body.get("at"))
+    return (sent is not None and sent - at > BUFFERED) or datetime.now(UTC) - at > CARD_FRESH
+
+
 def on_card(
     *, session: Session, cabinet: Cabinet, body: dict[str, Any], sent: datetime | None = None
 ) -> Outcome:
-    """A badge at the cabinet: open a door session and send the unlock, or say why not.
-
-    A badge the cabinet kept in its outbox (sent well after it happened: the cabinet was offline
-    and the lease answered it) or one that is simply old is history, not someone waiting at the
-    door: it never unlocks."""
-    badged = _when(body.get("at"))
-    if (sent is not None and sent - badged > BUFFERED) or datetime.now(UTC) - badged > CARD_FRESH:
+    """A badge at the cabinet: open a door session and send the unlock, or say why not. A stale
+    badge never unlocks."""
+    if is_stale(body, sent):
         return Outcome("ignored", "stale_card")
     person = _person_by_card(session, cabinet.tenant_id, body.get("card", ""))
+    return open_at_cabinet(session, cabinet, person, AuthMethod.card, body.get("card", ""))
+
+
+def open_at_cabinet(
+    session: Session, cabinet: Cabinet, person: User | None, method: AuthMethod, ref: str
+) -> Outcome:
+    """Someone identified at the cabinet itself (card, PIN): the checks, then the unlock."""
     reason, approval = refusal(session, cabinet, person)
     if reason is not None:
-        logger.info("card refused at %s: %s", cabinet.code, reason)
+        logger.info("%s refused at %s: %s", method.value, cabinet.code, reason)
         return Outcome("refused", reason)
     door = open_door(
         session,
         cabinet,
         user_id=person.id,
-        method=AuthMethod.card,
-        by={"method": "card", "ref": body.get("card", "")},
+        method=method,
+        by={"method": method.value, "ref": ref},
         actor=SYSTEM,
     )
     if door is None:

@@ -29,6 +29,20 @@ async def badge(cabinet: SimulatedCabinet, card: str, *, wait_s: float = 15.0) -
     return {"session": unlock.session, "by": unlock.by}
 
 
+async def keypad(
+    cabinet: SimulatedCabinet, ident: str, pin: str, *, wait_s: float = 15.0
+) -> dict | None:
+    """Type a card or employee number and a PIN; the door session's `by` once unlocked."""
+    cabinet.unlocked.clear()
+    cabinet.record("auth.pin", {"pin": pin, "card": ident, "at": cabinet.now_ms()})
+    try:
+        await asyncio.wait_for(cabinet.unlocked.wait(), wait_s)
+    except TimeoutError:
+        return None
+    unlock = cabinet.unlock
+    return {"session": unlock.session, "by": unlock.by} if unlock else None
+
+
 def _by_lease(cabinet: SimulatedCabinet, card: str) -> dict | None:
     lease = cabinet.outbox.setting("lease")
     if not lease or lease["valid_until"] < cabinet.now_ms():

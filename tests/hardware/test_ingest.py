@@ -16,7 +16,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from app.alerts.models import Alert
-from app.cabinets.credentials import provision
+from app.cabinets.credentials import provision, unseal
 from app.cabinets.models import Cabinet, DeviceMessage
 from app.core.db import session_scope
 from app.core.jobs import InProcessDispatcher
@@ -138,7 +138,7 @@ def test_a_gap_in_the_sequence_raises_one_alert_per_root_cause(session, cabinet)
     assert not pipe.send(*_msg(tenant, cab, secret, 0, boot="boot0002")).gap  # a new boot
 
 
-def test_a_pin_is_never_stored(session, cabinet) -> None:
+def test_a_pin_is_never_stored_in_clear(session, cabinet) -> None:
     tenant, cab, secret = cabinet
     pipe = Pipe(session)
     body = {"pin": "482915", "at": 1_764_201_600_000}
@@ -147,6 +147,7 @@ def test_a_pin_is_never_stored(session, cabinet) -> None:
     )
     row = session.exec(select(DeviceMessage).where(DeviceMessage.type == "auth.pin")).one()
     assert "482915" not in json.dumps(row.payload)
+    assert unseal(row.payload["body"]["pin"]) == "482915"  # for the job that checks it
 
 
 def _payload(topic_message: tuple[str, dict]) -> tuple[str, bytes]:

@@ -12,9 +12,11 @@ from sqlmodel import select
 
 from app.approvals.models import ApprovalFlow, ApprovalStep, Decision
 from app.approvals.service import ask
+from app.audit.models import AuditLog
 from app.auth.models import Account
+from app.auth.passwords import hash_secret
 from app.cabinets.lease import sync_lease
-from app.cabinets.models import Cabinet, DeviceCommand, Slot
+from app.cabinets.models import Cabinet, DeviceCommand, DeviceMessage, Slot
 from app.core.bus import get_bus, tenant_channel
 from app.core.db import run_in_session, session_scope
 from app.core.errors import PermissionDeniedError, ValidationError
@@ -29,7 +31,7 @@ from app.tenants.models import ProviderStaff, ProviderStaffTenant, ServiceProvid
 from app.withdrawals.models import DoorSession, Withdrawal, WithdrawalLine
 from app.withdrawals.sessions import decide_and_open, start_restock
 from app.workorders.models import WorkOrder, WorkOrderLine
-from hardware.simulator.employees import badge, open_take_close
+from hardware.simulator.employees import badge, keypad, open_take_close
 from hardware.simulator.fleet import MODELS, STOCK, UNIT_G
 from tests.hardware.harness import (
     embedded_broker,
@@ -188,6 +190,40 @@ async def test_a_tag_misread_against_the_scale_is_an_exception_not_a_guess(tmp_p
         ).one()
         assert door_row.identification["reason"] == "sources_disagree"
         assert not session.exec(select(Withdrawal).where(Withdrawal.cabinet_id == cabinet_id)).all()
+
+
+async def test_card_and_pin_at_the_keypad_wrong_pins_lock_and_the_pin_is_not_kept(
+    tmp_path,
+) -> None:
+    identity, cabinet_id = provisioned()
+    _stocked_cabinet(cabinet_id)
+    tenant_id = _cabinet(cabinet_id).tenant_id
+    with session_scope() as session:
+        person = session.exec(
+            select(User).where(User.badge_card_no == CARD, User.tenant_id == tenant_id)
+        ).one()
+        person.employee_no, person.pin_hash = "E0042", hash_secret("482915")
+    async with embedded_broker() as (port, config), running_gateway(config):
+        cabinet = simulated(identity, ("127.0.0.1", port), tmp_path, heartbeat_s=1)
+        async with powered(cabinet):
+            await until(lambda: _cabinet(cabinet_id).is_online)
+            assert await keypad(cabinet, "E0042", "000000", wait_s=3) is None
+            door = await keypad(cabinet, "E0042", "482915")  # employee number and PIN
+            assert door is not None and door["by"] == {"method": "pin", "ref": "E0042"}
+            await open_take_close(cabinet, door, {"A2": 1}, unit_g=UNIT_G)
+            await until(lambda: _door_status(cabinet_id) == "committed")
+            for _ in range(4):  # five wrong PINs in 15 minutes (one above)
+                assert await keypad(cabinet, CARD, "111111", wait_s=2) is None
+            assert await keypad(cabinet, CARD, "482915", wait_s=3) is None  # locked
+    with session_scope() as session:
+        stored = session.exec(
+            select(DeviceMessage).where(
+                DeviceMessage.cabinet_id == cabinet_id, DeviceMessage.type == "auth.pin"
+            )
+        ).all()
+        assert len(stored) == 7 and {m.payload["body"]["pin"] for m in stored} == {"******"}
+        wrong = session.exec(select(AuditLog).where(AuditLog.action == "door.pin_refused")).all()
+        assert len([w for w in wrong if w.entity_id == str(person.id)]) == 5
 
 
 async def test_nothing_taken_commits_the_session_without_a_withdrawal(tmp_path) -> None:

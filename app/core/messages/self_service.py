@@ -49,6 +49,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "This visit already has an open dispute",
     ),
     "complaint.already_answered": ("这条申诉已经答复过了", "This dispute is already answered"),
+    "door.pin_refused": ("柜门键盘 PIN 错误", "Wrong PIN at a cabinet"),
     "complaint.file": ("提交领用申诉", "Dispute filed"),
     "complaint.answer": ("答复领用申诉", "Dispute answered"),
     "error.too_long": ("{field}不能超过 {max} 个字", "{field} can be at most {max} characters"),
