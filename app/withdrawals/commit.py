@@ -44,18 +44,20 @@ def commit(
     )
     session.add(withdrawal)
     session.flush()
-    for slot, item, n in taken:
-        session.add(
-            WithdrawalLine(
-                tenant_id=cabinet.tenant_id,
-                withdrawal_id=withdrawal.id,
-                item_id=item.id,
-                slot_id=slot.id,
-                quantity=n,
-                unit_cost_cents=item.unit_cost_cents,
-                line_cost_cents=n * item.unit_cost_cents,
-            )
+    plan = _plan(session, cabinet, taken)
+    session.add_all(  # inserted together by the next flush
+        WithdrawalLine(
+            tenant_id=cabinet.tenant_id,
+            withdrawal_id=withdrawal.id,
+            item_id=item.id,
+            slot_id=slot.id,
+            quantity=n,
+            unit_cost_cents=item.unit_cost_cents,
+            line_cost_cents=n * item.unit_cost_cents,
         )
+        for slot, item, n in taken
+    )
+    for slot, item, n in taken:
         movement = record_movement(
             session=session,
             tenant_id=cabinet.tenant_id,
@@ -68,7 +70,8 @@ def commit(
             withdrawal_id=withdrawal.id,
             at=door.closed_at,
         )
-        _replenish_if_low(session, cabinet, slot, item, movement.balance_after)
+        entry = plan.get((slot.id, item.id))
+        _replenish_if_low(session, cabinet, slot, item, movement.balance_after, entry)
     _check_restricted(session, cabinet, door, person, taken)
     overruns = quotas.record_usage(
         session, person, [quotas.Taken(item, n) for _, item, n in taken], door.closed_at
@@ -145,20 +148,29 @@ def replenish_key(slot: Slot, item: Item) -> str:
     return f"replenish:slot:{slot.id}:item:{item.id}"
 
 
-def _planned(session: Session, cabinet: Cabinet, slot: Slot, item: Item) -> PlanogramEntry | None:
-    return session.exec(
+def _plan(
+    session: Session, cabinet: Cabinet, taken: Taken
+) -> dict[tuple[int, int], PlanogramEntry]:
+    """The planogram entries of the slots and items taken, in one query."""
+    entries = session.exec(
         scoped_select(PlanogramEntry, TenantScope.single(cabinet.tenant_id)).where(
-            PlanogramEntry.slot_id == slot.id, PlanogramEntry.item_id == item.id
+            PlanogramEntry.cabinet_id == cabinet.id,
+            PlanogramEntry.slot_id.in_({slot.id for slot, _, _ in taken}),
         )
-    ).first()
+    )
+    return {(e.slot_id, e.item_id): e for e in entries}
 
 
 def _replenish_if_low(
-    session: Session, cabinet: Cabinet, slot: Slot, item: Item, left: int
+    session: Session,
+    cabinet: Cabinet,
+    slot: Slot,
+    item: Item,
+    left: int,
+    entry: PlanogramEntry | None,
 ) -> None:
     """Below the slot's minimum: one work order for the provider (however many withdrawals
     follow), asking for what brings the slot back to its par level."""
-    entry = _planned(session, cabinet, slot, item)
     if entry is None or left >= entry.min_qty:
         return
     open_once(
@@ -181,6 +193,7 @@ def _replenish_if_low(
 
 def commit_restock(session: Session, cabinet: Cabinet, door: DoorSession, added: Taken) -> None:
     """Restock movements; a replenishment order of a slot back at or above its minimum is done."""
+    plan = _plan(session, cabinet, added)
     for slot, item, n in added:
         movement = record_movement(
             session=session,
@@ -193,7 +206,7 @@ def commit_restock(session: Session, cabinet: Cabinet, door: DoorSession, added:
             door_session_id=door.id,
             at=door.closed_at,
         )
-        entry = _planned(session, cabinet, slot, item)
+        entry = plan.get((slot.id, item.id))
         if entry is not None and movement.balance_after >= entry.min_qty:
             close_order(
                 session=session,

@@ -303,14 +303,15 @@ def on_closed(*, session: Session, cabinet: Cabinet, body: dict[str, Any]) -> Ou
     door.rfid_after = list(body.get("rfid", []))
     door.snapshot_id = body.get("snapshot")
     restock = door.purpose == SessionPurpose.restock.value
-    verdict, taken = identify(
-        session,
-        cabinet,
-        body.get("readings", []),
-        restock=restock,
-        rfid_before=door.rfid_before,
-        rfid_after=door.rfid_after if "rfid" in body else None,
-    )
+    with session.no_autoflush:  # one UPDATE of the session row, not one per query below
+        verdict, taken = identify(
+            session,
+            cabinet,
+            body.get("readings", []),
+            restock=restock,
+            rfid_before=door.rfid_before,
+            rfid_after=door.rfid_after if "rfid" in body else None,
+        )
     door.identification = (door.identification or {}) | evidence(verdict)
     wrong_way = any((n > 0) if restock else (n < 0) for n in verdict.counts.values())
     if verdict.status != "committed" or wrong_way:
