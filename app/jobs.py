@@ -110,6 +110,8 @@ class WorkerSettings:
     max_tries = DEFAULT_MAX_TRIES
     job_timeout = 300
     keep_result = 3600
+    # arq looks for new jobs every poll_delay (0.5 s by default): a door closed waits for it
+    poll_delay = 0.05
 
 
 def main() -> int:
