@@ -30,6 +30,7 @@ from app.org.models import User
 from app.quotas.models import QuotaRule, QuotaUsage
 from app.reports.models import ReportDelivery, ReportRun, ReportSubscription
 from app.tenants.models import Tenant
+from app.withdrawals.models import Complaint, DoorSession
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 OUTSIDER = Actor(account_id=None, name="outsider")
@@ -79,7 +80,13 @@ def _fill_tables_the_demo_leaves_empty(session: Session, tenant: Tenant) -> None
                 device_ts=NOW,
             ),
             QuotaUsage(
-                tenant_id=t, rule_id=rule.id, holder_id=user.id, period_start=date(2026, 11, 1)
+                tenant_id=t, rule_id=rule.id, holder_id=user.id, period_start=date(2020, 1, 1)
+            ),
+            Complaint(
+                tenant_id=t,
+                door_session_id=_first(session, DoorSession, t).id,
+                user_id=user.id,
+                text="只拿了一个",
             ),
             ReportSubscription(
                 tenant_id=t,
