@@ -8,6 +8,17 @@ from app.ui.locale import mobile_header, tr
 from app.withdrawals.me_state import MyPhoneState
 
 
+def status_line(row: rx.Var, *middle: rx.Component) -> rx.Component:
+    """The top line of a phone card: its status badge, anything in between, its time."""
+    return rx.hstack(
+        rx.badge(row["status"], variant="soft"),
+        *middle,
+        rx.spacer(),
+        rx.text(row["at"], size="1", color=rx.color("gray", 11)),
+        width="100%",
+    )
+
+
 def _section(title_key: str, body: rx.Component, section_id: str) -> rx.Component:
     return rx.vstack(
         rx.heading(tr(title_key), size="3"), body, spacing="2", width="100%", id=section_id
@@ -41,12 +52,7 @@ def _request(row: rx.Var, *, decide: bool) -> rx.Component:
     """(rx.foreach passes the index as a second argument: the wrappers above take one.)"""
     return rx.card(
         rx.vstack(
-            rx.hstack(
-                rx.badge(row["status"], variant="soft"),
-                rx.spacer(),
-                rx.text(row["at"], size="1", color=rx.color("gray", 11)),
-                width="100%",
-            ),
+            status_line(row),
             rx.text(row["title"], size="3"),
             rx.text(row["detail"], size="1", color=rx.color("gray", 11)),
             *[
@@ -85,13 +91,7 @@ def _dispute_form() -> rx.Component:
 def _visit(row: rx.Var) -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.hstack(
-                rx.badge(row["status"], variant="soft"),
-                rx.text(row["cabinet"], size="1", color=rx.color("gray", 11)),
-                rx.spacer(),
-                rx.text(row["at"], size="1", color=rx.color("gray", 11)),
-                width="100%",
-            ),
+            status_line(row, rx.text(row["cabinet"], size="1", color=rx.color("gray", 11))),
             rx.text(row["lines"], size="3"),
             rx.hstack(
                 rx.text(row["total"], size="2", weight="bold"),

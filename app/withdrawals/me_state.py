@@ -11,6 +11,7 @@ import reflex as rx
 
 from app.approvals.inbox import RequestView
 from app.approvals.models import Decision
+from app.auth.principal import Principal
 from app.core.db import run_in_session
 from app.core.errors import DomainError, ValidationError
 from app.core.i18n import t
@@ -170,8 +171,7 @@ class MyPhoneState(rx.State):
         await require(self, "self:withdraw")
         self.disputing = as_id(door_session_id)
 
-    async def _act(self, permission: str, call, done_key: str, **kwargs) -> None:
-        principal = await require(self, permission)
+    async def _act(self, principal: Principal, call, done_key: str, **kwargs) -> None:
         locale = await request_locale(self)
         try:
             await run_in_session(
@@ -186,19 +186,18 @@ class MyPhoneState(rx.State):
 
     @rx.event
     async def ask(self, form: dict) -> None:
+        principal = await require(self, "self:request")
         reason = form.get("reason") if isinstance(form, dict) else None
-        await self._act(
-            "self:request", phone.ask_for_more, "me.asked", reason=str(reason or "")[:600]
-        )
+        await self._act(principal, phone.ask_for_more, "me.asked", reason=str(reason or "")[:600])
 
     @rx.event
     async def decide(self, request_id: int, decision: str) -> None:
         """The service checks that this person is the approver of the request's current step."""
-        await require(self, "self:withdraw")
+        principal = await require(self, "self:withdraw")
         if decision not in (Decision.approve.value, Decision.reject.value):
             raise ValidationError(field="decision")
         await self._act(
-            "self:withdraw",
+            principal,
             phone.decide_by_phone,
             "me.decided",
             request_id=as_id(request_id),
@@ -207,9 +206,10 @@ class MyPhoneState(rx.State):
 
     @rx.event
     async def dispute(self, form: dict) -> None:
+        principal = await require(self, "self:withdraw")
         text = form.get("text") if isinstance(form, dict) else None
         await self._act(
-            "self:withdraw",
+            principal,
             phone.dispute,
             "me.complained",
             door_session_id=as_id(self.disputing),

@@ -5,19 +5,14 @@ from __future__ import annotations
 import reflex as rx
 
 from app.ui.locale import mobile_header, tr
-from app.withdrawals.me_pages import ask_form
+from app.withdrawals.me_pages import ask_form, status_line
 from app.withdrawals.state import CabinetPhoneState
 
 
 def _visit(row: rx.Var) -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.hstack(
-                rx.badge(row["status"], variant="soft"),
-                rx.spacer(),
-                rx.text(row["at"], size="1", color=rx.color("gray", 11)),
-                width="100%",
-            ),
+            status_line(row),
             rx.text(row["lines"], size="3"),
             rx.cond(row["total"] != "", rx.text(row["total"], size="2", weight="bold")),
             spacing="1",
