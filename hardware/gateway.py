@@ -46,6 +46,7 @@ COMMAND_TICK_S = 1.0
 BATCH_MAX = 200
 RECEIVE_MAXIMUM = 1000  # unacknowledged messages the broker may send us (MQTT 5)
 STORE_ATTEMPTS = 6
+RETIRE_QUIET_S = 3.0
 
 
 @dataclass(frozen=True)
@@ -120,11 +121,11 @@ class Gateway:
         client._client.manual_ack_set(True)
         return client
 
-    def _new_client(self) -> aiomqtt.Client:
+    def _new_client(self, *, clean: bool = False) -> aiomqtt.Client:
         c = self.config
         if c.mqtt5:
             properties = Properties(PacketTypes.CONNECT)
-            properties.SessionExpiryInterval = c.session_expiry_s
+            properties.SessionExpiryInterval = 0 if clean else c.session_expiry_s
             properties.ReceiveMaximum = RECEIVE_MAXIMUM
             return aiomqtt.Client(
                 c.hostname,
@@ -133,7 +134,7 @@ class Gateway:
                 password=c.password,
                 identifier=c.client_id,
                 protocol=aiomqtt.ProtocolVersion.V5,
-                clean_start=False,
+                clean_start=clean,
                 properties=properties,
             )
         return aiomqtt.Client(
@@ -143,7 +144,7 @@ class Gateway:
             password=c.password,
             identifier=c.client_id,
             protocol=aiomqtt.ProtocolVersion.V311,
-            clean_session=False,
+            clean_session=clean,
         )
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -175,28 +176,56 @@ class Gateway:
             logger.info("gateway %s subscribed", self.config.client_id)
             sending = asyncio.create_task(self._send_commands(client))
             try:
-                # aiomqtt's incoming queue: taking what has arrived straight from it saves the
-                # task and wait that each step of `client.messages` costs
-                arrived = client._queue
                 async for first in client.messages:
-                    # what else has already arrived goes into the same unit of work
-                    batch = [first]
-                    while len(batch) < BATCH_MAX and not arrived.empty():
-                        batch.append(arrived.get_nowait())
-                    states = [m for m in batch if str(m.topic).endswith(f"/{STATE_CHANNEL}")]
-                    signed = [m for m in batch if m not in states]
-                    results = await self.handle_batch([(str(m.topic), _bytes(m)) for m in signed])
-                    if any(r.code == "internal" for r in results):
-                        # not stored: reconnect without acknowledging, so the broker redelivers
-                        raise aiomqtt.MqttError("storing failed; reconnecting for redelivery")
-                    if states:
-                        await asyncio.to_thread(self._apply_states, states)
-                    for message in batch:  # in the order received, as MQTT requires
-                        if message.qos > 0:
-                            client._client.ack(message.mid, message.qos)
+                    await self._take(client, first)
             finally:
                 sending.cancel()
                 await asyncio.gather(sending, return_exceptions=True)
+
+    async def _take(self, client: aiomqtt.Client, first: aiomqtt.Message) -> None:
+        """`first` and whatever else has already arrived, in one unit of work, acknowledged to
+        the broker (in the order received, as MQTT requires) once stored."""
+        # aiomqtt's incoming queue: taking what has arrived straight from it saves the task and
+        # wait that each step of `client.messages` costs
+        arrived = client._queue
+        batch = [first]
+        while len(batch) < BATCH_MAX and not arrived.empty():
+            batch.append(arrived.get_nowait())
+        states = [m for m in batch if str(m.topic).endswith(f"/{STATE_CHANNEL}")]
+        signed = [m for m in batch if m not in states]
+        results = await self.handle_batch([(str(m.topic), _bytes(m)) for m in signed])
+        if any(r.code == "internal" for r in results):
+            # not stored: reconnect without acknowledging, so the broker redelivers
+            raise aiomqtt.MqttError("storing failed; reconnecting for redelivery")
+        if states:
+            await asyncio.to_thread(self._apply_states, states)
+        for message in batch:
+            if message.qos > 0:
+                client._client.ack(message.mid, message.qos)
+
+    async def retire(self, quiet_s: float = RETIRE_QUIET_S) -> None:
+        """Leave the shared subscription for good (a gateway scaled away, or a GATEWAY_ID that
+        will not come back). The broker keeps handing a persistent session its share of the
+        cabinets' messages while it is away, so: resume this id's session, store what was
+        queued for it and what still arrives until `quiet_s` passes without a message,
+        unsubscribe, store what was already on its way, then end the session."""
+        async with self._client() as client:
+            self.stats.connects += 1
+            await self._drain(client, quiet_s)
+            for topic in self.config.subscriptions():
+                await client.unsubscribe(topic)
+            await self._drain(client, quiet_s)
+        async with self._new_client(clean=True):
+            pass  # a clean session replaces the old one and ends with this connection
+        logger.info("gateway %s retired: its session is gone", self.config.client_id)
+
+    async def _drain(self, client: aiomqtt.Client, quiet_s: float) -> None:
+        while True:
+            try:  # cancelling Queue.get leaves the message queued: none is lost at the timeout
+                first = await asyncio.wait_for(client._queue.get(), quiet_s)
+            except TimeoutError:
+                return
+            await self._take(client, first)
 
     def _apply_states(self, messages: list[aiomqtt.Message]) -> None:
         """Last wills and `online` announcements; a bad one is ignored, never fatal."""

@@ -7,6 +7,9 @@
   gateway and SIMULATED_CABINETS (default 3) simulated cabinets beside it, inside the web
   process (`make run` registers it as a lifespan task when there is a single web worker, i.e.
   REDIS_URL is unset).
+- `--retire` (MQTT_URL and the GATEWAY_ID of a gateway that will not come back): store what the
+  broker queued for that gateway's session, leave the shared subscription and end the session
+  (README, "Retiring a gateway").
 """
 
 from __future__ import annotations
@@ -90,7 +93,13 @@ def main() -> int:
     from app.core import log_masking
 
     log_masking.install()
-    get_settings()  # fail at start on invalid settings, naming the variable
+    settings = get_settings()  # fail at start on invalid settings, naming the variable
+    if "--retire" in sys.argv[1:]:
+        if not settings.mqtt_url or not os.environ.get("GATEWAY_ID"):
+            print("--retire needs MQTT_URL and the GATEWAY_ID of the gateway to retire")
+            return 2
+        asyncio.run(Gateway(gateway_config()).retire())
+        return 0
     try:
         asyncio.run(run_device_side())
     except KeyboardInterrupt:

@@ -1,205 +1,104 @@
-"""door_close_to_commit_p99_ms: 1,000 cabinets each close a door once within one minute, at
-random moments (≈ 17 door closes a second: a morning rush in which every cabinet is used once a
-minute; a real cabinet sees a few hundred visits a day). Each door.closed goes the whole real
-way — signed by the cabinet, through a Mosquitto running the repo's settings on the cabinet's
-own connection, verified and stored by the gateway, applied by the `handle_device_messages` job
-(identification against planogram and stock, the withdrawal, its lines, ledger movements, quota
-usage) on PostgreSQL — and is timed from signing to the commit of that job. Every session must
-commit or the run fails. (Part of `make bench BENCH=ident`.)
+"""door_close_to_commit_p99_ms: 1,000 cabinets, each heartbeating every 30 s, each close a door
+once within one minute, at random moments (≈ 17 door closes and 33 heartbeats a second: a
+morning rush in which every cabinet is used once a minute; a real cabinet sees a few hundred
+visits a day). Each door.closed goes the whole real way — signed by the cabinet, through a
+Mosquitto running the repo's settings on the cabinet's own connection, verified and stored by the
+gateway, applied by the `handle_device_messages` job (identification against planogram and
+stock, the withdrawal, its lines, ledger movements, quota usage) on PostgreSQL — and is timed
+from signing to the commit of that job. Every session must commit or the run fails.
+
+Two deployments, the same fleet and load (part of `make bench BENCH=ident`):
+- `door_close_to_commit_*`: the job dispatched in-process by the gateway (`make run`'s embedded
+  topology, and a gateway without REDIS_URL); timed at the job's commit.
+- `door_close_to_commit_arq_*`: REDIS_URL set, the production topology — the gateway enqueues
+  the job on Redis, a separate `python -m app.jobs` arq worker process applies it; timed when
+  the commit's door event arrives over the Redis bus (a little after the commit itself).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import multiprocessing
-import random
+import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import aiomqtt
+import redis
 from sqlmodel import Session, select
 
-from app.cabinets.credentials import mqtt_password, provision
-from app.cabinets.models import Cabinet, DeviceMessage, Slot
+from app.cabinets.models import DeviceMessage
 from app.cabinets.service import apply_device_messages
 from app.core import migrations
+from app.core.bus import RedisBus, tenant_channel
 from app.core.db import make_engine, session_scope
-from app.core.jobs import InProcessDispatcher
-from app.core.records import Actor
-from app.core.tenancy import TenantScope
-from app.inventory.models import MovementKind, PlanogramEntry
-from app.inventory.service import record_movement
-from app.items.models import Item
-from app.org.models import User
+from app.core.jobs import ArqDispatcher, InProcessDispatcher, JobDispatcher
 from app.withdrawals.models import DoorSession
 from hardware.gateway import BrokerConfig, Gateway
-from hardware.protocol.messages import build, now_ms
+from hardware.protocol.messages import now_ms
+from tests.bench.door_close_fleet import World, build_world, cabinets_process, open_doors
 from tests.conftest import _create_pg_database, _drop_pg_database
-from tests.factories import make_tenant
 from tests.hardware.own_broker import own_mosquitto
 
-CABINETS = 1000
-WINDOW_S = 60.0
-UNIT_G = {"A1": 12.5, "A2": 45.0, "A3": 187.0}
-STOCK = 30
+BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+COMMIT_WAIT_S = 120
+# One gateway id for both rounds, as a restarted gateway resumes its persistent session: a new
+# id each round would leave the first one's session in the shared subscription, and Mosquitto
+# would keep queueing half of the messages for it (measured: 500 of 1,000 doors committed).
+GATEWAY_ID = f"bench-gw-{uuid.uuid4().hex[:8]}"
 
 
-def _world(url: str) -> tuple[str, list[tuple[str, str, bytes, int]]]:
-    """A tenant with CABINETS stocked cabinets, one open door session at each."""
+def _door_of(message: DeviceMessage) -> int:
+    return int(message.payload["body"]["session"].removeprefix("ds"))
+
+
+async def _drive(
+    url: str, world: World, broker, dispatcher: JobDispatcher, boot: str, committed: Callable
+) -> None:
+    """The gateway on `broker` with `dispatcher`, the fleet's window, then every door's commit
+    (`committed()` says how many are in so far)."""
     engine = make_engine(url)
-    fleet = []
+    doors = await asyncio.to_thread(open_doors, url, world)
+    config = BrokerConfig.from_url(broker.url, client_id=GATEWAY_ID)
+    gateway = Gateway(config, unit_of_work=lambda: session_scope(engine), dispatcher=dispatcher)
+    stop = asyncio.Event()
+    serving = asyncio.create_task(gateway.run(stop))
+    await asyncio.wait_for(gateway.connected.wait(), 10)
+    context = multiprocessing.get_context("fork")
+    done = context.Queue()
+    cabinets = context.Process(
+        target=cabinets_process, args=(world, doors, broker.port, boot, done)
+    )
+    cabinets.start()
+    await asyncio.to_thread(cabinets.join)
+    try:
+        async with asyncio.timeout(COMMIT_WAIT_S):
+            while committed() < len(doors):  # noqa: ASYNC110 - waiting for the last commits
+                await asyncio.sleep(0.2)
+    except TimeoutError:
+        raise AssertionError(
+            f"{committed()} of {len(doors)} doors committed; {gateway.stats}"
+        ) from None
+    finally:
+        stop.set()
+        await serving
     with Session(engine) as session:
-        tenant = make_tenant(session)
-        tenant.code = f"TD{uuid.uuid4().hex[:8]}"
-        items = {}
-        for slot_code, grams in UNIT_G.items():
-            items[slot_code] = Item(
-                tenant_id=tenant.id,
-                sku=f"D-{slot_code}",
-                name=slot_code,
-                unit_weight_g=grams,
-                weight_tolerance_g=grams * 0.01,
-                unit_cost_cents=100,
-            )
-        session.add_all(items.values())
-        session.flush()
-        for n in range(CABINETS):
-            cabinet = Cabinet(
-                tenant_id=tenant.id,
-                code=f"DC{n:05d}{tenant.code[-4:]}",
-                name=f"柜{n}",
-                model="SC-40S",
-                mqtt_username=f"dc{n:05d}{tenant.code[-4:].lower()}",
-                is_online=True,
-            )
-            person = User(tenant_id=tenant.id, name=f"员工{n}", badge_card_no=f"CD{n:08d}")
-            session.add_all([cabinet, person])
-            session.flush()
-            for unit, (slot_code, item) in enumerate(items.items(), start=1):
-                slot = Slot(
-                    tenant_id=tenant.id,
-                    cabinet_id=cabinet.id,
-                    code=slot_code,
-                    scale_unit=unit,
-                    scale_channel=1,
-                )
-                session.add(slot)
-                session.flush()
-                session.add(
-                    PlanogramEntry(
-                        tenant_id=tenant.id,
-                        cabinet_id=cabinet.id,
-                        slot_id=slot.id,
-                        item_id=item.id,
-                        min_qty=5,
-                        par_qty=STOCK,
-                    )
-                )
-                record_movement(
-                    session=session,
-                    tenant_id=tenant.id,
-                    cabinet_id=cabinet.id,
-                    slot_id=slot.id,
-                    item_id=item.id,
-                    kind=MovementKind.adjustment,
-                    quantity_delta=STOCK,
-                )
-            door = DoorSession(
-                tenant_id=tenant.id,
-                cabinet_id=cabinet.id,
-                user_id=person.id,
-                auth_method="card",
-                status="open",
-            )
-            session.add(door)
-            creds = provision(
-                session=session,
-                scope=TenantScope.single(tenant.id),
-                cabinet_id=cabinet.id,
-                actor=Actor(account_id=None, name="bench"),
-            )
-            session.flush()
-            fleet.append(
-                (cabinet.code, cabinet.mqtt_username, bytes.fromhex(creds.secret_hex), door.id)
-            )
-        code = tenant.code
-        session.commit()
+        statuses = session.exec(
+            select(DoorSession.status).where(DoorSession.id.in_(list(doors.values())))
+        ).all()
     engine.dispose()
-    return code, fleet
+    if statuses.count("committed") != len(doors):
+        raise AssertionError(f"{statuses.count('committed')} of {len(doors)} sessions committed")
 
 
-def _closed(rng: random.Random, door_id: int) -> dict:
-    taken = {slot: rng.choice((0, 0, 1, 1, 2)) for slot in UNIT_G}
-    readings = []
-    for slot, grams in UNIT_G.items():
-        before = STOCK * grams + 400 + rng.gauss(0, 0.5)
-        after = (STOCK - taken[slot]) * grams + 400 + rng.gauss(0, 0.5)
-        readings.append(
-            {
-                "slot": slot,
-                "before_mg": round(before * 1000),
-                "after_mg": round(after * 1000),
-                "stable": True,
-            }
-        )
-    at = now_ms()
-    return {"session": f"ds{door_id}", "at": at, "open_ms": 4000, "readings": readings, "rfid": []}
-
-
-async def _cabinets_close(tenant: str, fleet, port: int) -> int:
-    rng = random.Random(7)
-    async with contextlib.AsyncExitStack() as stack:
-        clients = []
-        for start in range(0, len(fleet), 100):  # connect a hundred at a time
-            clients += await asyncio.gather(
-                *(
-                    stack.enter_async_context(
-                        aiomqtt.Client(
-                            "127.0.0.1",
-                            port,
-                            username=user,
-                            password=mqtt_password(secret),
-                            identifier=code,
-                            protocol=aiomqtt.ProtocolVersion.V311,
-                        )
-                    )
-                    for code, user, secret, _ in fleet[start : start + 100]
-                )
-            )
-        started = time.monotonic()
-
-        async def close_at(client, code: str, secret: bytes, door_id: int) -> None:
-            await asyncio.sleep(rng.uniform(0, WINDOW_S))
-            topic, message = build(
-                secret=secret,
-                tenant=tenant,
-                cabinet=code,
-                boot="bench-boot",
-                seq=0,
-                message_type="door.closed",
-                body=_closed(rng, door_id),
-            )
-            await client.publish(topic, json.dumps(message), qos=1)
-
-        await asyncio.gather(
-            *(
-                close_at(client, code, secret, door_id)
-                for client, (code, _, secret, door_id) in zip(clients, fleet, strict=True)
-            )
-        )
-        return round(time.monotonic() - started)
-
-
-def _cabinets_process(tenant: str, fleet, port: int, done) -> None:
-    done.put(asyncio.run(_cabinets_close(tenant, fleet, port)))
-
-
-async def _measure(url: str, tenant: str, fleet, broker) -> list[float]:
+async def _in_process(url: str, world: World, broker) -> list[float]:
+    """The job in the gateway's process, timed at its commit."""
     engine = make_engine(url)
     latencies: list[float] = []
 
@@ -220,59 +119,95 @@ async def _measure(url: str, tenant: str, fleet, broker) -> list[float]:
     async def handle_device_message(ctx, message_row_id: int) -> int:  # a batch of one
         return await handle_device_messages(ctx, [message_row_id])
 
-    config = BrokerConfig.from_url(broker.url, client_id=f"bench-gw-{uuid.uuid4().hex[:8]}")
-    gateway = Gateway(
-        config,
-        unit_of_work=lambda: session_scope(engine),
-        dispatcher=InProcessDispatcher(
-            functions={
-                "handle_device_messages": handle_device_messages,
-                "handle_device_message": handle_device_message,
-            }
-        ),
+    dispatcher = InProcessDispatcher(
+        functions={
+            "handle_device_messages": handle_device_messages,
+            "handle_device_message": handle_device_message,
+        }
     )
-    stop = asyncio.Event()
-    serving = asyncio.create_task(gateway.run(stop))
-    await asyncio.wait_for(gateway.connected.wait(), 10)
-    context = multiprocessing.get_context("fork")
-    done = context.Queue()
-    process = context.Process(target=_cabinets_process, args=(tenant, fleet, broker.port, done))
-    process.start()
-    await asyncio.to_thread(process.join)
-    try:
-        async with asyncio.timeout(120):
-            while len(latencies) < len(fleet):  # noqa: ASYNC110 - waiting for the last commits
-                await asyncio.sleep(0.2)
-    except TimeoutError:
-        raise AssertionError(
-            f"{len(latencies)} of {len(fleet)} doors committed; {gateway.stats}"
-        ) from None
-    stop.set()
-    await serving
-    with Session(engine) as session:
-        committed = session.exec(select(DoorSession).where(DoorSession.status == "committed")).all()
-        if len(committed) != len(fleet):
-            raise AssertionError(f"{len(committed)} of {len(fleet)} sessions committed")
+    await _drive(url, world, broker, dispatcher, "boot-inprocess", lambda: len(latencies))
     engine.dispose()
     return latencies
+
+
+@contextlib.contextmanager
+def _arq_worker(url: str, log: Path) -> Iterator[None]:
+    """`python -m app.jobs` on an empty Redis database, ready (its first health check written)."""
+    queue = redis.Redis.from_url(BENCH_REDIS_URL)
+    queue.flushdb()
+    env = os.environ | {"DATABASE_URL": url, "REDIS_URL": BENCH_REDIS_URL}
+    with log.open("wb") as out:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "app.jobs"], env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while not queue.exists("arq:queue:health-check"):
+            if worker.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"the arq worker did not start: {log.read_text()[-2000:]}")
+            time.sleep(0.1)
+        yield
+    finally:
+        worker.terminate()
+        worker.wait(30)
+        queue.flushdb()
+        queue.close()
+
+
+async def _arq(url: str, world: World, broker, log: Path) -> list[float]:
+    """Gateway → Redis → an arq worker process; timed by the door events on the Redis bus."""
+    bus = RedisBus(BENCH_REDIS_URL)
+    heard: dict[int, int] = {}
+
+    async def listen(ready: asyncio.Event) -> None:
+        async with bus.subscribe(tenant_channel(world.tenant_id, "door")) as events:
+            ready.set()
+            async for event in events:
+                if event.data.get("status") == "committed":
+                    heard.setdefault(event.data["door"], now_ms())
+
+    ready = asyncio.Event()
+    listening = asyncio.create_task(listen(ready))
+    await asyncio.wait_for(ready.wait(), 10)
+    dispatcher = ArqDispatcher(BENCH_REDIS_URL)
+    try:
+        with _arq_worker(url, log):
+            await _drive(url, world, broker, dispatcher, "boot-arq", lambda: len(heard))
+    finally:
+        listening.cancel()
+        await dispatcher.close()
+        await bus.close()
+    engine = make_engine(url)
+    with Session(engine) as session:
+        closes = session.exec(
+            select(DeviceMessage).where(
+                DeviceMessage.type == "door.closed", DeviceMessage.boot_id == "boot-arq"
+            )
+        ).all()
+    engine.dispose()
+    return [heard[_door_of(m)] - m.payload["ts"] for m in closes]
+
+
+def _figures(prefix: str, latencies: list[float]) -> dict[str, float]:
+    cuts = statistics.quantiles(latencies, n=100)
+    return {f"{prefix}_p50_ms": round(cuts[49], 1), f"{prefix}_p99_ms": round(cuts[98], 1)}
 
 
 def run() -> dict[str, float]:
     name, url = _create_pg_database()
     try:
         migrations.upgrade(url)
-        tenant, fleet = _world(url)
+        world = build_world(url)
         engine = make_engine(url)
         with (
             tempfile.TemporaryDirectory() as directory,
             own_mosquitto(Path(directory), engine) as broker,
         ):
-            latencies = asyncio.run(_measure(url, tenant, fleet, broker))
+            in_process = asyncio.run(_in_process(url, world, broker))
+            arq = asyncio.run(_arq(url, world, broker, Path(directory) / "worker.log"))
         engine.dispose()
-        cuts = statistics.quantiles(latencies, n=100)
-        return {
-            "door_close_to_commit_p50_ms": round(cuts[49], 1),
-            "door_close_to_commit_p99_ms": round(cuts[98], 1),
-        }
+        return _figures("door_close_to_commit", in_process) | _figures(
+            "door_close_to_commit_arq", arq
+        )
     finally:
         _drop_pg_database(name)

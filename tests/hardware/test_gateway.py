@@ -161,6 +161,65 @@ async def test_messages_published_while_the_gateway_is_down_arrive_after_restart
     await serving
 
 
+def _alarms(tenant: str, code: str, secret: bytes, seqs: range) -> list[tuple[str, bytes]]:
+    messages = []
+    for seq in seqs:
+        topic, message = build(
+            secret=secret,
+            tenant=tenant,
+            cabinet=code,
+            boot="boot0001",
+            seq=seq,
+            message_type="alarm",
+            body=ALARM,
+        )
+        messages.append((topic, json.dumps(message).encode()))
+    return messages
+
+
+async def test_a_retired_gateway_hands_over_its_share_and_leaves_the_group(
+    engine: Engine,
+) -> None:
+    """Mosquitto keeps giving a gone gateway's persistent session its share of the messages of
+    their shared subscription; retiring that gateway stores them and stops it for good."""
+    require_mosquitto()
+    tenant, code, secret, cabinet_id = _provisioned(engine)
+    group = f"g{uuid.uuid4().hex[:10]}"
+
+    def gateway(client_id: str) -> Gateway:
+        config = BrokerConfig.from_url(
+            MOSQUITTO_TEST_URL, client_id=client_id, share_group=group, tenant=tenant
+        )
+        return Gateway(
+            config,
+            unit_of_work=lambda: session_scope(engine),
+            dispatcher=applying_dispatcher(engine),
+        )
+
+    staying, leaving = gateway(f"{group}-a"), gateway(f"{group}-b")
+    stop_staying, stop_leaving = asyncio.Event(), asyncio.Event()
+    serving = asyncio.create_task(staying.run(stop_staying))
+    gone = asyncio.create_task(leaving.run(stop_leaving))
+    await asyncio.wait_for(staying.connected.wait(), 10)
+    await asyncio.wait_for(leaving.connected.wait(), 10)
+    stop_leaving.set()
+    await gone  # away for good, its session still in the group
+
+    await _publish(_alarms(tenant, code, secret, range(20)))
+    await asyncio.sleep(1.0)
+    held_back = 20 - staying.stats.accepted
+    assert held_back > 0, "the broker queued nothing for the gone gateway"
+
+    retiring = gateway(f"{group}-b")
+    await retiring.retire(quiet_s=1.0)
+    assert retiring.stats.accepted == held_back
+    await _publish(_alarms(tenant, code, secret, range(20, 40)))
+    await until(lambda: staying.stats.accepted == 40 - held_back)
+    assert sorted(r.seq for r in _rows(engine, cabinet_id)) == list(range(40))
+    stop_staying.set()
+    await serving
+
+
 @pytest.mark.parametrize("url", ["mqtt://u%40x:p%3Ass@broker:1884", "mqtt://broker"])
 def test_broker_urls(url: str) -> None:
     config = BrokerConfig.from_url(url)
