@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex.app import default_backend_exception_handler
 
+from app.alerts.state import AlertCentreState, push_alerts
 from app.api import build_api
 from app.audit.pages import audit_page
 from app.audit.state import AuditState
@@ -62,7 +63,10 @@ CONSOLE_PAGES = (
 for route, page, name, state in CONSOLE_PAGES:
     # the session first: a visitor is sent to /login before any page data is asked for
     app.add_page(
-        page, route=route, title=name + SUFFIX, on_load=[SessionState.load_session, state.load]
+        page,
+        route=route,
+        title=name + SUFFIX,
+        on_load=[SessionState.load_session, AlertCentreState.follow, state.load],
     )
 app.add_page(login_page, route="/login", title="登录" + SUFFIX, on_load=LoginPageState.read_error)
 app.add_page(register_page, route="/m/register", title="员工注册" + SUFFIX)
@@ -74,6 +78,8 @@ app.add_page(
 )
 app.add_page(my_phone_page, route="/m", title="我的领用" + SUFFIX, on_load=MyPhoneState.load)
 
+# Every web worker fans alerts out to the consoles connected to it (app/alerts/live.py).
+app.register_lifespan_task(push_alerts)
 if not get_settings().redis_url:
     # One web worker: the device side (embedded broker when MQTT_URL is unset, and the gateway)
     # runs inside it. With REDIS_URL (several workers) run `make gateway` processes instead.

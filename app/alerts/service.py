@@ -1,13 +1,20 @@
-"""Alerts: one unresolved alert per root cause; a repeat of the cause counts an occurrence."""
+"""Alerts: one unresolved alert per root cause; a repeat of the cause counts an occurrence.
+
+Every change is announced on the tenant's `alert` channel once committed (app/core/announce.py):
+the consoles' alert centres follow it live (app/alerts/live.py)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from app.alerts.models import Alert, AlertStatus, Severity
+from app.core.announce import announce
+from app.core.records import Actor, update_scoped
+from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_count, scoped_select
 
 
 def raise_once(
@@ -39,6 +46,7 @@ def raise_once(
             with session.begin_nested():  # the partial unique index settles two raisers at once
                 session.add(alert)
                 session.flush()
+            _announce(session, alert, "raised")
             return alert
         except IntegrityError:
             alert = _unresolved(session, tenant_id, root_key)
@@ -46,7 +54,34 @@ def raise_once(
     alert.params = params
     session.flush()
     session.refresh(alert, ["occurrences"])
+    _announce(session, alert, "repeated")
     return alert
+
+
+def resolve(
+    *, session: Session, tenant_id: int, root_key: str, now: datetime | None = None
+) -> Alert | None:
+    """The cause is gone (back online, restocked): its unresolved alert, if any, is resolved."""
+    alert = _unresolved(session, tenant_id, root_key[:120])
+    if alert is None:
+        return None
+    alert.status = AlertStatus.resolved.value
+    alert.resolved_at = now or datetime.now(UTC)
+    session.flush()
+    _announce(session, alert, "resolved")
+    return alert
+
+
+def _announce(session: Session, alert: Alert, change: str) -> None:
+    announce(
+        session,
+        alert.tenant_id,
+        "alert",
+        id=alert.id,
+        kind=alert.kind,
+        severity=alert.severity,
+        change=change,
+    )
 
 
 def _unresolved(session: Session, tenant_id: int, root_key: str) -> Alert | None:
@@ -57,3 +92,59 @@ def _unresolved(session: Session, tenant_id: int, root_key: str) -> Alert | None
             Alert.status != AlertStatus.resolved.value,
         )
     ).first()
+
+
+@dataclass(frozen=True)
+class AlertView:
+    id: int
+    tenant_id: int
+    kind: str
+    severity: str
+    status: str
+    message_key: str
+    params: dict
+    occurrences: int
+    raised_at: datetime
+
+
+@dataclass(frozen=True)
+class AlertCentre:
+    unresolved: int
+    newest: list[AlertView]
+
+
+def alert_centre(*, session: Session, scope: TenantScope, limit: int = 20) -> AlertCentre:
+    """What a console's bell shows: how many alerts are unresolved and the newest of them."""
+    unresolved = Alert.status != AlertStatus.resolved.value
+    rows = session.exec(
+        scoped_select(Alert, scope).where(unresolved).order_by(Alert.id.desc()).limit(limit)
+    ).all()
+    return AlertCentre(
+        unresolved=scoped_count(session, Alert, scope, unresolved),
+        newest=[
+            AlertView(
+                r.id,
+                r.tenant_id,
+                r.kind,
+                r.severity,
+                r.status,
+                r.message_key,
+                dict(r.params or {}),
+                r.occurrences,
+                r.raised_at,
+            )
+            for r in rows
+        ],
+    )
+
+
+def acknowledge(*, session: Session, scope: TenantScope, alert_id: int, actor: Actor) -> Alert:
+    """Someone has seen it and is on it: open → acknowledged (resolving stays with the cause)."""
+    alert = get_scoped_or_raise(session, Alert, alert_id, scope)
+    if alert.status != AlertStatus.open.value:
+        return alert
+    update_scoped(
+        session, Alert, alert_id, scope, {"status": AlertStatus.acknowledged.value}, actor=actor
+    )
+    _announce(session, alert, "acknowledged")
+    return alert

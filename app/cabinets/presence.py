@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import Session, select
 
 from app.alerts.models import Alert, AlertStatus, Severity
+from app.alerts.service import raise_once, resolve
 from app.cabinets.models import Cabinet
 from app.core.model_base import as_utc
 from app.core.tenancy import TenantScope, scoped_select
@@ -60,17 +61,16 @@ def mark_offline(*, session: Session, cabinet: Cabinet, now: datetime) -> None:
     """Offline with one open critical alert for the cabinet, however often it is said."""
     cabinet.is_online = False
     if _open_alert(session, cabinet) is None:
-        session.add(
-            Alert(
-                tenant_id=cabinet.tenant_id,
-                cabinet_id=cabinet.id,
-                kind="cabinet_offline",
-                root_key=_root_key(cabinet),
-                severity=Severity.critical.value,
-                message_key="alert.cabinet_offline",
-                params={"cabinet": cabinet.name, "code": cabinet.code},
-                raised_at=now,
-            )
+        raise_once(
+            session=session,
+            tenant_id=cabinet.tenant_id,
+            cabinet_id=cabinet.id,
+            kind="cabinet_offline",
+            root_key=_root_key(cabinet),
+            severity=Severity.critical,
+            message_key="alert.cabinet_offline",
+            params={"cabinet": cabinet.name, "code": cabinet.code},
+            now=now,
         )
     session.flush()
 
@@ -115,8 +115,5 @@ def heard_from(*, session: Session, cabinet: Cabinet, now: datetime) -> None:
     """A heartbeat or boot: online again, and the offline alert (if any) resolved."""
     cabinet.last_heartbeat_at = now
     cabinet.is_online = True
-    alert = _open_alert(session, cabinet)
-    if alert is not None:
-        alert.status = AlertStatus.resolved.value
-        alert.resolved_at = now
+    resolve(session=session, tenant_id=cabinet.tenant_id, root_key=_root_key(cabinet), now=now)
     session.flush()

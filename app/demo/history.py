@@ -23,6 +23,7 @@ from app.items.models import Item
 from app.org.models import User
 from app.quotas.service import Taken, record_usage
 from app.tenants.models import ProviderStaff, Tenant
+from app.withdrawals.commit import low_stock_key
 from app.withdrawals.models import (
     AuthMethod,
     DoorSession,
@@ -245,7 +246,7 @@ def _leave_open(
                 tenant_id=world.tenant.id,
                 cabinet_id=layout.cabinet.id,
                 kind="low_stock",
-                root_key=f"low_stock:slot:{plan.slot.id}:item:{plan.item.id}",
+                root_key=low_stock_key(plan.slot, plan.item),
                 severity=Severity.warning.value,
                 message_key="alert.low_stock",
                 params={

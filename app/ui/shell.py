@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import reflex as rx
 
+from app.alerts.pages import alert_bell
 from app.ui.forms import native_form
 from app.ui.locale import LocaleState, tr
 from app.ui.session import ALL_TENANTS, SessionState
@@ -221,6 +222,7 @@ def header() -> rx.Component:
         ),
         rx.spacer(),
         tenant_switcher(),
+        alert_bell(),
         rx.button(
             rx.icon("languages", size=16),
             tr("lang.switch"),

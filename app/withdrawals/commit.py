@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from app.alerts.service import raise_once
+from app.alerts.service import raise_once, resolve
 from app.cabinets.models import Cabinet, Slot
 from app.core.tenancy import TenantScope, scoped_select
 from app.inventory.models import MovementKind, PlanogramEntry
@@ -148,6 +148,10 @@ def replenish_key(slot: Slot, item: Item) -> str:
     return f"replenish:slot:{slot.id}:item:{item.id}"
 
 
+def low_stock_key(slot: Slot, item: Item) -> str:
+    return f"low_stock:slot:{slot.id}:item:{item.id}"
+
+
 def _plan(
     session: Session, cabinet: Cabinet, taken: Taken
 ) -> dict[tuple[int, int], PlanogramEntry]:
@@ -170,9 +174,25 @@ def _replenish_if_low(
     entry: PlanogramEntry | None,
 ) -> None:
     """Below the slot's minimum: one work order for the provider (however many withdrawals
-    follow), asking for what brings the slot back to its par level."""
+    follow), asking for what brings the slot back to its par level, and one low-stock alert for
+    the tenant's consoles (a repeat counts an occurrence, with the latest quantity)."""
     if entry is None or left >= entry.min_qty:
         return
+    raise_once(
+        session=session,
+        tenant_id=cabinet.tenant_id,
+        cabinet_id=cabinet.id,
+        kind="low_stock",
+        root_key=low_stock_key(slot, item),
+        message_key="alert.low_stock",
+        params={
+            "cabinet": cabinet.name,
+            "slot": slot.code,
+            "item": item.name,
+            "quantity": left,
+            "min": entry.min_qty,
+        },
+    )
     open_once(
         session=session,
         cabinet=cabinet,
@@ -208,6 +228,12 @@ def commit_restock(session: Session, cabinet: Cabinet, door: DoorSession, added:
         )
         entry = plan.get((slot.id, item.id))
         if entry is not None and movement.balance_after >= entry.min_qty:
+            resolve(
+                session=session,
+                tenant_id=cabinet.tenant_id,
+                root_key=low_stock_key(slot, item),
+                now=door.closed_at,
+            )
             close_order(
                 session=session,
                 tenant_id=cabinet.tenant_id,

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +21,9 @@ import pytest
 import app.models  # noqa: F401 - every table known to the helpers that write to the app's database
 from app.core.config import REPO_ROOT
 from hardware.net import free_port
+from hardware.simulator.cabinet import SimulatedCabinet
+from hardware.simulator.run import FleetOptions, build_cabinet
+from tests.browser.powered import Powered, cabinet_spec, is_online, until
 from tests.services import CHROMIUM_PATH, require_chromium
 
 ARTIFACTS = REPO_ROOT / "test-artifacts"
@@ -166,3 +172,49 @@ def employee_on_phone(browser, app: RunningApp, username: str = "xy_employee"):
     page.wait_for_url(at_path(app, "/m"), timeout=60_000)
     page.wait_for_selector('#my-phone[data-loaded="true"]', timeout=60_000)
     return context, page
+
+
+@pytest.fixture
+def powered_cabinet(running_app: RunningApp, tmp_path) -> Iterator[Powered]:
+    spec, cabinet_id = cabinet_spec(running_app)
+    options = FleetOptions(
+        broker=("127.0.0.1", running_app.mqtt_port),
+        outbox_dir=tmp_path,
+        visits_per_min=0,  # nobody but our employee
+        heartbeat_s=2,
+    )
+    loop = asyncio.new_event_loop()
+    ready: Future[tuple[SimulatedCabinet, asyncio.Event]] = Future()
+
+    async def power_on() -> None:
+        cabinet, stop = build_cabinet(spec, options, seed=1), asyncio.Event()
+        ready.set_result((cabinet, stop))
+        await cabinet.run(stop)
+
+    thread = threading.Thread(target=loop.run_until_complete, args=(power_on(),), daemon=True)
+
+    thread.start()
+    cabinet, stop = ready.result(timeout=10)
+    powered = Powered(cabinet, loop, spec)
+    try:
+        until(lambda: is_online(running_app, cabinet_id), 30, "the cabinet never came online")
+        yield powered
+    finally:
+        loop.call_soon_threadsafe(stop.set)
+        thread.join(timeout=15)
+
+
+def open_from_phone(browser, app: RunningApp, powered: Powered):
+    """xy_employee opens the powered cabinet from their phone, as a scanned QR code would;
+    returns (context, page, door) once the unlock has reached the cabinet."""
+    context, page = employee_on_phone(browser, app)
+    page.goto(app.url + f"/m/cabinet/{powered.spec.identity.code}")
+    page.wait_for_selector('#cabinet-phone[data-loaded="true"]', timeout=30_000)
+    cabinet = powered.cabinet
+    cabinet.unlocked.clear()
+    page.click("#open-door")
+    page.wait_for_selector("#door-message", timeout=15_000)
+    assert "正在开锁" in page.inner_text("#door-message"), page.inner_text("#door-message")
+    until(cabinet.unlocked.is_set, 15, "the unlock never reached the cabinet")
+    unlock = cabinet.unlock
+    return context, page, {"session": unlock.session, "by": unlock.by}

@@ -51,6 +51,7 @@ PUBLIC: dict[str, str] = {
     "LocaleState.toggle_locale": "the caller's own UI language",
     "LoginPageState.read_error": "the sign-in page's error message",
     "SessionState.load_session": "checks the session itself; visitors go to /login",
+    "AlertCentreState.follow": "reads the caller's own scope, only with alert:read (checked)",
     "RegisterState.request_code": "one reply for listed and unlisted phones; rate-limited",
     "RegisterState.register": "sign-up: needs a whitelisted phone and its verification code",
 }

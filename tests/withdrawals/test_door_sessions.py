@@ -10,6 +10,7 @@ import asyncio
 import pytest
 from sqlmodel import select
 
+from app.alerts.models import Alert
 from app.approvals.models import ApprovalFlow, ApprovalStep, Decision
 from app.approvals.service import ask
 from app.audit.models import AuditLog
@@ -246,7 +247,13 @@ async def test_nothing_taken_commits_the_session_without_a_withdrawal(tmp_path) 
 async def test_a_low_slot_opens_exactly_one_replenishment_order(tmp_path) -> None:
     identity, cabinet_id = provisioned()
     items = _stocked_cabinet(cabinet_id)
-    async with embedded_broker() as (port, config), running_gateway(config):
+    heard: list[dict] = []
+    async with (
+        embedded_broker() as (port, config),
+        running_gateway(config),
+        get_bus().subscribe(tenant_channel(_cabinet(cabinet_id).tenant_id, "alert")) as events,
+    ):
+        listening = asyncio.create_task(_collect(events, heard))
         cabinet = simulated(identity, ("127.0.0.1", port), tmp_path, heartbeat_s=1)
         async with powered(cabinet):
             await until(lambda: _cabinet(cabinet_id).is_online)
@@ -254,6 +261,17 @@ async def test_a_low_slot_opens_exactly_one_replenishment_order(tmp_path) -> Non
                 door = await badge(cabinet, CARD, wait_s=15)
                 await open_take_close(cabinet, door, {"A3": 1}, unit_g=UNIT_G)
                 await until(lambda n=visit: _committed(cabinet_id) == n + 1)
+            await until(lambda: len(heard) == 2)
+        listening.cancel()
+    # one low-stock alert for the consoles, announced live: raised, then repeated
+    assert [(e["kind"], e["change"]) for e in heard] == [
+        ("low_stock", "raised"),
+        ("low_stock", "repeated"),
+    ]
+    with session_scope() as session:
+        (alert,) = session.exec(select(Alert).where(Alert.cabinet_id == cabinet_id)).all()
+        assert (alert.kind, alert.status, alert.occurrences) == ("low_stock", "open", 2)
+        assert alert.params["quantity"] == 3 and alert.id == heard[0]["id"]
     with session_scope() as session:
         orders = session.exec(select(WorkOrder).where(WorkOrder.cabinet_id == cabinet_id)).all()
         assert len(orders) == 1 and orders[0].kind == "replenishment"
@@ -262,6 +280,11 @@ async def test_a_low_slot_opens_exactly_one_replenishment_order(tmp_path) -> Non
         ).all()
         assert (line.item_id, line.quantity_requested) == (items["A3"], 6 - 4)
         assert "A3" in orders[0].title
+
+
+async def _collect(events, into: list[dict]) -> None:
+    async for event in events:
+        into.append(event.data)
 
 
 def _committed(cabinet_id: int) -> int:
@@ -464,6 +487,8 @@ async def test_a_restock_by_the_provider_closes_the_replenishment_order(tmp_path
         ]
         assert kinds[-2:] == ["withdrawal", "restock"]
         assert reconcile_ledger(session=session, scope=TenantScope.single(tenant_id)) == []
+        (alert,) = session.exec(select(Alert).where(Alert.cabinet_id == cabinet_id))
+        assert (alert.kind, alert.status) == ("low_stock", "resolved")
 
 
 def test_only_staff_serving_the_tenant_may_restock_and_only_an_online_free_cabinet() -> None:

@@ -66,6 +66,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The cabinet's secret cannot be read (was SECRET_KEY changed?); provision it again",
     ),
     "cabinet.credentials": ("生成智能柜凭据", "Cabinet credentials provisioned"),
+    # the alert centre (the bell in the header)
+    "alerts.title": ("未处理告警", "Unresolved alerts"),
+    "alerts.bell": ("告警", "Alerts"),
+    "alerts.none": ("没有未处理的告警", "No unresolved alerts"),
+    "alerts.ack": ("确认", "Acknowledge"),
+    "alerts.acknowledged": ("已确认", "Acknowledged"),
+    "alerts.times": ("次", "×"),
+    "alerts.many_new": ("{count} 条新告警", "{count} new alerts"),
+    "alerts.more": ("仅显示最新 20 条", "Showing the newest 20"),
     "alert.low_stock": (
         "{cabinet} 货位 {slot} 的 {item} 低于下限（现有 {quantity}，下限 {min}）",
         "{item} in {cabinet} slot {slot} is below its minimum ({quantity} left, minimum {min})",

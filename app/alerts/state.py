@@ -1,0 +1,139 @@
+"""The console's alert centre (the bell in the header): live, without reload.
+
+Each console page's load calls `follow`, which registers the tab with the process's fan-out
+(app/alerts/live.py) under the person's tenant scope; the fan-out pokes the tab, and the tab's
+`arrived` re-reads its own alert centre through the ordinary authorized path and toasts the new
+ones. `push_alerts` is the web process's lifespan task that runs the fan-out.
+"""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+import reflex as rx
+from reflex.state import StateUpdate
+from reflex_base.event import Event
+
+from app.alerts.live import AlertFanout
+from app.alerts.service import AlertView, acknowledge, alert_centre
+from app.auth.principal import Principal
+from app.core.bus import get_bus
+from app.core.db import run_in_session
+from app.core.i18n import t
+from app.dashboard.service import scope_timezone
+from app.dashboard.state import HomeState
+from app.ui.format import local_time
+from app.ui.payload import as_id
+from app.ui.session import actor_of, current_principal, request_locale, require
+
+TOASTS_AT_ONCE = 3  # more new alerts than this at once: one toast that says how many
+_fanout: AlertFanout | None = None
+
+
+class AlertRow(TypedDict):
+    id: int
+    text: str
+    severity: str
+    status: str
+    at: str
+    occurrences: int
+
+
+class AlertCentreState(rx.State):
+    visible: bool = False  # the person may read alerts
+    can_ack: bool = False
+    unresolved: int = 0
+    unseen: int = 0  # raised since the panel was last opened
+    rows: list[AlertRow] = []
+    _newest_id: int = 0
+
+    @rx.event
+    async def follow(self):
+        """On every console page's load: follow this tab's alerts (nothing for people who may
+        not read them: no refusal toast on every page)."""
+        principal = await current_principal(self)
+        self.visible = principal is not None and principal.can("alert:read")
+        if not self.visible:
+            return
+        self.can_ack = principal.can("alert:ack")
+        if _fanout is not None:
+            _fanout.follow(self.router.session.client_token, principal.scope)
+        await self._read(principal)
+
+    @rx.event
+    async def arrived(self):
+        """The fan-out's poke: re-read, and toast what is new since the last read."""
+        principal = await require(self, "alert:read")
+        before = self._newest_id
+        fresh = [a for a in await self._read(principal) if a.id > before]
+        self.unseen += len(fresh)
+        toasts = self._toasts(fresh, await request_locale(self))
+        if (self.router.url.path or "/").rstrip("/") == "":
+            toasts.append(HomeState.load)  # the home figures count alerts and low slots too
+        return toasts
+
+    @rx.event
+    async def opened(self):
+        await require(self, "alert:read")
+        self.unseen = 0
+
+    @rx.event
+    async def acknowledge(self, alert_id: int):
+        principal = await require(self, "alert:ack")
+        await run_in_session(
+            acknowledge,
+            scope=principal.scope,
+            alert_id=as_id(alert_id),
+            actor=actor_of(self, principal),
+        )
+        await self._read(principal)
+
+    async def _read(self, principal: Principal) -> list[AlertView]:
+        def read(session):
+            centre = alert_centre(session=session, scope=principal.scope)
+            return centre, scope_timezone(session=session, scope=principal.scope)
+
+        centre, timezone = await run_in_session(read)
+        locale = await request_locale(self)
+        self.unresolved = centre.unresolved
+        self.rows = [
+            AlertRow(
+                id=a.id,
+                text=t(a.message_key, locale, **a.params),
+                severity=a.severity,
+                status=a.status,
+                at=local_time(a.raised_at, timezone),
+                occurrences=a.occurrences,
+            )
+            for a in centre.newest
+        ]
+        self._newest_id = max([self._newest_id, *(a.id for a in centre.newest)])
+        return centre.newest
+
+    @staticmethod
+    def _toasts(fresh: list[AlertView], locale: str) -> list:
+        if len(fresh) > TOASTS_AT_ONCE:
+            return [rx.toast.warning(t("alerts.many_new", locale, count=len(fresh)))]
+        return [
+            (rx.toast.error if a.severity == "critical" else rx.toast.warning)(
+                t(a.message_key, locale, **a.params), id=f"alert-{a.id}", duration=8000
+            )
+            for a in fresh
+        ]
+
+
+async def push_alerts(app) -> None:
+    """The web process's alert fan-out: one bus subscription, pokes to the tabs following."""
+    global _fanout
+    # Reflex keeps its token manager private; its `is_token_connected` is what we need.
+    token_manager = app.event_namespace._token_manager
+    poke_events = Event.from_event_type(AlertCentreState.arrived)
+
+    async def poke(token: str) -> None:
+        await app.event_namespace.emit_update(StateUpdate(events=poke_events), token)
+
+    _fanout = AlertFanout(poke, token_manager.is_token_connected)
+    try:
+        await _fanout.run(get_bus())
+    finally:
+        _fanout = None
