@@ -24,6 +24,9 @@ from app.registration.pages import register_page, whitelist_page
 from app.registration.state import WhitelistState
 from app.ui.gate import EventGate
 from app.ui.session import SessionState, refusal_response
+from app.wall.console import WallsState, walls_page
+from app.wall.pages import wall_page
+from app.wall.state import WallState, push_walls
 from app.withdrawals.me_pages import my_phone_page
 from app.withdrawals.me_state import MyPhoneState
 from app.withdrawals.pages import cabinet_phone_page
@@ -59,6 +62,7 @@ CONSOLE_PAGES = (
     ("/roles", roles_page, "角色权限", RolesState),
     ("/audit", audit_page, "审计日志", AuditState),
     ("/review", review_page, "异常与申诉", ReviewState),
+    ("/walls", walls_page, "大屏", WallsState),
 )
 for route, page, name, state in CONSOLE_PAGES:
     # the session first: a visitor is sent to /login before any page data is asked for
@@ -77,9 +81,11 @@ app.add_page(
     on_load=CabinetPhoneState.load,
 )
 app.add_page(my_phone_page, route="/m", title="我的领用" + SUFFIX, on_load=MyPhoneState.load)
+app.add_page(wall_page, route="/wall/[token]", title="大屏" + SUFFIX, on_load=WallState.load)
 
-# Every web worker fans alerts out to the consoles connected to it (app/alerts/live.py).
+# Every web worker fans events out to the consoles and walls connected to it (app/core/fanout.py).
 app.register_lifespan_task(push_alerts)
+app.register_lifespan_task(push_walls)
 if not get_settings().redis_url:
     # One web worker: the device side (embedded broker when MQTT_URL is unset, and the gateway)
     # runs inside it. With REDIS_URL (several workers) run `make gateway` processes instead.

@@ -33,6 +33,7 @@ from app.tenants.models import (
     ServiceProvider,
     Tenant,
 )
+from app.wall.models import WallDisplay
 from app.withdrawals.models import Complaint, DoorSession, Withdrawal, WithdrawalLine
 from app.workorders.models import WorkOrder, WorkOrderLine
 
@@ -87,6 +88,7 @@ __all__ = [
     "Tenant",
     "User",
     "VerificationCode",
+    "WallDisplay",
     "Withdrawal",
     "WithdrawalLine",
     "WorkOrder",

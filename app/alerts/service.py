@@ -1,7 +1,7 @@
 """Alerts: one unresolved alert per root cause; a repeat of the cause counts an occurrence.
 
 Every change is announced on the tenant's `alert` channel once committed (app/core/announce.py):
-the consoles' alert centres follow it live (app/alerts/live.py)."""
+the consoles' alert centres follow it live (app/core/fanout.py)."""
 
 from __future__ import annotations
 

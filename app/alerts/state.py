@@ -1,7 +1,7 @@
 """The console's alert centre (the bell in the header): live, without reload.
 
 Each console page's load calls `follow`, which registers the tab with the process's fan-out
-(app/alerts/live.py) under the person's tenant scope; the fan-out pokes the tab, and the tab's
+(app/core/fanout.py) under the person's tenant scope; the fan-out pokes the tab, and the tab's
 `arrived` re-reads its own alert centre through the ordinary authorized path and toasts the new
 ones. `push_alerts` is the web process's lifespan task that runs the fan-out.
 """
@@ -14,11 +14,11 @@ import reflex as rx
 from reflex.state import StateUpdate
 from reflex_base.event import Event
 
-from app.alerts.live import AlertFanout
 from app.alerts.service import AlertView, acknowledge, alert_centre
 from app.auth.principal import Principal
 from app.core.bus import get_bus
 from app.core.db import run_in_session
+from app.core.fanout import TenantFanout
 from app.core.i18n import t
 from app.dashboard.service import scope_timezone
 from app.dashboard.state import HomeState
@@ -27,7 +27,7 @@ from app.ui.payload import as_id
 from app.ui.session import actor_of, current_principal, request_locale, require
 
 TOASTS_AT_ONCE = 3  # more new alerts than this at once: one toast that says how many
-_fanout: AlertFanout | None = None
+_fanout: TenantFanout | None = None
 
 
 class AlertRow(TypedDict):
@@ -132,7 +132,7 @@ async def push_alerts(app) -> None:
     async def poke(token: str) -> None:
         await app.event_namespace.emit_update(StateUpdate(events=poke_events), token)
 
-    _fanout = AlertFanout(poke, token_manager.is_token_connected)
+    _fanout = TenantFanout(("tenant:*:alert",), poke, token_manager.is_token_connected)
     try:
         await _fanout.run(get_bus())
     finally:

@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from app.core.messages import console, identity, org, registration, self_service, withdrawals
+from app.core.messages import (
+    console,
+    identity,
+    org,
+    registration,
+    self_service,
+    wall,
+    withdrawals,
+)
 
 DEFAULT_LOCALE = "zh-CN"
 LOCALES = ("zh-CN", "en")
@@ -18,7 +26,7 @@ LOCALES = ("zh-CN", "en")
 def _merged() -> dict[str, tuple[str, str]]:
     """One table from the per-domain parts; a key defined twice is a programming error."""
     table: dict[str, tuple[str, str]] = {}
-    for part in (console, identity, org, registration, self_service, withdrawals):
+    for part in (console, identity, org, registration, self_service, wall, withdrawals):
         clash = table.keys() & part.MESSAGES.keys()
         if clash:
             raise RuntimeError(f"translation keys defined twice: {sorted(clash)}")

@@ -7,18 +7,18 @@ import asyncio
 
 from sqlmodel import Session, select
 
-from app.alerts.live import AlertFanout
 from app.alerts.models import Alert
 from app.alerts.service import acknowledge, alert_centre, raise_once, resolve
 from app.audit.models import AuditLog
 from app.core.bus import get_bus, tenant_channel
 from app.core.db import run_in_session
+from app.core.fanout import TenantFanout
 from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from tests.factories import make_tenant
 
 
-def _fanout(connected: set[str], pokes: list[str]) -> AlertFanout:
+def _fanout(connected: set[str], pokes: list[str]) -> TenantFanout:
     async def poke(token: str) -> None:
         if token == "broken":
             raise ConnectionError("socket gone mid-send")
@@ -27,7 +27,7 @@ def _fanout(connected: set[str], pokes: list[str]) -> AlertFanout:
     async def is_connected(token: str) -> bool:
         return token in connected
 
-    return AlertFanout(poke, is_connected, coalesce_s=0.05)
+    return TenantFanout(("tenant:*:alert",), poke, is_connected, coalesce_s=0.05)
 
 
 async def test_each_console_in_scope_is_poked_once_per_burst() -> None:
@@ -111,3 +111,25 @@ async def test_alerts_raised_in_a_unit_of_work_reach_the_consoles(engine) -> Non
         ).one()
         centre = alert_centre(session=session, scope=TenantScope.single(tenant_id))
         assert (centre.unresolved, centre.newest) == (0, [])
+
+
+async def test_prepare_runs_once_per_burst_for_the_followed_tenants_only() -> None:
+    prepared: list[set[int]] = []
+
+    async def prepare(tenants: set[int]) -> None:
+        prepared.append(set(tenants))
+
+    async def poke(token: str) -> None:
+        pass
+
+    async def connected(token: str) -> bool:
+        return True
+
+    fanout = TenantFanout(("tenant:*:door",), poke, connected, prepare=prepare, coalesce_s=0.05)
+    fanout.follow("wall", TenantScope.single(1))
+    for tenant in (1, 1, 2, 3):
+        fanout.heard(tenant_channel(tenant, "door"))
+    await asyncio.sleep(0.2)
+    fanout.heard(tenant_channel(2, "door"))
+    await asyncio.sleep(0.2)
+    assert prepared == [{1}]  # tenants 2 and 3 have no screen here: nothing is read for them

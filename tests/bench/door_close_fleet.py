@@ -103,15 +103,15 @@ def _stock(session: Session, cabinet: Cabinet, items: dict[str, Item]) -> None:
         )
 
 
-def build_world(url: str) -> World:
-    """A tenant with CABINETS stocked cabinets and one person for each."""
+def build_world(url: str, cabinets: int = CABINETS) -> World:
+    """A tenant with `cabinets` stocked cabinets and one person for each."""
     engine = make_engine(url)
-    cabinets = []
+    fleet = []
     with Session(engine) as session:
         tenant = make_tenant(session)
         tenant.code = f"TD{uuid.uuid4().hex[:8]}"
         items = _items(session, tenant.id)
-        for n in range(CABINETS):
+        for n in range(cabinets):
             cabinet = Cabinet(
                 tenant_id=tenant.id,
                 code=f"DC{n:05d}{tenant.code[-4:]}",
@@ -130,7 +130,7 @@ def build_world(url: str) -> World:
                 cabinet_id=cabinet.id,
                 actor=Actor(account_id=None, name="bench"),
             )
-            cabinets.append(
+            fleet.append(
                 BenchCabinet(
                     cabinet.code,
                     cabinet.mqtt_username,
@@ -139,7 +139,7 @@ def build_world(url: str) -> World:
                     cabinet.id,
                 )
             )
-        world = World(tenant.id, tenant.code, cabinets)
+        world = World(tenant.id, tenant.code, fleet)
         session.commit()
     engine.dispose()
     return world
@@ -166,12 +166,13 @@ def open_doors(url: str, world: World) -> dict[int, int]:
     return opened
 
 
-def _closed(rng: random.Random, door_id: int) -> dict:
-    taken = {slot: rng.choice((0, 0, 1, 1, 2)) for slot in UNIT_G}
+def closed_body(rng: random.Random, door_id: int, taken: dict[str, int] | None = None) -> dict:
+    """A `door.closed` body: `taken` units per slot (random when not given)."""
+    taken = taken or {slot: rng.choice((0, 0, 1, 1, 2)) for slot in UNIT_G}
     readings = []
     for slot, grams in UNIT_G.items():
         before = STOCK * grams + 400 + rng.gauss(0, 0.5)
-        after = (STOCK - taken[slot]) * grams + 400 + rng.gauss(0, 0.5)
+        after = (STOCK - taken.get(slot, 0)) * grams + 400 + rng.gauss(0, 0.5)
         readings.append(
             {
                 "slot": slot,
@@ -218,7 +219,7 @@ class _Cabinet:
     async def close_door(self, rng: random.Random, door_id: int) -> None:
         await asyncio.sleep(rng.uniform(0, WINDOW_S))
         self.door = "closed"
-        await self.send("door.closed", _closed(rng, door_id))
+        await self.send("door.closed", closed_body(rng, door_id))
 
 
 async def _run_cabinets(world: World, doors: dict[int, int], port: int, boot: str) -> int:

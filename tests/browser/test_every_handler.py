@@ -52,6 +52,9 @@ PUBLIC: dict[str, str] = {
     "LoginPageState.read_error": "the sign-in page's error message",
     "SessionState.load_session": "checks the session itself; visitors go to /login",
     "AlertCentreState.follow": "reads the caller's own scope, only with alert:read (checked)",
+    "WallState.load": "a wall screen has no sign-in: shows only what a live display token opens",
+    "WallState.arrived": "shows the tenant of the token this screen opened with, if still live",
+    "WallState.tick": "re-opens this screen's own display token, if still live",
     "RegisterState.request_code": "one reply for listed and unlisted phones; rate-limited",
     "RegisterState.register": "sign-up: needs a whitelisted phone and its verification code",
 }

@@ -1,0 +1,1 @@
+"""wall domain: the wall-mounted real-time dashboard and its display tokens."""

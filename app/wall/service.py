@@ -1,0 +1,225 @@
+"""Wall displays (create once with its token, revoke, find by token) and the wall's snapshot:
+what one tenant's wall shows, read in one unit of work for all the screens of that tenant."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from app.alerts.models import Alert, AlertStatus
+from app.cabinets.models import Cabinet, Slot
+from app.core.announce import announce
+from app.core.errors import ValidationError
+from app.core.i18n import t
+from app.core.records import Actor, record_created, update_scoped
+from app.core.tenancy import TenantScope, scoped_select
+from app.dashboard.service import start_of_local_day
+from app.inventory.models import PlanogramEntry, Stock
+from app.items.models import Item
+from app.tenants.models import Tenant
+from app.wall.models import WallDisplay
+from app.withdrawals.models import Withdrawal, WithdrawalLine
+
+TOP_ITEMS = 10
+TICKER_ALERTS = 10
+DISPLAYS_LISTED = 100
+SLOTS_SHOWN = 48  # the lowest-filled first: the screen has room for this many bars
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_display(
+    *, session: Session, scope: TenantScope, tenant_id: int, name: str, actor: Actor
+) -> tuple[WallDisplay, str]:
+    """A new display and its token (shown once: only its hash is kept)."""
+    name = (name or "").strip()
+    if not name or len(name) > 60:
+        raise ValidationError(field="name")
+    if not scope.allows(tenant_id):
+        raise ValidationError(field="tenant")
+    token = secrets.token_urlsafe(24)
+    display = WallDisplay(tenant_id=tenant_id, name=name, token_hash=token_hash(token))
+    session.add(display)
+    session.flush()
+    record_created(session, display, actor=actor)
+    return display, token
+
+
+def revoke_display(
+    *, session: Session, scope: TenantScope, display_id: int, actor: Actor
+) -> WallDisplay:
+    """The screen goes dark within a second (its tenant's walls are told on the bus)."""
+    display = update_scoped(
+        session, WallDisplay, display_id, scope, {"revoked_at": datetime.now(UTC)}, actor=actor
+    )
+    announce(session, display.tenant_id, "wall", display=display.id, change="revoked")
+    return display
+
+
+def list_displays(*, session: Session, scope: TenantScope) -> list[WallDisplay]:
+    return list(
+        session.exec(
+            scoped_select(WallDisplay, scope)
+            .order_by(WallDisplay.revoked_at.is_not(None), WallDisplay.id.desc())
+            .limit(DISPLAYS_LISTED)
+        )
+    )
+
+
+def display_by_token(*, session: Session, token: str) -> WallDisplay | None:
+    """The live display this token opens (None: unknown or revoked)."""
+    if not token or len(token) > 64:
+        return None
+    display = session.exec(
+        select(WallDisplay).where(WallDisplay.token_hash == token_hash(token))
+    ).first()
+    return display if display is not None and display.revoked_at is None else None
+
+
+def seen(*, session: Session, display_id: int, now: datetime | None = None) -> None:
+    """The screen is alive (the console shows when each display was last seen)."""
+    display = session.get(WallDisplay, display_id)
+    if display is not None:
+        display.last_seen_at = now or datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class WallSnapshot:
+    tenant_id: int
+    tenant_name: str
+    locale: str
+    timezone: str
+    live_displays: frozenset[str]  # token hashes of the tenant's unrevoked displays
+    cabinets: list[dict]  # code, name, status (online / open / offline), low (slots)
+    slots: list[dict]  # cabinet, slot, item, quantity, par, low, fill (0–100)
+    today_count: int
+    today_qty: int
+    hourly: list[int]  # withdrawals in each local hour of today, 0–23
+    top_items: list[tuple[str, int]]
+    alerts: list[str]
+    taken_at: datetime
+
+
+def _cabinets(session: Session, scope: TenantScope, low_by_cabinet: Counter) -> list[dict]:
+    rows = session.exec(scoped_select(Cabinet, scope).order_by(Cabinet.code)).all()
+    return [
+        {
+            "code": c.code,
+            "name": c.name,
+            "status": "offline"
+            if not c.is_online
+            else ("open" if c.door_state == "open" else "online"),
+            "low": low_by_cabinet[c.id],
+        }
+        for c in rows
+    ]
+
+
+def _slots(session: Session, tenant_id: int) -> list[dict]:
+    rows = session.exec(
+        select(Cabinet.id, Cabinet.name, Slot.code, Item.name, Stock.quantity, PlanogramEntry)
+        .join(Slot, Slot.id == PlanogramEntry.slot_id)
+        .join(Cabinet, Cabinet.id == PlanogramEntry.cabinet_id)
+        .join(Item, Item.id == PlanogramEntry.item_id)
+        .join(
+            Stock,
+            (Stock.slot_id == PlanogramEntry.slot_id) & (Stock.item_id == PlanogramEntry.item_id),
+            isouter=True,
+        )
+        .where(PlanogramEntry.tenant_id == tenant_id)
+    ).all()
+    slots = []
+    for cabinet_id, cabinet, slot, item, quantity, entry in rows:
+        quantity = quantity or 0
+        par = max(entry.par_qty, 1)
+        slots.append(
+            {
+                "cabinet_id": cabinet_id,
+                "cabinet": cabinet,
+                "slot": slot,
+                "item": item,
+                "quantity": quantity,
+                "par": entry.par_qty,
+                "low": quantity < entry.min_qty,
+                "fill": min(100, round(100 * quantity / par)),
+            }
+        )
+    slots.sort(key=lambda s: (not s["low"], s["fill"], s["cabinet"], s["slot"]))
+    return slots
+
+
+def _today(session: Session, tenant_id: int, since: datetime, zone: ZoneInfo):
+    moments = session.exec(
+        select(Withdrawal.created_at).where(
+            Withdrawal.tenant_id == tenant_id, Withdrawal.created_at >= since
+        )
+    ).all()
+    hourly = [0] * 24
+    for moment in moments:
+        hourly[moment.replace(tzinfo=moment.tzinfo or UTC).astimezone(zone).hour] += 1
+    top = session.exec(
+        select(Item.name, func.sum(WithdrawalLine.quantity))
+        .join(Withdrawal, Withdrawal.id == WithdrawalLine.withdrawal_id)
+        .join(Item, Item.id == WithdrawalLine.item_id)
+        .where(Withdrawal.tenant_id == tenant_id, Withdrawal.created_at >= since)
+        .group_by(Item.name)
+        .order_by(func.sum(WithdrawalLine.quantity).desc(), Item.name)
+        .limit(TOP_ITEMS)
+    ).all()
+    return hourly, [(name, int(qty)) for name, qty in top]
+
+
+def _alerts(session: Session, scope: TenantScope, locale: str) -> list[str]:
+    rows = session.exec(
+        scoped_select(Alert, scope)
+        .where(Alert.status != AlertStatus.resolved.value)
+        .order_by(Alert.id.desc())
+        .limit(TICKER_ALERTS)
+    ).all()
+    return [t(a.message_key, locale, **(a.params or {})) for a in rows]
+
+
+def wall_snapshot(*, session: Session, tenant_id: int, now: datetime | None = None) -> WallSnapshot:
+    now = now or datetime.now(UTC)
+    scope = TenantScope.single(tenant_id)
+    tenant = session.get(Tenant, tenant_id)
+    locale = (tenant.settings or {}).get("locale", "zh-CN")
+    zone = ZoneInfo(tenant.timezone)
+    slots = _slots(session, tenant_id)
+    low_by_cabinet = Counter(s["cabinet_id"] for s in slots if s["low"])
+    hourly, top = _today(session, tenant_id, start_of_local_day(now, tenant.timezone), zone)
+    today_qty = session.exec(
+        select(func.coalesce(func.sum(Withdrawal.total_qty), 0)).where(
+            Withdrawal.tenant_id == tenant_id,
+            Withdrawal.created_at >= start_of_local_day(now, tenant.timezone),
+        )
+    ).one()
+    live = session.exec(
+        select(WallDisplay.token_hash).where(
+            WallDisplay.tenant_id == tenant_id, WallDisplay.revoked_at.is_(None)
+        )
+    ).all()
+    return WallSnapshot(
+        tenant_id=tenant_id,
+        tenant_name=tenant.name,
+        locale=locale,
+        timezone=tenant.timezone,
+        live_displays=frozenset(live),
+        cabinets=_cabinets(session, scope, low_by_cabinet),
+        slots=slots[:SLOTS_SHOWN],
+        today_count=sum(hourly),
+        today_qty=int(today_qty),
+        hourly=hourly,
+        top_items=top,
+        alerts=_alerts(session, scope, locale),
+        taken_at=now,
+    )
