@@ -27,6 +27,7 @@ def seed_demo() -> None:
 
 
 def print_logins() -> None:
+    from app.demo.catalogue import DEMO_MARKER_TENANT, demo_wall_token
     from app.demo.service import demo_logins
 
     settings = get_settings()
@@ -36,6 +37,8 @@ def print_logins() -> None:
     print("Demo logins:")
     for login in demo_logins():
         print(f"  {login.username:<16} {login.password:<12} {login.description}")
+    wall = demo_wall_token(DEMO_MARKER_TENANT)
+    print(f"Wall dashboard (no sign-in): http://localhost:{settings.port}/wall/{wall}")
     print()
 
 

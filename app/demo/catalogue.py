@@ -6,6 +6,13 @@ from dataclasses import dataclass
 
 DEMO_MARKER_TENANT = "TN-XY"
 DEMO_PASSWORD = "Demo@1234"
+
+
+def demo_wall_token(tenant_code: str) -> str:
+    """The demo tenants' wall links are known, like the demo passwords (never in production)."""
+    return f"demo-wall-{tenant_code.lower()}"
+
+
 DEMO_PIN = "246810"
 
 PROVIDERS = (

@@ -30,6 +30,8 @@ from app.tenants.models import (
     ServiceProvider,
     Tenant,
 )
+from app.wall.models import WallDisplay
+from app.wall.service import token_hash
 
 
 @dataclass(frozen=True)
@@ -440,6 +442,13 @@ def seed_demo(
         items = _seed_catalogue(b, tenant)
         layouts = _seed_cabinets(b, tenant, cabinets, items, number)
         _seed_rules(b, tenant, items)
+        b.add(
+            WallDisplay(
+                tenant_id=tenant.id,
+                name="前台大屏",
+                token_hash=token_hash(cat.demo_wall_token(tenant.code)),
+            )
+        )
         restocker = next(s for s in staff if s.role == ProviderStaffRole.staff.value)
         worlds.append(
             TenantWorld(
