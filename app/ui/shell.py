@@ -185,7 +185,8 @@ def user_menu() -> rx.Component:
         rx.menu.trigger(
             rx.button(
                 rx.icon("circle-user", size=16),
-                rx.text(SessionState.display_name, id="signed-in-name"),
+                # on a phone the header keeps its icons: the name is in the menu
+                rx.text(SessionState.display_name, id="signed-in-name", display=["none", "inline"]),
                 variant="ghost",
                 size="2",
             )

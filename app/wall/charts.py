@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import plotly.graph_objects as go
 
 from app.core.i18n import t
@@ -27,11 +29,17 @@ def _layout(figure: go.Figure, title: str) -> go.Figure:
     return figure
 
 
+def _whole_steps(largest: int) -> int:
+    """Counts are whole: ticks every n, about five of them."""
+    return max(1, math.ceil(largest / 5))
+
+
 def trend_figure(snapshot: WallSnapshot) -> go.Figure:
     """Today's withdrawals per local hour, up to now."""
     hours = [f"{h:02d}" for h in range(24)]
     figure = go.Figure(go.Bar(x=hours, y=snapshot.hourly, marker_color=ACCENT))
     figure.update_xaxes(type="category", tickangle=0, dtick=2)
+    figure.update_yaxes(dtick=_whole_steps(max(snapshot.hourly, default=0)), rangemode="tozero")
     return _layout(figure, t("wall.trend", snapshot.locale))
 
 
@@ -41,4 +49,5 @@ def top_items_figure(snapshot: WallSnapshot) -> go.Figure:
     counts = [qty for _, qty in reversed(snapshot.top_items)]
     figure = go.Figure(go.Bar(x=counts, y=names, orientation="h", marker_color=ACCENT, text=counts))
     figure.update_traces(textposition="outside", cliponaxis=False)
+    figure.update_xaxes(dtick=_whole_steps(max(counts, default=0)), rangemode="tozero")
     return _layout(figure, t("wall.top_items", snapshot.locale))

@@ -49,6 +49,7 @@ def _cabinet(cabinet: rx.Var) -> rx.Component:
         rx.hstack(
             rx.box(width="18px", height="18px", border_radius="50%", background=colour),
             rx.text(cabinet["name"], font_size="24px", font_weight="600", color=INK),
+            rx.text(cabinet["code"], font_size="16px", color=MUTED),
             align="center",
             spacing="3",
         ),
@@ -102,7 +103,7 @@ def _slot(slot: rx.Var) -> rx.Component:
         rx.text(slot["cabinet"], " · ", slot["slot"], font_size="15px", color=MUTED, no_of_lines=1),
         class_name="wall-slot",
         data_low=slot["low"].to(str),
-        padding="8px 10px",
+        padding="4px 10px",
     )
 
 
@@ -138,6 +139,8 @@ def _ticker() -> rx.Component:
         background=PANEL,
         border_radius="12px",
         padding="10px 0",
+        width="100%",
+        flex_shrink="0",
         id="wall-ticker",
     )
 
@@ -149,7 +152,12 @@ def _live() -> rx.Component:
             rx.text(_w("wall.title"), font_size="30px", color=MUTED),
             rx.spacer(),
             rx.moment(
-                interval=1000, format="HH:mm:ss", font_size="40px", color=INK, id="wall-clock"
+                interval=1000,
+                format="HH:mm:ss",
+                tz=WallState.timezone,  # the tenant's time, whatever the screen's zone
+                font_size="40px",
+                color=INK,
+                id="wall-clock",
             ),
             rx.text(
                 _w("wall.updated"),
@@ -181,16 +189,16 @@ def _live() -> rx.Component:
                 overflow="hidden",
                 id="wall-cabinets",
             ),
-            _panel(_chart(WallState.trend), id="wall-trend"),
+            _panel(_chart(WallState.trend), id="wall-trend", overflow="hidden"),
             _panel(
                 rx.text(_w("wall.stock"), font_size="26px", color=INK, margin_bottom="6px"),
                 rx.grid(rx.foreach(WallState.slots, _slot), columns="4", gap="4px 14px"),
                 overflow="hidden",
                 id="wall-stock",
             ),
-            _panel(_chart(WallState.top), id="wall-top"),
+            _panel(_chart(WallState.top), id="wall-top", overflow="hidden"),
             columns="1.4fr 1fr",
-            rows="330px 1fr",
+            rows="330px minmax(0, 1fr)",  # the ticker keeps its row below
             gap="16px",
             width="100%",
             flex="1",

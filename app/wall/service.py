@@ -30,7 +30,7 @@ from app.withdrawals.models import Withdrawal, WithdrawalLine
 TOP_ITEMS = 10
 TICKER_ALERTS = 10
 DISPLAYS_LISTED = 100
-SLOTS_SHOWN = 48  # the lowest-filled first: the screen has room for this many bars
+SLOTS_SHOWN = 16  # the lowest-filled first: what needs attention fits the screen
 
 
 def token_hash(token: str) -> str:
@@ -101,6 +101,7 @@ class WallSnapshot:
     live_displays: frozenset[str]  # token hashes of the tenant's unrevoked displays
     cabinets: list[dict]  # code, name, status (online / open / offline), low (slots)
     slots: list[dict]  # cabinet, slot, item, quantity, par, low, fill (0–100)
+    low_slots: int  # all of them, not only those shown
     today_count: int
     today_qty: int
     hourly: list[int]  # withdrawals in each local hour of today, 0–23
@@ -216,6 +217,7 @@ def wall_snapshot(*, session: Session, tenant_id: int, now: datetime | None = No
         live_displays=frozenset(live),
         cabinets=_cabinets(session, scope, low_by_cabinet),
         slots=slots[:SLOTS_SHOWN],
+        low_slots=sum(low_by_cabinet.values()),
         today_count=sum(hourly),
         today_qty=int(today_qty),
         hourly=hourly,

@@ -73,6 +73,7 @@ class WallState(rx.State):
     status: str = "loading"  # loading / live / refused
     tenant_name: str = ""
     locale: str = "zh-CN"
+    timezone: str = "Asia/Shanghai"  # the clock shows the tenant's time, not the screen's
     cabinets: list[dict] = []
     slots: list[dict] = []
     alerts: list[str] = []
@@ -144,12 +145,13 @@ class WallState(rx.State):
             return
         self.status = "live"
         self.tenant_name, self.locale = snapshot.tenant_name, snapshot.locale
+        self.timezone = snapshot.timezone
         self.cabinets, self.slots, self.alerts = snapshot.cabinets, snapshot.slots, snapshot.alerts
         self.today_count, self.today_qty = snapshot.today_count, snapshot.today_qty
         statuses = [c["status"] for c in snapshot.cabinets]
         self.online, self.open_doors = statuses.count("online"), statuses.count("open")
         self.offline = statuses.count("offline")
-        self.low_slots = sum(1 for s in snapshot.slots if s["low"])
+        self.low_slots = snapshot.low_slots
         self.updated_at = local_time(snapshot.taken_at, snapshot.timezone, "%H:%M:%S")
         self.trend, self.top = shown.trend, shown.top
 

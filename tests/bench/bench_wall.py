@@ -42,7 +42,7 @@ from app.wall.state import WallState
 from hardware.gateway import BrokerConfig, Gateway
 from hardware.net import free_port
 from hardware.protocol.messages import build
-from tests.bench.door_close_fleet import World, build_world, closed_body, open_doors
+from tests.bench.door_close_fleet import STOCK, World, build_world, closed_body, open_doors
 from tests.bench.live_server import Tab, cpu_seconds, open_tabs, serve_backend
 from tests.conftest import _create_pg_database, _drop_pg_database
 from tests.hardware.own_broker import own_mosquitto
@@ -122,7 +122,9 @@ def _gateway(url: str, broker, bus: RedisBus) -> Gateway:
     return Gateway(config, unit_of_work=lambda: session_scope(engine), dispatcher=dispatcher)
 
 
-async def _close(world: World, broker, index: int, door_id: int, boot: str) -> float:
+async def _close(
+    world: World, broker, index: int, door_id: int, boot: str, on_shelf: int = STOCK
+) -> float:
     """Close one door as its cabinet does; when the cabinet signed it (epoch seconds)."""
     cabinet = world.cabinets[index]
     async with aiomqtt.Client(
@@ -140,7 +142,7 @@ async def _close(world: World, broker, index: int, door_id: int, boot: str) -> f
             boot=boot,
             seq=0,
             message_type="door.closed",
-            body=closed_body(random.Random(index), door_id, {"A1": 1}),
+            body=closed_body(random.Random(index), door_id, {"A1": 1}, on_shelf),
         )
         await client.publish(topic, json.dumps(message), qos=1)
         return message["ts"] / 1000

@@ -166,13 +166,15 @@ def open_doors(url: str, world: World) -> dict[int, int]:
     return opened
 
 
-def closed_body(rng: random.Random, door_id: int, taken: dict[str, int] | None = None) -> dict:
-    """A `door.closed` body: `taken` units per slot (random when not given)."""
+def closed_body(
+    rng: random.Random, door_id: int, taken: dict[str, int] | None = None, on_shelf: int = STOCK
+) -> dict:
+    """A `door.closed` body: `taken` units per slot (random when not given) of `on_shelf`."""
     taken = taken or {slot: rng.choice((0, 0, 1, 1, 2)) for slot in UNIT_G}
     readings = []
     for slot, grams in UNIT_G.items():
-        before = STOCK * grams + 400 + rng.gauss(0, 0.5)
-        after = (STOCK - taken.get(slot, 0)) * grams + 400 + rng.gauss(0, 0.5)
+        before = on_shelf * grams + 400 + rng.gauss(0, 0.5)
+        after = (on_shelf - taken.get(slot, 0)) * grams + 400 + rng.gauss(0, 0.5)
         readings.append(
             {
                 "slot": slot,

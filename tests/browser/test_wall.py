@@ -7,6 +7,8 @@ This module runs after the all-handlers test on purpose: it changes tenant A's r
 from __future__ import annotations
 
 import time
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from hardware.simulator.employees import open_take_close
 from tests.browser.conftest import RunningApp, open_from_phone, screenshot, sign_in
@@ -25,7 +27,7 @@ def test_a_wall_opens_by_its_link_follows_a_withdrawal_and_goes_dark_when_revoke
     admin, console = sign_in(browser, running_app, "xy_admin")
     console.goto(running_app.url + "/walls")
     console.wait_for_selector('#walls[data-loaded="true"]', timeout=30_000)
-    console.fill("#wall-name", "前台大屏")
+    console.fill("#wall-name", "测试大屏")
     console.click("#wall-create")
     url = console.inner_text("#wall-url", timeout=15_000).strip()
     assert "/wall/" in url
@@ -38,6 +40,11 @@ def test_a_wall_opens_by_its_link_follows_a_withdrawal_and_goes_dark_when_revoke
     assert screen.locator(".wall-cabinet").count() == 3
     screen.wait_for_selector("#wall-trend .js-plotly-plot", timeout=15_000)
     screen.wait_for_selector("#wall-top .js-plotly-plot", timeout=15_000)
+    shanghai = {
+        (datetime.now(ZoneInfo("Asia/Shanghai")) - timedelta(minutes=m)).strftime("%H:%M")
+        for m in (0, 1)
+    }
+    assert screen.inner_text("#wall-clock")[:5] in shanghai  # the tenant's time, not the screen's
     screen.evaluate("window.__sameDocument = true")
     before = _number(screen, "#wall-today")
     screenshot(screen, "wall-1920")
@@ -63,7 +70,7 @@ def test_a_wall_opens_by_its_link_follows_a_withdrawal_and_goes_dark_when_revoke
 
     console.goto(running_app.url + "/walls")
     console.wait_for_selector('#walls[data-loaded="true"]', timeout=30_000)
-    console.locator(".wall-row", has_text="前台大屏").locator(".wall-revoke").first.click()
+    console.locator(".wall-row", has_text="测试大屏").locator(".wall-revoke").first.click()
     screen.wait_for_selector('#wall[data-status="refused"]', timeout=5_000)
     assert screen.evaluate("window.__sameDocument") is True
     screenshot(screen, "wall-revoked-1920")

@@ -146,6 +146,7 @@ def test_the_snapshot_counts_today_in_the_tenants_zone_lows_first(session: Sessi
         ("A3", False),
     ]
     assert snapshot.slots[0]["fill"] == 15  # 3 of a par of 20
+    assert snapshot.low_slots == 1
     assert snapshot.cabinets == [
         {"code": cabinet.code, "name": cabinet.name, "status": "open", "low": 1}
     ]

@@ -33,7 +33,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "wall.low_slots": ("低库存", "Low stock"),
     "wall.low": ("低库存", "low"),
     "wall.cabinets": ("智能柜状态", "Cabinets"),
-    "wall.stock": ("库存水位", "Stock levels"),
+    "wall.stock": ("库存水位 · 最低的 16 个货位", "Stock levels · the 16 lowest slots"),
     "wall.trend": ("今日领用趋势（按小时）", "Visits today, by hour"),
     "wall.top_items": ("今日领用 Top 10", "Top 10 items today"),
     "wall.refused": ("此大屏链接无效或已被吊销", "This display link is not valid or was revoked"),

@@ -1,0 +1,136 @@
+"""The wall dashboard for SOAK_MINUTES (10) of traffic: does the server's memory per screen stay
+bounded? Same topology as `bench_wall` (production backend, Redis, PostgreSQL, Mosquitto, the
+real door-close path): SCREENS walls open, a door closes every CLOSE_EVERY_S, and every minute
+CHURN screens go away (a dropped network) while as many new ones open, so the fan-out's and the
+state manager's bookkeeping of gone screens is exercised too.
+
+Metrics: wall_soak_minutes; wall_soak_rss_mb_start / _end (all server processes, sampled after
+a warm-up minute and at the end); wall_soak_growth_kb_per_screen ((end − start) ÷ screens);
+wall_soak_updates (updates the screens received, to show the traffic was real).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import redis
+from sqlmodel import Session
+
+from app.core import migrations
+from app.core.bus import RedisBus
+from app.core.db import make_engine
+from app.withdrawals.models import DoorSession
+from hardware.net import free_port
+from tests.bench.bench_wall import LOAD, Screen, _close, _display, _gateway
+from tests.bench.door_close_fleet import STOCK, World, build_world
+from tests.bench.live_server import memory_bytes, open_tabs, serve_backend
+from tests.conftest import _create_pg_database, _drop_pg_database
+from tests.hardware.own_broker import own_mosquitto
+
+REDIS_URL = os.environ.get("BENCH_WALL_REDIS_URL", "redis://127.0.0.1:6379/11")
+SOAK_MINUTES = float(os.environ.get("BENCH_WALL_SOAK_MINUTES", "10"))
+SCREENS = 50
+CHURN = 5
+CLOSE_EVERY_S = 2.0
+CABINETS = 20
+WARM_UP_S = 60.0
+
+
+def _open_door(url: str, world: World, index: int) -> int:
+    cabinet = world.cabinets[index]
+    engine = make_engine(url)
+    with Session(engine) as session:
+        door = DoorSession(
+            tenant_id=world.tenant_id,
+            cabinet_id=cabinet.cabinet_id,
+            user_id=cabinet.person_id,
+            auth_method="card",
+            status="open",
+        )
+        session.add(door)
+        session.commit()
+        door_id = door.id
+    engine.dispose()
+    return door_id
+
+
+async def _soak(url: str, db_url: str, world: World, token: str, broker, pid: int) -> dict:
+    bus = RedisBus(REDIS_URL)
+    gateway, stop = _gateway(db_url, broker, bus), asyncio.Event()
+    serving = asyncio.create_task(gateway.run(stop))
+    await asyncio.wait_for(gateway.connected.wait(), 10)
+    walls = [Screen(url, token) for _ in range(SCREENS)]
+    await open_tabs([w.tab for w in walls], LOAD)
+    started = time.monotonic()
+    ends = started + SOAK_MINUTES * 60
+    rss_start, closes, updates, next_churn = None, 0, 0, started + 60
+    try:
+        while time.monotonic() < ends:
+            index = closes % CABINETS
+            door = await asyncio.to_thread(_open_door, db_url, world, index)
+            on_shelf = STOCK - closes // CABINETS  # A1 loses one a visit
+            await _close(world, broker, index, door, f"s{uuid.uuid4().hex[:8]}", on_shelf)
+            closes += 1
+            await asyncio.sleep(CLOSE_EVERY_S)
+            if rss_start is None and time.monotonic() - started > WARM_UP_S:
+                rss_start = memory_bytes(pid)
+            if time.monotonic() > next_churn:
+                next_churn += 60
+                gone, walls = walls[:CHURN], walls[CHURN:]
+                updates += sum(len(w.counts) for w in gone)
+                await asyncio.gather(*(w.tab.stop() for w in gone), return_exceptions=True)
+                fresh = [Screen(url, token) for _ in range(CHURN)]
+                await open_tabs([w.tab for w in fresh], LOAD)
+                walls += fresh
+        await asyncio.sleep(5)  # the last updates arrive; then what the server holds now
+        rss_end = memory_bytes(pid)
+        updates += sum(len(w.counts) for w in walls)
+    finally:
+        await asyncio.gather(*(w.tab.stop() for w in walls), return_exceptions=True)
+        stop.set()
+        await serving
+        await bus.close()
+    if updates < closes * SCREENS // 2:
+        raise AssertionError(f"the screens saw {updates} updates for {closes} door closes")
+    return {
+        "wall_soak_minutes": SOAK_MINUTES,
+        "wall_soak_closes": closes,
+        "wall_soak_updates": updates,
+        "wall_soak_rss_mb_start": round(rss_start / 2**20, 1),
+        "wall_soak_rss_mb_end": round(rss_end / 2**20, 1),
+        "wall_soak_growth_kb_per_screen": round((rss_end - rss_start) / 1024 / SCREENS, 1),
+    }
+
+
+def run() -> dict[str, float]:
+    name, db_url = _create_pg_database()
+    queue = redis.Redis.from_url(REDIS_URL)
+    queue.flushdb()
+    try:
+        migrations.upgrade(db_url)
+        world = build_world(db_url, cabinets=CABINETS)
+        token = _display(db_url, world)
+        engine = make_engine(db_url)
+        port = free_port()
+        with (
+            tempfile.TemporaryDirectory() as directory,
+            own_mosquitto(Path(directory) / "mqtt", engine) as broker,
+        ):
+            server = serve_backend(db_url, REDIS_URL, port, Path(directory))
+            try:
+                url = f"http://127.0.0.1:{port}"
+                figures = asyncio.run(_soak(url, db_url, world, token, broker, server.pid))
+            finally:
+                server.terminate()
+                server.wait(timeout=30)
+        engine.dispose()
+        return figures
+    finally:
+        queue.flushdb()
+        queue.close()
+        _drop_pg_database(name)
