@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import plotly.graph_objects as go
 import reflex as rx
 
 from app.ui.locale import LocaleState
@@ -109,7 +110,7 @@ def _slot(slot: rx.Var) -> rx.Component:
 
 def _chart(figure: rx.Var) -> rx.Component:
     return rx.plotly(
-        data=figure,
+        data=figure.to(go.Figure),  # the state holds plotly's JSON (app/wall/state.py)
         use_resize_handler=True,
         config={"displayModeBar": False, "staticPlot": True},
         style={"width": "100%", "height": "100%"},

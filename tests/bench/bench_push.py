@@ -37,7 +37,7 @@ from app.demo.catalogue import DEMO_PASSWORD
 from app.demo.service import seed_demo
 from app.tenants.models import Tenant
 from hardware.net import free_port
-from tests.bench.live_server import Tab, cpu_seconds, open_tabs, serve_backend
+from tests.bench.live_server import Tab, cpu_seconds, open_tabs, serve_backend, stop_backend
 from tests.conftest import _create_pg_database, _drop_pg_database
 
 REDIS_URL = os.environ.get("BENCH_PUSH_REDIS_URL", "redis://127.0.0.1:6379/12")
@@ -146,8 +146,7 @@ def run() -> dict[str, float]:
                     url = f"http://127.0.0.1:{port}"
                     figures |= asyncio.run(_round(url, database_url, tenant_id, tabs, server.pid))
             finally:
-                server.terminate()
-                server.wait(timeout=30)
+                stop_backend(server)
         return figures
     finally:
         queue.flushdb()

@@ -43,12 +43,12 @@ from hardware.gateway import BrokerConfig, Gateway
 from hardware.net import free_port
 from hardware.protocol.messages import build
 from tests.bench.door_close_fleet import STOCK, World, build_world, closed_body, open_doors
-from tests.bench.live_server import Tab, cpu_seconds, open_tabs, serve_backend
+from tests.bench.live_server import Tab, cpu_seconds, open_tabs, serve_backend, stop_backend
 from tests.conftest import _create_pg_database, _drop_pg_database
 from tests.hardware.own_broker import own_mosquitto
 
 REDIS_URL = os.environ.get("BENCH_WALL_REDIS_URL", "redis://127.0.0.1:6379/11")
-SCREENS = (50, 200)
+SCREENS = tuple(int(n) for n in os.environ.get("BENCH_WALL_SCREENS", "50,200").split(","))
 CLOSES = 10
 CABINETS = CLOSES * len(SCREENS)
 GAP_S = 1.5
@@ -215,8 +215,7 @@ def run() -> dict[str, float]:
                 url = f"http://127.0.0.1:{port}"
                 figures = asyncio.run(_measure(url, db_url, world, token, broker, server.pid))
             finally:
-                server.terminate()
-                server.wait(timeout=30)
+                stop_backend(server)
         engine.dispose()
         return figures
     finally:

@@ -28,7 +28,7 @@ from app.withdrawals.models import DoorSession
 from hardware.net import free_port
 from tests.bench.bench_wall import LOAD, Screen, _close, _display, _gateway
 from tests.bench.door_close_fleet import STOCK, World, build_world
-from tests.bench.live_server import memory_bytes, open_tabs, serve_backend
+from tests.bench.live_server import memory_bytes, open_tabs, serve_backend, stop_backend
 from tests.conftest import _create_pg_database, _drop_pg_database
 from tests.hardware.own_broker import own_mosquitto
 
@@ -126,8 +126,7 @@ def run() -> dict[str, float]:
                 url = f"http://127.0.0.1:{port}"
                 figures = asyncio.run(_soak(url, db_url, world, token, broker, server.pid))
             finally:
-                server.terminate()
-                server.wait(timeout=30)
+                stop_backend(server)
         engine.dispose()
         return figures
     finally:

@@ -6,7 +6,9 @@ the events the server asks them to send."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -33,16 +35,23 @@ def serve_backend(database_url: str, redis_url: str, port: int, data_dir: Path) 
         "DATA_DIR": str(data_dir),
         "REFLEX_USE_SYSTEM_BUN": "1",
     }
-    env.pop("MQTT_URL", None)
+    for name in ("MQTT_URL", "PORT", "FRONTEND_PORT", "BACKEND_PORT"):  # `make` exports PORT
+        env.pop(name, None)
+    # the production command of `make run` (one port), with REDIS_URL: Redis state and bus
     command = [
         str(Path(sys.executable).with_name("reflex")), "run", "--env", "prod",
-        "--backend-only", "--backend-port", str(port), "--loglevel", "warning",
+        "--frontend-port", str(port), "--backend-port", str(port), "--loglevel", "warning",
     ]  # fmt: skip
     with LOG.open("wb") as log:
         process = subprocess.Popen(
-            command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+            command,
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its workers and frontend server stop with it
         )
-    deadline = time.monotonic() + 180
+    deadline = time.monotonic() + 300  # the frontend is built first
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/ping", timeout=2).status_code == 200:
@@ -52,8 +61,18 @@ def serve_backend(database_url: str, redis_url: str, port: int, data_dir: Path) 
         if process.poll() is not None:
             break
         time.sleep(1)
-    process.kill()
+    stop_backend(process)
     raise RuntimeError(f"the backend did not start: {LOG.read_text()[-3000:]}")
+
+
+def stop_backend(process: subprocess.Popen) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
 
 
 def cpu_seconds(pid: int) -> float:
