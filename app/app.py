@@ -16,6 +16,8 @@ from app.core import log_masking
 from app.core.config import get_settings
 from app.dashboard.pages import home_page
 from app.dashboard.state import HomeState
+from app.inventory.stock_pages import stock_page
+from app.inventory.stock_state import StockState
 from app.org.dept_pages import departments_page
 from app.org.dept_state import DepartmentsState
 from app.org.pages import people_page
@@ -27,6 +29,8 @@ from app.ui.session import SessionState, refusal_response
 from app.wall.console import WallsState, walls_page
 from app.wall.pages import wall_page
 from app.wall.state import WallState, push_walls
+from app.withdrawals.list_pages import withdrawals_page
+from app.withdrawals.list_state import WithdrawalsState
 from app.withdrawals.me_pages import my_phone_page
 from app.withdrawals.me_state import MyPhoneState
 from app.withdrawals.pages import cabinet_phone_page
@@ -61,6 +65,8 @@ CONSOLE_PAGES = (
     ("/whitelist", whitelist_page, "手机白名单", WhitelistState),
     ("/roles", roles_page, "角色权限", RolesState),
     ("/audit", audit_page, "审计日志", AuditState),
+    ("/stock", stock_page, "库存", StockState),
+    ("/withdrawals", withdrawals_page, "领用记录", WithdrawalsState),
     ("/review", review_page, "异常与申诉", ReviewState),
     ("/walls", walls_page, "大屏", WallsState),
 )

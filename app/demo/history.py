@@ -62,6 +62,20 @@ class CabinetLayout:
         return {p.slot.code: round(p.quantity * p.item.unit_weight_g, 1) for p in self.slots}
 
 
+def scale_readings(before: dict[str, float], after: dict[str, float]) -> dict[str, dict]:
+    """A visit's readings as the cabinet's `door.closed` reports them (and the live path keeps
+    them): per slot, before and after in milligrams, steady."""
+    return {
+        slot: {
+            "slot": slot,
+            "before_mg": round(before[slot] * 1000),
+            "after_mg": round(after[slot] * 1000),
+            "stable": True,
+        }
+        for slot in sorted(before)
+    }
+
+
 @dataclass
 class TenantWorld:
     tenant: Tenant
@@ -107,7 +121,6 @@ def _withdraw(session: Session, rng: random.Random, world: TenantWorld, at: date
         opened_at=at,
         closed_at=at + timedelta(seconds=rng.randint(15, 70)),
         created_at=at - timedelta(seconds=3),
-        readings_before=before,
     )
     session.add(door)
     session.flush()
@@ -151,7 +164,7 @@ def _withdraw(session: Session, rng: random.Random, world: TenantWorld, at: date
         )
         plan.quantity -= quantity
     record_usage(session, person, [Taken(p.item, q) for p, q in taken], door.closed_at)
-    door.readings_after = layout.readings()
+    door.readings_after = scale_readings(before, layout.readings())
     door.identification = {
         "method": "weight",
         "lines": [{"slot": p.slot.code, "item": p.item.sku, "qty": q} for p, q in taken],
@@ -172,8 +185,8 @@ def _restock(
         opened_at=at,
         closed_at=at + timedelta(minutes=6),
         created_at=at,
-        readings_before=layout.readings(),
     )
+    before = layout.readings()
     order = WorkOrder(
         tenant_id=world.tenant.id,
         provider_id=world.provider_id,
@@ -213,7 +226,7 @@ def _restock(
             at=door.closed_at,
         )
         plan.quantity = plan.par_qty
-    door.readings_after = layout.readings()
+    door.readings_after = scale_readings(before, layout.readings())
 
 
 def _leave_open(

@@ -29,8 +29,8 @@ NAV_SECTIONS: tuple[tuple[str, tuple[NavEntry, ...]], ...] = (
         (
             NavEntry("nav.cabinets", "archive", None),
             NavEntry("nav.items", "package", None),
-            NavEntry("nav.stock", "boxes", None),
-            NavEntry("nav.withdrawals", "receipt", None),
+            NavEntry("nav.stock", "boxes", "/stock"),
+            NavEntry("nav.withdrawals", "receipt", "/withdrawals"),
             NavEntry("nav.review", "triangle-alert", "/review"),
             NavEntry("nav.workorders", "wrench", None),
             NavEntry("nav.alerts", "bell", None),

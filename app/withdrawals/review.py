@@ -91,7 +91,7 @@ def _planned(session: Session, cabinet_ids: set[int]) -> dict[int, list[tuple[Sl
     return out
 
 
-def _evidence(door: DoorSession) -> list[SlotEvidence]:
+def slot_evidence(door: DoorSession) -> list[SlotEvidence]:
     return [
         SlotEvidence(
             slot=code,
@@ -143,7 +143,7 @@ def exception_queue(
     planned = _planned(session, cabinet_ids)
     cases = []
     for door in doors:
-        slots = _evidence(door)
+        slots = slot_evidence(door)
         moved = {s.slot for s in slots if abs(s.after_g - s.before_g) >= MOVED_G}
         best = _best_counts(door.identification or {})
         plan = planned.get(door.cabinet_id, [])

@@ -1,0 +1,92 @@
+"""The console's stock page: every planned slot and item with its quantity, minimum and par
+level, filtered in SQL (cabinet, low only, item name or SKU), one keyset page at a time. A planned
+slot with no stock row yet counts as empty — it is exactly the low one that matters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, select
+
+from app.cabinets.models import Cabinet, Slot
+from app.core.tenancy import TenantScope, scope_filter
+from app.inventory.models import PlanogramEntry, Stock
+from app.items.models import Item
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class StockRow:
+    entry_id: int
+    cabinet: str
+    cabinet_code: str
+    slot: str
+    item: str
+    sku: str
+    quantity: int
+    min_qty: int
+    par_qty: int
+
+    @property
+    def low(self) -> bool:
+        return self.quantity < self.min_qty
+
+    @property
+    def fill(self) -> int:
+        return min(100, round(100 * self.quantity / max(self.par_qty, 1)))
+
+
+@dataclass(frozen=True)
+class StockPage:
+    rows: list[StockRow]
+    next_after_id: int | None
+
+
+def list_stock(
+    *,
+    session: Session,
+    scope: TenantScope,
+    cabinet_id: int | None = None,
+    low_only: bool = False,
+    search: str = "",
+    after_id: int | None = None,
+    limit: int = PAGE_SIZE,
+) -> StockPage:
+    quantity = func.coalesce(Stock.quantity, 0)
+    statement = (
+        select(
+            PlanogramEntry.id,
+            Cabinet.name,
+            Cabinet.code,
+            Slot.code,
+            Item.name,
+            Item.sku,
+            quantity,
+            PlanogramEntry.min_qty,
+            PlanogramEntry.par_qty,
+        )
+        .join(Cabinet, Cabinet.id == PlanogramEntry.cabinet_id)
+        .join(Slot, Slot.id == PlanogramEntry.slot_id)
+        .join(Item, Item.id == PlanogramEntry.item_id)
+        .join(
+            Stock,
+            (Stock.slot_id == PlanogramEntry.slot_id) & (Stock.item_id == PlanogramEntry.item_id),
+            isouter=True,
+        )
+        .where(scope_filter(PlanogramEntry, scope))
+    )
+    if cabinet_id:
+        statement = statement.where(PlanogramEntry.cabinet_id == cabinet_id)
+    if low_only:
+        statement = statement.where(quantity < PlanogramEntry.min_qty)
+    search = search.strip()[:40]
+    if search:
+        pattern = f"%{search}%"
+        statement = statement.where(or_(Item.name.ilike(pattern), Item.sku.ilike(pattern)))
+    if after_id is not None:
+        statement = statement.where(PlanogramEntry.id > after_id)
+    found = session.exec(statement.order_by(PlanogramEntry.id).limit(limit + 1)).all()
+    rows = [StockRow(*r) for r in found[:limit]]
+    return StockPage(rows, rows[-1].entry_id if len(found) > limit else None)

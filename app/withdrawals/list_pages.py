@@ -1,0 +1,195 @@
+"""The console's withdrawals list page: filters, the page of rows, the detail drawer."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app.ui.locale import tr
+from app.ui.shell import console_page
+from app.withdrawals.list_state import WithdrawalsState as S
+
+
+def _select(name: str, options: rx.Var, value: rx.Var, all_key: str) -> rx.Component:
+    return rx.select.root(
+        rx.select.trigger(id=f"wd-{name}"),
+        rx.select.content(
+            rx.select.item(tr(all_key), value="all"),
+            rx.foreach(options, lambda o: rx.select.item(o["name"], value=o["id"])),
+        ),
+        name=name,
+        default_value=value,
+    )
+
+
+def _filters() -> rx.Component:
+    return rx.form(
+        rx.flex(
+            _select("cabinet", S.cabinets, S.cabinet, "withdrawals.all_cabinets"),
+            _select("department", S.departments, S.department, "withdrawals.all_departments"),
+            rx.input(type="date", name="since", default_value=S.since, id="wd-since"),
+            rx.text("—", color="gray"),
+            rx.input(type="date", name="until", default_value=S.until, id="wd-until"),
+            rx.select.root(
+                rx.select.trigger(id="wd-order"),
+                rx.select.content(
+                    rx.select.item(tr("withdrawals.newest"), value="newest"),
+                    rx.select.item(tr("withdrawals.oldest"), value="oldest"),
+                ),
+                name="order",
+                default_value=S.order,
+            ),
+            rx.button(
+                rx.icon("search", size=14), tr("people.filter"), type="submit", id="wd-apply"
+            ),
+            gap="0.75rem",
+            wrap="wrap",
+            align="center",
+        ),
+        on_submit=S.apply,
+    )
+
+
+def _row(row: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(row["at"]),
+        rx.table.cell(row["person"]),
+        rx.table.cell(row["department"]),
+        rx.table.cell(row["cabinet"]),
+        rx.table.cell(row["qty"]),
+        rx.table.cell("¥", row["amount"]),
+        rx.table.cell(
+            rx.cond(
+                row["status"] == "corrected",
+                rx.badge(tr("withdrawals.corrected"), color_scheme="amber"),
+            )
+        ),
+        on_click=S.open_detail(row["id"]),
+        cursor="pointer",
+        class_name="wd-row",
+        _hover={"background": rx.color("accent", 2)},
+    )
+
+
+def _detail() -> rx.Component:
+    d = S.detail
+    return rx.drawer.root(
+        rx.drawer.overlay(z_index="40"),
+        rx.drawer.portal(
+            rx.drawer.content(
+                rx.vstack(
+                    rx.hstack(
+                        rx.heading(tr("withdrawals.detail"), " #", d["id"].to(str), size="4"),
+                        rx.spacer(),
+                        rx.icon_button(rx.icon("x"), variant="ghost", on_click=S.close_detail),
+                        width="100%",
+                    ),
+                    rx.text(d["at"].to(str), " · ", d["cabinet"].to(str), color="gray", size="2"),
+                    rx.text(d["person"].to(str), " · ", d["department"].to(str), size="2"),
+                    rx.heading(tr("withdrawals.lines"), size="3"),
+                    rx.foreach(
+                        d["lines"].to(list[dict]),
+                        lambda n: rx.hstack(
+                            rx.text(n["item"]),
+                            rx.spacer(),
+                            rx.text("× ", n["qty"]),
+                            rx.text("¥", n["amount"], width="6rem", text_align="right"),
+                            width="100%",
+                        ),
+                    ),
+                    rx.text(tr("withdrawals.total"), " ¥", d["amount"].to(str), weight="bold"),
+                    rx.heading(tr("withdrawals.evidence"), size="3"),
+                    rx.table.root(
+                        rx.table.header(
+                            rx.table.row(
+                                rx.table.column_header_cell(tr("review.slot")),
+                                rx.table.column_header_cell(tr("review.before")),
+                                rx.table.column_header_cell(tr("review.after")),
+                                rx.table.column_header_cell(tr("review.change")),
+                            )
+                        ),
+                        rx.table.body(
+                            rx.foreach(
+                                d["evidence"].to(list[dict]),
+                                lambda e: rx.table.row(
+                                    rx.table.cell(e["slot"]),
+                                    rx.table.cell(e["before"], " g"),
+                                    rx.table.cell(e["after"], " g"),
+                                    rx.table.cell(e["change"], " g"),
+                                ),
+                            )
+                        ),
+                        size="1",
+                        width="100%",
+                    ),
+                    spacing="3",
+                    width="100%",
+                    id="wd-detail",
+                ),
+                top="0",
+                right="0",
+                left="auto",
+                height="100%",
+                width="min(28rem, 100vw)",
+                padding="1.5rem",
+                background=rx.color("gray", 1),
+                overflow_y="auto",
+                z_index="50",
+            )
+        ),
+        open=S.detail_open,
+        direction="right",
+        on_open_change=lambda opened: rx.cond(opened, rx.noop(), S.close_detail()),
+    )
+
+
+def withdrawals_body() -> rx.Component:
+    return rx.vstack(
+        rx.heading(tr("nav.withdrawals"), size="6"),
+        _filters(),
+        rx.box(
+            rx.table.root(
+                rx.table.header(
+                    rx.table.row(
+                        rx.table.column_header_cell(tr("withdrawals.at")),
+                        rx.table.column_header_cell(tr("withdrawals.person")),
+                        rx.table.column_header_cell(tr("field.department")),
+                        rx.table.column_header_cell(tr("withdrawals.cabinet")),
+                        rx.table.column_header_cell(tr("withdrawals.qty")),
+                        rx.table.column_header_cell(tr("withdrawals.amount")),
+                        rx.table.column_header_cell(""),
+                    )
+                ),
+                rx.table.body(rx.foreach(S.rows, _row)),
+                width="100%",
+                id="wd-table",
+            ),
+            overflow_x="auto",
+            width="100%",
+        ),
+        rx.cond(S.loaded & (S.rows.length() == 0), rx.text(tr("withdrawals.none"), color="gray")),
+        rx.hstack(
+            rx.button(
+                tr("people.previous"),
+                variant="soft",
+                disabled=S.cursors.length() == 0,
+                on_click=S.previous_page,
+            ),
+            rx.button(
+                tr("people.next"),
+                variant="soft",
+                disabled=S.next_cursor == "",
+                on_click=S.next_page,
+                id="wd-next",
+            ),
+            justify="end",
+            width="100%",
+        ),
+        _detail(),
+        spacing="4",
+        width="100%",
+        id="withdrawals",
+        data_loaded=S.loaded.to(str),
+    )
+
+
+withdrawals_page = console_page(withdrawals_body)

@@ -1,0 +1,181 @@
+"""The console's withdrawals list (`/withdrawals`, `withdrawal:read`): filters, keyset pages,
+and a drawer with one withdrawal's lines and evidence. One page in the browser at a time."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TypedDict
+
+import reflex as rx
+
+from app.core.db import run_in_session
+from app.core.errors import ValidationError
+from app.dashboard.service import scope_timezone
+from app.ui.format import local_time, yuan
+from app.ui.payload import as_id
+from app.ui.session import require
+from app.withdrawals import listing
+
+PERMISSION = "withdrawal:read"
+
+
+class Row(TypedDict):
+    id: int
+    at: str
+    person: str
+    department: str
+    cabinet: str
+    qty: int
+    amount: str
+    status: str
+
+
+class Option(TypedDict):
+    id: str
+    name: str
+
+
+def _optional_id(value: object) -> int | None:
+    return None if value in (None, "", "all") else as_id(value)
+
+
+def _optional_date(value: object, field: str) -> date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        raise ValidationError(field=field) from None
+
+
+class WithdrawalsState(rx.State):
+    rows: list[Row] = []
+    cabinets: list[Option] = []
+    departments: list[Option] = []
+    cabinet: str = "all"
+    department: str = "all"
+    since: str = ""
+    until: str = ""
+    order: str = "newest"
+    cursors: list[str] = []  # the `after` of every page before the one shown
+    next_cursor: str = ""
+    loaded: bool = False
+    detail: dict = {}
+    detail_open: bool = False
+
+    def _filter(self) -> listing.WithdrawalFilter:
+        return listing.WithdrawalFilter(
+            cabinet_id=_optional_id(self.cabinet),
+            department_id=_optional_id(self.department),
+            since=_optional_date(self.since, "since"),
+            until=_optional_date(self.until, "until"),
+            order=self.order,
+        )
+
+    async def _load(self) -> None:
+        principal = await require(self, PERMISSION)
+        where = self._filter()
+        after = self.cursors[-1] if self.cursors else None
+
+        def read(session):
+            timezone = scope_timezone(session=session, scope=principal.scope)
+            page = listing.list_withdrawals(
+                session=session,
+                scope=principal.scope,
+                where=where,
+                timezone=timezone,
+                after=after,
+            )
+            return page, timezone
+
+        page, timezone = await run_in_session(read)
+        self.rows = [
+            Row(
+                id=r.id,
+                at=local_time(r.created_at, timezone, "%Y-%m-%d %H:%M"),
+                person=r.person,
+                department=r.department,
+                cabinet=r.cabinet,
+                qty=r.total_qty,
+                amount=yuan(r.total_cost_cents),
+                status=r.status,
+            )
+            for r in page.rows
+        ]
+        self.next_cursor = page.next_cursor or ""
+        self.loaded = True
+
+    @rx.event
+    async def load(self) -> None:
+        principal = await require(self, PERMISSION)
+        options = await run_in_session(listing.filter_options, scope=principal.scope)
+        self.cabinets = [Option(id=str(i), name=n) for i, n in options.cabinets]
+        self.departments = [Option(id=str(i), name=n) for i, n in options.departments]
+        self.cursors, self.detail_open = [], False
+        await self._load()
+
+    @rx.event
+    async def apply(self, form: dict) -> None:
+        await require(self, PERMISSION)
+        form = form if isinstance(form, dict) else {}
+        self.cabinet = str(form.get("cabinet") or "all")[:12]
+        self.department = str(form.get("department") or "all")[:12]
+        self.since, self.until = str(form.get("since", ""))[:10], str(form.get("until", ""))[:10]
+        self.order = "oldest" if form.get("order") == "oldest" else "newest"
+        self._filter()  # refuses a bad id or date before anything is read
+        self.cursors = []
+        await self._load()
+
+    @rx.event
+    async def next_page(self) -> None:
+        await require(self, PERMISSION)
+        if self.next_cursor:
+            self.cursors = [*self.cursors, self.next_cursor]
+            await self._load()
+
+    @rx.event
+    async def previous_page(self) -> None:
+        await require(self, PERMISSION)
+        self.cursors = self.cursors[:-1]
+        await self._load()
+
+    @rx.event
+    async def open_detail(self, withdrawal_id: int) -> None:
+        principal = await require(self, PERMISSION)
+
+        def read(session):
+            found = listing.withdrawal_detail(
+                session=session, scope=principal.scope, withdrawal_id=as_id(withdrawal_id)
+            )
+            return found, scope_timezone(session=session, scope=principal.scope)
+
+        found, timezone = await run_in_session(read)
+        self.detail = {
+            "id": found.row.id,
+            "at": local_time(found.row.created_at, timezone, "%Y-%m-%d %H:%M:%S"),
+            "person": found.row.person,
+            "department": found.row.department,
+            "cabinet": found.row.cabinet,
+            "amount": yuan(found.row.total_cost_cents),
+            "source": found.row.source,
+            "status": found.row.status,
+            "lines": [
+                {"item": n.item, "qty": n.quantity, "amount": yuan(n.line_cost_cents)}
+                for n in found.lines
+            ],
+            "evidence": [
+                {
+                    "slot": e.slot,
+                    "before": f"{e.before_g:.1f}",
+                    "after": f"{e.after_g:.1f}",
+                    "change": f"{e.after_g - e.before_g:+.1f}",
+                }
+                for e in found.evidence
+            ],
+        }
+        self.detail_open = True
+
+    @rx.event
+    async def close_detail(self) -> None:
+        await require(self, PERMISSION)
+        self.detail_open = False
