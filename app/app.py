@@ -37,6 +37,8 @@ from app.withdrawals.pages import cabinet_phone_page
 from app.withdrawals.review_pages import review_page
 from app.withdrawals.review_state import ReviewState
 from app.withdrawals.state import CabinetPhoneState
+from app.workorders.pages import workorders_page
+from app.workorders.state import WorkOrdersState
 from hardware.runtime import run_device_side
 
 
@@ -68,6 +70,7 @@ CONSOLE_PAGES = (
     ("/stock", stock_page, "库存", StockState),
     ("/withdrawals", withdrawals_page, "领用记录", WithdrawalsState),
     ("/review", review_page, "异常与申诉", ReviewState),
+    ("/workorders", workorders_page, "工单", WorkOrdersState),
     ("/walls", walls_page, "大屏", WallsState),
 )
 for route, page, name, state in CONSOLE_PAGES:

@@ -32,7 +32,7 @@ NAV_SECTIONS: tuple[tuple[str, tuple[NavEntry, ...]], ...] = (
             NavEntry("nav.stock", "boxes", "/stock"),
             NavEntry("nav.withdrawals", "receipt", "/withdrawals"),
             NavEntry("nav.review", "triangle-alert", "/review"),
-            NavEntry("nav.workorders", "wrench", None),
+            NavEntry("nav.workorders", "wrench", "/workorders"),
             NavEntry("nav.alerts", "bell", None),
         ),
     ),
