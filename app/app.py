@@ -12,6 +12,8 @@ from app.audit.state import AuditState
 from app.auth.pages import LoginPageState, login_page
 from app.auth.roles_pages import roles_page
 from app.auth.roles_state import RolesState
+from app.cabinets.pages import cabinets_page
+from app.cabinets.state import CabinetsState
 from app.core import log_masking
 from app.core.config import get_settings
 from app.dashboard.pages import home_page
@@ -67,6 +69,7 @@ CONSOLE_PAGES = (
     ("/whitelist", whitelist_page, "手机白名单", WhitelistState),
     ("/roles", roles_page, "角色权限", RolesState),
     ("/audit", audit_page, "审计日志", AuditState),
+    ("/cabinets", cabinets_page, "智能柜", CabinetsState),
     ("/stock", stock_page, "库存", StockState),
     ("/withdrawals", withdrawals_page, "领用记录", WithdrawalsState),
     ("/review", review_page, "异常与申诉", ReviewState),

@@ -27,7 +27,7 @@ NAV_SECTIONS: tuple[tuple[str, tuple[NavEntry, ...]], ...] = (
     (
         "nav.section.operations",
         (
-            NavEntry("nav.cabinets", "archive", None),
+            NavEntry("nav.cabinets", "archive", "/cabinets"),
             NavEntry("nav.items", "package", None),
             NavEntry("nav.stock", "boxes", "/stock"),
             NavEntry("nav.withdrawals", "receipt", "/withdrawals"),

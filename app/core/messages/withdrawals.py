@@ -134,4 +134,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The person chosen does not serve this tenant",
     ),
     "work_order.update": ("修改工单", "Work order changed"),
+    # the console's cabinets page
+    "cabinets.search": ("名称或编码", "Name or code"),
+    "cabinets.model": ("型号", "Model"),
+    "cabinets.heartbeat": ("最近心跳", "Last heartbeat"),
+    "cabinets.save": ("保存", "Save"),
+    "cabinets.commands": ("指令", "Commands"),
+    "cabinets.tare": ("去皮", "Tare"),
+    "cabinets.lease": ("下发离线授权", "Send the offline lease"),
+    "cabinets.reboot": ("重启", "Reboot"),
+    "cabinets.new_credentials": ("生成新凭据", "New credentials"),
+    "cabinets.shown_once": (
+        "新凭据只显示这一次，请写入智能柜；旧凭据已失效：",
+        "These credentials are shown once; put them in the cabinet. The old ones no longer work:",
+    ),
+    "planogram_entry.update": ("修改货位上下限", "Slot levels changed"),
 }

@@ -1,0 +1,190 @@
+"""Cabinets as the console shows them: the fleet with live status (keyset pages, by status and
+name or code), one cabinet's planned slots with their levels (min/par edited here, audited) and
+the commands sent to it with their delivery state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, select
+
+from app.cabinets.models import Cabinet, DeviceCommand, Slot
+from app.core.errors import ValidationError
+from app.core.records import Actor, update_scoped
+from app.core.tenancy import TenantScope, get_scoped_or_raise, scope_filter
+from app.inventory.models import PlanogramEntry, Stock
+from app.items.models import Item
+
+PAGE_SIZE = 50
+STATUSES = ("all", "online", "offline", "open")
+MAX_LEVEL = 9999
+RECENT_COMMANDS = 10
+
+
+@dataclass(frozen=True)
+class CabinetRow:
+    id: int
+    code: str
+    name: str
+    model: str
+    online: bool
+    door: str
+    last_heartbeat_at: datetime | None
+    low_slots: int
+
+
+@dataclass(frozen=True)
+class CabinetPage:
+    rows: list[CabinetRow]
+    next_after_id: int | None
+
+
+def list_cabinets(
+    *,
+    session: Session,
+    scope: TenantScope,
+    status: str = "all",
+    search: str = "",
+    after_id: int | None = None,
+    limit: int = PAGE_SIZE,
+) -> CabinetPage:
+    if status not in STATUSES:
+        raise ValidationError(field="status")
+    low = (
+        select(func.count())
+        .select_from(PlanogramEntry)
+        .join(
+            Stock,
+            (Stock.slot_id == PlanogramEntry.slot_id) & (Stock.item_id == PlanogramEntry.item_id),
+            isouter=True,
+        )
+        .where(
+            PlanogramEntry.cabinet_id == Cabinet.id,
+            func.coalesce(Stock.quantity, 0) < PlanogramEntry.min_qty,
+        )
+        .scalar_subquery()
+    )
+    statement = select(Cabinet, low).where(scope_filter(Cabinet, scope))
+    if status == "online":
+        statement = statement.where(Cabinet.is_online)
+    elif status == "offline":
+        statement = statement.where(Cabinet.is_online.is_(False))
+    elif status == "open":
+        statement = statement.where(Cabinet.door_state == "open")
+    search = search.strip()[:40]
+    if search:
+        pattern = f"%{search}%"
+        statement = statement.where(or_(Cabinet.name.ilike(pattern), Cabinet.code.ilike(pattern)))
+    if after_id is not None:
+        statement = statement.where(Cabinet.id > after_id)
+    found = session.exec(statement.order_by(Cabinet.id).limit(limit + 1)).all()
+    rows = [
+        CabinetRow(c.id, c.code, c.name, c.model, c.is_online, c.door_state, c.last_heartbeat_at, n)
+        for c, n in found[:limit]
+    ]
+    return CabinetPage(rows, rows[-1].id if len(found) > limit else None)
+
+
+@dataclass(frozen=True)
+class PlannedSlot:
+    entry_id: int
+    slot: str
+    item: str
+    quantity: int
+    min_qty: int
+    par_qty: int
+
+
+@dataclass(frozen=True)
+class SentCommand:
+    kind: str
+    status: str
+    attempts: int
+    created_at: datetime
+    error: str
+
+
+@dataclass(frozen=True)
+class CabinetDetail:
+    cabinet: CabinetRow
+    slots: list[PlannedSlot]
+    commands: list[SentCommand]
+    has_credentials: bool
+    secret_version: int
+
+
+def cabinet_detail(*, session: Session, scope: TenantScope, cabinet_id: int) -> CabinetDetail:
+    cabinet = get_scoped_or_raise(session, Cabinet, cabinet_id, scope)
+    planned = session.exec(
+        select(PlanogramEntry, Slot.code, Item.name, func.coalesce(Stock.quantity, 0))
+        .join(Slot, Slot.id == PlanogramEntry.slot_id)
+        .join(Item, Item.id == PlanogramEntry.item_id)
+        .join(
+            Stock,
+            (Stock.slot_id == PlanogramEntry.slot_id) & (Stock.item_id == PlanogramEntry.item_id),
+            isouter=True,
+        )
+        .where(PlanogramEntry.cabinet_id == cabinet.id)
+        .order_by(Slot.code, PlanogramEntry.id)
+    ).all()
+    commands = session.exec(
+        select(DeviceCommand)
+        .where(DeviceCommand.cabinet_id == cabinet.id)
+        .order_by(DeviceCommand.id.desc())
+        .limit(RECENT_COMMANDS)
+    ).all()
+    slots = [PlannedSlot(e.id, code, item, q, e.min_qty, e.par_qty) for e, code, item, q in planned]
+    low = sum(1 for s in slots if s.quantity < s.min_qty)
+    return CabinetDetail(
+        cabinet=CabinetRow(
+            cabinet.id,
+            cabinet.code,
+            cabinet.name,
+            cabinet.model,
+            cabinet.is_online,
+            cabinet.door_state,
+            cabinet.last_heartbeat_at,
+            low,
+        ),
+        slots=slots,
+        commands=[
+            SentCommand(c.kind, c.status, c.attempts, c.created_at, _why(c.result))
+            for c in commands
+        ],
+        has_credentials=cabinet.secret_ciphertext is not None,
+        secret_version=cabinet.secret_version,
+    )
+
+
+def _why(result: dict | None) -> str:
+    """What a failed or expired command's result says (the cabinet's code and detail)."""
+    if not result:
+        return ""
+    return " ".join(str(result[k]) for k in ("reason", "code", "detail") if result.get(k))[:120]
+
+
+def set_levels(
+    *,
+    session: Session,
+    scope: TenantScope,
+    entry_id: int,
+    min_qty: int,
+    par_qty: int,
+    actor: Actor,
+) -> PlanogramEntry:
+    """A slot's minimum (below it: low-stock alert and a replenishment order) and par level (what
+    a restock brings it back to)."""
+    if not 0 <= min_qty <= MAX_LEVEL:
+        raise ValidationError(field="min_qty")
+    if not 1 <= par_qty <= MAX_LEVEL or par_qty < min_qty:
+        raise ValidationError(field="par_qty")
+    return update_scoped(
+        session,
+        PlanogramEntry,
+        entry_id,
+        scope,
+        {"min_qty": min_qty, "par_qty": par_qty},
+        actor=actor,
+    )

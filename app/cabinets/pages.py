@@ -1,0 +1,237 @@
+"""The console's cabinets page: the fleet, and one cabinet's slots, credentials and commands."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app.cabinets.state import CabinetsState as S
+from app.ui.locale import tr
+from app.ui.paging import pager
+from app.ui.shell import console_page
+
+
+def _status(status: rx.Var) -> rx.Component:
+    return rx.badge(
+        rx.match(
+            status,
+            ("open", tr("wall.door_open")),
+            ("offline", tr("wall.offline")),
+            tr("wall.online"),
+        ),
+        color_scheme=rx.match(status, ("open", "amber"), ("offline", "red"), "green"),
+    )
+
+
+def _row(row: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.text(row["name"]), rx.text(row["code"], size="1", color="gray")),
+        rx.table.cell(row["model"]),
+        rx.table.cell(_status(row["status"])),
+        rx.table.cell(row["heartbeat"]),
+        rx.table.cell(
+            rx.cond(row["low"] > 0, rx.badge(row["low"], color_scheme="red"), rx.text("0"))
+        ),
+        on_click=S.choose(row["id"]),
+        cursor="pointer",
+        class_name="cab-row",
+        _hover={"background": rx.color("accent", 2)},
+    )
+
+
+def _slot(slot: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(slot["slot"]),
+        rx.table.cell(slot["item"]),
+        rx.table.cell(
+            rx.text(
+                slot["quantity"],
+                weight="bold",
+                color=rx.cond(slot["low"], rx.color("red", 11), rx.color("teal", 11)),
+            )
+        ),
+        rx.table.cell(
+            rx.form(
+                rx.hstack(
+                    rx.el.input(type="hidden", name="entry", value=slot["id"].to(str)),
+                    rx.input(name="min", default_value=slot["min"].to(str), width="4.5rem"),
+                    rx.input(name="par", default_value=slot["par"].to(str), width="4.5rem"),
+                    rx.cond(
+                        S.can_write,
+                        rx.button(tr("cabinets.save"), size="1", variant="soft", type="submit"),
+                    ),
+                    align="center",
+                ),
+                on_submit=S.set_levels,
+                class_name="levels-form",
+            )
+        ),
+        class_name="slot-row",
+    )
+
+
+def _commands() -> rx.Component:
+    return rx.vstack(
+        rx.heading(tr("cabinets.commands"), size="3"),
+        rx.cond(
+            S.can_command,
+            rx.flex(
+                rx.form(
+                    rx.hstack(
+                        rx.select.root(
+                            rx.select.trigger(placeholder=tr("review.slot"), id="cab-tare-slot"),
+                            rx.select.content(
+                                rx.foreach(
+                                    S.slots, lambda s: rx.select.item(s["slot"], value=s["slot"])
+                                )
+                            ),
+                            name="slot",
+                        ),
+                        rx.button(
+                            tr("cabinets.tare"), type="submit", variant="soft", id="cab-tare"
+                        ),
+                    ),
+                    on_submit=S.tare,
+                ),
+                rx.button(
+                    tr("cabinets.lease"), variant="soft", on_click=S.send_lease, id="cab-lease"
+                ),
+                rx.button(
+                    tr("cabinets.reboot"), variant="soft", color_scheme="red", on_click=S.reboot
+                ),
+                rx.button(rx.icon("refresh-cw", size=14), variant="ghost", on_click=S.refresh),
+                gap="0.75rem",
+                wrap="wrap",
+            ),
+        ),
+        rx.table.root(
+            rx.table.body(
+                rx.foreach(
+                    S.commands,
+                    lambda c: rx.table.row(
+                        rx.table.cell(c["at"]),
+                        rx.table.cell(c["kind"]),
+                        rx.table.cell(rx.badge(c["status"])),
+                        rx.table.cell(c["attempts"]),
+                        rx.table.cell(c["error"]),
+                        class_name="command-row",
+                    ),
+                )
+            ),
+            size="1",
+            width="100%",
+            id="cab-commands",
+        ),
+        width="100%",
+    )
+
+
+def _credentials() -> rx.Component:
+    return rx.vstack(
+        rx.cond(
+            S.can_write,
+            rx.button(
+                rx.icon("key-round", size=14),
+                tr("cabinets.new_credentials"),
+                variant="soft",
+                on_click=S.new_credentials,
+                id="cab-credentials",
+            ),
+        ),
+        rx.cond(
+            S.credentials.contains("secret"),
+            rx.callout(
+                rx.vstack(
+                    rx.text(tr("cabinets.shown_once"), weight="bold"),
+                    rx.code("MQTT username: ", S.credentials["username"].to(str)),
+                    rx.code("MQTT password: ", S.credentials["password"].to(str)),
+                    rx.code("secret: ", S.credentials["secret"].to(str), id="cab-secret"),
+                ),
+                icon="key-round",
+                color_scheme="amber",
+                width="100%",
+            ),
+        ),
+        width="100%",
+    )
+
+
+def _chosen() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading(S.chosen_name, size="4", id="cab-chosen-name"),
+            rx.cond(S.message != "", rx.callout(S.message, color_scheme="red", id="cab-message")),
+            rx.table.root(
+                rx.table.header(
+                    rx.table.row(
+                        rx.table.column_header_cell(tr("review.slot")),
+                        rx.table.column_header_cell(tr("field.item")),
+                        rx.table.column_header_cell(tr("stock.quantity")),
+                        rx.table.column_header_cell(tr("stock.min_par")),
+                    )
+                ),
+                rx.table.body(rx.foreach(S.slots, _slot)),
+                size="1",
+                width="100%",
+                id="cab-slots",
+            ),
+            _credentials(),
+            _commands(),
+            spacing="4",
+            width="100%",
+        ),
+        width="100%",
+        id="cab-chosen",
+    )
+
+
+def cabinets_body() -> rx.Component:
+    return rx.vstack(
+        rx.heading(tr("nav.cabinets"), size="6"),
+        rx.form(
+            rx.flex(
+                rx.select.root(
+                    rx.select.trigger(id="cab-status"),
+                    rx.select.content(
+                        rx.select.item(tr("workorders.all"), value="all"),
+                        rx.select.item(tr("wall.online"), value="online"),
+                        rx.select.item(tr("wall.door_open"), value="open"),
+                        rx.select.item(tr("wall.offline"), value="offline"),
+                    ),
+                    name="status",
+                    default_value=S.status,
+                ),
+                rx.input(name="search", placeholder=tr("cabinets.search"), default_value=S.search),
+                rx.button(rx.icon("search", size=14), tr("people.filter"), type="submit"),
+                gap="0.75rem",
+                wrap="wrap",
+            ),
+            on_submit=S.apply,
+        ),
+        rx.box(
+            rx.table.root(
+                rx.table.header(
+                    rx.table.row(
+                        rx.table.column_header_cell(tr("withdrawals.cabinet")),
+                        rx.table.column_header_cell(tr("cabinets.model")),
+                        rx.table.column_header_cell(tr("people.status")),
+                        rx.table.column_header_cell(tr("cabinets.heartbeat")),
+                        rx.table.column_header_cell(tr("wall.low_slots")),
+                    )
+                ),
+                rx.table.body(rx.foreach(S.rows, _row)),
+                width="100%",
+                id="cab-table",
+            ),
+            overflow_x="auto",
+            width="100%",
+        ),
+        pager(S, "cab"),
+        rx.cond(S.chosen != 0, _chosen()),
+        spacing="4",
+        width="100%",
+        id="cabinets",
+        data_loaded=S.loaded.to(str),
+    )
+
+
+cabinets_page = console_page(cabinets_body)

@@ -1,0 +1,226 @@
+"""The console's cabinets page (`/cabinets`): the fleet with live status, and one cabinet's
+planned slots (levels editable with `cabinet:write`), new credentials shown once
+(`cabinet:write`) and commands — tare a scale, send the lease, reboot — with their delivery
+state (`cabinet:command`)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import TypedDict
+
+import reflex as rx
+
+from app.cabinets import console
+from app.cabinets.commands import issue_command
+from app.cabinets.credentials import provision
+from app.cabinets.lease import sync_lease
+from app.core.db import run_in_session
+from app.core.errors import DomainError, ValidationError
+from app.core.i18n import t
+from app.dashboard.service import scope_timezone
+from app.ui.format import local_time
+from app.ui.paging import KeysetPaging
+from app.ui.payload import as_id
+from app.ui.session import actor_of, request_locale, require
+
+READ, WRITE, COMMAND = "cabinet:read", "cabinet:write", "cabinet:command"
+
+
+class CabinetLine(TypedDict):
+    id: int
+    code: str
+    name: str
+    model: str
+    status: str  # online / open / offline
+    heartbeat: str
+    low: int
+
+
+def _status(online: bool, door: str) -> str:
+    return "offline" if not online else ("open" if door == "open" else "online")
+
+
+def _level(value: object, field: str) -> int:
+    text = str(value if value is not None else "").strip()
+    if not text.isdigit():
+        raise ValidationError(field=field)
+    return int(text)
+
+
+class CabinetsState(KeysetPaging, rx.State):
+    rows: list[CabinetLine] = []
+    status: str = "all"
+    search: str = ""
+    loaded: bool = False
+    chosen: int = 0
+    chosen_name: str = ""
+    slots: list[dict] = []
+    commands: list[dict] = []
+    credentials: dict = {}  # shown once, right after they are made
+    can_write: bool = False
+    can_command: bool = False
+    message: str = ""
+
+    def _read_permission(self) -> str:
+        return READ
+
+    async def _load(self) -> None:
+        principal = await require(self, READ)
+        self.can_write, self.can_command = principal.can(WRITE), principal.can(COMMAND)
+
+        def read(session):
+            page = console.list_cabinets(
+                session=session,
+                scope=principal.scope,
+                status=self.status,
+                search=self.search,
+                after_id=self._after_id(),
+            )
+            return page, scope_timezone(session=session, scope=principal.scope)
+
+        page, timezone = await run_in_session(read)
+        self.rows = [
+            CabinetLine(
+                id=c.id,
+                code=c.code,
+                name=c.name,
+                model=c.model,
+                status=_status(c.online, c.door),
+                heartbeat=local_time(c.last_heartbeat_at, timezone, "%m-%d %H:%M:%S")
+                if c.last_heartbeat_at
+                else "—",
+                low=c.low_slots,
+            )
+            for c in page.rows
+        ]
+        self.next_after = page.next_after_id or 0
+        self.loaded = True
+
+    @rx.event
+    async def load(self) -> None:
+        self.cursors, self.chosen, self.credentials, self.message = [], 0, {}, ""
+        await self._load()
+
+    @rx.event
+    async def apply(self, form: dict) -> None:
+        await require(self, READ)
+        form = form if isinstance(form, dict) else {}
+        status = str(form.get("status") or "all")
+        self.status = status if status in console.STATUSES else "all"
+        self.search = str(form.get("search", ""))[:40]
+        self.cursors = []
+        await self._load()
+
+    @rx.event
+    async def choose(self, cabinet_id: int) -> None:
+        await require(self, READ)
+        self.chosen, self.credentials, self.message = as_id(cabinet_id), {}, ""
+        await self._read_chosen()
+
+    async def _read_chosen(self) -> None:
+        principal = await require(self, READ)
+
+        def read(session):
+            found = console.cabinet_detail(
+                session=session, scope=principal.scope, cabinet_id=self.chosen
+            )
+            return found, scope_timezone(session=session, scope=principal.scope)
+
+        found, timezone = await run_in_session(read)
+        self.chosen_name = f"{found.cabinet.name} ({found.cabinet.code})"
+        self.slots = [
+            {
+                "id": s.entry_id,
+                "slot": s.slot,
+                "item": s.item,
+                "quantity": s.quantity,
+                "min": s.min_qty,
+                "par": s.par_qty,
+                "low": s.quantity < s.min_qty,
+            }
+            for s in found.slots
+        ]
+        self.commands = [
+            {
+                "kind": c.kind,
+                "status": c.status,
+                "attempts": c.attempts,
+                "at": local_time(c.created_at, timezone, "%m-%d %H:%M:%S"),
+                "error": c.error,
+            }
+            for c in found.commands
+        ]
+
+    async def _act(self, permission: str, change, **kwargs) -> object | None:
+        principal = await require(self, permission)
+        try:
+            result = await run_in_session(
+                change, scope=principal.scope, actor=actor_of(self, principal), **kwargs
+            )
+        except DomainError as refused:
+            self.message = t(refused.key, await request_locale(self), **refused.params)
+            return None
+        self.message = ""
+        await self._read_chosen()
+        return result
+
+    @rx.event
+    async def set_levels(self, form: dict) -> None:
+        form = form if isinstance(form, dict) else {}
+        try:
+            entry, low, par = (
+                as_id(form.get("entry", "")),
+                _level(form.get("min"), "min_qty"),
+                _level(form.get("par"), "par_qty"),
+            )
+        except ValidationError as refused:
+            await require(self, WRITE)
+            self.message = t(refused.key, await request_locale(self), **refused.params)
+            return
+        await self._act(WRITE, console.set_levels, entry_id=entry, min_qty=low, par_qty=par)
+
+    @rx.event
+    async def new_credentials(self) -> None:
+        made = await self._act(WRITE, provision, cabinet_id=self.chosen)
+        if made is not None:
+            self.credentials = {
+                "username": made.mqtt_username,
+                "password": made.mqtt_password,
+                "secret": made.secret_hex,
+                "version": made.version,
+            }
+
+    @rx.event
+    async def tare(self, form: dict) -> None:
+        slot = str((form or {}).get("slot", ""))[:16] if isinstance(form, dict) else ""
+        await self._act(
+            COMMAND,
+            issue_command,
+            cabinet_id=self.chosen,
+            kind="tare",
+            args={"slot": slot},
+        )
+
+    @rx.event
+    async def send_lease(self) -> None:
+        await self._act(COMMAND, sync_lease, cabinet_id=self.chosen)
+
+    @rx.event
+    async def reboot(self) -> None:
+        await self._act(
+            COMMAND,
+            issue_command,
+            cabinet_id=self.chosen,
+            kind="reboot",
+            args={"delay_s": 5},
+            now=datetime.now(UTC),
+            ttl=timedelta(minutes=5),
+        )
+
+    @rx.event
+    async def refresh(self) -> None:
+        """Delivery states move on by themselves: the page reads them again on request."""
+        await require(self, READ)
+        if self.chosen:
+            await self._read_chosen()
+        await self._load()

@@ -1,0 +1,58 @@
+"""The cabinets page as a tenant admin uses it: the fleet with status, a cabinet's slots with
+their levels (changed and kept), new credentials shown once, a tare command with its delivery
+state. This module runs after the all-handlers test: it changes tenant A's rows."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from app.cabinets.models import Cabinet
+from app.core.db import make_engine
+from app.inventory.models import PlanogramEntry
+from tests.browser.conftest import RunningApp, at_path, screenshot, sign_in
+from tests.browser.powered import until
+
+
+def _levels(app: RunningApp) -> set[tuple[int, int]]:
+    engine = make_engine(f"sqlite:///{app.data_dir / 'cabinet.db'}")
+    try:
+        with Session(engine) as session:
+            rows = session.exec(
+                select(PlanogramEntry.min_qty, PlanogramEntry.par_qty)
+                .join(Cabinet, Cabinet.id == PlanogramEntry.cabinet_id)
+                .where(Cabinet.code == "CAB-XY-001")
+            ).all()
+            return {tuple(r) for r in rows}
+    finally:
+        engine.dispose()
+
+
+def test_fleet_levels_credentials_and_a_command(browser, running_app: RunningApp) -> None:
+    context, page = sign_in(browser, running_app, "xy_admin")
+    page.goto(running_app.url + "/cabinets")
+    page.wait_for_url(at_path(running_app, "/cabinets"))
+    page.wait_for_selector('#cabinets[data-loaded="true"]', timeout=60_000)
+    rows = page.locator("#cab-table .cab-row")
+    assert rows.count() == 3
+    rows.filter(has_text="CAB-XY-001").click()
+    page.wait_for_selector("#cab-chosen .slot-row")
+
+    first = page.locator("#cab-slots .slot-row").first
+    first.locator('input[name="min"]').fill("3")
+    first.locator('input[name="par"]').fill("33")
+    first.get_by_role("button").click()
+    until(lambda: (3, 33) in _levels(running_app), 10, "the levels were not kept")
+    first.locator('input[name="par"]').fill("1")  # below the minimum: refused, named
+    first.get_by_role("button").click()
+    page.wait_for_selector("#cab-message")
+
+    page.click("#cab-credentials")
+    page.wait_for_selector("#cab-secret")
+    assert len(page.inner_text("#cab-secret").split(": ")[1].strip()) == 64
+
+    page.click("#cab-tare-slot")
+    page.get_by_role("option").first.click()
+    page.click("#cab-tare")
+    page.locator("#cab-commands .command-row", has_text="tare").first.wait_for(timeout=10_000)
+    screenshot(page, "cabinets-1440")
+    context.close()

@@ -1,0 +1,120 @@
+"""The cabinets page's services: the fleet by status and name with its low slots, keyset pages,
+one cabinet's planned slots and commands, levels edited within bounds (audited), other tenants'
+cabinets never reached."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session, select
+
+from app.audit.models import AuditLog
+from app.cabinets import console
+from app.cabinets.commands import issue_command
+from app.core.errors import NotFoundError, ValidationError
+from app.core.records import Actor
+from app.core.tenancy import TenantScope
+from app.inventory.models import MovementKind, PlanogramEntry
+from app.inventory.service import record_movement
+from tests.factories import make_cabinet, make_item, make_slot, make_tenant
+
+ADMIN = Actor(account_id=None, name="管理员")
+
+
+def _fleet(session: Session):
+    tenant, other = make_tenant(session), make_tenant(session)
+    cabinets = [make_cabinet(session, tenant) for _ in range(3)]
+    cabinets[0].is_online, cabinets[0].door_state = True, "open"
+    cabinets[1].is_online = True
+    cabinets[2].name = "仓库备用柜"
+    item = make_item(session, tenant)
+    entries = []
+    for code, quantity in (("A1", 2), ("A2", 9)):
+        slot = make_slot(session, cabinets[0], code)
+        entry = PlanogramEntry(
+            tenant_id=tenant.id,
+            cabinet_id=cabinets[0].id,
+            slot_id=slot.id,
+            item_id=item.id,
+            min_qty=5,
+            par_qty=20,
+        )
+        session.add(entry)
+        record_movement(
+            session=session,
+            tenant_id=tenant.id,
+            cabinet_id=cabinets[0].id,
+            slot_id=slot.id,
+            item_id=item.id,
+            kind=MovementKind.adjustment,
+            quantity_delta=quantity,
+        )
+        entries.append(entry)
+    make_cabinet(session, other)
+    session.flush()
+    return tenant, cabinets, entries
+
+
+def test_the_fleet_by_status_and_name(session: Session) -> None:
+    tenant, cabinets, _ = _fleet(session)
+    scope = TenantScope.single(tenant.id)
+
+    def ids(**kwargs) -> list[int]:
+        return [r.id for r in console.list_cabinets(session=session, scope=scope, **kwargs).rows]
+
+    assert ids() == [c.id for c in cabinets]
+    assert ids(status="open") == [cabinets[0].id]
+    assert ids(status="online") == [cabinets[0].id, cabinets[1].id]
+    assert ids(status="offline") == [cabinets[2].id]
+    assert ids(search="备用") == [cabinets[2].id]
+    first = console.list_cabinets(session=session, scope=scope, limit=2)
+    assert [r.low_slots for r in first.rows] == [1, 0]
+    rest = console.list_cabinets(session=session, scope=scope, after_id=first.next_after_id)
+    assert [r.id for r in rest.rows] == [cabinets[2].id] and rest.next_after_id is None
+    with pytest.raises(ValidationError):
+        console.list_cabinets(session=session, scope=scope, status="broken")
+
+
+def test_a_cabinets_slots_commands_and_levels(session: Session) -> None:
+    tenant, cabinets, entries = _fleet(session)
+    scope = TenantScope.single(tenant.id)
+    issue_command(
+        session=session,
+        scope=scope,
+        cabinet_id=cabinets[0].id,
+        kind="tare",
+        args={"slot": "A1"},
+        actor=ADMIN,
+    )
+    detail = console.cabinet_detail(session=session, scope=scope, cabinet_id=cabinets[0].id)
+    assert [(s.slot, s.quantity, s.min_qty) for s in detail.slots] == [("A1", 2, 5), ("A2", 9, 5)]
+    assert [(c.kind, c.status) for c in detail.commands] == [("tare", "pending")]
+    assert detail.cabinet.low_slots == 1 and not detail.has_credentials
+    for low, par in ((-1, 10), (5, 0), (8, 6), (0, 10_000)):
+        with pytest.raises(ValidationError):
+            console.set_levels(
+                session=session,
+                scope=scope,
+                entry_id=entries[0].id,
+                min_qty=low,
+                par_qty=par,
+                actor=ADMIN,
+            )
+    console.set_levels(
+        session=session, scope=scope, entry_id=entries[0].id, min_qty=1, par_qty=30, actor=ADMIN
+    )
+    assert (entries[0].min_qty, entries[0].par_qty) == (1, 30)
+    assert session.exec(
+        select(AuditLog).where(AuditLog.action == "planogram_entry.update")
+    ).one().after == {"min_qty": 1, "par_qty": 30}
+    outsider = TenantScope.single(tenant.id + 99)
+    with pytest.raises(NotFoundError):
+        console.cabinet_detail(session=session, scope=outsider, cabinet_id=cabinets[0].id)
+    with pytest.raises(NotFoundError):
+        console.set_levels(
+            session=session,
+            scope=outsider,
+            entry_id=entries[0].id,
+            min_qty=1,
+            par_qty=2,
+            actor=ADMIN,
+        )
