@@ -24,6 +24,8 @@ from app.org.dept_pages import departments_page
 from app.org.dept_state import DepartmentsState
 from app.org.pages import people_page
 from app.org.state import PeopleState
+from app.quotas.pages import quotas_page
+from app.quotas.state import QuotasState
 from app.registration.pages import register_page, whitelist_page
 from app.registration.state import WhitelistState
 from app.ui.gate import EventGate
@@ -73,6 +75,7 @@ CONSOLE_PAGES = (
     ("/stock", stock_page, "库存", StockState),
     ("/withdrawals", withdrawals_page, "领用记录", WithdrawalsState),
     ("/review", review_page, "异常与申诉", ReviewState),
+    ("/quotas", quotas_page, "额度", QuotasState),
     ("/workorders", workorders_page, "工单", WorkOrdersState),
     ("/walls", walls_page, "大屏", WallsState),
 )

@@ -43,7 +43,7 @@ NAV_SECTIONS: tuple[tuple[str, tuple[NavEntry, ...]], ...] = (
             NavEntry("nav.users", "users", "/people"),
             NavEntry("nav.whitelist", "smartphone", "/whitelist"),
             NavEntry("nav.roles", "shield-check", "/roles"),
-            NavEntry("nav.quotas", "gauge", None),
+            NavEntry("nav.quotas", "gauge", "/quotas"),
             NavEntry("nav.approvals", "stamp", None),
         ),
     ),
