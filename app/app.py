@@ -7,6 +7,8 @@ from reflex.app import default_backend_exception_handler
 
 from app.alerts.state import AlertCentreState, push_alerts
 from app.api import build_api
+from app.approvals.pages import approvals_page
+from app.approvals.state import ApprovalsState
 from app.audit.pages import audit_page
 from app.audit.state import AuditState
 from app.auth.pages import LoginPageState, login_page
@@ -76,6 +78,7 @@ CONSOLE_PAGES = (
     ("/withdrawals", withdrawals_page, "领用记录", WithdrawalsState),
     ("/review", review_page, "异常与申诉", ReviewState),
     ("/quotas", quotas_page, "额度", QuotasState),
+    ("/approvals", approvals_page, "审批", ApprovalsState),
     ("/workorders", workorders_page, "工单", WorkOrdersState),
     ("/walls", walls_page, "大屏", WallsState),
 )

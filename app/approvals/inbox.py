@@ -39,7 +39,7 @@ class RequestView:
     comment: str | None  # the latest approver's comment
 
 
-def _views(session: Session, requests: list[ApprovalRequest]) -> list[RequestView]:
+def views(session: Session, requests: list[ApprovalRequest]) -> list[RequestView]:
     if not requests:
         return []
     flow_ids = {r.flow_id for r in requests}
@@ -93,7 +93,7 @@ def mine(*, session: Session, person: User, limit: int = 20) -> list[RequestView
         .order_by(ApprovalRequest.id.desc())
         .limit(limit)
     )
-    return _views(session, list(session.exec(statement)))
+    return views(session, list(session.exec(statement)))
 
 
 def awaiting(*, session: Session, approver: User, limit: int = 50) -> list[RequestView]:
@@ -121,4 +121,4 @@ def awaiting(*, session: Session, approver: User, limit: int = 50) -> list[Reque
         if (step := steps.get((r.flow_id, r.current_step))) is not None
         and may_decide(session, step, requesters[r.requester_id], approver)
     ]
-    return _views(session, theirs[:limit])
+    return views(session, theirs[:limit])

@@ -44,7 +44,7 @@ NAV_SECTIONS: tuple[tuple[str, tuple[NavEntry, ...]], ...] = (
             NavEntry("nav.whitelist", "smartphone", "/whitelist"),
             NavEntry("nav.roles", "shield-check", "/roles"),
             NavEntry("nav.quotas", "gauge", "/quotas"),
-            NavEntry("nav.approvals", "stamp", None),
+            NavEntry("nav.approvals", "stamp", "/approvals"),
         ),
     ),
     (

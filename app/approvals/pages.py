@@ -1,0 +1,133 @@
+"""The console's approvals page: requests (waiting / decided / all) and the tenant's flows."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app.approvals.state import ApprovalsState as S
+from app.ui.locale import tr
+from app.ui.paging import pager
+from app.ui.shell import console_page
+
+STATUSES = ("pending", "approved", "rejected", "used", "expired")
+
+
+def _status(status: rx.Var) -> rx.Component:
+    return rx.badge(
+        rx.match(status, *[(s, tr(f"approvals.status.{s}")) for s in STATUSES], status),
+        color_scheme=rx.match(
+            status, ("pending", "amber"), ("approved", "green"), ("rejected", "red"), "gray"
+        ),
+    )
+
+
+def _row(row: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(row["at"]),
+        rx.table.cell(row["requester"]),
+        rx.table.cell(row["flow"], rx.text(row["step"], size="1", color="gray")),
+        rx.table.cell(row["item"], rx.cond(row["item"] != "", rx.text(" × ", row["quantity"]))),
+        rx.table.cell(
+            rx.text(row["reason"], size="2"), rx.text(row["comment"], size="1", color="gray")
+        ),
+        rx.table.cell(_status(row["status"])),
+        rx.table.cell(
+            rx.cond(
+                row["mine"].to(bool),
+                rx.hstack(
+                    rx.button(
+                        tr("me.approve"),
+                        size="1",
+                        on_click=S.decide(row["id"], "approve"),
+                        class_name="approve",
+                    ),
+                    rx.button(
+                        tr("me.reject"),
+                        size="1",
+                        variant="soft",
+                        color_scheme="red",
+                        on_click=S.decide(row["id"], "reject"),
+                    ),
+                ),
+            )
+        ),
+        class_name="request-row",
+    )
+
+
+def _flow(flow: rx.Var) -> rx.Component:
+    return rx.hstack(
+        rx.text(flow["name"], weight="bold"),
+        rx.badge(
+            rx.match(
+                flow["trigger"],
+                ("over_quota", tr("approvals.trigger.over_quota")),
+                ("restricted_item", tr("approvals.trigger.restricted_item")),
+                tr("approvals.trigger.amount"),
+            )
+        ),
+        rx.text(
+            rx.foreach(
+                flow["steps"].to(list[str]),
+                lambda s: rx.text.span(
+                    "→ ",
+                    rx.match(
+                        s,
+                        ("department_manager", tr("approvals.step.department_manager")),
+                        ("role", tr("approvals.step.role")),
+                        tr("approvals.step.user"),
+                    ),
+                    " ",
+                ),
+            ),
+            size="2",
+            color="gray",
+        ),
+        class_name="flow-row",
+        wrap="wrap",
+    )
+
+
+def approvals_body() -> rx.Component:
+    return rx.vstack(
+        rx.heading(tr("nav.approvals"), size="6"),
+        rx.segmented_control.root(
+            rx.segmented_control.item(tr("approvals.waiting"), value="pending"),
+            rx.segmented_control.item(tr("approvals.decided"), value="decided"),
+            rx.segmented_control.item(tr("workorders.all"), value="all"),
+            value=S.status,
+            on_change=S.show,
+        ),
+        rx.cond(S.message != "", rx.callout(S.message, color_scheme="red", id="approval-message")),
+        rx.box(
+            rx.table.root(
+                rx.table.header(
+                    rx.table.row(
+                        rx.table.column_header_cell(tr("withdrawals.at")),
+                        rx.table.column_header_cell(tr("approvals.requester")),
+                        rx.table.column_header_cell(tr("approvals.flow")),
+                        rx.table.column_header_cell(tr("field.item")),
+                        rx.table.column_header_cell(tr("approvals.reason")),
+                        rx.table.column_header_cell(tr("people.status")),
+                        rx.table.column_header_cell(""),
+                    )
+                ),
+                rx.table.body(rx.foreach(S.rows, _row)),
+                width="100%",
+                id="approval-table",
+            ),
+            overflow_x="auto",
+            width="100%",
+        ),
+        rx.cond(S.loaded & (S.rows.length() == 0), rx.text(tr("approvals.none"), color="gray")),
+        pager(S, "approvals"),
+        rx.heading(tr("approvals.flows"), size="4"),
+        rx.vstack(rx.foreach(S.flows, _flow), id="approval-flows", spacing="2"),
+        spacing="4",
+        width="100%",
+        id="approvals",
+        data_loaded=S.loaded.to(str),
+    )
+
+
+approvals_page = console_page(approvals_body)

@@ -1,0 +1,109 @@
+"""The console's approvals page (`/approvals`, `approval:read`; deciding needs
+`approval:decide` and being the current step's approver, as on the phone)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app.approvals import console
+from app.approvals.models import Decision
+from app.core.db import run_in_session
+from app.core.errors import DomainError, ValidationError
+from app.core.i18n import t
+from app.dashboard.service import scope_timezone
+from app.ui.format import local_time, yuan
+from app.ui.paging import KeysetPaging
+from app.ui.payload import as_id
+from app.ui.session import request_locale, require
+from app.withdrawals import phone
+
+READ, DECIDE = "approval:read", "approval:decide"
+
+
+class ApprovalsState(KeysetPaging, rx.State):
+    rows: list[dict] = []
+    flows: list[dict] = []
+    status: str = "pending"
+    loaded: bool = False
+    message: str = ""
+
+    def _read_permission(self) -> str:
+        return READ
+
+    async def _load(self) -> None:
+        principal = await require(self, READ)
+
+        def read(session):
+            page = console.list_requests(
+                session=session,
+                scope=principal.scope,
+                status=self.status,
+                approver_id=principal.user_id if principal.can(DECIDE) else None,
+                after_id=self._after_id(),
+            )
+            flows = console.list_flows(session=session, scope=principal.scope)
+            return page, flows, scope_timezone(session=session, scope=principal.scope)
+
+        page, flows, timezone = await run_in_session(read)
+        self.rows = [
+            {
+                "id": r.id,
+                "flow": r.flow,
+                "requester": r.requester,
+                "item": r.item or "",
+                "quantity": r.quantity,
+                "reason": r.reason,
+                "status": r.status,
+                "step": f"{r.step}/{r.steps}",
+                "at": local_time(r.created_at, timezone),
+                "comment": r.comment or "",
+                "mine": r.id in page.mine_to_decide,
+            }
+            for r in page.rows
+        ]
+        self.flows = [
+            {
+                "name": f.name,
+                "trigger": f.trigger,
+                "amount": yuan(f.min_amount_cents),
+                "steps": f.steps,
+                "active": f.is_active,
+            }
+            for f in flows
+        ]
+        self.next_after = page.next_after_id or 0
+        self.loaded = True
+
+    @rx.event
+    async def load(self) -> None:
+        self.cursors, self.message = [], ""
+        await self._load()
+
+    @rx.event
+    async def show(self, status: str | list[str]) -> None:
+        await require(self, READ)
+        self.status = (
+            status if isinstance(status, str) and status in console.STATUSES else "pending"
+        )
+        self.cursors = []
+        await self._load()
+
+    @rx.event
+    async def decide(self, request_id: int, decision: str) -> None:
+        """The service checks that the signed-in person decides the request's current step."""
+        principal = await require(self, DECIDE)
+        if decision not in (Decision.approve.value, Decision.reject.value):
+            raise ValidationError(field="decision")
+        try:
+            await run_in_session(
+                phone.decide_by_phone,
+                scope=principal.scope,
+                account_id=principal.account_id,
+                request_id=as_id(request_id),
+                decision=Decision(decision),
+            )
+        except DomainError as refused:
+            self.message = t(refused.key, await request_locale(self), **refused.params)
+            return
+        self.message = ""
+        await self._load()
