@@ -1,10 +1,14 @@
 """Reflex configuration: derived from the one settings module (app/core/config.py)."""
 
+import os
+
 import reflex as rx
 
 from app.core.config import get_settings
 
 settings = get_settings()
+# Uploaded files (item pictures) live with the rest of the data, not in the code checkout.
+os.environ.setdefault("REFLEX_UPLOADED_FILES_DIR", str(settings.data_dir / "uploads"))
 
 config = rx.Config(
     app_name="app",

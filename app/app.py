@@ -22,6 +22,8 @@ from app.dashboard.pages import home_page
 from app.dashboard.state import HomeState
 from app.inventory.stock_pages import stock_page
 from app.inventory.stock_state import StockState
+from app.items.pages import items_page
+from app.items.state import ItemsState
 from app.org.dept_pages import departments_page
 from app.org.dept_state import DepartmentsState
 from app.org.pages import people_page
@@ -74,6 +76,7 @@ CONSOLE_PAGES = (
     ("/roles", roles_page, "角色权限", RolesState),
     ("/audit", audit_page, "审计日志", AuditState),
     ("/cabinets", cabinets_page, "智能柜", CabinetsState),
+    ("/items", items_page, "物品", ItemsState),
     ("/stock", stock_page, "库存", StockState),
     ("/withdrawals", withdrawals_page, "领用记录", WithdrawalsState),
     ("/review", review_page, "异常与申诉", ReviewState),

@@ -28,7 +28,7 @@ NAV_SECTIONS: tuple[tuple[str, tuple[NavEntry, ...]], ...] = (
         "nav.section.operations",
         (
             NavEntry("nav.cabinets", "archive", "/cabinets"),
-            NavEntry("nav.items", "package", None),
+            NavEntry("nav.items", "package", "/items"),
             NavEntry("nav.stock", "boxes", "/stock"),
             NavEntry("nav.withdrawals", "receipt", "/withdrawals"),
             NavEntry("nav.review", "triangle-alert", "/review"),
