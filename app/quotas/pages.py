@@ -14,22 +14,23 @@ PERIODS = ("day", "week", "month")
 POLICIES = ("flag", "notify_manager", "block_next", "require_approval")
 
 
-def _label(prefix: str, value: rx.Var, values: tuple[str, ...]) -> rx.Var:
-    return rx.match(value, *[(v, tr(f"{prefix}.{v}")) for v in values], value)
+def _label(group: str, value: rx.Var, values: tuple[str, ...]) -> rx.Var:
+    """The words of a rule's `group` (subject, target, period, policy) for `value`."""
+    return rx.match(value, *[(v, tr(f"quotas.{group}.{v}")) for v in values], value)
 
 
 def _row(rule: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rule["name"]),
         rx.table.cell(
-            _label("quotas.subject", rule["subject_kind"], (*SUBJECTS, "user")),
+            _label("subject", rule["subject_kind"], (*SUBJECTS, "user")),
             " ",
             rule["subject"],
         ),
-        rx.table.cell(_label("quotas.target", rule["target_kind"], TARGETS), " ", rule["target"]),
-        rx.table.cell(_label("quotas.period", rule["period"], PERIODS)),
+        rx.table.cell(_label("target", rule["target_kind"], TARGETS), " ", rule["target"]),
+        rx.table.cell(_label("period", rule["period"], PERIODS)),
         rx.table.cell(rx.cond(rule["limit_kind"] == "cost", "¥", ""), rule["limit"]),
-        rx.table.cell(_label("quotas.policy", rule["over_policy"], POLICIES)),
+        rx.table.cell(_label("policy", rule["over_policy"], POLICIES)),
         rx.table.cell(
             rx.switch(
                 checked=rule["active"].to(bool),
@@ -42,10 +43,10 @@ def _row(rule: rx.Var) -> rx.Component:
     )
 
 
-def _select(name: str, values: tuple[str, ...], prefix: str, default: str) -> rx.Component:
+def _select(name: str, values: tuple[str, ...], group: str, default: str) -> rx.Component:
     return rx.select.root(
         rx.select.trigger(id=f"quota-{name}"),
-        rx.select.content(*[rx.select.item(tr(f"{prefix}.{v}"), value=v) for v in values]),
+        rx.select.content(*[rx.select.item(tr(f"quotas.{group}.{v}"), value=v) for v in values]),
         name=name,
         default_value=default,
     )
@@ -74,19 +75,19 @@ def _new_rule() -> rx.Component:
     return rx.form(
         rx.flex(
             rx.input(name="name", placeholder=tr("quotas.field.name"), id="quota-name"),
-            _select("subject_kind", SUBJECTS, "quotas.subject", "tenant"),
+            _select("subject_kind", SUBJECTS, "subject", "tenant"),
             _choices("subject", ("department", "role")),
-            _select("target_kind", TARGETS, "quotas.target", "all"),
+            _select("target_kind", TARGETS, "target", "all"),
             _choices("target", ("item", "item_type", "tag")),
-            _select("period", PERIODS, "quotas.period", "month"),
-            _select("limit_kind", ("count", "cost"), "quotas.limit", "count"),
+            _select("period", PERIODS, "period", "month"),
+            _select("limit_kind", ("count", "cost"), "limit", "count"),
             rx.input(
                 name="limit_value",
                 placeholder=tr("quotas.field.limit_value"),
                 width="7rem",
                 id="quota-limit",
             ),
-            _select("over_policy", POLICIES, "quotas.policy", "require_approval"),
+            _select("over_policy", POLICIES, "policy", "require_approval"),
             rx.button(rx.icon("plus", size=14), tr("quotas.add"), type="submit", id="quota-add"),
             gap="0.5rem",
             wrap="wrap",

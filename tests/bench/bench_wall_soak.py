@@ -6,7 +6,9 @@ state manager's bookkeeping of gone screens is exercised too.
 
 Metrics: wall_soak_minutes; wall_soak_rss_mb_start / _end (all server processes, sampled after
 a warm-up minute and at the end); wall_soak_growth_kb_per_screen ((end − start) ÷ screens);
-wall_soak_updates (updates the screens received, to show the traffic was real).
+wall_soak_growth_mb_second_half (end − the sample at half time: a leak keeps growing there,
+a warming cache does not); wall_soak_updates (updates the screens received, to show the
+traffic was real). The per-minute RSS series is printed.
 """
 
 from __future__ import annotations
@@ -69,6 +71,7 @@ async def _soak(url: str, db_url: str, world: World, token: str, broker, pid: in
     started = time.monotonic()
     ends = started + SOAK_MINUTES * 60
     rss_start, closes, updates, next_churn = None, 0, 0, started + 60
+    series: list[tuple[float, int]] = []  # (minutes in, RSS)
     try:
         while time.monotonic() < ends:
             index = closes % CABINETS
@@ -81,6 +84,7 @@ async def _soak(url: str, db_url: str, world: World, token: str, broker, pid: in
                 rss_start = memory_bytes(pid)
             if time.monotonic() > next_churn:
                 next_churn += 60
+                series.append(((time.monotonic() - started) / 60, memory_bytes(pid)))
                 gone, walls = walls[:CHURN], walls[CHURN:]
                 updates += sum(len(w.counts) for w in gone)
                 await asyncio.gather(*(w.tab.stop() for w in gone), return_exceptions=True)
@@ -89,12 +93,15 @@ async def _soak(url: str, db_url: str, world: World, token: str, broker, pid: in
                 walls += fresh
         await asyncio.sleep(5)  # the last updates arrive; then what the server holds now
         rss_end = memory_bytes(pid)
+        series.append(((time.monotonic() - started) / 60, rss_end))
         updates += sum(len(w.counts) for w in walls)
     finally:
         await asyncio.gather(*(w.tab.stop() for w in walls), return_exceptions=True)
         stop.set()
         await serving
         await bus.close()
+    print("  RSS by minute:", ", ".join(f"{m:.0f}′ {b / 2**20:.1f} MB" for m, b in series))
+    half = min(series, key=lambda point: abs(point[0] - SOAK_MINUTES / 2))[1]
     if updates < closes * SCREENS // 2:
         raise AssertionError(f"the screens saw {updates} updates for {closes} door closes")
     return {
@@ -104,6 +111,7 @@ async def _soak(url: str, db_url: str, world: World, token: str, broker, pid: in
         "wall_soak_rss_mb_start": round(rss_start / 2**20, 1),
         "wall_soak_rss_mb_end": round(rss_end / 2**20, 1),
         "wall_soak_growth_kb_per_screen": round((rss_end - rss_start) / 1024 / SCREENS, 1),
+        "wall_soak_growth_mb_second_half": round((rss_end - half) / 2**20, 1),
     }
 
 
