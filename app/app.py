@@ -5,6 +5,8 @@ from __future__ import annotations
 import reflex as rx
 from reflex.app import default_backend_exception_handler
 
+from app.alerts.page import alerts_page
+from app.alerts.page_state import AlertsState
 from app.alerts.state import AlertCentreState, push_alerts
 from app.api import build_api
 from app.approvals.pages import approvals_page
@@ -83,6 +85,7 @@ CONSOLE_PAGES = (
     ("/quotas", quotas_page, "额度", QuotasState),
     ("/approvals", approvals_page, "审批", ApprovalsState),
     ("/workorders", workorders_page, "工单", WorkOrdersState),
+    ("/alerts", alerts_page, "告警", AlertsState),
     ("/walls", walls_page, "大屏", WallsState),
 )
 for route, page, name, state in CONSOLE_PAGES:

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from app.alerts.models import Alert, AlertStatus, Severity
 from app.core.announce import announce
+from app.core.errors import ValidationError
 from app.core.records import Actor, update_scoped
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_count, scoped_select
 
@@ -113,6 +114,20 @@ class AlertCentre:
     newest: list[AlertView]
 
 
+def _view(r: Alert) -> AlertView:
+    return AlertView(
+        r.id,
+        r.tenant_id,
+        r.kind,
+        r.severity,
+        r.status,
+        r.message_key,
+        dict(r.params or {}),
+        r.occurrences,
+        r.raised_at,
+    )
+
+
 def alert_centre(*, session: Session, scope: TenantScope, limit: int = 20) -> AlertCentre:
     """What a console's bell shows: how many alerts are unresolved and the newest of them."""
     unresolved = Alert.status != AlertStatus.resolved.value
@@ -121,20 +136,7 @@ def alert_centre(*, session: Session, scope: TenantScope, limit: int = 20) -> Al
     ).all()
     return AlertCentre(
         unresolved=scoped_count(session, Alert, scope, unresolved),
-        newest=[
-            AlertView(
-                r.id,
-                r.tenant_id,
-                r.kind,
-                r.severity,
-                r.status,
-                r.message_key,
-                dict(r.params or {}),
-                r.occurrences,
-                r.raised_at,
-            )
-            for r in rows
-        ],
+        newest=[_view(r) for r in rows],
     )
 
 
@@ -148,3 +150,38 @@ def acknowledge(*, session: Session, scope: TenantScope, alert_id: int, actor: A
     )
     _announce(session, alert, "acknowledged")
     return alert
+
+
+ALERT_STATUSES = ("unresolved", "open", "acknowledged", "resolved", "all")
+
+
+@dataclass(frozen=True)
+class AlertPage:
+    rows: list[AlertView]
+    next_after_id: int | None
+
+
+def list_alerts(
+    *,
+    session: Session,
+    scope: TenantScope,
+    status: str = "unresolved",
+    kind: str = "",
+    after_id: int | None = None,
+    limit: int = 50,
+) -> AlertPage:
+    """The alerts page: newest first, by status and kind, one keyset page at a time."""
+    if status not in ALERT_STATUSES:
+        raise ValidationError(field="status")
+    statement = scoped_select(Alert, scope)
+    if status == "unresolved":
+        statement = statement.where(Alert.status != AlertStatus.resolved.value)
+    elif status != "all":
+        statement = statement.where(Alert.status == status)
+    if kind:
+        statement = statement.where(Alert.kind == kind[:40])
+    if after_id is not None:
+        statement = statement.where(Alert.id < after_id)
+    found = session.exec(statement.order_by(Alert.id.desc()).limit(limit + 1)).all()
+    rows = [_view(r) for r in found[:limit]]
+    return AlertPage(rows, rows[-1].id if len(found) > limit else None)

@@ -16,6 +16,7 @@ from app.core.records import Actor, update_scoped
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scope_filter
 from app.inventory.models import PlanogramEntry, Stock
 from app.items.models import Item
+from app.withdrawals.identify import SkuOnScale, separation_problem
 
 PAGE_SIZE = 50
 STATUSES = ("all", "online", "offline", "open")
@@ -91,6 +92,7 @@ def list_cabinets(
 class PlannedSlot:
     entry_id: int
     slot: str
+    item_id: int
     item: str
     quantity: int
     min_qty: int
@@ -110,6 +112,7 @@ class SentCommand:
 class CabinetDetail:
     cabinet: CabinetRow
     slots: list[PlannedSlot]
+    items: list[tuple[int, str]]  # what its tenant may plan in a slot
     commands: list[SentCommand]
     has_credentials: bool
     secret_version: int
@@ -135,7 +138,10 @@ def cabinet_detail(*, session: Session, scope: TenantScope, cabinet_id: int) -> 
         .order_by(DeviceCommand.id.desc())
         .limit(RECENT_COMMANDS)
     ).all()
-    slots = [PlannedSlot(e.id, code, item, q, e.min_qty, e.par_qty) for e, code, item, q in planned]
+    slots = [
+        PlannedSlot(e.id, code, e.item_id, item, q, e.min_qty, e.par_qty)
+        for e, code, item, q in planned
+    ]
     low = sum(1 for s in slots if s.quantity < s.min_qty)
     return CabinetDetail(
         cabinet=CabinetRow(
@@ -152,6 +158,14 @@ def cabinet_detail(*, session: Session, scope: TenantScope, cabinet_id: int) -> 
         commands=[
             SentCommand(c.kind, c.status, c.attempts, c.created_at, _why(c.result))
             for c in commands
+        ],
+        items=[
+            (i, f"{name} ({sku})")
+            for i, name, sku in session.exec(
+                select(Item.id, Item.name, Item.sku)
+                .where(Item.tenant_id == cabinet.tenant_id, Item.is_active)
+                .order_by(Item.name)
+            )
         ],
         has_credentials=cabinet.secret_ciphertext is not None,
         secret_version=cabinet.secret_version,
@@ -187,4 +201,37 @@ def set_levels(
         scope,
         {"min_qty": min_qty, "par_qty": par_qty},
         actor=actor,
+    )
+
+
+def set_slot_item(
+    *, session: Session, scope: TenantScope, entry_id: int, item_id: int, actor: Actor
+) -> PlanogramEntry:
+    """Plan another item in a slot. Only an empty slot changes item (stock of the old item in
+    it would no longer match the ledger), and the items sharing the slot's scale must stay
+    tellable apart by weight (the same check as at identification)."""
+    entry = get_scoped_or_raise(session, PlanogramEntry, entry_id, scope)
+    item = session.get(Item, item_id)
+    if item is None or item.tenant_id != entry.tenant_id or not item.is_active:
+        raise ValidationError(field="item")
+    if item.id == entry.item_id:
+        return entry
+    stock = session.exec(
+        select(Stock.quantity).where(Stock.slot_id == entry.slot_id, Stock.item_id == entry.item_id)
+    ).first()
+    if stock:
+        raise ValidationError("cabinets.slot_not_empty", field="item", quantity=stock)
+    others = session.exec(
+        select(Item)
+        .join(PlanogramEntry, PlanogramEntry.item_id == Item.id)
+        .where(PlanogramEntry.slot_id == entry.slot_id, PlanogramEntry.id != entry.id)
+    ).all()
+    if any(o.id == item.id for o in others):
+        raise ValidationError("cabinets.already_planned", field="item")
+    if others:
+        scale = [SkuOnScale(o.sku, o.unit_weight_g, o.weight_tolerance_g) for o in [*others, item]]
+        if separation_problem(scale) is not None:
+            raise ValidationError("cabinets.not_separable", field="item")
+    return update_scoped(
+        session, PlanogramEntry, entry_id, scope, {"item_id": item.id}, actor=actor
     )

@@ -41,7 +41,33 @@ def _row(row: rx.Var) -> rx.Component:
 def _slot(slot: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(slot["slot"]),
-        rx.table.cell(slot["item"]),
+        rx.table.cell(
+            rx.cond(
+                S.can_write,
+                rx.form(
+                    rx.hstack(
+                        rx.el.input(type="hidden", name="entry", value=slot["id"].to(str)),
+                        rx.select.root(
+                            rx.select.trigger(width="14rem", class_name="slot-item"),
+                            rx.select.content(
+                                rx.foreach(
+                                    S.items, lambda i: rx.select.item(i["name"], value=i["id"])
+                                )
+                            ),
+                            name="item",
+                            default_value=slot["item_id"].to(str),
+                        ),
+                        rx.button(
+                            tr("cabinets.change_item"), size="1", variant="soft", type="submit"
+                        ),
+                        align="center",
+                    ),
+                    on_submit=S.set_item,
+                    key=slot["id"].to(str) + slot["item_id"].to(str),
+                ),
+                rx.text(slot["item"]),
+            )
+        ),
         rx.table.cell(
             rx.text(
                 slot["quantity"],

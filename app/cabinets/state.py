@@ -55,6 +55,7 @@ class CabinetsState(KeysetPaging, rx.State):
     chosen: int = 0
     chosen_name: str = ""
     slots: list[dict] = []
+    items: list[dict] = []
     commands: list[dict] = []
     credentials: dict = {}  # shown once, right after they are made
     can_write: bool = False
@@ -132,6 +133,7 @@ class CabinetsState(KeysetPaging, rx.State):
             {
                 "id": s.entry_id,
                 "slot": s.slot,
+                "item_id": str(s.item_id),
                 "item": s.item,
                 "quantity": s.quantity,
                 "min": s.min_qty,
@@ -140,6 +142,7 @@ class CabinetsState(KeysetPaging, rx.State):
             }
             for s in found.slots
         ]
+        self.items = [{"id": str(i), "name": n} for i, n in found.items]
         self.commands = [
             {
                 "kind": c.kind,
@@ -178,6 +181,17 @@ class CabinetsState(KeysetPaging, rx.State):
             self.message = t(refused.key, await request_locale(self), **refused.params)
             return
         await self._act(WRITE, console.set_levels, entry_id=entry, min_qty=low, par_qty=par)
+
+    @rx.event
+    async def set_item(self, form: dict) -> None:
+        form = form if isinstance(form, dict) else {}
+        try:
+            entry, item = as_id(form.get("entry", "")), as_id(form.get("item", ""))
+        except ValidationError as refused:
+            await require(self, WRITE)
+            self.message = t(refused.key, await request_locale(self), **refused.params)
+            return
+        await self._act(WRITE, console.set_slot_item, entry_id=entry, item_id=item)
 
     @rx.event
     async def new_credentials(self) -> None:

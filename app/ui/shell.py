@@ -33,7 +33,7 @@ NAV_SECTIONS: tuple[tuple[str, tuple[NavEntry, ...]], ...] = (
             NavEntry("nav.withdrawals", "receipt", "/withdrawals"),
             NavEntry("nav.review", "triangle-alert", "/review"),
             NavEntry("nav.workorders", "wrench", "/workorders"),
-            NavEntry("nav.alerts", "bell", None),
+            NavEntry("nav.alerts", "bell", "/alerts"),
         ),
     ),
     (

@@ -118,3 +118,54 @@ def test_a_cabinets_slots_commands_and_levels(session: Session) -> None:
             par_qty=2,
             actor=ADMIN,
         )
+
+
+def test_a_slot_changes_item_only_when_empty_and_tellable_apart(session: Session) -> None:
+    tenant, cabinets, entries = _fleet(session)
+    scope = TenantScope.single(tenant.id)
+    other = make_tenant(session)
+    theirs = make_item(session, other, "别家的")
+    paper = make_item(session, tenant, "便签纸")
+    twin = make_item(session, tenant, "重量相同的笔")  # the factory's unit weight: 10.5 g
+    empty_slot = make_slot(session, cabinets[1], "C1")
+    pen_entry = PlanogramEntry(
+        tenant_id=tenant.id,
+        cabinet_id=cabinets[1].id,
+        slot_id=empty_slot.id,
+        item_id=entries[0].item_id,
+    )
+    session.add(pen_entry)
+    session.flush()
+
+    def change(entry, item):
+        return console.set_slot_item(
+            session=session, scope=scope, entry_id=entry.id, item_id=item.id, actor=ADMIN
+        )
+
+    with pytest.raises(ValidationError) as refused:
+        change(entries[0], paper)  # 2 units still in A1
+    assert refused.value.key == "cabinets.slot_not_empty"
+    with pytest.raises(ValidationError):
+        change(pen_entry, theirs)
+    paper.unit_weight_g = 3.0
+    assert change(pen_entry, paper).item_id == paper.id
+    session.add(  # a second item on the same scale, as heavy as the first: not tellable
+        PlanogramEntry(
+            tenant_id=tenant.id,
+            cabinet_id=cabinets[1].id,
+            slot_id=empty_slot.id,
+            item_id=twin.id,
+        )
+    )
+    session.flush()
+    twin.unit_weight_g = 12.5
+    heavy = make_item(session, tenant, "订书机")
+    heavy.unit_weight_g = 187.0
+    assert change(pen_entry, heavy).item_id == heavy.id  # 187 g beside 12.5 g: always apart
+    paper.unit_weight_g = 10.5
+    with pytest.raises(ValidationError) as refused:
+        change(pen_entry, paper)  # 10.5 g beside 12.5 g: 6 × 10.5 = 63 ≈ 5 × 12.5 = 62.5
+    assert refused.value.key == "cabinets.not_separable"
+    with pytest.raises(ValidationError) as refused:
+        change(pen_entry, twin)
+    assert refused.value.key == "cabinets.already_planned"

@@ -41,4 +41,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请在控制台「大屏」页面创建新的显示链接",
         "Create a new link on the console's Wall displays page",
     ),
+    # the console's alerts page
+    "alerts.critical": ("严重", "Critical"),
+    "alerts.warning": ("警告", "Warning"),
+    "alerts.status.unresolved": ("未解决", "Unresolved"),
+    "alerts.status.open": ("待处理", "Open"),
+    "alerts.status.acknowledged": ("已确认", "Acknowledged"),
+    "alerts.status.resolved": ("已解决", "Resolved"),
+    "alerts.status.all": ("全部", "All"),
+    "alerts.kind.all": ("全部类型", "All kinds"),
+    "alerts.kind.low_stock": ("低库存", "Low stock"),
+    "alerts.kind.cabinet_offline": ("智能柜离线", "Cabinet offline"),
+    "alerts.kind.ledger_mismatch": ("账实不符", "Ledger mismatch"),
+    "alerts.kind.quota_exceeded": ("超额度", "Over quota"),
+    "alerts.kind.seq_gap": ("消息缺失", "Missing messages"),
 }

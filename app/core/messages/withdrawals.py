@@ -243,4 +243,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "items.field.tenant": ("企业", "Tenant"),
     "item.create": ("新建物品", "Item created"),
     "item.update": ("修改物品", "Item changed"),
+    "cabinets.change_item": ("换品", "Change"),
+    "cabinets.slot_not_empty": (
+        "货位里还有 {quantity} 件原物品，清空后才能换品",
+        "{quantity} units of the current item are still in the slot: empty it first",
+    ),
+    "cabinets.already_planned": ("该物品已在此货位", "This item is already planned here"),
+    "cabinets.not_separable": (
+        "与同一称台上的物品重量太接近，无法区分",
+        "Too close in weight to an item on the same scale to tell apart",
+    ),
 }

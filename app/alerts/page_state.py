@@ -1,0 +1,85 @@
+"""The console's alerts page (`/alerts`, `alert:read`; `alert:ack` to acknowledge): every alert
+by status and kind, newest first, keyset pages — the bell shows only the newest 20."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app.alerts.service import ALERT_STATUSES, acknowledge, list_alerts
+from app.core.db import run_in_session
+from app.core.i18n import t
+from app.dashboard.service import scope_timezone
+from app.ui.format import local_time
+from app.ui.paging import KeysetPaging
+from app.ui.payload import as_id
+from app.ui.session import actor_of, request_locale, require
+
+READ, ACK = "alert:read", "alert:ack"
+KINDS = ("low_stock", "cabinet_offline", "ledger_mismatch", "quota_exceeded", "seq_gap")
+
+
+class AlertsState(KeysetPaging, rx.State):
+    rows: list[dict] = []
+    status: str = "unresolved"
+    kind: str = "all"
+    can_ack: bool = False
+    loaded: bool = False
+
+    def _read_permission(self) -> str:
+        return READ
+
+    async def _load(self) -> None:
+        principal = await require(self, READ)
+        self.can_ack = principal.can(ACK)
+        locale = await request_locale(self)
+
+        def read(session):
+            page = list_alerts(
+                session=session,
+                scope=principal.scope,
+                status=self.status,
+                kind="" if self.kind == "all" else self.kind,
+                after_id=self._after_id(),
+            )
+            return page, scope_timezone(session=session, scope=principal.scope)
+
+        page, timezone = await run_in_session(read)
+        self.rows = [
+            {
+                "id": a.id,
+                "text": t(a.message_key, locale, **a.params),
+                "severity": a.severity,
+                "status": a.status,
+                "at": local_time(a.raised_at, timezone, "%Y-%m-%d %H:%M"),
+                "occurrences": a.occurrences,
+            }
+            for a in page.rows
+        ]
+        self.next_after = page.next_after_id or 0
+        self.loaded = True
+
+    @rx.event
+    async def load(self) -> None:
+        self.cursors = []
+        await self._load()
+
+    @rx.event
+    async def apply(self, form: dict) -> None:
+        await require(self, READ)
+        form = form if isinstance(form, dict) else {}
+        status, kind = str(form.get("status") or ""), str(form.get("kind") or "all")
+        self.status = status if status in ALERT_STATUSES else "unresolved"
+        self.kind = kind if kind in KINDS else "all"
+        self.cursors = []
+        await self._load()
+
+    @rx.event
+    async def acknowledge(self, alert_id: int) -> None:
+        principal = await require(self, ACK)
+        await run_in_session(
+            acknowledge,
+            scope=principal.scope,
+            alert_id=as_id(alert_id),
+            actor=actor_of(self, principal),
+        )
+        await self._load()
