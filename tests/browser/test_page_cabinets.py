@@ -40,11 +40,19 @@ def test_fleet_levels_credentials_and_a_command(browser, running_app: RunningApp
     first = page.locator("#cab-slots .slot-row").first
     first.locator('input[name="min"]').fill("3")
     first.locator('input[name="par"]').fill("33")
-    first.get_by_role("button").click()
+    first.get_by_role("button", name="保存").click()
     until(lambda: (3, 33) in _levels(running_app), 10, "the levels were not kept")
     first.locator('input[name="par"]').fill("1")  # below the minimum: refused, named
-    first.get_by_role("button").click()
+    first.get_by_role("button", name="保存").click()
     page.wait_for_selector("#cab-message")
+
+    current = first.locator(".slot-item").inner_text().strip()
+    first.locator(".slot-item").click()  # another item in a slot that still holds units
+    page.get_by_role("option").filter(has_not_text=current).first.click()
+    first.get_by_role("button", name="换品").click()
+    page.wait_for_function(
+        "() => (document.querySelector('#cab-message')?.innerText || '').includes('清空后才能换品')"
+    )
 
     page.click("#cab-credentials")
     page.wait_for_selector("#cab-secret")
