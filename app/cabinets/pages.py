@@ -9,6 +9,14 @@ from app.ui.locale import tr
 from app.ui.paging import pager
 from app.ui.shell import console_page
 
+COMMAND_KINDS = ("unlock", "lock", "push_config", "sync_lease", "tare", "reboot")
+COMMAND_STATUSES = ("pending", "sent", "acked", "succeeded", "failed", "expired")
+
+
+def _words(group: str, value: rx.Var, values: tuple[str, ...]) -> rx.Var:
+    """A command's kind or delivery state in the reader's language."""
+    return rx.match(value, *[(v, tr(f"command.{group}.{v}")) for v in values], value)
+
 
 def _status(status: rx.Var) -> rx.Component:
     return rx.badge(
@@ -135,8 +143,19 @@ def _commands() -> rx.Component:
                     S.commands,
                     lambda c: rx.table.row(
                         rx.table.cell(c["at"]),
-                        rx.table.cell(c["kind"]),
-                        rx.table.cell(rx.badge(c["status"])),
+                        rx.table.cell(_words("kind", c["kind"], COMMAND_KINDS)),
+                        rx.table.cell(
+                            rx.badge(
+                                _words("status", c["status"], COMMAND_STATUSES),
+                                color_scheme=rx.match(
+                                    c["status"],
+                                    ("succeeded", "green"),
+                                    ("failed", "red"),
+                                    ("expired", "red"),
+                                    "gray",
+                                ),
+                            )
+                        ),
                         rx.table.cell(c["attempts"]),
                         rx.table.cell(c["error"]),
                         class_name="command-row",

@@ -61,6 +61,6 @@ def test_fleet_levels_credentials_and_a_command(browser, running_app: RunningApp
     page.click("#cab-tare-slot")
     page.get_by_role("option").first.click()
     page.click("#cab-tare")
-    page.locator("#cab-commands .command-row", has_text="tare").first.wait_for(timeout=10_000)
+    page.locator("#cab-commands .command-row", has_text="去皮").first.wait_for(timeout=10_000)
     screenshot(page, "cabinets-1440")
     context.close()
