@@ -92,6 +92,8 @@ class TenantFanout:
                 self.pokes += 1
             except Exception:  # one console's socket must not hold back the others
                 logger.warning("could not poke tab %s", token[:8], exc_info=True)
+        if self._news:  # events that came while this burst was being delivered: another round
+            self._flushing = asyncio.create_task(self._flush_soon())
 
     async def prune(self) -> None:
         """Forget tabs that have gone (no event needed: the map stays bounded)."""

@@ -133,3 +133,24 @@ async def test_prepare_runs_once_per_burst_for_the_followed_tenants_only() -> No
     fanout.heard(tenant_channel(2, "door"))
     await asyncio.sleep(0.2)
     assert prepared == [{1}]  # tenants 2 and 3 have no screen here: nothing is read for them
+
+
+async def test_events_heard_while_a_burst_is_delivered_get_their_own_round() -> None:
+    pokes: list[str] = []
+    delivering = asyncio.Event()
+
+    async def slow_poke(token: str) -> None:
+        pokes.append(token)
+        delivering.set()
+        await asyncio.sleep(0.1)  # two hundred screens take a while
+
+    async def connected(token: str) -> bool:
+        return True
+
+    fanout = TenantFanout(("tenant:*:alert",), slow_poke, connected, coalesce_s=0.02)
+    fanout.follow("admin", TenantScope.single(1))
+    fanout.heard(tenant_channel(1, "alert"))
+    await asyncio.wait_for(delivering.wait(), 2)
+    fanout.heard(tenant_channel(1, "alert"))  # while the first round is still being delivered
+    await asyncio.sleep(0.4)
+    assert pokes == ["admin", "admin"]
