@@ -8,6 +8,7 @@ from app.approvals.state import ApprovalsState as S
 from app.ui.locale import tr
 from app.ui.paging import pager
 from app.ui.shell import console_page
+from app.ui.tables import data_table
 
 STATUSES = ("pending", "approved", "rejected", "used", "expired")
 
@@ -99,25 +100,19 @@ def approvals_body() -> rx.Component:
             on_change=S.show,
         ),
         rx.cond(S.message != "", rx.callout(S.message, color_scheme="red", id="approval-message")),
-        rx.box(
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell(tr("withdrawals.at")),
-                        rx.table.column_header_cell(tr("approvals.requester")),
-                        rx.table.column_header_cell(tr("approvals.flow")),
-                        rx.table.column_header_cell(tr("field.item")),
-                        rx.table.column_header_cell(tr("approvals.reason")),
-                        rx.table.column_header_cell(tr("people.status")),
-                        rx.table.column_header_cell(""),
-                    )
-                ),
-                rx.table.body(rx.foreach(S.rows, _row)),
-                width="100%",
-                id="approval-table",
+        data_table(
+            (
+                "withdrawals.at",
+                "approvals.requester",
+                "approvals.flow",
+                "field.item",
+                "approvals.reason",
+                "people.status",
+                "",
             ),
-            overflow_x="auto",
-            width="100%",
+            S.rows,
+            _row,
+            "approval-table",
         ),
         rx.cond(S.loaded & (S.rows.length() == 0), rx.text(tr("approvals.none"), color="gray")),
         pager(S, "approvals"),

@@ -8,6 +8,7 @@ from app.cabinets.state import CabinetsState as S
 from app.ui.locale import tr
 from app.ui.paging import pager
 from app.ui.shell import console_page
+from app.ui.tables import data_table
 
 COMMAND_KINDS = ("unlock", "lock", "push_config", "sync_lease", "tare", "reboot")
 COMMAND_STATUSES = ("pending", "sent", "acked", "succeeded", "failed", "expired")
@@ -252,23 +253,17 @@ def cabinets_body() -> rx.Component:
             ),
             on_submit=S.apply,
         ),
-        rx.box(
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell(tr("withdrawals.cabinet")),
-                        rx.table.column_header_cell(tr("cabinets.model")),
-                        rx.table.column_header_cell(tr("people.status")),
-                        rx.table.column_header_cell(tr("cabinets.heartbeat")),
-                        rx.table.column_header_cell(tr("wall.low_slots")),
-                    )
-                ),
-                rx.table.body(rx.foreach(S.rows, _row)),
-                width="100%",
-                id="cab-table",
+        data_table(
+            (
+                "withdrawals.cabinet",
+                "cabinets.model",
+                "people.status",
+                "cabinets.heartbeat",
+                "wall.low_slots",
             ),
-            overflow_x="auto",
-            width="100%",
+            S.rows,
+            _row,
+            "cab-table",
         ),
         pager(S, "cab"),
         rx.cond(S.chosen != 0, _chosen()),

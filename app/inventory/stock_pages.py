@@ -8,6 +8,7 @@ from app.inventory.stock_state import StockState as S
 from app.ui.locale import tr
 from app.ui.paging import pager
 from app.ui.shell import console_page
+from app.ui.tables import data_table
 
 
 def _row(row: rx.Var) -> rx.Component:
@@ -66,24 +67,18 @@ def stock_body() -> rx.Component:
             ),
             on_submit=S.apply,
         ),
-        rx.box(
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell(tr("withdrawals.cabinet")),
-                        rx.table.column_header_cell(tr("review.slot")),
-                        rx.table.column_header_cell(tr("field.item")),
-                        rx.table.column_header_cell(tr("stock.quantity")),
-                        rx.table.column_header_cell(tr("stock.min_par")),
-                        rx.table.column_header_cell(tr("stock.fill")),
-                    )
-                ),
-                rx.table.body(rx.foreach(S.rows, _row)),
-                width="100%",
-                id="stock-table",
+        data_table(
+            (
+                "withdrawals.cabinet",
+                "review.slot",
+                "field.item",
+                "stock.quantity",
+                "stock.min_par",
+                "stock.fill",
             ),
-            overflow_x="auto",
-            width="100%",
+            S.rows,
+            _row,
+            "stock-table",
         ),
         rx.cond(S.loaded & (S.rows.length() == 0), rx.text(tr("stock.none"), color="gray")),
         pager(S, "stock"),

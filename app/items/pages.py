@@ -10,6 +10,7 @@ from app.items.state import ItemsState as S
 from app.ui.locale import tr
 from app.ui.paging import pager
 from app.ui.shell import console_page
+from app.ui.tables import data_table
 
 
 def _row(row: rx.Var) -> rx.Component:
@@ -221,25 +222,19 @@ def items_body() -> rx.Component:
         ),
         rx.cond(S.notice != "", rx.callout(S.notice, color_scheme="green", id="item-notice")),
         rx.cond(S.editing, _editor()),
-        rx.box(
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell(""),
-                        rx.table.column_header_cell(tr("field.item")),
-                        rx.table.column_header_cell(tr("items.field.type")),
-                        rx.table.column_header_cell(tr("items.tags")),
-                        rx.table.column_header_cell(tr("items.field.unit_weight_g")),
-                        rx.table.column_header_cell(tr("items.field.cost")),
-                        rx.table.column_header_cell(""),
-                    )
-                ),
-                rx.table.body(rx.foreach(S.rows, _row)),
-                width="100%",
-                id="items-table",
+        data_table(
+            (
+                "",
+                "field.item",
+                "items.field.type",
+                "items.tags",
+                "items.field.unit_weight_g",
+                "items.field.cost",
+                "",
             ),
-            overflow_x="auto",
-            width="100%",
+            S.rows,
+            _row,
+            "items-table",
         ),
         pager(S, "items"),
         spacing="4",

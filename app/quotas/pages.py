@@ -7,6 +7,7 @@ import reflex as rx
 from app.quotas.state import QuotasState as S
 from app.ui.locale import tr
 from app.ui.shell import console_page
+from app.ui.tables import data_table
 
 SUBJECTS = ("tenant", "department", "role")
 TARGETS = ("all", "item", "item_type", "tag")
@@ -103,25 +104,19 @@ def quotas_body() -> rx.Component:
         rx.heading(tr("nav.quotas"), size="6"),
         rx.cond(S.can_write, _new_rule()),
         rx.cond(S.message != "", rx.callout(S.message, color_scheme="red", id="quota-message")),
-        rx.box(
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell(tr("quotas.field.name")),
-                        rx.table.column_header_cell(tr("quotas.field.subject")),
-                        rx.table.column_header_cell(tr("quotas.field.target")),
-                        rx.table.column_header_cell(tr("quotas.field.period")),
-                        rx.table.column_header_cell(tr("quotas.field.limit_value")),
-                        rx.table.column_header_cell(tr("quotas.field.over_policy")),
-                        rx.table.column_header_cell(tr("quotas.active")),
-                    )
-                ),
-                rx.table.body(rx.foreach(S.rules, _row)),
-                width="100%",
-                id="quota-table",
+        data_table(
+            (
+                "quotas.field.name",
+                "quotas.field.subject",
+                "quotas.field.target",
+                "quotas.field.period",
+                "quotas.field.limit_value",
+                "quotas.field.over_policy",
+                "quotas.active",
             ),
-            overflow_x="auto",
-            width="100%",
+            S.rules,
+            _row,
+            "quota-table",
         ),
         spacing="4",
         width="100%",

@@ -16,6 +16,7 @@ from app.ui.locale import tr
 from app.ui.payload import as_id
 from app.ui.session import actor_of, request_locale, require, working_tenant
 from app.ui.shell import console_page
+from app.ui.tables import data_table
 from app.wall import service
 
 
@@ -146,23 +147,11 @@ def walls_body() -> rx.Component:
                 width="100%",
             ),
         ),
-        rx.box(
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell(tr("walls.name")),
-                        rx.table.column_header_cell(tr("walls.created")),
-                        rx.table.column_header_cell(tr("walls.seen")),
-                        rx.table.column_header_cell(tr("people.status")),
-                        rx.table.column_header_cell(""),
-                    )
-                ),
-                rx.table.body(rx.foreach(WallsState.rows, _row)),
-                width="100%",
-                id="walls-table",
-            ),
-            overflow_x="auto",
-            width="100%",
+        data_table(
+            ("walls.name", "walls.created", "walls.seen", "people.status", ""),
+            WallsState.rows,
+            _row,
+            "walls-table",
         ),
         spacing="4",
         width="100%",

@@ -6,6 +6,7 @@ import reflex as rx
 
 from app.ui.locale import tr
 from app.ui.shell import console_page
+from app.ui.tables import data_table
 from app.withdrawals.list_state import WithdrawalsState as S
 
 
@@ -146,25 +147,19 @@ def withdrawals_body() -> rx.Component:
     return rx.vstack(
         rx.heading(tr("nav.withdrawals"), size="6"),
         _filters(),
-        rx.box(
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell(tr("withdrawals.at")),
-                        rx.table.column_header_cell(tr("withdrawals.person")),
-                        rx.table.column_header_cell(tr("field.department")),
-                        rx.table.column_header_cell(tr("withdrawals.cabinet")),
-                        rx.table.column_header_cell(tr("withdrawals.qty")),
-                        rx.table.column_header_cell(tr("withdrawals.amount")),
-                        rx.table.column_header_cell(""),
-                    )
-                ),
-                rx.table.body(rx.foreach(S.rows, _row)),
-                width="100%",
-                id="wd-table",
+        data_table(
+            (
+                "withdrawals.at",
+                "withdrawals.person",
+                "field.department",
+                "withdrawals.cabinet",
+                "withdrawals.qty",
+                "withdrawals.amount",
+                "",
             ),
-            overflow_x="auto",
-            width="100%",
+            S.rows,
+            _row,
+            "wd-table",
         ),
         rx.cond(S.loaded & (S.rows.length() == 0), rx.text(tr("withdrawals.none"), color="gray")),
         rx.hstack(

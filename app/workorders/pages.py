@@ -7,6 +7,7 @@ import reflex as rx
 from app.ui.locale import tr
 from app.ui.paging import pager
 from app.ui.shell import console_page
+from app.ui.tables import data_table
 from app.workorders.state import WorkOrdersState as S
 
 
@@ -139,24 +140,18 @@ def workorders_body() -> rx.Component:
             id="wo-status",
         ),
         rx.cond(S.chosen != 0, _chosen()),
-        rx.box(
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell(tr("walls.created")),
-                        rx.table.column_header_cell(tr("workorders.title")),
-                        rx.table.column_header_cell(tr("withdrawals.cabinet")),
-                        rx.table.column_header_cell(tr("people.status")),
-                        rx.table.column_header_cell(tr("workorders.assignee")),
-                        rx.table.column_header_cell(tr("workorders.closed")),
-                    )
-                ),
-                rx.table.body(rx.foreach(S.rows, _row)),
-                width="100%",
-                id="wo-table",
+        data_table(
+            (
+                "walls.created",
+                "workorders.title",
+                "withdrawals.cabinet",
+                "people.status",
+                "workorders.assignee",
+                "workorders.closed",
             ),
-            overflow_x="auto",
-            width="100%",
+            S.rows,
+            _row,
+            "wo-table",
         ),
         rx.cond(S.loaded & (S.rows.length() == 0), rx.text(tr("workorders.none"), color="gray")),
         pager(S, "wo"),

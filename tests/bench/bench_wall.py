@@ -196,13 +196,15 @@ async def _measure(url: str, db_url: str, world: World, token: str, broker, pid:
     return figures
 
 
-def run() -> dict[str, float]:
+def served_wall(cabinets: int, measure) -> dict[str, float]:
+    """A world of `cabinets`, one wall display, Mosquitto and the production server around
+    `measure(url, db_url, world, token, broker, server_pid)` (a coroutine function)."""
     name, db_url = _create_pg_database()
     queue = redis.Redis.from_url(REDIS_URL)
     queue.flushdb()
     try:
         migrations.upgrade(db_url)
-        world = build_world(db_url, cabinets=CABINETS)
+        world = build_world(db_url, cabinets=cabinets)
         token = _display(db_url, world)
         engine = make_engine(db_url)
         port = free_port()
@@ -213,7 +215,7 @@ def run() -> dict[str, float]:
             server = serve_backend(db_url, REDIS_URL, port, Path(directory))
             try:
                 url = f"http://127.0.0.1:{port}"
-                figures = asyncio.run(_measure(url, db_url, world, token, broker, server.pid))
+                figures = asyncio.run(measure(url, db_url, world, token, broker, server.pid))
             finally:
                 stop_backend(server)
         engine.dispose()
@@ -222,3 +224,7 @@ def run() -> dict[str, float]:
         queue.flushdb()
         queue.close()
         _drop_pg_database(name)
+
+
+def run() -> dict[str, float]:
+    return served_wall(CABINETS, _measure)

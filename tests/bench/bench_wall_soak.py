@@ -15,24 +15,17 @@ from __future__ import annotations
 
 import asyncio
 import os
-import tempfile
 import time
 import uuid
-from pathlib import Path
 
-import redis
 from sqlmodel import Session
 
-from app.core import migrations
 from app.core.bus import RedisBus
 from app.core.db import make_engine
 from app.withdrawals.models import DoorSession
-from hardware.net import free_port
-from tests.bench.bench_wall import LOAD, Screen, _close, _display, _gateway
-from tests.bench.door_close_fleet import STOCK, World, build_world
-from tests.bench.live_server import memory_bytes, open_tabs, serve_backend, stop_backend
-from tests.conftest import _create_pg_database, _drop_pg_database
-from tests.hardware.own_broker import own_mosquitto
+from tests.bench.bench_wall import LOAD, Screen, _close, _gateway, served_wall
+from tests.bench.door_close_fleet import STOCK, World
+from tests.bench.live_server import memory_bytes, open_tabs
 
 REDIS_URL = os.environ.get("BENCH_WALL_REDIS_URL", "redis://127.0.0.1:6379/11")
 SOAK_MINUTES = float(os.environ.get("BENCH_WALL_SOAK_MINUTES", "10"))
@@ -116,28 +109,4 @@ async def _soak(url: str, db_url: str, world: World, token: str, broker, pid: in
 
 
 def run() -> dict[str, float]:
-    name, db_url = _create_pg_database()
-    queue = redis.Redis.from_url(REDIS_URL)
-    queue.flushdb()
-    try:
-        migrations.upgrade(db_url)
-        world = build_world(db_url, cabinets=CABINETS)
-        token = _display(db_url, world)
-        engine = make_engine(db_url)
-        port = free_port()
-        with (
-            tempfile.TemporaryDirectory() as directory,
-            own_mosquitto(Path(directory) / "mqtt", engine) as broker,
-        ):
-            server = serve_backend(db_url, REDIS_URL, port, Path(directory))
-            try:
-                url = f"http://127.0.0.1:{port}"
-                figures = asyncio.run(_soak(url, db_url, world, token, broker, server.pid))
-            finally:
-                stop_backend(server)
-        engine.dispose()
-        return figures
-    finally:
-        queue.flushdb()
-        queue.close()
-        _drop_pg_database(name)
+    return served_wall(CABINETS, _soak)
