@@ -1,6 +1,7 @@
 """Reflex configuration: derived from the one settings module (app/core/config.py)."""
 
 import os
+import sys
 
 import reflex as rx
 
@@ -15,7 +16,8 @@ config = rx.Config(
     # Our own DATABASE_URL drives SQLModel and Alembic; Reflex's rx.Model/db integration stays off.
     db_url=None,
     redis_url=settings.redis_url,
-    frontend_port=settings.port,
+    # `reflex run --backend-only` refuses to start when the config names a frontend port
+    frontend_port=None if "--backend-only" in sys.argv else settings.port,
     backend_port=settings.port,
     telemetry_enabled=False,
     show_built_with_reflex=False,

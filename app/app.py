@@ -17,7 +17,7 @@ from app.auth.pages import LoginPageState, login_page
 from app.auth.roles_pages import roles_page
 from app.auth.roles_state import RolesState
 from app.cabinets.pages import cabinets_page
-from app.cabinets.state import CabinetsState
+from app.cabinets.state import CabinetsState, push_cabinets
 from app.core import log_masking
 from app.core.config import get_settings
 from app.dashboard.pages import home_page
@@ -110,6 +110,7 @@ app.add_page(wall_page, route="/wall/[token]", title="大屏" + SUFFIX, on_load=
 # Every web worker fans events out to the consoles and walls connected to it (app/core/fanout.py).
 app.register_lifespan_task(push_alerts)
 app.register_lifespan_task(push_walls)
+app.register_lifespan_task(push_cabinets)
 if not get_settings().redis_url:
     # One web worker: the device side (embedded broker when MQTT_URL is unset, and the gateway)
     # runs inside it. With REDIS_URL (several workers) run `make gateway` processes instead.

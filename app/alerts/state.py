@@ -3,7 +3,7 @@
 Each console page's load calls `follow`, which registers the tab with the process's fan-out
 (app/core/fanout.py) under the person's tenant scope; the fan-out pokes the tab, and the tab's
 `arrived` re-reads its own alert centre through the ordinary authorized path and toasts the new
-ones. `push_alerts` is the web process's lifespan task that runs the fan-out.
+ones. `push_alerts` is the web process's lifespan task that runs the fan-out (app/ui/push.py).
 """
 
 from __future__ import annotations
@@ -11,23 +11,19 @@ from __future__ import annotations
 from typing import TypedDict
 
 import reflex as rx
-from reflex.state import StateUpdate
-from reflex_base.event import Event
 
 from app.alerts.service import AlertView, acknowledge, alert_centre
 from app.auth.principal import Principal
-from app.core.bus import get_bus
 from app.core.db import run_in_session
-from app.core.fanout import TenantFanout
 from app.core.i18n import t
 from app.dashboard.service import scope_timezone
 from app.dashboard.state import HomeState
 from app.ui.format import local_time
 from app.ui.payload import as_id
+from app.ui.push import Push
 from app.ui.session import actor_of, current_principal, request_locale, require
 
 TOASTS_AT_ONCE = 3  # more new alerts than this at once: one toast that says how many
-_fanout: TenantFanout | None = None
 
 
 class AlertRow(TypedDict):
@@ -56,8 +52,7 @@ class AlertCentreState(rx.State):
         if not self.visible:
             return
         self.can_ack = principal.can("alert:ack")
-        if _fanout is not None:
-            _fanout.follow(self.router.session.client_token, principal.scope)
+        ALERTS.follow(self.router.session.client_token, principal.scope)
         await self._read(principal)
 
     @rx.event
@@ -122,18 +117,6 @@ class AlertCentreState(rx.State):
         ]
 
 
-async def push_alerts(app) -> None:
-    """The web process's alert fan-out: one bus subscription, pokes to the tabs following."""
-    global _fanout
-    # Reflex keeps its token manager private; its `is_token_connected` is what we need.
-    token_manager = app.event_namespace._token_manager
-    poke_events = Event.from_event_type(AlertCentreState.arrived)
-
-    async def poke(token: str) -> None:
-        await app.event_namespace.emit_update(StateUpdate(events=poke_events), token)
-
-    _fanout = TenantFanout(("tenant:*:alert",), poke, token_manager.is_token_connected)
-    try:
-        await _fanout.run(get_bus())
-    finally:
-        _fanout = None
+# The web process's alert fan-out: one bus subscription, pokes to the tabs following.
+ALERTS = Push(("tenant:*:alert",), lambda: AlertCentreState.arrived)
+push_alerts = ALERTS.task

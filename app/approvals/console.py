@@ -9,9 +9,11 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
+from app.approvals.flows import flows_listed, steps_of
 from app.approvals.inbox import RequestView, views
-from app.approvals.models import ApprovalFlow, ApprovalRequest, ApprovalStep, RequestStatus
+from app.approvals.models import ApprovalRequest, ApprovalStep, ApproverKind, RequestStatus
 from app.approvals.service import may_decide
+from app.auth.models import Role
 from app.core.errors import ValidationError
 from app.core.tenancy import TenantScope, scope_filter
 from app.org.models import User
@@ -73,34 +75,41 @@ def _decidable(session: Session, requests: list[ApprovalRequest], approver_id: i
 
 
 @dataclass(frozen=True)
+class StepView:
+    value: str  # as the flow form holds it: "department_manager", "role:<id>", "user:<id>"
+    kind: str
+    name: str  # the role's or the person's name; "" for the department manager
+
+
+@dataclass(frozen=True)
 class FlowView:
     id: int
     name: str
     trigger: str
     min_amount_cents: int
-    steps: list[str]  # "department_manager", "role:<name>", "user:<name>" in order
+    steps: list[StepView]
     is_active: bool
 
 
+def _step_view(session: Session, step: ApprovalStep) -> StepView:
+    if step.approver_kind == ApproverKind.role.value:
+        role = session.get(Role, step.approver_role_id)
+        return StepView(f"role:{step.approver_role_id}", step.approver_kind, role.name)
+    if step.approver_kind == ApproverKind.user.value:
+        user = session.get(User, step.approver_user_id)
+        return StepView(f"user:{step.approver_user_id}", step.approver_kind, user.name)
+    return StepView(step.approver_kind, step.approver_kind, "")
+
+
 def list_flows(*, session: Session, scope: TenantScope) -> list[FlowView]:
-    flows = session.exec(
-        select(ApprovalFlow).where(scope_filter(ApprovalFlow, scope)).order_by(ApprovalFlow.id)
-    ).all()
-    out = []
-    for flow in flows:
-        steps = session.exec(
-            select(ApprovalStep)
-            .where(ApprovalStep.flow_id == flow.id)
-            .order_by(ApprovalStep.step_no)
-        ).all()
-        out.append(
-            FlowView(
-                flow.id,
-                flow.name,
-                flow.trigger,
-                flow.min_amount_cents,
-                [s.approver_kind for s in steps],
-                flow.is_active,
-            )
+    return [
+        FlowView(
+            flow.id,
+            flow.name,
+            flow.trigger,
+            flow.min_amount_cents,
+            [_step_view(session, step) for step in steps_of(session, flow.id)],
+            flow.is_active,
         )
-    return out
+        for flow in flows_listed(session, scope)
+    ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.approvals.flow_pages import flows_section
 from app.approvals.state import ApprovalsState as S
 from app.ui.locale import tr
 from app.ui.paging import pager
@@ -56,39 +57,6 @@ def _row(row: rx.Var) -> rx.Component:
     )
 
 
-def _flow(flow: rx.Var) -> rx.Component:
-    return rx.hstack(
-        rx.text(flow["name"], weight="bold"),
-        rx.badge(
-            rx.match(
-                flow["trigger"],
-                ("over_quota", tr("approvals.trigger.over_quota")),
-                ("restricted_item", tr("approvals.trigger.restricted_item")),
-                tr("approvals.trigger.amount"),
-            )
-        ),
-        rx.text(
-            rx.foreach(
-                flow["steps"].to(list[str]),
-                lambda s: rx.text.span(
-                    "→ ",
-                    rx.match(
-                        s,
-                        ("department_manager", tr("approvals.step.department_manager")),
-                        ("role", tr("approvals.step.role")),
-                        tr("approvals.step.user"),
-                    ),
-                    " ",
-                ),
-            ),
-            size="2",
-            color="gray",
-        ),
-        class_name="flow-row",
-        wrap="wrap",
-    )
-
-
 def approvals_body() -> rx.Component:
     return rx.vstack(
         rx.heading(tr("nav.approvals"), size="6"),
@@ -116,8 +84,7 @@ def approvals_body() -> rx.Component:
         ),
         rx.cond(S.loaded & (S.rows.length() == 0), rx.text(tr("approvals.none"), color="gray")),
         pager(S, "approvals"),
-        rx.heading(tr("approvals.flows"), size="4"),
-        rx.vstack(rx.foreach(S.flows, _flow), id="approval-flows", spacing="2"),
+        flows_section(),
         spacing="4",
         width="100%",
         id="approvals",

@@ -6,12 +6,13 @@ from __future__ import annotations
 import reflex as rx
 
 from app.approvals import console
+from app.approvals.flow_state import FlowsState
 from app.approvals.models import Decision
 from app.core.db import run_in_session
 from app.core.errors import DomainError, ValidationError
 from app.core.i18n import t
 from app.dashboard.service import scope_timezone
-from app.ui.format import local_time, yuan
+from app.ui.format import local_time
 from app.ui.paging import KeysetPaging
 from app.ui.payload import as_id
 from app.ui.session import request_locale, require
@@ -22,7 +23,6 @@ READ, DECIDE = "approval:read", "approval:decide"
 
 class ApprovalsState(KeysetPaging, rx.State):
     rows: list[dict] = []
-    flows: list[dict] = []
     status: str = "pending"
     loaded: bool = False
     message: str = ""
@@ -41,10 +41,9 @@ class ApprovalsState(KeysetPaging, rx.State):
                 approver_id=principal.user_id if principal.can(DECIDE) else None,
                 after_id=self._after_id(),
             )
-            flows = console.list_flows(session=session, scope=principal.scope)
-            return page, flows, scope_timezone(session=session, scope=principal.scope)
+            return page, scope_timezone(session=session, scope=principal.scope)
 
-        page, flows, timezone = await run_in_session(read)
+        page, timezone = await run_in_session(read)
         self.rows = [
             {
                 "id": r.id,
@@ -61,23 +60,14 @@ class ApprovalsState(KeysetPaging, rx.State):
             }
             for r in page.rows
         ]
-        self.flows = [
-            {
-                "name": f.name,
-                "trigger": f.trigger,
-                "amount": yuan(f.min_amount_cents),
-                "steps": f.steps,
-                "active": f.is_active,
-            }
-            for f in flows
-        ]
         self.next_after = page.next_after_id or 0
         self.loaded = True
 
     @rx.event
-    async def load(self) -> None:
+    async def load(self):
         self.cursors, self.message = [], ""
         await self._load()
+        return FlowsState.load
 
     @rx.event
     async def show(self, status: str | list[str]) -> None:

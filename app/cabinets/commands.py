@@ -20,6 +20,7 @@ from sqlmodel import Session
 from app.audit import service as audit
 from app.cabinets.credentials import decrypt_secret
 from app.cabinets.models import Cabinet, CommandKind, CommandStatus, DeviceCommand
+from app.core.announce import announce
 from app.core.errors import DomainError
 from app.core.model_base import as_utc
 from app.core.records import Actor
@@ -89,6 +90,7 @@ def issue_command(
     )
     session.add(command)
     session.flush()
+    _announce(session, command, command.status)
     audit.record(
         session=session,
         action="cabinet.command",
@@ -189,8 +191,8 @@ def record_ack(
     moves forward (a late `received` never reopens a finished command), and the database decides
     that in one conditional UPDATE rather than from a row read earlier."""
     status = ACK_STATUS.get(body.get("status", ""))
-    row_id = _command_row_id(session, cabinet_id, body.get("command", ""))
-    if status is None or not row_id:
+    command = _command_row(session, cabinet_id, body.get("command", ""))
+    if status is None or command is None:
         return False
     replaceable = WAITING if status == CommandStatus.acked.value else (*WAITING, "acked")
     values: dict[str, Any] = {
@@ -202,17 +204,31 @@ def record_ack(
         values["result"] = {k: body[k] for k in ("code", "detail") if k in body} or None
     changed = session.exec(
         update(DeviceCommand)
-        .where(DeviceCommand.id == row_id, DeviceCommand.status.in_(replaceable))
+        .where(DeviceCommand.id == command.id, DeviceCommand.status.in_(replaceable))
         .values(**values)
         .execution_options(synchronize_session="fetch")
     )
-    return changed.rowcount == 1
+    if changed.rowcount != 1:
+        return False
+    _announce(session, command, status)
+    return True
 
 
-def _command_row_id(session: Session, cabinet_id: int, command_id: str) -> int:
-    row = session.exec(
+def _command_row(session: Session, cabinet_id: int, command_id: str) -> DeviceCommand | None:
+    return session.exec(
         scoped_select(DeviceCommand, TenantScope.platform()).where(
             DeviceCommand.cabinet_id == cabinet_id, DeviceCommand.command_id == command_id
         )
     ).first()
-    return row.id if row is not None else 0
+
+
+def _announce(session: Session, command: DeviceCommand, status: str) -> None:
+    """The consoles following the tenant's cabinets show a command's delivery as it moves."""
+    announce(
+        session,
+        command.tenant_id,
+        "cabinet",
+        cabinet=command.cabinet_id,
+        command=command.command_id,
+        status=status,
+    )

@@ -127,6 +127,25 @@ def _commands() -> rx.Component:
                     ),
                     on_submit=S.tare,
                 ),
+                rx.form(
+                    rx.hstack(
+                        rx.input(
+                            name="who",
+                            placeholder=tr("cabinets.unlock_for"),
+                            id="cab-unlock-who",
+                            width="12rem",
+                        ),
+                        rx.button(
+                            rx.icon("lock-open", size=14),
+                            tr("cabinets.unlock"),
+                            type="submit",
+                            variant="soft",
+                            id="cab-unlock",
+                        ),
+                    ),
+                    on_submit=S.unlock,
+                    reset_on_submit=True,
+                ),
                 rx.button(
                     tr("cabinets.lease"), variant="soft", on_click=S.send_lease, id="cab-lease"
                 ),

@@ -1,7 +1,7 @@
 """The console's cabinets page (`/cabinets`): the fleet with live status, and one cabinet's
 planned slots (levels editable with `cabinet:write`), new credentials shown once
-(`cabinet:write`) and commands — tare a scale, send the lease, reboot — with their delivery
-state (`cabinet:command`)."""
+(`cabinet:write`) and commands — unlock for a named person, tare a scale, send the lease,
+reboot — with their delivery state (`cabinet:command`)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,9 @@ from app.dashboard.service import scope_timezone
 from app.ui.format import local_time
 from app.ui.paging import KeysetPaging
 from app.ui.payload import as_id
+from app.ui.push import Push
 from app.ui.session import actor_of, request_locale, require
+from app.withdrawals.opening import unlock_for
 
 READ, WRITE, COMMAND = "cabinet:read", "cabinet:write", "cabinet:command"
 
@@ -68,6 +70,7 @@ class CabinetsState(KeysetPaging, rx.State):
     async def _load(self) -> None:
         principal = await require(self, READ)
         self.can_write, self.can_command = principal.can(WRITE), principal.can(COMMAND)
+        CABINETS.follow(self.router.session.client_token, principal.scope)
 
         def read(session):
             page = console.list_cabinets(
@@ -101,6 +104,18 @@ class CabinetsState(KeysetPaging, rx.State):
     async def load(self) -> None:
         self.cursors, self.chosen, self.credentials, self.message = [], 0, {}, ""
         await self._load()
+
+    @rx.event
+    async def arrived(self) -> None:
+        """The fan-out's poke: a door, a cabinet's presence or a command's delivery changed in
+        the tenant. A tab that has left the page stops following."""
+        await require(self, READ)
+        if not (self.router.url.path or "").startswith("/cabinets"):
+            CABINETS.forget(self.router.session.client_token)
+            return
+        await self._load()
+        if self.chosen:
+            await self._read_chosen()
 
     @rx.event
     async def apply(self, form: dict) -> None:
@@ -216,6 +231,12 @@ class CabinetsState(KeysetPaging, rx.State):
         )
 
     @rx.event
+    async def unlock(self, form: dict) -> None:
+        """Open the door for the person the admin names; what they take is charged to them."""
+        who = str((form or {}).get("who", ""))[:64] if isinstance(form, dict) else ""
+        await self._act(COMMAND, unlock_for, cabinet_id=self.chosen, who=who)
+
+    @rx.event
     async def send_lease(self) -> None:
         await self._act(COMMAND, sync_lease, cabinet_id=self.chosen)
 
@@ -238,3 +259,10 @@ class CabinetsState(KeysetPaging, rx.State):
         if self.chosen:
             await self._read_chosen()
         await self._load()
+
+
+# Doors, presence (its offline alerts) and command deliveries of the tenant: the page follows.
+CABINETS = Push(
+    ("tenant:*:door", "tenant:*:alert", "tenant:*:cabinet"), lambda: CabinetsState.arrived
+)
+push_cabinets = CABINETS.task

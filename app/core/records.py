@@ -111,3 +111,18 @@ def record_created(session: Session, row: SQLModel, *, actor: Actor) -> None:
         after=snapshot(row),
         ip=actor.ip,
     )
+
+
+def choice(value: str, allowed: type, field: str) -> str:
+    """`value` when it is one of the enum `allowed`'s values; else the field is named."""
+    if value not in {m.value for m in allowed}:
+        raise ValidationError(field=field)
+    return value
+
+
+def owned_id(session: Session, model, row_id: int | None, tenant_id: int, field: str) -> int:
+    """The id of a row of `tenant_id` (or a shared row, tenant_id NULL); else the field is named."""
+    row = session.get(model, row_id) if row_id else None
+    if row is None or getattr(row, "tenant_id", tenant_id) not in (tenant_id, None):
+        raise ValidationError(field=field)
+    return row.id

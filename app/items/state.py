@@ -11,7 +11,7 @@ from app.core.i18n import t
 from app.core.tenancy import scope_filter
 from app.items import console
 from app.items.models import ItemType, Tag
-from app.ui.format import yuan
+from app.ui.format import fen, yuan
 from app.ui.paging import KeysetPaging
 from app.ui.payload import as_id
 from app.ui.session import actor_of, request_locale, require, working_tenant
@@ -39,7 +39,7 @@ def _fields(form: dict) -> console.ItemFields:
         weight_tolerance_g=_number(
             form.get("weight_tolerance_g", "0") or "0", "weight_tolerance_g"
         ),
-        unit_cost_cents=round(_number(form.get("cost", "0") or "0", "unit_cost_cents") * 100),
+        unit_cost_cents=fen(form.get("cost", ""), "unit_cost_cents"),
         requires_approval=form.get("requires_approval") in ("on", True, "true"),
         is_active=form.get("is_active", "on") in ("on", True, "true"),
         tag_ids=tuple(as_id(t) for t in tags if t),

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from app.auth.models import Role
 from app.core.errors import ValidationError
-from app.core.records import Actor, record_created, update_scoped
+from app.core.records import Actor, choice, owned_id, record_created, update_scoped
 from app.core.tenancy import TenantScope, get_scoped, scope_filter
 from app.items.models import Item, ItemType, Tag
 from app.org.models import Department, User
@@ -81,19 +81,6 @@ def list_rules(*, session: Session, scope: TenantScope) -> list[RuleView]:
     return views
 
 
-def _choice(value: str, allowed: type, field: str) -> str:
-    if value not in {m.value for m in allowed}:
-        raise ValidationError(field=field)
-    return value
-
-
-def _owned_id(session: Session, model, row_id: int | None, tenant_id: int, field: str) -> int:
-    row = session.get(model, row_id) if row_id else None
-    if row is None or getattr(row, "tenant_id", tenant_id) not in (tenant_id, None):
-        raise ValidationError(field=field)
-    return row.id
-
-
 def create_rule(
     *,
     session: Session,
@@ -116,20 +103,20 @@ def create_rule(
     name = (name or "").strip()
     if not name or len(name) > 80:
         raise ValidationError(field="name")
-    subject_kind = _choice(subject_kind, QuotaSubject, "subject_kind")
+    subject_kind = choice(subject_kind, QuotaSubject, "subject_kind")
     if subject_kind == "tenant":
         subject_id = None
     elif subject_kind == "role":
-        subject_id = _owned_id(session, Role, subject_id, tenant_id, "subject")
+        subject_id = owned_id(session, Role, subject_id, tenant_id, "subject")
     else:
-        subject_id = _owned_id(
+        subject_id = owned_id(
             session, SUBJECT_MODELS[subject_kind], subject_id, tenant_id, "subject"
         )
-    target_kind = _choice(target_kind, QuotaTarget, "target_kind")
+    target_kind = choice(target_kind, QuotaTarget, "target_kind")
     if target_kind == "all":
         target_id = None
     else:
-        target_id = _owned_id(session, TARGET_MODELS[target_kind], target_id, tenant_id, "target")
+        target_id = owned_id(session, TARGET_MODELS[target_kind], target_id, tenant_id, "target")
     if not isinstance(limit_value, int) or not 0 < limit_value <= 10_000_000:
         raise ValidationError(field="limit_value")
     rule = QuotaRule(
@@ -139,10 +126,10 @@ def create_rule(
         subject_id=subject_id,
         target_kind=target_kind,
         target_id=target_id,
-        period=_choice(period, QuotaPeriod, "period"),
-        limit_kind=_choice(limit_kind, QuotaLimitKind, "limit_kind"),
+        period=choice(period, QuotaPeriod, "period"),
+        limit_kind=choice(limit_kind, QuotaLimitKind, "limit_kind"),
         limit_value=limit_value,
-        over_policy=_choice(over_policy, OverQuotaPolicy, "over_policy"),
+        over_policy=choice(over_policy, OverQuotaPolicy, "over_policy"),
     )
     session.add(rule)
     session.flush()

@@ -8,7 +8,7 @@ from app.core.db import run_in_session
 from app.core.errors import DomainError, ValidationError
 from app.core.i18n import t
 from app.quotas import console
-from app.ui.format import yuan
+from app.ui.format import fen, yuan
 from app.ui.payload import as_id
 from app.ui.session import actor_of, request_locale, require, working_tenant
 
@@ -18,12 +18,9 @@ READ, WRITE = "quota:read", "quota:write"
 def _limit(form: dict) -> int:
     """Units for a count limit; yuan (two decimals at most) for a cost limit, stored in fen."""
     text = str(form.get("limit_value", "")).strip()
+    if form.get("limit_kind") == "cost":
+        return fen(text, "limit_value")
     try:
-        if form.get("limit_kind") == "cost":
-            fen = round(float(text) * 100)
-            if abs(float(text) * 100 - fen) > 1e-6:
-                raise ValueError
-            return fen
         return int(text)
     except ValueError:
         raise ValidationError(field="limit_value") from None

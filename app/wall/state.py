@@ -16,15 +16,12 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 import plotly.io
 import reflex as rx
-from reflex.state import StateUpdate
-from reflex_base.event import Event
 
-from app.core.bus import get_bus
 from app.core.db import run_in_session
-from app.core.fanout import TenantFanout
 from app.core.tenancy import TenantScope
 from app.ui.format import local_time
 from app.ui.locale import LocaleState
+from app.ui.push import Push
 from app.wall import service
 from app.wall.charts import top_items_figure, trend_figure
 
@@ -50,7 +47,6 @@ def _plotly_json(figure: go.Figure) -> dict:
 
 _shown: dict[int, Shown] = {}
 _locks: dict[int, asyncio.Lock] = {}
-_fanout: TenantFanout | None = None
 
 
 def _read(session, tenant_id: int) -> service.WallSnapshot:
@@ -140,12 +136,10 @@ class WallState(rx.State):
         await self._mark_seen()
 
     def _follow(self) -> None:
-        if _fanout is not None:
-            _fanout.follow(self.router.session.client_token, TenantScope.single(self._tenant_id))
+        WALLS.follow(self.router.session.client_token, TenantScope.single(self._tenant_id))
 
     def _refuse(self) -> None:
-        if _fanout is not None:
-            _fanout.forget(self.router.session.client_token)
+        WALLS.forget(self.router.session.client_token)
         self.status, self._tenant_id = "refused", 0
         self.cabinets, self.slots, self.alerts = [], [], []
 
@@ -172,18 +166,7 @@ class WallState(rx.State):
             await run_in_session(service.seen, display_id=self._display_id)
 
 
-async def push_walls(app) -> None:
-    """The web process's wall fan-out: door, alert and display events → one snapshot read per
-    tenant per burst → a poke to each of its screens connected here."""
-    global _fanout
-    token_manager = app.event_namespace._token_manager  # Reflex keeps it private
-    poke_events = Event.from_event_type(WallState.arrived)
-
-    async def poke(token: str) -> None:
-        await app.event_namespace.emit_update(StateUpdate(events=poke_events), token)
-
-    _fanout = TenantFanout(WALL_TOPICS, poke, token_manager.is_token_connected, prepare=_prepare)
-    try:
-        await _fanout.run(get_bus())
-    finally:
-        _fanout = None
+# The web process's wall fan-out: door, alert and display events → one snapshot read per
+# tenant per burst (`_prepare`) → a poke to each of its screens connected here.
+WALLS = Push(WALL_TOPICS, lambda: WallState.arrived, prepare=_prepare)
+push_walls = WALLS.task

@@ -12,7 +12,7 @@ from app.approvals import inbox
 from app.approvals import service as approvals
 from app.approvals.models import ApprovalRequest, Decision
 from app.cabinets.models import Cabinet
-from app.core.errors import NotFoundError, ValidationError
+from app.core.errors import NotFoundError
 from app.core.records import Actor
 from app.core.tenancy import TenantScope, scoped_select
 from app.items.models import Item
@@ -20,6 +20,7 @@ from app.org.models import User
 from app.quotas import service as quotas
 from app.withdrawals import complaints, sessions
 from app.withdrawals.models import AuthMethod, Complaint, DoorSession, Withdrawal, WithdrawalLine
+from app.withdrawals.opening import open_checked
 
 
 @dataclass(frozen=True)
@@ -60,22 +61,15 @@ def open_by_phone(
     """The same checks as a badge; the refusal names why, in the person's language."""
     person = person_of(session, scope, account_id)
     cabinet = cabinet_by_code(session, scope, cabinet_code)
-    reason, approval = sessions.refusal(session, cabinet, person)
-    if reason is not None:
-        raise ValidationError(f"door.refused_{reason}", field="cabinet")
-    door = sessions.open_door(
+    return open_checked(
         session,
         cabinet,
-        user_id=person.id,
+        person,
         method=AuthMethod.qr,
-        by={"method": "qr", "ref": f"u{person.id}"},
+        ref=f"u{person.id}",
         actor=Actor(account_id=account_id, name=person.name),
+        refusals="door.refused_",
     )
-    if door is None:
-        raise ValidationError("door.refused_cabinet_busy", field="cabinet")
-    if approval is not None:
-        approvals.use(session=session, request=approval, door=door)
-    return door
 
 
 def my_visits(

@@ -44,4 +44,8 @@ def test_requests_by_status_decidable_by_the_steps_approver(session: Session) ->
     other = console.list_requests(session=session, scope=TenantScope.single(tenant.id + 99))
     assert other.rows == []
     (flow,) = console.list_flows(session=session, scope=scope)
-    assert (flow.trigger, flow.steps) == ("over_quota", ["department_manager", "user"])
+    assert flow.trigger == "over_quota"
+    assert [(s.kind, s.name, s.value) for s in flow.steps] == [
+        ("department_manager", "", "department_manager"),
+        ("user", finance.name, f"user:{finance.id}"),
+    ]

@@ -196,7 +196,7 @@ async def _measure(url: str, db_url: str, world: World, token: str, broker, pid:
     return figures
 
 
-def served_wall(cabinets: int, measure) -> dict[str, float]:
+def served_wall(cabinets: int, measure, *, backend_only: bool = False) -> dict[str, float]:
     """A world of `cabinets`, one wall display, Mosquitto and the production server around
     `measure(url, db_url, world, token, broker, server_pid)` (a coroutine function)."""
     name, db_url = _create_pg_database()
@@ -212,7 +212,9 @@ def served_wall(cabinets: int, measure) -> dict[str, float]:
             tempfile.TemporaryDirectory() as directory,
             own_mosquitto(Path(directory) / "mqtt", engine) as broker,
         ):
-            server = serve_backend(db_url, REDIS_URL, port, Path(directory))
+            server = serve_backend(
+                db_url, REDIS_URL, port, Path(directory), backend_only=backend_only
+            )
             try:
                 url = f"http://127.0.0.1:{port}"
                 figures = asyncio.run(measure(url, db_url, world, token, broker, server.pid))

@@ -14,9 +14,11 @@ traffic was real). The per-minute RSS series is printed.
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import time
 import uuid
+from dataclasses import dataclass
 
 from sqlmodel import Session
 
@@ -28,12 +30,16 @@ from tests.bench.door_close_fleet import STOCK, World
 from tests.bench.live_server import memory_bytes, open_tabs
 
 REDIS_URL = os.environ.get("BENCH_WALL_REDIS_URL", "redis://127.0.0.1:6379/11")
-SOAK_MINUTES = float(os.environ.get("BENCH_WALL_SOAK_MINUTES", "10"))
-SCREENS = 50
-CHURN = 5
 CLOSE_EVERY_S = 2.0
 CABINETS = 20
 WARM_UP_S = 60.0
+
+
+@dataclass(frozen=True)
+class Soak:
+    minutes: float = float(os.environ.get("BENCH_WALL_SOAK_MINUTES", "10"))
+    screens: int = 50
+    churn: int = 5  # screens replaced every minute
 
 
 def _open_door(url: str, world: World, index: int) -> int:
@@ -54,15 +60,17 @@ def _open_door(url: str, world: World, index: int) -> int:
     return door_id
 
 
-async def _soak(url: str, db_url: str, world: World, token: str, broker, pid: int) -> dict:
+async def _soak(
+    plan: Soak, url: str, db_url: str, world: World, token: str, broker, pid: int
+) -> dict:
     bus = RedisBus(REDIS_URL)
     gateway, stop = _gateway(db_url, broker, bus), asyncio.Event()
     serving = asyncio.create_task(gateway.run(stop))
     await asyncio.wait_for(gateway.connected.wait(), 10)
-    walls = [Screen(url, token) for _ in range(SCREENS)]
+    walls = [Screen(url, token) for _ in range(plan.screens)]
     await open_tabs([w.tab for w in walls], LOAD)
     started = time.monotonic()
-    ends = started + SOAK_MINUTES * 60
+    ends = started + plan.minutes * 60
     rss_start, closes, updates, next_churn = None, 0, 0, started + 60
     series: list[tuple[float, int]] = []  # (minutes in, RSS)
     try:
@@ -78,10 +86,10 @@ async def _soak(url: str, db_url: str, world: World, token: str, broker, pid: in
             if time.monotonic() > next_churn:
                 next_churn += 60
                 series.append(((time.monotonic() - started) / 60, memory_bytes(pid)))
-                gone, walls = walls[:CHURN], walls[CHURN:]
+                gone, walls = walls[: plan.churn], walls[plan.churn :]
                 updates += sum(len(w.counts) for w in gone)
                 await asyncio.gather(*(w.tab.stop() for w in gone), return_exceptions=True)
-                fresh = [Screen(url, token) for _ in range(CHURN)]
+                fresh = [Screen(url, token) for _ in range(plan.churn)]
                 await open_tabs([w.tab for w in fresh], LOAD)
                 walls += fresh
         await asyncio.sleep(5)  # the last updates arrive; then what the server holds now
@@ -94,19 +102,23 @@ async def _soak(url: str, db_url: str, world: World, token: str, broker, pid: in
         await serving
         await bus.close()
     print("  RSS by minute:", ", ".join(f"{m:.0f}′ {b / 2**20:.1f} MB" for m, b in series))
-    half = min(series, key=lambda point: abs(point[0] - SOAK_MINUTES / 2))[1]
-    if updates < closes * SCREENS // 2:
+    half = min(series, key=lambda point: abs(point[0] - plan.minutes / 2))[1]
+    if updates < closes * plan.screens // 2:
         raise AssertionError(f"the screens saw {updates} updates for {closes} door closes")
     return {
-        "wall_soak_minutes": SOAK_MINUTES,
+        "wall_soak_minutes": plan.minutes,
         "wall_soak_closes": closes,
         "wall_soak_updates": updates,
         "wall_soak_rss_mb_start": round(rss_start / 2**20, 1),
         "wall_soak_rss_mb_end": round(rss_end / 2**20, 1),
-        "wall_soak_growth_kb_per_screen": round((rss_end - rss_start) / 1024 / SCREENS, 1),
+        "wall_soak_growth_kb_per_screen": round((rss_end - rss_start) / 1024 / plan.screens, 1),
         "wall_soak_growth_mb_second_half": round((rss_end - half) / 2**20, 1),
     }
 
 
+def soak(plan: Soak, *, backend_only: bool = False) -> dict[str, float]:
+    return served_wall(CABINETS, functools.partial(_soak, plan), backend_only=backend_only)
+
+
 def run() -> dict[str, float]:
-    return served_wall(CABINETS, _soak)
+    return soak(Soak())

@@ -27,7 +27,11 @@ NAMESPACE = "/_event"
 LOG = Path(tempfile.gettempdir()) / "bench-live-backend.log"
 
 
-def serve_backend(database_url: str, redis_url: str, port: int, data_dir: Path) -> subprocess.Popen:
+def serve_backend(
+    database_url: str, redis_url: str, port: int, data_dir: Path, *, backend_only: bool = False
+) -> subprocess.Popen:
+    """The production server; `backend_only` leaves the frontend (and the repo's `.web`) alone,
+    for a test that runs beside the browser tests and only talks to the websocket."""
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -35,12 +39,13 @@ def serve_backend(database_url: str, redis_url: str, port: int, data_dir: Path) 
         "DATA_DIR": str(data_dir),
         "REFLEX_USE_SYSTEM_BUN": "1",
     }
-    for name in ("MQTT_URL", "PORT", "FRONTEND_PORT", "BACKEND_PORT"):  # `make` exports PORT
+    for name in ("MQTT_URL", "PORT", "REFLEX_FRONTEND_PORT", "REFLEX_BACKEND_PORT"):
         env.pop(name, None)
     # the production command of `make run` (one port), with REDIS_URL: Redis state and bus
     command = [
         str(Path(sys.executable).with_name("reflex")), "run", "--env", "prod",
-        "--frontend-port", str(port), "--backend-port", str(port), "--loglevel", "warning",
+        *(["--backend-only"] if backend_only else ["--frontend-port", str(port)]),
+        "--backend-port", str(port), "--loglevel", "warning",
     ]  # fmt: skip
     with LOG.open("wb") as log:
         process = subprocess.Popen(

@@ -1,16 +1,21 @@
 """The cabinets page as a tenant admin uses it: the fleet with status, a cabinet's slots with
 their levels (changed and kept), new credentials shown once, a tare command with its delivery
-state. This module runs after the all-handlers test: it changes tenant A's rows."""
+state, and a remote unlock for an employee who forgot their badge (on a powered cabinet).
+This module runs after the all-handlers test: it changes tenant A's rows."""
 
 from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from app.auth.models import Account
 from app.cabinets.models import Cabinet
 from app.core.db import make_engine
 from app.inventory.models import PlanogramEntry
+from app.org.models import User
+from app.withdrawals.models import DoorSession
+from hardware.simulator.employees import open_take_close
 from tests.browser.conftest import RunningApp, at_path, screenshot, sign_in
-from tests.browser.powered import until
+from tests.browser.powered import Powered, until
 
 
 def _levels(app: RunningApp) -> set[tuple[int, int]]:
@@ -63,4 +68,62 @@ def test_fleet_levels_credentials_and_a_command(browser, running_app: RunningApp
     page.click("#cab-tare")
     page.locator("#cab-commands .command-row", has_text="去皮").first.wait_for(timeout=10_000)
     screenshot(page, "cabinets-1440")
+    context.close()
+
+
+def _employee_no_and_last_door(app: RunningApp) -> tuple[str, DoorSession | None]:
+    engine = make_engine(f"sqlite:///{app.data_dir / 'cabinet.db'}")
+    try:
+        with Session(engine) as session:
+            person = session.exec(
+                select(User)
+                .join(Account, Account.id == User.account_id)
+                .where(Account.username == "xy_employee")
+            ).one()
+            door = session.exec(
+                select(DoorSession)
+                .where(DoorSession.user_id == person.id)
+                .order_by(DoorSession.id.desc())
+            ).first()
+            return person.employee_no, door
+    finally:
+        engine.dispose()
+
+
+def test_unlock_for_an_employee_without_their_badge(
+    browser, running_app: RunningApp, powered_cabinet: Powered
+) -> None:
+    employee_no, _ = _employee_no_and_last_door(running_app)
+    context, page = sign_in(browser, running_app, "xy_admin")
+    page.goto(running_app.url + "/cabinets")
+    page.wait_for_selector('#cabinets[data-loaded="true"]', timeout=60_000)
+    page.locator("#cab-table .cab-row", has_text=powered_cabinet.spec.identity.code).click()
+    page.wait_for_selector("#cab-chosen .slot-row")
+    page.fill("#cab-unlock-who", "E9999")
+    page.click("#cab-unlock")
+    page.wait_for_function(
+        "() => (document.querySelector('#cab-message')?.innerText || '').includes('E9999')"
+    )
+    cabinet = powered_cabinet.cabinet
+    cabinet.unlocked.clear()
+    page.fill("#cab-unlock-who", employee_no)
+    page.click("#cab-unlock")
+    until(cabinet.unlocked.is_set, 15, "the unlock never reached the cabinet")
+    assert cabinet.unlock.by["method"] == "command"
+    # the cabinet's ack reaches the page by itself (pushed: nobody clicks refresh)
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('#cab-commands .command-row')].some(
+            r => r.innerText.includes('开锁') && r.innerText.includes('已完成'))""",
+        timeout=10_000,
+    )
+    screenshot(page, "cabinets-unlock-1440")
+    door = {"session": cabinet.unlock.session, "by": cabinet.unlock.by}
+    powered_cabinet.run(open_take_close(cabinet, door, {}, unit_g=powered_cabinet.spec.unit_g))
+    until(
+        lambda: _employee_no_and_last_door(running_app)[1].status not in ("unlocking", "open"),
+        15,
+        "the door session never closed",
+    )
+    _, last = _employee_no_and_last_door(running_app)
+    assert last.auth_method == "console"
     context.close()

@@ -1,0 +1,140 @@
+"""The flow editor on the approvals page (`approval:configure`): a new flow or an existing one in
+a dialog with up to five steps; the rules are in app/approvals/flows.py."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app.approvals import console, flows
+from app.core.db import run_in_session
+from app.core.errors import DomainError
+from app.core.i18n import t
+from app.ui.format import fen, yuan
+from app.ui.payload import as_id
+from app.ui.session import actor_of, request_locale, require, working_tenant
+
+READ, CONFIGURE = "approval:read", "approval:configure"
+NO_STEP = "none"  # a select cannot hold "": the empty choice of a step
+
+
+def _flow_row(flow: console.FlowView) -> dict:
+    return {
+        "id": flow.id,
+        "name": flow.name,
+        "trigger": flow.trigger,
+        "amount": yuan(flow.min_amount_cents),
+        "steps": [{"kind": s.kind, "name": s.name} for s in flow.steps],
+        "values": [s.value for s in flow.steps],
+        "active": flow.is_active,
+    }
+
+
+def _named_field(params: dict, locale: str) -> dict:
+    """The refused field in the reader's words: step fields are "step<n>"."""
+    field = str(params.get("field", ""))
+    if field.startswith("step") and field[4:].isdigit():
+        return params | {"field": t("approvals.field.step_n", locale, n=field[4:])}
+    return params | {"field": t(f"approvals.field.{field}", locale)} if field else params
+
+
+class FlowsState(rx.State):
+    flows: list[dict] = []
+    step_choices: list[dict] = []
+    can_configure: bool = False
+    editing: bool = False
+    form: dict = {}  # the flow in the dialog: id (0: new), name, trigger, amount, active, steps
+    message: str = ""
+
+    async def _load(self) -> None:
+        principal = await require(self, READ)
+        self.can_configure = principal.can(CONFIGURE)
+        tenant_id = await working_tenant(self, principal) if self.can_configure else None
+
+        def read(session):
+            listed = console.list_flows(session=session, scope=principal.scope)
+            choices = (
+                flows.step_choices(session=session, scope=principal.scope, tenant_id=tenant_id)
+                if tenant_id is not None
+                else []
+            )
+            return listed, choices
+
+        listed, choices = await run_in_session(read)
+        locale = await request_locale(self)
+        self.flows = [_flow_row(f) for f in listed]
+        self.step_choices = [{"value": NO_STEP, "label": "—"}] + [
+            {
+                "value": value,
+                "label": label or t("approvals.step.department_manager", locale),
+            }
+            for value, label in choices
+        ]
+
+    @rx.event
+    async def load(self) -> None:
+        self.editing, self.message = False, ""
+        await self._load()
+
+    def _open(self, form: dict) -> None:
+        self.form, self.message, self.editing = form, "", True
+
+    @rx.event
+    async def start_new(self) -> None:
+        await require(self, CONFIGURE)
+        steps = ["department_manager"] + [NO_STEP] * (flows.MAX_STEPS - 1)
+        self._open(
+            {"id": 0, "name": "", "trigger": "over_quota", "amount": "0", "active": True}
+            | {"steps": steps}
+        )
+
+    @rx.event
+    async def start_edit(self, flow_id: int) -> None:
+        await require(self, CONFIGURE)
+        flow_id = as_id(flow_id)
+        await self._load()  # the flow as it is now, and only one of the scope
+        row = next((f for f in self.flows if f["id"] == flow_id), None)
+        if row is None:
+            return
+        values = row["values"] + [NO_STEP] * (flows.MAX_STEPS - len(row["values"]))
+        self._open(
+            {k: row[k] for k in ("id", "name", "trigger", "amount", "active")}
+            | {"steps": values[: flows.MAX_STEPS]}
+        )
+
+    @rx.event
+    async def close(self) -> None:
+        await require(self, READ)
+        self.editing, self.message = False, ""
+
+    @rx.event
+    async def save(self, form: dict) -> None:
+        principal = await require(self, CONFIGURE)
+        form = form if isinstance(form, dict) else {}
+        locale = await request_locale(self)
+        try:
+            steps = [form.get(f"step{n}", NO_STEP) for n in range(1, flows.MAX_STEPS + 1)]
+            spec = flows.FlowSpec(
+                name=str(form.get("name", ""))[:100],
+                trigger=str(form.get("trigger", "")),
+                min_amount_cents=fen(form.get("amount", ""), "min_amount"),
+                is_active=form.get("active") in ("on", True, "true"),
+                steps=tuple(
+                    s
+                    for s in (flows.parse_step("" if v == NO_STEP else str(v)) for v in steps)
+                    if s is not None
+                ),
+            )
+            flow_id = as_id(self.form.get("id") or 0) if self.form.get("id") else None
+            await run_in_session(
+                flows.save_flow,
+                scope=principal.scope,
+                tenant_id=await working_tenant(self, principal),
+                spec=spec,
+                actor=actor_of(self, principal),
+                flow_id=flow_id,
+            )
+        except DomainError as refused:
+            self.message = t(refused.key, locale, **_named_field(refused.params, locale))
+            return
+        self.editing, self.message = False, ""
+        await self._load()
