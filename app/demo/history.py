@@ -140,14 +140,12 @@ def _withdraw(session: Session, rng: random.Random, world: TenantWorld, at: date
     session.flush()
     for plan, quantity in taken:
         session.add(
-            WithdrawalLine(
-                tenant_id=world.tenant.id,
-                withdrawal_id=withdrawal.id,
+            WithdrawalLine.of(
+                withdrawal,
                 item_id=plan.item.id,
                 slot_id=plan.slot.id,
                 quantity=quantity,
                 unit_cost_cents=plan.item.unit_cost_cents,
-                line_cost_cents=quantity * plan.item.unit_cost_cents,
             )
         )
         record_movement(

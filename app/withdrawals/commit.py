@@ -46,14 +46,12 @@ def commit(
     session.flush()
     plan = _plan(session, cabinet, taken)
     session.add_all(  # inserted together by the next flush
-        WithdrawalLine(
-            tenant_id=cabinet.tenant_id,
-            withdrawal_id=withdrawal.id,
+        WithdrawalLine.of(
+            withdrawal,
             item_id=item.id,
             slot_id=slot.id,
             quantity=n,
             unit_cost_cents=item.unit_cost_cents,
-            line_cost_cents=n * item.unit_cost_cents,
         )
         for slot, item, n in taken
     )

@@ -194,14 +194,12 @@ def _restate_line(
 ) -> None:
     if line is None:
         session.add(
-            WithdrawalLine(
-                tenant_id=withdrawal.tenant_id,
-                withdrawal_id=withdrawal.id,
+            WithdrawalLine.of(
+                withdrawal,
                 item_id=key[1],
                 slot_id=key[0],
                 quantity=quantity,
                 unit_cost_cents=item.unit_cost_cents,
-                line_cost_cents=quantity * item.unit_cost_cents,
             )
         )
     elif quantity == 0:

@@ -100,6 +100,15 @@ class WithdrawalStatus(StrEnum):
     corrected = "corrected"
 
 
+WITHDRAWAL_REPORT_INCLUDE = [
+    "department_id",
+    "user_id",
+    "cabinet_id",
+    "total_qty",
+    "total_cost_cents",
+]
+
+
 class Withdrawal(TenantOwned, table=True):
     """What one person took in one door session, charged to them and their department."""
 
@@ -109,7 +118,13 @@ class Withdrawal(TenantOwned, table=True):
         enum_check("status", WithdrawalStatus),
         CheckConstraint("total_qty > 0", name="total_qty_positive"),
         CheckConstraint("total_cost_cents >= 0", name="total_cost_non_negative"),
-        Index("ix_withdrawal_tenant_id_created_at", "tenant_id", "created_at"),
+        # Reports sum a period's visits from this index alone (app/reports/consumption.py).
+        Index(
+            "ix_withdrawal_tenant_id_created_at",
+            "tenant_id",
+            "created_at",
+            postgresql_include=WITHDRAWAL_REPORT_INCLUDE,
+        ),
         Index(
             "ix_withdrawal_tenant_id_cabinet_id_created_at", "tenant_id", "cabinet_id", "created_at"
         ),
@@ -148,6 +163,22 @@ class WithdrawalLine(TenantOwned, table=True):
             "line_cost_cents = quantity * unit_cost_cents", name="line_cost_consistent"
         ),
         Index("ix_withdrawal_line_tenant_id_item_id", "tenant_id", "item_id"),
+        # Reports read a period's lines from this index alone (app/reports/queries.py): the
+        # columns they group and sum ride along, so a month is one range scan of the index.
+        Index(
+            "ix_withdrawal_line_tenant_id_created_at_report",
+            "tenant_id",
+            "created_at",
+            postgresql_include=[
+                "department_id",
+                "user_id",
+                "cabinet_id",
+                "item_id",
+                "withdrawal_id",
+                "quantity",
+                "line_cost_cents",
+            ],
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -157,6 +188,34 @@ class WithdrawalLine(TenantOwned, table=True):
     quantity: int
     unit_cost_cents: int
     line_cost_cents: int
+    # The withdrawal's own time, person, department and cabinet, which never change after it is
+    # committed (a correction restates quantities only): copied so reports need no join.
+    created_at: datetime = timestamp(default_now=False)
+    user_id: int = Field(foreign_key="app_user.id", ondelete="RESTRICT")
+    department_id: int | None = Field(
+        default=None, foreign_key="department.id", ondelete="SET NULL"
+    )
+    cabinet_id: int = Field(foreign_key="cabinet.id", ondelete="RESTRICT")
+
+    @classmethod
+    def of(
+        cls, withdrawal: Withdrawal, *, item_id: int, quantity: int, unit_cost_cents: int,
+        slot_id: int | None = None,
+    ) -> WithdrawalLine:  # fmt: skip
+        """A line of `withdrawal` (flushed: it has an id), its cost worked out."""
+        return cls(
+            tenant_id=withdrawal.tenant_id,
+            withdrawal_id=withdrawal.id,
+            item_id=item_id,
+            slot_id=slot_id,
+            quantity=quantity,
+            unit_cost_cents=unit_cost_cents,
+            line_cost_cents=quantity * unit_cost_cents,
+            created_at=withdrawal.created_at,
+            user_id=withdrawal.user_id,
+            department_id=withdrawal.department_id,
+            cabinet_id=withdrawal.cabinet_id,
+        )
 
 
 class ComplaintStatus(StrEnum):

@@ -133,6 +133,11 @@ def test_impossible_stock_movements_are_refused(
     )
 
 
+def _with_cost(line: WithdrawalLine, cents: int) -> WithdrawalLine:
+    line.line_cost_cents = cents
+    return line
+
+
 def test_withdrawal_line_cost_must_match_quantity_times_unit_cost(session: Session) -> None:
     tenant = make_tenant(session)
     cabinet = make_cabinet(session, tenant)
@@ -148,13 +153,8 @@ def test_withdrawal_line_cost_must_match_quantity_times_unit_cost(session: Sessi
     session.flush()
     _refused(
         session,
-        lambda: WithdrawalLine(
-            tenant_id=tenant.id,
-            withdrawal_id=withdrawal.id,
-            item_id=item.id,
-            quantity=2,
-            unit_cost_cents=250,
-            line_cost_cents=400,
+        lambda: _with_cost(
+            WithdrawalLine.of(withdrawal, item_id=item.id, quantity=2, unit_cost_cents=250), 400
         ),
     )
 

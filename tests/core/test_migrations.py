@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from app.core import migrations
 from app.core.db import make_engine
@@ -35,3 +35,40 @@ def test_downgrade_to_base_removes_everything_and_upgrade_works_again(
     assert _tables(empty_database_url) <= {"alembic_version"}
     migrations.upgrade(empty_database_url)
     assert set(metadata.tables) <= _tables(empty_database_url)
+
+
+def test_0007_gives_existing_lines_their_withdrawals_time_person_and_cabinet(
+    empty_database_url: str,
+) -> None:
+    migrations.upgrade(empty_database_url, "0006")
+    engine = make_engine(empty_database_url)
+    statements = [
+        "INSERT INTO tenant (id, code, name, timezone, status, created_at)"
+        " VALUES (1, 'T1', '企业', 'Asia/Shanghai', 'active', '2026-11-01')",
+        "INSERT INTO department (id, tenant_id, name, path, sort_order, is_active, created_at)"
+        " VALUES (3, 1, '市场部', '/3/', 0, true, '2026-11-01')",
+        "INSERT INTO app_user (id, tenant_id, name, department_id, is_active, created_at,"
+        " updated_at) VALUES (5, 1, '王芳', 3, true, '2026-11-01', '2026-11-01')",
+        "INSERT INTO cabinet (id, tenant_id, code, name, model, status, mqtt_username,"
+        " secret_version, is_online, door_state, last_seq, lease_days, created_at)"
+        " VALUES (7, 1, 'C1', '柜', 'SC', 'active', 'c1', 1, false, 'closed', 0, 3, '2026-11-01')",
+        "INSERT INTO item (id, tenant_id, sku, name, unit, unit_weight_g, weight_tolerance_g,"
+        " unit_cost_cents, rfid_tagged, requires_approval, is_active, created_at)"
+        " VALUES (9, 1, 'P', '笔', '支', 10, 1, 150, false, false, true, '2026-11-01')",
+        "INSERT INTO withdrawal (id, tenant_id, cabinet_id, user_id, department_id, source,"
+        " status, total_qty, total_cost_cents, created_at)"
+        " VALUES (11, 1, 7, 5, 3, 'weight', 'committed', 2, 300, '2026-11-20 03:04:05+00')",
+        "INSERT INTO withdrawal_line (tenant_id, withdrawal_id, item_id, quantity,"
+        " unit_cost_cents, line_cost_cents) VALUES (1, 11, 9, 2, 150, 300)",
+    ]
+    with engine.begin() as conn:
+        for statement in statements:
+            conn.execute(text(statement))
+    migrations.upgrade(empty_database_url)
+    with engine.connect() as conn:
+        row = conn.execute(
+            text("SELECT user_id, department_id, cabinet_id, created_at FROM withdrawal_line")
+        ).one()
+    engine.dispose()
+    assert row[:3] == (5, 3, 7)
+    assert str(row[3]).startswith("2026-11-20 03:04:05")

@@ -64,14 +64,7 @@ def _withdrawal(session, cabinet, person, item, quantity: int, at: datetime) -> 
     session.add(withdrawal)
     session.flush()
     session.add(
-        WithdrawalLine(
-            tenant_id=cabinet.tenant_id,
-            withdrawal_id=withdrawal.id,
-            item_id=item.id,
-            quantity=quantity,
-            unit_cost_cents=100,
-            line_cost_cents=100 * quantity,
-        )
+        WithdrawalLine.of(withdrawal, item_id=item.id, quantity=quantity, unit_cost_cents=100)
     )
 
 

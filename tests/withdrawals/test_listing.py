@@ -40,16 +40,7 @@ def _world(session: Session):
         )
         session.add(row)
         session.flush()
-        session.add(
-            WithdrawalLine(
-                tenant_id=tenant.id,
-                withdrawal_id=row.id,
-                item_id=item.id,
-                quantity=1,
-                unit_cost_cents=250,
-                line_cost_cents=250,
-            )
-        )
+        session.add(WithdrawalLine.of(row, item_id=item.id, quantity=1, unit_cost_cents=250))
         made.append(row)
     outsider = make_cabinet(session, other)
     stranger = make_user(session, other)

@@ -1,0 +1,59 @@
+"""A report as a page, an export and a subscription show it: one call that gathers every section
+of a report type for a period and a scope (the figures come from app/reports/consumption.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session
+
+from app.core.tenancy import TenantScope
+from app.reports import consumption as c
+from app.reports.periods import Period
+
+PEOPLE_SHOWN = 50  # the page's person table; exports carry everyone
+CONSUMPTION_SECTIONS = ("department", "person", "item", "item_type", "tag", "cabinet")
+
+
+@dataclass(frozen=True)
+class ConsumptionReport:
+    period: Period
+    totals: c.Totals
+    sections: dict[str, list[c.Row]]
+    days: dict[date, c.Figures]
+    tenants: list[c.Row]  # one row per tenant when the scope holds several; else empty
+
+
+def consumption_report(
+    *,
+    session: Session,
+    scope: TenantScope,
+    period: Period,
+    filters: c.Filters | None = None,
+    everyone: bool = False,
+) -> ConsumptionReport:
+    """Totals, each breakdown and the days of `period` (`everyone`: every person, not the top)."""
+    win = c.window(session=session, scope=scope, period=period)
+    sections = {
+        by: c.breakdown(
+            session=session,
+            win=win,
+            by=by,
+            filters=filters,
+            limit=0 if everyone or by != "person" else PEOPLE_SHOWN,
+        )
+        for by in CONSUMPTION_SECTIONS
+    }
+    tenants = (
+        c.breakdown(session=session, win=win, by="tenant", filters=filters)
+        if len(win.tenants) > 1
+        else []
+    )
+    return ConsumptionReport(
+        period,
+        c.totals(session=session, win=win, filters=filters),
+        sections,
+        c.by_day(session=session, win=win, filters=filters),
+        tenants,
+    )
