@@ -34,6 +34,8 @@ from app.quotas.pages import quotas_page
 from app.quotas.state import QuotasState
 from app.registration.pages import register_page, whitelist_page
 from app.registration.state import WhitelistState
+from app.reports.pages import reports_page
+from app.reports.state import ReportsState
 from app.ui.gate import EventGate
 from app.ui.session import SessionState, refusal_response
 from app.wall.console import WallsState, walls_page
@@ -87,6 +89,7 @@ CONSOLE_PAGES = (
     ("/workorders", workorders_page, "工单", WorkOrdersState),
     ("/alerts", alerts_page, "告警", AlertsState),
     ("/walls", walls_page, "大屏", WallsState),
+    ("/reports", reports_page, "报表", ReportsState),
 )
 for route, page, name, state in CONSOLE_PAGES:
     # the session first: a visitor is sent to /login before any page data is asked for

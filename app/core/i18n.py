@@ -13,6 +13,7 @@ from app.core.messages import (
     identity,
     org,
     registration,
+    reports,
     self_service,
     wall,
     withdrawals,
@@ -26,7 +27,7 @@ LOCALES = ("zh-CN", "en")
 def _merged() -> dict[str, tuple[str, str]]:
     """One table from the per-domain parts; a key defined twice is a programming error."""
     table: dict[str, tuple[str, str]] = {}
-    for part in (console, identity, org, registration, self_service, wall, withdrawals):
+    for part in (console, identity, org, registration, reports, self_service, wall, withdrawals):
         clash = table.keys() & part.MESSAGES.keys()
         if clash:
             raise RuntimeError(f"translation keys defined twice: {sorted(clash)}")

@@ -37,6 +37,12 @@ class Period:
             return Period("month", last.replace(day=1), last)
         return Period(self.kind, self.first - timedelta(days=self.days), self.first - timedelta(1))
 
+    def following(self) -> Period:
+        """The period of the same kind just after this one."""
+        if self.kind == "month":
+            return period_of("month", self.last + timedelta(days=1))
+        return Period(self.kind, self.last + timedelta(days=1), self.last + timedelta(self.days))
+
     def label(self) -> str:
         if self.kind == "day":
             return self.first.isoformat()

@@ -50,7 +50,7 @@ NAV_SECTIONS: tuple[tuple[str, tuple[NavEntry, ...]], ...] = (
     (
         "nav.section.insight",
         (
-            NavEntry("nav.reports", "chart-bar", None),
+            NavEntry("nav.reports", "chart-bar", "/reports"),
             NavEntry("nav.walls", "monitor", "/walls"),
             NavEntry("nav.audit", "scroll-text", "/audit"),
         ),

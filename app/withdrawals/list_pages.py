@@ -42,11 +42,23 @@ def _filters() -> rx.Component:
             rx.button(
                 rx.icon("search", size=14), tr("people.filter"), type="submit", id="wd-apply"
             ),
+            rx.cond(
+                (S.person != "") | (S.item != ""),
+                rx.badge(
+                    tr("withdrawals.drilled"),
+                    rx.icon("x", size=12),
+                    on_click=S.clear_drill,
+                    cursor="pointer",
+                    id="wd-drilled",
+                ),
+            ),
             gap="0.75rem",
             wrap="wrap",
             align="center",
         ),
         on_submit=S.apply,
+        # filled from the URL on load (a report's drill-down): the fields show what is applied
+        key=S.cabinet + S.department + S.since + S.until,
     )
 
 

@@ -57,6 +57,8 @@ class WithdrawalsState(rx.State):
     since: str = ""
     until: str = ""
     order: str = "newest"
+    person: str = ""  # from a report's drill-down (?person=…&item=…): shown, and clearable
+    item: str = ""
     cursors: list[str] = []  # the `after` of every page before the one shown
     next_cursor: str = ""
     loaded: bool = False
@@ -67,6 +69,8 @@ class WithdrawalsState(rx.State):
         return listing.WithdrawalFilter(
             cabinet_id=_optional_id(self.cabinet),
             department_id=_optional_id(self.department),
+            user_id=_optional_id(self.person),
+            item_id=_optional_id(self.item),
             since=_optional_date(self.since, "since"),
             until=_optional_date(self.until, "until"),
             order=self.order,
@@ -112,6 +116,23 @@ class WithdrawalsState(rx.State):
         self.cabinets = [Option(id=str(i), name=n) for i, n in options.cabinets]
         self.departments = [Option(id=str(i), name=n) for i, n in options.departments]
         self.cursors, self.detail_open = [], False
+        self._from_url(self.router.url.query_parameters)
+        await self._load()
+
+    def _from_url(self, query: dict) -> None:
+        """A report's drill-down names its filters in the URL: the same numbers, listed."""
+        if not query:
+            return
+        self.cabinet = str(query.get("cabinet") or "all")[:12]
+        self.department = str(query.get("department") or "all")[:12]
+        self.person, self.item = str(query.get("person", ""))[:12], str(query.get("item", ""))[:12]
+        self.since, self.until = str(query.get("since", ""))[:10], str(query.get("until", ""))[:10]
+        self._filter()  # refuses a bad id or date before anything is read
+
+    @rx.event
+    async def clear_drill(self) -> None:
+        await require(self, PERMISSION)
+        self.person, self.item, self.cursors = "", "", []
         await self._load()
 
     @rx.event

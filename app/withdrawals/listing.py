@@ -29,6 +29,7 @@ class WithdrawalFilter:
     cabinet_id: int | None = None
     department_id: int | None = None
     user_id: int | None = None
+    item_id: int | None = None  # withdrawals holding this item
     since: date | None = None  # local dates of the tenant, both included
     until: date | None = None
     order: str = "newest"
@@ -89,6 +90,11 @@ def list_withdrawals(
         conditions.append(Withdrawal.department_id == where.department_id)
     if where.user_id:
         conditions.append(Withdrawal.user_id == where.user_id)
+    if where.item_id:
+        holds = select(WithdrawalLine.id).where(
+            WithdrawalLine.withdrawal_id == Withdrawal.id, WithdrawalLine.item_id == where.item_id
+        )
+        conditions.append(holds.exists())
     if where.since:
         conditions.append(Withdrawal.created_at >= _day_start(where.since, timezone))
     if where.until:

@@ -61,6 +61,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "You are over your quota; ask for an approval first",
     ),
     "door.open": ("开门", "Open"),
+    "withdrawals.drilled": ("按报表中的人员/物品筛选", "Filtered by a report's person or item"),
     "cabinets.unlock": ("远程开门", "Unlock"),
     "cabinets.unlock_for": ("为谁开门：工号/手机/卡号", "For: employee no., phone or card"),
     "unlock.no_such_person": ("找不到「{who}」对应的人员", "Nobody here matches {who}"),

@@ -1,0 +1,184 @@
+"""The console's reports page (`/reports`, `report:read`): a period (day, week, month or a
+custom range, stepped back and forth), filters, the totals, the daily chart and each breakdown,
+every number a link to the withdrawals behind it; CSV and XLSX of the same figures."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TypedDict
+from urllib.parse import urlencode
+
+import reflex as rx
+
+from app.core.db import run_in_session
+from app.core.errors import DomainError, ValidationError
+from app.core.i18n import t
+from app.dashboard.service import scope_timezone
+from app.reports import consumption as c
+from app.reports import exports
+from app.reports.charts import daily_figure
+from app.reports.periods import KINDS, Period, local_today, period_of
+from app.reports.service import CONSUMPTION_SECTIONS, consumption_report
+from app.ui.format import yuan
+from app.ui.payload import as_id
+from app.ui.session import request_locale, require
+from app.withdrawals import listing
+
+PERMISSION = "report:read"
+DRILL = {"department": "department", "person": "person", "cabinet": "cabinet", "item": "item"}
+
+
+class Line(TypedDict):
+    label: str
+    detail: str
+    count: int
+    quantity: int
+    cost: str
+    share: str  # of the period's cost
+    drill: str  # the withdrawals behind the row ("" when a row has no single filter)
+
+
+def _optional_id(value: object) -> int | None:
+    return None if value in (None, "", "all") else as_id(value)
+
+
+class ReportsState(rx.State):
+    kind: str = "month"
+    day: str = ""  # the anchor (ISO); custom: the first day
+    last: str = ""  # custom: the last day
+    department: str = "all"
+    cabinet: str = "all"
+    departments: list[dict] = []
+    cabinets: list[dict] = []
+    label: str = ""
+    totals: dict = {}
+    sections: dict[str, list[Line]] = {}
+    section: str = "department"
+    daily: dict = {}
+    loaded: bool = False
+    message: str = ""
+
+    def _period(self) -> Period:
+        try:
+            anchor = date.fromisoformat(self.day)
+            last = date.fromisoformat(self.last) if self.kind == "custom" else None
+        except ValueError:
+            raise ValidationError(field="day") from None
+        return period_of(self.kind, anchor, last)
+
+    def _filters(self) -> c.Filters:
+        return c.Filters(
+            cabinet_id=_optional_id(self.cabinet), department_id=_optional_id(self.department)
+        )
+
+    async def _load(self) -> None:
+        principal = await require(self, PERMISSION)
+        locale = await request_locale(self)
+        try:
+            period, filters = self._period(), self._filters()
+            report = await run_in_session(
+                consumption_report, scope=principal.scope, period=period, filters=filters
+            )
+        except DomainError as refused:
+            self.message = t(refused.key, locale, **refused.params)
+            return
+        self.message, self.label = "", period.label()
+        cost = report.totals.cost_cents
+        self.totals = {
+            "withdrawals": report.totals.withdrawals,
+            "people": report.totals.people,
+            "quantity": report.totals.quantity,
+            "cost": yuan(cost),
+        }
+        self.sections = {
+            by: [self._line(by, row, cost, period) for row in rows]
+            for by, rows in report.sections.items()
+        }
+        self.daily = daily_figure(report.days, locale)
+        self.loaded = True
+
+    def _line(self, by: str, row: c.Row, total_cost: int, period: Period) -> Line:
+        drill = ""
+        if by in DRILL and row.key is not None:
+            query = {DRILL[by]: row.key, "since": period.first, "until": period.last}
+            if self.cabinet != "all" and by != "cabinet":
+                query["cabinet"] = self.cabinet
+            drill = "/withdrawals?" + urlencode(query)
+        share = row.figures.cost_cents / total_cost * 100 if total_cost else 0.0
+        return Line(
+            label=row.label,
+            detail=row.detail,
+            count=row.figures.count,
+            quantity=row.figures.quantity,
+            cost=yuan(row.figures.cost_cents),
+            share=f"{share:.1f}%",
+            drill=drill,
+        )
+
+    @rx.event
+    async def load(self) -> None:
+        principal = await require(self, PERMISSION)
+
+        def read(session):
+            options = listing.filter_options(session=session, scope=principal.scope)
+            return options, scope_timezone(session=session, scope=principal.scope)
+
+        options, timezone = await run_in_session(read)
+        self.cabinets = [{"id": str(i), "name": n} for i, n in options.cabinets]
+        self.departments = [{"id": str(i), "name": n} for i, n in options.departments]
+        if not self.day:
+            self.day = local_today(timezone).isoformat()
+        await self._load()
+
+    @rx.event
+    async def apply(self, form: dict) -> None:
+        await require(self, PERMISSION)
+        form = form if isinstance(form, dict) else {}
+        kind = str(form.get("kind") or "month")
+        self.kind = kind if kind in KINDS else "month"
+        self.day, self.last = str(form.get("day", ""))[:10], str(form.get("last", ""))[:10]
+        self.department = str(form.get("department") or "all")[:12]
+        self.cabinet = str(form.get("cabinet") or "all")[:12]
+        await self._load()
+
+    @rx.event
+    async def shift(self, step: int) -> None:
+        """The period before (-1) or after (+1) the one shown."""
+        await require(self, PERMISSION)
+        try:
+            period = self._period()
+        except DomainError:
+            return
+        if step not in (-1, 1):
+            return
+        moved = period.previous() if step < 0 else period.following()
+        self.day = moved.first.isoformat()
+        self.last = moved.last.isoformat() if self.kind == "custom" else ""
+        await self._load()
+
+    @rx.event
+    async def show(self, section: str | list[str]) -> None:
+        await require(self, PERMISSION)
+        self.section = section if section in CONSUMPTION_SECTIONS else "department"
+
+    @rx.event
+    async def export(self, fmt: str):
+        """The figures on the page, as a file: every person, not only the top ones."""
+        principal = await require(self, PERMISSION)
+        if fmt not in exports.FORMATS:
+            return None
+        locale = await request_locale(self)
+        try:
+            period, filters = self._period(), self._filters()
+        except DomainError as refused:
+            self.message = t(refused.key, locale, **refused.params)
+            return None
+        data = await run_in_session(
+            exports.consumption_file,
+            scope=principal.scope,
+            period=period,
+            filters=filters,
+            fmt=fmt,
+            locale=locale,
+        )
+        return rx.download(data=data, filename=exports.file_name(period, fmt))

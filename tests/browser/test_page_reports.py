@@ -1,0 +1,73 @@
+"""The reports page as a tenant admin reads it: this month's totals, the daily chart and each
+breakdown; a person's number followed to the withdrawals behind it (the same count); the
+previous month; the Excel export with the page's totals; in English, and on a phone."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from tests.browser.conftest import RunningApp, at_path, screenshot, sign_in
+
+
+def _open(browser, app: RunningApp, **kwargs):
+    context, page = sign_in(browser, app, "xy_admin", **kwargs)
+    page.goto(app.url + "/reports")
+    page.wait_for_url(at_path(app, "/reports"))
+    page.wait_for_selector('#reports[data-loaded="true"]', timeout=60_000)
+    return context, page
+
+
+def test_totals_breakdowns_drill_down_and_export(browser, running_app: RunningApp) -> None:
+    context, page = _open(browser, running_app, width=1920, height=1080)
+    assert int(page.inner_text("#rp-withdrawals")) > 0
+    page.wait_for_selector("#rp-daily .main-svg")
+    assert page.locator("#rp-department .report-row").count() > 0
+    screenshot(page, "reports-1920")
+
+    page.get_by_role("radio", name="按人员").click()
+    rows = page.locator("#rp-person .report-row")
+    rows.first.wait_for()
+    counts = [int(rows.nth(i).locator("td").nth(1).inner_text()) for i in range(rows.count())]
+    small = next(i for i, n in sorted(enumerate(counts), key=lambda p: p[1]) if 0 < n <= 20)
+    person = rows.nth(small).locator("a")
+    name = person.inner_text()
+
+    with page.expect_download() as downloaded:
+        page.click("#rp-xlsx")
+    book = load_workbook(io.BytesIO(Path(downloaded.value.path()).read_bytes()))
+    assert downloaded.value.suggested_filename.endswith(".xlsx")
+    assert book["合计"]["B2"].value == int(page.inner_text("#rp-withdrawals"))
+    assert name in [c.value for c in book["按人员"]["A"]]
+
+    person.click()
+    page.wait_for_url(at_path(running_app, "/withdrawals"))
+    page.wait_for_selector('#withdrawals[data-loaded="true"]', timeout=30_000)
+    page.wait_for_function(
+        "([n]) => document.querySelectorAll('#wd-table tbody tr').length === n",
+        arg=[counts[small]],
+    )
+    listed = [r.inner_text() for r in page.locator("#wd-table tbody tr").all()]
+    assert all(name in r for r in listed)
+    assert page.is_visible("#wd-drilled")
+    screenshot(page, "reports-drilled-withdrawals-1440")
+    context.close()
+
+
+def test_the_previous_month_in_english_and_on_a_phone(browser, running_app: RunningApp) -> None:
+    context, page = _open(browser, running_app, width=390, height=844)
+    label = page.inner_text("#rp-label")
+    page.click("#rp-prev")
+    page.wait_for_function(
+        "([l]) => document.querySelector('#rp-label').innerText !== l", arg=[label]
+    )
+    screenshot(page, "reports-390")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    page.click("#lang-switch")
+    page.wait_for_function(
+        "() => document.querySelector('#reports').innerText.includes('Consumption report')"
+    )
+    screenshot(page, "reports-en-390")
+    context.close()

@@ -1,0 +1,78 @@
+"""Exports hold the page's numbers: the XLSX opens with openpyxl, typed (numbers are numbers,
+days are dates, cost in yuan with two decimals), a styled frozen header, widths that fit the
+Chinese; the CSV is UTF-8 with a BOM; every person is listed, not only the page's top ones."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime
+
+from openpyxl import load_workbook
+from sqlmodel import Session
+
+from app.core.tenancy import TenantScope
+from app.reports import exports
+from app.reports.periods import period_of
+from app.reports.service import consumption_report
+from tests.reports.world import build
+
+NOVEMBER = period_of("month", date(2026, 11, 1))
+
+
+def _file(session: Session, tenant_id: int, fmt: str, locale: str = "zh-CN") -> bytes:
+    return exports.consumption_file(
+        session=session, scope=TenantScope.single(tenant_id), period=NOVEMBER,
+        filters=None, fmt=fmt, locale=locale,
+    )  # fmt: skip
+
+
+def test_the_xlsx_matches_the_report(session: Session) -> None:
+    world = build(session)
+    report = consumption_report(
+        session=session, scope=TenantScope.single(world.tenant_id), period=NOVEMBER
+    )
+    book = load_workbook(io.BytesIO(_file(session, world.tenant_id, "xlsx")))
+    assert book.sheetnames == [
+        "合计",
+        "按日",
+        "按部门",
+        "按人员",
+        "按物品",
+        "按类型",
+        "按标签",
+        "按智能柜",
+    ]
+    totals = book["合计"]
+    assert [c.value for c in totals[1]] == ["期间", "领用次数", "领用人数", "数量", "金额（元）"]
+    assert [c.value for c in totals[2]] == [
+        "2026-11", report.totals.withdrawals, report.totals.people, report.totals.quantity,
+        report.totals.cost_cents / 100,
+    ]  # fmt: skip
+    people = book["按人员"]
+    assert people.freeze_panes == "A2"
+    assert people["A1"].font.bold and people["A1"].fill.fgColor.rgb.endswith("0D9488")
+    rows = [[c.value for c in row] for row in people.iter_rows(min_row=2)]
+    assert [(r[0], r[2], r[3], r[4]) for r in rows] == [
+        (r.label, r.figures.count, r.figures.quantity, r.figures.cost_cents / 100)
+        for r in report.sections["person"]
+    ]
+    assert all(isinstance(r[4], float) for r in rows) and people["E2"].number_format == "#,##0.00"
+    days = book["按日"]
+    assert isinstance(days["A2"].value, datetime) and days["A2"].value.date() == date(2026, 11, 1)
+    assert days.max_row == 1 + 30
+    assert book["按部门"].column_dimensions["A"].width >= 8
+
+
+def test_the_csv_is_utf8_with_a_bom_and_in_english_too(session: Session) -> None:
+    world = build(session)
+    data = _file(session, world.tenant_id, "csv")
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0] == ["合计"] and rows[1][0] == "期间"
+    assert ["按部门"] in rows and any(r and r[0] == "研发部" for r in rows)
+    english = list(
+        csv.reader(io.StringIO(_file(session, world.tenant_id, "csv", "en").decode("utf-8-sig")))
+    )
+    assert english[0] == ["Totals"] and ["By department"] in english
+    assert exports.file_name(NOVEMBER, "csv") == "consumption-2026-11.csv"
