@@ -11,7 +11,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PATH=/opt/bun/node_modules/.bin:$PATH
 
 RUN apt-get update \
- && apt-get install -y --no-install-recommends nodejs npm curl unzip \
+ && apt-get install -y --no-install-recommends nodejs npm curl unzip fonts-noto-cjk \
  && mkdir -p /opt/bun && cd /opt/bun && npm install --no-audit --no-fund bun@1.4.4 \
  && apt-get purge -y npm && apt-get autoremove -y && rm -rf /var/lib/apt/lists/* /root/.npm
 

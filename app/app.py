@@ -26,6 +26,7 @@ from app.inventory.stock_pages import stock_page
 from app.inventory.stock_state import StockState
 from app.items.pages import items_page
 from app.items.state import ItemsState
+from app.jobs import run_schedule
 from app.org.dept_pages import departments_page
 from app.org.dept_state import DepartmentsState
 from app.org.pages import people_page
@@ -118,3 +119,4 @@ if not get_settings().redis_url:
     # One web worker: the device side (embedded broker when MQTT_URL is unset, and the gateway)
     # runs inside it. With REDIS_URL (several workers) run `make gateway` processes instead.
     app.register_lifespan_task(run_device_side)
+    app.register_lifespan_task(run_schedule)  # report subscriptions (no arq worker runs them)

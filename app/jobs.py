@@ -6,6 +6,7 @@ or on an arq worker; jobs are thin: they open a unit of work and call services.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
 from typing import Any
@@ -81,6 +82,43 @@ async def reconcile_stock(ctx: dict[str, Any], tenant_id: int | None = None) -> 
     return len(mismatches)
 
 
+@job
+async def report_tick(ctx: dict[str, Any]) -> dict[str, int]:
+    """Every minute: the report runs that came due (each made once), then every delivery due,
+    each in its own unit of work (one robot that is down holds back no other)."""
+    from app.reports.subscriptions import deliver, due_deliveries, generate_due
+
+    made = await run_in_session(generate_due)
+    outcomes: dict[str, int] = {"runs": len(made)}
+    for delivery_id in await run_in_session(due_deliveries):
+        try:
+            status = await run_in_session(deliver, delivery_id=delivery_id)
+        except Exception:  # a bug, not the channel (those are DeliveryError): log, go on
+            logger.exception("report delivery %s failed", delivery_id)
+            status = "error"
+        outcomes[status] = outcomes.get(status, 0) + 1
+    return outcomes
+
+
+# Clock-driven jobs inside the app when no arq worker runs (no REDIS_URL). The presence sweep
+# stays with the worker's cron: a development box's demo cabinets without a simulator would all
+# be marked offline.
+IN_PROCESS_SCHEDULE: tuple[tuple[Any, float], ...] = ((report_tick, 60.0),)
+
+
+async def run_schedule() -> None:
+    """The clock-driven jobs in-process (no REDIS_URL: no arq worker runs them)."""
+    dispatcher = get_dispatcher()
+    last = dict.fromkeys((fn.__name__ for fn, _ in IN_PROCESS_SCHEDULE), 0.0)
+    loop = asyncio.get_running_loop()
+    while True:
+        for fn, every in IN_PROCESS_SCHEDULE:
+            if loop.time() - last[fn.__name__] >= every:
+                last[fn.__name__] = loop.time()
+                await dispatcher.enqueue(fn.__name__)
+        await asyncio.sleep(5)
+
+
 async def _startup(ctx: dict[str, Any]) -> None:
     ctx["bus"] = get_bus()
     ctx["dispatcher"] = get_dispatcher()
@@ -102,6 +140,7 @@ class WorkerSettings:
     functions = list(JOBS.values())
     cron_jobs = [
         cron(sweep_cabinet_presence, second={0, 30}, unique=True),
+        cron(report_tick, second={15}, unique=True),  # every minute
         cron(reconcile_stock, hour={3}, minute={17}, unique=True),  # nightly, off the hour
     ]
     on_startup = _startup

@@ -44,6 +44,9 @@ class Settings:
     default_locale: str
     port: int
     cors_origins: list[str] = field(default_factory=list)
+    # Report e-mails: smtp://user:password@host:587 (STARTTLS) or smtps://…:465; unset: not sent
+    smtp_url: str | None = None
+    smtp_from: str = "cabinet-cloud@localhost"
 
     @property
     def is_production(self) -> bool:
@@ -148,6 +151,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         default_locale=_choice("DEFAULT_LOCALE", _env("DEFAULT_LOCALE", env) or "zh-CN", LOCALES),
         port=_port("PORT", _env("PORT", env), 3000),
         cors_origins=[o.strip() for o in origins.split(",")] if origins else ["*"],
+        smtp_url=_url("SMTP_URL", _env("SMTP_URL", env), ("smtp", "smtps")),
+        smtp_from=_env("SMTP_FROM", env) or "cabinet-cloud@localhost",
     )
 
 

@@ -1,5 +1,6 @@
 """A report as a file, with the numbers the page shows: CSV (UTF-8 with a BOM, so Excel reads
-the Chinese right) and XLSX (typed cells, a styled and frozen header, widths that fit). One
+the Chinese right), XLSX (typed cells, a styled and frozen header, widths that fit) and PDF
+(app/reports/pdf.py). One
 sheet (or one CSV block) per breakdown, after the totals; every person, not only the top ones."""
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from sqlmodel import Session
 from app.core.i18n import t
 from app.core.tenancy import TenantScope
 from app.reports import consumption as c
+from app.reports import pdf
 from app.reports.periods import Period
 from app.reports.service import ConsumptionReport, consumption_report
 
-FORMATS = ("csv", "xlsx")
+FORMATS = ("csv", "xlsx", "pdf")
 HEADER_FILL = PatternFill("solid", fgColor="0D9488")
 MONEY = "#,##0.00"
 
@@ -41,6 +43,9 @@ def consumption_file(
         session=session, scope=scope, period=period, filters=filters, everyone=True
     )
     tables = list(_tables(report, locale))
+    if fmt == "pdf":
+        subtitle = f"{t('reports.period', locale)}: {period.label()}"
+        return pdf.render(t("reports.title", locale), subtitle, tables)
     return _csv(tables) if fmt == "csv" else _xlsx(tables)
 
 

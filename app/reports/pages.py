@@ -174,6 +174,13 @@ def reports_body() -> rx.Component:
                 id="rp-csv",
             ),
             rx.button(
+                rx.icon("file-text", size=14),
+                tr("reports.export_pdf"),
+                variant="soft",
+                on_click=S.export("pdf"),
+                id="rp-pdf",
+            ),
+            rx.button(
                 rx.icon("sheet", size=14),
                 tr("reports.export_xlsx"),
                 variant="soft",

@@ -41,6 +41,9 @@ def test_totals_breakdowns_drill_down_and_export(browser, running_app: RunningAp
     assert downloaded.value.suggested_filename.endswith(".xlsx")
     assert book["合计"]["B2"].value == int(page.inner_text("#rp-withdrawals"))
     assert name in [c.value for c in book["按人员"]["A"]]
+    with page.expect_download() as downloaded:
+        page.click("#rp-pdf")
+    assert Path(downloaded.value.path()).read_bytes().startswith(b"%PDF")
 
     person.click()
     page.wait_for_url(at_path(running_app, "/withdrawals"))

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
+import subprocess
 from datetime import date, datetime
 
 from openpyxl import load_workbook
 from sqlmodel import Session
 
+from app.core.config import REPO_ROOT
 from app.core.tenancy import TenantScope
 from app.reports import exports
 from app.reports.periods import period_of
@@ -18,6 +21,7 @@ from app.reports.service import consumption_report
 from tests.reports.world import build
 
 NOVEMBER = period_of("month", date(2026, 11, 1))
+ARTIFACTS = REPO_ROOT / "test-artifacts"
 
 
 def _file(session: Session, tenant_id: int, fmt: str, locale: str = "zh-CN") -> bytes:
@@ -76,3 +80,24 @@ def test_the_csv_is_utf8_with_a_bom_and_in_english_too(session: Session) -> None
     )
     assert english[0] == ["Totals"] and ["By department"] in english
     assert exports.file_name(NOVEMBER, "csv") == "consumption-2026-11.csv"
+
+
+def test_the_pdf_renders_its_chinese(session: Session, tmp_path) -> None:
+    """pdftoppm draws the first page; the title's strokes land where the title is. The PNG is kept
+    in test-artifacts to be looked at."""
+    world = build(session)
+    data = _file(session, world.tenant_id, "pdf")
+    assert data.startswith(b"%PDF") and b"NotoSansCJK" in data.replace(b"-", b"")
+    source = tmp_path / "report.pdf"
+    source.write_bytes(data)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", str(source), str(tmp_path / "page")],
+        check=True,
+    )
+    (png,) = tmp_path.glob("page*.png")
+    ARTIFACTS.mkdir(exist_ok=True)
+    shutil.copy(png, ARTIFACTS / "report-consumption-pdf.png")
+    text = subprocess.run(
+        ["pdftotext", "-l", "1", str(source), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert "消耗报表" in text and "按部门" in text and "研发部" in text

@@ -151,7 +151,7 @@ def build(session: Session, seed: int = 7, count: int = 160) -> World:
                 {i.id: rng.randint(1, 4) for i in chosen},
             ),
         )
-    for taken in rng.sample(world.taken, 8):  # corrected afterwards: the true counts
+    for taken in rng.sample(world.taken, min(8, len(world.taken))):  # corrected: true counts
         item = rng.choice(items)
         old = taken.lines.get(item.id, 0)
         new = old - 1 if old > 1 and rng.random() < 0.5 else old + rng.randint(1, 3)

@@ -48,6 +48,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "reports.export_csv": ("导出 CSV", "Export CSV"),
     "reports.export_xlsx": ("导出 Excel", "Export Excel"),
+    "reports.export_pdf": ("导出 PDF", "Export PDF"),
+    "report.no_cjk_font": (
+        "服务器缺少中文字体（fonts-noto-cjk），无法生成 PDF",
+        "The server has no Chinese font (fonts-noto-cjk): no PDF can be made",
+    ),
     "reports.none": ("本期没有领用", "Nothing was taken in this period"),
+    "reports.summary": (
+        "领用 {withdrawals} 次 · {people} 人 · {quantity} 件 · ¥{cost}",
+        "{withdrawals} withdrawals · {people} people · {quantity} units · ¥{cost}",
+    ),
     "report.range_too_long": ("自定义期间最长 {days} 天", "A custom period is at most {days} days"),
 }
