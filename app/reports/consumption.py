@@ -157,68 +157,80 @@ def totals(*, session: Session, win: Window, filters: Filters | None = None) -> 
     return Totals(int(row[0]), int(row[3]), int(row[1]), int(row[2]))
 
 
-# How a row of each dimension is named: the table and (label, detail).
+# How a row of each dimension is named: the table, its label and its detail columns.
 _NAMES = {
-    "department": (Department, lambda d: (d.name, "")),
-    "person": (User, lambda u: (u.name, u.employee_no or "")),
-    "cabinet": (Cabinet, lambda c: (c.name, c.code)),
-    "tenant": (Tenant, lambda t: (t.name, t.code)),
-    "item": (Item, lambda i: (i.name, f"{i.sku} · {i.unit}")),
-    "item_type": (ItemType, lambda t: (t.name, t.code or "")),
-    "tag": (Tag, lambda t: (t.name, "")),
+    "department": (Department, Department.name, None),
+    "person": (User, User.name, User.employee_no),
+    "cabinet": (Cabinet, Cabinet.name, Cabinet.code),
+    "tenant": (Tenant, Tenant.name, Tenant.code),
+    "item": (Item, Item.name, Item.sku),
+    "item_type": (ItemType, ItemType.name, ItemType.code),
+    "tag": (Tag, Tag.name, None),
 }
 _COLUMN = {"department": "department_id", "person": "user_id", "cabinet": "cabinet_id"}
 _COLUMN["tenant"] = "tenant_id"
 
 
 def _grouped(session: Session, win: Window, by: str, filters: Filters | None):
-    """The grouping statement of `by`: visits for who and where, lines for what."""
+    """The grouping statement of `by` (key, count, quantity, cost): visits for who and where,
+    lines for what."""
     if by in WITHDRAWAL_LEVEL:
         src = _source(filters)
         key = src.column(_COLUMN[by])
-        statement = select(key, *_sums(src, _visits(src))).group_by(key)
+        statement = select(key.label("key"), *_labelled(_sums(src, _visits(src)))).group_by(key)
     else:
         src = _LINES
-        times = func.count()
+        sums = _labelled(_sums(src, func.count()))
         if by == "item":
-            key = L.item_id
-            statement = select(key, *_sums(src, times)).group_by(key)
+            statement = select(L.item_id.label("key"), *sums).group_by(L.item_id)
         elif by == "item_type":
-            key = Item.type_id
             statement = (
-                select(key, *_sums(src, times)).join(Item, Item.id == L.item_id).group_by(key)
+                select(Item.type_id.label("key"), *sums)
+                .join(Item, Item.id == L.item_id)
+                .group_by(Item.type_id)
             )
         else:  # a line counts under each tag of its item
-            key = ItemTag.tag_id
             statement = (
-                select(key, *_sums(src, times))
+                select(ItemTag.tag_id.label("key"), *sums)
                 .join(ItemTag, ItemTag.item_id == L.item_id)
-                .group_by(key)
+                .group_by(ItemTag.tag_id)
             )
-    statement = statement.where(*_where(session, src, win, filters))
-    return statement.order_by(func.sum(src.cost).desc(), func.sum(src.quantity).desc())
+    return statement.where(*_where(session, src, win, filters))
+
+
+def _labelled(sums) -> list:
+    return [
+        column.label(name) for column, name in zip(sums, ("n", "quantity", "cost"), strict=True)
+    ]
 
 
 def breakdown(
     *, session: Session, win: Window, by: str, filters: Filters | None = None, limit: int = 0
 ) -> list[Row]:
-    """The period's consumption grouped by `by`, largest cost first (`limit` 0: every row)."""
+    """The period's consumption grouped by `by`, largest cost first (`limit` 0: every row);
+    each group named by joining its table to the grouped rows (not to the lines)."""
     if by not in DIMENSIONS:
         raise ValidationError(field="by")
-    statement = _grouped(session, win, by, filters)
-    grouped = session.exec(statement.limit(limit) if limit else statement).all()
-    model, name = _NAMES[by]
-    named = _names(session, model, [g[0] for g in grouped if g[0] is not None])
-    return [
-        Row(g[0], *(name(named[g[0]]) if g[0] in named else ("", "")), _figures(g[1:]))
-        for g in grouped
-    ]
+    grouped = _grouped(session, win, by, filters).subquery()
+    model, label, detail = _NAMES[by]
+    extra = [Item.unit] if by == "item" else []
+    statement = (
+        select(grouped.c.key, label, detail if detail is not None else label, *extra,
+               grouped.c.n, grouped.c.quantity, grouped.c.cost)
+        .select_from(grouped)
+        .outerjoin(model, model.id == grouped.c.key)
+        .order_by(grouped.c.cost.desc(), grouped.c.quantity.desc(), grouped.c.key)
+    )  # fmt: skip
+    rows = session.exec(statement.limit(limit) if limit else statement).all()
+    return [_row(by, r, detail is not None) for r in rows]
 
 
-def _names(session: Session, model, ids: list[int]) -> dict:
-    if not ids:
-        return {}
-    return {row.id: row for row in session.exec(select(model).where(model.id.in_(ids)))}
+def _row(by: str, r, has_detail: bool) -> Row:
+    label = r[1] or ""
+    detail = (r[2] or "") if has_detail else ""
+    if by == "item" and r[1] is not None:
+        detail = f"{r[2]} · {r[3]}"
+    return Row(r[0], label, detail, _figures(r[-3:]))
 
 
 def by_day(*, session: Session, win: Window, filters: Filters | None = None) -> dict[date, Figures]:

@@ -8,6 +8,7 @@ import reflex as rx
 from app.reports.periods import KINDS
 from app.reports.service import CONSUMPTION_SECTIONS
 from app.reports.state import ReportsState as S
+from app.reports.subscription_pages import subscriptions_section
 from app.ui.locale import tr
 from app.ui.shell import console_page
 from app.ui.tables import data_table
@@ -188,6 +189,7 @@ def reports_body() -> rx.Component:
                 id="rp-xlsx",
             ),
         ),
+        subscriptions_section(),
         spacing="4",
         width="100%",
         id="reports",

@@ -36,24 +36,23 @@ def consumption_report(
     """Totals, each breakdown and the days of `period` (`everyone`: every person, not the top)."""
     win = c.window(session=session, scope=scope, period=period)
     sections = {
-        by: c.breakdown(
-            session=session,
-            win=win,
-            by=by,
-            filters=filters,
-            limit=0 if everyone or by != "person" else PEOPLE_SHOWN,
-        )
+        by: c.breakdown(session=session, win=win, by=by, filters=filters)
         for by in CONSUMPTION_SECTIONS
     }
+    days = c.by_day(session=session, win=win, filters=filters)
+    # the totals add up the days (a visit falls on one day) and count the people listed:
+    # no third pass over the period
+    totals = c.Totals(
+        withdrawals=sum(f.count for f in days.values()),
+        people=len(sections["person"]),
+        quantity=sum(f.quantity for f in days.values()),
+        cost_cents=sum(f.cost_cents for f in days.values()),
+    )
+    if not everyone:
+        sections["person"] = sections["person"][:PEOPLE_SHOWN]
     tenants = (
         c.breakdown(session=session, win=win, by="tenant", filters=filters)
         if len(win.tenants) > 1
         else []
     )
-    return ConsumptionReport(
-        period,
-        c.totals(session=session, win=win, filters=filters),
-        sections,
-        c.by_day(session=session, win=win, filters=filters),
-        tenants,
-    )
+    return ConsumptionReport(period, totals, sections, days, tenants)

@@ -116,7 +116,7 @@ class ReportsState(rx.State):
         )
 
     @rx.event
-    async def load(self) -> None:
+    async def load(self):
         principal = await require(self, PERMISSION)
 
         def read(session):
@@ -129,6 +129,9 @@ class ReportsState(rx.State):
         if not self.day:
             self.day = local_today(timezone).isoformat()
         await self._load()
+        from app.reports.subscription_state import SubscriptionsState  # it reads this state
+
+        return SubscriptionsState.load
 
     @rx.event
     async def apply(self, form: dict) -> None:

@@ -76,7 +76,9 @@ def next_run(kind: str, after: datetime, timezone: str) -> datetime:
 
 
 def _starts_period(kind: str, day: date) -> bool:
-    return kind == "day" or (kind == "week" and day.weekday() == 0) or day.day == 1
+    if kind == "week":
+        return day.weekday() == 0
+    return kind == "day" or day.day == 1
 
 
 def period_reported(kind: str, run_at: datetime, timezone: str) -> Period:

@@ -20,13 +20,28 @@ from sqlmodel import Session
 from app.core import migrations
 from app.core.db import make_engine
 from app.core.tenancy import TenantScope
+from app.reports import consumption as c
 from app.reports.periods import period_of
+from app.reports.service import CONSUMPTION_SECTIONS as SECTIONS
 from app.reports.service import consumption_report
 from tests.bench.report_world import LAST_DAY, build
 from tests.conftest import _create_pg_database, _drop_pg_database
 
 LINES = int(os.environ.get("BENCH_REPORT_LINES", "10000000"))
 REPEATS = 5
+
+
+def _print_parts(session: Session, scope: TenantScope, month) -> None:
+    """Each query of the report alone: where its time goes."""
+    win = c.window(session=session, scope=scope, period=month)
+    parts = {by: lambda by=by: c.breakdown(session=session, win=win, by=by) for by in SECTIONS}
+    parts["day"] = lambda: c.by_day(session=session, win=win)
+    timed = []
+    for name, read in parts.items():
+        began = time.perf_counter()
+        read()
+        timed.append(f"{name} {1000 * (time.perf_counter() - began):.0f} ms")
+    print("  parts: " + ", ".join(timed))
 
 
 def run() -> dict[str, float]:
@@ -47,6 +62,7 @@ def run() -> dict[str, float]:
                 began = time.perf_counter()
                 report = consumption_report(session=session, scope=scope, period=month)
                 runs.append(time.perf_counter() - began)
+            _print_parts(session, scope, month)
         engine.dispose()
         print(
             f"  {month.label()}: {report.totals.withdrawals:,} withdrawals, "

@@ -8,8 +8,14 @@ import io
 from pathlib import Path
 
 from openpyxl import load_workbook
+from sqlmodel import Session, select
 
+from app.core.db import make_engine
+from app.core.model_base import as_utc
+from app.reports import subscriptions as subs
+from app.reports.models import ReportSubscription
 from tests.browser.conftest import RunningApp, at_path, screenshot, sign_in
+from tests.reports.receivers import webhook
 
 
 def _open(browser, app: RunningApp, **kwargs):
@@ -74,3 +80,47 @@ def test_the_previous_month_in_english_and_on_a_phone(browser, running_app: Runn
     )
     screenshot(page, "reports-en-390")
     context.close()
+
+
+def test_subscribe_and_see_a_failed_delivery(browser, running_app: RunningApp) -> None:
+    """The admin subscribes the weekly report to a WeCom robot; when it comes due the robot
+    refuses it, and the subscriber sees the refusal on the page."""
+    context, page = _open(browser, running_app)
+    page.click("#sub-new")
+    page.select_option("#sub-kind", "week")
+    page.select_option("#sub-channel", "wecom")
+    page.fill("#sub-target", "not a url")
+    page.click("#sub-save")
+    page.wait_for_selector("#sub-error")
+    assert "Webhook" in page.inner_text("#sub-error")
+    with webhook() as robot:
+        robot.answer = {"errcode": 93000, "errmsg": "invalid webhook url"}
+        page.fill("#sub-target", robot.url)
+        page.click("#sub-save")
+        row = page.locator("#sub-table .sub-row").first
+        row.wait_for(timeout=10_000)
+        assert "尚未推送" in row.inner_text() and "企业微信" in row.inner_text()
+        _deliver_due(running_app)
+        assert len(robot.requests) == 1
+    page.reload()
+    page.wait_for_selector('#reports[data-loaded="true"]', timeout=30_000)
+    row = page.locator("#sub-table .sub-row").first
+    row.wait_for(timeout=10_000)
+    assert "重试中" in row.inner_text() and "93000" in row.inner_text()
+    assert "12-07 08:00" in row.inner_text()  # the next Monday morning
+    screenshot(page, "reports-subscription-failed-1440")
+    context.close()
+
+
+def _deliver_due(app: RunningApp) -> None:
+    """What the app's report_tick does when the subscription comes due, at that moment."""
+    engine = make_engine(f"sqlite:///{app.data_dir / 'cabinet.db'}")
+    try:
+        with Session(engine) as session:
+            due = session.exec(select(ReportSubscription)).all()[-1].next_run_at
+            subs.generate_due(session=session, now=as_utc(due))
+            for delivery_id in subs.due_deliveries(session=session, now=as_utc(due)):
+                subs.deliver(session=session, delivery_id=delivery_id, now=as_utc(due))
+            session.commit()
+    finally:
+        engine.dispose()

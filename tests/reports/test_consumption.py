@@ -232,3 +232,17 @@ def test_an_item_filter_counts_only_that_item(session: Session, world: World) ->
     assert _as_dict(rows) == wanted
     days = c.by_day(session=session, win=win, filters=c.Filters(item_id=pen.id))
     assert sum(f.quantity for f in days.values()) == sum(v[1] for v in wanted.values())
+
+
+def test_the_report_adds_up_like_its_parts(session: Session, world: World) -> None:
+    from app.reports.service import consumption_report
+
+    scope = TenantScope.single(world.tenant_id)
+    report = consumption_report(session=session, scope=scope, period=NOVEMBER)
+    totals = c.totals(session=session, win=_window(session, world))
+    assert report.totals == totals
+    filtered = c.Filters(item_id=world.items[0].id)
+    narrowed = consumption_report(session=session, scope=scope, period=NOVEMBER, filters=filtered)
+    assert narrowed.totals == c.totals(
+        session=session, win=_window(session, world), filters=filtered
+    )

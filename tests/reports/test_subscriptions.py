@@ -56,6 +56,9 @@ def test_each_period_comes_due_the_morning_after_it_ends() -> None:
     zone = "Asia/Shanghai"
     assert subs.next_run("day", CREATED, zone) == datetime(2026, 11, 28, 0, tzinfo=UTC)
     assert subs.next_run("week", CREATED, zone) == datetime(2026, 11, 30, 0, tzinfo=UTC)
+    monday = datetime(2026, 11, 30, 0, tzinfo=UTC)  # not 1 December: weeks start on Mondays
+    assert subs.next_run("week", monday, zone) == datetime(2026, 12, 7, 0, tzinfo=UTC)
+    assert subs.next_run("day", monday, zone) == datetime(2026, 12, 1, 0, tzinfo=UTC)
     assert subs.next_run("month", CREATED, zone) == DEC_1_0800
     assert subs.next_run("month", DEC_1_0800, zone) == datetime(2027, 1, 1, 0, tzinfo=UTC)
     assert subs.period_reported("month", DEC_1_0800, zone) == Period(
