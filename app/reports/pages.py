@@ -165,6 +165,21 @@ def reports_body() -> rx.Component:
             rx.plotly(data=S.daily.to(go.Figure), width="100%", height="300px", id="rp-daily"),
             width="100%",
         ),
+        rx.cond(
+            S.tenants.length() > 0,
+            data_table(
+                (
+                    "reports.col.tenant",
+                    "reports.withdrawals",
+                    "reports.quantity",
+                    "reports.cost",
+                    "reports.share",
+                ),
+                S.tenants,
+                _row,
+                "rp-tenant",
+            ),
+        ),
         _sections(),
         rx.hstack(
             rx.button(

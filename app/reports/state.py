@@ -54,6 +54,7 @@ class ReportsState(rx.State):
     totals: dict = {}
     sections: dict[str, list[Line]] = {}
     section: str = "department"
+    tenants: list[Line] = []
     daily: dict = {}
     loaded: bool = False
     message: str = ""
@@ -94,6 +95,8 @@ class ReportsState(rx.State):
             by: [self._line(by, row, cost, period) for row in rows]
             for by, rows in report.sections.items()
         }
+        # a provider or the platform with no tenant chosen: each tenant's share first
+        self.tenants = [self._line("tenant", row, cost, period) for row in report.tenants]
         self.daily = daily_figure(report.days, locale)
         self.loaded = True
 

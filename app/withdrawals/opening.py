@@ -28,10 +28,10 @@ def open_checked(
     actor: Actor,
     refusals: str,
 ) -> DoorSession:
-    """The badge's checks, then the unlock; a refusal raises `<refusals><reason>`."""
+    """The badge's checks, then the unlock; a refusal raises `<refusals>.refused_<reason>`."""
     reason, approval = sessions.refusal(session, cabinet, person)
     if reason is not None:
-        raise ValidationError(f"{refusals}{reason}", field="cabinet")
+        raise ValidationError(f"{refusals}.refused_{reason}", field="cabinet")
     door = sessions.open_door(
         session,
         cabinet,
@@ -41,7 +41,7 @@ def open_checked(
         actor=actor,
     )
     if door is None:
-        raise ValidationError(f"{refusals}cabinet_busy", field="cabinet")
+        raise ValidationError(f"{refusals}.refused_cabinet_busy", field="cabinet")
     if approval is not None:
         approvals.use(session=session, request=approval, door=door)
     return door
@@ -79,7 +79,7 @@ def unlock_for(
         method=AuthMethod.console,
         ref=f"account-{actor.account_id}",
         actor=actor,
-        refusals="unlock.refused_",
+        refusals="unlock",
     )
     audit.record(
         session=session,

@@ -68,7 +68,7 @@ def open_by_phone(
         method=AuthMethod.qr,
         ref=f"u{person.id}",
         actor=Actor(account_id=account_id, name=person.name),
-        refusals="door.refused_",
+        refusals="door",
     )
 
 
