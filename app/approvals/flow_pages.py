@@ -7,10 +7,10 @@ import reflex as rx
 
 from app.approvals.flow_state import FlowsState as F
 from app.approvals.flows import MAX_STEPS
+from app.ui.forms import NATIVE_SELECT, labelled
 from app.ui.locale import tr
 
 TRIGGERS = ("over_quota", "restricted_item", "amount")
-NATIVE_SELECT = {"width": "100%", "padding": "0.4rem"}
 
 
 def _step(step: rx.Var) -> rx.Component:
@@ -59,14 +59,8 @@ def _flow(flow: rx.Var) -> rx.Component:
     )
 
 
-def _labelled(label: str, control: rx.Component) -> rx.Component:
-    return rx.vstack(
-        rx.text(tr(label), size="2", weight="medium"), control, spacing="1", width="100%"
-    )
-
-
 def _step_select(number: int) -> rx.Component:
-    return _labelled(
+    return labelled(
         f"approvals.field.step{number}",
         rx.el.select(
             rx.foreach(F.step_choices, lambda c: rx.el.option(c["label"], value=c["value"])),
@@ -86,13 +80,13 @@ def _flow_form() -> rx.Component:
             ),
             rx.form(
                 rx.vstack(
-                    _labelled(
+                    labelled(
                         "approvals.field.name",
                         rx.input(
                             name="name", default_value=F.form["name"], id="flow-name", width="100%"
                         ),
                     ),
-                    _labelled(
+                    labelled(
                         "approvals.field.trigger",
                         rx.el.select(
                             *[
@@ -105,7 +99,7 @@ def _flow_form() -> rx.Component:
                             style=NATIVE_SELECT,
                         ),
                     ),
-                    _labelled(
+                    labelled(
                         "approvals.field.min_amount",
                         rx.input(
                             name="amount",

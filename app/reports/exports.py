@@ -14,16 +14,18 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from sqlmodel import Session
 
-from app.core.i18n import t
+from app.core.i18n import LOCALES, t
 from app.core.tenancy import TenantScope
 from app.reports import consumption as c
 from app.reports import pdf
 from app.reports.periods import Period
 from app.reports.service import ConsumptionReport, consumption_report
+from app.reports.stock import StockRow, stock_report
 
 FORMATS = ("csv", "xlsx", "pdf")
 HEADER_FILL = PatternFill("solid", fgColor="0D9488")
 MONEY = "#,##0.00"
+COST_HEADERS = {t("reports.cost", locale) for locale in LOCALES}
 
 
 def file_name(period: Period, fmt: str) -> str:
@@ -43,6 +45,11 @@ def consumption_file(
         session=session, scope=scope, period=period, filters=filters, everyone=True
     )
     tables = list(_tables(report, locale))
+    win = c.window(session=session, scope=scope, period=period)
+    cabinet_id = filters.cabinet_id if filters else None
+    tables.append(
+        _stock_table(stock_report(session=session, win=win, cabinet_id=cabinet_id), locale)
+    )
     if fmt == "pdf":
         subtitle = f"{t('reports.period', locale)}: {period.label()}"
         return pdf.render(t("reports.title", locale), subtitle, tables)
@@ -83,6 +90,21 @@ def _tables(report: ConsumptionReport, locale: str) -> Iterator[Table]:
         )  # fmt: skip
 
 
+STOCK_COLUMNS = ("opening", "restocked", "taken", "adjusted", "closing", "outs", "turnover",
+                 "cover")  # fmt: skip
+
+
+def _stock_table(rows: list[StockRow], locale: str) -> Table:
+    return (
+        t("reports.by.stock", locale),
+        [t("reports.col.item", locale), t("reports.detail", locale),
+         *(t(f"reports.stock.{c}", locale) for c in STOCK_COLUMNS)],
+        [[r.label, r.detail, r.opening, r.restocked, r.taken, r.adjusted, r.closing, r.stock_outs,
+          r.turnover if r.turnover is not None else "", r.cover_days if r.cover_days is not None
+          else ""] for r in rows],
+    )  # fmt: skip
+
+
 def _csv(tables: list[Table]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
@@ -111,7 +133,7 @@ def _xlsx(tables: list[Table]) -> bytes:
             cells = [name, *(r[index - 1] for r in rows)]
             width = max(_display_width(v) for v in cells)
             sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 8), 60)
-            if name == header[-1]:  # the cost column: yuan with two decimals
+            if name in COST_HEADERS:  # yuan with two decimals
                 for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
                     cell.number_format = MONEY
     out = io.BytesIO()

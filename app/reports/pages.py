@@ -111,13 +111,42 @@ def _section(by: str) -> rx.Component:
     )
 
 
+STOCK_COLUMNS = ("opening", "restocked", "taken", "adjusted", "closing", "outs", "turnover",
+                 "cover")  # fmt: skip
+
+
+def _stock_row(row: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(
+            rx.text(row["label"]),
+            rx.text(row["detail"], size="1", color="gray"),
+            rx.cond(row["slow"].to(bool), rx.badge(tr("reports.stock.slow"), color_scheme="amber")),
+        ),
+        *[rx.table.cell(row[c]) for c in STOCK_COLUMNS],
+        class_name="stock-row",
+    )
+
+
+def _stock() -> rx.Component:
+    return rx.vstack(
+        rx.text(tr("reports.stock.explain"), size="1", color="gray"),
+        data_table(
+            ("reports.col.item", *(f"reports.stock.{c}" for c in STOCK_COLUMNS)),
+            S.stock_rows,
+            _stock_row,
+            "rp-stock",
+        ),
+        width="100%",
+    )
+
+
 def _sections() -> rx.Component:
     return rx.vstack(
         rx.box(  # six sections: a phone scrolls them sideways
             rx.segmented_control.root(
                 *[
                     rx.segmented_control.item(tr(f"reports.by.{by}"), value=by)
-                    for by in CONSUMPTION_SECTIONS
+                    for by in (*CONSUMPTION_SECTIONS, "stock")
                 ],
                 value=S.section,
                 on_change=S.show,
@@ -127,7 +156,10 @@ def _sections() -> rx.Component:
             max_width="100%",
         ),
         rx.match(
-            S.section, *[(by, _section(by)) for by in CONSUMPTION_SECTIONS], _section("department")
+            S.section,
+            ("stock", _stock()),
+            *[(by, _section(by)) for by in CONSUMPTION_SECTIONS],
+            _section("department"),
         ),
         width="100%",
     )

@@ -19,6 +19,7 @@ from app.reports import exports
 from app.reports.charts import daily_figure
 from app.reports.periods import KINDS, Period, local_today, period_of
 from app.reports.service import CONSUMPTION_SECTIONS, consumption_report
+from app.reports.stock import stock_report
 from app.ui.format import yuan
 from app.ui.payload import as_id
 from app.ui.session import request_locale, require
@@ -55,6 +56,7 @@ class ReportsState(rx.State):
     sections: dict[str, list[Line]] = {}
     section: str = "department"
     tenants: list[Line] = []
+    stock_rows: list[dict] = []
     daily: dict = {}
     loaded: bool = False
     message: str = ""
@@ -99,6 +101,33 @@ class ReportsState(rx.State):
         self.tenants = [self._line("tenant", row, cost, period) for row in report.tenants]
         self.daily = daily_figure(report.days, locale)
         self.loaded = True
+        if self.section == "stock":
+            await self._load_stock(principal.scope, period)
+
+    async def _load_stock(self, scope, period: Period) -> None:
+        """The stock tab, read when it is shown (its sums run over the ledger)."""
+        cabinet_id = _optional_id(self.cabinet)
+
+        def read(session):
+            win = c.window(session=session, scope=scope, period=period)
+            return stock_report(session=session, win=win, cabinet_id=cabinet_id)
+
+        self.stock_rows = [
+            {
+                "label": r.label,
+                "detail": r.detail,
+                "opening": r.opening,
+                "restocked": r.restocked,
+                "taken": r.taken,
+                "adjusted": r.adjusted,
+                "closing": r.closing,
+                "outs": r.stock_outs,
+                "turnover": "—" if r.turnover is None else f"{r.turnover:.2f}",
+                "cover": "—" if r.cover_days is None else f"{r.cover_days:.0f}",
+                "slow": r.slow,
+            }
+            for r in await run_in_session(read)
+        ]
 
     def _line(self, by: str, row: c.Row, total_cost: int, period: Period) -> Line:
         drill = ""
@@ -164,8 +193,13 @@ class ReportsState(rx.State):
 
     @rx.event
     async def show(self, section: str | list[str]) -> None:
-        await require(self, PERMISSION)
-        self.section = section if section in CONSUMPTION_SECTIONS else "department"
+        principal = await require(self, PERMISSION)
+        self.section = section if section in (*CONSUMPTION_SECTIONS, "stock") else "department"
+        if self.section == "stock":
+            try:
+                await self._load_stock(principal.scope, self._period())
+            except DomainError as refused:
+                self.message = t(refused.key, await request_locale(self), **refused.params)
 
     @rx.event
     async def export(self, fmt: str):

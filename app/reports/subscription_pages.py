@@ -5,18 +5,12 @@ from __future__ import annotations
 import reflex as rx
 
 from app.reports.subscription_state import SubscriptionsState as S
+from app.ui.forms import NATIVE_SELECT, labelled
 from app.ui.locale import tr
 from app.ui.tables import data_table
 
-NATIVE = {"width": "100%", "padding": "0.4rem"}
 KINDS = ("day", "week", "month")
 CHANNELS = ("email", "wecom", "dingtalk", "feishu")
-
-
-def _labelled(label: str, control: rx.Component) -> rx.Component:
-    return rx.vstack(
-        rx.text(tr(label), size="2", weight="medium"), control, spacing="1", width="100%"
-    )
 
 
 def _dialog() -> rx.Component:
@@ -26,30 +20,30 @@ def _dialog() -> rx.Component:
             rx.text(tr("subs.explain"), size="2", color="gray"),
             rx.form(
                 rx.vstack(
-                    _labelled(
+                    labelled(
                         "subs.field.period",
                         rx.el.select(
                             *[rx.el.option(tr(f"subs.kind.{k}"), value=k) for k in KINDS],
                             name="kind",
                             default_value="week",
                             id="sub-kind",
-                            style=NATIVE,
+                            style=NATIVE_SELECT,
                         ),
                     ),
-                    _labelled(
+                    labelled(
                         "subs.field.channel",
                         rx.el.select(
                             *[rx.el.option(tr(f"subs.channel.{c}"), value=c) for c in CHANNELS],
                             name="channel",
                             default_value="email",
                             id="sub-channel",
-                            style=NATIVE,
+                            style=NATIVE_SELECT,
                         ),
                     ),
-                    _labelled(
+                    labelled(
                         "subs.field.target", rx.input(name="target", id="sub-target", width="100%")
                     ),
-                    _labelled(
+                    labelled(
                         "subs.field.secret", rx.input(name="secret", id="sub-secret", width="100%")
                     ),
                     rx.cond(

@@ -30,3 +30,13 @@ def labelled_input(name: str, label_key: str, *, input_id: str, **props) -> rx.C
         spacing="1",
         width="100%",
     )
+
+
+NATIVE_SELECT = {"width": "100%", "padding": "0.4rem"}  # a dialog's full-width native select
+
+
+def labelled(label_key: str, control: rx.Component) -> rx.Component:
+    """A translated label above any control (a select, a text input with its own props)."""
+    return rx.vstack(
+        rx.text(tr(label_key), size="2", weight="medium"), control, spacing="1", width="100%"
+    )

@@ -33,6 +33,12 @@ def test_totals_breakdowns_drill_down_and_export(browser, running_app: RunningAp
     assert page.locator("#rp-department .report-row").count() > 0
     screenshot(page, "reports-1920")
 
+    page.get_by_role("radio", name="库存周转").click()
+    stock = page.locator("#rp-stock .stock-row")
+    stock.first.wait_for(timeout=10_000)
+    assert stock.count() > 0 and "期初" in page.inner_text("#rp-stock")
+    screenshot(page, "reports-stock-1920")
+
     page.get_by_role("radio", name="按人员").click()
     rows = page.locator("#rp-person .report-row")
     rows.first.wait_for()

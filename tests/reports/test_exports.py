@@ -46,7 +46,11 @@ def test_the_xlsx_matches_the_report(session: Session) -> None:
         "按类型",
         "按标签",
         "按智能柜",
+        "库存周转",
     ]
+    stock = book["库存周转"]
+    assert [c.value for c in stock[1]][:3] == ["物品", "编号", "期初"]
+    assert stock.max_row == 1 + len(world.items)  # every item: stocked, and moved in November
     totals = book["合计"]
     assert [c.value for c in totals[1]] == ["期间", "领用次数", "领用人数", "数量", "金额（元）"]
     assert [c.value for c in totals[2]] == [

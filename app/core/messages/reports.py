@@ -31,6 +31,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reports.by.tag": ("按标签", "By tag"),
     "reports.by.cabinet": ("按智能柜", "By cabinet"),
     "reports.by.tenant": ("按企业", "By tenant"),
+    "reports.by.stock": ("库存周转", "Stock"),
+    "reports.stock.explain": (
+        "按物品：期初、补货、领用（含更正）、盘点调整、期末；缺货次数为货位被取空的次数；"
+        "周转率 = 领用 ÷ 平均库存；可用天数按本期领用速度计算。不按部门筛选。",
+        "Per item: opening, restocked, taken (net of corrections), adjusted, closing; stock-outs "
+        "count slots emptied; turnover = taken ÷ average stock; days of cover at this period's "
+        "pace. Not filtered by department.",
+    ),
+    "reports.stock.opening": ("期初", "Opening"),
+    "reports.stock.restocked": ("补货", "Restocked"),
+    "reports.stock.taken": ("领用", "Taken"),
+    "reports.stock.adjusted": ("调整", "Adjusted"),
+    "reports.stock.closing": ("期末", "Closing"),
+    "reports.stock.outs": ("缺货次数", "Stock-outs"),
+    "reports.stock.turnover": ("周转率", "Turnover"),
+    "reports.stock.cover": ("可用天数", "Days of cover"),
+    "reports.stock.slow": ("呆滞", "Slow mover"),
     "reports.col.department": ("部门", "Department"),
     "reports.col.person": ("人员", "Person"),
     "reports.col.item": ("物品", "Item"),
