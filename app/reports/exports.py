@@ -21,6 +21,7 @@ from app.reports import pdf
 from app.reports.periods import Period
 from app.reports.service import ConsumptionReport, consumption_report
 from app.reports.stock import StockRow, stock_report
+from app.reports.workorders import WorkOrderRow, work_order_report
 
 FORMATS = ("csv", "xlsx", "pdf")
 HEADER_FILL = PatternFill("solid", fgColor="0D9488")
@@ -50,6 +51,7 @@ def consumption_file(
     tables.append(
         _stock_table(stock_report(session=session, win=win, cabinet_id=cabinet_id), locale)
     )
+    tables.append(_order_table(work_order_report(session=session, win=win), locale))
     if fmt == "pdf":
         subtitle = f"{t('reports.period', locale)}: {period.label()}"
         return pdf.render(t("reports.title", locale), subtitle, tables)
@@ -102,6 +104,20 @@ def _stock_table(rows: list[StockRow], locale: str) -> Table:
         [[r.label, r.detail, r.opening, r.restocked, r.taken, r.adjusted, r.closing, r.stock_outs,
           r.turnover if r.turnover is not None else "", r.cover_days if r.cover_days is not None
           else ""] for r in rows],
+    )  # fmt: skip
+
+
+def _order_table(rows: list[WorkOrderRow], locale: str) -> Table:
+    def w(key: str) -> str:
+        return t(key, locale)
+
+    return (
+        w("reports.by.workorders"),
+        [w("reports.orders.kind"), *(w(f"reports.orders.{c}") for c in
+         ("opened", "done", "cancelled", "open", "mean", "max"))],
+        [[w(f"reports.orders.kind.{r.kind}"), r.opened, r.done, r.cancelled, r.open_at_end,
+          "" if r.lead_hours_mean is None else r.lead_hours_mean,
+          "" if r.lead_hours_max is None else r.lead_hours_max] for r in rows],
     )  # fmt: skip
 
 

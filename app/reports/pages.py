@@ -140,13 +140,35 @@ def _stock() -> rx.Component:
     )
 
 
+ORDER_COLUMNS = ("opened", "done", "cancelled", "open", "mean", "max")
+ORDER_KINDS = ("replenishment", "repair", "command_failure", "exception_review")
+
+
+def _order_row(row: rx.Var) -> rx.Component:
+    kind = rx.match(row["kind"], *[(k, tr(f"reports.orders.kind.{k}")) for k in ORDER_KINDS], "")
+    return rx.table.row(
+        rx.table.cell(kind),
+        *[rx.table.cell(row[c]) for c in ORDER_COLUMNS],
+        class_name="order-row",
+    )
+
+
+def _orders() -> rx.Component:
+    return data_table(
+        ("reports.orders.kind", *(f"reports.orders.{c}" for c in ORDER_COLUMNS)),
+        S.order_rows,
+        _order_row,
+        "rp-orders",
+    )
+
+
 def _sections() -> rx.Component:
     return rx.vstack(
         rx.box(  # six sections: a phone scrolls them sideways
             rx.segmented_control.root(
                 *[
                     rx.segmented_control.item(tr(f"reports.by.{by}"), value=by)
-                    for by in (*CONSUMPTION_SECTIONS, "stock")
+                    for by in (*CONSUMPTION_SECTIONS, "stock", "workorders")
                 ],
                 value=S.section,
                 on_change=S.show,
@@ -158,6 +180,7 @@ def _sections() -> rx.Component:
         rx.match(
             S.section,
             ("stock", _stock()),
+            ("workorders", _orders()),
             *[(by, _section(by)) for by in CONSUMPTION_SECTIONS],
             _section("department"),
         ),

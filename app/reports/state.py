@@ -20,12 +20,32 @@ from app.reports.charts import daily_figure
 from app.reports.periods import KINDS, Period, local_today, period_of
 from app.reports.service import CONSUMPTION_SECTIONS, consumption_report
 from app.reports.stock import stock_report
+from app.reports.workorders import work_order_report
 from app.ui.format import yuan
 from app.ui.payload import as_id
 from app.ui.session import request_locale, require
 from app.withdrawals import listing
 
 PERMISSION = "report:read"
+LAZY = ("stock", "workorders")
+
+
+def _order_rows(*, session, scope, period: Period) -> list[dict]:
+    win = c.window(session=session, scope=scope, period=period)
+    return [
+        {
+            "kind": r.kind,
+            "opened": r.opened,
+            "done": r.done,
+            "cancelled": r.cancelled,
+            "open": r.open_at_end,
+            "mean": "—" if r.lead_hours_mean is None else f"{r.lead_hours_mean:.1f}",
+            "max": "—" if r.lead_hours_max is None else f"{r.lead_hours_max:.1f}",
+        }
+        for r in work_order_report(session=session, win=win)
+    ]
+
+
 DRILL = {"department": "department", "person": "person", "cabinet": "cabinet", "item": "item"}
 
 
@@ -57,6 +77,7 @@ class ReportsState(rx.State):
     section: str = "department"
     tenants: list[Line] = []
     stock_rows: list[dict] = []
+    order_rows: list[dict] = []
     daily: dict = {}
     loaded: bool = False
     message: str = ""
@@ -101,11 +122,14 @@ class ReportsState(rx.State):
         self.tenants = [self._line("tenant", row, cost, period) for row in report.tenants]
         self.daily = daily_figure(report.days, locale)
         self.loaded = True
-        if self.section == "stock":
-            await self._load_stock(principal.scope, period)
+        if self.section in LAZY:
+            await self._load_lazy(principal.scope, period)
 
-    async def _load_stock(self, scope, period: Period) -> None:
-        """The stock tab, read when it is shown (its sums run over the ledger)."""
+    async def _load_lazy(self, scope, period: Period) -> None:
+        """The stock and work-order tabs, read when shown (their sums run over other tables)."""
+        if self.section == "workorders":
+            self.order_rows = await run_in_session(_order_rows, scope=scope, period=period)
+            return
         cabinet_id = _optional_id(self.cabinet)
 
         def read(session):
@@ -194,10 +218,10 @@ class ReportsState(rx.State):
     @rx.event
     async def show(self, section: str | list[str]) -> None:
         principal = await require(self, PERMISSION)
-        self.section = section if section in (*CONSUMPTION_SECTIONS, "stock") else "department"
-        if self.section == "stock":
+        self.section = section if section in (*CONSUMPTION_SECTIONS, *LAZY) else "department"
+        if self.section in LAZY:
             try:
-                await self._load_stock(principal.scope, self._period())
+                await self._load_lazy(principal.scope, self._period())
             except DomainError as refused:
                 self.message = t(refused.key, await request_locale(self), **refused.params)
 

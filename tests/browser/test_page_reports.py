@@ -38,6 +38,9 @@ def test_totals_breakdowns_drill_down_and_export(browser, running_app: RunningAp
     stock.first.wait_for(timeout=10_000)
     assert stock.count() > 0 and "期初" in page.inner_text("#rp-stock")
     screenshot(page, "reports-stock-1920")
+    page.get_by_role("radio", name="工单时效").click()
+    page.locator("#rp-orders .order-row").first.wait_for(timeout=10_000)
+    assert page.locator("#rp-orders .order-row").count() == 4
 
     page.get_by_role("radio", name="按人员").click()
     rows = page.locator("#rp-person .report-row")

@@ -32,6 +32,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reports.by.cabinet": ("按智能柜", "By cabinet"),
     "reports.by.tenant": ("按企业", "By tenant"),
     "reports.by.stock": ("库存周转", "Stock"),
+    "reports.by.workorders": ("工单时效", "Work orders"),
+    "reports.orders.kind": ("类型", "Kind"),
+    "reports.orders.kind.replenishment": ("补货", "Replenishment"),
+    "reports.orders.kind.repair": ("维修", "Repair"),
+    "reports.orders.kind.command_failure": ("指令失败", "Command failure"),
+    "reports.orders.kind.exception_review": ("异常复核", "Exception review"),
+    "reports.orders.opened": ("新建", "Opened"),
+    "reports.orders.done": ("完成", "Done"),
+    "reports.orders.cancelled": ("取消", "Cancelled"),
+    "reports.orders.open": ("期末未完成", "Open at the end"),
+    "reports.orders.mean": ("平均时效（小时）", "Mean lead time (h)"),
+    "reports.orders.max": ("最长时效（小时）", "Longest lead time (h)"),
     "reports.stock.explain": (
         "按物品：期初、补货、领用（含更正）、盘点调整、期末；缺货次数为货位被取空的次数；"
         "周转率 = 领用 ÷ 平均库存；可用天数按本期领用速度计算。不按部门筛选。",
