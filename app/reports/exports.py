@@ -18,10 +18,12 @@ from app.core.i18n import LOCALES, t
 from app.core.tenancy import TenantScope
 from app.reports import consumption as c
 from app.reports import pdf
+from app.reports.exceptions import ExceptionsReport, exceptions_report
 from app.reports.periods import Period
 from app.reports.service import ConsumptionReport, consumption_report
 from app.reports.stock import StockRow, stock_report
 from app.reports.workorders import WorkOrderRow, work_order_report
+from app.withdrawals.review import reason_words
 
 FORMATS = ("csv", "xlsx", "pdf")
 HEADER_FILL = PatternFill("solid", fgColor="0D9488")
@@ -52,6 +54,7 @@ def consumption_file(
         _stock_table(stock_report(session=session, win=win, cabinet_id=cabinet_id), locale)
     )
     tables.append(_order_table(work_order_report(session=session, win=win), locale))
+    tables.append(_exceptions_table(exceptions_report(session=session, win=win), locale))
     if fmt == "pdf":
         subtitle = f"{t('reports.period', locale)}: {period.label()}"
         return pdf.render(t("reports.title", locale), subtitle, tables)
@@ -119,6 +122,18 @@ def _order_table(rows: list[WorkOrderRow], locale: str) -> Table:
           "" if r.lead_hours_mean is None else r.lead_hours_mean,
           "" if r.lead_hours_max is None else r.lead_hours_max] for r in rows],
     )  # fmt: skip
+
+
+def _exceptions_table(found: ExceptionsReport, locale: str) -> Table:
+    figures = [(t(f"reports.exc.{k}", locale), v) for k, v in found.__dict__.items()
+               if k != "by_reason"]  # fmt: skip
+    reasons = [(f"{t('reports.exc.reason', locale)}: {reason_words(r, locale)}", n)
+               for r, n in found.by_reason.items()]  # fmt: skip
+    return (
+        t("reports.by.exceptions", locale),
+        [t("reports.exc.reason", locale), t("reports.exc.count", locale)],
+        [list(pair) for pair in figures + reasons],
+    )
 
 
 def _csv(tables: list[Table]) -> bytes:

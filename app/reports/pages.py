@@ -162,13 +162,42 @@ def _orders() -> rx.Component:
     )
 
 
+EXCEPTION_FIGURES = ("visits", "exceptions", "resolved", "waiting", "corrected_withdrawals",
+                     "units_back", "units_more", "complaints", "complaints_answered")  # fmt: skip
+
+
+def _exceptions() -> rx.Component:
+    return rx.vstack(
+        rx.flex(
+            *[
+                rx.card(
+                    rx.text(tr(f"reports.exc.{k}"), size="1", color="gray"),
+                    rx.heading(S.exceptions[k].to(str), size="4", class_name=f"exc-{k}"),
+                    min_width="8rem",
+                )
+                for k in EXCEPTION_FIGURES
+            ],
+            gap="0.5rem",
+            wrap="wrap",
+        ),
+        data_table(
+            ("reports.exc.reason", "reports.exc.count"),
+            S.exceptions["reasons"].to(list[dict]),
+            lambda r: rx.table.row(rx.table.cell(r["label"]), rx.table.cell(r["count"])),
+            "rp-reasons",
+        ),
+        width="100%",
+        id="rp-exceptions",
+    )
+
+
 def _sections() -> rx.Component:
     return rx.vstack(
         rx.box(  # six sections: a phone scrolls them sideways
             rx.segmented_control.root(
                 *[
                     rx.segmented_control.item(tr(f"reports.by.{by}"), value=by)
-                    for by in (*CONSUMPTION_SECTIONS, "stock", "workorders")
+                    for by in (*CONSUMPTION_SECTIONS, "stock", "workorders", "exceptions")
                 ],
                 value=S.section,
                 on_change=S.show,
@@ -181,6 +210,7 @@ def _sections() -> rx.Component:
             S.section,
             ("stock", _stock()),
             ("workorders", _orders()),
+            ("exceptions", _exceptions()),
             *[(by, _section(by)) for by in CONSUMPTION_SECTIONS],
             _section("department"),
         ),

@@ -17,6 +17,7 @@ from app.dashboard.service import scope_timezone
 from app.reports import consumption as c
 from app.reports import exports
 from app.reports.charts import daily_figure
+from app.reports.exceptions import exceptions_report
 from app.reports.periods import KINDS, Period, local_today, period_of
 from app.reports.service import CONSUMPTION_SECTIONS, consumption_report
 from app.reports.stock import stock_report
@@ -25,9 +26,10 @@ from app.ui.format import yuan
 from app.ui.payload import as_id
 from app.ui.session import request_locale, require
 from app.withdrawals import listing
+from app.withdrawals.review import reason_words
 
 PERMISSION = "report:read"
-LAZY = ("stock", "workorders")
+LAZY = ("stock", "workorders", "exceptions")
 
 
 def _order_rows(*, session, scope, period: Period) -> list[dict]:
@@ -44,6 +46,14 @@ def _order_rows(*, session, scope, period: Period) -> list[dict]:
         }
         for r in work_order_report(session=session, win=win)
     ]
+
+
+def _exception_figures(*, session, scope, period: Period, locale: str) -> dict:
+    win = c.window(session=session, scope=scope, period=period)
+    found = exceptions_report(session=session, win=win)
+    figures = {k: v for k, v in found.__dict__.items() if k != "by_reason"}
+    reasons = [{"label": reason_words(r, locale), "count": n} for r, n in found.by_reason.items()]
+    return figures | {"reasons": reasons}
 
 
 DRILL = {"department": "department", "person": "person", "cabinet": "cabinet", "item": "item"}
@@ -78,6 +88,7 @@ class ReportsState(rx.State):
     tenants: list[Line] = []
     stock_rows: list[dict] = []
     order_rows: list[dict] = []
+    exceptions: dict = {}
     daily: dict = {}
     loaded: bool = False
     message: str = ""
@@ -129,6 +140,11 @@ class ReportsState(rx.State):
         """The stock and work-order tabs, read when shown (their sums run over other tables)."""
         if self.section == "workorders":
             self.order_rows = await run_in_session(_order_rows, scope=scope, period=period)
+            return
+        if self.section == "exceptions":
+            self.exceptions = await run_in_session(
+                _exception_figures, scope=scope, period=period, locale=await request_locale(self)
+            )
             return
         cabinet_id = _optional_id(self.cabinet)
 

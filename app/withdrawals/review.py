@@ -12,6 +12,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from app.cabinets.models import Cabinet, Slot
+from app.core.i18n import MESSAGES, t
 from app.core.records import Actor
 from app.core.tenancy import TenantScope, scoped_select
 from app.inventory.models import PlanogramEntry
@@ -227,3 +228,9 @@ def settle_dispute(
                 actor=actor,
             )
     return complaint
+
+
+def reason_words(key: str, locale: str) -> str:
+    """Why the machines could not settle a visit, in the reader's words."""
+    full = f"review.reason.{key}"
+    return t(full if full in MESSAGES else "review.reason_other", locale)

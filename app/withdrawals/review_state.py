@@ -9,7 +9,7 @@ import reflex as rx
 
 from app.core.db import run_in_session
 from app.core.errors import ValidationError
-from app.core.i18n import MESSAGES, t
+from app.core.i18n import t
 from app.dashboard.service import scope_timezone
 from app.ui.format import local_time
 from app.ui.payload import as_id
@@ -79,11 +79,6 @@ def _entries(entries: list[review.Entry]) -> list[EntryRow]:
     ]
 
 
-def _reason(key: str, locale: str) -> str:
-    full = f"review.reason.{key}"
-    return t(full if full in MESSAGES else "review.reason_other", locale)
-
-
 class ReviewState(rx.State):
     cases: list[CaseRow] = []
     disputes: list[DisputeRow] = []
@@ -108,7 +103,7 @@ class ReviewState(rx.State):
                 cabinet=c.cabinet,
                 person=c.person,
                 at=local_time(c.at, timezone),
-                reason=_reason(c.reason, locale),
+                reason=review.reason_words(c.reason, locale),
                 slots=[
                     SlotRow(
                         slot=s.slot,

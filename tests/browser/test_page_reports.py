@@ -41,6 +41,11 @@ def test_totals_breakdowns_drill_down_and_export(browser, running_app: RunningAp
     page.get_by_role("radio", name="工单时效").click()
     page.locator("#rp-orders .order-row").first.wait_for(timeout=10_000)
     assert page.locator("#rp-orders .order-row").count() == 4
+    page.get_by_role("radio", name="异常与更正").click()
+    page.wait_for_function(
+        "() => /^\\d+$/.test(document.querySelector('#rp-exceptions .exc-visits')?.innerText)"
+    )
+    assert int(page.inner_text("#rp-exceptions .exc-visits")) > 0
 
     page.get_by_role("radio", name="按人员").click()
     rows = page.locator("#rp-person .report-row")
