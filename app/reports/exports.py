@@ -20,6 +20,7 @@ from app.reports import consumption as c
 from app.reports import pdf
 from app.reports.exceptions import ExceptionsReport, exceptions_report
 from app.reports.periods import Period
+from app.reports.quotas import QuotaReport, quota_report
 from app.reports.service import ConsumptionReport, consumption_report
 from app.reports.stock import StockRow, stock_report
 from app.reports.workorders import WorkOrderRow, work_order_report
@@ -55,6 +56,7 @@ def consumption_file(
     )
     tables.append(_order_table(work_order_report(session=session, win=win), locale))
     tables.append(_exceptions_table(exceptions_report(session=session, win=win), locale))
+    tables.append(_quota_table(quota_report(session=session, win=win), locale))
     if fmt == "pdf":
         subtitle = f"{t('reports.period', locale)}: {period.label()}"
         return pdf.render(t("reports.title", locale), subtitle, tables)
@@ -133,6 +135,22 @@ def _exceptions_table(found: ExceptionsReport, locale: str) -> Table:
         t("reports.by.exceptions", locale),
         [t("reports.exc.reason", locale), t("reports.exc.count", locale)],
         [list(pair) for pair in figures + reasons],
+    )
+
+
+def _quota_table(found: QuotaReport, locale: str) -> Table:
+    columns = ("name", "period", "limit", "holders", "at_limit", "used", "share")
+    rows = [
+        [r.name, r.period, r.limit_value / 100 if r.limit_kind == "cost" else r.limit_value,
+         r.holders, r.at_limit, r.used / 100 if r.limit_kind == "cost" else r.used, r.mean_share]
+        for r in found.rules
+    ]  # fmt: skip
+    rows.append([t("reports.quota.asked", locale), "", found.approvals_asked, "", "", "", ""])
+    rows.append([t("reports.quota.granted", locale), "", found.approvals_granted, "", "", "", ""])
+    return (
+        t("reports.by.quotas", locale),
+        [t(f"reports.quota.{c}", locale) for c in columns],
+        rows,
     )
 
 

@@ -7,6 +7,7 @@ import reflex as rx
 
 from app.reports.periods import KINDS
 from app.reports.service import CONSUMPTION_SECTIONS
+from app.reports.state import LAZY
 from app.reports.state import ReportsState as S
 from app.reports.subscription_pages import subscriptions_section
 from app.ui.locale import tr
@@ -191,13 +192,35 @@ def _exceptions() -> rx.Component:
     )
 
 
+QUOTA_COLUMNS = ("name", "period", "limit", "holders", "at_limit", "used", "share")
+
+
+def _quotas() -> rx.Component:
+    return rx.vstack(
+        rx.text(
+            tr("reports.quota.asked"), ": ", S.quotas["asked"].to(str), " · ",
+            tr("reports.quota.granted"), ": ", S.quotas["granted"].to(str),
+            size="2", id="rp-quota-approvals",
+        ),
+        data_table(
+            tuple(f"reports.quota.{c}" for c in QUOTA_COLUMNS),
+            S.quotas["rules"].to(list[dict]),
+            lambda r: rx.table.row(
+                *[rx.table.cell(r[c]) for c in QUOTA_COLUMNS], class_name="quota-row"
+            ),
+            "rp-quotas",
+        ),
+        width="100%",
+    )  # fmt: skip
+
+
 def _sections() -> rx.Component:
     return rx.vstack(
         rx.box(  # six sections: a phone scrolls them sideways
             rx.segmented_control.root(
                 *[
                     rx.segmented_control.item(tr(f"reports.by.{by}"), value=by)
-                    for by in (*CONSUMPTION_SECTIONS, "stock", "workorders", "exceptions")
+                    for by in (*CONSUMPTION_SECTIONS, *LAZY)
                 ],
                 value=S.section,
                 on_change=S.show,
@@ -211,6 +234,7 @@ def _sections() -> rx.Component:
             ("stock", _stock()),
             ("workorders", _orders()),
             ("exceptions", _exceptions()),
+            ("quotas", _quotas()),
             *[(by, _section(by)) for by in CONSUMPTION_SECTIONS],
             _section("department"),
         ),

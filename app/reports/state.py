@@ -19,6 +19,7 @@ from app.reports import exports
 from app.reports.charts import daily_figure
 from app.reports.exceptions import exceptions_report
 from app.reports.periods import KINDS, Period, local_today, period_of
+from app.reports.quotas import quota_report
 from app.reports.service import CONSUMPTION_SECTIONS, consumption_report
 from app.reports.stock import stock_report
 from app.reports.workorders import work_order_report
@@ -29,7 +30,7 @@ from app.withdrawals import listing
 from app.withdrawals.review import reason_words
 
 PERMISSION = "report:read"
-LAZY = ("stock", "workorders", "exceptions")
+LAZY = ("stock", "workorders", "exceptions", "quotas")
 
 
 def _order_rows(*, session, scope, period: Period) -> list[dict]:
@@ -46,6 +47,23 @@ def _order_rows(*, session, scope, period: Period) -> list[dict]:
         }
         for r in work_order_report(session=session, win=win)
     ]
+
+
+def _quota_figures(*, session, scope, period: Period) -> dict:
+    found = quota_report(session=session, win=c.window(session=session, scope=scope, period=period))
+    rules = [
+        {
+            "name": r.name,
+            "period": r.period,
+            "limit": yuan(r.limit_value) if r.limit_kind == "cost" else str(r.limit_value),
+            "holders": r.holders,
+            "at_limit": r.at_limit,
+            "used": yuan(r.used) if r.limit_kind == "cost" else str(r.used),
+            "share": f"{r.mean_share * 100:.0f}%",
+        }
+        for r in found.rules
+    ]
+    return {"rules": rules, "asked": found.approvals_asked, "granted": found.approvals_granted}
 
 
 def _exception_figures(*, session, scope, period: Period, locale: str) -> dict:
@@ -89,6 +107,7 @@ class ReportsState(rx.State):
     stock_rows: list[dict] = []
     order_rows: list[dict] = []
     exceptions: dict = {}
+    quotas: dict = {}
     daily: dict = {}
     loaded: bool = False
     message: str = ""
@@ -140,6 +159,9 @@ class ReportsState(rx.State):
         """The stock and work-order tabs, read when shown (their sums run over other tables)."""
         if self.section == "workorders":
             self.order_rows = await run_in_session(_order_rows, scope=scope, period=period)
+            return
+        if self.section == "quotas":
+            self.quotas = await run_in_session(_quota_figures, scope=scope, period=period)
             return
         if self.section == "exceptions":
             self.exceptions = await run_in_session(

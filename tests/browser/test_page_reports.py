@@ -46,6 +46,9 @@ def test_totals_breakdowns_drill_down_and_export(browser, running_app: RunningAp
         "() => /^\\d+$/.test(document.querySelector('#rp-exceptions .exc-visits')?.innerText)"
     )
     assert int(page.inner_text("#rp-exceptions .exc-visits")) > 0
+    page.get_by_role("radio", name="额度使用").click()
+    page.wait_for_selector("#rp-quotas .quota-row")
+    screenshot(page, "reports-quotas-1920")
 
     page.get_by_role("radio", name="按人员").click()
     rows = page.locator("#rp-person .report-row")
