@@ -18,6 +18,7 @@ from app.core.i18n import LOCALES, t
 from app.core.tenancy import TenantScope
 from app.reports import consumption as c
 from app.reports import pdf
+from app.reports.cabinets import CabinetRow, cabinet_report
 from app.reports.exceptions import ExceptionsReport, exceptions_report
 from app.reports.periods import Period
 from app.reports.quotas import QuotaReport, quota_report
@@ -57,6 +58,7 @@ def consumption_file(
     tables.append(_order_table(work_order_report(session=session, win=win), locale))
     tables.append(_exceptions_table(exceptions_report(session=session, win=win), locale))
     tables.append(_quota_table(quota_report(session=session, win=win), locale))
+    tables.append(_uptime_table(cabinet_report(session=session, win=win), locale))
     if fmt == "pdf":
         subtitle = f"{t('reports.period', locale)}: {period.label()}"
         return pdf.render(t("reports.title", locale), subtitle, tables)
@@ -152,6 +154,17 @@ def _quota_table(found: QuotaReport, locale: str) -> Table:
         [t(f"reports.quota.{c}", locale) for c in columns],
         rows,
     )
+
+
+def _uptime_table(rows: list[CabinetRow], locale: str) -> Table:
+    columns = ("visits", "withdrawals", "quantity", "cost", "offline", "uptime")
+    return (
+        t("reports.by.uptime", locale),
+        [t("reports.col.cabinet", locale), t("reports.detail", locale),
+         *(t(f"reports.uptime.{c}", locale) for c in columns)],
+        [[r.label, r.detail, r.visits, r.withdrawals, r.quantity, r.cost_cents / 100,
+          r.offline_minutes, r.uptime] for r in rows],
+    )  # fmt: skip
 
 
 def _csv(tables: list[Table]) -> bytes:

@@ -214,6 +214,22 @@ def _quotas() -> rx.Component:
     )  # fmt: skip
 
 
+UPTIME_COLUMNS = ("visits", "withdrawals", "quantity", "cost", "offline", "uptime")
+
+
+def _uptime() -> rx.Component:
+    return data_table(
+        ("reports.col.cabinet", *(f"reports.uptime.{c}" for c in UPTIME_COLUMNS)),
+        S.uptime_rows,
+        lambda r: rx.table.row(
+            rx.table.cell(rx.text(r["label"]), rx.text(r["detail"], size="1", color="gray")),
+            *[rx.table.cell(r[c]) for c in UPTIME_COLUMNS],
+            class_name="uptime-row",
+        ),
+        "rp-uptime",
+    )
+
+
 def _sections() -> rx.Component:
     return rx.vstack(
         rx.box(  # six sections: a phone scrolls them sideways
@@ -235,6 +251,7 @@ def _sections() -> rx.Component:
             ("workorders", _orders()),
             ("exceptions", _exceptions()),
             ("quotas", _quotas()),
+            ("uptime", _uptime()),
             *[(by, _section(by)) for by in CONSUMPTION_SECTIONS],
             _section("department"),
         ),

@@ -16,6 +16,7 @@ from app.core.i18n import t
 from app.dashboard.service import scope_timezone
 from app.reports import consumption as c
 from app.reports import exports
+from app.reports.cabinets import cabinet_report
 from app.reports.charts import daily_figure
 from app.reports.exceptions import exceptions_report
 from app.reports.periods import KINDS, Period, local_today, period_of
@@ -30,7 +31,7 @@ from app.withdrawals import listing
 from app.withdrawals.review import reason_words
 
 PERMISSION = "report:read"
-LAZY = ("stock", "workorders", "exceptions", "quotas")
+LAZY = ("uptime", "stock", "workorders", "exceptions", "quotas")
 
 
 def _order_rows(*, session, scope, period: Period) -> list[dict]:
@@ -46,6 +47,23 @@ def _order_rows(*, session, scope, period: Period) -> list[dict]:
             "max": "—" if r.lead_hours_max is None else f"{r.lead_hours_max:.1f}",
         }
         for r in work_order_report(session=session, win=win)
+    ]
+
+
+def _uptime_rows(*, session, scope, period: Period) -> list[dict]:
+    win = c.window(session=session, scope=scope, period=period)
+    return [
+        {
+            "label": r.label,
+            "detail": r.detail,
+            "visits": r.visits,
+            "withdrawals": r.withdrawals,
+            "quantity": r.quantity,
+            "cost": yuan(r.cost_cents),
+            "offline": r.offline_minutes,
+            "uptime": f"{r.uptime * 100:.2f}%",
+        }
+        for r in cabinet_report(session=session, win=win)
     ]
 
 
@@ -108,6 +126,7 @@ class ReportsState(rx.State):
     order_rows: list[dict] = []
     exceptions: dict = {}
     quotas: dict = {}
+    uptime_rows: list[dict] = []
     daily: dict = {}
     loaded: bool = False
     message: str = ""
@@ -159,6 +178,9 @@ class ReportsState(rx.State):
         """The stock and work-order tabs, read when shown (their sums run over other tables)."""
         if self.section == "workorders":
             self.order_rows = await run_in_session(_order_rows, scope=scope, period=period)
+            return
+        if self.section == "uptime":
+            self.uptime_rows = await run_in_session(_uptime_rows, scope=scope, period=period)
             return
         if self.section == "quotas":
             self.quotas = await run_in_session(_quota_figures, scope=scope, period=period)

@@ -49,6 +49,9 @@ def test_totals_breakdowns_drill_down_and_export(browser, running_app: RunningAp
     page.get_by_role("radio", name="额度使用").click()
     page.wait_for_selector("#rp-quotas .quota-row")
     screenshot(page, "reports-quotas-1920")
+    page.get_by_role("radio", name="柜机使用与在线").click()
+    page.wait_for_selector("#rp-uptime .uptime-row")
+    assert page.locator("#rp-uptime .uptime-row").count() == 3  # the demo tenant's cabinets
 
     page.get_by_role("radio", name="按人员").click()
     rows = page.locator("#rp-person .report-row")

@@ -50,6 +50,7 @@ def test_the_xlsx_matches_the_report(session: Session) -> None:
         "工单时效",
         "异常与更正",
         "额度使用",
+        "柜机使用与在线",
     ]
     stock = book["库存周转"]
     assert [c.value for c in stock[1]][:3] == ["物品", "编号", "期初"]
