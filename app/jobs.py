@@ -100,6 +100,14 @@ async def report_tick(ctx: dict[str, Any]) -> dict[str, int]:
     return outcomes
 
 
+@job
+async def export_report(ctx: dict[str, Any], run_id: int) -> str:
+    """Make the file of an export someone asked for on the reports page, with its progress."""
+    from app.reports.export_jobs import build_export
+
+    return await asyncio.to_thread(build_export, run_id)
+
+
 # Clock-driven jobs inside the app when no arq worker runs (no REDIS_URL). The presence sweep
 # stays with the worker's cron: a development box's demo cabinets without a simulator would all
 # be marked offline.

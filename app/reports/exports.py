@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -46,19 +46,37 @@ def consumption_file(
     fmt: str,
     locale: str,
 ) -> bytes:
-    report = consumption_report(
-        session=session, scope=scope, period=period, filters=filters, everyone=True
-    )
-    tables = list(_tables(report, locale))
+    tables = [table for step in export_steps(session, scope, period, filters, locale)
+              for table in step()]  # fmt: skip
+    return render(tables, fmt, period, locale)
+
+
+def export_steps(
+    session: Session, scope: TenantScope, period: Period, filters: c.Filters | None, locale: str
+) -> list[Callable[[], list[Table]]]:
+    """The export in steps, each making one or more tables: a job reports its progress by them."""
     win = c.window(session=session, scope=scope, period=period)
     cabinet_id = filters.cabinet_id if filters else None
-    tables.append(
-        _stock_table(stock_report(session=session, win=win, cabinet_id=cabinet_id), locale)
-    )
-    tables.append(_order_table(work_order_report(session=session, win=win), locale))
-    tables.append(_exceptions_table(exceptions_report(session=session, win=win), locale))
-    tables.append(_quota_table(quota_report(session=session, win=win), locale))
-    tables.append(_uptime_table(cabinet_report(session=session, win=win), locale))
+
+    def consumption() -> list[Table]:
+        report = consumption_report(
+            session=session, scope=scope, period=period, filters=filters, everyone=True
+        )
+        return list(_tables(report, locale))
+
+    return [
+        consumption,
+        lambda: [
+            _stock_table(stock_report(session=session, win=win, cabinet_id=cabinet_id), locale)
+        ],
+        lambda: [_order_table(work_order_report(session=session, win=win), locale)],
+        lambda: [_exceptions_table(exceptions_report(session=session, win=win), locale)],
+        lambda: [_quota_table(quota_report(session=session, win=win), locale)],
+        lambda: [_uptime_table(cabinet_report(session=session, win=win), locale)],
+    ]
+
+
+def render(tables: list[Table], fmt: str, period: Period, locale: str) -> bytes:
     if fmt == "pdf":
         subtitle = f"{t('reports.period', locale)}: {period.label()}"
         return pdf.render(t("reports.title", locale), subtitle, tables)

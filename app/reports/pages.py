@@ -259,6 +259,22 @@ def _sections() -> rx.Component:
     )
 
 
+def _export_progress() -> rx.Component:
+    return rx.match(
+        S.export_status,
+        ("running", rx.hstack(
+            rx.text(tr("reports.export_making"), size="2"),
+            rx.progress(value=S.export_progress, width="8rem"),
+            align="center", id="rp-export-running",
+        )),
+        ("done", rx.button(rx.icon("download", size=14), tr("reports.export_ready"),
+                           on_click=S.download_export, id="rp-download",
+                           data_run=S.export_id.to(str))),
+        ("failed", rx.text(tr("reports.export_failed"), color="red", size="2")),
+        rx.fragment(),
+    )  # fmt: skip
+
+
 def reports_body() -> rx.Component:
     return rx.vstack(
         rx.hstack(
@@ -322,6 +338,7 @@ def reports_body() -> rx.Component:
                 on_click=S.export("pdf"),
                 id="rp-pdf",
             ),
+            _export_progress(),
             rx.button(
                 rx.icon("sheet", size=14),
                 tr("reports.export_xlsx"),

@@ -4,6 +4,7 @@ every number a link to the withdrawals behind it; CSV and XLSX of the same figur
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from typing import TypedDict
 from urllib.parse import urlencode
@@ -13,12 +14,14 @@ import reflex as rx
 from app.core.db import run_in_session
 from app.core.errors import DomainError, ValidationError
 from app.core.i18n import t
+from app.core.jobs import get_dispatcher
 from app.dashboard.service import scope_timezone
 from app.reports import consumption as c
 from app.reports import exports
 from app.reports.cabinets import cabinet_report
 from app.reports.charts import daily_figure
 from app.reports.exceptions import exceptions_report
+from app.reports.export_jobs import export_file, export_state, start_export
 from app.reports.periods import KINDS, Period, local_today, period_of
 from app.reports.quotas import quota_report
 from app.reports.service import CONSUMPTION_SECTIONS, consumption_report
@@ -26,11 +29,12 @@ from app.reports.stock import stock_report
 from app.reports.workorders import work_order_report
 from app.ui.format import yuan
 from app.ui.payload import as_id
-from app.ui.session import request_locale, require
+from app.ui.session import actor_of, request_locale, require, working_tenant
 from app.withdrawals import listing
 from app.withdrawals.review import reason_words
 
 PERMISSION = "report:read"
+WATCH_FOR_S = 600
 LAZY = ("uptime", "stock", "workorders", "exceptions", "quotas")
 
 
@@ -127,6 +131,9 @@ class ReportsState(rx.State):
     exceptions: dict = {}
     quotas: dict = {}
     uptime_rows: list[dict] = []
+    export_id: int = 0
+    export_progress: int = 0
+    export_status: str = ""  # "", running, done, failed
     daily: dict = {}
     loaded: bool = False
     message: str = ""
@@ -287,22 +294,62 @@ class ReportsState(rx.State):
 
     @rx.event
     async def export(self, fmt: str):
-        """The figures on the page, as a file: every person, not only the top ones."""
+        """Ask for the figures as a file: a job makes it (every person, every tab), the page
+        follows its progress and then offers the download."""
         principal = await require(self, PERMISSION)
         if fmt not in exports.FORMATS:
             return None
         locale = await request_locale(self)
         try:
             period, filters = self._period(), self._filters()
+            run = await run_in_session(
+                start_export,
+                scope=principal.scope,
+                tenant_id=await working_tenant(self, principal),
+                account_id=principal.account_id,
+                period=period,
+                filters=filters,
+                fmt=fmt,
+                locale=locale,
+                actor=actor_of(self, principal),
+            )
         except DomainError as refused:
             self.message = t(refused.key, locale, **refused.params)
             return None
-        data = await run_in_session(
-            exports.consumption_file,
-            scope=principal.scope,
-            period=period,
-            filters=filters,
-            fmt=fmt,
-            locale=locale,
-        )
-        return rx.download(data=data, filename=exports.file_name(period, fmt))
+        await get_dispatcher().enqueue("export_report", run.id)
+        self.export_id, self.export_progress, self.export_status = run.id, 0, "running"
+        return ReportsState.watch_export
+
+    @rx.event(background=True)
+    async def watch_export(self):
+        """Follow one's export until it is made (or fails), half a second at a time."""
+        async with self:
+            principal = await require(self, PERMISSION)
+            run_id = self.export_id
+        for _ in range(WATCH_FOR_S * 2):
+            run = await run_in_session(
+                export_state, scope=principal.scope, account_id=principal.account_id, run_id=run_id
+            )
+            async with self:
+                if self.export_id != run_id:
+                    return  # another export was asked for since
+                self.export_progress = run.progress
+                if run.status in ("done", "failed"):
+                    self.export_status = run.status
+                    return
+            await asyncio.sleep(0.5)
+
+    @rx.event
+    async def download_export(self):
+        principal = await require(self, PERMISSION)
+        try:
+            name, data = await run_in_session(
+                export_file,
+                scope=principal.scope,
+                account_id=principal.account_id,
+                run_id=as_id(self.export_id or 0),
+            )
+        except DomainError as refused:
+            self.message = t(refused.key, await request_locale(self), **refused.params)
+            return None
+        return rx.download(data=data, filename=name)

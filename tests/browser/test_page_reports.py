@@ -26,6 +26,24 @@ def _open(browser, app: RunningApp, **kwargs):
     return context, page
 
 
+def _export(page, button: str, suffix: str) -> bytes:
+    """Ask for a file: a job makes it while the page shows its progress, then the download."""
+    before = (
+        page.get_attribute("#rp-download", "data-run") if page.is_visible("#rp-download") else ""
+    )
+    page.click(button)
+    page.wait_for_function(
+        "([b]) => { const d = document.querySelector('#rp-download');"
+        " return d && d.dataset.run !== b; }",
+        arg=[before or ""],
+        timeout=60_000,
+    )
+    with page.expect_download() as downloaded:
+        page.click("#rp-download")
+    assert downloaded.value.suggested_filename.endswith(suffix)
+    return Path(downloaded.value.path()).read_bytes()
+
+
 def test_totals_breakdowns_drill_down_and_export(browser, running_app: RunningApp) -> None:
     context, page = _open(browser, running_app, width=1920, height=1080)
     assert int(page.inner_text("#rp-withdrawals")) > 0
@@ -61,15 +79,11 @@ def test_totals_breakdowns_drill_down_and_export(browser, running_app: RunningAp
     person = rows.nth(small).locator("a")
     name = person.inner_text()
 
-    with page.expect_download() as downloaded:
-        page.click("#rp-xlsx")
-    book = load_workbook(io.BytesIO(Path(downloaded.value.path()).read_bytes()))
-    assert downloaded.value.suggested_filename.endswith(".xlsx")
+    data = _export(page, "#rp-xlsx", ".xlsx")
+    book = load_workbook(io.BytesIO(data))
     assert book["合计"]["B2"].value == int(page.inner_text("#rp-withdrawals"))
     assert name in [c.value for c in book["按人员"]["A"]]
-    with page.expect_download() as downloaded:
-        page.click("#rp-pdf")
-    assert Path(downloaded.value.path()).read_bytes().startswith(b"%PDF")
+    assert _export(page, "#rp-pdf", ".pdf").startswith(b"%PDF")
 
     person.click()
     page.wait_for_url(at_path(running_app, "/withdrawals"))

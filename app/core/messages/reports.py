@@ -107,6 +107,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reports.export_csv": ("导出 CSV", "Export CSV"),
     "reports.export_xlsx": ("导出 Excel", "Export Excel"),
     "reports.export_pdf": ("导出 PDF", "Export PDF"),
+    "reports.export_making": ("正在生成文件…", "Making the file…"),
+    "reports.export_ready": ("下载文件", "Download the file"),
+    "reports.export_failed": ("文件生成失败，请重试", "The file could not be made; try again"),
+    "report.export_not_ready": ("文件尚未生成", "The file is not ready yet"),
     "report.no_cjk_font": (
         "服务器缺少中文字体（fonts-noto-cjk），无法生成 PDF",
         "The server has no Chinese font (fonts-noto-cjk): no PDF can be made",

@@ -1,0 +1,87 @@
+"""Exports as jobs: a run made pending, the job making the file step by step (its progress saved
+as it goes, so the page can show a bar), the same bytes as a direct export, the file only for
+the person who asked; a failing step ends the run as failed, with the reason."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from app.auth.models import Account
+from app.core.errors import NotFoundError, ValidationError
+from app.core.records import Actor
+from app.core.tenancy import TenantScope
+from app.reports import consumption as c
+from app.reports import export_jobs
+from app.reports.exports import consumption_file
+from app.reports.models import ReportRun
+from app.reports.periods import period_of
+from tests.reports.world import build
+
+NOVEMBER = period_of("month", date(2026, 11, 1))
+ME = Actor(account_id=None, name="导出人")
+
+
+def _start(engine: Engine, fmt: str = "csv") -> tuple[int, int, int]:
+    with Session(engine) as session:
+        world = build(session, count=20)
+        account = Account(username="exporter", display_name="导出人", kind="tenant")
+        session.add(account)
+        session.flush()
+        run = export_jobs.start_export(
+            session=session, scope=TenantScope.single(world.tenant_id), tenant_id=world.tenant_id,
+            account_id=account.id, period=NOVEMBER, filters=c.Filters(), fmt=fmt,
+            locale="zh-CN", actor=ME,
+        )  # fmt: skip
+        session.commit()
+        return world.tenant_id, account.id, run.id
+
+
+def test_the_job_makes_the_file_step_by_step(engine: Engine, monkeypatch, tmp_path) -> None:
+    monkeypatch.setattr(export_jobs, "exports_dir", lambda: tmp_path)
+    tenant_id, account_id, run_id = _start(engine)
+    seen: list[int] = []
+    real = export_jobs._progress
+
+    def recording(run: int, bound, **changes) -> None:
+        if "progress" in changes:
+            seen.append(changes["progress"])
+        real(run, bound, **changes)
+
+    monkeypatch.setattr(export_jobs, "_progress", recording)
+    assert export_jobs.build_export(run_id, engine) == "done"
+    assert seen == sorted(seen) and seen[-1] == 100 and len(seen) >= 6
+    assert export_jobs.build_export(run_id, engine) == "skipped"  # made once
+    scope = TenantScope.single(tenant_id)
+    with Session(engine) as session:
+        name, data = export_jobs.export_file(
+            session=session, scope=scope, account_id=account_id, run_id=run_id
+        )
+        direct = consumption_file(
+            session=session, scope=scope, period=NOVEMBER, filters=c.Filters(), fmt="csv",
+            locale="zh-CN",
+        )  # fmt: skip
+        assert (name, data) == ("consumption-2026-11.csv", direct)
+        with pytest.raises(NotFoundError):
+            export_jobs.export_file(session=session, scope=scope, account_id=account_id + 1,
+                                    run_id=run_id)  # fmt: skip
+
+
+def test_a_failing_step_fails_the_run(engine: Engine, monkeypatch, tmp_path) -> None:
+    monkeypatch.setattr(export_jobs, "exports_dir", lambda: tmp_path)
+    tenant_id, account_id, run_id = _start(engine, "xlsx")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(export_jobs, "render", broken)
+    assert export_jobs.build_export(run_id, engine) == "failed"
+    with Session(engine) as session:
+        run = session.get(ReportRun, run_id)
+        assert (run.status, run.error) == ("failed", "disk full")
+        with pytest.raises(ValidationError):
+            export_jobs.export_file(session=session, scope=TenantScope.single(tenant_id),
+                                    account_id=account_id, run_id=run_id)  # fmt: skip
