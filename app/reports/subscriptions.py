@@ -241,15 +241,21 @@ def deliver(*, session: Session, delivery_id: int, now: datetime | None = None) 
     subscription = session.get(ReportSubscription, run.subscription_id)
     delivery.attempts += 1
     try:
-        message = _message(session, run)
+        with session.begin_nested():  # a failure in here leaves the delivery's row writable
+            message = _message(session, run)
         secret = (
             decrypt_secret(subscription.secret_ciphertext).decode()
             if subscription.secret_ciphertext
             else None
         )
         channels.SENDERS[delivery.channel](subscription.target, secret, message)
-    except channels.DeliveryError as failed:
-        delivery.last_error = str(failed)[:500]
+    except Exception as failed:  # the channel's refusal, or our own fault: retried alike
+        reason = (
+            str(failed)
+            if isinstance(failed, channels.DeliveryError)
+            else f"{type(failed).__name__}: {failed}"
+        )
+        delivery.last_error = reason[:500]
         if delivery.attempts > len(RETRY_AFTER):
             delivery.status, delivery.next_attempt_at = DeliveryStatus.failed.value, None
             run.status = RunStatus.failed.value

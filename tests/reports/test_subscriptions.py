@@ -240,3 +240,19 @@ def test_two_workers_at_once_make_one_run(engine: Engine) -> None:
     with Session(engine) as session:
         assert len(session.exec(select(ReportRun)).all()) == 1
         assert len(session.exec(select(ReportDelivery)).all()) == 1
+
+
+def test_our_own_fault_is_retried_like_a_refusal(session: Session, monkeypatch) -> None:
+    world = build(session, count=3)
+    with webhook() as robot:
+        _subscribe(session, world, channel="wecom", target=robot.url)
+        subs.generate_due(session=session, now=DEC_1_0800)
+
+        def broken(*args, **kwargs):
+            raise KeyError("section")
+
+        monkeypatch.setattr(subs, "consumption_report", broken)
+        (delivery_id,) = subs.due_deliveries(session=session, now=DEC_1_0800)
+        assert subs.deliver(session=session, delivery_id=delivery_id, now=DEC_1_0800) == "pending"
+        assert session.get(ReportDelivery, delivery_id).last_error == "KeyError: 'section'"
+        assert robot.requests == []
