@@ -14,10 +14,11 @@ from tests.services import require_postgres, require_redis
 
 MINUTES = float(os.environ.get("WALL_SOAK_MINUTES", "10"))
 SCREENS, CHURN = 20, 5  # 5 screens drop off and 5 new ones open every minute
-# Measured here (README "Wall dashboard"): 20 screens grew 5.2 MB in 9 minutes after warm-up,
-# 2.2 MB of it in the second half; 50 screens 2.7 and 0.8. A leak of each screen's state (tens of
-# KB of plotly JSON) or of a snapshot per update would pass these within minutes.
-MAX_GROWTH_MB = 12.0
+# Measured here (README "Wall dashboard"): after the warm-up minute 20 screens grew 5.2, 7.4 and
+# 7.6 MB in nine minutes, 2.2–3.5 MB of it in the second half, and a 45-minute run levelled off
+# after 20 minutes. A leak of each screen's state (tens of KB of plotly JSON) or of a snapshot per
+# update grows several times that.
+MAX_GROWTH_MB = 16.0
 MAX_SECOND_HALF_GROWTH_MB = 6.0
 
 
