@@ -86,10 +86,12 @@ async def reconcile_stock(ctx: dict[str, Any], tenant_id: int | None = None) -> 
 async def report_tick(ctx: dict[str, Any]) -> dict[str, int]:
     """Every minute: the report runs that came due (each made once), then every delivery due,
     each in its own unit of work (one robot that is down holds back no other)."""
+    from app.reports.export_jobs import prune_exports
     from app.reports.subscriptions import deliver, due_deliveries, generate_due
 
     made = await run_in_session(generate_due)
     outcomes: dict[str, int] = {"runs": len(made)}
+    outcomes["exports_pruned"] = await asyncio.to_thread(prune_exports)
     for delivery_id in await run_in_session(due_deliveries):
         try:
             status = await run_in_session(deliver, delivery_id=delivery_id)

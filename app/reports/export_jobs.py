@@ -8,7 +8,7 @@ With an arq worker on another machine, DATA_DIR must be storage both can reach."
 from __future__ import annotations
 
 import logging
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -26,6 +26,7 @@ from app.reports.periods import Period
 
 logger = logging.getLogger(__name__)
 MAKING = 90  # the steps' share of the progress bar; the rest is writing the file
+KEEP_FOR = timedelta(days=7)  # then the file goes (the run row stays, as a record)
 
 
 def exports_dir() -> Path:
@@ -129,3 +130,14 @@ def export_file(
         raise ValidationError("report.export_not_ready", field="export")
     path = exports_dir() / Path(run.file_path).name
     return path.name.split("-", 1)[1], path.read_bytes()
+
+
+def prune_exports(now: datetime | None = None) -> int:
+    """Delete export files older than KEEP_FOR; how many went."""
+    cutoff = ((now or datetime.now(UTC)) - KEEP_FOR).timestamp()
+    gone = 0
+    for path in exports_dir().iterdir():
+        if path.is_file() and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            gone += 1
+    return gone

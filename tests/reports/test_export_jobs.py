@@ -4,7 +4,8 @@ the person who asked; a failing step ends the run as failed, with the reason."""
 
 from __future__ import annotations
 
-from datetime import date
+import os
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -85,3 +86,14 @@ def test_a_failing_step_fails_the_run(engine: Engine, monkeypatch, tmp_path) -> 
         with pytest.raises(ValidationError):
             export_jobs.export_file(session=session, scope=TenantScope.single(tenant_id),
                                     account_id=account_id, run_id=run_id)  # fmt: skip
+
+
+def test_old_files_go_after_a_week(monkeypatch, tmp_path) -> None:
+    monkeypatch.setattr(export_jobs, "exports_dir", lambda: tmp_path)
+    old, fresh = tmp_path / "1-consumption-2026-10.csv", tmp_path / "2-consumption-2026-11.csv"
+    old.write_bytes(b"x")
+    fresh.write_bytes(b"y")
+    eight_days = datetime.now(UTC).timestamp() - 8 * 86400
+    os.utime(old, (eight_days, eight_days))
+    assert export_jobs.prune_exports() == 1
+    assert [p.name for p in tmp_path.iterdir()] == [fresh.name]
