@@ -9,16 +9,18 @@ import io
 import shutil
 import subprocess
 from datetime import date, datetime
+from pathlib import Path
 
 from openpyxl import load_workbook
 from sqlmodel import Session
 
 from app.core.config import REPO_ROOT
 from app.core.tenancy import TenantScope
-from app.reports import exports
+from app.reports import exports, pdf
 from app.reports.periods import period_of
 from app.reports.service import consumption_report
 from tests.reports.world import build
+from tests.services import require
 
 NOVEMBER = period_of("month", date(2026, 11, 1))
 ARTIFACTS = REPO_ROOT / "test-artifacts"
@@ -93,6 +95,8 @@ def test_the_csv_is_utf8_with_a_bom_and_in_english_too(session: Session) -> None
 def test_the_pdf_renders_its_chinese(session: Session, tmp_path) -> None:
     """pdftoppm draws the first page; the title's strokes land where the title is. The PNG is kept
     in test-artifacts to be looked at."""
+    require(shutil.which("pdftoppm") is not None, "pdftoppm (poppler-utils)")
+    require(any(Path(f).is_file() for f in pdf.FONT_FILES), "a CJK font (fonts-noto-cjk)")
     world = build(session)
     data = _file(session, world.tenant_id, "pdf")
     assert data.startswith(b"%PDF") and b"NotoSansCJK" in data.replace(b"-", b"")
