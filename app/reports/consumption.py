@@ -214,6 +214,10 @@ def breakdown(
     grouped = _grouped(session, win, by, filters).subquery()
     model, label, detail = _NAMES[by]
     extra = [Item.unit] if by == "item" else []
+    # several tenants: say whose department, person, item… each row is (same names recur)
+    whose = by != "tenant" and len(win.tenants) > 1
+    if whose:
+        extra.append(model.tenant_id)
     statement = (
         select(grouped.c.key, label, detail if detail is not None else label, *extra,
                grouped.c.n, grouped.c.quantity, grouped.c.cost)
@@ -222,7 +226,15 @@ def breakdown(
         .order_by(grouped.c.cost.desc(), grouped.c.quantity.desc(), grouped.c.key)
     )  # fmt: skip
     rows = session.exec(statement.limit(limit) if limit else statement).all()
-    return [_row(by, r, detail is not None) for r in rows]
+    codes = dict(session.exec(select(Tenant.id, Tenant.code)).all()) if whose else {}
+    named = [_row(by, r, detail is not None) for r in rows]
+    if not whose:
+        return named
+    return [
+        Row(row.key, row.label, " · ".join(p for p in (codes.get(r[-4], ""), row.detail) if p),
+            row.figures)
+        for row, r in zip(named, rows, strict=True)
+    ]  # fmt: skip
 
 
 def _row(by: str, r, has_detail: bool) -> Row:

@@ -158,3 +158,24 @@ def _deliver_due(app: RunningApp) -> None:
             session.commit()
     finally:
         engine.dispose()
+
+
+def test_a_provider_sees_each_tenant_it_serves(browser, running_app: RunningApp) -> None:
+    """The provider admin of 星月 and 海天, with no tenant chosen: the report adds both up, a
+    table gives each its share; an export first asks which tenant."""
+    context, page = sign_in(browser, running_app, "hx_admin")
+    page.goto(running_app.url + "/reports")
+    page.wait_for_selector('#reports[data-loaded="true"]', timeout=60_000)
+    rows = page.locator("#rp-tenant .report-row")
+    rows.first.wait_for(timeout=10_000)
+    names = sorted(r.inner_text().split("\n")[0] for r in rows.all())
+    assert names == ["星月科技有限公司", "海天贸易集团"], names
+    shares = [float(r.locator("td").nth(4).inner_text().rstrip("%")) for r in rows.all()]
+    assert abs(sum(shares) - 100) < 0.2
+    assert "绿木" not in page.inner_text("#reports")  # another provider's tenant
+    first = page.locator("#rp-department .report-row").first.inner_text()
+    assert "TN-XY" in first or "TN-HT" in first  # whose department, when several tenants
+    page.click("#rp-xlsx")
+    page.wait_for_selector("#rp-message")
+    screenshot(page, "reports-provider-1440")
+    context.close()

@@ -191,7 +191,14 @@ def test_a_provider_sees_each_tenant_in_its_own_days(session: Session, world: Wo
         ),
         other.id: 3,
     }
+    by_person = c.breakdown(
+        session=session, win=c.window(session=session, scope=both, period=NOVEMBER), by="person"
+    )
+    theirs = next(r for r in by_person if r.key == person.id)
+    assert theirs.detail == f"{other.code} · {person.employee_no}"  # whose, when several
     only_theirs = c.window(session=session, scope=TenantScope.single(other.id), period=NOVEMBER)
+    (alone,) = c.breakdown(session=session, win=only_theirs, by="person")
+    assert alone.detail == person.employee_no
     assert c.totals(session=session, win=only_theirs).quantity == 3
 
 
