@@ -42,6 +42,9 @@ class Soak:
     # RSS is sampled as the start after this: each web worker loads the app when its first
     # screen arrives, which on a busy machine can take the first minutes (+60–80 MB a worker)
     warm_up_s: float = 60.0
+    # screens opened and closed before the soak, so that every web worker has loaded the app
+    # (a worker that gets its first screen late adds its load to the growth measured)
+    warm_screens: int = 0
 
 
 def _open_door(url: str, world: World, index: int) -> int:
@@ -69,6 +72,11 @@ async def _soak(
     gateway, stop = _gateway(db_url, broker, bus), asyncio.Event()
     serving = asyncio.create_task(gateway.run(stop))
     await asyncio.wait_for(gateway.connected.wait(), 10)
+    if plan.warm_screens:
+        warm = [Screen(url, token) for _ in range(plan.warm_screens)]
+        await open_tabs([w.tab for w in warm], LOAD)
+        await asyncio.sleep(5)
+        await asyncio.gather(*(w.tab.stop() for w in warm), return_exceptions=True)
     walls = [Screen(url, token) for _ in range(plan.screens)]
     await open_tabs([w.tab for w in walls], LOAD)
     started = time.monotonic()
