@@ -7,7 +7,7 @@ import reflex as rx
 
 from app.approvals.flow_state import FlowsState as F
 from app.approvals.flows import MAX_STEPS
-from app.ui.forms import NATIVE_SELECT, labelled
+from app.ui.forms import NATIVE_SELECT, dialog_buttons, form_error, labelled
 from app.ui.locale import tr
 
 TRIGGERS = ("over_quota", "restricted_item", "amount")
@@ -117,18 +117,8 @@ def _flow_form() -> rx.Component:
                         ),
                         rx.text(tr("approvals.flow_on"), size="2"),
                     ),
-                    rx.cond(
-                        F.message != "",
-                        rx.callout(F.message, color_scheme="red", id="flow-error", width="100%"),
-                    ),
-                    rx.hstack(
-                        rx.button(
-                            tr("people.cancel"), variant="soft", type="button", on_click=F.close
-                        ),
-                        rx.button(tr("people.save"), type="submit", id="flow-save"),
-                        justify="end",
-                        width="100%",
-                    ),
+                    form_error(F.message, "flow-error"),
+                    dialog_buttons(F.close, "people.save", "flow-save"),
                     spacing="3",
                 ),
                 on_submit=F.save,

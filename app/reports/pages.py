@@ -324,28 +324,19 @@ def reports_body() -> rx.Component:
         ),
         _sections(),
         rx.hstack(
-            rx.button(
-                rx.icon("download", size=14),
-                tr("reports.export_csv"),
-                variant="soft",
-                on_click=S.export("csv"),
-                id="rp-csv",
-            ),
-            rx.button(
-                rx.icon("file-text", size=14),
-                tr("reports.export_pdf"),
-                variant="soft",
-                on_click=S.export("pdf"),
-                id="rp-pdf",
-            ),
+            *[
+                rx.button(
+                    rx.icon(icon, size=14),
+                    tr(f"reports.export_{fmt}"),
+                    variant="soft",
+                    on_click=S.export(fmt),
+                    id=f"rp-{fmt}",
+                )
+                for fmt, icon in (("csv", "download"), ("pdf", "file-text"), ("xlsx", "sheet"))
+            ],
             _export_progress(),
-            rx.button(
-                rx.icon("sheet", size=14),
-                tr("reports.export_xlsx"),
-                variant="soft",
-                on_click=S.export("xlsx"),
-                id="rp-xlsx",
-            ),
+            align="center",
+            wrap="wrap",
         ),
         subscriptions_section(),
         spacing="4",

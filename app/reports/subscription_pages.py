@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.reports.subscription_state import SubscriptionsState as S
-from app.ui.forms import NATIVE_SELECT, labelled
+from app.ui.forms import NATIVE_SELECT, dialog_buttons, form_error, labelled
 from app.ui.locale import tr
 from app.ui.tables import data_table
 
@@ -46,18 +46,8 @@ def _dialog() -> rx.Component:
                     labelled(
                         "subs.field.secret", rx.input(name="secret", id="sub-secret", width="100%")
                     ),
-                    rx.cond(
-                        S.message != "",
-                        rx.callout(S.message, color_scheme="red", id="sub-error", width="100%"),
-                    ),
-                    rx.hstack(
-                        rx.button(
-                            tr("people.cancel"), variant="soft", type="button", on_click=S.close
-                        ),
-                        rx.button(tr("subs.save"), type="submit", id="sub-save"),
-                        justify="end",
-                        width="100%",
-                    ),
+                    form_error(S.message, "sub-error"),
+                    dialog_buttons(S.close, "subs.save", "sub-save"),
                     spacing="3",
                 ),
                 on_submit=S.subscribe,

@@ -40,3 +40,20 @@ def labelled(label_key: str, control: rx.Component) -> rx.Component:
     return rx.vstack(
         rx.text(tr(label_key), size="2", weight="medium"), control, spacing="1", width="100%"
     )
+
+
+def form_error(message: rx.Var, error_id: str) -> rx.Component:
+    """A dialog's refusal, shown while there is one."""
+    return rx.cond(
+        message != "", rx.callout(message, color_scheme="red", id=error_id, width="100%")
+    )
+
+
+def dialog_buttons(on_cancel, save_key: str, save_id: str) -> rx.Component:
+    """Cancel (closes without submitting) and the submit button, at the dialog's right."""
+    return rx.hstack(
+        rx.button(tr("people.cancel"), variant="soft", type="button", on_click=on_cancel),
+        rx.button(tr(save_key), type="submit", id=save_id),
+        justify="end",
+        width="100%",
+    )
