@@ -9,6 +9,7 @@ from app.alerts.page import alerts_page
 from app.alerts.page_state import AlertsState
 from app.alerts.state import AlertCentreState, push_alerts
 from app.api import build_api
+from app.api.security import EdgeGuard
 from app.approvals.pages import approvals_page
 from app.approvals.state import ApprovalsState
 from app.audit.pages import audit_page
@@ -38,6 +39,7 @@ from app.registration.state import WhitelistState
 from app.reports.pages import reports_page
 from app.reports.state import ReportsState
 from app.ui.gate import EventGate
+from app.ui.identity import end_sessions
 from app.ui.session import SessionState, refusal_response
 from app.wall.console import WallsState, walls_page
 from app.wall.pages import wall_page
@@ -67,7 +69,11 @@ app = rx.App(
         rx.el.meta(name="viewport", content="width=device-width, initial-scale=1"),
         rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
     ],
-    api_transformer=build_api(),
+    # our routes ahead of Reflex's, then the edge guard around both (app/api/security.py)
+    api_transformer=[
+        build_api(),
+        lambda asgi: EdgeGuard(asgi, lambda: get_settings().cors_origins),
+    ],
     backend_exception_handler=_backend_exception_handler,
 )
 app.add_middleware(EventGate())
@@ -115,6 +121,7 @@ app.add_page(wall_page, route="/wall/[token]", title="大屏" + SUFFIX, on_load=
 app.register_lifespan_task(push_alerts)
 app.register_lifespan_task(push_walls)
 app.register_lifespan_task(push_cabinets)
+app.register_lifespan_task(end_sessions)  # a signed-out session's tabs are reset and closed
 if not get_settings().redis_url:
     # One web worker: the device side (embedded broker when MQTT_URL is unset, and the gateway)
     # runs inside it. With REDIS_URL (several workers) run `make gateway` processes instead.

@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from app.audit import service as audit
 from app.auth import tokens
 from app.auth.catalogue import BUILTIN_ROLES, PERMISSIONS
+from app.auth.ended import announce_ended
 from app.auth.models import (
     Account,
     AuthSession,
@@ -229,6 +230,7 @@ def sign_out(
     if row is None or row.revoked_at is not None:
         return
     row.revoked_at = now or datetime.now(UTC)
+    announce_ended(session, row.id)
     account = session.get(Account, row.account_id)
     audit.record(
         session=session,

@@ -210,6 +210,13 @@ def _credentials() -> rx.Component:
                     rx.code("MQTT username: ", S.credentials["username"].to(str)),
                     rx.code("MQTT password: ", S.credentials["password"].to(str)),
                     rx.code("secret: ", S.credentials["secret"].to(str), id="cab-secret"),
+                    rx.button(
+                        tr("cabinets.credentials_copied"),
+                        size="1",
+                        variant="soft",
+                        on_click=S.forget_credentials,
+                        id="cab-credentials-done",
+                    ),
                 ),
                 icon="key-round",
                 color_scheme="amber",

@@ -5,6 +5,7 @@ reboot — with their delivery state (`cabinet:command`)."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import TypedDict
 
@@ -26,6 +27,7 @@ from app.ui.session import actor_of, request_locale, require
 from app.withdrawals.opening import unlock_for
 
 READ, WRITE, COMMAND = "cabinet:read", "cabinet:write", "cabinet:command"
+CREDENTIALS_SHOWN_S = 300.0
 
 
 class CabinetLine(TypedDict):
@@ -209,7 +211,7 @@ class CabinetsState(KeysetPaging, rx.State):
         await self._act(WRITE, console.set_slot_item, entry_id=entry, item_id=item)
 
     @rx.event
-    async def new_credentials(self) -> None:
+    async def new_credentials(self):
         made = await self._act(WRITE, provision, cabinet_id=self.chosen)
         if made is not None:
             self.credentials = {
@@ -218,6 +220,24 @@ class CabinetsState(KeysetPaging, rx.State):
                 "secret": made.secret_hex,
                 "version": made.version,
             }
+            return CabinetsState.expire_credentials(made.version)
+        return None
+
+    @rx.event
+    async def forget_credentials(self) -> None:
+        """Public: the admin has copied them; they are not kept (nothing secret is)."""
+        self.credentials = {}
+
+    @rx.event(background=True)
+    async def expire_credentials(self, version: int):
+        """Shown once means not kept: whatever the admin does, they leave the state after
+        CREDENTIALS_SHOWN_S."""
+        async with self:
+            await require(self, WRITE)
+        await asyncio.sleep(CREDENTIALS_SHOWN_S)
+        async with self:
+            if self.credentials.get("version") == version:
+                self.credentials = {}
 
     @rx.event
     async def tare(self, form: dict) -> None:

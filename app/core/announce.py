@@ -21,7 +21,12 @@ Announcement = tuple[str, dict[str, Any]]
 
 
 def announce(session: Session, tenant_id: int, topic: str, **data: Any) -> None:
-    session.info.setdefault(_KEY, []).append((tenant_channel(tenant_id, topic), data))
+    announce_on(session, tenant_channel(tenant_id, topic), **data)
+
+
+def announce_on(session: Session, channel: str, **data: Any) -> None:
+    """An event on a channel of no tenant (e.g. a session that ended)."""
+    session.info.setdefault(_KEY, []).append((channel, data))
 
 
 def take_announcements(session: Session) -> list[Announcement]:

@@ -43,6 +43,7 @@ class Settings:
     log_level: str
     default_locale: str
     port: int
+    # Browser origins allowed besides the app's own (its Host): e.g. a console on another domain
     cors_origins: list[str] = field(default_factory=list)
     # Report e-mails: smtp://user:password@host:587 (STARTTLS) or smtps://…:465; unset: not sent
     smtp_url: str | None = None
@@ -112,6 +113,19 @@ def _url(name: str, raw: str | None, schemes: tuple[str, ...]) -> str | None:
     return raw
 
 
+def _origins(raw: str | None) -> list[str]:
+    """Explicit origins (scheme://host[:port]); "*" is refused: with cookies it would let any
+    site act as the signed-in visitor."""
+    origins = [o.strip().rstrip("/") for o in (raw or "").split(",") if o.strip()]
+    for origin in origins:
+        parsed = urlparse(origin)
+        if parsed.scheme not in ("http", "https") or not parsed.hostname or parsed.path:
+            raise SettingsError(
+                "CORS_ORIGINS", f"lists scheme://host[:port] origins (got {origin!r})"
+            )
+    return origins
+
+
 def _secret_key(raw: str | None, app_env: str, data_dir: Path) -> str:
     if raw is not None:
         if len(raw) < 32:
@@ -150,7 +164,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         log_level=_choice("LOG_LEVEL", (_env("LOG_LEVEL", env) or "INFO").upper(), LOG_LEVELS),
         default_locale=_choice("DEFAULT_LOCALE", _env("DEFAULT_LOCALE", env) or "zh-CN", LOCALES),
         port=_port("PORT", _env("PORT", env), 3000),
-        cors_origins=[o.strip() for o in origins.split(",")] if origins else ["*"],
+        cors_origins=_origins(origins),
         smtp_url=_url("SMTP_URL", _env("SMTP_URL", env), ("smtp", "smtps")),
         smtp_from=_env("SMTP_FROM", env) or "cabinet-cloud@localhost",
     )

@@ -1,4 +1,6 @@
-"""Phone numbers and ID/card-like numbers never reach the application logs in clear.
+"""Phone numbers, ID/card-like numbers and browser tabs' client tokens never reach the
+application logs in clear (a client token names a tab's state on the server: Reflex logs it,
+e.g. "Attempting to send delta to disconnected client '<token>'").
 
 Installed as the process's log record factory, so every logger (ours, Reflex's, the server's)
 is covered, whatever handler formats it: 13812345678 → 138****5678.
@@ -11,10 +13,13 @@ import re
 
 MOBILE = re.compile(r"(?<![\dA-Za-z])(1[3-9]\d)\d{4}(\d{4})(?![\dA-Za-z])")
 ID_CARD = re.compile(r"(?<![\dA-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(?![\dA-Za-z])")
+# Reflex's client tokens are UUIDs; so is anything else we would not want to replay from a log
+UUID = re.compile(r"\b([0-9a-fA-F]{4})[0-9a-fA-F]{4}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}\b")
 _installed = False
 
 
 def mask_text(text: str) -> str:
+    text = UUID.sub(lambda m: f"{m.group(1)}…", text)
     text = ID_CARD.sub(lambda m: f"{m.group(1)}********{m.group(2)}", text)
     return MOBILE.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import or_
 from sqlmodel import Session, select
 
+from app.auth.ended import announce_ended
 from app.auth.models import Account, AuthSession
 from app.auth.passwords import hash_secret
 from app.core.errors import DomainError
@@ -164,6 +165,7 @@ def _revoke_sessions(session: Session, account_id: int) -> None:
         )
     ):
         row.revoked_at = now
+        announce_ended(session, row.id)
 
 
 def list_users(

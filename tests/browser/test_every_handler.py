@@ -11,31 +11,23 @@ from __future__ import annotations
 
 import hashlib
 import inspect
-import json
-import threading
-import time
-import uuid
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-import httpx
 import pytest
-import reflex as rx
-import socketio
 from sqlalchemy import select, text
 from sqlmodel import Session
 
 from app.approvals.models import ApprovalRequest
 from app.cabinets.models import Cabinet
 from app.core.db import make_engine
-from app.demo.catalogue import DEMO_PASSWORD
 from app.models import TENANT_OWNED_MODELS
 from app.org.models import Department, PhoneWhitelist, User
 from app.tenants.models import Tenant
 from app.withdrawals.models import DoorSession
 from tests.browser.conftest import RunningApp
+from tests.browser.sockets import Caller, Handler, all_handlers, cookie_for, refused
 
 # Handlers anyone may call, with the reason. Reflex's own run for every page view; ours read
 # nothing protected (or check the session themselves and redirect the visitor to /login).
@@ -47,6 +39,7 @@ PUBLIC: dict[str, str] = {
     "OnLoadInternalState.set_is_hydrated": "Reflex: a flag of the caller's own state",
     "UpdateVarsInternalState.update_vars_internal": "Reflex: client-storage vars (we have none)",
     "FrontendEventExceptionState.handle_frontend_exception": "Reflex: logs a browser error",
+    "CabinetsState.forget_credentials": "empties the caller's own tab of credentials shown once",
     "LocaleState.set_locale": "the caller's own UI language",
     "LocaleState.toggle_locale": "the caller's own UI language",
     "LoginPageState.read_error": "the sign-in page's error message",
@@ -73,36 +66,7 @@ SELF_SERVICE: dict[str, str] = {
     "MyPhoneState.decide": "the service checks the caller is the current step's approver",
     "MyPhoneState.dispute": "disputes one of the caller's own visits",
 }
-QUIET_S = 0.5  # a reply is complete after this long without another message
-SILENT_S = 2.5  # a handler that changes nothing sends nothing: stop waiting after this
-NAMESPACE = "/_event"  # Reflex serves its socket.io namespace on the same path
 UNCHANGING_EXEMPT = {"audit_log"}  # sign-in and refusals are audited, by design
-
-
-@dataclass(frozen=True)
-class Handler:
-    key: str  # "StateClass.handler", as the allow-list names it
-    event_name: str  # what the websocket message carries
-    parameters: tuple[inspect.Parameter, ...]
-
-
-def _all_states(root: type[rx.State]) -> Iterator[type[rx.State]]:
-    yield root
-    for sub in root.get_substates():
-        yield from _all_states(sub)
-
-
-def all_handlers() -> list[Handler]:
-    import app.app  # noqa: F401 - registers every page and state
-
-    handlers = []
-    for state in _all_states(rx.State):
-        for name, handler in state.event_handlers.items():
-            params = tuple(inspect.signature(handler.fn).parameters.values())[1:]
-            handlers.append(
-                Handler(f"{state.__name__}.{name}", f"{state.get_full_name()}.{name}", params)
-            )
-    return sorted(handlers, key=lambda h: h.key)
 
 
 @dataclass
@@ -182,65 +146,6 @@ def _argument(param: inspect.Parameter, tenant_a: TenantA) -> Any:
     return str(tenant_a.id)
 
 
-@dataclass
-class Caller:
-    name: str
-    cookie: str
-    client: socketio.Client = field(default_factory=socketio.Client)
-    received: list[Any] = field(default_factory=list)
-    last_message: float = 0.0
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def connect(self, url: str) -> None:
-        @self.client.on("event", namespace=NAMESPACE)
-        def _on_event(data: Any) -> None:
-            with self.lock:
-                self.received.append(data)
-                self.last_message = time.monotonic()
-
-        headers = {"Cookie": self.cookie} if self.cookie else {}
-        self.client.connect(
-            f"{url}?token={uuid.uuid4()}",
-            socketio_path="/_event",
-            transports=["websocket"],
-            namespaces=[NAMESPACE],
-            headers=headers,
-            wait_timeout=20,
-        )
-
-    def call(self, event_name: str, payload: dict[str, Any]) -> str:
-        """Send one event; the replies (as JSON text) once the server has gone quiet."""
-        with self.lock:
-            self.received.clear()
-        sent = time.monotonic()
-        self.client.emit(
-            "event",
-            {"name": event_name, "payload": payload, "router_data": {"pathname": "/", "query": {}}},
-            namespace=NAMESPACE,
-        )
-        while True:
-            time.sleep(0.05)
-            with self.lock:
-                idle = time.monotonic() - max(self.last_message, sent)
-                if (self.received and idle > QUIET_S) or idle > SILENT_S:
-                    return json.dumps(self.received, ensure_ascii=False)
-
-
-def _cookie_for(app: RunningApp, login: str | None) -> str:
-    if login is None:
-        return ""
-    response = httpx.post(
-        f"{app.url}/api/auth/login", json={"login": login, "password": DEMO_PASSWORD}
-    )
-    assert response.status_code == 200, response.text
-    return "; ".join(f"{k}={v}" for k, v in response.cookies.items())
-
-
-def _refused(reply: str) -> bool:
-    """Refused: a translated "not allowed" toast, or a trip to the sign-in page."""
-    return "access-refused" in reply or ("_redirect" in reply and '"/login"' in reply)
-
-
 @pytest.fixture(scope="module")
 def tenant_a(running_app: RunningApp) -> TenantA:
     return _tenant_a(running_app)
@@ -255,9 +160,9 @@ def test_every_handler_is_public_or_refuses_each_outsider(
     assert not stale, f"allow-list names handlers that no longer exist: {stale}"
 
     callers = [
-        Caller("anonymous", _cookie_for(running_app, None)),
-        Caller("employee of tenant A", _cookie_for(running_app, "xy_employee")),
-        Caller("tenant admin of tenant B", _cookie_for(running_app, "ht_admin")),
+        Caller("anonymous", cookie_for(running_app, None)),
+        Caller("employee of tenant A", cookie_for(running_app, "xy_employee")),
+        Caller("tenant admin of tenant B", cookie_for(running_app, "ht_admin")),
     ]
     before = _tenant_a_fingerprint(running_app, tenant_a.id)
     failures: list[str] = []
@@ -295,16 +200,16 @@ def _judge(handler: Handler, caller: Caller, reply: str, tenant_a: TenantA) -> l
             )
     if handler.key in PUBLIC:
         return problems
-    if anonymous and not _refused(reply):
+    if anonymous and not refused(reply):
         problems.append(f"{handler.key} as anonymous: not refused: {reply[:300]}")
-    if insider and handler.key not in SELF_SERVICE and not _refused(reply):
+    if insider and handler.key not in SELF_SERVICE and not refused(reply):
         problems.append(f"{handler.key} as {caller.name}: not refused: {reply[:300]}")
     return problems
 
 
 def test_a_refused_handler_body_never_runs(running_app: RunningApp, tenant_a: TenantA) -> None:
     """Switching to tenant A as B's admin is refused and B's session stays on B."""
-    caller = Caller("tenant admin of tenant B", _cookie_for(running_app, "ht_admin"))
+    caller = Caller("tenant admin of tenant B", cookie_for(running_app, "ht_admin"))
     caller.connect(running_app.url)
     try:
         name = next(h.event_name for h in all_handlers() if h.key == "SessionState.select_tenant")

@@ -5,7 +5,9 @@ previous month; the Excel export with the page's totals; in English, and on a ph
 from __future__ import annotations
 
 import io
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from openpyxl import load_workbook
 from sqlmodel import Session, select
@@ -14,6 +16,8 @@ from app.core.db import make_engine
 from app.core.model_base import as_utc
 from app.reports import subscriptions as subs
 from app.reports.models import ReportSubscription
+from app.tenants.models import Tenant
+from app.ui.format import local_time
 from tests.browser.conftest import RunningApp, at_path, screenshot, sign_in
 from tests.reports.receivers import webhook
 
@@ -134,30 +138,38 @@ def test_subscribe_and_see_a_failed_delivery(browser, running_app: RunningApp) -
         row = page.locator("#sub-table .sub-row").first
         row.wait_for(timeout=10_000)
         assert "尚未推送" in row.inner_text() and "企业微信" in row.inner_text()
-        _deliver_due(running_app)
+        due, zone = _deliver_due(running_app)
         assert len(robot.requests) == 1
     page.reload()
     page.wait_for_selector('#reports[data-loaded="true"]', timeout=30_000)
     row = page.locator("#sub-table .sub-row").first
     row.wait_for(timeout=10_000)
     assert "重试中" in row.inner_text() and "93000" in row.inner_text()
-    assert "12-07 08:00" in row.inner_text()  # the next Monday morning
+    # Delivered (and refused) on the Monday it came due: the next run is the Monday after, 08:00
+    # in the tenant's zone, whatever day the test runs on.
+    first = as_utc(due).astimezone(ZoneInfo(zone))
+    assert (first.weekday(), first.hour, first.minute) == (0, 8, 0)
+    assert local_time(due + timedelta(days=7), zone, "%Y-%m-%d %H:%M") in row.inner_text()
     screenshot(page, "reports-subscription-failed-1440")
     context.close()
 
 
-def _deliver_due(app: RunningApp) -> None:
-    """What the app's report_tick does when the subscription comes due, at that moment."""
+def _deliver_due(app: RunningApp) -> tuple[datetime, str]:
+    """What the app's report_tick does when the subscription comes due, at that moment; the
+    moment and the tenant's zone."""
     engine = make_engine(f"sqlite:///{app.data_dir / 'cabinet.db'}")
     try:
         with Session(engine) as session:
-            due = session.exec(select(ReportSubscription)).all()[-1].next_run_at
+            subscription = session.exec(select(ReportSubscription)).all()[-1]
+            due = subscription.next_run_at
+            zone = session.get(Tenant, subscription.tenant_id).timezone
             subs.generate_due(session=session, now=as_utc(due))
             for delivery_id in subs.due_deliveries(session=session, now=as_utc(due)):
                 subs.deliver(session=session, delivery_id=delivery_id, now=as_utc(due))
             session.commit()
     finally:
         engine.dispose()
+    return due, zone
 
 
 def test_a_provider_sees_each_tenant_it_serves(browser, running_app: RunningApp) -> None:

@@ -17,6 +17,14 @@ def test_defaults_are_the_embedded_ones(tmp_path: Path) -> None:
     assert settings.embedded_mqtt_port == DEFAULT_EMBEDDED_MQTT_PORT != 1883
     assert settings.default_locale == "zh-CN"
     assert settings.port == 3000
+    assert settings.cors_origins == []  # the app's own origin only
+
+
+def test_cors_origins_are_explicit(tmp_path: Path) -> None:
+    settings = load_settings(
+        {"DATA_DIR": str(tmp_path), "CORS_ORIGINS": "https://console.example.com, http://x:8080/"}
+    )
+    assert settings.cors_origins == ["https://console.example.com", "http://x:8080"]
 
 
 def test_development_secret_is_generated_once_and_kept(tmp_path: Path) -> None:
@@ -44,6 +52,9 @@ def test_postgres_urls_use_the_psycopg_driver(tmp_path: Path) -> None:
         ("SECRET_KEY", "short"),
         ("PORT", "0"),
         ("DEFAULT_LOCALE", "fr"),
+        ("CORS_ORIGINS", "*"),
+        ("CORS_ORIGINS", "console.example.com"),
+        ("CORS_ORIGINS", "https://example.com/console"),
     ],
 )
 def test_invalid_settings_name_the_variable(tmp_path: Path, variable: str, value: str) -> None:

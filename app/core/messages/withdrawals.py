@@ -163,6 +163,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "新凭据只显示这一次，请写入智能柜；旧凭据已失效：",
         "These credentials are shown once; put them in the cabinet. The old ones no longer work:",
     ),
+    "cabinets.credentials_copied": ("已抄写，隐藏", "Copied — hide them"),
     "planogram_entry.update": ("修改货位上下限", "Slot levels changed"),
     # the console's quotas page
     "quotas.add": ("添加规则", "Add rule"),
