@@ -93,7 +93,7 @@ async def _send_status(send: Send, status: int, reason: str) -> None:
             "headers": [
                 (b"content-type", b"text/plain; charset=utf-8"),
                 (b"content-length", str(len(body)).encode()),
-                *security_headers(html=False),
+                *security_headers(),
             ],
         }
     )
@@ -204,12 +204,5 @@ def _with_headers(send: Send) -> Send:
 
 def _add_headers(message: dict[str, Any]) -> dict[str, Any]:
     present = {name.lower() for name, _ in message.get("headers", [])}
-    content_type = next(
-        (v for n, v in message.get("headers", []) if n.lower() == b"content-type"), b""
-    )
-    extra = [
-        (name, value)
-        for name, value in security_headers(html=content_type.startswith(b"text/html"))
-        if name not in present
-    ]
+    extra = [(name, value) for name, value in security_headers() if name not in present]
     return {**message, "headers": [*message.get("headers", []), *extra]}

@@ -86,16 +86,20 @@ class Caller:
             wait_timeout=20,
         )
 
-    def call(self, event_name: str, payload: dict[str, Any]) -> str:
-        """Send one event; the replies (as JSON text) once the server has gone quiet."""
-        with self.lock:
-            self.received.clear()
-        sent = time.monotonic()
+    def send(self, event_name: str, payload: dict[str, Any]) -> None:
+        """Send one event without waiting for anything."""
         self.client.emit(
             "event",
             {"name": event_name, "payload": payload, "router_data": {"pathname": "/", "query": {}}},
             namespace=NAMESPACE,
         )
+
+    def call(self, event_name: str, payload: dict[str, Any]) -> str:
+        """Send one event; the replies (as JSON text) once the server has gone quiet."""
+        with self.lock:
+            self.received.clear()
+        sent = time.monotonic()
+        self.send(event_name, payload)
         while True:
             time.sleep(0.05)
             with self.lock:

@@ -149,4 +149,7 @@ def test_the_console_runs_under_its_policy(browser, running_app: RunningApp) -> 
         if path == "/reports":  # plotly draws under the policy
             page.wait_for_selector("#rp-daily .main-svg", timeout=30_000)
         assert page.evaluate("window.__violations") == [], path
+    page.reload()  # revalidated from the cache (304): the headers must stay the page's
+    page.wait_for_selector("#cabinets", timeout=60_000)
+    assert page.evaluate("window.__violations") == [], "after a reload"
     context.close()

@@ -147,23 +147,23 @@ def test_signing_out_empties_and_closes_the_sessions_tabs(running_app: RunningAp
 
 
 def test_client_tokens_are_not_written_to_the_log(running_app: RunningApp) -> None:
-    """Reflex logs a token when it has a delta for a tab whose socket is gone: here, the
-    import's background check finishing for a tab closed during the upload."""
-    admin = _whitelist_tab(running_app)
-    admin.client.disconnect()
-    upload = httpx.post(
-        f"{running_app.url}/_upload",
-        files={"files": ("people.csv", "姓名,手机\n王五,13987650003\n".encode(), "text/csv")},
-        headers={
-            "reflex-client-token": admin.token,
-            "reflex-event-handler": event_name("ImportState.upload"),
-            "Cookie": admin.cookie,
-        },
-        timeout=30,
+    """Reflex logs a token when it has a delta for a tab whose socket is gone: here, a PDF
+    export's progress (and its end) for a tab closed once the export had started."""
+    logged = "send delta to disconnected client"
+    before = running_app.log().count(logged)
+    admin = Caller(
+        "xy_admin", cookie_for(running_app, "xy_admin"), socketio.Client(reconnection=False)
     )
-    assert upload.status_code == 200
-    deadline = time.monotonic() + 20
-    while "send delta to disconnected client" not in running_app.log():
+    admin.connect(running_app.url)
+    admin.call(event_name("State.hydrate"), {})
+    admin.call(event_name("ReportsState.load"), {})
+    admin.received.clear()
+    admin.send(event_name("ReportsState.export"), {"fmt": "pdf"})  # a few seconds' work
+    while not admin.received:  # the export has started: its progress follows from now on
+        time.sleep(0.01)
+    admin.client.disconnect()
+    deadline = time.monotonic() + 30
+    while running_app.log().count(logged) == before:
         assert time.monotonic() < deadline, "the scenario did not happen"
         time.sleep(0.5)
     assert admin.token not in running_app.log()
