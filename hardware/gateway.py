@@ -22,7 +22,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable
 from contextlib import AbstractContextManager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import unquote, urlparse
 
 import aiomqtt
@@ -36,6 +36,7 @@ from app.cabinets.commands import Outgoing, prepare_sends
 from app.cabinets.presence import apply_state
 from app.core.db import session_scope
 from app.core.jobs import JobDispatcher, get_dispatcher
+from hardware.broker_access import GATEWAY_USERNAME, gateway_client_id
 from hardware.ingest import Ingested, cabinet_of, ingest_batch
 from hardware.protocol.messages import NonceGuard, now_ms
 
@@ -77,6 +78,19 @@ class BrokerConfig:
             password=unquote(parsed.password) if parsed.password else None,
             **overrides,
         )
+
+    @classmethod
+    def for_gateway(cls, url: str, gateway_id: str, **overrides) -> BrokerConfig:
+        """The gateway process `gateway_id` (its GATEWAY_ID) on the broker at `url`: its client
+        id derived from the gateway secret (the URL's password), and, for the user
+        GATEWAY_USERNAME, its user name too: the broker binds client ids to user names
+        (hardware/mosquitto/README.md). On a broker without passwords the id is used as is."""
+        config = cls.from_url(url, **overrides)
+        if not config.password:
+            return replace(config, client_id=gateway_id)
+        client_id = gateway_client_id(gateway_id, config.password)
+        username = client_id if config.username == GATEWAY_USERNAME else config.username
+        return replace(config, client_id=client_id, username=username)
 
     def subscriptions(self) -> list[str]:
         channels = (*UP_CHANNELS, STATE_CHANNEL)
