@@ -115,11 +115,11 @@ class CabinetBroker(Broker):
         refusal = await asyncio.to_thread(admission_refused, incoming)
         if refusal is not None:
             code, reason = refusal
-            await ConnackPacket.build(0, code).to_stream(writer)
+            with suppress(Exception):  # the client may be gone already
+                await ConnackPacket.build(0, code).to_stream(writer)
             await _close(writer)
-            logger.warning(
-                "refused MQTT client %r from %s: %s", incoming.client_id, remote_address, reason
-            )
+            client_id = str(incoming.client_id)[:64]
+            logger.warning("refused MQTT client %r from %s: %s", client_id, remote_address, reason)
             raise MQTTError(reason)
         return handler, await self._session_for(incoming)
 
