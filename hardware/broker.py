@@ -2,94 +2,68 @@
 
 Never anonymous (amqtt drops offline messages of anonymous sessions): each cabinet signs in with
 its code and the MQTT password derived from its secret (app/cabinets/credentials.py), the gateway
-with a password derived from SECRET_KEY. A cabinet may publish only under its own topics and
-subscribe only to its own command topic. amqtt speaks MQTT 3.1.1 only and keeps sessions in
-memory: production uses Mosquitto/EMQX through MQTT_URL.
+with a password derived from SECRET_KEY. Who may do what is hardware/broker_access.py: a
+cabinet's client id is its code, a gateway's is derived from the gateway secret; a cabinet may
+publish only under its own topics and subscribe only to its own command topic.
+
+`CabinetBroker` is amqtt's Broker with what it gets wrong for us put right:
+- amqtt looks up, takes over or wipes the session of the client id a CONNECT names before it
+  checks the credentials: anyone (wrong credentials, another tenant's cabinet) could end any
+  session, the gateway's included. Here a connection is admitted first (credentials, client id,
+  will topic) and refused with nothing touched;
+- a clean-session CONNECT dropped the old session but left its connection running, detached;
+- on connect, amqtt sends a client the retained messages matching every subscription of every
+  client, and it does not ask the ACL: here only the client's own subscriptions, and only what
+  it may receive;
+- credentials checked once at connect stay good for ever: here sessions whose credentials were
+  rotated or withdrawn are ended within RECHECK_S, and a command or a state is never passed
+  on credentials that no longer sign in.
+amqtt speaks MQTT 3.1.1 only and keeps sessions in memory: production uses Mosquitto/EMQX
+through MQTT_URL (hardware/mosquitto/).
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import logging
-import re
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
 from amqtt.broker import Broker
 from amqtt.contexts import Action
-from amqtt.plugins.base import BaseAuthPlugin, BaseTopicPlugin
+from amqtt.errors import AMQTTError, MQTTError, NoDataError
+from amqtt.mqtt.connack import ConnackPacket
+from amqtt.mqtt.protocol.broker_handler import BrokerProtocolHandler
+from amqtt.plugins.base import BaseTopicPlugin
+from amqtt.session import Session
 
-from app.cabinets.credentials import mqtt_password
 from app.core.config import get_settings
-from app.core.db import session_scope
+from hardware.broker_access import (
+    GATEWAY_USERNAME,
+    admission_refused,
+    fresh_credentials_needed,
+    gateway_client_id,
+    gateway_password,
+    signed_in_as,
+    stale_sessions,
+    topic_allowed,
+)
 
+__all__ = ["GATEWAY_USERNAME", "gateway_client_id", "gateway_password", "topic_allowed"]
 logger = logging.getLogger(__name__)
-GATEWAY_USERNAME = "cc-gateway"
-_OWN_UP = re.compile(r"^cc/v1/[^/+#]+/(?P<cab>[^/+#]+)/(event|telemetry|ack|state)$")
-_OWN_DOWN = re.compile(r"^cc/v1/[^/+#]+/(?P<cab>[^/+#]+)/cmd$")
-
-
-def gateway_password(secret_key: str | None = None) -> str:
-    key = (secret_key or get_settings().secret_key).encode("utf-8")
-    return hmac.new(key, b"embedded-broker-gateway-v1", hashlib.sha256).hexdigest()
-
-
-def _cabinet_signing_in(username: str, password: str) -> str | None:
-    """The code of the cabinet these MQTT credentials belong to, or None."""
-    from app.cabinets.credentials import decrypt_secret
-    from app.cabinets.models import Cabinet
-    from app.core.tenancy import TenantScope, scoped_select
-
-    with session_scope() as session:
-        statement = scoped_select(Cabinet, TenantScope.platform()).where(
-            Cabinet.mqtt_username == username
-        )
-        cabinet = session.exec(statement).first()
-        if cabinet is None or cabinet.secret_ciphertext is None or cabinet.status == "retired":
-            return None
-        expected = mqtt_password(decrypt_secret(cabinet.secret_ciphertext))
-        return cabinet.code if hmac.compare_digest(expected, password) else None
-
-
-def signed_in_as(username: str | None, password: str | None) -> str | None:
-    """Who these credentials are: GATEWAY_USERNAME, a cabinet's code, or None (refused)."""
-    if not username or not password:
-        return None
-    if username == GATEWAY_USERNAME:
-        return GATEWAY_USERNAME if hmac.compare_digest(gateway_password(), password) else None
-    try:
-        return _cabinet_signing_in(username, password)
-    except Exception:  # an unreadable secret or a database hiccup: refuse, never crash
-        logger.exception("could not check the MQTT credentials of %s", username[:32])
-        return None
-
-
-def topic_allowed(principal: str | None, topic: str | None, action: Action | None) -> bool:
-    """`principal` is what `signed_in_as` returned for the session."""
-    if principal == GATEWAY_USERNAME:
-        return True
-    if not principal or not topic:
-        return False
-    if action == Action.PUBLISH:
-        match = _OWN_UP.match(topic)
-    elif action in (Action.SUBSCRIBE, Action.RECEIVE):
-        match = _OWN_DOWN.match(topic)
-    else:
-        return False
-    return match is not None and match.group("cab") == principal
-
-
-class CabinetAuthPlugin(BaseAuthPlugin):
-    @dataclass
-    class Config:
-        pass
-
-    async def authenticate(self, *, session: Any) -> bool:
-        principal = await asyncio.to_thread(signed_in_as, session.username, session.password)
-        session.cc_principal = principal  # what the topic plugin checks against
-        return principal is not None
+RECHECK_S = 2.0
+SESSION_FIELDS = (
+    "will_flag",
+    "will_message",
+    "will_topic",
+    "will_qos",
+    "will_retain",
+    "keep_alive",
+    "username",
+    "password",
+    "cc_principal",
+)
 
 
 class CabinetTopicPlugin(BaseTopicPlugin):
@@ -102,16 +76,136 @@ class CabinetTopicPlugin(BaseTopicPlugin):
     ) -> bool:
         principal = getattr(session, "cc_principal", None)
         allowed = topic_allowed(principal, topic, action)
+        if allowed and fresh_credentials_needed(principal, topic, action):
+            signed = await asyncio.to_thread(signed_in_as, session.username, session.password)
+            allowed = signed == principal
         if not allowed:
             logger.warning("refused %s on %s for %s", action, topic, principal)
         return allowed
+
+
+class CabinetBroker(Broker):
+    """amqtt's Broker, admitting a connection before touching any session (module docstring)."""
+
+    def __init__(self, config: dict[str, Any], *, recheck_s: float = RECHECK_S) -> None:
+        super().__init__(config)
+        self._recheck_s = recheck_s
+        self._rechecking: asyncio.Task | None = None
+
+    async def start(self) -> None:
+        await super().start()
+        self._rechecking = asyncio.create_task(self._recheck_forever())
+
+    async def shutdown(self) -> None:
+        if self._rechecking is not None:
+            self._rechecking.cancel()
+            await asyncio.gather(self._rechecking, return_exceptions=True)
+        await super().shutdown()
+
+    async def _initialize_client_session(
+        self, reader: Any, writer: Any, remote_address: str, remote_port: int
+    ) -> tuple[BrokerProtocolHandler, Session]:
+        try:
+            handler, incoming = await BrokerProtocolHandler.init_from_connect(
+                reader, writer, self.plugins_manager
+            )
+        except (AMQTTError, MQTTError, NoDataError) as unreadable:
+            await _close(writer)
+            raise AMQTTError(unreadable) from unreadable
+        refusal = await asyncio.to_thread(admission_refused, incoming)
+        if refusal is not None:
+            code, reason = refusal
+            with suppress(Exception):  # the client may be gone already
+                await ConnackPacket.build(0, code).to_stream(writer)
+            await _close(writer)
+            client_id = str(incoming.client_id)[:64]
+            logger.warning("refused MQTT client %r from %s: %s", client_id, remote_address, reason)
+            raise MQTTError(reason)
+        return handler, await self._session_for(incoming)
+
+    async def _session_for(self, incoming: Session) -> Session:
+        """The session this admitted connection continues: a new one (clean session: the old
+        one ends, its connection included), or the one its client id kept."""
+        kept = self._sessions.get(incoming.client_id, (None, None))[0]
+        if incoming.clean_session:
+            await self.end_session(incoming.client_id)
+            session, incoming.parent = incoming, 0
+        elif kept is not None:
+            for name in SESSION_FIELDS:
+                setattr(kept, name, getattr(incoming, name, None))
+            session, kept.parent = kept, 1
+        else:
+            session, incoming.parent = incoming, 0
+        delay = self.config.get("timeout-disconnect-delay", 0)
+        if session.keep_alive > 0 and isinstance(delay, int):
+            session.keep_alive += delay
+        return session
+
+    async def _authenticate(self, session: Session, _: Any) -> bool:
+        return getattr(session, "cc_principal", None) is not None  # admitted above, or never here
+
+    async def _publish_retained_messages_for_subscription(
+        self, subscription: tuple[str, int], session: Session
+    ) -> None:
+        """Only for a subscription the session holds (amqtt calls this, at connect, with every
+        client's), and only what the session may receive."""
+        topic_filter, qos = subscription
+        handler = self._get_handler(session)
+        holders = self._subscriptions.get(topic_filter, [])
+        if handler is None or all(s.client_id != session.client_id for s, _ in holders):
+            return
+        sends = []
+        for topic, retained in list(self._retained_messages.items()):
+            if self._matches(topic, topic_filter) and await self._topic_filtering(
+                session, topic, Action.RECEIVE
+            ):
+                level = min(qos, retained.qos or qos)
+                sends.append(handler.mqtt_publish(topic, retained.data, level, retain=True))
+        if sends:
+            await asyncio.gather(*sends)
+
+    async def end_session(self, client_id: str) -> None:
+        """Close the client id's connection, if any, and forget its session (subscriptions,
+        queued messages)."""
+        session, handler = self._sessions.get(client_id, (None, None))
+        if session is None:
+            return
+        session.will_flag = False  # ended by the broker: its last will is not news
+        if handler is not None:
+            await handler.handle_connection_closed()
+        await self._cleanup_session(client_id)
+
+    async def recheck_sessions(self) -> list[str]:
+        """End every cabinet session whose credentials no longer sign in (rotated, retired)."""
+        held = {
+            client_id: (s.username, s.password, s.cc_principal)
+            for client_id, (s, _) in list(self._sessions.items())
+            if getattr(s, "cc_principal", GATEWAY_USERNAME) != GATEWAY_USERNAME
+        }
+        stale = await asyncio.to_thread(stale_sessions, held) if held else []
+        for client_id in stale:
+            logger.warning("ended MQTT session %s: its credentials changed", client_id)
+            await self.end_session(client_id)
+        return stale
+
+    async def _recheck_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self._recheck_s)
+            try:
+                await self.recheck_sessions()
+            except Exception:  # the database: try again next time
+                logger.exception("could not re-check the MQTT sessions' credentials")
+
+
+async def _close(writer: Any) -> None:
+    with suppress(Exception):
+        await writer.close()
 
 
 def broker_config(port: int, host: str = "127.0.0.1") -> dict[str, Any]:
     return {
         "listeners": {"default": {"type": "tcp", "bind": f"{host}:{port}"}},
         "plugins": {
-            f"{__name__}.CabinetAuthPlugin": {},
             f"{__name__}.CabinetTopicPlugin": {},
         },
     }
@@ -119,13 +213,14 @@ def broker_config(port: int, host: str = "127.0.0.1") -> dict[str, Any]:
 
 async def start_embedded_broker(port: int | None = None) -> Broker:
     """Start the broker inside the running event loop; call `await broker.shutdown()` to stop."""
-    broker = Broker(broker_config(port or get_settings().embedded_mqtt_port))
+    broker = CabinetBroker(broker_config(port or get_settings().embedded_mqtt_port))
     await broker.start()
     return broker
 
 
-def embedded_gateway_config(port: int, client_id: str):
-    """How a gateway signs in to the embedded broker (3.1.1, plain subscriptions)."""
+def embedded_gateway_config(port: int, gateway_id: str):
+    """How the gateway `gateway_id` signs in to the embedded broker (3.1.1, plain
+    subscriptions)."""
     from hardware.gateway import BrokerConfig
 
     return BrokerConfig(
@@ -135,5 +230,5 @@ def embedded_gateway_config(port: int, client_id: str):
         password=gateway_password(),
         mqtt5=False,  # amqtt speaks 3.1.1 only
         share_group=None,
-        client_id=client_id,
+        client_id=gateway_client_id(gateway_id, gateway_password()),
     )

@@ -22,19 +22,22 @@ import logging
 from collections import Counter
 from collections.abc import Callable
 from contextlib import AbstractContextManager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import unquote, urlparse
 
 import aiomqtt
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session
 
 from app.cabinets.commands import Outgoing, prepare_sends
 from app.cabinets.presence import apply_state
 from app.core.db import session_scope
 from app.core.jobs import JobDispatcher, get_dispatcher
-from hardware.ingest import Ingested, ingest_batch
+from hardware.broker_access import GATEWAY_USERNAME, gateway_client_id
+from hardware.ingest import Ingested, cabinet_of, ingest_batch
 from hardware.protocol.messages import NonceGuard, now_ms
 
 logger = logging.getLogger(__name__)
@@ -47,6 +50,8 @@ BATCH_MAX = 200
 RECEIVE_MAXIMUM = 1000  # unacknowledged messages the broker may send us (MQTT 5)
 STORE_ATTEMPTS = 6
 RETIRE_QUIET_S = 3.0
+UNSTORABLE = "unstorable"  # a message the database refuses (docs/protocol.md § 10)
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, DisconnectionError, PoolTimeout, OSError)
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,19 @@ class BrokerConfig:
             **overrides,
         )
 
+    @classmethod
+    def for_gateway(cls, url: str, gateway_id: str, **overrides) -> BrokerConfig:
+        """The gateway process `gateway_id` (its GATEWAY_ID) on the broker at `url`: its client
+        id derived from the gateway secret (the URL's password), and, for the user
+        GATEWAY_USERNAME, its user name too: the broker binds client ids to user names
+        (hardware/mosquitto/README.md). On a broker without passwords the id is used as is."""
+        config = cls.from_url(url, **overrides)
+        if not config.password:
+            return replace(config, client_id=gateway_id)
+        client_id = gateway_client_id(gateway_id, config.password)
+        username = client_id if config.username == GATEWAY_USERNAME else config.username
+        return replace(config, client_id=client_id, username=username)
+
     def subscriptions(self) -> list[str]:
         channels = (*UP_CHANNELS, STATE_CHANNEL)
         topics = [f"cc/v1/{self.tenant}/+/{channel}" for channel in channels]
@@ -90,6 +108,14 @@ class GatewayStats:
     connects: int = 0
     commands_sent: int = 0
     states: Counter[str] = field(default_factory=Counter)  # online / offline / ignored ...
+
+
+def transient(error: BaseException) -> bool:
+    """The database could not be reached or let go of us, which passes; as opposed to a value
+    it refuses (out of range, a constraint), which is refused again on every try."""
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, TRANSIENT_ERRORS)
 
 
 def _bytes(message: aiomqtt.Message) -> bytes:
@@ -269,14 +295,14 @@ class Gateway:
 
     async def handle_batch(self, messages: list[tuple[str, bytes]]) -> list[Ingested]:
         """Messages that arrived together, stored in one unit of work (each stands alone: a
-        refused or duplicate one changes nothing, see ingest_batch)."""
+        refused or duplicate one changes nothing, see ingest_batch). A batch the database
+        refuses outright holds a message it will always refuse: the messages are then stored
+        one by one, and only that one is refused (`unstorable`)."""
         try:
-            results = await asyncio.to_thread(self._ingest_all, messages)
-        except Exception:  # not the devices (ingest never raises on their input): the database
-            logger.exception("could not store a batch of %s messages; one by one", len(messages))
-            results = [
-                await self._ingest_with_retries(topic, payload) for topic, payload in messages
-            ]
+            results = await self._store(messages)
+        except Exception:
+            logger.exception("a batch of %s messages was refused; one by one", len(messages))
+            results = [await self._store_alone(topic, payload) for topic, payload in messages]
         await self._count(results)
         return results
 
@@ -292,20 +318,36 @@ class Gateway:
             ids = [r.message_row_id for r in accepted]
             logger.exception("could not hand messages %s to the jobs", ids)
 
-    async def _ingest_with_retries(self, topic: str, payload: bytes) -> Ingested:
-        """Keep trying (the consumer waits, so the broker queues the rest); after
-        STORE_ATTEMPTS failures the message comes back `internal` and `_serve` reconnects
-        without acknowledging it, so the broker delivers it again."""
+    async def _store(self, messages: list[tuple[str, bytes]]) -> list[Ingested]:
+        """Only a transient failure (the database unreachable, the connection lost) is tried
+        again, while the broker queues the rest; after STORE_ATTEMPTS the messages come back
+        `internal` and `_take` reconnects without acknowledging them, so the broker delivers
+        them again. Any other failure is the same every time: it is raised at once."""
         delay = 0.5
         for attempt in range(1, STORE_ATTEMPTS + 1):
             try:
-                return (await asyncio.to_thread(self._ingest_all, [(topic, payload)]))[0]
-            except Exception:
-                logger.exception("store attempt %s of %s failed", attempt, STORE_ATTEMPTS)
+                return await asyncio.to_thread(self._ingest_all, messages)
+            except Exception as failed:
+                if not transient(failed):
+                    raise
+                logger.warning("store attempt %s of %s: %s", attempt, STORE_ATTEMPTS, failed)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, MAX_BACKOFF_S)
-        self.stats.rejections["internal"] += 1
-        return Ingested("rejected", "internal")
+        self.stats.rejections["internal"] += len(messages)
+        return [Ingested("rejected", "internal") for _ in messages]
+
+    async def _store_alone(self, topic: str, payload: bytes) -> Ingested:
+        try:
+            return (await self._store([(topic, payload)]))[0]
+        except Exception as refused:  # counted and logged; acknowledged, so never redelivered
+            self.stats.rejections[UNSTORABLE] += 1
+            logger.error(
+                "refused %s from %s: %s",
+                UNSTORABLE,
+                cabinet_of(topic),
+                f"{type(refused).__name__}: {refused}"[:200],
+            )
+            return Ingested("rejected", UNSTORABLE)
 
     def _ingest_all(self, messages: list[tuple[str, bytes]]) -> list[Ingested]:
         """One unit of work; if it fails nothing of it counts: the refusals are not counted

@@ -161,11 +161,12 @@ def ingest_batch(
 
 def _refused(refused: ProtocolError, topic: str, rejections: Counter[str]) -> Ingested:
     rejections[refused.code] += 1
-    logger.warning("refused %s from %s: %s", refused.code, _cabinet_code(topic), refused.detail)
+    logger.warning("refused %s from %s: %s", refused.code, cabinet_of(topic), refused.detail)
     return Ingested("rejected", refused.code)
 
 
-def _cabinet_code(topic: str) -> str:
+def cabinet_of(topic: str) -> str:
+    """The cabinet code in a topic, short enough to log."""
     parts = topic.split("/")
     return parts[3][:32] if len(parts) > 3 else "?"
 
@@ -274,7 +275,7 @@ _PG_INSERT = text(
                                 payload, received_at, status)
     SELECT m.*, :received_at, :status
     FROM json_to_recordset(CAST(:rows AS JSON)) AS m(
-        tenant_id INTEGER, cabinet_id INTEGER, message_id VARCHAR, boot_id VARCHAR, seq INTEGER,
+        tenant_id INTEGER, cabinet_id INTEGER, message_id VARCHAR, boot_id VARCHAR, seq BIGINT,
         type VARCHAR, device_ts TIMESTAMPTZ, payload JSON)
     ON CONFLICT (cabinet_id, message_id) DO NOTHING
     RETURNING id, cabinet_id, message_id

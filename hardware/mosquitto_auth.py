@@ -1,13 +1,22 @@
 """Mosquitto's password file and ACL from the database (hardware/mosquitto/README.md):
-`python -m hardware.mosquitto_auth <directory>`, then SIGHUP the broker."""
+`GATEWAY_IDS=gw-1,gw-2 python -m hardware.mosquitto_auth <directory> [<mosquitto.conf>]`, then
+SIGHUP the broker: it reloads both files and disconnects every client whose credentials no
+longer match (a rotated or retired cabinet's live connection included).
+
+Every listener binds client ids to user names (`use_username_as_clientid true`), so each
+gateway process has a user of its own, named by its client id (`gateway_client_id`: derived
+from its GATEWAY_ID with the gateway secret), and a cabinet's client id is its user name."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 import os
+import re
 import secrets
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 from sqlmodel import Session, select
@@ -17,10 +26,14 @@ from app.cabinets.models import Cabinet
 from app.core.db import session_scope
 from app.core.tenancy import TenantScope, scoped_select
 from app.tenants.models import Tenant
-from hardware.broker import GATEWAY_USERNAME, gateway_password
+from hardware.broker_access import GATEWAY_CLIENT_ID, gateway_client_id, gateway_password
 
 PBKDF2_ITERATIONS = 101  # what mosquitto_passwd writes; the password itself is 256 random bits
 UP_CHANNELS = ("event", "telemetry", "ack", "state")
+# What may stand in a password or ACL line without changing its meaning.
+SAFE_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+SAFE_CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+logger = logging.getLogger(__name__)
 
 
 def password_line(username: str, password: str) -> str:
@@ -49,11 +62,28 @@ def _cabinets(session: Session) -> list[tuple[str, str, str, str]]:
     ]
 
 
-def write_auth_files(session: Session, directory: Path, gateway_secret: str) -> int:
+def _may_connect(username: str, tenant: str, code: str) -> bool:
+    """A cabinet whose names would change the files' meaning, or whose user name is a gateway's
+    client id, is left out (and logged) rather than written."""
+    if not (SAFE_NAME.match(username) and SAFE_CODE.match(tenant) and SAFE_CODE.match(code)):
+        logger.error("cabinet %r left out of the broker's files: unsafe names", code[:32])
+        return False
+    if GATEWAY_CLIENT_ID.match(username):
+        logger.error("cabinet %r left out of the broker's files: a gateway's name", code[:32])
+        return False
+    return True
+
+
+def write_auth_files(
+    session: Session, directory: Path, gateway_secret: str, gateway_ids: Iterable[str]
+) -> int:
     """Write `passwords` and `acl` atomically; returns how many cabinets may connect."""
-    cabinets = _cabinets(session)
-    passwords = [password_line(GATEWAY_USERNAME, gateway_secret)]
-    acl = [f"user {GATEWAY_USERNAME}", "topic read cc/v1/#", "topic write cc/v1/+/+/cmd", ""]
+    cabinets = [c for c in _cabinets(session) if _may_connect(c[0], c[2], c[3])]
+    passwords, acl = [], []
+    for gateway_id in gateway_ids:
+        username = gateway_client_id(gateway_id, gateway_secret)
+        passwords.append(password_line(username, gateway_secret))
+        acl += [f"user {username}", "topic read cc/v1/#", "topic write cc/v1/+/+/cmd", ""]
     for username, password, tenant, code in cabinets:
         passwords.append(password_line(username, password))
         acl.append(f"user {username}")
@@ -68,14 +98,43 @@ def write_auth_files(session: Session, directory: Path, gateway_secret: str) -> 
     return len(cabinets)
 
 
+def unbound_listeners(config_text: str) -> list[str]:
+    """The `listener` lines of a mosquitto.conf not followed, before the next listener, by
+    `use_username_as_clientid true`: there any credentials could take any client id's session,
+    a gateway's or another cabinet's. (A setting before every listener, or in an included file,
+    applies to Mosquitto's default listener only.)"""
+    unbound: list[str] = []
+    current: str | None = None
+    for raw in config_text.splitlines():
+        words = raw.split("#", 1)[0].split()
+        if words[:1] == ["listener"]:
+            if current is not None:
+                unbound.append(current)
+            current = raw.strip()
+        elif words == ["use_username_as_clientid", "true"]:
+            current = None
+    if current is not None:
+        unbound.append(current)
+    return unbound
+
+
 def main(argv: list[str]) -> int:
-    if len(argv) != 1:
-        print("usage: python -m hardware.mosquitto_auth <directory>", file=sys.stderr)
+    if len(argv) not in (1, 2):
+        print("usage: python -m hardware.mosquitto_auth <directory> [<mosquitto.conf>]")
         return 2
+    gateway_ids = [g.strip() for g in os.environ.get("GATEWAY_IDS", "").split(",") if g.strip()]
+    if not gateway_ids:
+        print("GATEWAY_IDS is not set: the GATEWAY_ID of every gateway process, comma-separated")
+        return 2
+    if len(argv) == 2:
+        unbound = unbound_listeners(Path(argv[1]).read_text(encoding="utf-8"))
+        if unbound:
+            print(f"{argv[1]}: add `use_username_as_clientid true` after: {'; '.join(unbound)}")
+            return 1
     secret = os.environ.get("MQTT_GATEWAY_PASSWORD") or gateway_password()
     with session_scope() as session:
-        count = write_auth_files(session, Path(argv[0]), secret)
-    print(f"{count} cabinets + the gateway written to {argv[0]}; send SIGHUP to mosquitto")
+        count = write_auth_files(session, Path(argv[0]), secret, gateway_ids)
+    print(f"{count} cabinets + {len(gateway_ids)} gateways written to {argv[0]}; SIGHUP mosquitto")
     return 0
 
 

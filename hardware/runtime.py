@@ -30,14 +30,14 @@ logger = logging.getLogger(__name__)
 
 def gateway_config() -> BrokerConfig:
     settings = get_settings()
-    client_id = os.environ.get("GATEWAY_ID") or f"cc-gateway-{socket.gethostname()}"[:64]
+    gateway_id = os.environ.get("GATEWAY_ID") or f"cc-gateway-{socket.gethostname()}"[:64]
     if settings.mqtt_url:
         share_group = os.environ.get("GATEWAY_SHARE_GROUP", "cc-gateway") or None
         mqtt5 = os.environ.get("MQTT_VERSION", "3.1.1") == "5"
-        return BrokerConfig.from_url(
-            settings.mqtt_url, client_id=client_id, share_group=share_group, mqtt5=mqtt5
+        return BrokerConfig.for_gateway(
+            settings.mqtt_url, gateway_id, share_group=share_group, mqtt5=mqtt5
         )
-    return embedded_gateway_config(settings.embedded_mqtt_port, client_id)
+    return embedded_gateway_config(settings.embedded_mqtt_port, gateway_id)
 
 
 async def run_device_side(stop: asyncio.Event | None = None) -> None:

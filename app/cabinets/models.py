@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Index, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, Index, Integer, UniqueConstraint
 from sqlmodel import Field
 
 from app.core.model_base import (
@@ -15,6 +15,10 @@ from app.core.model_base import (
     json_field,
     timestamp,
 )
+
+# A cabinet's sequence numbers go up to 2^53 - 1 (the protocol's maximum); SQLite's INTEGER is
+# 64-bit already.
+SEQUENCE = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class CabinetStatus(StrEnum):
@@ -72,7 +76,7 @@ class Cabinet(TenantOwned, table=True):
     door_state: str = enum_field(DoorState, DoorState.unknown)
     last_heartbeat_at: datetime | None = timestamp(nullable=True)
     boot_id: str | None = Field(default=None, max_length=64)
-    last_seq: int = 0
+    last_seq: int = Field(default=0, sa_type=SEQUENCE)
     lease_days: int = 3
     created_at: datetime = timestamp()
 
@@ -126,7 +130,7 @@ class DeviceMessage(TenantOwned, table=True):
     cabinet_id: int = Field(foreign_key="cabinet.id", ondelete="CASCADE")
     message_id: str = Field(max_length=64)
     boot_id: str = Field(max_length=64)
-    seq: int
+    seq: int = Field(sa_type=SEQUENCE)
     type: str = Field(max_length=32, index=True)
     device_ts: datetime = timestamp(default_now=False)
     received_at: datetime = timestamp(index=True)

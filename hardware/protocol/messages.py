@@ -210,14 +210,24 @@ def _first_error(validator: Draft202012Validator, value: Any) -> str | None:
     return f"{where}: {error.message}"[:200]
 
 
+def _no_fraction(text: str) -> Any:
+    """Every number of the protocol is an integer: the validator would take 5.0 (or 1e300) for
+    one, and the signature, the sequence and the database would each read it differently."""
+    raise ProtocolError("schema", f"{text[:40]}: numbers must be integers")
+
+
 def decode(topic_text: str, payload: bytes) -> tuple[Topic, dict[str, Any]]:
     """JSON, envelope schema, body schema, and agreement with the topic it arrived on."""
     topic = Topic.parse(topic_text)
     if len(payload) > MAX_PAYLOAD:
         raise ProtocolError("schema", f"payload larger than {MAX_PAYLOAD} bytes")
     try:
-        message = json.loads(payload.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as bad:
+        message = json.loads(
+            payload.decode("utf-8"), parse_float=_no_fraction, parse_constant=_no_fraction
+        )
+    except ProtocolError:
+        raise
+    except (ValueError, RecursionError) as bad:  # also: too many digits, nesting too deep
         raise ProtocolError("bad_json", str(bad)[:200]) from None
     if not (_surely_valid("envelope")(message) and _surely_valid(message["type"])(message["body"])):
         problem = _first_error(_validator("envelope"), message)
@@ -233,7 +243,11 @@ def decode(topic_text: str, payload: bytes) -> tuple[Topic, dict[str, Any]]:
 
 
 def verify(secret: bytes, topic: Topic, message: Mapping[str, Any]) -> None:
-    if not signature_ok(secret, str(topic), message):
+    try:
+        signed = signature_ok(secret, str(topic), message)
+    except ValueError:  # e.g. a lone surrogate ("\\ud800"): no UTF-8 form, so nobody signed it
+        raise ProtocolError("bad_json", "a string without a UTF-8 form") from None
+    if not signed:
         raise ProtocolError("bad_signature")
 
 

@@ -35,14 +35,15 @@ from app.core.db import make_engine, session_scope
 from app.core.jobs import InProcessDispatcher
 from app.core.records import Actor
 from app.core.tenancy import TenantScope
-from hardware.broker import GATEWAY_USERNAME
-from hardware.gateway import BrokerConfig, Gateway
+from hardware.broker_access import gateway_client_id
+from hardware.gateway import Gateway
 from hardware.ingest import Ingested
 from hardware.protocol.messages import build, now_ms
 from tests.conftest import _create_pg_database, _drop_pg_database
 from tests.factories import make_cabinet, make_tenant
 from tests.hardware.own_broker import GATEWAY_SECRET, OwnMosquitto, own_mosquitto
 
+RAW_SUBSCRIBER = gateway_client_id("gw-raw", GATEWAY_SECRET)
 GATEWAY_SECONDS = int(os.environ.get("BENCH_GATEWAY_SECONDS", "60"))
 RAW_SECONDS = 10
 CABINETS = 20
@@ -169,9 +170,9 @@ async def _raw_rate(tenant: str, fleet, broker: OwnMosquitto) -> float:
     async with aiomqtt.Client(
         "127.0.0.1",
         broker.port,
-        username=GATEWAY_USERNAME,
+        username=RAW_SUBSCRIBER,
         password=GATEWAY_SECRET,
-        identifier=f"bench-raw-{uuid.uuid4().hex[:8]}",
+        identifier=RAW_SUBSCRIBER,  # the broker binds client ids to user names
     ) as sub:
         await sub.subscribe(f"cc/v1/{tenant}/+/event", qos=1)
 
@@ -194,7 +195,7 @@ async def _gateway_rate(
 ) -> tuple[float, list[float]]:
     engine = make_engine(url)
     # what `make gateway` runs: MQTT 3.1.1 on the shared subscription (hardware/runtime.py)
-    config = BrokerConfig.from_url(broker.url, client_id=f"bench-gw-{uuid.uuid4().hex[:8]}")
+    config = broker.gateway_config("gw-a")
 
     async def nothing(ctx, message_row_ids):  # the hand-over happens; the job body is not measured
         return None

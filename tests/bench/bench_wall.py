@@ -39,7 +39,7 @@ from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.wall import service
 from app.wall.state import WallState
-from hardware.gateway import BrokerConfig, Gateway
+from hardware.gateway import Gateway
 from hardware.net import free_port
 from hardware.protocol.messages import build
 from tests.bench.door_close_fleet import STOCK, World, build_world, closed_body, open_doors
@@ -112,7 +112,7 @@ def _gateway(url: str, broker, bus: RedisBus) -> Gateway:
     async def handle_device_message(ctx, message_row_id: int) -> int:
         return await handle_device_messages(ctx, [message_row_id])
 
-    config = BrokerConfig.from_url(broker.url, client_id=f"bench-wall-{uuid.uuid4().hex[:8]}")
+    config = broker.gateway_config("gw-a")
     dispatcher = InProcessDispatcher(
         functions={
             "handle_device_messages": handle_device_messages,

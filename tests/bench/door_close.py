@@ -26,7 +26,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -40,7 +39,7 @@ from app.core.bus import RedisBus, tenant_channel
 from app.core.db import make_engine, session_scope
 from app.core.jobs import ArqDispatcher, InProcessDispatcher, JobDispatcher
 from app.withdrawals.models import DoorSession
-from hardware.gateway import BrokerConfig, Gateway
+from hardware.gateway import Gateway
 from hardware.protocol.messages import now_ms
 from tests.bench.door_close_fleet import World, build_world, cabinets_process, open_doors
 from tests.conftest import _create_pg_database, _drop_pg_database
@@ -51,7 +50,7 @@ COMMIT_WAIT_S = 120
 # One gateway id for both rounds, as a restarted gateway resumes its persistent session: a new
 # id each round would leave the first one's session in the shared subscription, and Mosquitto
 # would keep queueing half of the messages for it (measured: 500 of 1,000 doors committed).
-GATEWAY_ID = f"bench-gw-{uuid.uuid4().hex[:8]}"
+GATEWAY_ID = "gw-a"  # one of the gateways own_mosquitto knows
 
 
 def _door_of(message: DeviceMessage) -> int:
@@ -65,7 +64,7 @@ async def _drive(
     (`committed()` says how many are in so far)."""
     engine = make_engine(url)
     doors = await asyncio.to_thread(open_doors, url, world)
-    config = BrokerConfig.from_url(broker.url, client_id=GATEWAY_ID)
+    config = broker.gateway_config(GATEWAY_ID)
     gateway = Gateway(config, unit_of_work=lambda: session_scope(engine), dispatcher=dispatcher)
     stop = asyncio.Event()
     serving = asyncio.create_task(gateway.run(stop))

@@ -146,3 +146,98 @@ def test_the_nonce_memory_is_bounded() -> None:
     later = 1_000_000 + 2 * WINDOW_MS + 1
     guard.check({"cab": "C1", "nonce": "f" * 16, "ts": later}, now_ms=later)
     assert len(guard._seen) == 1  # everything older than two windows forgotten
+
+
+def _integers(schema: object, where: str = ""):
+    """Every integer-typed field of a schema, with its path."""
+    if isinstance(schema, dict):
+        if schema.get("type") == "integer":
+            yield where, schema
+        for key, value in schema.items():
+            yield from _integers(value, f"{where}/{key}")
+    elif isinstance(schema, list):
+        for value in schema:
+            yield from _integers(value, where)
+
+
+def test_every_integer_of_every_message_is_bounded_and_fits_64_bits() -> None:
+    found = 0
+    for path in SCHEMAS.glob("*.json"):
+        for where, field in _integers(json.loads(path.read_text())):
+            found += 1
+            assert "minimum" in field and "maximum" in field, f"{path.name}{where}"
+            assert -(2**63) < field["minimum"] <= field["maximum"] < 2**63, f"{path.name}{where}"
+    assert found > 20
+
+
+def _signed(message_type: str, body: dict, seq: int = 7, **envelope) -> tuple[str, bytes]:
+    """A validly signed message, whatever its numbers: what a cabinet with its key can send."""
+    from hardware.protocol.canonical import sign
+
+    topic, message = build(
+        secret=SECRET,
+        tenant="TN-XY",
+        cabinet="CAB-SH-001",
+        boot="boot0001",
+        seq=0,
+        message_type=message_type,
+        body=body,
+    )
+    message = {**message, "seq": seq, **envelope}
+    message["sig"] = sign(SECRET, topic, message)
+    return topic, _payload(message)
+
+
+@pytest.mark.parametrize(
+    ("message_type", "body", "envelope"),
+    [
+        ("heartbeat", examples.BODIES["heartbeat"], {"seq": 2**64}),
+        ("heartbeat", examples.BODIES["heartbeat"], {"seq": 2**53}),
+        ("heartbeat", examples.BODIES["heartbeat"], {"ts": 2**63}),
+        ("heartbeat", {**examples.BODIES["heartbeat"], "uptime_s": 2**64}, {}),
+        ("heartbeat", {**examples.BODIES["heartbeat"], "outbox": 2**32}, {}),
+        ("boot", {**examples.BODIES["boot"], "outbox": 2**64}, {}),
+        ("alarm", {**examples.BODIES["alarm"], "at": 2**64}, {}),
+        ("door.closed", {**examples.BODIES["door.closed"], "open_ms": 2**63}, {}),
+        (
+            "door.closed",
+            {
+                **examples.BODIES["door.closed"],
+                "readings": [{"slot": "A1", "before_mg": -(2**63), "after_mg": 0, "stable": True}],
+            },
+            {},
+        ),
+        ("cmd.ack", {**examples.BODIES["cmd.ack"], "at": 10**30}, {}),
+    ],
+)
+def test_out_of_range_integers_are_refused_by_the_schema(message_type, body, envelope) -> None:
+    topic, payload = _signed(message_type, body, **envelope)
+    _refused("schema", topic, payload)
+
+
+def test_the_largest_sequence_number_is_accepted() -> None:
+    topic, payload = _signed("heartbeat", examples.BODIES["heartbeat"], seq=2**53 - 1)
+    parsed, message = decode(topic, payload)
+    verify(SECRET, parsed, message)
+    assert message["seq"] == 2**53 - 1
+
+
+@pytest.mark.parametrize(
+    ("raw_seq", "code"),
+    [
+        ("7.0", "schema"),  # the validator alone would take it for the integer 7
+        ("1e300", "schema"),
+        ("NaN", "schema"),
+        ("Infinity", "schema"),
+        ("9" * 5000, "bad_json"),  # more digits than Python converts
+    ],
+)
+def test_numbers_that_are_not_plain_integers_are_refused(raw_seq: str, code: str) -> None:
+    topic, payload = _signed("heartbeat", examples.BODIES["heartbeat"], seq=123456789)
+    _refused(code, topic, payload.replace(b'"seq": 123456789', f'"seq": {raw_seq}'.encode()))
+
+
+def test_garbage_that_breaks_the_json_reader_or_the_signer_is_refused_by_reason() -> None:
+    topic, payload = _signed("alarm", {**examples.BODIES["alarm"], "detail": "SURROGATE"})
+    _refused("bad_json", topic, payload.replace(b"SURROGATE", b"\\ud800"))
+    _refused("bad_json", topic, b"[" * 200_000)  # nested deeper than the reader recurses

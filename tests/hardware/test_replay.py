@@ -9,7 +9,6 @@ import os
 import signal
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ from app.alerts.models import Alert
 from app.cabinets.models import DeviceMessage
 from app.core.config import get_settings
 from app.core.db import session_scope
+from hardware.broker_access import gateway_client_id
 from hardware.gateway import BrokerConfig
 from hardware.simulator.cabinet import SimulatedCabinet
 from tests.hardware.harness import (
@@ -32,12 +32,13 @@ from tests.hardware.harness import (
     stored,
     until,
 )
-from tests.hardware.own_broker import own_mosquitto
+from tests.hardware.own_broker import GATEWAY_SECRET, own_mosquitto
 
 EVENTS = int(os.environ.get("REPLAY_EVENTS", "10000"))
 WITHIN_S = float(os.environ.get("REPLAY_WITHIN_S", "240"))
 DAY_MS = 24 * 3600 * 1000
 REPO = Path(__file__).resolve().parents[2]
+KILLED = gateway_client_id("gw-killed", GATEWAY_SECRET)  # its client id on the broker
 
 
 def _buffer_a_day(cabinet: SimulatedCabinet) -> None:
@@ -87,9 +88,7 @@ async def _replay_through(address, config: BrokerConfig, engine, tmp_path, cabin
 async def test_a_day_offline_replays_whole_through_mosquitto(engine: Engine, tmp_path) -> None:
     cabinet_of = provisioned(engine)
     with own_mosquitto(tmp_path / "broker", engine) as broker:
-        config = BrokerConfig.from_url(
-            broker.url, client_id=f"gw{uuid.uuid4().hex[:8]}", session_expiry_s=300
-        )
+        config = broker.gateway_config("gw-a", session_expiry_s=300)
         await _replay_through(broker.address, config, engine, tmp_path, cabinet_of)
 
 
@@ -128,7 +127,7 @@ async def test_the_replay_survives_a_gateway_killed_mid_stream(
         gateway = _gateway_process(empty_database_url, broker.url, log)
         try:
             # its session must exist before the cabinet publishes (in production it always does)
-            await until(lambda: log.read_text().count("gateway gw-killed subscribed") == 1, 30)
+            await until(lambda: log.read_text().count(f"gateway {KILLED} subscribed") == 1, 30)
             async with powered(cabinet):
                 cabinet.set_network(True)
                 await until(lambda: _count(engine, cabinet_id) >= EVENTS // 4, 120)

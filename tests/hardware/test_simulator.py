@@ -24,7 +24,7 @@ from app.cabinets.models import Cabinet, DeviceCommand
 from app.core.db import session_scope
 from app.core.records import Actor
 from app.core.tenancy import TenantScope
-from hardware.gateway import BrokerConfig, Gateway
+from hardware.gateway import Gateway
 from hardware.protocol.messages import build, now_ms
 from hardware.simulator.employees import badge, open_take_close
 from hardware.simulator.mischief import EXPECTED_REFUSAL, TWIN_KINDS, Mischief
@@ -51,9 +51,8 @@ async def broker_and_gateway(
     MQTT 5 gateway on a shared subscription) or the embedded amqtt broker (3.1.1)."""
     if kind == "mosquitto":
         with own_mosquitto(directory / "mosquitto") as broker:
-            config = BrokerConfig.from_url(  # MQTT 5 here; the replay tests use 3.1.1
-                broker.url, client_id=f"gw{uuid.uuid4().hex[:10]}", session_expiry_s=60, mqtt5=True
-            )
+            # MQTT 5 here; the replay tests use 3.1.1
+            config = broker.gateway_config("gw-a", session_expiry_s=60, mqtt5=True)
             async with running_gateway(config) as (gateway, dispatcher):
                 yield broker.address, gateway
                 await dispatcher.drain(10)
