@@ -20,6 +20,7 @@ from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
+from app.core.cells import append_row, inert_row, uninert
 from app.core.errors import DomainError
 from app.core.i18n import LOCALES, t
 from app.core.records import Actor
@@ -83,7 +84,7 @@ def _cell_text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return uninert(str(value).strip())
 
 
 def _header_keys(header: list[str], columns: tuple[Column, ...]) -> list[str | None]:
@@ -319,8 +320,8 @@ def headers(locale: str) -> list[str]:
 def to_csv(rows: list[list[str]], locale: str) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(headers(locale))
-    writer.writerows(rows)
+    writer.writerow(inert_row(headers(locale)))
+    writer.writerows(inert_row(row) for row in rows)
     return out.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8
 
 
@@ -328,12 +329,12 @@ def to_xlsx(rows: list[list[str]], locale: str) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "users"
-    sheet.append(headers(locale))
+    append_row(sheet, headers(locale))
     for cell in sheet[1]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="0F766E")
     for row in rows:
-        sheet.append(row)
+        append_row(sheet, row)
     sheet.freeze_panes = "A2"
     for letter, width in zip("ABCDEF", (12, 12, 15, 26, 24, 16), strict=True):
         sheet.column_dimensions[letter].width = width
