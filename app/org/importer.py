@@ -31,7 +31,7 @@ from app.org.models import User
 from app.org.users import FIELD_CLEANERS
 
 MAX_ROWS = tables.MAX_ROWS
-MAX_BYTES = tables.MAX_BYTES  # the lead's HTTP gate on /_upload allows a little more (multipart)
+MAX_BYTES = tables.MAX_BYTES  # a body limit in front of /_upload needs a little more (multipart)
 PROGRESS_EVERY = 250
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
