@@ -196,7 +196,8 @@ class ItemsState(KeysetPaging, rx.State):
                 console.set_image,
                 scope=principal.scope,
                 item_id=self.edit_id,
-                data=await files[0].read(),
+                # one byte past the cap is enough for set_image to refuse a bigger picture
+                data=await files[0].read(console.MAX_IMAGE_BYTES + 1),
                 upload_dir=rx.get_upload_dir(),
                 actor=actor_of(self, principal),
             )

@@ -52,8 +52,7 @@ class ImportState(rx.State):
     errors: list[ErrorRow] = []
     file_error: str = ""
     finished: bool = False
-    # backend only (never sent to the browser): the upload, then its parsed rows
-    _file: tuple[str, bytes] = ("", b"")
+    # backend only (never sent to the browser): the upload's rows, as text
     _rows: list[tuple[int, dict[str, str]]] = []
 
     @rx.event
@@ -77,32 +76,40 @@ class ImportState(rx.State):
         self.errors = []
         self.file_error = ""
         self.finished = False
-        self._file = ("", b"")
         self._rows = []
 
     @rx.event
     async def upload(self, files: list[rx.UploadFile]):
-        """Receive the file; checking runs next, in the background, with progress."""
+        """Read the file as it streams in (the row cap refuses it on the first row past it);
+        checking the rows runs next, in the background, with progress."""
         await require(self, "user:import")
         self._reset()
         if not files:
             return
-        self._file = (files[0].name or "", await files[0].read())
+        name = files[0].name or ""
+        try:
+            rows = await asyncio.to_thread(importer.read_table, name, files[0].file)
+        except DomainError as refused:
+            self.file_error = t(refused.key, await request_locale(self), **refused.params)
+            return
+        self.file_name = name
+        self._rows = rows
         self.busy = True
         return ImportState.check
 
     @rx.event(background=True)
     async def check(self):
-        """Read the uploaded file and check every row (nothing is written yet)."""
+        """Check every row read (nothing is written yet)."""
         async with self:
             principal = await require(self, "user:import")
             tenant_id = await working_tenant(self, principal)
             locale = await request_locale(self)
-            name, data = self._file
-            self._file = ("", b"")
+            rows = self._rows
+            if not rows:
+                self.busy = False
+                return
         progress = _Progress()
         try:
-            rows = await asyncio.to_thread(importer.read_table, name, data)
             plan = await self._with_progress(
                 progress,
                 run_in_session(
@@ -119,8 +126,6 @@ class ImportState(rx.State):
                 self.file_error = t(refused.key, locale, **refused.params)
             return
         async with self:
-            self.file_name = name
-            self._rows = rows
             self._show_plan(plan, locale)
             self.busy = False
 

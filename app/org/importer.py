@@ -12,35 +12,28 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, BinaryIO
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
+from app.core import tables
+from app.core.cells import append_row, inert_row
 from app.core.errors import DomainError
-from app.core.i18n import LOCALES, t
 from app.core.records import Actor
+from app.core.tables import Column, Rows
 from app.core.tenancy import TenantScope, scoped_select
 from app.org.departments import department_paths
 from app.org.models import User
 from app.org.users import FIELD_CLEANERS
 
-MAX_ROWS = 20_000
-MAX_BYTES = 10 * 1024 * 1024
+MAX_ROWS = tables.MAX_ROWS
+MAX_BYTES = tables.MAX_BYTES  # a body limit in front of /_upload needs a little more (multipart)
 PROGRESS_EVERY = 250
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str  # headers are its names in field.<key> of the translation table, in any locale
-    required: bool = False
-
-    def header(self, locale: str) -> str:
-        return t(f"field.{self.key}", locale)
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -78,73 +71,9 @@ class ImportRejected(DomainError):
         self.plan = plan
 
 
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _header_keys(header: list[str], columns: tuple[Column, ...]) -> list[str | None]:
-    names = {}
-    for column in columns:
-        for alias in (column.key, *(column.header(locale) for locale in LOCALES)):
-            names[alias.strip().lower()] = column.key
-    return [names.get(h.strip().lower()) for h in header]
-
-
-def read_table(
-    filename: str, data: bytes, columns: tuple[Column, ...] = COLUMNS
-) -> list[tuple[int, dict[str, str]]]:
-    """The data rows of an uploaded CSV/XLSX as (spreadsheet row number, {column key: text})."""
-    if len(data) > MAX_BYTES:
-        raise DomainError("import.too_big", max_mb=MAX_BYTES // (1024 * 1024))
-    lower = filename.lower()
-    if lower.endswith(".xlsx"):
-        raw_rows = _xlsx_rows(data)
-    elif lower.endswith(".csv"):
-        raw_rows = _csv_rows(data)
-    else:
-        raise DomainError("import.bad_type")
-    if not raw_rows:
-        raise DomainError("import.empty")
-    keys = _header_keys([_cell_text(c) for c in raw_rows[0]], columns)
-    missing = [c.key for c in columns if c.required and c.key not in keys]
-    if missing:
-        raise DomainError("import.missing_column", field=missing[0])
-    rows = []
-    for number, raw in enumerate(raw_rows[1:], start=2):
-        cells = [_cell_text(c) for c in raw]
-        if not any(cells):
-            continue
-        rows.append((number, {k: cells[i] for i, k in enumerate(keys) if k and i < len(cells)}))
-    if len(rows) > MAX_ROWS:
-        raise DomainError("import.too_many_rows", max=MAX_ROWS)
-    return rows
-
-
-def _xlsx_rows(data: bytes) -> list[tuple]:
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise DomainError("import.unreadable") from exc
-    try:
-        return [row for row in book.worksheets[0].iter_rows(values_only=True)]
-    finally:
-        book.close()
-
-
-def _csv_rows(data: bytes) -> list[list[str]]:
-    for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GBK
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise DomainError("import.unreadable")
-    return list(csv.reader(io.StringIO(text)))
+def read_table(filename: str, source: bytes | BinaryIO) -> Rows:
+    """The data rows of an uploaded people file, streamed (app/core/tables.py)."""
+    return tables.read_table(filename, source, COLUMNS, max_rows=MAX_ROWS, max_bytes=MAX_BYTES)
 
 
 def plan_import(
@@ -152,7 +81,7 @@ def plan_import(
     session: Session,
     scope: TenantScope,
     tenant_id: int,
-    rows: list[tuple[int, dict[str, str]]],
+    rows: Rows,
     progress: Progress | None = None,
 ) -> ImportPlan:
     """Check every row against the rules, the file itself and the tenant's people."""
@@ -223,7 +152,7 @@ def commit_import(
     session: Session,
     scope: TenantScope,
     tenant_id: int,
-    rows: list[tuple[int, dict[str, str]]],
+    rows: Rows,
     actor: Actor,
     progress: Progress | None = None,
 ) -> ImportPlan:
@@ -319,8 +248,8 @@ def headers(locale: str) -> list[str]:
 def to_csv(rows: list[list[str]], locale: str) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(headers(locale))
-    writer.writerows(rows)
+    writer.writerow(inert_row(headers(locale)))
+    writer.writerows(inert_row(row) for row in rows)
     return out.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8
 
 
@@ -328,12 +257,12 @@ def to_xlsx(rows: list[list[str]], locale: str) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "users"
-    sheet.append(headers(locale))
+    append_row(sheet, headers(locale))
     for cell in sheet[1]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="0F766E")
     for row in rows:
-        sheet.append(row)
+        append_row(sheet, row)
     sheet.freeze_panes = "A2"
     for letter, width in zip("ABCDEF", (12, 12, 15, 26, 24, 16), strict=True):
         sheet.column_dimensions[letter].width = width

@@ -10,7 +10,7 @@ import reflex as rx
 from app.core.db import run_in_session
 from app.core.errors import DomainError
 from app.core.i18n import t
-from app.org.importer import Column, read_table
+from app.core.tables import Column, read_table
 from app.org.validation import normalise_phone
 from app.registration import service, whitelist
 from app.ui.paging import KeysetPaging
@@ -110,7 +110,12 @@ class WhitelistState(KeysetPaging, rx.State):
             return
         try:
             rows = await asyncio.to_thread(
-                read_table, files[0].name or "", await files[0].read(), WHITELIST_COLUMNS
+                read_table,
+                files[0].name or "",
+                files[0].file,  # streamed from Starlette's spooled file, never read whole
+                WHITELIST_COLUMNS,
+                max_rows=whitelist.MAX_IMPORT_ROWS,
+                max_bytes=whitelist.MAX_IMPORT_BYTES,
             )
             result = await run_in_session(
                 whitelist.import_whitelist,

@@ -22,6 +22,7 @@ MAX_NAME = 60
 _SEPARATORS = re.compile(r"[\s\-]")
 MAX_PAGE = 200
 MAX_IMPORT_ROWS = 5000
+MAX_IMPORT_BYTES = 2 * 1024 * 1024  # 5,000 rows of phone, name, department: a few hundred KB
 FIRST_DATA_ROW = 2  # row 1 of the imported file is its header line
 IMPORT_COLUMNS = ("phone", "name", "department")  # department: a department's code or name
 

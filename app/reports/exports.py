@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from sqlmodel import Session
 
+from app.core.cells import append_row, inert_row
 from app.core.i18n import LOCALES, t
 from app.core.tenancy import TenantScope
 from app.reports import consumption as c
@@ -189,9 +190,9 @@ def _csv(tables: list[Table]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     for title, header, rows in tables:
-        writer.writerow([title])
-        writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerow(inert_row([title]))
+        writer.writerow(inert_row(header))
+        writer.writerows(inert_row(row) for row in rows)
         writer.writerow([])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
@@ -201,13 +202,13 @@ def _xlsx(tables: list[Table]) -> bytes:
     book.remove(book.active)
     for title, header, rows in tables:
         sheet = book.create_sheet(title[:31])
-        sheet.append(header)
+        append_row(sheet, header)
         for cell in sheet[1]:
             cell.font = Font(bold=True, color="FFFFFF")
             cell.fill = HEADER_FILL
             cell.alignment = Alignment(horizontal="center")
         for row in rows:
-            sheet.append(row)
+            append_row(sheet, row)
         sheet.freeze_panes = "A2"
         for index, name in enumerate(header, start=1):
             cells = [name, *(r[index - 1] for r in rows)]

@@ -13,6 +13,7 @@ from fontTools.ttLib import TTCollection
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from app.core.cells import inert
 from app.core.errors import DomainError
 
 FONT_FILES = (
@@ -42,7 +43,7 @@ def _cell(value: object) -> str:
         return f"{value:,.2f}"
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    return str(inert(value))  # the same text as the CSV/XLSX, should it be copied into a sheet
 
 
 def render(
@@ -73,7 +74,7 @@ def render(
             text_align=tuple("RIGHT" if n else "LEFT" for n in numeric),
             repeat_headings=1,
         ) as table:
-            table.row(header)
+            table.row([_cell(v) for v in header])
             for row in rows:
                 table.row([_cell(v) for v in row])
     return bytes(pdf.output())

@@ -1,4 +1,5 @@
-"""The people page as a tenant admin uses it: the form, a bad import, a 10k-row import."""
+"""The people page as a tenant admin uses it: the form, a bad import, a file past the row cap,
+a 10k-row import."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from app.core.db import make_engine
 from app.org.models import User
 from app.tenants.models import Tenant
 from tests.browser.conftest import RunningApp, at_path, screenshot, sign_in
+from tests.upload_files import people_csv
 
 
 def _people_count(app: RunningApp) -> int:
@@ -95,6 +97,23 @@ def test_an_import_with_bad_rows_shows_each_error_and_imports_nothing(
         assert page.is_disabled("#import-commit")
         screenshot(page, f"people-import-errors-{locale}-1440x900")
         context.close()
+    assert _people_count(running_app) == before
+
+
+def test_a_file_past_the_row_cap_is_refused_with_the_reason(
+    browser, running_app: RunningApp, tmp_path: Path
+) -> None:
+    """A 9 MB CSV of ~120,000 rows: refused while it is read, with the cap named."""
+    many = tmp_path / "many.csv"
+    people_csv(many, size=9 * 1024 * 1024, encoding="gb18030")
+    before = _people_count(running_app)
+    context, page = _open_people(browser, running_app)
+    page.click("#people-import")
+    page.set_input_files("#people-import-file input[type=file]", str(many))
+    page.wait_for_selector("#import-file-error", timeout=60_000)
+    assert "一次最多导入 20000 行" in page.inner_text("#import-file-error")
+    assert page.locator("#import-summary").count() == 0
+    context.close()
     assert _people_count(running_app) == before
 
 

@@ -138,6 +138,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The file cannot be read; save it from the template again",
     ),
     "import.too_many_rows": ("一次最多导入 {max} 行", "At most {max} rows per file"),
+    "import.unreadable_row": (
+        "第 {row} 行无法读取（编码或引号有误），请另存为 UTF-8 CSV 或 .xlsx",
+        "Row {row} cannot be read (encoding or quotes); save as UTF-8 CSV or .xlsx",
+    ),
+    "import.line_too_long": (
+        "第 {row} 行超过 {max_kb} KB，请检查文件",
+        "Row {row} is longer than {max_kb} KB; check the file",
+    ),
+    "import.workbook_too_complex": (
+        "工作簿解压后过大或结构过于复杂，请只保留要导入的工作表并另存为 .xlsx 或 CSV",
+        "The workbook is too large or complex once unpacked; keep only the sheet to import "
+        "and save it again as .xlsx or CSV",
+    ),
     "import.unknown_department": (
         "部门不存在（请写完整路径，如 研发中心/测试组）",
         "Unknown department (use the full path, e.g. R&D/QA)",
