@@ -5,6 +5,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "auth.login": ("登录", "Signed in"),
     "auth.login_failed": ("登录失败", "Failed sign-in"),
     "auth.logout": ("退出登录", "Signed out"),
+    "auth.refresh_reused": (
+        "已轮换的刷新令牌被再次使用，会话已终止",
+        "A refresh token was used again after rotation; the session was ended",
+    ),
     "auth.sign_in_required": ("请先登录", "Please sign in"),
     "auth.expired": ("登录已过期，请重新登录", "Your session has ended; please sign in again"),
     "login.title": ("登录控制台", "Sign in to the console"),
