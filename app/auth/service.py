@@ -153,7 +153,8 @@ def sign_in(
     counts per typed name, as it would if an account had that name.
     """
     now = now or datetime.now(UTC)
-    login = (login or "").strip()[:64]
+    # PostgreSQL refuses a NUL in any text parameter; no login name holds one anyway.
+    login = (login or "").strip().replace("\x00", "\ufffd")[:64]
     account = find_account(session=session, login=login) if login else None
     _refuse_if_locked(session, login_names(account) if account else {login}, ip, now)
     ok = _password_matches(account, password)

@@ -40,8 +40,11 @@ def _fail(session: Session, login: str, ip: str, key: str = "auth.bad_credential
 
 def test_sign_in_by_username_or_phone_opens_a_session(session: Session, account: Account) -> None:
     for login in ("zhangwei", "13900001111"):
+        # Access tokens live 15 minutes by the real clock: NOW (import time) may be older
+        # than that by the time a long test run gets here.
+        now = datetime.now(UTC)
         signed = sign_in(
-            session=session, login=login, password="right-password", ip="10.0.0.1", now=NOW
+            session=session, login=login, password="right-password", ip="10.0.0.1", now=now
         )
         claims = tokens.verify(signed.access_token, "access")
         assert (
@@ -203,3 +206,13 @@ def test_a_hash_with_old_parameters_is_upgraded_at_sign_in(session: Session) -> 
     assert f"m={ARGON2_MEMORY_KIB}" in account.password_hash
     assert not needs_rehash(account.password_hash)
     sign_in(session=session, login="old_hash", password="Pw123456", ip="10.9.9.9")
+
+
+def test_a_login_or_password_with_a_nul_is_a_plain_refusal(
+    session: Session, account: Account
+) -> None:
+    """PostgreSQL refuses NUL in any text parameter: the sign-in must not crash on one."""
+    _fail(session, "zhang\x00wei", "10.0.5.1")
+    with pytest.raises(PermissionDeniedError) as caught:
+        sign_in(session=session, login="zhangwei", password="right\x00", ip="10.0.5.1", now=NOW)
+    assert caught.value.key == "auth.bad_credentials"
