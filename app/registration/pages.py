@@ -116,7 +116,9 @@ def _mobile_field(name: str, label: str, kind: str = "text", **props) -> rx.Comp
 
 def _company_option(company: rx.Var) -> rx.Component:
     return rx.text(
-        rx.flex(rx.radio_group.item(value=company["id"]), company["name"], gap="2"),
+        rx.flex(
+            rx.radio_group.item(value=company["id"]), company["name"], spacing="2", align="center"
+        ),
         as_="label",
         size="3",
         class_name="reg-company-option",
