@@ -87,7 +87,9 @@ async def refresh(request: Request) -> Response:
     if not _same_origin(request):
         return JSONResponse({"error": "error.permission_denied"}, status_code=403)
     rotated = await run_in_session(
-        service.refresh, refresh_token=request.cookies.get(REFRESH_COOKIE, "")
+        service.refresh,
+        refresh_token=request.cookies.get(REFRESH_COOKIE, ""),
+        ip=_client_ip(request),
     )
     if rotated is None:
         response = JSONResponse({"error": "auth.expired"}, status_code=401)

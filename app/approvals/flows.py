@@ -22,6 +22,7 @@ from app.auth.models import Permission, Role, RoleGrant, RolePermission
 from app.core.errors import ValidationError
 from app.core.records import Actor, choice, owned_id, record_created, update_scoped
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scope_filter
+from app.core.text import refuse_unsafe
 from app.org.models import User
 
 MAX_STEPS = 5
@@ -72,6 +73,7 @@ def _checked(session: Session, tenant_id: int, spec: FlowSpec, flow_id: int | No
     name = (spec.name or "").strip()
     if not name or len(name) > 80:
         raise ValidationError(field="name")
+    refuse_unsafe(name, "flow")
     taken = session.exec(
         select(ApprovalFlow.id).where(
             ApprovalFlow.tenant_id == tenant_id, ApprovalFlow.name == name

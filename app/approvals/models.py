@@ -9,6 +9,7 @@ from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field
 
 from app.core.model_base import TenantOwned, enum_check, enum_field, timestamp
+from app.core.text import line_field, text_field
 
 
 class FlowTrigger(StrEnum):
@@ -46,7 +47,7 @@ class ApprovalFlow(TenantOwned, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(max_length=80)
+    name: str = line_field(field="flow", max_length=80)
     trigger: str = enum_field(FlowTrigger)
     min_amount_cents: int = 0
     item_id: int | None = Field(default=None, foreign_key="item.id", ondelete="CASCADE")
@@ -97,7 +98,7 @@ class ApprovalRequest(TenantOwned, table=True):
     cabinet_id: int | None = Field(default=None, foreign_key="cabinet.id", ondelete="SET NULL")
     quantity: int = 1
     amount_cents: int = 0
-    reason: str = Field(max_length=500)
+    reason: str = text_field(field="reason", max_length=500)
     status: str = enum_field(RequestStatus, RequestStatus.pending)
     current_step: int = 1
     valid_until: datetime | None = timestamp(nullable=True)
@@ -117,5 +118,5 @@ class ApprovalAction(TenantOwned, table=True):
     step_no: int
     approver_id: int = Field(foreign_key="app_user.id", ondelete="RESTRICT")
     decision: str = enum_field(Decision)
-    comment: str | None = Field(default=None, max_length=500)
+    comment: str | None = text_field(field="comment", default=None, max_length=500)
     created_at: datetime = timestamp()

@@ -27,6 +27,7 @@ from app.audit import service as audit
 from app.auth.models import RoleGrant
 from app.core.errors import PermissionDeniedError, ValidationError
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
+from app.core.text import refuse_unsafe
 from app.org.models import Department, DepartmentManager, User
 from app.withdrawals.models import DoorSession
 
@@ -63,6 +64,7 @@ def ask(
 ) -> ApprovalRequest:
     if not (reason or "").strip():
         raise ValidationError("error.required", field="reason")
+    refuse_unsafe(reason, "reason", multiline=True)
     if quantity < 1:
         raise ValidationError("error.not_a_count", field="quantity", row=1)
     flow = _flow(session, requester.tenant_id, trigger)
@@ -140,6 +142,9 @@ def decide(
     step = steps[request.current_step - 1]
     if not may_decide(session, step, requester, approver):
         raise PermissionDeniedError("approval.not_your_step")
+    comment = (comment or "").strip()[:500] or None
+    if comment is not None:
+        refuse_unsafe(comment, "comment", multiline=True)
     try:
         with session.begin_nested():  # one decision per step, even from two approvers at once
             session.add(
@@ -149,7 +154,7 @@ def decide(
                     step_no=step.step_no,
                     approver_id=approver.id,
                     decision=decision.value,
-                    comment=(comment or "").strip()[:500] or None,
+                    comment=comment,
                     created_at=now,
                 )
             )

@@ -9,6 +9,7 @@ from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.core.model_base import enum_check, enum_field, partial_unique_index, timestamp
+from app.core.text import line_field
 
 
 class AccountKind(StrEnum):
@@ -29,7 +30,7 @@ class Account(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(max_length=64, unique=True)
     phone: str | None = Field(default=None, max_length=20, unique=True)
-    display_name: str = Field(max_length=60)
+    display_name: str = line_field(max_length=60)
     password_hash: str | None = Field(default=None, max_length=255)
     kind: str = enum_field(AccountKind)
     is_active: bool = True
@@ -66,7 +67,7 @@ class Role(SQLModel, table=True):
         default=None, foreign_key="tenant.id", index=True, ondelete="CASCADE"
     )
     code: str = Field(max_length=48)
-    name: str = Field(max_length=60)
+    name: str = line_field(field="role", max_length=60)
     is_builtin: bool = False
     created_at: datetime = timestamp()
 

@@ -19,6 +19,7 @@ from app.auth.service import ensure_permissions
 from app.core.errors import DomainError, PermissionDeniedError, ValidationError
 from app.core.records import Actor, record_created
 from app.core.tenancy import TenantScope, get_scoped_or_raise
+from app.core.text import refuse_unsafe
 from app.org.models import User
 
 PLATFORM_ONLY = ("tenant:", "provider:")
@@ -104,6 +105,7 @@ def create_custom_role(
     name = (name or "").strip()
     if not name or len(name) > MAX_NAME:
         raise ValidationError(field="name")
+    refuse_unsafe(name, "role")
     if session.exec(select(Role.id).where(Role.tenant_id == tenant_id, Role.name == name)).first():
         raise DomainError("role.name_taken", name=name)
     start: set[str] = set()

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from app.audit import service as audit
@@ -85,10 +85,10 @@ class AttemptRefused(PermissionDeniedError):
 
 
 def _recent_failures(
-    session: Session, column: Any, value: str, now: datetime
+    session: Session, column: Any, values: set[str], now: datetime
 ) -> tuple[int, datetime | None]:
     statement = select(func.count(), func.max(LoginAttempt.created_at)).where(
-        column == value,
+        column.in_(sorted(values)),
         LoginAttempt.succeeded.is_(False),
         LoginAttempt.created_at >= now - FAILURE_WINDOW,
     )
@@ -96,12 +96,13 @@ def _recent_failures(
     return int(count), as_utc(last)
 
 
-def _refuse_if_locked(session: Session, login: str, ip: str, now: datetime) -> None:
-    for column, value, limit in (
-        (LoginAttempt.login, login, MAX_FAILURES_PER_LOGIN),
-        (LoginAttempt.ip, ip, MAX_FAILURES_PER_IP),
+def _refuse_if_locked(session: Session, logins: set[str], ip: str, now: datetime) -> None:
+    """Refuse while the account (all of `logins`) or the IP has too many recent failures."""
+    for column, values, limit in (
+        (LoginAttempt.login, logins, MAX_FAILURES_PER_LOGIN),
+        (LoginAttempt.ip, {ip}, MAX_FAILURES_PER_IP),
     ):
-        count, last = _recent_failures(session, column, value, now)
+        count, last = _recent_failures(session, column, values, now)
         if count >= limit and last is not None:
             remaining_s = (last + FAILURE_WINDOW - now).total_seconds()
             raise PermissionDeniedError("auth.locked", minutes=max(math.ceil(remaining_s / 60), 1))
@@ -109,13 +110,33 @@ def _refuse_if_locked(session: Session, login: str, ip: str, now: datetime) -> N
 
 @lru_cache(maxsize=1)
 def _dummy_hash() -> str:
-    return hash_secret(secrets.token_hex(8))
+    """A hash made by today's hash_secret (same argon2 parameters) that nobody can match."""
+    return hash_secret(secrets.token_hex(16))
+
+
+# Every name that signs an account in. Failures typed under any of them count against the
+# account, so switching from username to phone gives an attacker no fresh guesses.
+LOGIN_NAMES = ("username", "phone")
 
 
 def find_account(*, session: Session, login: str) -> Account | None:
-    """An account by username or phone."""
-    statement = select(Account).where((Account.username == login) | (Account.phone == login))
-    return session.exec(statement).first()
+    """An account by any of its login names (username or phone)."""
+    matches = or_(*(getattr(Account, name) == login for name in LOGIN_NAMES))
+    return session.exec(select(Account).where(matches)).first()
+
+
+def login_names(account: Account) -> set[str]:
+    """The names `account` signs in with: the lockout counts failures under all of them."""
+    return {value for name in LOGIN_NAMES if (value := getattr(account, name))}
+
+
+def _password_matches(account: Account | None, password: str) -> bool:
+    """One argon2 verification whoever asks: an unknown login, a disabled account or one
+    without a password is checked against a dummy hash, so the answer takes the same time."""
+    usable = account is not None and account.is_active and bool(account.password_hash)
+    hashed = account.password_hash if usable else _dummy_hash()
+    matches = verify_secret(password or "", hashed)
+    return usable and matches
 
 
 def sign_in(
@@ -127,16 +148,17 @@ def sign_in(
     user_agent: str | None = None,
     now: datetime | None = None,
 ) -> SignedIn:
-    """Check the password (with lockout per account and per IP) and open a session."""
+    """Check the password (with lockout per account and per IP) and open a session.
+
+    The lockout counts an account's failures under every login name it has; an unknown login
+    counts per typed name, as it would if an account had that name.
+    """
     now = now or datetime.now(UTC)
-    login = (login or "").strip()[:64]
-    _refuse_if_locked(session, login, ip, now)
+    # PostgreSQL refuses a NUL in any text parameter; no login name holds one anyway.
+    login = (login or "").strip().replace("\x00", "\ufffd")[:64]
     account = find_account(session=session, login=login) if login else None
-    ok = (
-        account is not None
-        and account.is_active
-        and verify_secret(password or "", account.password_hash)
-    )
+    _refuse_if_locked(session, login_names(account) if account else {login}, ip, now)
+    ok = _password_matches(account, password)
     session.add(LoginAttempt(login=login, ip=ip, succeeded=ok, created_at=now))
     if not ok:
         audit.record(
@@ -205,21 +227,46 @@ def _live_session(session: Session, session_id: str, now: datetime) -> AuthSessi
 
 
 def refresh(
-    *, session: Session, refresh_token: str, now: datetime | None = None
+    *, session: Session, refresh_token: str, ip: str | None = None, now: datetime | None = None
 ) -> tuple[str, str] | None:
-    """Rotate the refresh token and issue a new access token; None if the session is over."""
+    """Rotate the refresh token and issue a new access token; None if the session is over.
+
+    A refresh token of ours that was already rotated away is a replay: someone holds a copy
+    (stolen, or the thief already used it). The whole session ends, for both holders, and the
+    replay is audited.
+    """
     now = now or datetime.now(UTC)
     claims = tokens.verify(refresh_token, "refresh")
     if claims is None:
         return None
     row = _live_session(session, claims.session_id, now)
-    if row is None or row.refresh_hash != tokens.fingerprint(refresh_token):
+    if row is None:
+        return None
+    if row.refresh_hash != tokens.fingerprint(refresh_token):
+        _end_replayed_session(session, row, ip, now)
         return None
     new_refresh = tokens.issue(claims.account_id, row.id, "refresh", now)
     row.refresh_hash = tokens.fingerprint(new_refresh)
     row.expires_at = now + tokens.REFRESH_TTL
     session.flush()
     return tokens.issue(claims.account_id, row.id, "access", now), new_refresh
+
+
+def _end_replayed_session(
+    session: Session, row: AuthSession, ip: str | None, now: datetime
+) -> None:
+    row.revoked_at = now
+    account = session.get(Account, row.account_id)
+    audit.record(
+        session=session,
+        action="auth.refresh_reused",
+        entity="account",
+        entity_id=row.account_id,
+        after={"session": row.id},
+        ip=ip,
+        tenant_id=_home_tenant(session, account) if account else None,
+    )
+    session.flush()
 
 
 def sign_out(

@@ -7,6 +7,7 @@ always passes `algorithms=[ALGORITHM]` so an attacker cannot pick `none` or anot
 from __future__ import annotations
 
 import hashlib
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal
@@ -44,6 +45,8 @@ def issue(
         "typ": token_type,
         "iat": int(now.timestamp()),
         "exp": int((now + ttl).timestamp()),
+        # Unique per token: two rotations within one second must not issue the same token.
+        "jti": secrets.token_hex(8),
     }
     return jwt.encode(claims, _secret(), algorithm=ALGORITHM)
 

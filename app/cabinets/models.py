@@ -15,6 +15,7 @@ from app.core.model_base import (
     json_field,
     timestamp,
 )
+from app.core.text import line_field
 
 # A cabinet's sequence numbers go up to 2^53 - 1 (the protocol's maximum); SQLite's INTEGER is
 # 64-bit already.
@@ -46,8 +47,8 @@ class Site(TenantOwned, table=True):
     __table_args__ = (UniqueConstraint("tenant_id", "name"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(max_length=80)
-    address: str | None = Field(default=None, max_length=200)
+    name: str = line_field(field="site", max_length=80)
+    address: str | None = line_field(field="address", default=None, max_length=200)
     created_at: datetime = timestamp()
 
 
@@ -64,7 +65,7 @@ class Cabinet(TenantOwned, table=True):
     id: int | None = Field(default=None, primary_key=True)
     # Globally unique: printed in the QR URL /m/cabinet/<code> and in MQTT topics.
     code: str = Field(max_length=32, unique=True)
-    name: str = Field(max_length=80)
+    name: str = line_field(field="cabinet", max_length=80)
     site_id: int | None = Field(default=None, foreign_key="site.id", ondelete="SET NULL")
     model: str = Field(max_length=48)
     status: str = enum_field(CabinetStatus, CabinetStatus.active)

@@ -14,6 +14,7 @@ from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field
 
 from app.core.model_base import TenantOwned, enum_check, enum_field, timestamp
+from app.core.text import text_field
 
 
 class PlanogramEntry(TenantOwned, table=True):
@@ -94,5 +95,5 @@ class StockMovement(TenantOwned, table=True):
     actor_account_id: int | None = Field(
         default=None, foreign_key="account.id", ondelete="RESTRICT"
     )
-    reason: str | None = Field(default=None, max_length=255)
+    reason: str | None = text_field(field="reason", default=None, max_length=255)
     created_at: datetime = timestamp()

@@ -16,6 +16,7 @@ from app.cabinets.models import Slot
 from app.core.errors import ValidationError
 from app.core.records import Actor, record_created, update_scoped
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scope_filter
+from app.core.text import refuse_unsafe
 from app.inventory.models import PlanogramEntry
 from app.items.models import Item, ItemTag, ItemType, Tag
 from app.withdrawals.models import DoorSession
@@ -127,6 +128,10 @@ def _checked(session: Session, tenant_id: int, fields: ItemFields, item_id: int 
     sku, name, unit = fields.sku.strip(), fields.name.strip(), fields.unit.strip() or "个"
     if not sku or len(sku) > 40:
         raise ValidationError(field="sku")
+    # Before any query: PostgreSQL refuses a NUL even in a WHERE clause.
+    refuse_unsafe(sku, "sku")
+    refuse_unsafe(name, "item")
+    refuse_unsafe(unit, "unit")
     taken = session.exec(
         select(Item.id).where(Item.tenant_id == tenant_id, Item.sku == sku)
     ).first()

@@ -8,6 +8,7 @@ from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field
 
 from app.core.model_base import TenantOwned, timestamp
+from app.core.text import line_field
 
 
 class ItemType(TenantOwned, table=True):
@@ -15,7 +16,7 @@ class ItemType(TenantOwned, table=True):
     __table_args__ = (UniqueConstraint("tenant_id", "name"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(max_length=60)
+    name: str = line_field(field="item_type", max_length=60)
     code: str | None = Field(default=None, max_length=32)
 
 
@@ -24,7 +25,7 @@ class Tag(TenantOwned, table=True):
     __table_args__ = (UniqueConstraint("tenant_id", "name"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(max_length=40)
+    name: str = line_field(field="tag", max_length=40)
 
 
 class Item(TenantOwned, table=True):
@@ -45,10 +46,10 @@ class Item(TenantOwned, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    sku: str = Field(max_length=40)
-    name: str = Field(max_length=120)
+    sku: str = line_field(field="sku", max_length=40)
+    name: str = line_field(field="item", max_length=120)
     type_id: int | None = Field(default=None, foreign_key="item_type.id", ondelete="SET NULL")
-    unit: str = Field(default="个", max_length=8)
+    unit: str = line_field(field="unit", default="个", max_length=8)
     unit_weight_g: float
     weight_tolerance_g: float = 0.0
     unit_cost_cents: int = 0

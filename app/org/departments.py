@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from app.core.errors import DomainError, ValidationError
 from app.core.records import Actor, record_created, update_scoped
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
+from app.core.text import refuse_unsafe
 from app.org.models import Department, DepartmentManager, PhoneWhitelist, User
 
 MAX_NAME = 60
@@ -34,7 +35,7 @@ def _clean_name(name: str) -> str:
     cleaned = (name or "").strip()
     if not cleaned or len(cleaned) > MAX_NAME:
         raise ValidationError(field="name")
-    return cleaned
+    return refuse_unsafe(cleaned, "department")
 
 
 def _refuse_sibling_clash(

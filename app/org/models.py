@@ -8,6 +8,7 @@ from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field
 
 from app.core.model_base import TenantOwned, timestamp
+from app.core.text import line_field
 
 
 class Department(TenantOwned, table=True):
@@ -24,8 +25,8 @@ class Department(TenantOwned, table=True):
     parent_id: int | None = Field(
         default=None, foreign_key="department.id", index=True, ondelete="RESTRICT"
     )
-    name: str = Field(max_length=60)
-    code: str | None = Field(default=None, max_length=32)
+    name: str = line_field(field="department", max_length=60)
+    code: str | None = line_field(field="department", default=None, max_length=32)
     path: str = Field(default="/", max_length=255)
     sort_order: int = 0
     is_active: bool = True
@@ -50,7 +51,7 @@ class User(TenantOwned, table=True):
     department_id: int | None = Field(
         default=None, foreign_key="department.id", ondelete="SET NULL"
     )
-    name: str = Field(max_length=60)
+    name: str = line_field(max_length=60)
     employee_no: str | None = Field(default=None, max_length=32)
     phone: str | None = Field(default=None, max_length=20)
     email: str | None = Field(default=None, max_length=120)
@@ -80,7 +81,7 @@ class PhoneWhitelist(TenantOwned, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     phone: str = Field(max_length=20, index=True)
-    name: str | None = Field(default=None, max_length=60)
+    name: str | None = line_field(default=None, max_length=60)
     department_id: int | None = Field(
         default=None, foreign_key="department.id", ondelete="SET NULL"
     )

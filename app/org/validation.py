@@ -1,10 +1,14 @@
-"""Field rules for people, shared by the forms, the batch import and self-registration."""
+"""Field rules for people, shared by the forms, the batch import and self-registration.
+
+Names refuse control and text-direction characters (app/core/text.py, the rule for every name
+a person types, whatever the domain)."""
 
 from __future__ import annotations
 
 import re
 
 from app.core.errors import ValidationError
+from app.core.text import clean_line, refuse_unsafe
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
@@ -34,7 +38,12 @@ def clean_name(raw: str | None) -> str:
         raise ValidationError("org.required", field="name")
     if len(name) > MAX_NAME:
         raise ValidationError("org.too_long", field="name", max=MAX_NAME)
-    return name
+    return refuse_unsafe(name, "name")
+
+
+def clean_display_name(raw: str | None) -> str | None:
+    """The optional name a person gives themselves (self-registration)."""
+    return clean_line(raw, "name", max_length=MAX_NAME, required=False)
 
 
 def clean_optional(raw: str | None, pattern: re.Pattern[str], field: str) -> str | None:

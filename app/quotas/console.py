@@ -13,6 +13,7 @@ from app.auth.models import Role
 from app.core.errors import ValidationError
 from app.core.records import Actor, choice, owned_id, record_created, update_scoped
 from app.core.tenancy import TenantScope, get_scoped, scope_filter
+from app.core.text import refuse_unsafe
 from app.items.models import Item, ItemType, Tag
 from app.org.models import Department, User
 from app.quotas.models import (
@@ -103,6 +104,7 @@ def create_rule(
     name = (name or "").strip()
     if not name or len(name) > 80:
         raise ValidationError(field="name")
+    refuse_unsafe(name, "name")
     subject_kind = choice(subject_kind, QuotaSubject, "subject_kind")
     if subject_kind == "tenant":
         subject_id = None

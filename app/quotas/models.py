@@ -9,6 +9,7 @@ from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field
 
 from app.core.model_base import TenantOwned, enum_check, enum_field, timestamp
+from app.core.text import line_field
 
 
 class QuotaSubject(StrEnum):
@@ -57,7 +58,7 @@ class QuotaRule(TenantOwned, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(max_length=80)
+    name: str = line_field(max_length=80)
     subject_kind: str = enum_field(QuotaSubject)
     subject_id: int | None = None
     target_kind: str = enum_field(QuotaTarget, QuotaTarget.all)

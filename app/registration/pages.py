@@ -114,6 +114,32 @@ def _mobile_field(name: str, label: str, kind: str = "text", **props) -> rx.Comp
     return labelled_input(name, label, input_id=f"reg-{name}", type=kind, size="3", **props)
 
 
+def _company_option(company: rx.Var) -> rx.Component:
+    return rx.text(
+        rx.flex(
+            rx.radio_group.item(value=company["id"]), company["name"], spacing="2", align="center"
+        ),
+        as_="label",
+        size="3",
+        class_name="reg-company-option",
+    )
+
+
+def _company_choice() -> rx.Component:
+    """Shown only after the phone's code was proven and several companies list it."""
+    return rx.vstack(
+        rx.text(tr("register.company"), size="2", weight="medium"),
+        rx.radio_group.root(
+            rx.vstack(rx.foreach(RegisterState.companies, _company_option), spacing="2"),
+            name="company",
+            required=True,
+            id="reg-company",
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
 def register_page() -> rx.Component:
     return rx.center(
         rx.vstack(
@@ -150,6 +176,7 @@ def register_page() -> rx.Component:
                             auto_complete="one-time-code",
                         ),
                         _mobile_field("name", "field.name"),
+                        rx.cond(RegisterState.companies.length() > 0, _company_choice()),
                         _mobile_field(
                             "password",
                             "field.password",

@@ -1,9 +1,9 @@
 """Phone whitelist (tenant admins) and employee self-registration (mobile page).
 
 Rule: tenant admins keep a list of allowed phones (one by one or by import); an employee
-registers with phone + verification code, and only a phone listed by exactly one (active)
-tenant can register: it gets a tenant account bound to that tenant's person, with the built-in
-`employee` role there.
+registers with phone + verification code and gets a tenant account bound to that tenant's
+person, with the built-in `employee` role there. A phone several (active) tenants list is never
+blocked: once its code is proven, the person is shown those companies' names and picks one.
 
 Services take a Session as keyword `session` and only flush; the caller owns the transaction.
 Phones are never logged in clear and never put in error parameters.
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import secrets
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -27,10 +28,10 @@ from app.core.model_base import as_utc
 from app.core.records import Actor, record_created, update_scoped
 from app.core.tenancy import TenantScope, scoped_select
 from app.org.models import PhoneWhitelist, User
-from app.org.validation import clean_password, normalise_phone
+from app.org.validation import clean_display_name, clean_password, normalise_phone
 from app.registration.models import VerificationCode
 from app.registration.sender import get_sender
-from app.registration.whitelist import MAX_NAME, clean_text
+from app.registration.whitelist import MAX_NAME
 from app.tenants.models import Status, Tenant
 
 # --- verification codes ------------------------------------------------------------------
@@ -126,8 +127,8 @@ def request_code(*, session: Session, phone: str, ip: str, now: datetime | None 
         get_sender().send(phone, code)
 
 
-def _consume_code(session: Session, phone: str, code: str, now: datetime) -> VerificationCode:
-    """Check `code` against the phone's latest live code; mark it used, or count the miss."""
+def _check_code(session: Session, phone: str, code: str, now: datetime) -> VerificationCode:
+    """The phone's latest live code when `code` matches it; a miss is counted (flushed)."""
     statement = (
         select(VerificationCode)
         .where(
@@ -152,9 +153,6 @@ def _consume_code(session: Session, phone: str, code: str, now: datetime) -> Ver
         if left == 0:
             raise CodeRejectedError("register.code_exhausted")
         raise CodeRejectedError("register.code_wrong", attempts_left=left)
-    row.used_at = now
-    session.add(row)
-    session.flush()
     return row
 
 
@@ -163,13 +161,43 @@ def _consume_code(session: Session, phone: str, code: str, now: datetime) -> Ver
 EMPLOYEE_ROLE = "employee"
 
 
-def _single_entry(session: Session, phone: str) -> PhoneWhitelist:
+@dataclass(frozen=True)
+class CompanyChoice:
+    tenant_id: int
+    name: str
+
+
+class CompanyChoiceNeeded(DomainError):
+    """Several companies list the phone: the person picks one (`choices`), then registers
+    again with the same code and `tenant_id`. Raised only after the code was proven."""
+
+    key = "register.choose_company"
+
+    def __init__(self, choices: tuple[CompanyChoice, ...]) -> None:
+        super().__init__()
+        self.choices = choices
+
+
+def _chosen_entry(session: Session, phone: str, tenant_id: int | None) -> PhoneWhitelist:
+    """The whitelist entry to register under: the only one, or the one the person chose."""
     entries = _whitelist_entries(session, phone)
     if not entries:
         raise DomainError("register.not_whitelisted")
-    if len(entries) > 1:
-        raise DomainError("register.several_tenants")
-    return entries[0]
+    if len(entries) == 1 and tenant_id is None:
+        return entries[0]
+    for entry in entries:
+        if entry.tenant_id == tenant_id:
+            return entry
+    names = dict(
+        session.exec(
+            select(Tenant.id, Tenant.name).where(col(Tenant.id).in_([e.tenant_id for e in entries]))
+        ).all()
+    )
+    choices = sorted(
+        (CompanyChoice(e.tenant_id, names[e.tenant_id]) for e in entries),
+        key=lambda choice: (choice.name, choice.tenant_id),
+    )
+    raise CompanyChoiceNeeded(tuple(choices))
 
 
 def _bind_user(session: Session, entry: PhoneWhitelist, account: Account, actor: Actor) -> User:
@@ -213,26 +241,32 @@ def register(
     code: str,
     password: str,
     display_name: str | None = None,
+    tenant_id: int | None = None,
     ip: str | None = None,
     now: datetime | None = None,
 ) -> Account:
     """Create the employee's account from a listed phone and its verification code.
 
     The code is checked before anything about the phone is revealed (a phone nobody lists
-    never receives a valid code). Raises CodeRejectedError (see there: commit on it),
-    ValidationError(field="phone"/"password") or DomainError("register.*"). Flush only.
+    never receives a valid code). A phone several companies list raises CompanyChoiceNeeded
+    (with their names) until `tenant_id` names one of them; the code stays usable until the
+    account is created. Raises CodeRejectedError (see there: commit on it),
+    ValidationError(field="phone"/"password"/"name") or DomainError("register.*"). Flush only.
     """
     now = now or datetime.now(UTC)
     phone = normalise_phone(phone)
     clean_password(password)
-    _consume_code(session, phone, str(code or "").strip(), now)
+    display_name = clean_display_name(display_name)
+    code_row = _check_code(session, phone, str(code or "").strip(), now)
     if find_account(session=session, login=phone) is not None:
         raise DomainError("register.already_registered")
-    entry = _single_entry(session, phone)
+    entry = _chosen_entry(session, phone, tenant_id)
+    code_row.used_at = now
+    session.add(code_row)
     account = Account(
         username=phone,
         phone=phone,
-        display_name=(clean_text(display_name) or entry.name or phone)[:MAX_NAME],
+        display_name=(display_name or entry.name or phone)[:MAX_NAME],
         password_hash=hash_secret(password),
         kind=AccountKind.tenant.value,
     )

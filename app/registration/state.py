@@ -137,6 +137,16 @@ class WhitelistState(KeysetPaging, rx.State):
         await self._load()
 
 
+class CompanyOption(TypedDict):
+    id: str
+    name: str
+
+
+def _tenant_choice(value: object) -> int | None:
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() and len(text) < 12 else None
+
+
 class RegisterState(rx.State):
     """Public: a visitor registers with a whitelisted phone (no session yet)."""
 
@@ -144,6 +154,8 @@ class RegisterState(rx.State):
     code_sent: bool = False
     message: str = ""
     done: bool = False
+    # Filled only once the phone's code was proven and several companies list it.
+    companies: list[CompanyOption] = []
 
     @rx.event
     async def request_code(self, form: dict) -> None:
@@ -162,11 +174,16 @@ class RegisterState(rx.State):
             return
         self.phone = phone
         self.code_sent = True
+        self.companies = []
         self.message = t("register.code_sent", locale)
 
     @rx.event
     async def register(self, form: dict):
-        """Public: create the account; the person then signs in with phone and password."""
+        """Public: create the account; the person then signs in with phone and password.
+
+        When several companies list the phone, the service answers (after checking the code)
+        with their names; the form then shows them and the person submits again with one.
+        """
         form = form if isinstance(form, dict) else {}
         locale = await request_locale(self)
         try:
@@ -175,12 +192,20 @@ class RegisterState(rx.State):
                 phone=self.phone,
                 code=str(form.get("code", ""))[:8],
                 password=str(form.get("password", ""))[:128],
-                display_name=str(form.get("name", ""))[:60] or None,
+                display_name=str(form.get("name", ""))[:120] or None,
+                tenant_id=_tenant_choice(form.get("company")),
                 ip=self.router.session.client_ip or None,
             )
+        except service.CompanyChoiceNeeded as choose:
+            self.companies = [
+                CompanyOption(id=str(c.tenant_id), name=c.name) for c in choose.choices
+            ]
+            self.message = t(choose.key, locale)
+            return
         except DomainError as refused:
             self.message = t(refused.key, locale, **refused.params)
             return
         self.done = True
+        self.companies = []
         self.message = t("register.done", locale)
         return rx.redirect(f"/login?registered={self.phone}")

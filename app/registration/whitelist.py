@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from app.core.errors import DomainError, ValidationError
 from app.core.records import Actor, delete_scoped, record_created
 from app.core.tenancy import TenantScope, get_scoped, scope_filter, scoped_select
+from app.core.text import has_unsafe, refuse_unsafe
 from app.org.models import Department, PhoneWhitelist
 from app.org.validation import normalise_phone
 
@@ -78,6 +79,8 @@ def add_whitelist(
     name = clean_text(name)
     if name is not None and len(name) > MAX_NAME:
         raise ValidationError(field="name")
+    if name is not None:
+        refuse_unsafe(name, "name")
     if department_id is not None and (
         get_scoped(session, Department, department_id, TenantScope.single(tenant_id)) is None
     ):
@@ -171,6 +174,8 @@ def _parse_row(
             seen.add(phone)
     if values["name"] is not None and len(values["name"]) > MAX_NAME:
         errors.append(ImportRowError(number, "name", "whitelist.name_too_long"))
+    elif values["name"] is not None and has_unsafe(values["name"]):
+        errors.append(ImportRowError(number, "name", "whitelist.name_unsafe"))
     department = clean_text(row.get("department"))
     if department is not None:
         values["department_id"], key = departments.resolve(department)

@@ -15,6 +15,7 @@ from app.core.model_base import (
     json_field,
     timestamp,
 )
+from app.core.text import line_field
 
 
 class Status(StrEnum):
@@ -33,8 +34,8 @@ class ServiceProvider(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=32, unique=True)
-    name: str = Field(max_length=120)
-    contact_name: str | None = Field(default=None, max_length=60)
+    name: str = line_field(field="provider", max_length=120)
+    contact_name: str | None = line_field(default=None, max_length=60)
     contact_phone: str | None = Field(default=None, max_length=20)
     status: str = enum_field(Status, Status.active)
     created_at: datetime = timestamp()
@@ -46,7 +47,7 @@ class Tenant(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=32, unique=True)
-    name: str = Field(max_length=120)
+    name: str = line_field(field="tenant", max_length=120)
     provider_id: int | None = Field(
         default=None, foreign_key="service_provider.id", index=True, ondelete="SET NULL"
     )
@@ -66,7 +67,7 @@ class ProviderStaff(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     provider_id: int = Field(foreign_key="service_provider.id", index=True, ondelete="CASCADE")
     account_id: int = Field(foreign_key="account.id", unique=True, ondelete="CASCADE")
-    name: str = Field(max_length=60)
+    name: str = line_field(max_length=60)
     phone: str | None = Field(default=None, max_length=20)
     role: str = enum_field(ProviderStaffRole, ProviderStaffRole.staff)
     is_active: bool = True

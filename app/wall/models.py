@@ -10,6 +10,7 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field
 
 from app.core.model_base import TenantOwned, timestamp
+from app.core.text import line_field
 
 
 class WallDisplay(TenantOwned, table=True):
@@ -17,7 +18,7 @@ class WallDisplay(TenantOwned, table=True):
     __table_args__ = (UniqueConstraint("token_hash"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(max_length=60)
+    name: str = line_field(max_length=60)
     token_hash: str = Field(max_length=64)
     created_at: datetime = timestamp()
     revoked_at: datetime | None = timestamp(nullable=True)

@@ -20,6 +20,7 @@ from app.core.errors import ValidationError
 from app.core.i18n import t
 from app.core.records import Actor, record_created, update_scoped
 from app.core.tenancy import TenantScope, scoped_select
+from app.core.text import refuse_unsafe
 from app.dashboard.service import start_of_local_day
 from app.inventory.models import PlanogramEntry, Stock
 from app.items.models import Item
@@ -44,6 +45,7 @@ def create_display(
     name = (name or "").strip()
     if not name or len(name) > 60:
         raise ValidationError(field="name")
+    refuse_unsafe(name, "name")
     if not scope.allows(tenant_id):
         raise ValidationError(field="tenant")
     token = secrets.token_urlsafe(24)

@@ -16,6 +16,7 @@ from app.cabinets.models import Cabinet
 from app.core.errors import NotFoundError, ValidationError
 from app.core.records import Actor
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scope_filter, scoped_select
+from app.core.text import refuse_unsafe
 from app.org.models import User
 from app.withdrawals.models import Complaint, ComplaintStatus, DoorSession, Withdrawal
 
@@ -41,7 +42,7 @@ def _text(value: str, field: str) -> str:
         raise ValidationError("error.required", field=field)
     if len(cleaned) > MAX_TEXT:
         raise ValidationError("error.too_long", field=field, max=MAX_TEXT)
-    return cleaned
+    return refuse_unsafe(cleaned, field, multiline=True)
 
 
 def complain(

@@ -16,6 +16,7 @@ from app.core.model_base import (
     partial_unique_index,
     timestamp,
 )
+from app.core.text import text_field
 
 
 class SessionPurpose(StrEnum):
@@ -238,9 +239,9 @@ class Complaint(TenantOwned, table=True):
     id: int | None = Field(default=None, primary_key=True)
     door_session_id: int = Field(foreign_key="door_session.id", index=True, ondelete="CASCADE")
     user_id: int = Field(foreign_key="app_user.id", ondelete="RESTRICT")
-    text: str = Field(max_length=500)
+    text: str = text_field(field="complaint", max_length=500)
     status: str = enum_field(ComplaintStatus, ComplaintStatus.open)
-    answer: str | None = Field(default=None, max_length=500)
+    answer: str | None = text_field(field="answer", default=None, max_length=500)
     answered_by: str | None = Field(default=None, max_length=80)
     answered_at: datetime | None = timestamp(nullable=True)
     created_at: datetime = timestamp()

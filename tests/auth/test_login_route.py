@@ -9,12 +9,15 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from httpx import Response
 from sqlmodel import select
 from starlette.testclient import TestClient
 
 from app.api import build_api
 from app.api.cookies import ACCESS_COOKIE, REFRESH_COOKIE
-from app.auth.models import Account, AccountKind, LoginAttempt
+from app.audit.models import AuditLog
+from app.auth import tokens
+from app.auth.models import Account, AccountKind, AuthSession, LoginAttempt
 from app.auth.passwords import hash_secret
 from app.core import migrations
 from app.core.config import get_settings
@@ -80,3 +83,30 @@ def test_a_cross_site_form_post_is_refused(client: TestClient) -> None:
         follow_redirects=False,
     )
     assert response.status_code == 403
+
+
+def _refresh_with(client: TestClient, refresh_token: str) -> Response:
+    client.cookies.clear()
+    client.cookies.set(REFRESH_COOKIE, refresh_token)
+    return client.post("/api/auth/refresh")
+
+
+def test_a_replayed_refresh_cookie_ends_the_session_through_the_route(client: TestClient) -> None:
+    username = _account()
+    signed_in = client.post("/api/auth/login", json={"login": username, "password": "Secret123"})
+    first_refresh = signed_in.cookies[REFRESH_COOKIE]
+    rotated = _refresh_with(client, first_refresh)
+    assert rotated.status_code == 200
+    newest_refresh = rotated.cookies[REFRESH_COOKIE]
+
+    replayed = _refresh_with(client, first_refresh)
+    assert replayed.status_code == 401 and replayed.json()["error"] == "auth.expired"
+    # The revocation was committed by the route's unit of work: the newest token is dead too.
+    assert _refresh_with(client, newest_refresh).status_code == 401
+    claims = tokens.verify(newest_refresh, "refresh")
+    with session_scope() as session:
+        row = session.get(AuthSession, claims.session_id)
+        assert row is not None and row.revoked_at is not None
+        reused = session.exec(select(AuditLog).where(AuditLog.action == "auth.refresh_reused"))
+        audited = [entry for entry in reused if entry.after == {"session": row.id}]
+    assert len(audited) == 1

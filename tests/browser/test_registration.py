@@ -11,6 +11,7 @@ from sqlmodel import Session
 from app.auth.models import Account
 from app.core.db import make_engine
 from app.org.models import User
+from app.tenants.models import Tenant
 from tests.browser.conftest import RunningApp, at_path, screenshot, sign_in
 
 PHONE = "13712340000"
@@ -86,6 +87,81 @@ def test_a_listed_phone_registers_and_signs_in(browser, running_app: RunningApp)
     page.fill("#password", PASSWORD)
     page.click("#login-submit")
     page.wait_for_url(at_path(running_app, "/m"))  # an employee: their own page
+    page.wait_for_selector('#my-phone[data-loaded="true"]')
+    context.close()
+
+
+TWO_COMPANIES_PHONE = "13712340001"
+
+
+def _whitelist(browser, app: RunningApp, admin: str, phone: str, name: str) -> None:
+    context, page = sign_in(browser, app, admin)
+    page.goto(app.url + "/whitelist")
+    page.wait_for_selector('#whitelist[data-loaded="true"]', timeout=60_000)
+    page.fill("#wl-phone", phone)
+    page.fill("#wl-name", name)
+    page.click("#wl-add")
+    page.wait_for_function(
+        "p => document.querySelector('#wl-table').innerText.includes(p)", arg=phone
+    )
+    context.close()
+
+
+def _tenant_of(app: RunningApp, phone: str) -> tuple[str | None, str | None]:
+    """(the tenant code of the person registered with `phone`, their name)."""
+    engine = make_engine(f"sqlite:///{app.data_dir / 'cabinet.db'}")
+    try:
+        with Session(engine) as session:
+            row = session.exec(
+                select(Tenant.code, User.name)
+                .join(User, User.tenant_id == Tenant.id)
+                .join(Account, Account.id == User.account_id)
+                .where(Account.phone == phone)
+            ).first()
+            return (row[0], row[1]) if row else (None, None)
+    finally:
+        engine.dispose()
+
+
+def test_a_phone_two_companies_list_picks_its_company_after_the_code(
+    browser, running_app: RunningApp
+) -> None:
+    _whitelist(browser, running_app, "xy_admin", TWO_COMPANIES_PHONE, "星月的新同事")
+    _whitelist(browser, running_app, "ht_admin", TWO_COMPANIES_PHONE, "海天的新同事")
+
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(running_app.url + "/m/register")
+    page.fill("#reg-phone", TWO_COMPANIES_PHONE)
+    page.click("#reg-send")
+    page.wait_for_selector("#reg-code")
+    code = _code_from_log(running_app, "137****0001")
+
+    # A wrong code reveals nothing about which companies list the phone.
+    page.fill("#reg-code", "000000" if code != "000000" else "111111")
+    page.fill("#reg-password", PASSWORD)
+    page.click("#reg-submit")
+    page.wait_for_selector("text=验证码错误")
+    assert page.locator("#reg-company").count() == 0
+    assert "海天贸易集团" not in page.content() and "星月科技有限公司" not in page.content()
+
+    page.fill("#reg-code", code)
+    page.click("#reg-submit")
+    page.wait_for_selector("#reg-company")
+    assert "请选择您所在的企业" in page.inner_text("#reg-message")
+    options = page.locator(".reg-company-option").all_inner_texts()
+    assert sorted(options) == sorted(["星月科技有限公司", "海天贸易集团"]), options
+    assert _tenant_of(running_app, TWO_COMPANIES_PHONE) == (None, None)  # nothing created yet
+    screenshot(page, "register-choose-company-zh-CN-390x844")
+
+    page.click(".reg-company-option >> text=海天贸易集团")
+    page.click("#reg-submit")
+    page.wait_for_url(re.compile(r".*/login/?\?registered=" + TWO_COMPANIES_PHONE))
+    assert _tenant_of(running_app, TWO_COMPANIES_PHONE) == ("TN-HT", "海天的新同事")
+
+    page.fill("#password", PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_url(at_path(running_app, "/m"))
     page.wait_for_selector('#my-phone[data-loaded="true"]')
     context.close()
 

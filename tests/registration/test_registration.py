@@ -23,7 +23,13 @@ from app.org.models import Department, PhoneWhitelist, User
 from app.org.validation import normalise_phone
 from app.registration.models import VerificationCode
 from app.registration.sender import LoggingSender, set_sender
-from app.registration.service import CodeRejectedError, register, request_code
+from app.registration.service import (
+    CodeRejectedError,
+    CompanyChoice,
+    CompanyChoiceNeeded,
+    register,
+    request_code,
+)
 from app.registration.whitelist import (
     ImportRowError,
     add_whitelist,
@@ -374,14 +380,49 @@ def test_register_binds_the_tenants_existing_person(session: Session, sender: Fa
     assert len(_actions(session, "app_user.update")) == 1
 
 
-def test_a_phone_listed_by_two_tenants_is_refused(session: Session, sender: FakeSender) -> None:
+def test_a_phone_listed_by_two_tenants_registers_with_the_company_the_person_picks(
+    session: Session, sender: FakeSender
+) -> None:
+    star, sea = make_tenant(session, "星月科技"), make_tenant(session, "海天贸易")
+    _list(session, star, name="星月的李娜")
+    sea_entry = _list(session, sea, name="海天的李娜")
+    request_code(session=session, phone=PHONE, ip="10.0.0.1", now=NOW)
+
+    with pytest.raises(CompanyChoiceNeeded) as caught:
+        _register(session, sender.last_code, now=NOW)
+    assert caught.value.key == "register.choose_company"
+    assert sorted(caught.value.choices, key=lambda c: c.tenant_id) == [
+        CompanyChoice(star.id, star.name),
+        CompanyChoice(sea.id, sea.name),
+    ]
+    assert session.exec(select(Account)).all() == []
+    # A company that does not list the phone is no choice: the same question again.
+    with pytest.raises(CompanyChoiceNeeded):
+        _register(session, sender.last_code, now=NOW, tenant_id=make_tenant(session).id)
+
+    account = _register(session, sender.last_code, now=NOW, tenant_id=sea.id)
+    user = session.exec(select(User).where(User.account_id == account.id)).one()
+    assert (user.tenant_id, user.name) == (sea.id, "海天的李娜")
+    assert sea_entry.registered_user_id == user.id
+    grant = session.exec(select(RoleGrant).where(RoleGrant.account_id == account.id)).one()
+    assert grant.tenant_id == sea.id
+    assert session.exec(select(VerificationCode.used_at)).one() is not None
+
+
+def test_the_companies_are_named_only_once_the_code_is_proven(
+    session: Session, sender: FakeSender
+) -> None:
     _list(session, make_tenant(session))
     _list(session, make_tenant(session))
     request_code(session=session, phone=PHONE, ip="10.0.0.1", now=NOW)
-    with pytest.raises(DomainError) as caught:
-        _register(session, sender.last_code, now=NOW)
-    assert caught.value.key == "register.several_tenants"
-    assert session.exec(select(Account)).all() == []
+    wrong = "000000" if sender.last_code != "000000" else "111111"
+    with pytest.raises(CodeRejectedError) as caught:
+        _register(session, wrong, now=NOW)
+    assert caught.value.key == "register.code_wrong" and not hasattr(caught.value, "choices")
+    # Nor for a phone whose code was never sent (nobody lists it).
+    request_code(session=session, phone="13700000000", ip="10.0.0.2", now=NOW)
+    with pytest.raises(CodeRejectedError):
+        register(session=session, phone="13700000000", code=wrong, password=PASSWORD, now=NOW)
 
 
 def test_logs_never_show_the_phone_in_clear(

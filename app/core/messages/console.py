@@ -141,6 +141,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error.permission_denied": ("没有权限执行此操作", "You do not have permission to do this"),
     "error.other_tenant": ("不能访问其他企业的数据", "That belongs to another tenant"),
     "error.validation": ("输入有误：{field}", "Invalid input: {field}"),
+    "error.unsafe_text": (
+        "{field}含有控制字符或文字方向字符（如换行、制表符、NUL、U+202E），请删除后重试",
+        "{field} contains control or text-direction characters (such as a line break, tab,"
+        " NUL or U+202E); remove them and try again",
+    ),
     "error.stock_negative": (
         "货位 {slot} 的 {item} 库存不足（现有 {available}，需要 {requested}）",
         "Slot {slot} has only {available} of {item}; {requested} requested",

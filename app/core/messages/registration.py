@@ -48,10 +48,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "该手机号不在企业白名单中，请联系企业管理员",
         "This phone is not on any company's list; contact your administrator",
     ),
-    "register.several_tenants": (
-        "该手机号在多个企业的白名单中，请联系企业管理员处理",
-        "This phone is listed by several companies; contact your administrator",
+    "register.choose_company": (
+        "该手机号在多家企业的白名单中，请选择您所在的企业后再点注册",
+        "Several companies list this phone: choose the one you work for, then register",
     ),
+    "register.company": ("所在企业", "Your company"),
     "register.already_registered": (
         "该手机号已注册，请直接登录",
         "This phone is already registered; please sign in",
@@ -68,6 +69,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "whitelist.phone_already_listed": ("该手机号已在白名单中", "Phone is already on the list"),
     "whitelist.name_too_long": ("姓名不能超过 60 个字符", "Name is longer than 60 characters"),
+    "whitelist.name_unsafe": (
+        "姓名含有控制字符或文字方向字符",
+        "Name contains control or text-direction characters",
+    ),
     "whitelist.department_unknown": (
         "找不到该部门（请填写部门编码或名称）",
         "No such department (use its code or name)",

@@ -270,6 +270,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "items.no_reading": ("该货位还没有称重读数", "This slot has reported no weight yet"),
     "items.field.sku": ("编码", "SKU"),
     "items.field.name": ("名称", "Name"),
+    "items.field.item": ("名称", "Name"),
     "items.field.type": ("类别", "Type"),
     "items.field.unit": ("单位", "Unit"),
     "items.field.unit_weight_g": ("单件重量 (g)", "Unit weight (g)"),
