@@ -256,6 +256,7 @@ def _end_replayed_session(
     session: Session, row: AuthSession, ip: str | None, now: datetime
 ) -> None:
     row.revoked_at = now
+    announce_ended(session, row.id)
     account = session.get(Account, row.account_id)
     audit.record(
         session=session,
