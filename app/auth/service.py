@@ -255,15 +255,30 @@ def refresh(
 def _end_replayed_session(
     session: Session, row: AuthSession, ip: str | None, now: datetime
 ) -> None:
+    _end_session(session, row, "auth.refresh_reused", ip=ip, now=now, by_owner=False)
+
+
+def _end_session(
+    session: Session,
+    row: AuthSession,
+    action: str,
+    *,
+    ip: str | None,
+    now: datetime,
+    by_owner: bool,
+) -> None:
+    """Revoke the row, close its tabs once committed, audit why (as its owner when they asked)."""
     row.revoked_at = now
     announce_ended(session, row.id)
     account = session.get(Account, row.account_id)
     audit.record(
         session=session,
-        action="auth.refresh_reused",
+        action=action,
         entity="account",
         entity_id=row.account_id,
-        after={"session": row.id},
+        after=None if by_owner else {"session": row.id},
+        actor_account_id=row.account_id if by_owner else None,
+        actor_name=account.display_name if account and by_owner else None,
         ip=ip,
         tenant_id=_home_tenant(session, account) if account else None,
     )
@@ -277,17 +292,4 @@ def sign_out(
     row = session.get(AuthSession, session_id)
     if row is None or row.revoked_at is not None:
         return
-    row.revoked_at = now or datetime.now(UTC)
-    announce_ended(session, row.id)
-    account = session.get(Account, row.account_id)
-    audit.record(
-        session=session,
-        action="auth.logout",
-        entity="account",
-        entity_id=row.account_id,
-        actor_account_id=row.account_id,
-        actor_name=account.display_name if account else None,
-        ip=ip,
-        tenant_id=_home_tenant(session, account) if account else None,
-    )
-    session.flush()
+    _end_session(session, row, "auth.logout", ip=ip, now=now or datetime.now(UTC), by_owner=True)

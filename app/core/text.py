@@ -48,25 +48,25 @@ def refuse_unsafe(value: str, field: str, *, multiline: bool = False) -> str:
 def clean_line(raw: Any, field: str, *, max_length: int, required: bool = True) -> str | None:
     """A one-line name as typed: trimmed, required unless told, at most `max_length`, safe."""
     value = "" if raw is None else str(raw).strip()
-    if not value:
-        if required:
-            raise ValidationError("error.required", field=field)
-        return None
-    if len(value) > max_length:
-        raise ValidationError("error.too_long", field=field, max=max_length)
-    return refuse_unsafe(value, field)
+    return _checked(value, field, max_length=max_length, required=required, multiline=False)
 
 
 def clean_text(raw: Any, field: str, *, max_length: int, required: bool = True) -> str | None:
     """Free text (line breaks kept, CRLF made LF): trimmed, at most `max_length`, safe."""
     value = "" if raw is None else str(raw).replace("\r\n", "\n").strip()
+    return _checked(value, field, max_length=max_length, required=required, multiline=True)
+
+
+def _checked(
+    value: str, field: str, *, max_length: int, required: bool, multiline: bool
+) -> str | None:
     if not value:
         if required:
             raise ValidationError("error.required", field=field)
         return None
     if len(value) > max_length:
         raise ValidationError("error.too_long", field=field, max=max_length)
-    return refuse_unsafe(value, field, multiline=True)
+    return refuse_unsafe(value, field, multiline=multiline)
 
 
 def line_field(*, field: str = "name", **kwargs: Any) -> Any:
