@@ -1,0 +1,42 @@
+"""What one scale's readings are worth: its noise model, per scale, not a constant.
+
+Identification scores a weight change in units of the uncertainty *this* scale has: the noise of
+each of its two readings, the drift of its zero over the time between them, its display
+resolution, and the spread of the items' own weights. A scale starts with the defaults of its
+indicator model (the register maps of hardware/scales.py) and learns its own from its idle
+readings (heartbeat statistics) once it has enough of them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ScaleModel:
+    sigma_g: float = 0.5  # noise of one reading, 1 σ
+    resolution_g: float = 0.1  # the display division: readings are multiples of it
+    drift_g_per_min: float = 0.2  # 1 σ of the zero's random walk over one minute
+    settle_s: float = 2.0  # how long a load takes to settle after the door closes
+
+    def drift_sigma_g(self, elapsed_s: float) -> float:
+        """1 σ of how far the zero may have wandered in `elapsed_s` (a random walk)."""
+        return self.drift_g_per_min * math.sqrt(max(elapsed_s, 0.0) / 60.0)
+
+    def reading_sigma_g(self) -> float:
+        """One reading's σ with the display's rounding (uniform over one division) added."""
+        return math.sqrt(self.sigma_g**2 + self.resolution_g**2 / 12.0)
+
+
+# Until a scale has learned its own: what its indicator model's data sheet and our bench say.
+DEFAULT_MODELS: dict[str, ScaleModel] = {
+    "default": ScaleModel(),
+    "laumas_tlu": ScaleModel(sigma_g=0.5, resolution_g=0.1, drift_g_per_min=0.2, settle_s=1.5),
+    "eagle_ei2000": ScaleModel(sigma_g=1.0, resolution_g=0.5, drift_g_per_min=0.3, settle_s=2.0),
+    "tuna_id551pn": ScaleModel(sigma_g=2.0, resolution_g=1.0, drift_g_per_min=0.5, settle_s=3.0),
+}
+
+
+def default_model(indicator: str | None) -> ScaleModel:
+    return DEFAULT_MODELS.get(indicator or "default", DEFAULT_MODELS["default"])
