@@ -21,6 +21,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from app.withdrawals.scale_model import ScaleModel
+
 Z_ACCEPT = 4.0  # the winner explains the change within 4 σ
 MARGIN = 3.0  # and the runner-up is at least 3 σ worse
 SEPARATION = 10.0  # planogram rule: any two combinations differ by ≥ 10 σ
@@ -50,6 +52,12 @@ class ScaleReading:
     skus: tuple[SkuOnScale, ...]
     noise_g: float = 0.5  # the indicator's σ for one reading
     drift_g: float = 0.2  # what creep and temperature may add between the two readings
+    model: ScaleModel = field(
+        default_factory=ScaleModel
+    )  # this scale's noise model (learned or its defaults)
+    elapsed_s: float = 60.0  # between the baseline and the door-closed reading
+    after_series_g: tuple[float, ...] = ()  # door-closed readings, oldest first (v1.1)
+    max_per_visit: int = 10  # the tenant's per-SKU limit per visit
 
 
 @dataclass(frozen=True)

@@ -40,3 +40,35 @@ DEFAULT_MODELS: dict[str, ScaleModel] = {
 
 def default_model(indicator: str | None) -> ScaleModel:
     return DEFAULT_MODELS.get(indicator or "default", DEFAULT_MODELS["default"])
+
+
+MIN_SAMPLES = 30  # idle readings before a scale's own statistics replace its defaults
+MIN_DRIFT_MINUTES = 10.0  # idle minutes watched before its own drift replaces the default
+
+
+@dataclass(frozen=True)
+class LearnedStats:
+    """What a scale's idle readings said so far (app/cabinets/scale_stats.py folds them in)."""
+
+    sigma_g: float | None = None  # pooled σ of its idle readings
+    samples: int = 0  # idle readings behind sigma_g
+    drift_g_per_min: float | None = None  # 1 σ of the zero's walk over one minute
+    drift_minutes: float = 0.0  # idle minutes behind drift_g_per_min
+
+
+def learned_model(prior: ScaleModel, stats: LearnedStats) -> ScaleModel:
+    """The prior until the scale has shown enough of its own readings; then its own σ (never
+    below the rounding noise of its division: a quiet scale still reads in whole divisions)
+    and, once watched long enough, its own drift. Resolution and settling stay the prior's."""
+    if stats.samples < MIN_SAMPLES or stats.sigma_g is None:
+        return prior
+    sigma = max(stats.sigma_g, prior.resolution_g / math.sqrt(12.0))
+    drift = prior.drift_g_per_min
+    if stats.drift_g_per_min is not None and stats.drift_minutes >= MIN_DRIFT_MINUTES:
+        drift = stats.drift_g_per_min
+    return ScaleModel(
+        sigma_g=sigma,
+        resolution_g=prior.resolution_g,
+        drift_g_per_min=drift,
+        settle_s=prior.settle_s,
+    )
