@@ -96,6 +96,10 @@ class Slot(TenantOwned, table=True):
             name="scale_slot_has_channel",
         ),
         CheckConstraint("kind <> 'rfid' OR rfid_zone IS NOT NULL", name="rfid_slot_has_zone"),
+        CheckConstraint(
+            "noise_samples >= 0 AND noise_dof >= 0 AND drift_minutes >= 0",
+            name="scale_statistics_non_negative",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -108,6 +112,17 @@ class Slot(TenantOwned, table=True):
     scale_channel: int | None = None
     rfid_zone: str | None = Field(default=None, max_length=16)
     capacity: int = 50
+    # The scale's noise model (app/withdrawals/scale_model.py): its indicator's defaults until
+    # its own idle readings (heartbeat statistics, app/cabinets/scale_stats.py) say otherwise.
+    indicator: str = Field(default="default", max_length=32)
+    noise_sigma_g: float | None = None  # pooled σ of its idle readings
+    noise_samples: int = 0  # idle readings behind it
+    noise_dof: int = 0  # their degrees of freedom (readings minus windows): the pooling weight
+    drift_g_per_min: float | None = None  # 1 σ of the zero's walk over a minute
+    drift_minutes: float = 0.0  # idle minutes behind it
+    idle_mean_mg: int | None = None  # the last idle window's mean, for the next drift step
+    idle_at: datetime | None = timestamp(nullable=True)  # when that window ended
+    model_updated_at: datetime | None = timestamp(nullable=True)
 
 
 class MessageStatus(StrEnum):

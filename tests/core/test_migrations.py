@@ -72,3 +72,29 @@ def test_0007_gives_existing_lines_their_withdrawals_time_person_and_cabinet(
     engine.dispose()
     assert row[:3] == (5, 3, 7)
     assert str(row[3]).startswith("2026-11-20 03:04:05")
+
+
+def test_0009_gives_existing_scale_slots_the_default_indicator_and_nothing_learned(
+    empty_database_url: str,
+) -> None:
+    migrations.upgrade(empty_database_url, "0008_seq_bigint")
+    engine = make_engine(empty_database_url)
+    statements = [
+        "INSERT INTO tenant (id, code, name, timezone, status, created_at)"
+        " VALUES (1, 'T1', '企业', 'Asia/Shanghai', 'active', '2026-11-01')",
+        "INSERT INTO cabinet (id, tenant_id, code, name, model, status, mqtt_username,"
+        " secret_version, is_online, door_state, last_seq, lease_days, created_at)"
+        " VALUES (7, 1, 'C1', '柜', 'SC', 'active', 'c1', 1, false, 'closed', 0, 3, '2026-11-01')",
+        "INSERT INTO slot (id, tenant_id, cabinet_id, code, row_no, col_no, kind, scale_unit,"
+        " scale_channel, capacity) VALUES (2, 1, 7, 'A1', 0, 0, 'scale', 1, 1, 50)",
+    ]
+    with engine.begin() as conn:
+        for statement in statements:
+            conn.execute(text(statement))
+    migrations.upgrade(empty_database_url)
+    with engine.connect() as conn:
+        row = conn.execute(
+            text("SELECT indicator, noise_samples, noise_sigma_g, drift_minutes FROM slot")
+        ).one()
+    engine.dispose()
+    assert tuple(row) == ("default", 0, None, 0)
