@@ -15,6 +15,7 @@ from app.cabinets.alarms import on_alarm
 from app.cabinets.commands import record_ack
 from app.cabinets.models import Cabinet, DeviceMessage, DoorState, MessageStatus
 from app.cabinets.presence import heard_from
+from app.cabinets.scale_stats import fold_heartbeat
 from app.core.model_base import as_utc
 from app.core.tenancy import TenantScope, get_scoped
 from app.withdrawals import keypad, sessions
@@ -37,6 +38,8 @@ def apply_device_message(
         heard_from(session=session, cabinet=cabinet, now=now or datetime.now(UTC))
         if row.type == "heartbeat" and body.get("door") in ("open", "closed", "unknown"):
             cabinet.door_state = body["door"]
+        if row.type == "heartbeat":
+            fold_heartbeat(session=session, cabinet=cabinet, body=body, at=row.device_ts)
     elif row.type in DOOR_AFTER:
         cabinet.door_state = DOOR_AFTER[row.type]
         DOOR_EVENTS[row.type](session=session, cabinet=cabinet, body=body)
