@@ -6,15 +6,18 @@ cabinet's planogram and stock."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlmodel import Session
 
 from app.cabinets.models import Cabinet, Slot, SlotKind
+from app.cabinets.scale_stats import model_of
 from app.core.tenancy import TenantScope, scoped_select
 from app.inventory.models import PlanogramEntry, Stock
 from app.items.models import Item
+from app.tenants.models import Tenant
 from app.withdrawals.identify import (
     Reading,
     ScaleReading,
@@ -25,7 +28,11 @@ from app.withdrawals.identify import (
     fuse,
 )
 
+logger = logging.getLogger(__name__)
 Taken = list[tuple[Slot, Item, int]]  # units of each item taken from each slot
+MAX_PER_VISIT = 10  # units of one SKU a person takes in one visit, unless the tenant says
+MAX_PER_VISIT_LIMIT = 100
+DEFAULT_ELAPSED_S = 60.0  # a v1 cabinet does not say when its baseline was read
 
 
 @dataclass(frozen=True)
@@ -105,6 +112,45 @@ def _rfid_view(
     return _RfidView(reading, weighed, zoned)
 
 
+def max_per_visit(session: Session, tenant_id: int) -> int:
+    """The tenant's per-SKU limit per visit (settings "max_per_visit"), else the default; a
+    value that is not a whole number in 1..100 is ignored (and logged), never trusted."""
+    tenant = session.get(Tenant, tenant_id)
+    value = (tenant.settings or {}).get("max_per_visit") if tenant else None
+    if value is None:
+        return MAX_PER_VISIT
+    if type(value) is not int or not 1 <= value <= MAX_PER_VISIT_LIMIT:
+        logger.warning("tenant %s: max_per_visit %r ignored", tenant_id, value)
+        return MAX_PER_VISIT
+    return value
+
+
+def scale_reading(
+    known: _SlotStock, reading: dict[str, Any], closed_at_ms: int | None, per_visit: int
+) -> ScaleReading:
+    """One scale's evidence with what identification needs to weigh it: the slot's own noise
+    model, the time since its baseline, the door-closed series (protocol v1.1) and the limit."""
+    skus = tuple(
+        SkuOnScale(str(i), item.unit_weight_g, item.weight_tolerance_g, known.stock[i])
+        for i, item in sorted(known.items.items())
+    )
+    elapsed_s = DEFAULT_ELAPSED_S
+    baseline_at = reading.get("baseline_at")
+    if baseline_at is not None and closed_at_ms is not None:
+        elapsed_s = max((closed_at_ms - baseline_at) / 1000, 0.0)
+    return ScaleReading(
+        reading["slot"],
+        reading["before_mg"] / 1000,
+        reading["after_mg"] / 1000,
+        reading["stable"],
+        skus,
+        model=model_of(known.slot),
+        elapsed_s=elapsed_s,
+        after_series_g=tuple(mg / 1000 for mg in reading.get("series_mg") or ()),
+        max_per_visit=per_visit,
+    )
+
+
 def identify(
     session: Session,
     cabinet: Cabinet,
@@ -113,25 +159,18 @@ def identify(
     restock: bool = False,
     rfid_before: list[str] | None = None,
     rfid_after: list[str] | None = None,
+    closed_at_ms: int | None = None,
 ) -> tuple[Verdict, Taken]:
-    """What was taken (negative counts: put in, for a restock)."""
+    """What was taken (negative counts: put in, for a restock). `closed_at_ms`: the door-closed
+    event's time, against which each reading's baseline time gives the elapsed time."""
     slots = _slots(session, cabinet)
+    per_visit = max_per_visit(session, cabinet.tenant_id)
     weighed, where = [], []
     for reading in readings:
         known = slots.get(reading["slot"])
         if known is None or not known.items:
             continue  # a scale with nothing planned on it: its change is evidence, not stock
-        skus = tuple(
-            SkuOnScale(str(i), item.unit_weight_g, item.weight_tolerance_g, known.stock[i])
-            for i, item in sorted(known.items.items())
-        )
-        scale = ScaleReading(
-            reading["slot"],
-            reading["before_mg"] / 1000,
-            reading["after_mg"] / 1000,
-            reading["stable"],
-            skus,
-        )
+        scale = scale_reading(known, reading, closed_at_ms, per_visit)
         weighed.append(by_weight(scale, restock=restock))
         where.append(known)
     rfid = _rfid_view(slots, rfid_before, rfid_after)

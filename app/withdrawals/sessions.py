@@ -311,6 +311,7 @@ def on_closed(*, session: Session, cabinet: Cabinet, body: dict[str, Any]) -> Ou
             restock=restock,
             rfid_before=door.rfid_before,
             rfid_after=door.rfid_after if "rfid" in body else None,
+            closed_at_ms=body.get("at"),
         )
     door.identification = (door.identification or {}) | evidence(verdict)
     wrong_way = any((n > 0) if restock else (n < 0) for n in verdict.counts.values())
