@@ -37,7 +37,7 @@ from hardware.protocol.messages import (
 from hardware.scales import Reading, poll_bank
 from hardware.simulator.mischief import Mischief
 from hardware.simulator.outbox import Entry, Outbox
-from hardware.simulator.weighing import LoadCell, ScaleBank
+from hardware.simulator.weighing import LoadCell, ScaleBank, idle_window
 
 logger = logging.getLogger(__name__)
 IN_FLIGHT = 100
@@ -232,6 +232,10 @@ class SimulatedCabinet:
                 "outbox": self.outbox.depth(),
                 "rssi_dbm": -60,
             }
+            if self.door == "closed":  # protocol v1.1: each scale's idle statistics
+                body["scales"] = [
+                    idle_window(c, self.heartbeat_s) for c in self.bank.cells.values()
+                ]
             await self._telemetry(client, "heartbeat", body)
             await asyncio.sleep(self.heartbeat_s)
 

@@ -53,16 +53,27 @@ def _by_lease(cabinet: SimulatedCabinet, card: str) -> dict | None:
     return {"session": session, "by": {"method": "lease_card", "ref": card}}
 
 
-def _readings(before: list[Reading], after: list[Reading]) -> list[dict]:
-    return [
-        {
+SERIES = 3  # consecutive door-closed readings sent per scale (protocol v1.1)
+
+
+def _readings(before: list[Reading], series: list[list[Reading]], baseline_at: int) -> list[dict]:
+    """Each scale's baseline and door-closed reading; the series of consecutive readings and the
+    baseline's time let the cloud judge settling and drift itself (the `stable` flag alone lies)."""
+    out = []
+    for index, b in enumerate(before):
+        runs = [reads[index] for reads in series]
+        a = runs[-1]
+        reading = {
             "slot": b.slot,
             "before_mg": b.mg or 0,
             "after_mg": a.mg or 0,
             "stable": b.stable and a.stable and a.mg is not None,
+            "baseline_at": baseline_at,
         }
-        for b, a in zip(before, after, strict=True)
-    ]
+        if all(r.mg is not None for r in runs):
+            reading["series_mg"] = [r.mg for r in runs]
+        out.append(reading)
+    return out
 
 
 async def open_take_close(
@@ -74,6 +85,7 @@ async def open_take_close(
     hold_s: float = 0.5,
 ) -> dict:
     """One door session: `take` is units per slot (negative puts back/restocks)."""
+    baseline_at = cabinet.now_ms()
     before = await cabinet.read_scales()
     opened = cabinet.now_ms()
     cabinet.door = "open"
@@ -88,12 +100,12 @@ async def open_take_close(
     await asyncio.sleep(hold_s)
     cabinet.door = "closed"
     closed = cabinet.now_ms()
-    after = await cabinet.read_scales()
+    series = [await cabinet.read_scales() for _ in range(SERIES)]
     body = {
         "session": door["session"],
         "at": closed,
         "open_ms": closed - opened,
-        "readings": _readings(before, after),
+        "readings": _readings(before, series, baseline_at),
         "rfid": cabinet.rfid(),
         "snapshot": None,
     }

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Any
 
 from pymodbus.client import AsyncModbusTcpClient
 from pymodbus.server import ModbusTcpServer
@@ -22,6 +23,11 @@ from hardware.net import free_port
 from hardware.scales import INDICATORS, RegisterMap, ScaleChannel
 
 _DT = AsyncModbusTcpClient.DATATYPE
+# Each indicator class's display division and the noise of one reading (1 σ), as its data sheet
+# and our bench say (app/withdrawals/scale_model.py DEFAULT_MODELS holds the same figures).
+DIVISION_G = {"laumas_tlu": 0.1, "eagle_ei2000": 0.5, "tuna_id551pn": 1.0}
+CLASS_SIGMA_G = {"laumas_tlu": 0.5, "eagle_ei2000": 1.0, "tuna_id551pn": 2.0}
+IDLE_READINGS = 20  # idle readings a heartbeat's statistics summarise
 
 
 @dataclass
@@ -138,3 +144,25 @@ class ScaleBank:
 
     def channels(self) -> list[ScaleChannel]:
         return [cell.channel for cell in self.cells.values()]
+
+
+def shown_mg(cell: LoadCell, grams: float) -> int:
+    """A reading as the indicator displays it: rounded to its division, in milligrams."""
+    division = DIVISION_G.get(cell.model, 0.1)
+    return round(round(grams / division) * division * 1000)
+
+
+def idle_window(cell: LoadCell, span_s: float, n: int = IDLE_READINGS) -> dict[str, Any]:
+    """Protocol v1.1 heartbeat statistics of one scale: `n` idle readings over `span_s`."""
+    readings = [shown_mg(cell, cell.sample()[0]) for _ in range(n)]
+    mean = sum(readings) / n
+    sd = math.sqrt(sum((r - mean) ** 2 for r in readings) / (n - 1)) if n > 1 else 0.0
+    return {
+        "slot": cell.slot,
+        "n": n,
+        "mean_mg": round(mean),
+        "sd_mg": min(round(sd), max(readings) - min(readings)),
+        "min_mg": min(readings),
+        "max_mg": max(readings),
+        "span_s": max(0, min(round(span_s), 86400)),
+    }

@@ -195,6 +195,11 @@ async def test_a_visit_is_read_off_three_indicator_layouts(tmp_path) -> None:
     assert len(body["rfid"]) == 5  # one tagged item left the cabinet
     types = [r.type for r in stored(None, cabinet_id) if r.type not in ("boot", "heartbeat")]
     assert types[:1] == ["auth.card"] and types[-2:] == ["door.opened", "door.closed"]
+    for reading in body["readings"]:  # protocol v1.1: the series and the baseline's time
+        assert len(reading["series_mg"]) == 3 and reading["series_mg"][-1] == reading["after_mg"]
+        assert reading["baseline_at"] <= body["at"]
+    beats = [r.payload["body"] for r in stored(None, cabinet_id) if r.type == "heartbeat"]
+    assert {w["slot"] for w in beats[0]["scales"]} == {"A1", "A2", "A3"}
 
 
 async def _unlock_when_card_seen(cabinet_id: int) -> None:
