@@ -4,13 +4,14 @@ the commands sent to it with their delivery state."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from app.cabinets.models import Cabinet, DeviceCommand, Slot
+from app.cabinets.scale_stats import describe
 from app.core.errors import ValidationError
 from app.core.records import Actor, update_scoped
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scope_filter
@@ -116,6 +117,7 @@ class CabinetDetail:
     commands: list[SentCommand]
     has_credentials: bool
     secret_version: int
+    scales: list[dict] = field(default_factory=list)  # each scale's noise model (scale_stats)
 
 
 def cabinet_detail(*, session: Session, scope: TenantScope, cabinet_id: int) -> CabinetDetail:
@@ -169,6 +171,9 @@ def cabinet_detail(*, session: Session, scope: TenantScope, cabinet_id: int) -> 
         ],
         has_credentials=cabinet.secret_ciphertext is not None,
         secret_version=cabinet.secret_version,
+        scales=describe(
+            session.exec(select(Slot).where(Slot.cabinet_id == cabinet.id).order_by(Slot.code))
+        ),
     )
 
 

@@ -227,6 +227,22 @@ def _credentials() -> rx.Component:
     )
 
 
+def _scales() -> rx.Component:
+    """Each scale's noise model in words (indicator, σ, division, drift, learned or defaults)."""
+    return rx.cond(
+        S.scales.length() > 0,
+        rx.vstack(
+            rx.text(tr("cabinets.scales"), weight="medium"),
+            rx.foreach(
+                S.scales,
+                lambda s: rx.text(s["text"], size="2", class_name="cab-scale", data_slot=s["slot"]),
+            ),
+            spacing="1",
+            id="cab-scales",
+        ),
+    )
+
+
 def _chosen() -> rx.Component:
     return rx.card(
         rx.vstack(
@@ -246,6 +262,7 @@ def _chosen() -> rx.Component:
                 width="100%",
                 id="cab-slots",
             ),
+            _scales(),
             _credentials(),
             _commands(),
             spacing="4",

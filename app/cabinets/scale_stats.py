@@ -19,8 +19,15 @@ from typing import Any
 from sqlmodel import Session, select
 
 from app.cabinets.models import Cabinet, Slot, SlotKind
+from app.core.i18n import MESSAGES, t
 from app.core.model_base import as_utc
-from app.withdrawals.scale_model import LearnedStats, ScaleModel, default_model, learned_model
+from app.withdrawals.scale_model import (
+    MIN_SAMPLES,
+    LearnedStats,
+    ScaleModel,
+    default_model,
+    learned_model,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -142,3 +149,22 @@ def describe(slots: Iterable[Slot]) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def words(scale: Mapping[str, Any], locale: str) -> str:
+    """One scale's model in a sentence: indicator, σ, division, drift and where they come from."""
+    if scale["learned"]:
+        source = t("cabinets.scale_learned", locale, n=scale["samples"])
+    else:
+        source = t("cabinets.scale_defaults", locale, n=scale["samples"], needed=MIN_SAMPLES)
+    key = f"indicator.{scale['indicator']}"
+    return t(
+        "cabinets.scale_model",
+        locale,
+        slot=scale["slot"],
+        indicator=t(key, locale) if key in MESSAGES else scale["indicator"],
+        sigma=f"{scale['sigma_g']:.2f}",
+        resolution=f"{scale['resolution_g']:g}",
+        drift=f"{scale['drift_g_per_min']:.2f}",
+        source=source,
+    )

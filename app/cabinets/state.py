@@ -15,6 +15,7 @@ from app.cabinets import console
 from app.cabinets.commands import issue_command
 from app.cabinets.credentials import provision
 from app.cabinets.lease import sync_lease
+from app.cabinets.scale_stats import words
 from app.core.db import run_in_session
 from app.core.errors import DomainError, ValidationError
 from app.core.i18n import t
@@ -59,6 +60,7 @@ class CabinetsState(KeysetPaging, rx.State):
     chosen: int = 0
     chosen_name: str = ""
     slots: list[dict] = []
+    scales: list[dict] = []  # each scale's noise model, in words
     items: list[dict] = []
     commands: list[dict] = []
     credentials: dict = {}  # shown once, right after they are made
@@ -145,6 +147,8 @@ class CabinetsState(KeysetPaging, rx.State):
             return found, scope_timezone(session=session, scope=principal.scope)
 
         found, timezone = await run_in_session(read)
+        locale = await request_locale(self)
+        self.scales = [{"slot": s["slot"], "text": words(s, locale)} for s in found.scales]
         self.chosen_name = f"{found.cabinet.name} ({found.cabinet.code})"
         self.slots = [
             {

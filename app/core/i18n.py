@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from app.core.messages import (
+    cabinet_scales,
     console,
     identity,
     org,
@@ -27,7 +28,8 @@ LOCALES = ("zh-CN", "en")
 def _merged() -> dict[str, tuple[str, str]]:
     """One table from the per-domain parts; a key defined twice is a programming error."""
     table: dict[str, tuple[str, str]] = {}
-    for part in (console, identity, org, registration, reports, self_service, wall, withdrawals):
+    parts = (console, identity, org, registration, reports, self_service, wall, withdrawals)
+    for part in (*parts, cabinet_scales):
         clash = table.keys() & part.MESSAGES.keys()
         if clash:
             raise RuntimeError(f"translation keys defined twice: {sorted(clash)}")

@@ -145,3 +145,26 @@ def test_a_v1_heartbeat_without_statistics_changes_no_slot(session: Session) -> 
     body = {"uptime_s": 1, "door": "closed", "outbox": 0}
     assert fold_heartbeat(session=session, cabinet=cabinet, body=body, at=T0) == 0
     assert slot.model_updated_at is None and not describe([slot])[0]["learned"]
+
+
+def test_the_cabinet_page_says_each_scales_model_in_words(session: Session) -> None:
+    from app.cabinets.console import cabinet_detail
+    from app.cabinets.scale_stats import words
+    from app.core.tenancy import TenantScope
+
+    cabinet, slot = _cabinet(session, "eagle_ei2000")
+    fresh = Slot(
+        tenant_id=cabinet.tenant_id, cabinet_id=cabinet.id, code="B1", scale_unit=2, scale_channel=1
+    )
+    slot.noise_sigma_g, slot.noise_samples, slot.noise_dof = 1.27, 1200, 1180
+    session.add(fresh)
+    session.flush()
+    scope = TenantScope.single(cabinet.tenant_id)
+    learned, default = cabinet_detail(session=session, scope=scope, cabinet_id=cabinet.id).scales
+    assert words(learned, "en") == (
+        "A1: Eagle EI-2000 indicator, noise σ 1.27 g, division 0.5 g, zero drift 0.30 g/min, "
+        "learned from this scale's 1200 idle readings"
+    )
+    assert "由本称台 1200 个空闲读数学得" in words(learned, "zh-CN")
+    assert words(default, "en").startswith("B1: unspecified indicator, noise σ 0.50 g")
+    assert "its indicator's defaults (0 readings so far" in words(default, "en")
