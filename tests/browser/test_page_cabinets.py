@@ -41,6 +41,11 @@ def test_fleet_levels_credentials_and_a_command(browser, running_app: RunningApp
     assert rows.count() == 3
     rows.filter(has_text="CAB-XY-001").click()
     page.wait_for_selector("#cab-chosen .slot-row")
+    scales = page.locator("#cab-scales .cab-scale")  # each scale's noise model, in words
+    assert scales.count() >= 1
+    first_scale = scales.first.inner_text()
+    assert "噪声 σ" in first_scale and "分度" in first_scale and "g/分钟" in first_scale
+    assert "默认值" in first_scale or "学得" in first_scale
 
     first = page.locator("#cab-slots .slot-row").first
     first.locator('input[name="min"]').fill("3")
