@@ -2,7 +2,7 @@
 `scales` statistics), and the noise model identification then uses for it.
 
 σ: the windows' sample variances pooled by their degrees of freedom. Drift: the step of the
-idle mean from one window to the next, less what the two means' own noise explains, per minute
+idle mean over about five minutes, less what the two means' own noise explains, per minute
 between them. A step too large to be drift (a load changed: someone took or put something) or
 after a long silence starts a new pair instead. Older evidence fades beyond a horizon, so that
 a scale whose noise changes (a loose foot, a new indicator) follows.
@@ -33,7 +33,8 @@ logger = logging.getLogger(__name__)
 
 HORIZON_DOF = 20_000  # readings of evidence kept at full weight for σ (older ones fade)
 HORIZON_MINUTES = 24 * 60.0  # idle minutes kept for drift
-MAX_PAIR_GAP_S = 600  # windows further apart than this are not one drift step
+DRIFT_LAG_S = 300  # one drift step: the idle mean now against the one about 5 minutes ago
+MAX_PAIR_GAP_S = 900  # windows further apart than this are not one drift step
 LOAD_CHANGE_G = 5.0  # a step beyond this (plus the noise allowance) is a load, not drift
 
 
@@ -80,13 +81,18 @@ def _fold_one(
         )
         return False
     assert slot is not None
+    fold_window(slot, window, at, body.get("door"))
+    return True
+
+
+def fold_window(slot: Slot, window: Mapping[str, Any], at: datetime, door: str | None) -> None:
+    """One checked idle window into the slot's σ and (door closed) drift."""
     _fold_sigma(slot, window["n"], window["sd_mg"] / 1000)
-    if body.get("door") == "closed":
+    if door == "closed":
         _fold_drift(slot, window, at)
     else:  # the door is open or unknown: the next window starts a new pair
         slot.idle_mean_mg, slot.idle_at = None, None
     slot.model_updated_at = at
-    return True
 
 
 def _problem(slot: Slot | None, window: Mapping[str, Any]) -> str | None:
@@ -112,11 +118,11 @@ def _fold_sigma(slot: Slot, n: int, sd_g: float) -> None:
 
 def _fold_drift(slot: Slot, window: Mapping[str, Any], at: datetime) -> None:
     previous, since = slot.idle_mean_mg, slot.idle_at
+    gap_s = (at - as_utc(since)).total_seconds() if since is not None else 0.0
+    if previous is not None and 0 < gap_s < DRIFT_LAG_S:
+        return  # the anchor stays: over a longer step the walk outgrows the means' own noise
     slot.idle_mean_mg, slot.idle_at = window["mean_mg"], at
-    if previous is None or since is None:
-        return
-    gap_s = (at - as_utc(since)).total_seconds()
-    if not 0 < gap_s <= MAX_PAIR_GAP_S:
+    if previous is None or not 0 < gap_s <= MAX_PAIR_GAP_S:
         return
     step_g = (window["mean_mg"] - previous) / 1000
     sigma = slot.noise_sigma_g or default_model(slot.indicator).sigma_g

@@ -43,7 +43,11 @@ def default_model(indicator: str | None) -> ScaleModel:
 
 
 MIN_SAMPLES = 30  # idle readings before a scale's own statistics replace its defaults
-MIN_DRIFT_MINUTES = 10.0  # idle minutes watched before its own drift replaces the default
+MIN_DRIFT_MINUTES = 120.0  # idle minutes watched before its own drift replaces the default
+# A learned drift is never trusted below this share of the prior's: over a few hours a scale's
+# drift is estimated within ~20 % (σ 0.5/1 g) to ~50 % (σ 2 g); too low a drift would make
+# identification overconfident, too high only sends more visits to review.
+DRIFT_FLOOR_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -59,13 +63,14 @@ class LearnedStats:
 def learned_model(prior: ScaleModel, stats: LearnedStats) -> ScaleModel:
     """The prior until the scale has shown enough of its own readings; then its own σ (never
     below the rounding noise of its division: a quiet scale still reads in whole divisions)
-    and, once watched long enough, its own drift. Resolution and settling stay the prior's."""
+    and, once watched long enough, its own drift (never below half the prior's). Resolution and
+    settling stay the prior's."""
     if stats.samples < MIN_SAMPLES or stats.sigma_g is None:
         return prior
     sigma = max(stats.sigma_g, prior.resolution_g / math.sqrt(12.0))
     drift = prior.drift_g_per_min
     if stats.drift_g_per_min is not None and stats.drift_minutes >= MIN_DRIFT_MINUTES:
-        drift = stats.drift_g_per_min
+        drift = max(stats.drift_g_per_min, DRIFT_FLOOR_SHARE * prior.drift_g_per_min)
     return ScaleModel(
         sigma_g=sigma,
         resolution_g=prior.resolution_g,

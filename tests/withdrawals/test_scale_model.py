@@ -45,7 +45,12 @@ def test_learned_sigma_never_below_the_rounding_noise_of_the_division() -> None:
 
 
 def test_drift_is_learned_once_watched_long_enough() -> None:
-    short = LearnedStats(sigma_g=1.5, samples=100, drift_g_per_min=0.05, drift_minutes=5)
-    long = LearnedStats(sigma_g=1.5, samples=100, drift_g_per_min=0.05, drift_minutes=30)
+    short = LearnedStats(sigma_g=1.5, samples=100, drift_g_per_min=0.8, drift_minutes=60)
+    long = LearnedStats(sigma_g=1.5, samples=100, drift_g_per_min=0.8, drift_minutes=180)
     assert learned_model(TUNA, short).drift_g_per_min == TUNA.drift_g_per_min
-    assert learned_model(TUNA, long).drift_g_per_min == pytest.approx(0.05)
+    assert learned_model(TUNA, long).drift_g_per_min == pytest.approx(0.8)
+
+
+def test_a_learned_drift_is_never_trusted_below_half_the_priors() -> None:
+    quiet = LearnedStats(sigma_g=1.5, samples=100, drift_g_per_min=0.01, drift_minutes=600)
+    assert learned_model(TUNA, quiet).drift_g_per_min == pytest.approx(TUNA.drift_g_per_min / 2)
