@@ -31,7 +31,7 @@ def skus_of(layout: ScaleLayout) -> tuple[SkuOnScale, ...]:
 
 def _idle_stats(layout: ScaleLayout) -> tuple[float, float]:
     """(pooled σ of the idle readings, 1 σ of the minute means' walk per minute)."""
-    sigma = math.sqrt(statistics.fmean(statistics.pvariance(m) for m in layout.idle))
+    sigma = math.sqrt(statistics.fmean(statistics.variance(m) for m in layout.idle))
     means = [statistics.fmean(m) for m in layout.idle]
     steps = [b - a for a, b in itertools.pairwise(means)]
     walk_var = statistics.fmean(d * d for d in steps) - 2 * sigma**2 / len(layout.idle[0])
