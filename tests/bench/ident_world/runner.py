@@ -7,6 +7,7 @@ and not exactly the truth — the figure that must stay 0.
 
 from __future__ import annotations
 
+import math
 import random
 import time
 from collections import Counter
@@ -24,6 +25,7 @@ class Tally:
     right: int = 0
     exceptions: int = 0
     wrong: int = 0
+    wrong_invisible: int = 0  # of `wrong`: swaps whose object weighs what the unit did
     layouts: int = 0
     refused: int = 0
     ms: list[float] = field(default_factory=list)
@@ -40,11 +42,26 @@ class Tally:
             "ident_field_right_rate": round(self.right / max(self.sessions, 1), 5),
             "ident_field_exception_rate": round(self.exceptions / max(self.sessions, 1), 5),
             "ident_field_silently_wrong": self.wrong,
+            "ident_field_silently_wrong_invisible": self.wrong_invisible,
             "ident_ms_p99": round(p99, 3),
         }
 
 
-def _score(tally: Tally, session, verdict) -> None:
+def _invisible(cabinet: Cabinet, session) -> bool:
+    """A swap no weight can see: the object is within 3 σ of the real scale's own noise
+    (both readings and the drift) of the unit it replaced."""
+    if session.swap_residual is None:
+        return False
+    slot, residual = session.swap_residual
+    layout = next(lay for lay in cabinet.scales if lay.slot == slot)
+    evidence = next(e for e in session.scales if e.slot == slot)
+    scale = layout.scale
+    walk = scale.drift_g_per_min * math.sqrt(evidence.elapsed_s / 60.0)
+    sigma = math.sqrt(2 * scale.sigma_g**2 + 2 * scale.resolution_g**2 / 12 + walk**2)
+    return abs(residual) < 3.0 * sigma
+
+
+def _score(tally: Tally, cabinet: Cabinet, session, verdict) -> None:
     tally.sessions += 1
     if verdict.status == "exception":
         tally.exceptions += 1
@@ -58,6 +75,7 @@ def _score(tally: Tally, session, verdict) -> None:
         outcome = "right"
     else:
         tally.wrong += 1
+        tally.wrong_invisible += _invisible(cabinet, session)
         outcome = "wrong"
         if len(tally.wrong_examples) < 20:
             tails = [e.tail_g for e in session.scales if e.tail_g]
@@ -83,7 +101,7 @@ def run_seed(tally: Tally, seed: int, sessions: int) -> None:
         started = time.perf_counter()
         verdict = engine.identify_session(cabinet, models, session)
         tally.ms.append((time.perf_counter() - started) * 1000.0)
-        _score(tally, session, verdict)
+        _score(tally, cabinet, session, verdict)
 
 
 def run(total_sessions: int, seeds: tuple[int, ...]) -> Tally:

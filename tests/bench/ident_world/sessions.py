@@ -69,6 +69,7 @@ class Session:
     rfid_before: tuple[frozenset[str], ...] = ()
     rfid_after: tuple[frozenset[str], ...] = ()
     sku_of_tag: dict[str, str] = field(default_factory=dict)
+    swap_residual: tuple[str, float] | None = None  # (slot, object − the unit's real weight)
 
     @property
     def exception_expected(self) -> bool:
@@ -116,6 +117,7 @@ class _Plan:
         self.added_g = dict.fromkeys(self.taken, 0.0)
         self.truth: dict[str, int] = {}
         self.extra_tags: list[tuple[str, str]] = []  # (tag, sku) put back or moved in
+        self.swap_residual: tuple[str, float] | None = None
 
     def take(self, layout: ScaleLayout, index: int, n: int) -> None:
         self.taken[layout.slot][index] += n
@@ -142,7 +144,9 @@ def _plan(rng: random.Random, cabinet: Cabinet, kind: str, real: Real) -> _Plan:
     supply = layout.supplies[index]
     if kind == "swap":
         plan.take(layout, index, 1)
-        plan.added_g[layout.slot] += supply.unit_g * rng.uniform(0.7, 1.3)
+        swapped_in = supply.unit_g * rng.uniform(0.7, 1.3)
+        plan.added_g[layout.slot] += swapped_in
+        plan.swap_residual = (layout.slot, swapped_in - real[layout.slot][index][0])
     elif kind == "putback":
         plan.added_g[layout.slot] += rng.gauss(supply.unit_g, supply.spread_g)
         plan.truth[supply.sku] = -1
@@ -199,7 +203,7 @@ def draw_session(rng: random.Random, cabinet: Cabinet) -> Session:
             after_tags.add(tag)
     truth = {sku: n for sku, n in plan.truth.items() if n}
     if not sku_of_tag:
-        return Session(kind, truth, tuple(evidence))
+        return Session(kind, truth, tuple(evidence), swap_residual=plan.swap_residual)
     return Session(
         kind,
         truth,
@@ -207,6 +211,7 @@ def draw_session(rng: random.Random, cabinet: Cabinet) -> Session:
         _rounds(rng, before_tags, cabinet.miss_rate),
         _rounds(rng, after_tags, cabinet.miss_rate),
         sku_of_tag,
+        plan.swap_residual,
     )
 
 
