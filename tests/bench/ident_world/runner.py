@@ -25,6 +25,7 @@ class Tally:
     right: int = 0
     exceptions: int = 0
     wrong: int = 0
+    errors: int = 0  # the engine raised: a crash a cabinet would suffer, never right
     wrong_invisible: int = 0  # of `wrong`: swaps whose object weighs what the unit did
     layouts: int = 0
     refused: int = 0
@@ -43,6 +44,7 @@ class Tally:
             "ident_field_exception_rate": round(self.exceptions / max(self.sessions, 1), 5),
             "ident_field_silently_wrong": self.wrong,
             "ident_field_silently_wrong_invisible": self.wrong_invisible,
+            "ident_field_engine_errors": self.errors,
             "ident_ms_p99": round(p99, 3),
         }
 
@@ -99,7 +101,14 @@ def run_seed(tally: Tally, seed: int, sessions: int) -> None:
         cabinet, models = rng.choice(cabinets)
         session = draw_session(rng, cabinet)
         started = time.perf_counter()
-        verdict = engine.identify_session(cabinet, models, session)
+        try:
+            verdict = engine.identify_session(cabinet, models, session)
+        except Exception as error:  # counted and shown, the run goes on
+            tally.sessions += 1
+            tally.errors += 1
+            if len(tally.wrong_examples) < 20:
+                tally.wrong_examples.append(f"{session.kind}: engine raised {error!r}")
+            continue
         tally.ms.append((time.perf_counter() - started) * 1000.0)
         _score(tally, cabinet, session, verdict)
 
