@@ -29,6 +29,7 @@ def run() -> dict[str, float]:
         f"  engine: {'contract' if engine.CONTRACT else 'pre-contract (main)'}; "
         f"scale models: {'learned_model' if engine.LEARNS else 'nominal per class'}"
     )
+    print(f"  layouts (indicator, SKUs, refused): {dict(sorted(tally.layout_verdicts.items()))}")
     print(f"  exceptions by reason: {dict(tally.reasons.most_common())}")
     print(f"  outcomes by kind: {dict(sorted(tally.by_kind.items()))}")
     for example in tally.wrong_examples:

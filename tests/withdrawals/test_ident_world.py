@@ -125,6 +125,7 @@ def test_runner_scores_a_small_run_end_to_end():
     assert figures["ident_field_sessions"] == 300
     assert tally.layouts >= runner.CABINETS_PER_SEED * 2
     assert 0 <= figures["ident_field_refused_rate"] < 1
+    assert tally.errors == 0, tally.wrong_examples  # device input never crashes the engine
     outcomes: Counter[str] = Counter()
     for (_kind, outcome), n in tally.by_kind.items():
         outcomes[outcome] += n
@@ -132,4 +133,3 @@ def test_runner_scores_a_small_run_end_to_end():
     assert outcomes["right"] + outcomes["exception_expected"] == tally.right
     assert outcomes["wrong"] == tally.wrong
     assert figures["ident_ms_p99"] > 0
-    assert tally.errors == 0, tally.wrong_examples  # device input never crashes the engine

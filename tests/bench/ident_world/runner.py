@@ -31,6 +31,7 @@ class Tally:
     refused: int = 0
     ms: list[float] = field(default_factory=list)
     reasons: Counter = field(default_factory=Counter)
+    layout_verdicts: Counter = field(default_factory=Counter)  # (indicator, SKUs, refused)
     by_kind: Counter = field(default_factory=Counter)  # (kind, outcome)
     wrong_examples: list[str] = field(default_factory=list)
 
@@ -91,8 +92,15 @@ def _score(tally: Tally, cabinet: Cabinet, session, verdict) -> None:
 def run_seed(tally: Tally, seed: int, sessions: int) -> None:
     rng = random.Random(seed)
     cabinets: list[tuple[Cabinet, dict]] = []
+
+    def judged(layout) -> bool:
+        accepted = engine.accepts(layout)
+        key = (layout.scale.indicator, len(layout.supplies), not accepted)
+        tally.layout_verdicts[key] += 1
+        return accepted
+
     for _ in range(CABINETS_PER_SEED):
-        cabinet, drawn, refused = draw_cabinet(rng, engine.accepts)
+        cabinet, drawn, refused = draw_cabinet(rng, judged)
         tally.layouts += drawn
         tally.refused += refused
         models = {lay.slot: engine.known_model(lay) for lay in cabinet.scales}
