@@ -115,8 +115,7 @@ def test_idle_readings_let_a_scale_model_recover_its_noise_and_drift():
     for layout in cabinet.scales:
         sigma, drift = engine._idle_stats(layout)
         assert sigma == pytest.approx(layout.scale.sigma_g, rel=0.15)
-        if layout.scale.sigma_g < 1.5:  # a 2 g scale's minute means hide a slow walk
-            assert drift == pytest.approx(layout.scale.drift_g_per_min, abs=0.15)
+        assert drift == pytest.approx(layout.scale.drift_g_per_min, abs=0.15)
 
 
 def test_runner_scores_a_small_run_end_to_end():

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import math
 import statistics
+from datetime import UTC, datetime, timedelta
 
 from app.withdrawals import identify, scale_model
 from app.withdrawals.identify import SkuOnScale, Verdict
@@ -19,6 +20,7 @@ from tests.bench.ident_world.sessions import MAX_PER_VISIT, Cabinet, ScaleLayout
 
 CONTRACT = hasattr(identify, "check_layout") and hasattr(identify, "by_rfid_rounds")
 LEARNS = hasattr(scale_model, "learned_model") and hasattr(scale_model, "LearnedStats")
+INSTALLED = datetime(2026, 11, 30, 6, tzinfo=UTC)  # a fixed clock: nothing depends on today
 TOLERANCE_SIGMAS = 3.0  # the contract reads SkuOnScale.tolerance_g as ± 3 σ
 
 
@@ -30,26 +32,51 @@ def skus_of(layout: ScaleLayout) -> tuple[SkuOnScale, ...]:
 
 
 def _idle_stats(layout: ScaleLayout) -> tuple[float, float]:
-    """(pooled σ of the idle readings, 1 σ of the minute means' walk per minute)."""
-    sigma = math.sqrt(statistics.fmean(statistics.variance(m) for m in layout.idle))
-    means = [statistics.fmean(m) for m in layout.idle]
+    """(pooled σ of the idle windows, 1 σ per minute of the idle mean's 5-minute steps less the
+    means' own noise): the stand-in for the product's folding where it has none."""
+    sigma = math.sqrt(statistics.fmean((w["sd_mg"] / 1000) ** 2 for w in layout.idle))
+    lag = max(1, round(300 / layout.idle[0]["span_s"]))
+    means = [w["mean_mg"] / 1000 for w in layout.idle[::lag]]
     steps = [b - a for a, b in itertools.pairwise(means)]
-    walk_var = statistics.fmean(d * d for d in steps) - 2 * sigma**2 / len(layout.idle[0])
-    return sigma, math.sqrt(max(walk_var, 0.0))
+    noise = 2 * sigma**2 / layout.idle[0]["n"]
+    walk = statistics.fmean(d * d for d in steps) - noise
+    return sigma, math.sqrt(max(walk, 0.0) / (lag * layout.idle[0]["span_s"] / 60))
+
+
+def _product_model(layout: ScaleLayout) -> ScaleModel | None:
+    """The model the product itself learns from these heartbeats (app/cabinets/scale_stats.py),
+    when this tree has it."""
+    try:
+        from app.cabinets.models import Slot
+        from app.cabinets.scale_stats import fold_window, model_of
+    except ImportError:
+        return None
+    slot = Slot(code=layout.slot, kind="scale", indicator=layout.scale.indicator)
+    slot.noise_samples, slot.noise_dof, slot.drift_minutes = 0, 0, 0.0
+    at = INSTALLED
+    for window in layout.idle:
+        at += timedelta(seconds=window["span_s"])
+        fold_window(slot, window, at, "closed")
+    return model_of(slot)
 
 
 def known_model(layout: ScaleLayout) -> ScaleModel:
-    """What the server knows of this scale: learned from its idle readings when the plumbing's
-    learned_model exists, the indicator's nominal model otherwise."""
+    """What the server knows of this scale: what the product learns from its heartbeats, else
+    learned_model over our own statistics, else (or before any heartbeat) the nominal model."""
     nominal = layout.scale.nominal
-    if not LEARNS or not layout.idle:
+    if not layout.idle:
+        return nominal
+    product = _product_model(layout)
+    if product is not None:
+        return product
+    if not LEARNS:
         return nominal
     sigma, drift = _idle_stats(layout)
     stats = scale_model.LearnedStats(
         sigma_g=sigma,
-        samples=sum(len(m) for m in layout.idle),
+        samples=sum(w["n"] for w in layout.idle),
         drift_g_per_min=drift,
-        drift_minutes=float(len(layout.idle)),
+        drift_minutes=sum(w["span_s"] for w in layout.idle) / 60,
     )
     return scale_model.learned_model(nominal, stats)
 

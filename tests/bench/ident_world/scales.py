@@ -18,8 +18,9 @@ CLASSES = ("laumas_tlu", "eagle_ei2000", "tuna_id551pn")
 TAIL_RATE = 0.02
 SERIES_LENGTH = 5  # door-closed readings a v1.1 cabinet sends, oldest first
 SERIES_SPACING_S = 0.5
-IDLE_MINUTES = 60  # idle history per scale before the sessions (heartbeat statistics)
-IDLE_PER_MINUTE = 12
+IDLE_WINDOWS = 360  # three hours of protocol v1.1 heartbeat statistics before the sessions
+WINDOW_S = 30  # one heartbeat window: WINDOW_READINGS idle readings over 30 s
+WINDOW_READINGS = 20
 
 
 @dataclass(frozen=True)
@@ -52,13 +53,20 @@ def draw_scale(rng: random.Random) -> PhysicalScale:
     )
 
 
-def idle_minutes(rng: random.Random, scale: PhysicalScale, load_g: float) -> list[list[float]]:
-    """IDLE_MINUTES minutes of idle readings, IDLE_PER_MINUTE each, the zero walking between."""
-    minutes, zero = [], 0.0
-    for _ in range(IDLE_MINUTES):
-        minutes.append([scale.read(rng, load_g + zero) for _ in range(IDLE_PER_MINUTE)])
-        zero += scale.walk(rng, 60.0)
-    return minutes
+def idle_windows(rng: random.Random, scale: PhysicalScale, load_g: float) -> tuple[dict, ...]:
+    """Heartbeat statistics (protocol v1.1 `scales` entries) of IDLE_WINDOWS idle windows, the
+    zero walking between them."""
+    windows, zero = [], 0.0
+    for _ in range(IDLE_WINDOWS):
+        mg = [round(scale.read(rng, load_g + zero) * 1000) for _ in range(WINDOW_READINGS)]
+        mean = sum(mg) / len(mg)
+        sd = math.sqrt(sum((r - mean) ** 2 for r in mg) / (len(mg) - 1))
+        windows.append(
+            {"n": len(mg), "mean_mg": round(mean), "sd_mg": min(round(sd), max(mg) - min(mg)),
+             "min_mg": min(mg), "max_mg": max(mg), "span_s": WINDOW_S}
+        )  # fmt: skip
+        zero += scale.walk(rng, WINDOW_S)
+    return tuple(windows)
 
 
 def door_closed_series(rng: random.Random, scale: PhysicalScale, true_g: float) -> tuple:

@@ -11,6 +11,7 @@ tag with its own rate of 1–2 % per round.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import random
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from tests.bench.ident_world.scales import (
     PhysicalScale,
     door_closed_series,
     draw_scale,
-    idle_minutes,
+    idle_windows,
 )
 
 KINDS = (("foreign", 0.02), ("swap", 0.02), ("moved", 0.03), ("putback", 0.03))
@@ -38,7 +39,7 @@ class ScaleLayout:
     supplies: tuple[Supply, ...]
     on_scale: tuple[int, ...]
     tray_g: float
-    idle: tuple[tuple[float, ...], ...] = ()  # idle readings per minute, for the model
+    idle: tuple[dict, ...] = ()  # heartbeat statistics, from installation on
 
 
 @dataclass(frozen=True)
@@ -82,9 +83,16 @@ def draw_layout(rng: random.Random, slot: str, taken: set[str]) -> ScaleLayout:
     scale = draw_scale(rng)
     on_scale = tuple(rng.randint(2, 25) for _ in supplies)
     tray = rng.uniform(300.0, 900.0)
-    load_g = tray + sum(s.unit_g * n for s, n in zip(supplies, on_scale, strict=True))
-    idle = tuple(tuple(m) for m in idle_minutes(rng, scale, load_g))
-    return ScaleLayout(slot, scale, supplies, on_scale, tray, idle)
+    return ScaleLayout(slot, scale, supplies, on_scale, tray)
+
+
+def installed(rng: random.Random, layout: ScaleLayout) -> ScaleLayout:
+    """The layout after its scale has idled a few hours: its heartbeat statistics added."""
+    load_g = layout.tray_g + sum(
+        s.unit_g * n for s, n in zip(layout.supplies, layout.on_scale, strict=True)
+    )
+    idle = tuple({"slot": layout.slot} | w for w in idle_windows(rng, layout.scale, load_g))
+    return dataclasses.replace(layout, idle=idle)
 
 
 def draw_kind(rng: random.Random) -> str:
@@ -216,8 +224,9 @@ def draw_session(rng: random.Random, cabinet: Cabinet) -> Session:
 
 
 def draw_cabinet(rng: random.Random, accepts) -> tuple[Cabinet, int, int]:
-    """A cabinet of 2–4 scales whose layouts `accepts` (the planogram check); also how many
-    random scale layouts were drawn and how many of them were refused on the way."""
+    """A cabinet of 2–4 scales whose layouts `accepts` (the planogram check, made at
+    installation: with the indicators' nominal models), then idle for a few hours; also how
+    many random scale layouts were drawn and how many of them were refused on the way."""
     layouts: list[ScaleLayout] = []
     drawn = refused = 0
     for n in range(rng.randint(2, 4)):
@@ -226,7 +235,7 @@ def draw_cabinet(rng: random.Random, accepts) -> tuple[Cabinet, int, int]:
             layout = draw_layout(rng, f"S{n}", used)
             drawn += 1
             if accepts(layout):
-                layouts.append(layout)
+                layouts.append(installed(rng, layout))
                 break
             refused += 1
     return Cabinet(tuple(layouts), rng.uniform(0.01, 0.02)), drawn, refused
