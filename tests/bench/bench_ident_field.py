@@ -27,7 +27,7 @@ def run() -> dict[str, float]:
     tally = run_world(SESSIONS, SEEDS)
     print(
         f"  engine: {'contract' if engine.CONTRACT else 'pre-contract (main)'}; "
-        f"scale models: {'learned_model' if engine.LEARNS else 'nominal per class'}"
+        f"scale models: {engine.model_source()}"
     )
     print(f"  layouts (indicator, SKUs, refused): {dict(sorted(tally.layout_verdicts.items()))}")
     print(f"  exceptions by reason: {dict(tally.reasons.most_common())}")

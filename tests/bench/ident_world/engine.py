@@ -60,6 +60,15 @@ def _product_model(layout: ScaleLayout) -> ScaleModel | None:
     return model_of(slot)
 
 
+def model_source() -> str:
+    """Which of known_model's sources this tree offers, for the bench's output."""
+    try:
+        from app.cabinets import scale_stats  # noqa: F401
+    except ImportError:
+        return "learned_model over 3 h of idle windows" if LEARNS else "nominal per class"
+    return "the product's scale_stats over 3 h of idle windows"
+
+
 def known_model(layout: ScaleLayout) -> ScaleModel:
     """What the server knows of this scale: what the product learns from its heartbeats, else
     learned_model over our own statistics, else (or before any heartbeat) the nominal model."""
