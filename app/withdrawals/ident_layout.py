@@ -57,7 +57,8 @@ def _colliding_pairs(
             if gap >= SEPARATION * widest:
                 break
             if gap < SEPARATION * max(sigma, other_sigma):
-                pairs.append((take, other))
+                small, large = sorted((take, other), key=lambda t: (sum(t), t))
+                pairs.append((small, large))
     return pairs
 
 
@@ -74,9 +75,9 @@ def check_layout(
         return LayoutCheck(False, ())
     probe = ScaleReading("?", 0.0, 0.0, True, tuple(skus), model, TYPICAL_ELAPSED_S)
     pairs = _colliding_pairs(skus, _takes(skus, max(max_per_visit, 1)), base_variance(probe))
-    pairs = sorted(tuple(sorted(p, key=lambda t: (sum(t), t))) for p in pairs)  # smaller first
     pairs.sort(key=lambda p: (sum(p[0]) + sum(p[1]), p))
-    collisions = tuple((_named(skus, a), _named(skus, b)) for a, b in pairs)
+    named = {t: _named(skus, t) for pair in pairs for t in pair}
+    collisions = tuple((named[a], named[b]) for a, b in pairs)
     singles = [p for p in pairs if sum(p[0]) <= 1 and sum(p[1]) <= 1]
     if any(sum(a) == 0 for a, _ in singles):
         return LayoutCheck(True, collisions, "unit_invisible")

@@ -116,6 +116,8 @@ def by_weight(reading: ScaleReading, restock: bool = False) -> Reading:
     if after is None:
         return Reading("weight", {}, "unstable", skus=names)
     ranked = search(reading, reading.before_g - after, restock)
+    if not ranked:  # nothing within even the widest window: a change no count comes near
+        return Reading("weight", {}, "unexplained", skus=names)
     best = ranked[0]
     rival = min((c.z for c in ranked[1:]), default=math.inf)
     shown = tuple(c for i, c in enumerate(ranked) if i < _SHOWN or c.z < Z_RIVAL)
