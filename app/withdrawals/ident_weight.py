@@ -22,6 +22,7 @@ RESTOCK_MAX = 200  # most units of one SKU a restock adds in one session
 _SCAN_Z = Z_RIVAL + 1.0  # the first window: holds every explanation a verdict depends on
 _WINDOWS = (_SCAN_Z, 4 * _SCAN_Z, 16 * _SCAN_Z)  # wider ones only to show a runner-up
 _SHOWN = 3  # candidates kept as evidence besides the plausible ones
+MAX_PLAUSIBLE = 24  # more plausible ones than this: evidence keeps these, RFID cannot pick
 
 Scored = tuple[float, float, tuple[int, ...]]  # (−log-likelihood, z, counts in SKU order)
 
@@ -120,7 +121,7 @@ def by_weight(reading: ScaleReading, restock: bool = False) -> Reading:
         return Reading("weight", {}, "unexplained", skus=names)
     best = ranked[0]
     rival = min((c.z for c in ranked[1:]), default=math.inf)
-    shown = tuple(c for i, c in enumerate(ranked) if i < _SHOWN or c.z < Z_RIVAL)
+    shown = tuple(c for i, c in enumerate(ranked) if i < _SHOWN or c.z < Z_RIVAL)[:MAX_PLAUSIBLE]
     if best.z > Z_ACCEPT:
         return Reading("weight", {}, "unexplained", shown, names)
     if rival < max(best.z + MARGIN, Z_RIVAL):

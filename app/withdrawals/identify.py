@@ -27,7 +27,14 @@ from app.withdrawals.ident_model import (
     SkuOnScale,
     Verdict,
 )
-from app.withdrawals.ident_weight import Z_ACCEPT, Z_RIVAL, by_weight, search, settled_after
+from app.withdrawals.ident_weight import (
+    MAX_PLAUSIBLE,
+    Z_ACCEPT,
+    Z_RIVAL,
+    by_weight,
+    search,
+    settled_after,
+)
 
 __all__ = [
     "Candidate",
@@ -87,6 +94,8 @@ def _second_signal(scale: Reading, rfid: Reading, rfid_skus: set[str]) -> Mappin
         return None
     want = {sku: rfid.counts.get(sku, 0) for sku in tagged}
     plausible = [c for c in scale.candidates if c.z < Z_RIVAL]
+    if len(plausible) >= MAX_PLAUSIBLE:  # the list was cut: a unique match proves nothing
+        return None
     matches = [c for c in plausible if all(c.counts.get(s, 0) == n for s, n in want.items())]
     if len(matches) != 1 or matches[0].z > Z_ACCEPT:
         return None

@@ -139,3 +139,11 @@ def test_a_single_light_item_is_checked_against_its_scale() -> None:
     assert refused.collisions[0] == ({}, {"USB": 1})
     assert not check_layout([USB], LAUMAS).refused  # the finer scale tells one USB stick
     assert not check_layout([SkuOnScale("REAM", 2500.0, 37.5)], TUNA).refused
+
+
+def test_a_crowd_of_explanations_is_kept_short_and_not_settled_by_rfid() -> None:
+    refills = (SkuOnScale("A", 9.0, 0.2), SkuOnScale("B", 11.0, 0.3), SkuOnScale("C", 23.0, 0.6))
+    restock = by_weight(ScaleReading("A1", 1000.0, 3000.0, True, refills), restock=True)
+    assert restock.status == "ambiguous" and len(restock.candidates) == 24
+    tagged = by_rfid_rounds([set()] * 3, [{"T1"}] * 3, {"T1": "C"})
+    assert fuse([restock], tagged, {"C"}).reason == "weight_ambiguous"
