@@ -14,9 +14,10 @@ from collections.abc import Sequence
 
 from app.withdrawals.ident_model import Candidate, Reading, ScaleReading, SkuOnScale
 
-Z_ACCEPT = 3.0  # the winner explains the change within 3 σ, else "unexplained" (swap, foreign)
+Z_ACCEPT = 4.0  # the winner explains the change within 4 σ, else "unexplained" (swap, foreign)
 Z_RIVAL = 5.0  # every other explanation is at least 5 σ off ...
-MARGIN = 2.5  # ... and at least 2.5 σ worse than the winner, else "ambiguous"
+MARGIN = 3.0  # ... and at least 3 σ worse than the winner, else "ambiguous"
+SETTLE_K = 3  # door-closed readings that must agree
 SETTLE_SIGMAS = 4.5  # the last k door-closed readings agree within resolution + 4.5 σ
 RESTOCK_MAX = 200  # most units of one SKU a restock adds in one session
 _SCAN_Z = Z_RIVAL + 1.0  # the first window: holds every explanation a verdict depends on
@@ -27,7 +28,7 @@ MAX_PLAUSIBLE = 24  # more plausible ones than this: evidence keeps these, RFID 
 Scored = tuple[float, float, tuple[int, ...]]  # (−log-likelihood, z, counts in SKU order)
 
 
-def settled_after(reading: ScaleReading, k: int = 3) -> float | None:
+def settled_after(reading: ScaleReading, k: int = SETTLE_K) -> float | None:
     """The door-closed weight once the last k readings agree (a `stable` flag alone is not
     trusted when a series came); without a series, `after_g` when flagged stable; None when
     the load has not settled."""
@@ -43,10 +44,13 @@ def settled_after(reading: ScaleReading, k: int = 3) -> float | None:
     return sum(last) / k
 
 
-def base_variance(reading: ScaleReading) -> float:
-    """The variance every explanation carries: both readings and the drift between them."""
+def base_variance(reading: ScaleReading, k: int = SETTLE_K) -> float:
+    """The variance every explanation carries: the baseline reading, the door-closed weight
+    (the mean of the last k of a settled series, else one reading) and the drift between."""
     model = reading.model
-    return 2 * model.reading_sigma_g() ** 2 + model.drift_sigma_g(reading.elapsed_s) ** 2
+    after_readings = k if len(reading.after_series_g) >= k else 1
+    noise = model.reading_sigma_g() ** 2 * (1 + 1 / after_readings)
+    return noise + model.drift_sigma_g(reading.elapsed_s) ** 2
 
 
 def _bounds(reading: ScaleReading, delta_g: float, restock: bool) -> list[list[range]]:

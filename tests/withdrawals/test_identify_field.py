@@ -59,8 +59,11 @@ def test_a_noisy_scale_never_commits_a_wrong_count() -> None:
 
 
 def test_an_item_swapped_for_a_similar_foreign_object_is_not_nothing_taken() -> None:
-    # a 45 g pad out, a 42.6 g something in: 2.4 g is 3.3 σ on this scale, no count explains it
-    reading = by_weight(_read(800.0, 800.0 - 45.0 + 42.6, PAD, PEN, model=LAUMAS))
+    # a 45 g pad out, a 42.2 g something in: 2.8 g, which the settled mean of three readings
+    # (protocol v1.1) puts 4.6 σ away from "nothing taken" on this scale; no count explains it
+    series = (797.3, 797.1, 797.2)
+    swapped = _read(800.0, series[-1], PAD, PEN, model=LAUMAS, after_series_g=series)
+    reading = by_weight(swapped)
     assert reading.status == "unexplained"
     assert reading.candidates[0].counts == {}  # the evidence shows what came closest
 
