@@ -20,6 +20,7 @@ from app.withdrawals.scale_model import ScaleModel
 SEPARATION = 6.5  # two takes closer than 6.5 σ are flagged more than a few % of the time
 SMALL_TAKE = 2  # "most takes collide": most takes of up to two units, among themselves
 MOST = 0.5
+TYPICAL_TAKE = 3  # the share shown on the cabinet page: takes of up to three units in all
 TYPICAL_ELAPSED_S = 60.0
 
 Take = dict[str, int]
@@ -30,6 +31,7 @@ class LayoutCheck:
     refused: bool
     collisions: tuple[tuple[Take, Take], ...]  # takes weight can't tell apart, smallest first
     reason: str | None = None  # unit_invisible | units_alike | most_takes_collide
+    colliding_share: float = 0.0  # of the takes of up to TYPICAL_TAKE units: need a 2nd signal
 
 
 def _takes(skus: Sequence[SkuOnScale], limit: int) -> list[tuple[int, ...]]:
@@ -78,13 +80,16 @@ def check_layout(
     pairs.sort(key=lambda p: (sum(p[0]) + sum(p[1]), p))
     named = {t: _named(skus, t) for pair in pairs for t in pair}
     collisions = tuple((named[a], named[b]) for a, b in pairs)
+    typical = [t for t in _takes(skus, TYPICAL_TAKE) if sum(t) <= TYPICAL_TAKE]
+    anywhere = {t for pair in pairs for t in pair}
+    share = round(sum(t in anywhere for t in typical) / len(typical), 3)
     singles = [p for p in pairs if sum(p[0]) <= 1 and sum(p[1]) <= 1]
     if any(sum(a) == 0 for a, _ in singles):
-        return LayoutCheck(True, collisions, "unit_invisible")
+        return LayoutCheck(True, collisions, "unit_invisible", share)
     if singles:
-        return LayoutCheck(True, collisions, "units_alike")
+        return LayoutCheck(True, collisions, "units_alike", share)
     small = {t for t in _takes(skus, SMALL_TAKE) if sum(t) <= SMALL_TAKE}
     colliding = {t for pair in pairs if set(pair) <= small for t in pair}
     if len(colliding) > MOST * len(small):
-        return LayoutCheck(True, collisions, "most_takes_collide")
-    return LayoutCheck(False, collisions)
+        return LayoutCheck(True, collisions, "most_takes_collide", share)
+    return LayoutCheck(False, collisions, None, share)

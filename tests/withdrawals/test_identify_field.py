@@ -134,6 +134,8 @@ def test_common_supplies_share_a_scale_and_the_colliding_takes_are_named() -> No
     assert not check.refused
     assert ({"TAPE": 1}, {"PEN": 2}) in check.collisions
     assert ({"PEN": 1, "TAPE": 1}, {"PEN": 3}) in check.collisions  # the example
+    assert check.colliding_share == 0.8  # 8 of the 10 takes of up to 3 units need RFID or review
+    assert check_layout([PAD, SkuOnScale("REAM", 2500.0, 37.5)], TUNA).colliding_share > 0.5
 
 
 def test_a_single_light_item_is_checked_against_its_scale() -> None:
