@@ -36,6 +36,8 @@ from app.withdrawals.ident_weight import (
     settled_after,
 )
 
+UNSURE_SHARE = 0.25  # a reader that missed this share of present tags in some round is unsure
+
 __all__ = [
     "Candidate",
     "LayoutCheck",
@@ -72,16 +74,19 @@ def by_rfid_rounds(
     before_rounds: Sequence[Iterable[str]],
     after_rounds: Sequence[Iterable[str]],
     sku_of_tag: Mapping[str, str],
+    unsure_share: float = UNSURE_SHARE,
 ) -> Reading:
     """Several inventory rounds each side: a tag is taken only when read before and absent from
-    every round after; a tag read in some rounds after but not all means the reader is missing
-    present tags this session, so RFID is not sure of the tags it did not read at all."""
+    every round after (a tag read in any round after is there). When more than `unsure_share`
+    of the tags read after were missed in some round, the reader is missing present tags this
+    session and RFID is not sure of the tags it did not read at all (0.0: any such tag)."""
     if not before_rounds or not after_rounds:
         return Reading("rfid", {}, "no_data")
     before = set().union(*map(set, before_rounds))
     after_sets = [set(r) for r in after_rounds]
     after_any = set().union(*after_sets)
-    if after_any - set.intersection(*after_sets):
+    flickered = after_any - set.intersection(*after_sets)
+    if flickered and len(flickered) > unsure_share * len(after_any):
         return Reading("rfid", {}, "ambiguous")
     return by_rfid(before, after_any, sku_of_tag)
 

@@ -89,14 +89,18 @@ def test_a_drift_over_a_stale_baseline_is_not_a_take() -> None:
 
 
 def test_an_rfid_round_missing_a_present_tag_does_not_confirm_a_wrong_weight() -> None:
-    tags = {"E1": "TAPE", "E2": "TAPE", "E3": "TAPE"}
-    before = [{"E1", "E2", "E3"}] * 3
-    after = [{"E3"}, {"E2", "E3"}, {"E3"}]  # E2 is there: round 2 read it
+    tags = {"E1": "TAPE", "E2": "TAPE", "E3": "TAPE", "E4": "TAPE", "E5": "TAPE"}
+    before = [set(tags)] * 3
+    after = [{"E3", "E4", "E5"}, {"E2", "E3", "E4", "E5"}, {"E3", "E4", "E5"}]  # E2 is there
     rfid = by_rfid_rounds(before, after, tags)
-    assert rfid.status == "ambiguous"
+    assert rfid.status == "identified" and rfid.counts == {"TAPE": 1}  # only E1 left
     wrong_weight = by_weight(_read(1000.0, 1000.0 - 46.0, TAPE, model=LAUMAS))  # 2 tapes: wrong
     verdict = fuse([wrong_weight], rfid, {"TAPE"})
-    assert verdict.status == "exception" and verdict.reason == "rfid_ambiguous"
+    assert verdict.status == "exception" and verdict.reason == "sources_disagree"
+    strict = by_rfid_rounds(before, after, tags, unsure_share=0.0)  # any flicker: unsure
+    assert fuse([wrong_weight], strict, {"TAPE"}).reason == "rfid_ambiguous"
+    shaky = [{"E3"}, {"E2", "E3", "E4"}, {"E3", "E5"}]  # 3 of the 4 present tags flicker
+    assert by_rfid_rounds(before, shaky, tags).status == "ambiguous"
 
 
 def test_rfid_rounds_take_a_tag_only_when_every_round_after_misses_it() -> None:
@@ -119,6 +123,7 @@ def test_a_sure_rfid_reading_settles_an_ambiguous_weight() -> None:
     assert fuse([weight], stayed, {"TAPE"}).counts == {"PEN": 2}  # no tape left: the pens
     flicker = by_rfid_rounds([{"T1", "T2"}] * 3, [{"T2"}, {"T2"}, {"T1", "T2"}], {})
     assert fuse([weight], flicker, {"TAPE"}).status == "exception"  # RFID unsure: no second
+    assert flicker.status == "ambiguous"  # one of the two present tags flickered
 
 
 def test_the_second_signal_needs_exactly_one_plausible_match() -> None:
