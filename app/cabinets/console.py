@@ -17,7 +17,8 @@ from app.core.records import Actor, update_scoped
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scope_filter
 from app.inventory.models import PlanogramEntry, Stock
 from app.items.models import Item
-from app.withdrawals.identify import SkuOnScale, separation_problem
+from app.withdrawals.identify import SkuOnScale, check_layout
+from app.withdrawals.scale_model import default_model
 
 PAGE_SIZE = 50
 STATUSES = ("all", "online", "offline", "open")
@@ -233,10 +234,31 @@ def set_slot_item(
     ).all()
     if any(o.id == item.id for o in others):
         raise ValidationError("cabinets.already_planned", field="item")
-    if others:
-        scale = [SkuOnScale(o.sku, o.unit_weight_g, o.weight_tolerance_g) for o in [*others, item]]
-        if separation_problem(scale) is not None:
-            raise ValidationError("cabinets.not_separable", field="item")
+    _check_scale([*others, item])
     return update_scoped(
         session, PlanogramEntry, entry_id, scope, {"item_id": item.id}, actor=actor
     )
+
+
+def takes_text(a: dict[str, int], b: dict[str, int], names: dict[str, str]) -> str:
+    """Two takes a scale cannot tell apart, in words any locale reads: "3 × pen ≈ 1 × tape"."""
+
+    def one(take: dict[str, int]) -> str:
+        return " + ".join(f"{n} × {names.get(k, k)}" for k, n in sorted(take.items())) or "0"
+
+    return f"{one(a)} ≈ {one(b)}"
+
+
+def _check_scale(items: list[Item]) -> None:
+    """Refuse items a scale cannot serve together (or one too light for it), naming the takes
+    its weight cannot tell apart."""
+    scale = [SkuOnScale(i.sku, i.unit_weight_g, i.weight_tolerance_g) for i in items]
+    names = {i.sku: i.name for i in items}
+    check = check_layout(scale, default_model(None))
+    if not check.refused:
+        return
+    if check.reason == "unit_invisible":
+        light = next(next(iter(b)) for a, b in check.collisions if not a)
+        raise ValidationError("cabinets.unit_invisible", field="item", item=names[light])
+    shown = "; ".join(takes_text(a, b, names) for a, b in check.collisions[:3])
+    raise ValidationError("cabinets.not_separable", field="item", takes=shown)

@@ -1,135 +1,58 @@
 """What was taken, from the evidence of one door session (pure rules, no database):
 
-- by weight: per scale, a bounded integer search over the counts of the SKUs on it, each
-  candidate scored by its residual in units of the noise expected for it (the indicator's σ on
-  both readings, each unit's own weight spread, drift over the session); only a clear winner is
-  accepted — a good fit *and* every other candidate far worse;
-- by RFID: the difference between the tag sets before and after;
+- by weight (ident_weight.py): per scale, an exact search over every count vector of the SKUs on
+  it, scored under that scale's own noise model; only a clear winner is accepted — the change
+  explained within Z_ACCEPT σ *and* every other explanation far worse;
+- by RFID: tags gone are units taken; with several inventory rounds a tag is taken only when
+  absent from every round after, and a tag read in some rounds only makes RFID unsure;
 - by vision (later): the same `Reading` shape;
-- fusion: sources that agree commit; disagreement, ambiguity, an unstable reading or a residual
-  nothing explains become an exception with the evidence attached. Never a guess.
+- fusion: sources that are each sure and agree commit; an ambiguous scale may be settled by a
+  sure RFID reading that picks exactly one of its plausible explanations (the second signal);
+  anything else becomes an exception with the evidence attached. Never a guess.
 
-A planogram puts on one scale only SKUs whose combinations the scale can tell apart
-(`separation_problem`), which is what makes a clear winner the rule rather than luck.
+The planogram check (ident_layout.py, `check_layout`) names the takes a scale cannot tell apart
+and refuses layouts the scale cannot serve at all.
 """
 
 from __future__ import annotations
 
-import itertools
-import math
 from collections import Counter
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
 
-from app.withdrawals.scale_model import ScaleModel
+from app.withdrawals.ident_layout import LayoutCheck, check_layout
+from app.withdrawals.ident_model import (
+    Candidate,
+    Reading,
+    ScaleReading,
+    SkuOnScale,
+    Verdict,
+)
+from app.withdrawals.ident_weight import (
+    MAX_PLAUSIBLE,
+    Z_ACCEPT,
+    Z_RIVAL,
+    by_weight,
+    search,
+    settled_after,
+)
 
-Z_ACCEPT = 4.0  # the winner explains the change within 4 σ
-MARGIN = 3.0  # and the runner-up is at least 3 σ worse
-SEPARATION = 10.0  # planogram rule: any two combinations differ by ≥ 10 σ
-MAX_UNITS = 12  # most units of one SKU a person takes (or restocks) in one session
-TYPICAL_UNITS = 4  # a typical take, whose weight spread the planogram rule plans for
-TOLERANCE_SIGMAS = 3.0  # an item's weight tolerance is read as ± 3 σ
+UNSURE_SHARE = 0.25  # a reader that missed this share of present tags in some round is unsure
 
-
-@dataclass(frozen=True)
-class SkuOnScale:
-    sku: str
-    unit_g: float
-    tolerance_g: float = 0.0
-    on_scale: int = MAX_UNITS  # units there before the session (a withdrawal cannot exceed it)
-
-    @property
-    def sigma_g(self) -> float:
-        return self.tolerance_g / TOLERANCE_SIGMAS
-
-
-@dataclass(frozen=True)
-class ScaleReading:
-    slot: str
-    before_g: float
-    after_g: float
-    stable: bool
-    skus: tuple[SkuOnScale, ...]
-    noise_g: float = 0.5  # the indicator's σ for one reading
-    drift_g: float = 0.2  # what creep and temperature may add between the two readings
-    model: ScaleModel = field(
-        default_factory=ScaleModel
-    )  # this scale's noise model (learned or its defaults)
-    elapsed_s: float = 60.0  # between the baseline and the door-closed reading
-    after_series_g: tuple[float, ...] = ()  # door-closed readings, oldest first (v1.1)
-    max_per_visit: int = 10  # the tenant's per-SKU limit per visit
-
-
-@dataclass(frozen=True)
-class Candidate:
-    counts: Mapping[str, int]  # units taken (negative: put in)
-    z: float
-
-
-@dataclass(frozen=True)
-class Reading:
-    """What one source says was taken: units per SKU, or why it cannot say."""
-
-    source: str  # weight | rfid | vision
-    counts: Mapping[str, int]
-    status: str = "identified"  # identified | ambiguous | unexplained | unstable | no_data
-    candidates: tuple[Candidate, ...] = ()
-
-
-@dataclass(frozen=True)
-class Verdict:
-    status: str  # committed | exception
-    counts: Mapping[str, int] = field(default_factory=dict)
-    reason: str | None = None  # why an exception: the first source that could not agree
-    readings: tuple[Reading, ...] = ()
-
-
-def _sigma(reading: ScaleReading, counts: Iterable[tuple[SkuOnScale, int]]) -> float:
-    spread = sum(abs(n) * sku.sigma_g**2 for sku, n in counts)
-    return math.sqrt(2 * reading.noise_g**2 + reading.drift_g**2 + spread)
-
-
-def _ranges(reading: ScaleReading, delta_g: float, restock: bool) -> list[range]:
-    ranges = []
-    for sku in reading.skus:
-        reach = min(MAX_UNITS, int(abs(delta_g) / sku.unit_g) + 2)
-        ranges.append(range(-reach, 1) if restock else range(0, min(reach, sku.on_scale) + 1))
-    return ranges
-
-
-def candidates(reading: ScaleReading, restock: bool = False) -> list[Candidate]:
-    """The count combinations in bounds that can come close, best first: every combination of
-    all SKUs but the last, and for the last the counts nearest what remains (the rest are
-    farther for sure)."""
-    delta = reading.before_g - reading.after_g
-    *others, last = _ranges(reading, delta, restock)
-    last_sku = reading.skus[-1]
-    scored = []
-    for head in itertools.product(*others):
-        remaining = delta - sum(s.unit_g * n for s, n in zip(reading.skus, head, strict=False))
-        nearest = round(remaining / last_sku.unit_g)
-        clamped = max(last.start, min(last.stop - 1, nearest))
-        for n_last in {nearest - 1, nearest, nearest + 1, clamped}:
-            if n_last not in last:
-                continue
-            pairs = list(zip(reading.skus, (*head, n_last), strict=True))
-            z = abs(remaining - last_sku.unit_g * n_last) / _sigma(reading, pairs)
-            scored.append(Candidate({s.sku: n for s, n in pairs if n}, round(z, 3)))
-    scored.sort(key=lambda c: c.z)
-    return scored
-
-
-def by_weight(reading: ScaleReading, restock: bool = False) -> Reading:
-    if not reading.stable:
-        return Reading("weight", {}, "unstable")
-    ranked = candidates(reading, restock)
-    best, runner_up = ranked[0], (ranked[1] if len(ranked) > 1 else None)
-    shown = tuple(ranked[:3])
-    if best.z > Z_ACCEPT:
-        return Reading("weight", {}, "unexplained", shown)
-    if runner_up is not None and runner_up.z - best.z < MARGIN:
-        return Reading("weight", {}, "ambiguous", shown)
-    return Reading("weight", dict(best.counts), "identified", shown)
+__all__ = [
+    "Candidate",
+    "LayoutCheck",
+    "Reading",
+    "ScaleReading",
+    "SkuOnScale",
+    "Verdict",
+    "by_rfid",
+    "by_rfid_rounds",
+    "by_weight",
+    "check_layout",
+    "fuse",
+    "search",
+    "settled_after",
+]
 
 
 def by_rfid(before: Iterable[str], after: Iterable[str], sku_of_tag: Mapping[str, str]) -> Reading:
@@ -147,40 +70,68 @@ def by_rfid(before: Iterable[str], after: Iterable[str], sku_of_tag: Mapping[str
     return Reading("rfid", {sku: n for sku, n in counts.items() if n})
 
 
+def by_rfid_rounds(
+    before_rounds: Sequence[Iterable[str]],
+    after_rounds: Sequence[Iterable[str]],
+    sku_of_tag: Mapping[str, str],
+    unsure_share: float = UNSURE_SHARE,
+) -> Reading:
+    """Several inventory rounds each side: a tag is taken only when read before and absent from
+    every round after (a tag read in any round after is there). When more than `unsure_share`
+    of the tags read after were missed in some round, the reader is missing present tags this
+    session and RFID is not sure of the tags it did not read at all (0.0: any such tag)."""
+    if not before_rounds or not after_rounds:
+        return Reading("rfid", {}, "no_data")
+    before = set().union(*map(set, before_rounds))
+    after_sets = [set(r) for r in after_rounds]
+    after_any = set().union(*after_sets)
+    flickered = after_any - set.intersection(*after_sets)
+    if flickered and len(flickered) > unsure_share * len(after_any):
+        return Reading("rfid", {}, "ambiguous")
+    return by_rfid(before, after_any, sku_of_tag)
+
+
+def _second_signal(scale: Reading, rfid: Reading, rfid_skus: set[str]) -> Mapping[str, int] | None:
+    """The one plausible weight explanation a sure RFID reading confirms, if exactly one."""
+    seen = set(scale.skus) or {k for c in scale.candidates for k in c.counts}
+    tagged = seen & rfid_skus
+    if not tagged:
+        return None
+    want = {sku: rfid.counts.get(sku, 0) for sku in tagged}
+    plausible = [c for c in scale.candidates if c.z < Z_RIVAL]
+    if len(plausible) >= MAX_PLAUSIBLE:  # the list was cut: a unique match proves nothing
+        return None
+    matches = [c for c in plausible if all(c.counts.get(s, 0) == n for s, n in want.items())]
+    if len(matches) != 1 or matches[0].z > Z_ACCEPT:
+        return None
+    return matches[0].counts
+
+
+def _scale_counts(
+    scale: Reading, rfid: Reading | None, rfid_skus: set[str]
+) -> Mapping[str, int] | None:
+    if scale.status == "identified":
+        return scale.counts
+    if scale.status == "ambiguous" and rfid is not None and rfid.status == "identified":
+        return _second_signal(scale, rfid, rfid_skus)
+    return None
+
+
 def fuse(weight: Iterable[Reading], rfid: Reading | None, rfid_skus: set[str]) -> Verdict:
-    """Commit only when every source is sure and they agree on the SKUs both can see."""
+    """Commit only when every source is sure on its own and they agree on the SKUs both see;
+    an ambiguous scale counts as sure only when RFID picks one of its plausible answers."""
     scales = tuple(weight)
     readings = (*scales, rfid) if rfid is not None else scales
-    for reading in readings:
-        if reading.status != "identified":
-            return Verdict(
-                "exception", reason=f"{reading.source}_{reading.status}", readings=readings
-            )
     counts: Counter[str] = Counter()
-    for reading in scales:
-        counts.update(reading.counts)
+    for scale in scales:
+        settled = _scale_counts(scale, rfid, rfid_skus)
+        if settled is None:
+            return Verdict("exception", reason=f"weight_{scale.status}", readings=readings)
+        counts.update(settled)
     if rfid is not None:
+        if rfid.status != "identified":
+            return Verdict("exception", reason=f"rfid_{rfid.status}", readings=readings)
         by_scales = {sku: n for sku, n in counts.items() if sku in rfid_skus and n}
         if by_scales != {sku: n for sku, n in rfid.counts.items() if n}:
             return Verdict("exception", reason="sources_disagree", readings=readings)
     return Verdict("committed", {sku: n for sku, n in counts.items() if n}, readings=readings)
-
-
-def separation_problem(
-    skus: list[SkuOnScale], noise_g: float = 0.5, drift_g: float = 0.2
-) -> tuple[dict[str, int], float] | None:
-    """The closest pair of takes (any counts up to MAX_UNITS of each SKU) whose weights differ
-    by less than SEPARATION σ — σ as for a typical take of TYPICAL_UNITS of every SKU — or None
-    when the scale tells every pair apart. Larger takes may still blur: at run time they come
-    out ambiguous (an exception), never wrong."""
-    probe = ScaleReading("?", 0.0, 0.0, True, tuple(skus), noise_g, drift_g)
-    sigma = _sigma(probe, [(s, TYPICAL_UNITS) for s in skus])
-    worst: tuple[dict[str, int], float] | None = None
-    span = range(-MAX_UNITS, MAX_UNITS + 1)
-    for diff in itertools.product(*(span for _ in skus)):
-        if not any(diff) or next(d for d in diff if d) < 0:  # each pair once, never all zero
-            continue
-        gap = abs(sum(s.unit_g * d for s, d in zip(skus, diff, strict=True))) / sigma
-        if gap < SEPARATION and (worst is None or gap < worst[1]):
-            worst = ({s.sku: d for s, d in zip(skus, diff, strict=True) if d}, round(gap, 2))
-    return worst

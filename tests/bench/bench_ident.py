@@ -1,7 +1,7 @@
 """Identification on generated door sessions (app/withdrawals/identify.py).
 
 Each session: a cabinet of 1–3 scales, each holding 1–3 SKUs of a planogram the product accepts
-(SKU mixes a scale cannot tell apart are refused, as at planogram time), units whose real
+(layouts the planogram check refuses are drawn again, as at planogram time), units whose real
 weights spread around their nominal weight, readings with indicator noise, drift between the two
 readings and now and then an unstable flag, RFID-tagged SKUs whose tags the reader misses 2 % of
 the time in each of its three inventory rounds; a person takes 0–3 units of each SKU. The
@@ -24,15 +24,17 @@ from app.withdrawals.identify import (
     SkuOnScale,
     by_rfid,
     by_weight,
+    check_layout,
     fuse,
-    separation_problem,
 )
+from app.withdrawals.scale_model import ScaleModel
 from tests.bench import door_close
 
 SESSIONS = int(os.environ.get("BENCH_IDENT_SESSIONS", "10000"))
 SEED = int(os.environ.get("BENCH_IDENT_SEED", "20261126"))
 NOISE_G = 0.5  # the indicator's σ per reading
 DRIFT_G = 0.2
+MODEL = ScaleModel(sigma_g=NOISE_G, drift_g_per_min=DRIFT_G)  # drift over the default 60 s
 UNSTABLE_RATE = 0.01
 TAG_MISS_RATE = 0.02  # per tag and per inventory round
 INVENTORY_ROUNDS = 3  # the reader inventories three times and reports every tag it saw
@@ -51,7 +53,7 @@ def _accepted_scale(rng: random.Random, counter: list[int]) -> tuple[SkuOnScale,
         for _ in range(rng.choice((1, 1, 2, 2, 3))):
             counter[0] += 1
             skus.append(_sku(rng, counter[0]))
-        if separation_problem(skus, NOISE_G, DRIFT_G) is None:
+        if not check_layout(skus, MODEL).refused:
             return tuple(skus)
 
 
@@ -80,8 +82,7 @@ def _session(rng: random.Random, scales, tagged: set[str]):
                 after + rng.gauss(0, NOISE_G),
                 rng.random() > UNSTABLE_RATE,
                 skus,
-                NOISE_G,
-                DRIFT_G,
+                MODEL,
             )
         )
         truth.update({k: v for k, v in taken.items() if v})

@@ -148,6 +148,11 @@ def test_a_slot_changes_item_only_when_empty_and_tellable_apart(session: Session
     with pytest.raises(ValidationError):
         change(pen_entry, theirs)
     paper.unit_weight_g = 3.0
+    with pytest.raises(ValidationError) as refused:
+        change(pen_entry, paper)  # alone on the scale, but one 3 g unit is not told from none
+    assert refused.value.key == "cabinets.unit_invisible"
+    assert refused.value.params["item"] == "便签纸"
+    paper.unit_weight_g = 30.0
     assert change(pen_entry, paper).item_id == paper.id
     session.add(  # a second item on the same scale, as heavy as the first: not tellable
         PlanogramEntry(
@@ -164,8 +169,9 @@ def test_a_slot_changes_item_only_when_empty_and_tellable_apart(session: Session
     assert change(pen_entry, heavy).item_id == heavy.id  # 187 g beside 12.5 g: always apart
     paper.unit_weight_g = 10.5
     with pytest.raises(ValidationError) as refused:
-        change(pen_entry, paper)  # 10.5 g beside 12.5 g: 6 × 10.5 = 63 ≈ 5 × 12.5 = 62.5
+        change(pen_entry, paper)  # 10.5 g beside 12.5 g: one of each is 2 g apart
     assert refused.value.key == "cabinets.not_separable"
+    assert refused.value.params["takes"].startswith("1 × 重量相同的笔 ≈ 1 × 便签纸")  # named
     with pytest.raises(ValidationError) as refused:
         change(pen_entry, twin)
     assert refused.value.key == "cabinets.already_planned"

@@ -1,6 +1,6 @@
 """Identification rules: a clear winner by weight or an exception, RFID by tag-set difference,
-fusion that commits only agreement, and planograms refused when a scale could not tell their
-combinations apart."""
+fusion that commits only agreement, and the planogram check naming the takes a scale cannot
+tell apart (refusing only what it cannot serve)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from app.withdrawals.identify import (
     SkuOnScale,
     by_rfid,
     by_weight,
+    check_layout,
     fuse,
-    separation_problem,
 )
+from app.withdrawals.scale_model import ScaleModel
 
 PEN = SkuOnScale("PEN", 12.5, tolerance_g=0.3, on_scale=40)
 PAD = SkuOnScale("PAD", 45.0, tolerance_g=0.9, on_scale=10)
@@ -73,20 +74,28 @@ def test_fusion_commits_agreement_only() -> None:
     [
         ([PEN, TAPE], False),
         ([PAD], False),
-        ([PEN, PAD, SkuOnScale("ROLL", 180.0, 1.2)], True),  # 4 pads weigh one roll
-        ([SkuOnScale("A", 20.0, 0.3), SkuOnScale("B", 40.0, 0.3)], True),  # 2×A = 1×B
-        ([SkuOnScale("A", 30.0, 0.3), SkuOnScale("B", 31.0, 0.3)], True),  # 1 g apart
-        ([SkuOnScale("LOOSE", 100.0, 30.0)], True),  # ± 30 g a unit: four blur into five
+        ([PEN, PAD, SkuOnScale("ROLL", 180.0, 1.2)], False),  # 4 pads = 1 roll: named, allowed
+        ([SkuOnScale("A", 20.0, 0.3), SkuOnScale("B", 40.0, 0.3)], False),  # 2×A = 1×B: named
+        ([SkuOnScale("A", 30.0, 0.3), SkuOnScale("B", 31.0, 0.3)], True),  # one of each alike
+        ([SkuOnScale("DOT", 2.0, 0.1)], True),  # one unit is not told from none
     ],
 )
-def test_planograms_a_scale_cannot_tell_apart_are_refused(skus, refused) -> None:
-    problem = separation_problem(skus)
-    assert (problem is not None) == refused, problem
+def test_the_planogram_check_refuses_only_what_a_scale_cannot_serve(skus, refused) -> None:
+    check = check_layout(skus, ScaleModel())
+    assert check.refused == refused, check
+
+
+def test_colliding_takes_are_named_for_a_second_signal() -> None:
+    twins = [SkuOnScale("A", 20.0, 0.3), SkuOnScale("B", 40.0, 0.3)]
+    check = check_layout(twins, ScaleModel())
+    assert check.collisions[0] == ({"B": 1}, {"A": 2})  # the smaller take first
+    assert all(sum(a.values()) + sum(b.values()) >= 3 for a, b in check.collisions)
+    assert check_layout([PEN, TAPE], ScaleModel()).collisions == ()
 
 
 def test_the_search_never_misses_the_answer_for_a_clean_planogram() -> None:
-    assert separation_problem([PEN, TAPE]) is None
-    for pens in range(0, 13):
+    assert check_layout([PEN, TAPE], ScaleModel()).collisions == ()
+    for pens in range(0, 11):
         for tapes in range(0, 7):
             reading = by_weight(_scale(pens * 12.5 + tapes * 187.0, PEN, TAPE))
             expected = {k: v for k, v in (("PEN", pens), ("TAPE", tapes)) if v}

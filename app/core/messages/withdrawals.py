@@ -291,8 +291,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "cabinets.already_planned": ("该物品已在此货位", "This item is already planned here"),
     "cabinets.not_separable": (
-        "与同一称台上的物品重量太接近，无法区分",
-        "Too close in weight to an item on the same scale to tell apart",
+        "与同一称台上的物品重量太接近，称重无法区分：{takes}",
+        "Too close in weight to an item on the same scale to tell apart: {takes}",
+    ),
+    "cabinets.unit_invisible": (
+        "{item} 太轻，这台称分辨不出一件和没有",
+        "{item} is too light: this scale cannot tell one unit from none",
     ),
     "command.kind.unlock": ("开锁", "Unlock"),
     "command.kind.lock": ("上锁", "Lock"),

@@ -1,0 +1,133 @@
+"""Identification by weight: every count vector of a scale's SKUs within bounds, each scored by
+its likelihood under the scale's own noise model; a clear winner or an honest status.
+
+The uncertainty of a change explained by counts n is that of both readings, the zero's drift over
+the elapsed time and each unit's own spread: σ(n)² = 2·σ_reading² + σ_drift² + Σ |n_i|·σ_i².
+The search is exact: it finds every vector within a window of the change (widening until the
+runner-up is found) and never depends on the order of the SKUs."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+
+from app.withdrawals.ident_model import Candidate, Reading, ScaleReading, SkuOnScale
+
+Z_ACCEPT = 4.0  # the winner explains the change within 4 σ, else "unexplained" (swap, foreign)
+Z_RIVAL = 5.0  # every other explanation is at least 5 σ off ...
+MARGIN = 3.0  # ... and at least 3 σ worse than the winner, else "ambiguous"
+SETTLE_K = 3  # door-closed readings that must agree
+SETTLE_SIGMAS = 4.5  # the last k door-closed readings agree within resolution + 4.5 σ
+RESTOCK_MAX = 200  # most units of one SKU a restock adds in one session
+_SCAN_Z = Z_RIVAL + 1.0  # the first window: holds every explanation a verdict depends on
+_WINDOWS = (_SCAN_Z, 4 * _SCAN_Z, 16 * _SCAN_Z)  # wider ones only to show a runner-up
+_SHOWN = 3  # candidates kept as evidence besides the plausible ones
+MAX_PLAUSIBLE = 24  # more plausible ones than this: evidence keeps these, RFID cannot pick
+
+Scored = tuple[float, float, tuple[int, ...]]  # (−log-likelihood, z, counts in SKU order)
+
+
+def settled_after(reading: ScaleReading, k: int = SETTLE_K) -> float | None:
+    """The door-closed weight once the last k readings agree (a `stable` flag alone is not
+    trusted when a series came); without a series, `after_g` when flagged stable; None when
+    the load has not settled."""
+    series = reading.after_series_g
+    if not series:
+        return reading.after_g if reading.stable else None
+    if len(series) < k:
+        return None
+    last = series[-k:]
+    allowance = reading.model.resolution_g + SETTLE_SIGMAS * reading.model.sigma_g
+    if max(last) - min(last) > allowance:
+        return None
+    return sum(last) / k
+
+
+def base_variance(reading: ScaleReading, k: int = SETTLE_K) -> float:
+    """The variance every explanation carries: the baseline reading, the door-closed weight
+    (the mean of the last k of a settled series, else one reading) and the drift between."""
+    model = reading.model
+    after_readings = k if len(reading.after_series_g) >= k else 1
+    noise = model.reading_sigma_g() ** 2 * (1 + 1 / after_readings)
+    return noise + model.drift_sigma_g(reading.elapsed_s) ** 2
+
+
+def _bounds(reading: ScaleReading, delta_g: float, restock: bool) -> list[list[range]]:
+    """Per orthant, each SKU's count range: a withdrawal takes (0 … on hand, at most the
+    per-visit limit) or puts back (down to −limit); a restock only puts in."""
+    limit = max(reading.max_per_visit, 0)
+    if restock:
+        reach = [min(RESTOCK_MAX, math.ceil(abs(delta_g) / s.unit_g) + 2) for s in reading.skus]
+        return [[range(-r, 1) for r in reach]]
+    taken = [range(0, max(min(s.on_scale, limit), 0) + 1) for s in reading.skus]
+    back = [range(-limit, 1) for _ in reading.skus]
+    return [taken, back]
+
+
+def _scan(
+    skus: Sequence[SkuOnScale], box: list[range], delta: float, base: float, cap: float
+) -> list[Scored]:
+    """Every count vector in the box whose z is at most `cap` (and only those)."""
+    units = [s.unit_g for s in skus]
+    spreads = [s.sigma_g**2 for s in skus]
+    var_max = base + sum(max(-r.start, r.stop - 1) * v for v, r in zip(spreads, box, strict=True))
+    window = cap * math.sqrt(var_max)
+    *heads, last = box
+    unit, spread = units[-1], spreads[-1]
+    out: list[Scored] = []
+    for head in itertools.product(*heads):
+        rest, var_head = delta, base
+        for u, v, n in zip(units, spreads, head, strict=False):
+            rest -= u * n
+            var_head += abs(n) * v
+        low = max(last.start, math.ceil((rest - window) / unit))
+        high = min(last.stop - 1, math.floor((rest + window) / unit))
+        for n in range(low, high + 1):
+            var = var_head + abs(n) * spread
+            z = abs(rest - n * unit) / math.sqrt(var)
+            if z <= cap:
+                out.append((0.5 * z * z + 0.5 * math.log(var), z, (*head, n)))
+    return out
+
+
+def search(reading: ScaleReading, delta: float, restock: bool = False) -> list[Candidate]:
+    """The explanations of `delta`, best first: every one within _SCAN_Z σ — all a verdict
+    needs, exactly — and, as evidence, the nearest others within a wider window."""
+    skus = sorted(reading.skus, key=lambda s: (s.sku, s.unit_g))
+    order = [reading.skus.index(s) for s in skus]
+    boxes = [[box[i] for i in order] for box in _bounds(reading, delta, restock)]
+    base = base_variance(reading)
+    found: dict[tuple[int, ...], Scored] = {}
+    for cap in _WINDOWS:
+        for box in boxes:
+            found.update((h[2], h) for h in _scan(skus, box, delta, base, cap))
+        if len(found) >= 2:
+            break
+    ranked = sorted(found.values())
+    names = [s.sku for s in skus]
+    return [
+        Candidate({k: n for k, n in zip(names, h[2], strict=True) if n}, round(h[1], 3))
+        for h in ranked
+    ]
+
+
+def by_weight(reading: ScaleReading, restock: bool = False) -> Reading:
+    """Counts taken from one scale (negative: put in), or why the weight cannot say."""
+    names = tuple(sorted(s.sku for s in reading.skus))
+    if not reading.skus:
+        return Reading("weight", {}, "no_data", skus=names)
+    after = settled_after(reading)
+    if after is None:
+        return Reading("weight", {}, "unstable", skus=names)
+    ranked = search(reading, reading.before_g - after, restock)
+    if not ranked:  # nothing within even the widest window: a change no count comes near
+        return Reading("weight", {}, "unexplained", skus=names)
+    best = ranked[0]
+    rival = min((c.z for c in ranked[1:]), default=math.inf)
+    shown = tuple(c for i, c in enumerate(ranked) if i < _SHOWN or c.z < Z_RIVAL)[:MAX_PLAUSIBLE]
+    if best.z > Z_ACCEPT:
+        return Reading("weight", {}, "unexplained", shown, names)
+    if rival < max(best.z + MARGIN, Z_RIVAL):
+        return Reading("weight", {}, "ambiguous", shown, names)
+    return Reading("weight", dict(best.counts), "identified", shown, names)
