@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 
 from app.withdrawals.ident_layout import LayoutCheck, check_layout
 from app.withdrawals.ident_model import (
@@ -135,3 +136,13 @@ def fuse(weight: Iterable[Reading], rfid: Reading | None, rfid_skus: set[str]) -
         if by_scales != {sku: n for sku, n in rfid.counts.items() if n}:
             return Verdict("exception", reason="sources_disagree", readings=readings)
     return Verdict("committed", {sku: n for sku, n in counts.items() if n}, readings=readings)
+
+
+def directed(verdict: Verdict, restock: bool) -> Verdict:
+    """A withdrawal only takes and a restock only puts in. Counts the other way — a put-back, an
+    item moved to another slot, a foreign object that happens to weigh like some returns — are
+    recorded for a person (`wrong_direction`), never booked: weight cannot tell them apart."""
+    wrong_way = any((n > 0) if restock else (n < 0) for n in verdict.counts.values())
+    if verdict.status == "committed" and wrong_way:
+        return replace(verdict, status="exception", reason="wrong_direction")
+    return verdict

@@ -30,6 +30,7 @@ from app.org.models import User
 from app.quotas import service as quotas
 from app.tenants.models import ProviderStaff, ProviderStaffTenant
 from app.withdrawals.commit import commit, commit_restock
+from app.withdrawals.identify import directed
 from app.withdrawals.models import (
     ACTIVE_SESSION_STATUSES,
     AuthMethod,
@@ -313,12 +314,12 @@ def on_closed(*, session: Session, cabinet: Cabinet, body: dict[str, Any]) -> Ou
             rfid_after=door.rfid_after if "rfid" in body else None,
             closed_at_ms=body.get("at"),
         )
+    verdict = directed(verdict, restock)
     door.identification = (door.identification or {}) | evidence(verdict)
-    wrong_way = any((n > 0) if restock else (n < 0) for n in verdict.counts.values())
-    if verdict.status != "committed" or wrong_way:
+    if verdict.status != "committed":
         door.status = SessionStatus.exception.value
         door_changed(session, door)
-        return Outcome("exception", verdict.reason or "wrong_direction", door.id)
+        return Outcome("exception", verdict.reason, door.id)
     (commit_restock if restock else commit)(session, cabinet, door, taken)
     door.status = SessionStatus.committed.value
     door_changed(session, door)

@@ -157,3 +157,17 @@ def test_a_crowd_of_explanations_is_kept_short_and_not_settled_by_rfid() -> None
     assert restock.status == "ambiguous" and len(restock.candidates) == 24
     tagged = by_rfid_rounds([set()] * 3, [{"T1"}] * 3, {"T1": "C"})
     assert fuse([restock], tagged, {"C"}).reason == "weight_ambiguous"
+
+
+def test_a_rise_is_recorded_for_a_person_never_booked() -> None:
+    """A put-back, an item moved onto another scale or a foreign object that weighs like some
+    returns: weight cannot tell them apart, so a withdrawal with a rise is not committed."""
+    from app.withdrawals.identify import Verdict, directed
+
+    moved = Verdict("committed", {"scissors": 1, "eraser": -4})
+    assert directed(moved, restock=False).reason == "wrong_direction"
+    assert directed(moved, restock=False).status == "exception"
+    taken = Verdict("committed", {"scissors": 1})
+    assert directed(taken, restock=False) == taken
+    assert directed(taken, restock=True).reason == "wrong_direction"
+    assert directed(Verdict("committed", {"paper": -5}), restock=True).status == "committed"

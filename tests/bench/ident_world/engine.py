@@ -136,4 +136,7 @@ def identify_session(cabinet: Cabinet, models: dict[str, ScaleModel], session: S
             before = set().union(*session.rfid_before)
             after = set().union(*session.rfid_after)
             rfid = identify.by_rfid(before, after, session.sku_of_tag)
-    return identify.fuse(weights, rfid, tagged)
+    verdict = identify.fuse(weights, rfid, tagged)
+    # the product's own rule after fusion (app/withdrawals/sessions.py): a visit is booked
+    # only when everything went the visit's way
+    return identify.directed(verdict, restock=False) if CONTRACT else verdict

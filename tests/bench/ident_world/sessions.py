@@ -25,7 +25,8 @@ from tests.bench.ident_world.scales import (
 )
 
 KINDS = (("foreign", 0.02), ("swap", 0.02), ("moved", 0.03), ("putback", 0.03))
-EXPECTED_EXCEPTIONS = frozenset({"foreign", "swap", "moved"})
+# a put-back is recorded for a person, not booked (issue 15: "recorded, not guessed")
+EXPECTED_EXCEPTIONS = frozenset({"foreign", "swap", "moved", "putback"})
 ROUNDS = 3
 MAX_PER_VISIT = 10
 TAKE = (0, 0, 1, 1, 1, 2, 3)
