@@ -105,7 +105,7 @@ async def bind_caller(state: rx.State, event_name: str) -> None:
         return
     if caller != identity._owner:
         await _reset_tree(root)
-        _TABS[identity._owner].discard(token)
+        _TABS.get(identity._owner, set()).discard(token)
         identity._owner = caller
     if caller:
         _TABS[caller].add(token)
