@@ -11,14 +11,14 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from app.cabinets.models import Cabinet, DeviceCommand, Slot
-from app.cabinets.scale_stats import describe
+from app.cabinets.scale_stats import describe, model_of
 from app.core.errors import ValidationError
 from app.core.records import Actor, update_scoped
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scope_filter
 from app.inventory.models import PlanogramEntry, Stock
 from app.items.models import Item
 from app.withdrawals.identify import SkuOnScale, check_layout
-from app.withdrawals.scale_model import default_model
+from app.withdrawals.scale_model import ScaleModel
 
 PAGE_SIZE = 50
 STATUSES = ("all", "online", "offline", "open")
@@ -234,7 +234,7 @@ def set_slot_item(
     ).all()
     if any(o.id == item.id for o in others):
         raise ValidationError("cabinets.already_planned", field="item")
-    _check_scale([*others, item])
+    _check_scale([*others, item], model_of(session.get(Slot, entry.slot_id)))
     return update_scoped(
         session, PlanogramEntry, entry_id, scope, {"item_id": item.id}, actor=actor
     )
@@ -249,12 +249,13 @@ def takes_text(a: dict[str, int], b: dict[str, int], names: dict[str, str]) -> s
     return f"{one(a)} ≈ {one(b)}"
 
 
-def _check_scale(items: list[Item]) -> None:
-    """Refuse items a scale cannot serve together (or one too light for it), naming the takes
-    its weight cannot tell apart."""
+def _check_scale(items: list[Item], model: ScaleModel) -> None:
+    """Refuse items a scale cannot serve together (or one too light for it), judged with that
+    scale's own model (learned, or its indicator's defaults), naming the takes its weight cannot
+    tell apart."""
     scale = [SkuOnScale(i.sku, i.unit_weight_g, i.weight_tolerance_g) for i in items]
     names = {i.sku: i.name for i in items}
-    check = check_layout(scale, default_model(None))
+    check = check_layout(scale, model)
     if not check.refused:
         return
     if check.reason == "unit_invisible":
