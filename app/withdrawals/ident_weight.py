@@ -18,7 +18,8 @@ Z_ACCEPT = 4.0  # the winner explains the change within 4 σ, else "unexplained"
 Z_RIVAL = 5.0  # every other explanation is at least 5 σ off ...
 MARGIN = 3.0  # ... and at least 3 σ worse than the winner, else "ambiguous"
 SETTLE_K = 3  # door-closed readings that must agree
-SETTLE_SIGMAS = 4.5  # the last k door-closed readings agree within resolution + 4.5 σ
+SETTLE_SIGMAS = 6.0  # the last k door-closed readings agree within resolution + 6 σ: at 4.5 σ
+# three honest readings of one scale disagreed ≈ 0.4 % of the time, a 12-scale visit ≈ 5 %
 RESTOCK_MAX = 200  # most units of one SKU a restock adds in one session
 _SCAN_Z = Z_RIVAL + 1.0  # the first window: holds every explanation a verdict depends on
 _WINDOWS = (_SCAN_Z, 4 * _SCAN_Z, 16 * _SCAN_Z)  # wider ones only to show a runner-up
