@@ -37,21 +37,42 @@ def test_downgrade_to_base_removes_everything_and_upgrade_works_again(
     assert set(metadata.tables) <= _tables(empty_database_url)
 
 
+TENANT_ROW = (
+    "INSERT INTO tenant (id, code, name, timezone, status, created_at)"
+    " VALUES (1, 'T1', '企业', 'Asia/Shanghai', 'active', '2026-11-01')"
+)
+CABINET_ROW = (
+    "INSERT INTO cabinet (id, tenant_id, code, name, model, status, mqtt_username,"
+    " secret_version, is_online, door_state, last_seq, lease_days, created_at)"
+    " VALUES (7, 1, 'C1', '柜', 'SC', 'active', 'c1', 1, false, 'closed', 0, 3, '2026-11-01')"
+)
+
+
+def _upgraded_with(url: str, before: str, statements: list[str], query: str) -> tuple:
+    """Rows written at revision `before`, then the upgrade to head; the row `query` reads."""
+    migrations.upgrade(url, before)
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            for statement in statements:
+                conn.execute(text(statement))
+        migrations.upgrade(url)
+        with engine.connect() as conn:
+            return tuple(conn.execute(text(query)).one())
+    finally:
+        engine.dispose()
+
+
 def test_0007_gives_existing_lines_their_withdrawals_time_person_and_cabinet(
     empty_database_url: str,
 ) -> None:
-    migrations.upgrade(empty_database_url, "0006")
-    engine = make_engine(empty_database_url)
     statements = [
-        "INSERT INTO tenant (id, code, name, timezone, status, created_at)"
-        " VALUES (1, 'T1', '企业', 'Asia/Shanghai', 'active', '2026-11-01')",
+        TENANT_ROW,
         "INSERT INTO department (id, tenant_id, name, path, sort_order, is_active, created_at)"
         " VALUES (3, 1, '市场部', '/3/', 0, true, '2026-11-01')",
         "INSERT INTO app_user (id, tenant_id, name, department_id, is_active, created_at,"
         " updated_at) VALUES (5, 1, '王芳', 3, true, '2026-11-01', '2026-11-01')",
-        "INSERT INTO cabinet (id, tenant_id, code, name, model, status, mqtt_username,"
-        " secret_version, is_online, door_state, last_seq, lease_days, created_at)"
-        " VALUES (7, 1, 'C1', '柜', 'SC', 'active', 'c1', 1, false, 'closed', 0, 3, '2026-11-01')",
+        CABINET_ROW,
         "INSERT INTO item (id, tenant_id, sku, name, unit, unit_weight_g, weight_tolerance_g,"
         " unit_cost_cents, rfid_tagged, requires_approval, is_active, created_at)"
         " VALUES (9, 1, 'P', '笔', '支', 10, 1, 150, false, false, true, '2026-11-01')",
@@ -61,40 +82,30 @@ def test_0007_gives_existing_lines_their_withdrawals_time_person_and_cabinet(
         "INSERT INTO withdrawal_line (tenant_id, withdrawal_id, item_id, quantity,"
         " unit_cost_cents, line_cost_cents) VALUES (1, 11, 9, 2, 150, 300)",
     ]
-    with engine.begin() as conn:
-        for statement in statements:
-            conn.execute(text(statement))
-    migrations.upgrade(empty_database_url)
-    with engine.connect() as conn:
-        row = conn.execute(
-            text("SELECT user_id, department_id, cabinet_id, created_at FROM withdrawal_line")
-        ).one()
-    engine.dispose()
+    row = _upgraded_with(
+        empty_database_url,
+        "0006",
+        statements,
+        "SELECT user_id, department_id, cabinet_id, created_at FROM withdrawal_line",
+    )
     assert row[:3] == (5, 3, 7)
+    # the line carries the withdrawal's own stored moment (data of this test, not today's date)
     assert str(row[3]).startswith("2026-11-20 03:04:05")
 
 
 def test_0009_gives_existing_scale_slots_the_default_indicator_and_nothing_learned(
     empty_database_url: str,
 ) -> None:
-    migrations.upgrade(empty_database_url, "0008_seq_bigint")
-    engine = make_engine(empty_database_url)
     statements = [
-        "INSERT INTO tenant (id, code, name, timezone, status, created_at)"
-        " VALUES (1, 'T1', '企业', 'Asia/Shanghai', 'active', '2026-11-01')",
-        "INSERT INTO cabinet (id, tenant_id, code, name, model, status, mqtt_username,"
-        " secret_version, is_online, door_state, last_seq, lease_days, created_at)"
-        " VALUES (7, 1, 'C1', '柜', 'SC', 'active', 'c1', 1, false, 'closed', 0, 3, '2026-11-01')",
+        TENANT_ROW,
+        CABINET_ROW,
         "INSERT INTO slot (id, tenant_id, cabinet_id, code, row_no, col_no, kind, scale_unit,"
         " scale_channel, capacity) VALUES (2, 1, 7, 'A1', 0, 0, 'scale', 1, 1, 50)",
     ]
-    with engine.begin() as conn:
-        for statement in statements:
-            conn.execute(text(statement))
-    migrations.upgrade(empty_database_url)
-    with engine.connect() as conn:
-        row = conn.execute(
-            text("SELECT indicator, noise_samples, noise_sigma_g, drift_minutes FROM slot")
-        ).one()
-    engine.dispose()
-    assert tuple(row) == ("default", 0, None, 0)
+    row = _upgraded_with(
+        empty_database_url,
+        "0008_seq_bigint",
+        statements,
+        "SELECT indicator, noise_samples, noise_sigma_g, drift_minutes FROM slot",
+    )
+    assert row == ("default", 0, None, 0)
