@@ -66,6 +66,14 @@ async def sweep_cabinet_presence(ctx: dict[str, Any]) -> list[str]:
 
 
 @job
+async def sweep_door_sessions(ctx: dict[str, Any]) -> int:
+    """End the door sessions whose re-read never came (app/withdrawals/closing.py); every 15 s."""
+    from app.withdrawals.closing import give_up_overdue
+
+    return await run_in_session(give_up_overdue)
+
+
+@job
 async def reconcile_stock(ctx: dict[str, Any], tenant_id: int | None = None) -> int:
     """Prove sum(movements) == stock; alert and log each mismatch. Returns how many."""
     scope = TenantScope.platform() if tenant_id is None else TenantScope.single(tenant_id)
@@ -113,7 +121,10 @@ async def export_report(ctx: dict[str, Any], run_id: int) -> str:
 # Clock-driven jobs inside the app when no arq worker runs (no REDIS_URL). The presence sweep
 # stays with the worker's cron: a development box's demo cabinets without a simulator would all
 # be marked offline.
-IN_PROCESS_SCHEDULE: tuple[tuple[Any, float], ...] = ((report_tick, 60.0),)
+IN_PROCESS_SCHEDULE: tuple[tuple[Any, float], ...] = (
+    (report_tick, 60.0),
+    (sweep_door_sessions, 15.0),
+)
 
 
 async def run_schedule() -> None:
@@ -151,6 +162,7 @@ class WorkerSettings:
     cron_jobs = [
         cron(sweep_cabinet_presence, second={0, 30}, unique=True),
         cron(report_tick, second={15}, unique=True),  # every minute
+        cron(sweep_door_sessions, second={5, 20, 35, 50}, unique=True),
         cron(reconcile_stock, hour={3}, minute={17}, unique=True),  # nightly, off the hour
     ]
     on_startup = _startup

@@ -39,6 +39,7 @@ MESSAGE_TYPE = {
     CommandKind.sync_lease.value: "cmd.lease",
     CommandKind.tare.value: "cmd.tare",
     CommandKind.reboot.value: "cmd.reboot",
+    CommandKind.reread.value: "cmd.reread",
 }
 WAITING = (CommandStatus.pending.value, CommandStatus.sent.value)
 ACK_STATUS = {

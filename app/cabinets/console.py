@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
-from app.cabinets.models import Cabinet, DeviceCommand, Slot
+from app.cabinets.models import Cabinet, DeviceCommand, Slot, SlotKind
 from app.cabinets.scale_stats import describe, model_of
 from app.core.errors import ValidationError
 from app.core.records import Actor, update_scoped
@@ -18,7 +18,7 @@ from app.core.tenancy import TenantScope, get_scoped_or_raise, scope_filter
 from app.inventory.models import PlanogramEntry, Stock
 from app.items.models import Item
 from app.withdrawals.identify import SkuOnScale, check_layout
-from app.withdrawals.scale_model import ScaleModel
+from app.withdrawals.scale_model import DEFAULT_MODELS, ScaleModel
 
 PAGE_SIZE = 50
 STATUSES = ("all", "online", "offline", "open")
@@ -172,10 +172,35 @@ def cabinet_detail(*, session: Session, scope: TenantScope, cabinet_id: int) -> 
         ],
         has_credentials=cabinet.secret_ciphertext is not None,
         secret_version=cabinet.secret_version,
-        scales=describe(
-            session.exec(select(Slot).where(Slot.cabinet_id == cabinet.id).order_by(Slot.code))
-        ),
+        scales=[
+            scale | _second_signal_takes(session, scale["slot_id"], scale)
+            for scale in describe(
+                session.exec(select(Slot).where(Slot.cabinet_id == cabinet.id).order_by(Slot.code))
+            )
+        ],
     )
+
+
+def _on_scale(items: list[Item]) -> list[SkuOnScale]:
+    return [
+        SkuOnScale(i.sku, i.unit_weight_g, i.weight_tolerance_g, rfid=i.rfid_tagged) for i in items
+    ]
+
+
+def _second_signal_takes(session: Session, slot_id: int, scale: dict) -> dict:
+    """The takes this scale's current items collide in (named for the page), with the share
+    of small takes that need RFID, the camera or a person."""
+    items = session.exec(
+        select(Item)
+        .join(PlanogramEntry, PlanogramEntry.item_id == Item.id)
+        .where(PlanogramEntry.slot_id == slot_id)
+    ).all()
+    if not items:
+        return {"collisions": "", "colliding_share": 0.0}
+    check = check_layout(_on_scale(list(items)), scale["model"])
+    names = {i.sku: i.name for i in items}
+    shown = "; ".join(takes_text(a, b, names) for a, b in check.collisions[:3])
+    return {"collisions": shown, "colliding_share": check.colliding_share}
 
 
 def _why(result: dict | None) -> str:
@@ -208,6 +233,33 @@ def set_levels(
         {"min_qty": min_qty, "par_qty": par_qty},
         actor=actor,
     )
+
+
+LEARNED_RESET = {  # what a scale learned of itself no longer holds behind another indicator
+    "noise_sigma_g": None,
+    "noise_samples": 0,
+    "noise_dof": 0,
+    "drift_g_per_min": None,
+    "drift_minutes": 0.0,
+    "idle_mean_mg": None,
+    "idle_at": None,
+}
+
+
+def set_scale_indicator(
+    *, session: Session, scope: TenantScope, slot_id: int, indicator: str, actor: Actor
+) -> Slot:
+    """The indicator model a scale slot is wired to: its defaults apply until the scale has
+    learned its own figures again (what it learned behind the old one is forgotten)."""
+    if indicator not in DEFAULT_MODELS:
+        raise ValidationError(field="indicator")
+    slot = get_scoped_or_raise(session, Slot, slot_id, scope)
+    if slot.kind != SlotKind.scale.value:
+        raise ValidationError("cabinets.not_a_scale", field="indicator", slot=slot.code)
+    if slot.indicator == indicator:
+        return slot
+    changes = {"indicator": indicator, **LEARNED_RESET}
+    return update_scoped(session, Slot, slot_id, scope, changes, actor=actor)
 
 
 def set_slot_item(
@@ -253,9 +305,8 @@ def _check_scale(items: list[Item], model: ScaleModel) -> None:
     """Refuse items a scale cannot serve together (or one too light for it), judged with that
     scale's own model (learned, or its indicator's defaults), naming the takes its weight cannot
     tell apart."""
-    scale = [SkuOnScale(i.sku, i.unit_weight_g, i.weight_tolerance_g) for i in items]
     names = {i.sku: i.name for i in items}
-    check = check_layout(scale, model)
+    check = check_layout(_on_scale(items), model)
     if not check.refused:
         return
     if check.reason == "unit_invisible":

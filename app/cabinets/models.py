@@ -162,6 +162,7 @@ class CommandKind(StrEnum):
     sync_lease = "sync_lease"
     tare = "tare"
     reboot = "reboot"
+    reread = "reread"  # protocol v1.1: read unsettled scales again after a door closed
 
 
 class CommandStatus(StrEnum):

@@ -10,7 +10,7 @@ from app.ui.paging import pager
 from app.ui.shell import console_page
 from app.ui.tables import data_table
 
-COMMAND_KINDS = ("unlock", "lock", "push_config", "sync_lease", "tare", "reboot")
+COMMAND_KINDS = ("unlock", "lock", "push_config", "sync_lease", "tare", "reboot", "reread")
 COMMAND_STATUSES = ("pending", "sent", "acked", "succeeded", "failed", "expired")
 
 
@@ -233,13 +233,32 @@ def _scales() -> rx.Component:
         S.scales.length() > 0,
         rx.vstack(
             rx.text(tr("cabinets.scales"), weight="medium"),
-            rx.foreach(
-                S.scales,
-                lambda s: rx.text(s["text"], size="2", class_name="cab-scale", data_slot=s["slot"]),
-            ),
+            rx.foreach(S.scales, _scale),
             spacing="1",
             id="cab-scales",
         ),
+    )
+
+
+def _scale(scale: rx.Var) -> rx.Component:
+    """One scale's model in words and, with `cabinet:write`, the indicator it is wired to."""
+    return rx.hstack(
+        rx.cond(
+            S.can_write,
+            rx.select.root(
+                rx.select.trigger(width="12rem", class_name="cab-indicator"),
+                rx.select.content(
+                    rx.foreach(S.indicators, lambda i: rx.select.item(i["name"], value=i["id"]))
+                ),
+                value=scale["indicator"],
+                on_change=lambda value: S.set_indicator(scale["slot_id"], value),
+                size="1",
+            ),
+        ),
+        rx.text(scale["text"], size="2"),
+        class_name="cab-scale",
+        data_slot=scale["slot"],
+        align="center",
     )
 
 

@@ -1,5 +1,6 @@
 """What each scale learns about itself from its idle readings (protocol v1.1: a heartbeat's
-`scales` statistics), and the noise model identification then uses for it.
+`scales` statistics) and from the settled door-closed series of visits and restocks, and the
+noise model identification then uses for it.
 
 σ: the windows' sample variances pooled by their degrees of freedom. Drift: the step of the
 idle mean over about five minutes, less what the two means' own noise explains, per minute
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -35,6 +36,7 @@ HORIZON_DOF = 20_000  # readings of evidence kept at full weight for σ (older o
 HORIZON_MINUTES = 24 * 60.0  # idle minutes kept for drift
 DRIFT_LAG_S = 300  # one drift step: the idle mean now against the one about 5 minutes ago
 MAX_PAIR_GAP_S = 900  # windows further apart than this are not one drift step
+MIN_SERIES = 3  # door-closed readings a series needs to say anything of σ
 LOAD_CHANGE_G = 5.0  # a step beyond this (plus the noise allowance) is a load, not drift
 
 
@@ -95,6 +97,18 @@ def fold_window(slot: Slot, window: Mapping[str, Any], at: datetime, door: str |
     slot.model_updated_at = at
 
 
+def fold_series(slot: Slot, series_g: Sequence[float], at: datetime) -> bool:
+    """A settled door-closed series (protocol v1.1 `series_mg`: readings of the load after a
+    visit or a restock, whatever its weight) as one more sample of the scale's σ."""
+    n = len(series_g)
+    if n < MIN_SERIES:
+        return False
+    mean = sum(series_g) / n
+    _fold_sigma(slot, n, math.sqrt(sum((g - mean) ** 2 for g in series_g) / (n - 1)))
+    slot.model_updated_at = at
+    return True
+
+
 def _problem(slot: Slot | None, window: Mapping[str, Any]) -> str | None:
     if slot is None:
         return "no scale slot with that code"
@@ -146,6 +160,8 @@ def describe(slots: Iterable[Slot]) -> list[dict[str, Any]]:
         out.append(
             {
                 "slot": slot.code,
+                "slot_id": slot.id,
+                "model": model,
                 "indicator": slot.indicator,
                 "sigma_g": model.sigma_g,
                 "resolution_g": model.resolution_g,
@@ -164,6 +180,14 @@ def words(scale: Mapping[str, Any], locale: str) -> str:
     else:
         source = t("cabinets.scale_defaults", locale, n=scale["samples"], needed=MIN_SAMPLES)
     key = f"indicator.{scale['indicator']}"
+    text = _model_words(scale, locale, key, source)
+    if scale.get("collisions"):
+        share = round(100 * scale["colliding_share"])
+        text += " " + t("cabinets.scale_collisions", locale, takes=scale["collisions"], share=share)
+    return text
+
+
+def _model_words(scale: Mapping[str, Any], locale: str, key: str, source: str) -> str:
     return t(
         "cabinets.scale_model",
         locale,

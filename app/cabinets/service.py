@@ -43,6 +43,8 @@ def apply_device_message(
     elif row.type in DOOR_AFTER:
         cabinet.door_state = DOOR_AFTER[row.type]
         DOOR_EVENTS[row.type](session=session, cabinet=cabinet, body=body)
+    elif row.type == "door.reread":
+        sessions.on_reread(session=session, cabinet=cabinet, body=body)
     elif row.type == "alarm":
         on_alarm(session=session, cabinet=cabinet, body=body)
     elif row.type == "auth.card":

@@ -26,6 +26,7 @@ from app.ui.payload import as_id
 from app.ui.push import Push
 from app.ui.session import actor_of, request_locale, require
 from app.withdrawals.opening import unlock_for
+from app.withdrawals.scale_model import DEFAULT_MODELS
 
 READ, WRITE, COMMAND = "cabinet:read", "cabinet:write", "cabinet:command"
 CREDENTIALS_SHOWN_S = 300.0
@@ -61,6 +62,7 @@ class CabinetsState(KeysetPaging, rx.State):
     chosen_name: str = ""
     slots: list[dict] = []
     scales: list[dict] = []  # each scale's noise model, in words
+    indicators: list[dict] = []  # the indicator models a scale may be set to
     items: list[dict] = []
     commands: list[dict] = []
     credentials: dict = {}  # shown once, right after they are made
@@ -148,7 +150,18 @@ class CabinetsState(KeysetPaging, rx.State):
 
         found, timezone = await run_in_session(read)
         locale = await request_locale(self)
-        self.scales = [{"slot": s["slot"], "text": words(s, locale)} for s in found.scales]
+        self.scales = [
+            {
+                "slot": s["slot"],
+                "slot_id": str(s["slot_id"]),
+                "indicator": s["indicator"],
+                "text": words(s, locale),
+            }
+            for s in found.scales
+        ]
+        self.indicators = [
+            {"id": key, "name": t(f"indicator.{key}", locale)} for key in DEFAULT_MODELS
+        ]
         self.chosen_name = f"{found.cabinet.name} ({found.cabinet.code})"
         self.slots = [
             {
@@ -213,6 +226,19 @@ class CabinetsState(KeysetPaging, rx.State):
             self.message = t(refused.key, await request_locale(self), **refused.params)
             return
         await self._act(WRITE, console.set_slot_item, entry_id=entry, item_id=item)
+
+    @rx.event
+    async def set_indicator(self, slot_id: str, indicator: str) -> None:
+        """The indicator model a scale is wired to (its defaults until it learns its own)."""
+        try:
+            slot = as_id(slot_id)
+        except ValidationError as refused:
+            await require(self, WRITE)
+            self.message = t(refused.key, await request_locale(self), **refused.params)
+            return
+        await self._act(
+            WRITE, console.set_scale_indicator, slot_id=slot, indicator=str(indicator)[:32]
+        )
 
     @rx.event
     async def new_credentials(self):

@@ -18,6 +18,7 @@ class SkuOnScale:
     unit_g: float
     tolerance_g: float = 0.0
     on_scale: int = 12  # units there before the session (a withdrawal cannot exceed it)
+    rfid: bool = False  # tagged: RFID counts its units, weight need not tell them apart
 
     @property
     def sigma_g(self) -> float:
@@ -49,9 +50,13 @@ class Reading:
 
     source: str  # weight | rfid | vision
     counts: Mapping[str, int]
-    status: str = "identified"  # identified | ambiguous | unexplained | unstable | no_data
+    status: str = (
+        "identified"  # identified | by_rfid | ambiguous | unexplained | unstable | no_data
+    )
     candidates: tuple[Candidate, ...] = ()
     skus: tuple[str, ...] = ()  # the SKUs this source could see (a scale's planogram)
+    scale: ScaleReading | None = None  # weight only: the readings, to search again given RFID
+    restock: bool = False  # weight only: searched as a restock (units only put in)
 
 
 @dataclass(frozen=True)

@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from app.withdrawals.ident_model import Candidate, Reading, ScaleReading, SkuOnScale
 
-Z_ACCEPT = 4.0  # the winner explains the change within 4 σ, else "unexplained" (swap, foreign)
+Z_ACCEPT = 3.5  # the winner explains the change within 3.5 σ, else "unexplained" (swap, foreign)
 Z_RIVAL = 5.0  # every other explanation is at least 5 σ off ...
 MARGIN = 3.0  # ... and at least 3 σ worse than the winner, else "ambiguous"
 SETTLE_K = 3  # door-closed readings that must agree
 SETTLE_SIGMAS = 6.0  # the last k door-closed readings agree within resolution + 6 σ: at 4.5 σ
 # three honest readings of one scale disagreed ≈ 0.4 % of the time, a 12-scale visit ≈ 5 %
+TREND_SIGMAS = 4.5  # a series still sliding one way: its slope beyond 4.5 standard errors
+SERIES_SPACING_S = 0.5  # protocol v1.1: door-closed readings are 0.5 s apart
 RESTOCK_MAX = 200  # most units of one SKU a restock adds in one session
 _SCAN_Z = Z_RIVAL + 1.0  # the first window: holds every explanation a verdict depends on
 _WINDOWS = (_SCAN_Z, 4 * _SCAN_Z, 16 * _SCAN_Z)  # wider ones only to show a runner-up
@@ -40,9 +43,21 @@ def settled_after(reading: ScaleReading, k: int = SETTLE_K) -> float | None:
         return None
     last = series[-k:]
     allowance = reading.model.resolution_g + SETTLE_SIGMAS * reading.model.sigma_g
-    if max(last) - min(last) > allowance:
+    if max(last) - min(last) > allowance or _sliding(series, reading.model.reading_sigma_g()):
         return None
     return sum(last) / k
+
+
+def _sliding(series: tuple[float, ...], sigma: float) -> bool:
+    """A settling tail: the least-squares slope of the whole series is further from zero than
+    TREND_SIGMAS of its standard error (a tail decays one way; honest readings do not)."""
+    if len(series) < 4:
+        return False
+    times = [i * SERIES_SPACING_S for i in range(len(series))]
+    mean_t, mean_w = sum(times) / len(times), sum(series) / len(series)
+    spread = sum((t - mean_t) ** 2 for t in times)
+    slope = sum((t - mean_t) * (w - mean_w) for t, w in zip(times, series, strict=True)) / spread
+    return abs(slope) > TREND_SIGMAS * sigma / math.sqrt(spread)
 
 
 def base_variance(reading: ScaleReading, k: int = SETTLE_K) -> float:
@@ -92,13 +107,17 @@ def _scan(
     return out
 
 
-def search(reading: ScaleReading, delta: float, restock: bool = False) -> list[Candidate]:
+def search(
+    reading: ScaleReading, delta: float, restock: bool = False, extra_variance: float = 0.0
+) -> list[Candidate]:
     """The explanations of `delta`, best first: every one within _SCAN_Z σ — all a verdict
     needs, exactly — and, as evidence, the nearest others within a wider window."""
+    base = base_variance(reading) + extra_variance
+    if not reading.skus:  # every count already known: only the residual is left to judge
+        return [Candidate({}, round(abs(delta) / math.sqrt(base), 3))]
     skus = sorted(reading.skus, key=lambda s: (s.sku, s.unit_g))
     order = [reading.skus.index(s) for s in skus]
     boxes = [[box[i] for i in order] for box in _bounds(reading, delta, restock)]
-    base = base_variance(reading)
     found: dict[tuple[int, ...], Scored] = {}
     for cap in _WINDOWS:
         for box in boxes:
@@ -120,15 +139,47 @@ def by_weight(reading: ScaleReading, restock: bool = False) -> Reading:
         return Reading("weight", {}, "no_data", skus=names)
     after = settled_after(reading)
     if after is None:
-        return Reading("weight", {}, "unstable", skus=names)
+        return Reading("weight", {}, "unstable", skus=names, scale=reading)
     ranked = search(reading, reading.before_g - after, restock)
+    return replace(_verdict(ranked, names, reading, {}), restock=restock)
+
+
+def _verdict(
+    ranked: list[Candidate], names: tuple[str, ...], reading: ScaleReading, known: dict[str, int]
+) -> Reading:
+    """Identified only for a winner within Z_ACCEPT σ with every rival far worse."""
     if not ranked:  # nothing within even the widest window: a change no count comes near
-        return Reading("weight", {}, "unexplained", skus=names)
+        return Reading("weight", {}, "unexplained", skus=names, scale=reading)
+    ranked = [Candidate({**known, **c.counts}, c.z) for c in ranked]
     best = ranked[0]
     rival = min((c.z for c in ranked[1:]), default=math.inf)
     shown = tuple(c for i, c in enumerate(ranked) if i < _SHOWN or c.z < Z_RIVAL)[:MAX_PLAUSIBLE]
     if best.z > Z_ACCEPT:
-        return Reading("weight", {}, "unexplained", shown, names)
+        return Reading("weight", {}, "unexplained", shown, names, reading)
     if rival < max(best.z + MARGIN, Z_RIVAL):
-        return Reading("weight", {}, "ambiguous", shown, names)
-    return Reading("weight", dict(best.counts), "identified", shown, names)
+        return Reading("weight", {}, "ambiguous", shown, names, reading)
+    counts = {sku: n for sku, n in best.counts.items() if n}
+    return Reading("weight", counts, "identified", shown, names, reading)
+
+
+def by_weight_given(
+    reading: ScaleReading, known: Mapping[str, int], restock: bool = False
+) -> Reading:
+    """The same judgement once another source is sure of some SKUs' counts (RFID for tagged
+    SKUs): those units' weight and spread are taken out and only the other SKUs are searched.
+    A known count the scale could not have given (more than it held) is unexplained."""
+    names = tuple(sorted(s.sku for s in reading.skus))
+    after = settled_after(reading)
+    if after is None:
+        return Reading("weight", {}, "unstable", skus=names, scale=reading)
+    fixed = {s.sku: known.get(s.sku, 0) for s in reading.skus if s.sku in known}
+    delta, variance = reading.before_g - after, 0.0
+    for s in reading.skus:
+        n = fixed.get(s.sku, 0)
+        if n > s.on_scale and not restock:
+            return Reading("weight", {}, "unexplained", skus=names, scale=reading)
+        delta -= n * s.unit_g
+        variance += abs(n) * s.sigma_g**2
+    rest = replace(reading, skus=tuple(s for s in reading.skus if s.sku not in fixed))
+    ranked = search(rest, delta, restock, extra_variance=variance)
+    return replace(_verdict(ranked, names, reading, fixed), restock=restock)

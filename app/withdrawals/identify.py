@@ -7,8 +7,9 @@
   absent from every round after, and a tag read in some rounds only makes RFID unsure;
 - by vision (later): the same `Reading` shape;
 - fusion: sources that are each sure and agree commit; an ambiguous scale may be settled by a
-  sure RFID reading that picks exactly one of its plausible explanations (the second signal);
-  anything else becomes an exception with the evidence attached. Never a guess.
+  sure RFID reading (the second signal): the tagged SKUs' counts are taken out and the rest
+  searched again under the same rules (`by_weight_given`); anything else becomes an exception
+  with the evidence attached. Never a guess.
 
 The planogram check (ident_layout.py, `check_layout`) names the takes a scale cannot tell apart
 and refuses layouts the scale cannot serve at all.
@@ -33,6 +34,7 @@ from app.withdrawals.ident_weight import (
     Z_ACCEPT,
     Z_RIVAL,
     by_weight,
+    by_weight_given,
     search,
     settled_after,
 )
@@ -53,6 +55,7 @@ __all__ = [
     "fuse",
     "search",
     "settled_after",
+    "unsettled_slots",
 ]
 
 
@@ -93,11 +96,17 @@ def by_rfid_rounds(
 
 
 def _second_signal(scale: Reading, rfid: Reading, rfid_skus: set[str]) -> Mapping[str, int] | None:
-    """The one plausible weight explanation a sure RFID reading confirms, if exactly one."""
+    """The weight's verdict once a sure RFID reading fixes the tagged SKUs' counts: searched
+    again over the untagged ones when the readings came along, else the one plausible
+    explanation that matches RFID, if exactly one."""
     seen = set(scale.skus) or {k for c in scale.candidates for k in c.counts}
     tagged = seen & rfid_skus
     if not tagged:
         return None
+    if scale.scale is not None:
+        known = {sku: rfid.counts.get(sku, 0) for sku in tagged}
+        given = by_weight_given(scale.scale, known, scale.restock)
+        return given.counts if given.status == "identified" else None
     want = {sku: rfid.counts.get(sku, 0) for sku in tagged}
     plausible = [c for c in scale.candidates if c.z < Z_RIVAL]
     if len(plausible) >= MAX_PLAUSIBLE:  # the list was cut: a unique match proves nothing
@@ -120,15 +129,22 @@ def _scale_counts(
 
 def fuse(weight: Iterable[Reading], rfid: Reading | None, rfid_skus: set[str]) -> Verdict:
     """Commit only when every source is sure on its own and they agree on the SKUs both see;
-    an ambiguous scale counts as sure only when RFID picks one of its plausible answers."""
+    an ambiguous scale counts as sure only when RFID settles it. The verdict's readings are the
+    scales as settled (one RFID settled says `by_rfid`, with its counts: what to book off that
+    scale), then RFID."""
     scales = tuple(weight)
     readings = (*scales, rfid) if rfid is not None else scales
     counts: Counter[str] = Counter()
+    settled_scales = []
     for scale in scales:
         settled = _scale_counts(scale, rfid, rfid_skus)
         if settled is None:
             return Verdict("exception", reason=f"weight_{scale.status}", readings=readings)
         counts.update(settled)
+        if scale.status != "identified":
+            scale = replace(scale, counts=dict(settled), status="by_rfid")
+        settled_scales.append(scale)
+    readings = (*settled_scales, rfid) if rfid is not None else tuple(settled_scales)
     if rfid is not None:
         if rfid.status != "identified":
             return Verdict("exception", reason=f"rfid_{rfid.status}", readings=readings)
@@ -136,6 +152,16 @@ def fuse(weight: Iterable[Reading], rfid: Reading | None, rfid_skus: set[str]) -
         if by_scales != {sku: n for sku, n in rfid.counts.items() if n}:
             return Verdict("exception", reason="sources_disagree", readings=readings)
     return Verdict("committed", {sku: n for sku, n in counts.items() if n}, readings=readings)
+
+
+def unsettled_slots(weight: Iterable[Reading]) -> list[str]:
+    """The scales worth a re-read: their load had not settled, and they sent a series (a v1.1
+    cabinet, which answers `cmd.reread` with a fresh one)."""
+    return [
+        r.scale.slot
+        for r in weight
+        if r.status == "unstable" and r.scale is not None and r.scale.after_series_g
+    ]
 
 
 def directed(verdict: Verdict, restock: bool) -> Verdict:

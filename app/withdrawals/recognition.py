@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlmodel import Session
 
 from app.cabinets.models import Cabinet, Slot, SlotKind
-from app.cabinets.scale_stats import model_of
+from app.cabinets.scale_stats import fold_series, model_of
 from app.core.tenancy import TenantScope, scoped_select
 from app.inventory.models import PlanogramEntry, Stock
 from app.items.models import Item
@@ -173,6 +174,10 @@ def identify(
         scale = scale_reading(known, reading, closed_at_ms, per_visit)
         weighed.append(by_weight(scale, restock=restock))
         where.append(known)
+        if weighed[-1].status != "unstable" and closed_at_ms is not None:
+            fold_series(
+                known.slot, scale.after_series_g, datetime.fromtimestamp(closed_at_ms / 1000, UTC)
+            )
     rfid = _rfid_view(slots, rfid_before, rfid_after)
     checked = None
     if rfid is not None:  # the scales' tagged SKUs: RFID must say the same
@@ -182,9 +187,10 @@ def identify(
         counts = {sku: n for sku, n in rfid.reading.counts.items() if sku in rfid.weighed}
         checked = replace(rfid.reading, counts=counts, status=status)
     verdict = fuse(weighed, checked, rfid.weighed if rfid else set())
+    settled = verdict.readings[: len(weighed)]  # the scales as fusion settled them
     taken = [
         (known.slot, known.items[int(sku)], n)
-        for known, reading in zip(where, weighed, strict=True)
+        for known, reading in zip(where, settled, strict=True)
         for sku, n in reading.counts.items()
         if n
     ]

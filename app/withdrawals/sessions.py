@@ -22,15 +22,14 @@ from app.approvals import service as approvals
 from app.approvals.models import ApprovalRequest, Decision
 from app.cabinets.commands import issue_command
 from app.cabinets.models import Cabinet, DeviceMessage
-from app.core.announce import announce
 from app.core.errors import PermissionDeniedError, ValidationError
 from app.core.records import Actor
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from app.org.models import User
 from app.quotas import service as quotas
 from app.tenants.models import ProviderStaff, ProviderStaffTenant
-from app.withdrawals.commit import commit, commit_restock
-from app.withdrawals.identify import directed
+from app.withdrawals import closing
+from app.withdrawals.closing import door_changed
 from app.withdrawals.models import (
     ACTIVE_SESSION_STATUSES,
     AuthMethod,
@@ -38,7 +37,6 @@ from app.withdrawals.models import (
     SessionPurpose,
     SessionStatus,
 )
-from app.withdrawals.recognition import evidence, identify
 
 logger = logging.getLogger(__name__)
 MAX_OPEN_S = 120
@@ -54,20 +52,6 @@ class Outcome:
     status: str  # unlocking | refused | opened | committed | exception | ignored
     reason: str | None = None
     door_session_id: int | None = None
-
-
-def door_changed(session: Session, door: DoorSession) -> None:
-    """Tell the pages following this door (the person's phone, the consoles) once committed."""
-    session.flush()
-    announce(
-        session,
-        door.tenant_id,
-        "door",
-        door=door.id,
-        cabinet=door.cabinet_id,
-        user=door.user_id,
-        status=door.status,
-    )
 
 
 def session_ref(door: DoorSession) -> str:
@@ -295,35 +279,30 @@ def _find_closed_session(session: Session, cabinet: Cabinet, ref: str) -> DoorSe
 
 
 def on_closed(*, session: Session, cabinet: Cabinet, body: dict[str, Any]) -> Outcome:
-    """The door closed: identify what was taken and commit it, or raise an exception."""
-    door = _find_closed_session(session, cabinet, body.get("session", ""))
+    """The door closed: identify what was taken and commit it, raise an exception, or ask the
+    cabinet to read unsettled scales again (app/withdrawals/closing.py)."""
+    ref = body.get("session", "")
+    door = _find_closed_session(session, cabinet, ref)
     if door is None or door.status not in (SessionStatus.open.value, SessionStatus.unlocking.value):
         return Outcome("ignored", "unknown_session")
     door.closed_at = _when(body.get("at"))
     door.readings_after = {r["slot"]: r for r in body.get("readings", [])}
     door.rfid_after = list(body.get("rfid", []))
     door.snapshot_id = body.get("snapshot")
-    restock = door.purpose == SessionPurpose.restock.value
-    with session.no_autoflush:  # one UPDATE of the session row, not one per query below
-        verdict, taken = identify(
-            session,
-            cabinet,
-            body.get("readings", []),
-            restock=restock,
-            rfid_before=door.rfid_before,
-            rfid_after=door.rfid_after if "rfid" in body else None,
-            closed_at_ms=body.get("at"),
-        )
-    verdict = directed(verdict, restock)
-    door.identification = (door.identification or {}) | evidence(verdict)
-    if verdict.status != "committed":
-        door.status = SessionStatus.exception.value
-        door_changed(session, door)
-        return Outcome("exception", verdict.reason, door.id)
-    (commit_restock if restock else commit)(session, cabinet, door, taken)
-    door.status = SessionStatus.committed.value
-    door_changed(session, door)
-    return Outcome("committed", door_session_id=door.id)
+    closed = {"at": body.get("at"), "rfid": "rfid" in body}
+    door.identification = (door.identification or {}) | {"closed": closed}
+    status = closing.decide(session, cabinet, door, ref=ref, may_reread=True)
+    return Outcome(status, (door.identification or {}).get("reason"), door.id)
+
+
+def on_reread(*, session: Session, cabinet: Cabinet, body: dict[str, Any]) -> Outcome:
+    """A cabinet's fresh series of the scales a `cmd.reread` named: the session is decided."""
+    ref = body.get("session", "")
+    door = _door_of(session, cabinet, ref)
+    if door is None:
+        return Outcome("ignored", "unknown_session")
+    status = closing.apply_reread(session, cabinet, door, ref, body)
+    return Outcome(status, (door.identification or {}).get("reason"), door.id)
 
 
 def start_restock(

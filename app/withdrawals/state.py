@@ -21,16 +21,18 @@ from app.withdrawals import phone
 
 WATCH_S = 600  # how long the page follows a door it opened (or waits for an approval's)
 REREAD_S = 5.0  # re-read this often even without news from the bus (a lost event only delays)
-FOLLOWING = ("unlocking", "open")
+FOLLOWING = ("unlocking", "open", "closed")
 FOLLOW_KEYS = {  # what the message under the button says as the door this page opened moves on
     "unlocking": "door.opening",
     "open": "door.now_open",
+    "closed": "door.now_weighing",
     "committed": "door.now_recorded",
     "exception": "door.now_checking",
 }
 STATUS_KEYS = {
     "unlocking": "door.status_unlocking",
     "open": "door.status_open",
+    "closed": "door.status_closed",
     "committed": "door.status_committed",
     "exception": "door.status_exception",
 }

@@ -37,6 +37,19 @@ BODIES: dict[str, dict[str, Any]] = {
         "rfid": ["E2801160600002084A6C1B11", "E2801160600002084A6C1B12"],
         "snapshot": None,
     },
+    "door.reread": {
+        "session": "ds-20251127-0042",
+        "command": "c0ffee00rerd4207",
+        "at": T0 + 36000,
+        "readings": [
+            {
+                "slot": "A1",
+                "after_mg": 1218100,
+                "stable": True,
+                "series_mg": [1218300, 1218000, 1218200, 1218100],
+            }
+        ],
+    },
     "auth.card": {"card": "0048291173", "at": T0},
     "auth.pin": {"pin": "482915", "at": T0},
     "alarm": {"kind": "door_left_open", "at": T0 + 120000, "detail": "open for 120 s"},
@@ -78,6 +91,12 @@ BODIES: dict[str, dict[str, Any]] = {
     },
     "cmd.tare": {"command": "c0ffee00tare4205", "expires": T0 + 60000, "slot": "A1"},
     "cmd.reboot": {"command": "c0ffee00reb04206", "expires": T0 + 60000, "delay_s": 5},
+    "cmd.reread": {
+        "command": "c0ffee00rerd4207",
+        "expires": T0 + 51000,
+        "session": "ds-20251127-0042",
+        "slots": ["A1"],
+    },
 }
 
 

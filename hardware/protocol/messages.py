@@ -32,12 +32,21 @@ CHANNEL_OF_TYPE = {
     "heartbeat": "telemetry",
     "door.opened": "event",
     "door.closed": "event",
+    "door.reread": "event",
     "auth.card": "event",
     "auth.pin": "event",
     "alarm": "event",
     "cmd.ack": "ack",
 }
-DOWN_TYPES = ("cmd.unlock", "cmd.lock", "cmd.config", "cmd.lease", "cmd.tare", "cmd.reboot")
+DOWN_TYPES = (
+    "cmd.unlock",
+    "cmd.lock",
+    "cmd.config",
+    "cmd.lease",
+    "cmd.tare",
+    "cmd.reboot",
+    "cmd.reread",
+)
 ERROR_CODES = (
     "bad_json",
     "schema",

@@ -69,6 +69,9 @@ class CabinetStats:
     refused: Counter[str] = field(default_factory=Counter)  # commands refused, by reason
 
 
+REREAD_SERIES = 4  # readings per scale in a door.reread
+
+
 class SimulatedCabinet:
     def __init__(
         self,
@@ -91,6 +94,7 @@ class SimulatedCabinet:
         self.door = "closed"
         self.boot = uuid.uuid4().hex[:16]  # a new one at every power-up
         self.heartbeat_s = heartbeat_s
+        self.series_spacing_s = 0.0  # between the readings of a door-closed or re-read series
         self.mischief = mischief or Mischief()
         self.stats = CabinetStats()
         self.connected = asyncio.Event()
@@ -127,6 +131,15 @@ class SimulatedCabinet:
         entry = self.outbox.append(self.boot, message_type, body)
         self._wake.set()
         return entry
+
+    async def read_series(self, length: int) -> list[list[Reading]]:
+        """`length` consecutive readings of every scale, `series_spacing_s` apart."""
+        series = []
+        for n in range(length):
+            if n and self.series_spacing_s:
+                await asyncio.sleep(self.series_spacing_s)
+            series.append(await self.read_scales())
+        return series
 
     async def read_scales(self) -> list[Reading]:
         if self._modbus is None:
@@ -350,6 +363,40 @@ class SimulatedCabinet:
             cell.tare()
         elif kind == "cmd.reboot":
             asyncio.get_running_loop().call_later(body["delay_s"], self.reboot)
+        elif kind == "cmd.reread":
+            return await self._reread(body)
+        return None
+
+    async def _reread(self, body: dict[str, Any]) -> str | None:
+        """Read the named scales again (protocol v1.1) and send their fresh series."""
+        if self.door != "closed":
+            return "door_open"
+        series = await self.read_series(REREAD_SERIES)
+        wanted = set(body["slots"])
+        readings = []
+        for index, first in enumerate(series[0]):
+            runs = [reads[index] for reads in series]
+            if first.slot not in wanted or any(r.mg is None for r in runs):
+                continue
+            readings.append(
+                {
+                    "slot": first.slot,
+                    "after_mg": runs[-1].mg,
+                    "stable": all(r.stable for r in runs),
+                    "series_mg": [r.mg for r in runs],
+                }
+            )
+        if not readings:
+            return "unknown_slot"
+        self.record(
+            "door.reread",
+            {
+                "session": body["session"],
+                "command": body["command"],
+                "at": self.now_ms(),
+                "readings": readings,
+            },
+        )
         return None
 
     def reboot(self) -> None:

@@ -100,7 +100,7 @@ async def open_take_close(
     await asyncio.sleep(hold_s)
     cabinet.door = "closed"
     closed = cabinet.now_ms()
-    series = [await cabinet.read_scales() for _ in range(SERIES)]
+    series = await cabinet.read_series(SERIES)
     body = {
         "session": door["session"],
         "at": closed,

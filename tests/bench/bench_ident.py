@@ -7,7 +7,9 @@ readings and now and then an unstable flag, RFID-tagged SKUs whose tags the read
 the time in each of its three inventory rounds; a person takes 0–3 units of each SKU. The
 identification sees only what a cabinet reports and is scored against what was really taken.
 
-Also door_close_to_commit_p50_ms / _p99_ms at 1,000 cabinets (tests/bench/door_close.py).
+Also door_close_to_commit_p50_ms / _p99_ms at 1,000 cabinets (tests/bench/door_close.py), and the
+figures of the field world (bench_ident_field.py: ident_field_* and ident_ms_p99), which
+`make bench BENCH=ident_field` runs alone.
 
 Metrics: ident_sessions; ident_right_rate (committed right, or flagged as an exception; target
 ≥ 0.999); ident_exception_rate; ident_silently_wrong (committed and wrong; target 0).
@@ -28,7 +30,7 @@ from app.withdrawals.identify import (
     fuse,
 )
 from app.withdrawals.scale_model import ScaleModel
-from tests.bench import door_close
+from tests.bench import bench_ident_field, door_close
 
 SESSIONS = int(os.environ.get("BENCH_IDENT_SESSIONS", "10000"))
 SEED = int(os.environ.get("BENCH_IDENT_SEED", "20261126"))
@@ -116,9 +118,13 @@ def run() -> dict[str, float]:
         else:
             outcome["wrong"] += 1
     print(f"  exceptions by reason: {dict(reasons.most_common())}")
-    return door_close.run() | {
-        "ident_sessions": SESSIONS,
-        "ident_right_rate": round((outcome["right"] + outcome["flagged"]) / SESSIONS, 5),
-        "ident_exception_rate": round(outcome["flagged"] / SESSIONS, 5),
-        "ident_silently_wrong": outcome["wrong"],
-    }
+    return (
+        door_close.run()
+        | bench_ident_field.run()
+        | {
+            "ident_sessions": SESSIONS,
+            "ident_right_rate": round((outcome["right"] + outcome["flagged"]) / SESSIONS, 5),
+            "ident_exception_rate": round(outcome["flagged"] / SESSIONS, 5),
+            "ident_silently_wrong": outcome["wrong"],
+        }
+    )

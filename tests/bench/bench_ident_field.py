@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 
 from tests.bench.ident_world import engine
+from tests.bench.ident_world.limits import frontier
 from tests.bench.ident_world.runner import run as run_world
 
 SESSIONS = int(os.environ.get("BENCH_IDENT_FIELD_SESSIONS", "30000"))
@@ -32,6 +33,7 @@ def run() -> dict[str, float]:
     print(f"  layouts (indicator, SKUs, refused): {dict(sorted(tally.layout_verdicts.items()))}")
     print(f"  exceptions by reason: {dict(tally.reasons.most_common())}")
     print(f"  outcomes by kind: {dict(sorted(tally.by_kind.items()))}")
+    print(f"  least confusable share by refusal rate (limits.py): {frontier(tally.floors)}")
     for example in tally.wrong_examples:
         print(f"  wrong: {example}")
     return tally.figures()

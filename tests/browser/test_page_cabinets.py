@@ -46,6 +46,12 @@ def test_fleet_levels_credentials_and_a_command(browser, running_app: RunningApp
     first_scale = scales.first.inner_text()
     assert "噪声 σ" in first_scale and "分度" in first_scale and "g/分钟" in first_scale
     assert "默认值" in first_scale or "学得" in first_scale
+    scales.first.locator(".cab-indicator").click()  # the indicator this scale is wired to
+    page.get_by_role("option", name="Tuna ID551PN 仪表").click()
+    page.wait_for_function(
+        "() => (document.querySelector('#cab-scales .cab-scale')?.innerText || '')"
+        ".includes('Tuna ID551PN 仪表，噪声 σ 2.00 g，分度 1 g')"
+    )
 
     first = page.locator("#cab-slots .slot-row").first
     first.locator('input[name="min"]').fill("3")

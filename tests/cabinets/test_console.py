@@ -175,3 +175,63 @@ def test_a_slot_changes_item_only_when_empty_and_tellable_apart(session: Session
     with pytest.raises(ValidationError) as refused:
         change(pen_entry, twin)
     assert refused.value.key == "cabinets.already_planned"
+
+
+def test_a_scale_says_which_takes_need_a_second_signal(session: Session) -> None:
+    from app.cabinets.scale_stats import words
+
+    tenant, cabinets, _ = _fleet(session)
+    scope = TenantScope.single(tenant.id)
+    slot = make_slot(session, cabinets[1], "D1")
+    pen, box = make_item(session, tenant, "中性笔"), make_item(session, tenant, "长尾夹盒")
+    pen.unit_weight_g, pen.weight_tolerance_g = 12.5, 0.3
+    box.unit_weight_g, box.weight_tolerance_g = 131.0, 1.2
+    for item in (pen, box):
+        session.add(
+            PlanogramEntry(
+                tenant_id=tenant.id, cabinet_id=cabinets[1].id, slot_id=slot.id, item_id=item.id
+            )
+        )
+    session.flush()
+    detail = console.cabinet_detail(session=session, scope=scope, cabinet_id=cabinets[1].id)
+    scale = next(s for s in detail.scales if s["slot"] == "D1")
+    assert scale["collisions"].startswith("2 × 长尾夹盒 ≈ 10 × 中性笔 + 1 × 长尾夹盒")
+    assert 0 < scale["colliding_share"] < 0.3
+    text = words(scale, "en")
+    assert "Takes its weight cannot tell apart" in text and "10 × 中性笔" in text
+    box.rfid_tagged = True  # RFID counts the boxes: no take is left to weight alone
+    detail = console.cabinet_detail(session=session, scope=scope, cabinet_id=cabinets[1].id)
+    assert next(s for s in detail.scales if s["slot"] == "D1")["collisions"] == ""
+
+
+def test_a_scales_indicator_is_set_and_what_it_learned_forgotten(session: Session) -> None:
+    from app.cabinets.scale_stats import model_of
+    from app.withdrawals.scale_model import default_model
+
+    tenant, cabinets, _ = _fleet(session)
+    scope = TenantScope.single(tenant.id)
+    slot = make_slot(session, cabinets[1], "E1")
+    slot.noise_sigma_g, slot.noise_samples, slot.noise_dof = 0.3, 900, 880
+    session.flush()
+    assert model_of(slot).sigma_g == 0.3  # learned behind the default indicator
+
+    def set_to(indicator: str, slot_id: int = slot.id, who: TenantScope = scope):
+        return console.set_scale_indicator(
+            session=session, scope=who, slot_id=slot_id, indicator=indicator, actor=ADMIN
+        )
+
+    set_to("tuna_id551pn")
+    assert slot.indicator == "tuna_id551pn" and slot.noise_samples == 0
+    assert model_of(slot) == default_model("tuna_id551pn")
+    audit = session.exec(select(AuditLog).where(AuditLog.action == "slot.update")).one()
+    assert (audit.before["indicator"], audit.after["indicator"]) == ("default", "tuna_id551pn")
+    with pytest.raises(ValidationError) as refused:
+        set_to("acme_9000")
+    assert refused.value.params["field"] == "indicator"
+    with pytest.raises(NotFoundError):
+        set_to("laumas_tlu", who=TenantScope.single(tenant.id + 99))
+    zone = make_slot(session, cabinets[1], "R9")
+    zone.kind = "rfid"
+    with pytest.raises(ValidationError) as refused:
+        set_to("laumas_tlu", slot_id=zone.id)
+    assert refused.value.key == "cabinets.not_a_scale"

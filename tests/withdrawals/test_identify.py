@@ -74,8 +74,12 @@ def test_fusion_commits_agreement_only() -> None:
     [
         ([PEN, TAPE], False),
         ([PAD], False),
-        ([PEN, PAD, SkuOnScale("ROLL", 180.0, 1.2)], False),  # 4 pads = 1 roll: named, allowed
-        ([SkuOnScale("A", 20.0, 0.3), SkuOnScale("B", 40.0, 0.3)], False),  # 2×A = 1×B: named
+        # 4 pads = 1 roll, 1 pad ≈ 4 pens: most typical takes collide with some allowed take
+        ([PEN, PAD, SkuOnScale("ROLL", 180.0, 1.2)], True),
+        # ... unless RFID counts the pads: takes that differ in a tagged count never collide
+        ([PEN, SkuOnScale("PAD", 45.0, 0.9, 10, rfid=True), SkuOnScale("ROLL", 180.0, 1.2)], False),
+        ([SkuOnScale("A", 20.0, 0.3), SkuOnScale("B", 40.0, 0.3)], True),  # 2×A = 1×B, 4×A = 2×B…
+        ([PEN, SkuOnScale("BOX", 131.0, 1.2)], False),  # only 2–3 boxes ≈ 1–2 boxes + 10 pens
         ([SkuOnScale("A", 30.0, 0.3), SkuOnScale("B", 31.0, 0.3)], True),  # one of each alike
         ([SkuOnScale("DOT", 2.0, 0.1)], True),  # one unit is not told from none
     ],
@@ -88,8 +92,15 @@ def test_the_planogram_check_refuses_only_what_a_scale_cannot_serve(skus, refuse
 def test_colliding_takes_are_named_for_a_second_signal() -> None:
     twins = [SkuOnScale("A", 20.0, 0.3), SkuOnScale("B", 40.0, 0.3)]
     check = check_layout(twins, ScaleModel())
+    assert check.reason == "most_takes_collide"
     assert check.collisions[0] == ({"B": 1}, {"A": 2})  # the smaller take first
     assert all(sum(a.values()) + sum(b.values()) >= 3 for a, b in check.collisions)
+    allowed = check_layout([PEN, SkuOnScale("BOX", 131.0, 1.2)], ScaleModel())
+    assert not allowed.refused  # some takes collide (with 10 pens): named for a second signal
+    assert allowed.collisions == (
+        ({"BOX": 2}, {"BOX": 1, "PEN": 10}),
+        ({"BOX": 3}, {"BOX": 2, "PEN": 10}),
+    )
     assert check_layout([PEN, TAPE], ScaleModel()).collisions == ()
 
 

@@ -5,7 +5,7 @@ tag set (a cabinet without a reader) the scales decide alone."""
 
 from __future__ import annotations
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.cabinets.models import Slot
 from app.inventory.models import MovementKind, PlanogramEntry
@@ -15,6 +15,10 @@ from app.withdrawals.recognition import identify, sku_of_tags
 from tests.factories import make_cabinet, make_tenant
 
 TAPE, DRIVE = "30340A0B0C", "30340A0B0D"  # EPC prefixes (SGTIN header, company, item)
+
+
+def cabinet_slots(session: Session, cabinet) -> list[Slot]:
+    return list(session.exec(select(Slot).where(Slot.cabinet_id == cabinet.id)))
 
 
 def _tag(prefix: str, serial: int) -> str:
@@ -137,3 +141,35 @@ def test_the_longest_prefix_names_the_item(session: Session) -> None:
         "30340A0000000001": str(narrow.id),
         "3034FF0000000001": str(broad.id),
     }
+
+
+def test_a_scale_rfid_settles_is_booked_from_that_scale(session: Session) -> None:
+    """Weight alone cannot tell a roll of tape from the untagged book beside it; the tags say a
+    roll left. The roll is committed *and* booked off A1 (the scale RFID settled)."""
+    cabinet, tape, _drive, tags = _cabinet(session)
+    scale = next(s for s in cabinet_slots(session, cabinet) if s.code == "A1")
+    book = Item(tenant_id=cabinet.tenant_id, sku="BOOK", name="手册", unit_weight_g=180.4)
+    session.add(book)
+    session.flush()
+    session.add(
+        PlanogramEntry(
+            tenant_id=cabinet.tenant_id, cabinet_id=cabinet.id, slot_id=scale.id, item_id=book.id
+        )
+    )
+    record_movement(
+        session=session,
+        tenant_id=cabinet.tenant_id,
+        cabinet_id=cabinet.id,
+        slot_id=scale.id,
+        item_id=book.id,
+        kind=MovementKind.adjustment,
+        quantity_delta=3,
+    )
+    reading = _scale(1)
+    reading[0]["before_mg"] += 3 * 180_400
+    reading[0]["after_mg"] += 3 * 180_400
+    after = [t for t in tags if t != _tag(TAPE, 0)]
+    verdict, taken = identify(session, cabinet, reading, rfid_before=tags, rfid_after=after)
+    assert verdict.status == "committed" and verdict.counts == {str(tape.id): 1}
+    assert [(slot.code, item.id, n) for slot, item, n in taken] == [("A1", tape.id, 1)]
+    assert verdict.readings[0].status == "by_rfid"  # the evidence says who settled it

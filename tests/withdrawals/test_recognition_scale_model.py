@@ -106,3 +106,14 @@ def test_a_v1_reading_gets_the_defaults_for_what_it_does_not_say(
     reading = _seen(session, cabinet, [READING], monkeypatch, closed_at_ms=T0)
     assert reading.elapsed_s == 60.0 and reading.after_series_g == ()
     assert reading.max_per_visit == 10  # a malformed setting is not trusted
+
+
+def test_a_settled_door_closed_series_teaches_the_scale_its_noise(session: Session) -> None:
+    cabinet, slot = _cabinet(session, "eagle_ei2000")
+    settled = READING | {"series_mg": [610_800, 609_200, 610_000, 610_400, 609_600]}
+    recognition.identify(session, cabinet, [settled], closed_at_ms=T0)
+    assert (slot.noise_samples, slot.noise_dof) == (5, 4)
+    assert slot.noise_sigma_g == pytest.approx(0.632, abs=0.001)  # the series' own sample σ
+    sliding = READING | {"series_mg": [622_000, 617_000, 614_000, 612_000, 611_000]}
+    recognition.identify(session, cabinet, [sliding], closed_at_ms=T0 + 60_000)
+    assert slot.noise_samples == 5  # a load still settling says nothing of the noise

@@ -18,6 +18,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "使用仪表型号的默认值（已收到 {n} 个读数，满 {needed} 个后改用实测值）",
         "its indicator's defaults ({n} readings so far; its own figures from {needed} on)",
     ),
+    "cabinets.scale_collisions": (
+        "称重分不清的取法（需 RFID、摄像头或人工复核）：{takes}（三件以内的取法中占 {share}%）",
+        "Takes its weight cannot tell apart (RFID, the camera or a person decides): {takes} "
+        "({share}% of the takes of up to three units)",
+    ),
+    "cabinets.not_a_scale": ("{slot} 不是称台", "{slot} is not a scale"),
+    "field.indicator": ("仪表型号", "Indicator model"),
     "indicator.default": ("未指定仪表", "unspecified indicator"),
     "indicator.laumas_tlu": ("Laumas TLU 仪表", "Laumas TLU indicator"),
     "indicator.eagle_ei2000": ("Eagle EI-2000 仪表", "Eagle EI-2000 indicator"),

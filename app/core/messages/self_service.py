@@ -80,7 +80,14 @@ MESSAGES.update(
         "review.send_answer": ("答复", "Answer"),
         "review.resolved": ("已入账", "Recorded"),
         "review.answered": ("已答复", "Answered"),
-        "review.reason.weight_unstable": ("称重读数不稳", "Unsteady scale reading"),
+        "review.reason.weight_unstable": (
+            "称重读数不稳（重新称重后仍不稳，或柜机未回应重新称重）",
+            "Scale reading never settled (nor on a re-read, or the cabinet did not answer it)",
+        ),
+        "review.reason.rfid_ambiguous": (
+            "RFID 盘点不确定（在柜标签有几轮没读到）",
+            "RFID inventory unsure (tags present were missed in some rounds)",
+        ),
         "review.reason.weight_unexplained": ("重量变化无法解释", "Weight change not explained"),
         "review.reason.weight_ambiguous": ("多种组合都可能", "More than one combination fits"),
         "review.reason.weight_no_data": ("没有称重数据", "No scale data"),

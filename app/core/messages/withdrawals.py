@@ -82,6 +82,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The door is open: take what you need, then close it",
     ),
     "door.now_recorded": ("已关门，本次领用已记录", "Door closed: this visit is recorded"),
+    "door.now_weighing": (
+        "已关门，称台还在稳定，正在重新称重",
+        "Door closed: a scale is still settling, weighing again",
+    ),
     "door.now_checking": (
         "已关门，本次领用需人工确认，结果会通知您",
         "Door closed: a person will check this visit and let you know",
@@ -91,6 +95,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "door.my_recent": ("我在这台柜子的领用", "My visits to this cabinet"),
     "door.status_unlocking": ("开锁中", "Unlocking"),
     "door.status_open": ("门已打开", "Door open"),
+    "door.status_closed": ("重新称重中", "Weighing again"),
     "door.status_committed": ("已记录", "Recorded"),
     "door.status_exception": ("待人工确认", "Being checked by a person"),
     "door.status_other": ("已结束", "Ended"),
@@ -304,6 +309,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "command.kind.sync_lease": ("离线授权", "Offline lease"),
     "command.kind.tare": ("去皮", "Tare"),
     "command.kind.reboot": ("重启", "Reboot"),
+    "command.kind.reread": ("重新称重", "Re-read scales"),
     "command.status.pending": ("待发送", "Waiting to send"),
     "command.status.sent": ("已发送", "Sent"),
     "command.status.acked": ("已收到", "Received"),

@@ -8,6 +8,7 @@ by_rfid, the model's σ and drift as noise_g / drift_g. `CONTRACT` says which on
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import statistics
@@ -16,9 +17,11 @@ from datetime import UTC, datetime, timedelta
 from app.withdrawals import identify, scale_model
 from app.withdrawals.identify import SkuOnScale, Verdict
 from app.withdrawals.scale_model import ScaleModel
+from tests.bench.ident_world.scales import REREAD_AFTER_S
 from tests.bench.ident_world.sessions import MAX_PER_VISIT, Cabinet, ScaleLayout, Session
 
 CONTRACT = hasattr(identify, "check_layout") and hasattr(identify, "by_rfid_rounds")
+REREADS = hasattr(identify, "unsettled_slots")
 LEARNS = hasattr(scale_model, "learned_model") and hasattr(scale_model, "LearnedStats")
 INSTALLED = datetime(2026, 11, 30, 6, tzinfo=UTC)  # a fixed clock: nothing depends on today
 TOLERANCE_SIGMAS = 3.0  # the contract reads SkuOnScale.tolerance_g as ± 3 σ
@@ -26,7 +29,7 @@ TOLERANCE_SIGMAS = 3.0  # the contract reads SkuOnScale.tolerance_g as ± 3 σ
 
 def skus_of(layout: ScaleLayout) -> tuple[SkuOnScale, ...]:
     return tuple(
-        SkuOnScale(s.sku, s.unit_g, round(TOLERANCE_SIGMAS * s.spread_g, 3), n)
+        SkuOnScale(s.sku, s.unit_g, round(TOLERANCE_SIGMAS * s.spread_g, 3), n, s.rfid)
         for s, n in zip(layout.supplies, layout.on_scale, strict=True)
     )
 
@@ -125,6 +128,17 @@ def identify_session(cabinet: Cabinet, models: dict[str, ScaleModel], session: S
         identify.by_weight(_reading(lay, models[lay.slot], ev))
         for lay, ev in zip(cabinet.scales, session.scales, strict=True)
     ]
+    if REREADS:  # the server asks the unsettled scales for a fresh series (cmd.reread)
+        again = set(identify.unsettled_slots(weights))
+        for i, (lay, ev) in enumerate(zip(cabinet.scales, session.scales, strict=True)):
+            if lay.slot in again and ev.reread_g:
+                later = dataclasses.replace(
+                    ev,
+                    after_g=ev.reread_g[0],
+                    series_g=ev.reread_g,
+                    elapsed_s=ev.elapsed_s + REREAD_AFTER_S,
+                )
+                weights[i] = identify.by_weight(_reading(lay, models[lay.slot], later))
     tagged = set(cabinet.tagged)
     rfid = None
     if session.sku_of_tag:

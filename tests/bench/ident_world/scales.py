@@ -18,6 +18,7 @@ CLASSES = ("laumas_tlu", "eagle_ei2000", "tuna_id551pn")
 TAIL_RATE = 0.02
 SERIES_LENGTH = 5  # door-closed readings a v1.1 cabinet sends, oldest first
 SERIES_SPACING_S = 0.5
+REREAD_AFTER_S = 5.0  # a re-read's series starts this long after the first one did
 IDLE_WINDOWS = 360  # three hours of protocol v1.1 heartbeat statistics before the sessions
 WINDOW_S = 30  # one heartbeat window: WINDOW_READINGS idle readings over 30 s
 WINDOW_READINGS = 20
@@ -71,12 +72,23 @@ def idle_windows(rng: random.Random, scale: PhysicalScale, load_g: float) -> tup
 
 def door_closed_series(rng: random.Random, scale: PhysicalScale, true_g: float) -> tuple:
     """(series oldest first, tail_g): the readings from the one flagged stable onwards."""
+    series, tail, _ = door_closed_readings(rng, scale, true_g)
+    return series, tail
+
+
+def door_closed_readings(rng: random.Random, scale: PhysicalScale, true_g: float) -> tuple:
+    """(series, tail_g, re-read series): the door-closed series and the one the cabinet would
+    send when the server asks for a re-read, REREAD_AFTER_S later (the tail decayed further)."""
     tail, tau, start = 0.0, 1.0, 0.0
     if rng.random() < TAIL_RATE:
         tail = rng.choice((-1, 1)) * rng.uniform(3.0, 12.0)
         tau, start = rng.uniform(0.5, 3.0), rng.uniform(0.2, 1.0)
-    series = tuple(
-        scale.read(rng, true_g + tail * math.exp(-(start + i * SERIES_SPACING_S) / tau))
-        for i in range(SERIES_LENGTH)
-    )
-    return series, tail
+
+    def series_from(first_s: float) -> tuple[float, ...]:
+        return tuple(
+            scale.read(rng, true_g + tail * math.exp(-(first_s + i * SERIES_SPACING_S) / tau))
+            for i in range(SERIES_LENGTH)
+        )
+
+    series = series_from(start)
+    return series, tail, series_from(start + REREAD_AFTER_S)

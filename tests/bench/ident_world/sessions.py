@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from tests.bench.ident_world.catalogue import Supply, load
 from tests.bench.ident_world.scales import (
     PhysicalScale,
-    door_closed_series,
+    door_closed_readings,
     draw_scale,
     idle_windows,
 )
@@ -61,6 +61,7 @@ class ScaleEvidence:
     series_g: tuple[float, ...]
     elapsed_s: float
     tail_g: float  # the settling tail still in after_g (0 for most)
+    reread_g: tuple[float, ...] = ()  # the series a re-read command would bring
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,8 @@ class Session:
     rfid_after: tuple[frozenset[str], ...] = ()
     sku_of_tag: dict[str, str] = field(default_factory=dict)
     swap_residual: tuple[str, float] | None = None  # (slot, object − the unit's real weight)
+    added_g: dict[str, float] = field(default_factory=dict)  # slot -> grams put on it, not taken
+    taken: dict[str, tuple[int, ...]] = field(default_factory=dict)  # slot -> units off it
 
     @property
     def exception_expected(self) -> bool:
@@ -105,7 +108,8 @@ def draw_kind(rng: random.Random) -> str:
     return "take"
 
 
-def _takes(rng: random.Random, layout: ScaleLayout) -> list[int]:
+def take_counts(rng: random.Random, layout: ScaleLayout) -> list[int]:
+    """Units of each SKU one visit takes from this scale."""
     counts = []
     for n in layout.on_scale:
         want = rng.randint(4, MAX_PER_VISIT) if rng.random() < BIG_TAKE_RATE else rng.choice(TAKE)
@@ -142,7 +146,7 @@ def _plan(rng: random.Random, cabinet: Cabinet, kind: str, real: Real) -> _Plan:
     scales = cabinet.scales
     if kind in ("take", "foreign"):
         for layout in rng.sample(scales, 2 if rng.random() < 0.3 else 1):
-            for index, n in enumerate(_takes(rng, layout)):
+            for index, n in enumerate(take_counts(rng, layout)):
                 plan.take(layout, index, n)
         if kind == "foreign":
             grams = math.exp(rng.uniform(math.log(3.0), math.log(500.0)))
@@ -197,9 +201,9 @@ def draw_session(rng: random.Random, cabinet: Cabinet) -> Session:
             + plan.added_g[lay.slot]
             + sum(sum(w[k:]) for w, k in zip(units, out, strict=True))
         )
-        series, tail = door_closed_series(rng, lay.scale, after_true)
+        series, tail, reread = door_closed_readings(rng, lay.scale, after_true)
         before = lay.scale.read(rng, before_true)
-        evidence.append(ScaleEvidence(lay.slot, before, series[0], series, elapsed, tail))
+        evidence.append(ScaleEvidence(lay.slot, before, series[0], series, elapsed, tail, reread))
         for supply, n, k in zip(lay.supplies, lay.on_scale, out, strict=True):
             if supply.rfid:
                 tags = [f"{supply.sku}:{i}" for i in range(n)]
@@ -211,8 +215,13 @@ def draw_session(rng: random.Random, cabinet: Cabinet) -> Session:
             sku_of_tag[tag] = sku
             after_tags.add(tag)
     truth = {sku: n for sku, n in plan.truth.items() if n}
+    physics = {
+        "swap_residual": plan.swap_residual,
+        "added_g": {slot: g for slot, g in plan.added_g.items() if g},
+        "taken": {slot: tuple(out) for slot, out in plan.taken.items()},
+    }
     if not sku_of_tag:
-        return Session(kind, truth, tuple(evidence), swap_residual=plan.swap_residual)
+        return Session(kind, truth, tuple(evidence), **physics)
     return Session(
         kind,
         truth,
@@ -220,7 +229,7 @@ def draw_session(rng: random.Random, cabinet: Cabinet) -> Session:
         _rounds(rng, before_tags, cabinet.miss_rate),
         _rounds(rng, after_tags, cabinet.miss_rate),
         sku_of_tag,
-        plan.swap_residual,
+        **physics,
     )
 
 

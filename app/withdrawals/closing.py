@@ -1,0 +1,160 @@
+"""A closed door's verdict: identify, then commit, raise an exception, or — when a scale's load
+had not settled — ask the cabinet to read those scales again (protocol v1.1 `cmd.reread`,
+answered by `door.reread`) and decide on the fresh series. A re-read is asked once; no answer
+within REREAD_WAIT (a v1 cabinet, a cabinet offline, another door opened meanwhile) ends the
+session as the exception it would have been, saying that the re-read did not come.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session
+
+from app.cabinets.commands import issue_command
+from app.cabinets.models import Cabinet
+from app.core.announce import announce
+from app.core.records import Actor
+from app.core.tenancy import TenantScope, scoped_select
+from app.withdrawals.commit import commit, commit_restock
+from app.withdrawals.identify import directed, unsettled_slots
+from app.withdrawals.models import DoorSession, SessionPurpose, SessionStatus
+from app.withdrawals.recognition import evidence, identify
+
+REREAD_TTL = timedelta(seconds=20)  # the command's own lifetime (no resend after it)
+REREAD_WAIT = timedelta(seconds=45)  # after this without an answer the session ends
+SYSTEM = Actor(account_id=None, name="door sessions")
+
+
+def door_changed(session: Session, door: DoorSession) -> None:
+    """Tell the pages following this door (the person's phone, the consoles) once committed."""
+    session.flush()
+    announce(
+        session,
+        door.tenant_id,
+        "door",
+        door=door.id,
+        cabinet=door.cabinet_id,
+        user=door.user_id,
+        status=door.status,
+    )
+
+
+def _ms(at: datetime) -> int:
+    return int(at.timestamp() * 1000)
+
+
+def decide(
+    session: Session, cabinet: Cabinet, door: DoorSession, *, ref: str, may_reread: bool
+) -> str:
+    """Identify the session from what it keeps (readings, tags, the close's time) and end it:
+    `committed`, `exception`, or `rereading` while a re-read is asked."""
+    closed = (door.identification or {}).get("closed", {})
+    restock = door.purpose == SessionPurpose.restock.value
+    with session.no_autoflush:  # one UPDATE of the session row, not one per query below
+        verdict, taken = identify(
+            session,
+            cabinet,
+            list((door.readings_after or {}).values()),
+            restock=restock,
+            rfid_before=door.rfid_before,
+            rfid_after=door.rfid_after if closed.get("rfid") else None,
+            closed_at_ms=closed.get("at"),
+        )
+    verdict = directed(verdict, restock)
+    door.identification = (door.identification or {}) | evidence(verdict)
+    slots = unsettled_slots(verdict.readings) if verdict.reason == "weight_unstable" else []
+    if slots and may_reread:
+        _ask_reread(session, cabinet, door, ref, slots)
+        return "rereading"
+    if verdict.status != "committed":
+        door.status = SessionStatus.exception.value
+        door_changed(session, door)
+        return "exception"
+    (commit_restock if restock else commit)(session, cabinet, door, taken)
+    door.status = SessionStatus.committed.value
+    door_changed(session, door)
+    return "committed"
+
+
+def _ask_reread(
+    session: Session, cabinet: Cabinet, door: DoorSession, ref: str, slots: list[str]
+) -> None:
+    now = datetime.now(UTC)
+    command = issue_command(
+        session=session,
+        scope=TenantScope.single(cabinet.tenant_id),
+        cabinet_id=cabinet.id,
+        kind="reread",
+        args={"session": ref, "slots": slots},
+        actor=SYSTEM,
+        now=now,
+        ttl=REREAD_TTL,
+    )
+    asked = {"command": command.command_id, "slots": slots, "asked_at": _ms(now)}
+    door.identification = (door.identification or {}) | {"reread": asked}
+    door.status = SessionStatus.closed.value
+    door_changed(session, door)
+
+
+def apply_reread(
+    session: Session, cabinet: Cabinet, door: DoorSession, ref: str, body: dict[str, Any]
+) -> str:
+    """The fresh series of the scales asked for replace their door-closed readings; the
+    session is decided on them (no second re-read). An answer to another command, or one
+    that comes after another door opened on this cabinet, is not used."""
+    asked = (door.identification or {}).get("reread") or {}
+    if door.status != SessionStatus.closed.value or body.get("command") != asked.get("command"):
+        return "ignored"
+    if _another_door_opened(session, cabinet, door):
+        return give_up(session, door, "another_door_opened")
+    readings = dict(door.readings_after or {})
+    for fresh in body.get("readings", []):
+        if fresh["slot"] in asked["slots"] and fresh["slot"] in readings:
+            keep = {k: fresh[k] for k in ("after_mg", "stable", "series_mg")}
+            readings[fresh["slot"]] = readings[fresh["slot"]] | keep
+    door.readings_after = readings
+    closed = (door.identification or {}).get("closed", {})
+    door.identification = door.identification | {
+        "closed": closed | {"at": body["at"]},
+        "reread": asked | {"answered_at": body["at"]},
+    }
+    return decide(session, cabinet, door, ref=ref, may_reread=False)
+
+
+def _another_door_opened(session: Session, cabinet: Cabinet, door: DoorSession) -> bool:
+    later = session.exec(
+        scoped_select(DoorSession, TenantScope.single(cabinet.tenant_id)).where(
+            DoorSession.cabinet_id == cabinet.id,
+            DoorSession.id > door.id,
+            DoorSession.opened_at.is_not(None),
+        )
+    ).first()
+    return later is not None
+
+
+def give_up(session: Session, door: DoorSession, why: str) -> str:
+    """The re-read did not come (or cannot be used): the exception the session would have been."""
+    asked = (door.identification or {}).get("reread") or {}
+    door.identification = (door.identification or {}) | {"reread": asked | {"unanswered": why}}
+    door.status = SessionStatus.exception.value
+    door_changed(session, door)
+    return "exception"
+
+
+def give_up_overdue(*, session: Session, now: datetime | None = None) -> int:
+    """Every session still waiting for a re-read after REREAD_WAIT ends as an exception."""
+    cutoff = _ms((now or datetime.now(UTC)) - REREAD_WAIT)
+    waiting = session.exec(
+        scoped_select(DoorSession, TenantScope.platform())
+        .where(DoorSession.status == SessionStatus.closed.value)
+        .order_by(DoorSession.id)
+        .limit(500)
+    ).all()
+    overdue = [
+        d for d in waiting if (d.identification or {}).get("reread", {}).get("asked_at", 0) < cutoff
+    ]
+    for door in overdue:
+        give_up(session, door, "no_answer")
+    return len(overdue)
