@@ -57,11 +57,14 @@ def _door_of(message: DeviceMessage) -> int:
     return int(message.payload["body"]["session"].removeprefix("ds"))
 
 
+HONEST_EXCEPTIONS = 0.01  # share of the doors that may end as exceptions
+
+
 async def _drive(
     url: str, world: World, broker, dispatcher: JobDispatcher, boot: str, committed: Callable
 ) -> None:
     """The gateway on `broker` with `dispatcher`, the fleet's window, then every door's commit
-    (`committed()` says how many are in so far)."""
+    (`committed()` says how many are decided so far)."""
     engine = make_engine(url)
     doors = await asyncio.to_thread(open_doors, url, world)
     config = broker.gateway_config(GATEWAY_ID)
@@ -82,7 +85,7 @@ async def _drive(
                 await asyncio.sleep(0.2)
     except TimeoutError:
         raise AssertionError(
-            f"{committed()} of {len(doors)} doors committed; {gateway.stats}"
+            f"{committed()} of {len(doors)} doors decided; {gateway.stats}"
         ) from None
     finally:
         stop.set()
@@ -92,8 +95,12 @@ async def _drive(
             select(DoorSession.status).where(DoorSession.id.in_(list(doors.values())))
         ).all()
     engine.dispose()
-    if statuses.count("committed") != len(doors):
-        raise AssertionError(f"{statuses.count('committed')} of {len(doors)} sessions committed")
+    # every door decided; a few honest exceptions are the identification's own false-alarm
+    # rate (a reading 3.5 σ off is "unexplained": ≈ 0.05 % of scale readings on this world)
+    committed, flagged = statuses.count("committed"), statuses.count("exception")
+    if committed + flagged != len(doors) or flagged > HONEST_EXCEPTIONS * len(doors):
+        raise AssertionError(f"{committed} committed, {flagged} exceptions of {len(doors)}")
+    print(f"  {boot}: {committed} committed, {flagged} exceptions of {len(doors)} doors")
 
 
 async def _in_process(url: str, world: World, broker) -> list[float]:
@@ -162,7 +169,7 @@ async def _arq(url: str, world: World, broker, log: Path) -> list[float]:
         async with bus.subscribe(tenant_channel(world.tenant_id, "door")) as events:
             ready.set()
             async for event in events:
-                if event.data.get("status") == "committed":
+                if event.data.get("status") in ("committed", "exception"):  # decided
                     heard.setdefault(event.data["door"], now_ms())
 
     ready = asyncio.Event()
