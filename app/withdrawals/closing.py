@@ -7,6 +7,7 @@ session as the exception it would have been, saying that the re-read did not com
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -46,10 +47,17 @@ def _ms(at: datetime) -> int:
 
 
 def decide(
-    session: Session, cabinet: Cabinet, door: DoorSession, *, ref: str, may_reread: bool
+    session: Session,
+    cabinet: Cabinet,
+    door: DoorSession,
+    *,
+    ref: str,
+    may_reread: bool,
+    fresh: Collection[str] | None = None,
 ) -> str:
     """Identify the session from what it keeps (readings, tags, the close's time) and end it:
-    `committed`, `exception`, or `rereading` while a re-read is asked."""
+    `committed`, `exception`, or `rereading` while a re-read is asked. `fresh`: the slots whose
+    readings are new (a re-read's), the only ones whose series then teach their scale."""
     closed = (door.identification or {}).get("closed", {})
     restock = door.purpose == SessionPurpose.restock.value
     with session.no_autoflush:  # one UPDATE of the session row, not one per query below
@@ -61,6 +69,7 @@ def decide(
             rfid_before=door.rfid_before,
             rfid_after=door.rfid_after if closed.get("rfid") else None,
             closed_at_ms=closed.get("at"),
+            learn_slots=fresh,
         )
     verdict = directed(verdict, restock)
     door.identification = (door.identification or {}) | evidence(verdict)
@@ -120,7 +129,7 @@ def apply_reread(
         "closed": closed | {"at": body["at"]},
         "reread": asked | {"answered_at": body["at"]},
     }
-    return decide(session, cabinet, door, ref=ref, may_reread=False)
+    return decide(session, cabinet, door, ref=ref, may_reread=False, fresh=asked["slots"])
 
 
 def _another_door_opened(session: Session, cabinet: Cabinet, door: DoorSession) -> bool:

@@ -7,6 +7,7 @@ cabinet's planogram and stock."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -161,9 +162,11 @@ def identify(
     rfid_before: list[str] | None = None,
     rfid_after: list[str] | None = None,
     closed_at_ms: int | None = None,
+    learn_slots: Collection[str] | None = None,
 ) -> tuple[Verdict, Taken]:
     """What was taken (negative counts: put in, for a restock). `closed_at_ms`: the door-closed
-    event's time, against which each reading's baseline time gives the elapsed time."""
+    event's time, against which each reading's baseline time gives the elapsed time. Settled
+    series teach their scale its σ (only those of `learn_slots` when given: a re-read's)."""
     slots = _slots(session, cabinet)
     per_visit = max_per_visit(session, cabinet.tenant_id)
     weighed, where = [], []
@@ -174,7 +177,8 @@ def identify(
         scale = scale_reading(known, reading, closed_at_ms, per_visit)
         weighed.append(by_weight(scale, restock=restock))
         where.append(known)
-        if weighed[-1].status != "unstable" and closed_at_ms is not None:
+        learns = learn_slots is None or reading["slot"] in learn_slots
+        if weighed[-1].status != "unstable" and closed_at_ms is not None and learns:
             fold_series(
                 known.slot, scale.after_series_g, datetime.fromtimestamp(closed_at_ms / 1000, UTC)
             )

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, select
 
-from app.cabinets.models import DeviceCommand
+from app.cabinets.models import DeviceCommand, Slot
 from app.core.db import session_scope
 from app.org.models import User
 from app.withdrawals import closing, sessions
@@ -85,6 +85,8 @@ def test_an_unsettled_scale_is_read_again_and_the_fresh_series_decides(session: 
     (withdrawal,) = session.exec(select(Withdrawal).where(Withdrawal.door_session_id == door.id))
     assert withdrawal.total_qty == 3
     assert door.identification["reread"]["answered_at"] == T0 + 33_000
+    slot = session.exec(select(Slot).where(Slot.cabinet_id == cabinet.id)).one()
+    assert slot.noise_samples == 4  # the settled re-read taught the scale; the sliding one not
     again = sessions.on_reread(session=session, cabinet=cabinet, body=body)  # a replay
     assert again.status == "ignored"
 
