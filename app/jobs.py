@@ -66,11 +66,12 @@ async def sweep_cabinet_presence(ctx: dict[str, Any]) -> list[str]:
 
 
 @job
-async def sweep_door_sessions(ctx: dict[str, Any]) -> int:
-    """End the door sessions whose re-read never came (app/withdrawals/closing.py); every 15 s."""
-    from app.withdrawals.closing import give_up_overdue
+async def sweep_door_sessions(ctx: dict[str, Any]) -> dict[str, int]:
+    """End stuck door sessions (app/withdrawals/closing.py): re-reads that never came, unlocks
+    the cabinet never carried out; every 15 s."""
+    from app.withdrawals.closing import sweep
 
-    return await run_in_session(give_up_overdue)
+    return await run_in_session(sweep)
 
 
 @job

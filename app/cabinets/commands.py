@@ -154,6 +154,9 @@ def prepare_sends(*, session: Session, now: datetime | None = None) -> list[Outg
     ).all()
     out = []
     for command in due:
+        if now >= as_utc(command.expires_at):  # the cabinet would refuse it: never sent late
+            _expired(session, command)
+            continue
         if command.attempts > len(RESEND_AT) or now - as_utc(command.created_at) >= GIVE_UP_AT:
             _give_up(session, command, now)
             continue
@@ -165,6 +168,15 @@ def prepare_sends(*, session: Session, now: datetime | None = None) -> list[Outg
             out.append(signed)
     session.flush()
     return out
+
+
+def _expired(session: Session, command: DeviceCommand) -> None:
+    """Its lifetime ran out before the cabinet said it was done: not sent again. An unlock's
+    door session is ended by the door-session sweep; the consoles see the command expire."""
+    command.status = CommandStatus.expired.value
+    command.next_retry_at = None
+    command.result = {"reason": "expired_unacknowledged", "attempts": command.attempts}
+    _announce(session, command, command.status)
 
 
 def _give_up(session: Session, command: DeviceCommand, now: datetime) -> None:

@@ -1,8 +1,11 @@
-"""A closed door's verdict: identify, then commit, raise an exception, or — when a scale's load
-had not settled — ask the cabinet to read those scales again (protocol v1.1 `cmd.reread`,
-answered by `door.reread`) and decide on the fresh series. A re-read is asked once; no answer
-within REREAD_WAIT (a v1 cabinet, a cabinet offline, another door opened meanwhile) ends the
-session as the exception it would have been, saying that the re-read did not come.
+"""How door sessions end. A closed door's verdict: identify, then commit, raise an exception,
+or — when a scale's load had not settled — ask the cabinet to read those scales again (protocol
+v1.1 `cmd.reread`, answered by `door.reread`) and decide on the fresh series. A re-read is asked
+once; no answer within REREAD_WAIT (a v1 cabinet, a cabinet offline, another door opened
+meanwhile) ends the session as the exception it would have been, saying that the re-read did not
+come. And a door that never opened: an unlock the cabinet did not carry out before it expired
+ends its session (`expired`, reason `unlock_failed`), so the cabinet is free again and the
+person's phone says so; a `door.opened` that still comes for it revives it (the visit is kept).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import Any
 from sqlmodel import Session
 
 from app.cabinets.commands import issue_command
-from app.cabinets.models import Cabinet
+from app.cabinets.models import Cabinet, CommandKind, CommandStatus, DeviceCommand
 from app.core.announce import announce
 from app.core.records import Actor
 from app.core.tenancy import TenantScope, scoped_select
@@ -25,6 +28,8 @@ from app.withdrawals.recognition import evidence, identify
 
 REREAD_TTL = timedelta(seconds=20)  # the command's own lifetime (no resend after it)
 REREAD_WAIT = timedelta(seconds=45)  # after this without an answer the session ends
+UNLOCK_WAIT = timedelta(seconds=40)  # an unlock lives 30 s; then the door session ends
+UNLOCK_FAILED = "unlock_failed"
 SYSTEM = Actor(account_id=None, name="door sessions")
 
 
@@ -150,6 +155,66 @@ def give_up(session: Session, door: DoorSession, why: str) -> str:
     door.status = SessionStatus.exception.value
     door_changed(session, door)
     return "exception"
+
+
+def sweep(*, session: Session, now: datetime | None = None) -> dict[str, int]:
+    """The periodic end of stuck door sessions: unanswered re-reads, unlocks never carried out."""
+    return {
+        "rereads": give_up_overdue(session=session, now=now),
+        "unlocks": end_failed_unlocks(session=session, now=now),
+    }
+
+
+def end_failed_unlocks(*, session: Session, now: datetime | None = None) -> int:
+    """Every session still `unlocking` UNLOCK_WAIT after it began whose unlock the cabinet did
+    not report done (never acked, acked `received` only, failed, expired): ended, cabinet free."""
+    cutoff = (now or datetime.now(UTC)) - UNLOCK_WAIT
+    stuck = session.exec(
+        scoped_select(DoorSession, TenantScope.platform())
+        .where(
+            DoorSession.status == SessionStatus.unlocking.value,
+            DoorSession.created_at < cutoff,
+        )
+        .order_by(DoorSession.id)
+        .limit(500)
+    ).all()
+    ended = 0
+    for door in stuck:
+        unlock = _unlock_of(session, door)
+        if unlock is not None and unlock.status == CommandStatus.succeeded.value:
+            continue  # the lock opened: the person may still pull the door; door.opened ends it
+        outcome = unlock.status if unlock is not None else "missing"
+        door.identification = (door.identification or {}) | {
+            "reason": UNLOCK_FAILED,
+            "unlock": outcome,
+        }
+        door.status = SessionStatus.expired.value
+        door_changed(session, door)
+        ended += 1
+    return ended
+
+
+def _unlock_of(session: Session, door: DoorSession) -> DeviceCommand | None:
+    ref = f"ds{door.id}"
+    commands = session.exec(
+        scoped_select(DeviceCommand, TenantScope.single(door.tenant_id))
+        .where(
+            DeviceCommand.cabinet_id == door.cabinet_id,
+            DeviceCommand.kind == CommandKind.unlock.value,
+            DeviceCommand.created_at >= door.created_at - timedelta(seconds=5),
+        )
+        .order_by(DeviceCommand.id)
+        .limit(20)
+    ).all()
+    return next((c for c in commands if (c.payload or {}).get("session") == ref), None)
+
+
+def revives(door: DoorSession) -> bool:
+    """A door reported open for a session its unlock had given up on: it did open after all."""
+    return (
+        door.status == SessionStatus.expired.value
+        and (door.identification or {}).get("reason") == UNLOCK_FAILED
+    )
 
 
 def give_up_overdue(*, session: Session, now: datetime | None = None) -> int:

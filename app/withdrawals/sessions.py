@@ -261,11 +261,30 @@ def on_opened(*, session: Session, cabinet: Cabinet, body: dict[str, Any]) -> Ou
         return Outcome("ignored", "unknown_session")
     if door.status in (SessionStatus.authorized.value, SessionStatus.unlocking.value):
         door.status = SessionStatus.open.value
+    elif closing.revives(door) and not _revive(session, door):
+        logger.warning(
+            "door opened at %s for a given-up unlock; another door is active", cabinet.code
+        )
     door.opened_at = door.opened_at or _when(body.get("at"))
     if door.rfid_before is None and "rfid" in body:
         door.rfid_before = list(body["rfid"])
     door_changed(session, door)
     return Outcome("opened", door_session_id=door.id)
+
+
+def _revive(session: Session, door: DoorSession) -> bool:
+    """The unlock was given up on, yet the door opened: the visit is kept (unless another door
+    session has taken the cabinet meanwhile — the partial unique index says so)."""
+    kept = door.identification
+    try:
+        with session.begin_nested():
+            door.status = SessionStatus.open.value
+            door.identification = {k: v for k, v in kept.items() if k != "reason"}
+            session.flush()
+    except IntegrityError:
+        door.status, door.identification = SessionStatus.expired.value, kept
+        return False
+    return True
 
 
 def _find_closed_session(session: Session, cabinet: Cabinet, ref: str) -> DoorSession | None:

@@ -28,6 +28,7 @@ FOLLOW_KEYS = {  # what the message under the button says as the door this page 
     "closed": "door.now_weighing",
     "committed": "door.now_recorded",
     "exception": "door.now_checking",
+    "expired": "door.now_unlock_failed",
 }
 STATUS_KEYS = {
     "unlocking": "door.status_unlocking",
@@ -35,6 +36,7 @@ STATUS_KEYS = {
     "closed": "door.status_closed",
     "committed": "door.status_committed",
     "exception": "door.status_exception",
+    "expired": "door.status_unlock_failed",
 }
 
 

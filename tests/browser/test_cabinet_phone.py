@@ -32,6 +32,33 @@ def test_an_employee_opens_their_cabinet_from_the_phone(browser, running_app: Ru
     context.close()
 
 
+def test_a_cabinet_that_never_unlocks_says_so_and_is_free_again(
+    browser, running_app: RunningApp
+) -> None:
+    """No cabinet answers the unlock here: 40 s on, the door-session sweep (in-process under
+    `make run`) ends the visit and the phone says the door did not open; the button works again."""
+    context, page = employee_on_phone(browser, running_app)
+    page.goto(running_app.url + "/m/cabinet/CAB-XY-001")
+    page.wait_for_selector('#cabinet-phone[data-loaded="true"]', timeout=30_000)
+    page.click("#open-door")
+    page.wait_for_function(
+        "() => (document.querySelector('#door-message')?.innerText || '').includes('正在开锁')",
+        timeout=15_000,
+    )
+    page.wait_for_function(
+        "() => (document.querySelector('#door-message')?.innerText || '').includes('柜机没有开锁')",
+        timeout=90_000,
+    )
+    screenshot(page, "phone-unlock-failed-390")
+    page.click("#open-door")  # the cabinet is free: the next try goes to it again
+    page.wait_for_function(
+        "() => (document.querySelector('#door-message')?.innerText || '').includes('正在开锁')",
+        timeout=15_000,
+    )
+    _the_cabinet_answers(running_app)
+    context.close()
+
+
 def _the_cabinet_answers(app: RunningApp) -> None:
     """No simulated cabinet runs in the browser tests: answer the unlock as it would (done) and
     end the session, so no resend or escalation changes tenant A later (the all-handlers test

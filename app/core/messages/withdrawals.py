@@ -96,6 +96,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "door.status_unlocking": ("开锁中", "Unlocking"),
     "door.status_open": ("门已打开", "Door open"),
     "door.status_closed": ("重新称重中", "Weighing again"),
+    "door.status_unlock_failed": ("未能开门", "Did not open"),
+    "door.now_unlock_failed": (
+        "柜机没有开锁，柜门未打开，本次未记录任何领用，请重试",
+        "The cabinet did not unlock: the door stayed shut, nothing was recorded. Try again",
+    ),
     "door.status_committed": ("已记录", "Recorded"),
     "door.status_exception": ("待人工确认", "Being checked by a person"),
     "door.status_other": ("已结束", "Ended"),
