@@ -51,6 +51,14 @@ def _unlock(session: Session, door: DoorSession) -> DeviceCommand:
     return session.exec(select(DeviceCommand).where(DeviceCommand.kind == "unlock")).all()[-1]
 
 
+def _acked(session: Session, door: DoorSession, status: str) -> datetime:
+    """The cabinet acknowledges the session's unlock with `status`; when the session began."""
+    command = _unlock(session, door)
+    body = {"command": command.command_id, "status": status}
+    record_ack(session=session, cabinet_id=door.cabinet_id, body=body)
+    return door.created_at.replace(tzinfo=UTC)
+
+
 def test_an_unlock_is_never_sent_after_it_expires(session: Session) -> None:
     _cabinet, door, _ = _unlocking(session)
     command = _unlock(session, door)
@@ -78,26 +86,14 @@ def test_a_never_acked_unlock_frees_the_cabinet_and_says_so(session: Session) ->
 
 def test_an_unlock_the_cabinet_did_is_left_to_the_door(session: Session) -> None:
     _cabinet, door, _ = _unlocking(session)
-    command = _unlock(session, door)
-    record_ack(
-        session=session,
-        cabinet_id=door.cabinet_id,
-        body={"command": command.command_id, "status": "done"},
-    )
-    begun = door.created_at.replace(tzinfo=UTC)
+    begun = _acked(session, door, "done")
     assert closing.sweep(session=session, now=begun + timedelta(minutes=5))["unlocks"] == 0
     assert door.status == SessionStatus.unlocking.value  # the lock opened: door.opened ends it
 
 
 def test_a_door_opened_after_its_unlock_was_given_up_keeps_the_visit(session: Session) -> None:
     cabinet, door, _ = _unlocking(session)
-    command = _unlock(session, door)
-    record_ack(
-        session=session,
-        cabinet_id=door.cabinet_id,
-        body={"command": command.command_id, "status": "received"},
-    )
-    begun = door.created_at.replace(tzinfo=UTC)
+    begun = _acked(session, door, "received")
     closing.sweep(session=session, now=begun + timedelta(seconds=45))
     assert door.identification["unlock"] == "acked"  # received, never done: given up too
     body = {
