@@ -35,6 +35,7 @@ from hardware.protocol.messages import (
     verify,
 )
 from hardware.scales import Reading, poll_bank
+from hardware.simulator.answers import RESIGN, CloudAnswers
 from hardware.simulator.mischief import Mischief
 from hardware.simulator.outbox import Entry, Outbox
 from hardware.simulator.weighing import LoadCell, ScaleBank, idle_window
@@ -85,6 +86,7 @@ class SimulatedCabinet:
         heartbeat_s: float = 30.0,
         mischief: Mischief | None = None,
         wall_clock: Callable[[], int] = now_ms,
+        protocol: str = "1.1",
     ) -> None:
         self.identity = identity
         self.broker = broker
@@ -103,7 +105,10 @@ class SimulatedCabinet:
         self.network_up.set()
         self.unlock: Unlock | None = None
         self.unlocked = asyncio.Event()
-        self._clock = lambda: wall_clock() + clock_skew_ms
+        self.protocol = protocol  # "1.1": waits for the cloud's answers (msg.ack)
+        self.answers = CloudAnswers()
+        self.screen: list[dict[str, Any]] = []  # the auth.result lines shown, newest last
+        self._clock = lambda: wall_clock() + clock_skew_ms + self.answers.offset_ms
         self._guard = NonceGuard()
         self._wake = asyncio.Event()
         self._boot_sent = False
@@ -197,15 +202,15 @@ class SimulatedCabinet:
             await client.subscribe(self.topic("cmd"), qos=1)
             online = {"state": "online", "boot": self.boot}
             await client.publish(self.topic("state"), json.dumps(online), qos=1, retain=True)
-            if not self._boot_sent:
-                await self._telemetry(client, "boot", self._boot_body())
-                self._boot_sent = True
-            self.stats.connects += 1
-            self.connected.set()
             async with asyncio.TaskGroup() as group:
+                group.create_task(self._commands(client))  # also hears the boot's answer
+                if not self._boot_sent:
+                    await self._send_boot(client)
+                    self._boot_sent = True
+                self.stats.connects += 1
+                self.connected.set()
                 group.create_task(self._pump(client))
                 group.create_task(self._heartbeats(client))
-                group.create_task(self._commands(client))
                 group.create_task(self._until_network_drops(client))
 
     async def _until_network_drops(self, client: aiomqtt.Client) -> None:
@@ -220,8 +225,26 @@ class SimulatedCabinet:
                 sock.shutdown(socket.SHUT_RDWR)
         raise aiomqtt.MqttError("network down (simulated)")
 
+    @property
+    def v1_1(self) -> bool:
+        return self.protocol == "1.1"
+
+    async def _send_boot(self, client: aiomqtt.Client) -> None:
+        """v1.1: the boot first, and its answer (which sets our clock) before any replay."""
+        if not self.v1_1:
+            await self._telemetry(client, "boot", self._boot_body())
+            return
+        await self.answers.send(
+            lambda: self._signed_telemetry("boot", self._boot_body()),
+            lambda topic, message: client.publish(topic, json.dumps(message), qos=1),
+        )
+
     async def _telemetry(self, client: aiomqtt.Client, kind: str, body: dict[str, Any]) -> None:
-        topic, message = build(
+        topic, message = self._signed_telemetry(kind, body)
+        await client.publish(topic, json.dumps(message), qos=1)
+
+    def _signed_telemetry(self, kind: str, body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        return build(
             secret=self.identity.secret,
             tenant=self.identity.tenant,
             cabinet=self.identity.code,
@@ -231,11 +254,11 @@ class SimulatedCabinet:
             body=body,
             ts=self.now_ms(),
         )
-        await client.publish(topic, json.dumps(message), qos=1)
 
     def _boot_body(self) -> dict[str, Any]:
         depth = self.outbox.depth()
-        return {"fw": FIRMWARE, "hw": "sim", "outbox": depth, "clock_synced": True}
+        body = {"fw": FIRMWARE, "hw": "sim", "outbox": depth, "clock_synced": True}
+        return body | ({"proto": "1.1"} if self.v1_1 else {})
 
     async def _heartbeats(self, client: aiomqtt.Client) -> None:
         while True:
@@ -277,25 +300,50 @@ class SimulatedCabinet:
         self, client: aiomqtt.Client, entry: Entry, slots: asyncio.Semaphore, in_flight: set[str]
     ) -> None:
         try:
-            topic, message = build(
-                secret=self.identity.secret,
-                tenant=self.identity.tenant,
-                cabinet=self.identity.code,
-                boot=entry.boot,
-                seq=entry.seq,
-                message_type=entry.type,
-                body=entry.body,
-                message_id=entry.id,
-                ts=self.now_ms(),  # a resend keeps id and seq, gets a new ts and nonce
-            )
+            if self.v1_1:
+                await self._deliver_answered(client, entry)
+                return
+            topic, message = self._signed_entry(entry)
             await client.publish(topic, json.dumps(message), qos=1)
             self.outbox.remove(entry.id)
             self.stats.published += 1
-            for twin in self.mischief.twins(topic, message, self.identity.secret):
-                await client.publish(topic, twin, qos=1)
+            await self._twins(client, topic, message)
         finally:
             in_flight.discard(entry.id)
             slots.release()
+
+    async def _deliver_answered(self, client: aiomqtt.Client, entry: Entry) -> None:
+        """v1.1: out of the outbox only on the cloud's answer; a final refusal is kept aside."""
+
+        async def publish(topic: str, message: dict[str, Any]) -> None:
+            await client.publish(topic, json.dumps(message), qos=1)
+            await self._twins(client, topic, message)
+
+        answer = await self.answers.send(lambda: self._signed_entry(entry), publish)
+        if answer is None or answer.get("code") in RESIGN:  # not heard: tried again later
+            await asyncio.sleep(self.answers.wait_s)
+            self._wake.set()
+            return
+        self.outbox.remove(entry.id)
+        if answer["result"] != "refused":
+            self.stats.published += 1
+
+    def _signed_entry(self, entry: Entry) -> tuple[str, dict[str, Any]]:
+        return build(
+            secret=self.identity.secret,
+            tenant=self.identity.tenant,
+            cabinet=self.identity.code,
+            boot=entry.boot,
+            seq=entry.seq,
+            message_type=entry.type,
+            body=entry.body,
+            message_id=entry.id,
+            ts=self.now_ms(),  # a resend keeps id and seq, gets a new ts and nonce
+        )
+
+    async def _twins(self, client: aiomqtt.Client, topic: str, message: dict[str, Any]) -> None:
+        for twin in self.mischief.twins(topic, message, self.identity.secret):
+            await client.publish(topic, twin, qos=1)
 
     # ---- commands ------------------------------------------------------------------------
 
@@ -313,6 +361,9 @@ class SimulatedCabinet:
             if message["type"] not in DOWN_TYPES:
                 raise ProtocolError("wrong_topic", message["type"])
             verify(self.identity.secret, parsed, message)
+            if message["type"] == "msg.ack":  # fresh by the nonce it names, not by its time
+                self.answers.heard(message["body"])
+                return
             self._guard.check(message, self.now_ms())
         except ProtocolError as refused:
             self.stats.refused[refused.code] += 1
@@ -365,6 +416,8 @@ class SimulatedCabinet:
             asyncio.get_running_loop().call_later(body["delay_s"], self.reboot)
         elif kind == "cmd.reread":
             return await self._reread(body)
+        elif kind == "auth.result":  # v1.1: what the screen says after a badge, PIN or QR
+            self.screen.append(body)
         return None
 
     async def _reread(self, body: dict[str, Any]) -> str | None:
