@@ -288,9 +288,8 @@ class SimulatedCabinet:
                     await self._wake.wait()
                     continue
                 for i in range(0, len(fresh) - 1, 2):
-                    if self.mischief.wants("out_of_order"):
+                    if self.mischief.happens("out_of_order"):
                         fresh[i], fresh[i + 1] = fresh[i + 1], fresh[i]
-                        self.mischief.sent["out_of_order"] += 1
                 for entry in fresh:
                     await slots.acquire()
                     in_flight.add(entry.id)
@@ -379,7 +378,11 @@ class SimulatedCabinet:
         if body["expires"] < self.now_ms():
             self._acknowledge(command, "expired")
             return
-        self._acknowledge(command, "received")
+        fate = self.mischief.command_fate()  # never_acks, received_only: lost in the firmware
+        if fate != "never_acks":
+            self._acknowledge(command, "received")
+        if fate is not None:
+            return
         failure = await self._execute(message["type"], body)
         self._acknowledge(command, "failed" if failure else "done", failure)
         self.stats.commands_done += 1
