@@ -57,7 +57,7 @@ BODIES: dict[str, dict[str, Any]] = {
         ],
     },
     "auth.card": {"card": "0048291173", "at": T0},
-    "auth.pin": {"pin": "482915", "at": T0},
+    "auth.pin": {"pin": "482915", "card": "0048291173", "at": T0},
     "alarm": {"kind": "door_left_open", "at": T0 + 120000, "detail": "open for 120 s"},
     "cmd.ack": {"command": CMD, "status": "done", "at": T0 + 900},
     "cmd.unlock": {
