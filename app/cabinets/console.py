@@ -10,7 +10,8 @@ from datetime import datetime
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
-from app.cabinets.models import Cabinet, DeviceCommand, Slot, SlotKind
+from app.cabinets.models import Cabinet, CabinetRefusal, DeviceCommand, Slot, SlotKind
+from app.cabinets.refusals import refusals_of
 from app.cabinets.scale_stats import describe, model_of
 from app.core.errors import ValidationError
 from app.core.records import Actor, update_scoped
@@ -119,6 +120,7 @@ class CabinetDetail:
     has_credentials: bool
     secret_version: int
     scales: list[dict] = field(default_factory=list)  # each scale's noise model (scale_stats)
+    refusals: list[CabinetRefusal] = field(default_factory=list)  # per reason, newest first
 
 
 def cabinet_detail(*, session: Session, scope: TenantScope, cabinet_id: int) -> CabinetDetail:
@@ -172,6 +174,7 @@ def cabinet_detail(*, session: Session, scope: TenantScope, cabinet_id: int) -> 
         ],
         has_credentials=cabinet.secret_ciphertext is not None,
         secret_version=cabinet.secret_version,
+        refusals=refusals_of(session=session, scope=scope, cabinet_id=cabinet.id),
         scales=[
             scale | _second_signal_takes(session, scale["slot_id"], scale)
             for scale in describe(
