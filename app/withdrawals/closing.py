@@ -34,7 +34,7 @@ from app.withdrawals.door_open import (
     person_name,
 )
 from app.withdrawals.identify import directed, unsettled_slots
-from app.withdrawals.models import DoorSession, SessionPurpose, SessionStatus
+from app.withdrawals.models import DoorSession, SessionPurpose, SessionStatus, session_ref
 from app.withdrawals.recognition import evidence, identify
 
 REREAD_TTL = timedelta(seconds=20)  # the command's own lifetime (no resend after it)
@@ -247,7 +247,7 @@ def end_failed_unlocks(*, session: Session, now: datetime | None = None) -> int:
 
 
 def _unlock_of(session: Session, door: DoorSession) -> DeviceCommand | None:
-    ref = f"ds{door.id}"
+    ref = session_ref(door)
     commands = session.exec(
         scoped_select(DeviceCommand, TenantScope.single(door.tenant_id))
         .where(

@@ -29,14 +29,16 @@ from app.org.models import User
 from app.quotas import service as quotas
 from app.tenants.models import ProviderStaff, ProviderStaffTenant
 from app.withdrawals import closing
-from app.withdrawals.closing import door_changed
+from app.withdrawals.closing import SYSTEM, door_changed
 from app.withdrawals.door_open import RESTOCK_TIMES
 from app.withdrawals.models import (
     ACTIVE_SESSION_STATUSES,
+    SESSION_PREFIX,
     AuthMethod,
     DoorSession,
     SessionPurpose,
     SessionStatus,
+    session_ref,
 )
 
 logger = logging.getLogger(__name__)
@@ -44,8 +46,6 @@ MAX_OPEN_S = 120
 UNLOCK_TTL = timedelta(seconds=30)
 CARD_FRESH = timedelta(seconds=20)  # a person waits at the door about this long
 BUFFERED = timedelta(seconds=3)  # sent this long after it happened: it waited in the outbox
-SYSTEM = Actor(account_id=None, name="door sessions")
-SESSION_PREFIX = "ds"
 CLOSABLE = (SessionStatus.open.value, SessionStatus.unlocking.value)
 
 
@@ -54,10 +54,6 @@ class Outcome:
     status: str  # unlocking | refused | opened | committed | exception | ignored
     reason: str | None = None
     door_session_id: int | None = None
-
-
-def session_ref(door: DoorSession) -> str:
-    return f"{SESSION_PREFIX}{door.id}"
 
 
 def _when(ms: int | None) -> datetime:
