@@ -126,4 +126,4 @@ if not get_settings().redis_url:
     # One web worker: the device side (embedded broker when MQTT_URL is unset, and the gateway)
     # runs inside it. With REDIS_URL (several workers) run `make gateway` processes instead.
     app.register_lifespan_task(run_device_side)
-    app.register_lifespan_task(run_schedule)  # report subscriptions (no arq worker runs them)
+    app.register_lifespan_task(run_schedule)  # presence, door sessions, reports (no arq worker)

@@ -11,6 +11,7 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from app.cabinets.models import Cabinet, CabinetRefusal, DeviceCommand, Slot, SlotKind
+from app.cabinets.presence import presence_status
 from app.cabinets.refusals import refusals_of
 from app.cabinets.scale_stats import describe, model_of
 from app.core.errors import ValidationError
@@ -37,6 +38,13 @@ class CabinetRow:
     door: str
     last_heartbeat_at: datetime | None
     low_slots: int
+
+    @property
+    def status(self) -> str:
+        """online, open (its door), offline or never (connected)."""
+        return presence_status(
+            online=self.online, door=self.door, last_heard_at=self.last_heartbeat_at
+        )
 
 
 @dataclass(frozen=True)

@@ -37,13 +37,9 @@ class CabinetLine(TypedDict):
     code: str
     name: str
     model: str
-    status: str  # online / open / offline
+    status: str  # online / open / offline / never (connected)
     heartbeat: str
     low: int
-
-
-def _status(online: bool, door: str) -> str:
-    return "offline" if not online else ("open" if door == "open" else "online")
 
 
 def _level(value: object, field: str) -> int:
@@ -60,6 +56,7 @@ class CabinetsState(KeysetPaging, rx.State):
     loaded: bool = False
     chosen: int = 0
     chosen_name: str = ""
+    chosen_status: str = ""  # as a row's status
     slots: list[dict] = []
     scales: list[dict] = []  # each scale's noise model, in words
     indicators: list[dict] = []  # the indicator models a scale may be set to
@@ -96,7 +93,7 @@ class CabinetsState(KeysetPaging, rx.State):
                 code=c.code,
                 name=c.name,
                 model=c.model,
-                status=_status(c.online, c.door),
+                status=c.status,
                 heartbeat=local_time(c.last_heartbeat_at, timezone, "%m-%d %H:%M:%S")
                 if c.last_heartbeat_at
                 else "—",
@@ -164,6 +161,7 @@ class CabinetsState(KeysetPaging, rx.State):
             {"id": key, "name": t(f"indicator.{key}", locale)} for key in DEFAULT_MODELS
         ]
         self.chosen_name = f"{found.cabinet.name} ({found.cabinet.code})"
+        self.chosen_status = found.cabinet.status
         self.slots = [
             {
                 "id": s.entry_id,

@@ -199,6 +199,10 @@ def powered_cabinet(running_app: RunningApp, tmp_path) -> Iterator[Powered]:
     try:
         until(lambda: is_online(running_app, cabinet_id), 30, "the cabinet never came online")
         yield powered
+        # the cable pulled, so its last will takes it offline now, not the presence sweep
+        # (in-process under `make run`) 90 s later, in the middle of another test
+        loop.call_soon_threadsafe(cabinet.set_network, False)
+        until(lambda: not is_online(running_app, cabinet_id), 15, "the cabinet stayed online")
     finally:
         loop.call_soon_threadsafe(stop.set)
         thread.join(timeout=15)
