@@ -233,10 +233,11 @@ class FieldCabinet:
         if code:
             body["code"] = code
         self.emit("cmd.ack", body, channel="ack")
-        self.db.execute(
-            "INSERT OR REPLACE INTO commands (command, status, at) VALUES (?,?,?)",
-            (command, status, self.now_ms()),
-        )
+        if status != "duplicate":  # remembered: its last acknowledgement
+            self.db.execute(
+                "INSERT OR REPLACE INTO commands (command, status, at) VALUES (?,?,?)",
+                (command, status, self.now_ms()),
+            )
 
     async def on_message(self, topic: str, payload: bytes) -> None:
         try:

@@ -275,3 +275,16 @@ async def test_a_badge_from_a_clock_25_s_slow_is_answered(tmp_path) -> None:
         await until(lambda: bool(_answer(cabinet, badge)()))  # stored: accepted
         await asyncio.sleep(3)
         assert [d["ref"] for d in cabinet.decided] == [badge]
+
+
+async def test_a_cabinet_powered_up_400_s_slow_gets_through(tmp_path) -> None:
+    """§ 4 time sync on the very first boot: refused stale, answered, re-signed, accepted."""
+    async with _field_cabinet("embedded", tmp_path, offset_ms=-400_000) as (cabinet, _, _items):
+        refused, accepted = cabinet.answers
+        assert (refused["result"], refused["code"], refused["type"]) == (
+            "refused",
+            "stale_timestamp",
+            "boot",
+        )
+        assert accepted["result"] == "accepted" and accepted["ref"] == refused["ref"]
+        assert cabinet.boot_answer == accepted and abs(cabinet.offset_ms) < 2000
