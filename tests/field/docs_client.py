@@ -112,13 +112,24 @@ class FieldCabinet:
     def topic(self, channel: str) -> str:
         return f"cc/v1/{self.prov.tenant}/{self.prov.cabinet}/{channel}"
 
-    def envelope(self, msg_id: str, boot: str, seq: int, kind: str, body: dict, channel: str):
-        env = {"v": 1, "id": msg_id, "cab": self.prov.cabinet, "boot": boot, "seq": seq}
-        env |= {"ts": self.now_ms(), "nonce": secrets.token_hex(16), "type": kind, "body": body}
+    def envelope(
+        self, msg_id: str, boot: str, seq: int, kind: str, body: dict[str, Any], channel: str
+    ) -> dict[str, Any]:
+        head: dict[str, Any] = {
+            "v": 1,
+            "id": msg_id,
+            "cab": self.prov.cabinet,
+            "boot": boot,
+            "seq": seq,
+        }
+        env = head | {"ts": self.now_ms(), "nonce": secrets.token_hex(16), "type": kind}
+        env["body"] = body
         env["sig"] = signature(self.prov.secret, self.topic(channel), env)
         return env
 
-    async def publish_copy(self, msg_id: str, boot: str, seq: int, kind: str, body, channel: str):
+    async def publish_copy(
+        self, msg_id: str, boot: str, seq: int, kind: str, body: dict[str, Any], channel: str
+    ) -> None:
         env = self.envelope(msg_id, boot, seq, kind, body, channel)
         if self.client is None:
             return
