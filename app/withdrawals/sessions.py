@@ -142,11 +142,20 @@ def open_door(
     return door
 
 
-def is_stale(body: dict[str, Any], sent: datetime | None) -> bool:
-    """Kept in the cabinet's outbox (sent well after it happened: the cabinet was offline and
-    its lease answered) or simply old: history, not someone waiting at the door."""
+def staleness(body: dict[str, Any], sent: datetime | None) -> str | None:
+    """Why a badge or PIN is not decided now (None: it is fresh). `history`: kept in the
+    cabinet's outbox (sent well after it happened, by the cabinet's own clock: it was offline
+    and its lease answered) — nobody is waiting. `too_late`: sent at once, but it reached us
+    more than CARD_FRESH after it happened by our clock (delayed, or the cabinet's clock is
+    behind): the person is told to badge again rather than left waiting in silence."""
     at = _when(body.get("at"))
-    return (sent is not None and sent - at > BUFFERED) or datetime.now(UTC) - at > CARD_FRESH
+    if sent is not None and sent - at > BUFFERED:
+        return "history"
+    return "too_late" if datetime.now(UTC) - at > CARD_FRESH else None
+
+
+def too_late() -> Outcome:
+    return Outcome("refused", "badge_too_late")
 
 
 def on_card(
@@ -154,8 +163,9 @@ def on_card(
 ) -> Outcome:
     """A badge at the cabinet: open a door session and send the unlock, or say why not. A stale
     badge never unlocks."""
-    if is_stale(body, sent):
-        return Outcome("ignored", "stale_card")
+    stale = staleness(body, sent)
+    if stale is not None:
+        return Outcome("ignored", "stale_card") if stale == "history" else too_late()
     person = _person_by_card(session, cabinet.tenant_id, body.get("card", ""))
     return open_at_cabinet(session, cabinet, person, AuthMethod.card, body.get("card", ""))
 
