@@ -4,7 +4,8 @@ module on the same line), and the LAN driver speaks the cabinet protocol for it 
 broker and the gateway — on our Mosquitto and on the embedded broker. An admin's console unlock
 sets the lock coil; the door opens (the coil is let go), two pens leave the scale, the door
 closes, and one withdrawal with that line is committed, as for a cabinet with firmware. An
-indicator, then the whole bank, that stops answering is a scale-fault alarm, not a crash."""
+indicator, then the whole bank, that stops answering is a scale-fault alarm, not a crash; a
+visit closed while an indicator is silent is an exception for a person, not a guess."""
 
 from __future__ import annotations
 
@@ -159,3 +160,26 @@ async def test_a_scale_bank_that_stops_answering_is_a_scale_fault_alarm_not_a_cr
         assert isinstance(driver, LanCabinet) and driver._watching is not None
         assert not driver._watching.done()  # the driver runs on, heartbeating
         assert _cabinet(cabinet_id).is_online
+
+
+async def test_a_visit_weighed_by_a_silent_indicator_is_an_exception_not_a_guess(tmp_path) -> None:
+    identity, cabinet_id = provisioned()
+    _stocked_cabinet(cabinet_id)
+    async with (
+        broker_and_gateway("embedded", identity.tenant, tmp_path) as (address, _gateway),
+        lan_cabinet(cabinet_id, address, tmp_path) as (_driver, bank, io),
+    ):
+        await until(lambda: _cabinet(cabinet_id).is_online)
+        bank.cells["A2"].silent = True
+        _unlock(cabinet_id)
+        await until(lambda: io.lock_released)
+        io.door_open = True
+        await until(lambda: _door_status(cabinet_id) == "open")
+        bank.cells["A1"].change_load(-2 * UNIT_G["A1"])
+        await asyncio.sleep(0.2)
+        io.door_open = False
+        await until(lambda: _door_status(cabinet_id) == "exception")
+    with session_scope() as session:
+        door = session.exec(select(DoorSession).where(DoorSession.cabinet_id == cabinet_id)).one()
+        assert door.identification["reason"] == "weight_unstable"
+        assert not session.exec(select(Withdrawal).where(Withdrawal.cabinet_id == cabinet_id)).all()
