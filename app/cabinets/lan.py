@@ -19,7 +19,7 @@ from app.cabinets.credentials import decrypt_secret
 from app.cabinets.models import Cabinet, CabinetStatus, LanController, Site, Slot, SlotKind
 from app.core.errors import DomainError, ValidationError
 from app.core.records import Actor, record_created, snapshot, update_scoped
-from app.core.tenancy import TenantScope, get_scoped_or_raise
+from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from app.tenants.models import Tenant
 from hardware.scales import INDICATORS
 
@@ -119,6 +119,63 @@ def register_lan_cabinet(
     session.flush()
     record_created(session, row, actor=actor)
     return row
+
+
+def register_by_code(
+    *, session: Session, scope: TenantScope, code: str, wiring: LanWiring, actor: Actor
+) -> LanController:
+    """The console's form: the cabinet named by its code (one of the scope's)."""
+    found = session.exec(
+        scoped_select(Cabinet, scope).where(Cabinet.code == (code or "").strip().upper())
+    ).first()
+    if found is None:
+        raise ValidationError("lan.no_such_cabinet", field="cabinet", code=code)
+    return register_lan_cabinet(
+        session=session, scope=scope, cabinet_id=found.id, wiring=wiring, actor=actor
+    )
+
+
+@dataclass(frozen=True)
+class LanCabinetRow:
+    cabinet_id: int
+    code: str
+    name: str
+    scales_at: str  # host:port of the scales' gateway
+    units: str  # the indicators' unit ids, "1, 2, 3"
+    io_at: str  # host:port/unit of the door and lock
+    lock_coil: int
+    door_input: int
+
+
+def list_lan_cabinets(*, session: Session, scope: TenantScope) -> list[LanCabinetRow]:
+    """The scope's LAN cabinets and where each answers, for the console."""
+    rows = session.exec(
+        scoped_select(LanController, scope)
+        .join(Cabinet, Cabinet.id == LanController.cabinet_id)
+        .order_by(Cabinet.code)
+    ).all()
+    cabinets = {
+        c.id: c
+        for c in session.exec(
+            select(Cabinet).where(Cabinet.id.in_([r.cabinet_id for r in rows] or [0]))
+        )
+    }
+    out = []
+    for row in rows:
+        cabinet = cabinets[row.cabinet_id]
+        out.append(
+            LanCabinetRow(
+                cabinet.id,
+                cabinet.code,
+                cabinet.name,
+                f"{row.host}:{row.port}",
+                ", ".join(str(s["unit"]) for s in row.scales),
+                f"{row.io_host or row.host}:{row.io_port or row.port}/{row.io_unit}",
+                row.lock_coil,
+                row.door_input,
+            )
+        )
+    return out
 
 
 def lan_cabinets(*, session: Session, site: str | None = None) -> list[LanCabinetSpec]:

@@ -1,7 +1,8 @@
 """Registering where a controller-less cabinet answers on its site's LAN (app/cabinets/lan.py):
 the slots' own units and indicators by default, every field checked before anything is written
 (the error names the field), a change audited with before and after, another tenant's cabinet
-out of reach, and the driver of a site reading back only its own provisioned cabinets."""
+out of reach, the console's form (by code, within its scope; numbers that are not numbers
+named) and the driver of a site reading back only its own provisioned cabinets."""
 
 from __future__ import annotations
 
@@ -10,7 +11,14 @@ from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
 from app.cabinets.credentials import provision
-from app.cabinets.lan import LanWiring, lan_cabinets, register_lan_cabinet
+from app.cabinets.lan import (
+    LanWiring,
+    lan_cabinets,
+    list_lan_cabinets,
+    register_by_code,
+    register_lan_cabinet,
+)
+from app.cabinets.lan_console import wiring_of
 from app.cabinets.models import LanController, Site
 from app.core.errors import NotFoundError, ValidationError
 from app.core.records import Actor
@@ -128,3 +136,42 @@ def test_the_driver_of_a_site_reads_back_its_provisioned_cabinets_only(session: 
     assert spec.secret.hex() == made.secret_hex and spec.controller["lock_coil"] == 3
     assert [s.cabinet_id for s in lan_cabinets(session=session, site=str(site.id))] == [here.id]
     assert {s.cabinet_id for s in lan_cabinets(session=session)} == {here.id, elsewhere.id}
+
+
+def test_the_console_registers_by_code_within_its_scope_and_lists_the_wiring(
+    session: Session,
+) -> None:
+    tenant, cabinet = _cabinet_with_scales(session)
+    other, foreign = _cabinet_with_scales(session)
+    form = {"cabinet": f" {cabinet.code.lower()} ", "host": "10.20.0.15", "io_unit": "9"}
+    register_by_code(
+        session=session,
+        scope=TenantScope.single(tenant.id),
+        code=form["cabinet"],
+        wiring=wiring_of(form | {"lock_coil": "3", "door_input": "5", "door_open_when_low": "on"}),
+        actor=ADMIN,
+    )
+    with pytest.raises(ValidationError) as refused:  # another tenant's code names nothing
+        register_by_code(
+            session=session,
+            scope=TenantScope.single(tenant.id),
+            code=foreign.code,
+            wiring=wiring_of(form),
+            actor=ADMIN,
+        )
+    assert refused.value.key == "lan.no_such_cabinet"
+    (row,) = list_lan_cabinets(session=session, scope=TenantScope.single(tenant.id))
+    assert (row.code, row.scales_at, row.units, row.io_at) == (
+        cabinet.code, "10.20.0.15:502", "1, 2", "10.20.0.15:502/9",
+    )  # fmt: skip
+    assert (row.lock_coil, row.door_input) == (3, 5)
+    assert session.exec(select(LanController)).one().door_open_when is False
+    assert list_lan_cabinets(session=session, scope=TenantScope.single(other.id)) == []
+
+
+@pytest.mark.parametrize("field", ["port", "io_unit", "lock_coil", "door_input"])
+def test_a_number_field_that_is_not_a_number_is_named(field: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        wiring_of({"host": "h", field: "3x"})
+    assert refused.value.params["field"] == field
+    assert wiring_of({"host": "h", field: ""}) == LanWiring(host="h")

@@ -183,3 +183,10 @@ async def test_a_visit_weighed_by_a_silent_indicator_is_an_exception_not_a_guess
         door = session.exec(select(DoorSession).where(DoorSession.cabinet_id == cabinet_id)).one()
         assert door.identification["reason"] == "weight_unstable"
         assert not session.exec(select(Withdrawal).where(Withdrawal.cabinet_id == cabinet_id)).all()
+
+
+def test_the_driver_says_so_when_the_site_has_no_lan_cabinet(capsys) -> None:
+    from hardware.lan.__main__ import main
+
+    assert main(["--site", "no such site"]) == 1
+    assert "no LAN cabinet" in capsys.readouterr().err
