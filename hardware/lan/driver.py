@@ -7,9 +7,10 @@ credentials — the same messages a controller would send, so the cloud cannot t
   `lock_offline` when the I/O does not answer); the coil is released as soon as the door opens,
   or when the unlock's `max_open_s` passes unopened.
 - The door opening with a valid unlock: `door.opened` naming the unlock's session and `by`;
-  without one: an `alarm` `door_forced`. Open longer than `max_open_s`: `alarm`
-  `door_left_open` (once). Closing: `door.closed` with every scale's baseline and a series of
-  door-closed readings (hardware/firmware.py `door_closed_readings`).
+  without one: an `alarm` `door_forced` (the door as found at start-up raises nothing). Open
+  longer than `max_open_s`: `alarm` `door_left_open` (once). Closing: `door.closed` with every
+  scale's baseline and a series of door-closed readings (hardware/firmware.py
+  `door_closed_readings`).
 - While closed, the scales are read every `scale_every_s`: each heartbeat carries their idle
   statistics, and an indicator that stops answering is an `alarm` `scale_fault` for its slot
   (once per outage), never a crash.
@@ -68,6 +69,7 @@ class LanCabinet(CabinetFirmware):
         self._idle: dict[str, list[int]] = {c.slot: [] for c in self.channels}
         self._idle_since = self.now_ms()
         self._faulty: set[str] = set()  # slots whose indicator is not answering
+        self._door_known = False
         self._visit: dict[str, Any] | None = None  # the door session while the door is open
         self._watching: asyncio.Task | None = None
         self._line = asyncio.Lock()  # one request at a time, as on the RS-485 line behind
@@ -164,6 +166,9 @@ class LanCabinet(CabinetFirmware):
             await self.set_lock(False)
         is_open = await self.door_is_open()
         if is_open is None:
+            return
+        if not self._door_known:  # as found at power-up: nothing happened, nothing to report
+            self._door_known, self.door = True, "open" if is_open else "closed"
             return
         if is_open and self.door == "closed":
             await self._opened(now)

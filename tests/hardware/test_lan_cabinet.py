@@ -47,10 +47,12 @@ WIRING = {"A1": (1, "laumas_tlu"), "A2": (2, "eagle_ei2000"), "A3": (3, "tuna_id
 
 
 @asynccontextmanager
-async def lan_cabinet(cabinet_id: int, address: tuple, tmp_path: Path) -> AsyncIterator[tuple]:
+async def lan_cabinet(
+    cabinet_id: int, address: tuple, tmp_path: Path, *, door_open: bool = False
+) -> AsyncIterator[tuple]:
     """The cabinet's Modbus line (scales on units 1–3, door and lock on unit 9) and its driver
     built as `python -m hardware.lan` builds it, from what was registered."""
-    io = DoorIo(unit=9, lock_coil=3, door_input=5)
+    io = DoorIo(unit=9, lock_coil=3, door_input=5, door_open=door_open)
     bank = ScaleBank(three_layout_cells(), io=io)
     await bank.start()
     try:
@@ -190,3 +192,26 @@ def test_the_driver_says_so_when_the_site_has_no_lan_cabinet(capsys) -> None:
 
     assert main(["--site", "no such site"]) == 1
     assert "no LAN cabinet" in capsys.readouterr().err
+
+
+def _alerts(cabinet_id: int) -> dict[str, str]:
+    with session_scope() as session:
+        alerts = session.exec(select(Alert).where(Alert.cabinet_id == cabinet_id)).all()
+        return {alert.kind: alert.severity for alert in alerts}
+
+
+async def test_a_door_opened_without_an_unlock_is_a_forced_door_alarm(tmp_path) -> None:
+    identity, cabinet_id = provisioned()
+    _stocked_cabinet(cabinet_id)
+    async with (
+        broker_and_gateway("embedded", identity.tenant, tmp_path) as (address, _gateway),
+        lan_cabinet(cabinet_id, address, tmp_path, door_open=True) as (driver, _bank, io),
+    ):
+        await until(lambda: _cabinet(cabinet_id).is_online)
+        await until(lambda: driver.door == "open")  # found open at power-up: no alarm
+        io.door_open = False
+        await until(lambda: driver.door == "closed")
+        assert "alarm_door_forced" not in _alerts(cabinet_id)
+        io.door_open = True  # nobody unlocked it
+        await until(lambda: _alerts(cabinet_id).get("alarm_door_forced") == "critical")
+        assert _door_status(cabinet_id) is None and not io.lock_released
