@@ -239,7 +239,6 @@ async def test_the_outbox_survives_a_power_cycle(broker, tmp_path) -> None:
         assert _doors(cabinet_id) == []
 
 
-@pytest.mark.xfail(strict=True, reason="DOC-FINDINGS F13: a refused message leaves a seq gap")
 async def test_a_refused_message_raises_no_seq_gap_alert(tmp_path) -> None:
     async with _field_cabinet("embedded", tmp_path) as (cabinet, cabinet_id, _):
         bad = cabinet.emit("alarm", {"kind": "gremlins", "at": cabinet.now_ms()})
