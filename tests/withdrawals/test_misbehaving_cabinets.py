@@ -80,7 +80,8 @@ async def test_an_unlock_the_cabinet_never_finishes_frees_it_for_the_next_badge(
             await until(lambda: _unlock_status(cabinet_id) == unlock)
             (stuck,) = _doors(cabinet_id)
             assert stuck.status == "unlocking" and mischief.sent[fault] >= 1
-            assert _sweep(stuck.created_at + timedelta(seconds=41))["unlocks"] == 1
+            # the sweep covers every tenant of the shared database: at least this one ended
+            assert _sweep(stuck.created_at + timedelta(seconds=41))["unlocks"] >= 1
             (ended,) = _doors(cabinet_id)
             assert ended.status == "expired"
             assert ended.identification == {"reason": "unlock_failed", "unlock": unlock}
@@ -109,8 +110,7 @@ async def test_a_dropped_close_becomes_an_exception_and_frees_the_cabinet(broker
             (left,) = _doors(cabinet_id)
             assert left.status == "open" and mischief.sent["drops_close"] == 1
             opened = as_utc(left.opened_at)
-            swept = _sweep(opened + timedelta(minutes=31))
-            assert (swept["unclosed"], swept["left_open"]) == (1, 0)
+            assert _sweep(opened + timedelta(minutes=31))["unclosed"] >= 1  # every tenant's
             (given_up,) = _doors(cabinet_id)
             assert given_up.status == "exception"
             known = given_up.identification["no_close"]
