@@ -79,6 +79,8 @@ class Cabinet(TenantOwned, table=True):
     boot_id: str | None = Field(default=None, max_length=64)
     last_seq: int = Field(default=0, sa_type=SEQUENCE)
     lease_days: int = 3
+    # Its slot layout (cmd.config) must be sent: provisioned or planogram changed, not yet sent
+    config_due: bool = False
     created_at: datetime = timestamp()
 
 

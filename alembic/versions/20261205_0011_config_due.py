@@ -1,0 +1,30 @@
+"""a cabinet's slot layout is due: sent (cmd.config) as soon as the cabinet is heard from
+
+Revision ID: 0011_config_due
+Revises: 0010_reread_command
+Create Date: 2026-12-05 16:00:00.000000
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+
+revision: str = '0011_config_due'
+down_revision: str | None = '0010_reread_command'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    # existing cabinets: nothing due (their layout is sent at their next planogram change)
+    with op.batch_alter_table('cabinet', schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column('config_due', sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('cabinet', schema=None) as batch_op:
+        batch_op.drop_column('config_due')
