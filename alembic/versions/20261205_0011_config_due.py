@@ -17,14 +17,17 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+# A plain ADD/DROP COLUMN, not a batch: on SQLite a batch would copy and drop the cabinet
+# table, which the rows referencing it (foreign keys on) forbid.
+
+
 def upgrade() -> None:
     # existing cabinets: nothing due (their layout is sent at their next planogram change)
-    with op.batch_alter_table('cabinet', schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column('config_due', sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+    op.add_column(
+        'cabinet',
+        sa.Column('config_due', sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('cabinet', schema=None) as batch_op:
-        batch_op.drop_column('config_due')
+    op.execute('ALTER TABLE cabinet DROP COLUMN config_due')

@@ -103,6 +103,7 @@ class SimulatedCabinet:
         self.network_up.set()
         self.unlock: Unlock | None = None
         self.unlocked = asyncio.Event()
+        self.configured = asyncio.Event()  # a slot layout (cmd.config) was applied
         self._clock = lambda: wall_clock() + clock_skew_ms
         self._guard = NonceGuard()
         self._wake = asyncio.Event()
@@ -353,7 +354,7 @@ class SimulatedCabinet:
             self.unlock = None
             self.unlocked.clear()
         elif kind == "cmd.config":
-            self.outbox.save_setting("planogram", body)
+            return self._configure(body)
         elif kind == "cmd.lease":
             self.outbox.save_setting("lease", body)
         elif kind == "cmd.tare":
@@ -365,6 +366,20 @@ class SimulatedCabinet:
             asyncio.get_running_loop().call_later(body["delay_s"], self.reboot)
         elif kind == "cmd.reread":
             return await self._reread(body)
+        return None
+
+    @property
+    def layout(self) -> dict[str, Any] | None:
+        """The slot layout the cloud last sent (`cmd.config` body), kept across power-ups."""
+        return self.outbox.setting("planogram")
+
+    def _configure(self, body: dict[str, Any]) -> str | None:
+        """Keep the newest layout; an older version arriving late changes nothing."""
+        current = self.layout
+        if current is not None and current["version"] > body["version"]:
+            return "stale_config"
+        self.outbox.save_setting("planogram", body)
+        self.configured.set()
         return None
 
     async def _reread(self, body: dict[str, Any]) -> str | None:

@@ -5,7 +5,11 @@ that revokes the credentials and keeps the history."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlmodel import Session, func, select
@@ -24,6 +28,8 @@ from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.withdrawals.opening import unlock_for
 from app.withdrawals.sessions import on_card
+from hardware.protocol import examples
+from hardware.protocol.canonical import canonical_string
 from hardware.protocol.messages import now_ms, schema_problem
 from tests.factories import make_item, make_tenant, make_user
 
@@ -308,3 +314,25 @@ def test_provisioning_is_a_permission_of_admins_not_of_staff() -> None:
     assert provisioning.PERMISSION in roles["provider_admin"]
     assert provisioning.PERMISSION not in roles["provider_staff"]
     assert provisioning.PERMISSION not in roles["employee"]
+
+
+def test_the_documents_provisioning_example_computes_as_written() -> None:
+    """docs/protocol.md § 11: a vendor derives the MQTT password and signs with the 32 bytes
+    `secret_hex` decodes to; the document's numbers are what our code computes."""
+    text = (Path(__file__).resolve().parents[2] / "docs" / "protocol.md").read_text("utf-8")
+    chapter = text[text.index("## 11. Provisioning") :]
+    bundle = json.loads(chapter[chapter.index("```json") + 7 : chapter.index("```\n", 10)])
+    key = bytes.fromhex(bundle["secret_hex"])
+    assert len(key) == 32 and mqtt_password(key) == bundle["mqtt_password"]
+    assert hmac.new(key, b"mqtt-password-v1", hashlib.sha256).hexdigest() in chapter
+    assert set(bundle) == set(_register_fields())
+    topic, message = examples.example("heartbeat", 1)
+    assert hmac.new(key, canonical_string(topic, message), hashlib.sha256).hexdigest() in chapter
+
+
+def _register_fields() -> list[str]:
+    fake = type(
+        "Made", (), {"mqtt_username": "u", "mqtt_password": "p", "secret_hex": "", "version": 1}
+    )
+    cabinet = Cabinet(code="CAB-1", name="x", model="SC-40S", mqtt_username="u", tenant_id=1)
+    return list(provisioning.bundle_of(cabinet, "T", fake, NOW))

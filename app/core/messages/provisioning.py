@@ -24,10 +24,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "cabinets.yes": ("有", "yes"),
     "cabinets.no": ("无", "no"),
-    "cabinets.bundle_title": (
-        "{code} 的配置包：只显示这一次",
-        "Provisioning bundle of {code}: shown this once",
-    ),
+    "cabinets.bundle_title": ("配置包（只显示这一次）：", "Provisioning bundle (shown this once):"),
     "cabinets.bundle_help": (
         "下载 JSON 或让安装人员扫描二维码，导入柜机控制器。关闭后不再显示；"
         "丢失时请「轮换凭据」生成新的（旧的立即失效）。",
