@@ -11,7 +11,7 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from app.cabinets.layout import layout_changed
-from app.cabinets.models import Cabinet, DeviceCommand, Slot, SlotKind
+from app.cabinets.models import Cabinet, CabinetStatus, DeviceCommand, Slot, SlotKind
 from app.cabinets.scale_stats import describe, model_of
 from app.core.errors import ValidationError
 from app.core.records import Actor, record_created, update_scoped
@@ -22,7 +22,7 @@ from app.withdrawals.identify import SkuOnScale, check_layout
 from app.withdrawals.scale_model import DEFAULT_MODELS, ScaleModel
 
 PAGE_SIZE = 50
-STATUSES = ("all", "online", "offline", "open")
+STATUSES = ("all", "online", "offline", "open", "retired")  # "all": those not retired
 MAX_LEVEL = 9999
 RECENT_COMMANDS = 10
 
@@ -72,6 +72,11 @@ def list_cabinets(
         .scalar_subquery()
     )
     statement = select(Cabinet, low).where(scope_filter(Cabinet, scope))
+    retired = CabinetStatus.retired.value
+    if status == "retired":  # decommissioned ones, kept with their history
+        statement = statement.where(Cabinet.status == retired)
+    else:
+        statement = statement.where(Cabinet.status != retired)
     if status == "online":
         statement = statement.where(Cabinet.is_online)
     elif status == "offline":

@@ -54,6 +54,22 @@ def layout_slots(session: Session, cabinet: Cabinet) -> list[dict[str, Any]]:
     return slots
 
 
+# What the layout says of an item: a change to any of them is a planogram change.
+LAYOUT_FIELDS = ("sku", "unit_weight_g", "weight_tolerance_g", "rfid_tagged")
+
+
+def item_layout_changed(*, session: Session, item_id: int, actor: Actor = SYSTEM) -> None:
+    """An item's SKU, weight or tagging changed: every cabinet planning it is told again."""
+    cabinets = session.exec(
+        select(Cabinet)
+        .join(PlanogramEntry, PlanogramEntry.cabinet_id == Cabinet.id)
+        .where(PlanogramEntry.item_id == item_id)
+        .distinct()
+    ).all()
+    for cabinet in cabinets:
+        layout_changed(session=session, cabinet=cabinet, actor=actor)
+
+
 def _next_version(session: Session, cabinet: Cabinet) -> int:
     sent = session.exec(
         select(func.count())

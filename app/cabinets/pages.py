@@ -276,6 +276,7 @@ def cabinets_body() -> rx.Component:
                         rx.select.item(tr("wall.online"), value="online"),
                         rx.select.item(tr("wall.door_open"), value="open"),
                         rx.select.item(tr("wall.offline"), value="offline"),
+                        rx.select.item(tr("cabinets.status_retired"), value="retired"),
                     ),
                     name="status",
                     default_value=S.status,

@@ -85,7 +85,7 @@ def test_an_admin_registers_a_cabinet_that_comes_up_from_its_bundle_alone(
     page.wait_for_selector("#cab-label-url")
     assert page.inner_text("#cab-label-url").endswith(f"/m/cabinet/{code}")
     screenshot(page, "cabinets-label-1440")
-    context.close()
+    page.keyboard.press("Escape")
 
     spec, broker = spec_from_bundle(bundle_path)  # the file alone: no database, no secret key
     assert broker == ("127.0.0.1", running_app.mqtt_port)
@@ -103,4 +103,19 @@ def test_an_admin_registers_a_cabinet_that_comes_up_from_its_bundle_alone(
 
         phone, screen, _door = open_from_phone(browser, running_app, powered)
         screenshot(screen, "phone-provisioned-cabinet-390")
+
+        page.click("#cab-maintenance-on")  # no employee opens it now, whatever the reason
+        page.wait_for_selector("#cab-maintenance-off")
+        screen.click("#open-door")
+        screen.wait_for_function(
+            "() => (document.querySelector('#door-message')?.innerText || '').includes('维护中')",
+            timeout=15_000,
+        )
         phone.close()
+
+    page.click("#cab-decommission")
+    page.click("#cab-decommission-confirm")
+    until(lambda: _cabinet(running_app, code)[0].status == "retired", 15, "not decommissioned")
+    assert _cabinet(running_app, code)[0].secret_ciphertext is None
+    page.locator("#cab-table .cab-row", has_text=code).wait_for(state="detached", timeout=10_000)
+    context.close()

@@ -17,7 +17,7 @@ from sqlmodel import Session, func, select
 from app.audit.models import AuditLog
 from app.auth.catalogue import BUILTIN_ROLES
 from app.cabinets import provisioning
-from app.cabinets.console import plan_item, set_slot_item
+from app.cabinets.console import list_cabinets, plan_item, set_slot_item
 from app.cabinets.credentials import cabinet_keys, cabinet_secret, mqtt_password
 from app.cabinets.lease import lease_arguments
 from app.cabinets.models import Cabinet, CommandStatus, DeviceCommand, Site, Slot
@@ -26,6 +26,7 @@ from app.core.errors import NotFoundError, ValidationError
 from app.core.i18n import t
 from app.core.records import Actor
 from app.core.tenancy import TenantScope
+from app.items.console import ItemFields, save_item
 from app.withdrawals.opening import unlock_for
 from app.withdrawals.sessions import on_card
 from hardware.protocol import examples
@@ -203,6 +204,37 @@ def test_the_layout_is_sent_when_first_heard_from_and_at_every_planogram_change(
     assert third.payload["slots"][0]["unit_mg"] == 180000
 
 
+def test_an_items_new_weight_is_a_layout_change_for_the_cabinets_planning_it(
+    session: Session,
+) -> None:
+    tenant = make_tenant(session)
+    made = _register(session, tenant, model="SC-8L")
+    cabinet = session.get(Cabinet, made.cabinet_id)
+    heard_from(session=session, cabinet=cabinet, now=NOW)
+    pen = make_item(session, tenant)
+    a1 = session.exec(select(Slot).where(Slot.cabinet_id == cabinet.id, Slot.code == "A1")).one()
+    scope = TenantScope.single(tenant.id)
+    plan_item(session=session, scope=scope, slot_id=a1.id, item_id=pen.id, actor=ADMIN)
+    assert len(_configs(session, cabinet.id)) == 2
+
+    def save(weight: float, name: str) -> None:
+        fields = ItemFields(pen.sku, name, None, "支", weight, 0.4, 250, False, True)
+        save_item(
+            session=session,
+            scope=scope,
+            tenant_id=tenant.id,
+            item_id=pen.id,
+            fields=fields,
+            actor=ADMIN,
+        )
+
+    save(10.5, "另一个名字")  # the name is not in the layout: nothing sent
+    assert len(_configs(session, cabinet.id)) == 2
+    save(11.0, "另一个名字")
+    latest = _configs(session, cabinet.id)[-1]
+    assert (latest.payload["version"], latest.payload["slots"][0]["unit_mg"]) == (3, 11000)
+
+
 def test_rotating_shows_a_new_bundle_and_the_old_secret_stops_working(session: Session) -> None:
     tenant = make_tenant(session)
     first = _register(session, tenant)
@@ -289,6 +321,10 @@ def test_decommissioning_revokes_the_credentials_and_keeps_the_history(session: 
     assert cabinet_keys(session=session, cabinet_codes=[cabinet.code]) == {}  # gateway refuses
     assert session.get(Cabinet, cabinet.id) is not None  # kept, with its slots and commands
     assert len(session.exec(select(Slot).where(Slot.cabinet_id == cabinet.id)).all()) == 14
+    listed = list_cabinets(session=session, scope=scope)  # off the fleet list, kept apart
+    assert cabinet.id not in [r.id for r in listed.rows]
+    retired = list_cabinets(session=session, scope=scope, status="retired")
+    assert [(r.id, r.status) for r in retired.rows] == [(cabinet.id, "retired")]
     for change in (
         lambda: provisioning.rotate_credentials(
             session=session, scope=scope, cabinet_id=cabinet.id, actor=ADMIN

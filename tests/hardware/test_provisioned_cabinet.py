@@ -18,6 +18,7 @@ from sqlmodel import select
 
 from app.cabinets import provisioning
 from app.cabinets.console import plan_item
+from app.cabinets.credentials import mqtt_password
 from app.cabinets.models import Cabinet, DeviceCommand, Slot
 from app.core.config import get_settings
 from app.core.db import session_scope
@@ -144,3 +145,35 @@ async def test_a_cabinet_started_from_its_bundle_comes_online_and_acks_its_layou
                 protocol=aiomqtt.ProtocolVersion.V311,
             ):
                 pass
+
+
+async def test_the_simulator_keeps_the_newest_layout(tmp_path) -> None:
+    """A layout with a lower version than the one it holds changes nothing (ack `failed`,
+    `stale_config`); the newest survives a power-up (kept in the outbox file)."""
+    spec, _ = spec_from_bundle(_bundle_file(tmp_path))
+    options = FleetOptions(broker=("127.0.0.1", 1), outbox_dir=tmp_path / "outbox")
+    cabinet = build_cabinet(spec, options, seed=1)
+    layout = {"command": "c0ffee0001", "expires": 4102444800000, "slots": []}
+    assert await cabinet._execute("cmd.config", layout | {"version": 5}) is None
+    assert await cabinet._execute("cmd.config", layout | {"version": 4}) == "stale_config"
+    cabinet.outbox.close()
+    again = build_cabinet(spec, options, seed=1)
+    assert again.layout["version"] == 5
+    again.outbox.close()
+
+
+def _bundle_file(directory: Path) -> Path:
+    secret = bytes(range(32))
+    bundle = {
+        "format": provisioning.BUNDLE_FORMAT,
+        "broker_url": "mqtt://127.0.0.1:1",
+        "tenant": "T1",
+        "cabinet": "CAB-1",
+        "client_id": "CAB-1",
+        "mqtt_username": "cab-1",
+        "mqtt_password": mqtt_password(secret),
+        "secret_hex": secret.hex(),
+    }
+    path = directory / "bundle.json"
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+    return path
