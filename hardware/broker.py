@@ -84,6 +84,9 @@ class CabinetTopicPlugin(BaseTopicPlugin):
         return allowed
 
 
+TAKE_OVER_S = 5.0
+
+
 class CabinetBroker(Broker):
     """amqtt's Broker, admitting a connection before touching any session (module docstring)."""
 
@@ -126,7 +129,9 @@ class CabinetBroker(Broker):
     async def _session_for(self, incoming: Session) -> Session:
         """The session this admitted connection continues: a new one (clean session: the old
         one ends, its connection included), or the one its client id kept."""
-        kept = self._sessions.get(incoming.client_id, (None, None))[0]
+        kept, holder = self._sessions.get(incoming.client_id, (None, None))
+        if kept is not None and holder is not None and kept.transitions.is_connected():
+            await self._take_over(kept, holder)
         if incoming.clean_session:
             await self.end_session(incoming.client_id)
             session, incoming.parent = incoming, 0
@@ -140,6 +145,18 @@ class CabinetBroker(Broker):
         if session.keep_alive > 0 and isinstance(delay, int):
             session.keep_alive += delay
         return session
+
+    async def _take_over(self, kept: Session, holder: BrokerProtocolHandler) -> None:
+        """The client id is connected already (a half-open connection the cabinet gave up on):
+        close that connection and wait until amqtt has let go of it, before the session
+        continues on the new one. amqtt's own take-over marks the shared session disconnected
+        after the new connection has it, and the new connection then receives nothing."""
+        kept.will_flag = False  # the cabinet is back: its last will is not news
+        with suppress(Exception):
+            await holder.handle_connection_closed()
+        async with asyncio.timeout(TAKE_OVER_S):
+            while kept.transitions.is_connected():  # noqa: ASYNC110 - amqtt's state machine
+                await asyncio.sleep(0.01)
 
     async def _authenticate(self, session: Session, _: Any) -> bool:
         return getattr(session, "cc_principal", None) is not None  # admitted above, or never here
@@ -182,11 +199,18 @@ class CabinetBroker(Broker):
             for client_id, (s, _) in list(self._sessions.items())
             if getattr(s, "cc_principal", GATEWAY_USERNAME) != GATEWAY_USERNAME
         }
-        stale = await asyncio.to_thread(stale_sessions, held) if held else []
+        checked = await asyncio.to_thread(stale_sessions, held) if held else []
+        # the check ran in a thread: a cabinet that reconnected meanwhile with its new
+        # credentials holds a new session under the same id, which must not be ended
+        stale = [c for c in checked if self._signed_in_as(c) == held[c][:2]]
         for client_id in stale:
             logger.warning("ended MQTT session %s: its credentials changed", client_id)
             await self.end_session(client_id)
         return stale
+
+    def _signed_in_as(self, client_id: str) -> tuple[str | None, str | None] | None:
+        held = self._sessions.get(client_id)
+        return (held[0].username, held[0].password) if held is not None else None
 
     async def _recheck_forever(self) -> None:
         while True:

@@ -37,7 +37,7 @@ from app.cabinets.presence import apply_state
 from app.core.db import session_scope
 from app.core.jobs import JobDispatcher, get_dispatcher
 from hardware.broker_access import GATEWAY_USERNAME, gateway_client_id
-from hardware.ingest import Ingested, cabinet_of, ingest_batch
+from hardware.ingest import UNSTORABLE, Ingested, cabinet_of, ingest_batch, refuse_unstorable
 from hardware.protocol.messages import NonceGuard, now_ms
 
 logger = logging.getLogger(__name__)
@@ -50,7 +50,6 @@ BATCH_MAX = 200
 RECEIVE_MAXIMUM = 1000  # unacknowledged messages the broker may send us (MQTT 5)
 STORE_ATTEMPTS = 6
 RETIRE_QUIET_S = 3.0
-UNSTORABLE = "unstorable"  # a message the database refuses (docs/protocol.md § 10)
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, DisconnectionError, PoolTimeout, OSError)
 
 
@@ -107,6 +106,7 @@ class GatewayStats:
     rejections: Counter[str] = field(default_factory=Counter)
     connects: int = 0
     commands_sent: int = 0
+    answers_sent: int = 0  # v1.1 msg.ack
     states: Counter[str] = field(default_factory=Counter)  # online / offline / ignored ...
 
 
@@ -225,9 +225,19 @@ class Gateway:
             raise aiomqtt.MqttError("storing failed; reconnecting for redelivery")
         if states:
             await asyncio.to_thread(self._apply_states, states)
+        self._answer(client, results)
         for message in batch:
             if message.qos > 0:
                 client._client.ack(message.mid, message.qos)
+
+    def _answer(self, client: aiomqtt.Client, results: list[Ingested]) -> None:
+        """The v1.1 answers of a committed batch, at QoS 0 straight to paho (queued, not awaited:
+        a lost answer is made good by the cabinet's resend, answered `duplicate`)."""
+        for result in results:
+            if result.reply is not None:
+                topic, payload = result.reply
+                client._client.publish(topic, payload, qos=0)
+                self.stats.answers_sent += 1
 
     async def retire(self, quiet_s: float = RETIRE_QUIET_S) -> None:
         """Leave the shared subscription for good (a gateway scaled away, or a GATEWAY_ID that
@@ -341,13 +351,21 @@ class Gateway:
             return (await self._store([(topic, payload)]))[0]
         except Exception as refused:  # counted and logged; acknowledged, so never redelivered
             self.stats.rejections[UNSTORABLE] += 1
-            logger.error(
-                "refused %s from %s: %s",
-                UNSTORABLE,
-                cabinet_of(topic),
-                f"{type(refused).__name__}: {refused}"[:200],
+            detail = f"{type(refused).__name__}: {refused}"[:200]
+            logger.error("refused %s from %s: %s", UNSTORABLE, cabinet_of(topic), detail)
+            try:
+                return await asyncio.to_thread(self._refuse_unstorable, topic, payload, detail)
+            except Exception:
+                logger.exception(
+                    "could not count the refusal of a message of %s", cabinet_of(topic)
+                )
+                return Ingested("rejected", UNSTORABLE)
+
+    def _refuse_unstorable(self, topic: str, payload: bytes, detail: str) -> Ingested:
+        with self._unit_of_work() as session:
+            return refuse_unstorable(
+                session=session, topic=topic, payload=payload, detail=detail, now_ms=self._clock()
             )
-            return Ingested("rejected", UNSTORABLE)
 
     def _ingest_all(self, messages: list[tuple[str, bytes]]) -> list[Ingested]:
         """One unit of work; if it fails nothing of it counts: the refusals are not counted

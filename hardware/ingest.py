@@ -17,7 +17,7 @@ import json
 import logging
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,6 +28,7 @@ from sqlmodel import Session, select
 from app.alerts.models import Alert, AlertStatus
 from app.cabinets.credentials import CabinetKey, cabinet_keys, seal
 from app.cabinets.models import Cabinet, DeviceMessage, MessageStatus
+from hardware.answers import respond
 from hardware.protocol.messages import (
     CHANNEL_OF_TYPE,
     NonceGuard,
@@ -42,6 +43,7 @@ logger = logging.getLogger(__name__)
 # which then blanks it (app/withdrawals/keypad.py).
 SEALED_FIELDS = {"auth.pin": ("pin",)}
 UNSEQUENCED = frozenset(t for t, channel in CHANNEL_OF_TYPE.items() if channel == "telemetry")
+UNSTORABLE = "unstorable"  # a message the database refuses (docs/protocol.md § 10)
 MESSAGES = DeviceMessage.__table__
 CABINETS = Cabinet.__table__
 
@@ -52,6 +54,7 @@ class Ingested:
     code: str | None = None  # the refusal's error code
     message_row_id: int | None = None  # the stored device_message, for the job that handles it
     gap: bool = False
+    reply: tuple[str, bytes] | None = None  # v1.1: the msg.ack to publish once committed
 
 
 @dataclass(frozen=True)
@@ -133,15 +136,16 @@ def ingest_batch(
     `admitted`, if given, receives the messages whose nonce the guard took: if the unit of work
     fails, the caller gives those nonces back so that a retry of the same copies can pass."""
     results: list[Ingested | None] = [None] * len(messages)
+    details: dict[int, str] = {}
     decoded: list[tuple[int, Topic, dict[str, Any]]] = []
     for index, (topic, payload) in enumerate(messages):
         try:
             parsed, message = decode(topic, payload)
         except ProtocolError as refused:
-            results[index] = _refused(refused, topic, rejections)
+            results[index], details[index] = _refused(refused, topic, rejections), refused.detail
             continue
         decoded.append((index, parsed, message))
-    keys = cabinet_keys(session=session, cabinet_codes=(t.cabinet for _, t, _ in decoded))
+    keys = cabinet_keys(session=session, cabinet_codes=_cabinets_named(messages))
     verified: list[_Verified] = []
     for index, parsed, message in decoded:
         try:
@@ -150,13 +154,43 @@ def ingest_batch(
             guard.check(message, now_ms)
         except ProtocolError as refused:
             results[index] = _refused(refused, str(parsed), rejections)
+            details[index] = refused.detail
             continue
         if admitted is not None:
             admitted.append(message)
         verified.append(_Verified(index, key, message))
     for item, result in zip(verified, _store(session, verified), strict=True):
         results[item.index] = result
-    return [r for r in results if r is not None]
+    judged = [r for r in results if r is not None]
+    messages_of = {index: message for index, _, message in decoded}
+    replies = respond(
+        session,
+        messages,
+        [(r.status, r.code, details.get(i), messages_of.get(i)) for i, r in enumerate(judged)],
+        keys,
+        now_ms,
+    )
+    return [
+        replace(r, reply=reply) if reply else r for r, reply in zip(judged, replies, strict=True)
+    ]
+
+
+def refuse_unstorable(
+    *, session: Session, topic: str, payload: bytes, detail: str, now_ms: int
+) -> Ingested:
+    """A message the database refused outright (stored alone, it still failed): counted on
+    its cabinet and, for a v1.1 cabinet, answered, so that it leaves the cabinet's outbox."""
+    keys = cabinet_keys(session=session, cabinet_codes=_cabinets_named([(topic, payload)]))
+    judged = [("rejected", UNSTORABLE, detail, None)]
+    reply = respond(session, [(topic, payload)], judged, keys, now_ms)[0]
+    return Ingested("rejected", UNSTORABLE, reply=reply)
+
+
+def _cabinets_named(messages: list[tuple[str, bytes]]) -> set[str]:
+    """The cabinet code of every well-formed topic (also of messages refused already: a v1.1
+    cabinet is told about those too, and the console counts them)."""
+    parts = (topic.split("/") for topic, _ in messages)
+    return {p[3] for p in parts if len(p) == 5 and p[:2] == ["cc", "v1"] and p[3]}
 
 
 def _refused(refused: ProtocolError, topic: str, rejections: Counter[str]) -> Ingested:

@@ -15,7 +15,14 @@ from app.ui.payload import as_id
 from app.ui.session import actor_of, request_locale, require
 
 READ, ACK = "alert:read", "alert:ack"
-KINDS = ("low_stock", "cabinet_offline", "ledger_mismatch", "quota_exceeded", "seq_gap")
+KINDS = (
+    "low_stock",
+    "cabinet_offline",
+    "door_left_open",
+    "ledger_mismatch",
+    "quota_exceeded",
+    "seq_gap",
+)
 
 
 class AlertsState(KeysetPaging, rx.State):

@@ -73,6 +73,11 @@ def resolve(
     return alert
 
 
+def unresolved(*, session: Session, tenant_id: int, root_key: str) -> Alert | None:
+    """The cause's alert while it is not resolved (open or acknowledged)."""
+    return _unresolved(session, tenant_id, root_key[:120])
+
+
 def _announce(session: Session, alert: Alert, change: str) -> None:
     announce(
         session,

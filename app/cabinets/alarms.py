@@ -1,6 +1,8 @@
 """What a cabinet's `alarm` message raises: one alert per cabinet, kind of alarm and slot (a
 door held open for an hour is one alert with many occurrences, not sixty), critical when someone
-may be taking things unrecorded (a forced door, tampering, power loss)."""
+may be taking things unrecorded (a forced door, tampering, power loss). A door left open is the
+same alert the cloud raises itself for a door open past the tenant's limit
+(app/withdrawals/door_open.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from sqlmodel import Session
 from app.alerts.models import Severity
 from app.alerts.service import raise_once
 from app.cabinets.models import Cabinet
+from app.withdrawals import door_open
 
 CRITICAL = {"door_forced", "tamper", "power_loss"}
 KINDS = (
@@ -27,6 +30,9 @@ KINDS = (
 def on_alarm(*, session: Session, cabinet: Cabinet, body: dict[str, Any]) -> None:
     kind = body.get("kind")
     if kind not in KINDS:
+        return
+    if kind == "door_left_open":
+        door_open.on_alarm(session=session, cabinet=cabinet, body=body)
         return
     slot = body.get("slot") or "-"
     raise_once(

@@ -40,8 +40,12 @@ MESSAGE_TYPE = {
     CommandKind.tare.value: "cmd.tare",
     CommandKind.reboot.value: "cmd.reboot",
     CommandKind.reread.value: "cmd.reread",
+    CommandKind.auth_result.value: "auth.result",
 }
+# Not worth a person's visit when undelivered: the moment it was for has passed.
+NO_WORK_ORDER = frozenset((CommandKind.auth_result.value,))
 WAITING = (CommandStatus.pending.value, CommandStatus.sent.value)
+RECEIVED = CommandStatus.acked.value  # `received`: stored by the cabinet, not done yet
 ACK_STATUS = {
     "received": CommandStatus.acked.value,
     "done": CommandStatus.succeeded.value,
@@ -134,7 +138,7 @@ def _signed(session: Session, command: DeviceCommand, now: datetime) -> Outgoing
         tenant=tenant.code,
         cabinet=cabinet.code,
         boot=CLOUD_BOOT,
-        seq=command.attempts,
+        seq=command.id,  # the command's number: the same on every resend
         message_type=MESSAGE_TYPE[command.kind],
         body=body,
         message_id=command.command_id,
@@ -144,21 +148,25 @@ def _signed(session: Session, command: DeviceCommand, now: datetime) -> Outgoing
 
 
 def prepare_sends(*, session: Session, now: datetime | None = None) -> list[Outgoing]:
-    """Every command due now, signed and marked sent; those out of retries handed to a person."""
+    """Every command due now, signed and marked sent; those out of retries, and those received
+    but never done, handed to a person."""
     now = now or datetime.now(UTC)
     due = session.exec(
         scoped_select(DeviceCommand, TenantScope.platform())
-        .where(DeviceCommand.status.in_(WAITING), DeviceCommand.next_retry_at <= now)
+        .where(DeviceCommand.status.in_((*WAITING, RECEIVED)), DeviceCommand.next_retry_at <= now)
         .order_by(DeviceCommand.next_retry_at)
         .limit(500)
     ).all()
     out = []
     for command in due:
+        if command.status == RECEIVED:
+            _give_up(session, command, now, reason="received_never_done")
+            continue
         if now >= as_utc(command.expires_at):  # the cabinet would refuse it: never sent late
             _expired(session, command)
             continue
         if command.attempts > len(RESEND_AT) or now - as_utc(command.created_at) >= GIVE_UP_AT:
-            _give_up(session, command, now)
+            _give_up(session, command, now, reason="no_ack")
             continue
         signed = _signed(session, command, now)
         command.attempts += 1
@@ -179,10 +187,13 @@ def _expired(session: Session, command: DeviceCommand) -> None:
     _announce(session, command, command.status)
 
 
-def _give_up(session: Session, command: DeviceCommand, now: datetime) -> None:
+def _give_up(session: Session, command: DeviceCommand, now: datetime, *, reason: str) -> None:
     command.status = CommandStatus.failed.value
     command.next_retry_at = None
-    command.result = {"reason": "no_ack", "attempts": command.attempts}
+    command.result = {"reason": reason, "attempts": command.attempts}
+    _announce(session, command, command.status)
+    if command.kind in NO_WORK_ORDER:
+        return
     cabinet = session.get(Cabinet, command.cabinet_id)
     open_once(
         session=session,
@@ -207,10 +218,10 @@ def record_ack(
     command = _command_row(session, cabinet_id, body.get("command", ""))
     if status is None or command is None:
         return False
-    replaceable = WAITING if status == CommandStatus.acked.value else (*WAITING, "acked")
+    replaceable = WAITING if status == RECEIVED else (*WAITING, RECEIVED)
     values: dict[str, Any] = {
         "status": status,
-        "next_retry_at": None,
+        "next_retry_at": _done_by(command) if status == RECEIVED else None,
         "acked_at": func.coalesce(DeviceCommand.acked_at, now or datetime.now(UTC)),
     }
     if status in ("failed", "expired"):
@@ -225,6 +236,11 @@ def record_ack(
         return False
     _announce(session, command, status)
     return True
+
+
+def _done_by(command: DeviceCommand) -> datetime:
+    """When a command the cabinet said it `received` is overdue for `done` and goes to a person."""
+    return max(as_utc(command.created_at) + GIVE_UP_AT, as_utc(command.expires_at))
 
 
 def _command_row(session: Session, cabinet_id: int, command_id: str) -> DeviceCommand | None:

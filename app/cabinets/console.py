@@ -11,7 +11,15 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from app.cabinets.layout import layout_changed
-from app.cabinets.models import Cabinet, CabinetStatus, DeviceCommand, Slot, SlotKind
+from app.cabinets.models import (
+    Cabinet,
+    CabinetRefusal,
+    CabinetStatus,
+    DeviceCommand,
+    Slot,
+    SlotKind,
+)
+from app.cabinets.refusals import refusals_of
 from app.cabinets.scale_stats import describe, model_of
 from app.core.errors import ValidationError
 from app.core.records import Actor, record_created, update_scoped
@@ -130,6 +138,7 @@ class CabinetDetail:
     secret_version: int
     scales: list[dict] = field(default_factory=list)  # each scale's noise model (scale_stats)
     empty_slots: list[tuple[int, str]] = field(default_factory=list)  # (id, code): nothing planned
+    refusals: list[CabinetRefusal] = field(default_factory=list)  # per reason, newest first
 
 
 def cabinet_detail(*, session: Session, scope: TenantScope, cabinet_id: int) -> CabinetDetail:
@@ -174,6 +183,7 @@ def cabinet_detail(*, session: Session, scope: TenantScope, cabinet_id: int) -> 
         ],
         has_credentials=cabinet.secret_ciphertext is not None,
         secret_version=cabinet.secret_version,
+        refusals=refusals_of(session=session, scope=scope, cabinet_id=cabinet.id),
         scales=[
             scale | _second_signal_takes(session, scale["slot_id"], scale)
             for scale in describe(

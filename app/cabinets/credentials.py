@@ -44,6 +44,7 @@ class CabinetKey:
     tenant_code: str
     secret: bytes
     secret_version: int
+    protocol: str = "1"  # "1.1": answer each message with msg.ack (docs/protocol.md § 8)
 
 
 @dataclass(frozen=True)
@@ -152,18 +153,21 @@ def cabinet_keys(*, session: Session, cabinet_codes: Iterable[str]) -> dict[str,
             Tenant.code,
             Cabinet.secret_ciphertext,
             Cabinet.secret_version,
+            Cabinet.protocol,
         )
         .join(Tenant, Tenant.id == Cabinet.tenant_id)
         .where(Cabinet.code.in_(codes), Cabinet.secret_ciphertext.is_not(None))
     )
     keys: dict[str, CabinetKey] = {}
     secret_key = get_settings().secret_key
-    for cabinet_id, code, tenant_id, tenant_code, ciphertext, version in session.exec(statement):
+    for cabinet_id, code, tenant_id, tenant, ciphertext, version, protocol in session.exec(
+        statement
+    ):
         try:
             secret = _decrypted(ciphertext, secret_key)
         except DomainError:  # unreadable (SECRET_KEY rotated without re-provisioning): unknown
             continue
-        keys[code] = CabinetKey(cabinet_id, code, tenant_id, tenant_code, secret, version)
+        keys[code] = CabinetKey(cabinet_id, code, tenant_id, tenant, secret, version, protocol)
     return keys
 
 

@@ -20,6 +20,8 @@ from app.core.text import line_field
 # A cabinet's sequence numbers go up to 2^53 - 1 (the protocol's maximum); SQLite's INTEGER is
 # 64-bit already.
 SEQUENCE = BigInteger().with_variant(Integer(), "sqlite")
+# Protocol v1.1 (declared in `boot`): messages answered by msg.ack, decisions sent as auth.result
+PROTOCOL_V1_1 = "1.1"
 
 
 class CabinetStatus(StrEnum):
@@ -79,6 +81,7 @@ class Cabinet(TenantOwned, table=True):
     boot_id: str | None = Field(default=None, max_length=64)
     last_seq: int = Field(default=0, sa_type=SEQUENCE)
     lease_days: int = 3
+    protocol: str = Field(default="1", max_length=8)  # what its last boot declared (PROTOCOL_V1_1)
     # Its slot layout (cmd.config) must be sent: provisioned or planogram changed, not yet sent
     config_due: bool = False
     created_at: datetime = timestamp()
@@ -165,6 +168,7 @@ class CommandKind(StrEnum):
     tare = "tare"
     reboot = "reboot"
     reread = "reread"  # protocol v1.1: read unsettled scales again after a door closed
+    auth_result = "auth_result"  # protocol v1.1: a badge/PIN/QR decided, for the cabinet's screen
 
 
 class CommandStatus(StrEnum):
@@ -208,3 +212,24 @@ class DeviceCommand(TenantOwned, table=True):
     acked_at: datetime | None = timestamp(nullable=True)
     result: dict | None = json_field()
     created_at: datetime = timestamp()
+
+
+class CabinetRefusal(TenantOwned, table=True):
+    """What the gateway refused from one cabinet, per reason (docs/protocol.md § 10): how often,
+    since and until when, and the last refused copy (PINs masked, cut short) for the console."""
+
+    __tablename__ = "cabinet_refusal"
+    __table_args__ = (
+        UniqueConstraint("cabinet_id", "code"),
+        CheckConstraint("count > 0", name="count_positive"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    cabinet_id: int = Field(foreign_key="cabinet.id", ondelete="CASCADE")
+    code: str = Field(max_length=32)
+    count: int = Field(default=1, sa_type=SEQUENCE)
+    first_at: datetime = timestamp()
+    last_at: datetime = timestamp()
+    last_message_id: str | None = Field(default=None, max_length=64)
+    last_detail: str | None = Field(default=None, max_length=255)
+    last_payload: str | None = Field(default=None, max_length=2048)

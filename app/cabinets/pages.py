@@ -17,7 +17,25 @@ from app.ui.paging import pager
 from app.ui.shell import console_page
 from app.ui.tables import data_table
 
-COMMAND_KINDS = ("unlock", "lock", "push_config", "sync_lease", "tare", "reboot", "reread")
+COMMAND_KINDS = (
+    "unlock",
+    "lock",
+    "push_config",
+    "sync_lease",
+    "tare",
+    "reboot",
+    "reread",
+    "auth_result",
+)
+REFUSALS = (
+    "bad_json",
+    "schema",
+    "wrong_topic",
+    "bad_signature",
+    "stale_timestamp",
+    "replayed_nonce",
+    "unstorable",
+)
 COMMAND_STATUSES = ("pending", "sent", "acked", "succeeded", "failed", "expired")
 
 
@@ -197,6 +215,39 @@ def _commands() -> rx.Component:
     )
 
 
+def _refusals() -> rx.Component:
+    """What the gateway refused from this cabinet, per reason, with the last refused copy."""
+    return rx.vstack(
+        rx.heading(tr("cabinets.refusals"), size="3"),
+        rx.cond(
+            S.refusals.length() == 0,
+            rx.text(tr("cabinets.refusals_none"), color_scheme="gray", size="2"),
+        ),
+        rx.foreach(
+            S.refusals,
+            lambda r: rx.box(
+                rx.hstack(
+                    rx.badge(
+                        rx.match(
+                            r["code"], *[(c, tr(f"refusal.{c}")) for c in REFUSALS], r["code"]
+                        ),
+                        color_scheme="red",
+                    ),
+                    rx.text("× ", r["count"], weight="bold"),
+                    rx.text(tr("cabinets.refusal_last"), ": ", r["last_at"], size="1"),
+                    align="center",
+                ),
+                rx.code(r["payload"], size="1", class_name="refused-copy"),
+                class_name="refusal-row",
+                data_code=r["code"],
+                width="100%",
+            ),
+        ),
+        width="100%",
+        id="cab-refusals",
+    )
+
+
 def _scales() -> rx.Component:
     """Each scale's noise model in words (indicator, σ, division, drift, learned or defaults)."""
     return rx.cond(
@@ -255,6 +306,7 @@ def _chosen() -> rx.Component:
             _scales(),
             lifecycle_panel(),
             _commands(),
+            _refusals(),
             spacing="4",
             width="100%",
         ),

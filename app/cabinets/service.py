@@ -18,7 +18,7 @@ from app.cabinets.presence import heard_from
 from app.cabinets.scale_stats import fold_heartbeat
 from app.core.model_base import as_utc
 from app.core.tenancy import TenantScope, get_scoped
-from app.withdrawals import keypad, sessions
+from app.withdrawals import door_open, keypad, screen, sessions
 
 DOOR_AFTER = {"door.opened": DoorState.open.value, "door.closed": DoorState.closed.value}
 DOOR_EVENTS = {"door.opened": sessions.on_opened, "door.closed": sessions.on_closed}
@@ -34,6 +34,7 @@ def apply_device_message(
         return False
     cabinet = get_scoped(session, Cabinet, row.cabinet_id, scope)
     body = row.payload.get("body", {})
+    door_was = cabinet.door_state
     if row.type in ("heartbeat", "boot"):
         heard_from(session=session, cabinet=cabinet, now=now or datetime.now(UTC))
         if row.type == "heartbeat" and body.get("door") in ("open", "closed", "unknown"):
@@ -48,12 +49,21 @@ def apply_device_message(
     elif row.type == "alarm":
         on_alarm(session=session, cabinet=cabinet, body=body)
     elif row.type == "auth.card":
-        sessions.on_card(session=session, cabinet=cabinet, body=body, sent=as_utc(row.device_ts))
+        outcome = sessions.on_card(
+            session=session, cabinet=cabinet, body=body, sent=as_utc(row.device_ts)
+        )
+        screen.tell_outcome(session, cabinet, outcome, method="card", ref=row.message_id)
     elif row.type == "auth.pin":
-        keypad.on_pin(session=session, cabinet=cabinet, body=body, sent=as_utc(row.device_ts))
+        outcome = keypad.on_pin(
+            session=session, cabinet=cabinet, body=body, sent=as_utc(row.device_ts)
+        )
         row.payload = keypad.redacted(row.payload)
+        screen.tell_outcome(session, cabinet, outcome, method="pin", ref=row.message_id)
     elif row.type == "cmd.ack":
         record_ack(session=session, cabinet_id=cabinet.id, body=body, now=now)
+    shut = cabinet.door_state == DoorState.closed.value
+    if shut and (door_was != DoorState.closed.value or row.type == "door.closed"):
+        door_open.door_closed(session=session, cabinet=cabinet, now=now)  # its alert resolved
     row.status = MessageStatus.processed.value
     session.flush()
     return True

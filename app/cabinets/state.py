@@ -65,6 +65,7 @@ class CabinetsState(KeysetPaging, CabinetLifecycle, rx.State):
     indicators: list[dict] = []  # the indicator models a scale may be set to
     items: list[dict] = []
     commands: list[dict] = []
+    refusals: list[dict] = []
     can_write: bool = False
     can_command: bool = False
     message: str = ""
@@ -188,6 +189,15 @@ class CabinetsState(KeysetPaging, CabinetLifecycle, rx.State):
                 "error": c.error,
             }
             for c in found.commands
+        ]
+        self.refusals = [
+            {
+                "code": r.code,
+                "count": r.count,
+                "last_at": local_time(r.last_at, timezone, "%m-%d %H:%M:%S"),
+                "payload": (r.last_payload or "")[:400],
+            }
+            for r in found.refusals
         ]
 
     async def _act(self, permission: str, change, **kwargs) -> object | None:

@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from app.core.messages import (
     cabinet_scales,
+    cabinet_screen,
     console,
     identity,
     org,
@@ -30,7 +31,7 @@ def _merged() -> dict[str, tuple[str, str]]:
     """One table from the per-domain parts; a key defined twice is a programming error."""
     table: dict[str, tuple[str, str]] = {}
     parts = (console, identity, org, registration, reports, self_service, wall, withdrawals)
-    for part in (*parts, cabinet_scales, provisioning):
+    for part in (*parts, cabinet_scales, cabinet_screen, provisioning):
         clash = table.keys() & part.MESSAGES.keys()
         if clash:
             raise RuntimeError(f"translation keys defined twice: {sorted(clash)}")

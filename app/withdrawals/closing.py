@@ -6,6 +6,10 @@ meanwhile) ends the session as the exception it would have been, saying that the
 come. And a door that never opened: an unlock the cabinet did not carry out before it expired
 ends its session (`expired`, reason `unlock_failed`), so the cabinet is free again and the
 person's phone says so; a `door.opened` that still comes for it revives it (the visit is kept).
+And a door that never reported closed: NO_CLOSE_WAIT after it opened with no `door.closed`, the
+session becomes an exception (`no_close_event`) for the review queue with what is known, and the
+cabinet is free; a `door.closed` that still comes for it is recorded and decided like any close
+unless another door opened on the cabinet since (then it stays for a person, readings attached).
 """
 
 from __future__ import annotations
@@ -19,9 +23,16 @@ from sqlmodel import Session
 from app.cabinets.commands import issue_command
 from app.cabinets.models import Cabinet, CommandKind, CommandStatus, DeviceCommand
 from app.core.announce import announce
+from app.core.model_base import as_utc
 from app.core.records import Actor
 from app.core.tenancy import TenantScope, scoped_select
 from app.withdrawals.commit import commit, commit_restock
+from app.withdrawals.door_open import (
+    alert_doors_left_open,
+    opened_before,
+    overdue,
+    person_name,
+)
 from app.withdrawals.identify import directed, unsettled_slots
 from app.withdrawals.models import DoorSession, SessionPurpose, SessionStatus
 from app.withdrawals.recognition import evidence, identify
@@ -30,6 +41,8 @@ REREAD_TTL = timedelta(seconds=20)  # the command's own lifetime (no resend afte
 REREAD_WAIT = timedelta(seconds=45)  # after this without an answer the session ends
 UNLOCK_WAIT = timedelta(seconds=40)  # an unlock lives 30 s; then the door session ends
 UNLOCK_FAILED = "unlock_failed"
+NO_CLOSE_WAIT = timedelta(minutes=30)  # a door opened this long ago that never reported closed
+NO_CLOSE = "no_close_event"
 SYSTEM = Actor(account_id=None, name="door sessions")
 
 
@@ -158,26 +171,65 @@ def give_up(session: Session, door: DoorSession, why: str) -> str:
 
 
 def sweep(*, session: Session, now: datetime | None = None) -> dict[str, int]:
-    """The periodic end of stuck door sessions: unanswered re-reads, unlocks never carried out."""
+    """The periodic end of stuck door sessions (unanswered re-reads, unlocks never carried out,
+    doors that never reported closed) and the alert for doors open past the tenant's limit."""
     return {
         "rereads": give_up_overdue(session=session, now=now),
         "unlocks": end_failed_unlocks(session=session, now=now),
+        "unclosed": end_unclosed(session=session, now=now),
+        "left_open": alert_doors_left_open(session=session, now=now),
     }
+
+
+def end_unclosed(*, session: Session, now: datetime | None = None) -> int:
+    """Every session whose door opened NO_CLOSE_WAIT ago and never reported closed becomes an
+    exception for a person, with what is known (who, when it opened, the cabinet's last word on
+    its door; the EPCs present at the opening stay in `rfid_before`): the cabinet is free."""
+    now = now or datetime.now(UTC)
+    doors = opened_before(session, now - NO_CLOSE_WAIT)
+    for door in doors:
+        cabinet = session.get(Cabinet, door.cabinet_id)
+        heard = as_utc(cabinet.last_heartbeat_at)
+        known = {
+            "person": person_name(session, door),
+            "opened_at": _ms(as_utc(door.opened_at)),
+            "ended_at": _ms(now),
+            "epcs_at_opening": len(door.rfid_before or []),
+            "door": cabinet.door_state,
+            "heartbeat_at": _ms(heard) if heard is not None else None,
+            "online": cabinet.is_online,
+        }
+        door.identification = (door.identification or {}) | {"reason": NO_CLOSE, "no_close": known}
+        door.status = SessionStatus.exception.value
+        door_changed(session, door)
+    return len(doors)
+
+
+def closes_late(door: DoorSession) -> bool:
+    """A door.closed for a session already ended for want of it."""
+    return (
+        door.status == SessionStatus.exception.value
+        and (door.identification or {}).get("reason") == NO_CLOSE
+    )
+
+
+def decide_late(session: Session, cabinet: Cabinet, door: DoorSession, *, ref: str) -> str:
+    """The late close's readings are recorded (on_closed). With no other door opened on the
+    cabinet since, nobody else was let in: decided like any close (no re-read). Otherwise what
+    the scales say may be someone else's visit too: it stays an exception for a person."""
+    if not _another_door_opened(session, cabinet, door):
+        return decide(session, cabinet, door, ref=ref, may_reread=False)
+    late = (door.identification or {}).get("no_close", {}) | {"closed_late": True}
+    door.identification = door.identification | {"no_close": late}
+    door_changed(session, door)
+    return "exception"
 
 
 def end_failed_unlocks(*, session: Session, now: datetime | None = None) -> int:
     """Every session still `unlocking` UNLOCK_WAIT after it began whose unlock the cabinet did
     not report done (never acked, acked `received` only, failed, expired): ended, cabinet free."""
     cutoff = (now or datetime.now(UTC)) - UNLOCK_WAIT
-    stuck = session.exec(
-        scoped_select(DoorSession, TenantScope.platform())
-        .where(
-            DoorSession.status == SessionStatus.unlocking.value,
-            DoorSession.created_at < cutoff,
-        )
-        .order_by(DoorSession.id)
-        .limit(500)
-    ).all()
+    stuck = overdue(session, SessionStatus.unlocking, DoorSession.created_at, cutoff)
     ended = 0
     for door in stuck:
         unlock = _unlock_of(session, door)

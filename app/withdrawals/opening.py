@@ -14,7 +14,7 @@ from app.core.errors import ValidationError
 from app.core.records import Actor
 from app.core.tenancy import TenantScope, get_scoped_or_raise
 from app.org.models import User
-from app.withdrawals import sessions
+from app.withdrawals import screen, sessions
 from app.withdrawals.models import AuthMethod, DoorSession
 
 
@@ -45,6 +45,9 @@ def open_checked(
         raise ValidationError(f"{refusals}.refused_cabinet_busy", field="cabinet")
     if approval is not None:
         approvals.use(session=session, request=approval, door=door)
+    screen.tell(
+        session, cabinet, method="qr" if method == AuthMethod.qr else "command", ref=None, door=door
+    )
     return door
 
 

@@ -6,7 +6,6 @@ cabinet's planogram and stock."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -19,7 +18,7 @@ from app.cabinets.scale_stats import fold_series, model_of
 from app.core.tenancy import TenantScope, scoped_select
 from app.inventory.models import PlanogramEntry, Stock
 from app.items.models import Item
-from app.tenants.models import Tenant
+from app.tenants.policies import WholeNumber, whole_number
 from app.withdrawals.identify import (
     Reading,
     ScaleReading,
@@ -30,10 +29,10 @@ from app.withdrawals.identify import (
     fuse,
 )
 
-logger = logging.getLogger(__name__)
 Taken = list[tuple[Slot, Item, int]]  # units of each item taken from each slot
 MAX_PER_VISIT = 10  # units of one SKU a person takes in one visit, unless the tenant says
 MAX_PER_VISIT_LIMIT = 100
+PER_VISIT = WholeNumber("max_per_visit", MAX_PER_VISIT, 1, MAX_PER_VISIT_LIMIT)
 DEFAULT_ELAPSED_S = 60.0  # a v1 cabinet does not say when its baseline was read
 
 
@@ -115,16 +114,8 @@ def _rfid_view(
 
 
 def max_per_visit(session: Session, tenant_id: int) -> int:
-    """The tenant's per-SKU limit per visit (settings "max_per_visit"), else the default; a
-    value that is not a whole number in 1..100 is ignored (and logged), never trusted."""
-    tenant = session.get(Tenant, tenant_id)
-    value = (tenant.settings or {}).get("max_per_visit") if tenant else None
-    if value is None:
-        return MAX_PER_VISIT
-    if type(value) is not int or not 1 <= value <= MAX_PER_VISIT_LIMIT:
-        logger.warning("tenant %s: max_per_visit %r ignored", tenant_id, value)
-        return MAX_PER_VISIT
-    return value
+    """The tenant's per-SKU limit per visit (settings "max_per_visit"), else the default."""
+    return whole_number(session, tenant_id, PER_VISIT)
 
 
 def scale_reading(

@@ -30,6 +30,7 @@ from app.quotas import service as quotas
 from app.tenants.models import ProviderStaff, ProviderStaffTenant
 from app.withdrawals import closing
 from app.withdrawals.closing import door_changed
+from app.withdrawals.door_open import RESTOCK_TIMES
 from app.withdrawals.models import (
     ACTIVE_SESSION_STATUSES,
     AuthMethod,
@@ -45,6 +46,7 @@ CARD_FRESH = timedelta(seconds=20)  # a person waits at the door about this long
 BUFFERED = timedelta(seconds=3)  # sent this long after it happened: it waited in the outbox
 SYSTEM = Actor(account_id=None, name="door sessions")
 SESSION_PREFIX = "ds"
+CLOSABLE = (SessionStatus.open.value, SessionStatus.unlocking.value)
 
 
 @dataclass(frozen=True)
@@ -148,7 +150,7 @@ def open_door(
         args={
             "session": session_ref(door),
             "by": by,
-            "max_open_s": MAX_OPEN_S * (5 if restocking else 1),
+            "max_open_s": MAX_OPEN_S * (RESTOCK_TIMES if restocking else 1),
         },
         actor=actor,
         ttl=UNLOCK_TTL,
@@ -312,10 +314,12 @@ def _find_closed_session(session: Session, cabinet: Cabinet, ref: str) -> DoorSe
 
 def on_closed(*, session: Session, cabinet: Cabinet, body: dict[str, Any]) -> Outcome:
     """The door closed: identify what was taken and commit it, raise an exception, or ask the
-    cabinet to read unsettled scales again (app/withdrawals/closing.py)."""
+    cabinet to read unsettled scales again (app/withdrawals/closing.py). The close of a session
+    already given up for want of it is still recorded (closing.decide_late)."""
     ref = body.get("session", "")
     door = _find_closed_session(session, cabinet, ref)
-    if door is None or door.status not in (SessionStatus.open.value, SessionStatus.unlocking.value):
+    late = door is not None and closing.closes_late(door)
+    if door is None or (not late and door.status not in CLOSABLE):
         return Outcome("ignored", "unknown_session")
     door.closed_at = _when(body.get("at"))
     door.readings_after = {r["slot"]: r for r in body.get("readings", [])}
@@ -323,7 +327,10 @@ def on_closed(*, session: Session, cabinet: Cabinet, body: dict[str, Any]) -> Ou
     door.snapshot_id = body.get("snapshot")
     closed = {"at": body.get("at"), "rfid": "rfid" in body}
     door.identification = (door.identification or {}) | {"closed": closed}
-    status = closing.decide(session, cabinet, door, ref=ref, may_reread=True)
+    if late:
+        status = closing.decide_late(session, cabinet, door, ref=ref)
+    else:
+        status = closing.decide(session, cabinet, door, ref=ref, may_reread=True)
     return Outcome(status, (door.identification or {}).get("reason"), door.id)
 
 

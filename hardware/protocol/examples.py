@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from hardware.protocol.canonical import sign
-from hardware.protocol.messages import topic_for
+from hardware.protocol.messages import DOWN_TYPES, topic_for
 
 EXAMPLE_SECRET = b"example-cabinet-secret-do-not-use"
 TENANT, CABINET, BOOT = "TN-XY", "CAB-SH-001", "b7Kq2mZ9"
@@ -18,7 +18,13 @@ T0 = 1_764_201_600_000  # 2025-11-27 00:00:00 UTC, in ms
 CMD = "c0ffee00d00r4201"
 
 BODIES: dict[str, dict[str, Any]] = {
-    "boot": {"fw": "2.4.1", "hw": "SC-40S rev C", "outbox": 3, "clock_synced": True},
+    "boot": {
+        "fw": "2.4.1",
+        "hw": "SC-40S rev C",
+        "outbox": 3,
+        "clock_synced": True,
+        "proto": "1.1",
+    },
     "heartbeat": {"uptime_s": 86400, "door": "closed", "outbox": 0, "rssi_dbm": -67},
     "door.opened": {
         "session": "ds-20251127-0042",
@@ -51,7 +57,7 @@ BODIES: dict[str, dict[str, Any]] = {
         ],
     },
     "auth.card": {"card": "0048291173", "at": T0},
-    "auth.pin": {"pin": "482915", "at": T0},
+    "auth.pin": {"pin": "482915", "card": "0048291173", "at": T0},
     "alarm": {"kind": "door_left_open", "at": T0 + 120000, "detail": "open for 120 s"},
     "cmd.ack": {"command": CMD, "status": "done", "at": T0 + 900},
     "cmd.unlock": {
@@ -97,11 +103,29 @@ BODIES: dict[str, dict[str, Any]] = {
         "session": "ds-20251127-0042",
         "slots": ["A1"],
     },
+    "auth.result": {
+        "command": "c0ffee00auth4208",
+        "expires": T0 + 15000,
+        "ref": "01JDXY00000000000000000005",
+        "method": "card",
+        "result": "refused",
+        "code": "quota_used_up",
+        "text": "本月领用额度已用完",
+        "lang": "zh-CN",
+    },
+    "msg.ack": {
+        "ref": "01JDXY00000000000000000004",
+        "nonce": "000000000000000000000005",
+        "type": "door.closed",
+        "result": "accepted",
+        "server_ms": T0 + 4200,
+        "skew_ms": -200,
+    },
 }
 
 
 def example(message_type: str, n: int = 0) -> tuple[str, dict[str, Any]]:
-    down = message_type.startswith("cmd.") and message_type != "cmd.ack"
+    down = message_type in DOWN_TYPES
     topic = str(topic_for(TENANT, CABINET, message_type))
     message: dict[str, Any] = {
         "v": 1,

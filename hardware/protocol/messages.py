@@ -46,6 +46,8 @@ DOWN_TYPES = (
     "cmd.tare",
     "cmd.reboot",
     "cmd.reread",
+    "auth.result",
+    "msg.ack",
 )
 ERROR_CODES = (
     "bad_json",
@@ -55,6 +57,7 @@ ERROR_CODES = (
     "bad_signature",
     "stale_timestamp",
     "replayed_nonce",
+    "unstorable",
 )
 
 

@@ -25,16 +25,14 @@ from pymodbus.client import AsyncModbusTcpClient
 
 from app.cabinets.credentials import mqtt_password
 from hardware.protocol.messages import (
-    DOWN_TYPES,
     NonceGuard,
-    ProtocolError,
     Topic,
     build,
-    decode,
     now_ms,
-    verify,
 )
 from hardware.scales import Reading, poll_bank
+from hardware.simulator.answers import RESIGN, CloudAnswers
+from hardware.simulator.commands import CommandHandling, Unlock
 from hardware.simulator.mischief import Mischief
 from hardware.simulator.outbox import Entry, Outbox
 from hardware.simulator.weighing import LoadCell, ScaleBank, idle_window
@@ -53,13 +51,6 @@ class CabinetIdentity:
     secret: bytes
 
 
-@dataclass(frozen=True)
-class Unlock:
-    session: str
-    by: dict[str, str]
-    until_ms: int
-
-
 @dataclass
 class CabinetStats:
     connects: int = 0
@@ -69,10 +60,7 @@ class CabinetStats:
     refused: Counter[str] = field(default_factory=Counter)  # commands refused, by reason
 
 
-REREAD_SERIES = 4  # readings per scale in a door.reread
-
-
-class SimulatedCabinet:
+class SimulatedCabinet(CommandHandling):
     def __init__(
         self,
         identity: CabinetIdentity,
@@ -85,6 +73,7 @@ class SimulatedCabinet:
         heartbeat_s: float = 30.0,
         mischief: Mischief | None = None,
         wall_clock: Callable[[], int] = now_ms,
+        protocol: str = "1.1",
     ) -> None:
         self.identity = identity
         self.broker = broker
@@ -104,7 +93,10 @@ class SimulatedCabinet:
         self.unlock: Unlock | None = None
         self.unlocked = asyncio.Event()
         self.configured = asyncio.Event()  # a slot layout (cmd.config) was applied
-        self._clock = lambda: wall_clock() + clock_skew_ms
+        self.protocol = protocol  # "1.1": waits for the cloud's answers (msg.ack)
+        self.answers = CloudAnswers()
+        self.screen: list[dict[str, Any]] = []  # the auth.result lines shown, newest last
+        self._clock = lambda: wall_clock() + clock_skew_ms + self.answers.offset_ms
         self._guard = NonceGuard()
         self._wake = asyncio.Event()
         self._boot_sent = False
@@ -198,15 +190,15 @@ class SimulatedCabinet:
             await client.subscribe(self.topic("cmd"), qos=1)
             online = {"state": "online", "boot": self.boot}
             await client.publish(self.topic("state"), json.dumps(online), qos=1, retain=True)
-            if not self._boot_sent:
-                await self._telemetry(client, "boot", self._boot_body())
-                self._boot_sent = True
-            self.stats.connects += 1
-            self.connected.set()
             async with asyncio.TaskGroup() as group:
+                group.create_task(self._commands(client))  # also hears the boot's answer
+                if not self._boot_sent:
+                    await self._send_boot(client)
+                    self._boot_sent = True
+                self.stats.connects += 1
+                self.connected.set()
                 group.create_task(self._pump(client))
                 group.create_task(self._heartbeats(client))
-                group.create_task(self._commands(client))
                 group.create_task(self._until_network_drops(client))
 
     async def _until_network_drops(self, client: aiomqtt.Client) -> None:
@@ -221,8 +213,26 @@ class SimulatedCabinet:
                 sock.shutdown(socket.SHUT_RDWR)
         raise aiomqtt.MqttError("network down (simulated)")
 
+    @property
+    def v1_1(self) -> bool:
+        return self.protocol == "1.1"
+
+    async def _send_boot(self, client: aiomqtt.Client) -> None:
+        """v1.1: the boot first, and its answer (which sets our clock) before any replay."""
+        if not self.v1_1:
+            await self._telemetry(client, "boot", self._boot_body())
+            return
+        await self.answers.send(
+            lambda: self._signed_telemetry("boot", self._boot_body()),
+            lambda topic, message: client.publish(topic, json.dumps(message), qos=1),
+        )
+
     async def _telemetry(self, client: aiomqtt.Client, kind: str, body: dict[str, Any]) -> None:
-        topic, message = build(
+        topic, message = self._signed_telemetry(kind, body)
+        await client.publish(topic, json.dumps(message), qos=1)
+
+    def _signed_telemetry(self, kind: str, body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        return build(
             secret=self.identity.secret,
             tenant=self.identity.tenant,
             cabinet=self.identity.code,
@@ -232,11 +242,11 @@ class SimulatedCabinet:
             body=body,
             ts=self.now_ms(),
         )
-        await client.publish(topic, json.dumps(message), qos=1)
 
     def _boot_body(self) -> dict[str, Any]:
         depth = self.outbox.depth()
-        return {"fw": FIRMWARE, "hw": "sim", "outbox": depth, "clock_synced": True}
+        body = {"fw": FIRMWARE, "hw": "sim", "outbox": depth, "clock_synced": True}
+        return body | ({"proto": "1.1"} if self.v1_1 else {})
 
     async def _heartbeats(self, client: aiomqtt.Client) -> None:
         while True:
@@ -266,9 +276,8 @@ class SimulatedCabinet:
                     await self._wake.wait()
                     continue
                 for i in range(0, len(fresh) - 1, 2):
-                    if self.mischief.wants("out_of_order"):
+                    if self.mischief.happens("out_of_order"):
                         fresh[i], fresh[i + 1] = fresh[i + 1], fresh[i]
-                        self.mischief.sent["out_of_order"] += 1
                 for entry in fresh:
                     await slots.acquire()
                     in_flight.add(entry.id)
@@ -278,141 +287,50 @@ class SimulatedCabinet:
         self, client: aiomqtt.Client, entry: Entry, slots: asyncio.Semaphore, in_flight: set[str]
     ) -> None:
         try:
-            topic, message = build(
-                secret=self.identity.secret,
-                tenant=self.identity.tenant,
-                cabinet=self.identity.code,
-                boot=entry.boot,
-                seq=entry.seq,
-                message_type=entry.type,
-                body=entry.body,
-                message_id=entry.id,
-                ts=self.now_ms(),  # a resend keeps id and seq, gets a new ts and nonce
-            )
+            if self.v1_1:
+                await self._deliver_answered(client, entry)
+                return
+            topic, message = self._signed_entry(entry)
             await client.publish(topic, json.dumps(message), qos=1)
             self.outbox.remove(entry.id)
             self.stats.published += 1
-            for twin in self.mischief.twins(topic, message, self.identity.secret):
-                await client.publish(topic, twin, qos=1)
+            await self._twins(client, topic, message)
         finally:
             in_flight.discard(entry.id)
             slots.release()
 
-    # ---- commands ------------------------------------------------------------------------
+    async def _deliver_answered(self, client: aiomqtt.Client, entry: Entry) -> None:
+        """v1.1: out of the outbox only on the cloud's answer; a final refusal is kept aside."""
 
-    async def _commands(self, client: aiomqtt.Client) -> None:
-        async for received in client.messages:
-            payload = received.payload if isinstance(received.payload, bytes) else b""
-            await self.on_command(str(received.topic), payload)
+        async def publish(topic: str, message: dict[str, Any]) -> None:
+            await client.publish(topic, json.dumps(message), qos=1)
+            await self._twins(client, topic, message)
 
-    async def on_command(self, topic: str, payload: bytes) -> None:
-        """Verify, run once per command id, acknowledge (received, then done/failed)."""
-        try:
-            if topic != self.topic("cmd"):  # a broker should never deliver it; amqtt once did
-                raise ProtocolError("wrong_topic", "not this cabinet's command topic")
-            parsed, message = decode(topic, payload)
-            if message["type"] not in DOWN_TYPES:
-                raise ProtocolError("wrong_topic", message["type"])
-            verify(self.identity.secret, parsed, message)
-            self._guard.check(message, self.now_ms())
-        except ProtocolError as refused:
-            self.stats.refused[refused.code] += 1
-            logger.warning("%s refused %s: %s", self.identity.code, topic[:120], refused)
+        answer = await self.answers.send(lambda: self._signed_entry(entry), publish)
+        if answer is None or answer.get("code") in RESIGN:  # not heard: tried again later
+            await asyncio.sleep(self.answers.wait_s)
+            self._wake.set()
             return
-        body = message["body"]
-        command = body["command"]
-        previous = self.outbox.command_ack(command)
-        if previous is not None:
-            self.stats.commands_duplicate += 1
-            self._acknowledge(command, "duplicate", previous.get("code"), remember=False)
-            return
-        if body["expires"] < self.now_ms():
-            self._acknowledge(command, "expired")
-            return
-        self._acknowledge(command, "received")
-        failure = await self._execute(message["type"], body)
-        self._acknowledge(command, "failed" if failure else "done", failure)
-        self.stats.commands_done += 1
+        self.outbox.remove(entry.id)
+        if answer["result"] != "refused":
+            self.stats.published += 1
 
-    def _acknowledge(
-        self, command: str, status: str, code: str | None = None, *, remember: bool = True
-    ) -> None:
-        body: dict[str, Any] = {"command": command, "status": status, "at": self.now_ms()}
-        if code:
-            body["code"] = code
-        if remember:
-            self.outbox.remember_command(command, body, self.now_ms())
-        self.record("cmd.ack", body)
-
-    async def _execute(self, kind: str, body: dict[str, Any]) -> str | None:
-        """Carry a command out; the failure code, or None when done."""
-        if kind == "cmd.unlock":
-            until = self.now_ms() + body["max_open_s"] * 1000
-            self.unlock = Unlock(body["session"], dict(body["by"]), until)
-            self.unlocked.set()
-        elif kind == "cmd.lock":
-            self.unlock = None
-            self.unlocked.clear()
-        elif kind == "cmd.config":
-            return self._configure(body)
-        elif kind == "cmd.lease":
-            self.outbox.save_setting("lease", body)
-        elif kind == "cmd.tare":
-            cell = self.bank.cells.get(body["slot"])
-            if cell is None:
-                return "unknown_slot"
-            cell.tare()
-        elif kind == "cmd.reboot":
-            asyncio.get_running_loop().call_later(body["delay_s"], self.reboot)
-        elif kind == "cmd.reread":
-            return await self._reread(body)
-        return None
-
-    @property
-    def layout(self) -> dict[str, Any] | None:
-        """The slot layout the cloud last sent (`cmd.config` body), kept across power-ups."""
-        return self.outbox.setting("planogram")
-
-    def _configure(self, body: dict[str, Any]) -> str | None:
-        """Keep the newest layout; an older version arriving late changes nothing."""
-        current = self.layout
-        if current is not None and current["version"] > body["version"]:
-            return "stale_config"
-        self.outbox.save_setting("planogram", body)
-        self.configured.set()
-        return None
-
-    async def _reread(self, body: dict[str, Any]) -> str | None:
-        """Read the named scales again (protocol v1.1) and send their fresh series."""
-        if self.door != "closed":
-            return "door_open"
-        series = await self.read_series(REREAD_SERIES)
-        wanted = set(body["slots"])
-        readings = []
-        for index, first in enumerate(series[0]):
-            runs = [reads[index] for reads in series]
-            if first.slot not in wanted or any(r.mg is None for r in runs):
-                continue
-            readings.append(
-                {
-                    "slot": first.slot,
-                    "after_mg": runs[-1].mg,
-                    "stable": all(r.stable for r in runs),
-                    "series_mg": [r.mg for r in runs],
-                }
-            )
-        if not readings:
-            return "unknown_slot"
-        self.record(
-            "door.reread",
-            {
-                "session": body["session"],
-                "command": body["command"],
-                "at": self.now_ms(),
-                "readings": readings,
-            },
+    def _signed_entry(self, entry: Entry) -> tuple[str, dict[str, Any]]:
+        return build(
+            secret=self.identity.secret,
+            tenant=self.identity.tenant,
+            cabinet=self.identity.code,
+            boot=entry.boot,
+            seq=entry.seq,
+            message_type=entry.type,
+            body=entry.body,
+            message_id=entry.id,
+            ts=self.now_ms(),  # a resend keeps id and seq, gets a new ts and nonce
         )
-        return None
+
+    async def _twins(self, client: aiomqtt.Client, topic: str, message: dict[str, Any]) -> None:
+        for twin in self.mischief.twins(topic, message, self.identity.secret):
+            await client.publish(topic, twin, qos=1)
 
     def reboot(self) -> None:
         """Power-cycle: a new boot id (its seq starts at 0); the outbox survives."""

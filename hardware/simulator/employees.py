@@ -109,7 +109,8 @@ async def open_take_close(
         "rfid": cabinet.rfid(),
         "snapshot": None,
     }
-    cabinet.record("door.closed", body)
+    if not cabinet.mischief.happens("drops_close"):
+        cabinet.record("door.closed", body)
     cabinet.unlock = None
     return body
 

@@ -13,6 +13,14 @@ traffic still arrives whole and a test can count exactly what the gateway must r
 | duplicate | same id, new nonce and `ts` | store nothing (a duplicate, not an error) |
 | out_of_order | two buffered messages published swapped | store both; raise a gap alert |
 | flapping | the connection dropped every few seconds | lose and duplicate nothing |
+
+And firmware that fails to finish what it was asked, on the share `rate` of commands or closes:
+
+| kind | what the cabinet does | what the cloud must do |
+| --- | --- | --- |
+| never_acks | neither acks nor carries out a command | end an unlock's session, free the cabinet |
+| received_only | acks `received`, never carries it out | the same |
+| drops_close | closes the door without `door.closed` | after 30 min an exception, cabinet free |
 """
 
 from __future__ import annotations
@@ -34,7 +42,8 @@ TWIN_KINDS = (
     "replay",
     "duplicate",
 )
-KINDS = (*TWIN_KINDS, "out_of_order", "flapping")
+COMMAND_KINDS = ("never_acks", "received_only")  # what becomes of a command, first that applies
+KINDS = (*TWIN_KINDS, "out_of_order", "flapping", *COMMAND_KINDS, "drops_close")
 EXPECTED_REFUSAL = {
     "bad_signature": "bad_signature",
     "stale_timestamp": "stale_timestamp",
@@ -61,14 +70,20 @@ class Mischief:
     def wants(self, kind: str) -> bool:
         return kind in self.kinds and self.rng.random() < self.rate
 
+    def happens(self, kind: str) -> bool:
+        """Whether this misbehaviour strikes now (and count it when it does)."""
+        struck = self.wants(kind)
+        if struck:
+            self.sent[kind] += 1
+        return struck
+
+    def command_fate(self) -> str | None:
+        """`never_acks`, `received_only`, or None: what becomes of a command just received."""
+        return next((kind for kind in COMMAND_KINDS if self.happens(kind)), None)
+
     def twins(self, topic: str, message: dict[str, Any], secret: bytes) -> list[bytes]:
         """The bad copies to publish after this genuine message (often none)."""
-        out = []
-        for kind in TWIN_KINDS:
-            if self.wants(kind):
-                out.append(_twin(kind, topic, message, secret))
-                self.sent[kind] += 1
-        return out
+        return [_twin(kind, topic, message, secret) for kind in TWIN_KINDS if self.happens(kind)]
 
 
 def _resigned(topic: str, message: dict[str, Any], secret: bytes, **changes: Any) -> bytes:

@@ -9,6 +9,10 @@ Metrics:
   of its row, for the messages of that window.
 - After the window the gateway must have stored every message published (none lost, refused or
   duplicated), or the benchmark fails.
+- With ANSWERS (BENCH_GATEWAY_ANSWERS, on unless "0") the cabinets speak protocol v1.1: each is
+  answered msg.ack per message on its command topic, which it subscribes to, as a firmware does;
+  the gateway must have answered every message. gateway_answers_heard_share: the share of those
+  answers the publishers had received when they stopped.
 - mosquitto_raw_per_s: the same publishers through the same broker to a plain subscriber that
   does nothing, in the same run (the ceiling the broker and client library allow here).
 """
@@ -50,6 +54,7 @@ CABINETS = 20
 PUBLISHERS = 4
 IN_FLIGHT = 50  # per publisher: a cabinet fleet does not flood; neither do we
 ALARM = {"kind": "tamper", "at": 1_764_201_600_000}
+ANSWERS = os.environ.get("BENCH_GATEWAY_ANSWERS", "1") != "0"
 
 
 class TimedGateway(Gateway):
@@ -77,6 +82,7 @@ def _fleet(url: str) -> tuple[str, list[tuple[str, str, bytes]]]:
         fleet = []
         for _ in range(CABINETS):
             cabinet = make_cabinet(session, tenant)
+            cabinet.protocol = "1.1" if ANSWERS else "1"  # as its boot would have said
             creds = provision(
                 session=session,
                 scope=TenantScope.single(tenant.id),
@@ -90,10 +96,12 @@ def _fleet(url: str) -> tuple[str, list[tuple[str, str, bytes]]]:
     return code, fleet
 
 
-async def _publish_for(seconds: float, tenant: str, fleet, port: int, publisher: int) -> int:
+async def _publish_for(
+    seconds: float, tenant: str, fleet, port: int, publisher: int
+) -> tuple[int, int]:
     """Round-robin over this publisher's cabinets, each on its own connection, with at most
-    IN_FLIGHT unacknowledged messages in all."""
-    sent = 0
+    IN_FLIGHT unacknowledged messages in all; (sent, answers heard)."""
+    sent = heard = 0
     deadline = time.monotonic() + seconds
     slots = asyncio.Semaphore(IN_FLIGHT)
     boot = f"bench{uuid.uuid4().hex[:6]}{publisher}"
@@ -114,6 +122,17 @@ async def _publish_for(seconds: float, tenant: str, fleet, port: int, publisher:
             for code, username, secret in fleet
         ]
         pending: set[asyncio.Task] = set()
+
+        async def hear(client: aiomqtt.Client) -> None:
+            nonlocal heard
+            async for _ in client.messages:
+                heard += 1
+
+        listening = []
+        if ANSWERS:
+            for client, (code, _, _) in zip(clients, fleet, strict=True):
+                await client.subscribe(f"cc/v1/{tenant}/{code}/cmd", qos=1)
+                listening.append(asyncio.create_task(hear(client)))
         while time.monotonic() < deadline:
             index = sent % len(fleet)
             code, _, secret = fleet[index]
@@ -135,13 +154,16 @@ async def _publish_for(seconds: float, tenant: str, fleet, port: int, publisher:
             task.add_done_callback(pending.discard)
             sent += 1
         await asyncio.gather(*pending, return_exceptions=True)
-    return sent
+        await asyncio.sleep(1.0 if ANSWERS else 0)  # the answers still on their way
+        for task in listening:
+            task.cancel()
+    return sent, heard
 
 
 def _publishers_process(seconds: float, tenant: str, fleet, port: int, counts) -> None:
     # Each cabinet is driven by one publisher, as it has one controller with one boot id: a
     # cabinet code shared by several boots would make every message a sequence gap.
-    async def all_publishers() -> list[int]:
+    async def all_publishers() -> list[tuple[int, int]]:
         return await asyncio.gather(
             *(
                 _publish_for(seconds, tenant, fleet[n::PUBLISHERS], port, n)
@@ -149,10 +171,11 @@ def _publishers_process(seconds: float, tenant: str, fleet, port: int, counts) -
             )
         )
 
-    counts.put(sum(asyncio.run(all_publishers())))
+    results = asyncio.run(all_publishers())
+    counts.put((sum(s for s, _ in results), sum(h for _, h in results)))
 
 
-async def _publish_elsewhere(seconds: float, tenant: str, fleet, port: int) -> int:
+async def _publish_elsewhere(seconds: float, tenant: str, fleet, port: int) -> tuple[int, int]:
     """The cabinets publish from another process, as they would from another machine."""
     context = multiprocessing.get_context("fork")
     counts = context.Queue()
@@ -183,7 +206,7 @@ async def _raw_rate(tenant: str, fleet, broker: OwnMosquitto) -> float:
 
         counting = asyncio.create_task(count())
         started = time.monotonic()
-        await _publish_elsewhere(RAW_SECONDS, tenant, fleet, broker.port)
+        await _publish_elsewhere(RAW_SECONDS, tenant, fleet, broker.port)  # nobody answers
         elapsed = time.monotonic() - started
         await asyncio.sleep(1)
         counting.cancel()
@@ -192,7 +215,7 @@ async def _raw_rate(tenant: str, fleet, broker: OwnMosquitto) -> float:
 
 async def _gateway_rate(
     url: str, tenant: str, fleet, broker: OwnMosquitto
-) -> tuple[float, list[float]]:
+) -> tuple[float, list[float], float]:
     engine = make_engine(url)
     # what `make gateway` runs: MQTT 3.1.1 on the shared subscription (hardware/runtime.py)
     config = broker.gateway_config("gw-a")
@@ -211,7 +234,7 @@ async def _gateway_rate(
     serving = asyncio.create_task(gateway.run(stop))
     await asyncio.wait_for(gateway.connected.wait(), 10)
     started = time.monotonic()
-    sent = await _publish_elsewhere(GATEWAY_SECONDS, tenant, fleet, broker.port)
+    sent, heard = await _publish_elsewhere(GATEWAY_SECONDS, tenant, fleet, broker.port)
     elapsed = time.monotonic() - started
     accepted_in_window = gateway.stats.accepted
     latencies = list(gateway.latencies_ms)
@@ -224,7 +247,10 @@ async def _gateway_rate(
     lost = sent - gateway.stats.accepted
     if lost or gateway.stats.rejections or gateway.stats.duplicates:
         raise AssertionError(f"lost {lost}, {gateway.stats}")
-    return round(accepted_in_window / elapsed, 1), latencies
+    if ANSWERS and gateway.stats.answers_sent != sent:
+        raise AssertionError(f"answered {gateway.stats.answers_sent} of {sent}")
+    heard_share = round(heard / sent, 4) if ANSWERS else 0.0
+    return round(accepted_in_window / elapsed, 1), latencies, heard_share
 
 
 def run() -> dict[str, float]:
@@ -238,7 +264,7 @@ def run() -> dict[str, float]:
             own_mosquitto(Path(directory), engine) as broker,
         ):
             raw = asyncio.run(_raw_rate(tenant, fleet, broker))
-            rate, latencies = asyncio.run(_gateway_rate(url, tenant, fleet, broker))
+            rate, latencies, heard = asyncio.run(_gateway_rate(url, tenant, fleet, broker))
         engine.dispose()
         cuts = statistics.quantiles(latencies, n=100)
         return {
@@ -246,6 +272,6 @@ def run() -> dict[str, float]:
             "gateway_p50_ms": round(cuts[49], 1),
             "gateway_p99_ms": round(cuts[98], 1),
             "mosquitto_raw_per_s": raw,
-        }
+        } | ({"gateway_answers_heard_share": heard} if ANSWERS else {})
     finally:
         _drop_pg_database(name)

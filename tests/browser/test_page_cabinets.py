@@ -5,10 +5,13 @@ This module runs after the all-handlers test: it changes tenant A's rows."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlmodel import Session, select
 
 from app.auth.models import Account
 from app.cabinets.models import Cabinet
+from app.cabinets.refusals import Refused, record
 from app.core.db import make_engine
 from app.inventory.models import PlanogramEntry
 from app.org.models import User
@@ -32,7 +35,25 @@ def _levels(app: RunningApp) -> set[tuple[int, int]]:
         engine.dispose()
 
 
+def _refused_twice(app: RunningApp) -> None:
+    """The gateway refused two copies of an auth.pin from CAB-XY-001 for their time."""
+    engine = make_engine(f"sqlite:///{app.data_dir / 'cabinet.db'}")
+    try:
+        with Session(engine) as session:
+            cabinet = session.exec(select(Cabinet).where(Cabinet.code == "CAB-XY-001")).one()
+            copy = '{"type":"auth.pin","body":{"pin":"***","card":"C1"}}'
+            refused = [
+                Refused(cabinet.tenant_id, cabinet.id, "stale_timestamp", 1, "m1", "", copy)
+                for _ in range(2)
+            ]
+            record(session, refused, datetime.now(UTC))
+            session.commit()
+    finally:
+        engine.dispose()
+
+
 def test_fleet_levels_credentials_and_a_command(browser, running_app: RunningApp) -> None:
+    _refused_twice(running_app)
     context, page = sign_in(browser, running_app, "xy_admin")
     page.goto(running_app.url + "/cabinets")
     page.wait_for_url(at_path(running_app, "/cabinets"))
@@ -41,6 +62,9 @@ def test_fleet_levels_credentials_and_a_command(browser, running_app: RunningApp
     assert rows.count() == 3
     rows.filter(has_text="CAB-XY-001").click()
     page.wait_for_selector("#cab-chosen .slot-row")
+    refusal = page.locator('#cab-refusals .refusal-row[data-code="stale_timestamp"]')
+    assert "时钟偏差超过 300 秒" in refusal.inner_text() and "× 2" in refusal.inner_text()
+    assert '"pin":"***"' in refusal.locator(".refused-copy").inner_text()
     scales = page.locator("#cab-scales .cab-scale")  # each scale's noise model, in words
     assert scales.count() >= 1
     first_scale = scales.first.inner_text()

@@ -33,16 +33,18 @@ def _setup(session: Session):
     return tenant, cabinet, bytes.fromhex(creds.secret_hex)
 
 
-def _issue(session, tenant, cabinet, now=T0) -> DeviceCommand:
+def _issue(
+    session, tenant, cabinet, now=T0, kind="unlock", args=UNLOCK, ttl=timedelta(minutes=5)
+) -> DeviceCommand:
     return issue_command(
         session=session,
         scope=TenantScope.single(tenant.id),
         cabinet_id=cabinet.id,
-        kind="unlock",
-        args=UNLOCK,
+        kind=kind,
+        args=args,
         actor=ADMIN,
         now=now,
-        ttl=timedelta(minutes=5),
+        ttl=ttl,
     )
 
 
@@ -104,6 +106,43 @@ def test_every_send_is_a_valid_signed_message_with_the_same_command_id(session: 
         assert message["body"]["command"] == command.command_id
     assert first.message["nonce"] != again.message["nonce"]
     assert first.message["id"] == again.message["id"] == command.command_id
+    assert first.message["seq"] == again.message["seq"]  # a resend keeps its seq (§ 3)
+
+
+def _ack(session, cabinet, command, status: str) -> bool:
+    body = {"command": command.command_id, "status": status, "at": 1}
+    return record_ack(session=session, cabinet_id=cabinet.id, body=body, now=T0)
+
+
+def test_received_but_never_done_goes_to_a_person_when_overdue(session: Session) -> None:
+    """`received` stops the resends; no `done` by the later of 120 s and the command's expiry:
+    failed (received_never_done) and one work order for the cabinet."""
+    tenant, cabinet, _ = _setup(session)
+    command = _issue(session, tenant, cabinet)  # expires at 5 min
+    _at(session, 0)
+    assert _ack(session, cabinet, command, "received")
+    assert _at(session, 120) == [] and _at(session, 299) == [] and command.status == "acked"
+    _at(session, 300)
+    assert command.status == "failed"
+    assert command.result == {"reason": "received_never_done", "attempts": 1}
+    orders = session.exec(select(WorkOrder).where(WorkOrder.cabinet_id == cabinet.id)).all()
+    assert [o.kind for o in orders] == ["command_failure"]
+    assert not _ack(session, cabinet, command, "received")  # a late one reopens nothing
+
+
+def test_a_screen_answer_nobody_acknowledged_sends_no_one_to_the_cabinet(session: Session) -> None:
+    tenant, cabinet, _ = _setup(session)
+    args = {"method": "card", "result": "refused", "code": "wrong_pin", "text": "PIN", "lang": "en"}
+    silent, received = (
+        _issue(session, tenant, cabinet, kind="auth_result", args=args, ttl=timedelta(seconds=15))
+        for _ in range(2)
+    )
+    _at(session, 0)
+    assert _ack(session, cabinet, received, "received")
+    _at(session, 15)
+    _at(session, 200)
+    assert (silent.status, received.status) == ("expired", "failed")
+    assert session.exec(select(WorkOrder)).all() == []
 
 
 @pytest.mark.dialects("postgresql")

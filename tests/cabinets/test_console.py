@@ -4,12 +4,15 @@ cabinets never reached."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
 from app.cabinets import console
 from app.cabinets.commands import issue_command
+from app.cabinets.refusals import Refused, record, refusals_of
 from app.core.errors import NotFoundError, ValidationError
 from app.core.records import Actor
 from app.core.tenancy import TenantScope
@@ -118,6 +121,25 @@ def test_a_cabinets_slots_commands_and_levels(session: Session) -> None:
             par_qty=2,
             actor=ADMIN,
         )
+
+
+def test_a_cabinets_refusals_per_reason_newest_first(session: Session) -> None:
+    tenant, cabinets, _ = _fleet(session)
+    scope = TenantScope.single(tenant.id)
+    at = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    refused = [
+        Refused(tenant.id, cabinets[0].id, code, 1, "m1", "", "{}")
+        for code in ("schema", "stale_timestamp", "stale_timestamp")
+    ]
+    record(session, refused[:1], at)
+    record(session, refused[1:], at + timedelta(minutes=1))
+    found = console.cabinet_detail(session=session, scope=scope, cabinet_id=cabinets[0].id)
+    assert [(r.code, r.count) for r in found.refusals] == [("stale_timestamp", 2), ("schema", 1)]
+    quiet = console.cabinet_detail(session=session, scope=scope, cabinet_id=cabinets[1].id)
+    assert quiet.refusals == []
+    other = TenantScope.single(tenant.id + 1)
+    with pytest.raises(NotFoundError):
+        refusals_of(session=session, scope=other, cabinet_id=cabinets[0].id)
 
 
 def test_a_slot_changes_item_only_when_empty_and_tellable_apart(session: Session) -> None:

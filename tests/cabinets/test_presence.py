@@ -125,7 +125,7 @@ def test_alarms_raise_one_alert_per_cause(session: Session) -> None:
         session.flush()
         assert apply_device_message(session=session, message_row_id=row.id, now=T0)
     alerts = {a.kind: a for a in session.exec(select(Alert).where(Alert.cabinet_id == cabinet.id))}
-    assert set(alerts) == {"alarm_door_left_open", "alarm_door_forced", "alarm_scale_fault"}
-    assert alerts["alarm_door_left_open"].occurrences == 3
+    assert set(alerts) == {"door_left_open", "alarm_door_forced", "alarm_scale_fault"}
+    assert alerts["door_left_open"].occurrences == 3
     assert alerts["alarm_door_forced"].severity == "critical"
     assert alerts["alarm_scale_fault"].params["slot"] == "A2"

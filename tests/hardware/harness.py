@@ -28,6 +28,7 @@ from hardware.simulator.cabinet import CabinetIdentity, SimulatedCabinet
 from hardware.simulator.mischief import Mischief
 from hardware.simulator.weighing import LoadCell
 from tests.factories import make_cabinet, make_tenant
+from tests.hardware.own_broker import own_mosquitto
 
 UNIT_G = {"A1": 12.5, "A2": 45.0, "A3": 180.0}
 
@@ -145,3 +146,22 @@ def stored(engine: Engine | None, cabinet_id: int) -> list[DeviceMessage]:
             .order_by(DeviceMessage.id)
         )
         return list(session.exec(query))
+
+
+@asynccontextmanager
+async def broker_and_gateway(
+    kind: str, tenant: str, directory: Path
+) -> AsyncIterator[tuple[tuple, Gateway]]:
+    """Our own Mosquitto (the repo's production settings, per-cabinet credentials and ACL; an
+    MQTT 5 gateway on a shared subscription) or the embedded amqtt broker (3.1.1)."""
+    if kind == "mosquitto":
+        with own_mosquitto(directory / "mosquitto") as broker:
+            # MQTT 5 here; the replay tests use 3.1.1
+            config = broker.gateway_config("gw-a", session_expiry_s=60, mqtt5=True)
+            async with running_gateway(config) as (gateway, dispatcher):
+                yield broker.address, gateway
+                await dispatcher.drain(10)
+        return
+    async with embedded_broker() as (port, config), running_gateway(config) as (gateway, jobs):
+        yield ("127.0.0.1", port), gateway
+        await jobs.drain(10)

@@ -6,7 +6,9 @@ connection at once; a refused subscription delivers nothing, retained messages i
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import threading
 
 import aiomqtt
 import pytest
@@ -16,7 +18,15 @@ from app.cabinets.models import Cabinet
 from app.core.db import session_scope
 from app.core.records import Actor
 from app.core.tenancy import TenantScope
-from hardware.broker import GATEWAY_USERNAME, gateway_client_id, gateway_password
+from hardware import broker as broker_module
+from hardware import broker_access
+from hardware.broker import (
+    GATEWAY_USERNAME,
+    gateway_client_id,
+    gateway_password,
+    start_embedded_broker,
+)
+from hardware.net import free_port
 from hardware.protocol.messages import build
 from hardware.simulator.cabinet import CabinetIdentity
 from tests.hardware.harness import embedded_broker, provisioned, running_gateway, until
@@ -192,3 +202,59 @@ async def test_refused_subscriptions_deliver_nothing_retained_included() -> None
             assert await _received(prober) == []
             await prober.subscribe(_topic(b, "cmd"), qos=1)  # its own: retained still works
             assert await _received(prober) == [_topic(b, "cmd")]
+
+
+async def test_a_cabinet_back_with_new_credentials_during_a_recheck_keeps_its_session(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The credentials re-check runs in a thread; a cabinet that reconnects with its new
+    credentials while the old ones are judged stale must keep its new session."""
+    a, cabinet_id = provisioned()
+    port = free_port()
+    broker = await start_embedded_broker(port)
+    reconnected = threading.Event()
+
+    def slow_check(held):
+        stale = broker_access.stale_sessions(held)
+        assert reconnected.wait(10), "the cabinet did not reconnect"
+        return stale
+
+    monkeypatch.setattr(broker_module, "stale_sessions", slow_check)
+    try:
+        old = _client(port, a, a.code)
+        await old.__aenter__()
+        renewed = _rotate(a, cabinet_id)
+        recheck = asyncio.create_task(broker.recheck_sessions())
+        await asyncio.sleep(0.2)  # the check has read the old credentials
+        async with _client(port, renewed, a.code) as new:
+            await new.subscribe(_topic(a, "cmd"), qos=1)
+            reconnected.set()
+            assert await recheck == []
+            gateway = _client(port, None, gateway_client_id("test-gw", gateway_password()))
+            async with gateway:
+                await gateway.publish(_topic(a, "cmd"), b"still reached", qos=1)
+            assert await _received(new, 1.0) == [_topic(a, "cmd")]
+        with contextlib.suppress(aiomqtt.MqttError):
+            await old.__aexit__(None, None, None)
+    finally:
+        await broker.shutdown()
+
+
+async def test_a_cabinet_reconnecting_over_its_half_open_connection_gets_its_commands() -> None:
+    """The field's common case: the old connection is still open on the broker's side when the
+    cabinet connects again (same id, persistent session). The new connection takes the session
+    over and receives the commands; the old one's last will is not published."""
+    a, _ = provisioned()
+    async with embedded_broker() as (port, _config):
+        old = _client(port, a, a.code)
+        await old.__aenter__()
+        await old.subscribe(_topic(a, "cmd"), qos=1)
+        gateway = _client(port, None, gateway_client_id("test-gw", gateway_password()))
+        async with gateway:
+            await gateway.subscribe(_topic(a, "state"), qos=1)
+            async with _client(port, a, a.code) as new:
+                await gateway.publish(_topic(a, "cmd"), b"after the take-over", qos=1)
+                assert await _received(new, 1.0) == [_topic(a, "cmd")]
+            assert await _received(gateway, 0.5) == []  # no last will from the old connection
+        with contextlib.suppress(aiomqtt.MqttError):
+            await old.__aexit__(None, None, None)

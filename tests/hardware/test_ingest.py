@@ -32,19 +32,6 @@ HEARTBEAT = {"uptime_s": 5, "door": "closed", "outbox": 0}
 ALARM = {"kind": "tamper", "at": 1_764_201_600_000}
 
 
-@pytest.fixture
-def cabinet(session: Session):
-    tenant = make_tenant(session)
-    cabinet = make_cabinet(session, tenant)
-    creds = provision(
-        session=session,
-        scope=TenantScope.single(tenant.id),
-        cabinet_id=cabinet.id,
-        actor=Actor(account_id=None, name="test"),
-    )
-    return tenant, cabinet, bytes.fromhex(creds.secret_hex)
-
-
 class Pipe:
     def __init__(self, session: Session) -> None:
         self.session = session

@@ -10,10 +10,7 @@ import json
 import random
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlmodel import select
@@ -22,44 +19,24 @@ from app.alerts.models import Alert
 from app.cabinets.commands import issue_command
 from app.cabinets.models import Cabinet, DeviceCommand
 from app.core.db import session_scope
+from app.core.model_base import as_utc
 from app.core.records import Actor
 from app.core.tenancy import TenantScope
-from hardware.gateway import Gateway
 from hardware.protocol.messages import build, now_ms
+from hardware.simulator.cabinet import CabinetIdentity
 from hardware.simulator.employees import badge, open_take_close
 from hardware.simulator.mischief import EXPECTED_REFUSAL, TWIN_KINDS, Mischief
 from tests.hardware.harness import (
     UNIT_G,
-    embedded_broker,
+    broker_and_gateway,
     powered,
     provisioned,
-    running_gateway,
     simulated,
     stored,
     until,
 )
-from tests.hardware.own_broker import own_mosquitto
 
 ALARM_KINDS = ("tamper", "door_left_open", "scale_fault")
-
-
-@asynccontextmanager
-async def broker_and_gateway(
-    kind: str, tenant: str, directory: Path
-) -> AsyncIterator[tuple[tuple, Gateway]]:
-    """Our own Mosquitto (the repo's production settings, per-cabinet credentials and ACL; an
-    MQTT 5 gateway on a shared subscription) or the embedded amqtt broker (3.1.1)."""
-    if kind == "mosquitto":
-        with own_mosquitto(directory / "mosquitto") as broker:
-            # MQTT 5 here; the replay tests use 3.1.1
-            config = broker.gateway_config("gw-a", session_expiry_s=60, mqtt5=True)
-            async with running_gateway(config) as (gateway, dispatcher):
-                yield broker.address, gateway
-                await dispatcher.drain(10)
-        return
-    async with embedded_broker() as (port, config), running_gateway(config) as (gateway, jobs):
-        yield ("127.0.0.1", port), gateway
-        await jobs.drain(10)
 
 
 def _alarm(cabinet, n: int) -> None:
@@ -242,3 +219,51 @@ async def test_a_pulled_cable_shows_at_once_through_the_last_will(broker, tmp_pa
     with session_scope() as session:
         (alert,) = session.exec(select(Alert).where(Alert.cabinet_id == cabinet_id)).all()
         assert alert.kind == "cabinet_offline" and alert.status == "resolved"
+
+
+UNLOCK = {"session": "ds1", "by": {"method": "card", "ref": "C1"}, "max_open_s": 60}
+
+
+@pytest.mark.parametrize(
+    ("fault", "acks", "unlocked"),
+    [
+        (None, ["received", "done"], True),
+        ("never_acks", [], False),
+        ("received_only", ["received"], False),
+    ],
+)
+async def test_a_cabinet_that_loses_commands_acks_as_its_fault_says(
+    fault, acks, unlocked, tmp_path
+) -> None:
+    identity = CabinetIdentity("T1", f"CS{uuid.uuid4().hex[:8].upper()}", "cs1", b"s" * 32)
+    mischief = Mischief(frozenset({fault} if fault else ()), rate=1.0)
+    cabinet = simulated(identity, ("127.0.0.1", 1), tmp_path, mischief=mischief)  # no broker
+    await cabinet.on_command(*_resend(identity, "c0ffee01", UNLOCK, kind="cmd.unlock"))
+    sent = [e.body["status"] for e in cabinet.outbox.oldest(10) if e.type == "cmd.ack"]
+    assert sent == acks
+    assert cabinet.unlocked.is_set() is unlocked
+    assert mischief.sent == (Counter({fault: 1}) if fault else Counter())
+
+
+async def test_a_cabinet_that_drops_the_close_reports_the_door_shut_only_by_heartbeat(
+    tmp_path,
+) -> None:
+    identity, cabinet_id = provisioned()
+    async with broker_and_gateway("embedded", identity.tenant, tmp_path) as (address, _gateway):
+        mischief = Mischief(frozenset({"drops_close"}), rate=1.0)
+        cabinet = simulated(identity, address, tmp_path, mischief=mischief, heartbeat_s=0.5)
+        async with powered(cabinet):
+            await until(cabinet.connected.is_set)
+            door = {"session": "ds1", "by": {"method": "card", "ref": "C1"}}
+            body = await open_take_close(cabinet, door, {"A1": 1}, unit_g=UNIT_G)
+            closed_at = body["at"]
+            await until(
+                lambda: any(
+                    r.type == "heartbeat" and as_utc(r.device_ts).timestamp() * 1000 > closed_at
+                    for r in stored(None, cabinet_id)
+                )
+            )
+    rows = stored(None, cabinet_id)
+    assert [r.type for r in rows if r.type.startswith("door.")] == ["door.opened"]
+    last_beat = [r for r in rows if r.type == "heartbeat"][-1]
+    assert last_beat.payload["body"]["door"] == "closed" and mischief.sent["drops_close"] == 1

@@ -115,6 +115,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{cabinet}（{code}）的门未关好",
         "The door of {cabinet} ({code}) was left open",
     ),
+    "alert.door_left_open": (
+        "{cabinet}（{code}）的门已打开 {minutes} 分钟未关（{person}，会话 {session}）",
+        "The door of {cabinet} ({code}) has been open {minutes} min ({person}, session {session})",
+    ),
     "alert.alarm_tamper": (
         "{cabinet}（{code}）检测到撬动",
         "Tampering detected at {cabinet} ({code})",

@@ -59,6 +59,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "智能柜维护中，暂不能开门",
         "The cabinet is under maintenance and cannot be opened now",
     ),
+    "screen.refused_cabinet_retired": ("柜子已停用", "Out of service"),
     "door.refused_cabinet_retired": ("该智能柜已停用", "This cabinet is out of service"),
     "unlock.refused_cabinet_retired": (
         "该智能柜已停用，无法开门",

@@ -94,6 +94,10 @@ MESSAGES.update(
         "review.reason.rfid_unexplained": ("RFID 标签变化无法解释", "RFID change not explained"),
         "review.reason.sources_disagree": ("称重与 RFID 不一致", "Scales and RFID disagree"),
         "review.reason.wrong_direction": ("物品被放回", "Items were put back"),
+        "review.reason.no_close_event": (
+            "柜机开门后一直未上报关门，无法得知取走了什么",
+            "The cabinet never reported the door closed: what was taken is not known",
+        ),
         "review.reason_other": ("需人工确认", "Needs a person"),
     }
 )

@@ -52,6 +52,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "alerts.kind.all": ("全部类型", "All kinds"),
     "alerts.kind.low_stock": ("低库存", "Low stock"),
     "alerts.kind.cabinet_offline": ("智能柜离线", "Cabinet offline"),
+    "alerts.kind.door_left_open": ("柜门未关", "Door left open"),
     "alerts.kind.ledger_mismatch": ("账实不符", "Ledger mismatch"),
     "alerts.kind.quota_exceeded": ("超额度", "Over quota"),
     "alerts.kind.seq_gap": ("消息缺失", "Missing messages"),
