@@ -12,7 +12,7 @@ export PATH := $(TOOLS)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
 export REFLEX_USE_SYSTEM_BUN := 1
 export PORT
 
-.PHONY: help venv bun run prepare worker gateway simulator test soak lint format bench clean
+.PHONY: help venv bun run prepare worker gateway simulator lan test soak lint format bench clean
 
 help:
 	@echo "make run    - serve the product on http://localhost:$(PORT) (SQLite, demo data)"
@@ -50,6 +50,10 @@ gateway: venv
 # Simulated cabinets on MQTT_URL or the embedded broker (docs/simulator.md); ARGS="--help".
 simulator: venv
 	$(PY) -m hardware.simulator $(ARGS)
+
+# Drive this site's cabinets that have no controller, over Modbus TCP (docs/lan-cabinets.md).
+lan: venv
+	$(PY) -m hardware.lan $(ARGS)
 
 # Two pytest processes: Playwright's sync API keeps an event loop running, which breaks
 # pytest-asyncio tests in the same process (Reflex's own CI splits them the same way).

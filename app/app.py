@@ -17,6 +17,7 @@ from app.audit.state import AuditState
 from app.auth.pages import LoginPageState, login_page
 from app.auth.roles_pages import roles_page
 from app.auth.roles_state import RolesState
+from app.cabinets.lan_console import LanCabinetsState, lan_cabinets_page
 from app.cabinets.pages import cabinets_page
 from app.cabinets.state import CabinetsState, push_cabinets
 from app.core import log_masking
@@ -87,6 +88,7 @@ CONSOLE_PAGES = (
     ("/roles", roles_page, "角色权限", RolesState),
     ("/audit", audit_page, "审计日志", AuditState),
     ("/cabinets", cabinets_page, "智能柜", CabinetsState),
+    ("/cabinets/lan", lan_cabinets_page, "局域网柜", LanCabinetsState),
     ("/items", items_page, "物品", ItemsState),
     ("/stock", stock_page, "库存", StockState),
     ("/withdrawals", withdrawals_page, "领用记录", WithdrawalsState),
@@ -126,4 +128,4 @@ if not get_settings().redis_url:
     # One web worker: the device side (embedded broker when MQTT_URL is unset, and the gateway)
     # runs inside it. With REDIS_URL (several workers) run `make gateway` processes instead.
     app.register_lifespan_task(run_device_side)
-    app.register_lifespan_task(run_schedule)  # report subscriptions (no arq worker runs them)
+    app.register_lifespan_task(run_schedule)  # presence, door sessions, reports (no arq worker)

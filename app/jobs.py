@@ -18,7 +18,14 @@ from app.core import log_masking
 from app.core.bus import get_bus, reset_bus
 from app.core.config import get_settings
 from app.core.db import run_in_session
-from app.core.jobs import DEFAULT_MAX_TRIES, JOBS, get_dispatcher, job, reset_dispatcher
+from app.core.jobs import (
+    DEFAULT_MAX_TRIES,
+    JOBS,
+    JobDispatcher,
+    get_dispatcher,
+    job,
+    reset_dispatcher,
+)
 from app.core.tenancy import TenantScope
 from app.inventory.service import reconcile_and_alert
 
@@ -119,19 +126,22 @@ async def export_report(ctx: dict[str, Any], run_id: int) -> str:
     return await asyncio.to_thread(build_export, run_id)
 
 
-# Clock-driven jobs inside the app when no arq worker runs (no REDIS_URL). The presence sweep
-# stays with the worker's cron: a development box's demo cabinets without a simulator would all
-# be marked offline.
+# Clock-driven jobs inside the app when no arq worker runs (no REDIS_URL), as the worker's cron
+# runs them. Presence too: `make run`'s simulated cabinets stay online by their heartbeats (every
+# 30 s; offline after 90 s of silence), and a demo cabinet nothing connects to was never
+# connected, which the sweep leaves alone.
 IN_PROCESS_SCHEDULE: tuple[tuple[Any, float], ...] = (
+    (sweep_cabinet_presence, 30.0),
     (report_tick, 60.0),
     (sweep_door_sessions, 15.0),
 )
 
 
-async def run_schedule() -> None:
-    """The clock-driven jobs in-process (no REDIS_URL: no arq worker runs them)."""
-    dispatcher = get_dispatcher()
-    last = dict.fromkeys((fn.__name__ for fn, _ in IN_PROCESS_SCHEDULE), 0.0)
+async def run_schedule(*, dispatcher: JobDispatcher | None = None) -> None:
+    """The clock-driven jobs in-process (no REDIS_URL: no arq worker runs them): each at once,
+    then every so often."""
+    dispatcher = dispatcher or get_dispatcher()
+    last = dict.fromkeys((fn.__name__ for fn, _ in IN_PROCESS_SCHEDULE), float("-inf"))
     loop = asyncio.get_running_loop()
     while True:
         for fn, every in IN_PROCESS_SCHEDULE:

@@ -19,7 +19,14 @@ from app.auth.models import (
     RoleGrant,
     RolePermission,
 )
-from app.cabinets.models import Cabinet, DeviceCommand, DeviceMessage, Site, Slot
+from app.cabinets.models import (
+    Cabinet,
+    DeviceCommand,
+    DeviceMessage,
+    LanController,
+    Site,
+    Slot,
+)
 from app.core.model_base import TenantOwned
 from app.inventory.models import PlanogramEntry, Stock, StockMovement
 from app.items.models import Item, ItemTag, ItemType, Tag
@@ -65,6 +72,7 @@ __all__ = [
     "Item",
     "ItemTag",
     "ItemType",
+    "LanController",
     "LoginAttempt",
     "Permission",
     "PhoneWhitelist",

@@ -48,6 +48,8 @@ class Readable:
     type: str | None = None
     ts: int | None = None
     proto: str | None = None  # what a boot declares
+    boot: str | None = None
+    seq: int | None = None
 
     @classmethod
     def of(cls, payload: bytes | dict[str, Any]) -> Readable:
@@ -60,6 +62,8 @@ class Readable:
             nonce=_matching(message.get("nonce"), _NONCE),
             type=message["type"][:32] if isinstance(message.get("type"), str) else None,
             ts=message["ts"] if type(message.get("ts")) is int else None,
+            boot=message["boot"] if isinstance(message.get("boot"), str) else None,
+            seq=message["seq"] if type(message.get("seq")) is int else None,
             proto=body.get("proto")
             if isinstance(body, dict) and message.get("type") == "boot"
             else None,
@@ -140,7 +144,7 @@ def respond(
     replies: list[tuple[str, bytes] | None] = []
     refused: list[Refused] = []
     for (topic, payload), (status, code, detail, decoded) in zip(messages, judged, strict=True):
-        key = _key_of(keys, topic)
+        key = key_of(keys, topic)
         if key is None or code == "internal":
             replies.append(None)
             continue
@@ -169,7 +173,7 @@ def respond(
     return replies
 
 
-def _key_of(keys: Mapping[str, CabinetKey], topic: str) -> CabinetKey | None:
+def key_of(keys: Mapping[str, CabinetKey], topic: str) -> CabinetKey | None:
     """The cabinet a topic names, if it is one of the tenant the topic names."""
     parts = topic.split("/")
     key = keys.get(parts[3]) if len(parts) == 5 else None

@@ -17,9 +17,14 @@ publish only under its own topics and subscribe only to its own command topic.
   it may receive;
 - credentials checked once at connect stay good for ever: here sessions whose credentials were
   rotated or withdrawn are ended within RECHECK_S, and a command or a state is never passed
-  on credentials that no longer sign in.
-amqtt speaks MQTT 3.1.1 only and keeps sessions in memory: production uses Mosquitto/EMQX
-through MQTT_URL (hardware/mosquitto/).
+  on credentials that no longer sign in;
+- amqtt speaks MQTT 3.1.1 only, but it reads an MQTT 5 CONNECT as 3.1.1 before looking at its
+  protocol level: the properties MQTT 5 adds send it waiting for bytes that never come, and the
+  client times out in silence. Here the level is read first and anything but 3.1.1 (level 4) is
+  refused at once with CONNACK 0x01, unacceptable protocol version [MQTT-3.1.2-2] (what MQTT 5
+  clients such as paho report as "Unsupported protocol version").
+amqtt keeps sessions in memory: production uses Mosquitto/EMQX, which speak 3.1.1 and 5, through
+MQTT_URL (hardware/mosquitto/).
 """
 
 from __future__ import annotations
@@ -30,10 +35,12 @@ from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
+from amqtt.adapters import ReaderAdapter
 from amqtt.broker import Broker
+from amqtt.codecs_amqtt import read_or_raise
 from amqtt.contexts import Action
 from amqtt.errors import AMQTTError, MQTTError, NoDataError
-from amqtt.mqtt.connack import ConnackPacket
+from amqtt.mqtt.connack import UNACCEPTABLE_PROTOCOL_VERSION, ConnackPacket
 from amqtt.mqtt.protocol.broker_handler import BrokerProtocolHandler
 from amqtt.plugins.base import BaseTopicPlugin
 from amqtt.session import Session
@@ -53,6 +60,7 @@ from hardware.broker_access import (
 __all__ = ["GATEWAY_USERNAME", "gateway_client_id", "gateway_password", "topic_allowed"]
 logger = logging.getLogger(__name__)
 RECHECK_S = 2.0
+MQTT_311_LEVEL = 4
 SESSION_FIELDS = (
     "will_flag",
     "will_message",
@@ -109,8 +117,13 @@ class CabinetBroker(Broker):
         self, reader: Any, writer: Any, remote_address: str, remote_port: int
     ) -> tuple[BrokerProtocolHandler, Session]:
         try:
+            level, head = await _connect_protocol_level(reader)
+            if level is not None and level != MQTT_311_LEVEL:
+                await _refuse(writer, UNACCEPTABLE_PROTOCOL_VERSION)
+                logger.warning("refused MQTT protocol level %s from %s", level, remote_address)
+                raise MQTTError(f"MQTT protocol level {level}: only 3.1.1 (4) is spoken here")
             handler, incoming = await BrokerProtocolHandler.init_from_connect(
-                reader, writer, self.plugins_manager
+                _ReadAhead(head, reader), writer, self.plugins_manager
             )
         except (AMQTTError, MQTTError, NoDataError) as unreadable:
             await _close(writer)
@@ -118,9 +131,7 @@ class CabinetBroker(Broker):
         refusal = await asyncio.to_thread(admission_refused, incoming)
         if refusal is not None:
             code, reason = refusal
-            with suppress(Exception):  # the client may be gone already
-                await ConnackPacket.build(0, code).to_stream(writer)
-            await _close(writer)
+            await _refuse(writer, code)
             client_id = str(incoming.client_id)[:64]
             logger.warning("refused MQTT client %r from %s: %s", client_id, remote_address, reason)
             raise MQTTError(reason)
@@ -224,6 +235,55 @@ class CabinetBroker(Broker):
 async def _close(writer: Any) -> None:
     with suppress(Exception):
         await writer.close()
+
+
+async def _refuse(writer: Any, code: int) -> None:
+    """A CONNACK with this return code, then the connection closed."""
+    with suppress(Exception):  # the client may be gone already
+        await ConnackPacket.build(0, code).to_stream(writer)
+    await _close(writer)
+
+
+async def _connect_protocol_level(reader: ReaderAdapter) -> tuple[int | None, bytes]:
+    """Read the first packet's fixed header and, for an MQTT CONNECT, its protocol name and
+    level: (the level, or None when it is no such CONNECT — amqtt refuses those itself — and
+    the bytes read, which amqtt must still see)."""
+    head = await read_or_raise(reader, 1)
+    if head[0] != 0x10:  # CONNECT, no flags
+        return None, head
+    remaining = 0
+    for shift in (0, 7, 14, 21):  # the remaining length, a variable byte integer
+        byte = await read_or_raise(reader, 1)
+        head += byte
+        remaining |= (byte[0] & 0x7F) << shift
+        if not byte[0] & 0x80:
+            break
+    if remaining < 7:
+        return None, head
+    name_and_level = await read_or_raise(reader, 7)
+    head += name_and_level
+    if name_and_level[:6] != b"\x00\x04MQTT":
+        return None, head
+    return name_and_level[6], head
+
+
+class _ReadAhead(ReaderAdapter):
+    """The bytes read ahead of amqtt's CONNECT parser served to it first, then the stream."""
+
+    def __init__(self, head: bytes, stream: ReaderAdapter) -> None:
+        self._head, self._stream = head, stream
+
+    async def read(self, n: int = -1) -> bytes:
+        if n == -1:
+            data, self._head = self._head + await self._stream.read(-1), b""
+            return data
+        data, self._head = self._head[:n], self._head[n:]
+        if len(data) < n:
+            data += await self._stream.read(n - len(data))
+        return data
+
+    def feed_eof(self) -> None:
+        self._stream.feed_eof()
 
 
 def broker_config(port: int, host: str = "127.0.0.1") -> dict[str, Any]:

@@ -28,7 +28,7 @@ from sqlmodel import Session, select
 from app.alerts.models import Alert, AlertStatus
 from app.cabinets.credentials import CabinetKey, cabinet_keys, seal
 from app.cabinets.models import Cabinet, DeviceMessage, MessageStatus
-from hardware.answers import respond
+from hardware.answers import Readable, key_of, respond
 from hardware.protocol.messages import (
     CHANNEL_OF_TYPE,
     NonceGuard,
@@ -43,6 +43,9 @@ logger = logging.getLogger(__name__)
 # which then blanks it (app/withdrawals/keypad.py).
 SEALED_FIELDS = {"auth.pin": ("pin",)}
 UNSEQUENCED = frozenset(t for t, channel in CHANNEL_OF_TYPE.items() if channel == "telemetry")
+BUFFERED = frozenset(CHANNEL_OF_TYPE) - UNSEQUENCED
+# refused for good: the cabinet moves them to its refused log and never sends them again
+FINAL_REFUSALS = frozenset(("bad_json", "schema", "bad_signature"))
 UNSTORABLE = "unstorable"  # a message the database refuses (docs/protocol.md § 10)
 MESSAGES = DeviceMessage.__table__
 CABINETS = Cabinet.__table__
@@ -66,6 +69,14 @@ class _Verified:
     @property
     def identity(self) -> tuple[int, str]:
         return self.key.cabinet_id, self.message["id"]
+
+
+@dataclass(frozen=True)
+class _Hole:
+    index: int  # position in the batch
+    cabinet_id: int
+    boot: str
+    seq: int
 
 
 @dataclass
@@ -159,7 +170,8 @@ def ingest_batch(
         if admitted is not None:
             admitted.append(message)
         verified.append(_Verified(index, key, message))
-    for item, result in zip(verified, _store(session, verified), strict=True):
+    holes = _holes(messages, results, keys)
+    for item, result in zip(verified, _store(session, verified, holes), strict=True):
         results[item.index] = result
     judged = [r for r in results if r is not None]
     messages_of = {index: message for index, _, message in decoded}
@@ -184,6 +196,25 @@ def refuse_unstorable(
     judged = [("rejected", UNSTORABLE, detail, None)]
     reply = respond(session, [(topic, payload)], judged, keys, now_ms)[0]
     return Ingested("rejected", UNSTORABLE, reply=reply)
+
+
+def _holes(
+    messages: list[tuple[str, bytes]],
+    results: list[Ingested | None],
+    keys: Mapping[str, CabinetKey],
+) -> list[_Hole]:
+    """The buffered messages refused for good whose (boot, seq) can be read: the cabinet will
+    not send them again, so their seq is no gap (docs/protocol.md § 8)."""
+    holes = []
+    for index, result in enumerate(results):
+        if result is None or result.code not in FINAL_REFUSALS:
+            continue
+        topic, payload = messages[index]
+        readable = Readable.of(payload)
+        key = key_of(keys, topic)
+        if key and readable.type in BUFFERED and readable.boot and readable.seq is not None:
+            holes.append(_Hole(index, key.cabinet_id, readable.boot, readable.seq))
+    return holes
 
 
 def _cabinets_named(messages: list[tuple[str, bytes]]) -> set[str]:
@@ -222,22 +253,28 @@ def _stored_payload(message: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in message.items() if k not in ("body", "sig")} | {"body": body}
 
 
-def _store(session: Session, verified: list[_Verified]) -> list[Ingested]:
+def _store(session: Session, verified: list[_Verified], holes: list[_Hole]) -> list[Ingested]:
     """Store the verified messages once and follow their sequences, in batch order (a message
-    already stored, or seen earlier in this batch, is a duplicate and changes nothing)."""
-    if not verified:
+    already stored, or seen earlier in this batch, is a duplicate and changes nothing); a hole
+    (a refused message's seq) next in its sequence moves the sequence on."""
+    if not verified and not holes:
         return []
     firsts: dict[tuple[int, str], _Verified] = {}
     for item in verified:
         firsts.setdefault(item.identity, item)
     sequences = _lock_sequences(
         session,
-        {i.key.cabinet_id for i in firsts.values() if i.message["type"] not in UNSEQUENCED},
+        {i.key.cabinet_id for i in firsts.values() if i.message["type"] not in UNSEQUENCED}
+        | {hole.cabinet_id for hole in holes},
     )
-    stored = _insert_new(session, list(firsts.values()))
+    pending = sorted(holes, key=lambda hole: hole.index)
+    stored = _insert_new(session, list(firsts.values())) if firsts else {}
     results = []
     gaps: dict[str, _Gap] = {}
     for item in verified:
+        while pending and pending[0].index < item.index:
+            hole = pending.pop(0)
+            _skip(sequences[hole.cabinet_id], hole)
         row_id = stored.get(item.identity)
         if row_id is None or firsts[item.identity] is not item:
             results.append(Ingested("duplicate"))
@@ -246,9 +283,19 @@ def _store(session: Session, verified: list[_Verified]) -> list[Ingested]:
             sequences[item.key.cabinet_id], item, gaps
         )
         results.append(Ingested("accepted", message_row_id=row_id, gap=gap))
+    for hole in pending:
+        _skip(sequences[hole.cabinet_id], hole)
     _save_sequences(session, sequences)
     _raise_gap_alerts(session, list(gaps.values()))
     return results
+
+
+def _skip(sequence: _Sequence, hole: _Hole) -> None:
+    """A refused message next in its sequence (or first of a new boot): the sequence moves on."""
+    if sequence.boot_id == hole.boot and hole.seq == sequence.last_seq + 1:
+        sequence.last_seq, sequence.moved = hole.seq, True
+    elif sequence.boot_id != hole.boot and hole.seq == 0:
+        sequence.boot_id, sequence.last_seq, sequence.moved = hole.boot, 0, True
 
 
 def _lock_sequences(session: Session, cabinet_ids: Iterable[int]) -> dict[int, _Sequence]:

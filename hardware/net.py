@@ -10,3 +10,18 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def broker_address(url: str | None) -> tuple[str, int]:
+    """Where a cabinet connects: `url` (mqtt://host:port), else MQTT_URL, else the embedded
+    broker of this machine."""
+    from urllib.parse import urlparse
+
+    from app.core.config import get_settings
+
+    settings = get_settings()
+    url = url or settings.mqtt_url
+    if not url:
+        return "127.0.0.1", settings.embedded_mqtt_port
+    parsed = urlparse(url)
+    return parsed.hostname or "127.0.0.1", parsed.port or 1883

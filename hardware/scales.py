@@ -9,8 +9,9 @@ Weights leave this module as integer milligrams, as the protocol carries them.
 from __future__ import annotations
 
 import asyncio
+import math
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from pymodbus.client import AsyncModbusTcpClient
 from pymodbus.exceptions import ModbusException
@@ -129,3 +130,21 @@ async def poll_bank(
 ) -> list[Reading]:
     """Every scale of a bank, one after another (one RS-485 line answers one request at a time)."""
     return [await read_stable(client, channel, **kwargs) for channel in channels]
+
+
+def idle_statistics(slot: str, readings_mg: list[int], span_s: float) -> dict[str, Any]:
+    """Protocol v1.1 heartbeat statistics of one scale's idle readings (at least one) over
+    `span_s`: count, mean, sample sd (never more than the range), min, max."""
+    n = len(readings_mg)
+    mean = sum(readings_mg) / n
+    sd = math.sqrt(sum((r - mean) ** 2 for r in readings_mg) / (n - 1)) if n > 1 else 0.0
+    low, high = min(readings_mg), max(readings_mg)
+    return {
+        "slot": slot,
+        "n": n,
+        "mean_mg": min(max(round(mean), low), high),
+        "sd_mg": min(round(sd), high - low),
+        "min_mg": low,
+        "max_mg": high,
+        "span_s": max(0, min(round(span_s), 86400)),
+    }

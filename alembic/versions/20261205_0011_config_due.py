@@ -1,7 +1,7 @@
 """a cabinet's slot layout is due: sent (cmd.config) as soon as the cabinet is heard from
 
 Revision ID: 0011_config_due
-Revises: 0012_protocol_acks
+Revises: 0014_lan_controllers
 Create Date: 2026-12-05 16:00:00.000000
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision: str = '0011_config_due'
-down_revision: str | None = '0012_protocol_acks'
+down_revision: str | None = '0014_lan_controllers'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -19,6 +19,7 @@ from app.cabinets.models import (
     Slot,
     SlotKind,
 )
+from app.cabinets.presence import presence_status
 from app.cabinets.refusals import refusals_of
 from app.cabinets.scale_stats import describe, model_of
 from app.core.errors import ValidationError
@@ -45,7 +46,14 @@ class CabinetRow:
     door: str
     last_heartbeat_at: datetime | None
     low_slots: int
-    status: str = "active"  # active / maintenance / retired (CabinetStatus)
+    lifecycle: str = "active"  # active / maintenance / retired (CabinetStatus)
+
+    @property
+    def status(self) -> str:
+        """online, open (its door), offline or never (connected)."""
+        return presence_status(
+            online=self.online, door=self.door, last_heard_at=self.last_heartbeat_at
+        )
 
 
 @dataclass(frozen=True)
@@ -184,12 +192,7 @@ def cabinet_detail(*, session: Session, scope: TenantScope, cabinet_id: int) -> 
         has_credentials=cabinet.secret_ciphertext is not None,
         secret_version=cabinet.secret_version,
         refusals=refusals_of(session=session, scope=scope, cabinet_id=cabinet.id),
-        scales=[
-            scale | _second_signal_takes(session, scale["slot_id"], scale)
-            for scale in describe(
-                session.exec(select(Slot).where(Slot.cabinet_id == cabinet.id).order_by(Slot.code))
-            )
-        ],
+        scales=_scales(session, cabinet.id),
         empty_slots=_empty_slots(session, cabinet),
     )
 
@@ -212,17 +215,29 @@ def _on_scale(items: list[Item]) -> list[SkuOnScale]:
     ]
 
 
-def _second_signal_takes(session: Session, slot_id: int, scale: dict) -> dict:
+def _scales(session: Session, cabinet_id: int) -> list[dict]:
+    """Each scale's noise model and what its items collide in (two queries for the cabinet)."""
+    slots = session.exec(select(Slot).where(Slot.cabinet_id == cabinet_id).order_by(Slot.code))
+    items_of: dict[int, list[Item]] = {}
+    for slot_id, item in session.exec(
+        select(PlanogramEntry.slot_id, Item)
+        .join(Item, Item.id == PlanogramEntry.item_id)
+        .where(PlanogramEntry.cabinet_id == cabinet_id)
+        .order_by(PlanogramEntry.id)
+    ):
+        items_of.setdefault(slot_id, []).append(item)
+    return [
+        scale | _second_signal_takes(items_of.get(scale["slot_id"], []), scale)
+        for scale in describe(slots)
+    ]
+
+
+def _second_signal_takes(items: list[Item], scale: dict) -> dict:
     """The takes this scale's current items collide in (named for the page), with the share
     of small takes that need RFID, the camera or a person."""
-    items = session.exec(
-        select(Item)
-        .join(PlanogramEntry, PlanogramEntry.item_id == Item.id)
-        .where(PlanogramEntry.slot_id == slot_id)
-    ).all()
     if not items:
         return {"collisions": "", "colliding_share": 0.0}
-    check = check_layout(_on_scale(list(items)), scale["model"])
+    check = check_layout(_on_scale(items), scale["model"])
     names = {i.sku: i.name for i in items}
     shown = "; ".join(takes_text(a, b, names) for a, b in check.collisions[:3])
     return {"collisions": shown, "colliding_share": check.colliding_share}

@@ -200,7 +200,7 @@ def lifecycle_panel() -> rx.Component:
         rx.flex(
             _label_dialog(),
             rx.cond(
-                S.can_provision & (S.chosen_status != "retired"),
+                S.can_provision & (S.chosen_lifecycle != "retired"),
                 rx.fragment(
                     rx.button(
                         rx.icon("key-round", size=14),
@@ -210,7 +210,7 @@ def lifecycle_panel() -> rx.Component:
                         id="cab-credentials",
                     ),
                     rx.cond(
-                        S.chosen_status == "maintenance",
+                        S.chosen_lifecycle == "maintenance",
                         rx.button(
                             tr("cabinets.maintenance_off"),
                             variant="soft",
@@ -229,7 +229,7 @@ def lifecycle_panel() -> rx.Component:
                     _decommission_dialog(),
                 ),
             ),
-            lifecycle_badge(S.chosen_status),
+            lifecycle_badge(S.chosen_lifecycle),
             gap="0.75rem",
             wrap="wrap",
             align="center",
@@ -242,7 +242,7 @@ def lifecycle_panel() -> rx.Component:
 def plan_panel() -> rx.Component:
     """Plan an item in one of the cabinet's empty slots (a new cabinet's are all empty)."""
     return rx.cond(
-        S.can_write & (S.empty_slots.length() > 0) & (S.chosen_status != "retired"),
+        S.can_write & (S.empty_slots.length() > 0) & (S.chosen_lifecycle != "retired"),
         rx.form(
             rx.hstack(
                 rx.text(tr("cabinets.plan_item"), size="2"),

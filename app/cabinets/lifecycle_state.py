@@ -32,7 +32,7 @@ class CabinetLifecycle(rx.State, mixin=True):
     models: list[dict] = []
     sites: list[dict] = []
     can_provision: bool = False
-    chosen_status: str = ""  # active / maintenance / retired
+    chosen_lifecycle: str = ""  # active / maintenance / retired
     empty_slots: list[dict] = []
     label: dict = {}  # the door's QR label: {"url", "qr"}
 
@@ -161,7 +161,7 @@ class CabinetLifecycle(rx.State, mixin=True):
 
     def _chosen_lifecycle(self, status: str, code: str, empty: list[tuple[int, str]]) -> None:
         """What `_read_chosen` learned of the chosen cabinet, for this part of the page."""
-        self.chosen_status = status
+        self.chosen_lifecycle = status
         self.empty_slots = [{"id": str(i), "slot": c} for i, c in empty]
         url = f"{self.router.url.origin}/m/cabinet/{code}"
         self.label = {"url": url, "qr": qr_data_uri(url, scale=6), "code": code}

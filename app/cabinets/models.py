@@ -233,3 +233,32 @@ class CabinetRefusal(TenantOwned, table=True):
     last_message_id: str | None = Field(default=None, max_length=64)
     last_detail: str | None = Field(default=None, max_length=255)
     last_payload: str | None = Field(default=None, max_length=2048)
+
+
+class LanController(TenantOwned, table=True):
+    """A cabinet with no controller of its own (on-premises, docs/lan-cabinets.md): its scale
+    banks, door sensor and lock on the site's Modbus TCP network, driven by `python -m
+    hardware.lan`, which speaks the cabinet protocol for it."""
+
+    __tablename__ = "lan_controller"
+    __table_args__ = (
+        CheckConstraint("port BETWEEN 1 AND 65535", name="port_range"),
+        CheckConstraint("io_unit BETWEEN 0 AND 247", name="io_unit_range"),
+        CheckConstraint("lock_coil BETWEEN 0 AND 65535", name="lock_coil_range"),
+        CheckConstraint("door_input BETWEEN 0 AND 65535", name="door_input_range"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    cabinet_id: int = Field(foreign_key="cabinet.id", unique=True, ondelete="CASCADE")
+    host: str = Field(max_length=253)  # the Modbus TCP gateway of the scale banks
+    port: int = 502
+    # [{"slot": "A1", "unit": 1, "model": "laumas_tlu"}, ...]: one per weighed slot
+    scales: list = json_field(nullable=False, default_factory=list)
+    io_host: str | None = Field(default=None, max_length=253)  # the I/O module; None: `host`
+    io_port: int | None = None
+    io_unit: int = 1
+    lock_coil: int = 0  # set: the lock releases
+    door_input: int = 0  # the door sensor
+    door_open_when: bool = True  # the input's value while the door is open
+    created_at: datetime = timestamp()
+    updated_at: datetime = timestamp()

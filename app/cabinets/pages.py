@@ -44,15 +44,20 @@ def _words(group: str, value: rx.Var, values: tuple[str, ...]) -> rx.Var:
     return rx.match(value, *[(v, tr(f"command.{group}.{v}")) for v in values], value)
 
 
-def _status(status: rx.Var) -> rx.Component:
+def _status(status: rx.Var, **props) -> rx.Component:
     return rx.badge(
         rx.match(
             status,
             ("open", tr("wall.door_open")),
             ("offline", tr("wall.offline")),
+            ("never", tr("wall.never_connected")),
             tr("wall.online"),
         ),
-        color_scheme=rx.match(status, ("open", "amber"), ("offline", "red"), "green"),
+        color_scheme=rx.match(
+            status, ("open", "amber"), ("offline", "red"), ("never", "gray"), "green"
+        ),
+        data_status=status,
+        **props,
     )
 
 
@@ -286,7 +291,11 @@ def _scale(scale: rx.Var) -> rx.Component:
 def _chosen() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading(S.chosen_name, size="4", id="cab-chosen-name"),
+            rx.hstack(
+                rx.heading(S.chosen_name, size="4", id="cab-chosen-name"),
+                _status(S.chosen_status, id="cab-chosen-status"),
+                align="center",
+            ),
             rx.cond(S.message != "", rx.callout(S.message, color_scheme="red", id="cab-message")),
             rx.table.root(
                 rx.table.header(

@@ -1,6 +1,7 @@
 """Online/offline: a cabinet that missed 3 heartbeats (30 s apart), or whose last will the broker
 published, is offline, and that is one alert for the cabinet (not one per slot), resolved when it
-is heard from again."""
+is heard from again. A cabinet never heard from (no boot, heartbeat or `online` state ever) is
+"never connected", neither online nor offline."""
 
 from __future__ import annotations
 
@@ -21,6 +22,14 @@ from app.tenants.models import Tenant
 HEARTBEAT_S = 30
 MISSED_HEARTBEATS = 3
 OFFLINE_AFTER = timedelta(seconds=HEARTBEAT_S * MISSED_HEARTBEATS)
+STATUSES = ("online", "open", "offline", "never")  # "never": never connected
+
+
+def presence_status(*, online: bool, door: str, last_heard_at: datetime | None) -> str:
+    """What the console and the wall show: online (door open) or offline, or never connected."""
+    if not online:
+        return "offline" if last_heard_at is not None else "never"
+    return "open" if door == "open" else "online"
 
 
 @dataclass(frozen=True)
@@ -51,7 +60,10 @@ def sweep_presence(*, session: Session, now: datetime | None = None) -> Presence
     went_offline = []
     for cabinet in silent:
         last = as_utc(cabinet.last_heartbeat_at)
-        if last is not None and now - last <= OFFLINE_AFTER:
+        if last is None:  # marked online by hand, never heard from: no outage to alert on
+            cabinet.is_online = False
+            continue
+        if now - last <= OFFLINE_AFTER:
             continue
         mark_offline(session=session, cabinet=cabinet, now=now)
         went_offline.append(cabinet.code)

@@ -36,14 +36,10 @@ class CabinetLine(TypedDict):
     code: str
     name: str
     model: str
-    status: str  # online / open / offline
+    status: str  # online / open / offline / never (connected)
     lifecycle: str  # active / maintenance / retired
     heartbeat: str
     low: int
-
-
-def _status(online: bool, door: str) -> str:
-    return "offline" if not online else ("open" if door == "open" else "online")
 
 
 def _level(value: object, field: str) -> int:
@@ -60,6 +56,7 @@ class CabinetsState(KeysetPaging, CabinetLifecycle, rx.State):
     loaded: bool = False
     chosen: int = 0
     chosen_name: str = ""
+    chosen_status: str = ""  # as a row's status
     slots: list[dict] = []
     scales: list[dict] = []  # each scale's noise model, in words
     indicators: list[dict] = []  # the indicator models a scale may be set to
@@ -96,12 +93,12 @@ class CabinetsState(KeysetPaging, CabinetLifecycle, rx.State):
                 code=c.code,
                 name=c.name,
                 model=c.model,
-                status=_status(c.online, c.door),
+                status=c.status,
                 heartbeat=local_time(c.last_heartbeat_at, timezone, "%m-%d %H:%M:%S")
                 if c.last_heartbeat_at
                 else "—",
                 low=c.low_slots,
-                lifecycle=c.status,
+                lifecycle=c.lifecycle,
             )
             for c in page.rows
         ]
@@ -165,7 +162,8 @@ class CabinetsState(KeysetPaging, CabinetLifecycle, rx.State):
             {"id": key, "name": t(f"indicator.{key}", locale)} for key in DEFAULT_MODELS
         ]
         self.chosen_name = f"{found.cabinet.name} ({found.cabinet.code})"
-        self._chosen_lifecycle(found.cabinet.status, found.cabinet.code, found.empty_slots)
+        self.chosen_status = found.cabinet.status
+        self._chosen_lifecycle(found.cabinet.lifecycle, found.cabinet.code, found.empty_slots)
         self.slots = [
             {
                 "id": s.entry_id,

@@ -28,6 +28,7 @@ NAV_SECTIONS: tuple[tuple[str, tuple[NavEntry, ...]], ...] = (
         "nav.section.operations",
         (
             NavEntry("nav.cabinets", "archive", "/cabinets"),
+            NavEntry("nav.lan_cabinets", "cable", "/cabinets/lan"),
             NavEntry("nav.items", "package", "/items"),
             NavEntry("nav.stock", "boxes", "/stock"),
             NavEntry("nav.withdrawals", "receipt", "/withdrawals"),

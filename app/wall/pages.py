@@ -12,7 +12,7 @@ BACKGROUND = "#0b1220"
 PANEL = "#111a2e"
 INK = "#e6edf7"
 MUTED = "#8fa3bf"
-STATUS_COLOUR = {"online": "#22c55e", "open": "#f59e0b", "offline": "#ef4444"}
+STATUS_COLOUR = {"online": "#22c55e", "open": "#f59e0b", "offline": "#ef4444", "never": "#64748b"}
 
 
 def _w(key: str) -> rx.Var:
@@ -44,6 +44,7 @@ def _cabinet(cabinet: rx.Var) -> rx.Component:
         cabinet["status"],
         ("open", STATUS_COLOUR["open"]),
         ("offline", STATUS_COLOUR["offline"]),
+        ("never", STATUS_COLOUR["never"]),
         STATUS_COLOUR["online"],
     )
     return rx.box(
@@ -60,6 +61,7 @@ def _cabinet(cabinet: rx.Var) -> rx.Component:
                     cabinet["status"],
                     ("open", _w("wall.door_open")),
                     ("offline", _w("wall.offline")),
+                    ("never", _w("wall.never_connected")),
                     _w("wall.online"),
                 ),
                 font_size="20px",

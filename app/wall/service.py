@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from app.alerts.models import Alert, AlertStatus
 from app.cabinets.models import Cabinet, CabinetStatus, Slot
+from app.cabinets.presence import presence_status
 from app.core.announce import announce
 from app.core.errors import ValidationError
 from app.core.i18n import t
@@ -101,7 +102,7 @@ class WallSnapshot:
     locale: str
     timezone: str
     live_displays: frozenset[str]  # token hashes of the tenant's unrevoked displays
-    cabinets: list[dict]  # code, name, status (online / open / offline), low (slots)
+    cabinets: list[dict]  # code, name, status (online / open / offline / never), low (slots)
     slots: list[dict]  # cabinet, slot, item, quantity, par, low, fill (0–100)
     low_slots: int  # all of them, not only those shown
     today_count: int
@@ -119,9 +120,9 @@ def _cabinets(session: Session, scope: TenantScope, low_by_cabinet: Counter) -> 
         {
             "code": c.code,
             "name": c.name,
-            "status": "offline"
-            if not c.is_online
-            else ("open" if c.door_state == "open" else "online"),
+            "status": presence_status(
+                online=c.is_online, door=c.door_state, last_heard_at=c.last_heartbeat_at
+            ),
             "low": low_by_cabinet[c.id],
         }
         for c in rows

@@ -34,13 +34,17 @@ from app.withdrawals.door_open import (
     person_name,
 )
 from app.withdrawals.identify import directed, unsettled_slots
-from app.withdrawals.models import DoorSession, SessionPurpose, SessionStatus
+from app.withdrawals.models import DoorSession, SessionPurpose, SessionStatus, session_ref
 from app.withdrawals.recognition import evidence, identify
 
 REREAD_TTL = timedelta(seconds=20)  # the command's own lifetime (no resend after it)
 REREAD_WAIT = timedelta(seconds=45)  # after this without an answer the session ends
 UNLOCK_WAIT = timedelta(seconds=40)  # an unlock lives 30 s; then the door session ends
 UNLOCK_FAILED = "unlock_failed"
+# Unlocked (`done`) but nobody opened the door: the firmware relocks after RELOCK_S (§ 6); the
+# session ends this long after it began, so that a person who walked away wedges nothing.
+NOT_OPENED_WAIT = timedelta(minutes=2)
+NOT_OPENED = "door_not_opened"
 NO_CLOSE_WAIT = timedelta(minutes=30)  # a door opened this long ago that never reported closed
 NO_CLOSE = "no_close_event"
 SYSTEM = Actor(account_id=None, name="door sessions")
@@ -227,19 +231,20 @@ def decide_late(session: Session, cabinet: Cabinet, door: DoorSession, *, ref: s
 
 def end_failed_unlocks(*, session: Session, now: datetime | None = None) -> int:
     """Every session still `unlocking` UNLOCK_WAIT after it began whose unlock the cabinet did
-    not report done (never acked, acked `received` only, failed, expired): ended, cabinet free."""
-    cutoff = (now or datetime.now(UTC)) - UNLOCK_WAIT
-    stuck = overdue(session, SessionStatus.unlocking, DoorSession.created_at, cutoff)
+    not report done (never acked, acked `received` only, failed, expired), or NOT_OPENED_WAIT
+    after it began though unlocked (nobody opened the door): ended, cabinet free."""
+    now = now or datetime.now(UTC)
+    stuck = overdue(session, SessionStatus.unlocking, DoorSession.created_at, now - UNLOCK_WAIT)
     ended = 0
     for door in stuck:
         unlock = _unlock_of(session, door)
-        if unlock is not None and unlock.status == CommandStatus.succeeded.value:
-            continue  # the lock opened: the person may still pull the door; door.opened ends it
         outcome = unlock.status if unlock is not None else "missing"
-        door.identification = (door.identification or {}) | {
-            "reason": UNLOCK_FAILED,
-            "unlock": outcome,
-        }
+        reason = UNLOCK_FAILED
+        if outcome == CommandStatus.succeeded.value:
+            if now - as_utc(door.created_at) < NOT_OPENED_WAIT:
+                continue  # the lock opened: the person may still pull the door
+            reason = NOT_OPENED  # unlocked, never opened: the person walked away
+        door.identification = (door.identification or {}) | {"reason": reason, "unlock": outcome}
         door.status = SessionStatus.expired.value
         door_changed(session, door)
         ended += 1
@@ -247,7 +252,7 @@ def end_failed_unlocks(*, session: Session, now: datetime | None = None) -> int:
 
 
 def _unlock_of(session: Session, door: DoorSession) -> DeviceCommand | None:
-    ref = f"ds{door.id}"
+    ref = session_ref(door)
     commands = session.exec(
         scoped_select(DeviceCommand, TenantScope.single(door.tenant_id))
         .where(
@@ -263,10 +268,9 @@ def _unlock_of(session: Session, door: DoorSession) -> DeviceCommand | None:
 
 def revives(door: DoorSession) -> bool:
     """A door reported open for a session its unlock had given up on: it did open after all."""
-    return (
-        door.status == SessionStatus.expired.value
-        and (door.identification or {}).get("reason") == UNLOCK_FAILED
-    )
+    return door.status == SessionStatus.expired.value and (door.identification or {}).get(
+        "reason"
+    ) in (UNLOCK_FAILED, NOT_OPENED)
 
 
 def give_up_overdue(*, session: Session, now: datetime | None = None) -> int:

@@ -22,7 +22,7 @@ from app.core.tenancy import TenantScope, scoped_select
 from app.org.models import User
 from app.tenants.models import ProviderStaff, Tenant
 from app.tenants.policies import WholeNumber, set_whole_number, whole_number
-from app.withdrawals.models import DoorSession, SessionPurpose, SessionStatus
+from app.withdrawals.models import DoorSession, SessionPurpose, SessionStatus, session_ref
 
 DOOR_OPEN_LIMIT = WholeNumber("door_open_limit_s", 300, 60, 1800)
 RESTOCK_TIMES = 5  # a restock's door may stay open this many times longer (and its unlock's)
@@ -137,7 +137,7 @@ def _naming(
     return {
         "cabinet": cabinet.name,
         "code": cabinet.code,
-        "session": f"ds{door.id}",
+        "session": session_ref(door),
         "person": person_name(session, door),
         "minutes": max(int(held.total_seconds() // 60), 1),
     }

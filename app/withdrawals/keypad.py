@@ -21,7 +21,7 @@ from app.cabinets.models import Cabinet
 from app.core.tenancy import TenantScope, scoped_select
 from app.org.models import User
 from app.withdrawals.models import AuthMethod
-from app.withdrawals.sessions import Outcome, is_stale, open_at_cabinet
+from app.withdrawals.sessions import Outcome, open_at_cabinet, staleness, too_late
 
 logger = logging.getLogger(__name__)
 WRONG_PIN = "door.pin_refused"
@@ -51,8 +51,9 @@ def _wrong_lately(session: Session, person: User, now: datetime) -> int:
 def on_pin(
     *, session: Session, cabinet: Cabinet, body: dict[str, Any], sent: datetime | None = None
 ) -> Outcome:
-    if is_stale(body, sent):
-        return Outcome("ignored", "stale_pin")
+    stale = staleness(body, sent)
+    if stale is not None:
+        return Outcome("ignored", "stale_pin") if stale == "history" else too_late()
     ident = body.get("card") or ""
     if not ident:
         return Outcome("refused", "pin_needs_card")

@@ -245,3 +245,10 @@ class Complaint(TenantOwned, table=True):
     answered_by: str | None = Field(default=None, max_length=80)
     answered_at: datetime | None = timestamp(nullable=True)
     created_at: datetime = timestamp()
+
+
+SESSION_PREFIX = "ds"  # a door session's reference on the wire: "ds<id>" (docs/protocol.md)
+
+
+def session_ref(door: DoorSession) -> str:
+    return f"{SESSION_PREFIX}{door.id}"

@@ -19,6 +19,7 @@ from app.items.models import Item
 from app.org.models import User
 from app.quotas import service as quotas
 from app.withdrawals import complaints, sessions
+from app.withdrawals.closing import NOT_OPENED
 from app.withdrawals.models import AuthMethod, Complaint, DoorSession, Withdrawal, WithdrawalLine
 from app.withdrawals.opening import open_checked
 
@@ -39,6 +40,13 @@ class MyPage:
     requests: list[inbox.RequestView]
     visits: list[Visit]
     awaiting: list[inbox.RequestView]  # requests this person may decide now
+
+
+def _shown_status(door: DoorSession) -> str:
+    """The status a person is shown: an unlock they never used reads differently from one the
+    cabinet never carried out."""
+    reason = (door.identification or {}).get("reason")
+    return NOT_OPENED if door.status == "expired" and reason == NOT_OPENED else door.status
 
 
 def person_of(session: Session, scope: TenantScope, account_id: int) -> User:
@@ -116,7 +124,7 @@ def my_visits(
             Visit(
                 door.id,
                 codes[door.cabinet_id],
-                door.status,
+                _shown_status(door),
                 door.closed_at or door.created_at,
                 lines,
                 disputed.get(door.id),

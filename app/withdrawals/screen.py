@@ -19,8 +19,8 @@ from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.org.models import User
 from app.tenants.models import Tenant
-from app.withdrawals.models import DoorSession
-from app.withdrawals.sessions import Outcome, session_ref
+from app.withdrawals.models import DoorSession, session_ref
+from app.withdrawals.sessions import Outcome
 
 SCREEN_TTL = timedelta(seconds=15)  # the person is still at the cabinet
 TEXT_MAX = 120

@@ -29,14 +29,16 @@ from app.org.models import User
 from app.quotas import service as quotas
 from app.tenants.models import ProviderStaff, ProviderStaffTenant
 from app.withdrawals import closing
-from app.withdrawals.closing import door_changed
+from app.withdrawals.closing import SYSTEM, door_changed
 from app.withdrawals.door_open import RESTOCK_TIMES
 from app.withdrawals.models import (
     ACTIVE_SESSION_STATUSES,
+    SESSION_PREFIX,
     AuthMethod,
     DoorSession,
     SessionPurpose,
     SessionStatus,
+    session_ref,
 )
 
 logger = logging.getLogger(__name__)
@@ -44,8 +46,6 @@ MAX_OPEN_S = 120
 UNLOCK_TTL = timedelta(seconds=30)
 CARD_FRESH = timedelta(seconds=20)  # a person waits at the door about this long
 BUFFERED = timedelta(seconds=3)  # sent this long after it happened: it waited in the outbox
-SYSTEM = Actor(account_id=None, name="door sessions")
-SESSION_PREFIX = "ds"
 CLOSABLE = (SessionStatus.open.value, SessionStatus.unlocking.value)
 
 
@@ -54,10 +54,6 @@ class Outcome:
     status: str  # unlocking | refused | opened | committed | exception | ignored
     reason: str | None = None
     door_session_id: int | None = None
-
-
-def session_ref(door: DoorSession) -> str:
-    return f"{SESSION_PREFIX}{door.id}"
 
 
 def _when(ms: int | None) -> datetime:
@@ -159,11 +155,20 @@ def open_door(
     return door
 
 
-def is_stale(body: dict[str, Any], sent: datetime | None) -> bool:
-    """Kept in the cabinet's outbox (sent well after it happened: the cabinet was offline and
-    its lease answered) or simply old: history, not someone waiting at the door."""
+def staleness(body: dict[str, Any], sent: datetime | None) -> str | None:
+    """Why a badge or PIN is not decided now (None: it is fresh). `history`: kept in the
+    cabinet's outbox (sent well after it happened, by the cabinet's own clock: it was offline
+    and its lease answered) — nobody is waiting. `too_late`: sent at once, but it reached us
+    more than CARD_FRESH after it happened by our clock (delayed, or the cabinet's clock is
+    behind): the person is told to badge again rather than left waiting in silence."""
     at = _when(body.get("at"))
-    return (sent is not None and sent - at > BUFFERED) or datetime.now(UTC) - at > CARD_FRESH
+    if sent is not None and sent - at > BUFFERED:
+        return "history"
+    return "too_late" if datetime.now(UTC) - at > CARD_FRESH else None
+
+
+def too_late() -> Outcome:
+    return Outcome("refused", "badge_too_late")
 
 
 def on_card(
@@ -171,8 +176,9 @@ def on_card(
 ) -> Outcome:
     """A badge at the cabinet: open a door session and send the unlock, or say why not. A stale
     badge never unlocks."""
-    if is_stale(body, sent):
-        return Outcome("ignored", "stale_card")
+    stale = staleness(body, sent)
+    if stale is not None:
+        return Outcome("ignored", "stale_card") if stale == "history" else too_late()
     person = _person_by_card(session, cabinet.tenant_id, body.get("card", ""))
     return open_at_cabinet(session, cabinet, person, AuthMethod.card, body.get("card", ""))
 

@@ -29,6 +29,7 @@ FOLLOW_KEYS = {  # what the message under the button says as the door this page 
     "committed": "door.now_recorded",
     "exception": "door.now_checking",
     "expired": "door.now_unlock_failed",
+    "door_not_opened": "door.now_not_opened",
 }
 STATUS_KEYS = {
     "unlocking": "door.status_unlocking",
@@ -37,6 +38,7 @@ STATUS_KEYS = {
     "committed": "door.status_committed",
     "exception": "door.status_exception",
     "expired": "door.status_unlock_failed",
+    "door_not_opened": "door.status_not_opened",
 }
 
 

@@ -13,10 +13,10 @@ import asyncio
 import signal
 import sys
 from pathlib import Path
-from urllib.parse import urlparse
 
 from app.core.config import get_settings
 from app.core.db import session_scope
+from hardware.net import broker_address
 from hardware.simulator.fleet import fleet_from_database, fleet_from_file, spec_from_bundle
 from hardware.simulator.mischief import KINDS
 from hardware.simulator.run import FleetOptions, run_fleet
@@ -47,12 +47,7 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
 
 
 def _broker(raw: str | None) -> tuple[str, int]:
-    settings = get_settings()
-    url = raw or settings.mqtt_url
-    if not url:
-        return "127.0.0.1", settings.embedded_mqtt_port
-    parsed = urlparse(url)
-    return parsed.hostname or "127.0.0.1", parsed.port or 1883
+    return broker_address(raw)
 
 
 def main(argv: list[str]) -> int:

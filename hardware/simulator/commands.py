@@ -1,7 +1,8 @@
-"""The simulated controller's command handling (docs/protocol.md § 6): every command verified,
+"""A cabinet firmware's command handling (docs/protocol.md § 6): every command verified,
 run once per command id and acknowledged (`received`, then `done` / `failed`); the cloud's v1.1
 answers handed to the outbox's waiting copies; misbehaviours from hardware/simulator/mischief.py.
-A mixin of SimulatedCabinet, which owns the state it uses."""
+A mixin of CabinetFirmware (hardware/firmware.py), which owns the state it uses; the device
+drives its lock in `open_lock` / `close_lock` and its scales in `tare` / `read_series`."""
 
 from __future__ import annotations
 
@@ -81,26 +82,32 @@ class CommandHandling:
         """Carry a command out; the failure code, or None when done."""
         if kind == "cmd.unlock":
             until = self.now_ms() + body["max_open_s"] * 1000
-            self.unlock = Unlock(body["session"], dict(body["by"]), until)
-            self.unlocked.set()
-        elif kind == "cmd.lock":
-            self.unlock = None
-            self.unlocked.clear()
-        elif kind == "cmd.config":
+            return await self.open_lock(Unlock(body["session"], dict(body["by"]), until))
+        if kind == "cmd.lock":
+            return await self.close_lock()
+        if kind == "cmd.config":
             return self._configure(body)
         elif kind == "cmd.lease":
             self.outbox.save_setting("lease", body)
         elif kind == "cmd.tare":
-            cell = self.bank.cells.get(body["slot"])
-            if cell is None:
-                return "unknown_slot"
-            cell.tare()
+            return self.tare(body["slot"])
         elif kind == "cmd.reboot":
             asyncio.get_running_loop().call_later(body["delay_s"], self.reboot)
         elif kind == "cmd.reread":
             return await self._reread(body)
         elif kind == "auth.result":  # v1.1: what the screen says after a badge, PIN or QR
             self.screen.append(body)
+        return None
+
+    async def open_lock(self, unlock: Unlock) -> str | None:
+        """Let the door open for this session (a device with a real lock drives it first)."""
+        self.unlock = unlock
+        self.unlocked.set()
+        return None
+
+    async def close_lock(self) -> str | None:
+        self.unlock = None
+        self.unlocked.clear()
         return None
 
     @property

@@ -9,7 +9,7 @@ import logging
 import random
 import uuid
 
-from hardware.scales import Reading
+from hardware.firmware import SERIES, door_closed_readings
 from hardware.simulator.cabinet import SimulatedCabinet
 
 logger = logging.getLogger(__name__)
@@ -53,29 +53,6 @@ def _by_lease(cabinet: SimulatedCabinet, card: str) -> dict | None:
     return {"session": session, "by": {"method": "lease_card", "ref": card}}
 
 
-SERIES = 3  # consecutive door-closed readings sent per scale (protocol v1.1)
-
-
-def _readings(before: list[Reading], series: list[list[Reading]], baseline_at: int) -> list[dict]:
-    """Each scale's baseline and door-closed reading; the series of consecutive readings and the
-    baseline's time let the cloud judge settling and drift itself (the `stable` flag alone lies)."""
-    out = []
-    for index, b in enumerate(before):
-        runs = [reads[index] for reads in series]
-        a = runs[-1]
-        reading = {
-            "slot": b.slot,
-            "before_mg": b.mg or 0,
-            "after_mg": a.mg or 0,
-            "stable": b.stable and a.stable and a.mg is not None,
-            "baseline_at": baseline_at,
-        }
-        if all(r.mg is not None for r in runs):
-            reading["series_mg"] = [r.mg for r in runs]
-        out.append(reading)
-    return out
-
-
 async def open_take_close(
     cabinet: SimulatedCabinet,
     door: dict,
@@ -105,7 +82,7 @@ async def open_take_close(
         "session": door["session"],
         "at": closed,
         "open_ms": closed - opened,
-        "readings": _readings(before, series, baseline_at),
+        "readings": door_closed_readings(before, series, baseline_at),
         "rfid": cabinet.rfid(),
         "snapshot": None,
     }

@@ -16,11 +16,13 @@ from functools import partial
 from typing import Any
 
 from pymodbus.client import AsyncModbusTcpClient
+from pymodbus.constants import ExcCodes
 from pymodbus.server import ModbusTcpServer
 from pymodbus.simulator import DataType, SimData, SimDevice
 
 from hardware.net import free_port
-from hardware.scales import INDICATORS, RegisterMap, ScaleChannel
+from hardware.scales import INDICATORS, RegisterMap, ScaleChannel, idle_statistics
+from hardware.simulator.door_io import DoorIo
 
 _DT = AsyncModbusTcpClient.DATATYPE
 # Each indicator class's display division and the noise of one reading (1 σ), as its data sheet
@@ -47,6 +49,7 @@ class LoadCell:
     motion_band_g: float = 0.8
     tare_g: float = 0.0
     tray_g: float = 0.0  # the empty tray's weight, part of load_g (what people cannot take)
+    silent: bool = False  # the indicator stopped answering (its gateway says so)
     clock: Callable[[], float] = time.monotonic
     rng: random.Random = field(default_factory=random.Random)
 
@@ -98,7 +101,11 @@ def registers_for(layout: RegisterMap, grams: float, stable: bool) -> dict[int, 
     return registers
 
 
-async def _refresh(cell: LoadCell, _fc, start: int, _address, _count, registers, values) -> None:
+async def _refresh(
+    cell: LoadCell, _fc, start: int, _address, _count, registers, values
+) -> ExcCodes | None:
+    if cell.silent:  # what a Modbus TCP gateway answers for an RS-485 device that is silent
+        return ExcCodes.GATEWAY_NO_RESPONSE
     if values is not None:
         return None  # indicators here are read-only over Modbus (tare goes by command)
     grams, stable = cell.sample()
@@ -117,12 +124,14 @@ def _device(cell: LoadCell) -> SimDevice:
 class ScaleBank:
     """The indicators of one RS-485 line behind a Modbus TCP gateway (one server, one port)."""
 
-    def __init__(self, cells: list[LoadCell], port: int | None = None) -> None:
+    def __init__(
+        self, cells: list[LoadCell], port: int | None = None, io: DoorIo | None = None
+    ) -> None:
         self.cells = {cell.slot: cell for cell in cells}
         self.port = port or free_port()
-        self._server = ModbusTcpServer(
-            [_device(cell) for cell in cells], address=("127.0.0.1", self.port)
-        )
+        self.io = io  # a door sensor and a lock on the same line (a cabinet with no controller)
+        devices = [_device(cell) for cell in cells] + ([io.device()] if io else [])
+        self._server = ModbusTcpServer(devices, address=("127.0.0.1", self.port))
         self._serving: asyncio.Task | None = None
 
     async def start(self) -> None:
@@ -155,14 +164,4 @@ def shown_mg(cell: LoadCell, grams: float) -> int:
 def idle_window(cell: LoadCell, span_s: float, n: int = IDLE_READINGS) -> dict[str, Any]:
     """Protocol v1.1 heartbeat statistics of one scale: `n` idle readings over `span_s`."""
     readings = [shown_mg(cell, cell.sample()[0]) for _ in range(n)]
-    mean = sum(readings) / n
-    sd = math.sqrt(sum((r - mean) ** 2 for r in readings) / (n - 1)) if n > 1 else 0.0
-    return {
-        "slot": cell.slot,
-        "n": n,
-        "mean_mg": round(mean),
-        "sd_mg": min(round(sd), max(readings) - min(readings)),
-        "min_mg": min(readings),
-        "max_mg": max(readings),
-        "span_s": max(0, min(round(span_s), 86400)),
-    }
+    return idle_statistics(cell.slot, readings, span_s)

@@ -210,6 +210,10 @@ def powered_cabinet(running_app: RunningApp, tmp_path) -> Iterator[Powered]:
     with powered_in_thread(spec, options, seed=1) as powered:
         until(lambda: is_online(running_app, cabinet_id), 30, "the cabinet never came online")
         yield powered
+        # the cable pulled, so its last will takes it offline now, not the presence sweep
+        # (in-process under `make run`) 90 s later, in the middle of another test
+        powered.loop.call_soon_threadsafe(powered.cabinet.set_network, False)
+        until(lambda: not is_online(running_app, cabinet_id), 15, "the cabinet stayed online")
 
 
 def open_from_phone(browser, app: RunningApp, powered: Powered):

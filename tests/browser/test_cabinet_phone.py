@@ -13,6 +13,7 @@ from app.cabinets.models import Cabinet, DeviceCommand
 from app.core.db import make_engine, session_scope
 from app.withdrawals.models import DoorSession
 from tests.browser.conftest import RunningApp, employee_on_phone, screenshot
+from tests.browser.powered import Powered
 
 OPENING_OR_REFUSED = re.compile("正在开锁|智能柜离线|有人正在使用")
 
@@ -27,16 +28,22 @@ def test_an_employee_opens_their_cabinet_from_the_phone(browser, running_app: Ru
     message = page.inner_text("#door-message")
     assert OPENING_OR_REFUSED.search(message), message
     screenshot(page, "phone-cabinet-390")
-    if "正在开锁" in message:  # online in the demo: the unlock went to the cabinet
+    if "正在开锁" in message:  # online (a test before powered it): the unlock went to it
         _the_cabinet_answers(running_app)
     context.close()
 
 
 def test_a_cabinet_that_never_unlocks_says_so_and_is_free_again(
-    browser, running_app: RunningApp
+    browser, running_app: RunningApp, powered_cabinet: Powered
 ) -> None:
-    """No cabinet answers the unlock here: 40 s on, the door-session sweep (in-process under
-    `make run`) ends the visit and the phone says the door did not open; the button works again."""
+    """The cabinet is online but never answers the unlock: 40 s on, the door-session sweep
+    (in-process under `make run`) ends the visit and the phone says the door did not open; the
+    button works again."""
+
+    async def deaf(topic: str, payload: bytes) -> None:
+        """Heartbeats go on; commands are never carried out nor acknowledged."""
+
+    powered_cabinet.cabinet.on_command = deaf
     context, page = employee_on_phone(browser, running_app)
     page.goto(running_app.url + "/m/cabinet/CAB-XY-001")
     page.wait_for_selector('#cabinet-phone[data-loaded="true"]', timeout=30_000)
@@ -60,9 +67,9 @@ def test_a_cabinet_that_never_unlocks_says_so_and_is_free_again(
 
 
 def _the_cabinet_answers(app: RunningApp) -> None:
-    """No simulated cabinet runs in the browser tests: answer the unlock as it would (done) and
-    end the session, so no resend or escalation changes tenant A later (the all-handlers test
-    compares tenant A's rows before and after)."""
+    """Answer the unlock as a cabinet would (done) and end the session, so no resend or
+    escalation changes tenant A later (the all-handlers test compares tenant A's rows before
+    and after)."""
     engine = make_engine(f"sqlite:///{app.data_dir / 'cabinet.db'}")
     try:
         with session_scope(engine) as session:

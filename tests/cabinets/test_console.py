@@ -1,6 +1,7 @@
 """The cabinets page's services: the fleet by status and name with its low slots, keyset pages,
 one cabinet's planned slots and commands, levels edited within bounds (audited), other tenants'
-cabinets never reached."""
+cabinets never reached; a cabinet never heard from reads "never connected", not online or
+offline."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from sqlmodel import Session, select
 from app.audit.models import AuditLog
 from app.cabinets import console
 from app.cabinets.commands import issue_command
+from app.cabinets.presence import heard_from, sweep_presence
 from app.cabinets.refusals import Refused, record, refusals_of
 from app.core.errors import NotFoundError, ValidationError
+from app.core.i18n import t
 from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.inventory.models import MovementKind, PlanogramEntry
@@ -75,6 +78,28 @@ def test_the_fleet_by_status_and_name(session: Session) -> None:
     assert [r.id for r in rest.rows] == [cabinets[2].id] and rest.next_after_id is None
     with pytest.raises(ValidationError):
         console.list_cabinets(session=session, scope=scope, status="broken")
+
+
+def test_a_cabinet_never_heard_from_reads_never_connected(session: Session) -> None:
+    tenant = make_tenant(session)
+    never, heard, gone = (make_cabinet(session, tenant) for _ in range(3))
+    t0 = datetime(2026, 12, 5, 8, 0, tzinfo=UTC)
+    heard_from(session=session, cabinet=gone, now=t0)
+    heard_from(session=session, cabinet=heard, now=t0 + timedelta(seconds=100))
+    assert sweep_presence(session=session, now=t0 + timedelta(seconds=130)).went_offline == [
+        gone.code
+    ]
+    scope = TenantScope.single(tenant.id)
+    rows = console.list_cabinets(session=session, scope=scope).rows
+    assert {r.id: r.status for r in rows} == {
+        never.id: "never",
+        heard.id: "online",
+        gone.id: "offline",
+    }
+    detail = console.cabinet_detail(session=session, scope=scope, cabinet_id=never.id)
+    assert detail.cabinet.status == "never"
+    assert t("wall.never_connected") == "从未连接"
+    assert t("wall.never_connected", "en") == "Never connected"
 
 
 def test_a_cabinets_slots_commands_and_levels(session: Session) -> None:

@@ -1,17 +1,25 @@
 """Online/offline from heartbeats: offline after 3 missed, one alert per cabinet, resolved on
-return; a stored heartbeat applied twice changes nothing the second time."""
+return; a stored heartbeat applied twice changes nothing the second time; the sweep runs in the
+in-process schedule (`make run`, no arq worker) too, and leaves a never-connected cabinet alone."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
+import pytest
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from app import jobs
 from app.alerts.models import Alert
 from app.cabinets.models import Cabinet, DeviceMessage
-from app.cabinets.presence import sweep_presence
+from app.cabinets.presence import HEARTBEAT_S, sweep_presence
 from app.cabinets.service import apply_device_message
+from app.core.db import session_scope
+from app.core.jobs import InProcessDispatcher
 from tests.factories import make_cabinet, make_slot, make_tenant
+from tests.hardware.harness import until
 
 T0 = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
 
@@ -72,6 +80,44 @@ def test_a_silent_cabinet_goes_offline_once_and_comes_back(session: Session) -> 
         select(Alert).where(Alert.cabinet_id == quiet.id, Alert.status != "resolved")
     ).all()
     assert len(open_again) == 1  # a new outage is a new alert
+
+
+async def test_the_in_process_schedule_sweeps_presence(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Session(engine, expire_on_commit=False) as session:
+        tenant = make_tenant(session)
+        silent, never = make_cabinet(session, tenant), make_cabinet(session, tenant)
+        silent.is_online, silent.last_heartbeat_at = True, T0
+        never.is_online = True  # marked by hand, never heard from: no outage to alert on
+        session.commit()
+    every = {fn.__name__: seconds for fn, seconds in jobs.IN_PROCESS_SCHEDULE}
+    assert every["sweep_cabinet_presence"] <= HEARTBEAT_S
+
+    async def run_in_session(fn, /, **kwargs):  # this database, the clock 130 s after T0
+        with session_scope(engine) as session:
+            if fn is sweep_presence:
+                kwargs["now"] = T0 + timedelta(seconds=130)
+            return fn(session=session, **kwargs)
+
+    def online() -> list[bool]:
+        with Session(engine) as session:
+            return [session.get(Cabinet, c.id).is_online for c in (silent, never)]
+
+    monkeypatch.setattr(jobs, "run_in_session", run_in_session)
+    dispatcher = InProcessDispatcher(
+        functions={fn.__name__: fn for fn, _ in jobs.IN_PROCESS_SCHEDULE}
+    )
+    schedule = asyncio.create_task(jobs.run_schedule(dispatcher=dispatcher))
+    try:
+        await until(lambda: online() == [False, False], 10)
+    finally:
+        schedule.cancel()
+        await asyncio.gather(schedule, return_exceptions=True)
+        await dispatcher.drain()
+    with Session(engine) as session:
+        alerts = session.exec(select(Alert).where(Alert.tenant_id == tenant.id)).all()
+    assert [(a.kind, a.cabinet_id) for a in alerts] == [("cabinet_offline", silent.id)]
 
 
 def test_a_last_will_takes_the_cabinet_offline_at_once(session: Session) -> None:

@@ -324,7 +324,7 @@ def test_decommissioning_revokes_the_credentials_and_keeps_the_history(session: 
     listed = list_cabinets(session=session, scope=scope)  # off the fleet list, kept apart
     assert cabinet.id not in [r.id for r in listed.rows]
     retired = list_cabinets(session=session, scope=scope, status="retired")
-    assert [(r.id, r.status) for r in retired.rows] == [(cabinet.id, "retired")]
+    assert [(r.id, r.lifecycle) for r in retired.rows] == [(cabinet.id, "retired")]
     for change in (
         lambda: provisioning.rotate_credentials(
             session=session, scope=scope, cabinet_id=cabinet.id, actor=ADMIN

@@ -8,6 +8,7 @@ import random
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -54,12 +55,18 @@ def provisioned(engine: Engine | None = None) -> tuple[CabinetIdentity, int]:
         return identity, cabinet.id
 
 
-def applying_dispatcher(engine: Engine | None = None) -> InProcessDispatcher:
-    """The gateway's hand-over, running the real `handle_device_message` service."""
+def applying_dispatcher(
+    engine: Engine | None = None, clock: Callable[[], datetime] | None = None
+) -> InProcessDispatcher:
+    """The gateway's hand-over, running the real `handle_device_message` service (at the
+    time `clock` says, when given)."""
 
     async def handle_device_message(ctx: dict[str, Any], message_row_id: int) -> bool:
         return await run_in_session(
-            apply_device_message, in_engine=engine, message_row_id=message_row_id
+            apply_device_message,
+            in_engine=engine,
+            message_row_id=message_row_id,
+            now=clock() if clock else None,
         )
 
     return InProcessDispatcher(functions={"handle_device_message": handle_device_message})
@@ -67,9 +74,11 @@ def applying_dispatcher(engine: Engine | None = None) -> InProcessDispatcher:
 
 @asynccontextmanager
 async def running_gateway(
-    config: BrokerConfig, engine: Engine | None = None
+    config: BrokerConfig,
+    engine: Engine | None = None,
+    clock: Callable[[], datetime] | None = None,
 ) -> AsyncIterator[tuple[Gateway, InProcessDispatcher]]:
-    dispatcher = applying_dispatcher(engine)
+    dispatcher = applying_dispatcher(engine, clock)
     gateway = Gateway(config, unit_of_work=lambda: session_scope(engine), dispatcher=dispatcher)
     stop = asyncio.Event()
     serving = asyncio.create_task(gateway.run(stop))

@@ -125,3 +125,21 @@ def test_refusals_are_counted_per_cabinet_and_reason_with_the_last_copy_pin_mask
     assert json.loads(rows["stale_timestamp"].last_payload)["body"]["pin"] == "***"
     other = session.exec(select(CabinetRefusal).where(CabinetRefusal.cabinet_id != cab.id)).all()
     assert other == []
+
+
+def test_a_message_refused_for_good_leaves_no_gap_in_its_sequence(session, cabinet) -> None:
+    """Its seq was used by the cabinet, which will not send it again (DOC-FINDINGS F13); a copy
+    refused for its time will come again and is no hole."""
+    tenant, cab, secret = cabinet
+    pipe = Pipe(session)
+    topic, first = _msg(tenant, cab, secret, 0, ts=T0)
+    pipe.send(topic, first)
+    _, bad = _msg(tenant, cab, secret, 1, ts=T0 + 1000)
+    assert pipe.send(topic, {**bad, "body": {"kind": "gremlins"}}).code == "schema"
+    _, slow = _msg(tenant, cab, secret, 2, ts=T0 + 2000 - 400_000)
+    assert pipe.send(topic, slow, now_ms=T0 + 2000).code == "stale_timestamp"
+    _, again = _msg(tenant, cab, secret, 2, message_id=slow["id"], ts=T0 + 2500)
+    accepted = pipe.send(topic, again)  # re-signed: it came again, and 1 was no gap
+    assert accepted.status == "accepted" and not accepted.gap
+    assert not pipe.send(*_msg(tenant, cab, secret, 3, ts=T0 + 3000)).gap
+    assert pipe.send(*_msg(tenant, cab, secret, 5, ts=T0 + 4000)).gap  # 4 never came

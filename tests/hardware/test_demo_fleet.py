@@ -1,17 +1,24 @@
 """What `make run` starts beside the embedded broker: simulated cabinets built from the database
 (provisioned on the way when they have no credentials) whose heartbeats and employees' visits
-reach the gateway."""
+reach the gateway, and whose heartbeats keep them online across the presence sweeps that the
+in-process schedule runs, while the demo's cabinets nothing connects to stay never connected."""
 
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlmodel import select
 
+from app import jobs
+from app.alerts.models import Alert, AlertStatus
 from app.cabinets.models import Cabinet
+from app.cabinets.presence import HEARTBEAT_S, sweep_presence
 from app.core.db import session_scope
+from app.demo.catalogue import TENANTS
 from app.demo.service import seed_demo
 from app.withdrawals.models import DoorSession, Withdrawal
 from hardware.simulator.fleet import fleet_from_database
@@ -80,3 +87,75 @@ def _withdrawals(cabinet_id: int, since: datetime) -> int:
             Withdrawal.cabinet_id == cabinet_id, Withdrawal.created_at >= since
         )
         return len(session.exec(statement).all())
+
+
+SPEED = 15  # the test's clock runs 15 times faster than the wall's
+DEMO_CABINETS = [
+    f"CAB-{code.split('-')[1]}-{n:03d}"
+    for code, *_, count, _ in TENANTS
+    for n in range(1, count + 1)
+]
+
+
+async def test_simulated_cabinets_stay_online_across_presence_sweeps_until_they_fall_silent(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with session_scope() as session:
+        seed_demo(session=session)
+    codes = [f"CAB-XY-{n:03d}" for n in (1, 2, 3)]  # what `make run` simulates
+    with session_scope() as session:
+        specs = fleet_from_database(session, 3, codes=codes)
+        demo = session.exec(select(Cabinet).where(Cabinet.code.in_(DEMO_CABINETS))).all()
+        simulated = [c.id for c in demo if c.code in codes]
+        unconnected = [c.id for c in demo if c.code not in codes and c.last_heartbeat_at is None]
+    assert len(specs) == 3 and unconnected  # the other tenants' demo cabinets
+    started, base = time.monotonic(), datetime.now(UTC)
+
+    def clock() -> datetime:
+        return base + timedelta(seconds=SPEED * (time.monotonic() - started))
+
+    async def run_in_session(fn, /, **kwargs):  # the in-process sweep job, on the test's clock
+        with session_scope() as session:
+            return fn(
+                session=session, **kwargs, **({"now": clock()} if fn is sweep_presence else {})
+            )
+
+    monkeypatch.setattr(jobs, "run_in_session", run_in_session)
+
+    def online() -> list[bool]:
+        with session_scope() as session:
+            return [session.get(Cabinet, i).is_online for i in simulated + unconnected]
+
+    stop = asyncio.Event()
+    async with embedded_broker() as (port, config), running_gateway(config, clock=clock):
+        # make run's cabinets heartbeat every 30 s: every 2 s here, 30 s on the test's clock
+        options = FleetOptions(
+            broker=("127.0.0.1", port),
+            outbox_dir=tmp_path,
+            visits_per_min=0,
+            heartbeat_s=HEARTBEAT_S / SPEED,
+        )
+        fleet = asyncio.create_task(run_fleet(specs, options, stop))
+        await until(lambda: online()[:3] == [True] * 3, 20)
+        for _ in range(10):  # 150 s on the test's clock, a sweep every 15 s
+            await jobs.sweep_cabinet_presence({})
+            assert online() == [True] * 3 + [False] * len(unconnected)
+            await asyncio.sleep(1)
+        stop.set()  # a clean disconnect: no last will; the sweep must notice the silence
+        await fleet
+        swept_at = time.monotonic()
+        while online()[:3] != [False] * 3:
+            await jobs.sweep_cabinet_presence({})
+            assert time.monotonic() - swept_at < 20, "the silent cabinets stayed online"
+            await asyncio.sleep(0.5)
+    with session_scope() as session:
+        alerts = session.exec(
+            select(Alert).where(
+                Alert.cabinet_id.in_(simulated + unconnected),
+                Alert.kind == "cabinet_offline",
+                Alert.status != AlertStatus.resolved.value,
+            )
+        ).all()
+        never = [session.get(Cabinet, i).last_heartbeat_at for i in unconnected]
+    assert sorted(a.cabinet_id for a in alerts) == sorted(simulated)  # one each, none for the rest
+    assert never == [None] * len(unconnected)

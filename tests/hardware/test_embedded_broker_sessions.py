@@ -1,7 +1,8 @@
 """The embedded broker's sessions under attack: a client id belongs to one principal (a cabinet's
 code, or a gateway's id derived from the gateway secret), so no credentials of anyone else (nor
 wrong ones) take over or wipe a session; rotated or decommissioned credentials lose their live
-connection at once; a refused subscription delivers nothing, retained messages included."""
+connection at once; a refused subscription delivers nothing, retained messages included; an MQTT 5
+client is refused at once with CONNACK 0x01 (unacceptable protocol version) and takes nothing."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ import asyncio
 import contextlib
 import json
 import threading
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import aiomqtt
 import pytest
@@ -100,20 +104,49 @@ async def test_no_cabinet_takes_the_gateways_client_id(clean: bool) -> None:
         assert gateway.stats.connects == 1  # its session was never taken
 
 
+@asynccontextmanager
+async def _listening(a: CabinetIdentity) -> AsyncIterator[tuple[int, aiomqtt.Client]]:
+    """The embedded broker with cabinet A on its command topic; then a command reaches it."""
+    async with (
+        embedded_broker() as (port, _config),
+        _client(port, a, a.code) as cabinet,
+        _client(port, None, gateway_client_id("test-gw", gateway_password())) as gateway,
+    ):
+        await cabinet.subscribe(_topic(a, "cmd"), qos=1)
+        yield port, cabinet
+        await gateway.publish(_topic(a, "cmd"), b"still served", qos=1)
+        assert await _received(cabinet) == [_topic(a, "cmd")]
+
+
 @pytest.mark.parametrize("clean", [False, True])
 async def test_no_one_else_takes_or_wipes_a_cabinets_session(clean: bool) -> None:
     a, _ = provisioned()
     b, _ = provisioned()
-    async with (
-        embedded_broker() as (port, _config),
-        _client(port, a, a.code) as victim,
-        _client(port, None, gateway_client_id("test-gw", gateway_password())) as gateway,
-    ):
-        await victim.subscribe(_topic(a, "cmd"), qos=1)
+    async with _listening(a) as (port, _victim):
         await _refused(port, b, a.code, clean=clean)  # B's own credentials
         await _refused(port, a, a.code, password="wrong", clean=clean)
-        await gateway.publish(_topic(a, "cmd"), b"still mine", qos=1)
-        assert await _received(victim) == [_topic(a, "cmd")]
+
+
+async def test_an_mqtt_5_client_is_refused_at_once_and_the_broker_serves_on() -> None:
+    """amqtt read an MQTT 5 CONNECT as 3.1.1 and waited for ever: the client timed out."""
+    a, _ = provisioned()
+    b, _ = provisioned()
+    async with _listening(a) as (port, _cabinet):  # its 3.1.1 session stays served
+        started = time.monotonic()
+        with pytest.raises(aiomqtt.MqttCodeError, match="Unsupported protocol version"):
+            async with aiomqtt.Client(
+                "127.0.0.1",
+                port,
+                username=a.mqtt_username,
+                password=mqtt_password(a.secret),
+                identifier=a.code,  # its own code and credentials: refused all the same
+                protocol=aiomqtt.ProtocolVersion.V5,
+                timeout=5,
+            ):
+                pass
+        assert time.monotonic() - started < 2
+        async with _client(port, b, b.code):
+            pass  # and 3.1.1 clients still come in
 
 
 async def test_a_client_id_must_be_the_cabinets_own_code_and_a_will_its_own_topic() -> None:
@@ -197,7 +230,8 @@ async def test_refused_subscriptions_deliver_nothing_retained_included() -> None
         async with _client(port, None, gateway_id) as gateway:
             await gateway.publish(_topic(b, "cmd"), b"retained for B", qos=1, retain=True)
         async with _client(port, b, b.code, clean=True) as prober:
-            for probe in ("$SYS/#", f"cc/v1/{a.tenant}/+/state", "cc/v1/+/+/state", "#"):
+            wildcards = ("$SYS/#", f"cc/v1/{a.tenant}/+/state", "cc/v1/+/+/state", "#")
+            for probe in (*wildcards, *(_topic(a, c) for c in ("state", "cmd", "event"))):
                 await prober.subscribe(probe, qos=1)
             assert await _received(prober) == []
             await prober.subscribe(_topic(b, "cmd"), qos=1)  # its own: retained still works

@@ -19,7 +19,13 @@ from app.approvals.models import ApprovalAction, ApprovalFlow, ApprovalRequest
 from app.auth.models import Account
 from app.auth.principal import Principal, resolve_principal
 from app.auth.service import sign_in
-from app.cabinets.models import Cabinet, DeviceCommand, DeviceMessage
+from app.cabinets.models import (
+    Cabinet,
+    CabinetRefusal,
+    DeviceCommand,
+    DeviceMessage,
+    LanController,
+)
 from app.core.errors import NotFoundError
 from app.core.records import IMMUTABLE_FIELDS, Actor, delete_scoped, update_scoped
 from app.core.tenancy import TenantScope, get_scoped, scoped_count, scoped_select
@@ -95,6 +101,8 @@ def _fill_tables_the_demo_leaves_empty(session: Session, tenant: Tenant) -> None
                 target="a@example.com",
             ),
             ReportDelivery(tenant_id=t, run_id=run.id, channel="email"),
+            CabinetRefusal(tenant_id=t, cabinet_id=cabinet.id, code="bad_signature"),
+            LanController(tenant_id=t, cabinet_id=cabinet.id, host="10.20.0.15"),
         ]
     )
     session.flush()

@@ -143,3 +143,14 @@ def test_the_snapshot_counts_today_in_the_tenants_zone_lows_first(session: Sessi
     assert snapshot.cabinets == [
         {"code": cabinet.code, "name": cabinet.name, "status": "open", "low": 1}
     ]
+
+
+def test_a_cabinet_never_connected_is_neither_online_nor_offline(session: Session) -> None:
+    tenant = make_tenant(session)
+    never, gone = make_cabinet(session, tenant), make_cabinet(session, tenant)
+    gone.last_heartbeat_at = NOW - timedelta(days=1)  # heard from once, offline since
+    snapshot = service.wall_snapshot(session=session, tenant_id=tenant.id, now=NOW)
+    assert {c["code"]: c["status"] for c in snapshot.cabinets} == {
+        never.code: "never",
+        gone.code: "offline",
+    }

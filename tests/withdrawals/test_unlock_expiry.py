@@ -84,11 +84,20 @@ def test_a_never_acked_unlock_frees_the_cabinet_and_says_so(session: Session) ->
     assert _open(session, cabinet, people[1]) is not None  # the next person can open
 
 
-def test_an_unlock_the_cabinet_did_is_left_to_the_door(session: Session) -> None:
-    _cabinet, door, _ = _unlocking(session)
+def test_an_unlocked_door_nobody_opened_frees_the_cabinet_after_two_minutes(
+    session: Session,
+) -> None:
+    """The lock opened (`done`) and the person walked away (DOC-FINDINGS F14): the session was
+    `unlocking` for ever and every later badge refused `cabinet_busy`."""
+    cabinet, door, people = _unlocking(session)
     begun = _acked(session, door, "done")
-    assert closing.sweep(session=session, now=begun + timedelta(minutes=5))["unlocks"] == 0
-    assert door.status == SessionStatus.unlocking.value  # the lock opened: door.opened ends it
+    assert closing.sweep(session=session, now=begun + timedelta(seconds=90))["unlocks"] == 0
+    assert door.status == SessionStatus.unlocking.value  # still time to pull the door
+    assert closing.sweep(session=session, now=begun + timedelta(minutes=2))["unlocks"] == 1
+    assert door.status == SessionStatus.expired.value
+    assert door.identification == {"reason": "door_not_opened", "unlock": "succeeded"}
+    assert closing.revives(door)  # a door.opened that still comes keeps the visit
+    assert _open(session, cabinet, people[1]) is not None
 
 
 def test_a_door_opened_after_its_unlock_was_given_up_keeps_the_visit(session: Session) -> None:

@@ -22,6 +22,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "PIN 错误次数过多，请稍后再试或刷卡",
         "Too many wrong PINs: try later or use your badge",
     ),
+    "screen.refused_badge_too_late": (
+        "刷卡信息到达过晚，请重新刷卡",
+        "That reached us too late: please badge again",
+    ),
     "screen.refused_cabinet_maintenance": ("柜子维护中，暂停领用", "Under maintenance: closed"),
     "command.kind.auth_result": ("刷卡结果", "Access result"),
     "cabinets.refusals": ("被拒收的消息", "Refused messages"),

@@ -30,6 +30,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "wall.online": ("在线", "Online"),
     "wall.door_open": ("开门中", "Door open"),
     "wall.offline": ("离线", "Offline"),
+    "wall.never_connected": ("从未连接", "Never connected"),
     "wall.low_slots": ("低库存", "Low stock"),
     "wall.low": ("低库存", "low"),
     "wall.cabinets": ("智能柜状态", "Cabinets"),

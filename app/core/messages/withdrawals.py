@@ -101,6 +101,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "柜机没有开锁，柜门未打开，本次未记录任何领用，请重试",
         "The cabinet did not unlock: the door stayed shut, nothing was recorded. Try again",
     ),
+    "door.status_not_opened": ("未开门", "Not opened"),
+    "door.now_not_opened": (
+        "柜门已开锁但没有被打开，已重新上锁，本次未记录任何领用",
+        "The door was unlocked but not opened and is locked again: nothing was recorded",
+    ),
     "door.status_committed": ("已记录", "Recorded"),
     "door.status_exception": ("待人工确认", "Being checked by a person"),
     "door.status_other": ("已结束", "Ended"),
