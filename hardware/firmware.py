@@ -89,6 +89,7 @@ class CabinetFirmware(CommandHandling):
         self.network_up.set()
         self.unlock: Unlock | None = None
         self.unlocked = asyncio.Event()
+        self.configured = asyncio.Event()  # a slot layout (cmd.config) was applied
         self.protocol = protocol  # "1.1": waits for the cloud's answers (msg.ack)
         self.answers = CloudAnswers()
         self.screen: list[dict[str, Any]] = []  # the auth.result lines shown, newest last

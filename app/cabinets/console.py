@@ -10,12 +10,20 @@ from datetime import datetime
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
-from app.cabinets.models import Cabinet, CabinetRefusal, DeviceCommand, Slot, SlotKind
+from app.cabinets.layout import layout_changed
+from app.cabinets.models import (
+    Cabinet,
+    CabinetRefusal,
+    CabinetStatus,
+    DeviceCommand,
+    Slot,
+    SlotKind,
+)
 from app.cabinets.presence import presence_status
 from app.cabinets.refusals import refusals_of
 from app.cabinets.scale_stats import describe, model_of
 from app.core.errors import ValidationError
-from app.core.records import Actor, update_scoped
+from app.core.records import Actor, record_created, update_scoped
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scope_filter
 from app.inventory.models import PlanogramEntry, Stock
 from app.items.models import Item
@@ -23,7 +31,7 @@ from app.withdrawals.identify import SkuOnScale, check_layout
 from app.withdrawals.scale_model import DEFAULT_MODELS, ScaleModel
 
 PAGE_SIZE = 50
-STATUSES = ("all", "online", "offline", "open")
+STATUSES = ("all", "online", "offline", "open", "retired")  # "all": those not retired
 MAX_LEVEL = 9999
 RECENT_COMMANDS = 10
 
@@ -38,6 +46,7 @@ class CabinetRow:
     door: str
     last_heartbeat_at: datetime | None
     low_slots: int
+    lifecycle: str = "active"  # active / maintenance / retired (CabinetStatus)
 
     @property
     def status(self) -> str:
@@ -79,6 +88,11 @@ def list_cabinets(
         .scalar_subquery()
     )
     statement = select(Cabinet, low).where(scope_filter(Cabinet, scope))
+    retired = CabinetStatus.retired.value
+    if status == "retired":  # decommissioned ones, kept with their history
+        statement = statement.where(Cabinet.status == retired)
+    else:
+        statement = statement.where(Cabinet.status != retired)
     if status == "online":
         statement = statement.where(Cabinet.is_online)
     elif status == "offline":
@@ -92,11 +106,14 @@ def list_cabinets(
     if after_id is not None:
         statement = statement.where(Cabinet.id > after_id)
     found = session.exec(statement.order_by(Cabinet.id).limit(limit + 1)).all()
-    rows = [
-        CabinetRow(c.id, c.code, c.name, c.model, c.is_online, c.door_state, c.last_heartbeat_at, n)
-        for c, n in found[:limit]
-    ]
+    rows = [_row(c, n) for c, n in found[:limit]]
     return CabinetPage(rows, rows[-1].id if len(found) > limit else None)
+
+
+def _row(c: Cabinet, low: int) -> CabinetRow:
+    return CabinetRow(
+        c.id, c.code, c.name, c.model, c.is_online, c.door_state, c.last_heartbeat_at, low, c.status
+    )
 
 
 @dataclass(frozen=True)
@@ -128,6 +145,7 @@ class CabinetDetail:
     has_credentials: bool
     secret_version: int
     scales: list[dict] = field(default_factory=list)  # each scale's noise model (scale_stats)
+    empty_slots: list[tuple[int, str]] = field(default_factory=list)  # (id, code): nothing planned
     refusals: list[CabinetRefusal] = field(default_factory=list)  # per reason, newest first
 
 
@@ -157,16 +175,7 @@ def cabinet_detail(*, session: Session, scope: TenantScope, cabinet_id: int) -> 
     ]
     low = sum(1 for s in slots if s.quantity < s.min_qty)
     return CabinetDetail(
-        cabinet=CabinetRow(
-            cabinet.id,
-            cabinet.code,
-            cabinet.name,
-            cabinet.model,
-            cabinet.is_online,
-            cabinet.door_state,
-            cabinet.last_heartbeat_at,
-            low,
-        ),
+        cabinet=_row(cabinet, low),
         slots=slots,
         commands=[
             SentCommand(c.kind, c.status, c.attempts, c.created_at, _why(c.result))
@@ -184,6 +193,19 @@ def cabinet_detail(*, session: Session, scope: TenantScope, cabinet_id: int) -> 
         secret_version=cabinet.secret_version,
         refusals=refusals_of(session=session, scope=scope, cabinet_id=cabinet.id),
         scales=_scales(session, cabinet.id),
+        empty_slots=_empty_slots(session, cabinet),
+    )
+
+
+def _empty_slots(session: Session, cabinet: Cabinet) -> list[tuple[int, str]]:
+    """The cabinet's slots with nothing planned in them (a new cabinet's, at first: all)."""
+    planned = select(PlanogramEntry.slot_id).where(PlanogramEntry.cabinet_id == cabinet.id)
+    return list(
+        session.exec(
+            select(Slot.id, Slot.code)
+            .where(Slot.cabinet_id == cabinet.id, Slot.id.not_in(planned))
+            .order_by(Slot.row_no, Slot.col_no)
+        )
     )
 
 
@@ -297,17 +319,50 @@ def set_slot_item(
     ).first()
     if stock:
         raise ValidationError("cabinets.slot_not_empty", field="item", quantity=stock)
+    _check_beside_others(session, session.get(Slot, entry.slot_id), item, entry.id)
+    changed = update_scoped(
+        session, PlanogramEntry, entry_id, scope, {"item_id": item.id}, actor=actor
+    )
+    layout_changed(session=session, cabinet=session.get(Cabinet, entry.cabinet_id), actor=actor)
+    return changed
+
+
+def plan_item(
+    *, session: Session, scope: TenantScope, slot_id: int, item_id: int, actor: Actor
+) -> PlanogramEntry:
+    """Plan an item in a slot of a cabinet (a new cabinet's empty slots, or another item on a
+    scale that can still tell them apart); the cabinet is sent its new layout."""
+    slot = get_scoped_or_raise(session, Slot, slot_id, scope)
+    item = session.get(Item, item_id)
+    if item is None or item.tenant_id != slot.tenant_id or not item.is_active:
+        raise ValidationError(field="item")
+    _check_beside_others(session, slot, item, None)
+    entry = PlanogramEntry(
+        tenant_id=slot.tenant_id,
+        cabinet_id=slot.cabinet_id,
+        slot_id=slot.id,
+        item_id=item.id,
+        min_qty=0,
+        par_qty=min(slot.capacity, MAX_LEVEL),
+    )
+    session.add(entry)
+    session.flush()
+    record_created(session, entry, actor=actor)
+    layout_changed(session=session, cabinet=session.get(Cabinet, slot.cabinet_id), actor=actor)
+    return entry
+
+
+def _check_beside_others(session: Session, slot: Slot, item: Item, entry_id: int | None) -> None:
+    """`item` may join the slot's other planned items (those of entries other than
+    `entry_id`): not already there, and still tellable apart by the slot's scale."""
     others = session.exec(
         select(Item)
         .join(PlanogramEntry, PlanogramEntry.item_id == Item.id)
-        .where(PlanogramEntry.slot_id == entry.slot_id, PlanogramEntry.id != entry.id)
+        .where(PlanogramEntry.slot_id == slot.id, PlanogramEntry.id != (entry_id or 0))
     ).all()
     if any(o.id == item.id for o in others):
         raise ValidationError("cabinets.already_planned", field="item")
-    _check_scale([*others, item], model_of(session.get(Slot, entry.slot_id)))
-    return update_scoped(
-        session, PlanogramEntry, entry_id, scope, {"item_id": item.id}, actor=actor
-    )
+    _check_scale([*others, item], model_of(slot))
 
 
 def takes_text(a: dict[str, int], b: dict[str, int], names: dict[str, str]) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 from sqlmodel import Session
 
 from app.cabinets.commands import issue_command
-from app.cabinets.models import Cabinet, DeviceCommand
+from app.cabinets.models import Cabinet, CabinetStatus, DeviceCommand
 from app.core.records import Actor
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from app.org.models import User
@@ -29,6 +29,10 @@ def lease_days(cabinet: Cabinet) -> int:
 
 
 def lease_arguments(session: Session, cabinet: Cabinet, now: datetime) -> dict[str, Any]:
+    """Nobody while the cabinet is out of service (maintenance): no employee opens it."""
+    valid_until = now + timedelta(days=lease_days(cabinet))
+    if cabinet.status != CabinetStatus.active.value:
+        return {"valid_until": int(valid_until.timestamp() * 1000), "cards": [], "pins": []}
     people = session.exec(
         scoped_select(User, TenantScope.single(cabinet.tenant_id))
         .where(User.is_active)
@@ -44,7 +48,6 @@ def lease_arguments(session: Session, cabinet: Cabinet, now: datetime) -> dict[s
                 logger.warning("card of user %s does not fit the protocol; left out", person.id)
         if person.pin_hash and person.pin_hash.startswith("$argon2id$"):
             pins.append({"user": ref, "hash": person.pin_hash})
-    valid_until = now + timedelta(days=lease_days(cabinet))
     return {"valid_until": int(valid_until.timestamp() * 1000), "cards": cards, "pins": pins}
 
 

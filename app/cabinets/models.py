@@ -82,6 +82,8 @@ class Cabinet(TenantOwned, table=True):
     last_seq: int = Field(default=0, sa_type=SEQUENCE)
     lease_days: int = 3
     protocol: str = Field(default="1", max_length=8)  # what its last boot declared (PROTOCOL_V1_1)
+    # Its slot layout (cmd.config) must be sent: provisioned or planogram changed, not yet sent
+    config_due: bool = False
     created_at: datetime = timestamp()
 
 

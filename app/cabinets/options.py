@@ -1,10 +1,10 @@
-"""The cabinets a filter offers (the console's lists)."""
+"""The cabinets a filter offers (the console's lists), and the sites a new cabinet may stand at."""
 
 from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from app.cabinets.models import Cabinet
+from app.cabinets.models import Cabinet, Site
 from app.core.tenancy import TenantScope, scope_filter
 
 
@@ -16,3 +16,12 @@ def cabinet_options(*, session: Session, scope: TenantScope) -> list[tuple[int, 
         .order_by(Cabinet.name, Cabinet.code)
     ).all()
     return [(i, f"{name} ({code})") for i, name, code in rows]
+
+
+def site_options(*, session: Session, scope: TenantScope, tenant_id: int) -> list[tuple[int, str]]:
+    """Where a cabinet of `tenant_id` may stand: (id, name), by name."""
+    scope.require(tenant_id)
+    rows = session.exec(
+        select(Site.id, Site.name).where(Site.tenant_id == tenant_id).order_by(Site.name)
+    )
+    return list(rows.all())

@@ -1,9 +1,16 @@
-"""The console's cabinets page: the fleet, and one cabinet's slots, credentials and commands."""
+"""The console's cabinets page: the fleet, one cabinet's slots, its life (lifecycle_pages.py)
+and commands."""
 
 from __future__ import annotations
 
 import reflex as rx
 
+from app.cabinets.lifecycle_pages import (
+    lifecycle_badge,
+    lifecycle_panel,
+    plan_panel,
+    register_panel,
+)
 from app.cabinets.state import CabinetsState as S
 from app.ui.locale import tr
 from app.ui.paging import pager
@@ -58,7 +65,7 @@ def _row(row: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.text(row["name"]), rx.text(row["code"], size="1", color="gray")),
         rx.table.cell(row["model"]),
-        rx.table.cell(_status(row["status"])),
+        rx.table.cell(rx.hstack(_status(row["status"]), lifecycle_badge(row["lifecycle"]))),
         rx.table.cell(row["heartbeat"]),
         rx.table.cell(
             rx.cond(row["low"] > 0, rx.badge(row["low"], color_scheme="red"), rx.text("0"))
@@ -246,43 +253,6 @@ def _refusals() -> rx.Component:
     )
 
 
-def _credentials() -> rx.Component:
-    return rx.vstack(
-        rx.cond(
-            S.can_write,
-            rx.button(
-                rx.icon("key-round", size=14),
-                tr("cabinets.new_credentials"),
-                variant="soft",
-                on_click=S.new_credentials,
-                id="cab-credentials",
-            ),
-        ),
-        rx.cond(
-            S.credentials.contains("secret"),
-            rx.callout(
-                rx.vstack(
-                    rx.text(tr("cabinets.shown_once"), weight="bold"),
-                    rx.code("MQTT username: ", S.credentials["username"].to(str)),
-                    rx.code("MQTT password: ", S.credentials["password"].to(str)),
-                    rx.code("secret: ", S.credentials["secret"].to(str), id="cab-secret"),
-                    rx.button(
-                        tr("cabinets.credentials_copied"),
-                        size="1",
-                        variant="soft",
-                        on_click=S.forget_credentials,
-                        id="cab-credentials-done",
-                    ),
-                ),
-                icon="key-round",
-                color_scheme="amber",
-                width="100%",
-            ),
-        ),
-        width="100%",
-    )
-
-
 def _scales() -> rx.Component:
     """Each scale's noise model in words (indicator, σ, division, drift, learned or defaults)."""
     return rx.cond(
@@ -341,8 +311,9 @@ def _chosen() -> rx.Component:
                 width="100%",
                 id="cab-slots",
             ),
+            plan_panel(),
             _scales(),
-            _credentials(),
+            lifecycle_panel(),
             _commands(),
             _refusals(),
             spacing="4",
@@ -356,6 +327,7 @@ def _chosen() -> rx.Component:
 def cabinets_body() -> rx.Component:
     return rx.vstack(
         rx.heading(tr("nav.cabinets"), size="6"),
+        register_panel(),
         rx.form(
             rx.flex(
                 rx.select.root(
@@ -365,6 +337,7 @@ def cabinets_body() -> rx.Component:
                         rx.select.item(tr("wall.online"), value="online"),
                         rx.select.item(tr("wall.door_open"), value="open"),
                         rx.select.item(tr("wall.offline"), value="offline"),
+                        rx.select.item(tr("cabinets.status_retired"), value="retired"),
                     ),
                     name="status",
                     default_value=S.status,

@@ -1,11 +1,11 @@
 """The console's cabinets page (`/cabinets`): the fleet with live status, and one cabinet's
-planned slots (levels editable with `cabinet:write`), new credentials shown once
-(`cabinet:write`) and commands — unlock for a named person, tare a scale, send the lease,
-reboot — with their delivery state (`cabinet:command`)."""
+planned slots (levels editable with `cabinet:write`), its life (registration, the bundle shown
+once, maintenance, decommission: app/cabinets/lifecycle_state.py, `cabinet:provision`) and
+commands — unlock for a named person, tare a scale, send the lease, reboot — with their
+delivery state (`cabinet:command`)."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import TypedDict
 
@@ -13,8 +13,8 @@ import reflex as rx
 
 from app.cabinets import console
 from app.cabinets.commands import issue_command
-from app.cabinets.credentials import provision
 from app.cabinets.lease import sync_lease
+from app.cabinets.lifecycle_state import PROVISION, CabinetLifecycle
 from app.cabinets.scale_stats import words
 from app.core.db import run_in_session
 from app.core.errors import DomainError, ValidationError
@@ -29,7 +29,6 @@ from app.withdrawals.opening import unlock_for
 from app.withdrawals.scale_model import DEFAULT_MODELS
 
 READ, WRITE, COMMAND = "cabinet:read", "cabinet:write", "cabinet:command"
-CREDENTIALS_SHOWN_S = 300.0
 
 
 class CabinetLine(TypedDict):
@@ -38,6 +37,7 @@ class CabinetLine(TypedDict):
     name: str
     model: str
     status: str  # online / open / offline / never (connected)
+    lifecycle: str  # active / maintenance / retired
     heartbeat: str
     low: int
 
@@ -49,7 +49,7 @@ def _level(value: object, field: str) -> int:
     return int(text)
 
 
-class CabinetsState(KeysetPaging, rx.State):
+class CabinetsState(KeysetPaging, CabinetLifecycle, rx.State):
     rows: list[CabinetLine] = []
     status: str = "all"
     search: str = ""
@@ -63,7 +63,6 @@ class CabinetsState(KeysetPaging, rx.State):
     items: list[dict] = []
     commands: list[dict] = []
     refusals: list[dict] = []
-    credentials: dict = {}  # shown once, right after they are made
     can_write: bool = False
     can_command: bool = False
     message: str = ""
@@ -74,6 +73,7 @@ class CabinetsState(KeysetPaging, rx.State):
     async def _load(self) -> None:
         principal = await require(self, READ)
         self.can_write, self.can_command = principal.can(WRITE), principal.can(COMMAND)
+        self.can_provision = principal.can(PROVISION)
         CABINETS.follow(self.router.session.client_token, principal.scope)
 
         def read(session):
@@ -98,6 +98,7 @@ class CabinetsState(KeysetPaging, rx.State):
                 if c.last_heartbeat_at
                 else "—",
                 low=c.low_slots,
+                lifecycle=c.lifecycle,
             )
             for c in page.rows
         ]
@@ -162,6 +163,7 @@ class CabinetsState(KeysetPaging, rx.State):
         ]
         self.chosen_name = f"{found.cabinet.name} ({found.cabinet.code})"
         self.chosen_status = found.cabinet.status
+        self._chosen_lifecycle(found.cabinet.lifecycle, found.cabinet.code, found.empty_slots)
         self.slots = [
             {
                 "id": s.entry_id,
@@ -209,73 +211,50 @@ class CabinetsState(KeysetPaging, rx.State):
         await self._read_chosen()
         return result
 
+    async def _act_on(self, permission: str, change, values) -> object | None:
+        """`_act` with the arguments `values()` reads from what the browser sent; a value that
+        is not what it should be is named, and nothing changes."""
+        try:
+            kwargs = values()
+        except ValidationError as refused:
+            await require(self, permission)
+            self.message = t(refused.key, await request_locale(self), **refused.params)
+            return None
+        return await self._act(permission, change, **kwargs)
+
     @rx.event
     async def set_levels(self, form: dict) -> None:
         form = form if isinstance(form, dict) else {}
-        try:
-            entry, low, par = (
-                as_id(form.get("entry", "")),
-                _level(form.get("min"), "min_qty"),
-                _level(form.get("par"), "par_qty"),
-            )
-        except ValidationError as refused:
-            await require(self, WRITE)
-            self.message = t(refused.key, await request_locale(self), **refused.params)
-            return
-        await self._act(WRITE, console.set_levels, entry_id=entry, min_qty=low, par_qty=par)
+        await self._act_on(
+            WRITE,
+            console.set_levels,
+            lambda: {
+                "entry_id": as_id(form.get("entry", "")),
+                "min_qty": _level(form.get("min"), "min_qty"),
+                "par_qty": _level(form.get("par"), "par_qty"),
+            },
+        )
 
     @rx.event
     async def set_item(self, form: dict) -> None:
         form = form if isinstance(form, dict) else {}
-        try:
-            entry, item = as_id(form.get("entry", "")), as_id(form.get("item", ""))
-        except ValidationError as refused:
-            await require(self, WRITE)
-            self.message = t(refused.key, await request_locale(self), **refused.params)
-            return
-        await self._act(WRITE, console.set_slot_item, entry_id=entry, item_id=item)
+        await self._act_on(
+            WRITE,
+            console.set_slot_item,
+            lambda: {
+                "entry_id": as_id(form.get("entry", "")),
+                "item_id": as_id(form.get("item", "")),
+            },
+        )
 
     @rx.event
     async def set_indicator(self, slot_id: str, indicator: str) -> None:
         """The indicator model a scale is wired to (its defaults until it learns its own)."""
-        try:
-            slot = as_id(slot_id)
-        except ValidationError as refused:
-            await require(self, WRITE)
-            self.message = t(refused.key, await request_locale(self), **refused.params)
-            return
-        await self._act(
-            WRITE, console.set_scale_indicator, slot_id=slot, indicator=str(indicator)[:32]
+        await self._act_on(
+            WRITE,
+            console.set_scale_indicator,
+            lambda: {"slot_id": as_id(slot_id), "indicator": str(indicator)[:32]},
         )
-
-    @rx.event
-    async def new_credentials(self):
-        made = await self._act(WRITE, provision, cabinet_id=self.chosen)
-        if made is not None:
-            self.credentials = {
-                "username": made.mqtt_username,
-                "password": made.mqtt_password,
-                "secret": made.secret_hex,
-                "version": made.version,
-            }
-            return CabinetsState.expire_credentials(made.version)
-        return None
-
-    @rx.event
-    async def forget_credentials(self) -> None:
-        """Public: the admin has copied them; they are not kept (nothing secret is)."""
-        self.credentials = {}
-
-    @rx.event(background=True)
-    async def expire_credentials(self, version: int):
-        """Shown once means not kept: whatever the admin does, they leave the state after
-        CREDENTIALS_SHOWN_S."""
-        async with self:
-            await require(self, WRITE)
-        await asyncio.sleep(CREDENTIALS_SHOWN_S)
-        async with self:
-            if self.credentials.get("version") == version:
-                self.credentials = {}
 
     @rx.event
     async def tare(self, form: dict) -> None:

@@ -48,6 +48,9 @@ class Settings:
     # Report e-mails: smtp://user:password@host:587 (STARTTLS) or smtps://…:465; unset: not sent
     smtp_url: str | None = None
     smtp_from: str = "cabinet-cloud@localhost"
+    # The broker address cabinets are given in their provisioning bundle (what they reach, which
+    # may differ from MQTT_URL as this server reaches it); unset: MQTT_URL, else the embedded one
+    cabinet_broker_url: str | None = None
 
     @property
     def is_production(self) -> bool:
@@ -167,6 +170,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         cors_origins=_origins(origins),
         smtp_url=_url("SMTP_URL", _env("SMTP_URL", env), ("smtp", "smtps")),
         smtp_from=_env("SMTP_FROM", env) or "cabinet-cloud@localhost",
+        cabinet_broker_url=_url(
+            "CABINET_BROKER_URL", _env("CABINET_BROKER_URL", env), ("mqtt", "mqtts")
+        ),
     )
 
 

@@ -15,6 +15,7 @@ from app.core.messages import (
     identity,
     lan_cabinets,
     org,
+    provisioning,
     registration,
     reports,
     self_service,
@@ -31,7 +32,7 @@ def _merged() -> dict[str, tuple[str, str]]:
     """One table from the per-domain parts; a key defined twice is a programming error."""
     table: dict[str, tuple[str, str]] = {}
     parts = (console, identity, org, registration, reports, self_service, wall, withdrawals)
-    for part in (*parts, cabinet_scales, cabinet_screen, lan_cabinets):
+    for part in (*parts, cabinet_scales, cabinet_screen, lan_cabinets, provisioning):
         clash = table.keys() & part.MESSAGES.keys()
         if clash:
             raise RuntimeError(f"translation keys defined twice: {sorted(clash)}")

@@ -149,7 +149,4 @@ ITEM_TYPES: dict[str, tuple[DemoItem, ...]] = {
 }
 
 CABINET_MODELS = ("SC-40S", "SC-24M", "RC-12R")
-SLOT_ROWS = "ABC"
-SLOT_COLS = 4  # 12 scale slots per cabinet, plus 2 RFID zones
-RFID_ZONES = ("R1", "R2")
 SITES = ("总部大楼 3F", "总部大楼 8F", "研发园 B座 2F")

@@ -15,7 +15,8 @@ from app.approvals.models import ApprovalFlow, ApprovalStep, ApproverKind, FlowT
 from app.auth.models import Account, AccountKind, GrantScope, Role, RoleGrant
 from app.auth.passwords import hash_secret
 from app.auth.service import ensure_builtin_roles
-from app.cabinets.models import Cabinet, DoorState, Site, Slot, SlotKind
+from app.cabinets.models import Cabinet, DoorState, Site, Slot
+from app.cabinets.profiles import PROFILES, slot_plan
 from app.demo import catalogue as cat
 from app.demo.history import CabinetLayout, TenantWorld, seed_history
 from app.inventory.models import MovementKind, PlanogramEntry
@@ -61,6 +62,9 @@ def demo_logins() -> list[DemoLogin]:
         ("lm_admin", "企业管理员 tenant admin (绿木设计)"),
     )
     return [DemoLogin(u, cat.DEMO_PASSWORD, d) for u, d in described]
+
+
+DEMO_WIRING = "SC-40S"
 
 
 class _Builder:
@@ -296,32 +300,10 @@ def _seed_cabinets(
         )
         b.rng.randint(5, 50)  # was its last heartbeat: drawn still, so the rest of the demo stays
         b.add(cabinet)
+        # every demo cabinet is wired as the SC-40S: 3 scale banks × 4 channels, 2 RFID zones
         slots = [
-            Slot(
-                tenant_id=tenant.id,
-                cabinet_id=cabinet.id,
-                code=f"{row}{col}",
-                row_no=r,
-                col_no=col - 1,
-                kind=SlotKind.scale.value,
-                scale_unit=r + 1,
-                scale_channel=col,
-            )
-            for r, row in enumerate(cat.SLOT_ROWS)
-            for col in range(1, cat.SLOT_COLS + 1)
-        ]
-        slots += [
-            Slot(
-                tenant_id=tenant.id,
-                cabinet_id=cabinet.id,
-                code=zone,
-                row_no=len(cat.SLOT_ROWS),
-                col_no=z,
-                kind=SlotKind.rfid.value,
-                rfid_zone=zone,
-                capacity=20,
-            )
-            for z, zone in enumerate(cat.RFID_ZONES)
+            Slot(tenant_id=tenant.id, cabinet_id=cabinet.id, **vars(plan))
+            for plan in slot_plan(PROFILES[DEMO_WIRING])
         ]
         b.add(*slots)
         chosen = b.rng.sample(common, len(slots) - len(restricted)) + restricted

@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import or_
 from sqlmodel import Session, delete, select
 
+from app.cabinets.layout import LAYOUT_FIELDS, item_layout_changed
 from app.cabinets.models import Slot
 from app.core.errors import ValidationError
 from app.core.records import Actor, record_created, update_scoped
@@ -207,7 +208,11 @@ def save_item(
         session.flush()
         record_created(session, item, actor=actor)
     else:
+        before = get_scoped_or_raise(session, Item, item_id, scope)
+        told = {k: getattr(before, k) for k in LAYOUT_FIELDS}
         item = update_scoped(session, Item, item_id, scope, values, actor=actor)
+        if told != {k: getattr(item, k) for k in LAYOUT_FIELDS}:  # what cmd.config tells
+            item_layout_changed(session=session, item_id=item.id, actor=actor)
     _set_tags(session, tenant_id, item.id, tags)
     return item
 

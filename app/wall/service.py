@@ -14,7 +14,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from app.alerts.models import Alert, AlertStatus
-from app.cabinets.models import Cabinet, Slot
+from app.cabinets.models import Cabinet, CabinetStatus, Slot
 from app.cabinets.presence import presence_status
 from app.core.announce import announce
 from app.core.errors import ValidationError
@@ -114,7 +114,8 @@ class WallSnapshot:
 
 
 def _cabinets(session: Session, scope: TenantScope, low_by_cabinet: Counter) -> list[dict]:
-    rows = session.exec(scoped_select(Cabinet, scope).order_by(Cabinet.code)).all()
+    in_place = Cabinet.status != CabinetStatus.retired.value  # decommissioned: off the wall
+    rows = session.exec(scoped_select(Cabinet, scope).where(in_place).order_by(Cabinet.code)).all()
     return [
         {
             "code": c.code,

@@ -21,7 +21,7 @@ from sqlmodel import Session, select
 from app.approvals import service as approvals
 from app.approvals.models import ApprovalRequest, Decision
 from app.cabinets.commands import issue_command
-from app.cabinets.models import Cabinet, DeviceMessage
+from app.cabinets.models import Cabinet, CabinetStatus, DeviceMessage
 from app.core.errors import PermissionDeniedError, ValidationError
 from app.core.records import Actor
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
@@ -74,15 +74,28 @@ def _active_session(session: Session, cabinet: Cabinet) -> DoorSession | None:
     return session.exec(statement).first()
 
 
+def out_of_service(cabinet: Cabinet, *, staff: bool = False) -> str | None:
+    """Why a cabinet opens for nobody (retired), or for no employee (maintenance: only an
+    admin's console unlock or a technician's restock, `staff`); None when in service."""
+    if cabinet.status == CabinetStatus.retired.value:
+        return "cabinet_retired"
+    if cabinet.status == CabinetStatus.maintenance.value and not staff:
+        return "cabinet_maintenance"
+    return None
+
+
 def refusal(
-    session: Session, cabinet: Cabinet, person: User | None
+    session: Session, cabinet: Cabinet, person: User | None, *, staff: bool = False
 ) -> tuple[str | None, ApprovalRequest | None]:
     """Why this person may not open this cabinet now (None: they may), and the approval that
-    lets them past a used-up quota."""
+    lets them past a used-up quota. `staff`: opened by an admin from the console."""
     if person is None:
         return "unknown_card", None
     if not person.is_active:
         return "person_disabled", None
+    closed = out_of_service(cabinet, staff=staff)
+    if closed is not None:
+        return closed, None
     if not cabinet.is_online:
         return "cabinet_offline", None
     if _active_session(session, cabinet) is not None:
@@ -355,6 +368,8 @@ def start_restock(
     )
     if not serves or not staff.is_active:
         raise PermissionDeniedError("restock.not_serving")
+    if out_of_service(cabinet, staff=True) is not None:
+        raise ValidationError("unlock.refused_cabinet_retired", field="cabinet")
     if not cabinet.is_online:
         raise ValidationError("cabinet.offline", field="cabinet")
     door = open_door(
@@ -394,7 +409,7 @@ def decide_and_open(
     if request.status != "approved" or not approvals.still_waiting(request, now):
         return request, None
     cabinet = session.get(Cabinet, request.cabinet_id)
-    if cabinet is None or not cabinet.is_online:
+    if cabinet is None or not cabinet.is_online or out_of_service(cabinet) is not None:
         return request, None
     door = open_door(
         session,

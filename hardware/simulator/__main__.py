@@ -3,6 +3,7 @@
 python -m hardware.simulator --cabinets 3                 # from this machine's database
 python -m hardware.simulator --fleet fleet.json --broker mqtt://host:1883
 python -m hardware.simulator --cabinets 1 --misbehave bad_signature,replay --rate 5
+python -m hardware.simulator --bundle CAB-SH-009-provisioning-v1.json   # its bundle alone
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 from app.core.config import get_settings
 from app.core.db import session_scope
 from hardware.net import broker_address
-from hardware.simulator.fleet import fleet_from_database, fleet_from_file
+from hardware.simulator.fleet import fleet_from_database, fleet_from_file, spec_from_bundle
 from hardware.simulator.mischief import KINDS
 from hardware.simulator.run import FleetOptions, run_fleet
 
@@ -29,6 +30,12 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("--cabinets", type=int, default=3, help="how many (from the database)")
     parser.add_argument("--fleet", type=Path, help="JSON file of provisioned credentials")
+    parser.add_argument(
+        "--bundle",
+        type=Path,
+        action="append",
+        help="a cabinet's provisioning bundle from the console (repeatable); its broker too",
+    )
     parser.add_argument("--broker", help="mqtt://host:port (default: MQTT_URL or embedded)")
     parser.add_argument("--rate", type=float, default=0.5, help="visits per minute per cabinet")
     parser.add_argument("--heartbeat-s", type=float, default=30.0)
@@ -49,7 +56,16 @@ def main(argv: list[str]) -> int:
     if kinds - set(KINDS):
         print(f"unknown --misbehave: {', '.join(sorted(kinds - set(KINDS)))}", file=sys.stderr)
         return 2
-    if args.fleet:
+    broker = _broker(args.broker)
+    if args.bundle:
+        try:
+            from_bundles = [spec_from_bundle(path) for path in args.bundle]
+        except (OSError, ValueError, KeyError) as unusable:
+            print(f"unusable bundle: {unusable}", file=sys.stderr)
+            return 2
+        specs = [spec for spec, _ in from_bundles]
+        broker = _broker(args.broker) if args.broker else from_bundles[0][1]
+    elif args.fleet:
         specs = fleet_from_file(args.fleet)
     else:
         with session_scope() as session:
@@ -58,7 +74,7 @@ def main(argv: list[str]) -> int:
         print("no cabinet to simulate (run `make prepare` for the demo data)", file=sys.stderr)
         return 1
     options = FleetOptions(
-        broker=_broker(args.broker),
+        broker=broker,
         outbox_dir=args.outbox_dir or get_settings().data_dir / "simulator",
         visits_per_min=args.rate,
         heartbeat_s=args.heartbeat_s,

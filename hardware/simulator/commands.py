@@ -86,7 +86,7 @@ class CommandHandling:
         if kind == "cmd.lock":
             return await self.close_lock()
         if kind == "cmd.config":
-            self.outbox.save_setting("planogram", body)
+            return self._configure(body)
         elif kind == "cmd.lease":
             self.outbox.save_setting("lease", body)
         elif kind == "cmd.tare":
@@ -108,6 +108,20 @@ class CommandHandling:
     async def close_lock(self) -> str | None:
         self.unlock = None
         self.unlocked.clear()
+        return None
+
+    @property
+    def layout(self) -> dict[str, Any] | None:
+        """The slot layout the cloud last sent (`cmd.config` body), kept across power-ups."""
+        return self.outbox.setting("planogram")
+
+    def _configure(self, body: dict[str, Any]) -> str | None:
+        """Keep the newest layout; an older version arriving late changes nothing."""
+        current = self.layout
+        if current is not None and current["version"] > body["version"]:
+            return "stale_config"
+        self.outbox.save_setting("planogram", body)
+        self.configured.set()
         return None
 
     async def _reread(self, body: dict[str, Any]) -> str | None:

@@ -1,5 +1,6 @@
 """Which cabinets to simulate and how each is built: from the database (development and the demo:
-this machine holds the secrets) or from a JSON file of provisioned credentials (anywhere)."""
+this machine holds the secrets), from a JSON file of provisioned credentials, or from one
+cabinet's provisioning bundle as the console hands it to an installer (anywhere)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ import json
 import random
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlparse
 
 from sqlmodel import Session, select
 
-from app.cabinets.credentials import cabinet_secret, provision
+from app.cabinets.credentials import cabinet_secret, mqtt_password, provision
 from app.cabinets.models import Cabinet, CabinetStatus, Slot
+from app.cabinets.provisioning import BUNDLE_FORMAT
 from app.core.records import Actor
 from app.core.tenancy import TenantScope, scoped_select
 from app.inventory.models import Stock
@@ -149,6 +152,24 @@ def _stocked_scales(session: Session, cabinet: Cabinet) -> dict[str, tuple[float
         )
     ).all()
     return {code: (grams, quantity) for code, grams, quantity in rows}
+
+
+def spec_from_bundle(path: Path) -> tuple[SimulatedSpec, tuple[str, int]]:
+    """A cabinet set up from its provisioning bundle alone (docs/protocol.md § 11), and the
+    broker it names: what an installer loads into a real controller, nothing else."""
+    bundle = json.loads(path.read_text(encoding="utf-8"))
+    if bundle.get("format") != BUNDLE_FORMAT:
+        raise ValueError(f"{path}: not a provisioning bundle (format {bundle.get('format')!r})")
+    secret = bytes.fromhex(bundle["secret_hex"])
+    if mqtt_password(secret) != bundle["mqtt_password"]:
+        raise ValueError(f"{path}: the MQTT password does not follow from the secret")
+    broker = urlparse(bundle["broker_url"])
+    if broker.scheme != "mqtt":  # the simulator speaks plain MQTT (development brokers)
+        raise ValueError(f"{path}: the simulator cannot reach {broker.scheme}:// brokers")
+    identity = CabinetIdentity(
+        bundle["tenant"], bundle["client_id"], bundle["mqtt_username"], secret
+    )
+    return SimulatedSpec(identity, cards=["C0000001"]), (broker.hostname, broker.port or 1883)
 
 
 def fleet_from_file(path: Path) -> list[SimulatedSpec]:

@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import Future
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,7 @@ import app.models  # noqa: F401 - every table known to the helpers that write to
 from app.core.config import REPO_ROOT
 from hardware.net import free_port
 from hardware.simulator.cabinet import SimulatedCabinet
+from hardware.simulator.fleet import SimulatedSpec
 from hardware.simulator.run import FleetOptions, build_cabinet
 from tests.browser.powered import Powered, cabinet_spec, is_online, until
 from tests.services import CHROMIUM_PATH, require_chromium
@@ -174,6 +176,28 @@ def employee_on_phone(browser, app: RunningApp, username: str = "xy_employee"):
     return context, page
 
 
+@contextmanager
+def powered_in_thread(spec: SimulatedSpec, options: FleetOptions, seed: int) -> Iterator[Powered]:
+    """The simulated cabinet `spec` running on its own event loop in a thread (Playwright owns
+    the test thread's) until the block ends."""
+    loop = asyncio.new_event_loop()
+    ready: Future[tuple[SimulatedCabinet, asyncio.Event]] = Future()
+
+    async def power_on() -> None:
+        cabinet, stop = build_cabinet(spec, options, seed=seed), asyncio.Event()
+        ready.set_result((cabinet, stop))
+        await cabinet.run(stop)
+
+    thread = threading.Thread(target=loop.run_until_complete, args=(power_on(),), daemon=True)
+    thread.start()
+    cabinet, stop = ready.result(timeout=10)
+    try:
+        yield Powered(cabinet, loop, spec)
+    finally:
+        loop.call_soon_threadsafe(stop.set)
+        thread.join(timeout=15)
+
+
 @pytest.fixture
 def powered_cabinet(running_app: RunningApp, tmp_path) -> Iterator[Powered]:
     spec, cabinet_id = cabinet_spec(running_app)
@@ -183,29 +207,13 @@ def powered_cabinet(running_app: RunningApp, tmp_path) -> Iterator[Powered]:
         visits_per_min=0,  # nobody but our employee
         heartbeat_s=2,
     )
-    loop = asyncio.new_event_loop()
-    ready: Future[tuple[SimulatedCabinet, asyncio.Event]] = Future()
-
-    async def power_on() -> None:
-        cabinet, stop = build_cabinet(spec, options, seed=1), asyncio.Event()
-        ready.set_result((cabinet, stop))
-        await cabinet.run(stop)
-
-    thread = threading.Thread(target=loop.run_until_complete, args=(power_on(),), daemon=True)
-
-    thread.start()
-    cabinet, stop = ready.result(timeout=10)
-    powered = Powered(cabinet, loop, spec)
-    try:
+    with powered_in_thread(spec, options, seed=1) as powered:
         until(lambda: is_online(running_app, cabinet_id), 30, "the cabinet never came online")
         yield powered
         # the cable pulled, so its last will takes it offline now, not the presence sweep
         # (in-process under `make run`) 90 s later, in the middle of another test
-        loop.call_soon_threadsafe(cabinet.set_network, False)
+        powered.loop.call_soon_threadsafe(powered.cabinet.set_network, False)
         until(lambda: not is_online(running_app, cabinet_id), 15, "the cabinet stayed online")
-    finally:
-        loop.call_soon_threadsafe(stop.set)
-        thread.join(timeout=15)
 
 
 def open_from_phone(browser, app: RunningApp, powered: Powered):

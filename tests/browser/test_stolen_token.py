@@ -177,7 +177,8 @@ def _a_cabinet_of_tenant_a(app: RunningApp) -> int:
             return conn.execute(
                 text(
                     "SELECT c.id FROM cabinet c JOIN tenant t ON t.id = c.tenant_id"
-                    " WHERE t.code = 'TN-XY' ORDER BY c.id DESC LIMIT 1"
+                    " WHERE t.code = 'TN-XY' AND c.status <> 'retired'"  # one it may re-provision
+                    " ORDER BY c.id DESC LIMIT 1"
                 )
             ).scalar_one()
     finally:
