@@ -29,7 +29,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "door.opened": {
         "session": "ds-20251127-0042",
         "at": T0 + 1000,
-        "by": {"method": "command", "ref": CMD},
+        "by": {"method": "card", "ref": "0048291173"},  # the `by` of the unlock that opened it
         "rfid": ["E2801160600002084A6C1B11", "E2801160600002084A6C1B12"],
     },
     "door.closed": {
@@ -57,20 +57,20 @@ BODIES: dict[str, dict[str, Any]] = {
         ],
     },
     "auth.card": {"card": "0048291173", "at": T0},
-    "auth.pin": {"pin": "482915", "card": "0048291173", "at": T0},
-    "alarm": {"kind": "door_left_open", "at": T0 + 120000, "detail": "open for 120 s"},
+    "auth.pin": {"pin": "482915", "card": "0048291173", "at": T0 + 200000},
+    "alarm": {"kind": "door_left_open", "at": T0 + 121000, "detail": "open for 120 s"},
     "cmd.ack": {"command": CMD, "status": "done", "at": T0 + 900},
     "cmd.unlock": {
         "command": CMD,
-        "expires": T0 + 60000,
+        "expires": T0 + 30350,  # cmd.unlock lives 30 s (§ 6)
         "session": "ds-20251127-0042",
-        "by": {"method": "qr", "ref": "u-1042"},
+        "by": {"method": "card", "ref": "0048291173"},
         "max_open_s": 120,
     },
-    "cmd.lock": {"command": "c0ffee00l0ck4202", "expires": T0 + 60000},
+    "cmd.lock": {"command": "c0ffee00l0ck4202", "expires": T0 + 100000},
     "cmd.config": {
         "command": "c0ffee00c0nf4203",
-        "expires": T0 + 600000,
+        "expires": T0 + 101000,
         "version": 7,
         "slots": [
             {
@@ -85,7 +85,7 @@ BODIES: dict[str, dict[str, Any]] = {
     },
     "cmd.lease": {
         "command": "c0ffee00lea54204",
-        "expires": T0 + 600000,
+        "expires": T0 + 702000,
         "valid_until": T0 + 3 * 86400000,
         "cards": [{"card": "0048291173", "user": "u-1042"}],
         "pins": [
@@ -95,17 +95,17 @@ BODIES: dict[str, dict[str, Any]] = {
             }
         ],
     },
-    "cmd.tare": {"command": "c0ffee00tare4205", "expires": T0 + 60000, "slot": "A1"},
-    "cmd.reboot": {"command": "c0ffee00reb04206", "expires": T0 + 60000, "delay_s": 5},
+    "cmd.tare": {"command": "c0ffee00tare4205", "expires": T0 + 103000, "slot": "A1"},
+    "cmd.reboot": {"command": "c0ffee00reb04206", "expires": T0 + 344000, "delay_s": 5},
     "cmd.reread": {
         "command": "c0ffee00rerd4207",
-        "expires": T0 + 51000,
+        "expires": T0 + 51500,
         "session": "ds-20251127-0042",
         "slots": ["A1"],
     },
     "auth.result": {
         "command": "c0ffee00auth4208",
-        "expires": T0 + 15000,
+        "expires": T0 + 15300,
         "ref": "01JDXY00000000000000000005",
         "method": "card",
         "result": "refused",
@@ -114,14 +114,39 @@ BODIES: dict[str, dict[str, Any]] = {
         "lang": "zh-CN",
     },
     "msg.ack": {
-        "ref": "01JDXY00000000000000000004",
-        "nonce": "000000000000000000000005",
+        "ref": "01JDXY00000000000000000003",
+        "nonce": "000000000000000000000004",
         "type": "door.closed",
         "result": "accepted",
-        "server_ms": T0 + 4200,
+        "server_ms": T0 + 31250,
         "skew_ms": -200,
     },
 }
+
+
+# When each example copy was sent, so that the examples tell one visit: a badge at T0 answered
+# and unlocked, the door open 30 s, a re-read, an answer; commands sent a little later with
+# their § 6 lifetimes. The heartbeat keeps T0 + 1 s (the worked examples of § 4 and § 11).
+SENT = {
+    "boot": T0 - 60000,
+    "auth.card": T0 + 50,
+    "auth.result": T0 + 300,
+    "cmd.unlock": T0 + 350,
+    "cmd.ack": T0 + 950,
+    "door.opened": T0 + 1050,
+    "door.closed": T0 + 31050,
+    "msg.ack": T0 + 31260,
+    "cmd.reread": T0 + 31500,
+    "door.reread": T0 + 36050,
+    "cmd.lock": T0 + 40000,
+    "cmd.config": T0 + 41000,
+    "cmd.lease": T0 + 102000,
+    "cmd.tare": T0 + 43000,
+    "cmd.reboot": T0 + 44000,
+    "alarm": T0 + 121050,
+    "auth.pin": T0 + 200050,
+}
+UNNUMBERED = ("boot", "msg.ack")  # a boot before any buffered message; the cloud's answers
 
 
 def example(message_type: str, n: int = 0) -> tuple[str, dict[str, Any]]:
@@ -132,8 +157,8 @@ def example(message_type: str, n: int = 0) -> tuple[str, dict[str, Any]]:
         "id": f"01JDXY{n:020d}",
         "cab": CABINET,
         "boot": "cloud-7f3a" if down else BOOT,
-        "seq": 100 + n,
-        "ts": T0 + n * 1000,
+        "seq": 0 if message_type in UNNUMBERED else 100 + n,
+        "ts": SENT.get(message_type, T0 + n * 1000),
         "nonce": f"{n + 1:024x}",
         "type": message_type,
         "body": BODIES[message_type],

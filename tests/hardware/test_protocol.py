@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from hardware.protocol import examples
-from hardware.protocol.canonical import canonical_string
+from hardware.protocol.canonical import canonical_json, canonical_string
 from hardware.protocol.messages import (
     CHANNEL_OF_TYPE,
     DOWN_TYPES,
@@ -241,3 +241,10 @@ def test_garbage_that_breaks_the_json_reader_or_the_signer_is_refused_by_reason(
     topic, payload = _signed("alarm", {**examples.BODIES["alarm"], "detail": "SURROGATE"})
     _refused("bad_json", topic, payload.replace(b"SURROGATE", b"\\ud800"))
     _refused("bad_json", topic, b"[" * 200_000)  # nested deeper than the reader recurses
+
+
+def test_canonical_json_escapes_exactly_what_the_document_says() -> None:
+    """§ 4's escape table, for firmware written in languages whose JSON differs (F15)."""
+    body = {"t": '"\\\b\t\n\f\r\x00\x1f/\x7f\u2028\u2029é😀'}
+    expected = '{"t":"\\"\\\\\\b\\t\\n\\f\\r\\u0000\\u001f/\x7f\u2028\u2029é😀"}'
+    assert canonical_json(body) == expected.encode("utf-8")
