@@ -9,7 +9,7 @@ Metrics:
   of its row, for the messages of that window.
 - After the window the gateway must have stored every message published (none lost, refused or
   duplicated), or the benchmark fails.
-- With ANSWERS (BENCH_GATEWAY_ANSWERS, on unless "0") the cabinets speak protocol v1.1: each is
+- With ANSWERS (BENCH_ANSWERS, on unless "0") the cabinets speak protocol v1.1: each is
   answered msg.ack per message on its command topic, which it subscribes to, as a firmware does;
   the gateway must have answered every message. gateway_answers_heard_share: the share of those
   answers the publishers had received when they stopped.
@@ -54,7 +54,7 @@ CABINETS = 20
 PUBLISHERS = 4
 IN_FLIGHT = 50  # per publisher: a cabinet fleet does not flood; neither do we
 ALARM = {"kind": "tamper", "at": 1_764_201_600_000}
-ANSWERS = os.environ.get("BENCH_GATEWAY_ANSWERS", "1") != "0"
+ANSWERS = os.environ.get("BENCH_ANSWERS", "1") != "0"
 
 
 class TimedGateway(Gateway):

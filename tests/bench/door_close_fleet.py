@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import random
 import time
 import uuid
@@ -36,6 +37,8 @@ HEARTBEAT_S = 30.0
 SETTLE_S = 3.0  # after the fleet connected (and said its first heartbeat), before the window
 UNIT_G = {"A1": 12.5, "A2": 45.0, "A3": 187.0}
 STOCK = 30
+
+ANSWERS = os.environ.get("BENCH_ANSWERS", "1") != "0"  # protocol v1.1: msg.ack per message
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,7 @@ def build_world(url: str, cabinets: int = CABINETS) -> World:
                 model="SC-40S",
                 mqtt_username=f"dc{n:05d}{tenant.code[-4:].lower()}",
                 is_online=True,
+                protocol="1.1" if ANSWERS else "1",  # as its boot would have said
             )
             person = User(tenant_id=tenant.id, name=f"员工{n}", badge_card_no=f"CD{n:08d}")
             session.add_all([cabinet, person])
@@ -248,6 +252,13 @@ async def _run_cabinets(world: World, doors: dict[int, int], port: int, boot: st
             _Cabinet(client, c, world.tenant_code, boot)
             for client, c in zip(clients, world.cabinets, strict=True)
         ]
+        if ANSWERS:  # v1.1 cabinets hear every answer on their command topic
+            await asyncio.gather(
+                *(
+                    client.subscribe(f"cc/v1/{world.tenant_code}/{c.code}/cmd", qos=1)
+                    for client, c in zip(clients, world.cabinets, strict=True)
+                )
+            )
         await asyncio.gather(*(c.heartbeat() for c in fleet))
         await asyncio.sleep(SETTLE_S)
         started = time.monotonic()
