@@ -37,6 +37,7 @@ def test_downgrade_to_base_removes_everything_and_upgrade_works_again(
     assert set(metadata.tables) <= _tables(empty_database_url)
 
 
+WITHDRAWN_AT = "2026-11-20 03:04:05"  # a stored moment of the test's own data, not a clock
 TENANT_ROW = (
     "INSERT INTO tenant (id, code, name, timezone, status, created_at)"
     " VALUES (1, 'T1', '企业', 'Asia/Shanghai', 'active', '2026-11-01')"
@@ -78,7 +79,7 @@ def test_0007_gives_existing_lines_their_withdrawals_time_person_and_cabinet(
         " VALUES (9, 1, 'P', '笔', '支', 10, 1, 150, false, false, true, '2026-11-01')",
         "INSERT INTO withdrawal (id, tenant_id, cabinet_id, user_id, department_id, source,"
         " status, total_qty, total_cost_cents, created_at)"
-        " VALUES (11, 1, 7, 5, 3, 'weight', 'committed', 2, 300, '2026-11-20 03:04:05+00')",
+        f" VALUES (11, 1, 7, 5, 3, 'weight', 'committed', 2, 300, '{WITHDRAWN_AT}+00')",
         "INSERT INTO withdrawal_line (tenant_id, withdrawal_id, item_id, quantity,"
         " unit_cost_cents, line_cost_cents) VALUES (1, 11, 9, 2, 150, 300)",
     ]
@@ -90,7 +91,7 @@ def test_0007_gives_existing_lines_their_withdrawals_time_person_and_cabinet(
     )
     assert row[:3] == (5, 3, 7)
     # the line carries the withdrawal's own stored moment (data of this test, not today's date)
-    assert str(row[3]).startswith("2026-11-20 03:04:05")
+    assert str(row[3]).startswith(WITHDRAWN_AT)
 
 
 def test_0009_gives_existing_scale_slots_the_default_indicator_and_nothing_learned(
