@@ -176,6 +176,15 @@ def _commands() -> rx.Component:
                     on_submit=S.unlock,
                     reset_on_submit=True,
                 ),
+                rx.cond(
+                    S.can_restock,
+                    rx.button(
+                        rx.icon("package-plus", size=14),
+                        tr("cabinets.restock"),
+                        on_click=S.restock,
+                        id="cab-restock",
+                    ),
+                ),
                 rx.button(
                     tr("cabinets.lease"), variant="soft", on_click=S.send_lease, id="cab-lease"
                 ),
@@ -297,6 +306,7 @@ def _chosen() -> rx.Component:
                 align="center",
             ),
             rx.cond(S.message != "", rx.callout(S.message, color_scheme="red", id="cab-message")),
+            rx.cond(S.notice != "", rx.callout(S.notice, color_scheme="green", id="cab-notice")),
             rx.table.root(
                 rx.table.header(
                     rx.table.row(

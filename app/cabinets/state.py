@@ -25,10 +25,11 @@ from app.ui.paging import KeysetPaging
 from app.ui.payload import as_id
 from app.ui.push import Push
 from app.ui.session import actor_of, request_locale, require
-from app.withdrawals.opening import unlock_for
+from app.withdrawals.opening import restock_by, unlock_for
 from app.withdrawals.scale_model import DEFAULT_MODELS
 
 READ, WRITE, COMMAND = "cabinet:read", "cabinet:write", "cabinet:command"
+RESTOCK = "stock:adjust"  # with a provider account: the staff member opens to restock
 
 
 class CabinetLine(TypedDict):
@@ -65,7 +66,9 @@ class CabinetsState(KeysetPaging, CabinetLifecycle, rx.State):
     refusals: list[dict] = []
     can_write: bool = False
     can_command: bool = False
-    message: str = ""
+    can_restock: bool = False
+    message: str = ""  # a refusal, naming what was wrong
+    notice: str = ""  # what a command just did
 
     def _read_permission(self) -> str:
         return READ
@@ -74,6 +77,7 @@ class CabinetsState(KeysetPaging, CabinetLifecycle, rx.State):
         principal = await require(self, READ)
         self.can_write, self.can_command = principal.can(WRITE), principal.can(COMMAND)
         self.can_provision = principal.can(PROVISION)
+        self.can_restock = principal.kind == "provider" and principal.can(RESTOCK)
         CABINETS.follow(self.router.session.client_token, principal.scope)
 
         def read(session):
@@ -136,6 +140,7 @@ class CabinetsState(KeysetPaging, CabinetLifecycle, rx.State):
     async def choose(self, cabinet_id: int) -> None:
         await require(self, READ)
         self.chosen, self.credentials, self.message = as_id(cabinet_id), {}, ""
+        self.notice = ""
         await self._read_chosen()
 
     async def _read_chosen(self) -> None:
@@ -207,7 +212,7 @@ class CabinetsState(KeysetPaging, CabinetLifecycle, rx.State):
         except DomainError as refused:
             self.message = t(refused.key, await request_locale(self), **refused.params)
             return None
-        self.message = ""
+        self.message, self.notice = "", ""
         await self._read_chosen()
         return result
 
@@ -272,6 +277,13 @@ class CabinetsState(KeysetPaging, CabinetLifecycle, rx.State):
         """Open the door for the person the admin names; what they take is charged to them."""
         who = str((form or {}).get("who", ""))[:64] if isinstance(form, dict) else ""
         await self._act(COMMAND, unlock_for, cabinet_id=self.chosen, who=who)
+
+    @rx.event
+    async def restock(self) -> None:
+        """A provider's staff member opens the cabinet to restock it from the console."""
+        door = await self._act(RESTOCK, restock_by, cabinet_id=self.chosen)
+        if door is not None:
+            self.notice = t("cabinets.restock_sent", await request_locale(self))
 
     @rx.event
     async def send_lease(self) -> None:

@@ -10,10 +10,11 @@ from sqlmodel import Session, or_, select
 from app.approvals import service as approvals
 from app.audit import service as audit
 from app.cabinets.models import Cabinet
-from app.core.errors import ValidationError
+from app.core.errors import PermissionDeniedError, ValidationError
 from app.core.records import Actor
 from app.core.tenancy import TenantScope, get_scoped_or_raise
 from app.org.models import User
+from app.tenants.models import ProviderStaff
 from app.withdrawals import screen, sessions
 from app.withdrawals.models import AuthMethod, DoorSession
 
@@ -97,3 +98,18 @@ def unlock_for(
         ip=actor.ip,
     )
     return door
+
+
+def restock_by(
+    *, session: Session, scope: TenantScope, cabinet_id: int, actor: Actor
+) -> DoorSession:
+    """The signed-in service provider's staff member opens a cabinet from the console to
+    restock it: what they put in is weighed and booked when the door closes."""
+    staff = session.exec(
+        select(ProviderStaff).where(ProviderStaff.account_id == actor.account_id)
+    ).first()
+    if staff is None:
+        raise PermissionDeniedError("restock.not_serving")
+    return sessions.start_restock(
+        session=session, scope=scope, cabinet_id=cabinet_id, staff_id=staff.id, actor=actor
+    )

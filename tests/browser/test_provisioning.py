@@ -22,6 +22,7 @@ from tests.browser.conftest import (
     sign_in,
 )
 from tests.browser.powered import until
+from tests.browser.provisioning import choose, download_bundle, open_registration, plan, register
 
 
 def _cabinet(app: RunningApp, code: str) -> tuple[Cabinet | None, list[DeviceCommand]]:
@@ -41,44 +42,24 @@ def _cabinet(app: RunningApp, code: str) -> tuple[Cabinet | None, list[DeviceCom
         engine.dispose()
 
 
-def _choose(page, trigger: str, option: str | None = None) -> None:
-    page.click(trigger)
-    options = page.get_by_role("option")
-    (options.filter(has_text=option).first if option else options.first).click()
-
-
 def test_an_admin_registers_a_cabinet_that_comes_up_from_its_bundle_alone(
     browser, running_app: RunningApp, tmp_path
 ) -> None:
     code = f"CAB-NEW-{uuid.uuid4().hex[:4].upper()}"
     context, page = sign_in(browser, running_app, "xy_admin")
-    page.goto(running_app.url + "/cabinets")
-    page.wait_for_selector('#cabinets[data-loaded="true"]', timeout=60_000)
-    page.click("#cab-register-open")
-    page.wait_for_selector("#cab-register")
+    open_registration(page, running_app)
     page.fill("#reg-code", "x")  # a bad code: refused, the field named
     page.fill("#reg-name", "八楼新领用柜")
-    _choose(page, "#reg-model", "SC-24M")
+    choose(page, "#reg-model", "SC-24M")
     page.click("#reg-submit")
     page.wait_for_selector("#reg-message")
     assert "柜号" in page.inner_text("#reg-message")
-    page.fill("#reg-code", code.lower())
-    _choose(page, "#reg-site")
-    _choose(page, "#reg-model", "SC-24M")
-    page.click("#reg-submit")
-    page.wait_for_selector("#cab-bundle", timeout=15_000)
+    register(page, code, "八楼新领用柜")
     assert code in page.inner_text("#cab-chosen-name")
     assert len(page.inner_text("#cab-secret").split(": ")[1].strip()) == 64
 
-    _choose(page, "#cab-plan-slot", "A1")  # the new cabinet's slots are empty: plan one
-    _choose(page, "#cab-plan-item")
-    page.click("#cab-plan")
-    page.locator("#cab-slots .slot-row", has_text="A1").wait_for(timeout=10_000)
-
-    with page.expect_download() as downloading:
-        page.click("#cab-bundle-download")
-    bundle_path = tmp_path / downloading.value.suggested_filename
-    downloading.value.save_as(bundle_path)
+    plan(page, "A1")  # the new cabinet's slots are empty: plan one
+    bundle_path = download_bundle(page, tmp_path)
     assert bundle_path.name == f"{code}-provisioning-v1.json"
     screenshot(page, "cabinets-provisioning-1440")
     page.click("#cab-label")

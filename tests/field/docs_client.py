@@ -6,6 +6,7 @@ tests/field/DOC-FINDINGS.md (the § numbers below are the document's)."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import hmac
 import json
@@ -38,6 +39,34 @@ class Provisioning:
     username: str
     password: str
     secret: bytes
+
+    @classmethod
+    def from_bundle(cls, bundle: dict[str, Any]) -> Provisioning:
+        """§ 11: the installer's provisioning bundle (JSON file or QR); the key is the 32 bytes
+        `secret_hex` decodes to, and the MQTT password follows from it."""
+        if (bundle.get("format"), bundle.get("format_version")) != (
+            "cabinet-cloud/provisioning",
+            1,
+        ):
+            raise ValueError("not a provisioning bundle this client reads")
+        scheme, _, address = str(bundle["broker_url"]).partition("://")
+        if scheme not in ("mqtt", "mqtts"):
+            raise ValueError(f"broker_url: unknown scheme {scheme!r}")
+        host, _, port = address.rstrip("/").rpartition(":")
+        secret = bytes.fromhex(bundle["secret_hex"])
+        derived = hmac.new(secret, b"mqtt-password-v1", hashlib.sha256).digest()
+        password = base64.urlsafe_b64encode(derived).decode("ascii").rstrip("=")
+        if password != bundle["mqtt_password"]:
+            raise ValueError("mqtt_password does not follow from secret_hex")
+        return cls(
+            host=host,
+            port=int(port),
+            tenant=bundle["tenant"],
+            cabinet=bundle["cabinet"],
+            username=bundle["mqtt_username"],
+            password=password,
+            secret=secret,
+        )
 
 
 def canonical_json(body: Any) -> str:
@@ -79,6 +108,7 @@ class FieldCabinet:
     sent: list[tuple[str, str, str]] = field(default_factory=list)  # (id, type, nonce) per copy
     boot_answer: dict[str, Any] | None = None
     unlock: dict[str, Any] | None = None  # the cmd.unlock body the door is openable for
+    layout: dict[str, Any] | None = None  # the newest cmd.config applied (§ 11)
     door: str = "closed"
 
     def __post_init__(self) -> None:
@@ -271,6 +301,8 @@ class FieldCabinet:
             self.ack(command, "expired")
         elif kind == "cmd.unlock" and not self.ack_unlocks:
             self.unlock = body  # the fault: unlocked, never acknowledged nor remembered
+        elif kind == "cmd.config" and self.layout and body["version"] < self.layout["version"]:
+            self.ack(command, "failed", "stale_config")  # § 11: an older layout changes nothing
         else:
             self.ack(command, "received")
             self.execute(kind, body)
@@ -280,6 +312,10 @@ class FieldCabinet:
     def execute(self, kind: str, body: dict[str, Any]) -> None:
         if kind == "cmd.unlock":
             self.unlock = body  # the lock is released; the door may be opened until expires
+        elif kind == "cmd.config":
+            self.layout = body
+            for slot in body["slots"]:  # a newly planned slot's scale is weighed from now on
+                self.loads_mg.setdefault(slot["slot"], 0)
         elif kind == "auth.result":
             self.decided.append(body)
             self.screen.append(body["text"])

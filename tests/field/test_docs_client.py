@@ -32,6 +32,7 @@ from tests.withdrawals.test_door_sessions import CARD, _stocked_cabinet
 BROKERS = ["embedded", "mosquitto"]
 UNIT_MG = {slot: int(grams * 1000) for slot, grams in UNIT_G.items()}
 DOC = Path(__file__).resolve().parents[2] / "docs" / "protocol.md"
+DOC_TEXT = DOC.read_text(encoding="utf-8")
 
 
 def _provisioned() -> tuple[dict[str, Any], int, dict[str, int]]:
@@ -119,6 +120,24 @@ def test_the_client_signs_every_example_of_the_document_alike() -> None:
         env = json.loads(raw)
         assert env["type"] == kind
         assert signature(b"example-cabinet-secret-do-not-use", topic, env) == env["sig"], kind
+
+
+def test_the_client_reads_the_document_s_example_bundle() -> None:
+    """§ 11: the example bundle's password follows from its secret, as the client derives it."""
+    found = re.search(
+        r'```json\n(\{\n  "format": "cabinet-cloud/provisioning".*?)\n```', DOC_TEXT, re.S
+    )
+    assert found is not None
+    bundle = json.loads(found.group(1))
+    prov = Provisioning.from_bundle(bundle)
+    assert (prov.host, prov.port, prov.cabinet, len(prov.secret)) == (
+        "mqtt.example.com",
+        8883,
+        "CAB-SH-001",
+        32,
+    )
+    with pytest.raises(ValueError, match="mqtt_password"):
+        Provisioning.from_bundle(bundle | {"mqtt_password": bundle["mqtt_password"][::-1]})
 
 
 @pytest.mark.parametrize("broker", BROKERS)

@@ -64,6 +64,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "withdrawals.drilled": ("按报表中的人员/物品筛选", "Filtered by a report's person or item"),
     "cabinets.unlock": ("远程开门", "Unlock"),
     "cabinets.unlock_for": ("为谁开门：工号/手机/卡号", "For: employee no., phone or card"),
+    "cabinets.restock": ("补货开门", "Open to restock"),
+    "cabinets.restock_sent": (
+        "开门指令已发出：放入的物品在关门后称重入库",
+        "Unlock sent: what you put in is weighed and booked when the door closes",
+    ),
     "unlock.no_such_person": ("找不到「{who}」对应的人员", "Nobody here matches {who}"),
     "unlock.refused_person_disabled": ("此人已停用", "This person is disabled"),
     "unlock.refused_cabinet_offline": ("智能柜离线，无法开门", "The cabinet is offline"),
