@@ -44,6 +44,8 @@ MESSAGE_TYPE = {
 }
 # Not worth a person's visit when undelivered: the moment it was for has passed.
 NO_WORK_ORDER = frozenset((CommandKind.auth_result.value,))
+# A layout that expires unacknowledged leaves the cabinet weighing against an old one.
+TO_A_PERSON_ON_EXPIRY = frozenset((CommandKind.push_config.value,))
 WAITING = (CommandStatus.pending.value, CommandStatus.sent.value)
 RECEIVED = CommandStatus.acked.value  # `received`: stored by the cabinet, not done yet
 ACK_STATUS = {
@@ -163,7 +165,7 @@ def prepare_sends(*, session: Session, now: datetime | None = None) -> list[Outg
             _give_up(session, command, now, reason="received_never_done")
             continue
         if now >= as_utc(command.expires_at):  # the cabinet would refuse it: never sent late
-            _expired(session, command)
+            _expired(session, command, now)
             continue
         if command.attempts > len(RESEND_AT) or now - as_utc(command.created_at) >= GIVE_UP_AT:
             _give_up(session, command, now, reason="no_ack")
@@ -178,13 +180,15 @@ def prepare_sends(*, session: Session, now: datetime | None = None) -> list[Outg
     return out
 
 
-def _expired(session: Session, command: DeviceCommand) -> None:
+def _expired(session: Session, command: DeviceCommand, now: datetime) -> None:
     """Its lifetime ran out before the cabinet said it was done: not sent again. An unlock's
     door session is ended by the door-session sweep; the consoles see the command expire."""
     command.status = CommandStatus.expired.value
     command.next_retry_at = None
     command.result = {"reason": "expired_unacknowledged", "attempts": command.attempts}
     _announce(session, command, command.status)
+    if not _layout_again_when_back(session, command) and command.kind in TO_A_PERSON_ON_EXPIRY:
+        _to_a_person(session, command, now)
 
 
 def _give_up(session: Session, command: DeviceCommand, now: datetime, *, reason: str) -> None:
@@ -192,8 +196,13 @@ def _give_up(session: Session, command: DeviceCommand, now: datetime, *, reason:
     command.next_retry_at = None
     command.result = {"reason": reason, "attempts": command.attempts}
     _announce(session, command, command.status)
-    if command.kind in NO_WORK_ORDER:
-        return
+    _layout_again_when_back(session, command)
+    if command.kind not in NO_WORK_ORDER:
+        _to_a_person(session, command, now)
+
+
+def _to_a_person(session: Session, command: DeviceCommand, now: datetime) -> None:
+    """One open work order per cabinet whose commands do not get through."""
     cabinet = session.get(Cabinet, command.cabinet_id)
     open_once(
         session=session,
@@ -204,6 +213,19 @@ def _give_up(session: Session, command: DeviceCommand, now: datetime, *, reason:
         title_params={"cabinet": cabinet.name, "code": cabinet.code, "kind": command.kind},
         now=now,
     )
+
+
+def _layout_again_when_back(session: Session, command: DeviceCommand) -> bool:
+    """A slot layout that never got through to a cabinet gone offline is due again: it is sent
+    when the cabinet is next heard from (app/cabinets/layout.py); True then. A cabinet online
+    that does not acknowledge is not sent it again in a loop: the failure goes to a person."""
+    if command.kind != CommandKind.push_config.value:
+        return False
+    cabinet = session.get(Cabinet, command.cabinet_id)
+    if cabinet is None or cabinet.is_online or cabinet.secret_ciphertext is None:
+        return False
+    cabinet.config_due = True
+    return True
 
 
 def record_ack(

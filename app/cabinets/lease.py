@@ -12,8 +12,8 @@ from typing import Any
 from sqlmodel import Session
 
 from app.cabinets.commands import issue_command
-from app.cabinets.models import Cabinet, CabinetStatus, DeviceCommand
-from app.core.records import Actor
+from app.cabinets.models import Cabinet, CabinetStatus, CommandStatus, DeviceCommand
+from app.core.records import SYSTEM, Actor
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from app.org.models import User
 
@@ -72,3 +72,38 @@ def sync_lease(
         now=now,
         ttl=SEND_WITHIN,
     )
+
+
+def _has_people(command: DeviceCommand) -> bool:
+    return bool((command.payload or {}).get("cards") or (command.payload or {}).get("pins"))
+
+
+def empty_lease_if_held(*, session: Session, cabinet: Cabinet, now: datetime) -> bool:
+    """A cabinet in maintenance must hold no lease with people in it. One that was away when
+    maintenance began (or whose empty lease never got through) is sent the empty lease when it
+    is heard from again; True if it was queued."""
+    if cabinet.status != CabinetStatus.maintenance.value or cabinet.secret_ciphertext is None:
+        return False
+    leases = session.exec(
+        scoped_select(DeviceCommand, TenantScope.single(cabinet.tenant_id))
+        .where(DeviceCommand.cabinet_id == cabinet.id, DeviceCommand.kind == "sync_lease")
+        .order_by(DeviceCommand.id.desc())
+        .limit(20)
+    ).all()
+    held = next((c for c in leases if c.status == CommandStatus.succeeded.value), None)
+    on_its_way = any(
+        c.status
+        in (CommandStatus.pending.value, CommandStatus.sent.value, CommandStatus.acked.value)
+        and not _has_people(c)
+        for c in leases
+    )
+    if held is None or not _has_people(held) or on_its_way:
+        return False
+    sync_lease(
+        session=session,
+        scope=TenantScope.single(cabinet.tenant_id),
+        cabinet_id=cabinet.id,
+        actor=SYSTEM,
+        now=now,
+    )
+    return True

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from app.alerts.models import Alert, AlertStatus, Severity
 from app.alerts.service import raise_once, resolve
 from app.cabinets.layout import send_if_due
+from app.cabinets.lease import empty_lease_if_held
 from app.cabinets.models import Cabinet
 from app.core.model_base import as_utc
 from app.core.tenancy import TenantScope, scoped_select
@@ -125,10 +126,12 @@ def apply_state(
 
 
 def heard_from(*, session: Session, cabinet: Cabinet, now: datetime) -> None:
-    """A heartbeat or boot: online again, the offline alert (if any) resolved, and a slot
-    layout that became due while it was away (or before it ever connected) sent."""
+    """A heartbeat or boot: online again, the offline alert (if any) resolved, a slot layout
+    that became due while it was away (or before it ever connected) sent, and a cabinet in
+    maintenance still holding people in its offline lease sent the empty one."""
     cabinet.last_heartbeat_at = now
     cabinet.is_online = True
     resolve(session=session, tenant_id=cabinet.tenant_id, root_key=_root_key(cabinet), now=now)
     session.flush()
     send_if_due(session=session, cabinet=cabinet, now=now)
+    empty_lease_if_held(session=session, cabinet=cabinet, now=now)
