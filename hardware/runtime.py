@@ -24,6 +24,7 @@ import app.jobs  # noqa: F401 - registers handle_device_message for the in-proce
 from app.core.config import get_settings
 from hardware.broker import embedded_gateway_config, start_embedded_broker
 from hardware.gateway import BrokerConfig, Gateway
+from hardware.net import broker_address
 
 logger = logging.getLogger(__name__)
 
@@ -62,9 +63,20 @@ async def run_device_side(stop: asyncio.Event | None = None) -> None:
             group.create_task(Gateway(gateway_config()).run(stop))
             if broker is not None and settings.simulated_cabinets:
                 group.create_task(_simulate(settings.simulated_cabinets, stop))
+            if settings.lan_driver:
+                group.create_task(_drive_lan_cabinets(stop))
     finally:
         if broker is not None:
             await broker.shutdown()
+
+
+async def _drive_lan_cabinets(stop: asyncio.Event) -> None:
+    """The controller-less cabinets registered on this deployment (docs/lan-cabinets.md)."""
+    from hardware.lan.supervisor import LanSupervisor
+
+    settings = get_settings()
+    supervisor = LanSupervisor(broker=broker_address(None), outbox_dir=settings.data_dir / "lan")
+    await supervisor.run(stop)
 
 
 async def _simulate(count: int, stop: asyncio.Event) -> None:

@@ -51,6 +51,9 @@ class Settings:
     # The broker address cabinets are given in their provisioning bundle (what they reach, which
     # may differ from MQTT_URL as this server reaches it); unset: MQTT_URL, else the embedded one
     cabinet_broker_url: str | None = None
+    # Drive the controller-less LAN cabinets from this process (hardware/lan/supervisor.py);
+    # LAN_DRIVER=1/0, unset: on with the embedded broker (all on this box), off with MQTT_URL
+    lan_driver: bool = False
 
     @property
     def is_production(self) -> bool:
@@ -78,6 +81,12 @@ def _port(name: str, raw: str | None, default: int) -> int:
     if not raw.isdigit() or not 1 <= int(raw) <= 65535:
         raise SettingsError(name, f"must be a TCP port 1-65535 (got {raw!r})")
     return int(raw)
+
+
+def _lan_driver(raw: str | None, *, mqtt_url: str | None) -> bool:
+    if raw is None:
+        return mqtt_url is None
+    return _choice("LAN_DRIVER", raw, ("0", "1")) == "1"
 
 
 def _count(name: str, raw: str | None, default: int) -> int:
@@ -173,6 +182,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         cabinet_broker_url=_url(
             "CABINET_BROKER_URL", _env("CABINET_BROKER_URL", env), ("mqtt", "mqtts")
         ),
+        lan_driver=_lan_driver(_env("LAN_DRIVER", env), mqtt_url=_env("MQTT_URL", env)),
     )
 
 

@@ -17,11 +17,11 @@ import signal
 import sys
 from pathlib import Path
 
-from app.cabinets.lan import LanCabinetSpec, lan_cabinets
+from app.cabinets.lan import lan_cabinets
 from app.core.config import get_settings
 from app.core.db import session_scope
-from hardware.firmware import CabinetIdentity
 from hardware.lan.driver import LanCabinet
+from hardware.lan.supervisor import build
 from hardware.net import broker_address
 
 logger = logging.getLogger(__name__)
@@ -39,26 +39,6 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--poll-s", type=float, default=0.2, help="door sensor polling period")
     parser.add_argument("--heartbeat-s", type=float, default=30.0)
     return parser.parse_args(argv)
-
-
-def build(
-    spec: LanCabinetSpec,
-    *,
-    broker: tuple[str, int],
-    outbox_dir: Path,
-    poll_s: float = 0.2,
-    heartbeat_s: float = 30.0,
-) -> LanCabinet:
-    outbox_dir.mkdir(parents=True, exist_ok=True)
-    identity = CabinetIdentity(spec.tenant, spec.code, spec.mqtt_username, spec.secret)
-    return LanCabinet(
-        identity,
-        broker=broker,
-        outbox_path=outbox_dir / f"{spec.code}.sqlite",
-        controller=spec.controller,
-        poll_s=poll_s,
-        heartbeat_s=heartbeat_s,
-    )
 
 
 async def run_site(cabinets: list[LanCabinet], stop: asyncio.Event) -> None:

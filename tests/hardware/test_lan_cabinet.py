@@ -26,8 +26,8 @@ from app.core.tenancy import TenantScope
 from app.inventory.models import Stock
 from app.withdrawals.models import DoorSession, Withdrawal, WithdrawalLine
 from app.withdrawals.opening import unlock_for
-from hardware.lan.__main__ import build
 from hardware.lan.driver import LanCabinet
+from hardware.lan.supervisor import build
 from hardware.simulator.door_io import DoorIo
 from hardware.simulator.weighing import ScaleBank
 from tests.hardware.harness import (
