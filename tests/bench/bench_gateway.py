@@ -15,6 +15,9 @@ Metrics:
   answers the publishers had received when they stopped.
 - mosquitto_raw_per_s: the same publishers through the same broker to a plain subscriber that
   does nothing, in the same run (the ceiling the broker and client library allow here).
+- mosquitto_raw_answered_per_s (with ANSWERS): the same, the subscriber sending each message's
+  cabinet a canned answer of a msg.ack's size, which the publishers hear: the ceiling of this
+  harness — load generator, broker and answers on one machine — with answers on.
 """
 
 from __future__ import annotations
@@ -187,9 +190,12 @@ async def _publish_elsewhere(seconds: float, tenant: str, fleet, port: int) -> t
     return counts.get(timeout=5)
 
 
-async def _raw_rate(tenant: str, fleet, broker: OwnMosquitto) -> float:
-    """The same publishers to a subscriber (the gateway's credentials) that does nothing."""
+async def _raw_rate(tenant: str, fleet, broker: OwnMosquitto, *, answering: bool = False) -> float:
+    """The same publishers to a subscriber (the gateway's credentials) that does nothing — or,
+    `answering`, that sends each message's cabinet a canned answer of a msg.ack's size at once,
+    as the gateway does once it has stored it: the ceiling of this harness with answers on."""
     received = 0
+    canned = json.dumps({"type": "msg.ack", "pad": "x" * 300}).encode()
     async with aiomqtt.Client(
         "127.0.0.1",
         broker.port,
@@ -201,12 +207,15 @@ async def _raw_rate(tenant: str, fleet, broker: OwnMosquitto) -> float:
 
         async def count() -> None:
             nonlocal received
-            async for _ in sub.messages:
+            async for message in sub.messages:
                 received += 1
+                if answering:
+                    cabinet = str(message.topic).split("/")[3]
+                    sub._client.publish(f"cc/v1/{tenant}/{cabinet}/cmd", canned, qos=0)
 
         counting = asyncio.create_task(count())
         started = time.monotonic()
-        await _publish_elsewhere(RAW_SECONDS, tenant, fleet, broker.port)  # nobody answers
+        await _publish_elsewhere(RAW_SECONDS, tenant, fleet, broker.port)
         elapsed = time.monotonic() - started
         await asyncio.sleep(1)
         counting.cancel()
@@ -264,6 +273,9 @@ def run() -> dict[str, float]:
             own_mosquitto(Path(directory), engine) as broker,
         ):
             raw = asyncio.run(_raw_rate(tenant, fleet, broker))
+            answered = (
+                asyncio.run(_raw_rate(tenant, fleet, broker, answering=True)) if ANSWERS else 0
+            )
             rate, latencies, heard = asyncio.run(_gateway_rate(url, tenant, fleet, broker))
         engine.dispose()
         cuts = statistics.quantiles(latencies, n=100)
@@ -272,6 +284,10 @@ def run() -> dict[str, float]:
             "gateway_p50_ms": round(cuts[49], 1),
             "gateway_p99_ms": round(cuts[98], 1),
             "mosquitto_raw_per_s": raw,
-        } | ({"gateway_answers_heard_share": heard} if ANSWERS else {})
+        } | (
+            {"gateway_answers_heard_share": heard, "mosquitto_raw_answered_per_s": answered}
+            if ANSWERS
+            else {}
+        )
     finally:
         _drop_pg_database(name)
