@@ -32,6 +32,7 @@ from hardware.simulator.commands import Unlock
 
 logger = logging.getLogger(__name__)
 MODBUS_ERRORS = (ModbusException, ConnectionError, TimeoutError, OSError)
+DOOR_SILENT_MS = 10_000
 
 
 class LanCabinet(CabinetFirmware):
@@ -70,6 +71,9 @@ class LanCabinet(CabinetFirmware):
         self._idle_since = self.now_ms()
         self._faulty: set[str] = set()  # slots whose indicator is not answering
         self._door_known = False
+        self.door_silent_ms = DOOR_SILENT_MS
+        self._door_silent_since: int | None = None  # the door sensor not answering since
+        self._door_silence_told = False
         self._visit: dict[str, Any] | None = None  # the door session while the door is open
         self._watching: asyncio.Task | None = None
         self._line = asyncio.Lock()  # one request at a time, as on the RS-485 line behind
@@ -165,6 +169,7 @@ class LanCabinet(CabinetFirmware):
             self.unlock = None  # nobody opened it in time: lock again
             await self.set_lock(False)
         is_open = await self.door_is_open()
+        self._door_sensor_answered(is_open is not None, now)
         if is_open is None:
             return
         if not self._door_known:  # as found at power-up: nothing happened, nothing to report
@@ -176,6 +181,19 @@ class LanCabinet(CabinetFirmware):
             await self._closed()
         elif is_open:
             self._left_open(now)
+
+    def _door_sensor_answered(self, answered: bool, now: int) -> None:
+        """A door sensor silent for `door_silent_ms` is a `tamper` alarm (once until it answers
+        again): a door nobody can see opening must not go unnoticed."""
+        if answered:
+            self._door_silent_since, self._door_silence_told = None, False
+            return
+        if self._door_silent_since is None:
+            self._door_silent_since = now
+        if not self._door_silence_told and now - self._door_silent_since >= self.door_silent_ms:
+            self._door_silence_told = True
+            detail = "door sensor (I/O module) does not answer"
+            self.record("alarm", {"kind": "tamper", "at": now, "detail": detail})
 
     def _left_open(self, now: int) -> None:
         """Open past the unlock's `max_open_s`: one `door_left_open` alarm for the session."""

@@ -215,3 +215,22 @@ async def test_a_door_opened_without_an_unlock_is_a_forced_door_alarm(tmp_path) 
         io.door_open = True  # nobody unlocked it
         await until(lambda: _alerts(cabinet_id).get("alarm_door_forced") == "critical")
         assert _door_status(cabinet_id) is None and not io.lock_released
+
+
+async def test_a_door_sensor_that_stops_answering_is_one_tamper_alarm(tmp_path) -> None:
+    identity, cabinet_id = provisioned()
+    _stocked_cabinet(cabinet_id)
+    async with (
+        broker_and_gateway("embedded", identity.tenant, tmp_path) as (address, _gateway),
+        lan_cabinet(cabinet_id, address, tmp_path) as (driver, _bank, io),
+    ):
+        await until(lambda: _cabinet(cabinet_id).is_online)
+        driver.door_silent_ms = 1000
+        io.silent = True  # the I/O module on unit 9 stops answering
+        await until(lambda: "alarm_tamper" in _alerts(cabinet_id))
+        await asyncio.sleep(1.5)  # still silent: still the one alarm
+        with session_scope() as session:
+            (alert,) = session.exec(
+                select(Alert).where(Alert.cabinet_id == cabinet_id, Alert.kind == "alarm_tamper")
+            ).all()
+            assert alert.occurrences == 1
