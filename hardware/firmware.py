@@ -385,9 +385,14 @@ async def _first(*awaitables) -> None:
     try:
         done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
     finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        pending = set(tasks)
+        while pending:  # Python 3.11's wait_for (in aiomqtt's disconnect) may swallow a cancel
+            for task in pending:
+                task.cancel()
+            _, pending = await asyncio.wait(pending, timeout=0.5)
+        for task in tasks:  # retrieved: no "exception was never retrieved" at collection
+            if not task.cancelled():
+                task.exception()
     for task in done:
         if not task.cancelled() and task.exception() is not None:
             raise task.exception()
