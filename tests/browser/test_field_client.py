@@ -1,5 +1,5 @@
 """The cabinet client written from docs/protocol.md alone (tests/field/docs_client.py) against
-`make run` itself (issue 16): a tenant admin provisions a cabinet in the console and downloads its
+`make run` itself (issue 16): 海天贸易's admin provisions a cabinet in the console and downloads its
 bundle; the client, given only that file, connects to the embedded broker, boots and gets its
 slot layout; the provider's staff member opens it from the console to fill it; an employee's
 badge is answered, unlocks it, and what they take becomes their withdrawal; refused messages come
@@ -20,11 +20,11 @@ from typing import Any, TypeVar
 
 from sqlmodel import Session, select
 
-from app.auth.models import Account
 from app.cabinets.models import Cabinet
 from app.core.db import make_engine
 from app.inventory.models import Stock
 from app.org.models import User
+from app.tenants.models import Tenant
 from app.withdrawals.models import DoorSession, Withdrawal, WithdrawalLine
 from tests.browser.conftest import RunningApp, screenshot, sign_in
 from tests.browser.powered import until
@@ -32,6 +32,8 @@ from tests.browser.provisioning import download_bundle, open_registration, plan,
 from tests.field.docs_client import FieldCabinet, Provisioning
 
 ITEM = "便利贴 76×76"
+# 海天贸易, not 星月: the other browser tests count 星月's cabinets and withdrawals
+ADMIN, TENANT = "ht_admin", "TN-HT"
 T = TypeVar("T")
 
 
@@ -119,13 +121,15 @@ def _withdrawn(app: RunningApp, code: str) -> list[tuple[str, int]]:
 
 
 def _employee(app: RunningApp) -> tuple[str, str]:
-    """xy_employee's name and badge (the card they carry)."""
+    """An active employee of 海天贸易 with a badge: their name and the card they carry."""
 
     def query(session: Session) -> tuple[str, str]:
         person = session.exec(
-            select(User).join(Account, Account.id == User.account_id)
-            .where(Account.username == "xy_employee")
-        ).one()  # fmt: skip
+            select(User)
+            .join(Tenant, Tenant.id == User.tenant_id)
+            .where(Tenant.code == TENANT, User.is_active, User.badge_card_no.is_not(None))
+            .order_by(User.id)
+        ).first()
         return person.name, person.badge_card_no
 
     return _read(app, query)
@@ -142,7 +146,7 @@ def test_the_document_s_client_works_a_cabinet_provisioned_in_make_run(
     browser, running_app: RunningApp, tmp_path
 ) -> None:
     code = f"CAB-FLD-{uuid.uuid4().hex[:4].upper()}"
-    admin_context, admin = sign_in(browser, running_app, "xy_admin")
+    admin_context, admin = sign_in(browser, running_app, ADMIN)
     open_registration(admin, running_app)
     register(admin, code, "九楼文具柜")
     plan(admin, "A1", ITEM)
@@ -212,4 +216,7 @@ def test_the_document_s_client_works_a_cabinet_provisioned_in_make_run(
         again = call(cabinet.badge, card)
         until(lambda: cabinet.decided[-1]["ref"] == again, 20, "the next badge was not answered")
         assert cabinet.decided[-1]["result"] == "granted"
+    admin.click("#cab-decommission")  # retired: its history stays, the fleet is as it was
+    admin.click("#cab-decommission-confirm")
+    admin.locator("#cab-table .cab-row", has_text=code).wait_for(state="detached", timeout=15_000)
     admin_context.close()
