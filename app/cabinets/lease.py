@@ -12,7 +12,13 @@ from typing import Any
 from sqlmodel import Session
 
 from app.cabinets.commands import issue_command
-from app.cabinets.models import Cabinet, CabinetStatus, CommandStatus, DeviceCommand
+from app.cabinets.models import (
+    Cabinet,
+    CabinetStatus,
+    CommandKind,
+    CommandStatus,
+    DeviceCommand,
+)
 from app.core.records import SYSTEM, Actor
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from app.org.models import User
@@ -75,7 +81,8 @@ def sync_lease(
 
 
 def _has_people(command: DeviceCommand) -> bool:
-    return bool((command.payload or {}).get("cards") or (command.payload or {}).get("pins"))
+    lease = command.payload or {}
+    return bool(lease.get("cards") or lease.get("pins"))
 
 
 def empty_lease_if_held(*, session: Session, cabinet: Cabinet, now: datetime) -> bool:
@@ -86,7 +93,10 @@ def empty_lease_if_held(*, session: Session, cabinet: Cabinet, now: datetime) ->
         return False
     leases = session.exec(
         scoped_select(DeviceCommand, TenantScope.single(cabinet.tenant_id))
-        .where(DeviceCommand.cabinet_id == cabinet.id, DeviceCommand.kind == "sync_lease")
+        .where(
+            DeviceCommand.cabinet_id == cabinet.id,
+            DeviceCommand.kind == CommandKind.sync_lease.value,
+        )
         .order_by(DeviceCommand.id.desc())
         .limit(20)
     ).all()
