@@ -5,7 +5,9 @@
   explained within Z_ACCEPT σ *and* every other explanation far worse;
 - by RFID: tags gone are units taken; with several inventory rounds a tag is taken only when
   absent from every round after, and a tag read in some rounds only makes RFID unsure;
-- by vision (later): the same `Reading` shape;
+- by vision (ident_vision.py): per slot, the before and after snapshots' sure counts, the same
+  `Reading` shape; a third voter that settles an ambiguous scale or vetoes a sure one, never
+  committing alone;
 - fusion: sources that are each sure and agree commit; an ambiguous scale may be settled by a
   sure RFID reading (the second signal): the tagged SKUs' counts are taken out and the rest
   searched again under the same rules (`by_weight_given`); anything else becomes an exception
@@ -29,6 +31,7 @@ from app.withdrawals.ident_model import (
     SkuOnScale,
     Verdict,
 )
+from app.withdrawals.ident_vision import settle_by_vision, veto
 from app.withdrawals.ident_weight import (
     MAX_PLAUSIBLE,
     Z_ACCEPT,
@@ -127,24 +130,51 @@ def _scale_counts(
     return None
 
 
-def fuse(weight: Iterable[Reading], rfid: Reading | None, rfid_skus: set[str]) -> Verdict:
+def _slot(scale: Reading) -> str | None:
+    return scale.scale.slot if scale.scale is not None else None
+
+
+def _with_camera(
+    scale: Reading, settled: Mapping[str, int] | None, vision: Reading | None
+) -> tuple[Mapping[str, int] | None, str]:
+    """The scale's counts once the camera has voted, and its status (`by_vision` when the camera
+    settled it); None when nothing settles it."""
+    status = scale.status if settled is None or scale.status == "identified" else "by_rfid"
+    if settled is None and scale.status == "ambiguous" and vision is not None:
+        settled, status = settle_by_vision(scale, vision), "by_vision"
+    return settled, status
+
+
+def fuse(
+    weight: Iterable[Reading],
+    rfid: Reading | None,
+    rfid_skus: set[str],
+    vision: Mapping[str, Reading] | None = None,
+) -> Verdict:
     """Commit only when every source is sure on its own and they agree on the SKUs both see;
-    an ambiguous scale counts as sure only when RFID settles it. The verdict's readings are the
-    scales as settled (one RFID settled says `by_rfid`, with its counts: what to book off that
-    scale), then RFID."""
+    an ambiguous scale counts as sure only when RFID or the camera (`vision`, per slot) settles
+    it, and a sure camera that disagrees with a scale, or sees a foreign object appear, makes
+    an exception. The verdict's readings are the scales as settled (`by_rfid` / `by_vision`,
+    with their counts: what to book off that scale), then RFID, then the camera's."""
     scales = tuple(weight)
-    readings = (*scales, rfid) if rfid is not None else scales
+    seen = tuple(vision.values()) if vision else ()
+    extra = ((rfid,) if rfid is not None else ()) + seen
+    readings = (*scales, *extra)
     counts: Counter[str] = Counter()
     settled_scales = []
     for scale in scales:
-        settled = _scale_counts(scale, rfid, rfid_skus)
+        camera = vision.get(_slot(scale) or "") if vision else None
+        settled, status = _with_camera(scale, _scale_counts(scale, rfid, rfid_skus), camera)
         if settled is None:
             return Verdict("exception", reason=f"weight_{scale.status}", readings=readings)
+        vetoed = veto(settled, camera)
+        if vetoed is not None:
+            return Verdict("exception", reason=vetoed, readings=readings)
         counts.update(settled)
-        if scale.status != "identified":
-            scale = replace(scale, counts=dict(settled), status="by_rfid")
+        if status != scale.status:
+            scale = replace(scale, counts=dict(settled), status=status)
         settled_scales.append(scale)
-    readings = (*settled_scales, rfid) if rfid is not None else tuple(settled_scales)
+    readings = (*settled_scales, *extra)
     if rfid is not None:
         if rfid.status != "identified":
             return Verdict("exception", reason=f"rfid_{rfid.status}", readings=readings)

@@ -1,0 +1,60 @@
+"""Counting per slot region (vision/regions.py) and the detector's figures (vision/evaluate.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from vision.detector import Detection
+from vision.evaluate import average_precision, map50
+from vision.regions import Region, count_slots, inside, slot_of
+from vision.shelf import Label
+
+LEFT, RIGHT = Region.box("A1", 0, 0, 320, 480), Region.box("A2", 320, 0, 640, 480)
+
+
+def _at(x: float, y: float, name: str = "pen", confidence: float = 0.9) -> Detection:
+    return Detection(name, confidence, (x - 5, y - 20, x + 5, y + 20))
+
+
+def test_a_point_is_in_exactly_one_of_two_adjacent_regions() -> None:
+    assert slot_of((100, 100), [LEFT, RIGHT]) == "A1"
+    assert slot_of((320, 100), [LEFT, RIGHT]) == "A2"  # the shared edge belongs to one
+    assert slot_of((700, 100), [LEFT, RIGHT]) is None
+
+
+def test_a_slanted_polygon_follows_its_edges() -> None:
+    trapezoid = ((100, 0), (300, 0), (400, 200), (0, 200))  # wider at the bottom (perspective)
+    assert inside((20, 190), trapezoid) and not inside((20, 10), trapezoid)
+
+
+def test_counts_per_slot_by_centre_and_every_region_reported() -> None:
+    found = [_at(100, 100), _at(150, 200), _at(400, 200, "pad"), _at(315, 100)]
+    slots = count_slots(found, [LEFT, RIGHT, Region.box("B1", 0, 480, 640, 600)])
+    assert dict(slots["A1"].counts) == {"pen": 3}
+    assert dict(slots["A2"].counts) == {"pad": 1}
+    assert dict(slots["B1"].counts) == {} and slots["B1"].sure
+
+
+def test_a_doubtful_box_makes_its_slot_unsure_and_a_faint_one_is_ignored() -> None:
+    slots = count_slots([_at(100, 100), _at(200, 100, confidence=0.3)], [LEFT, RIGHT])
+    assert dict(slots["A1"].counts) == {"pen": 1} and not slots["A1"].sure
+    assert slots["A1"].confidence == pytest.approx(0.7)
+    faint = count_slots([_at(100, 100), _at(200, 100, confidence=0.1)], [LEFT])
+    assert faint["A1"].sure and faint["A1"].of("pen") == 1
+
+
+def test_average_precision_of_a_perfect_and_of_a_half_right_ranking() -> None:
+    assert average_precision([0.5, 1.0], [1.0, 1.0]) == pytest.approx(1.0)
+    assert average_precision([0.5, 0.5, 1.0], [1.0, 0.5, 2 / 3]) == pytest.approx(0.5 + 0.5 * 2 / 3)
+
+
+def test_map50_counts_a_box_once_and_only_for_its_class() -> None:
+    labels = [Label("pen", "A1", (0, 0, 10, 40), 1.0), Label("pad", "A1", (50, 50, 90, 90), 1.0)]
+    exact = [Detection("pen", 0.9, (0, 0, 10, 40)), Detection("pad", 0.8, (51, 50, 90, 91))]
+    assert map50([(exact, labels)]) == pytest.approx(1.0)
+    duplicate = [*exact, Detection("pen", 0.95, (1, 0, 10, 40))]  # ranked first, then a repeat
+    assert map50([(duplicate, labels)]) == pytest.approx(1.0)
+    wrong_class = [Detection("pad", 0.9, (0, 0, 10, 40)), exact[1]]
+    assert map50([(wrong_class, labels)]) == pytest.approx((0.0 + 0.5) / 2)  # pen 0, pad ½
+    shifted = [Detection("pen", 0.9, (0, 25, 10, 65)), exact[1]]  # IoU < 0.5
+    assert map50([(shifted, labels)]) == pytest.approx(0.5)

@@ -1,0 +1,83 @@
+"""Counting per slot: each slot of the planogram has a region of the camera image (a polygon,
+edited over a snapshot on the cabinet page); a detection belongs to the slot its centre lies in.
+A box at or above `COUNTED` confidence is counted; one between `DOUBTFUL` and `COUNTED` makes
+its slot's count unsure — the camera then says nothing about that slot rather than a guess."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from vision.detector import Detection
+
+Point = tuple[float, float]
+COUNTED = 0.5
+DOUBTFUL = 0.25
+
+
+@dataclass(frozen=True)
+class Region:
+    slot: str
+    polygon: tuple[Point, ...]  # in the camera image's pixels, at least 3 corners
+
+    @classmethod
+    def box(cls, slot: str, x0: float, y0: float, x1: float, y1: float) -> Region:
+        return cls(slot, ((x0, y0), (x1, y0), (x1, y1), (x0, y1)))
+
+
+@dataclass(frozen=True)
+class SlotCount:
+    slot: str
+    counts: Mapping[str, int] = field(default_factory=dict)  # a SKU or "foreign" -> instances
+    sure: bool = True
+    confidence: float = 1.0  # the weakest counted box, or 1 - the strongest doubtful one
+
+    def of(self, name: str) -> int:
+        return self.counts.get(name, 0)
+
+
+def inside(point: Point, polygon: Sequence[Point]) -> bool:
+    """Ray casting; a point on the left or top edge is inside, on the right or bottom is not
+    (so adjacent rectangles share no point)."""
+    x, y = point
+    crossings = False
+    for (xa, ya), (xb, yb) in zip(polygon, (*polygon[1:], polygon[0]), strict=True):
+        if (ya <= y) != (yb <= y):
+            x_cross = xa + (y - ya) * (xb - xa) / (yb - ya)
+            if x < x_cross:
+                crossings = not crossings
+    return crossings
+
+
+def slot_of(point: Point, regions: Iterable[Region]) -> str | None:
+    for region in regions:
+        if inside(point, region.polygon):
+            return region.slot
+    return None
+
+
+def count_slots(
+    detections: Iterable[Detection],
+    regions: Sequence[Region],
+    counted: float = COUNTED,
+    doubtful: float = DOUBTFUL,
+) -> dict[str, SlotCount]:
+    """Per slot (every region, even an empty one): instances per name, and whether the count
+    is sure. Detections outside every region are ignored (the cabinet's walls, the door)."""
+    counts: dict[str, dict[str, int]] = {r.slot: {} for r in regions}
+    weakest: dict[str, float] = {r.slot: 1.0 for r in regions}
+    unsure: set[str] = set()
+    for detection in detections:
+        slot = slot_of(detection.centre, regions)
+        if slot is None or detection.confidence < doubtful:
+            continue
+        if detection.confidence >= counted:
+            counts[slot][detection.name] = counts[slot].get(detection.name, 0) + 1
+            weakest[slot] = min(weakest[slot], detection.confidence)
+        else:
+            unsure.add(slot)
+            weakest[slot] = min(weakest[slot], 1.0 - detection.confidence)
+    return {
+        slot: SlotCount(slot, per_slot, sure=slot not in unsure, confidence=round(weakest[slot], 3))
+        for slot, per_slot in counts.items()
+    }

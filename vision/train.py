@@ -1,0 +1,184 @@
+"""python -m vision.train [--seed 1] [--train 1600] [--val 300] [--epochs 24] [--imgsz 416]
+
+Trains the shelf detector on the CPU, offline: generates the data set from the seed
+(vision/dataset.py), builds a YOLO11 nano from its yaml (no weights are downloaded: ultralytics
+runs with YOLO_OFFLINE, no auto-install, and a settings folder inside the project that already
+holds the font its plots would fetch), trains a fixed number of epochs with that seed, exports
+the best weights to ONNX at the camera's aspect and writes vision/model/ (shelf.onnx + card.json).
+
+The web app never imports this module or ultralytics: it runs the exported ONNX file with
+onnxruntime (vision/detector.py). Needs the vision extra: `make vision-venv`
+(requirements-vision.txt).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MODEL_DIR = ROOT / "vision" / "model"
+WORK_DIR = ROOT / "data" / "vision-train"
+SETTINGS_DIR = ROOT / "data" / "ultralytics"
+FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+CAMERA_SIZE = (640, 480)  # what the cabinets' cameras send (vision/shelf.py draws this size)
+
+
+def offline_ultralytics() -> None:
+    """Environment for ultralytics that never reaches the internet; before it is imported."""
+    SETTINGS_DIR.mkdir(parents=True, exist_ok=True)
+    for name in ("Arial.ttf", "Arial.Unicode.ttf"):
+        if FONT.exists() and not (SETTINGS_DIR / name).exists():
+            shutil.copy(FONT, SETTINGS_DIR / name)
+    os.environ.update(
+        YOLO_OFFLINE="1",
+        YOLO_AUTOINSTALL="false",
+        YOLO_CONFIG_DIR=str(SETTINGS_DIR),
+        YOLO_VERBOSE=os.environ.get("YOLO_VERBOSE", "true"),
+    )
+
+
+def inference_shape(imgsz: int) -> tuple[int, int]:
+    """(height, width) of the exported model's input: the camera's aspect, `imgsz` wide,
+    the height rounded up to the network's stride of 32."""
+    width, height = CAMERA_SIZE
+    scaled = imgsz * height / width
+    return (int(-(-scaled // 32) * 32), imgsz)
+
+
+def train(args: argparse.Namespace) -> dict:
+    offline_ultralytics()
+    from ultralytics import YOLO  # the vision extra only
+
+    from vision.dataset import write_dataset
+
+    started = time.monotonic()
+    data = write_dataset(
+        WORK_DIR / f"data-{args.seed}",
+        seed=args.seed,
+        train=args.train,
+        val=args.val,
+        size=CAMERA_SIZE,
+    )
+    generated_s = time.monotonic() - started
+    model = YOLO("yolo11n.yaml")
+    results = model.train(
+        data=str(data),
+        epochs=args.epochs,
+        imgsz=args.imgsz,
+        batch=args.batch,
+        workers=args.workers,
+        device="cpu",
+        seed=args.seed,
+        deterministic=True,
+        pretrained=False,
+        amp=False,
+        plots=False,
+        close_mosaic=max(1, args.epochs // 6),
+        # From scratch in few epochs: "auto" would pick AdamW at lr 2e-4 for 51 classes, far too
+        # slow to learn anything in a 30-minute budget; the camera's scale barely varies.
+        optimizer="AdamW",
+        lr0=args.lr,
+        warmup_epochs=1,
+        scale=0.25,
+        flipud=0.5,
+        cache="ram",
+        project=str(WORK_DIR / "runs"),
+        name=f"seed{args.seed}",
+        exist_ok=True,
+        verbose=True,
+    )
+    trained_s = time.monotonic() - started - generated_s
+    best = Path(model.trainer.best)
+    exported = Path(
+        YOLO(str(best)).export(
+            format="onnx", imgsz=inference_shape(args.imgsz), simplify=False, dynamic=False
+        )
+    )
+    MODEL_DIR.mkdir(parents=True, exist_ok=True)
+    target = MODEL_DIR / "shelf.onnx"
+    store_weights_half(exported, target)
+    metrics = getattr(results, "results_dict", {}) or {}
+    card = {
+        "model": "shelf.onnx",
+        "architecture": "YOLO11n (ultralytics yolo11n.yaml, trained from scratch)",
+        "ultralytics": _version("ultralytics"),
+        "torch": _version("torch"),
+        "data_seed": args.seed,
+        "train_images": args.train,
+        "val_images": args.val,
+        "camera_size": list(CAMERA_SIZE),
+        "imgsz": args.imgsz,
+        "input_hw": list(inference_shape(args.imgsz)),
+        "epochs": args.epochs,
+        "batch": args.batch,
+        "lr0": args.lr,
+        "generate_s": round(generated_s, 1),
+        "train_s": round(trained_s, 1),
+        "val_map50": round(float(metrics.get("metrics/mAP50(B)", 0.0)), 4),
+        "val_map50_95": round(float(metrics.get("metrics/mAP50-95(B)", 0.0)), 4),
+        "classes": list(model.names.values()) if isinstance(model.names, dict) else model.names,
+        "bytes": target.stat().st_size,
+        "sha256": hashlib.sha256(target.read_bytes()).hexdigest(),
+        "cpu_count": os.cpu_count(),
+    }
+    (MODEL_DIR / "card.json").write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n")
+    return card
+
+
+def store_weights_half(source: Path, target: Path) -> None:
+    """The ONNX model with its weights stored in float16 and cast back to float32 when loaded
+    (onnxruntime folds the casts once): half the file, the same float32 arithmetic."""
+    import numpy as np
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    model = onnx.load(str(source))
+    graph = model.graph
+    kept, casts = [], []
+    for tensor in graph.initializer:
+        values = numpy_helper.to_array(tensor)
+        if tensor.data_type != TensorProto.FLOAT or values.size < 64:
+            kept.append(tensor)
+            continue
+        half = numpy_helper.from_array(values.astype(np.float16), f"{tensor.name}__half")
+        kept.append(half)
+        casts.append(helper.make_node("Cast", [half.name], [tensor.name], to=TensorProto.FLOAT))
+    nodes = list(graph.node)
+    del graph.initializer[:]
+    graph.initializer.extend(kept)
+    del graph.node[:]
+    graph.node.extend([*casts, *nodes])
+    onnx.checker.check_model(model)
+    onnx.save(model, str(target))
+
+
+def _version(package: str) -> str:
+    from importlib.metadata import version
+
+    return version(package)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m vision.train", description=__doc__)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--train", type=int, default=1600)
+    parser.add_argument("--val", type=int, default=300)
+    parser.add_argument("--epochs", type=int, default=24)
+    parser.add_argument("--imgsz", type=int, default=416)
+    parser.add_argument("--batch", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--lr", type=float, default=0.002)
+    card = train(parser.parse_args(argv))
+    print(json.dumps({k: v for k, v in card.items() if k != "classes"}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
