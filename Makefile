@@ -12,13 +12,15 @@ export PATH := $(TOOLS)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
 export REFLEX_USE_SYSTEM_BUN := 1
 export PORT
 
-.PHONY: help venv bun run prepare worker gateway simulator lan test soak lint format bench clean
+.PHONY: help venv bun run prepare worker gateway simulator lan test soak lint format bench clean \
+	vision-venv vision-train
 
 help:
 	@echo "make run    - serve the product on http://localhost:$(PORT) (SQLite, demo data)"
 	@echo "make test   - the whole test suite"
 	@echo "make lint   - ruff format --check + ruff check"
 	@echo "make bench  - benchmarks into bench-results.json (BENCH=<group> for one group)"
+	@echo "make vision-train - train the shelf detector from its seed (CPU, ~30 min; vision/model/)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -96,6 +98,23 @@ format: venv
 
 bench: venv
 	$(PY) -m tests.bench $(BENCH)
+
+# The shelf detector's training toolchain (torch, ultralytics: AGPL-3.0) in its own venv; the app
+# runs the exported model with onnxruntime and never needs it. --isolated: past a machine's pip
+# configuration that would pick a +cpu torch wheel PyPI's torchvision cannot import beside.
+VISION_VENV ?= .venv-vision
+$(VISION_VENV)/.installed: requirements.txt requirements-vision.txt
+	test -x $(VISION_VENV)/bin/python || python3 -m venv $(VISION_VENV)
+	$(VISION_VENV)/bin/python -m pip install --quiet --isolated \
+		--cert /etc/ssl/certs/ca-certificates.crt -r requirements-vision.txt
+	touch $@
+
+vision-venv: $(VISION_VENV)/.installed
+
+# Trains from the seed on the CPU, offline, and writes vision/model/ (shelf.onnx + card.json).
+VISION_ARGS ?=
+vision-train: vision-venv
+	$(VISION_VENV)/bin/python -m vision.train $(VISION_ARGS)
 
 clean:
 	rm -rf .web data .pytest_cache test-artifacts

@@ -13,6 +13,7 @@ from typing import Any
 
 from arq import cron
 from arq.connections import RedisSettings
+from arq.worker import Retry
 
 from app.core import log_masking
 from app.core.bus import get_bus, reset_bus
@@ -37,7 +38,9 @@ async def handle_device_message(ctx: dict[str, Any], message_row_id: int) -> boo
     """Apply a cabinet message the gateway stored (idempotent: a second run changes nothing)."""
     from app.cabinets.service import apply_device_message
 
-    return await run_in_session(apply_device_message, message_row_id=message_row_id)
+    applied = await run_in_session(apply_device_message, message_row_id=message_row_id)
+    await start_seeing()
+    return applied
 
 
 @job
@@ -48,7 +51,9 @@ async def handle_device_messages(ctx: dict[str, Any], message_row_ids: list[int]
     from app.cabinets.service import apply_device_message, apply_device_messages
 
     try:
-        return await run_in_session(apply_device_messages, message_row_ids=message_row_ids)
+        applied = await run_in_session(apply_device_messages, message_row_ids=message_row_ids)
+        await start_seeing()
+        return applied
     except Exception:
         logger.exception("could not apply messages %s together; one by one", message_row_ids)
     applied, failed = 0, []
@@ -58,9 +63,71 @@ async def handle_device_messages(ctx: dict[str, Any], message_row_ids: list[int]
         except Exception:
             logger.exception("could not apply message %s", row_id)
             failed.append(row_id)
+    await start_seeing()
     if failed:
         raise RuntimeError(f"device messages {failed} could not be applied")
     return applied
+
+
+async def start_seeing(everyone: bool = False) -> int:
+    """A `see_door` job for each door session this process just set waiting for the camera
+    (`everyone`: every session waiting, found in the database — the sweep's catch-all)."""
+    from app.withdrawals.camera import just_waiting
+    from app.withdrawals.sight import waiting_doors
+
+    door_ids = set(just_waiting)
+    just_waiting.difference_update(door_ids)
+    if everyone:
+        door_ids |= set(await run_in_session(waiting_doors))
+    started = 0
+    for door_id in sorted(door_ids):
+        started += await get_dispatcher().enqueue("see_door", door_id, job_id=f"see-{door_id}")
+    return started
+
+
+@job
+async def see_door(ctx: dict[str, Any], door_id: int) -> str:
+    """Run the shelf detector over a door session's snapshots, then decide the session with
+    the camera as third voter (app/withdrawals/sight.py); waits for snapshots still on their
+    way, gives up on them after camera.VISION_WAIT (the sweep) and on a detector too slow."""
+    from app.withdrawals.sight import apply_sight, end_sight, pictures_of
+
+    shots = await run_in_session(pictures_of, door_id=door_id)
+    if shots == "wait":
+        raise Retry(defer=1.0)
+    if shots == "done":
+        return "done"
+    if shots == "overdue":
+        return await run_in_session(end_sight, door_id=door_id, why="snapshots_missing")
+    try:
+        seen, ms = await asyncio.to_thread(_detect_all, shots)
+    except Exception as error:  # a broken image, a model that will not load: weight decides
+        logger.exception("door session %s: the detector failed", door_id)
+        why = "detector_slow" if isinstance(error, TimeoutError) else "detector_failed"
+        return await run_in_session(end_sight, door_id=door_id, why=why)
+    return await run_in_session(apply_sight, door_id=door_id, shots=shots, seen=seen, ms=ms)
+
+
+IMAGE_BUDGET_S = 1.0  # per image on the CPU (the model takes ~40 ms); past it, weight decides
+
+
+def _detect_all(shots: list) -> tuple[dict, dict]:
+    import time
+
+    from PIL import Image
+
+    from vision.detector import shared_detector
+
+    detector, seen, ms = shared_detector(), {}, {}
+    started = time.perf_counter()
+    for shot in shots:
+        began = time.perf_counter()
+        with Image.open(shot.path) as image:
+            seen[shot.snapshot] = detector.detect(image.convert("RGB"))
+        ms[shot.snapshot] = (time.perf_counter() - began) * 1000
+        if time.perf_counter() - started > IMAGE_BUDGET_S * len(shots):
+            raise TimeoutError(f"{len(seen)} of {len(shots)} images in {ms}")
+    return seen, ms
 
 
 @job
@@ -77,8 +144,12 @@ async def sweep_door_sessions(ctx: dict[str, Any]) -> dict[str, int]:
     """End stuck door sessions (app/withdrawals/closing.py): re-reads that never came, unlocks
     the cabinet never carried out; every 15 s."""
     from app.withdrawals.closing import sweep
+    from app.withdrawals.sight import end_overdue
 
-    return await run_in_session(sweep)
+    ended = await run_in_session(sweep)
+    ended["camera"] = await run_in_session(end_overdue)
+    await start_seeing(everyone=True)  # a start lost with a crashed batch
+    return ended
 
 
 @job

@@ -34,6 +34,11 @@ class SlotContent:
     region: SlotRegion
     sku: str | None  # None: an empty slot
     count: int = 0
+    mix: tuple[tuple[str, int], ...] = ()  # more SKUs sharing the slot: (sku, count)
+
+    def items(self) -> list[tuple[str, int]]:
+        first = [(self.sku, self.count)] if self.sku is not None else []
+        return [*first, *self.mix]
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,7 @@ class Scene:
     slots: tuple[SlotContent, ...]
     hand: bool = False
     foreign: bool = False
+    foreign_slot: str | None = None  # where the foreign object lies (None: anywhere)
 
 
 @dataclass(frozen=True)
@@ -127,11 +133,21 @@ def _place(
 
 
 def _fill_slot(canvas: _Canvas, content: SlotContent, scene: Scene, rng: random.Random) -> None:
-    if content.sku is None or content.count <= 0:
-        return
-    look = LOOKS[content.sku]
-    x0, y0, x1, y1 = content.region.box
-    for _ in range(content.count):
+    for sku, count in content.items():
+        _fill(canvas, content.region.box, sku, count, scene, rng)
+
+
+def _fill(
+    canvas: _Canvas,
+    box: tuple[int, int, int, int],
+    sku: str,
+    count: int,
+    scene: Scene,
+    rng: random.Random,
+) -> None:
+    look = LOOKS[sku]
+    x0, y0, x1, y1 = box
+    for _ in range(count):
         instance_id = len(canvas.drawn) + 1
         if instance_id > MAX_INSTANCES:
             return
@@ -143,7 +159,7 @@ def _fill_slot(canvas: _Canvas, content: SlotContent, scene: Scene, rng: random.
             half_w, half_h = half_h, half_w
         cx = rng.uniform(x0 + half_w * 0.6, max(x0 + half_w * 0.6, x1 - half_w * 0.6))
         cy = rng.uniform(y0 + half_h * 0.6, max(y0 + half_h * 0.6, y1 - half_h * 0.6))
-        _place(canvas, sprite, content.sku, (cx, cy), angle, instance_id)
+        _place(canvas, sprite, sku, (cx, cy), angle, instance_id)
 
 
 def _foreign(canvas: _Canvas, scene: Scene, rng: random.Random) -> None:
@@ -155,7 +171,11 @@ def _foreign(canvas: _Canvas, scene: Scene, rng: random.Random) -> None:
     draw.rounded_rectangle(
         (0, 0, sprite.width - 1, sprite.height - 1), radius=size // 5, fill=colour
     )
-    centre = (rng.uniform(0, scene.width), rng.uniform(0, scene.height))
+    x0, y0, x1, y1 = 0, 0, scene.width, scene.height
+    for content in scene.slots:
+        if content.region.code == scene.foreign_slot:
+            x0, y0, x1, y1 = content.region.box
+    centre = (rng.uniform(x0, x1), rng.uniform(y0, y1))
     _place(canvas, sprite, "foreign", centre, rng.uniform(0, 360), len(canvas.drawn) + 1)
 
 

@@ -1,4 +1,4 @@
-"""python -m vision.train [--seed 1] [--train 1600] [--val 300] [--epochs 24] [--imgsz 416]
+"""python -m vision.train [--seed 1] [--train 1000] [--val 200] [--epochs 8] [--imgsz 416]
 
 Trains the shelf detector on the CPU, offline: generates the data set from the seed
 (vision/dataset.py), builds a YOLO11 nano from its yaml (no weights are downloaded: ultralytics
@@ -101,8 +101,9 @@ def train(args: argparse.Namespace) -> dict:
             format="onnx", imgsz=inference_shape(args.imgsz), simplify=False, dynamic=False
         )
     )
-    MODEL_DIR.mkdir(parents=True, exist_ok=True)
-    target = MODEL_DIR / "shelf.onnx"
+    model_dir = args.model_dir
+    model_dir.mkdir(parents=True, exist_ok=True)
+    target = model_dir / "shelf.onnx"
     store_weights_half(exported, target)
     metrics = getattr(results, "results_dict", {}) or {}
     card = {
@@ -128,7 +129,7 @@ def train(args: argparse.Namespace) -> dict:
         "sha256": hashlib.sha256(target.read_bytes()).hexdigest(),
         "cpu_count": os.cpu_count(),
     }
-    (MODEL_DIR / "card.json").write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n")
+    (model_dir / "card.json").write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n")
     return card
 
 
@@ -168,13 +169,14 @@ def _version(package: str) -> str:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m vision.train", description=__doc__)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--train", type=int, default=1600)
-    parser.add_argument("--val", type=int, default=300)
-    parser.add_argument("--epochs", type=int, default=24)
+    parser.add_argument("--train", type=int, default=1000)
+    parser.add_argument("--val", type=int, default=200)
+    parser.add_argument("--epochs", type=int, default=8)
     parser.add_argument("--imgsz", type=int, default=416)
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--lr", type=float, default=0.002)
+    parser.add_argument("--model-dir", type=Path, default=MODEL_DIR)
     card = train(parser.parse_args(argv))
     print(json.dumps({k: v for k, v in card.items() if k != "classes"}, indent=2))
     return 0

@@ -128,6 +128,10 @@ class Slot(TenantOwned, table=True):
     idle_mean_mg: int | None = None  # the last idle window's mean, for the next drift step
     idle_at: datetime | None = timestamp(nullable=True)  # when that window ended
     model_updated_at: datetime | None = timestamp(nullable=True)
+    # Where the in-cabinet camera sees this slot (vision/regions.py): the camera's id and a
+    # polygon of [x, y] corners in its image's pixels; None: no camera watches it.
+    camera: str | None = Field(default=None, max_length=16)
+    camera_region: list | None = json_field()
 
 
 class MessageStatus(StrEnum):

@@ -1,7 +1,8 @@
 """The cabinet models we know and their hardware: which Modbus scale banks (unit ids) with how
 many channels each, which RFID antenna zones, whether a camera. Registering a cabinet of a model
 lays out its slots from this profile (rows A, B, … one per scale bank, columns 1.. per channel;
-RFID zones R1..), so the slots match the wiring the installer finds."""
+RFID zones R1..), so the slots match the wiring the installer finds; a model with a camera has
+one per shelf (scale bank), its image cut evenly into the shelf's channels."""
 
 from __future__ import annotations
 
@@ -34,6 +35,19 @@ class SlotPlan:
     scale_channel: int | None = None
     rfid_zone: str | None = None
     capacity: int = 50
+    camera: str | None = None
+    camera_region: list | None = None
+
+
+CAMERA_SIZE = (640, 480)  # the cabinets' camera images (vision/shelf.py draws this size)
+
+
+def default_region(channel: int, channels: int) -> list[list[int]]:
+    """A shelf camera's default region of a channel: the image cut evenly into columns, one per
+    channel, left to right as the slots are (the admin adjusts it over a snapshot)."""
+    width, height = CAMERA_SIZE
+    x0, x1 = (channel - 1) * width // channels, channel * width // channels
+    return [[x0, 0], [x1, 0], [x1, height], [x0, height]]
 
 
 PROFILES: dict[str, HardwareProfile] = {
@@ -61,6 +75,8 @@ def slot_plan(profile: HardwareProfile) -> list[SlotPlan]:
             kind=SlotKind.scale.value,
             scale_unit=unit,
             scale_channel=channel,
+            camera=f"cam{row}" if profile.camera else None,
+            camera_region=default_region(channel, profile.channels) if profile.camera else None,
         )
         for row, unit in enumerate(profile.scale_units)
         for channel in range(1, profile.channels + 1)

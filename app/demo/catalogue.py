@@ -94,6 +94,36 @@ class DemoItem:
     requires_approval: bool = False
 
 
+# The shelf detector's class each demo item looks like (vision/appearance.py); the rest it
+# does not know, and the camera does not count them.
+LOOKS: dict[str, str] = {
+    "中性笔 0.5mm 黑": "pen-gel-black",
+    "中性笔 0.5mm 蓝": "pen-gel-blue",
+    "白板笔 黑": "marker-whiteboard",
+    "荧光笔 黄": "highlighter",
+    "记号笔 双头": "marker-sharpie",
+    "自动铅笔 0.5mm": "mech-pencil",
+    "A4复印纸 70g(500张)": "ream-a4-70",
+    "A4复印纸 80g(500张)": "ream-a4-80",
+    "A5笔记本 80页": "notebook-a5",
+    "便利贴 76×76": "sticky-notes",
+    "牛皮纸信封 DL": "envelope-dl",
+    "长尾夹 32mm(12只)": "binder-clips-box",
+    "回形针(100枚)": "paper-clips-box",
+    "档案盒 55mm": "file-box",
+    "订书机 标准型": "stapler",
+    "订书钉 24/6(1000枚)": "staples-box",
+    "剪刀 办公型": "scissors",
+    "透明胶带 48mm": "tape-clear",
+    "固体胶 21g": "glue-stick-21g",
+    "无线鼠标": "mouse",
+    "U盘 64GB": "usb-64-metal",
+    "5号电池(4节)": "batteries-aa4",
+    "7号电池(4节)": "batteries-aaa4",
+    "键盘清洁泥": "sticky-tack",
+}
+
+
 ITEM_TYPES: dict[str, tuple[DemoItem, ...]] = {
     "书写工具": (
         DemoItem("中性笔 0.5mm 黑", "支", 10.2, 0.4, 250, ("常用",)),

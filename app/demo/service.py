@@ -252,6 +252,7 @@ def _seed_catalogue(b: _Builder, tenant: Tenant) -> list[Item]:
                 unit_cost_cents=spec.cost_cents,
                 requires_approval=spec.requires_approval,
                 rfid_tagged=spec.requires_approval,
+                vision_class=cat.LOOKS.get(spec.name),
                 # SGTIN-style: header, the tenant as company prefix, type and item as reference
                 epc_prefix=f"3034{tenant.id:04X}{type_no:02X}{n:04X}"
                 if spec.requires_approval

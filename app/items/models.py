@@ -55,6 +55,9 @@ class Item(TenantOwned, table=True):
     unit_cost_cents: int = 0
     image_path: str | None = Field(default=None, max_length=255)
     rfid_tagged: bool = False
+    # The shelf detector's class this item looks like (vision/model/card.json `classes`);
+    # None: the camera does not count it.
+    vision_class: str | None = Field(default=None, max_length=40)
     # Hex EPC prefix of this item's tags (an SGTIN's header, company prefix and item reference):
     # a tag gone from the cabinet counts as one unit of the item whose prefix is its longest match.
     epc_prefix: str | None = Field(default=None, max_length=32)

@@ -26,6 +26,7 @@ from app.core.announce import announce
 from app.core.model_base import as_utc
 from app.core.records import Actor
 from app.core.tenancy import TenantScope, scoped_select
+from app.withdrawals import camera
 from app.withdrawals.commit import commit, commit_restock
 from app.withdrawals.door_open import (
     alert_doors_left_open,
@@ -80,6 +81,11 @@ def decide(
     """Identify the session from what it keeps (readings, tags, the close's time) and end it:
     `committed`, `exception`, or `rereading` while a re-read is asked. `fresh`: the slots whose
     readings are new (a re-read's), the only ones whose series then teach their scale."""
+    if camera.wanted(session, cabinet, door):  # decided when the detector has seen it (sight.py)
+        camera.start_waiting(door)
+        door.status = SessionStatus.closed.value
+        door_changed(session, door)
+        return "seeing"
     closed = (door.identification or {}).get("closed", {})
     restock = door.purpose == SessionPurpose.restock.value
     with session.no_autoflush:  # one UPDATE of the session row, not one per query below
@@ -92,6 +98,7 @@ def decide(
             rfid_after=door.rfid_after if closed.get("rfid") else None,
             closed_at_ms=closed.get("at"),
             learn_slots=fresh,
+            seen=camera.slot_snapshots(door),
         )
     verdict = directed(verdict, restock)
     door.identification = (door.identification or {}) | evidence(verdict)
@@ -283,8 +290,10 @@ def give_up_overdue(*, session: Session, now: datetime | None = None) -> int:
         .limit(500)
     ).all()
     overdue = [
-        d for d in waiting if (d.identification or {}).get("reread", {}).get("asked_at", 0) < cutoff
-    ]
+        d
+        for d in waiting
+        if (d.identification or {}).get("reread", {}).get("asked_at", cutoff) < cutoff
+    ]  # a closed session without a re-read asked waits for the camera (sight.py)
     for door in overdue:
         give_up(session, door, "no_answer")
     return len(overdue)

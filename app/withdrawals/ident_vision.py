@@ -32,13 +32,22 @@ class SlotSnapshot:
     sure: bool = True
 
 
-def by_vision(before: SlotSnapshot | None, after: SlotSnapshot | None) -> Reading:
-    """Units taken from the slot by the camera: before minus after, per name."""
+def by_vision(
+    before: SlotSnapshot | None,
+    after: SlotSnapshot | None,
+    stock: Mapping[str, int] | None = None,
+) -> Reading:
+    """Units taken from the slot by the camera: before minus after, per name. With `stock`
+    (what the ledger says lies in the slot before the visit), a camera that does not see all
+    of it before the visit — units stacked out of sight — abstains: a top-down camera counts
+    only what it sees, and a take from under the top layer would look like no take."""
     if before is None or after is None:
         return Reading("vision", {}, "no_data")
     if after.counts.get(FOREIGN, 0) > before.counts.get(FOREIGN, 0):
         return Reading("vision", {}, "unexplained")
     if not (before.sure and after.sure):
+        return Reading("vision", {}, "ambiguous")
+    if stock is not None and any(before.counts.get(s, 0) != n for s, n in stock.items()):
         return Reading("vision", {}, "ambiguous")
     names = (set(before.counts) | set(after.counts)) - {FOREIGN}
     taken = {n: before.counts.get(n, 0) - after.counts.get(n, 0) for n in sorted(names)}

@@ -14,7 +14,7 @@ from app.dashboard.service import scope_timezone
 from app.ui.format import local_time, yuan
 from app.ui.payload import as_id
 from app.ui.session import require
-from app.withdrawals import listing
+from app.withdrawals import listing, snapshot_evidence
 
 PERMISSION = "withdrawal:read"
 
@@ -193,6 +193,15 @@ class WithdrawalsState(rx.State):
                 }
                 for e in found.evidence
             ],
+            "pictures": [
+                {
+                    "url": f"/api/doors/{found.door_id}/snapshots/{p.snapshot}.jpg",
+                    "phase": p.phase,
+                    "camera": p.camera,
+                }
+                for p in snapshot_evidence.pictures(found.identification)
+            ],
+            "camera": snapshot_evidence.camera_counts(found.identification),
         }
         self.detail_open = True
 

@@ -174,6 +174,7 @@ class WithdrawalDetail:
     lines: list[LineView]
     evidence: list[SlotEvidence]
     identification: dict
+    door_id: int | None = None
 
 
 def withdrawal_detail(
@@ -216,6 +217,7 @@ def withdrawal_detail(
         if door
         else [],
         identification=dict(door.identification or {}) if door else {},
+        door_id=door.id if door else None,
     )
 
 

@@ -6,7 +6,7 @@ cabinet's planogram and stock."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -19,6 +19,7 @@ from app.core.tenancy import TenantScope, scoped_select
 from app.inventory.models import PlanogramEntry, Stock
 from app.items.models import Item
 from app.tenants.policies import WholeNumber, whole_number
+from app.withdrawals.ident_vision import SlotSnapshot, by_vision
 from app.withdrawals.identify import (
     Reading,
     ScaleReading,
@@ -113,6 +114,31 @@ def _rfid_view(
     return _RfidView(reading, weighed, zoned)
 
 
+def _camera_readings(
+    slots: dict[str, _SlotStock], seen: Mapping[str, tuple[SlotSnapshot, SlotSnapshot]]
+) -> dict[str, Reading]:
+    """The camera's reading per slot, its detector classes turned into the slot's items. A
+    slot holding an item the detector has no class for, or two items of one class, cannot be
+    counted by the camera: it abstains there."""
+    out = {}
+    for code, (before, after) in seen.items():
+        known = slots.get(code)
+        if known is None or not known.items:
+            continue
+        classes = [item.vision_class for item in known.items.values()]
+        if None in classes or len(set(classes)) < len(classes):
+            out[code] = Reading("vision", {}, "ambiguous")
+            continue
+        key = {item.vision_class: str(i) for i, item in known.items.items()}
+
+        def named(shot: SlotSnapshot, key: dict = key) -> SlotSnapshot:
+            return SlotSnapshot({key.get(n, n): c for n, c in shot.counts.items()}, shot.sure)
+
+        stock = {str(i): n for i, n in known.stock.items()}
+        out[code] = by_vision(named(before), named(after), stock)
+    return out
+
+
 def max_per_visit(session: Session, tenant_id: int) -> int:
     """The tenant's per-SKU limit per visit (settings "max_per_visit"), else the default."""
     return whole_number(session, tenant_id, PER_VISIT)
@@ -154,10 +180,12 @@ def identify(
     rfid_after: list[str] | None = None,
     closed_at_ms: int | None = None,
     learn_slots: Collection[str] | None = None,
+    seen: Mapping[str, tuple[SlotSnapshot, SlotSnapshot]] | None = None,
 ) -> tuple[Verdict, Taken]:
     """What was taken (negative counts: put in, for a restock). `closed_at_ms`: the door-closed
     event's time, against which each reading's baseline time gives the elapsed time. Settled
-    series teach their scale its σ (only those of `learn_slots` when given: a re-read's)."""
+    series teach their scale its σ (only those of `learn_slots` when given: a re-read's).
+    `seen`: per slot, what the camera counted before and after (app/withdrawals/camera.py)."""
     slots = _slots(session, cabinet)
     per_visit = max_per_visit(session, cabinet.tenant_id)
     weighed, where = [], []
@@ -181,7 +209,8 @@ def identify(
         status = "unexplained" if unplaced else rfid.reading.status
         counts = {sku: n for sku, n in rfid.reading.counts.items() if sku in rfid.weighed}
         checked = replace(rfid.reading, counts=counts, status=status)
-    verdict = fuse(weighed, checked, rfid.weighed if rfid else set())
+    vision = _camera_readings(slots, seen) if seen else None
+    verdict = fuse(weighed, checked, rfid.weighed if rfid else set(), vision)
     settled = verdict.readings[: len(weighed)]  # the scales as fusion settled them
     taken = [
         (known.slot, known.items[int(sku)], n)

@@ -17,6 +17,7 @@ from hardware.firmware import (
     CabinetStats,
 )
 from hardware.scales import Reading, poll_bank
+from hardware.simulator.camera import CabinetCameras
 from hardware.simulator.weighing import LoadCell, ScaleBank, idle_window
 
 __all__ = ["IN_FLIGHT", "CabinetIdentity", "CabinetStats", "SimulatedCabinet"]
@@ -33,11 +34,13 @@ class SimulatedCabinet(CabinetFirmware):
         *,
         cells: list[LoadCell],
         tags: dict[str, list[str]] | None = None,
+        cameras: CabinetCameras | None = None,
         **options: Any,  # broker, outbox_path, clock and protocol: see CabinetFirmware
     ) -> None:
         super().__init__(identity, **options)
         self.bank = ScaleBank(cells)
         self.tags = {slot: list(epcs) for slot, epcs in (tags or {}).items()}
+        self.cameras = cameras
         self._modbus: AsyncModbusTcpClient | None = None
 
     def rfid(self) -> list[str]:

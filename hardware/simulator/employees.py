@@ -64,6 +64,7 @@ async def open_take_close(
     """One door session: `take` is units per slot (negative puts back/restocks)."""
     baseline_at = cabinet.now_ms()
     before = await cabinet.read_scales()
+    shots_before = await _snap(cabinet, "before", door["session"], unit_g)
     opened = cabinet.now_ms()
     cabinet.door = "open"
     opening = {"session": door["session"], "at": opened, "by": door["by"]}
@@ -78,6 +79,7 @@ async def open_take_close(
     cabinet.door = "closed"
     closed = cabinet.now_ms()
     series = await cabinet.read_series(SERIES)
+    shots_after = await _snap(cabinet, "after", door["session"], unit_g)
     body = {
         "session": door["session"],
         "at": closed,
@@ -86,10 +88,26 @@ async def open_take_close(
         "rfid": cabinet.rfid(),
         "snapshot": None,
     }
+    if shots_before and shots_after:  # uploaded before the close is told (§ 13)
+        body["snapshots"] = {"before": shots_before, "after": shots_after}
     if not cabinet.mischief.happens("drops_close"):
         cabinet.record("door.closed", body)
     cabinet.unlock = None
     return body
+
+
+async def _snap(
+    cabinet: SimulatedCabinet, phase: str, session: str, unit_g: dict[str, float]
+) -> list[str]:
+    """The cabinet's cameras' pictures of what lies on its scales now (none without cameras)."""
+    if cabinet.cameras is None:
+        return []
+    units = {
+        slot: int((cell.load_g - cell.tray_g) / unit_g[slot] + 0.5)
+        for slot, cell in cabinet.bank.cells.items()
+        if slot in unit_g
+    }
+    return await cabinet.cameras.snap(cabinet, phase, session, units)
 
 
 def _move_tags(tagged: list[str] | None, count: int) -> None:

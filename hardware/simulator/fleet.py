@@ -17,11 +17,12 @@ from app.cabinets.models import Cabinet, CabinetStatus, Slot
 from app.cabinets.provisioning import BUNDLE_FORMAT
 from app.core.records import Actor
 from app.core.tenancy import TenantScope, scoped_select
-from app.inventory.models import Stock
+from app.inventory.models import PlanogramEntry, Stock
 from app.items.models import Item
 from app.org.models import User
 from app.tenants.models import Tenant
 from hardware.simulator.cabinet import CabinetIdentity
+from hardware.simulator.camera import WatchedSlot
 from hardware.simulator.weighing import LoadCell
 
 # One slot per indicator layout: pens, notebooks, tape (grams per unit).
@@ -39,6 +40,7 @@ class SimulatedSpec:
     stock: dict[str, tuple[float, int]] | None = None
     # slot → the EPCs of the tagged units on it (scales and RFID zones); None: demo tape tags
     tags: dict[str, list[str]] | None = None
+    watched: tuple[WatchedSlot, ...] = ()  # the slots its cameras see (none: no camera)
 
     @property
     def unit_g(self) -> dict[str, float]:
@@ -104,7 +106,28 @@ def spec_of(session: Session, cabinet: Cabinet, identity: CabinetIdentity) -> Si
     """The cabinet as planned and stocked in the database, visited by the tenant's people."""
     cards = _cards(session, cabinet) or [f"C{cabinet.id:03d}{n:05d}" for n in range(8)]
     stock = _stocked_scales(session, cabinet) or None
-    return SimulatedSpec(identity, cards, stock, _tagged_units(session, cabinet) if stock else None)
+    tags = _tagged_units(session, cabinet) if stock else None
+    return SimulatedSpec(identity, cards, stock, tags, _watched(session, cabinet))
+
+
+def _watched(session: Session, cabinet: Cabinet) -> tuple[WatchedSlot, ...]:
+    """The weighed slots a camera watches, with the detector class of what lies on each."""
+    rows = session.exec(
+        select(Slot.code, Slot.camera, Slot.camera_region, Item.vision_class)
+        .join(PlanogramEntry, PlanogramEntry.slot_id == Slot.id)
+        .join(Item, Item.id == PlanogramEntry.item_id)
+        .where(
+            Slot.cabinet_id == cabinet.id,
+            Slot.kind == "scale",
+            Slot.camera.is_not(None),
+            PlanogramEntry.tenant_id == cabinet.tenant_id,
+        )
+    ).all()
+    return tuple(
+        WatchedSlot(code, camera, tuple((x, y) for x, y in region), looks)
+        for code, camera, region, looks in rows
+        if region
+    )
 
 
 def epc(prefix: str, serial: int) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hardware.simulator.cabinet import SimulatedCabinet
+from hardware.simulator.camera import CabinetCameras
 from hardware.simulator.employees import play
 from hardware.simulator.fleet import SimulatedSpec, rfid_tags
 from hardware.simulator.mischief import Mischief
@@ -25,6 +26,7 @@ class FleetOptions:
     clock_skew_ms: int = 0
     misbehave: frozenset[str] = field(default_factory=frozenset)
     misbehave_rate: float = 0.05
+    api_url: str | None = None  # the cloud's HTTP address: cabinets with cameras post there
 
 
 def build_cabinet(spec: SimulatedSpec, options: FleetOptions, seed: int) -> SimulatedCabinet:
@@ -38,6 +40,9 @@ def build_cabinet(spec: SimulatedSpec, options: FleetOptions, seed: int) -> Simu
         clock_skew_ms=options.clock_skew_ms,
         heartbeat_s=options.heartbeat_s,
         mischief=Mischief(options.misbehave, rate=options.misbehave_rate, rng=random.Random(seed)),
+        cameras=CabinetCameras(options.api_url, list(spec.watched), seed + 17)
+        if options.api_url and spec.watched
+        else None,
     )
 
 

@@ -31,6 +31,12 @@ def test_an_unsure_snapshot_abstains_and_a_missing_one_has_no_data() -> None:
     assert by_vision(None, SlotSnapshot({"A": 3})).status == "no_data"
 
 
+def test_a_camera_that_does_not_see_the_whole_stock_abstains() -> None:
+    before, after = SlotSnapshot({"A": 5}), SlotSnapshot({"A": 4})
+    assert by_vision(before, after, stock={"A": 5}).status == "identified"
+    assert by_vision(before, after, stock={"A": 7}).status == "ambiguous"  # 2 out of sight
+
+
 def test_a_foreign_object_appearing_is_unexplained() -> None:
     after = SlotSnapshot({"A": 5, "foreign": 1})
     assert by_vision(SlotSnapshot({"A": 5}), after).status == "unexplained"

@@ -138,6 +138,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "withdrawals.lines": ("领用明细", "Lines"),
     "withdrawals.total": ("合计", "Total"),
     "withdrawals.evidence": ("称重证据", "Scale evidence"),
+    "withdrawals.camera": ("柜内摄像头", "In-cabinet camera"),
+    "withdrawals.camera_before": ("开门前", "Before"),
+    "withdrawals.camera_after": ("关门后", "After"),
+    "withdrawals.camera_counts": ("摄像头计数", "Camera counts"),
+    "withdrawals.camera_abstained": ("摄像头未能确认", "Camera not sure"),
+    "evidence.snapshot_missing": (
+        "快照不存在，或已超过保留期限被删除",
+        "The snapshot does not exist, or was deleted after its retention period",
+    ),
     # the console's stock page
     "stock.low": ("低于下限", "Below minimum"),
     "stock.low_only": ("只看低库存", "Low only"),

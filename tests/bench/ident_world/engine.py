@@ -122,8 +122,14 @@ def _reading(layout: ScaleLayout, model: ScaleModel, evidence) -> identify.Scale
     )  # fmt: skip
 
 
-def identify_session(cabinet: Cabinet, models: dict[str, ScaleModel], session: Session) -> Verdict:
-    """The engine's verdict on one session: by_weight per scale, the RFID rounds, fuse."""
+def identify_session(
+    cabinet: Cabinet,
+    models: dict[str, ScaleModel],
+    session: Session,
+    vision: dict | None = None,
+) -> Verdict:
+    """The engine's verdict on one session: by_weight per scale, the RFID rounds, fuse (with
+    the camera's readings per slot when `vision` is given)."""
     weights = [
         identify.by_weight(_reading(lay, models[lay.slot], ev))
         for lay, ev in zip(cabinet.scales, session.scales, strict=True)
@@ -150,7 +156,10 @@ def identify_session(cabinet: Cabinet, models: dict[str, ScaleModel], session: S
             before = set().union(*session.rfid_before)
             after = set().union(*session.rfid_after)
             rfid = identify.by_rfid(before, after, session.sku_of_tag)
-    verdict = identify.fuse(weights, rfid, tagged)
+    if vision is None:
+        verdict = identify.fuse(weights, rfid, tagged)
+    else:
+        verdict = identify.fuse(weights, rfid, tagged, vision)
     # the product's own rule after fusion (app/withdrawals/sessions.py): a visit is booked
     # only when everything went the visit's way
     return identify.directed(verdict, restock=False) if CONTRACT else verdict

@@ -12,6 +12,7 @@ import math
 import random
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from tests.bench.ident_world import engine
@@ -113,7 +114,10 @@ def _confusable(limits: dict[str, LayoutLimits], cabinet: Cabinet, session: Sess
     return False
 
 
-def run_seed(tally: Tally, seed: int, sessions: int) -> None:
+Camera = Callable[[Cabinet, Session], dict]  # the camera's readings per slot for a session
+
+
+def run_seed(tally: Tally, seed: int, sessions: int, camera: Camera | None = None) -> None:
     rng = random.Random(seed)
     limits_rng = random.Random(seed + 1)  # its own stream: the world's draws stay the same
     cabinets: list[tuple[Cabinet, dict, dict]] = []
@@ -138,7 +142,8 @@ def run_seed(tally: Tally, seed: int, sessions: int) -> None:
         tally.confusable += _confusable(limits, cabinet, session)
         started = time.perf_counter()
         try:
-            verdict = engine.identify_session(cabinet, models, session)
+            vision = camera(cabinet, session) if camera is not None else None
+            verdict = engine.identify_session(cabinet, models, session, vision)
         except Exception as error:  # counted and shown, the run goes on
             tally.sessions += 1
             tally.errors += 1
@@ -149,9 +154,9 @@ def run_seed(tally: Tally, seed: int, sessions: int) -> None:
         _score(tally, cabinet, session, verdict)
 
 
-def run(total_sessions: int, seeds: tuple[int, ...]) -> Tally:
+def run(total_sessions: int, seeds: tuple[int, ...], camera: Camera | None = None) -> Tally:
     tally = Tally()
     per_seed, extra = divmod(total_sessions, len(seeds))
     for n, seed in enumerate(seeds):
-        run_seed(tally, seed, per_seed + (1 if n < extra else 0))
+        run_seed(tally, seed, per_seed + (1 if n < extra else 0), camera)
     return tally
