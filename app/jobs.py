@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from datetime import UTC, datetime
 from typing import Any
 
 from arq import cron
@@ -153,6 +154,14 @@ async def sweep_door_sessions(ctx: dict[str, Any]) -> dict[str, int]:
 
 
 @job
+async def sweep_snapshots(ctx: dict[str, Any]) -> int:
+    """Delete the cabinet snapshots older than their tenant keeps them (files and rows); hourly."""
+    from app.cabinets.snapshots import sweep_snapshots as sweep
+
+    return await run_in_session(sweep, now=datetime.now(UTC))
+
+
+@job
 async def reconcile_stock(ctx: dict[str, Any], tenant_id: int | None = None) -> int:
     """Prove sum(movements) == stock; alert and log each mismatch. Returns how many."""
     scope = TenantScope.platform() if tenant_id is None else TenantScope.single(tenant_id)
@@ -205,6 +214,7 @@ IN_PROCESS_SCHEDULE: tuple[tuple[Any, float], ...] = (
     (sweep_cabinet_presence, 30.0),
     (report_tick, 60.0),
     (sweep_door_sessions, 15.0),
+    (sweep_snapshots, 3600.0),
 )
 
 
@@ -245,6 +255,7 @@ class WorkerSettings:
         cron(sweep_cabinet_presence, second={0, 30}, unique=True),
         cron(report_tick, second={15}, unique=True),  # every minute
         cron(sweep_door_sessions, second={5, 20, 35, 50}, unique=True),
+        cron(sweep_snapshots, minute={41}, second={10}, unique=True),  # hourly, off the hour
         cron(reconcile_stock, hour={3}, minute={17}, unique=True),  # nightly, off the hour
     ]
     on_startup = _startup

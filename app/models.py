@@ -21,6 +21,7 @@ from app.auth.models import (
 )
 from app.cabinets.models import (
     Cabinet,
+    CabinetSnapshot,
     DeviceCommand,
     DeviceMessage,
     LanController,
@@ -63,6 +64,7 @@ __all__ = [
     "AuditLog",
     "AuthSession",
     "Cabinet",
+    "CabinetSnapshot",
     "Complaint",
     "Department",
     "DepartmentManager",

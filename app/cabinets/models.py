@@ -266,3 +266,41 @@ class LanController(TenantOwned, table=True):
     door_open_when: bool = True  # the input's value while the door is open
     created_at: datetime = timestamp()
     updated_at: datetime = timestamp()
+
+
+class SnapshotPhase(StrEnum):
+    before = "before"  # the door session's shelves before the door opened
+    after = "after"  # and after it closed
+    manual = "manual"  # taken on request (a technician, a test)
+
+
+SNAPSHOT_TYPES = ("image/jpeg", "image/png")
+
+
+class CabinetSnapshot(TenantOwned, table=True):
+    """A camera image a cabinet uploaded (docs/protocol.md § 13): the file lives under DATA_DIR
+    (`path`, relative to it), this row says whose it is and what it was signed as. Kept for the
+    tenant's retention period (app/cabinets/snapshots.py)."""
+
+    __tablename__ = "cabinet_snapshot"
+    __table_args__ = (
+        UniqueConstraint("cabinet_id", "snapshot_id"),
+        Index("ix_cabinet_snapshot_cabinet_id_session", "cabinet_id", "session"),
+        Index("ix_cabinet_snapshot_tenant_id_received_at", "tenant_id", "received_at"),
+        enum_check("phase", SnapshotPhase),
+        CheckConstraint("content_type IN ('image/jpeg', 'image/png')", name="content_type_valid"),
+        CheckConstraint("bytes > 0", name="bytes_positive"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    cabinet_id: int = Field(foreign_key="cabinet.id", ondelete="CASCADE")
+    snapshot_id: str = Field(max_length=64)
+    session: str | None = Field(default=None, max_length=64)  # the cabinet's door session id
+    phase: str = enum_field(SnapshotPhase)
+    camera: str = Field(max_length=16)
+    content_type: str = Field(max_length=16)
+    bytes: int
+    sha256: str = Field(max_length=64)
+    path: str = Field(max_length=255)
+    taken_at: datetime = timestamp(default_now=False)
+    received_at: datetime = timestamp()

@@ -4,10 +4,10 @@ model's hardware profile), provisioned with a bundle the installer loads into th
 or an admin from the console still can) and decommissioned (credentials revoked, the broker
 refuses it, its history kept). Every change needs `cabinet:provision` and is audited.
 
-The bundle (docs/protocol.md "Provisioning"): broker URL, client id, MQTT username and
-password, the secret as 64 lowercase hex digits (the HMAC key is the 32 bytes they decode to),
-tenant code, topic prefix and protocol version. It is built from the fresh secret in memory and
-never stored.
+The bundle (docs/protocol.md "Provisioning"): broker URL, the cloud's HTTP base URL (camera
+snapshots), client id, MQTT username and password, the secret as 64 lowercase hex digits (the
+HMAC key is the 32 bytes they decode to), tenant code, topic prefix and protocol version. It is
+built from the fresh secret in memory and never stored.
 """
 
 from __future__ import annotations
@@ -79,6 +79,13 @@ def broker_url(settings: Settings | None = None) -> str:
     return f"mqtt://127.0.0.1:{settings.embedded_mqtt_port}"
 
 
+def api_url(settings: Settings | None = None) -> str:
+    """Where cabinets upload camera snapshots (docs/protocol.md § 13): CABINET_API_URL, else
+    this server's own port on localhost (`make run` and its simulated cabinets)."""
+    settings = settings or get_settings()
+    return settings.cabinet_api_url or f"http://localhost:{settings.port}"
+
+
 def bundle_of(
     cabinet: Cabinet, tenant_code: str, made: ProvisionedCredentials, now: datetime
 ) -> dict[str, Any]:
@@ -87,6 +94,7 @@ def bundle_of(
         "format_version": BUNDLE_FORMAT_VERSION,
         "protocol": PROTOCOL_VERSION,
         "broker_url": broker_url(),
+        "api_url": api_url(),
         "tenant": tenant_code,
         "cabinet": cabinet.code,
         "client_id": cabinet.code,

@@ -51,6 +51,9 @@ class Settings:
     # The broker address cabinets are given in their provisioning bundle (what they reach, which
     # may differ from MQTT_URL as this server reaches it); unset: MQTT_URL, else the embedded one
     cabinet_broker_url: str | None = None
+    # The cloud's HTTP base URL as cabinets reach it (their bundle's api_url: camera snapshots are
+    # uploaded there, docs/protocol.md § 13); unset: http://localhost:PORT
+    cabinet_api_url: str | None = None
     # Drive the controller-less LAN cabinets from this process (hardware/lan/supervisor.py);
     # LAN_DRIVER=1/0, unset: on with the embedded broker (all on this box), off with MQTT_URL
     lan_driver: bool = False
@@ -125,6 +128,16 @@ def _url(name: str, raw: str | None, schemes: tuple[str, ...]) -> str | None:
     return raw
 
 
+def _base_url(name: str, url: str | None) -> str | None:
+    """A base URL that routes are appended to: no query or fragment, no trailing slash."""
+    if url is None:
+        return None
+    parsed = urlparse(url)
+    if parsed.query or parsed.fragment:
+        raise SettingsError(name, f"must be a base URL without ? or # (got {url!r})")
+    return url.rstrip("/")
+
+
 def _origins(raw: str | None) -> list[str]:
     """Explicit origins (scheme://host[:port]); "*" is refused: with cookies it would let any
     site act as the signed-in visitor."""
@@ -181,6 +194,10 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         smtp_from=_env("SMTP_FROM", env) or "cabinet-cloud@localhost",
         cabinet_broker_url=_url(
             "CABINET_BROKER_URL", _env("CABINET_BROKER_URL", env), ("mqtt", "mqtts")
+        ),
+        cabinet_api_url=_base_url(
+            "CABINET_API_URL",
+            _url("CABINET_API_URL", _env("CABINET_API_URL", env), ("http", "https")),
         ),
         lan_driver=_lan_driver(_env("LAN_DRIVER", env), mqtt_url=_env("MQTT_URL", env)),
     )

@@ -1,15 +1,19 @@
-"""The examples of docs/protocol.md: one body per message type, signed with a documented secret.
+"""The examples of docs/protocol.md: one body per message type, signed with a documented secret,
+and § 13's snapshot upload.
 
 `python -m hardware.protocol.examples` prints them as they appear in the document; the tests
-check that every example in the document passes the same checks the gateway runs.
+check that every example in the document passes the same checks the gateway (and, for the
+snapshot, the upload route) runs.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 from typing import Any
 
-from hardware.protocol.canonical import sign
+from hardware.protocol.canonical import canonical_string, sign
 from hardware.protocol.messages import DOWN_TYPES, topic_for
 
 EXAMPLE_SECRET = b"example-cabinet-secret-do-not-use"
@@ -42,6 +46,7 @@ BODIES: dict[str, dict[str, Any]] = {
         ],
         "rfid": ["E2801160600002084A6C1B11", "E2801160600002084A6C1B12"],
         "snapshot": None,
+        "snapshots": {"before": ["snap-0042-before-cam0"], "after": ["snap-0042-after-cam0"]},
     },
     "door.reread": {
         "session": "ds-20251127-0042",
@@ -176,5 +181,75 @@ def render() -> str:
     return "\n".join(blocks)
 
 
+# § 13: the `after` image of the same visit (a 4 × 3 PNG), uploaded 400 ms after the door closed.
+SNAPSHOT_IMAGE = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAQAAAADCAIAAAA7ljmRAAAAKUlEQVR4nGM8ceJEWAkDAwPDqh4GFgYGhn1vEhgYGN4w"
+    "LGCMiopigAEA44EJA+wmaKkAAAAASUVORK5CYII="
+)
+SNAPSHOT_BODY: dict[str, Any] = {
+    "snapshot": "snap-0042-after-cam0",
+    "session": "ds-20251127-0042",
+    "phase": "after",
+    "camera": "cam0",
+    "taken_at": T0 + 31000,
+    "content_type": "image/png",
+    "bytes": len(SNAPSHOT_IMAGE),
+    "sha256": hashlib.sha256(SNAPSHOT_IMAGE).hexdigest(),
+}
+SNAPSHOT_N = len(BODIES)  # numbered after § 5's examples
+
+
+def snapshot_example() -> tuple[str, dict[str, Any]]:
+    """The signed envelope of § 13's upload and the topic its canonical string names."""
+    topic = str(topic_for(TENANT, CABINET, "snapshot"))
+    message: dict[str, Any] = {
+        "v": 1,
+        "id": f"01JDXY{SNAPSHOT_N:020d}",
+        "cab": CABINET,
+        "boot": BOOT,
+        "seq": 103,  # not numbered: the latest buffered message's (door.closed), as telemetry
+        "ts": T0 + 31400,
+        "nonce": f"{SNAPSHOT_N + 1:024x}",
+        "type": "snapshot",
+        "body": SNAPSHOT_BODY,
+    }
+    message["sig"] = sign(EXAMPLE_SECRET, topic, message)
+    return topic, message
+
+
+def render_snapshot() -> str:
+    """§ 13's worked example as the document shows it."""
+    topic, message = snapshot_example()
+    header = json.dumps(message, separators=(",", ":"))
+    image = base64.b64encode(SNAPSHOT_IMAGE).decode()
+    return "\n".join(
+        [
+            f"The image ({len(SNAPSHOT_IMAGE)} bytes, base64):",
+            "",
+            f"```\n{image}\n```",
+            "",
+            "The request (the body is those bytes):",
+            "",
+            "```http",
+            "POST /api/cabinet/v1/snapshots HTTP/1.1",
+            "Host: cloud.example.com",
+            "Content-Type: image/png",
+            f"Content-Length: {len(SNAPSHOT_IMAGE)}",
+            f"X-CC-Envelope: {header}",
+            "```",
+            "",
+            "The envelope, spread out:",
+            "",
+            f"```json\n{json.dumps(message, indent=2)}\n```",
+            "",
+            "Its canonical string (§ 4) with the example key gives that `sig`:",
+            "",
+            f"```\n{canonical_string(topic, message).decode()}\n```",
+            "",
+        ]
+    )
+
+
 if __name__ == "__main__":
     print(render())
+    print(render_snapshot())

@@ -38,6 +38,9 @@ CHANNEL_OF_TYPE = {
     "alarm": "event",
     "cmd.ack": "ack",
 }
+# Sent over HTTP, never over MQTT (docs/protocol.md § 13): signed as if published on this
+# channel of the cabinet's topic, which no cabinet may publish on and no gateway reads.
+HTTP_TYPES = {"snapshot": "snapshot"}
 DOWN_TYPES = (
     "cmd.unlock",
     "cmd.lock",
@@ -88,8 +91,9 @@ class Topic:
 
 
 def topic_for(tenant: str, cabinet: str, message_type: str) -> Topic:
-    channel = "cmd" if message_type in DOWN_TYPES else CHANNEL_OF_TYPE[message_type]
-    return Topic(tenant, cabinet, channel)
+    if message_type in DOWN_TYPES:
+        return Topic(tenant, cabinet, "cmd")
+    return Topic(tenant, cabinet, CHANNEL_OF_TYPE.get(message_type) or HTTP_TYPES[message_type])
 
 
 @cache
@@ -228,9 +232,8 @@ def _no_fraction(text: str) -> Any:
     raise ProtocolError("schema", f"{text[:40]}: numbers must be integers")
 
 
-def decode(topic_text: str, payload: bytes) -> tuple[Topic, dict[str, Any]]:
-    """JSON, envelope schema, body schema, and agreement with the topic it arrived on."""
-    topic = Topic.parse(topic_text)
+def _parsed(payload: bytes) -> dict[str, Any]:
+    """JSON, the envelope's schema and the body's: what every message goes through first."""
     if len(payload) > MAX_PAYLOAD:
         raise ProtocolError("schema", f"payload larger than {MAX_PAYLOAD} bytes")
     try:
@@ -247,11 +250,30 @@ def decode(topic_text: str, payload: bytes) -> tuple[Topic, dict[str, Any]]:
             problem = _first_error(_validator(message["type"]), message["body"])
         if problem is not None:
             raise ProtocolError("schema", problem)
+    return message
+
+
+def decode(topic_text: str, payload: bytes) -> tuple[Topic, dict[str, Any]]:
+    """JSON, envelope schema, body schema, and agreement with the topic it arrived on."""
+    topic = Topic.parse(topic_text)
+    message = _parsed(payload)
+    if message["type"] in HTTP_TYPES:
+        raise ProtocolError("wrong_topic", f"{message['type']} is sent over HTTP only")
     if message["cab"] != topic.cabinet or topic_for("-", "-", message["type"]).channel != (
         topic.channel
     ):
         raise ProtocolError("wrong_topic", f"{message['type']} from {message['cab']} on {topic}")
     return topic, message
+
+
+def decode_http(payload: bytes, message_type: str) -> dict[str, Any]:
+    """The envelope of a message sent over HTTP (§ 13: a request header), checked as `decode`
+    checks one from MQTT; it must be of `message_type`. Its topic follows from its cabinet's
+    tenant, which the caller looks up (`topic_for`) before `verify`."""
+    message = _parsed(payload)
+    if message["type"] != message_type:
+        raise ProtocolError("schema", f"type: {message['type']!r} is not {message_type!r}")
+    return message
 
 
 def verify(secret: bytes, topic: Topic, message: Mapping[str, Any]) -> None:

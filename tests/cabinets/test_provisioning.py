@@ -92,6 +92,7 @@ def test_a_registered_cabinet_has_its_models_slots_and_a_bundle_shown_once(
         "format_version": 1,
         "protocol": 1,
         "broker_url": provisioning.broker_url(),
+        "api_url": provisioning.api_url(),
         "tenant": tenant.code,
         "cabinet": "CAB-NEW-001",
         "client_id": "CAB-NEW-001",

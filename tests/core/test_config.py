@@ -55,6 +55,9 @@ def test_postgres_urls_use_the_psycopg_driver(tmp_path: Path) -> None:
         ("CORS_ORIGINS", "*"),
         ("CORS_ORIGINS", "console.example.com"),
         ("CORS_ORIGINS", "https://example.com/console"),
+        ("CABINET_API_URL", "cloud.example.com"),
+        ("CABINET_API_URL", "mqtt://cloud.example.com:1883"),
+        ("CABINET_API_URL", "https://cloud.example.com/?cabinet=1"),
     ],
 )
 def test_invalid_settings_name_the_variable(tmp_path: Path, variable: str, value: str) -> None:

@@ -3,6 +3,8 @@ examples passing exactly the checks the gateway runs."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -14,12 +16,15 @@ from hardware.protocol.canonical import canonical_json, canonical_string
 from hardware.protocol.messages import (
     CHANNEL_OF_TYPE,
     DOWN_TYPES,
+    HTTP_TYPES,
     SCHEMAS,
     WINDOW_MS,
     NonceGuard,
     ProtocolError,
+    Topic,
     build,
     decode,
+    decode_http,
     verify,
 )
 
@@ -56,7 +61,8 @@ def test_every_type_has_a_valid_schema_and_every_schema_a_type() -> None:
 
     envelope = json.loads((SCHEMAS / "envelope.json").read_text())
     types = set(envelope["properties"]["type"]["enum"])
-    assert types == set(CHANNEL_OF_TYPE) | set(DOWN_TYPES) == set(examples.BODIES)
+    assert types == set(CHANNEL_OF_TYPE) | set(DOWN_TYPES) | set(HTTP_TYPES)
+    assert types == set(examples.BODIES) | {examples.snapshot_example()[1]["type"]}
     files = {p.stem for p in SCHEMAS.glob("*.json")} - {"envelope"}
     assert files == types
     for path in SCHEMAS.glob("*.json"):
@@ -80,6 +86,29 @@ def test_the_worked_signing_example_in_the_document_is_right() -> None:
     text = DOC.read_text(encoding="utf-8")
     assert canonical_string(topic, message).decode() in text
     assert message["sig"] in text
+
+
+def test_the_documents_snapshot_example_is_signed_right_and_current() -> None:
+    """§ 13: the request's header is the envelope, signed for `…/snapshot`; its body names the
+    image's size and SHA-256; the document shows what the renderer makes."""
+    text = DOC.read_text(encoding="utf-8")
+    chapter = text[text.index("## 13. Snapshots over HTTP") :]
+    assert examples.render_snapshot() in chapter, "§ 13's example is stale: re-run the renderer"
+    header = re.search(r"^X-CC-Envelope: (.*)$", chapter, flags=re.M).group(1)
+    image = base64.b64decode(re.search(r"base64\):\n\n```\n(.*?)\n```", chapter).group(1))
+    message = decode_http(header.encode(), "snapshot")
+    verify(examples.EXAMPLE_SECRET, Topic("TN-XY", "CAB-SH-001", "snapshot"), message)
+    assert message["body"]["bytes"] == len(image)
+    assert message["body"]["sha256"] == hashlib.sha256(image).hexdigest()
+    assert canonical_string("cc/v1/TN-XY/CAB-SH-001/snapshot", message).decode() in chapter
+    closed = examples.BODIES["door.closed"]["snapshots"]
+    assert message["body"]["snapshot"] in closed["after"]
+
+
+def test_a_snapshot_is_never_taken_over_mqtt() -> None:
+    _, message = examples.snapshot_example()
+    for channel in ("snapshot", "event"):
+        _refused("wrong_topic", f"cc/v1/TN-XY/CAB-SH-001/{channel}", _payload(message))
 
 
 def test_a_built_message_decodes_and_verifies() -> None:

@@ -22,6 +22,7 @@ from app.auth.service import sign_in
 from app.cabinets.models import (
     Cabinet,
     CabinetRefusal,
+    CabinetSnapshot,
     DeviceCommand,
     DeviceMessage,
     LanController,
@@ -103,6 +104,18 @@ def _fill_tables_the_demo_leaves_empty(session: Session, tenant: Tenant) -> None
             ReportDelivery(tenant_id=t, run_id=run.id, channel="email"),
             CabinetRefusal(tenant_id=t, cabinet_id=cabinet.id, code="bad_signature"),
             LanController(tenant_id=t, cabinet_id=cabinet.id, host="10.20.0.15"),
+            CabinetSnapshot(
+                tenant_id=t,
+                cabinet_id=cabinet.id,
+                snapshot_id="snap-iso-1",
+                phase="manual",
+                camera="cam0",
+                content_type="image/png",
+                bytes=98,
+                sha256="0" * 64,
+                path="snapshots/iso/snap-iso-1.png",
+                taken_at=NOW,
+            ),
         ]
     )
     session.flush()
