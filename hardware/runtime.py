@@ -95,7 +95,7 @@ async def _simulate(count: int, stop: asyncio.Event) -> None:
         options = FleetOptions(
             broker=("127.0.0.1", settings.embedded_mqtt_port),
             outbox_dir=settings.data_dir / "simulator",
-            api_url=f"http://127.0.0.1:{os.environ.get('PORT', '3000')}",
+            api_url=settings.cabinet_api_url or f"http://127.0.0.1:{settings.port}",
         )
         await run_fleet(specs, options, stop)
     except Exception:  # the demo's cabinets must never take the web process down

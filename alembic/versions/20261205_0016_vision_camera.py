@@ -1,7 +1,7 @@
 """the in-cabinet camera: each slot's camera and region, each item's detector class
 
-Revision ID: 0015_vision_camera
-Revises: 0011_config_due
+Revision ID: 0016_vision_camera
+Revises: 0015_cabinet_snapshots
 Create Date: 2026-12-05 19:00:00.000000
 """
 
@@ -12,8 +12,8 @@ import sqlmodel
 from alembic import op
 
 
-revision: str = '0015_vision_camera'
-down_revision: str | None = '0011_config_due'
+revision: str = '0016_vision_camera'
+down_revision: str | None = '0015_cabinet_snapshots'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
