@@ -332,6 +332,8 @@ def on_closed(*, session: Session, cabinet: Cabinet, body: dict[str, Any]) -> Ou
     door.rfid_after = list(body.get("rfid", []))
     door.snapshot_id = body.get("snapshot")
     closed = {"at": body.get("at"), "rfid": "rfid" in body}
+    if body.get("snapshots"):  # the camera's images of the visit (§ 13): the session waits
+        closed["snapshots"] = body["snapshots"]
     door.identification = (door.identification or {}) | {"closed": closed}
     if late:
         status = closing.decide_late(session, cabinet, door, ref=ref)
