@@ -84,7 +84,7 @@ def annotate(
         caption = f"{d['name']} {d['confidence']:.2f}"
         draw.text((x0 + 2, max(0, y0 - 12)), caption, fill=colour, font=small)
     out = io.BytesIO()
-    image.save(out, format="JPEG", quality=85)
+    image.save(out, format="JPEG", quality=90, subsampling=0)  # thin coloured lines stay sharp
     return out.getvalue()
 
 
