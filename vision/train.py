@@ -124,6 +124,7 @@ def train(args: argparse.Namespace) -> dict:
         "train_s": round(trained_s, 1),
         "val_map50": round(float(metrics.get("metrics/mAP50(B)", 0.0)), 4),
         "val_map50_95": round(float(metrics.get("metrics/mAP50-95(B)", 0.0)), 4),
+        "val_map50_per_epoch": _curve(Path(model.trainer.save_dir) / "results.csv"),
         "classes": list(model.names.values()) if isinstance(model.names, dict) else model.names,
         "bytes": target.stat().st_size,
         "sha256": hashlib.sha256(target.read_bytes()).hexdigest(),
@@ -158,6 +159,15 @@ def store_weights_half(source: Path, target: Path) -> None:
     graph.node.extend([*casts, *nodes])
     onnx.checker.check_model(model)
     onnx.save(model, str(target))
+
+
+def _curve(results_csv: Path) -> list[float]:
+    """ultralytics' validation mAP50 after each epoch, from its results.csv."""
+    import csv
+
+    with results_csv.open(newline="") as handle:
+        rows = [{k.strip(): v for k, v in row.items()} for row in csv.DictReader(handle)]
+    return [round(float(row["metrics/mAP50(B)"]), 4) for row in rows]
 
 
 def _version(package: str) -> str:

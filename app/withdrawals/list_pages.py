@@ -177,7 +177,11 @@ def camera_evidence(d: rx.Var) -> rx.Component:
                         size="1",
                         color="gray",
                     ),
-                    rx.image(src=p["url"], width="100%", class_name="wd-snapshot"),
+                    rx.link(  # full size in a new tab: the drawer is narrow
+                        rx.image(src=p["url"], width="100%", class_name="wd-snapshot"),
+                        href=p["url"],
+                        is_external=True,
+                    ),
                     spacing="1",
                     width="100%",
                 ),

@@ -8,7 +8,7 @@ Metrics: ident_fused_right_rate (committed exactly right, or an exception where 
 target ≥ 0.97), ident_fused_exception_rate (exceptions on honest takes, which should have
 committed; target ≤ 0.03), ident_fused_silently_wrong (target 0), ident_fused_sessions,
 ident_fused_camera_abstained_share (slot readings where the camera said nothing).
-BENCH_VISION_FUSED_SESSIONS (default 1500) over BENCH_IDENT_FIELD_SEEDS' first seeds.
+BENCH_VISION_FUSED_SESSIONS (default 600) over BENCH_IDENT_FIELD_SEEDS' first seeds.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from tests.bench.ident_world.camera import WorldCamera
 from tests.bench.ident_world.runner import run as run_world
 from vision.detector import MODEL_DIR, Detector
 
-SESSIONS = int(os.environ.get("BENCH_VISION_FUSED_SESSIONS", "1500"))
+SESSIONS = int(os.environ.get("BENCH_VISION_FUSED_SESSIONS", "600"))
 SEEDS = tuple(
     int(s) for s in os.environ.get("BENCH_IDENT_FIELD_SEEDS", "151,1515,15151").split(",")
 )

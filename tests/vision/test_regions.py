@@ -39,7 +39,7 @@ def test_a_doubtful_box_makes_its_slot_unsure_and_a_faint_one_is_ignored() -> No
     slots = count_slots([_at(100, 100), _at(200, 100, confidence=0.3)], [LEFT, RIGHT])
     assert dict(slots["A1"].counts) == {"pen": 1} and not slots["A1"].sure
     assert slots["A1"].confidence == pytest.approx(0.7)
-    faint = count_slots([_at(100, 100), _at(200, 100, confidence=0.1)], [LEFT])
+    faint = count_slots([_at(100, 100), _at(200, 100, confidence=0.09)], [LEFT])
     assert faint["A1"].sure and faint["A1"].of("pen") == 1
 
 
