@@ -17,7 +17,16 @@ PERMISSION = "withdrawal:read"
 
 
 async def snapshot(request: Request) -> Response:
-    principal = await principal_for(request, PERMISSION)
+    return await _image(request, PERMISSION, own=False)
+
+
+async def own_snapshot(request: Request) -> Response:
+    """The person's own visit's after image, on their phone (cut to their slots)."""
+    return await _image(request, "self:withdraw", own=True)
+
+
+async def _image(request: Request, permission: str, *, own: bool) -> Response:
+    principal = await principal_for(request, permission)
     if isinstance(principal, Response):
         return principal
     try:
@@ -26,6 +35,7 @@ async def snapshot(request: Request) -> Response:
             scope=principal.scope,
             door_id=request.path_params["door_id"],
             snapshot=request.path_params["snapshot"],
+            account_id=principal.account_id if own else None,
         )
     except NotFoundError:
         image = None
@@ -40,4 +50,7 @@ async def snapshot(request: Request) -> Response:
 
 routes = [
     Route("/api/doors/{door_id:int}/snapshots/{snapshot:str}.jpg", snapshot, methods=["GET"]),
+    Route(
+        "/api/me/doors/{door_id:int}/snapshots/{snapshot:str}.jpg", own_snapshot, methods=["GET"]
+    ),
 ]

@@ -131,7 +131,7 @@ def record_sight(
     per_slot: dict[str, dict[str, Any]] = {}
     for shot in shots:
         for code, count in count_slots(seen[shot.snapshot], _regions(slots, shot.camera)).items():
-            entry = per_slot.setdefault(code, {})
+            entry = per_slot.setdefault(code, {"camera": shot.camera})
             entry[shot.phase] = dict(count.counts)
             entry[f"{shot.phase}_sure"] = count.sure and entry.get(f"{shot.phase}_sure", True)
     vision = (door.identification or {}).get("vision") or {}

@@ -93,6 +93,10 @@ def _visit(row: rx.Var) -> rx.Component:
         rx.vstack(
             status_line(row, rx.text(row["cabinet"], size="1", color=rx.color("gray", 11))),
             rx.text(row["lines"], size="3"),
+            rx.cond(
+                row["photo"] != "",
+                rx.image(src=row["photo"], width="100%", class_name="my-visit-photo"),
+            ),
             rx.hstack(
                 rx.text(row["total"], size="2", weight="bold"),
                 rx.spacer(),

@@ -50,6 +50,7 @@ class MyVisitRow(TypedDict):
     at: str
     complaint: str  # the open dispute or its answer, in the reader's language
     disputable: bool
+    photo: str  # the camera's after image of the person's slots ("" when none)
 
 
 def _amount(value: int, kind: str) -> str:
@@ -121,6 +122,7 @@ def _visit_rows(page: phone.MyPage, locale: str, timezone: str) -> list[MyVisitR
             complaint=_complaint_text(v, locale),
             disputable=v.status in ("committed", "exception")
             and (v.complaint is None or v.complaint.status != "open"),
+            photo=f"/api/me/doors/{v.door_session_id}/snapshots/{v.photo}.jpg" if v.photo else "",
         )
         for v in page.visits
     ]

@@ -32,6 +32,7 @@ class Visit:
     at: datetime
     lines: list[tuple[str, int, int]]  # item name, quantity, cost in fen
     complaint: Complaint | None = None  # the latest one about this visit
+    photo: str | None = None  # the camera's after image of the person's slots (snapshot id)
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,13 @@ def open_by_phone(
         actor=Actor(account_id=account_id, name=person.name),
         refusals="door",
     )
+
+
+def _photo(door: DoorSession) -> str | None:
+    from app.withdrawals.snapshot_evidence import own_after_picture  # it reads people: phone's
+
+    picture = own_after_picture(door.identification)
+    return picture.snapshot if picture is not None else None
 
 
 def my_visits(
@@ -128,6 +136,7 @@ def my_visits(
                 door.closed_at or door.created_at,
                 lines,
                 disputed.get(door.id),
+                _photo(door),
             )
         )
     return visits

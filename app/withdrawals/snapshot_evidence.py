@@ -15,6 +15,7 @@ from app.core.config import get_settings
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from app.withdrawals import camera
 from app.withdrawals.models import DoorSession
+from app.withdrawals.phone import person_of
 
 FONT_PATH = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 REGION = (255, 200, 0)
@@ -83,18 +84,59 @@ def annotate(
         draw.rectangle((x0, y0, x1, y1), outline=colour, width=2)
         caption = f"{d['name']} {d['confidence']:.2f}"
         draw.text((x0 + 2, max(0, y0 - 12)), caption, fill=colour, font=small)
+    return _jpeg(image)
+
+
+def _jpeg(image: Image.Image) -> bytes:
     out = io.BytesIO()
     image.save(out, format="JPEG", quality=90, subsampling=0)  # thin coloured lines stay sharp
     return out.getvalue()
 
 
+def changed_slots(identification: dict | None) -> set[str]:
+    """The slots whose camera count changed over the visit: where the person took from."""
+    slots = ((identification or {}).get("vision") or {}).get("slots") or {}
+    return {code for code, e in slots.items() if e.get("before", {}) != e.get("after", {})}
+
+
+def own_after_picture(identification: dict | None) -> Picture | None:
+    """For the person's phone: the after image of the camera that saw their slots change (the
+    first camera's when none did)."""
+    after = [p for p in pictures(identification) if p.phase == "after"]
+    slots = ((identification or {}).get("vision") or {}).get("slots") or {}
+    cameras = {slots[code].get("camera") for code in changed_slots(identification)}
+    return next((p for p in after if p.camera in cameras), after[0] if after else None)
+
+
+def _crop(image: Image.Image, polygons: list[list[list[float]]], margin: int = 8) -> Image.Image:
+    xs = [x for polygon in polygons for x, _ in polygon]
+    ys = [y for polygon in polygons for _, y in polygon]
+    box = (
+        max(0, int(min(xs)) - margin),
+        max(0, int(min(ys)) - margin),
+        min(image.width, int(max(xs)) + margin),
+        min(image.height, int(max(ys)) + margin),
+    )
+    return image.crop(box)
+
+
 def annotated_snapshot(
-    *, session: Session, scope: TenantScope, door_id: int, snapshot: str
+    *,
+    session: Session,
+    scope: TenantScope,
+    door_id: int,
+    snapshot: str,
+    account_id: int | None = None,
 ) -> bytes | None:
     """The annotated JPEG of one of the session's snapshots; None if it is not one of them or
-    its file is gone (past the tenant's retention)."""
+    its file is gone (past the tenant's retention). With `account_id` (the person's phone):
+    only the person's own session's after image, cut to the slots that changed."""
     door = get_scoped_or_raise(session, DoorSession, door_id, scope)
     shot = next((p for p in pictures(door.identification) if p.snapshot == snapshot), None)
+    if account_id is not None:
+        mine = person_of(session, scope, account_id).id == door.user_id
+        if not mine or shot is None or shot.phase != "after":
+            return None
     if shot is None:
         return None
     row = session.exec(
@@ -112,5 +154,10 @@ def annotated_snapshot(
         for code, entry in (vision.get("slots") or {}).items()
         if code in slots and slots[code].camera == shot.camera
     ]
+    found = (vision.get("seen") or {}).get(snapshot, [])
     with Image.open(path) as image:
-        return annotate(image, (vision.get("seen") or {}).get(snapshot, []), regions)
+        if account_id is None:
+            return annotate(image, found, regions)
+        mine = [r for r in regions if r[0] in changed_slots(door.identification)] or regions
+        drawn = Image.open(io.BytesIO(annotate(image, found, mine)))
+        return _jpeg(_crop(drawn, [polygon for _, polygon, _ in mine]))

@@ -93,5 +93,25 @@ def test_the_withdrawal_drawer_shows_what_the_camera_saw(
     assert "开门前" in text and "关门后" in text and slot in text
     page.locator("#wd-camera img.wd-snapshot").nth(3).scroll_into_view_if_needed()
     screenshot(page, "withdrawals-camera-1440")
-    phone.close()
     context.close()
+
+    # the employee's own phone: the visit with the after image of their slots
+    mine = phone.pages[0]
+    mine.goto(running_app.url + "/m")
+    visit = mine.locator(f'.my-visit[data-visit="{decided.id}"]')
+    visit.wait_for(timeout=30_000)
+    mine.wait_for_function(
+        """([id]) => {
+            const img = document.querySelector(`.my-visit[data-visit="${id}"] img.my-visit-photo`);
+            return img && img.complete && img.naturalWidth > 100;
+        }""",
+        arg=[decided.id],
+        timeout=20_000,
+    )
+    screenshot(mine, "phone-visit-camera-390")
+    assert mine.evaluate(
+        "fetch('/api/doors/' + arguments[0] + '/snapshots/x.jpg').then(r => r.status)".replace(
+            "arguments[0]", str(decided.id)
+        )
+    ) in (401, 403)  # the console's route is not the phone's: no withdrawal:read
+    phone.close()
