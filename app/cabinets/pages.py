@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.cabinets.camera_pages import camera_section
+from app.cabinets.camera_state import CameraRegionsState as C
 from app.cabinets.lifecycle_pages import (
     lifecycle_badge,
     lifecycle_panel,
@@ -70,7 +72,7 @@ def _row(row: rx.Var) -> rx.Component:
         rx.table.cell(
             rx.cond(row["low"] > 0, rx.badge(row["low"], color_scheme="red"), rx.text("0"))
         ),
-        on_click=S.choose(row["id"]),
+        on_click=[S.choose(row["id"]), C.show(row["id"])],
         cursor="pointer",
         class_name="cab-row",
         _hover={"background": rx.color("accent", 2)},
@@ -323,6 +325,7 @@ def _chosen() -> rx.Component:
             ),
             plan_panel(),
             _scales(),
+            camera_section(),
             lifecycle_panel(),
             _commands(),
             _refusals(),

@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image
 from sqlmodel import Session
 
 from app.cabinets.models import Cabinet, CabinetSnapshot
@@ -16,11 +16,7 @@ from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from app.withdrawals import camera
 from app.withdrawals.models import DoorSession
 from app.withdrawals.phone import person_of
-
-FONT_PATH = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
-REGION = (255, 200, 0)
-BOX = (0, 220, 90)
-DOUBTFUL = (255, 90, 60)
+from vision.draw import annotate, counts_text, jpeg
 
 
 @dataclass(frozen=True)
@@ -37,60 +33,18 @@ def pictures(identification: dict | None) -> list[Picture]:
     return sorted(found, key=lambda p: (p.phase != "before", p.camera))
 
 
-def _font(size: int) -> ImageFont.ImageFont:
-    try:
-        return ImageFont.truetype(FONT_PATH, size)
-    except OSError:
-        return ImageFont.load_default()
-
-
 def camera_counts(identification: dict | None) -> list[dict]:
     """Per slot the camera counted: before, after, and whether both counts were sure."""
     slots = ((identification or {}).get("vision") or {}).get("slots") or {}
     return [
         {
             "slot": code,
-            "before": _counts_text(entry.get("before", {})),
-            "after": _counts_text(entry.get("after", {})),
+            "before": counts_text(entry.get("before", {})),
+            "after": counts_text(entry.get("after", {})),
             "sure": bool(entry.get("before_sure") and entry.get("after_sure")),
         }
         for code, entry in sorted(slots.items())
     ]
-
-
-def _counts_text(counts: dict[str, int]) -> str:
-    return ", ".join(f"{name} ×{n}" for name, n in sorted(counts.items())) or "—"
-
-
-def annotate(
-    image: Image.Image,
-    detections: list[dict],
-    regions: list[tuple[str, list[list[float]], dict[str, int]]],
-    counted: float = 0.5,
-) -> bytes:
-    """The image with each region (code and counts) and each box (class and confidence)."""
-    image = image.convert("RGB")
-    draw = ImageDraw.Draw(image)
-    small, label = _font(11), _font(13)
-    for code, polygon, counts in regions:
-        draw.polygon([tuple(p) for p in polygon], outline=REGION, width=2)
-        x, y = polygon[0]
-        text = f"{code}: {_counts_text(counts)}"
-        draw.rectangle(draw.textbbox((x + 3, y + 3), text, font=label), fill=(0, 0, 0))
-        draw.text((x + 3, y + 3), text, fill=REGION, font=label)
-    for d in detections:
-        colour = BOX if d["confidence"] >= counted else DOUBTFUL
-        x0, y0, x1, y1 = d["box"]
-        draw.rectangle((x0, y0, x1, y1), outline=colour, width=2)
-        caption = f"{d['name']} {d['confidence']:.2f}"
-        draw.text((x0 + 2, max(0, y0 - 12)), caption, fill=colour, font=small)
-    return _jpeg(image)
-
-
-def _jpeg(image: Image.Image) -> bytes:
-    out = io.BytesIO()
-    image.save(out, format="JPEG", quality=90, subsampling=0)  # thin coloured lines stay sharp
-    return out.getvalue()
 
 
 def changed_slots(identification: dict | None) -> set[str]:
@@ -160,4 +114,4 @@ def annotated_snapshot(
             return annotate(image, found, regions)
         mine = [r for r in regions if r[0] in changed_slots(door.identification)] or regions
         drawn = Image.open(io.BytesIO(annotate(image, found, mine)))
-        return _jpeg(_crop(drawn, [polygon for _, polygon, _ in mine]))
+        return jpeg(_crop(drawn, [polygon for _, polygon, _ in mine]))

@@ -93,6 +93,22 @@ def test_the_withdrawal_drawer_shows_what_the_camera_saw(
     assert "开门前" in text and "关门后" in text and slot in text
     page.locator("#wd-camera img.wd-snapshot").nth(3).scroll_into_view_if_needed()
     screenshot(page, "withdrawals-camera-1440")
+
+    # the cabinet page: each camera's latest snapshot with the slots' regions drawn
+    page.goto(running_app.url + "/cabinets")
+    page.wait_for_url(at_path(running_app, "/cabinets"))
+    page.locator(".cab-row", has_text=spec.identity.code).first.click()
+    page.wait_for_selector("#cab-cameras")
+    page.wait_for_function(
+        """() => {
+            const views = [...document.querySelectorAll('#cab-cameras img.cab-camera-view')];
+            return views.length === 3 && views.every(i => i.complete && i.naturalWidth === 640);
+        }""",
+        timeout=20_000,
+    )
+    assert page.locator("#cab-cameras .cab-region").count() == 12
+    page.locator("#cab-cameras").scroll_into_view_if_needed()
+    screenshot(page, "cabinet-cameras-1440")
     context.close()
 
     # the employee's own phone: the visit with the after image of their slots

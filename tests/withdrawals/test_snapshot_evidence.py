@@ -6,14 +6,8 @@ import io
 
 from PIL import Image
 
-from app.withdrawals.snapshot_evidence import (
-    BOX,
-    DOUBTFUL,
-    REGION,
-    annotate,
-    camera_counts,
-    pictures,
-)
+from app.withdrawals.snapshot_evidence import camera_counts, pictures
+from vision.draw import BOX, DOUBTFUL, REGION, annotate
 
 VISION = {
     "vision": {
