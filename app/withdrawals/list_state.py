@@ -193,14 +193,7 @@ class WithdrawalsState(rx.State):
                 }
                 for e in found.evidence
             ],
-            "pictures": [
-                {
-                    "url": f"/api/doors/{found.door_id}/snapshots/{p.snapshot}.jpg",
-                    "phase": p.phase,
-                    "camera": p.camera,
-                }
-                for p in snapshot_evidence.pictures(found.identification)
-            ],
+            "pictures": snapshot_evidence.image_links(found.door_id, found.identification),
             "camera": snapshot_evidence.camera_counts(found.identification),
         }
         self.detail_open = True

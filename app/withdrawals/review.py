@@ -59,6 +59,7 @@ class ExceptionCase:
     reason: str
     slots: list[SlotEvidence]
     entries: list[Entry]
+    identification: dict | None = None  # the camera's part is shown (snapshot_evidence.py)
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,7 @@ def exception_queue(
                 reason=(door.identification or {}).get("reason") or "wrong_direction",
                 slots=[s for s in slots if s.slot in moved],
                 entries=entries,
+                identification=door.identification,
             )
         )
     return cases

@@ -6,6 +6,7 @@ import reflex as rx
 
 from app.ui.locale import tr
 from app.ui.shell import console_page
+from app.withdrawals.camera_pages import camera_evidence
 from app.withdrawals.review_state import ReviewState
 
 
@@ -57,6 +58,7 @@ def _case(case: rx.Var) -> rx.Component:
                 width="100%",
             ),
             _evidence(case),
+            camera_evidence(case),
             rx.form(
                 rx.vstack(
                     rx.el.input(type="hidden", name="case", value=case["id"].to(str)),

@@ -14,8 +14,9 @@ from app.dashboard.service import scope_timezone
 from app.ui.format import local_time
 from app.ui.payload import as_id
 from app.ui.session import actor_of, request_locale, require
-from app.withdrawals import corrections, review
+from app.withdrawals import corrections, review, snapshot_evidence
 from app.withdrawals.corrections import Counts
+from app.withdrawals.snapshot_evidence import image_links
 
 COUNT_PREFIX = "q_"  # form fields q_<slot id>_<item id>
 QUEUE = 20
@@ -43,6 +44,8 @@ class CaseRow(TypedDict):
     reason: str
     slots: list[SlotRow]
     entries: list[EntryRow]
+    pictures: list[dict]  # the camera's images of the visit (snapshot_evidence.py)
+    camera: list[dict]
 
 
 class DisputeRow(TypedDict):
@@ -115,6 +118,8 @@ class ReviewState(rx.State):
                     for s in c.slots
                 ],
                 entries=_entries(c.entries),
+                pictures=image_links(c.door_session_id, c.identification),
+                camera=snapshot_evidence.camera_counts(c.identification),
             )
             for c in cases
         ]

@@ -33,6 +33,18 @@ def pictures(identification: dict | None) -> list[Picture]:
     return sorted(found, key=lambda p: (p.phase != "before", p.camera))
 
 
+def image_links(door_id: int | None, identification: dict | None) -> list[dict]:
+    """The console's links to a session's annotated snapshots, before first."""
+    return [
+        {
+            "url": f"/api/doors/{door_id}/snapshots/{p.snapshot}.jpg",
+            "phase": p.phase,
+            "camera": p.camera,
+        }
+        for p in pictures(identification)
+    ]
+
+
 def camera_counts(identification: dict | None) -> list[dict]:
     """Per slot the camera counted: before, after, and whether both counts were sure."""
     slots = ((identification or {}).get("vision") or {}).get("slots") or {}

@@ -93,6 +93,14 @@ MESSAGES.update(
         "review.reason.weight_no_data": ("没有称重数据", "No scale data"),
         "review.reason.rfid_unexplained": ("RFID 标签变化无法解释", "RFID change not explained"),
         "review.reason.sources_disagree": ("称重与 RFID 不一致", "Scales and RFID disagree"),
+        "review.reason.vision_disagrees": (
+            "摄像头所见与称重不一致（可能调换了相似重量的物品或挪了位置）",
+            "The camera disagrees with the scale (a look-alike swap or an item moved?)",
+        ),
+        "review.reason.vision_unexplained": (
+            "摄像头看到柜内多了不明物体",
+            "The camera saw an unknown object left in the cabinet",
+        ),
         "review.reason.wrong_direction": ("物品被放回", "Items were put back"),
         "review.reason.no_close_event": (
             "柜机开门后一直未上报关门，无法得知取走了什么",
