@@ -25,8 +25,8 @@ def _region(region: rx.Var) -> rx.Component:
     return rx.form(
         rx.hstack(
             rx.text(region["slot"], weight="bold", width="3rem"),
-            rx.input(name="slot_id", type="hidden", value=region["slot_id"]),
-            rx.input(name="slot", type="hidden", value=region["slot"]),
+            rx.el.input(name="slot_id", type="hidden", value=region["slot_id"]),
+            rx.el.input(name="slot", type="hidden", value=region["slot"]),
             rx.input(
                 name="camera",
                 default_value=region["camera"],

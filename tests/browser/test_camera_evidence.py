@@ -107,6 +107,17 @@ def test_the_withdrawal_drawer_shows_what_the_camera_saw(
         timeout=20_000,
     )
     assert page.locator("#cab-cameras .cab-region").count() == 12
+    region = page.locator('#cab-cameras .cab-region[data-slot="A1"]')
+    corners = region.locator('input[name="corners"]')
+    drawn = corners.input_value()
+    corners.fill("0,0 160,0")  # two corners: refused, naming why, nothing changed
+    region.get_by_role("button").click()
+    page.wait_for_selector("#cam-message")
+    assert "3 到 12" in page.inner_text("#cam-message")
+    corners.fill(drawn)
+    region.get_by_role("button").click()
+    page.wait_for_selector("#cam-notice")
+    assert "A1" in page.inner_text("#cam-notice")
     page.locator("#cab-cameras").scroll_into_view_if_needed()
     screenshot(page, "cabinet-cameras-1440")
     context.close()
