@@ -21,6 +21,7 @@ from app.core.text import refuse_unsafe
 from app.inventory.models import PlanogramEntry
 from app.items.models import Item, ItemTag, ItemType, Tag
 from app.withdrawals.models import DoorSession
+from vision.detector import MODEL_DIR, ModelCard, model_available
 
 PAGE_SIZE = 50
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
@@ -43,6 +44,7 @@ class ItemRow:
     requires_approval: bool
     is_active: bool
     image_path: str | None
+    vision_class: str | None = None  # the shelf detector's class it looks like
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,7 @@ def list_items(
             i.requires_approval,
             i.is_active,
             i.image_path,
+            i.vision_class,
         )
         for i, type_name in page
     ]
@@ -123,6 +126,7 @@ class ItemFields:
     requires_approval: bool
     is_active: bool
     tag_ids: tuple[int, ...] = ()
+    vision_class: str | None = None  # one of the installed detector's classes, or none
 
 
 def _checked(session: Session, tenant_id: int, fields: ItemFields, item_id: int | None) -> dict:
@@ -152,6 +156,8 @@ def _checked(session: Session, tenant_id: int, fields: ItemFields, item_id: int 
         raise ValidationError(field="weight_tolerance_g")  # half a unit: counts would blur
     if not 0 <= fields.unit_cost_cents <= 100_000_000:
         raise ValidationError(field="unit_cost_cents")
+    if fields.vision_class and fields.vision_class not in item_classes():
+        raise ValidationError(field="vision_class")
     return {
         "sku": sku,
         "name": name,
@@ -162,7 +168,16 @@ def _checked(session: Session, tenant_id: int, fields: ItemFields, item_id: int 
         "unit_cost_cents": fields.unit_cost_cents,
         "requires_approval": fields.requires_approval,
         "is_active": fields.is_active,
+        "vision_class": fields.vision_class or None,
     }
+
+
+def item_classes() -> list[str]:
+    """What an item may look like to the installed shelf detector (its classes but `foreign`);
+    none without a model."""
+    if not model_available():
+        return []
+    return [name for name in ModelCard.read(MODEL_DIR).classes if name != "foreign"]
 
 
 def _check_tags(session: Session, tenant_id: int, tag_ids: tuple[int, ...]) -> set[int]:

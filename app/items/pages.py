@@ -75,6 +75,19 @@ def _form() -> rx.Component:
                 spacing="1",
             ),
             _field("unit", width="4rem"),
+            rx.vstack(
+                rx.text(tr("items.field.vision_class"), size="1", color="gray"),
+                rx.select.root(
+                    rx.select.trigger(placeholder=tr("items.no_vision_class"), id="item-vision"),
+                    rx.select.content(
+                        rx.select.item(tr("items.no_vision_class"), value="none"),
+                        rx.foreach(S.vision_classes, lambda c: rx.select.item(c, value=c)),
+                    ),
+                    name="vision_class",
+                    default_value=S.form["vision_class"].to(str),
+                ),
+                spacing="1",
+            ),
             _field("unit_weight_g", width="7rem"),
             _field("weight_tolerance_g", width="7rem"),
             _field("cost", width="7rem"),

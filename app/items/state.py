@@ -43,6 +43,9 @@ def _fields(form: dict) -> console.ItemFields:
         requires_approval=form.get("requires_approval") in ("on", True, "true"),
         is_active=form.get("is_active", "on") in ("on", True, "true"),
         tag_ids=tuple(as_id(t) for t in tags if t),
+        vision_class=None
+        if form.get("vision_class") in (None, "", "none")
+        else str(form.get("vision_class"))[:40],
     )
 
 
@@ -58,6 +61,7 @@ class ItemsState(KeysetPaging, rx.State):
     edit_id: int = 0
     form: dict = {}
     readings: list[dict] = []
+    vision_classes: list[str] = []  # what the shelf detector can tell an item is
     message: str = ""
     notice: str = ""
 
@@ -105,10 +109,12 @@ class ItemsState(KeysetPaging, rx.State):
                 "requires_approval": r.requires_approval,
                 "is_active": r.is_active,
                 "image": r.image_path or "",  # under the upload dir; the page makes the URL
+                "vision_class": r.vision_class or "none",
             }
             for r in page.rows
         ]
         self.types = [{"id": str(i), "name": n} for i, n in types]
+        self.vision_classes = console.item_classes()
         self.tags = [{"id": str(i), "name": n} for i, n in tags]
         self.next_after = page.next_after_id or 0
         self.loaded = True
@@ -132,7 +138,13 @@ class ItemsState(KeysetPaging, rx.State):
     async def start_new(self) -> None:
         await require(self, WRITE)
         self.editing, self.edit_id, self.readings, self.message = True, 0, [], ""
-        self.form = {"unit": "个", "is_active": True, "type_id": "none", "tag_ids": []}
+        self.form = {
+            "unit": "个",
+            "is_active": True,
+            "type_id": "none",
+            "tag_ids": [],
+            "vision_class": "none",
+        }
 
     @rx.event
     async def edit(self, item_id: int) -> None:

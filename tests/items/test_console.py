@@ -37,6 +37,30 @@ def _fields(**overrides) -> console.ItemFields:
     return console.ItemFields(**(base | overrides))
 
 
+def test_an_item_is_given_the_detector_class_it_looks_like(session: Session) -> None:
+    tenant = make_tenant(session)
+    scope = TenantScope.single(tenant.id)
+    item = console.save_item(
+        session=session,
+        scope=scope,
+        tenant_id=tenant.id,
+        item_id=None,
+        fields=_fields(),
+        actor=ADMIN,
+    )
+    assert item.vision_class is None  # the camera does not count it
+    console.save_item(
+        session=session,
+        scope=scope,
+        tenant_id=tenant.id,
+        item_id=item.id,
+        fields=_fields(vision_class="pen-gel-black"),
+        actor=ADMIN,
+    )
+    assert item.vision_class == "pen-gel-black"
+    assert "pen-gel-black" in console.item_classes() and "foreign" not in console.item_classes()
+
+
 def test_items_are_saved_field_by_field_with_their_tags(session: Session, tmp_path) -> None:
     tenant, other = make_tenant(session), make_tenant(session)
     scope = TenantScope.single(tenant.id)
@@ -68,11 +92,14 @@ def test_items_are_saved_field_by_field_with_their_tags(session: Session, tmp_pa
         ({"sku": "PEN-02", "weight_tolerance_g": 6}, "weight_tolerance_g"),
         ({"sku": "PEN-02", "unit_cost_cents": -1}, "unit_cost_cents"),
         ({"sku": "PEN-02", "tag_ids": (their_tag.id,)}, "tags"),
+        ({"sku": "PEN-02", "vision_class": "unicorn"}, "vision_class"),
+        ({"sku": "PEN-02", "vision_class": "foreign"}, "vision_class"),  # no item is foreign
     ):
         with pytest.raises(ValidationError) as refused:
             save(**bad)
         assert refused.value.params["field"] == field, bad
     save(item_id=item.id, name="中性笔 黑", type_id=pens.id, tag_ids=())
+
     (row,) = console.list_items(session=session, scope=scope).rows
     assert (row.name, row.type, row.tags) == ("中性笔 黑", "笔", [])
     assert console.list_items(session=session, scope=scope, search="黑").rows

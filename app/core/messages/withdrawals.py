@@ -302,6 +302,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "items.field.item": ("名称", "Name"),
     "items.field.type": ("类别", "Type"),
     "items.field.unit": ("单位", "Unit"),
+    "items.field.vision_class": ("摄像头识别类别", "Camera class"),
+    "items.no_vision_class": ("不由摄像头识别", "Not counted by the camera"),
     "items.field.unit_weight_g": ("单件重量 (g)", "Unit weight (g)"),
     "items.field.weight_tolerance_g": ("重量公差 (g)", "Tolerance (g)"),
     "items.field.cost": ("单价 (元)", "Unit cost (¥)"),
