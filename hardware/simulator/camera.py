@@ -38,7 +38,7 @@ def _scale_for(watched: list[WatchedSlot], units: dict[str, int]) -> float:
     """The shelf's mm per pixel: what its fullest slot needs to lie flat, within the mounting."""
     needed = MM_PER_PX[0]
     for w in watched:
-        if w.looks is None or not units.get(w.slot):
+        if w.looks not in LOOKS or not units.get(w.slot):
             continue
         look = LOOKS[w.looks]
         x0, y0, x1, y1 = w.box
@@ -50,7 +50,11 @@ def _scale_for(watched: list[WatchedSlot], units: dict[str, int]) -> float:
 def draw(watched: list[WatchedSlot], units: dict[str, int], rng: random.Random) -> bytes:
     """One camera's JPEG of its slots holding `units` each."""
     slots = tuple(
-        SlotContent(SlotRegion(w.slot, w.box), w.looks, max(0, units.get(w.slot, 0)))
+        SlotContent(  # a class the generator cannot draw: the slot looks empty
+            SlotRegion(w.slot, w.box),
+            w.looks if w.looks in LOOKS else None,
+            max(0, units.get(w.slot, 0)),
+        )
         for w in watched
     )
     scene = Scene(WIDTH, HEIGHT, _scale_for(watched, units), slots)

@@ -144,7 +144,6 @@ async def test_a_visit_is_seen_by_the_camera_and_decided_with_it(tmp_path) -> No
     assert all(ms < 1000 for ms in vision["ms"].values())
     assert slot in vision["slots"]  # counted per slot region
     cameras = [r for r in decided.identification["readings"] if r["source"] == "vision"]
-    print("CAMERA", slot, [(r["status"], r["counts"]) for r in cameras], vision["slots"].get(slot))
     assert len(cameras) == 12  # the camera voted (or abstained) on every watched scale
     assert decided.status == "committed", decided.identification
     assert taken == [(spec_look(spec, slot), 1)]
