@@ -91,7 +91,7 @@ async def see_door(ctx: dict[str, Any], door_id: int) -> str:
     """Run the shelf detector over a door session's snapshots, then decide the session with
     the camera as third voter (app/withdrawals/sight.py); waits for snapshots still on their
     way, gives up on them after camera.VISION_WAIT (the sweep) and on a detector too slow."""
-    from app.withdrawals.sight import apply_sight, end_sight, pictures_of
+    from app.withdrawals.sight import apply_sight, detect_all, end_sight, pictures_of
 
     shots = await run_in_session(pictures_of, door_id=door_id)
     if shots == "wait":
@@ -101,34 +101,12 @@ async def see_door(ctx: dict[str, Any], door_id: int) -> str:
     if shots == "overdue":
         return await run_in_session(end_sight, door_id=door_id, why="snapshots_missing")
     try:
-        seen, ms = await asyncio.to_thread(_detect_all, shots)
+        seen, ms = await asyncio.to_thread(detect_all, shots)
     except Exception as error:  # a broken image, a model that will not load: weight decides
         logger.exception("door session %s: the detector failed", door_id)
         why = "detector_slow" if isinstance(error, TimeoutError) else "detector_failed"
         return await run_in_session(end_sight, door_id=door_id, why=why)
     return await run_in_session(apply_sight, door_id=door_id, shots=shots, seen=seen, ms=ms)
-
-
-IMAGE_BUDGET_S = 1.0  # per image on the CPU (the model takes ~40 ms); past it, weight decides
-
-
-def _detect_all(shots: list) -> tuple[dict, dict]:
-    import time
-
-    from PIL import Image
-
-    from vision.detector import shared_detector
-
-    detector, seen, ms = shared_detector(), {}, {}
-    started = time.perf_counter()
-    for shot in shots:
-        began = time.perf_counter()
-        with Image.open(shot.path) as image:
-            seen[shot.snapshot] = detector.detect(image.convert("RGB"))
-        ms[shot.snapshot] = (time.perf_counter() - began) * 1000
-        if time.perf_counter() - started > IMAGE_BUDGET_S * len(shots):
-            raise TimeoutError(f"{len(seen)} of {len(shots)} images in {ms}")
-    return seen, ms
 
 
 @job
