@@ -7,14 +7,19 @@ from reflex.app import default_backend_exception_handler
 
 from app.alerts.page import alerts_page
 from app.alerts.page_state import AlertsState
+from app.alerts.routing_pages import routing_page
+from app.alerts.routing_state import RoutingState
 from app.alerts.state import AlertCentreState, push_alerts
 from app.api import build_api
 from app.api.security import EdgeGuard
+from app.apikeys.pages import api_keys_page
+from app.apikeys.state import ApiKeysState
 from app.approvals.pages import approvals_page
 from app.approvals.state import ApprovalsState
 from app.audit.pages import audit_page
 from app.audit.state import AuditState
 from app.auth.pages import LoginPageState, login_page
+from app.auth.phone_pages import phone_sign_in_page
 from app.auth.roles_pages import roles_page
 from app.auth.roles_state import RolesState
 from app.cabinets.lan_console import LanCabinetsState, lan_cabinets_page
@@ -26,6 +31,8 @@ from app.dashboard.pages import home_page
 from app.dashboard.state import HomeState
 from app.inventory.stock_pages import stock_page
 from app.inventory.stock_state import StockState
+from app.inventory.stocktake_pages import stocktakes_page
+from app.inventory.stocktake_state import StocktakesState
 from app.items.pages import items_page
 from app.items.state import ItemsState
 from app.jobs import run_schedule
@@ -39,12 +46,23 @@ from app.registration.pages import register_page, whitelist_page
 from app.registration.state import WhitelistState
 from app.reports.pages import reports_page
 from app.reports.state import ReportsState
+from app.tenants.providers_pages import providers_page
+from app.tenants.providers_state import ProvidersState
+from app.tenants.settings_pages import settings_page
+from app.tenants.settings_state import SettingsState
+from app.tenants.staff_pages import staff_page
+from app.tenants.staff_state import StaffState
+from app.tenants.tenants_pages import tenants_page
+from app.tenants.tenants_state import TenantsState
+from app.ui.connection import connection_notice
 from app.ui.gate import EventGate
 from app.ui.identity import end_sessions
 from app.ui.session import SessionState, refusal_response
 from app.wall.console import WallsState, walls_page
 from app.wall.pages import wall_page
 from app.wall.state import WallState, push_walls
+from app.webhooks.pages import webhooks_page
+from app.webhooks.state import WebhooksState
 from app.withdrawals.list_pages import withdrawals_page
 from app.withdrawals.list_state import WithdrawalsState
 from app.withdrawals.me_pages import my_phone_page
@@ -54,6 +72,8 @@ from app.withdrawals.review_pages import review_page
 from app.withdrawals.review_state import ReviewState
 from app.withdrawals.state import CabinetPhoneState
 from app.workorders.pages import workorders_page
+from app.workorders.picklist_pages import picklist_page
+from app.workorders.picklist_state import PicklistState
 from app.workorders.state import WorkOrdersState
 from hardware.runtime import run_device_side
 
@@ -77,6 +97,8 @@ app = rx.App(
     ],
     backend_exception_handler=_backend_exception_handler,
 )
+# Reflex's connection toast speaks of sockets and timeouts: ours says it in the reader's words
+app.app_wraps[(5, "Overlay")] = lambda stateful: connection_notice() if stateful else None
 app.add_middleware(EventGate())
 SUFFIX = " · 智能领用柜云平台"
 # route, page, page name (the browser tab's title), the state whose `load` fills it
@@ -91,14 +113,23 @@ CONSOLE_PAGES = (
     ("/cabinets/lan", lan_cabinets_page, "局域网柜", LanCabinetsState),
     ("/items", items_page, "物品", ItemsState),
     ("/stock", stock_page, "库存", StockState),
+    ("/stocktakes", stocktakes_page, "盘点", StocktakesState),
     ("/withdrawals", withdrawals_page, "领用记录", WithdrawalsState),
     ("/review", review_page, "异常与申诉", ReviewState),
     ("/quotas", quotas_page, "额度", QuotasState),
     ("/approvals", approvals_page, "审批", ApprovalsState),
     ("/workorders", workorders_page, "工单", WorkOrdersState),
+    ("/workorders/picklist", picklist_page, "拣货单", PicklistState),
     ("/alerts", alerts_page, "告警", AlertsState),
+    ("/alerts/routing", routing_page, "告警通知", RoutingState),
+    ("/webhooks", webhooks_page, "Webhook 推送", WebhooksState),
     ("/walls", walls_page, "大屏", WallsState),
     ("/reports", reports_page, "报表", ReportsState),
+    ("/settings", settings_page, "企业策略", SettingsState),
+    ("/api-keys", api_keys_page, "API 密钥", ApiKeysState),
+    ("/platform/tenants", tenants_page, "企业开通", TenantsState),
+    ("/platform/providers", providers_page, "服务商", ProvidersState),
+    ("/provider/staff", staff_page, "服务商人员", StaffState),
 )
 for route, page, name, state in CONSOLE_PAGES:
     # the session first: a visitor is sent to /login before any page data is asked for
@@ -109,6 +140,12 @@ for route, page, name, state in CONSOLE_PAGES:
         on_load=[SessionState.load_session, AlertCentreState.follow, state.load],
     )
 app.add_page(login_page, route="/login", title="登录" + SUFFIX, on_load=LoginPageState.read_error)
+app.add_page(
+    phone_sign_in_page,
+    route="/m/login",
+    title="员工登录" + SUFFIX,
+    on_load=LoginPageState.read_error,
+)
 app.add_page(register_page, route="/m/register", title="员工注册" + SUFFIX)
 app.add_page(
     cabinet_phone_page,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -140,6 +141,14 @@ async def sweep_snapshots(ctx: dict[str, Any]) -> int:
 
 
 @job
+async def sweep_api_replies(ctx: dict[str, Any]) -> int:
+    """Forget the API's stored idempotent replies past their day (app/apikeys/service.py)."""
+    from app.apikeys.service import forget_replies
+
+    return await run_in_session(forget_replies, now=datetime.now(UTC))
+
+
+@job
 async def reconcile_stock(ctx: dict[str, Any], tenant_id: int | None = None) -> int:
     """Prove sum(movements) == stock; alert and log each mismatch. Returns how many."""
     scope = TenantScope.platform() if tenant_id is None else TenantScope.single(tenant_id)
@@ -166,14 +175,48 @@ async def report_tick(ctx: dict[str, Any]) -> dict[str, int]:
     made = await run_in_session(generate_due)
     outcomes: dict[str, int] = {"runs": len(made)}
     outcomes["exports_pruned"] = await asyncio.to_thread(prune_exports)
-    for delivery_id in await run_in_session(due_deliveries):
+    return await _deliver_each(deliver, await run_in_session(due_deliveries), outcomes)
+
+
+async def _deliver_each(
+    deliver: Callable[..., str], delivery_ids: list[int], outcomes: dict[str, int]
+) -> dict[str, int]:
+    """Each delivery in its own unit of work (one robot that is down holds back no other),
+    counted by outcome."""
+    for delivery_id in delivery_ids:
         try:
             status = await run_in_session(deliver, delivery_id=delivery_id)
         except Exception:  # a bug, not the channel (those are DeliveryError): log, go on
-            logger.exception("report delivery %s failed", delivery_id)
+            logger.exception("delivery %s (%s) failed", delivery_id, deliver.__module__)
             status = "error"
         outcomes[status] = outcomes.get(status, 0) + 1
     return outcomes
+
+
+@job
+async def alert_routing_tick(ctx: dict[str, Any]) -> dict[str, int]:
+    """Every 30 s: the messages the alert routes owe (app/notify/routing.py), then every one due,
+    each in its own unit of work (one robot that is down holds back no other)."""
+    from app.notify.routing import deliver, due_deliveries, plan_deliveries
+
+    outcomes: dict[str, int] = {"planned": await run_in_session(plan_deliveries)}
+    return await _deliver_each(deliver, await run_in_session(due_deliveries), outcomes)
+
+
+@job
+async def deliver_webhooks(ctx: dict[str, Any]) -> dict[str, int]:
+    """Every 5 s: the webhook deliveries due, batch after batch (claimed, POSTed through one
+    shared pool, recorded), for up to 50 s (app/webhooks/delivery.py). One run at a time per
+    process: a tick that finds one still going leaves the work to it."""
+    from app.webhooks.delivery import deliver_due
+
+    if _webhooks_running.locked():
+        return {"skipped": 1}
+    async with _webhooks_running:
+        return await deliver_due(budget_s=50.0)
+
+
+_webhooks_running = asyncio.Lock()
 
 
 @job
@@ -191,8 +234,11 @@ async def export_report(ctx: dict[str, Any], run_id: int) -> str:
 IN_PROCESS_SCHEDULE: tuple[tuple[Any, float], ...] = (
     (sweep_cabinet_presence, 30.0),
     (report_tick, 60.0),
+    (alert_routing_tick, 30.0),
+    (deliver_webhooks, 5.0),
     (sweep_door_sessions, 15.0),
     (sweep_snapshots, 3600.0),
+    (sweep_api_replies, 3600.0),
 )
 
 
@@ -232,8 +278,11 @@ class WorkerSettings:
     cron_jobs = [
         cron(sweep_cabinet_presence, second={0, 30}, unique=True),
         cron(report_tick, second={15}, unique=True),  # every minute
+        cron(alert_routing_tick, second={10, 40}, unique=True),
+        cron(deliver_webhooks, second=set(range(0, 60, 5)), unique=True),
         cron(sweep_door_sessions, second={5, 20, 35, 50}, unique=True),
         cron(sweep_snapshots, minute={41}, second={10}, unique=True),  # hourly, off the hour
+        cron(sweep_api_replies, minute={23}, second={40}, unique=True),  # hourly
         cron(reconcile_stock, hour={3}, minute={17}, unique=True),  # nightly, off the hour
     ]
     on_startup = _startup

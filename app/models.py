@@ -3,6 +3,7 @@
 from sqlmodel import SQLModel
 
 from app.alerts.models import Alert
+from app.apikeys.models import ApiIdempotency, ApiKey
 from app.approvals.models import (
     ApprovalAction,
     ApprovalFlow,
@@ -29,12 +30,15 @@ from app.cabinets.models import (
     Slot,
 )
 from app.core.model_base import TenantOwned
-from app.inventory.models import PlanogramEntry, Stock, StockMovement
+from app.inventory.models import PlanogramEntry, Stock, StockMovement, Stocktake, StocktakeLine
 from app.items.models import Item, ItemTag, ItemType, Tag
+from app.notify.models import AlertDelivery, AlertRoute
 from app.org.models import Department, DepartmentManager, PhoneWhitelist, User
 from app.quotas.models import QuotaRule, QuotaUsage
 from app.registration.models import VerificationCode
 from app.reports.models import ReportDelivery, ReportRun, ReportSubscription
+from app.sms.models import SmsMessage, SmsSettings
+from app.sso.models import SsoIssuer, WecomApp
 from app.tenants.models import (
     ProviderStaff,
     ProviderStaffTenant,
@@ -42,6 +46,7 @@ from app.tenants.models import (
     Tenant,
 )
 from app.wall.models import WallDisplay
+from app.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEvent, WebhookSubscription
 from app.withdrawals.models import Complaint, DoorSession, Withdrawal, WithdrawalLine
 from app.workorders.models import WorkOrder, WorkOrderLine
 
@@ -57,6 +62,10 @@ TENANT_OWNED_MODELS: tuple[type[SQLModel], ...] = tuple(
 __all__ = [
     "Account",
     "Alert",
+    "AlertDelivery",
+    "AlertRoute",
+    "ApiIdempotency",
+    "ApiKey",
     "ApprovalAction",
     "ApprovalFlow",
     "ApprovalRequest",
@@ -92,13 +101,23 @@ __all__ = [
     "ServiceProvider",
     "Site",
     "Slot",
+    "SmsMessage",
+    "SmsSettings",
+    "SsoIssuer",
     "Stock",
     "StockMovement",
+    "Stocktake",
+    "StocktakeLine",
     "Tag",
     "Tenant",
     "User",
     "VerificationCode",
     "WallDisplay",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEvent",
+    "WebhookSubscription",
+    "WecomApp",
     "Withdrawal",
     "WithdrawalLine",
     "WorkOrder",

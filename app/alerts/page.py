@@ -9,8 +9,17 @@ from app.alerts.page_state import AlertsState as S
 from app.ui.locale import tr
 from app.ui.paging import pager
 from app.ui.shell import console_page
+from app.ui.tables import data_table
 
 STATUSES = ("unresolved", "open", "acknowledged", "resolved", "all")
+HEADERS = (
+    "alerts.col.time",
+    "alerts.col.severity",
+    "withdrawals.cabinet",
+    "alerts.col.message",
+    "alerts.col.count",
+    "alerts.col.status",
+)
 
 
 def _row(row: rx.Var) -> rx.Component:
@@ -24,6 +33,7 @@ def _row(row: rx.Var) -> rx.Component:
                 color_scheme=rx.match(row["severity"], ("critical", "red"), "amber"),
             )
         ),
+        rx.table.cell(row["cabinet"], class_name="alert-cabinet"),
         rx.table.cell(row["text"]),
         rx.table.cell(
             rx.cond(row["occurrences"].to(int) > 1, rx.text(row["occurrences"], tr("alerts.times")))
@@ -79,16 +89,13 @@ def alerts_body() -> rx.Component:
             ),
             on_submit=S.apply,
         ),
-        rx.box(
-            rx.table.root(
-                rx.table.body(rx.foreach(S.rows, _row)),
-                width="100%",
-                id="alerts-table",
-            ),
-            overflow_x="auto",
-            width="100%",
+        data_table(
+            HEADERS,
+            S.rows,
+            _row,
+            "alerts-table",
+            empty_key="alerts.none_matching",
         ),
-        rx.cond(S.loaded & (S.rows.length() == 0), rx.text(tr("alerts.none"), color="gray")),
         pager(S, "alerts"),
         spacing="4",
         width="100%",

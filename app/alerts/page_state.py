@@ -47,6 +47,7 @@ class AlertsState(KeysetPaging, rx.State):
                 status=self.status,
                 kind="" if self.kind == "all" else self.kind,
                 after_id=self._after_id(),
+                limit=self.page_size,
             )
             return page, scope_timezone(session=session, scope=principal.scope)
 
@@ -55,6 +56,7 @@ class AlertsState(KeysetPaging, rx.State):
             {
                 "id": a.id,
                 "text": t(a.message_key, locale, **a.params),
+                "cabinet": a.cabinet or "—",
                 "severity": a.severity,
                 "status": a.status,
                 "at": local_time(a.raised_at, timezone, "%Y-%m-%d %H:%M"),
@@ -63,6 +65,7 @@ class AlertsState(KeysetPaging, rx.State):
             for a in page.rows
         ]
         self.next_after = page.next_after_id or 0
+        self.total = page.total
         self.loaded = True
 
     @rx.event

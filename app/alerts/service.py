@@ -9,11 +9,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, select, update
 
 from app.alerts.models import Alert, AlertStatus, Severity
+from app.audit import service as audit
+from app.cabinets.options import cabinet_labels
 from app.core.announce import announce
 from app.core.errors import ValidationError
+from app.core.paging import count_of
 from app.core.records import Actor, update_scoped
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_count, scoped_select
 
@@ -73,6 +76,26 @@ def resolve(
     return alert
 
 
+def resolve_for_cabinet(
+    *, session: Session, tenant_id: int, cabinet_id: int, now: datetime | None = None
+) -> int:
+    """The cabinet is gone (decommissioned): every alert still open on it is resolved; how many."""
+    alerts = session.exec(
+        select(Alert).where(
+            Alert.tenant_id == tenant_id,
+            Alert.cabinet_id == cabinet_id,
+            Alert.status != AlertStatus.resolved.value,
+        )
+    ).all()
+    for alert in alerts:
+        alert.status = AlertStatus.resolved.value
+        alert.resolved_at = now or datetime.now(UTC)
+    session.flush()
+    for alert in alerts:
+        _announce(session, alert, "resolved")
+    return len(alerts)
+
+
 def unresolved(*, session: Session, tenant_id: int, root_key: str) -> Alert | None:
     """The cause's alert while it is not resolved (open or acknowledged)."""
     return _unresolved(session, tenant_id, root_key[:120])
@@ -111,6 +134,7 @@ class AlertView:
     params: dict
     occurrences: int
     raised_at: datetime
+    cabinet: str = ""  # "name (code)" where the page shows it
 
 
 @dataclass(frozen=True)
@@ -119,7 +143,7 @@ class AlertCentre:
     newest: list[AlertView]
 
 
-def _view(r: Alert) -> AlertView:
+def _view(r: Alert, cabinets: dict[int, str] | None = None) -> AlertView:
     return AlertView(
         r.id,
         r.tenant_id,
@@ -130,6 +154,7 @@ def _view(r: Alert) -> AlertView:
         dict(r.params or {}),
         r.occurrences,
         r.raised_at,
+        (cabinets or {}).get(r.cabinet_id, ""),
     )
 
 
@@ -157,6 +182,41 @@ def acknowledge(*, session: Session, scope: TenantScope, alert_id: int, actor: A
     return alert
 
 
+def acknowledge_from_link(
+    *, session: Session, tenant_id: int, alert_id: int, via: str, ip: str | None = None
+) -> tuple[str, Alert | None]:
+    """Someone answered a routed message's link (app/notify/links.py, which vouches for the
+    tenant and alert): open → acknowledged, audited as from the link `via`. What happened:
+    acknowledged, already (acknowledged), resolved or missing."""
+    alert = session.get(Alert, alert_id)
+    if alert is None or alert.tenant_id != tenant_id:
+        return "missing", None
+    if alert.status != AlertStatus.open.value:
+        return ("already" if alert.status == AlertStatus.acknowledged.value else "resolved"), alert
+    claimed = session.exec(
+        update(Alert)
+        .where(Alert.id == alert_id, Alert.status == AlertStatus.open.value)
+        .values(status=AlertStatus.acknowledged.value)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # someone acknowledged it a moment ago
+        return "already", alert
+    session.refresh(alert)
+    audit.record(
+        session=session,
+        action="alert.acknowledge_link",
+        entity="alert",
+        entity_id=alert.id,
+        tenant_id=tenant_id,
+        actor_name=via[:60],
+        before={"status": AlertStatus.open.value},
+        after={"status": AlertStatus.acknowledged.value},
+        ip=ip,
+    )
+    _announce(session, alert, "acknowledged")
+    return "acknowledged", alert
+
+
 ALERT_STATUSES = ("unresolved", "open", "acknowledged", "resolved", "all")
 
 
@@ -164,6 +224,7 @@ ALERT_STATUSES = ("unresolved", "open", "acknowledged", "resolved", "all")
 class AlertPage:
     rows: list[AlertView]
     next_after_id: int | None
+    total: int = 0
 
 
 def list_alerts(
@@ -185,8 +246,10 @@ def list_alerts(
         statement = statement.where(Alert.status == status)
     if kind:
         statement = statement.where(Alert.kind == kind[:40])
+    total = count_of(session, statement)
     if after_id is not None:
         statement = statement.where(Alert.id < after_id)
     found = session.exec(statement.order_by(Alert.id.desc()).limit(limit + 1)).all()
-    rows = [_view(r) for r in found[:limit]]
-    return AlertPage(rows, rows[-1].id if len(found) > limit else None)
+    cabinets = cabinet_labels(session, {r.cabinet_id for r in found[:limit] if r.cabinet_id})
+    rows = [_view(r, cabinets) for r in found[:limit]]
+    return AlertPage(rows, rows[-1].id if len(found) > limit else None, total)

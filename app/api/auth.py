@@ -16,6 +16,7 @@ from app.api.cookies import (
     set_session_cookies,
 )
 from app.auth import service, tokens
+from app.auth.next_path import PHONE_SIGN_IN, safe_next
 from app.core.db import run_in_session
 from app.core.errors import DomainError
 from app.core.i18n import normalise_locale, t
@@ -35,20 +36,24 @@ def _same_origin(request: Request) -> bool:
     return origin.split("://", 1)[-1] == request.headers.get("host")
 
 
-async def _credentials(request: Request) -> tuple[str, str, bool]:
+async def _fields(request: Request) -> tuple[dict, bool]:
+    """The posted fields, and whether the client speaks JSON."""
     if request.headers.get("content-type", "").startswith("application/json"):
         try:
             body = await request.json()
         except ValueError:
             body = {}
-        body = body if isinstance(body, dict) else {}
-        return (
-            str(body.get("login", ""))[:MAX_FIELD],
-            str(body.get("password", ""))[:MAX_FIELD],
-            True,
-        )
-    form = await request.form()
-    return str(form.get("login", ""))[:MAX_FIELD], str(form.get("password", ""))[:MAX_FIELD], False
+        return (body if isinstance(body, dict) else {}), True
+    return dict(await request.form()), False
+
+
+def _field(fields: dict, name: str) -> str:
+    return str(fields.get(name, ""))[:MAX_FIELD]
+
+
+def _sign_in_page(fields: dict) -> str:
+    """The sign-in page the form was posted from (the phone's, or the console's)."""
+    return PHONE_SIGN_IN if fields.get("page") == "phone" else "/login"
 
 
 def _locale(request: Request) -> str:
@@ -58,12 +63,13 @@ def _locale(request: Request) -> str:
 async def login(request: Request) -> Response:
     if not _same_origin(request):
         return JSONResponse({"error": "error.permission_denied"}, status_code=403)
-    login_name, password, wants_json = await _credentials(request)
+    fields, wants_json = await _fields(request)
+    back = safe_next(fields.get("next"))  # the page to return to, e.g. a scanned cabinet's
     try:
         signed = await run_in_session(
             service.sign_in,
-            login=login_name,
-            password=password,
+            login=_field(fields, "login"),
+            password=_field(fields, "password"),
             ip=_client_ip(request),
             user_agent=request.headers.get("user-agent"),
         )
@@ -72,12 +78,13 @@ async def login(request: Request) -> Response:
         if wants_json:
             message = t(refused.key, _locale(request), **refused.params)
             return JSONResponse({"error": refused.key, "message": message}, status_code=status)
-        query = urlencode({"error": refused.key, **{k: str(v) for k, v in refused.params.items()}})
-        return RedirectResponse(f"/login?{query}", status_code=303)
+        params = {"error": refused.key, **{k: str(v) for k, v in refused.params.items()}}
+        query = urlencode({**params, **({"next": back} if back else {})})
+        return RedirectResponse(f"{_sign_in_page(fields)}?{query}", status_code=303)
     response: Response = (
         JSONResponse({"ok": True, "display_name": signed.account.display_name})
         if wants_json
-        else RedirectResponse("/", status_code=303)
+        else RedirectResponse(back or "/", status_code=303)
     )
     set_session_cookies(response, signed.access_token, signed.refresh_token)
     return response
@@ -107,8 +114,9 @@ async def logout(request: Request) -> Response:
     if claims is not None:
         await run_in_session(service.sign_out, session_id=claims.session_id, ip=_client_ip(request))
     wants_json = request.headers.get("accept", "").startswith("application/json")
+    fields = {} if wants_json else dict(await request.form())
     response: Response = (
-        JSONResponse({"ok": True}) if wants_json else RedirectResponse("/login", 303)
+        JSONResponse({"ok": True}) if wants_json else RedirectResponse(_sign_in_page(fields), 303)
     )
     clear_session_cookies(response)
     return response

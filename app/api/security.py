@@ -9,11 +9,14 @@
   handler's limit; the body is cut off if it runs past what it declared. The session is handed to
   the event gate, which runs the handler only if that session owns the tab
   (app/ui/identity.py).
+- The REST API (`/api/v1/`) called with `Authorization: Bearer <key>` and no cookie skips the
+  Origin check: without a cookie there is nothing for a foreign page to ride on.
 - Every response carries the security headers (`headers.py`).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -25,6 +28,7 @@ from app.api.headers import security_headers
 from app.auth import tokens
 from app.auth.principal import Principal, resolve_principal
 from app.core.db import run_in_session
+from app.core.i18n import DEFAULT_LOCALE, t
 from app.ui.identity import UPLOADS
 
 logger = logging.getLogger(__name__)
@@ -38,6 +42,8 @@ UPLOAD_RULES: dict[str, tuple[str, int]] = {
     "app.items.state.ItemsState.upload": ("item:write", 3 * MB),  # an item's picture: 2 MiB
 }
 ORIGIN_CHECKED = ("/_event", "/_upload", "/api/")
+API_V1 = "/api/v1/"
+PROBLEM_CODE = "api.origin_refused"
 
 
 def _headers(scope: Scope, name: bytes) -> list[str]:
@@ -69,6 +75,17 @@ def origin_allowed(origin: str | None, host: str | None, allowed: list[str]) -> 
     return host is not None and origin.split("://", 1)[-1].rstrip("/") == host
 
 
+def _bearer_without_cookie(scope: Scope) -> bool:
+    """A REST API call with its key in `Authorization` and no cookie carries no ambient
+    credential a foreign page could ride on (no CSRF): its key decides, whatever its Origin."""
+    return (
+        scope["type"] == "http"
+        and scope.get("path", "").startswith(API_V1)
+        and (_header(scope, b"authorization") or "").lower().startswith("bearer ")
+        and _header(scope, b"cookie") is None
+    )
+
+
 def upload_rule(handler: str) -> tuple[str, int] | None:
     """The permission and byte limit of an upload handler named as the browser names it
     (Reflex's event name), or None: not one we accept uploads for."""
@@ -84,14 +101,16 @@ def upload_rule(handler: str) -> tuple[str, int] | None:
     return UPLOAD_RULES.get(f"{fn.__module__}.{fn.__qualname__}")
 
 
-async def _send_status(send: Send, status: int, reason: str) -> None:
+async def _send_status(
+    send: Send, status: int, reason: str, content_type: str = "text/plain; charset=utf-8"
+) -> None:
     body = reason.encode()
     await send(
         {
             "type": "http.response.start",
             "status": status,
             "headers": [
-                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"content-type", content_type.encode()),
                 (b"content-length", str(len(body)).encode()),
                 *security_headers(),
             ],
@@ -142,7 +161,11 @@ class EdgeGuard:
             await self.app(scope, receive, send)
             return
         path: str = scope.get("path", "")
-        if path.startswith(ORIGIN_CHECKED) and not _origins_allowed(scope, self._allowed()):
+        if (
+            path.startswith(ORIGIN_CHECKED)
+            and not _bearer_without_cookie(scope)
+            and not _origins_allowed(scope, self._allowed())
+        ):
             logger.warning(
                 "refused %s %s from origin %s", scope["type"], path, _header(scope, b"origin")
             )
@@ -160,6 +183,14 @@ class EdgeGuard:
         if scope["type"] == "websocket":
             await receive()  # websocket.connect
             await send({"type": "websocket.close", "code": 1008})
+            return
+        if scope.get("path", "").startswith(API_V1):  # the API answers in problem details
+            accept = (_header(scope, b"accept-language") or "").lower()
+            locale = "en" if accept.startswith("en") else DEFAULT_LOCALE  # as problems.py
+            problem = {"type": f"urn:cabinet-cloud:problem:{PROBLEM_CODE}", "title": "Forbidden",
+                       "status": status, "detail": t(PROBLEM_CODE, locale),
+                       "code": PROBLEM_CODE}  # fmt: skip
+            await _send_status(send, status, json.dumps(problem), "application/problem+json")
             return
         await _send_status(send, status, why)
 

@@ -13,8 +13,11 @@ from app.approvals.flows import flows_listed, steps_of
 from app.approvals.inbox import RequestView, views
 from app.approvals.models import ApprovalRequest, ApprovalStep, ApproverKind, RequestStatus
 from app.approvals.service import may_decide
+from app.auth.catalogue import role_label
 from app.auth.models import Role
 from app.core.errors import ValidationError
+from app.core.i18n import DEFAULT_LOCALE
+from app.core.paging import count_of
 from app.core.tenancy import TenantScope, scope_filter
 from app.org.models import User
 
@@ -27,6 +30,7 @@ class RequestPage:
     rows: list[RequestView]
     mine_to_decide: frozenset[int]  # the ids the given person may decide now
     next_after_id: int | None
+    total: int = 0
 
 
 def list_requests(
@@ -45,6 +49,7 @@ def list_requests(
         statement = statement.where(ApprovalRequest.status == RequestStatus.pending.value)
     elif status == "decided":
         statement = statement.where(ApprovalRequest.status != RequestStatus.pending.value)
+    total = count_of(session, statement)
     if after_id is not None:
         statement = statement.where(ApprovalRequest.id < after_id)
     found = list(session.exec(statement.order_by(ApprovalRequest.id.desc()).limit(limit + 1)))
@@ -53,6 +58,7 @@ def list_requests(
         views(session, page),
         frozenset(_decidable(session, page, approver_id)),
         page[-1].id if len(found) > limit else None,
+        total,
     )
 
 
@@ -91,24 +97,28 @@ class FlowView:
     is_active: bool
 
 
-def _step_view(session: Session, step: ApprovalStep) -> StepView:
+def _step_view(session: Session, step: ApprovalStep, locale: str) -> StepView:
     if step.approver_kind == ApproverKind.role.value:
         role = session.get(Role, step.approver_role_id)
-        return StepView(f"role:{step.approver_role_id}", step.approver_kind, role.name)
+        return StepView(
+            f"role:{step.approver_role_id}", step.approver_kind, role_label(role, locale)
+        )
     if step.approver_kind == ApproverKind.user.value:
         user = session.get(User, step.approver_user_id)
         return StepView(f"user:{step.approver_user_id}", step.approver_kind, user.name)
     return StepView(step.approver_kind, step.approver_kind, "")
 
 
-def list_flows(*, session: Session, scope: TenantScope) -> list[FlowView]:
+def list_flows(
+    *, session: Session, scope: TenantScope, locale: str = DEFAULT_LOCALE
+) -> list[FlowView]:
     return [
         FlowView(
             flow.id,
             flow.name,
             flow.trigger,
             flow.min_amount_cents,
-            [_step_view(session, step) for step in steps_of(session, flow.id)],
+            [_step_view(session, step, locale) for step in steps_of(session, flow.id)],
             flow.is_active,
         )
         for flow in flows_listed(session, scope)

@@ -22,7 +22,9 @@ def _step(step: rx.Var) -> rx.Component:
             ("role", tr("approvals.step.role")),
             tr("approvals.step.user"),
         ),
-        rx.cond(step["name"] != "", rx.text.span("「", step["name"], "」")),
+        rx.cond(
+            step["name"] != "", rx.text.span(tr("quote.open"), step["name"], tr("quote.close"))
+        ),
         " ",
     )
 

@@ -47,20 +47,23 @@ class FlowsState(rx.State):
 
     async def _load(self) -> None:
         principal = await require(self, READ)
-        self.can_configure = principal.can(CONFIGURE)
-        tenant_id = await working_tenant(self, principal) if self.can_configure else None
+        # with "all tenants" chosen in the header the flows are listed, not edited
+        tenant_id = principal.active_tenant_id if principal.can(CONFIGURE) else None
+        self.can_configure = tenant_id is not None
+
+        locale = await request_locale(self)
 
         def read(session):
-            listed = console.list_flows(session=session, scope=principal.scope)
+            scope = principal.scope
+            listed = console.list_flows(session=session, scope=scope, locale=locale)
             choices = (
-                flows.step_choices(session=session, scope=principal.scope, tenant_id=tenant_id)
+                flows.step_choices(session=session, scope=scope, tenant_id=tenant_id, locale=locale)
                 if tenant_id is not None
                 else []
             )
             return listed, choices
 
         listed, choices = await run_in_session(read)
-        locale = await request_locale(self)
         self.flows = [_flow_row(f) for f in listed]
         self.step_choices = [{"value": NO_STEP, "label": "—"}] + [
             {

@@ -18,8 +18,10 @@ from app.approvals.models import (
     RequestStatus,
 )
 from app.audit import service as audit
+from app.auth.catalogue import role_label
 from app.auth.models import Permission, Role, RoleGrant, RolePermission
 from app.core.errors import ValidationError
+from app.core.i18n import DEFAULT_LOCALE
 from app.core.records import Actor, choice, owned_id, record_created, update_scoped
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scope_filter
 from app.core.text import refuse_unsafe
@@ -191,10 +193,12 @@ def deciders(*, session: Session, tenant_id: int) -> dict[int, str]:
     return dict(rows)
 
 
-def decider_roles(*, session: Session, tenant_id: int) -> dict[int, str]:
-    """Built-in roles and the tenant's own that carry `approval:decide`."""
+def decider_roles(
+    *, session: Session, tenant_id: int, locale: str = DEFAULT_LOCALE
+) -> dict[int, str]:
+    """Built-in roles and the tenant's own that carry `approval:decide`, with their names."""
     rows = session.exec(
-        select(Role.id, Role.name)
+        select(Role)
         .join(RolePermission, RolePermission.role_id == Role.id)
         .join(Permission, Permission.id == RolePermission.permission_id)
         .where(
@@ -203,15 +207,17 @@ def decider_roles(*, session: Session, tenant_id: int) -> dict[int, str]:
         )
         .order_by(Role.name)
     ).all()
-    return dict(rows)
+    return {role.id: role_label(role, locale) for role in rows}
 
 
-def step_choices(*, session: Session, scope: TenantScope, tenant_id: int) -> list[tuple[str, str]]:
+def step_choices(
+    *, session: Session, scope: TenantScope, tenant_id: int, locale: str = DEFAULT_LOCALE
+) -> list[tuple[str, str]]:
     """What a step may be, as (value, label) for a form: the manager, each role and each person
     who may decide. The manager's label is "" (the page translates it)."""
     if not scope.allows(tenant_id):
         return []
-    roles = decider_roles(session=session, tenant_id=tenant_id)
+    roles = decider_roles(session=session, tenant_id=tenant_id, locale=locale)
     people = deciders(session=session, tenant_id=tenant_id)
     return [
         (ApproverKind.department_manager.value, ""),

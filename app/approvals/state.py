@@ -40,6 +40,7 @@ class ApprovalsState(KeysetPaging, rx.State):
                 status=self.status,
                 approver_id=principal.user_id if principal.can(DECIDE) else None,
                 after_id=self._after_id(),
+                limit=self.page_size,
             )
             return page, scope_timezone(session=session, scope=principal.scope)
 
@@ -61,6 +62,7 @@ class ApprovalsState(KeysetPaging, rx.State):
             for r in page.rows
         ]
         self.next_after = page.next_after_id or 0
+        self.total = page.total
         self.loaded = True
 
     @rx.event

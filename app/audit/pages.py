@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.audit.state import AuditState
-from app.ui.locale import tr
+from app.ui.locale import LocaleState, tr
 from app.ui.paging import pager
 from app.ui.shell import console_page
 
@@ -16,6 +16,12 @@ ACTION_CHOICES = (
     ("department.", "audit.group_departments"),
     ("phone_whitelist.", "audit.group_whitelist"),
     ("role.", "audit.group_roles"),
+    ("cabinet.", "audit.group_cabinets"),
+    ("item.", "audit.group_items"),
+    ("quota_rule.", "audit.group_quotas"),
+    ("approval.", "audit.group_approvals"),
+    ("withdrawal.", "audit.group_withdrawals"),
+    ("work_order.", "audit.group_workorders"),
 )
 
 
@@ -55,16 +61,50 @@ def _filters() -> rx.Component:
     )
 
 
+CELL = {"padding": "0.15rem 0.5rem", "borderTop": "1px solid var(--gray-a4)", "textAlign": "left"}
+
+
+def _change(change: rx.Var) -> rx.Component:
+    return rx.fragment(
+        rx.el.div(change["field"], style={**CELL, "color": "var(--gray-11)"}),
+        rx.el.div(change["before"], style={**CELL, "color": "var(--red-11)"}),
+        rx.el.div(change["after"], style={**CELL, "color": "var(--grass-11)"}),
+    )
+
+
+def _changes(entry: rx.Var) -> rx.Component:
+    """The changed fields as field | before | after (no JSON). A grid, not a nested table: the
+    phone's table-as-cards labelling reads every table's header cells."""
+    head = {"padding": "0.15rem 0.5rem", "fontWeight": "500", "whiteSpace": "nowrap"}
+    return rx.cond(
+        entry["changes"].length() > 0,
+        rx.el.div(
+            *(
+                rx.el.div(tr(k), class_name="audit-diff-head", style=head)
+                for k in ("audit.field", "audit.before", "audit.after")
+            ),
+            rx.foreach(entry["changes"], _change),
+            class_name="audit-diff",
+            style={
+                "display": "grid",
+                "gridTemplateColumns": "auto auto auto",
+                "fontSize": "0.78rem",
+                "wordBreak": "break-word",
+                "textAlign": "left",
+            },
+        ),
+        rx.text(tr("audit.no_changes"), size="1", color="gray"),
+    )
+
+
 def _row(entry: rx.Var) -> rx.Component:
-    code = {"fontFamily": "monospace", "fontSize": "0.78rem", "wordBreak": "break-all"}
     return rx.table.row(
         rx.table.cell(entry["time"], white_space="nowrap"),
-        rx.table.cell(entry["tenant"], min_width="7rem"),
-        rx.table.cell(entry["actor"], white_space="nowrap"),
-        rx.table.cell(entry["action"], white_space="nowrap"),
-        rx.table.cell(entry["target"], white_space="nowrap"),
-        rx.table.cell(rx.text(entry["before"], style=code), max_width="18rem"),
-        rx.table.cell(rx.text(entry["after"], style=code), max_width="18rem"),
+        rx.table.cell(entry["tenant"], min_width="6rem"),
+        rx.table.cell(rx.text(entry["actor"], weight="medium"), min_width="6rem"),
+        rx.table.cell(entry["action"], min_width="6rem"),
+        rx.table.cell(entry["target"], min_width="8rem", class_name="audit-target"),
+        rx.table.cell(_changes(entry), max_width="26rem"),
         rx.table.cell(entry["ip"]),
     )
 
@@ -73,11 +113,10 @@ def _table() -> rx.Component:
     headers = (
         "audit.time",
         "field.tenant",
-        "audit.actor",
-        "audit.action",
-        "audit.target",
-        "audit.before",
-        "audit.after",
+        "audit.who",
+        "audit.did",
+        "audit.what",
+        "audit.changes",
         "audit.ip",
     )
     return rx.box(
@@ -87,6 +126,10 @@ def _table() -> rx.Component:
             size="1",
             width="100%",
             id="audit-table",
+        ),
+        rx.cond(
+            AuditState.loaded & (AuditState.rows.length() == 0),
+            rx.text(tr("audit.empty"), color="gray", size="2", padding="1rem"),
         ),
         overflow_x="auto",
         width="100%",
@@ -107,6 +150,12 @@ def audit_body() -> rx.Component:
         _filters(),
         _table(),
         pager(AuditState, "audit"),
+        # one of the two is mounted per language, so a switch mounts the other: the rows follow
+        rx.cond(
+            LocaleState.locale == "en",
+            rx.box(on_mount=AuditState.relocalise, display="none", id="audit-lang-en"),
+            rx.box(on_mount=AuditState.relocalise, display="none", id="audit-lang-zh"),
+        ),
         spacing="4",
         width="100%",
         id="audit",

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
+from app.core.paging import count_of
 from app.core.tenancy import TenantScope, scope_filter
 
 SENSITIVE_FIELDS = frozenset(
@@ -138,12 +139,14 @@ class AuditEntry:
     before: dict[str, Any] | None
     after: dict[str, Any] | None
     ip: str
+    actor_account_id: int | None = None
 
 
 @dataclass(frozen=True)
 class AuditPage:
     entries: list[AuditEntry]
     next_after: int | None
+    total: int = 0
 
 
 def list_audit(
@@ -169,6 +172,7 @@ def list_audit(
         statement = statement.where(AuditLog.created_at >= filters.since)
     if filters.until is not None:
         statement = statement.where(AuditLog.created_at < filters.until)
+    total = count_of(session, statement)
     if after_id is not None:
         statement = statement.where(AuditLog.id < after_id)
     rows = list(session.exec(statement.order_by(AuditLog.id.desc()).limit(limit + 1)))
@@ -185,7 +189,8 @@ def list_audit(
             before=mask_record(row.before, unmask=unmask),
             after=mask_record(row.after, unmask=unmask),
             ip=row.ip or "",
+            actor_account_id=row.actor_account_id,
         )
         for row in rows[:limit]
     ]
-    return AuditPage(entries=entries, next_after=entries[-1].id if more else None)
+    return AuditPage(entries=entries, next_after=entries[-1].id if more else None, total=total)

@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
-import json
 from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 import reflex as rx
 from sqlmodel import Session
 
+from app.audit.queries import EntryView, entry_views
 from app.audit.service import AuditFilters, AuditPage, list_audit, local_days
 from app.core.db import run_in_session
-from app.core.i18n import MESSAGES, t
+from app.core.i18n import MESSAGES
 from app.core.tenancy import TenantScope
 from app.dashboard.service import list_tenant_options, scope_timezone
 from app.ui.paging import KeysetPaging
 from app.ui.session import request_locale, require
 
-ACTION_GROUPS = ("", "auth.", "app_user.", "department.", "phone_whitelist.", "role.", "account.")
+ACTION_GROUPS = (
+    *("", "auth.", "app_user.", "department.", "phone_whitelist.", "role.", "account."),
+    *("cabinet.", "item.", "quota_rule.", "approval.", "withdrawal.", "work_order."),
+)
+
+
+class ChangeRow(TypedDict):
+    field: str
+    before: str
+    after: str
 
 
 class AuditRow(TypedDict):
@@ -27,25 +36,20 @@ class AuditRow(TypedDict):
     actor: str
     action: str
     target: str
-    before: str
-    after: str
+    changes: list[ChangeRow]
     ip: str
 
 
-HIDDEN_IN_DIFF = frozenset({"id", "tenant_id", "created_at", "updated_at"})
-
-
-def _show(values: dict | None) -> str:
-    """The changed fields as compact JSON (bookkeeping columns and empty values left out)."""
-    if not values:
-        return ""
-    shown = {k: v for k, v in values.items() if k not in HIDDEN_IN_DIFF and v is not None}
-    return json.dumps(shown, ensure_ascii=False, sort_keys=True, default=str)[:600]
-
-
 def _audit_view(
-    *, session: Session, scope: TenantScope, form: dict[str, str], unmask: bool, after: int | None
-) -> tuple[AuditPage, dict[int, str], str]:
+    *,
+    session: Session,
+    scope: TenantScope,
+    form: dict[str, str],
+    unmask: bool,
+    after: int | None,
+    limit: int,
+    locale: str,
+) -> tuple[AuditPage, list[EntryView], dict[int, str], str]:
     timezone = scope_timezone(session=session, scope=scope)
     since, until = local_days(form.get("since", ""), form.get("until", ""), timezone)
     filters = AuditFilters(
@@ -55,9 +59,11 @@ def _audit_view(
         since=since,
         until=until,
     )
-    page = list_audit(session=session, scope=scope, filters=filters, unmask=unmask, after_id=after)
+    page = list_audit(
+        session=session, scope=scope, filters=filters, unmask=unmask, after_id=after, limit=limit
+    )
     tenants = {o.id: o.name for o in list_tenant_options(session=session, scope=scope)}
-    return page, tenants, timezone
+    return page, entry_views(session, page.entries, locale), tenants, timezone
 
 
 class AuditState(KeysetPaging, rx.State):
@@ -69,6 +75,7 @@ class AuditState(KeysetPaging, rx.State):
     until: str = ""
     unmasked: bool = False
     loaded: bool = False
+    built_locale: str = ""  # the language the rows were written in
 
     def _read_permission(self) -> str:
         return "audit:read"
@@ -83,32 +90,44 @@ class AuditState(KeysetPaging, rx.State):
             "since": self.since,
             "until": self.until,
         }
-        page, tenants, timezone = await run_in_session(
+        locale = await request_locale(self)
+        page, views, tenants, timezone = await run_in_session(
             _audit_view,
             scope=principal.scope,
             form=form,
             unmask=unmask,
             after=self._after_id(),
+            limit=self.page_size,
+            locale=locale,
         )
-        locale = await request_locale(self)
         zone = ZoneInfo(timezone)
         self.rows = [
             AuditRow(
                 id=e.id,
                 time=e.created_at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"),
                 tenant=tenants.get(e.tenant_id, "—") if e.tenant_id else "—",
-                actor=e.actor_name or "—",
-                action=t(e.action, locale) if e.action in MESSAGES else e.action,
-                target=f"{e.entity} #{e.entity_id}" if e.entity_id else e.entity,
-                before=_show(e.before),
-                after=_show(e.after),
+                actor=view.actor,
+                action=view.verb,
+                target=view.target,
+                changes=[
+                    ChangeRow(field=c.field, before=c.before, after=c.after) for c in view.changes
+                ],
                 ip=e.ip,
             )
-            for e in page.entries
+            for e, view in zip(page.entries, views, strict=True)
         ]
         self.next_after = page.next_after or 0
+        self.total = page.total
         self.unmasked = unmask
+        self.built_locale = locale
         self.loaded = True
+
+    @rx.event
+    async def relocalise(self) -> None:
+        """After the header's language switch: the rows are written again in the new language."""
+        await require(self, "audit:read")
+        if self.loaded and await request_locale(self) != self.built_locale:
+            await self._load()
 
     @rx.event
     async def load(self) -> None:

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
+
+from app.core.i18n import DEFAULT_LOCALE, t
 
 PERMISSIONS: tuple[str, ...] = (
     "dashboard:read",
     "tenant:read",
     "tenant:write",
+    "tenant:onboard",
     "provider:read",
     "provider:write",
+    "provider:staff",
+    "policy:read",
+    "policy:write",
     "cabinet:read",
     "cabinet:write",
     "cabinet:command",
@@ -38,11 +45,14 @@ PERMISSIONS: tuple[str, ...] = (
     "workorder:write",
     "alert:read",
     "alert:ack",
+    "alert:route",
     "report:read",
     "report:subscribe",
     "audit:read",
     "audit:unmask",
     "wall:manage",
+    "apikey:manage",
+    "webhook:manage",
     "self:withdraw",
     "self:request",
 )
@@ -68,6 +78,7 @@ BUILTIN_ROLES: tuple[BuiltinRole, ...] = (
         (
             *_READS,
             "tenant:write",
+            "provider:staff",
             "cabinet:write",
             "cabinet:command",
             "cabinet:provision",
@@ -75,6 +86,7 @@ BUILTIN_ROLES: tuple[BuiltinRole, ...] = (
             "stock:adjust",
             "workorder:write",
             "alert:ack",
+            "alert:route",
             "report:subscribe",
         ),
     ),
@@ -111,3 +123,15 @@ BUILTIN_ROLES: tuple[BuiltinRole, ...] = (
     ),
     BuiltinRole("employee", "员工", ("self:withdraw", "self:request")),
 )
+
+
+class NamedRole(Protocol):
+    code: str
+    name: str
+    tenant_id: int | None
+
+
+def role_label(role: NamedRole, locale: str = DEFAULT_LOCALE) -> str:
+    """A role's name for people: a built-in role's in the reader's language, a tenant's own as
+    its admin typed it."""
+    return t(f"role.{role.code}", locale) if role.tenant_id is None else role.name

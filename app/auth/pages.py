@@ -1,33 +1,82 @@
-"""The sign-in page: a plain form posted to /api/auth/login, so the session cookie is HttpOnly."""
+"""The sign-in pages (the console's, and the phone's in phone_pages.py): a plain form posted to
+/api/auth/login, so the session cookie is HttpOnly."""
 
 from __future__ import annotations
 
+from urllib.parse import quote, urlencode
+
 import reflex as rx
 
+from app.auth.next_path import safe_next
 from app.ui.forms import labelled_input, native_form
 from app.ui.locale import LocaleState, tr
+
+# the refusals this page explains (anything else in the query is ignored)
+SHOWN_ERRORS = frozenset(
+    {
+        "auth.bad_credentials",
+        "auth.locked",
+        "auth.expired",
+        "auth.sso_only",
+        "sso.refused",
+        "sso.idp_refused",
+        "sso.unreachable",
+        "sso.not_configured",
+        "sso.unknown_person",
+        "sso.no_account",
+        "sso.no_claim",
+    }
+)
 
 
 class LoginPageState(rx.State):
     error_key: str = ""
     error_minutes: str = ""
     registered_phone: str = ""  # just registered on the phone page: greet and fill the login
+    next_path: str = ""  # where the sign-in returns to (a path of this site only)
+    company: str = ""  # the company code a single sign-on came back refused for
+    sso_company: str = ""  # the company code typed for single sign-on
 
     @rx.event
     def read_error(self) -> None:
         """Public: show the reason the last attempt was refused (from the redirect's query)."""
         params = self.router.url.query_parameters
         key = params.get("error", "")
-        self.error_key = (
-            key if key in ("auth.bad_credentials", "auth.locked", "auth.expired") else ""
-        )
+        self.error_key = key if key in SHOWN_ERRORS else ""
+        company = params.get("company", "")
+        self.company = company if company.isascii() and len(company) <= 32 else ""
+        self.sso_company = self.company
         minutes = params.get("minutes", "")
         self.error_minutes = minutes if minutes.isdigit() else ""
         registered = params.get("registered", "")
         self.registered_phone = registered if registered.isdigit() and len(registered) == 11 else ""
+        self.next_path = safe_next(params.get("next", "")) or ""
+
+    @rx.event
+    def set_sso_company(self, value: str) -> None:
+        """Public: the company code typed for single sign-on (it only builds a link)."""
+        self.sso_company = str(value or "").strip()[:32]
+
+    @rx.var
+    def sso_href(self) -> str:
+        """Where "Sign in with your company account" goes: the company's start, or back to
+        this page asking for a code when none is typed."""
+        if not self.sso_company:
+            return "?error=sso.not_configured"  # this very page, asking for a code
+        query = f"?{urlencode({'next': self.next_path})}" if self.next_path else ""
+        return f"/auth/sso/{quote(self.sso_company, safe='')}/start{query}"
+
+    @rx.var
+    def register_href(self) -> str:
+        """Registering from the phone's sign-in keeps where it returns to."""
+        return (
+            f"/m/register?{urlencode({'next': self.next_path})}"
+            if self.next_path
+            else ("/m/register")
+        )
 
 
-def _error() -> rx.Component:
+def error_callout() -> rx.Component:
     message = (
         LocaleState.tr[LoginPageState.error_key]
         .to(str)
@@ -56,6 +105,51 @@ def _field(
     )
 
 
+def sign_in_form(page: str) -> rx.Component:
+    """Username and password posted as a real form; `page` is where a refusal comes back to
+    ("phone": the phone's sign-in), `next` where a sign-in goes on to."""
+    return native_form(
+        rx.el.input(type="hidden", name="next", value=LoginPageState.next_path),
+        rx.el.input(type="hidden", name="page", value=page),
+        rx.vstack(
+            _field("login", "login.login", "text", "username", LoginPageState.registered_phone),
+            _field("password", "login.password", "password", "current-password"),
+            rx.button(tr("login.submit"), type="submit", size="3", width="100%", id="login-submit"),
+            spacing="4",
+            width="100%",
+        ),
+        action="/api/auth/login",
+        method="post",
+        id="login-form",
+        style={"width": "100%"},
+    )
+
+
+def sso_form(door: str = "sso", label_key: str = "login.sso") -> rx.Component:
+    """Sign-in through the company's own identity (`door`: "sso", the company account, or
+    "wecom", WeCom on the phone; app/api/sso.py), the company code picking the provider. A plain
+    link, not a form: the page's CSP (`form-action 'self'`) would stop a form's redirect on its
+    way to the provider."""
+    return rx.hstack(
+        rx.input(
+            id=f"{door}-company",
+            placeholder=tr("login.company"),
+            aria_label=tr("login.company"),
+            default_value=LoginPageState.company,
+            on_change=LoginPageState.set_sso_company,
+            max_length=32,
+            auto_complete="organization",
+            flex="1",
+        ),
+        rx.el.a(
+            rx.button(tr(label_key), variant="outline", type="button", tab_index=-1),
+            href=LoginPageState.sso_href.replace("/auth/sso/", f"/auth/{door}/"),
+            id=f"{door}-submit",
+        ),
+        width="100%",
+    )
+
+
 def login_page() -> rx.Component:
     return rx.center(
         rx.card(
@@ -66,36 +160,14 @@ def login_page() -> rx.Component:
                     align="center",
                 ),
                 rx.text(tr("login.title"), color=rx.color("gray", 11)),
-                _error(),
+                error_callout(),
                 rx.cond(
                     LoginPageState.registered_phone != "",
                     rx.callout(tr("register.done"), color_scheme="green", id="login-registered"),
                 ),
-                native_form(
-                    rx.vstack(
-                        _field(
-                            "login",
-                            "login.login",
-                            "text",
-                            "username",
-                            LoginPageState.registered_phone,
-                        ),
-                        _field("password", "login.password", "password", "current-password"),
-                        rx.button(
-                            tr("login.submit"),
-                            type="submit",
-                            size="3",
-                            width="100%",
-                            id="login-submit",
-                        ),
-                        spacing="4",
-                        width="100%",
-                    ),
-                    action="/api/auth/login",
-                    method="post",
-                    id="login-form",
-                    style={"width": "100%"},
-                ),
+                sign_in_form("console"),
+                rx.separator(size="4"),
+                sso_form(),
                 rx.link(tr("register.title"), href="/m/register", size="2", id="to-register"),
                 rx.hstack(
                     rx.text(tr("login.demo_hint"), size="1", color=rx.color("gray", 10)),

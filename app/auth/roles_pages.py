@@ -152,6 +152,7 @@ def roles_body() -> rx.Component:
                 rx.table.body(rx.foreach(RolesState.modules, _module_block)),
                 size="1",
                 id="role-matrix",
+                data_no_cards="true",  # a grid of ticks: it stays a grid on a phone
             ),
             overflow_x="auto",
             width="100%",

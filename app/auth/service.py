@@ -28,6 +28,7 @@ from app.auth.models import (
 from app.auth.passwords import hash_secret, needs_rehash, verify_secret
 from app.core.errors import PermissionDeniedError
 from app.core.model_base import as_utc
+from app.sso.policy import sso_only_company
 
 
 def ensure_permissions(*, session: Session) -> dict[str, Permission]:
@@ -159,6 +160,8 @@ def sign_in(
     account = find_account(session=session, login=login) if login else None
     _refuse_if_locked(session, login_names(account) if account else {login}, ip, now)
     ok = _password_matches(account, password)
+    if ok and (company := sso_only_company(session, account)):
+        _refuse_password_for_sso(session, account, company, ip)
     session.add(LoginAttempt(login=login, ip=ip, succeeded=ok, created_at=now))
     if not ok:
         audit.record(
@@ -174,12 +177,34 @@ def sign_in(
         raise AttemptRefused("auth.bad_credentials")
     if needs_rehash(account.password_hash):
         account.password_hash = hash_secret(password)
-    return _open_session(session, account, ip, user_agent, now)
+    return open_session(session, account, ip, user_agent, now)
 
 
-def _open_session(
-    session: Session, account: Account, ip: str, user_agent: str | None, now: datetime
+def _refuse_password_for_sso(session: Session, account: Account, company: str, ip: str) -> None:
+    """The right password of an admin whose company signs in only through its identity
+    provider: refused (not counted as a failure, the password was right), audited."""
+    audit.record(
+        session=session,
+        action="auth.sso_required",
+        entity="account",
+        entity_id=account.id,
+        after={"company": company},
+        ip=ip,
+        tenant_id=_home_tenant(session, account),
+    )
+    session.flush()
+    raise AttemptRefused("auth.sso_only", company=company)
+
+
+def open_session(
+    session: Session,
+    account: Account,
+    ip: str,
+    user_agent: str | None,
+    now: datetime,
+    method: str = "password",
 ) -> SignedIn:
+    """A new signed-in session for `account`, however it proved who it is (`method`)."""
     session_id = secrets.token_hex(16)
     refresh_token = tokens.issue(account.id, session_id, "refresh", now)
     session.add(
@@ -199,6 +224,7 @@ def _open_session(
         action="auth.login",
         entity="account",
         entity_id=account.id,
+        after={"method": method},
         actor_account_id=account.id,
         actor_name=account.display_name,
         ip=ip,

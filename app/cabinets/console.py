@@ -23,6 +23,7 @@ from app.cabinets.presence import presence_status
 from app.cabinets.refusals import refusals_of
 from app.cabinets.scale_stats import describe, model_of
 from app.core.errors import ValidationError
+from app.core.paging import count_of
 from app.core.records import Actor, record_created, update_scoped
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scope_filter
 from app.inventory.models import PlanogramEntry, Stock
@@ -60,6 +61,7 @@ class CabinetRow:
 class CabinetPage:
     rows: list[CabinetRow]
     next_after_id: int | None
+    total: int = 0  # rows the filters match, on every page
 
 
 def list_cabinets(
@@ -103,11 +105,12 @@ def list_cabinets(
     if search:
         pattern = f"%{search}%"
         statement = statement.where(or_(Cabinet.name.ilike(pattern), Cabinet.code.ilike(pattern)))
+    total = count_of(session, statement)
     if after_id is not None:
         statement = statement.where(Cabinet.id > after_id)
     found = session.exec(statement.order_by(Cabinet.id).limit(limit + 1)).all()
     rows = [_row(c, n) for c, n in found[:limit]]
-    return CabinetPage(rows, rows[-1].id if len(found) > limit else None)
+    return CabinetPage(rows, rows[-1].id if len(found) > limit else None, total)
 
 
 def _row(c: Cabinet, low: int) -> CabinetRow:

@@ -14,22 +14,25 @@ import hmac
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import lru_cache
+from typing import Any, TypeVar
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 
 from app.audit import service as audit
 from app.cabinets.models import Cabinet
 from app.core.config import get_settings
-from app.core.errors import DomainError
+from app.core.errors import DomainError, ValidationError
 from app.core.records import Actor
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from app.tenants.models import Tenant
 
+S = TypeVar("S", bound=SQLModel)
 SCHEME = "v1"
 SECRET_BYTES = 32
 
@@ -192,3 +195,50 @@ def unseal(value: object) -> str:
         return decrypt_secret(value[len(SEALED) :]).decode()
     except (DomainError, ValueError):
         return ""
+
+
+def save_sealed_settings(
+    *,
+    session: Session,
+    model: type[S],
+    row: S | None,
+    tenant_id: int,
+    cleaned: dict[str, Any],
+    secret_field: str,
+    typed_secret: str | None,
+    action: str,
+    actor: Actor,
+    now: datetime | None = None,
+    secret_limit: int = 128,
+) -> S:
+    """Create or replace a tenant's one settings row (an SMS sender, an identity provider) whose
+    `{secret_field}_ciphertext` holds a secret typed once: stored encrypted, kept as stored when
+    left blank, required on the first save. The audit entry says whether it changed, never it."""
+    secret = (typed_secret or "").strip()
+    if (row is None and not secret) or len(secret) > secret_limit:
+        raise ValidationError(field=secret_field)
+    before = None if row is None else {k: getattr(row, k) for k in cleaned}
+    column = f"{secret_field}_ciphertext"
+    if row is None:
+        row = model(tenant_id=tenant_id, **{column: ""}, **cleaned)
+    else:
+        for name, value in cleaned.items():
+            setattr(row, name, value)
+    if secret:
+        setattr(row, column, encrypt_secret(secret.encode("utf-8")))
+    row.updated_at = now or datetime.now(UTC)
+    session.add(row)
+    session.flush()
+    audit.record(
+        session=session,
+        action=action,
+        entity=model.__tablename__,
+        entity_id=row.id,
+        tenant_id=tenant_id,
+        actor_account_id=actor.account_id,
+        actor_name=actor.name,
+        before=before,
+        after={**cleaned, f"{secret_field}_changed": bool(secret)},
+        ip=actor.ip,
+    )
+    return row

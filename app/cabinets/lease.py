@@ -22,6 +22,7 @@ from app.cabinets.models import (
 from app.core.records import SYSTEM, Actor
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from app.org.models import User
+from app.tenants.status import is_suspended
 
 logger = logging.getLogger(__name__)
 DEFAULT_DAYS = 7
@@ -35,9 +36,10 @@ def lease_days(cabinet: Cabinet) -> int:
 
 
 def lease_arguments(session: Session, cabinet: Cabinet, now: datetime) -> dict[str, Any]:
-    """Nobody while the cabinet is out of service (maintenance): no employee opens it."""
+    """Nobody while the cabinet is out of service (maintenance) or its tenant suspended: no
+    employee opens it."""
     valid_until = now + timedelta(days=lease_days(cabinet))
-    if cabinet.status != CabinetStatus.active.value:
+    if cabinet.status != CabinetStatus.active.value or is_suspended(session, cabinet.tenant_id):
         return {"valid_until": int(valid_until.timestamp() * 1000), "cards": [], "pins": []}
     people = session.exec(
         scoped_select(User, TenantScope.single(cabinet.tenant_id))

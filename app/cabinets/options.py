@@ -8,6 +8,19 @@ from app.cabinets.models import Cabinet, Site
 from app.core.tenancy import TenantScope, scope_filter
 
 
+def cabinet_label(name: str, code: str) -> str:
+    """How a console table names a cabinet: its name and its code (names repeat across sites)."""
+    return f"{name} ({code})"
+
+
+def cabinet_labels(session: Session, ids: set[int]) -> dict[int, str]:
+    """{id: "name (code)"} of the given cabinets, one query."""
+    if not ids:
+        return {}
+    rows = session.exec(select(Cabinet.id, Cabinet.name, Cabinet.code).where(Cabinet.id.in_(ids)))
+    return {i: cabinet_label(name, code) for i, name, code in rows}
+
+
 def cabinet_options(*, session: Session, scope: TenantScope) -> list[tuple[int, str]]:
     """The scope's cabinets: (id, "name (code)"), by name."""
     rows = session.exec(
@@ -15,7 +28,7 @@ def cabinet_options(*, session: Session, scope: TenantScope) -> list[tuple[int, 
         .where(scope_filter(Cabinet, scope))
         .order_by(Cabinet.name, Cabinet.code)
     ).all()
-    return [(i, f"{name} ({code})") for i, name, code in rows]
+    return [(i, cabinet_label(name, code)) for i, name, code in rows]
 
 
 def site_options(*, session: Session, scope: TenantScope, tenant_id: int) -> list[tuple[int, str]]:

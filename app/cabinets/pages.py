@@ -17,7 +17,7 @@ from app.cabinets.state import CabinetsState as S
 from app.ui.locale import tr
 from app.ui.paging import pager
 from app.ui.shell import console_page
-from app.ui.tables import data_table
+from app.ui.tables import data_table, row_action, row_style
 
 COMMAND_KINDS = (
     "unlock",
@@ -72,10 +72,12 @@ def _row(row: rx.Var) -> rx.Component:
         rx.table.cell(
             rx.cond(row["low"] > 0, rx.badge(row["low"], color_scheme="red"), rx.text("0"))
         ),
+        rx.table.cell(
+            row_action("table.view", [S.choose(row["id"]), C.show(row["id"])], "cab-view")
+        ),
         on_click=[S.choose(row["id"]), C.show(row["id"])],
-        cursor="pointer",
         class_name="cab-row",
-        _hover={"background": rx.color("accent", 2)},
+        **row_style(S.chosen == row["id"]),
     )
 
 
@@ -369,6 +371,7 @@ def cabinets_body() -> rx.Component:
                 "people.status",
                 "cabinets.heartbeat",
                 "wall.low_slots",
+                "table.actions",
             ),
             S.rows,
             _row,

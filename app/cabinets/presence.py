@@ -19,6 +19,7 @@ from app.cabinets.models import Cabinet
 from app.core.model_base import as_utc
 from app.core.tenancy import TenantScope, scoped_select
 from app.tenants.models import Tenant
+from app.webhooks import hooks as webhooks
 
 HEARTBEAT_S = 30
 MISSED_HEARTBEATS = 3
@@ -73,6 +74,8 @@ def sweep_presence(*, session: Session, now: datetime | None = None) -> Presence
 
 def mark_offline(*, session: Session, cabinet: Cabinet, now: datetime) -> None:
     """Offline with one open critical alert for the cabinet, however often it is said."""
+    if cabinet.is_online:
+        webhooks.cabinet_presence(session, cabinet, "cabinet.offline", now)
     cabinet.is_online = False
     if _open_alert(session, cabinet) is None:
         raise_once(
@@ -129,8 +132,10 @@ def heard_from(*, session: Session, cabinet: Cabinet, now: datetime) -> None:
     """A heartbeat or boot: online again, the offline alert (if any) resolved, a slot layout
     that became due while it was away (or before it ever connected) sent, and a cabinet in
     maintenance still holding people in its offline lease sent the empty one."""
+    was_online, cabinet.is_online = cabinet.is_online, True
     cabinet.last_heartbeat_at = now
-    cabinet.is_online = True
+    if not was_online:
+        webhooks.cabinet_presence(session, cabinet, "cabinet.online", now)
     resolve(session=session, tenant_id=cabinet.tenant_id, root_key=_root_key(cabinet), now=now)
     session.flush()
     send_if_due(session=session, cabinet=cabinet, now=now)

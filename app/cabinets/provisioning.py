@@ -19,8 +19,9 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlparse
 
-from sqlmodel import Session, or_, select
+from sqlmodel import Session, func, or_, select
 
+from app.alerts.service import resolve_for_cabinet
 from app.audit import service as audit
 from app.cabinets.credentials import ProvisionedCredentials, provision
 from app.cabinets.lease import sync_lease
@@ -135,6 +136,21 @@ def _checked_code(session: Session, raw: str) -> str:
     return code
 
 
+def _check_name_free(session: Session, tenant_id: int, site_id: int | None, name: str) -> None:
+    """Two cabinets of one site never share a name (people pick a cabinet by its name); no DB
+    index: a retired cabinet keeps its name and databases may already hold duplicates."""
+    taken = session.exec(
+        select(Cabinet.id).where(
+            Cabinet.tenant_id == tenant_id,
+            Cabinet.site_id.is_(None) if site_id is None else Cabinet.site_id == site_id,
+            func.lower(Cabinet.name) == name.lower(),
+            Cabinet.status != CabinetStatus.retired.value,  # a replacement may take it
+        )
+    ).first()
+    if taken is not None:
+        raise ValidationError("cabinets.name_taken", field="cabinet_name", name=name)
+
+
 def register_cabinet(
     *,
     session: Session,
@@ -159,6 +175,7 @@ def register_cabinet(
     if profile is None:
         raise ValidationError(field="model")
     site = owned_id(session, Site, site_id, tenant_id, "site") if site_id else None
+    _check_name_free(session, tenant_id, site, name)
     cabinet = Cabinet(
         tenant_id=tenant_id,
         code=code,
@@ -227,7 +244,8 @@ def decommission(
     actor: Actor,
 ) -> Cabinet:
     """Retired for good: its secret is deleted (the broker and the gateway refuse it from now
-    on), commands still waiting are dropped; its slots, stock, messages, sessions and
+    on), commands still waiting are dropped, its open alerts resolved (nobody can act on
+    them); its slots, stock, messages, sessions and
     withdrawals stay for the records."""
     cabinet = _not_retired(session, scope, cabinet_id)
     before = cabinet.status
@@ -245,8 +263,19 @@ def decommission(
         command.status = CommandStatus.expired.value
         command.next_retry_at = None
         command.result = {"reason": "decommissioned"}
+    resolved = resolve_for_cabinet(
+        session=session, tenant_id=cabinet.tenant_id, cabinet_id=cabinet.id
+    )
     session.flush()
-    _audit(session, cabinet, "cabinet.decommission", actor, before, dropped=len(waiting))
+    _audit(
+        session,
+        cabinet,
+        "cabinet.decommission",
+        actor,
+        before,
+        dropped=len(waiting),
+        alerts_resolved=resolved,
+    )
     return cabinet
 
 

@@ -87,6 +87,7 @@ class CabinetsState(KeysetPaging, CabinetLifecycle, rx.State):
                 status=self.status,
                 search=self.search,
                 after_id=self._after_id(),
+                limit=self.page_size,
             )
             return page, scope_timezone(session=session, scope=principal.scope)
 
@@ -107,6 +108,7 @@ class CabinetsState(KeysetPaging, CabinetLifecycle, rx.State):
             for c in page.rows
         ]
         self.next_after = page.next_after_id or 0
+        self.total = page.total
         self.loaded = True
 
     @rx.event

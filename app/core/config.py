@@ -31,6 +31,52 @@ class SettingsError(ValueError):
 
 
 @dataclass(frozen=True)
+class SmsEnv:
+    """SMS_* variables: all of SECRET_ID, SECRET_KEY, SDK_APP_ID, SIGN_NAME, TEMPLATE_REGISTER."""
+
+    secret_id: str
+    secret_key: str
+    sdk_app_id: str
+    sign_name: str
+    template_register: str
+    template_alert: str | None = None
+    region: str = "ap-guangzhou"
+    endpoint: str = "https://sms.tencentcloudapi.com"
+
+    def __repr__(self) -> str:  # check-settings prints Settings: never the key
+        return f"SmsEnv(secret_id={self.secret_id!r}, sdk_app_id={self.sdk_app_id!r}, …)"
+
+
+SMS_REQUIRED = ("SECRET_ID", "SECRET_KEY", "SDK_APP_ID", "SIGN_NAME", "TEMPLATE_REGISTER")
+
+
+def _sms(env: dict[str, str]) -> SmsEnv | None:
+    """All required SMS_* variables or none; SMS_PROVIDER, if given, must be tencent."""
+    provider = _env("SMS_PROVIDER", env)
+    if provider is not None:
+        _choice("SMS_PROVIDER", provider, ("tencent",))
+    values = {name: _env(f"SMS_{name}", env) for name in SMS_REQUIRED}
+    if not any(values.values()):
+        return None
+    missing = [f"SMS_{name}" for name, value in values.items() if value is None]
+    if missing:
+        raise SettingsError(missing[0], f"is required with the other SMS_* settings ({missing})")
+    endpoint = _base_url(
+        "SMS_ENDPOINT", _url("SMS_ENDPOINT", _env("SMS_ENDPOINT", env), ("https", "http"))
+    )
+    return SmsEnv(
+        secret_id=values["SECRET_ID"] or "",
+        secret_key=values["SECRET_KEY"] or "",
+        sdk_app_id=values["SDK_APP_ID"] or "",
+        sign_name=values["SIGN_NAME"] or "",
+        template_register=values["TEMPLATE_REGISTER"] or "",
+        template_alert=_env("SMS_TEMPLATE_ALERT", env),
+        region=_env("SMS_REGION", env) or "ap-guangzhou",
+        endpoint=endpoint or "https://sms.tencentcloudapi.com",
+    )
+
+
+@dataclass(frozen=True)
 class Settings:
     app_env: str
     data_dir: Path
@@ -57,6 +103,9 @@ class Settings:
     # Drive the controller-less LAN cabinets from this process (hardware/lan/supervisor.py);
     # LAN_DRIVER=1/0, unset: on with the embedded broker (all on this box), off with MQTT_URL
     lan_driver: bool = False
+    # The platform's SMS sender (Tencent Cloud SMS, docs/sms.md): used for registration codes and
+    # for tenants without their own SMS settings; None: not configured (codes are only logged)
+    sms: SmsEnv | None = None
 
     @property
     def is_production(self) -> bool:
@@ -200,6 +249,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             _url("CABINET_API_URL", _env("CABINET_API_URL", env), ("http", "https")),
         ),
         lan_driver=_lan_driver(_env("LAN_DRIVER", env), mqtt_url=_env("MQTT_URL", env)),
+        sms=_sms(env),
     )
 
 

@@ -9,18 +9,27 @@ from __future__ import annotations
 from functools import lru_cache
 
 from app.core.messages import (
+    api,
+    audit,
     cabinet_scales,
     cabinet_screen,
     console,
     identity,
     lan_cabinets,
+    onboarding,
     org,
     provisioning,
     registration,
     reports,
+    routing,
     self_service,
+    sms,
+    sso,
+    stocktake,
     wall,
+    webhooks,
     withdrawals,
+    workorders,
 )
 
 DEFAULT_LOCALE = "zh-CN"
@@ -31,8 +40,22 @@ LOCALES = ("zh-CN", "en")
 def _merged() -> dict[str, tuple[str, str]]:
     """One table from the per-domain parts; a key defined twice is a programming error."""
     table: dict[str, tuple[str, str]] = {}
-    parts = (console, identity, org, registration, reports, self_service, wall, withdrawals)
-    for part in (*parts, cabinet_scales, cabinet_screen, lan_cabinets, provisioning):
+    parts = (audit, console, identity, org, registration, reports, self_service, wall, withdrawals)
+    for part in (
+        *parts,
+        cabinet_scales,
+        cabinet_screen,
+        lan_cabinets,
+        onboarding,
+        provisioning,
+        sms,
+        sso,
+        workorders,
+        stocktake,
+        routing,
+        api,
+        webhooks,
+    ):
         clash = table.keys() & part.MESSAGES.keys()
         if clash:
             raise RuntimeError(f"translation keys defined twice: {sorted(clash)}")

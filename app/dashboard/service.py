@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from app.alerts.models import Alert, AlertStatus
 from app.cabinets.models import Cabinet
+from app.cabinets.options import cabinet_label
 from app.core.tenancy import TenantScope, scope_filter, scoped_count
 from app.inventory.models import PlanogramEntry, Stock
 from app.items.models import Item, ItemType
@@ -117,6 +118,7 @@ def recent_withdrawals(
             Cabinet.name,
             Withdrawal.total_qty,
             Withdrawal.total_cost_cents,
+            Cabinet.code,
         )
         .join(User, User.id == Withdrawal.user_id)
         .join(Cabinet, Cabinet.id == Withdrawal.cabinet_id)
@@ -131,7 +133,7 @@ def recent_withdrawals(
             created_at=row[1],
             person=row[2],
             department=row[3] or "",
-            cabinet=row[4],
+            cabinet=cabinet_label(row[4], row[7]),
             total_qty=row[5],
             total_cost_cents=row[6],
         )

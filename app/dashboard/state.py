@@ -15,6 +15,7 @@ from app.core.tenancy import TenantScope
 from app.dashboard import service
 from app.dashboard.service import HomeFigures
 from app.ui.format import local_time, yuan
+from app.ui.navigation import landing_for
 from app.ui.session import require
 
 logger = logging.getLogger(__name__)
@@ -88,10 +89,11 @@ class HomeState(rx.State):
     @rx.event
     async def load(self):
         """The figures of the caller's scope (the tenant chosen in the header, or all of theirs);
-        an employee without the console's figures goes to their own phone page."""
+        a person without the console's figures goes to the page of their role (an employee to
+        their phone page, provider staff to their work orders)."""
         signed_in = await require(self)
-        if not signed_in.can("dashboard:read") and signed_in.can("self:withdraw"):
-            return rx.redirect("/m")
+        if not signed_in.can("dashboard:read"):
+            return rx.redirect(landing_for(signed_in.permissions))
         principal = await require(self, "dashboard:read")
         try:
             timezone, figures = await run_in_session(_home_view, scope=principal.scope)

@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from app.alerts.models import Alert, Severity
 from app.cabinets.models import Cabinet, Slot
+from app.core.i18n import t
 from app.inventory.models import MovementKind
 from app.inventory.service import record_movement
 from app.items.models import Item
@@ -191,7 +192,9 @@ def _restock(
         cabinet_id=layout.cabinet.id,
         kind=WorkOrderKind.replenishment.value,
         status=WorkOrderStatus.done.value,
-        title=f"{layout.cabinet.name} 补货",
+        title=f"{layout.cabinet.name}（{layout.cabinet.code}）补货",
+        title_key="workorder.restock_visit",
+        title_params={"cabinet": layout.cabinet.name, "code": layout.cabinet.code},
         dedupe_key=f"replenish:cabinet:{layout.cabinet.id}:{at:%Y%m%d}",
         assignee_staff_id=world.restocker.id,
         created_at=at - timedelta(hours=2),
@@ -232,12 +235,22 @@ def _leave_open(
 ) -> None:
     for plan in low:
         key = f"replenish:slot:{plan.slot.id}:item:{plan.item.id}"
+        params = {
+            "cabinet": layout.cabinet.name,
+            "code": layout.cabinet.code,
+            "slot": plan.slot.code,
+            "item": plan.item.name,
+            "stock": plan.quantity,
+            "minimum": plan.min_qty,
+        }
         order = WorkOrder(
             tenant_id=world.tenant.id,
             provider_id=world.provider_id,
             cabinet_id=layout.cabinet.id,
             kind=WorkOrderKind.replenishment.value,
-            title=f"{layout.cabinet.name} {plan.slot.code} 补货：{plan.item.name}",
+            title=t("workorder.replenish", "zh-CN", **params)[:200],
+            title_key="workorder.replenish",
+            title_params=params,
             dedupe_key=key,
             created_at=now - timedelta(minutes=30),
         )
@@ -278,6 +291,12 @@ def seed_history(
     """Generate the last DAYS days of withdrawals and restocks up to `now`."""
     today = now.astimezone(ZONE).date()
     withdrawals = restocks = 0
+    # The last two working days' shortfalls stay open so the console has work to show, on
+    # whatever day of the week the demo is made.
+    working = [
+        today - timedelta(days=n) for n in range(DAYS) if (today - timedelta(days=n)).weekday() < 5
+    ]
+    open_from = min(working[:2], default=today)
     for offset in range(DAYS - 1, -1, -1):
         day = today - timedelta(days=offset)
         for world in worlds:
@@ -288,8 +307,7 @@ def seed_history(
                 if not low:
                     continue
                 evening = _local(day, 18, 30)
-                # The last two days' shortfalls stay open so the console has work to show.
-                if offset <= 1 or evening >= now:
+                if day >= open_from or evening >= now:
                     continue
                 _restock(session, world, layout, low, evening)
                 restocks += 1

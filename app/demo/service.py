@@ -6,12 +6,10 @@ Deterministic (seeded) so screenshots and tests agree; history comes from app/de
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, select
 
-from app.approvals.models import ApprovalFlow, ApprovalStep, ApproverKind, FlowTrigger
 from app.auth.models import Account, AccountKind, GrantScope, Role, RoleGrant
 from app.auth.passwords import hash_secret
 from app.auth.service import ensure_builtin_roles
@@ -19,11 +17,15 @@ from app.cabinets.models import Cabinet, DoorState, Site, Slot
 from app.cabinets.profiles import PROFILES, slot_plan
 from app.demo import catalogue as cat
 from app.demo.history import CabinetLayout, TenantWorld, seed_history
+from app.demo.logins import DemoSummary, demo_logins
+from app.demo.routing import seed_routing
+from app.demo.rules import seed_rules
+from app.demo.stocktake import seed_stocktake
+from app.demo.suspended import seed_suspended_tenant
 from app.inventory.models import MovementKind, PlanogramEntry
 from app.inventory.service import record_movement
 from app.items.models import Item, ItemTag, ItemType, Tag
 from app.org.models import Department, DepartmentManager, PhoneWhitelist, User
-from app.quotas.models import OverQuotaPolicy, QuotaLimitKind, QuotaRule, QuotaSubject, QuotaTarget
 from app.tenants.models import (
     ProviderStaff,
     ProviderStaffRole,
@@ -33,36 +35,6 @@ from app.tenants.models import (
 )
 from app.wall.models import WallDisplay
 from app.wall.service import token_hash
-
-
-@dataclass(frozen=True)
-class DemoLogin:
-    username: str
-    password: str
-    description: str
-
-
-@dataclass
-class DemoSummary:
-    counts: dict[str, int] = field(default_factory=dict)
-    logins: list[DemoLogin] = field(default_factory=list)
-
-
-def demo_logins() -> list[DemoLogin]:
-    """The accounts `make run` prints; all share the demo password."""
-    described = (
-        ("operator", "平台运营 platform operator"),
-        ("hx_admin", "服务商管理员 provider admin (华信)"),
-        ("hx_staff", "服务商业务员 provider staff (华信)"),
-        ("yj_admin", "服务商管理员 provider admin (优集)"),
-        ("xy_admin", "企业管理员 tenant admin (星月科技)"),
-        ("xy_manager", "部门主管 department manager (星月科技 研发中心)"),
-        ("xy_employee", "员工 employee (星月科技), also phone 13800138000"),
-        ("ht_admin", "企业管理员 tenant admin (海天贸易)"),
-        ("lm_admin", "企业管理员 tenant admin (绿木设计)"),
-    )
-    return [DemoLogin(u, cat.DEMO_PASSWORD, d) for u, d in described]
-
 
 DEMO_WIRING = "SC-40S"
 
@@ -289,11 +261,12 @@ def _seed_cabinets(
     city = tenant.code.split("-")[1]
     for n in range(count):
         code = f"CAB-{city}-{n + 1:03d}"
+        site, nth = sites[n % len(sites)], n // len(sites)  # names are unique per site
         cabinet = Cabinet(
             tenant_id=tenant.id,
             code=code,
-            name=f"{sites[n % len(sites)].name} 领用柜",
-            site_id=sites[n % len(sites)].id,
+            name=f"{site.name} 领用柜" if nth == 0 else f"{site.name} {nth + 1}号领用柜",
+            site_id=site.id,
             model=cat.CABINET_MODELS[(number + n) % len(cat.CABINET_MODELS)],
             mqtt_username=code.lower(),
             # never connected: online once a cabinet (make run's simulated ones) is heard from
@@ -338,66 +311,6 @@ def _seed_cabinets(
     return layouts
 
 
-def _seed_rules(b: _Builder, tenant: Tenant, items: list[Item]) -> None:
-    computer = b.session.exec(
-        select(ItemType).where(ItemType.tenant_id == tenant.id, ItemType.name == "电脑周边")
-    ).one()
-    b.add(
-        QuotaRule(
-            tenant_id=tenant.id,
-            name="每人每月领用上限 30 件",
-            subject_kind=QuotaSubject.tenant.value,
-            target_kind=QuotaTarget.all.value,
-            period="month",
-            limit_kind=QuotaLimitKind.count.value,
-            limit_value=30,
-            over_policy=OverQuotaPolicy.require_approval.value,
-        ),
-        QuotaRule(
-            tenant_id=tenant.id,
-            name="电脑周边每月 ¥200",
-            subject_kind=QuotaSubject.tenant.value,
-            target_kind=QuotaTarget.item_type.value,
-            target_id=computer.id,
-            period="month",
-            limit_kind=QuotaLimitKind.cost.value,
-            limit_value=20000,
-            over_policy=OverQuotaPolicy.notify_manager.value,
-        ),
-    )
-    over = ApprovalFlow(
-        tenant_id=tenant.id, name="超额领用审批", trigger=FlowTrigger.over_quota.value
-    )
-    b.add(over)
-    b.add(
-        ApprovalStep(
-            tenant_id=tenant.id,
-            flow_id=over.id,
-            step_no=1,
-            approver_kind=ApproverKind.department_manager.value,
-        )
-    )
-    flow = ApprovalFlow(
-        tenant_id=tenant.id, name="高值物品领用审批", trigger=FlowTrigger.restricted_item.value
-    )
-    b.add(flow)
-    b.add(
-        ApprovalStep(
-            tenant_id=tenant.id,
-            flow_id=flow.id,
-            step_no=1,
-            approver_kind=ApproverKind.department_manager.value,
-        ),
-        ApprovalStep(
-            tenant_id=tenant.id,
-            flow_id=flow.id,
-            step_no=2,
-            approver_kind=ApproverKind.role.value,
-            approver_role_id=b.roles["tenant_admin"].id,
-        ),
-    )
-
-
 def seed_demo(
     *, session: Session, now: datetime | None = None, seed: int = 20261124
 ) -> DemoSummary | None:
@@ -424,7 +337,7 @@ def seed_demo(
         _seed_tenant_accounts(b, tenant, people, tops)
         items = _seed_catalogue(b, tenant)
         layouts = _seed_cabinets(b, tenant, cabinets, items, number)
-        _seed_rules(b, tenant, items)
+        seed_rules(b.session, tenant, items, add=b.add, admin_role_id=b.roles["tenant_admin"].id)
         b.add(
             WallDisplay(
                 tenant_id=tenant.id,
@@ -443,5 +356,14 @@ def seed_demo(
             )
         )
     counts = seed_history(session=session, worlds=worlds, now=b.now, rng=b.rng)
+    seed_suspended_tenant(
+        session,
+        provider_id=providers[1][0].id,
+        password_hash=b.password_hash,
+        roles=b.roles,
+        now=b.now,
+    )
+    counts.update(stocktakes=seed_stocktake(session=session, worlds=worlds, now=b.now))
+    seed_routing(session=session, tenant=worlds[0].tenant)
     counts.update(tenants=len(worlds), providers=len(providers))
     return DemoSummary(counts=counts, logins=demo_logins())

@@ -10,6 +10,7 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from app.cabinets.models import Cabinet, Slot
+from app.core.paging import count_of
 from app.core.tenancy import TenantScope, scope_filter
 from app.inventory.models import PlanogramEntry, Stock
 from app.items.models import Item
@@ -42,6 +43,7 @@ class StockRow:
 class StockPage:
     rows: list[StockRow]
     next_after_id: int | None
+    total: int = 0
 
 
 def list_stock(
@@ -85,8 +87,9 @@ def list_stock(
     if search:
         pattern = f"%{search}%"
         statement = statement.where(or_(Item.name.ilike(pattern), Item.sku.ilike(pattern)))
+    total = count_of(session, statement)
     if after_id is not None:
         statement = statement.where(PlanogramEntry.id > after_id)
     found = session.exec(statement.order_by(PlanogramEntry.id).limit(limit + 1)).all()
     rows = [StockRow(*r) for r in found[:limit]]
-    return StockPage(rows, rows[-1].entry_id if len(found) > limit else None)
+    return StockPage(rows, rows[-1].entry_id if len(found) > limit else None, total)

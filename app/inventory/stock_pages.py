@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.inventory.adjustments import AdjustReason
 from app.inventory.stock_state import StockState as S
+from app.ui.forms import NATIVE_SELECT, dialog_buttons, form_error, labelled
 from app.ui.locale import tr
 from app.ui.paging import pager
 from app.ui.shell import console_page
-from app.ui.tables import data_table
+from app.ui.tables import data_table, row_action
 
 
 def _row(row: rx.Var) -> rx.Component:
@@ -31,8 +33,69 @@ def _row(row: rx.Var) -> rx.Component:
                 row["low"], rx.badge(tr("stock.low"), color_scheme="red", margin_left="0.5rem")
             ),
         ),
+        rx.table.cell(
+            rx.cond(
+                S.can_adjust,
+                row_action("stock.write_off", S.open_write_off(row["id"]), "stock-write-off"),
+            )
+        ),
         class_name="stock-row",
         data_low=row["low"].to(str),
+        data_entry=row["id"].to(str),
+    )
+
+
+def _write_off_dialog() -> rx.Component:
+    """Units off a slot for damage, expiry or loss: reason, how many, a note."""
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(tr("stock.write_off_title")),
+            rx.text(S.write_off_subject, weight="bold", id="write-off-subject"),
+            rx.text(tr("stock.write_off_help"), size="2", color=rx.color("gray", 11)),
+            rx.form(
+                rx.vstack(
+                    labelled(
+                        "field.reason",
+                        rx.el.select(
+                            *[
+                                rx.el.option(tr(f"stocktake.reason.{r.value}"), value=r.value)
+                                for r in AdjustReason
+                            ],
+                            name="reason",
+                            id="write-off-reason",
+                            style=NATIVE_SELECT,
+                        ),
+                        required=True,
+                    ),
+                    labelled(
+                        "field.quantity",
+                        rx.input(
+                            name="quantity",
+                            id="write-off-quantity",
+                            type="number",
+                            min=1,
+                            required=True,
+                            width="100%",
+                        ),
+                        required=True,
+                    ),
+                    labelled(
+                        "stock.note",
+                        rx.input(name="note", id="write-off-note", max_length=200, width="100%"),
+                    ),
+                    form_error(S.write_off_error, "write-off-error"),
+                    dialog_buttons(S.close_write_off, "stock.write_off", "write-off-save"),
+                    spacing="3",
+                    margin_top="0.75rem",
+                ),
+                on_submit=S.write_off,
+                reset_on_submit=False,
+                key=S.writing_off.to(str),
+            ),
+            max_width="28rem",
+            id="write-off-dialog",
+        ),
+        open=S.writing_off > 0,
     )
 
 
@@ -75,13 +138,15 @@ def stock_body() -> rx.Component:
                 "stock.quantity",
                 "stock.min_par",
                 "stock.fill",
+                "",
             ),
             S.rows,
             _row,
             "stock-table",
+            empty_key="stock.none",
         ),
-        rx.cond(S.loaded & (S.rows.length() == 0), rx.text(tr("stock.none"), color="gray")),
         pager(S, "stock"),
+        _write_off_dialog(),
         spacing="4",
         width="100%",
         id="stock",

@@ -7,14 +7,17 @@ from typing import TypedDict
 
 import reflex as rx
 
-from app.cabinets.options import cabinet_options
+from app.cabinets.options import cabinet_label, cabinet_options
 from app.core.db import run_in_session
+from app.core.errors import DomainError, ValidationError
+from app.core.i18n import t
+from app.inventory.adjustments import AdjustReason, write_off_planned
 from app.inventory.listing import list_stock
 from app.ui.paging import KeysetPaging
 from app.ui.payload import as_id
-from app.ui.session import require
+from app.ui.session import actor_of, request_locale, require
 
-PERMISSION = "stock:read"
+PERMISSION, ADJUST = "stock:read", "stock:adjust"
 
 
 class StockLine(TypedDict):
@@ -42,12 +45,17 @@ class StockState(KeysetPaging, rx.State):
     low_only: bool = False
     search: str = ""
     loaded: bool = False
+    can_adjust: bool = False
+    writing_off: int = 0  # the plan entry the write-off dialog is for
+    write_off_subject: str = ""
+    write_off_error: str = ""
 
     def _read_permission(self) -> str:
         return PERMISSION
 
     async def _load(self) -> None:
         principal = await require(self, PERMISSION)
+        self.can_adjust = principal.can(ADJUST)
         page = await run_in_session(
             list_stock,
             scope=principal.scope,
@@ -55,11 +63,12 @@ class StockState(KeysetPaging, rx.State):
             low_only=self.low_only,
             search=self.search,
             after_id=self._after_id(),
+            limit=self.page_size,
         )
         self.rows = [
             StockLine(
                 id=r.entry_id,
-                cabinet=f"{r.cabinet} ({r.cabinet_code})",
+                cabinet=cabinet_label(r.cabinet, r.cabinet_code),
                 slot=r.slot,
                 item=r.item,
                 sku=r.sku,
@@ -72,6 +81,7 @@ class StockState(KeysetPaging, rx.State):
             for r in page.rows
         ]
         self.next_after = page.next_after_id or 0
+        self.total = page.total
         self.loaded = True
 
     @rx.event
@@ -91,4 +101,45 @@ class StockState(KeysetPaging, rx.State):
         self.low_only = form.get("low_only") in ("on", True, "true")
         self.search = str(form.get("search", ""))[:40]
         self.cursors = []
+        await self._load()
+
+    @rx.event
+    async def open_write_off(self, entry_id: int) -> None:
+        await require(self, ADJUST)
+        row = next((r for r in self.rows if r["id"] == as_id(entry_id)), None)
+        if row is not None:
+            self.writing_off, self.write_off_error = row["id"], ""
+            self.write_off_subject = f"{row['cabinet']} · {row['slot']} · {row['item']}"
+
+    @rx.event
+    async def close_write_off(self) -> None:
+        await require(self, PERMISSION)
+        self.writing_off, self.write_off_error = 0, ""
+
+    @rx.event
+    async def write_off(self, form: dict) -> None:
+        """Units off a slot for damage, expiry or loss (never below zero), audited."""
+        principal = await require(self, ADJUST)
+        form = form if isinstance(form, dict) else {}
+        try:
+            quantity = str(form.get("quantity", "")).strip()
+            if not quantity.isdigit() or len(quantity) > 6:
+                raise ValidationError(field="quantity")
+            reason = str(form.get("reason", ""))[:20]
+            if reason not in {r.value for r in AdjustReason}:
+                raise ValidationError(field="reason")
+            await run_in_session(
+                write_off_planned,
+                scope=principal.scope,
+                entry_id=self.writing_off,
+                reason=reason,
+                quantity=int(quantity),
+                note=str(form.get("note", ""))[:200],
+                actor=actor_of(self, principal),
+            )
+        except DomainError as refused:
+            locale = await request_locale(self)
+            self.write_off_error = t(refused.key, locale, **refused.params)
+            return
+        self.writing_off, self.write_off_error = 0, ""
         await self._load()

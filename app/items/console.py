@@ -15,6 +15,7 @@ from sqlmodel import Session, delete, select
 from app.cabinets.layout import LAYOUT_FIELDS, item_layout_changed
 from app.cabinets.models import Slot
 from app.core.errors import ValidationError
+from app.core.paging import count_of
 from app.core.records import Actor, record_created, update_scoped
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scope_filter
 from app.core.text import refuse_unsafe
@@ -51,6 +52,7 @@ class ItemRow:
 class ItemPage:
     rows: list[ItemRow]
     next_after_id: int | None
+    total: int = 0
 
 
 def list_items(
@@ -79,6 +81,7 @@ def list_items(
         statement = statement.where(
             or_(Item.name.ilike(f"%{search}%"), Item.sku.ilike(f"%{search}%"))
         )
+    total = count_of(session, statement)
     if after_id is not None:
         statement = statement.where(Item.id > after_id)
     found = session.exec(statement.order_by(Item.id).limit(limit + 1)).all()
@@ -111,7 +114,7 @@ def list_items(
         )
         for i, type_name in page
     ]
-    return ItemPage(rows, rows[-1].id if len(found) > limit else None)
+    return ItemPage(rows, rows[-1].id if len(found) > limit else None, total)
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,14 @@
-"""The console's items page: the catalogue, an item's form with its tags, picture and the unit
-weight calibrated from a scale."""
+"""The console's items page: the catalogue with an explicit edit action per row, and a drawer with
+the item's labelled fields (required ones marked), its tags, picture and the unit weight
+calibrated from a scale; Cancel and Save at the drawer's bottom."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from app.items.state import UPLOAD_ID
+from app.items.state import FORM_ID, UPLOAD_ID
 from app.items.state import ItemsState as S
+from app.ui.forms import NATIVE_SELECT, form_error, labelled
 from app.ui.locale import tr
 from app.ui.paging import pager
 from app.ui.shell import console_page
@@ -41,104 +43,137 @@ def _row(row: rx.Var) -> rx.Component:
                 ~row["is_active"].to(bool), rx.badge(tr("items.inactive"), color_scheme="gray")
             ),
         ),
-        on_click=S.edit(row["id"]),
-        cursor="pointer",
+        rx.table.cell(
+            rx.button(
+                rx.cond(S.can_write, tr("items.edit_action"), tr("items.view_action")),
+                size="1",
+                variant="ghost",
+                on_click=S.edit(row["id"]),
+                class_name="item-edit",
+            )
+        ),
         class_name="item-row",
-        _hover={"background": rx.color("accent", 2)},
     )
 
 
-def _field(name: str, **props) -> rx.Component:
-    return rx.vstack(
-        rx.text(tr(f"items.field.{name}"), size="1", color="gray"),
-        rx.input(name=name, default_value=S.form[name].to(str), id=f"item-{name}", **props),
-        spacing="1",
+def _field(name: str, *, required: bool = False, **props) -> rx.Component:
+    return labelled(
+        f"items.field.{name}",
+        rx.input(
+            name=name,
+            default_value=S.form[name].to(str),
+            id=f"item-{name}",
+            width="100%",
+            **props,
+        ),
+        required=required,
+    )
+
+
+def _choice(name: str, label: str, none_key: str, options: rx.Var, render) -> rx.Component:
+    """A native select with a "none" first choice (the drawer opens on the item's own value)."""
+    return labelled(
+        label,
+        rx.el.select(
+            rx.el.option(tr(none_key), value="none"),
+            rx.foreach(options, render),
+            name=name,
+            default_value=S.form[f"{name}_id" if name == "type" else name].to(str),
+            id=f"item-{name}",
+            style=NATIVE_SELECT,
+        ),
+    )
+
+
+def _check(name: str, label_key: str) -> rx.Component:
+    return rx.el.label(
+        rx.hstack(
+            rx.checkbox(name=name, default_checked=S.form[name].to(bool), id=f"item-{name}"),
+            rx.text(tr(label_key), size="2"),
+            align="center",
+        )
+    )
+
+
+def _tags() -> rx.Component:
+    return labelled(
+        "items.tags",
+        rx.flex(
+            rx.foreach(
+                S.tags,
+                lambda tag: rx.el.label(
+                    rx.hstack(
+                        rx.checkbox(
+                            name=f"tag_{tag['id']}",
+                            default_checked=S.form["tag_ids"].to(list[str]).contains(tag["id"]),
+                        ),
+                        rx.text(tag["name"], size="2"),
+                        align="center",
+                    )
+                ),
+            ),
+            gap="0.75rem",
+            wrap="wrap",
+        ),
     )
 
 
 def _form() -> rx.Component:
+    """The item's own fields; submitted by the Save button in the drawer's footer."""
     return rx.form(
-        rx.flex(
-            _field("sku", width="9rem"),
-            _field("name", width="16rem"),
-            rx.vstack(
-                rx.text(tr("items.field.type"), size="1", color="gray"),
-                rx.select.root(
-                    rx.select.trigger(placeholder=tr("items.no_type"), id="item-type"),
-                    rx.select.content(
-                        rx.select.item(tr("items.no_type"), value="none"),
-                        rx.foreach(S.types, lambda o: rx.select.item(o["name"], value=o["id"])),
-                    ),
-                    name="type",
-                    default_value=S.form["type_id"].to(str),
+        rx.vstack(
+            rx.grid(
+                _field("sku", required=True, max_length=40),
+                _field("name", required=True, max_length=80),
+                _choice(
+                    "type",
+                    "items.field.type",
+                    "items.no_type",
+                    S.types,
+                    lambda o: rx.el.option(o["name"], value=o["id"]),
                 ),
-                spacing="1",
-            ),
-            _field("unit", width="4rem"),
-            rx.vstack(
-                rx.text(tr("items.field.vision_class"), size="1", color="gray"),
-                rx.select.root(
-                    rx.select.trigger(placeholder=tr("items.no_vision_class"), id="item-vision"),
-                    rx.select.content(
-                        rx.select.item(tr("items.no_vision_class"), value="none"),
-                        rx.foreach(S.vision_classes, lambda c: rx.select.item(c, value=c)),
-                    ),
-                    name="vision_class",
-                    default_value=S.form["vision_class"].to(str),
+                _field("unit", max_length=8),
+                _field("unit_weight_g", required=True, input_mode="decimal"),
+                _field("weight_tolerance_g", input_mode="decimal"),
+                _field("cost", input_mode="decimal"),
+                _choice(
+                    "vision_class",
+                    "items.field.vision_class",
+                    "items.no_vision_class",
+                    S.vision_classes,
+                    lambda c: rx.el.option(c, value=c),
                 ),
-                spacing="1",
+                columns=rx.breakpoints(initial="1", sm="2"),
+                gap="0.75rem",
+                width="100%",
             ),
-            _field("unit_weight_g", width="7rem"),
-            _field("weight_tolerance_g", width="7rem"),
-            _field("cost", width="7rem"),
-            rx.el.label(
-                rx.hstack(
-                    rx.checkbox(
-                        name="requires_approval",
-                        default_checked=S.form["requires_approval"].to(bool),
-                    ),
-                    rx.text(tr("items.needs_approval"), size="2"),
-                )
-            ),
-            rx.el.label(
-                rx.hstack(
-                    rx.checkbox(name="is_active", default_checked=S.form["is_active"].to(bool)),
-                    rx.text(tr("items.active"), size="2"),
-                )
-            ),
+            _tags(),
             rx.hstack(
-                rx.text(tr("items.tags"), size="1", color="gray"),
-                rx.foreach(
-                    S.tags,
-                    lambda tag: rx.el.label(
-                        rx.hstack(
-                            rx.checkbox(
-                                name=f"tag_{tag['id']}",
-                                default_checked=S.form["tag_ids"].to(list[str]).contains(tag["id"]),
-                            ),
-                            rx.text(tag["name"], size="2"),
-                        )
-                    ),
-                ),
-                wrap="wrap",
+                _check("requires_approval", "items.needs_approval"),
+                _check("is_active", "items.active"),
+                spacing="5",
             ),
-            rx.button(tr("cabinets.save"), type="submit", id="item-save"),
-            gap="0.75rem",
-            wrap="wrap",
-            align="end",
+            spacing="3",
+            width="100%",
         ),
         on_submit=S.save,
+        id=FORM_ID,
         key=S.edit_id,  # a new form for each item: its fields start from that item
     )
 
 
-def _extras() -> rx.Component:
-    """What only an existing item has: its picture and a calibration from a scale."""
-    return rx.flex(
-        rx.vstack(
-            rx.text(tr("items.image"), size="2", weight="bold"),
+def _picture() -> rx.Component:
+    return rx.vstack(
+        rx.text(tr("items.image"), size="2", weight="bold"),
+        rx.hstack(
+            rx.cond(
+                S.form.contains("image") & (S.form["image"].to(str) != ""),
+                rx.image(src=rx.get_upload_url(S.form["image"].to(str)), width="96px"),
+            ),
             rx.upload.root(
-                rx.button(rx.icon("image-up", size=14), tr("items.upload"), variant="soft"),
+                rx.button(
+                    rx.icon("image-up", size=14), tr("items.upload"), variant="soft", type="button"
+                ),
                 id=UPLOAD_ID,
                 max_files=1,
                 accept={
@@ -148,59 +183,119 @@ def _extras() -> rx.Component:
                 },
                 on_drop=S.upload(rx.upload_files(upload_id=UPLOAD_ID)),
             ),
-            rx.cond(
-                S.form.contains("image") & (S.form["image"].to(str) != ""),
-                rx.image(src=rx.get_upload_url(S.form["image"].to(str)), width="96px"),
-            ),
+            align="center",
         ),
-        rx.form(
-            rx.vstack(
-                rx.text(tr("items.calibrate"), size="2", weight="bold"),
-                rx.text(tr("items.calibrate_explain"), size="1", color="gray", max_width="28rem"),
-                rx.hstack(
-                    rx.select.root(
-                        rx.select.trigger(placeholder=tr("review.slot"), id="item-cal-slot"),
-                        rx.select.content(
-                            rx.foreach(
-                                S.readings,
-                                lambda r: rx.select.item(
-                                    f"{r['slot']} · {r['grams']}", value=r["slot_id"]
-                                ),
-                            )
-                        ),
-                        name="slot",
-                    ),
-                    rx.input(
-                        name="count",
-                        placeholder=tr("items.count"),
-                        width="6rem",
-                        id="item-cal-count",
-                    ),
-                    rx.button(
-                        tr("items.calibrate_go"), type="submit", variant="soft", id="item-cal"
-                    ),
-                ),
-            ),
-            on_submit=S.calibrate,
-        ),
-        gap="2rem",
-        wrap="wrap",
+        width="100%",
     )
 
 
-def _editor() -> rx.Component:
-    return rx.card(
+def _calibration() -> rx.Component:
+    return rx.form(
         rx.vstack(
-            rx.heading(rx.cond(S.edit_id == 0, tr("items.new"), tr("items.edit")), size="3"),
-            _form(),
-            rx.cond(S.message != "", rx.callout(S.message, color_scheme="red", id="item-message")),
-            rx.cond(S.edit_id != 0, _extras()),
-            rx.button(tr("items.close"), variant="ghost", on_click=S.close),
-            spacing="3",
+            rx.text(tr("items.calibrate"), size="2", weight="bold"),
+            rx.text(tr("items.calibrate_explain"), size="1", color="gray"),
+            rx.grid(
+                labelled(
+                    "items.field.slot",
+                    rx.el.select(
+                        rx.el.option(tr("items.choose_slot"), value=""),
+                        rx.foreach(
+                            S.readings,
+                            lambda r: rx.el.option(
+                                r["slot"].to(str) + " · " + r["grams"].to(str), value=r["slot_id"]
+                            ),
+                        ),
+                        name="slot",
+                        id="item-cal-slot",
+                        style=NATIVE_SELECT,
+                    ),
+                ),
+                labelled(
+                    "items.count",
+                    rx.input(name="count", width="100%", id="item-cal-count", input_mode="numeric"),
+                ),
+                columns="2",
+                gap="0.75rem",
+                width="100%",
+            ),
+            rx.button(tr("items.calibrate_go"), type="submit", variant="soft", id="item-cal"),
+            spacing="2",
             width="100%",
         ),
+        on_submit=S.calibrate,
+    )
+
+
+def _footer() -> rx.Component:
+    """Cancel and Save at the drawer's bottom, always in view (Save submits the item form)."""
+    return rx.hstack(
+        rx.button(tr("people.cancel"), variant="soft", type="button", on_click=S.close),
+        rx.cond(
+            S.can_write,
+            rx.button(
+                tr("people.save"), type="submit", id="item-save", custom_attrs={"form": FORM_ID}
+            ),
+        ),
+        justify="end",
         width="100%",
-        id="item-editor",
+        padding="1rem 1.25rem",
+        border_top=f"1px solid {rx.color('gray', 5)}",
+    )
+
+
+def _drawer() -> rx.Component:
+    return rx.drawer.root(
+        rx.drawer.overlay(z_index="40"),
+        rx.drawer.portal(
+            rx.drawer.content(
+                rx.hstack(
+                    rx.drawer.title(
+                        rx.cond(S.edit_id == 0, tr("items.new"), tr("items.edit")), size="4"
+                    ),
+                    rx.spacer(),
+                    rx.icon_button(
+                        rx.icon("x", size=16),
+                        variant="ghost",
+                        on_click=S.close,
+                        aria_label=tr("items.close"),
+                    ),
+                    align="center",
+                    width="100%",
+                    padding="1rem 1.25rem",
+                    border_bottom=f"1px solid {rx.color('gray', 5)}",
+                ),
+                rx.vstack(
+                    _form(),
+                    form_error(S.message, "item-message"),
+                    rx.cond(
+                        (S.edit_id != 0) & S.can_write,
+                        rx.vstack(rx.divider(), _picture(), _calibration(), spacing="4"),
+                    ),
+                    spacing="4",
+                    padding="1rem 1.25rem",
+                    overflow_y="auto",
+                    flex="1",
+                    width="100%",
+                ),
+                _footer(),
+                display="flex",
+                flex_direction="column",
+                background=rx.color("gray", 1),
+                position="fixed",
+                top="0",
+                right="0",
+                bottom="0",
+                left="auto",  # the drawer's default spans the screen from the left
+                width="min(34rem, 100vw)",
+                height="100%",
+                z_index="50",
+                id="item-editor",
+            )
+        ),
+        open=S.editing,
+        on_open_change=S.opened,
+        direction="right",
+        dismissible=False,  # a form half filled in is not thrown away by a stray drag
     )
 
 
@@ -223,7 +318,9 @@ def items_body() -> rx.Component:
                     rx.button(rx.icon("search", size=14), tr("people.filter"), type="submit"),
                 ),
                 on_submit=S.apply,
+                width="auto",
             ),
+            rx.spacer(),
             rx.cond(
                 S.can_write,
                 rx.button(
@@ -232,9 +329,10 @@ def items_body() -> rx.Component:
             ),
             gap="0.75rem",
             wrap="wrap",
+            align="center",
+            width="100%",
         ),
         rx.cond(S.notice != "", rx.callout(S.notice, color_scheme="green", id="item-notice")),
-        rx.cond(S.editing, _editor()),
         data_table(
             (
                 "",
@@ -244,12 +342,14 @@ def items_body() -> rx.Component:
                 "items.field.unit_weight_g",
                 "items.field.cost",
                 "",
+                "items.actions",
             ),
             S.rows,
             _row,
             "items-table",
         ),
         pager(S, "items"),
+        _drawer(),
         spacing="4",
         width="100%",
         id="items",

@@ -13,11 +13,12 @@ from app.items import console
 from app.items.models import ItemType, Tag
 from app.ui.format import fen, yuan
 from app.ui.paging import KeysetPaging
-from app.ui.payload import as_id
+from app.ui.payload import as_id, first_upload
 from app.ui.session import actor_of, request_locale, require, working_tenant
 
 READ, WRITE = "item:read", "item:write"
 UPLOAD_ID = "item-image"
+FORM_ID = "item-form"
 
 
 def _number(value: object, field: str) -> float:
@@ -79,6 +80,7 @@ class ItemsState(KeysetPaging, rx.State):
                 type_id=None if self.type_filter == "all" else as_id(self.type_filter),
                 search=self.search,
                 after_id=self._after_id(),
+                limit=self.page_size,
             )
             types = session.exec(
                 select(ItemType.id, ItemType.name)
@@ -117,6 +119,7 @@ class ItemsState(KeysetPaging, rx.State):
         self.vision_classes = console.item_classes()
         self.tags = [{"id": str(i), "name": n} for i, n in tags]
         self.next_after = page.next_after_id or 0
+        self.total = page.total
         self.loaded = True
 
     @rx.event
@@ -171,11 +174,21 @@ class ItemsState(KeysetPaging, rx.State):
         await require(self, READ)
         self.editing = False
 
+    @rx.event
+    async def opened(self, is_open: bool) -> None:
+        """The drawer's own open/close (Escape, the overlay): closing is all it may do."""
+        await require(self, READ)
+        if is_open is False:
+            self.editing = False
+
     async def _say(self, refused: DomainError) -> None:
+        """The refusal, naming the field as its label reads when it is about one."""
         locale = await request_locale(self)
         field = refused.params.get("field")
-        text = t(refused.key, locale, **refused.params)
-        self.message = f"{t(f'items.field.{field}', locale)}: {text}" if field else text
+        if field:
+            self.message = t("items.invalid", locale, field=t(f"items.field.{field}", locale))
+        else:
+            self.message = t(refused.key, locale, **refused.params)
 
     @rx.event
     async def save(self, form: dict) -> None:
@@ -201,7 +214,8 @@ class ItemsState(KeysetPaging, rx.State):
     @rx.event
     async def upload(self, files: list[rx.UploadFile]) -> None:
         principal = await require(self, WRITE)
-        if not files or not self.edit_id:
+        upload = first_upload(files)
+        if upload is None or not self.edit_id:
             return
         try:
             path = await run_in_session(
@@ -209,7 +223,7 @@ class ItemsState(KeysetPaging, rx.State):
                 scope=principal.scope,
                 item_id=self.edit_id,
                 # one byte past the cap is enough for set_image to refuse a bigger picture
-                data=await files[0].read(console.MAX_IMAGE_BYTES + 1),
+                data=await upload.read(console.MAX_IMAGE_BYTES + 1),
                 upload_dir=rx.get_upload_dir(),
                 actor=actor_of(self, principal),
             )

@@ -16,6 +16,7 @@ from app.core.db import run_in_session
 from app.core.errors import DomainError
 from app.core.i18n import t
 from app.org import importer
+from app.ui.payload import first_upload
 from app.ui.session import actor_of, request_locale, require, working_tenant
 
 MAX_ERRORS_SHOWN = 200
@@ -84,11 +85,12 @@ class ImportState(rx.State):
         checking the rows runs next, in the background, with progress."""
         await require(self, "user:import")
         self._reset()
-        if not files:
+        upload = first_upload(files)
+        if upload is None:
             return
-        name = files[0].name or ""
+        name = upload.name or ""
         try:
-            rows = await asyncio.to_thread(importer.read_table, name, files[0].file)
+            rows = await asyncio.to_thread(importer.read_table, name, upload.file)
         except DomainError as refused:
             self.file_error = t(refused.key, await request_locale(self), **refused.params)
             return

@@ -23,6 +23,7 @@ from app.audit.models import AuditLog
 from app.core import tables
 from app.core.cells import append_row, inert_row
 from app.core.errors import DomainError
+from app.core.i18n import t
 from app.core.records import Actor
 from app.core.tables import Column, Rows
 from app.core.tenancy import TenantScope, scoped_select
@@ -256,7 +257,7 @@ def to_csv(rows: list[list[str]], locale: str) -> bytes:
 def to_xlsx(rows: list[list[str]], locale: str) -> bytes:
     book = Workbook()
     sheet = book.active
-    sheet.title = "users"
+    sheet.title = t("nav.users", locale)  # the tab in the reader's language, like the headers
     append_row(sheet, headers(locale))
     for cell in sheet[1]:
         cell.font = Font(bold=True, color="FFFFFF")

@@ -17,6 +17,7 @@ class Department(TenantOwned, table=True):
     __tablename__ = "department"
     __table_args__ = (
         UniqueConstraint("tenant_id", "parent_id", "name"),
+        UniqueConstraint("tenant_id", "external_id"),
         Index("ix_department_tenant_id_path", "tenant_id", "path"),
         CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),
     )
@@ -30,6 +31,8 @@ class Department(TenantOwned, table=True):
     path: str = Field(default="/", max_length=255)
     sort_order: int = 0
     is_active: bool = True
+    # The id an integration (HR system) knows it by: the API upserts by it.
+    external_id: str | None = Field(default=None, max_length=64)
     created_at: datetime = timestamp()
 
 
@@ -41,6 +44,7 @@ class User(TenantOwned, table=True):
         UniqueConstraint("tenant_id", "employee_no"),
         UniqueConstraint("tenant_id", "phone"),
         UniqueConstraint("tenant_id", "badge_card_no"),
+        UniqueConstraint("tenant_id", "external_id"),
         Index("ix_app_user_tenant_id_department_id", "tenant_id", "department_id"),
     )
 
@@ -58,6 +62,7 @@ class User(TenantOwned, table=True):
     badge_card_no: str | None = Field(default=None, max_length=32)
     pin_hash: str | None = Field(default=None, max_length=255)
     is_active: bool = True
+    external_id: str | None = Field(default=None, max_length=64)  # the HR system's id (API)
     created_at: datetime = timestamp()
     updated_at: datetime = timestamp()
 

@@ -112,9 +112,11 @@ class PeopleState(KeysetPaging, rx.State):
             department_id=_int_or_none(self.department_filter),
             active=status,
             after_id=after,
+            limit=self.page_size,
         )
         self.rows = _rows(page)
         self.next_after = page.next_after or 0
+        self.total = page.total
         self.departments = await run_in_session(_department_options, scope=principal.scope)
         self.can_write = principal.can("user:write")
         self.can_import = principal.can("user:import")

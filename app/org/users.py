@@ -14,6 +14,7 @@ from app.auth.ended import announce_ended
 from app.auth.models import Account, AuthSession
 from app.auth.passwords import hash_secret
 from app.core.errors import DomainError
+from app.core.paging import count_of
 from app.core.records import Actor, record_created, update_scoped
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from app.org import validation as v
@@ -39,6 +40,7 @@ class UserPage:
     rows: list[User]
     next_after: int | None  # keyset cursor: pass back as `after_id` for the next page
     departments: dict[int, str] = field(default_factory=dict)
+    total: int = 0
 
 
 def _optional_phone(raw: str | None) -> str | None:
@@ -195,6 +197,7 @@ def list_users(
         statement = statement.where(User.department_id.in_(subtree))
     if active is not None:
         statement = statement.where(User.is_active == active)
+    total = count_of(session, statement)
     if after_id is not None:
         statement = statement.where(User.id < after_id)
     rows = list(session.exec(statement.order_by(User.id.desc()).limit(limit + 1)))
@@ -208,4 +211,6 @@ def list_users(
             )
         )
     }
-    return UserPage(rows=rows, next_after=rows[-1].id if more else None, departments=names)
+    return UserPage(
+        rows=rows, next_after=rows[-1].id if more else None, departments=names, total=total
+    )

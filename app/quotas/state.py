@@ -1,4 +1,5 @@
-"""The console's quotas page (`/quotas`, `quota:read`; `quota:write` to change)."""
+"""The console's quotas page (`/quotas`, `quota:read`; `quota:write` to change): the rules, and
+one dialog that creates a rule or changes one."""
 
 from __future__ import annotations
 
@@ -8,11 +9,30 @@ from app.core.db import run_in_session
 from app.core.errors import DomainError, ValidationError
 from app.core.i18n import t
 from app.quotas import console
+from app.quotas.models import QuotaLimitKind, QuotaSubject, QuotaTarget
 from app.ui.format import fen, yuan
 from app.ui.payload import as_id
 from app.ui.session import actor_of, request_locale, require, working_tenant
 
 READ, WRITE = "quota:read", "quota:write"
+NEW_RULE = {
+    "id": 0,
+    "name": "",
+    "subject_kind": "tenant",
+    "subject": "",
+    "target_kind": "all",
+    "target": "",
+    "period": "month",
+    "limit_kind": "count",
+    "limit_value": "",
+    "over_policy": "require_approval",
+}
+# The kinds the dialog follows as they are picked (which list of names it offers next to them).
+KINDS = {
+    "subject_kind": {m.value for m in QuotaSubject},
+    "target_kind": {m.value for m in QuotaTarget},
+    "limit_kind": {m.value for m in QuotaLimitKind},
+}
 
 
 def _limit(form: dict) -> int:
@@ -26,20 +46,66 @@ def _limit(form: dict) -> int:
         raise ValidationError(field="limit_value") from None
 
 
+def _picked(form: dict, field: str) -> int | None:
+    """The id a select submitted, or None when nothing was picked (the service names it)."""
+    value = str(form.get(field, "") or "")
+    return as_id(value) if value else None
+
+
+def _fields(form: dict) -> console.RuleFields:
+    subject_kind = str(form.get("subject_kind", "tenant"))[:20]
+    target_kind = str(form.get("target_kind", "all"))[:20]
+    return console.RuleFields(
+        name=str(form.get("name", ""))[:100],
+        subject_kind=subject_kind,
+        subject_id=None if subject_kind == "tenant" else _picked(form, "subject"),
+        target_kind=target_kind,
+        target_id=None if target_kind == "all" else _picked(form, "target"),
+        period=str(form.get("period", "month"))[:20],
+        limit_kind=str(form.get("limit_kind", "count"))[:20],
+        limit_value=_limit(form),
+        over_policy=str(form.get("over_policy", "require_approval"))[:30],
+    )
+
+
+def _as_form(rule: console.RuleView) -> dict:
+    """A rule as the dialog's fields start (a cost limit in yuan, as it is typed)."""
+    limit = rule.limit_value
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "subject_kind": rule.subject_kind,
+        "subject": str(rule.subject_id or ""),
+        "target_kind": rule.target_kind,
+        "target": str(rule.target_id or ""),
+        "period": rule.period,
+        "limit_kind": rule.limit_kind,
+        "limit_value": yuan(limit).replace(",", "") if rule.limit_kind == "cost" else str(limit),
+        "over_policy": rule.over_policy,
+    }
+
+
 class QuotasState(rx.State):
     rules: list[dict] = []
     options: dict[str, list[dict]] = {}
     can_write: bool = False
     loaded: bool = False
-    message: str = ""
+    message: str = ""  # a refusal of the page (a delete); the dialog has its own
+    editing: bool = False
+    form: dict = NEW_RULE
+    form_error: str = ""
+    _editable: dict[int, dict] = {}
 
     async def _load(self) -> None:
         principal = await require(self, READ)
         self.can_write = principal.can(WRITE)
 
+        locale = await request_locale(self)
+
         def read(session):
-            rules = console.list_rules(session=session, scope=principal.scope)
-            options = console.subject_options(session=session, scope=principal.scope)
+            scope = principal.scope
+            rules = console.list_rules(session=session, scope=scope, locale=locale)
+            options = console.subject_options(session=session, scope=scope, locale=locale)
             return rules, options
 
         rules, options = await run_in_session(read)
@@ -56,51 +122,97 @@ class QuotasState(rx.State):
                 "limit_kind": r.limit_kind,
                 "over_policy": r.over_policy,
                 "active": r.is_active,
+                "used": r.used,
             }
             for r in rules
         ]
+        self._editable = {r.id: _as_form(r) for r in rules}
         self.options = {
             kind: [{"id": str(i), "name": n} for i, n in rows] for kind, rows in options.items()
         }
+        # the people rules already name: what a per-person rule can keep when edited
+        people = {str(r.subject_id): r.subject for r in rules if r.subject_kind == "user"}
+        self.options["user"] = [{"id": i, "name": n} for i, n in people.items()]
         self.loaded = True
+
+    async def _refusal(self, refused: DomainError) -> str:
+        locale = await request_locale(self)
+        field = refused.params.get("field")
+        if field:
+            return t("quotas.invalid", locale, field=t(f"quotas.field.{field}", locale))
+        return t(refused.key, locale, **refused.params)
 
     @rx.event
     async def load(self) -> None:
-        self.message = ""
+        self.message, self.editing = "", False
         await self._load()
 
     @rx.event
-    async def create(self, form: dict) -> None:
+    async def open_new(self) -> None:
+        await require(self, WRITE)
+        self.form, self.form_error, self.editing = dict(NEW_RULE), "", True
+
+    @rx.event
+    async def open_edit(self, rule_id: int) -> None:
+        await require(self, WRITE)
+        rule = self._editable.get(as_id(rule_id))
+        if rule is None:
+            return
+        self.form, self.form_error, self.editing = dict(rule), "", True
+
+    @rx.event
+    async def close(self) -> None:
+        await require(self, READ)
+        self.editing, self.form_error = False, ""
+
+    @rx.event
+    async def pick_kind(self, field: str, value: str) -> None:
+        """A kind picked in the dialog: the names offered beside it follow."""
+        await require(self, WRITE)
+        if field in KINDS and value in KINDS[field]:
+            self.form = {**self.form, field: value}
+
+    @rx.event
+    async def save(self, form: dict) -> None:
         principal = await require(self, WRITE)
         form = form if isinstance(form, dict) else {}
-        locale = await request_locale(self)
+        rule_id = as_id(self.form.get("id", 0))
         try:
-            subject_kind = str(form.get("subject_kind", "tenant"))
-            target_kind = str(form.get("target_kind", "all"))
+            fields = _fields(form)
+            if rule_id:
+                await run_in_session(
+                    console.update_rule,
+                    scope=principal.scope,
+                    rule_id=rule_id,
+                    fields=fields,
+                    actor=actor_of(self, principal),
+                )
+            else:
+                await run_in_session(
+                    console.create_rule,
+                    scope=principal.scope,
+                    tenant_id=await working_tenant(self, principal),
+                    fields=fields,
+                    actor=actor_of(self, principal),
+                )
+        except DomainError as refused:
+            self.form_error = await self._refusal(refused)
+            return
+        self.editing, self.form_error, self.message = False, "", ""
+        await self._load()
+
+    @rx.event
+    async def delete(self, rule_id: int) -> None:
+        principal = await require(self, WRITE)
+        try:
             await run_in_session(
-                console.create_rule,
+                console.delete_rule,
                 scope=principal.scope,
-                tenant_id=await working_tenant(self, principal),
-                name=str(form.get("name", ""))[:100],
-                subject_kind=subject_kind,
-                subject_id=None
-                if subject_kind == "tenant"
-                else as_id(form.get("subject", "") or "0"),
-                target_kind=target_kind,
-                target_id=None if target_kind == "all" else as_id(form.get("target", "") or "0"),
-                period=str(form.get("period", "month")),
-                limit_kind=str(form.get("limit_kind", "count")),
-                limit_value=_limit(form),
-                over_policy=str(form.get("over_policy", "require_approval")),
+                rule_id=as_id(rule_id),
                 actor=actor_of(self, principal),
             )
         except DomainError as refused:
-            field = refused.params.get("field")
-            self.message = (
-                t("quotas.invalid", locale, field=t(f"quotas.field.{field}", locale))
-                if field
-                else t(refused.key, locale, **refused.params)
-            )
+            self.message = await self._refusal(refused)
             return
         self.message = ""
         await self._load()

@@ -1,14 +1,18 @@
-"""The phone whitelist page (console) and the registration page for the employee's phone."""
+"""The phone whitelist page (console: one toolbar, an add dialog, the registration link as a
+printable QR card) and the registration page for the employee's phone."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from app.registration.state import RegisterState, WhitelistState
-from app.ui.forms import labelled_input
+from app.registration.state import RegisterState
+from app.registration.state import WhitelistState as W
+from app.ui.forms import confirmed, dialog_buttons, form_error, labelled_input
 from app.ui.locale import LocaleState, mobile_header, tr
 from app.ui.paging import pager
+from app.ui.qr import print_only
 from app.ui.shell import console_page
+from app.ui.tables import data_table
 
 UPLOAD_ID = "whitelist-file"
 
@@ -25,14 +29,150 @@ def _listed(entry: rx.Var) -> rx.Component:
             )
         ),
         rx.table.cell(
-            rx.button(
-                tr("whitelist.remove"),
-                size="1",
-                variant="ghost",
-                color_scheme="red",
-                on_click=WhitelistState.remove(entry["id"]),
+            rx.cond(
+                W.can_write,
+                confirmed(
+                    rx.button(
+                        tr("whitelist.remove"),
+                        size="1",
+                        variant="ghost",
+                        color_scheme="red",
+                        class_name="wl-remove",
+                    ),
+                    title_key="whitelist.remove_title",
+                    text_key="whitelist.remove_confirm",
+                    subject=entry["phone"],
+                    confirm_key="whitelist.remove",
+                    on_confirm=W.remove(entry["id"]),
+                    confirm_id="wl-remove-confirm",
+                ),
             )
         ),
+    )
+
+
+def _toolbar() -> rx.Component:
+    """One row: search at the left; add, import and the registration link at the right."""
+    return rx.flex(
+        rx.form(
+            rx.hstack(
+                rx.input(
+                    name="search",
+                    placeholder=tr("whitelist.search"),
+                    default_value=W.search,
+                    id="wl-search",
+                    width=["100%", "14rem"],
+                ),
+                rx.button(rx.icon("search", size=14), tr("people.filter"), type="submit"),
+            ),
+            on_submit=W.apply_search,
+            width="auto",
+        ),
+        rx.spacer(),
+        rx.cond(
+            W.can_write,
+            rx.hstack(
+                rx.button(
+                    rx.icon("plus", size=14), tr("whitelist.new"), on_click=W.open_add, id="wl-new"
+                ),
+                rx.upload.root(
+                    rx.button(rx.icon("upload", size=14), tr("whitelist.import"), variant="soft"),
+                    id=UPLOAD_ID,
+                    max_files=1,
+                    on_drop=W.upload(rx.upload_files(upload_id=UPLOAD_ID)),
+                ),
+                spacing="3",
+            ),
+        ),
+        rx.button(
+            rx.icon("qr-code", size=14),
+            tr("whitelist.link"),
+            variant="soft",
+            on_click=W.open_link,
+            id="wl-link",
+        ),
+        gap="0.75rem",
+        wrap="wrap",
+        align="center",
+        width="100%",
+    )
+
+
+def _add_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(tr("whitelist.new")),
+            rx.form(
+                rx.vstack(
+                    labelled_input(
+                        "phone",
+                        "field.phone",
+                        input_id="wl-phone",
+                        type="tel",
+                        required=True,
+                        mark_required=True,
+                    ),
+                    labelled_input("name", "field.name", input_id="wl-name", max_length=60),
+                    form_error(W.add_error, "wl-add-error"),
+                    dialog_buttons(W.close_add, "whitelist.add", "wl-add"),
+                    spacing="3",
+                ),
+                on_submit=W.add,
+            ),
+            max_width="26rem",
+            id="wl-add-dialog",
+        ),
+        open=W.adding,
+    )
+
+
+def _link_dialog() -> rx.Component:
+    """The self-registration address as a card to print or hand out, with its QR code."""
+    url = W.link["url"]
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.el.style(print_only(".wl-qr-card")),
+            rx.dialog.title(tr("whitelist.link")),
+            rx.vstack(
+                rx.heading(W.link["tenant"], size="4"),
+                rx.text(tr("whitelist.link_title"), size="3", weight="medium"),
+                rx.image(src=W.link["qr"], width="220px", height="220px", id="wl-qr", alt=url),
+                rx.text(tr("whitelist.link_explain"), size="2", align="center"),
+                rx.link(url, href=url, is_external=True, size="2", id="wl-link-url"),
+                align="center",
+                spacing="2",
+                padding="1rem",
+                border=f"1px solid {rx.color('gray', 5)}",
+                border_radius="8px",
+                class_name="wl-qr-card",
+                width="100%",
+            ),
+            rx.flex(
+                rx.button(
+                    rx.icon("copy", size=14),
+                    tr("whitelist.copy"),
+                    variant="soft",
+                    on_click=[rx.set_clipboard(url), rx.toast(tr("whitelist.copied"))],
+                    id="wl-copy",
+                ),
+                rx.button(
+                    rx.icon("printer", size=14),
+                    tr("whitelist.print"),
+                    variant="soft",
+                    on_click=rx.call_script("window.print()"),
+                    id="wl-print",
+                ),
+                rx.spacer(),
+                rx.button(tr("items.close"), on_click=W.close_link, id="wl-link-close"),
+                gap="0.5rem",
+                wrap="wrap",
+                width="100%",
+                margin_top="1rem",
+            ),
+            max_width="26rem",
+            id="wl-link-dialog",
+        ),
+        open=W.showing_link,
     )
 
 
@@ -40,70 +180,30 @@ def whitelist_body() -> rx.Component:
     return rx.vstack(
         rx.heading(tr("nav.whitelist"), size="6"),
         rx.text(tr("whitelist.explain"), size="2", color=rx.color("gray", 11)),
-        rx.flex(
-            rx.form(
-                rx.hstack(
-                    rx.input(name="phone", placeholder=tr("field.phone"), id="wl-phone"),
-                    rx.input(name="name", placeholder=tr("field.name"), id="wl-name"),
-                    rx.button(
-                        rx.icon("plus", size=14), tr("whitelist.add"), type="submit", id="wl-add"
-                    ),
-                ),
-                on_submit=WhitelistState.add,
-                reset_on_submit=True,
-            ),
-            rx.upload.root(
-                rx.button(rx.icon("upload", size=14), tr("whitelist.import"), variant="soft"),
-                id=UPLOAD_ID,
-                max_files=1,
-                on_drop=WhitelistState.upload(rx.upload_files(upload_id=UPLOAD_ID)),
-            ),
-            rx.form(
-                rx.hstack(
-                    rx.input(name="search", placeholder=tr("whitelist.search"), id="wl-search"),
-                    rx.button(rx.icon("search", size=14), tr("people.filter"), type="submit"),
-                ),
-                on_submit=WhitelistState.apply_search,
-            ),
-            gap="0.75rem",
-            wrap="wrap",
-            width="100%",
-        ),
+        _toolbar(),
+        rx.cond(W.message != "", rx.callout(W.message, id="wl-message", width="100%")),
         rx.cond(
-            WhitelistState.message != "",
-            rx.callout(WhitelistState.message, id="wl-message", width="100%"),
-        ),
-        rx.cond(
-            WhitelistState.errors.length() > 0,
+            W.errors.length() > 0,
             rx.callout(
-                rx.vstack(rx.foreach(WhitelistState.errors, lambda e: rx.text(e, size="2"))),
+                rx.vstack(rx.foreach(W.errors, lambda e: rx.text(e, size="2"))),
                 color_scheme="red",
                 id="wl-errors",
                 width="100%",
             ),
         ),
-        rx.box(
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell(tr("field.phone")),
-                        rx.table.column_header_cell(tr("field.name")),
-                        rx.table.column_header_cell(tr("people.status")),
-                        rx.table.column_header_cell(""),
-                    )
-                ),
-                rx.table.body(rx.foreach(WhitelistState.rows, _listed)),
-                width="100%",
-                id="wl-table",
-            ),
-            overflow_x="auto",
-            width="100%",
+        data_table(
+            ("field.phone", "field.name", "people.status", "whitelist.actions"),
+            W.rows,
+            _listed,
+            "wl-table",
         ),
-        pager(WhitelistState, "wl"),
+        pager(W, "wl"),
+        _add_dialog(),
+        _link_dialog(),
         spacing="4",
         width="100%",
         id="whitelist",
-        data_loaded=WhitelistState.loaded.to(str),
+        data_loaded=W.loaded.to(str),
     )
 
 
@@ -111,7 +211,9 @@ whitelist_page = console_page(whitelist_body)
 
 
 def _mobile_field(name: str, label: str, kind: str = "text", **props) -> rx.Component:
-    return labelled_input(name, label, input_id=f"reg-{name}", type=kind, size="3", **props)
+    return labelled_input(
+        name, label, input_id=f"reg-{name}", type=kind, size="3", mark_required=True, **props
+    )
 
 
 def _company_option(company: rx.Var) -> rx.Component:
@@ -202,7 +304,7 @@ def register_page() -> rx.Component:
                 RegisterState.message != "",
                 rx.callout(RegisterState.message, id="reg-message", width="100%"),
             ),
-            rx.link(tr("register.have_account"), href="/login", size="2"),
+            rx.link(tr("register.have_account"), href="/m/login", size="2"),
             spacing="4",
             width="100%",
             max_width="26rem",

@@ -1,8 +1,10 @@
-"""How verification codes reach a phone: a pluggable sender (SMS gateway in production).
+"""How verification codes reach a phone: a pluggable sender (SMS in production).
 
-The default `LoggingSender` is for development: it logs the code so a developer can register,
-with the phone masked (a clear phone number never goes to the logs). In production it logs
-only that no sender is configured, never the code. Plug a real sender with `set_sender`.
+With the platform's SMS_* settings (app/core/config.py, docs/sms.md) the default is the real
+SMS sender (`app.sms.service.SmsCodeSender`, Tencent Cloud SMS, the register template). Without
+them it is the `LoggingSender`, for development: it logs the code so a developer can register,
+with the phone masked (a clear phone number never goes to the logs); in production it logs
+only that no sender is configured, never the code. Tests plug their own with `set_sender`.
 """
 
 from __future__ import annotations
@@ -33,16 +35,28 @@ class LoggingSender:
         logger.info("Verification code for %s: %s", masked, code)
 
 
-_sender: CodeSender = LoggingSender()
+_sender: CodeSender | None = None  # None: the configured default
+
+
+def default_sender() -> CodeSender:
+    """The SMS sender when the platform's SMS settings exist, else the LoggingSender."""
+    from app.registration.service import CODE_TTL  # the service imports this module
+    from app.sms.service import SmsCodeSender, platform_route
+
+    route = platform_route()
+    if route is None:
+        return LoggingSender()
+    return SmsCodeSender(route, minutes_valid=int(CODE_TTL.total_seconds() // 60))
 
 
 def get_sender() -> CodeSender:
-    """The sender in use (a `LoggingSender` unless one was plugged)."""
-    return _sender
+    """The sender in use: the plugged one, else `default_sender()`."""
+    return _sender if _sender is not None else default_sender()
 
 
-def set_sender(sender: CodeSender) -> CodeSender:
-    """Plug `sender` in; returns the previous one so callers (and tests) can restore it."""
+def set_sender(sender: CodeSender | None) -> CodeSender | None:
+    """Plug `sender` in (None: back to the default); returns the previous one so callers (and
+    tests) can restore it."""
     global _sender
     previous, _sender = _sender, sender
     return previous

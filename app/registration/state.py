@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 from typing import TypedDict
+from urllib.parse import urlencode
 
 import reflex as rx
 
+from app.auth.next_path import PHONE_SIGN_IN, safe_next
 from app.core.db import run_in_session
 from app.core.errors import DomainError
 from app.core.i18n import t
@@ -14,9 +16,11 @@ from app.core.tables import Column, read_table
 from app.org.validation import normalise_phone
 from app.registration import service, whitelist
 from app.ui.paging import KeysetPaging
-from app.ui.payload import as_id
+from app.ui.payload import as_id, first_upload
+from app.ui.qr import qr_data_uri
 from app.ui.session import actor_of, request_locale, require, working_tenant
 
+REGISTER_PATH = "/m/register"  # the phone's registration page (app/app.py)
 WHITELIST_COLUMNS = (Column("phone", required=True), Column("name"), Column("department"))
 
 
@@ -27,23 +31,36 @@ class ListedPhone(TypedDict):
     registered: bool
 
 
+class RegistrationLink(TypedDict):
+    url: str
+    qr: str  # an SVG data URI
+    tenant: str
+
+
 class WhitelistState(KeysetPaging, rx.State):
     rows: list[ListedPhone] = []
     search: str = ""
     loaded: bool = False
     message: str = ""
     errors: list[str] = []
+    can_write: bool = False  # add, import and remove are offered only to who may
+    adding: bool = False  # the add dialog is open
+    add_error: str = ""
+    showing_link: bool = False
+    link: RegistrationLink = RegistrationLink(url="", qr="", tenant="")
 
     def _read_permission(self) -> str:
         return "user:read"
 
     async def _load(self) -> None:
         principal = await require(self, "user:read")
+        self.can_write = principal.can("whitelist:write")
         page = await run_in_session(
             whitelist.list_whitelist,
             scope=principal.scope,
             search=self.search,
             after_id=self._after_id(),
+            limit=self.page_size,
         )
         self.rows = [
             ListedPhone(
@@ -52,6 +69,7 @@ class WhitelistState(KeysetPaging, rx.State):
             for e in page.entries
         ]
         self.next_after = page.next_after_id or 0
+        self.total = page.total
         self.loaded = True
 
     @rx.event
@@ -67,11 +85,22 @@ class WhitelistState(KeysetPaging, rx.State):
         await self._load()
 
     @rx.event
+    async def open_add(self) -> None:
+        await require(self, "whitelist:write")
+        self.adding, self.add_error = True, ""
+
+    @rx.event
+    async def close_add(self) -> None:
+        await require(self, "user:read")
+        self.adding, self.add_error = False, ""
+
+    @rx.event
     async def add(self, form: dict) -> None:
         """List one phone (with the person's name) for the working tenant."""
         principal = await require(self, "whitelist:write")
         form = form if isinstance(form, dict) else {}
         self.errors = []
+        locale = await request_locale(self)
         try:
             await run_in_session(
                 whitelist.add_whitelist,
@@ -82,10 +111,36 @@ class WhitelistState(KeysetPaging, rx.State):
                 actor=actor_of(self, principal),
             )
         except DomainError as refused:
-            self.message = t(refused.key, await request_locale(self), **refused.params)
+            field = refused.params.get("field")
+            text = t(refused.key, locale, **refused.params)
+            self.add_error = f"{t(f'field.{field}', locale)}: {text}" if field else text
             return
-        self.message = ""
+        self.adding, self.add_error = False, ""
+        self.message = t("whitelist.added", locale, phone=str(form.get("phone", ""))[:32])
         await self._load()
+
+    @rx.event
+    async def open_link(self) -> None:
+        """The employees' self-registration address of this site, as a link and a QR code.
+
+        Registration finds the company from the phone's whitelist entry, so the address is the
+        same for every tenant; the card names the working tenant for whoever it is handed to.
+        """
+        principal = await require(self, "user:read")
+        tenant_id = principal.active_tenant_id
+        name = ""
+        if tenant_id is not None:
+            name = await run_in_session(
+                whitelist.tenant_name, scope=principal.scope, tenant_id=tenant_id
+            )
+        url = f"{self.router.url.origin}{REGISTER_PATH}"
+        self.link = RegistrationLink(url=url, qr=qr_data_uri(url, scale=8), tenant=name)
+        self.showing_link = True
+
+    @rx.event
+    async def close_link(self) -> None:
+        await require(self, "user:read")
+        self.showing_link = False
 
     @rx.event
     async def remove(self, entry_id: int) -> None:
@@ -106,13 +161,14 @@ class WhitelistState(KeysetPaging, rx.State):
         locale = await request_locale(self)
         self.errors = []
         self.message = ""
-        if not files:
+        upload = first_upload(files)
+        if upload is None:
             return
         try:
             rows = await asyncio.to_thread(
                 read_table,
-                files[0].name or "",
-                files[0].file,  # streamed from Starlette's spooled file, never read whole
+                upload.name or "",
+                upload.file,  # streamed from Starlette's spooled file, never read whole
                 WHITELIST_COLUMNS,
                 max_rows=whitelist.MAX_IMPORT_ROWS,
                 max_bytes=whitelist.MAX_IMPORT_BYTES,
@@ -208,4 +264,7 @@ class RegisterState(rx.State):
         self.done = True
         self.companies = []
         self.message = t("register.done", locale)
-        return rx.redirect(f"/login?registered={self.phone}")
+        # on to the phone's sign-in, then back to the cabinet scanned before registering
+        back = safe_next(self.router.url.query_parameters.get("next", ""))
+        query = urlencode({"registered": self.phone, **({"next": back} if back else {})})
+        return rx.redirect(f"{PHONE_SIGN_IN}?{query}")

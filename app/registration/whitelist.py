@@ -11,11 +11,13 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from app.core.errors import DomainError, ValidationError
+from app.core.paging import count_of
 from app.core.records import Actor, delete_scoped, record_created
 from app.core.tenancy import TenantScope, get_scoped, scope_filter, scoped_select
 from app.core.text import has_unsafe, refuse_unsafe
 from app.org.models import Department, PhoneWhitelist
 from app.org.validation import normalise_phone
+from app.tenants.models import Tenant
 
 # --- whitelist administration ---------------------------------------------------------------
 
@@ -32,6 +34,7 @@ IMPORT_COLUMNS = ("phone", "name", "department")  # department: a department's c
 class WhitelistPage:
     entries: list[PhoneWhitelist]
     next_after_id: int | None  # pass as `after_id` for the next page; None on the last page
+    total: int = 0
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,14 @@ def add_whitelist(
     return entry
 
 
+def tenant_name(*, session: Session, scope: TenantScope, tenant_id: int) -> str:
+    """The name the registration card shows: the scope's tenant, never another's."""
+    if not scope.allows(tenant_id):
+        return ""
+    tenant = session.get(Tenant, tenant_id)
+    return tenant.name if tenant else ""
+
+
 def remove_whitelist(*, session: Session, scope: TenantScope, entry_id: int, actor: Actor) -> None:
     """Unlist a phone (audited). An account already registered with it stays as it is."""
     delete_scoped(session, PhoneWhitelist, entry_id, scope, actor=actor)
@@ -120,12 +131,13 @@ def list_whitelist(
                 col(PhoneWhitelist.name).contains(term, autoescape=True),
             )
         )
+    total = count_of(session, statement)
     if after_id is not None:
         statement = statement.where(col(PhoneWhitelist.id) > after_id)
     rows = list(session.exec(statement.order_by(col(PhoneWhitelist.id)).limit(limit + 1)))
     more = len(rows) > limit
     rows = rows[:limit]
-    return WhitelistPage(rows, rows[-1].id if more and rows else None)
+    return WhitelistPage(rows, rows[-1].id if more and rows else None, total)
 
 
 class _Departments:

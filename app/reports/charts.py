@@ -1,9 +1,10 @@
-"""The reports page's chart: consumption per local day of the period (plotly, light theme)."""
+"""The reports page's chart: consumption per local day of the period so far (plotly, light
+theme), on an axis that spans the whole period."""
 
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 import plotly.graph_objects as go
 import plotly.io
@@ -15,8 +16,11 @@ ACCENT = "#0d9488"
 INK = "#334155"
 
 
-def daily_figure(days: dict[date, Figures], locale: str) -> dict:
-    """Cost (yuan, bars) and units (line) per day, as plotly's JSON for the page's state."""
+def daily_figure(
+    days: dict[date, Figures], locale: str, span: tuple[date, date] | None = None
+) -> dict:
+    """Cost (yuan, bars) and units (line) per day given, as plotly's JSON for the page's state;
+    `span`: the period's first and last day, the axis's extent (days to come stay blank)."""
     labels = [d.isoformat() for d in days]
     figure = go.Figure(
         [
@@ -42,10 +46,20 @@ def daily_figure(days: dict[date, Figures], locale: str) -> dict:
         font={"color": INK, "family": "Noto Sans CJK SC, sans-serif"},
         margin={"l": 8, "r": 8, "t": 8, "b": 8},
         legend={"orientation": "h", "y": -0.15},
-        xaxis={"type": "date", "tickformat": "%m-%d"},
+        xaxis={"type": "date", "tickformat": "%m-%d", **_extent(span)},
         yaxis={"title": "¥", "gridcolor": "rgba(51,65,85,0.12)", "rangemode": "tozero"},
         yaxis2={"overlaying": "y", "side": "right", "showgrid": False, "rangemode": "tozero"},
         autosize=True,
         height=300,
     )
     return json.loads(plotly.io.to_json(figure))
+
+
+def _extent(span: tuple[date, date] | None) -> dict:
+    if span is None:
+        return {}
+    first, last = span
+    # half a day either side: the first and last bars whole
+    half = timedelta(hours=12)
+    edges = (datetime.combine(first, time()) - half, datetime.combine(last, time()) + half)
+    return {"range": [e.strftime("%Y-%m-%d %H:%M") for e in edges], "autorange": False}

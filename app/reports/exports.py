@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 from sqlmodel import Session
 
 from app.core.cells import append_row, inert_row
+from app.core.errors import ValidationError
 from app.core.i18n import LOCALES, t
 from app.core.tenancy import TenantScope
 from app.reports import consumption as c
@@ -23,6 +24,7 @@ from app.reports.cabinets import CabinetRow, cabinet_report
 from app.reports.exceptions import ExceptionsReport, exceptions_report
 from app.reports.periods import Period
 from app.reports.quotas import QuotaReport, quota_report
+from app.reports.rollup import RolledRow
 from app.reports.service import ConsumptionReport, consumption_report
 from app.reports.stock import StockRow, stock_report
 from app.reports.workorders import WorkOrderRow, work_order_report
@@ -31,7 +33,7 @@ from app.withdrawals.review import reason_words
 FORMATS = ("csv", "xlsx", "pdf")
 HEADER_FILL = PatternFill("solid", fgColor="0D9488")
 MONEY = "#,##0.00"
-COST_HEADERS = {t("reports.cost", locale) for locale in LOCALES}
+COST_HEADERS = {t(k, locale) for k in ("reports.cost", "reports.own_cost") for locale in LOCALES}
 
 
 def file_name(period: Period, fmt: str) -> str:
@@ -56,6 +58,13 @@ def export_steps(
     session: Session, scope: TenantScope, period: Period, filters: c.Filters | None, locale: str
 ) -> list[Callable[[], list[Table]]]:
     """The export in steps, each making one or more tables: a job reports its progress by them."""
+    return list(_steps(session, scope, period, filters, locale).values())
+
+
+def _steps(
+    session: Session, scope: TenantScope, period: Period, filters: c.Filters | None, locale: str
+) -> dict[str, Callable[[], list[Table]]]:
+    """Each step of the export by the page's tab it holds ("consumption": all of theirs)."""
     win = c.window(session=session, scope=scope, period=period)
     cabinet_id = filters.cabinet_id if filters else None
 
@@ -65,16 +74,39 @@ def export_steps(
         )
         return list(_tables(report, locale))
 
-    return [
-        consumption,
-        lambda: [
+    return {
+        "consumption": consumption,
+        "stock": lambda: [
             _stock_table(stock_report(session=session, win=win, cabinet_id=cabinet_id), locale)
         ],
-        lambda: [_order_table(work_order_report(session=session, win=win), locale)],
-        lambda: [_exceptions_table(exceptions_report(session=session, win=win), locale)],
-        lambda: [_quota_table(quota_report(session=session, win=win), locale)],
-        lambda: [_uptime_table(cabinet_report(session=session, win=win), locale)],
-    ]
+        "workorders": lambda: [_order_table(work_order_report(session=session, win=win), locale)],
+        "reasons": lambda: [_exceptions_table(exceptions_report(session=session, win=win), locale)],
+        "quotas": lambda: [_quota_table(quota_report(session=session, win=win), locale)],
+        "uptime": lambda: [_uptime_table(cabinet_report(session=session, win=win), locale)],
+    }
+
+
+def tab_file(
+    *,
+    session: Session,
+    scope: TenantScope,
+    period: Period,
+    filters: c.Filters | None,
+    tab: str,
+    locale: str,
+) -> tuple[str, bytes]:
+    """(download name, XLSX) of one tab of the page — a breakdown ("department_rolled": with
+    sub-departments) or another tab's table — then the period's totals on a second sheet."""
+    steps = _steps(session, scope, period, filters, locale)
+    consumption = steps.pop("consumption")()  # the totals' sheet is its first
+    if tab in steps:
+        tables = steps[tab]()
+    else:
+        tables = [table for table in consumption if table[0] == t(f"reports.by.{tab}", locale)]
+    if not tables or tab in ("totals", "day"):
+        raise ValidationError(field="tab")
+    name = f"consumption-{tab}-{period.label().replace(' – ', '_')}.xlsx"
+    return name, _xlsx([*tables, consumption[0]])
 
 
 def render(tables: list[Table], fmt: str, period: Period, locale: str) -> bytes:
@@ -116,6 +148,23 @@ def _tables(report: ConsumptionReport, locale: str) -> Iterator[Table]:
             [[r.label or w("reports.unassigned"), r.detail, r.figures.count, r.figures.quantity,
               r.figures.cost_cents / 100] for r in rows],
         )  # fmt: skip
+        if by == "department":
+            yield _rolled_table(report.departments, locale)
+
+
+def _rolled_table(rows: list[RolledRow], locale: str) -> Table:
+    """Departments with their sub-departments: the totals, then the department's own part."""
+
+    def w(key: str) -> str:
+        return t(key, locale)
+
+    return (
+        w("reports.by.department_rolled"),
+        [w("reports.col.department"), w("reports.col.parents"), w("reports.withdrawals"),
+         w("reports.quantity"), w("reports.cost"), w("reports.own_cost")],
+        [[r.label or w("reports.unassigned"), r.detail, r.total.count, r.total.quantity,
+          r.total.cost_cents / 100, r.own.cost_cents / 100] for r in rows],
+    )  # fmt: skip
 
 
 STOCK_COLUMNS = ("opening", "restocked", "taken", "adjusted", "closing", "outs", "turnover",
@@ -162,8 +211,9 @@ def _exceptions_table(found: ExceptionsReport, locale: str) -> Table:
 def _quota_table(found: QuotaReport, locale: str) -> Table:
     columns = ("name", "period", "limit", "holders", "at_limit", "used", "share")
     rows = [
-        [r.name, r.period, r.limit_value / 100 if r.limit_kind == "cost" else r.limit_value,
-         r.holders, r.at_limit, r.used / 100 if r.limit_kind == "cost" else r.used, r.mean_share]
+        [r.name, t(f"quotas.period.{r.period}", locale),
+         r.limit_value / 100 if r.limit_kind == "cost" else r.limit_value, r.holders, r.at_limit,
+         r.used / 100 if r.limit_kind == "cost" else r.used, r.mean_share]
         for r in found.rules
     ]  # fmt: skip
     rows.append([t("reports.quota.asked", locale), "", found.approvals_asked, "", "", "", ""])

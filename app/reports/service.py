@@ -11,6 +11,7 @@ from sqlmodel import Session
 from app.core.tenancy import TenantScope
 from app.reports import consumption as c
 from app.reports.periods import Period
+from app.reports.rollup import RolledRow, department_tree, roll_up
 
 PEOPLE_SHOWN = 50  # the page's person table; exports carry everyone
 CONSUMPTION_SECTIONS = ("department", "person", "item", "item_type", "tag", "cabinet")
@@ -23,6 +24,7 @@ class ConsumptionReport:
     sections: dict[str, list[c.Row]]
     days: dict[date, c.Figures]
     tenants: list[c.Row]  # one row per tenant when the scope holds several; else empty
+    departments: list[RolledRow]  # each department with its sub-departments ("含下级部门")
 
 
 def consumption_report(
@@ -48,6 +50,7 @@ def consumption_report(
         quantity=sum(f.quantity for f in days.values()),
         cost_cents=sum(f.cost_cents for f in days.values()),
     )
+    rolled = roll_up(sections["department"], department_tree(session=session, win=win))
     if not everyone:
         sections["person"] = sections["person"][:PEOPLE_SHOWN]
     tenants = (
@@ -55,4 +58,10 @@ def consumption_report(
         if len(win.tenants) > 1
         else []
     )
-    return ConsumptionReport(period, totals, sections, days, tenants)
+    return ConsumptionReport(period, totals, sections, days, tenants, rolled)
+
+
+def days_so_far(days: dict[date, c.Figures], today: date) -> dict[date, c.Figures]:
+    """The period's days up to `today` (the tenant's local date): the days still to come have
+    no consumption yet, not a consumption of zero."""
+    return {d: f for d, f in days.items() if d <= today}

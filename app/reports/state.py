@@ -1,6 +1,7 @@
 """The console's reports page (`/reports`, `report:read`): a period (day, week, month or a
-custom range, stepped back and forth), filters, the totals, the daily chart and each breakdown,
-every number a link to the withdrawals behind it; CSV and XLSX of the same figures."""
+custom range, stepped back and forth), filters, the totals, the daily chart up to today and each
+breakdown (departments with their sub-departments), sortable by any column, every number a link
+to the withdrawals behind it; the tab shown as Excel in one click, or the whole report as a file."""
 
 from __future__ import annotations
 
@@ -13,87 +14,43 @@ import reflex as rx
 
 from app.core.db import run_in_session
 from app.core.errors import DomainError, ValidationError
-from app.core.i18n import t
+from app.core.i18n import LOCALES, t
 from app.core.jobs import get_dispatcher
 from app.dashboard.service import scope_timezone
 from app.reports import consumption as c
 from app.reports import exports
-from app.reports.cabinets import cabinet_report
+from app.reports import tab_rows as tabs
 from app.reports.charts import daily_figure
-from app.reports.exceptions import exceptions_report
 from app.reports.export_jobs import export_file, export_state, start_export
 from app.reports.periods import KINDS, Period, local_today, period_of
-from app.reports.quotas import quota_report
-from app.reports.service import CONSUMPTION_SECTIONS, consumption_report
-from app.reports.stock import stock_report
-from app.reports.workorders import work_order_report
+from app.reports.rollup import RolledRow
+from app.reports.service import CONSUMPTION_SECTIONS, consumption_report, days_so_far
+from app.reports.sorting import parse_sort, sort_rows
 from app.ui.format import yuan
 from app.ui.payload import as_id
 from app.ui.session import actor_of, request_locale, require, working_tenant
 from app.withdrawals import listing
-from app.withdrawals.review import reason_words
 
 PERMISSION = "report:read"
 WATCH_FOR_S = 600
 LAZY = ("uptime", "stock", "workorders", "exceptions", "quotas")
+TABS = (*CONSUMPTION_SECTIONS, *LAZY)
+TABLES = (*CONSUMPTION_SECTIONS, "department_rolled", "tenant", "stock", "workorders", "uptime",
+          "quotas", "reasons")  # fmt: skip
+TEXT_COLUMNS = ("label", "name", "period")  # first sorted A to Z; figures largest first
 
 
-def _order_rows(*, session, scope, period: Period) -> list[dict]:
-    win = c.window(session=session, scope=scope, period=period)
-    return [
-        {
-            "kind": r.kind,
-            "opened": r.opened,
-            "done": r.done,
-            "cancelled": r.cancelled,
-            "open": r.open_at_end,
-            "mean": "—" if r.lead_hours_mean is None else f"{r.lead_hours_mean:.1f}",
-            "max": "—" if r.lead_hours_max is None else f"{r.lead_hours_max:.1f}",
-        }
-        for r in work_order_report(session=session, win=win)
-    ]
+def table_of(section: str, rolled_up: bool) -> str:
+    """The table a tab shows (the departments' with or without their sub-departments)."""
+    if section == "department" and rolled_up:
+        return "department_rolled"
+    return "reasons" if section == "exceptions" else section
 
 
-def _uptime_rows(*, session, scope, period: Period) -> list[dict]:
-    win = c.window(session=session, scope=scope, period=period)
-    return [
-        {
-            "label": r.label,
-            "detail": r.detail,
-            "visits": r.visits,
-            "withdrawals": r.withdrawals,
-            "quantity": r.quantity,
-            "cost": yuan(r.cost_cents),
-            "offline": r.offline_minutes,
-            "uptime": f"{r.uptime * 100:.2f}%",
-        }
-        for r in cabinet_report(session=session, win=win)
-    ]
-
-
-def _quota_figures(*, session, scope, period: Period) -> dict:
-    found = quota_report(session=session, win=c.window(session=session, scope=scope, period=period))
-    rules = [
-        {
-            "name": r.name,
-            "period": r.period,
-            "limit": yuan(r.limit_value) if r.limit_kind == "cost" else str(r.limit_value),
-            "holders": r.holders,
-            "at_limit": r.at_limit,
-            "used": yuan(r.used) if r.limit_kind == "cost" else str(r.used),
-            "share": f"{r.mean_share * 100:.0f}%",
-        }
-        for r in found.rules
-    ]
-    return {"rules": rules, "asked": found.approvals_asked, "granted": found.approvals_granted}
-
-
-def _exception_figures(*, session, scope, period: Period, locale: str) -> dict:
-    win = c.window(session=session, scope=scope, period=period)
-    found = exceptions_report(session=session, win=win)
-    figures = {k: v for k, v in found.__dict__.items() if k != "by_reason"}
-    reasons = [{"label": reason_words(r, locale), "count": n} for r, n in found.by_reason.items()]
-    return figures | {"reasons": reasons}
+def _sortable(table: str) -> tuple[str, ...]:
+    if table in CONSUMPTION_SECTIONS or table == "tenant":
+        return tabs.SORTABLE["consumption"]
+    return tabs.SORTABLE.get(table, ())
 
 
 DRILL = {"department": "department", "person": "person", "cabinet": "cabinet", "item": "item"}
@@ -107,10 +64,16 @@ class Line(TypedDict):
     cost: str
     share: str  # of the period's cost
     drill: str  # the withdrawals behind the row ("" when a row has no single filter)
+    own: str  # with sub-departments: the department's own cost ("" elsewhere)
+    subs: int  # with sub-departments: how many of them took something
 
 
 def _optional_id(value: object) -> int | None:
     return None if value in (None, "", "all") else as_id(value)
+
+
+def _share(cost_cents: int, total_cost: int) -> str:
+    return f"{cost_cents / total_cost * 100 if total_cost else 0.0:.1f}%"
 
 
 class ReportsState(rx.State):
@@ -122,21 +85,22 @@ class ReportsState(rx.State):
     departments: list[dict] = []
     cabinets: list[dict] = []
     label: str = ""
-    totals: dict = {}
-    sections: dict[str, list[Line]] = {}
+    totals: dict[str, str] = {}
+    # every table of the page by name: the consumption sections, "department_rolled", "tenant",
+    # "stock", "workorders", "uptime", "quotas", "reasons" (the exceptions')
+    tables: dict[str, list[dict]] = {name: [] for name in TABLES}  # never undefined on the page
+    sorts: dict[str, str] = {}  # table → "column" or "-column" (descending)
     section: str = "department"
-    tenants: list[Line] = []
-    stock_rows: list[dict] = []
-    order_rows: list[dict] = []
+    rolled_up: bool = True  # departments with their sub-departments
     exceptions: dict = {}
     quotas: dict = {}
-    uptime_rows: list[dict] = []
     export_id: int = 0
     export_progress: int = 0
     export_status: str = ""  # "", running, done, failed
-    daily: dict = {}
+    daily: dict[str, dict] = {locale: {} for locale in LOCALES}  # the chart in each language
     loaded: bool = False
     message: str = ""
+    _zone: str = "Asia/Shanghai"  # the scope's time zone: what "today" is
 
     def _period(self) -> Period:
         try:
@@ -150,6 +114,13 @@ class ReportsState(rx.State):
         return c.Filters(
             cabinet_id=_optional_id(self.cabinet), department_id=_optional_id(self.department)
         )
+
+    def _put(self, found: dict[str, list[dict]]) -> None:
+        """Replace some tables, each in the order its reader chose (by a column clicked)."""
+        for name, rows in found.items():
+            order = parse_sort(self.sorts.get(name, ""), _sortable(name))
+            found[name] = list(sort_rows(rows, *order)) if order else rows
+        self.tables = self.tables | found
 
     async def _load(self) -> None:
         principal = await require(self, PERMISSION)
@@ -165,77 +136,83 @@ class ReportsState(rx.State):
         self.message, self.label = "", period.label()
         cost = report.totals.cost_cents
         self.totals = {
-            "withdrawals": report.totals.withdrawals,
-            "people": report.totals.people,
-            "quantity": report.totals.quantity,
+            "withdrawals": str(report.totals.withdrawals),
+            "people": str(report.totals.people),
+            "quantity": str(report.totals.quantity),
             "cost": yuan(cost),
         }
-        self.sections = {
+        found = {
             by: [self._line(by, row, cost, period) for row in rows]
             for by, rows in report.sections.items()
         }
+        found["department_rolled"] = [self._rolled(r, cost, period) for r in report.departments]
         # a provider or the platform with no tenant chosen: each tenant's share first
-        self.tenants = [self._line("tenant", row, cost, period) for row in report.tenants]
-        self.daily = daily_figure(report.days, locale)
+        found["tenant"] = [self._line("tenant", row, cost, period) for row in report.tenants]
+        self._put(found)
+        days = days_so_far(report.days, local_today(self._zone))
+        # both languages: the header's switch changes the chart's words without a reload
+        self.daily = {
+            each: daily_figure(days, each, span=(period.first, period.last)) for each in LOCALES
+        }
         self.loaded = True
         if self.section in LAZY:
             await self._load_lazy(principal.scope, period)
 
     async def _load_lazy(self, scope, period: Period) -> None:
-        """The stock and work-order tabs, read when shown (their sums run over other tables)."""
+        """The other tabs, read when shown (their sums run over other tables)."""
         if self.section == "workorders":
-            self.order_rows = await run_in_session(_order_rows, scope=scope, period=period)
-            return
-        if self.section == "uptime":
-            self.uptime_rows = await run_in_session(_uptime_rows, scope=scope, period=period)
-            return
-        if self.section == "quotas":
-            self.quotas = await run_in_session(_quota_figures, scope=scope, period=period)
-            return
-        if self.section == "exceptions":
+            rows = await run_in_session(tabs.order_rows, scope=scope, period=period)
+        elif self.section == "uptime":
+            rows = await run_in_session(tabs.uptime_rows, scope=scope, period=period)
+        elif self.section == "quotas":
+            self.quotas = await run_in_session(tabs.quota_figures, scope=scope, period=period)
+            rows = self.quotas.pop("rules")
+        elif self.section == "exceptions":
             self.exceptions = await run_in_session(
-                _exception_figures, scope=scope, period=period, locale=await request_locale(self)
+                tabs.exception_figures, scope=scope, period=period,
+                locale=await request_locale(self),
+            )  # fmt: skip
+            rows = self.exceptions.pop("reasons")
+        else:
+            rows = await run_in_session(
+                tabs.stock_rows, scope=scope, period=period, cabinet_id=_optional_id(self.cabinet)
             )
-            return
-        cabinet_id = _optional_id(self.cabinet)
+        self._put({table_of(self.section, False): rows})
 
-        def read(session):
-            win = c.window(session=session, scope=scope, period=period)
-            return stock_report(session=session, win=win, cabinet_id=cabinet_id)
-
-        self.stock_rows = [
-            {
-                "label": r.label,
-                "detail": r.detail,
-                "opening": r.opening,
-                "restocked": r.restocked,
-                "taken": r.taken,
-                "adjusted": r.adjusted,
-                "closing": r.closing,
-                "outs": r.stock_outs,
-                "turnover": "—" if r.turnover is None else f"{r.turnover:.2f}",
-                "cover": "—" if r.cover_days is None else f"{r.cover_days:.0f}",
-                "slow": r.slow,
-            }
-            for r in await run_in_session(read)
-        ]
+    def _drill(self, by: str, key: int | None, period: Period) -> str:
+        if by not in DRILL or key is None:
+            return ""
+        query = {DRILL[by]: key, "since": period.first, "until": period.last}
+        if self.cabinet != "all" and by != "cabinet":
+            query["cabinet"] = self.cabinet
+        return "/withdrawals?" + urlencode(query)
 
     def _line(self, by: str, row: c.Row, total_cost: int, period: Period) -> Line:
-        drill = ""
-        if by in DRILL and row.key is not None:
-            query = {DRILL[by]: row.key, "since": period.first, "until": period.last}
-            if self.cabinet != "all" and by != "cabinet":
-                query["cabinet"] = self.cabinet
-            drill = "/withdrawals?" + urlencode(query)
-        share = row.figures.cost_cents / total_cost * 100 if total_cost else 0.0
         return Line(
             label=row.label,
             detail=row.detail,
             count=row.figures.count,
             quantity=row.figures.quantity,
             cost=yuan(row.figures.cost_cents),
-            share=f"{share:.1f}%",
+            share=_share(row.figures.cost_cents, total_cost),
+            drill=self._drill(by, row.key, period),
+            own="",
+            subs=0,
+        )
+
+    def _rolled(self, row: RolledRow, total_cost: int, period: Period) -> Line:
+        # the withdrawals list filters one department: only a leaf's rows are all of its total
+        drill = self._drill("department", row.key, period) if not row.descendants else ""
+        return Line(
+            label=row.label,
+            detail=row.detail,
+            count=row.total.count,
+            quantity=row.total.quantity,
+            cost=yuan(row.total.cost_cents),
+            share=_share(row.total.cost_cents, total_cost),
             drill=drill,
+            own=yuan(row.own.cost_cents),
+            subs=row.descendants,
         )
 
     @rx.event
@@ -247,6 +224,7 @@ class ReportsState(rx.State):
             return options, scope_timezone(session=session, scope=principal.scope)
 
         options, timezone = await run_in_session(read)
+        self._zone = timezone
         self.cabinets = [{"id": str(i), "name": n} for i, n in options.cabinets]
         self.departments = [{"id": str(i), "name": n} for i, n in options.departments]
         if not self.day:
@@ -285,12 +263,53 @@ class ReportsState(rx.State):
     @rx.event
     async def show(self, section: str | list[str]) -> None:
         principal = await require(self, PERMISSION)
-        self.section = section if section in (*CONSUMPTION_SECTIONS, *LAZY) else "department"
+        self.section = section if section in TABS else "department"
         if self.section in LAZY:
             try:
                 await self._load_lazy(principal.scope, self._period())
             except DomainError as refused:
                 self.message = t(refused.key, await request_locale(self), **refused.params)
+
+    @rx.event
+    async def roll(self, on: bool) -> None:
+        """Departments with (on) or without their sub-departments' consumption."""
+        await require(self, PERMISSION)
+        self.rolled_up = on is True
+
+    @rx.event
+    async def sort_by(self, table: str, column: str) -> None:
+        """Sort a table by a column: largest first (names A to Z), again for the other way."""
+        await require(self, PERMISSION)
+        if not isinstance(table, str) or not isinstance(column, str):
+            return
+        if table not in self.tables or column not in _sortable(table):
+            return
+        current = self.sorts.get(table, "")
+        if current.lstrip("-") == column:
+            wanted = column if current.startswith("-") else f"-{column}"
+        else:
+            wanted = column if column in TEXT_COLUMNS else f"-{column}"
+        self.sorts = self.sorts | {table: wanted}
+        self._put({table: self.tables[table]})
+
+    @rx.event
+    async def export_tab(self):
+        """The tab shown, as Excel, in one click (with the period's totals on a second sheet)."""
+        principal = await require(self, PERMISSION)
+        locale = await request_locale(self)
+        try:
+            name, data = await run_in_session(
+                exports.tab_file,
+                scope=principal.scope,
+                period=self._period(),
+                filters=self._filters(),
+                tab=table_of(self.section, self.rolled_up),
+                locale=locale,
+            )
+        except DomainError as refused:
+            self.message = t(refused.key, locale, **refused.params)
+            return None
+        return rx.download(data=data, filename=name)
 
     @rx.event
     async def export(self, fmt: str):

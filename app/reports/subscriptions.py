@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select, update
+from sqlmodel import Session, select
 
 from app.cabinets.credentials import decrypt_secret, encrypt_secret
 from app.cabinets.models import Cabinet
@@ -21,6 +21,7 @@ from app.core.config import get_settings
 from app.core.errors import ValidationError
 from app.core.i18n import t
 from app.core.model_base import as_utc
+from app.core.outbox import claim_due, failure_reason, retry_at
 from app.core.records import Actor, choice, owned_id, record_created, update_scoped
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from app.org.models import Department
@@ -223,20 +224,11 @@ def due_deliveries(*, session: Session, now: datetime | None = None) -> list[int
 def deliver(*, session: Session, delivery_id: int, now: datetime | None = None) -> str:
     """Send one due delivery (claimed first, so two workers never send it twice); its status."""
     now = now or datetime.now(UTC)
-    claimed = session.exec(
-        update(ReportDelivery)
-        .where(
-            ReportDelivery.id == delivery_id,
-            ReportDelivery.status == DeliveryStatus.pending.value,
-            ReportDelivery.next_attempt_at <= now,
-        )
-        .values(next_attempt_at=now + CLAIM_FOR)
-        .execution_options(synchronize_session=False)  # the row is refreshed just below
+    delivery = claim_due(
+        session, ReportDelivery, delivery_id, due="next_attempt_at", now=now, hold=CLAIM_FOR
     )
-    if claimed.rowcount != 1:
+    if delivery is None:
         return "skipped"
-    delivery = session.get(ReportDelivery, delivery_id)
-    session.refresh(delivery)
     run = session.get(ReportRun, delivery.run_id)
     subscription = session.get(ReportSubscription, run.subscription_id)
     delivery.attempts += 1
@@ -250,17 +242,10 @@ def deliver(*, session: Session, delivery_id: int, now: datetime | None = None) 
         )
         channels.SENDERS[delivery.channel](subscription.target, secret, message)
     except Exception as failed:  # the channel's refusal, or our own fault: retried alike
-        reason = (
-            str(failed)
-            if isinstance(failed, channels.DeliveryError)
-            else f"{type(failed).__name__}: {failed}"
-        )
-        delivery.last_error = reason[:500]
-        if delivery.attempts > len(RETRY_AFTER):
-            delivery.status, delivery.next_attempt_at = DeliveryStatus.failed.value, None
-            run.status = RunStatus.failed.value
-        else:
-            delivery.next_attempt_at = now + RETRY_AFTER[delivery.attempts - 1]
+        delivery.last_error = failure_reason(failed, channels.DeliveryError)
+        delivery.next_attempt_at = retry_at(delivery.attempts, now, RETRY_AFTER)
+        if delivery.next_attempt_at is None:
+            delivery.status, run.status = DeliveryStatus.failed.value, RunStatus.failed.value
         session.flush()
         return delivery.status
     delivery.status, delivery.delivered_at = DeliveryStatus.sent.value, now

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import UniqueConstraint
@@ -21,6 +21,12 @@ from app.core.text import line_field
 class Status(StrEnum):
     active = "active"
     suspended = "suspended"
+
+
+class TenantStatus(StrEnum):
+    trial = "trial"  # on trial: works like active, the console says so
+    active = "active"
+    suspended = "suspended"  # nobody opens its cabinets, its walls are dark; data kept
 
 
 class ProviderStaffRole(StrEnum):
@@ -43,16 +49,19 @@ class ServiceProvider(SQLModel, table=True):
 
 class Tenant(SQLModel, table=True):
     __tablename__ = "tenant"
-    __table_args__ = (enum_check("status", Status),)
+    __table_args__ = (enum_check("status", TenantStatus),)
 
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=32, unique=True)
     name: str = line_field(field="tenant", max_length=120)
+    legal_name: str | None = line_field(default=None, field="legal_name", max_length=160)
+    contract_start: date | None = None
+    contract_end: date | None = None
     provider_id: int | None = Field(
         default=None, foreign_key="service_provider.id", index=True, ondelete="SET NULL"
     )
     timezone: str = Field(default="Asia/Shanghai", max_length=64)
-    status: str = enum_field(Status, Status.active)
+    status: str = enum_field(TenantStatus, TenantStatus.active)
     # Tenant policies (over-quota handling, offline lease days, ...), validated by services.
     settings: dict | None = json_field()
     created_at: datetime = timestamp()

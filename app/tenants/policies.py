@@ -73,3 +73,33 @@ def set_whole_number(
         ip=actor.ip,
     )
     return tenant
+
+
+def set_whole_numbers(
+    *,
+    session: Session,
+    scope: TenantScope,
+    tenant_id: int,
+    values: dict[WholeNumber, int],
+    actor: Actor,
+) -> Tenant:
+    """Several policies at once: every value is checked first (the first out of range is named
+    and nothing changes), then each change is set and audited."""
+    scope.require(tenant_id)
+    for policy, value in values.items():
+        if not policy.accepts(value):
+            raise ValidationError(
+                "policy.out_of_range", field=policy.key, low=policy.low, high=policy.high
+            )
+    tenant = session.get(Tenant, tenant_id)
+    for policy, value in values.items():
+        if whole_number(session, tenant_id, policy) != value:
+            tenant = set_whole_number(
+                session=session,
+                scope=scope,
+                tenant_id=tenant_id,
+                policy=policy,
+                value=value,
+                actor=actor,
+            )
+    return tenant

@@ -22,10 +22,26 @@ class NativeForm(BaseHTML):
 native_form = NativeForm.create
 
 
-def labelled_input(name: str, label_key: str, *, input_id: str, **props) -> rx.Component:
-    """A translated label above an input that submits as `name` (the one form-field look)."""
+def _required_mark(required: bool) -> rx.Component:
+    """The red asterisk before a required field's label (as admin consoles mark them)."""
+    if not required:
+        return rx.fragment()
+    return rx.el.span("* ", style={"color": "var(--red-9)"}, aria_hidden="true")
+
+
+def labelled_input(
+    name: str, label_key: str, *, input_id: str, mark_required: bool = False, **props
+) -> rx.Component:
+    """A translated label above an input that submits as `name` (the one form-field look);
+    with `mark_required` a `required` input's label carries the red mark (a console form's
+    way; a sign-in page leaves it out)."""
     return rx.vstack(
-        rx.el.label(tr(label_key), html_for=input_id, style={"fontSize": "0.9rem"}),
+        rx.el.label(
+            _required_mark(mark_required and bool(props.get("required"))),
+            tr(label_key),
+            html_for=input_id,
+            style={"fontSize": "0.9rem"},
+        ),
         rx.input(name=name, id=input_id, width="100%", **props),
         spacing="1",
         width="100%",
@@ -35,10 +51,16 @@ def labelled_input(name: str, label_key: str, *, input_id: str, **props) -> rx.C
 NATIVE_SELECT = {"width": "100%", "padding": "0.4rem"}  # a dialog's full-width native select
 
 
-def labelled(label_key: str, control: rx.Component) -> rx.Component:
+def labelled(
+    label_key: str, control: rx.Component, *, required: bool = False, **props
+) -> rx.Component:
     """A translated label above any control (a select, a text input with its own props)."""
     return rx.vstack(
-        rx.text(tr(label_key), size="2", weight="medium"), control, spacing="1", width="100%"
+        rx.text(_required_mark(required), tr(label_key), size="2", weight="medium"),
+        control,
+        spacing="1",
+        width="100%",
+        **props,
     )
 
 
@@ -56,4 +78,37 @@ def dialog_buttons(on_cancel, save_key: str, save_id: str) -> rx.Component:
         rx.button(tr(save_key), type="submit", id=save_id),
         justify="end",
         width="100%",
+    )
+
+
+def confirmed(
+    trigger: rx.Component,
+    *,
+    title_key: str,
+    text_key: str,
+    subject: rx.Var | str,
+    confirm_key: str,
+    on_confirm,
+    confirm_id: str,
+) -> rx.Component:
+    """`trigger` asks first: a small dialog names what is about to go (`subject`), with Cancel
+    and a red button (`confirm_key`: the action's own word) that runs `on_confirm`."""
+    return rx.alert_dialog.root(
+        rx.alert_dialog.trigger(trigger),
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(tr(title_key)),
+            rx.alert_dialog.description(tr(text_key), size="2"),
+            rx.text(subject, weight="bold", margin_top="0.5rem"),
+            rx.hstack(
+                rx.alert_dialog.cancel(rx.button(tr("people.cancel"), variant="soft")),
+                rx.alert_dialog.action(
+                    rx.button(
+                        tr(confirm_key), color_scheme="red", on_click=on_confirm, id=confirm_id
+                    )
+                ),
+                justify="end",
+                margin_top="1rem",
+            ),
+            max_width="26rem",
+        ),
     )

@@ -38,11 +38,14 @@ def tr(key: str) -> rx.Var:
     return LocaleState.tr[key]
 
 
-def mobile_header(title: rx.Var | str, heading_id: str | None = None) -> rx.Component:
-    """The top row of a phone page: the product mark, the title, the language switch."""
+def mobile_header(
+    title: rx.Var | str, *actions: rx.Component, heading_id: str | None = None
+) -> rx.Component:
+    """The top row of a phone page: the product mark, the title, the language switch (and any
+    `actions` after it, e.g. signing out)."""
     return rx.hstack(
-        rx.icon("archive", size=24, color=rx.color("accent", 10)),
-        rx.heading(title, size="5", id=heading_id),
+        rx.icon("archive", size=24, color=rx.color("accent", 10), flex_shrink="0"),
+        rx.heading(title, size="5", id=heading_id, min_width="0", overflow_wrap="anywhere"),
         rx.spacer(),
         rx.button(
             tr("lang.switch"),
@@ -51,6 +54,7 @@ def mobile_header(title: rx.Var | str, heading_id: str | None = None) -> rx.Comp
             on_click=LocaleState.toggle_locale,
             id="lang-switch",
         ),
+        *actions,
         align="center",
         width="100%",
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import reflex as rx
+
 from app.core.errors import ValidationError
 
 
@@ -10,3 +12,10 @@ def as_id(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit():
         raise ValidationError(field="id")
     return int(value)
+
+
+def first_upload(files: object) -> rx.UploadFile | None:
+    """The first uploaded file, or None when the payload carries none (or something else)."""
+    if isinstance(files, list) and files and isinstance(files[0], rx.UploadFile):
+        return files[0]
+    return None

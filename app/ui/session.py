@@ -17,12 +17,14 @@ import reflex as rx
 
 from app.api.cookies import ACCESS_COOKIE, cookie_value
 from app.auth import tokens
+from app.auth.next_path import sign_in_returning
 from app.auth.principal import Principal, resolve_principal, switch_tenant
 from app.core.db import run_in_session
 from app.core.errors import DomainError
 from app.core.i18n import normalise_locale
 from app.core.records import Actor
 from app.dashboard.service import list_tenant_options
+from app.ui.navigation import SECTION_OF, entry_for, landing_for
 
 CACHE_S = 5.0
 REFUSED_TOAST_ID = "access-refused"
@@ -41,11 +43,13 @@ class AccessRefused(DomainError):
         *,
         signed_in: bool = True,
         locale: str = "zh-CN",
+        back_to: str = "",
         **params: object,
     ):
         super().__init__(key, **params)
         self.signed_in = signed_in
         self.locale = locale
+        self.back_to = back_to  # not signed in: the page to return to after signing in
 
 
 def _cookie_header(state: rx.State) -> str:
@@ -91,7 +95,12 @@ async def require(state: rx.State, permission: str | None = None) -> Principal:
     locale = await request_locale(state)
     if principal is None:
         REFUSALS[type(state).__name__] += 1
-        raise AccessRefused("auth.sign_in_required", signed_in=False, locale=locale)
+        raise AccessRefused(
+            "auth.sign_in_required",
+            signed_in=False,
+            locale=locale,
+            back_to=state.router.page.raw_path,
+        )
     if permission is not None and not principal.can(permission):
         REFUSALS[type(state).__name__] += 1
         raise AccessRefused(locale=locale, permission=permission)
@@ -116,6 +125,11 @@ class SessionState(rx.State):
     tenant_options: list[TenantOptionRow] = []
     active_tenant: str = ALL_TENANTS
     can_switch_tenant: bool = False
+    current_route: str = ""  # the sidebar entry of the page shown
+    page_key: str = ""  # its name's and its section's translation keys (the breadcrumb)
+    section_key: str = ""
+    page_allowed: bool = True  # False: the person may not read this page's data
+    landing: str = "/"  # the page this person lands on
 
     @rx.event
     async def load_session(self):
@@ -123,8 +137,17 @@ class SessionState(rx.State):
         principal = await current_principal(self)
         if principal is None:
             self.signed_in = False
-            return rx.redirect("/login")
+            return rx.redirect(sign_in_returning(self.router.page.raw_path))
         await self._apply(principal)
+        self._place(self.router.page.path)
+
+    def _place(self, path: str) -> None:
+        entry = entry_for(path)
+        self.current_route = entry.route if entry else ""
+        self.page_key = entry.key if entry else ""
+        self.section_key = SECTION_OF.get(entry.route, "") if entry else ""
+        self.page_allowed = entry is None or entry.permission in self.permissions
+        self.landing = landing_for(self.permissions)
 
     async def _apply(self, principal: Principal) -> None:
         options = await run_in_session(list_tenant_options, scope=principal.visible)
@@ -157,7 +180,7 @@ def refusal_response(exception: Exception) -> rx.event.EventSpec | list | None:
     from app.core.i18n import t
 
     if isinstance(exception, AccessRefused) and not exception.signed_in:
-        return rx.redirect("/login")
+        return rx.redirect(sign_in_returning(exception.back_to))
     if isinstance(exception, DomainError):
         locale = getattr(exception, "locale", "zh-CN")
         return rx.toast.error(t(exception.key, locale, **exception.params), id=REFUSED_TOAST_ID)

@@ -2,112 +2,86 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
-from dataclasses import dataclass
+from functools import reduce
 
 import reflex as rx
 
 from app.alerts.pages import alert_bell
+from app.ui.cards import phone_cards
 from app.ui.forms import native_form
 from app.ui.locale import LocaleState, tr
+from app.ui.navigation import NAV_SECTIONS, NavEntry
 from app.ui.session import ALL_TENANTS, SessionState
 
 SIDEBAR_WIDTH = "16rem"
 
 
-@dataclass(frozen=True)
-class NavEntry:
-    key: str
-    icon: str
-    route: str | None  # None: the page is not built yet
-
-
-NAV_SECTIONS: tuple[tuple[str, tuple[NavEntry, ...]], ...] = (
-    ("nav.section.overview", (NavEntry("nav.home", "layout-dashboard", "/"),)),
-    (
-        "nav.section.operations",
-        (
-            NavEntry("nav.cabinets", "archive", "/cabinets"),
-            NavEntry("nav.lan_cabinets", "cable", "/cabinets/lan"),
-            NavEntry("nav.items", "package", "/items"),
-            NavEntry("nav.stock", "boxes", "/stock"),
-            NavEntry("nav.withdrawals", "receipt", "/withdrawals"),
-            NavEntry("nav.review", "triangle-alert", "/review"),
-            NavEntry("nav.workorders", "wrench", "/workorders"),
-            NavEntry("nav.alerts", "bell", "/alerts"),
-        ),
-    ),
-    (
-        "nav.section.organisation",
-        (
-            NavEntry("nav.org", "network", "/departments"),
-            NavEntry("nav.users", "users", "/people"),
-            NavEntry("nav.whitelist", "smartphone", "/whitelist"),
-            NavEntry("nav.roles", "shield-check", "/roles"),
-            NavEntry("nav.quotas", "gauge", "/quotas"),
-            NavEntry("nav.approvals", "stamp", "/approvals"),
-        ),
-    ),
-    (
-        "nav.section.insight",
-        (
-            NavEntry("nav.reports", "chart-bar", "/reports"),
-            NavEntry("nav.walls", "monitor", "/walls"),
-            NavEntry("nav.audit", "scroll-text", "/audit"),
-        ),
-    ),
-)
+def _holds(permission: str) -> rx.Var:
+    return SessionState.permissions.contains(permission)
 
 
 def _nav_item(entry: NavEntry) -> rx.Component:
+    current = SessionState.current_route == entry.route
     content = rx.hstack(
         rx.icon(entry.icon, size=16, flex_shrink="0"),
         rx.text(tr(entry.key), size="2", white_space="nowrap"),
-        rx.spacer(),
-        rx.cond(
-            entry.route is None,
-            rx.badge(
-                tr("nav.coming_soon"),
-                variant="soft",
-                color_scheme="gray",
-                size="1",
-                flex_shrink="0",
-            ),
-        ),
         align="center",
         width="100%",
         padding_x="0.75rem",
         padding_y="0.45rem",
         border_radius="6px",
-        opacity="0.55" if entry.route is None else "1",
-        _hover={"background": rx.color("accent", 3)} if entry.route else {},
+        background=rx.cond(current, rx.color("accent", 4), "transparent"),
+        color=rx.cond(current, rx.color("accent", 11), rx.color("gray", 12)),
+        font_weight=rx.cond(current, "600", "400"),
+        _hover={"background": rx.color("accent", 3)},
     )
-    if entry.route is None:
-        return rx.box(content, aria_disabled="true", width="100%")
-    return rx.link(
-        content, href=entry.route, underline="none", color=rx.color("gray", 12), width="100%"
+    link = rx.link(
+        content,
+        href=entry.route,
+        underline="none",
+        width="100%",
+        aria_current=rx.cond(current, "page", ""),
+        data_nav=entry.route,
     )
+    return rx.cond(_holds(entry.permission), link)
 
 
 def _nav() -> rx.Component:
-    return rx.vstack(
-        *[
-            rx.vstack(
-                rx.text(
-                    tr(section),
-                    size="1",
-                    weight="bold",
-                    color=rx.color("gray", 10),
-                    padding_x="0.75rem",
-                ),
-                *[_nav_item(entry) for entry in entries],
-                spacing="1",
-                width="100%",
-            )
-            for section, entries in NAV_SECTIONS
-        ],
-        spacing="4",
-        width="100%",
+    """Only the pages the signed-in person may open; a section without any is left out."""
+    sections = []
+    for section, entries in NAV_SECTIONS:
+        offered = reduce(operator.or_, [_holds(e.permission) for e in entries])
+        block = rx.vstack(
+            rx.text(
+                tr(section),
+                size="1",
+                weight="bold",
+                color=rx.color("gray", 10),
+                padding_x="0.75rem",
+            ),
+            *[_nav_item(entry) for entry in entries],
+            spacing="1",
+            width="100%",
+        )
+        sections.append(rx.cond(offered, block))
+    return rx.vstack(*sections, spacing="4", width="100%", id="sidebar-nav")
+
+
+def breadcrumb() -> rx.Component:
+    """Section › page, so a person always knows where they are."""
+    return rx.cond(
+        SessionState.page_key != "",
+        rx.hstack(
+            rx.text(LocaleState.tr[SessionState.section_key], color=rx.color("gray", 10)),
+            rx.icon("chevron-right", size=14, color=rx.color("gray", 9)),
+            rx.text(LocaleState.tr[SessionState.page_key], weight="medium"),
+            align="center",
+            spacing="1",
+            id="breadcrumb",
+            white_space="nowrap",
+        ),
     )
 
 
@@ -219,10 +193,7 @@ def user_menu() -> rx.Component:
 def header() -> rx.Component:
     return rx.hstack(
         _mobile_menu(),
-        rx.box(
-            rx.text(tr("app.tagline"), size="2", color=rx.color("gray", 11)),
-            display=["none", "block"],
-        ),
+        rx.box(breadcrumb(), display=["none", "block"]),
         rx.spacer(),
         tenant_switcher(),
         alert_bell(),
@@ -260,14 +231,38 @@ def console_page(body: Callable[[], rx.Component]) -> Callable[[], rx.Component]
     return page
 
 
+def _not_yours() -> rx.Component:
+    """A page the person may not read: say so and offer their own page, never empty figures."""
+    return rx.callout(
+        rx.vstack(
+            rx.text(tr("nav.not_allowed")),
+            rx.link(tr("nav.go_to_my_page"), href=SessionState.landing, id="go-landing"),
+            spacing="2",
+        ),
+        icon="lock",
+        color_scheme="amber",
+        id="page-not-allowed",
+    )
+
+
 def _shell(body: Callable[[], rx.Component]) -> rx.Component:
     return rx.hstack(
         sidebar(),
         rx.vstack(
             header(),
-            rx.box(body(), padding=["1rem", "1.5rem"], width="100%", max_width="1400px"),
+            rx.box(
+                phone_cards(),
+                rx.cond(SessionState.page_allowed, body(), _not_yours()),
+                id="console-main",
+                padding=["1rem", "1.5rem"],
+                width="100%",
+                max_width="1400px",
+                # a wide table scrolls inside its own box; the page never widens past the screen
+                min_width="0",
+            ),
             spacing="0",
             width="100%",
+            min_width="0",
             min_height="100vh",
         ),
         spacing="0",

@@ -9,7 +9,7 @@ import reflex as rx
 
 from app.core.db import run_in_session
 from app.core.errors import DomainError
-from app.core.i18n import t
+from app.core.i18n import LOCALES, t
 from app.dashboard.service import scope_timezone
 from app.ui.format import local_time
 from app.ui.locale import tr
@@ -75,7 +75,9 @@ class WallsState(rx.State):
             self.message = t(refused.key, await request_locale(self), **refused.params)
             return
         origin = self.router.headers.origin or ""
-        self.new_url, self.message = f"{origin}/wall/{token}", ""
+        lang = form.get("lang")
+        query = f"?lang={lang}" if lang in LOCALES else ""  # else the tenant's language
+        self.new_url, self.message = f"{origin}/wall/{token}{query}", ""
         await self._load()
 
     @rx.event
@@ -127,6 +129,16 @@ def walls_body() -> rx.Component:
         rx.form(
             rx.hstack(
                 rx.input(name="name", placeholder=tr("walls.name"), id="wall-name", required=True),
+                rx.select.root(
+                    rx.select.trigger(placeholder=tr("walls.lang"), id="wall-lang"),
+                    rx.select.content(
+                        rx.select.item(tr("walls.lang_tenant"), value="tenant"),
+                        rx.select.item("中文", value="zh-CN"),
+                        rx.select.item("English", value="en"),
+                    ),
+                    name="lang",
+                    default_value="tenant",
+                ),
                 rx.button(
                     rx.icon("plus", size=14), tr("walls.create"), type="submit", id="wall-create"
                 ),

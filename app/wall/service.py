@@ -13,26 +13,46 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from app.alerts.models import Alert, AlertStatus
+from app.alerts.models import Alert, AlertStatus, Severity
 from app.cabinets.models import Cabinet, CabinetStatus, Slot
 from app.cabinets.presence import presence_status
 from app.core.announce import announce
 from app.core.errors import ValidationError
-from app.core.i18n import t
+from app.core.i18n import LOCALES, t
 from app.core.records import Actor, record_created, update_scoped
 from app.core.tenancy import TenantScope, scoped_select
 from app.core.text import refuse_unsafe
 from app.dashboard.service import start_of_local_day
 from app.inventory.models import PlanogramEntry, Stock
 from app.items.models import Item
-from app.tenants.models import Tenant
+from app.tenants.models import Tenant, TenantStatus
+from app.tenants.status import is_suspended
 from app.wall.models import WallDisplay
 from app.withdrawals.models import Withdrawal, WithdrawalLine
 
 TOP_ITEMS = 10
 TICKER_ALERTS = 10
+OPEN_ALERTS_READ = 500  # one alert per root cause: a tenant has far fewer open at once
 DISPLAYS_LISTED = 100
-SLOTS_SHOWN = 16  # the lowest-filled first: what needs attention fits the screen
+SLOTS_SHOWN = 12  # the lowest-filled first: what needs attention fits the screen
+
+# What colours a cabinet's tile and an alert in the ticker, worst first. Someone may be taking
+# things unrecorded, or the cabinet cannot count (door, tamper, scale, power): critical, red.
+# Low stock: amber. Other open alerts (a quota overrun, a restricted item taken…) are about
+# people, not the cabinet: the ticker names them as notices, the tile stays as it is.
+CRITICAL, LOW, NOTICE, OFFLINE, OK = "critical", "low", "notice", "offline", "ok"
+CABINET_FAULTS = frozenset(
+    {
+        "door_left_open",
+        "alarm_door_forced",
+        "alarm_tamper",
+        "alarm_scale_fault",
+        "alarm_rfid_fault",
+        "alarm_power_loss",
+        "ledger_mismatch",
+    }
+)
+_TICKER_RANK = {CRITICAL: 0, LOW: 1, NOTICE: 2}
 
 
 def token_hash(token: str) -> str:
@@ -85,7 +105,9 @@ def display_by_token(*, session: Session, token: str) -> WallDisplay | None:
     display = session.exec(
         select(WallDisplay).where(WallDisplay.token_hash == token_hash(token))
     ).first()
-    return display if display is not None and display.revoked_at is None else None
+    if display is None or display.revoked_at is not None:
+        return None
+    return None if is_suspended(session, display.tenant_id) else display
 
 
 def seen(*, session: Session, display_id: int, now: datetime | None = None) -> None:
@@ -102,31 +124,87 @@ class WallSnapshot:
     locale: str
     timezone: str
     live_displays: frozenset[str]  # token hashes of the tenant's unrevoked displays
-    cabinets: list[dict]  # code, name, status (online / open / offline / never), low (slots)
+    # code, name, status (online / open / offline / never), low (slots), level (the tile's
+    # colour: cabinet_level), fault (the kind of its worst open alert, "" if none)
+    cabinets: list[dict]
     slots: list[dict]  # cabinet, slot, item, quantity, par, low, fill (0–100)
     low_slots: int  # all of them, not only those shown
     today_count: int
     today_qty: int
     hourly: list[int]  # withdrawals in each local hour of today, 0–23
     top_items: list[tuple[str, int]]
-    alerts: list[str]
+    alerts: list[dict]  # level (alert_level), kind, text: {locale: the alert in that language}
     taken_at: datetime
 
 
-def _cabinets(session: Session, scope: TenantScope, low_by_cabinet: Counter) -> list[dict]:
-    in_place = Cabinet.status != CabinetStatus.retired.value  # decommissioned: off the wall
-    rows = session.exec(scoped_select(Cabinet, scope).where(in_place).order_by(Cabinet.code)).all()
-    return [
-        {
-            "code": c.code,
-            "name": c.name,
-            "status": presence_status(
-                online=c.is_online, door=c.door_state, last_heard_at=c.last_heartbeat_at
-            ),
-            "low": low_by_cabinet[c.id],
-        }
-        for c in rows
-    ]
+def alert_level(kind: str, severity: str) -> str:
+    """An open alert's level on the wall: critical (red), low (amber) or notice."""
+    if kind == "cabinet_offline":
+        return NOTICE  # the tile says offline itself (grey): not a red fault
+    if kind in CABINET_FAULTS or severity == Severity.critical.value:
+        return CRITICAL
+    return LOW if kind == "low_stock" else NOTICE
+
+
+def cabinet_level(status: str, alert_kinds: list[tuple[str, str]], low_slots: int) -> str:
+    """A cabinet tile's colour from its presence and its open alerts' (kind, severity): a
+    fault is red even when the cabinet is offline (what happened matters more than that it went
+    quiet), offline or never connected is grey, low stock amber, otherwise ok (green)."""
+    levels = {alert_level(kind, severity) for kind, severity in alert_kinds}
+    if CRITICAL in levels:
+        return CRITICAL
+    if status in ("offline", "never"):
+        return OFFLINE
+    return LOW if LOW in levels or low_slots > 0 else OK
+
+
+def worst_fault(alert_kinds: list[tuple[str, str]]) -> str:
+    """The kind of the worst of a cabinet's open alerts that colours its tile ("" if none)."""
+    ranked = sorted(
+        (_TICKER_RANK[alert_level(k, s)], k) for k, s in alert_kinds if alert_level(k, s) != NOTICE
+    )
+    return ranked[0][1] if ranked else ""
+
+
+def _open_alerts(session: Session, scope: TenantScope) -> list[Alert]:
+    return list(
+        session.exec(
+            scoped_select(Alert, scope)
+            .where(Alert.status != AlertStatus.resolved.value)
+            .order_by(Alert.id.desc())
+            .limit(OPEN_ALERTS_READ)
+        ).all()
+    )
+
+
+IN_PLACE = Cabinet.status != CabinetStatus.retired.value  # decommissioned: off the wall
+
+
+def _cabinets(
+    session: Session, scope: TenantScope, low_by_cabinet: Counter, alerts: list[Alert]
+) -> list[dict]:
+    rows = session.exec(scoped_select(Cabinet, scope).where(IN_PLACE).order_by(Cabinet.code)).all()
+    kinds: dict[int, list[tuple[str, str]]] = {}
+    for alert in alerts:
+        if alert.cabinet_id is not None:
+            kinds.setdefault(alert.cabinet_id, []).append((alert.kind, alert.severity))
+    cabinets = []
+    for c in rows:
+        status = presence_status(
+            online=c.is_online, door=c.door_state, last_heard_at=c.last_heartbeat_at
+        )
+        mine = kinds.get(c.id, [])
+        cabinets.append(
+            {
+                "code": c.code,
+                "name": c.name,
+                "status": status,
+                "low": low_by_cabinet[c.id],
+                "level": cabinet_level(status, mine, low_by_cabinet[c.id]),
+                "fault": worst_fault(mine),
+            }
+        )
+    return cabinets
 
 
 def _slots(session: Session, tenant_id: int) -> list[dict]:
@@ -140,7 +218,7 @@ def _slots(session: Session, tenant_id: int) -> list[dict]:
             (Stock.slot_id == PlanogramEntry.slot_id) & (Stock.item_id == PlanogramEntry.item_id),
             isouter=True,
         )
-        .where(PlanogramEntry.tenant_id == tenant_id)
+        .where(PlanogramEntry.tenant_id == tenant_id, IN_PLACE)
     ).all()
     slots = []
     for cabinet_id, cabinet, slot, item, quantity, entry in rows:
@@ -183,14 +261,17 @@ def _today(session: Session, tenant_id: int, since: datetime, zone: ZoneInfo):
     return hourly, [(name, int(qty)) for name, qty in top]
 
 
-def _alerts(session: Session, scope: TenantScope, locale: str) -> list[str]:
-    rows = session.exec(
-        scoped_select(Alert, scope)
-        .where(Alert.status != AlertStatus.resolved.value)
-        .order_by(Alert.id.desc())
-        .limit(TICKER_ALERTS)
-    ).all()
-    return [t(a.message_key, locale, **(a.params or {})) for a in rows]
+def _ticker(alerts: list[Alert]) -> list[dict]:
+    """The worst first, then the newest; each in every language (a wall speaks its own)."""
+    ranked = sorted(alerts, key=lambda a: _TICKER_RANK[alert_level(a.kind, a.severity)])
+    return [
+        {
+            "level": alert_level(a.kind, a.severity),
+            "kind": a.kind,
+            "text": {locale: t(a.message_key, locale, **(a.params or {})) for locale in LOCALES},
+        }
+        for a in ranked[:TICKER_ALERTS]
+    ]
 
 
 def wall_snapshot(*, session: Session, tenant_id: int, now: datetime | None = None) -> WallSnapshot:
@@ -208,24 +289,27 @@ def wall_snapshot(*, session: Session, tenant_id: int, now: datetime | None = No
             Withdrawal.created_at >= start_of_local_day(now, tenant.timezone),
         )
     ).one()
+    alerts = _open_alerts(session, scope)
     live = session.exec(
         select(WallDisplay.token_hash).where(
             WallDisplay.tenant_id == tenant_id, WallDisplay.revoked_at.is_(None)
         )
     ).all()
+    if tenant.status == TenantStatus.suspended.value:
+        live = []  # its walls go dark at the next tick (announced: at once)
     return WallSnapshot(
         tenant_id=tenant_id,
         tenant_name=tenant.name,
         locale=locale,
         timezone=tenant.timezone,
         live_displays=frozenset(live),
-        cabinets=_cabinets(session, scope, low_by_cabinet),
+        cabinets=_cabinets(session, scope, low_by_cabinet, alerts),
         slots=slots[:SLOTS_SHOWN],
         low_slots=sum(low_by_cabinet.values()),
         today_count=sum(hourly),
         today_qty=int(today_qty),
         hourly=hourly,
         top_items=top,
-        alerts=_alerts(session, scope, locale),
+        alerts=_ticker(alerts),
         taken_at=now,
     )

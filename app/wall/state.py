@@ -12,20 +12,24 @@ import asyncio
 import json
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import plotly.graph_objects as go
 import plotly.io
 import reflex as rx
 
 from app.core.db import run_in_session
+from app.core.i18n import DEFAULT_LOCALE, LOCALES, strings, t
 from app.core.tenancy import TenantScope
 from app.ui.format import local_time
-from app.ui.locale import LocaleState
 from app.ui.push import Push
 from app.wall import service
 from app.wall.charts import top_items_figure, trend_figure
 
 TICK_S = 15  # the screen's own timer: re-follow, and re-read if nothing happened meanwhile
+# Every answer (a poke or a tick) bumps the screen's beat; the page's own script
+# (assets/wall-watch.js) calls the wall stale when no beat came for this long: two ticks missed.
+STALE_S = 2 * TICK_S
 FRESH_S = 10.0  # a snapshot younger than this serves a screen that loads or ticks
 SEEN_EVERY_S = 300.0
 WALL_TOPICS = ("tenant:*:door", "tenant:*:alert", "tenant:*:wall")
@@ -76,14 +80,24 @@ async def _prepare(tenants: set[int]) -> None:
         await current(tenant_id, fresh_s=0.0)
 
 
+def _screen_words(locale: str) -> dict[str, str]:
+    return {k: v for k, v in strings(locale).items() if k.startswith("wall.")}
+
+
 class WallState(rx.State):
     status: str = "loading"  # loading / live / refused
     tenant_name: str = ""
-    locale: str = "zh-CN"
+    # The display's language: its URL's `?lang=` (zh-CN / en), else its tenant's; never the
+    # console's cookie (the screen is nobody's session, and opening it must not switch one).
+    locale: str = DEFAULT_LOCALE
     timezone: str = "Asia/Shanghai"  # the clock shows the tenant's time, not the screen's
     cabinets: list[dict] = []
     slots: list[dict] = []
-    alerts: list[str] = []
+    alerts: list[dict] = []  # level, kind, text (in the display's language)
+    beat: int = 0  # bumped by every answer: the page's script watches it (STALE_S)
+    answered_at: str = ""  # the tenant's time of the last answer: "stale since" on the banner
+    stale_text: str = ""
+    top_title: str = ""
     today_count: int = 0
     today_qty: int = 0
     online: int = 0
@@ -97,15 +111,27 @@ class WallState(rx.State):
     _display_id: int = 0
     _token_hash: str = ""
     _seen_at: float = 0.0
+    _lang: str = ""  # the URL's `?lang=`, if one we speak
+
+    @rx.var
+    def words(self) -> dict[str, str]:
+        """The wall's words (`wall.*`) in the display's language."""
+        return _screen_words(self.locale)
 
     def _token_from_url(self) -> str:
         path = (self.router.url.path or "").rstrip("/")
         return path.rsplit("/", 1)[-1][:64] if "/wall/" in path else ""
 
+    def _lang_from_url(self) -> str:
+        lang = self.router.url.query_parameters.get("lang", "")
+        return lang if lang in LOCALES else ""
+
     @rx.event
     async def load(self):
         """Open the display this URL's token names, or say it is not (or no longer) valid."""
         token = self._token_from_url()
+        self._lang = self._lang_from_url()
+        self.locale = self._lang or self.locale
         display = await run_in_session(service.display_by_token, token=token)
         if display is None:
             self._refuse()
@@ -114,8 +140,6 @@ class WallState(rx.State):
         self._token_hash = display.token_hash
         self._follow()
         self._show(await current(self._tenant_id))
-        # the screen speaks its tenant's language: nobody stands at it to switch
-        (await self.get_state(LocaleState)).locale = self.locale
         await self._mark_seen()
 
     @rx.event
@@ -149,9 +173,14 @@ class WallState(rx.State):
             self._refuse()  # revoked since it was opened
             return
         self.status = "live"
-        self.tenant_name, self.locale = snapshot.tenant_name, snapshot.locale
+        locale = self._lang or snapshot.locale
+        self.tenant_name, self.locale = snapshot.tenant_name, locale
         self.timezone = snapshot.timezone
-        self.cabinets, self.slots, self.alerts = snapshot.cabinets, snapshot.slots, snapshot.alerts
+        self.cabinets, self.slots = snapshot.cabinets, snapshot.slots
+        self.alerts = [
+            {"level": a["level"], "kind": a["kind"], "text": a["text"][locale]}
+            for a in snapshot.alerts
+        ]
         self.today_count, self.today_qty = snapshot.today_count, snapshot.today_qty
         statuses = [c["status"] for c in snapshot.cabinets]
         self.online, self.open_doors = statuses.count("online"), statuses.count("open")
@@ -159,6 +188,11 @@ class WallState(rx.State):
         self.low_slots = snapshot.low_slots
         self.updated_at = local_time(snapshot.taken_at, snapshot.timezone, "%H:%M:%S")
         self.trend, self.top = shown.trend, shown.top
+        top = len(snapshot.top_items)
+        self.top_title = t("wall.top_items", locale, n=top) if top else t("wall.top_none", locale)
+        self.beat += 1
+        self.answered_at = local_time(datetime.now(UTC), snapshot.timezone, "%H:%M:%S")
+        self.stale_text = t("wall.stale", locale, since=self.answered_at)
 
     async def _mark_seen(self) -> None:
         if time.monotonic() - self._seen_at > SEEN_EVERY_S:

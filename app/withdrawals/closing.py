@@ -26,6 +26,7 @@ from app.core.announce import announce
 from app.core.model_base import as_utc
 from app.core.records import Actor
 from app.core.tenancy import TenantScope, scoped_select
+from app.webhooks import hooks as webhooks
 from app.withdrawals import camera
 from app.withdrawals.commit import commit, commit_restock
 from app.withdrawals.door_open import (
@@ -63,6 +64,14 @@ def door_changed(session: Session, door: DoorSession) -> None:
         user=door.user_id,
         status=door.status,
     )
+
+
+def became_exception(session: Session, door: DoorSession) -> str:
+    """The session is left for a person to review: pages told, webhook subscribers too."""
+    door.status = SessionStatus.exception.value
+    door_changed(session, door)
+    webhooks.exception_raised(session, door)
+    return "exception"
 
 
 def _ms(at: datetime) -> int:
@@ -107,9 +116,7 @@ def decide(
         _ask_reread(session, cabinet, door, ref, slots)
         return "rereading"
     if verdict.status != "committed":
-        door.status = SessionStatus.exception.value
-        door_changed(session, door)
-        return "exception"
+        return became_exception(session, door)
     (commit_restock if restock else commit)(session, cabinet, door, taken)
     door.status = SessionStatus.committed.value
     door_changed(session, door)
@@ -176,9 +183,7 @@ def give_up(session: Session, door: DoorSession, why: str) -> str:
     """The re-read did not come (or cannot be used): the exception the session would have been."""
     asked = (door.identification or {}).get("reread") or {}
     door.identification = (door.identification or {}) | {"reread": asked | {"unanswered": why}}
-    door.status = SessionStatus.exception.value
-    door_changed(session, door)
-    return "exception"
+    return became_exception(session, door)
 
 
 def sweep(*, session: Session, now: datetime | None = None) -> dict[str, int]:
@@ -211,8 +216,7 @@ def end_unclosed(*, session: Session, now: datetime | None = None) -> int:
             "online": cabinet.is_online,
         }
         door.identification = (door.identification or {}) | {"reason": NO_CLOSE, "no_close": known}
-        door.status = SessionStatus.exception.value
-        door_changed(session, door)
+        became_exception(session, door)
     return len(doors)
 
 

@@ -14,6 +14,7 @@ from app.inventory.service import record_movement
 from app.items.models import Item
 from app.org.models import User
 from app.quotas import service as quotas
+from app.webhooks import hooks as webhooks
 from app.withdrawals.models import DoorSession, Withdrawal, WithdrawalLine, WithdrawalSource
 from app.withdrawals.recognition import Taken
 from app.workorders.models import WorkOrderKind
@@ -55,6 +56,7 @@ def commit(
         )
         for slot, item, n in taken
     )
+    webhooks.withdrawal_changed(session, withdrawal, "withdrawal.committed")
     for slot, item, n in taken:
         movement = record_movement(
             session=session,
@@ -176,7 +178,7 @@ def _replenish_if_low(
     the tenant's consoles (a repeat counts an occurrence, with the latest quantity)."""
     if entry is None or left >= entry.min_qty:
         return
-    raise_once(
+    alert = raise_once(
         session=session,
         tenant_id=cabinet.tenant_id,
         cabinet_id=cabinet.id,
@@ -191,6 +193,8 @@ def _replenish_if_low(
             "min": entry.min_qty,
         },
     )
+    if alert.occurrences == 1:  # once per episode: until the slot is restocked
+        webhooks.stock_low(session, cabinet, slot, item, left, entry.min_qty, alert.raised_at)
     open_once(
         session=session,
         cabinet=cabinet,

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from app.audit import service as audit
 from app.cabinets.models import Cabinet
+from app.cabinets.options import cabinet_label
 from app.core.errors import NotFoundError, ValidationError
 from app.core.records import Actor
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scope_filter, scoped_select
@@ -115,7 +116,7 @@ def of_visits(session: Session, door_session_ids: list[int]) -> dict[int, Compla
 def waiting(*, session: Session, scope: TenantScope, limit: int = 50) -> list[ComplaintRow]:
     """Open complaints, oldest first (the console's queue)."""
     rows = session.exec(
-        select(Complaint, User.name, Cabinet.code, Withdrawal.id)
+        select(Complaint, User.name, Cabinet.name, Cabinet.code, Withdrawal.id)
         .join(User, User.id == Complaint.user_id)
         .join(DoorSession, DoorSession.id == Complaint.door_session_id)
         .join(Cabinet, Cabinet.id == DoorSession.cabinet_id)
@@ -131,11 +132,11 @@ def waiting(*, session: Session, scope: TenantScope, limit: int = 50) -> list[Co
             door_session_id=c.door_session_id,
             withdrawal_id=withdrawal_id,
             person=name,
-            cabinet=code,
+            cabinet=cabinet_label(cabinet, code),
             text=c.text,
             status=c.status,
             answer=c.answer,
             created_at=c.created_at,
         )
-        for c, name, code, withdrawal_id in rows
+        for c, name, cabinet, code, withdrawal_id in rows
     ]

@@ -25,6 +25,7 @@ from app.inventory.service import record_movement
 from app.items.models import Item
 from app.org.models import User
 from app.quotas import service as quotas
+from app.webhooks import hooks as webhooks
 from app.withdrawals.commit import commit
 from app.withdrawals.models import (
     DoorSession,
@@ -168,6 +169,7 @@ def correct_withdrawal(
     )
     withdrawal.status = WithdrawalStatus.corrected.value
     quotas.record_usage(session, person, quota_delta, withdrawal.created_at)
+    webhooks.withdrawal_changed(session, withdrawal, "withdrawal.corrected", now)
     audit.record(
         session=session,
         action="withdrawal.correct",

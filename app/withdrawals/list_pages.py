@@ -6,7 +6,7 @@ import reflex as rx
 
 from app.ui.locale import tr
 from app.ui.shell import console_page
-from app.ui.tables import data_table
+from app.ui.tables import data_table, row_action, row_style
 from app.withdrawals.camera_pages import camera_evidence
 from app.withdrawals.list_state import WithdrawalsState as S
 
@@ -77,10 +77,10 @@ def _row(row: rx.Var) -> rx.Component:
                 rx.badge(tr("withdrawals.corrected"), color_scheme="amber"),
             )
         ),
+        rx.table.cell(row_action("table.view", S.open_detail(row["id"]), "wd-view")),
         on_click=S.open_detail(row["id"]),
-        cursor="pointer",
         class_name="wd-row",
-        _hover={"background": rx.color("accent", 2)},
+        **row_style(S.detail_open & (S.detail["id"].to(int) == row["id"])),
     )
 
 
@@ -170,12 +170,13 @@ def withdrawals_body() -> rx.Component:
                 "withdrawals.qty",
                 "withdrawals.amount",
                 "",
+                "table.actions",
             ),
             S.rows,
             _row,
             "wd-table",
+            empty_key="withdrawals.none",
         ),
-        rx.cond(S.loaded & (S.rows.length() == 0), rx.text(tr("withdrawals.none"), color="gray")),
         rx.hstack(
             rx.button(
                 tr("people.previous"),

@@ -12,7 +12,7 @@ from sqlalchemy import and_, or_
 from sqlmodel import Session, select
 
 from app.cabinets.models import Cabinet
-from app.cabinets.options import cabinet_options
+from app.cabinets.options import cabinet_label, cabinet_options
 from app.core.errors import ValidationError
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scope_filter
 from app.items.models import Item
@@ -133,6 +133,7 @@ def list_withdrawals(
             Withdrawal.total_cost_cents,
             Withdrawal.status,
             Withdrawal.source,
+            Cabinet.code,
         )
         .join(User, User.id == Withdrawal.user_id)
         .join(Cabinet, Cabinet.id == Withdrawal.cabinet_id)
@@ -147,7 +148,7 @@ def list_withdrawals(
             created_at=r[1].replace(tzinfo=r[1].tzinfo or UTC),
             person=r[2],
             department=r[3] or "",
-            cabinet=r[4],
+            cabinet=cabinet_label(r[4], r[9]),
             total_qty=r[5],
             total_cost_cents=r[6],
             status=r[7],
@@ -200,7 +201,7 @@ def withdrawal_detail(
         created_at=withdrawal.created_at.replace(tzinfo=withdrawal.created_at.tzinfo or UTC),
         person=person.name,
         department=department.name if department else "",
-        cabinet=cabinet.name,
+        cabinet=cabinet_label(cabinet.name, cabinet.code),
         total_qty=withdrawal.total_qty,
         total_cost_cents=withdrawal.total_cost_cents,
         status=withdrawal.status,

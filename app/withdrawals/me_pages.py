@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.auth.phone_pages import phone_sign_out
 from app.ui.locale import mobile_header, tr
 from app.withdrawals.me_state import MyPhoneState
 
@@ -23,6 +24,11 @@ def _section(title_key: str, body: rx.Component, section_id: str) -> rx.Componen
     return rx.vstack(
         rx.heading(tr(title_key), size="3"), body, spacing="2", width="100%", id=section_id
     )
+
+
+def _empty(key: str) -> rx.Component:
+    """A section with nothing in it says what to do."""
+    return rx.text(tr(key), size="2", color=rx.color("gray", 11), class_name="empty")
 
 
 def _quota(row: rx.Var) -> rx.Component:
@@ -139,7 +145,7 @@ def ask_form(on_submit: rx.EventHandler) -> rx.Component:
 def my_phone_page() -> rx.Component:
     return rx.center(
         rx.vstack(
-            mobile_header(tr("me.title")),
+            mobile_header(tr("me.title"), phone_sign_out()),
             rx.cond(
                 MyPhoneState.message != "",
                 rx.callout(MyPhoneState.message, id="me-message", width="100%"),
@@ -157,7 +163,7 @@ def my_phone_page() -> rx.Component:
                 rx.cond(
                     MyPhoneState.quotas.length() > 0,
                     rx.foreach(MyPhoneState.quotas, _quota),
-                    rx.text(tr("me.no_quotas"), size="2"),
+                    _empty("me.no_quotas"),
                 ),
                 "me-quotas",
             ),
@@ -168,7 +174,11 @@ def my_phone_page() -> rx.Component:
                         tr("me.ask"), variant="soft", on_click=MyPhoneState.toggle_ask, id="ask"
                     ),
                     rx.cond(MyPhoneState.asking, ask_form(MyPhoneState.ask)),
-                    rx.foreach(MyPhoneState.requests, _my_request),
+                    rx.cond(
+                        MyPhoneState.requests.length() > 0,
+                        rx.foreach(MyPhoneState.requests, _my_request),
+                        _empty("me.no_requests"),
+                    ),
                     width="100%",
                 ),
                 "me-requests",
@@ -178,7 +188,7 @@ def my_phone_page() -> rx.Component:
                 rx.cond(
                     MyPhoneState.visits.length() > 0,
                     rx.foreach(MyPhoneState.visits, _visit),
-                    rx.text(tr("me.no_history"), size="2"),
+                    _empty("me.no_history"),
                 ),
                 "me-history",
             ),

@@ -11,6 +11,7 @@ import reflex as rx
 
 from app.approvals.inbox import RequestView
 from app.approvals.models import Decision
+from app.auth.next_path import phone_sign_in
 from app.auth.principal import Principal
 from app.core.db import run_in_session
 from app.core.errors import DomainError, ValidationError
@@ -18,9 +19,9 @@ from app.core.i18n import t
 from app.dashboard.service import scope_timezone
 from app.ui.format import local_time, yuan
 from app.ui.payload import as_id
-from app.ui.session import request_locale, require
+from app.ui.session import current_principal, request_locale, require
 from app.withdrawals import phone
-from app.withdrawals.state import STATUS_KEYS
+from app.withdrawals.door_steps import label_key
 
 PERIOD_KEYS = {"day": "me.period_day", "week": "me.period_week", "month": "me.period_month"}
 
@@ -114,7 +115,7 @@ def _visit_rows(page: phone.MyPage, locale: str, timezone: str) -> list[MyVisitR
         MyVisitRow(
             id=v.door_session_id,
             cabinet=v.cabinet,
-            status=t(STATUS_KEYS.get(v.status, "door.status_other"), locale),
+            status=t(label_key(v.status), locale),
             lines="、".join(f"{name} × {qty}" for name, qty, _ in v.lines)
             or t("door.nothing_taken", locale),
             total=f"¥{yuan(sum(cost for *_, cost in v.lines))}" if v.lines else "",
@@ -159,7 +160,10 @@ class MyPhoneState(rx.State):
         self.loaded = True
 
     @rx.event
-    async def load(self) -> None:
+    async def load(self):
+        """Signed out: the phone's sign-in, which comes back here."""
+        if await current_principal(self) is None:
+            return rx.redirect(phone_sign_in("/m"))
         self.message, self.asking, self.disputing = "", False, 0
         await self._reload()
 

@@ -136,6 +136,8 @@ class Withdrawal(TenantOwned, table=True):
             "created_at",
         ),
         Index("ix_withdrawal_tenant_id_user_id_created_at", "tenant_id", "user_id", "created_at"),
+        # The API's feed pages on (created_at, id) within a tenant (app/withdrawals/feed.py).
+        Index("ix_withdrawal_tenant_id_created_at_id", "tenant_id", "created_at", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

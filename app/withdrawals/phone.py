@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, or_, select
 
 from app.approvals import inbox
 from app.approvals import service as approvals
@@ -20,19 +20,36 @@ from app.org.models import User
 from app.quotas import service as quotas
 from app.withdrawals import complaints, sessions
 from app.withdrawals.closing import NOT_OPENED
-from app.withdrawals.models import AuthMethod, Complaint, DoorSession, Withdrawal, WithdrawalLine
+from app.withdrawals.models import (
+    ACTIVE_SESSION_STATUSES,
+    AuthMethod,
+    Complaint,
+    DoorSession,
+    Withdrawal,
+    WithdrawalLine,
+)
 from app.withdrawals.opening import open_checked
 
 
 @dataclass(frozen=True)
 class Visit:
     door_session_id: int
-    cabinet: str
+    cabinet: str  # its name (what the person reads on the cabinet), not its code
     status: str  # unlocking | open | committed | exception | ...
     at: datetime
     lines: list[tuple[str, int, int]]  # item name, quantity, cost in fen
     complaint: Complaint | None = None  # the latest one about this visit
     photo: str | None = None  # the camera's after image of the person's slots (snapshot id)
+
+
+@dataclass(frozen=True)
+class AtCabinet:
+    """The cabinet page's facts: the cabinet, the person's visits there, and whether someone
+    else's door is open on it now."""
+
+    cabinet: Cabinet
+    visits: list[Visit]
+    others_inside: bool
 
 
 @dataclass(frozen=True)
@@ -104,8 +121,8 @@ def my_visits(
         statement = statement.where(DoorSession.cabinet_id == cabinet_id)
     doors = session.exec(statement.order_by(DoorSession.id.desc()).limit(limit)).all()
     cabinet_ids = {d.cabinet_id for d in doors}
-    codes = {
-        c.id: c.code
+    names = {
+        c.id: c.name
         for c in session.exec(scoped_select(Cabinet, scope).where(Cabinet.id.in_(cabinet_ids)))
     }
     withdrawals = {
@@ -131,7 +148,7 @@ def my_visits(
         visits.append(
             Visit(
                 door.id,
-                codes[door.cabinet_id],
+                names[door.cabinet_id],
                 _shown_status(door),
                 door.closed_at or door.created_at,
                 lines,
@@ -140,6 +157,25 @@ def my_visits(
             )
         )
     return visits
+
+
+def at_cabinet(
+    *, session: Session, scope: TenantScope, account_id: int, code: str, limit: int = 5
+) -> AtCabinet:
+    """What the person's phone shows at one cabinet, in one unit of work."""
+    person = person_of(session, scope, account_id)
+    cabinet = cabinet_by_code(session, scope, code)
+    visits = my_visits(
+        session=session, scope=scope, account_id=account_id, cabinet_id=cabinet.id, limit=limit
+    )
+    others = session.exec(
+        scoped_select(DoorSession, scope).where(
+            DoorSession.cabinet_id == cabinet.id,
+            DoorSession.status.in_([s.value for s in ACTIVE_SESSION_STATUSES]),
+            or_(DoorSession.user_id.is_(None), DoorSession.user_id != person.id),
+        )
+    ).first()
+    return AtCabinet(cabinet, visits, others is not None)
 
 
 def my_page(*, session: Session, scope: TenantScope, account_id: int, now: datetime) -> MyPage:

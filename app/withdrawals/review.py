@@ -11,7 +11,8 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from app.cabinets.models import Cabinet, Slot
+from app.cabinets.models import Slot
+from app.cabinets.options import cabinet_labels
 from app.core.i18n import MESSAGES, t
 from app.core.records import Actor
 from app.core.tenancy import TenantScope, scoped_select
@@ -137,9 +138,7 @@ def exception_queue(
         .limit(limit)
     ).all()
     cabinet_ids = {d.cabinet_id for d in doors}
-    codes = dict(
-        session.exec(select(Cabinet.id, Cabinet.code).where(Cabinet.id.in_(cabinet_ids))).all()
-    )
+    codes = cabinet_labels(session, cabinet_ids)
     user_ids = {d.user_id for d in doors if d.user_id}
     people = dict(session.exec(select(User.id, User.name).where(User.id.in_(user_ids))).all())
     planned = _planned(session, cabinet_ids)

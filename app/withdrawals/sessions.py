@@ -28,6 +28,7 @@ from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from app.org.models import User
 from app.quotas import service as quotas
 from app.tenants.models import ProviderStaff, ProviderStaffTenant
+from app.tenants.status import is_suspended
 from app.withdrawals import closing
 from app.withdrawals.closing import SYSTEM, door_changed
 from app.withdrawals.door_open import RESTOCK_TIMES
@@ -93,6 +94,8 @@ def refusal(
         return "unknown_card", None
     if not person.is_active:
         return "person_disabled", None
+    if is_suspended(session, cabinet.tenant_id):
+        return "tenant_suspended", None  # its data kept; nobody of it takes anything
     closed = out_of_service(cabinet, staff=staff)
     if closed is not None:
         return closed, None

@@ -12,6 +12,7 @@ from app.core.model_base import (
     TenantOwned,
     enum_check,
     enum_field,
+    json_field,
     partial_unique_index,
     timestamp,
 )
@@ -55,7 +56,12 @@ class WorkOrder(TenantOwned, table=True):
     cabinet_id: int | None = Field(default=None, foreign_key="cabinet.id", ondelete="SET NULL")
     kind: str = enum_field(WorkOrderKind)
     status: str = enum_field(WorkOrderStatus, WorkOrderStatus.open)
+    # as first written (the tenant's language); shown from title_key + title_params when set,
+    # so each reader sees it in their own language
     title: str = Field(max_length=200)
+    title_key: str | None = Field(default=None, max_length=80)
+    title_params: dict | None = json_field()
+    cancel_reason: str | None = Field(default=None, max_length=120)
     dedupe_key: str = Field(max_length=120)
     assignee_staff_id: int | None = Field(
         default=None, foreign_key="provider_staff.id", ondelete="SET NULL"
@@ -64,6 +70,7 @@ class WorkOrder(TenantOwned, table=True):
         default=None, foreign_key="door_session.id", ondelete="SET NULL"
     )
     created_at: datetime = timestamp()
+    started_at: datetime | None = timestamp(nullable=True)
     closed_at: datetime | None = timestamp(nullable=True)
 
 

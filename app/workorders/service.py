@@ -15,6 +15,7 @@ from app.cabinets.models import Cabinet
 from app.core.i18n import t
 from app.core.tenancy import TenantScope, scoped_select
 from app.tenants.models import Tenant
+from app.webhooks import hooks as webhooks
 from app.workorders.models import WorkOrder, WorkOrderKind, WorkOrderLine, WorkOrderStatus
 
 OPEN = (
@@ -29,6 +30,24 @@ class PickLine:
     slot_id: int | None
     item_id: int
     quantity: int
+
+
+def title_in(
+    *,
+    title: str,
+    title_key: str | None,
+    title_params: dict | None,
+    cancel_reason: str | None,
+    locale: str,
+) -> str:
+    """An order's title in the reader's language (orders from before keys: as written)."""
+    text = title
+    if title_key:
+        try:
+            text = t(title_key, locale, **(title_params or {}))
+        except (KeyError, IndexError):  # params written for an older wording of the message
+            text = title
+    return f"{text} — {cancel_reason}" if cancel_reason else text
 
 
 def open_order(session: Session, tenant_id: int, dedupe_key: str) -> WorkOrder | None:
@@ -60,8 +79,11 @@ def open_once(
         provider_id=tenant.provider_id,
         cabinet_id=cabinet.id,
         kind=kind.value,
-        # stored in the tenant's default language; the console shows it as written
+        # written once in the tenant's language (for exports that read the column); the console
+        # shows it from the key and params, in each reader's language
         title=t(title_key, (tenant.settings or {}).get("locale", "zh-CN"), **title_params)[:200],
+        title_key=title_key,
+        title_params=dict(title_params),
         dedupe_key=dedupe_key,
         created_at=now or datetime.now(UTC),
     )
@@ -82,6 +104,7 @@ def open_once(
             )
         )
     session.flush()
+    webhooks.work_order_changed(session, order, "workorder.created", order.created_at)
     return order, True
 
 
@@ -109,4 +132,5 @@ def close_order(
     for line in lines:
         line.quantity_done = done.get(line.item_id, line.quantity_done)
     session.flush()
+    webhooks.work_order_changed(session, order, "workorder.done", order.closed_at)
     return order

@@ -14,20 +14,61 @@ from app.ui.format import local_time
 from app.ui.paging import KeysetPaging
 from app.ui.payload import as_id
 from app.ui.session import actor_of, request_locale, require
-from app.workorders import console
+from app.workorders import console, picklist
+from app.workorders.service import title_in
 
 READ, WRITE = "workorder:read", "workorder:write"
 
 
 class OrderLine(TypedDict):
     id: int
-    title: str
+    title_zh: str  # the title in both languages: the language switch needs no reload
+    title_en: str
     kind: str
     status: str
+    tenant: str
     cabinet: str
+    cabinet_code: str
+    site: str
+    address: str
     assignee: str
     created: str
     closed: str
+
+
+class TargetLink(TypedDict):
+    href: str
+    name: str
+    detail: str
+    tenant: str
+    orders: int
+
+
+def titles(row: console.OrderRow) -> dict[str, str]:
+    """An order's title in each language, as the list and the detail show it."""
+    return {
+        f"title_{suffix}": title_in(
+            title=row.title,
+            title_key=row.title_key,
+            title_params=row.title_params,
+            cancel_reason=row.cancel_reason,
+            locale=locale,
+        )
+        for suffix, locale in (("zh", "zh-CN"), ("en", "en"))
+    }
+
+
+def _links(found: list[picklist.Target], param: str) -> list[TargetLink]:
+    return [
+        TargetLink(
+            href=f"/workorders/picklist?{param}={x.id}",
+            name=x.name,
+            detail=x.detail,
+            tenant=x.tenant,
+            orders=x.orders,
+        )
+        for x in found
+    ]
 
 
 class WorkOrdersState(KeysetPaging, rx.State):
@@ -36,9 +77,13 @@ class WorkOrdersState(KeysetPaging, rx.State):
     loaded: bool = False
     can_write: bool = False
     chosen: int = 0  # the order whose pick list is open (0: none)
+    chosen_status: str = ""
+    chosen_title: dict[str, str] = {}
     picks: list[dict] = []
     staff: list[dict] = []
     message: str = ""
+    cabinets: list[TargetLink] = []  # combined pick lists that have something on them
+    routes: list[TargetLink] = []
 
     def _read_permission(self) -> str:
         return READ
@@ -53,24 +98,32 @@ class WorkOrdersState(KeysetPaging, rx.State):
                 scope=principal.scope,
                 status=self.status,
                 after_id=self._after_id(),
+                limit=self.page_size,
             )
-            return page, scope_timezone(session=session, scope=principal.scope)
+            found = picklist.targets(session=session, scope=principal.scope)
+            return page, found, scope_timezone(session=session, scope=principal.scope)
 
-        page, timezone = await run_in_session(read)
+        page, (cabinets, routes), timezone = await run_in_session(read)
         self.rows = [
             OrderLine(
                 id=o.id,
-                title=o.title,
+                **titles(o),
                 kind=o.kind,
                 status=o.status,
+                tenant=o.tenant,
                 cabinet=o.cabinet,
+                cabinet_code=o.cabinet_code,
+                site=o.site,
+                address=o.address,
                 assignee=o.assignee,
                 created=local_time(o.created_at, timezone),
                 closed=local_time(o.closed_at, timezone) if o.closed_at else "",
             )
             for o in page.rows
         ]
+        self.cabinets, self.routes = _links(cabinets, "cabinet"), _links(routes, "route")
         self.next_after = page.next_after_id or 0
+        self.total = page.total
         self.loaded = True
 
     @rx.event
@@ -89,6 +142,7 @@ class WorkOrdersState(KeysetPaging, rx.State):
 
     @rx.event
     async def choose(self, order_id: int) -> None:
+        """The row action "查看": the order's pick list and what can be done to it."""
         principal = await require(self, READ)
         order_id = as_id(order_id)
 
@@ -98,12 +152,20 @@ class WorkOrdersState(KeysetPaging, rx.State):
             return picks, staff
 
         picks, staff = await run_in_session(read)
+        row = next((r for r in self.rows if r["id"] == order_id), None)
         self.chosen, self.message = order_id, ""
+        self.chosen_status = row["status"] if row else ""
+        self.chosen_title = {"zh": row["title_zh"], "en": row["title_en"]} if row else {}
         self.picks = [
             {"slot": p.slot, "item": p.item, "requested": p.requested, "done": p.done}
             for p in picks
         ]
         self.staff = [{"id": str(i), "name": n} for i, n in staff]
+
+    @rx.event
+    async def close_detail(self) -> None:
+        await require(self, READ)
+        self.chosen, self.message = 0, ""
 
     @rx.event
     async def assign(self, form: dict) -> None:
@@ -120,6 +182,16 @@ class WorkOrdersState(KeysetPaging, rx.State):
         principal = await require(self, WRITE)
         form = form if isinstance(form, dict) else {}
         await self._change(console.cancel, principal, reason=str(form.get("reason", ""))[:120])
+
+    @rx.event
+    async def start(self) -> None:
+        principal = await require(self, WRITE)
+        await self._change(console.start, principal)
+
+    @rx.event
+    async def finish(self) -> None:
+        principal = await require(self, WRITE)
+        await self._change(console.finish, principal)
 
     async def _change(self, change, principal, **kwargs) -> None:
         try:

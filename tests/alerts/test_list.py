@@ -9,7 +9,7 @@ from app.alerts.service import acknowledge, list_alerts, raise_once, resolve
 from app.core.errors import ValidationError
 from app.core.records import Actor
 from app.core.tenancy import TenantScope
-from tests.factories import make_tenant
+from tests.factories import make_cabinet, make_tenant
 
 
 def test_alerts_by_status_kind_and_page(session: Session) -> None:
@@ -53,3 +53,21 @@ def test_alerts_by_status_kind_and_page(session: Session) -> None:
     assert [a.id for a in first.rows + rest.rows] == newest_first and rest.next_after_id is None
     with pytest.raises(ValidationError):
         list_alerts(session=session, scope=scope, status="loud")
+
+
+def test_each_alert_names_its_cabinet_with_its_code(session: Session) -> None:
+    """Cabinet names repeat across sites: the alerts page shows the code beside the name."""
+    tenant = make_tenant(session)
+    cabinet = make_cabinet(session, tenant)
+    for n, cabinet_id in enumerate((cabinet.id, None)):
+        raise_once(
+            session=session,
+            tenant_id=tenant.id,
+            cabinet_id=cabinet_id,
+            kind="cabinet_offline",
+            root_key=f"offline:{n}",
+            message_key="alert.low_stock",
+            params={},
+        )
+    rows = list_alerts(session=session, scope=TenantScope.single(tenant.id)).rows
+    assert [a.cabinet for a in rows] == ["", f"{cabinet.name} ({cabinet.code})"]

@@ -56,3 +56,10 @@ def test_an_upload_belongs_to_the_sessions_of_its_requests() -> None:
 
 def test_a_forged_or_missing_cookie_names_no_session() -> None:
     assert session_of(None) == session_of("") == session_of("cc_access=not.a.jwt") == ""
+
+
+def test_an_api_key_or_authorization_header_never_reaches_a_log_line_whole() -> None:
+    key = "cck_0a1b2c3d_S3cr3t-Value_xyz"
+    masked = mask_text(f"refused {key}; headers {{'authorization': 'Bearer {key}'}}")
+    assert "S3cr3t" not in masked and "cck_0a1b2c3d_…" in masked
+    assert "abc.def" not in mask_text("Authorization: Bearer abc.def.ghi")

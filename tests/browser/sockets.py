@@ -124,5 +124,7 @@ def cookie_for(app: RunningApp, login: str | None) -> str:
 
 
 def refused(reply: str) -> bool:
-    """Refused: a translated "not allowed" toast, or a trip to the sign-in page."""
-    return "access-refused" in reply or ("_redirect" in reply and '"/login"' in reply)
+    """Refused: a translated "not allowed" toast, or a trip to a sign-in page (the console's,
+    or the phone's, which may carry where to return)."""
+    to_sign_in = '"/login"' in reply or '"/m/login"' in reply or '"/m/login?next=' in reply
+    return "access-refused" in reply or ("_redirect" in reply and to_sign_in)

@@ -47,6 +47,7 @@ PUBLIC: dict[str, str] = {
     "LocaleState.set_locale": "the caller's own UI language",
     "LocaleState.toggle_locale": "the caller's own UI language",
     "LoginPageState.read_error": "the sign-in page's error message",
+    "LoginPageState.set_sso_company": "the company code typed on the sign-in page (builds a link)",
     "SessionState.load_session": "checks the session itself; visitors go to /login",
     "AlertCentreState.follow": "reads the caller's own scope, only with alert:read (checked)",
     "WallState.load": "a wall screen has no sign-in: shows only what a live display token opens",
@@ -70,7 +71,9 @@ SELF_SERVICE: dict[str, str] = {
     "MyPhoneState.decide": "the service checks the caller is the current step's approver",
     "MyPhoneState.dispute": "disputes one of the caller's own visits",
 }
-UNCHANGING_EXEMPT = {"audit_log"}  # sign-in and refusals are audited, by design
+# Sign-in and refusals are audited, by design; the alert routing job logs its messages (and
+# their retries) on its own clock, whoever is calling.
+UNCHANGING_EXEMPT = {"audit_log", "alert_delivery"}
 
 
 @dataclass

@@ -49,8 +49,13 @@ def _open_people(browser, app: RunningApp, **kwargs):
 
 def test_the_person_form_names_the_wrong_field(browser, running_app: RunningApp) -> None:
     context, page = _open_people(browser, running_app)
-    assert page.locator("#people-table tbody tr").count() == 50  # one page, not the table
+    assert page.locator("#people-table tbody tr").count() == 20  # one page, not the table
     before = _people_count(running_app)
+    pager = page.inner_text("#people-total")  # how many match, which page of how many
+    assert f"共 {before} 条" in pager and f"第 1/{-(-before // 20)} 页" in pager
+    page.select_option("#people-size", "50")  # 50 a page: back to page 1, 50 rows
+    page.wait_for_function("document.querySelectorAll('#people-table tbody tr').length === 50")
+    assert f"第 1/{-(-before // 50)} 页" in page.inner_text("#people-total")
     page.click("#people-new")
     page.fill("#person-name", "测试新人")
     page.fill("#person-phone", "12345")

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from app.cabinets.models import Cabinet, DeviceCommand
 from app.core.db import make_engine
+from hardware.simulator.employees import open_take_close
 from hardware.simulator.fleet import spec_from_bundle
 from hardware.simulator.run import FleetOptions
 from tests.browser.conftest import (
@@ -82,8 +83,11 @@ def test_an_admin_registers_a_cabinet_that_comes_up_from_its_bundle_alone(
         assert cabinet.configured.is_set()
         assert [s["slot"] for s in cabinet.layout["slots"]] == ["A1"]
 
-        phone, screen, _door = open_from_phone(browser, running_app, powered)
+        phone, screen, door = open_from_phone(browser, running_app, powered)
         screenshot(screen, "phone-provisioned-cabinet-390")
+        # the employee's visit ends (nothing taken): their own door no longer holds the page
+        powered.run(open_take_close(powered.cabinet, door, {}, unit_g=powered.spec.unit_g))
+        screen.wait_for_selector("#open-door", timeout=30_000)
 
         page.click("#cab-maintenance-on")  # no employee opens it now, whatever the reason
         page.wait_for_selector("#cab-maintenance-off")

@@ -29,6 +29,19 @@ def _code_from_log(app: RunningApp, masked: str, timeout_s: float = 15) -> str:
     raise AssertionError(f"no code for {masked} in the log")
 
 
+def _add_phone(page, phone: str, name: str, *, opened: bool = False) -> None:
+    """Through the whitelist page's add dialog; the phone then shows in the table."""
+    if not opened:
+        page.click("#wl-new")
+    page.fill("#wl-phone", phone)
+    page.fill("#wl-name", name)
+    page.click("#wl-add")
+    page.locator("#wl-add-dialog").wait_for(state="detached")
+    page.wait_for_function(
+        "p => document.querySelector('#wl-table').innerText.includes(p)", arg=phone
+    )
+
+
 def _registered(app: RunningApp) -> tuple[Account | None, User | None]:
     engine = make_engine(f"sqlite:///{app.data_dir / 'cabinet.db'}")
     try:
@@ -46,12 +59,14 @@ def test_a_listed_phone_registers_and_signs_in(browser, running_app: RunningApp)
     context, page = sign_in(browser, running_app, "xy_admin")
     page.goto(running_app.url + "/whitelist")
     page.wait_for_selector('#whitelist[data-loaded="true"]', timeout=60_000)
-    page.fill("#wl-phone", PHONE)
-    page.fill("#wl-name", "新同事")
-    page.click("#wl-add")
-    page.wait_for_function(
-        "p => document.querySelector('#wl-table').innerText.includes(p)", arg=PHONE
-    )
+    page.click("#wl-new")
+    page.fill("#wl-phone", "12345")
+    page.click("#wl-add")  # not a mobile number: the phone is named
+    page.wait_for_selector("#wl-add-error")
+    assert page.inner_text("#wl-add-error").startswith("手机号")
+    assert "* 手机号" in page.inner_text("#wl-add-dialog")
+    screenshot(page, "whitelist-add-error-zh-CN-1440x900")
+    _add_phone(page, PHONE, "新同事", opened=True)
     screenshot(page, "whitelist-zh-CN-1440x900")
     context.close()
 
@@ -98,12 +113,7 @@ def _whitelist(browser, app: RunningApp, admin: str, phone: str, name: str) -> N
     context, page = sign_in(browser, app, admin)
     page.goto(app.url + "/whitelist")
     page.wait_for_selector('#whitelist[data-loaded="true"]', timeout=60_000)
-    page.fill("#wl-phone", phone)
-    page.fill("#wl-name", name)
-    page.click("#wl-add")
-    page.wait_for_function(
-        "p => document.querySelector('#wl-table').innerText.includes(p)", arg=phone
-    )
+    _add_phone(page, phone, name)
     context.close()
 
 
@@ -176,4 +186,82 @@ def test_the_registration_page_in_english(browser, running_app: RunningApp) -> N
     page.click("#reg-send")
     page.wait_for_selector("text=Not a valid mainland mobile number")
     screenshot(page, "register-en-390x844")
+    context.close()
+
+
+FITS = "() => document.documentElement.scrollWidth <= window.innerWidth"
+
+
+def _whitelist_page(browser, app: RunningApp, **size):
+    context, page = sign_in(browser, app, "xy_admin", **size)
+    page.goto(app.url + "/whitelist")
+    page.wait_for_selector('#whitelist[data-loaded="true"]', timeout=60_000)
+    return context, page
+
+
+def test_the_whitelist_hands_out_its_registration_link_and_qr(
+    browser, running_app: RunningApp
+) -> None:
+    context, page = _whitelist_page(browser, running_app)
+    # one toolbar: search, add, import and the link side by side
+    tops = [
+        page.locator(selector).bounding_box()["y"]
+        for selector in ("#wl-search", "#wl-new", "#whitelist-file", "#wl-link")
+    ]
+    assert max(tops) - min(tops) < 12, tops
+    page.click("#wl-link")
+    card = page.locator("#wl-link-dialog .wl-qr-card")
+    card.wait_for()
+    expected = running_app.url + "/m/register"
+    link = page.locator("#wl-link-url")
+    assert link.inner_text() == expected and link.get_attribute("href") == expected
+    assert "星月科技有限公司" in card.inner_text()
+    qr = page.locator("#wl-qr")
+    assert qr.evaluate("img => img.tagName") == "IMG"
+    assert qr.get_attribute("src").startswith("data:image/svg+xml")
+    assert qr.evaluate("img => img.decode().then(() => img.naturalWidth)") > 100
+    page.wait_for_timeout(300)  # the dialog's own transition, for the screenshot
+    screenshot(page, "whitelist-link-zh-CN-1440x900")
+
+    # printing shows the card alone
+    page.emulate_media(media="print")
+    hidden = page.evaluate(
+        """() => getComputedStyle(document.querySelector('#wl-copy')).visibility"""
+    )
+    shown = page.evaluate("""() => getComputedStyle(document.querySelector('#wl-qr')).visibility""")
+    assert (hidden, shown) == ("hidden", "visible")
+    page.emulate_media(media="screen")
+
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.click("#wl-copy")
+    page.wait_for_selector("text=链接已复制")
+    assert page.evaluate("() => navigator.clipboard.readText()") == expected
+    page.click("#wl-link-close")
+    card.wait_for(state="detached")
+    assert page.evaluate(FITS)
+
+    _add_phone(page, "13712349999", "临时")  # removing asks first
+    row = page.locator("#wl-table tr", has_text="13712349999")
+    row.locator(".wl-remove").click()
+    page.wait_for_selector("#wl-remove-confirm")
+    screenshot(page, "whitelist-remove-confirm-zh-CN-1440x900")
+    page.click("#wl-remove-confirm")
+    row.wait_for(state="detached")
+    context.close()
+
+    context, page = _whitelist_page(browser, running_app, width=390, height=844)
+    assert page.evaluate(FITS)
+    page.click("#wl-link")
+    page.locator("#wl-qr").wait_for()
+    page.wait_for_timeout(300)
+    assert page.evaluate(FITS)
+    screenshot(page, "whitelist-link-zh-CN-390x844")
+    page.click("#wl-link-close")
+    page.click("#lang-switch")
+    page.wait_for_selector("#wl-link:has-text('Registration link')")
+    page.click("#wl-link")
+    page.wait_for_selector("#wl-link-dialog:has-text('Employee self-registration')")
+    page.wait_for_timeout(300)
+    assert page.evaluate(FITS)
+    screenshot(page, "whitelist-link-en-390x844")
     context.close()

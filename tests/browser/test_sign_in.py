@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlmodel import Session, select
 
 from app.core.db import make_engine
@@ -108,4 +110,19 @@ def test_repeated_wrong_passwords_lock_the_account_with_a_clear_message(
     screenshot(page, "login-locked-zh-CN-1440x900")
     page.click("#lang-switch")
     page.wait_for_selector("text=Too many failed attempts")
+    context.close()
+
+
+def test_signing_in_returns_to_the_page_that_asked(browser, running_app: RunningApp) -> None:
+    from app.demo.catalogue import DEMO_PASSWORD
+
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    page.goto(running_app.url + "/reports")
+    page.wait_for_url(re.compile(r".*/login\?next=%2Freports(%2F)?$"))
+    page.fill("#login", "xy_admin")
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_url(at_path(running_app, "/reports"))
+    page.wait_for_selector('[data-loaded="true"]', timeout=60_000)
     context.close()

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, func, select
 
+from app.alerts.models import Alert
+from app.alerts.service import raise_once
 from app.audit.models import AuditLog
 from app.auth.catalogue import BUILTIN_ROLES
 from app.cabinets import provisioning
@@ -21,7 +23,7 @@ from app.cabinets.console import list_cabinets, plan_item, set_slot_item
 from app.cabinets.credentials import cabinet_keys, cabinet_secret, mqtt_password
 from app.cabinets.lease import lease_arguments
 from app.cabinets.models import Cabinet, CommandStatus, DeviceCommand, Site, Slot
-from app.cabinets.presence import heard_from
+from app.cabinets.presence import heard_from, mark_offline
 from app.core.errors import NotFoundError, ValidationError
 from app.core.i18n import t
 from app.core.records import Actor
@@ -147,6 +149,33 @@ def test_registration_refuses_naming_the_field_and_writes_nothing(session: Sessi
         )
     assert outside.value.params["field"] == "tenant"
     assert session.exec(select(func.count()).select_from(Cabinet)).one() == before
+
+
+def test_cabinet_names_are_unique_per_site(session: Session) -> None:
+    """People pick a cabinet by its name: one site never has two of the same name; another site
+    (or a retired cabinet's name) may."""
+    tenant = make_tenant(session)
+    floor3, floor8 = Site(tenant_id=tenant.id, name="3F"), Site(tenant_id=tenant.id, name="8F")
+    session.add_all([floor3, floor8])
+    session.flush()
+    first = _register(session, tenant, code="CAB-N-1", name="领用柜", site_id=floor3.id)
+    with pytest.raises(ValidationError) as taken:
+        _register(session, tenant, code="CAB-N-2", name=" 领用柜 ", site_id=floor3.id)
+    assert taken.value.params["field"] == "cabinet_name"
+    message = t(taken.value.key, "en", **taken.value.params)
+    assert message == "Cabinet name: this site already has a cabinet called 领用柜", message
+    assert "柜名" in t(taken.value.key, "zh-CN", **taken.value.params)
+    _register(session, tenant, code="CAB-N-3", name="领用柜", site_id=floor8.id)
+    _register(session, tenant, code="CAB-N-4", name="领用柜", site_id=None)
+    with pytest.raises(ValidationError):
+        _register(session, tenant, code="CAB-N-5", name="领用柜", site_id=None)
+    provisioning.decommission(
+        session=session,
+        scope=TenantScope.single(tenant.id),
+        cabinet_id=first.cabinet_id,
+        actor=ADMIN,
+    )
+    _register(session, tenant, code="CAB-N-6", name="领用柜", site_id=floor3.id)
 
 
 def test_the_layout_is_sent_when_first_heard_from_and_at_every_planogram_change(
@@ -311,7 +340,19 @@ def test_decommissioning_revokes_the_credentials_and_keeps_the_history(session: 
     heard_from(session=session, cabinet=cabinet, now=datetime.now(UTC))
     (config,) = _configs(session, cabinet.id)
     scope = TenantScope.single(tenant.id)
+    mark_offline(session=session, cabinet=cabinet, now=datetime.now(UTC))
+    elsewhere = raise_once(
+        session=session,
+        tenant_id=tenant.id,
+        kind="low_stock",
+        root_key="other",
+        message_key="x",
+        params={},
+    )
     provisioning.decommission(session=session, scope=scope, cabinet_id=cabinet.id, actor=ADMIN)
+    open_on_it = select(Alert).where(Alert.cabinet_id == cabinet.id, Alert.status != "resolved")
+    assert session.exec(open_on_it).all() == []  # nobody can act on them: off the wall and bell
+    assert elsewhere.status == "open"
     assert (cabinet.status, cabinet.secret_ciphertext, cabinet.is_online) == (
         "retired",
         None,

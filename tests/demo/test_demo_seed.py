@@ -31,10 +31,13 @@ def test_demo_world_has_what_the_product_needs_and_loads_once(session: Session) 
     summary = seed_demo(session=session, now=NOW)
     assert summary is not None
     assert _count(session, ServiceProvider) == 2
-    assert _count(session, Tenant) == 3
+    assert _count(session, Tenant) == 4
+    assert _count(session, Tenant, Tenant.status == "suspended") == 1  # 北垣咨询, contract over
     assert 190 <= _count(session, User) <= 210
     assert _count(session, Cabinet) == 8
-    for tenant in session.exec(select(Tenant)):
+    names = session.exec(select(Cabinet.tenant_id, Cabinet.site_id, Cabinet.name)).all()
+    assert len(set(names)) == len(names)  # one site never has two cabinets of one name
+    for tenant in session.exec(select(Tenant).where(Tenant.status != "suspended")):
         assert 35 <= _count(session, Item, Item.tenant_id == tenant.id) <= 45
         assert _count(session, ItemType, ItemType.tenant_id == tenant.id) == 6
     days = session.exec(select(func.count(func.distinct(func.date(Withdrawal.created_at))))).one()
@@ -74,3 +77,12 @@ def test_demo_logins_can_sign_in_with_the_printed_password(session: Session) -> 
     for login in demo_logins():
         account = session.exec(select(Account).where(Account.username == login.username)).one()
         assert verify_secret(login.password, account.password_hash), login.username
+
+
+def test_a_demo_made_early_on_a_sunday_still_has_open_work_orders(session: Session) -> None:
+    """The weekend has few takes: the open shortfalls are those of the last working days."""
+    sunday_morning = datetime(2026, 12, 5, 22, 30, tzinfo=UTC)  # 06:30 Sunday in Shanghai
+    seed_demo(session=session, now=sunday_morning)
+    assert reconcile_ledger(session=session, scope=TenantScope.platform()) == []
+    figures = home_figures(session=session, scope=TenantScope.platform(), now=sunday_morning)
+    assert figures.open_work_orders > 0 and figures.low_stock_slots > 0

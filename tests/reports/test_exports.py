@@ -12,10 +12,12 @@ import subprocess
 from datetime import date, datetime
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session
 
 from app.core.config import REPO_ROOT
+from app.core.errors import ValidationError
 from app.core.tenancy import TenantScope
 from app.reports import exports, pdf
 from app.reports.periods import period_of
@@ -44,6 +46,7 @@ def test_the_xlsx_matches_the_report(session: Session) -> None:
         "合计",
         "按日",
         "按部门",
+        "按部门（含下级）",
         "按人员",
         "按物品",
         "按类型",
@@ -115,3 +118,55 @@ def test_the_pdf_renders_its_chinese(session: Session, tmp_path) -> None:
         ["pdftotext", "-l", "1", str(source), "-"], check=True, capture_output=True, text=True
     ).stdout
     assert "消耗报表" in text and "按部门" in text and "研发部" in text
+
+
+def test_one_tab_as_excel_holds_its_rows_then_the_totals(session: Session) -> None:
+    """The page's one-click Excel: departments with their sub-departments, parents first when
+    they took more, the own part beside; then the period's totals."""
+    world = build(session)
+    scope = TenantScope.single(world.tenant_id)
+    name, data = exports.tab_file(
+        session=session, scope=scope, period=NOVEMBER, filters=None, tab="department_rolled",
+        locale="zh-CN",
+    )  # fmt: skip
+    assert name == "consumption-department_rolled-2026-11.xlsx"
+    book = load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["按部门（含下级）", "合计"]
+    sheet = book["按部门（含下级）"]
+    assert [c.value for c in sheet[1]] == [
+        "部门", "上级部门", "领用次数", "数量", "金额（元）", "本部门金额（元）"
+    ]  # fmt: skip
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    research, front = rows["研发部"], rows["前端组"]
+    assert research[4] == research[5] + front[5]  # its own and its group's
+    assert front[1] == "研发部" and sheet["F2"].number_format == "#,##0.00"
+    report = consumption_report(session=session, scope=scope, period=NOVEMBER)
+    assert book["合计"]["B2"].value == report.totals.withdrawals
+    _, stock = exports.tab_file(
+        session=session, scope=scope, period=NOVEMBER, filters=None, tab="stock", locale="en"
+    )
+    assert load_workbook(io.BytesIO(stock)).sheetnames == ["Stock", "Totals"]
+
+
+def test_a_tab_the_page_has_not_is_refused(session: Session) -> None:
+    world = build(session, count=5)
+    for tab in ("day", "totals", "drill", "consumption"):
+        with pytest.raises(ValidationError):
+            exports.tab_file(
+                session=session, scope=TenantScope.single(world.tenant_id), period=NOVEMBER,
+                filters=None, tab=tab, locale="zh-CN",
+            )  # fmt: skip
+
+
+def test_quota_periods_are_words_in_the_readers_language() -> None:
+    """Enum-like values in an export follow the requester's language, like its headers."""
+    from app.reports.quotas import QuotaReport, QuotaRow
+
+    found = QuotaReport(
+        rules=[QuotaRow(1, "笔类每月", "month", "count", 10, 3, 1, 12, 0.4)],
+        approvals_asked=0,
+        approvals_granted=0,
+    )
+    for locale, words in (("en", "Per month"), ("zh-CN", "每月")):
+        _, headers, rows = exports._quota_table(found, locale)
+        assert rows[0][1] == words and headers[1] == exports.t("reports.quota.period", locale)

@@ -15,6 +15,8 @@ from sqlalchemy import and_
 from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Session, SQLModel, select
 
+from app.alerts.service import raise_once
+from app.apikeys.models import ApiIdempotency, ApiKey
 from app.approvals.models import ApprovalAction, ApprovalFlow, ApprovalRequest
 from app.auth.models import Account
 from app.auth.principal import Principal, resolve_principal
@@ -33,11 +35,17 @@ from app.core.tenancy import TenantScope, get_scoped, scoped_count, scoped_selec
 from app.demo.catalogue import DEMO_PASSWORD
 from app.demo.service import seed_demo
 from app.models import TENANT_OWNED_MODELS
+from app.notify.models import AlertDelivery, AlertRoute
 from app.org.models import User
 from app.quotas.models import QuotaRule, QuotaUsage
 from app.reports.models import ReportDelivery, ReportRun, ReportSubscription
+from app.sms.models import SmsMessage, SmsSettings
+from app.sso.models import SsoIssuer, WecomApp
 from app.tenants.models import Tenant
+from app.webhooks.models import WebhookAttempt, WebhookDelivery
+from app.webhooks.service import emit
 from app.withdrawals.models import Complaint, DoorSession
+from tests.webhooks.world import subscribe
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 OUTSIDER = Actor(account_id=None, name="outsider")
@@ -59,8 +67,16 @@ def _fill_tables_the_demo_leaves_empty(session: Session, tenant: Tenant) -> None
     run = ReportRun(
         tenant_id=t, report_type="consumption", period_start=NOW - timedelta(days=1), period_end=NOW
     )
-    session.add_all([request, run])
-    session.flush()
+    alert = raise_once(
+        session=session, tenant_id=t, kind="cabinet_offline", root_key="offline:iso",
+        message_key="alert.cabinet_offline", params={}, cabinet_id=cabinet.id,
+    )  # fmt: skip
+    api_key = ApiKey(tenant_id=t, name="ERP", prefix="iso00001", secret_hash="0" * 64)
+    session.add_all([request, run, api_key])
+    subscribe(session, t, "https://erp.example.com/hooks", ["cabinet.online"])
+    event = emit(session, t, "cabinet.online", cabinet.id, {"n": 1}, NOW)
+    delivery = _first(session, WebhookDelivery, t)
+    assert event is not None and delivery is not None
     session.add_all(
         [
             ApprovalAction(
@@ -102,6 +118,13 @@ def _fill_tables_the_demo_leaves_empty(session: Session, tenant: Tenant) -> None
                 target="a@example.com",
             ),
             ReportDelivery(tenant_id=t, run_id=run.id, channel="email"),
+            AlertDelivery(
+                tenant_id=t,
+                route_id=_first(session, AlertRoute, t).id,
+                alert_id=alert.id,
+                kind="raised",
+                channel="email",
+            ),
             CabinetRefusal(tenant_id=t, cabinet_id=cabinet.id, code="bad_signature"),
             LanController(tenant_id=t, cabinet_id=cabinet.id, host="10.20.0.15"),
             CabinetSnapshot(
@@ -115,6 +138,32 @@ def _fill_tables_the_demo_leaves_empty(session: Session, tenant: Tenant) -> None
                 sha256="0" * 64,
                 path="snapshots/iso/snap-iso-1.png",
                 taken_at=NOW,
+            ),
+            SmsSettings(
+                tenant_id=t,
+                sdk_app_id="1400000001",
+                sign_name="测试",
+                secret_id="AKID-iso",
+                secret_key_ciphertext="v1:iso",
+            ),
+            SmsMessage(
+                tenant_id=t, phone="13900000000", purpose="alert", template_id="1", status="sent"
+            ),
+            WebhookAttempt(tenant_id=t, delivery_id=delivery.id, status_code=500),
+            SsoIssuer(
+                tenant_id=t,
+                issuer="https://idp.example.com",
+                client_id="cabinet-cloud",
+                client_secret_ciphertext="v1:iso",
+            ),
+            WecomApp(tenant_id=t, corp_id="ww-iso", agent_id="1000002", secret_ciphertext="v1:iso"),
+            ApiIdempotency(
+                tenant_id=t,
+                api_key_id=api_key.id,
+                idempotency_key="iso-1",
+                request_hash="0" * 64,
+                status_code=200,
+                body="{}",
             ),
         ]
     )
@@ -205,3 +254,50 @@ def test_a_change_may_not_move_a_row_to_another_tenant(session: Session, world) 
         update_scoped(session, User, user.id, own, {"tenant_id": other.id}, actor=OUTSIDER)
     renamed = update_scoped(session, User, user.id, own, {"name": "新名字"}, actor=OUTSIDER)
     assert renamed.name == "新名字" and renamed.tenant_id == tenant_a.id
+
+
+async def test_the_rest_api_shows_and_changes_nothing_across_tenants(engine, session, world):
+    """The same on /api/v1: a key of tenant B, holding every scope, sees none of tenant A's rows
+    in any list and cannot move A's work orders (they look absent)."""
+    import httpx
+
+    from app.api.v1 import build_v1
+    from app.api.v1.context import ApiSettings
+    from app.apikeys.service import SCOPES, create_key
+    from app.workorders.models import WorkOrder
+    from tests.api.v1.test_routes import READS
+
+    tenant_a, _ = world
+    tenant_b = session.exec(select(Tenant).where(Tenant.code == "TN-HT")).one()
+    keys = {}
+    for tenant in (tenant_a, tenant_b):
+        _, keys[tenant.id] = create_key(
+            session=session, scope=TenantScope.single(tenant.id), tenant_id=tenant.id,
+            name="iso", scopes=list(SCOPES), expires_at=None, actor=OUTSIDER, now=NOW,
+        )  # fmt: skip
+    session.commit()
+    app = build_v1(ApiSettings(engine=engine, buckets=None, now=lambda: NOW))
+    seen: dict[int, dict[str, set]] = {}
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://t"
+    ) as http:
+        for tenant_id, key in keys.items():
+            auth = {"Authorization": f"Bearer {key}"}
+            for path in READS:
+                response = await http.get(f"{path}?limit=200&status=all", headers=auth)
+                assert response.status_code == 200, (path, response.text)
+                rows = response.json()["data"]
+                seen.setdefault(tenant_id, {})[path] = {
+                    r.get("id", r.get("entry_id")) for r in rows
+                }
+        order = _first(session, WorkOrder, tenant_a.id)
+        moved = await http.post(
+            f"/work-orders/{order.id}/status", json={"status": "done"},
+            headers={"Authorization": f"Bearer {keys[tenant_b.id]}"},
+        )  # fmt: skip
+    assert moved.status_code == 404
+    session.expire_all()
+    assert session.get(WorkOrder, order.id).status == order.status
+    for path in READS:
+        assert not seen[tenant_a.id][path] & seen[tenant_b.id][path], path
+    assert all(seen[tenant_a.id][p] for p in ("/items", "/people", "/cabinets", "/withdrawals"))

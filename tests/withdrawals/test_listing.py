@@ -99,6 +99,15 @@ def test_filters_by_cabinet_department_and_local_days(session: Session) -> None:
         <= date(2026, 11, 4)
     }
     assert expected and set(_all_pages(session, scope, where)) == expected
+    page = listing.list_withdrawals(session=session, scope=scope, where=where, timezone=TZ)
+    label = f"{cabinets[1].name} ({cabinets[1].code})"  # names repeat across sites: the code too
+    assert {r.cabinet for r in page.rows} == {label}
+    assert (
+        listing.withdrawal_detail(
+            session=session, scope=scope, withdrawal_id=page.rows[0].id
+        ).row.cabinet
+        == label
+    )
 
 
 def _shanghai_shift(w: Withdrawal) -> timedelta:

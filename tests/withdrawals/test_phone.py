@@ -10,10 +10,13 @@ from app.auth.models import Account
 from app.cabinets.models import DeviceCommand
 from app.core.errors import NotFoundError, ValidationError
 from app.core.i18n import t
+from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.withdrawals.commit import commit
-from app.withdrawals.phone import my_visits, open_by_phone
-from tests.factories import make_cabinet, make_tenant
+from app.withdrawals.models import AuthMethod
+from app.withdrawals.phone import at_cabinet, my_visits, open_by_phone
+from app.withdrawals.sessions import open_door
+from tests.factories import make_cabinet, make_tenant, make_user
 from tests.withdrawals.test_corrections import CLOSED, _world
 
 
@@ -55,7 +58,7 @@ def test_open_by_phone_with_the_same_checks_and_see_the_visit(session: Session) 
     commit(session, cabinet, door, [(a1, pen, 2)])
     (visit,) = my_visits(session=session, scope=scope, account_id=account_id)
     assert (visit.cabinet, visit.status, visit.lines) == (
-        cabinet.code,
+        cabinet.name,  # what the person reads on the cabinet, not its code
         "committed",
         [(pen.name, 2, 2 * 150)],
     )
@@ -72,3 +75,33 @@ def test_another_tenants_cabinet_does_not_exist_for_them(session: Session) -> No
             account_id=_account(session, person),
             cabinet_code=elsewhere.code,
         )
+
+
+def test_at_the_cabinet_their_own_open_door_is_not_someone_else(session: Session) -> None:
+    """The cabinet page's facts: the person's own unlocking door is their visit; only another
+    person's open door makes the cabinet busy."""
+    tenant, cabinet, person, _things, _rule = _world(session)
+    account_id = _account(session, person)
+    scope = TenantScope.single(tenant.id)
+    cabinet.is_online = True
+    here = at_cabinet(session=session, scope=scope, account_id=account_id, code=cabinet.code)
+    assert (here.visits, here.others_inside) == ([], False)
+    door = open_by_phone(
+        session=session, scope=scope, account_id=account_id, cabinet_code=cabinet.code
+    )
+    here = at_cabinet(session=session, scope=scope, account_id=account_id, code=cabinet.code)
+    assert here.others_inside is False
+    assert [(v.door_session_id, v.status) for v in here.visits] == [(door.id, "unlocking")]
+    door.status = "expired"
+    colleague = make_user(session, tenant, "李娜")
+    open_door(
+        session,
+        cabinet,
+        method=AuthMethod.card,
+        by={"method": "card", "ref": "c"},
+        actor=Actor(account_id=None, name=colleague.name),
+        user_id=colleague.id,
+    )
+    here = at_cabinet(session=session, scope=scope, account_id=account_id, code=cabinet.code)
+    assert here.others_inside is True
+    assert here.cabinet.name == cabinet.name

@@ -3,10 +3,6 @@
 MESSAGES: dict[str, tuple[str, str]] = {
     # application
     "app.name": ("智能领用柜云平台", "Cabinet Cloud"),
-    "app.tagline": (
-        "办公用品智能领用柜 · 运营控制台",
-        "Smart supply cabinets · operations console",
-    ),
     "lang.switch": ("English", "中文"),
     "lang.current": ("中文", "English"),
     # navigation, grouped by domain
@@ -28,13 +24,35 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav.approvals": ("审批", "Approvals"),
     "nav.reports": ("报表", "Reports"),
     "nav.audit": ("审计日志", "Audit log"),
-    "nav.coming_soon": ("即将上线", "Soon"),
+    "nav.not_allowed": (
+        "您的角色不能查看此页面。如需访问，请联系企业管理员。",
+        "Your role cannot open this page. Ask your administrator if you need it.",
+    ),
+    "connection.lost": (
+        "与服务器的连接已断开，正在重新连接…页面上的数据可能不是最新的",
+        "Connection to the server lost, reconnecting… what you see may be out of date",
+    ),
+    "pager.summary": (
+        "共 {total} 条 · 第 {page}/{pages} 页",
+        "{total} in all · page {page} of {pages}",
+    ),
+    "pager.per_page": ("{n} 条/页", "{n} per page"),
+    "table.view": ("查看", "View"),
+    "table.empty": (
+        "暂无数据。可调整上方的筛选条件，或新建一条。",
+        "Nothing here. Change the filters above, or add one.",
+    ),
+    "table.edit": ("编辑", "Edit"),
+    "table.actions": ("操作", "Actions"),
+    "quote.open": ("「", "“"),
+    "quote.close": ("」", "”"),
+    "nav.go_to_my_page": ("前往我的首页", "Go to my start page"),
     # header
     "header.tenant": ("企业", "Tenant"),
     "header.all_tenants": ("全部企业", "All tenants"),
     # home
     "home.title": ("运营概览", "Operations overview"),
-    "home.subtitle": ("数据实时来自数据库", "Live figures from the database"),
+    "home.subtitle": ("今日运营与库存一览", "Today's operations and stock at a glance"),
     "home.cabinets": ("智能柜", "Cabinets"),
     "home.cabinets_online": ("在线 {online} 台", "{online} online"),
     "home.items": ("在售物品", "Active items"),
@@ -70,9 +88,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "alerts.title": ("未处理告警", "Unresolved alerts"),
     "alerts.bell": ("告警", "Alerts"),
     "alerts.none": ("没有未处理的告警", "No unresolved alerts"),
+    "alerts.none_matching": ("没有符合条件的告警", "No alerts match these filters"),
     "alerts.ack": ("确认", "Acknowledge"),
     "alerts.acknowledged": ("已确认", "Acknowledged"),
     "alerts.times": ("次", "×"),
+    "alerts.col.time": ("时间", "Time"),
+    "alerts.col.severity": ("级别", "Severity"),
+    "alerts.col.message": ("内容", "Message"),
+    "alerts.col.count": ("次数", "Count"),
+    "alerts.col.status": ("状态", "Status"),
     "alerts.many_new": ("{count} 条新告警", "{count} new alerts"),
     "alerts.more": ("仅显示最新 20 条", "Showing the newest 20"),
     "alert.low_stock": (

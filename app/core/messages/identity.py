@@ -16,8 +16,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "login.password": ("密码", "Password"),
     "login.submit": ("登录", "Sign in"),
     "login.demo_hint": (
-        "演示账号见启动日志（make run 输出）",
-        "Demo logins are printed by make run",
+        "忘记密码或还没有账号？请联系企业管理员",
+        "Forgotten your password or have no account? Ask your administrator",
     ),
     "header.sign_out": ("退出登录", "Sign out"),
     "header.signed_in_as": ("当前用户", "Signed in as"),

@@ -10,6 +10,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "柜号须为 3–32 位大写字母、数字、- 或 _，以字母或数字开头",
         "A cabinet code is 3–32 capital letters, digits, - or _, starting with a letter or digit",
     ),
+    "cabinets.name_taken": (
+        "{field}：同一地点已有名为「{name}」的智能柜",
+        "{field}: this site already has a cabinet called {name}",
+    ),
     "cabinets.code_taken": ("柜号 {code} 已被使用", "The cabinet code {code} is already used"),
     "cabinets.retired": (
         "该智能柜已停用（报废），不能再更改",

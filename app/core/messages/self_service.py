@@ -10,7 +10,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "me.period_week": ("本周", "This week"),
     "me.period_month": ("本月", "This month"),
     "me.requests": ("我的申请", "My requests"),
-    "me.no_requests": ("还没有申请", "No requests yet"),
+    "me.no_requests": (
+        "还没有申请。额度不够用时，点「申请额外领用」",
+        "No requests yet. When your quota is not enough, tap Ask for more",
+    ),
     "me.ask": ("申请额外领用", "Ask for more"),
     "me.ask_reason": (
         "申请原因（例如：部门培训需要 20 支笔）",
@@ -24,7 +27,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "me.step": ("第 {step}/{steps} 步", "Step {step} of {steps}"),
     "me.history": ("我的领用记录", "My visits"),
-    "me.no_history": ("还没有领用记录", "No visits yet"),
+    "me.no_history": (
+        "还没有领用记录。扫描智能柜上的二维码即可开门领用",
+        "No visits yet. Scan the QR code on a cabinet to open it",
+    ),
+    # the phone's sign-in (a scanned cabinet's QR code leads here when signed out)
+    "phone.sign_in": ("员工登录", "Employee sign-in"),
+    "phone.sign_in_back": (
+        "登录后将回到您扫码的智能柜",
+        "After signing in you go back to the cabinet you scanned",
+    ),
+    "phone.register": ("还没有账号？用手机号注册", "No account yet? Register with your phone"),
     "me.complain": ("有疑问", "Dispute"),
     "me.complain_placeholder": (
         "请说明哪里不对，例如：只拿了 1 支，记录为 2 支",

@@ -98,21 +98,44 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "door.online": ("在线", "Online"),
     "door.offline": ("离线", "Offline"),
     "door.my_recent": ("我在这台柜子的领用", "My visits to this cabinet"),
-    "door.status_unlocking": ("开锁中", "Unlocking"),
-    "door.status_open": ("门已打开", "Door open"),
-    "door.status_closed": ("重新称重中", "Weighing again"),
-    "door.status_unlock_failed": ("未能开门", "Did not open"),
     "door.now_unlock_failed": (
         "柜机没有开锁，柜门未打开，本次未记录任何领用，请重试",
         "The cabinet did not unlock: the door stayed shut, nothing was recorded. Try again",
     ),
     "door.status_not_opened": ("未开门", "Not opened"),
+    # the phone's cabinet page: one step of the door at a time (app/withdrawals/door_steps.py)
+    "door.step_waiting": ("等待开门", "Waiting for the door"),
+    "door.step_open": ("门已打开", "Door open"),
+    "door.step_counting": ("已关门，清点中", "Closed – counting"),
+    "door.step_recorded": ("已记录", "Recorded"),
+    "door.step_checking": ("待人工确认", "Being checked"),
+    "door.step_failed": ("未能开门", "Did not open"),
+    "door.say_ready": (
+        "点「开门」，取完物品后关好柜门，领用会自动记录",
+        "Tap Open, take what you need and close the door: it is recorded by itself",
+    ),
+    "door.say_busy": (
+        "有人正在使用这台智能柜，请等对方关门后再开",
+        "Someone else is using this cabinet: open it once they have closed the door",
+    ),
+    "door.say_offline": (
+        "智能柜离线，暂时无法开门。请稍后再试，或联系管理员",
+        "The cabinet is offline and cannot open now. Try again later or ask an administrator",
+    ),
+    "door.try_again": ("再试一次", "Try again"),
+    "door.no_such_cabinet": (
+        "这台智能柜不存在，或不属于贵公司。请扫描贵公司智能柜上的二维码",
+        "This cabinet does not exist or is not your company's. Scan the QR code on one of yours",
+    ),
+    "door.no_visits": (
+        "您还没有在这台柜子领用过。点「开门」，取完物品关好门，记录会显示在这里",
+        "No visits to this cabinet yet. Tap Open, take what you need and close the door: "
+        "the visit shows here",
+    ),
     "door.now_not_opened": (
         "柜门已开锁但没有被打开，已重新上锁，本次未记录任何领用",
         "The door was unlocked but not opened and is locked again: nothing was recorded",
     ),
-    "door.status_committed": ("已记录", "Recorded"),
-    "door.status_exception": ("待人工确认", "Being checked by a person"),
     "door.status_other": ("已结束", "Ended"),
     "door.nothing_taken": ("未取物品", "Nothing taken"),
     "field.reason": ("原因", "Reason"),
@@ -195,7 +218,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cabinets.credentials_copied": ("已抄写，隐藏", "Copied — hide them"),
     "planogram_entry.update": ("修改货位上下限", "Slot levels changed"),
     # the console's quotas page
-    "quotas.add": ("添加规则", "Add rule"),
+    "quotas.new": ("新建规则", "New rule"),
+    "quotas.edit": ("编辑", "Edit"),
+    "quotas.edit_rule": ("编辑规则", "Edit rule"),
+    "quotas.delete": ("删除", "Delete"),
+    "quotas.delete_title": ("删除这条规则？", "Delete this rule?"),
+    "quotas.delete_confirm": (
+        "删除后无法恢复（操作日志会保留记录）。",
+        "This cannot be undone (the audit log keeps a record).",
+    ),
+    "quotas.in_use": (
+        "已有领用计入这条规则，删除会丢失额度记录；如不再需要，请关闭“启用”。",
+        "Withdrawals were counted against this rule; deleting it would lose that record. "
+        "Switch it off instead.",
+    ),
+    "quotas.actions": ("操作", "Actions"),
+    "quotas.choose": ("请选择", "Choose…"),
+    "quotas.unit.count": ("件", "units"),
+    "quotas.unit.yuan": ("元", "¥"),
+    "quotas.explain": (
+        "规则按周期限制领用的件数或金额；超额后按“超额处理”执行。已使用过的规则只能停用。",
+        "A rule limits how many units or how much money is taken per period; over the limit, "
+        "“Over the limit” applies. A rule already used can only be switched off.",
+    ),
     "quotas.active": ("启用", "Active"),
     "quotas.invalid": ("请检查「{field}」", "Check “{field}”"),
     "quotas.field.name": ("规则名称", "Rule name"),
@@ -228,6 +273,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "quotas.policy.require_approval": ("需审批", "Require approval"),
     "quota_rule.create": ("新建额度规则", "Quota rule created"),
     "quota_rule.update": ("修改额度规则", "Quota rule changed"),
+    "quota_rule.delete": ("删除额度规则", "Quota rule deleted"),
     # the console's approvals page
     "approvals.waiting": ("待审批", "Waiting"),
     "approvals.decided": ("已处理", "Decided"),
@@ -275,6 +321,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "items.new": ("新建物品", "New item"),
     "items.edit": ("编辑物品", "Edit item"),
     "items.close": ("关闭", "Close"),
+    "items.edit_action": ("编辑", "Edit"),
+    "items.view_action": ("查看", "View"),
+    "items.actions": ("操作", "Actions"),
+    "items.choose_slot": ("选择货位", "Choose a slot"),
+    "items.invalid": ("请检查「{field}」", "Check “{field}”"),
     "items.all_types": ("全部类别", "All types"),
     "items.no_type": ("未分类", "No type"),
     "items.tags": ("标签", "Tags"),

@@ -1,0 +1,143 @@
+"""Errors of the REST API as RFC 9457 problem details (`application/problem+json`): `type`,
+`title`, `status`, `detail`, and `errors` naming the fields at fault. Our domain errors keep
+their translation key (in `type` and `code`) and their message (in `detail`), in the caller's
+`Accept-Language` (zh-CN unless English is asked for)."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException
+
+from app.core.errors import DomainError, NotFoundError, PermissionDeniedError, ValidationError
+from app.core.i18n import DEFAULT_LOCALE, t
+
+PROBLEM = "application/problem+json"
+TYPE_PREFIX = "urn:cabinet-cloud:problem:"
+
+
+def title_of(status: int) -> str:
+    """The status's reason phrase as RFC 9110 names it (Python's is RFC 4918's for 422)."""
+    return "Unprocessable Content" if status == 422 else HTTPStatus(status).phrase
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details (`application/problem+json`)."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    errors: list[dict[str, Any]] | None = None
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI description of the problems an operation may answer with."""
+    return {
+        status: {
+            "model": Problem,
+            "content": {PROBLEM: {}},
+            "description": title_of(status),
+        }
+        for status in statuses
+    }
+
+
+class ApiProblem(Exception):
+    """A refusal of the API itself (no key, missing scope, rate limit, idempotency clash)."""
+
+    def __init__(self, status: int, key: str, headers: dict[str, str] | None = None, **params):
+        self.status, self.key, self.headers, self.params = status, key, headers or {}, params
+        super().__init__(key)
+
+
+def caller_locale(request: Request) -> str:
+    wanted = (request.headers.get("accept-language") or "").lower()
+    return "en" if wanted.startswith("en") else DEFAULT_LOCALE
+
+
+def _detail(key: str, locale: str, params: dict[str, Any]) -> str:
+    try:
+        return t(key, locale, **params)
+    except (KeyError, IndexError):  # a message naming a parameter the error did not carry
+        return t(key, locale)
+
+
+def problem(
+    status: int,
+    key: str,
+    locale: str,
+    *,
+    errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+    **params: Any,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": TYPE_PREFIX + key,
+        "title": title_of(status),
+        "status": status,
+        "detail": _detail(key, locale, params),
+        "code": key,
+    }
+    if errors:
+        body["errors"] = errors
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+def _status_of(error: DomainError) -> int:
+    if isinstance(error, NotFoundError):
+        return 404
+    if isinstance(error, PermissionDeniedError):
+        return 403
+    return 422
+
+
+async def _domain(request: Request, error: DomainError) -> JSONResponse:
+    field = error.params.get("field")
+    errors = [{"field": field, "code": error.key}] if field else None
+    if isinstance(error, ValidationError) and not errors:
+        errors = [{"field": None, "code": error.key}]
+    return problem(
+        _status_of(error), error.key, caller_locale(request), errors=errors, **error.params
+    )
+
+
+async def _api(request: Request, error: ApiProblem) -> JSONResponse:
+    return problem(
+        error.status, error.key, caller_locale(request), headers=error.headers, **error.params
+    )
+
+
+async def _invalid(request: Request, error: RequestValidationError) -> JSONResponse:
+    errors = [
+        {
+            "field": ".".join(
+                str(p) for p in e.get("loc", ()) if p not in ("body", "query", "path")
+            ),
+            "code": e.get("type", "invalid"),
+            "message": e.get("msg", ""),
+        }
+        for e in error.errors()
+    ]
+    first = errors[0]["field"] if errors else ""
+    return problem(422, "error.validation", caller_locale(request), errors=errors, field=first)
+
+
+async def _http(request: Request, error: HTTPException) -> JSONResponse:
+    key = {405: "api.method_not_allowed"}.get(error.status_code, "error.generic")
+    if error.status_code == 404:
+        key = "api.no_such_path"
+    return problem(error.status_code, key, caller_locale(request), headers=error.headers)
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, _domain)
+    app.add_exception_handler(ApiProblem, _api)
+    app.add_exception_handler(RequestValidationError, _invalid)
+    app.add_exception_handler(HTTPException, _http)

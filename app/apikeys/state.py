@@ -1,0 +1,126 @@
+"""The API keys page (`/api-keys`, `apikey:manage`): the tenant's keys, one created (its
+plaintext shown once, then forgotten), one revoked."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import reflex as rx
+
+from app.apikeys import queries
+from app.apikeys import service as svc
+from app.core.db import run_in_session
+from app.core.errors import DomainError, ValidationError
+from app.core.i18n import t
+from app.dashboard.service import scope_timezone
+from app.ui.format import local_time
+from app.ui.payload import as_id
+from app.ui.session import actor_of, request_locale, require, working_tenant
+
+MANAGE = "apikey:manage"
+MAX_DAYS = 3650
+
+
+def expiry_of(raw: object, now: datetime) -> datetime | None:
+    """`raw` days from now (empty: no expiry); anything else is refused naming the field."""
+    text = str(raw or "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or not 0 < int(text) <= MAX_DAYS:
+        raise ValidationError(field="expires_at")
+    return now + timedelta(days=int(text))
+
+
+class ApiKeysState(rx.State):
+    rows: list[dict] = []
+    scopes: list[str] = list(svc.SCOPES)
+    creating: bool = False
+    form_error: str = ""
+    created_key: str = ""  # the plaintext of the key just created: shown once, then cleared
+    loaded: bool = False
+
+    async def _load(self) -> None:
+        principal = await require(self, MANAGE)
+
+        def read(session):
+            return (
+                queries.list_keys(session=session, scope=principal.scope),
+                scope_timezone(session=session, scope=principal.scope),
+            )
+
+        keys, timezone = await run_in_session(read)
+        locale, now = await request_locale(self), datetime.now(UTC)
+        never = t("apikeys.never", locale)
+        self.rows = [
+            {
+                "id": k.id,
+                "name": k.name,
+                "prefix": f"cck_{k.prefix}_…",
+                "scopes": ", ".join(k.scopes),
+                "expires": local_time(k.expires_at, timezone) if k.expires_at else "—",
+                "last_used": local_time(k.last_used_at, timezone) if k.last_used_at else never,
+                "state": k.state(now),
+                "state_text": t(f"apikeys.state.{k.state(now)}", locale),
+            }
+            for k in keys
+        ]
+        self.loaded = True
+
+    @rx.event
+    async def load(self) -> None:
+        self.created_key, self.creating = "", False
+        await self._load()
+
+    @rx.event
+    async def open_new(self) -> None:
+        await require(self, MANAGE)
+        self.form_error, self.created_key, self.creating = "", "", True
+
+    @rx.event
+    async def close(self) -> None:
+        await require(self, MANAGE)
+        self.creating, self.form_error = False, ""
+
+    @rx.event
+    async def forget_key(self) -> None:
+        await require(self, MANAGE)
+        self.created_key = ""
+
+    @rx.event
+    async def create(self, form: dict) -> None:
+        principal = await require(self, MANAGE)
+        form = form if isinstance(form, dict) else {}
+        try:
+            tenant_id = await working_tenant(self, principal)
+            now = datetime.now(UTC)
+            _, plaintext = await run_in_session(
+                svc.create_key,
+                scope=principal.scope,
+                tenant_id=tenant_id,
+                name=str(form.get("name", ""))[:80],
+                scopes=[s for s in svc.SCOPES if form.get(f"scope:{s}")],
+                expires_at=expiry_of(form.get("expires_days"), now),
+                actor=actor_of(self, principal),
+                now=now,
+            )
+        except DomainError as refused:
+            self.form_error = t(refused.key, await request_locale(self), **refused.params)
+            return
+        self.creating, self.form_error, self.created_key = False, "", plaintext
+        await self._load()
+
+    @rx.event
+    async def revoke(self, key_id: int) -> None:
+        principal = await require(self, MANAGE)
+        try:
+            await run_in_session(
+                svc.revoke_key,
+                scope=principal.scope,
+                key_id=as_id(key_id),
+                actor=actor_of(self, principal),
+            )
+        except DomainError as refused:
+            yield rx.toast.error(t(refused.key, await request_locale(self), **refused.params))
+            return
+        await self._load()
+        yield rx.toast.success(t("apikeys.revoked", await request_locale(self)))

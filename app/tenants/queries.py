@@ -1,0 +1,86 @@
+"""Read models of the platform's pages: tenants and providers as their lists show them."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlmodel import Session, select
+
+from app.auth.models import Account, Permission, RoleGrant, RolePermission
+from app.cabinets.models import Cabinet, CabinetStatus
+from app.org.models import User
+from app.tenants.models import ProviderStaff, ServiceProvider, Tenant
+from app.tenants.onboarding import tenant_locale
+
+
+def _day(value) -> str:
+    return value.isoformat() if value else ""
+
+
+def tenant_rows(session: Session) -> list[dict]:
+    """Every tenant with its provider, status, contract and how many cabinets and people."""
+    providers = {p.id: p.name for p in session.exec(select(ServiceProvider))}
+    cabinets = Counter(
+        session.exec(
+            select(Cabinet.tenant_id).where(Cabinet.status != CabinetStatus.retired.value)
+        ).all()
+    )
+    people = Counter(session.exec(select(User.tenant_id).where(User.is_active)).all())
+    return [
+        {
+            "id": t.id,
+            "code": t.code,
+            "name": t.name,
+            "legal_name": t.legal_name or "",
+            "provider": providers.get(t.provider_id, ""),
+            "provider_id": str(t.provider_id or ""),
+            "status": t.status,
+            "timezone": t.timezone,
+            "locale": tenant_locale(t),
+            "contract_start": _day(t.contract_start),
+            "contract_end": _day(t.contract_end),
+            "cabinets": cabinets[t.id],
+            "people": people[t.id],
+        }
+        for t in session.exec(select(Tenant).order_by(Tenant.code))
+    ]
+
+
+def provider_rows(session: Session) -> list[dict]:
+    """Every provider with its contact, status and how many tenants and staff it has."""
+    tenants = Counter(
+        session.exec(select(Tenant.provider_id).where(Tenant.provider_id.is_not(None))).all()
+    )
+    staff = Counter(
+        session.exec(select(ProviderStaff.provider_id).where(ProviderStaff.is_active)).all()
+    )
+    return [
+        {
+            "id": p.id,
+            "code": p.code,
+            "name": p.name,
+            "contact_name": p.contact_name or "",
+            "contact_phone": p.contact_phone or "",
+            "status": p.status,
+            "tenants": tenants[p.id],
+            "staff": staff[p.id],
+        }
+        for p in session.exec(select(ServiceProvider).order_by(ServiceProvider.code))
+    ]
+
+
+def holders_of(session: Session, tenant_id: int, permission: str) -> list[str]:
+    """The names of the tenant's people whose roles grant `permission` (e.g. who may unmask)."""
+    rows = session.exec(
+        select(Account.display_name)
+        .join(RoleGrant, RoleGrant.account_id == Account.id)
+        .join(RolePermission, RolePermission.role_id == RoleGrant.role_id)
+        .join(Permission, Permission.id == RolePermission.permission_id)
+        .where(
+            RoleGrant.tenant_id == tenant_id,
+            Permission.code == permission,
+            Account.is_active,
+        )
+        .distinct()
+    ).all()
+    return sorted(rows)

@@ -1,0 +1,141 @@
+"""A provider's staff page (`/provider/staff`, `provider:staff`): its people, who serves which
+of its tenants, a new staff member with their sign-in, a leaver switched off. The platform
+picks the provider; a provider admin sees their own."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app.core.db import run_in_session
+from app.core.errors import DomainError, ValidationError
+from app.tenants import staff as svc
+from app.tenants.queries import provider_rows
+from app.tenants.tenants_state import first_admin, refusal_text
+from app.ui.payload import as_id
+from app.ui.session import actor_of, require
+
+PERMISSION = svc.PERMISSION
+
+
+def _view(session, scope, account_id: int, provider_id: int | None) -> dict:
+    provider = svc.managed_provider(session, scope, account_id, provider_id)
+    tenants = svc.provider_tenants(session, provider.id)
+    names = {t.id: t.name for t in tenants}
+    return {
+        "provider_id": provider.id,
+        "provider": provider.name,
+        "tenants": [{"id": str(t.id), "name": t.name} for t in tenants],
+        "rows": [
+            {
+                "id": s.id,
+                "name": s.name,
+                "username": s.username,
+                "phone": s.phone or "",
+                "role": s.role,
+                "active": s.active,
+                "serves": [names[i] for i in s.tenant_ids if i in names],
+                "tenant_ids": [str(i) for i in s.tenant_ids],
+            }
+            for s in svc.list_staff(session, provider.id)
+        ],
+        "providers": (
+            [{"id": str(p["id"]), "name": p["name"]} for p in provider_rows(session)]
+            if scope.tenant_ids is None
+            else []
+        ),
+    }
+
+
+class StaffState(rx.State):
+    rows: list[dict] = []
+    tenants: list[dict] = []
+    providers: list[dict] = []  # the platform's choice of provider (empty for a provider admin)
+    provider: str = ""
+    provider_id: int = 0
+    loaded: bool = False
+    adding: bool = False
+    assigning: int = 0  # the staff member whose tenants the dialog edits
+    assigned: list[str] = []
+    form_error: str = ""
+    message: str = ""
+
+    async def _load(self) -> None:
+        principal = await require(self, PERMISSION)
+        view = await run_in_session(
+            _view,
+            scope=principal.scope,
+            account_id=principal.account_id,
+            provider_id=self.provider_id or None,
+        )
+        self.provider_id, self.provider = view["provider_id"], view["provider"]
+        self.rows, self.tenants, self.providers = view["rows"], view["tenants"], view["providers"]
+        self.loaded = True
+
+    @rx.event
+    async def load(self) -> None:
+        await require(self, PERMISSION)  # refused outright: only the page's own errors show
+        self.adding, self.assigning, self.message = False, 0, ""
+        try:
+            await self._load()
+        except ValidationError as refused:  # e.g. the platform has no provider yet
+            self.message = await refusal_text(self, refused)
+            self.loaded = True
+
+    @rx.event
+    async def pick_provider(self, provider_id: str) -> None:
+        await require(self, PERMISSION)
+        self.provider_id = as_id(provider_id) if provider_id else 0
+        await self._load()
+
+    @rx.event
+    async def open_add(self) -> None:
+        await require(self, PERMISSION)
+        self.adding, self.form_error = True, ""
+
+    @rx.event
+    async def open_assign(self, staff_id: int) -> None:
+        await require(self, PERMISSION)
+        row = next((r for r in self.rows if r["id"] == as_id(staff_id)), None)
+        if row is not None:
+            self.assigning, self.assigned, self.form_error = row["id"], row["tenant_ids"], ""
+
+    @rx.event
+    async def close(self) -> None:
+        await require(self, PERMISSION)
+        self.adding, self.assigning, self.form_error = False, 0, ""
+
+    async def _change(self, fn, **kwargs) -> bool:
+        principal = await require(self, PERMISSION)
+        provider_id, actor = self.provider_id or None, actor_of(self, principal)
+
+        def change(session):
+            provider = svc.managed_provider(
+                session, principal.scope, principal.account_id, provider_id
+            )
+            return fn(session=session, provider=provider, actor=actor, **kwargs)
+
+        try:
+            await run_in_session(change)
+        except DomainError as refused:
+            self.form_error = self.message = await refusal_text(self, refused)
+            return False
+        self.form_error = self.message = ""
+        await self._load()
+        return True
+
+    @rx.event
+    async def add(self, form: dict) -> None:
+        form = form if isinstance(form, dict) else {}
+        if await self._change(svc.add_staff, person=first_admin(form)):
+            self.adding = False
+
+    @rx.event
+    async def assign(self, form: dict) -> None:
+        form = form if isinstance(form, dict) else {}
+        chosen = {as_id(k.removeprefix("tenant_")) for k in form if k.startswith("tenant_")}
+        if await self._change(svc.set_staff_tenants, staff_id=self.assigning, tenant_ids=chosen):
+            self.assigning = 0
+
+    @rx.event
+    async def set_active(self, staff_id: int, active: bool) -> None:
+        await self._change(svc.set_staff_active, staff_id=as_id(staff_id), active=bool(active))

@@ -1,0 +1,234 @@
+"""The webhooks page (`/webhooks`, `webhook:manage`): the tenant's subscriptions, made, edited,
+their secret rotated and disabled in dialogs (a new secret shown once), and the delivery log with
+a status filter, one delivery opened (the JSON sent, each attempt) and resent."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app.core.db import run_in_session
+from app.core.errors import DomainError
+from app.core.i18n import t
+from app.dashboard.service import scope_timezone
+from app.ui.format import local_time
+from app.ui.payload import as_id
+from app.ui.session import actor_of, request_locale, require, working_tenant
+from app.webhooks import queries, service
+
+MANAGE = "webhook:manage"
+EMPTY_FORM = {"name": "", "url": ""}
+
+
+def _spec(form: dict) -> service.SubscriptionSpec:
+    def text(name: str, limit: int) -> str:
+        return str(form.get(name) or "").strip()[:limit]
+
+    return service.SubscriptionSpec(
+        name=text("name", 80),
+        url=text("url", 500),
+        events=[e for e in service.EVENT_TYPES if form.get(f"event_{e}")],
+        is_active=bool(form.get("is_active")),
+    )
+
+
+class WebhooksState(rx.State):
+    subscriptions: list[dict] = []
+    log: list[dict] = []
+    status_filter: str = "all"
+    open: bool = False
+    editing_id: int = 0
+    form: dict[str, str] = dict(EMPTY_FORM)
+    events: list[str] = []
+    is_active: bool = True
+    message: str = ""
+    secret: str = ""  # a secret just made: shown once, gone when its dialog closes
+    detail: dict = {}
+    attempts: list[dict] = []
+    loaded: bool = False
+    _timezone: str = "Asia/Shanghai"
+
+    async def _load(self) -> None:
+        principal = await require(self, MANAGE)
+        status = self.status_filter
+
+        def read(session):
+            return (
+                queries.subscription_views(session=session, scope=principal.scope),
+                queries.delivery_log(session=session, scope=principal.scope, status=status),
+                scope_timezone(session=session, scope=principal.scope),
+            )
+
+        subscriptions, log, timezone = await run_in_session(read)
+        self.subscriptions = [
+            {
+                "id": s.id,
+                "tenant": s.tenant,
+                "name": s.name,
+                "url": s.url,
+                "events": ", ".join(s.events),
+                "active": s.is_active,
+            }
+            for s in subscriptions
+        ]
+        self.log = [
+            {
+                "id": d.id,
+                "at": local_time(d.at, timezone, "%Y-%m-%d %H:%M:%S"),
+                "subscription": d.subscription,
+                "type": d.event_type,
+                "status": d.status,
+                "attempts": d.attempts,
+                "code": str(d.last_status_code or "—"),
+                "error": d.last_error,
+            }
+            for d in log
+        ]
+        self._timezone = timezone
+        self.loaded = True
+
+    @rx.event
+    async def load(self) -> None:
+        self.open, self.message, self.secret, self.detail = False, "", "", {}
+        await self._load()
+
+    @rx.event
+    async def filter_status(self, status: str) -> None:
+        await require(self, MANAGE)
+        self.status_filter = status if status in queries.STATUS_FILTERS else "all"
+        await self._load()
+
+    @rx.event
+    async def start(self) -> None:
+        await require(self, MANAGE)
+        self.editing_id, self.form, self.events, self.is_active = 0, dict(EMPTY_FORM), [], True
+        self.open, self.message = True, ""
+
+    @rx.event
+    async def edit(self, subscription_id: int) -> None:
+        principal = await require(self, MANAGE)
+        subscription_id = as_id(subscription_id)
+        row = await run_in_session(
+            service.get_subscription, scope=principal.scope, subscription_id=subscription_id
+        )
+        self.form = {"name": row.name, "url": row.url}
+        self.events, self.is_active = list(row.events or []), row.is_active
+        self.editing_id, self.open, self.message = subscription_id, True, ""
+
+    @rx.event
+    async def close(self) -> None:
+        await require(self, MANAGE)
+        self.open = False
+
+    @rx.event
+    async def save(self, form: dict) -> None:
+        principal = await require(self, MANAGE)
+        form = form if isinstance(form, dict) else {}
+        locale = await request_locale(self)
+        actor = actor_of(self, principal)
+        try:
+            spec = _spec(form)
+            if self.editing_id:
+                await run_in_session(
+                    service.update_subscription,
+                    scope=principal.scope,
+                    subscription_id=self.editing_id,
+                    spec=spec,
+                    actor=actor,
+                )
+            else:
+                tenant_id = await working_tenant(self, principal)
+
+                def create(session):
+                    _, secret = service.create_subscription(
+                        session=session,
+                        scope=principal.scope,
+                        tenant_id=tenant_id,
+                        spec=spec,
+                        actor=actor,
+                    )
+                    return secret
+
+                self.secret = await run_in_session(create)
+        except DomainError as refused:
+            field = refused.params.get("field", "")
+            params = refused.params | {"field": t(f"webhooks.field.{field}", locale)}
+            self.message = t(refused.key, locale, **params)
+            return
+        self.open, self.message = False, ""
+        await self._load()
+        yield rx.toast(t("webhooks.saved", locale))
+
+    @rx.event
+    async def rotate(self, subscription_id: int) -> None:
+        principal = await require(self, MANAGE)
+        self.secret = await run_in_session(
+            service.rotate_secret,
+            scope=principal.scope,
+            subscription_id=as_id(subscription_id),
+            actor=actor_of(self, principal),
+        )
+
+    @rx.event
+    async def forget_secret(self) -> None:
+        await require(self, MANAGE)
+        self.secret = ""
+
+    @rx.event
+    async def disable(self, subscription_id: int) -> None:
+        principal = await require(self, MANAGE)
+        await run_in_session(
+            service.disable_subscription,
+            scope=principal.scope,
+            subscription_id=as_id(subscription_id),
+            actor=actor_of(self, principal),
+        )
+        await self._load()
+        yield rx.toast(t("webhooks.disabled", await request_locale(self)))
+
+    @rx.event
+    async def show(self, delivery_id: int) -> None:
+        principal = await require(self, MANAGE)
+        found = await run_in_session(
+            queries.delivery_detail, scope=principal.scope, delivery_id=as_id(delivery_id)
+        )
+        timezone = self._timezone
+        self.detail = {
+            "id": found.delivery.id,
+            "type": found.delivery.event_type,
+            "event_id": found.delivery.event_id,
+            "status": found.delivery.status,
+            "body": found.body,
+        }
+        self.attempts = [
+            {
+                "at": local_time(a.at, timezone, "%Y-%m-%d %H:%M:%S"),
+                "code": str(a.status_code or "—"),
+                "ms": a.duration_ms,
+                "response": a.response_excerpt,
+                "error": a.error,
+            }
+            for a in found.attempts
+        ]
+
+    @rx.event
+    async def hide(self) -> None:
+        await require(self, MANAGE)
+        self.detail, self.attempts = {}, []
+
+    @rx.event
+    async def resend(self, delivery_id: int) -> None:
+        principal = await require(self, MANAGE)
+        locale = await request_locale(self)
+        try:
+            await run_in_session(
+                service.resend,
+                scope=principal.scope,
+                delivery_id=as_id(delivery_id),
+                actor=actor_of(self, principal),
+            )
+        except DomainError as refused:
+            yield rx.toast(t(refused.key, locale, **refused.params))
+            return
+        self.detail, self.attempts = {}, []
+        await self._load()
+        yield rx.toast(t("webhooks.resent", locale))
