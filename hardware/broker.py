@@ -93,6 +93,7 @@ class CabinetTopicPlugin(BaseTopicPlugin):
 
 
 TAKE_OVER_S = 5.0
+SHUTDOWN_S = 10.0  # amqtt's shutdown waits on every client's handler; one stuck must not hang us
 
 
 class CabinetBroker(Broker):
@@ -111,7 +112,16 @@ class CabinetBroker(Broker):
         if self._rechecking is not None:
             self._rechecking.cancel()
             await asyncio.gather(self._rechecking, return_exceptions=True)
-        await super().shutdown()
+        try:
+            async with asyncio.timeout(SHUTDOWN_S):
+                await super().shutdown()
+        except TimeoutError:
+            logger.warning(
+                "the broker did not stop within %.0f s: its listeners closed", SHUTDOWN_S
+            )
+            for server in self._servers.values():
+                if server.instance is not None:
+                    server.instance.close()
 
     async def _initialize_client_session(
         self, reader: Any, writer: Any, remote_address: str, remote_port: int

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import random
+import sys
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
@@ -87,7 +88,7 @@ async def running_gateway(
         yield gateway, dispatcher
     finally:
         stop.set()
-        await serving
+        await stopped(serving, "the gateway")
 
 
 @asynccontextmanager
@@ -98,7 +99,7 @@ async def embedded_broker() -> AsyncIterator[tuple[int, BrokerConfig]]:
     try:
         yield port, embedded_gateway_config(port, f"gw{uuid.uuid4().hex[:10]}")
     finally:
-        await broker.shutdown()
+        await stopped(broker.shutdown(), "the embedded broker")
 
 
 def three_layout_cells(seed: int = 7) -> list[LoadCell]:
@@ -137,7 +138,19 @@ async def powered(cabinet: SimulatedCabinet) -> AsyncIterator[SimulatedCabinet]:
         yield cabinet
     finally:
         stop.set()
-        await running
+        await stopped(running, "the cabinet")
+
+
+async def stopped(running: Awaitable[Any], what: str, within_s: float = 30.0) -> None:
+    """Await a stopping task; past `within_s`, print every task's stack and fail naming it (a
+    stuck teardown once cost a CI run pytest-timeout's 300 s and told nothing)."""
+    try:
+        async with asyncio.timeout(within_s):
+            await running
+    except TimeoutError:
+        for task in asyncio.all_tasks():
+            task.print_stack(file=sys.stderr)
+        raise AssertionError(f"{what} did not stop within {within_s:.0f} s") from None
 
 
 async def until(condition: Callable[[], bool], within_s: float = 20.0) -> None:

@@ -89,7 +89,8 @@ def _withdrawals(cabinet_id: int, since: datetime) -> int:
         return len(session.exec(statement).all())
 
 
-SPEED = 15  # the test's clock runs 15 times faster than the wall's
+SPEED = 6  # the test's clock runs 6 times faster than the wall's (a cabinet silent for 15 s
+# of real time is offline: slack for a loaded CI machine, where 6 s once was not enough)
 DEMO_CABINETS = [
     f"CAB-{code.split('-')[1]}-{n:03d}"
     for code, *_, count, _ in TENANTS
@@ -115,10 +116,13 @@ async def test_simulated_cabinets_stay_online_across_presence_sweeps_until_they_
         return base + timedelta(seconds=SPEED * (time.monotonic() - started))
 
     async def run_in_session(fn, /, **kwargs):  # the in-process sweep job, on the test's clock
-        with session_scope() as session:
-            return fn(
-                session=session, **kwargs, **({"now": clock()} if fn is sweep_presence else {})
-            )
+        def call():  # off the event loop, as the real job runs it: the gateway keeps applying
+            with session_scope() as session:
+                return fn(
+                    session=session, **kwargs, **({"now": clock()} if fn is sweep_presence else {})
+                )
+
+        return await asyncio.to_thread(call)
 
     monkeypatch.setattr(jobs, "run_in_session", run_in_session)
 
@@ -128,7 +132,7 @@ async def test_simulated_cabinets_stay_online_across_presence_sweeps_until_they_
 
     stop = asyncio.Event()
     async with embedded_broker() as (port, config), running_gateway(config, clock=clock):
-        # make run's cabinets heartbeat every 30 s: every 2 s here, 30 s on the test's clock
+        # make run's cabinets heartbeat every 30 s: every 5 s here, 30 s on the test's clock
         options = FleetOptions(
             broker=("127.0.0.1", port),
             outbox_dir=tmp_path,
@@ -140,13 +144,13 @@ async def test_simulated_cabinets_stay_online_across_presence_sweeps_until_they_
         for _ in range(10):  # 150 s on the test's clock, a sweep every 15 s
             await jobs.sweep_cabinet_presence({})
             assert online() == [True] * 3 + [False] * len(unconnected)
-            await asyncio.sleep(1)
+            await asyncio.sleep(15 / SPEED)
         stop.set()  # a clean disconnect: no last will; the sweep must notice the silence
         await fleet
         swept_at = time.monotonic()
         while online()[:3] != [False] * 3:
             await jobs.sweep_cabinet_presence({})
-            assert time.monotonic() - swept_at < 20, "the silent cabinets stayed online"
+            assert time.monotonic() - swept_at < 60, "the silent cabinets stayed online"
             await asyncio.sleep(0.5)
     with session_scope() as session:
         alerts = session.exec(

@@ -35,6 +35,7 @@ from tests.hardware.harness import (
     broker_and_gateway,
     powered,
     provisioned,
+    stopped,
     three_layout_cells,
     until,
 )
@@ -80,7 +81,7 @@ async def lan_cabinet(
         async with powered(driver):
             yield driver, bank, io
     finally:
-        await bank.stop()
+        await stopped(bank.stop(), "the scale bank")
 
 
 def _unlock(cabinet_id: int) -> None:
