@@ -38,6 +38,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "与同时进行的另一修改冲突，请重试",
         "This clashed with another change made at the same time; retry",
     ),
+    "api.not_found": (
+        "找不到：没有该记录，或它不属于此密钥可访问的企业",
+        "Not found: no such record among the companies this key reaches",
+    ),
     "api.no_such_path": ("没有这个接口路径，请查看 /api/v1/docs", "No such path; see /api/v1/docs"),
     "api.method_not_allowed": ("此路径不支持该请求方法", "This path does not take that method"),
     "org.unknown_department": (
