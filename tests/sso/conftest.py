@@ -4,7 +4,7 @@ that talks to both in-process (the provider's host and ours, each its own ASGI a
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 
 import httpx
@@ -23,7 +23,7 @@ from app.core.db import session_scope
 from app.core.records import SYSTEM
 from app.core.tenancy import TenantScope
 from app.org.models import User
-from app.sso import service
+from app.sso import oidc, service
 from tests.factories import make_tenant
 from tests.sso.idp import CLIENT_ID, CLIENT_SECRET, ISSUER, LocalIdp
 
@@ -39,6 +39,14 @@ class Person:
     account_id: int
     username: str
     email: str
+
+
+@pytest.fixture(autouse=True)
+def _no_kept_documents() -> Iterator[None]:
+    """Each test's provider is its own: no discovery or keys kept from another test's."""
+    oidc.forget_documents()
+    yield
+    oidc.forget_documents()
 
 
 @pytest.fixture(scope="module", autouse=True)

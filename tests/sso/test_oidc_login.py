@@ -14,7 +14,7 @@ from app.api.sso import FLOW_COOKIE
 from app.audit.models import AuditLog
 from app.core.db import session_scope
 from tests.sso.conftest import Browser, Person
-from tests.sso.idp import LocalIdp
+from tests.sso.idp import LocalIdp, _key
 
 
 def _with_query(url: str, **changes: str) -> str:
@@ -119,6 +119,23 @@ async def test_an_id_token_failing_a_check_is_refused(
     assert _error(done) == "sso.refused"
     assert not client.cookies.get(ACCESS_COOKIE)
     assert [r["reason"] for r in _refusals(company.tenant_id)] == [reason]
+
+
+async def test_discovery_and_keys_are_kept_until_the_provider_rotates_its_keys(
+    company: Person, idp: LocalIdp, browser: Browser
+) -> None:
+    for _ in range(2):
+        done = await _sign_in(browser(idp), company.company)
+        assert done.headers["location"] == "/", done.headers["location"]
+    assert idp.documents_served == ["discovery", "jwks"]  # once for both sign-ins
+    idp.key = _key("k2")  # the provider rotates its signing key
+    rotated = await _sign_in(browser(idp), company.company)
+    assert rotated.headers["location"] == "/"  # the kept keys are read again, once
+    assert idp.documents_served == ["discovery", "jwks", "jwks"]
+    idp.faults.add("signature")  # a token signed with a key the provider never published
+    forged = await _sign_in(browser(idp), company.company)
+    assert _error(forged) == "sso.refused"
+    assert idp.documents_served.count("jwks") == 3  # one re-read, then refused
 
 
 async def test_a_wrong_pkce_verifier_is_refused_by_the_provider(
