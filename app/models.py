@@ -38,7 +38,7 @@ from app.quotas.models import QuotaRule, QuotaUsage
 from app.registration.models import VerificationCode
 from app.reports.models import ReportDelivery, ReportRun, ReportSubscription
 from app.sms.models import SmsMessage, SmsSettings
-from app.sso.models import SsoIssuer, WecomApp
+from app.sso.models import ImApp, SsoIssuer
 from app.tenants.models import (
     ProviderStaff,
     ProviderStaffTenant,
@@ -80,6 +80,7 @@ __all__ = [
     "DeviceCommand",
     "DeviceMessage",
     "DoorSession",
+    "ImApp",
     "Item",
     "ItemTag",
     "ItemType",
@@ -117,7 +118,6 @@ __all__ = [
     "WebhookDelivery",
     "WebhookEvent",
     "WebhookSubscription",
-    "WecomApp",
     "Withdrawal",
     "WithdrawalLine",
     "WorkOrder",

@@ -1,7 +1,7 @@
 """provider api keys: a key owned by a service provider, reaching every company it serves
 
 Revision ID: 0027_provider_api_keys
-Revises: 0024_sso
+Revises: 0025_im_sign_in
 Create Date: 2026-12-06 09:30:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0027_provider_api_keys"
-down_revision: str | None = "0024_sso"
+down_revision: str | None = "0025_im_sign_in"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -14,6 +14,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from app.sso.wecom import WecomEndpoints
+
 OAUTH = "https://open.weixin.test"
 API = "https://qyapi.weixin.test"
 
@@ -29,6 +31,7 @@ class WecomStandIn:
     codes: dict[str, str | None] = field(default_factory=dict)
     tokens: set[str] = field(default_factory=set)
     gettoken_calls: int = 0
+    kind: str = "wecom"
 
     @property
     def app(self) -> Starlette:
@@ -40,6 +43,14 @@ class WecomStandIn:
                 Route("/cgi-bin/user/get", self.user_get),
             ]
         )
+
+    @property
+    def bases(self) -> tuple[str, ...]:
+        return (OAUTH, API)
+
+    @property
+    def endpoints(self) -> WecomEndpoints:
+        return WecomEndpoints(oauth=OAUTH, api=API)
 
     def expire_tokens(self) -> None:
         self.tokens.clear()
