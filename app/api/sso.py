@@ -73,7 +73,8 @@ def _client_ip(request: Request) -> str:
 
 def _redirect_uri(request: Request, door: Door) -> str:
     """What is registered at the provider: this site's callback (docs/sso.md)."""
-    return str(request.base_url).rstrip("/") + door.path + "/callback"
+    base = get_settings().public_url or str(request.base_url).rstrip("/")
+    return base + door.path + "/callback"
 
 
 def _refused(door: Door, refusal: DomainError, company: str = "") -> Response:

@@ -9,6 +9,7 @@ from functools import partial
 import reflex as rx
 
 from app.cabinets.snapshots import RETENTION
+from app.core.config import get_settings
 from app.core.db import run_in_session
 from app.core.errors import DomainError, ValidationError
 from app.inventory.stocktake import APPROVAL as STOCKTAKE_APPROVAL
@@ -107,7 +108,9 @@ class SettingsState(rx.State):
             self.sso = await run_in_session(issuer_view, tenant_id=tenant_id)
             for kind in PROVIDERS:
                 setattr(self, kind, await run_in_session(im_view, tenant_id=tenant_id, kind=kind))
-        self.site = str(self.router.url.origin or self.router.headers.origin or "")
+        self.site = get_settings().public_url or str(
+            self.router.url.origin or self.router.headers.origin or ""
+        )
         self.loaded = True
 
     @rx.event

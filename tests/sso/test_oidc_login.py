@@ -3,6 +3,7 @@ Connect provider: what goes through, and every check that must refuse."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import httpx
@@ -12,6 +13,7 @@ from sqlmodel import select
 from app.api.cookies import ACCESS_COOKIE
 from app.api.sso import FLOW_COOKIE
 from app.audit.models import AuditLog
+from app.core.config import get_settings
 from app.core.db import session_scope
 from tests.sso.conftest import Browser, Person
 from tests.sso.idp import LocalIdp, _key
@@ -84,6 +86,27 @@ async def test_a_company_account_signs_in_with_a_working_session(
             )
         ).all()
     assert [entry.after for entry in logins] == [{"method": "sso"}]
+
+
+async def test_behind_a_proxy_the_callback_is_the_public_url(
+    company: Person, idp: LocalIdp, browser: Browser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The proxy rewrote Host: the callback registered at the provider is PUBLIC_URL's."""
+    public = replace(get_settings(), public_url="https://console.acme.example")
+    monkeypatch.setattr("app.api.sso.get_settings", lambda: public)
+    idp.redirect_uris.append("https://console.acme.example/auth/sso/callback")
+    client = browser(idp)
+    authorize = await _to_provider(client, company.company)
+    assert parse_qs(urlsplit(authorize).query)["redirect_uri"] == [
+        "https://console.acme.example/auth/sso/callback"
+    ]
+    approved = await client.get(authorize)
+    callback = urlsplit(approved.headers["location"])  # the browser would go to the public host
+    done = await client.get(f"{callback.path}?{callback.query}")  # ... which reaches us
+    assert done.status_code == 303 and done.headers["location"] == "/"
+    assert (
+        idp.token_requests[-1]["redirect_uri"] == "https://console.acme.example/auth/sso/callback"
+    )
 
 
 async def test_sign_in_returns_to_the_page_it_was_asked_from(
