@@ -1,5 +1,6 @@
 # Production image: bun builds the frontend, `reflex run --env prod` serves one port (3000)
 # as a non-root user. Configure with DATABASE_URL, REDIS_URL, MQTT_URL, SECRET_KEY, APP_ENV.
+# postgresql-client: pg_dump / pg_restore for the backups (README "Backups").
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -12,6 +13,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 RUN apt-get update \
  && apt-get install -y --no-install-recommends nodejs npm curl unzip fonts-noto-cjk \
+    postgresql-client \
  && mkdir -p /opt/bun && cd /opt/bun && npm install --no-audit --no-fund bun@1.4.4 \
  && apt-get purge -y npm && apt-get autoremove -y && rm -rf /var/lib/apt/lists/* /root/.npm
 

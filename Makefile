@@ -13,13 +13,15 @@ export REFLEX_USE_SYSTEM_BUN := 1
 export PORT
 
 .PHONY: help venv bun run prepare worker gateway simulator lan test soak lint format bench clean \
-	vision-venv vision-train
+	vision-venv vision-train backup backups restore
 
 help:
 	@echo "make run    - serve the product on http://localhost:$(PORT) (SQLite, demo data)"
 	@echo "make test   - the whole test suite"
 	@echo "make lint   - ruff format --check + ruff check"
 	@echo "make bench  - benchmarks into bench-results.json (BENCH=<group> for one group)"
+	@echo "make backup - a backup of DATABASE_URL now into BACKUP_DIR; make backups lists them"
+	@echo "make restore FILE=<backup> [TO=<database url>] [ARGS=--create|--force] - restore, checked"
 	@echo "make vision-train - train the shelf detector from its seed (CPU, ~30 min; vision/model/)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -98,6 +100,20 @@ format: venv
 
 bench: venv
 	$(PY) -m tests.bench $(BENCH)
+
+# Backups (README "Backups / 备份与恢复"): one now, the list with each one's integrity check, and
+# a restore into TO (default DATABASE_URL), refused when that database is not empty (ARGS=--force).
+backup: venv
+	$(PY) -m app.cli backup
+
+backups: venv
+	$(PY) -m app.cli backups
+
+FILE ?=
+TO ?=
+restore: venv
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=<backup file> [TO=<database url>] [ARGS=--create]"; exit 2; }
+	$(PY) -m app.cli restore "$(FILE)" $(if $(TO),--to "$(TO)") $(ARGS)
 
 # The shelf detector's training toolchain (torch, ultralytics: AGPL-3.0) in its own venv; the app
 # runs the exported model with onnxruntime and never needs it. --isolated: past a machine's pip

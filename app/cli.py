@@ -1,4 +1,5 @@
-"""Operator commands: `python -m app.cli prepare|migrate|seed-demo|check-settings`.
+"""Operator commands: `python -m app.cli prepare|migrate|seed-demo|logins|check-settings`,
+and the backups: `backup`, `backups`, `restore <file> [--to DATABASE_URL] [--create] [--force]`.
 
 `prepare` is what `make run` does before serving: apply migrations, load the demo data once
 (development only) and print how to sign in.
@@ -69,12 +70,27 @@ COMMANDS = {
 
 
 def main(argv: list[str] | None = None) -> int:
+    from app.backup import cli as backup_cli
+    from app.backup.service import BackupError
+    from app.core.config import SettingsError
+
     log_masking.install()
-    parser = argparse.ArgumentParser(prog="python -m app.cli", description=__doc__)
-    parser.add_argument("command", choices=sorted(COMMANDS))
+    parser = argparse.ArgumentParser(
+        prog="python -m app.cli", description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name in sorted(COMMANDS):
+        commands.add_parser(name)
+    with_args = backup_cli.add_commands(commands)
     args = parser.parse_args(argv)
-    COMMANDS[args.command]()
-    return 0
+    if args.command in COMMANDS:
+        COMMANDS[args.command]()
+        return 0
+    try:
+        return with_args[args.command](args)
+    except (BackupError, SettingsError) as refused:
+        print(f"{args.command}: {refused}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -220,6 +220,28 @@ _webhooks_running = asyncio.Lock()
 
 
 @job
+async def backup_database(ctx: dict[str, Any]) -> str:
+    """Every 10 minutes: a backup once the newest is BACKUP_EVERY_HOURS old (none yet: now),
+    then retention (app/backup/service.py). A backup already being made is left to finish."""
+    from app.backup.service import BackupBusy, BackupConfig, scheduled_backup
+
+    settings = get_settings()
+    try:
+        made = await asyncio.to_thread(
+            scheduled_backup,
+            database_url=settings.database_url,
+            config=BackupConfig.from_settings(settings),
+            now=datetime.now(UTC),
+        )
+    except BackupBusy:
+        return "busy"
+    if made is None:
+        return "not due"
+    logger.info("backup %s made (%s bytes)", made.path, made.manifest.size)
+    return made.path.name
+
+
+@job
 async def export_report(ctx: dict[str, Any], run_id: int) -> str:
     """Make the file of an export someone asked for on the reports page, with its progress."""
     from app.reports.export_jobs import build_export
@@ -239,6 +261,7 @@ IN_PROCESS_SCHEDULE: tuple[tuple[Any, float], ...] = (
     (sweep_door_sessions, 15.0),
     (sweep_snapshots, 3600.0),
     (sweep_api_replies, 3600.0),
+    (backup_database, 600.0),
 )
 
 
@@ -284,6 +307,15 @@ class WorkerSettings:
         cron(sweep_snapshots, minute={41}, second={10}, unique=True),  # hourly, off the hour
         cron(sweep_api_replies, minute={23}, second={40}, unique=True),  # hourly
         cron(reconcile_stock, hour={3}, minute={17}, unique=True),  # nightly, off the hour
+        # every 10 min it asks whether a backup is due; a big database's dump takes a while
+        cron(
+            backup_database,
+            minute=set(range(4, 60, 10)),
+            second={50},
+            unique=True,
+            timeout=6 * 3600,
+            max_tries=1,
+        ),
     ]
     on_startup = _startup
     on_shutdown = _shutdown

@@ -109,6 +109,12 @@ class Settings:
     # The platform's SMS sender (Tencent Cloud SMS, docs/sms.md): used for registration codes and
     # for tenants without their own SMS settings; None: not configured (codes are only logged)
     sms: SmsEnv | None = None
+    # Backups (app/backup/): where they go, how often the job makes one (0: never), how many of
+    # the newest are kept, and the key that encrypts them (unset: not encrypted)
+    backup_dir: Path = Path("data/backups")
+    backup_every_hours: int = 24
+    backup_keep: int = 14
+    backup_key: str | None = field(default=None, repr=False)
 
     @property
     def is_production(self) -> bool:
@@ -152,18 +158,35 @@ def _count(name: str, raw: str | None, default: int) -> int:
     return int(raw)
 
 
+def _whole(name: str, raw: str | None, default: int, lowest: int, highest: int) -> int:
+    if raw is None:
+        return default
+    if not raw.isdigit() or not lowest <= int(raw) <= highest:
+        raise SettingsError(name, f"must be a whole number {lowest}-{highest} (got {raw!r})")
+    return int(raw)
+
+
+def _backup_key(raw: str | None) -> str | None:
+    if raw is not None and len(raw) < 32:
+        raise SettingsError("BACKUP_KEY", "must be at least 32 characters (a random string)")
+    return raw
+
+
 def _database_url(raw: str | None, data_dir: Path) -> str:
     if raw is None:
         return f"sqlite:///{data_dir / 'cabinet.db'}"
+    return normalize_database_url(raw)
+
+
+def normalize_database_url(raw: str, name: str = "DATABASE_URL") -> str:
+    """postgres:// and postgresql:// as psycopg 3 URLs; SQLite as given; anything else refused."""
     if raw.startswith("postgres://"):
         raw = "postgresql://" + raw[len("postgres://") :]
     if raw.startswith("postgresql://"):
         raw = "postgresql+psycopg://" + raw[len("postgresql://") :]
     scheme = raw.split("://", 1)[0]
     if scheme not in ("sqlite", "postgresql+psycopg"):
-        raise SettingsError(
-            "DATABASE_URL", f"use sqlite:/// or postgresql:// (got scheme {scheme!r})"
-        )
+        raise SettingsError(name, f"use sqlite:/// or postgresql:// (got scheme {scheme!r})")
     return raw
 
 
@@ -256,6 +279,12 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         ),
         lan_driver=_lan_driver(_env("LAN_DRIVER", env), mqtt_url=_env("MQTT_URL", env)),
         sms=_sms(env),
+        backup_dir=Path(_env("BACKUP_DIR", env) or data_dir / "backups").resolve(),
+        backup_every_hours=_whole(
+            "BACKUP_EVERY_HOURS", _env("BACKUP_EVERY_HOURS", env), 24, 0, 8760
+        ),
+        backup_keep=_whole("BACKUP_KEEP", _env("BACKUP_KEEP", env), 14, 1, 1000),
+        backup_key=_backup_key(_env("BACKUP_KEY", env)),
     )
 
 

@@ -60,6 +60,10 @@ def test_postgres_urls_use_the_psycopg_driver(tmp_path: Path) -> None:
         ("CABINET_API_URL", "https://cloud.example.com/?cabinet=1"),
         ("PUBLIC_URL", "console.example.com"),
         ("PUBLIC_URL", "https://console.example.com/#x"),
+        ("BACKUP_EVERY_HOURS", "daily"),
+        ("BACKUP_EVERY_HOURS", "9000"),
+        ("BACKUP_KEEP", "0"),
+        ("BACKUP_KEY", "too-short"),
     ],
 )
 def test_invalid_settings_name_the_variable(tmp_path: Path, variable: str, value: str) -> None:
@@ -76,3 +80,22 @@ def test_production_requires_a_secret_key(tmp_path: Path) -> None:
         {"DATA_DIR": str(tmp_path), "APP_ENV": "production", "SECRET_KEY": "x" * 40}
     )
     assert settings.is_production and not (tmp_path / "secret_key").exists()
+
+
+def test_backup_settings(tmp_path: Path) -> None:
+    default = load_settings({"DATA_DIR": str(tmp_path)})
+    assert default.backup_dir == tmp_path.resolve() / "backups"
+    assert (default.backup_every_hours, default.backup_keep, default.backup_key) == (24, 14, None)
+    key = "k" * 40
+    chosen = load_settings(
+        {
+            "DATA_DIR": str(tmp_path),
+            "BACKUP_DIR": str(tmp_path / "elsewhere"),
+            "BACKUP_EVERY_HOURS": "0",
+            "BACKUP_KEEP": "30",
+            "BACKUP_KEY": key,
+        }
+    )
+    assert chosen.backup_dir == (tmp_path / "elsewhere").resolve()
+    assert (chosen.backup_every_hours, chosen.backup_keep, chosen.backup_key) == (0, 30, key)
+    assert key not in repr(chosen)  # check-settings prints the settings

@@ -1,0 +1,1 @@
+"""Database backups: online copies of PostgreSQL or SQLite, verified, pruned and restorable."""
