@@ -116,15 +116,17 @@ async def _access_token(
     return token
 
 
-async def _api(
+async def call_api(
     client: httpx.AsyncClient,
     config: WecomConfig,
     endpoints: WecomEndpoints,
     path: str,
     params: dict[str, str],
 ) -> dict:
-    """One API call with the app's token; an expired token is renewed once."""
-    step = path.rsplit("/", 1)[-1]
+    """One `GET /cgi-bin/{path}` with the app's token (cached; an expired one is renewed once):
+    the answer's body, or SsoRefused naming the call and WeCom's errcode (`wecom_user_get_60111`).
+    The sign-in and the org sync (app/org/wecom_directory.py) both call WeCom through here."""
+    step = path.replace("/", "_")
     for fresh in (False, True):
         token = await _access_token(client, config, endpoints, fresh)
         url = f"{endpoints.api}/cgi-bin/{path}"
@@ -151,9 +153,9 @@ async def finish(
     if not code:
         raise SsoRefused("sso.refused", reason="no_code")
     async with httpx.AsyncClient(transport=transport, timeout=HTTP_TIMEOUT_S) as client:
-        who = await _api(client, config, endpoints, "auth/getuserinfo", {"code": code})
+        who = await call_api(client, config, endpoints, "auth/getuserinfo", {"code": code})
         userid = who.get("userid")
         if not isinstance(userid, str) or not userid:  # not a member (openid): not ours
             raise SsoRefused("sso.unknown_person", value=str(who.get("openid", ""))[:64])
-        member = await _api(client, config, endpoints, "user/get", {"userid": userid})
+        member = await call_api(client, config, endpoints, "user/get", {"userid": userid})
     return {**member, "userid": userid}

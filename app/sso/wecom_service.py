@@ -19,6 +19,7 @@ from app.sso.models import WecomApp, WecomMatch
 from app.sso.oidc import SsoRefused
 from app.sso.service import settings_row, sign_in_matched, tenant_by_code
 from app.sso.wecom import WecomConfig
+from app.tenants.models import Tenant
 from app.tenants.status import is_suspended
 
 CALLBACK_PATH = "/auth/wecom/callback"
@@ -27,9 +28,18 @@ CALLBACK_PATH = "/auth/wecom/callback"
 def wecom_config(*, session: Session, tenant_code: str) -> WecomConfig:
     """The WeCom app a company's employees sign in with, or SsoRefused("sso.not_configured")."""
     tenant = tenant_by_code(session, tenant_code)
-    row = settings_row(session, WecomApp, tenant.id) if tenant else None
-    if tenant is None or row is None or is_suspended(session, tenant.id):
+    config = app_config(session, tenant) if tenant else None
+    if config is None:
         raise SsoRefused("sso.not_configured", company=(tenant_code or "")[:32])
+    return config
+
+
+def app_config(session: Session, tenant: Tenant) -> WecomConfig | None:
+    """The tenant's WeCom app with its Secret unsealed (None: none set up, or suspended); the
+    sign-in and the org sync (app/org/directory_sync.py) call WeCom with it."""
+    row = settings_row(session, WecomApp, tenant.id)
+    if row is None or is_suspended(session, tenant.id):
+        return None
     return WecomConfig(
         tenant_id=tenant.id,
         tenant_code=tenant.code,
