@@ -147,7 +147,7 @@ app.add_page(
     phone_sign_in_page,
     route="/m/login",
     title="员工登录" + SUFFIX,
-    on_load=LoginPageState.read_error,
+    on_load=[LoginPageState.read_error, LoginPageState.find_im_sign_ins],
 )
 app.add_page(register_page, route="/m/register", title="员工注册" + SUFFIX)
 app.add_page(

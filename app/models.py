@@ -45,7 +45,7 @@ from app.quotas.models import QuotaRule, QuotaUsage
 from app.registration.models import VerificationCode
 from app.reports.models import ReportDelivery, ReportRun, ReportSubscription
 from app.sms.models import SmsMessage, SmsSettings
-from app.sso.models import SsoIssuer, WecomApp
+from app.sso.models import ImApp, SsoIssuer
 from app.tenants.models import (
     ProviderStaff,
     ProviderStaffTenant,
@@ -87,6 +87,7 @@ __all__ = [
     "DeviceCommand",
     "DeviceMessage",
     "DoorSession",
+    "ImApp",
     "Item",
     "ItemTag",
     "ItemType",
@@ -126,7 +127,6 @@ __all__ = [
     "WebhookDelivery",
     "WebhookEvent",
     "WebhookSubscription",
-    "WecomApp",
     "Withdrawal",
     "WithdrawalLine",
     "WorkOrder",

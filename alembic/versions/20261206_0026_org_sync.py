@@ -1,7 +1,7 @@
 """org sync: a tenant's scheduled org sync from WeCom (settings) and the log of its runs
 
 Revision ID: 0026_org_sync
-Revises: 0024_sso
+Revises: 0027_provider_api_keys
 Create Date: 2026-12-06 09:12:16
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision: str = '0026_org_sync'
-down_revision: str | None = '0024_sso'
+down_revision: str | None = '0027_provider_api_keys'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,11 +1,13 @@
 """Sign-in through a company's own identity: leave for its provider, come back signed in.
 
-Two doors, one shape. The company sign-in for admins (OpenID Connect, `/auth/sso/…`) and the
-WeCom (企业微信) sign-in for employees on the phone (`/auth/wecom/…`):
+Doors of one shape. The company sign-in for admins (OpenID Connect, `/auth/sso/…`) and, for
+employees on the phone, one per workplace IM: WeCom 企业微信 (`/auth/wecom/…`), DingTalk 钉钉
+(`/auth/dingtalk/…`) and Feishu 飞书 (`/auth/feishu/…`):
 
 - `GET <door>/{company}/start` sends the browser to the provider with a fresh state (OIDC: also
-  nonce and PKCE challenge); what the callback needs to check travels in a short-lived,
-  encrypted, HttpOnly cookie bound to this browser (a callback opened elsewhere is refused).
+  nonce and PKCE challenge, Feishu: a PKCE challenge); what the callback needs to check
+  travels in a short-lived, encrypted, HttpOnly cookie bound to this browser (a callback
+  opened elsewhere is refused).
 - `GET <door>/callback` verifies, signs the person in through the same session path as the
   password form (app/api/auth.py), and goes on to the page asked for. A refusal returns to the
   sign-in page (the console's or the phone's) with its reason, and is audited.
@@ -15,9 +17,10 @@ WeCom (企业微信) sign-in for employees on the phone (`/auth/wecom/…`):
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -31,16 +34,22 @@ from app.auth.next_path import PHONE_SIGN_IN, safe_next
 from app.core.config import get_settings
 from app.core.db import run_in_session
 from app.core.errors import DomainError
-from app.sso import oidc, service, wecom, wecom_service
-from app.sso.models import SsoIssuer, WecomApp
+from app.sso import dingtalk, feishu, im_service, oidc, service, wecom
+from app.sso.dingtalk import DingtalkEndpoints
+from app.sso.feishu import FeishuEndpoints
+from app.sso.im_service import PROVIDERS, ImProvider
 from app.sso.oidc import FLOW_TTL, Flow, SsoRefused
 from app.sso.wecom import WecomEndpoints
 
 logger = logging.getLogger(__name__)
 FLOW_COOKIE = "cc_sso"
 FLOW_PATH = "/auth/sso"
-WECOM_COOKIE = "cc_wecom"
-WECOM_PATH = "/auth/wecom"
+# each IM's protocol module (start, finish) and the vendor's own base URLs
+IM_PROTOCOLS: dict[str, tuple[Any, Any]] = {
+    "wecom": (wecom, WecomEndpoints()),
+    "dingtalk": (dingtalk, DingtalkEndpoints()),
+    "feishu": (feishu, FeishuEndpoints()),
+}
 
 
 @dataclass(frozen=True)
@@ -51,7 +60,7 @@ class Door:
     cookie: str
     sign_in_page: str
     home: str
-    model: type[SsoIssuer] | type[WecomApp]
+    refusal_row: service.RowOf  # the tenant's provider, whose audit log a refusal goes to
     config: Callable[..., Any]  # service: (session, tenant_code) -> config
     begin: Callable[[Any, str, str, datetime], Awaitable[tuple[str, Flow]]]
     complete: Callable[[Any, Flow, dict[str, str], str, datetime], Awaitable[dict[str, Any]]]
@@ -64,7 +73,8 @@ def _client_ip(request: Request) -> str:
 
 def _redirect_uri(request: Request, door: Door) -> str:
     """What is registered at the provider: this site's callback (docs/sso.md)."""
-    return str(request.base_url).rstrip("/") + door.path + "/callback"
+    base = get_settings().public_url or str(request.base_url).rstrip("/")
+    return base + door.path + "/callback"
 
 
 def _refused(door: Door, refusal: DomainError, company: str = "") -> Response:
@@ -114,7 +124,7 @@ def _door_routes(door: Door, clock: Callable[[], datetime]) -> list[Route]:
                 tenant_code=flow.tenant_code,
                 refusal=refusal,
                 ip=ip,
-                model=door.model,
+                row_of=door.refusal_row,
             )
             return _refused(door, refusal, flow.tenant_code)
         try:
@@ -143,21 +153,55 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _im_door(
+    chosen: ImProvider, transport: httpx.AsyncBaseTransport | None, endpoints: Any
+) -> Door:
+    """The phone's sign-in through one IM (`endpoints`: its base URLs)."""
+    kind = chosen.kind.value
+    protocol = IM_PROTOCOLS[kind][0]
+
+    async def begin(config, uri: str, nxt: str, now: datetime) -> tuple[str, Flow]:
+        return protocol.start(
+            config=config, redirect_uri=uri, next_path=nxt, now=now, endpoints=endpoints
+        )
+
+    async def complete(config, flow: Flow, params: dict, uri: str, _now: datetime) -> dict:
+        return await protocol.finish(
+            config=config,
+            flow=flow,
+            params=params,
+            redirect_uri=uri,
+            endpoints=endpoints,
+            transport=transport,
+        )
+
+    return Door(
+        path=chosen.path,
+        cookie=f"cc_{kind}",
+        sign_in_page=PHONE_SIGN_IN,
+        home="/m",
+        refusal_row=partial(im_service.im_row, kind=kind),
+        config=partial(im_service.im_config, kind=kind),
+        begin=begin,
+        complete=complete,
+        sign_in=partial(im_service.sign_in, kind=kind),
+    )
+
+
 def sso_routes(
     transport: httpx.AsyncBaseTransport | None = None,
     clock: Callable[[], datetime] = _now,
-    wecom_endpoints: WecomEndpoints | None = None,
+    im_endpoints: Mapping[str, Any] | None = None,
 ) -> list[Route]:
     """The routes; `transport` carries their calls to providers (tests serve them in-process),
-    the network by default; `clock` is the time tokens are checked at; `wecom_endpoints` the
-    WeCom base URLs (WeCom's own by default)."""
-    endpoints = wecom_endpoints or WecomEndpoints()
+    the network by default; `clock` is the time tokens are checked at; `im_endpoints` the base
+    URLs of an IM by kind (`WecomEndpoints`, …; the vendor's own by default)."""
     company_door = Door(
         path=FLOW_PATH,
         cookie=FLOW_COOKIE,
         sign_in_page="/login",
         home="/",
-        model=SsoIssuer,
+        refusal_row=service.issuer_row,
         config=service.issuer_config,
         begin=lambda config, uri, nxt, now: oidc.start(
             config=config, redirect_uri=uri, next_path=nxt, now=now, transport=transport
@@ -167,25 +211,9 @@ def sso_routes(
         ),
         sign_in=service.sign_in,
     )
-
-    async def wecom_begin(config, uri: str, nxt: str, now: datetime) -> tuple[str, Flow]:
-        return wecom.start(
-            config=config, redirect_uri=uri, next_path=nxt, now=now, endpoints=endpoints
-        )
-
-    wecom_door = Door(
-        path=WECOM_PATH,
-        cookie=WECOM_COOKIE,
-        sign_in_page=PHONE_SIGN_IN,
-        home="/m",
-        model=WecomApp,
-        config=wecom_service.wecom_config,
-        begin=wecom_begin,
-        complete=lambda config, flow, params, _uri, _now: wecom.finish(
-            config=config, flow=flow, params=params, endpoints=endpoints, transport=transport
-        ),
-        sign_in=wecom_service.sign_in,
-    )
+    endpoints = {kind: default for kind, (_, default) in IM_PROTOCOLS.items()}
+    endpoints.update(im_endpoints or {})
+    im_doors = [_im_door(chosen, transport, endpoints[kind]) for kind, chosen in PROVIDERS.items()]
 
     async def choose(request: Request) -> Response:
         company = request.query_params.get("company", "").strip()[:32]
@@ -198,7 +226,7 @@ def sso_routes(
     return [
         Route(f"{FLOW_PATH}/start", choose, methods=["GET"]),
         *_door_routes(company_door, clock),
-        *_door_routes(wecom_door, clock),
+        *(route for door in im_doors for route in _door_routes(door, clock)),
     ]
 
 

@@ -1,13 +1,15 @@
 """Tenant API keys for the REST API (/api/v1) and the replies kept for idempotent retries.
 
 A key is shown once, at creation; only its SHA-256 hash is kept, with a short public prefix to
-find it by. Its scopes name a resource and a verb (`items:write`)."""
+find it by. Its scopes name a resource and a verb (`items:write`). A key belongs to one tenant,
+or to a service provider: then it reaches every company that provider serves (as its admins do),
+naming the company with `?tenant=<code>` where a change needs one."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, Text, UniqueConstraint
 from sqlmodel import Field
 
 from app.core.model_base import TenantOwned, json_field, timestamp
@@ -16,7 +18,16 @@ from app.core.text import line_field
 
 class ApiKey(TenantOwned, table=True):
     __tablename__ = "api_key"
+    __table_args__ = (
+        CheckConstraint("(tenant_id IS NULL) <> (provider_id IS NULL)", name="one_owner"),
+    )
 
+    tenant_id: int | None = Field(  # type: ignore[assignment]  # None: a provider's key
+        default=None, foreign_key="tenant.id", index=True, ondelete="RESTRICT"
+    )
+    provider_id: int | None = Field(
+        default=None, foreign_key="service_provider.id", index=True, ondelete="CASCADE"
+    )
     id: int | None = Field(default=None, primary_key=True)
     name: str = line_field(field="name", max_length=80)
     prefix: str = Field(max_length=16, unique=True)

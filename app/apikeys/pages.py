@@ -17,6 +17,13 @@ STATE_COLOURS = {"active": "green", "expired": "gray", "revoked": "red"}
 def _row(row: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(row["name"]),
+        rx.table.cell(
+            rx.cond(
+                row["owner"] != "",
+                rx.badge(row["owner"], color_scheme="violet"),
+                rx.text(tr("apikeys.owner_tenant"), size="2"),
+            )
+        ),
         rx.table.cell(rx.code(row["prefix"])),
         rx.table.cell(rx.text(row["scopes"], size="1")),
         rx.table.cell(row["expires"]),
@@ -56,6 +63,19 @@ def _form() -> rx.Component:
                         max_length=80,
                         required=True,
                         mark_required=True,
+                    ),
+                    rx.cond(
+                        S.for_provider,
+                        labelled(
+                            "apikeys.owner",
+                            rx.el.select(
+                                rx.el.option(tr("apikeys.owner_tenant"), value="tenant"),
+                                rx.el.option(tr("apikeys.owner_provider"), value="provider"),
+                                name="owner",
+                                id="apikey-owner",
+                                style={"width": "100%", "padding": "0.4rem"},
+                            ),
+                        ),
                     ),
                     labelled(
                         "apikeys.scopes",
@@ -117,6 +137,7 @@ def api_keys_body() -> rx.Component:
         data_table(
             (
                 "apikeys.name",
+                "apikeys.owner",
                 "apikeys.prefix",
                 "apikeys.scopes",
                 "apikeys.expires_at",

@@ -1,14 +1,16 @@
-"""The console's list of a tenant's API keys (never their hashes)."""
+"""The console's list of API keys (never their hashes): a tenant's, and its provider's own keys
+for that provider's admins."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.apikeys.models import ApiKey
 from app.core.tenancy import TenantScope, scoped_select
+from app.tenants.models import ProviderStaff, ProviderStaffRole, ServiceProvider
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,7 @@ class KeyRow:
     expires_at: datetime | None
     last_used_at: datetime | None
     revoked_at: datetime | None
+    owner: str = ""  # the provider's name for a provider's key ("" for the tenant's own)
 
     def state(self, now: datetime) -> str:
         """active, expired or revoked."""
@@ -32,19 +35,36 @@ class KeyRow:
         return "active"
 
 
-def list_keys(*, session: Session, scope: TenantScope, limit: int = 200) -> list[KeyRow]:
-    """The scope's keys, newest first (a tenant has a handful: one page)."""
+def _row(k: ApiKey, owner: str = "") -> KeyRow:
+    scopes = list(k.scopes or [])
+    return KeyRow(
+        k.id, k.name, k.prefix, scopes, k.created_at, k.expires_at, k.last_used_at, k.revoked_at,
+        owner,
+    )  # fmt: skip
+
+
+def list_keys(
+    *, session: Session, scope: TenantScope, provider_id: int | None = None, limit: int = 200
+) -> list[KeyRow]:
+    """The scope's keys, then (for a provider's admin) the provider's own, newest first (a
+    handful each: one page)."""
     statement = scoped_select(ApiKey, scope).order_by(ApiKey.id.desc()).limit(limit)
-    return [
-        KeyRow(
-            k.id,
-            k.name,
-            k.prefix,
-            list(k.scopes or []),
-            k.created_at,
-            k.expires_at,
-            k.last_used_at,
-            k.revoked_at,
+    rows = [_row(k) for k in session.exec(statement)]
+    provider = session.get(ServiceProvider, provider_id) if provider_id else None
+    if provider is not None:
+        own = select(ApiKey).where(ApiKey.provider_id == provider.id).order_by(ApiKey.id.desc())
+        rows = [_row(k, provider.name) for k in session.exec(own.limit(limit))] + rows
+    return rows
+
+
+def administered_provider(session: Session, account_id: int | None) -> int | None:
+    """The provider whose admin this account is (its keys are theirs to make), else None."""
+    if account_id is None:
+        return None
+    return session.exec(
+        select(ProviderStaff.provider_id).where(
+            ProviderStaff.account_id == account_id,
+            ProviderStaff.role == ProviderStaffRole.admin.value,
+            ProviderStaff.is_active,
         )
-        for k in session.exec(statement)
-    ]
+    ).first()

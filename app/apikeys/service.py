@@ -20,6 +20,7 @@ from app.core.errors import DomainError, ValidationError
 from app.core.records import Actor
 from app.core.tenancy import TenantScope, get_scoped_or_raise
 from app.core.text import refuse_unsafe
+from app.tenants.models import ServiceProvider, Tenant
 from app.tenants.status import is_suspended
 
 KEY_MARK = "cck"
@@ -74,6 +75,7 @@ def _public(key: ApiKey) -> dict:
     """What the audit log keeps of a key: never its secret nor its hash."""
     return {
         "name": key.name,
+        "provider_id": key.provider_id,
         "prefix": key.prefix,
         "scopes": key.scopes,
         "expires_at": key.expires_at.isoformat() if key.expires_at else None,
@@ -84,21 +86,29 @@ def create_key(
     *,
     session: Session,
     scope: TenantScope,
-    tenant_id: int,
+    tenant_id: int | None,
     name: str,
     scopes: list[str],
     expires_at: datetime | None,
     actor: Actor,
     now: datetime | None = None,
+    provider_id: int | None = None,
 ) -> tuple[ApiKey, str]:
-    """The new key and its plaintext: the only moment the plaintext exists."""
+    """The new key and its plaintext: the only moment the plaintext exists. A provider's key
+    (`provider_id`, no tenant) is made by that provider's own admins (the caller checks who)."""
     now = now or datetime.now(UTC)
-    scope.require(tenant_id)
+    if (tenant_id is None) == (provider_id is None):
+        raise ValidationError(field="owner")
+    if tenant_id is not None:
+        scope.require(tenant_id)
+    elif session.get(ServiceProvider, provider_id) is None:
+        raise ValidationError(field="owner")
     name, wanted = _clean(name, scopes, expires_at, now)
     prefix = secrets.token_hex(4)
     plaintext = f"{KEY_MARK}_{prefix}_{secrets.token_urlsafe(24)}"
     key = ApiKey(
         tenant_id=tenant_id,
+        provider_id=provider_id,
         name=name,
         prefix=prefix,
         secret_hash=hash_key(plaintext),
@@ -114,9 +124,18 @@ def create_key(
 
 
 def revoke_key(
-    *, session: Session, scope: TenantScope, key_id: int, actor: Actor, now: datetime | None = None
+    *,
+    session: Session,
+    scope: TenantScope,
+    key_id: int,
+    actor: Actor,
+    now: datetime | None = None,
+    provider_id: int | None = None,
 ) -> ApiKey:
-    key = get_scoped_or_raise(session, ApiKey, key_id, scope)
+    """Revoke a key of the scope's tenants, or of `provider_id` (the caller's own provider)."""
+    key = session.get(ApiKey, key_id)
+    if key is None or key.provider_id is None or key.provider_id != provider_id:
+        key = get_scoped_or_raise(session, ApiKey, key_id, scope)
     if key.revoked_at is not None:
         raise ValidationError("apikeys.revoked_already", field="key")
     key.revoked_at = now or datetime.now(UTC)
@@ -154,8 +173,8 @@ def authenticate(*, session: Session, presented: str | None, now: datetime | Non
         raise KeyRefused()
     if key.revoked_at is not None or (key.expires_at and _aware(key.expires_at) <= now):
         raise KeyRefused()
-    if is_suspended(session, key.tenant_id):  # as for its people at the doors and the console
-        raise KeyRefused("apikeys.tenant_suspended")
+    if key.tenant_id is not None and is_suspended(session, key.tenant_id):
+        raise KeyRefused("apikeys.tenant_suspended")  # as for its people at doors and console
     last = _aware(key.last_used_at)
     if last is None or now - last >= LAST_USED_EVERY:
         key.last_used_at = now
@@ -163,9 +182,21 @@ def authenticate(*, session: Session, presented: str | None, now: datetime | Non
     return key
 
 
-def key_scope(key: ApiKey) -> TenantScope:
-    """The tenants a key reaches: its own."""
-    return TenantScope.single(key.tenant_id)
+def key_scope(session: Session, key: ApiKey) -> TenantScope:
+    """The tenants a key reaches: its own; a provider's, every company it serves today (a
+    suspended one excepted: its data is kept, nobody works in it)."""
+    if key.tenant_id is not None:
+        return TenantScope.single(key.tenant_id)
+    served = session.exec(select(Tenant.id).where(Tenant.provider_id == key.provider_id))
+    return TenantScope.of({i for i in served if not is_suspended(session, i)})
+
+
+def tenant_named(session: Session, reach: TenantScope, code: str) -> int:
+    """The id of the company `code` within a key's reach; else the same refusal as unknown."""
+    tenant = session.exec(select(Tenant).where(Tenant.code == code.strip())).first()
+    if tenant is None or not reach.allows(tenant.id):
+        raise ValidationError("apikeys.tenant_unknown", field="tenant", code=code[:32])
+    return tenant.id
 
 
 def forget_replies(*, session: Session, now: datetime) -> int:

@@ -1,5 +1,6 @@
 """The API keys page (`/api-keys`, `apikey:manage`): the tenant's keys, one created (its
-plaintext shown once, then forgotten), one revoked."""
+plaintext shown once, then forgotten), one revoked. A provider's admin also sees and makes the
+provider's own keys, which reach every company it serves."""
 
 from __future__ import annotations
 
@@ -38,23 +39,28 @@ class ApiKeysState(rx.State):
     form_error: str = ""
     created_key: str = ""  # the plaintext of the key just created: shown once, then cleared
     loaded: bool = False
+    for_provider: bool = False  # the caller is a provider's admin: keys may be the provider's
 
     async def _load(self) -> None:
         principal = await require(self, MANAGE)
 
         def read(session):
+            provider_id = queries.administered_provider(session, principal.account_id)
             return (
-                queries.list_keys(session=session, scope=principal.scope),
+                provider_id,
+                queries.list_keys(session=session, scope=principal.scope, provider_id=provider_id),
                 scope_timezone(session=session, scope=principal.scope),
             )
 
-        keys, timezone = await run_in_session(read)
+        provider_id, keys, timezone = await run_in_session(read)
+        self.for_provider = provider_id is not None
         locale, now = await request_locale(self), datetime.now(UTC)
         never = t("apikeys.never", locale)
         self.rows = [
             {
                 "id": k.id,
                 "name": k.name,
+                "owner": k.owner,
                 "prefix": f"cck_{k.prefix}_…",
                 "scopes": ", ".join(k.scopes),
                 "expires": local_time(k.expires_at, timezone) if k.expires_at else "—",
@@ -91,12 +97,16 @@ class ApiKeysState(rx.State):
         principal = await require(self, MANAGE)
         form = form if isinstance(form, dict) else {}
         try:
-            tenant_id = await working_tenant(self, principal)
+            provider_id = (
+                await self._provider_of(principal) if form.get("owner") == "provider" else None
+            )
+            tenant_id = None if provider_id else await working_tenant(self, principal)
             now = datetime.now(UTC)
             _, plaintext = await run_in_session(
                 svc.create_key,
                 scope=principal.scope,
                 tenant_id=tenant_id,
+                provider_id=provider_id,
                 name=str(form.get("name", ""))[:80],
                 scopes=[s for s in svc.SCOPES if form.get(f"scope:{s}")],
                 expires_at=expiry_of(form.get("expires_days"), now),
@@ -109,15 +119,30 @@ class ApiKeysState(rx.State):
         self.creating, self.form_error, self.created_key = False, "", plaintext
         await self._load()
 
+    @staticmethod
+    async def _administered(principal) -> int | None:
+        return await run_in_session(
+            lambda session: queries.administered_provider(session, principal.account_id)
+        )
+
+    async def _provider_of(self, principal) -> int:
+        """The provider whose admin the caller is; anyone else is refused naming the field."""
+        provider_id = await self._administered(principal)
+        if provider_id is None:
+            raise ValidationError(field="owner")
+        return provider_id
+
     @rx.event
     async def revoke(self, key_id: int) -> None:
         principal = await require(self, MANAGE)
         try:
+            provider_id = await self._administered(principal)
             await run_in_session(
                 svc.revoke_key,
                 scope=principal.scope,
                 key_id=as_id(key_id),
                 actor=actor_of(self, principal),
+                provider_id=provider_id,
             )
         except DomainError as refused:
             yield rx.toast.error(t(refused.key, await request_locale(self), **refused.params))

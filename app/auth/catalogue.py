@@ -89,6 +89,7 @@ BUILTIN_ROLES: tuple[BuiltinRole, ...] = (
             "alert:ack",
             "alert:route",
             "report:subscribe",
+            "apikey:manage",  # its own keys, across the companies it serves
         ),
     ),
     BuiltinRole(

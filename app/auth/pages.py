@@ -8,6 +8,8 @@ from urllib.parse import quote, urlencode
 import reflex as rx
 
 from app.auth.next_path import safe_next
+from app.core.db import run_in_session
+from app.sso.im_service import im_kinds
 from app.ui.forms import labelled_input, native_form
 from app.ui.locale import LocaleState, tr
 
@@ -36,6 +38,8 @@ class LoginPageState(rx.State):
     next_path: str = ""  # where the sign-in returns to (a path of this site only)
     company: str = ""  # the company code a single sign-on came back refused for
     sso_company: str = ""  # the company code typed for single sign-on
+    im_kinds: list[str] = []  # the workplace IMs that company's employees sign in with
+    im_checked: str = ""  # the company code im_kinds was looked up for
 
     @rx.event
     def read_error(self) -> None:
@@ -55,7 +59,40 @@ class LoginPageState(rx.State):
     @rx.event
     def set_sso_company(self, value: str) -> None:
         """Public: the company code typed for single sign-on (it only builds a link)."""
-        self.sso_company = str(value or "").strip()[:32]
+        self.sso_company = _company_code(value)
+
+    @rx.event
+    async def set_im_company(self, value: str) -> None:
+        """Public: the company code typed on the phone, and the IM sign-ins it offers."""
+        self.sso_company = _company_code(value)
+        await self._find_im_sign_ins()
+
+    @rx.event
+    async def find_im_sign_ins(self) -> None:
+        """Public: the IM sign-ins of the company code the page was opened with (a refusal
+        comes back with it)."""
+        await self._find_im_sign_ins()
+
+    async def _find_im_sign_ins(self) -> None:
+        company = self.sso_company
+        self.im_kinds = await run_in_session(im_kinds, tenant_code=company) if company else []
+        self.im_checked = company
+
+    @rx.var
+    def im_sign_ins(self) -> list[dict[str, str]]:
+        """A button per IM the typed company offers: its kind and where it starts."""
+        if self.im_checked != self.sso_company:
+            return []
+        query = f"?{urlencode({'next': self.next_path})}" if self.next_path else ""
+        company = quote(self.sso_company, safe="")
+        return [
+            {"kind": kind, "href": f"/auth/{kind}/{company}/start{query}"} for kind in self.im_kinds
+        ]
+
+    @rx.var
+    def im_none(self) -> bool:
+        """The typed company offers no IM sign-in (or is not a company code)."""
+        return bool(self.sso_company) and self.im_checked == self.sso_company and not self.im_kinds
 
     @rx.var
     def sso_href(self) -> str:
@@ -74,6 +111,10 @@ class LoginPageState(rx.State):
             if self.next_path
             else ("/m/register")
         )
+
+
+def _company_code(value: object) -> str:
+    return str(value or "").strip()[:32]
 
 
 def error_callout() -> rx.Component:
@@ -125,14 +166,13 @@ def sign_in_form(page: str) -> rx.Component:
     )
 
 
-def sso_form(door: str = "sso", label_key: str = "login.sso") -> rx.Component:
-    """Sign-in through the company's own identity (`door`: "sso", the company account, or
-    "wecom", WeCom on the phone; app/api/sso.py), the company code picking the provider. A plain
-    link, not a form: the page's CSP (`form-action 'self'`) would stop a form's redirect on its
-    way to the provider."""
+def sso_form() -> rx.Component:
+    """Sign-in through the company's own identity provider (app/api/sso.py), the company code
+    picking the provider. A plain link, not a form: the page's CSP (`form-action 'self'`) would
+    stop a form's redirect on its way to the provider."""
     return rx.hstack(
         rx.input(
-            id=f"{door}-company",
+            id="sso-company",
             placeholder=tr("login.company"),
             aria_label=tr("login.company"),
             default_value=LoginPageState.company,
@@ -142,9 +182,9 @@ def sso_form(door: str = "sso", label_key: str = "login.sso") -> rx.Component:
             flex="1",
         ),
         rx.el.a(
-            rx.button(tr(label_key), variant="outline", type="button", tab_index=-1),
-            href=LoginPageState.sso_href.replace("/auth/sso/", f"/auth/{door}/"),
-            id=f"{door}-submit",
+            rx.button(tr("login.sso"), variant="outline", type="button", tab_index=-1),
+            href=LoginPageState.sso_href,
+            id="sso-submit",
         ),
         width="100%",
     )

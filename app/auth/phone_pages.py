@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.auth.pages import LoginPageState, error_callout, sign_in_form, sso_form
+from app.auth.pages import LoginPageState, error_callout, sign_in_form
 from app.ui.forms import native_form
 from app.ui.locale import LocaleState, mobile_header, tr
 
@@ -29,6 +29,46 @@ def phone_sign_out() -> rx.Component:
     )
 
 
+def _im_button(sign_in: rx.Var) -> rx.Component:
+    """One IM's sign-in (企业微信 / 钉钉 / 飞书): a plain link, as the page's CSP would stop a
+    form's redirect on its way to the IM."""
+    kind = sign_in["kind"].to(str)
+    return rx.el.a(
+        rx.button(
+            tr("login." + kind), variant="outline", type="button", tab_index=-1, width="100%"
+        ),
+        href=sign_in["href"].to(str),
+        id="im-" + kind,
+        width="100%",
+    )
+
+
+def im_sign_in() -> rx.Component:
+    """Sign-in with the company's workplace IM: the company code typed (or the one a refusal
+    came back with) shows a button per IM that company has set up (app/sso/im_service.py)."""
+    return rx.vstack(
+        rx.text(tr("login.im_hint"), size="2", color=rx.color("gray", 11)),
+        rx.input(
+            id="im-company",
+            placeholder=tr("login.company"),
+            aria_label=tr("login.company"),
+            value=LoginPageState.sso_company,
+            on_change=LoginPageState.set_im_company,  # debounced: a controlled input
+            max_length=32,
+            auto_complete="organization",
+            width="100%",
+        ),
+        rx.foreach(LoginPageState.im_sign_ins, _im_button),
+        rx.cond(
+            LoginPageState.im_none,
+            rx.text(tr("login.im_none"), size="1", color=rx.color("gray", 11), id="im-none"),
+        ),
+        spacing="2",
+        width="100%",
+        id="im-sign-in",
+    )
+
+
 def phone_sign_in_page() -> rx.Component:
     return rx.center(
         rx.vstack(
@@ -44,7 +84,7 @@ def phone_sign_in_page() -> rx.Component:
             ),
             sign_in_form("phone"),
             rx.separator(size="4"),
-            sso_form("wecom", "login.wecom"),
+            im_sign_in(),
             rx.link(tr("phone.register"), href=LoginPageState.register_href, size="2"),
             spacing="4",
             width="100%",

@@ -100,6 +100,9 @@ class Settings:
     # The cloud's HTTP base URL as cabinets reach it (their bundle's api_url: camera snapshots are
     # uploaded there, docs/protocol.md § 13); unset: http://localhost:PORT
     cabinet_api_url: str | None = None
+    # The console's base URL as people's browsers reach it (behind a proxy that rewrites Host):
+    # the sign-in callbacks registered at identity providers; unset: the request's own URL
+    public_url: str | None = None
     # Drive the controller-less LAN cabinets from this process (hardware/lan/supervisor.py);
     # LAN_DRIVER=1/0, unset: on with the embedded broker (all on this box), off with MQTT_URL
     lan_driver: bool = False
@@ -247,6 +250,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         cabinet_api_url=_base_url(
             "CABINET_API_URL",
             _url("CABINET_API_URL", _env("CABINET_API_URL", env), ("http", "https")),
+        ),
+        public_url=_base_url(
+            "PUBLIC_URL", _url("PUBLIC_URL", _env("PUBLIC_URL", env), ("http", "https"))
         ),
         lan_driver=_lan_driver(_env("LAN_DRIVER", env), mqtt_url=_env("MQTT_URL", env)),
         sms=_sms(env),

@@ -29,6 +29,9 @@ class StockRow:
     quantity: int
     min_qty: int
     par_qty: int
+    cabinet_id: int = 0
+    slot_id: int = 0
+    item_id: int = 0
 
     @property
     def low(self) -> bool:
@@ -68,6 +71,9 @@ def list_stock(
             quantity,
             PlanogramEntry.min_qty,
             PlanogramEntry.par_qty,
+            PlanogramEntry.cabinet_id,
+            PlanogramEntry.slot_id,
+            PlanogramEntry.item_id,
         )
         .join(Cabinet, Cabinet.id == PlanogramEntry.cabinet_id)
         .join(Slot, Slot.id == PlanogramEntry.slot_id)

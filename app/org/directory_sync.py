@@ -33,10 +33,9 @@ from app.org.models import (
     User,
 )
 from app.org.wecom_directory import Directory
-from app.sso.models import WecomApp, WecomMatch
-from app.sso.service import settings_row
-from app.sso.wecom import WecomConfig
-from app.sso.wecom_service import app_config
+from app.sso.im import ImConfig
+from app.sso.im_service import app_config, im_row
+from app.sso.models import ImApp, ImKind, ImMatch
 from app.tenants.models import Tenant
 from app.tenants.status import is_suspended
 
@@ -50,11 +49,11 @@ def settings_of(session: Session, tenant_id: int) -> OrgSyncSettings | None:
     return session.exec(scoped_select(OrgSyncSettings, TenantScope.single(tenant_id))).first()
 
 
-def source_config(*, session: Session, scope: TenantScope, tenant_id: int) -> WecomConfig:
+def source_config(*, session: Session, scope: TenantScope, tenant_id: int) -> ImConfig:
     """The tenant's WeCom app to read the directory with, or "orgsync.not_configured"."""
     scope.require(tenant_id)
     tenant = session.get(Tenant, tenant_id)
-    config = app_config(session, tenant) if tenant else None
+    config = app_config(session, tenant, ImKind.wecom.value) if tenant else None
     if config is None:
         raise DomainError("orgsync.not_configured")
     return config
@@ -66,12 +65,12 @@ def plan_for(
     """What a sync would do to the tenant now (nothing is written)."""
     scope.require(tenant_id)
     own = TenantScope.single(tenant_id)
-    app = settings_row(session, WecomApp, tenant_id)
+    app = im_row(session, tenant_id, ImKind.wecom.value)
     return plan_sync(
         directory=directory,
         departments=list(session.exec(scoped_select(Department, own))),
         people=list(session.exec(scoped_select(User, own))),
-        match_by_phone=app is not None and app.match_field == WecomMatch.phone.value,
+        match_by_phone=app is not None and app.match_field == ImMatch.phone.value,
     )
 
 
@@ -297,7 +296,7 @@ def save_schedule(
 def due_tenants(*, session: Session, now: datetime) -> list[int]:
     """Tenants whose scheduled sync is on, confirmed by a first apply, and due: the interval
     has passed since their last successful run (a failed one is tried again next hour)."""
-    configured = set(session.exec(select(WecomApp.tenant_id)))
+    configured = set(session.exec(select(ImApp.tenant_id).where(ImApp.kind == ImKind.wecom.value)))
     due = []
     for row in session.exec(
         select(OrgSyncSettings)

@@ -22,7 +22,7 @@ def _source() -> rx.Component:
             rx.cond(
                 S.configured,
                 rx.vstack(
-                    rx.text(tr("wecom.corp_id"), ": ", rx.code(S.corp_id), size="2"),
+                    rx.text(tr("wecom.corp_id"), ": ", rx.code(S.app_id), size="2"),
                     rx.text(tr("wecom.agent_id"), ": ", rx.code(S.agent_id), size="2"),
                     rx.text(
                         tr("wecom.match_field"),

@@ -14,8 +14,8 @@ from app.core.tenancy import TenantScope, scoped_select
 from app.org.directory_plan import PREFIX, Note, PersonChange, SyncPlan
 from app.org.directory_sync import settings_of
 from app.org.models import OrgSyncRun
-from app.sso.models import WecomApp
-from app.sso.service import settings_row
+from app.sso.im_service import im_row
+from app.sso.models import ImKind
 from app.tenants.status import is_suspended
 
 HISTORY_LIMIT = 20
@@ -37,7 +37,7 @@ class RunView:
 @dataclass(frozen=True)
 class SyncOverview:
     configured: bool
-    corp_id: str
+    app_id: str  # WeCom's CorpID
     agent_id: str
     match_field: str
     enabled: bool
@@ -49,7 +49,7 @@ class SyncOverview:
 
 def sync_overview(*, session: Session, scope: TenantScope, tenant_id: int) -> SyncOverview:
     scope.require(tenant_id)
-    app = settings_row(session, WecomApp, tenant_id)
+    app = im_row(session, tenant_id, ImKind.wecom.value)
     settings = settings_of(session, tenant_id)
     runs = session.exec(
         scoped_select(OrgSyncRun, TenantScope.single(tenant_id))
@@ -58,7 +58,7 @@ def sync_overview(*, session: Session, scope: TenantScope, tenant_id: int) -> Sy
     )
     return SyncOverview(
         configured=app is not None and not is_suspended(session, tenant_id),
-        corp_id=app.corp_id if app else "",
+        app_id=app.app_id if app else "",
         agent_id=app.agent_id if app else "",
         match_field=app.match_field if app else "",
         enabled=bool(settings and settings.enabled),

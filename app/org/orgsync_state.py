@@ -57,7 +57,7 @@ class OrgSyncState(rx.State):
     loaded: bool = False
     choose_tenant: bool = False  # "all tenants" is selected: a sync is one tenant's
     configured: bool = False
-    corp_id: str = ""
+    app_id: str = ""  # WeCom's CorpID
     agent_id: str = ""
     match_field: str = ""
     confirmed: bool = False  # a first sync has been applied: the schedule may be switched on
@@ -91,7 +91,7 @@ class OrgSyncState(rx.State):
 
         overview, timezone = await run_in_session(read)
         self._timezone = timezone
-        self.configured, self.corp_id = overview.configured, overview.corp_id
+        self.configured, self.app_id = overview.configured, overview.app_id
         self.agent_id, self.match_field = overview.agent_id, overview.match_field
         self.confirmed = overview.first_applied_at is not None
         self.enabled, self.interval_hours = overview.enabled, str(overview.interval_hours)

@@ -28,8 +28,9 @@ from typing import Any
 import httpx
 
 from app.core.errors import DomainError
+from app.sso.im import ImConfig
 from app.sso.oidc import HTTP_TIMEOUT_S, SsoRefused
-from app.sso.wecom import WecomConfig, WecomEndpoints, call_api
+from app.sso.wecom import WecomEndpoints, call_api
 
 MEMBER_STATUSES = {1: "active", 2: "disabled", 4: "not_activated", 5: "quit"}
 
@@ -127,7 +128,7 @@ def _member(row: Any) -> DirectoryMember:
 
 async def fetch_directory(
     *,
-    config: WecomConfig,
+    config: ImConfig,
     endpoints: WecomEndpoints,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> Directory:

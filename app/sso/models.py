@@ -35,23 +35,45 @@ class SsoIssuer(TenantOwned, table=True):
     updated_at: datetime = timestamp()
 
 
-class WecomMatch(StrEnum):
-    """The person's field a WeCom member is matched by: their WeCom userid, or their mobile."""
+class ImKind(StrEnum):
+    """The workplace IMs (办公应用) a company's employees can sign in with on the phone."""
 
-    employee_no = "employee_no"
-    phone = "phone"
+    wecom = "wecom"  # 企业微信
+    dingtalk = "dingtalk"  # 钉钉
+    feishu = "feishu"  # 飞书 / Lark
 
 
-class WecomApp(TenantOwned, table=True):
-    """One per tenant: the company's self-built WeCom (企业微信) app its employees sign in with
-    on the phone page (OAuth, snsapi_base)."""
+class ImMatch(StrEnum):
+    """What of the IM's member record names the person (app_user): which kinds offer which is
+    app/sso/im_service.py's PROVIDERS."""
 
-    __tablename__ = "wecom_app"
-    __table_args__ = (UniqueConstraint("tenant_id"), enum_check("match_field", WecomMatch))
+    employee_no = "employee_no"  # the member's id in the IM (userid / user_id) = employee number
+    job_no = "job_no"  # the IM directory's own 工号 field = employee number (Feishu)
+    phone = "phone"  # the member's mobile = the person's phone
+
+
+class ImApp(TenantOwned, table=True):
+    """A company's self-built app in one workplace IM, one per tenant and kind, its employees
+    sign in with on the phone (OAuth). The columns mean, per kind:
+
+    - `app_id`: what the authorization URL names the app by (WeCom CorpID, DingTalk Client ID
+      / AppKey, Feishu App ID);
+    - `agent_id`: WeCom's AgentId (blank for the others);
+    - `org_id`: the organisation members must belong to, optional (DingTalk corpId, Feishu
+      tenant_key; blank for WeCom, whose CorpID already is one)."""
+
+    __tablename__ = "im_app"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "kind"),
+        enum_check("kind", ImKind),
+        enum_check("match_field", ImMatch),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    corp_id: str = Field(max_length=64)
-    agent_id: str = Field(max_length=32)
-    secret_ciphertext: str = Field(max_length=512)  # the app's Secret, AES-GCM
-    match_field: str = enum_field(WecomMatch, WecomMatch.employee_no)
+    kind: str = enum_field(ImKind)
+    app_id: str = Field(max_length=64)
+    agent_id: str = Field(default="", max_length=32)
+    org_id: str = Field(default="", max_length=64)
+    secret_ciphertext: str = Field(max_length=512)  # the app's secret, AES-GCM
+    match_field: str = enum_field(ImMatch, ImMatch.employee_no)
     updated_at: datetime = timestamp()

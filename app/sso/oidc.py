@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import time
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
@@ -36,6 +37,10 @@ SCOPE = "openid profile email phone"
 # Only asymmetric signatures: an HS256 token would be "signed" with our own client secret.
 SIGNING_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "ES256", "ES384")
 HTTP_TIMEOUT_S = 10.0
+# Discovery and JWKS are read again after this long at most; the JWKS at once when a token does
+# not verify against the copy kept (the provider rotated its keys).
+DOCUMENT_TTL_S = 600.0
+_documents: dict[str, tuple[dict[str, Any], float]] = {}  # url: body, monotonic expiry
 
 
 class SsoRefused(DomainError):
@@ -104,15 +109,35 @@ async def _get_json(client: httpx.AsyncClient, url: str, reason: str) -> dict[st
     return body
 
 
+def forget_documents() -> None:
+    """Drop the kept discovery documents and key sets (a changed issuer setting, tests)."""
+    _documents.clear()
+
+
+async def _document(
+    client: httpx.AsyncClient, url: str, reason: str, *, fresh: bool = False
+) -> tuple[dict[str, Any], bool]:
+    """A provider's JSON document, kept for DOCUMENT_TTL_S; whether it was just fetched."""
+    kept = _documents.get(url)
+    if kept is not None and not fresh and kept[1] > time.monotonic():
+        return kept[0], False
+    body = await _get_json(client, url, reason)
+    _documents[url] = (body, time.monotonic() + DOCUMENT_TTL_S)
+    return body, True
+
+
 async def discover(client: httpx.AsyncClient, issuer: str) -> dict[str, Any]:
     """The issuer's metadata; its `issuer` must be exactly the configured one (OIDC Discovery
     § 4.3), or a look-alike could hand out tokens in its name."""
-    metadata = await _get_json(client, f"{issuer}/.well-known/openid-configuration", "discovery")
-    if metadata.get("issuer") != issuer:
-        raise SsoRefused("sso.refused", reason="discovery_issuer")
+    url = f"{issuer}/.well-known/openid-configuration"
+    metadata, _ = await _document(client, url, "discovery")
+    problem = None if metadata.get("issuer") == issuer else "discovery_issuer"
     for endpoint in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
-        if not isinstance(metadata.get(endpoint), str):
-            raise SsoRefused("sso.refused", reason=f"discovery_{endpoint}")
+        if problem is None and not isinstance(metadata.get(endpoint), str):
+            problem = f"discovery_{endpoint}"
+    if problem is not None:
+        _documents.pop(url, None)  # never keep a document we refuse
+        raise SsoRefused("sso.refused", reason=problem)
     return metadata
 
 
@@ -200,18 +225,29 @@ async def finish(
             "code_verifier": flow.verifier,
         }
         token = await _exchange(client, metadata["token_endpoint"], config, body)
-        jwks = await _get_json(client, metadata["jwks_uri"], "jwks")
-    if not isinstance(token.get("id_token"), str):
-        raise SsoRefused("sso.refused", reason="no_id_token")
-    return verify_id_token(
-        config=config,
-        id_token=token["id_token"],
-        jwks=jwks,
-        nonce=flow.nonce,
-        access_token=token.get("access_token"),
-        allowed=metadata.get("id_token_signing_alg_values_supported"),
-        now=now,
-    )
+        if not isinstance(token.get("id_token"), str):
+            raise SsoRefused("sso.refused", reason="no_id_token")
+        jwks, fetched = await _document(client, metadata["jwks_uri"], "jwks")
+
+        def verify(keys: dict[str, Any]) -> dict[str, Any]:
+            return verify_id_token(
+                config=config,
+                id_token=token["id_token"],
+                jwks=keys,
+                nonce=flow.nonce,
+                access_token=token.get("access_token"),
+                allowed=metadata.get("id_token_signing_alg_values_supported"),
+                now=now,
+            )
+
+        try:
+            return verify(jwks)
+        except SsoRefused:
+            if fetched:
+                raise
+            # the kept keys may be old: the provider may have rotated them since
+            jwks, _ = await _document(client, metadata["jwks_uri"], "jwks", fresh=True)
+            return verify(jwks)
 
 
 def verify_id_token(

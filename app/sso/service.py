@@ -9,6 +9,7 @@ audited as `auth.login` with method "sso".
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, NoReturn
 from urllib.parse import urlparse
@@ -24,7 +25,7 @@ from app.core.records import Actor
 from app.core.tenancy import TenantScope, scoped_select
 from app.org.models import User
 from app.org.validation import normalise_phone
-from app.sso.models import SsoIssuer, SsoMatch, WecomApp
+from app.sso.models import ImApp, SsoIssuer, SsoMatch
 from app.sso.oidc import IssuerConfig, SsoRefused
 from app.tenants.models import Tenant
 from app.tenants.status import is_suspended
@@ -34,15 +35,11 @@ CALLBACK_PATH = "/auth/sso/callback"
 FIELDS = ("issuer", "client_id", "match_field", "claim")
 
 
-Row = SsoIssuer | WecomApp  # a tenant's sign-in provider: both map a value to a person
-
-
-def settings_row(session: Session, model: type[Row], tenant_id: int) -> Row | None:
-    return session.exec(scoped_select(model, TenantScope.single(tenant_id))).first()
+Row = SsoIssuer | ImApp  # a tenant's sign-in provider: each maps a value to a person
 
 
 def issuer_row(session: Session, tenant_id: int) -> SsoIssuer | None:
-    return settings_row(session, SsoIssuer, tenant_id)
+    return session.exec(scoped_select(SsoIssuer, TenantScope.single(tenant_id))).first()
 
 
 def tenant_by_code(session: Session, tenant_code: str) -> Tenant | None:
@@ -50,12 +47,31 @@ def tenant_by_code(session: Session, tenant_code: str) -> Tenant | None:
     return session.exec(select(Tenant).where(Tenant.code == code)).first() if code else None
 
 
-def issuer_config(*, session: Session, tenant_code: str) -> IssuerConfig:
-    """The issuer a company's people sign in with, or SsoRefused("sso.not_configured")."""
+RowOf = Callable[[Session, int], Row | None]  # a tenant's provider row (issuer_row, im_row)
+
+
+def configured(session: Session, tenant_code: str, row_of: RowOf) -> tuple[Tenant, Row]:
+    """The company of that code and its provider's row, or SsoRefused("sso.not_configured"):
+    no such company, no provider set up, or the company is suspended."""
     tenant = tenant_by_code(session, tenant_code)
-    row = issuer_row(session, tenant.id) if tenant else None
+    row = row_of(session, tenant.id) if tenant else None
     if tenant is None or row is None or is_suspended(session, tenant.id):
         raise SsoRefused("sso.not_configured", company=(tenant_code or "")[:32])
+    return tenant, row
+
+
+def signing_row(session: Session, tenant_id: int, row_of: RowOf) -> Row:
+    """The provider a sign-in comes back through, still set up and its company not suspended
+    (either may have changed while the person was away at the provider)."""
+    row = row_of(session, tenant_id)
+    if row is None or is_suspended(session, tenant_id):
+        raise SsoRefused("sso.not_configured", company="")
+    return row
+
+
+def issuer_config(*, session: Session, tenant_code: str) -> IssuerConfig:
+    """The issuer a company's people sign in with, or SsoRefused("sso.not_configured")."""
+    tenant, row = configured(session, tenant_code, issuer_row)
     return IssuerConfig(
         tenant_id=tenant.id,
         tenant_code=tenant.code,
@@ -196,12 +212,12 @@ def record_refusal(
     tenant_code: str,
     refusal: DomainError,
     ip: str,
-    model: type[Row] = SsoIssuer,
+    row_of: RowOf = issuer_row,
 ) -> None:
     """Audit a sign-in the protocol refused (state, token, signature, claims): the tenant's
-    admins see attempts against their identity provider."""
+    admins see attempts against their identity provider (`row_of`: the tenant's provider)."""
     tenant = tenant_by_code(session, tenant_code)
-    row = settings_row(session, model, tenant.id) if tenant else None
+    row = row_of(session, tenant.id) if tenant else None
     if row is not None:
         _audit_refusal(session, row, refusal, ip)
 
@@ -227,9 +243,7 @@ def sign_in(
     Refused (and audited) when no active person matches, or the person has no active sign-in
     account: accounts are made on the people page, never here."""
     now = now or datetime.now(UTC)
-    row = issuer_row(session, tenant_id)
-    if row is None or is_suspended(session, tenant_id):
-        raise SsoRefused("sso.not_configured", company="")
+    row = signing_row(session, tenant_id, issuer_row)
     subject = str(claims.get("sub", ""))[:255] or None
     try:
         value = _claimed_value(row, claims)
@@ -259,7 +273,10 @@ def sign_in_matched(
     method: str,
 ) -> SignedIn:
     """The session of the tenant's active person whose `row.match_field` holds `value`; refused
-    and audited when there is none or they have no active sign-in account."""
+    and audited when there is none (or no value was given) or they have no active sign-in
+    account."""
+    if not value:  # the provider left the field out (a permission it was not granted)
+        _refuse(session, row, ip, SsoRefused("sso.no_claim", match=row.match_field), subject)
     person = _person(session, row, value)
     if person is None:
         _refuse(session, row, ip, SsoRefused("sso.unknown_person", value=value), subject)

@@ -9,14 +9,12 @@ web-login flow for a self-built app:
    outside the company gets an `openid` instead, and is refused);
 4. `GET {api}/cgi-bin/user/get?access_token&userid` gives the member's record (`mobile`).
 
-Async, no database, the transport and both base URLs injectable (tests serve a stand-in).
+Async, no database, the transport and both base URLs injectable (tests serve a stand-in,
+tests/sso/wecom_standin.py); what the IM sign-ins share is app/sso/im.py.
 """
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,7 +23,8 @@ from urllib.parse import urlencode
 
 import httpx
 
-from app.sso.oidc import FLOW_TTL, HTTP_TIMEOUT_S, Flow, SsoRefused
+from app.sso.im import AppTokens, ImConfig, call_json, callback_code, new_flow, refused
+from app.sso.oidc import HTTP_TIMEOUT_S, Flow, SsoRefused
 
 EXPIRED_TOKEN_CODES = {40014, 42001}  # invalid / expired access_token: ask for a new one once
 
@@ -36,38 +35,22 @@ class WecomEndpoints:
     api: str = "https://qyapi.weixin.qq.com"
 
 
-@dataclass(frozen=True)
-class WecomConfig:
-    tenant_id: int
-    tenant_code: str
-    corp_id: str
-    agent_id: str
-    secret: str
-
-
-_tokens: dict[str, tuple[str, float]] = {}  # per corp, app and secret: token, monotonic expiry
+_tokens = AppTokens()  # per corp, app and secret
 
 
 def start(
     *,
-    config: WecomConfig,
+    config: ImConfig,
     redirect_uri: str,
     next_path: str,
     now: datetime,
     endpoints: WecomEndpoints,
 ) -> tuple[str, Flow]:
     """The WeCom authorization URL and the flow (state only) to keep until the callback."""
-    flow = Flow(
-        tenant_code=config.tenant_code,
-        state=secrets.token_urlsafe(24),
-        nonce="",
-        verifier="",
-        next_path=next_path,
-        expires_at=int((now + FLOW_TTL).timestamp()),
-    )
+    flow = new_flow(config, next_path, now)
     query = urlencode(
         {
-            "appid": config.corp_id,
+            "appid": config.app_id,
             "redirect_uri": redirect_uri,
             "response_type": "code",
             "scope": "snsapi_base",
@@ -78,47 +61,9 @@ def start(
     return f"{endpoints.oauth}/connect/oauth2/authorize?{query}#wechat_redirect", flow
 
 
-async def _call(client: httpx.AsyncClient, url: str, params: dict[str, str], step: str) -> dict:
-    try:
-        response = await client.get(url, params=params)
-        body = response.json()
-    except (httpx.HTTPError, ValueError):
-        raise SsoRefused("sso.unreachable", reason=f"wecom_{step}") from None
-    if not isinstance(body, dict):
-        raise SsoRefused("sso.unreachable", reason=f"wecom_{step}")
-    return body
-
-
-def _cache_key(config: WecomConfig) -> str:
-    return hashlib.sha256(
-        f"{config.corp_id}\n{config.agent_id}\n{config.secret}".encode()
-    ).hexdigest()
-
-
-async def _access_token(
-    client: httpx.AsyncClient, config: WecomConfig, endpoints: WecomEndpoints, fresh: bool
-) -> str:
-    key = _cache_key(config)
-    cached = _tokens.get(key)
-    if cached and not fresh and cached[1] > time.monotonic():
-        return cached[0]
-    body = await _call(
-        client,
-        f"{endpoints.api}/cgi-bin/gettoken",
-        {"corpid": config.corp_id, "corpsecret": config.secret},
-        "gettoken",
-    )
-    token = body.get("access_token")
-    if body.get("errcode") != 0 or not isinstance(token, str):
-        raise SsoRefused("sso.refused", reason=f"wecom_gettoken_{body.get('errcode')}"[:64])
-    expires_in = int(body.get("expires_in") or 7200)
-    _tokens[key] = (token, time.monotonic() + max(expires_in - 300, 60))
-    return token
-
-
 async def call_api(
     client: httpx.AsyncClient,
-    config: WecomConfig,
+    config: ImConfig,
     endpoints: WecomEndpoints,
     path: str,
     params: dict[str, str],
@@ -126,32 +71,45 @@ async def call_api(
     """One `GET /cgi-bin/{path}` with the app's token (cached; an expired one is renewed once):
     the answer's body, or SsoRefused naming the call and WeCom's errcode (`wecom_user_get_60111`).
     The sign-in and the org sync (app/org/wecom_directory.py) both call WeCom through here."""
-    step = path.replace("/", "_")
-    for fresh in (False, True):
-        token = await _access_token(client, config, endpoints, fresh)
+    step = "wecom_" + path.replace("/", "_")
+
+    async def fetch() -> tuple[str, int]:
+        body = await call_json(
+            client,
+            "GET",
+            f"{endpoints.api}/cgi-bin/gettoken",
+            "wecom_gettoken",
+            params={"corpid": config.app_id, "corpsecret": config.secret},
+        )
+        token = body.get("access_token")
+        if body.get("errcode") != 0 or not isinstance(token, str):
+            raise refused("wecom_gettoken", body.get("errcode"))
+        return token, int(body.get("expires_in") or 7200)
+
+    async def call(token: str) -> dict:
         url = f"{endpoints.api}/cgi-bin/{path}"
-        body = await _call(client, url, {"access_token": token, **params}, step)
-        if body.get("errcode") not in EXPIRED_TOKEN_CODES:
-            break
+        return await call_json(client, "GET", url, step, params={"access_token": token, **params})
+
+    key = AppTokens.key(config.app_id, config.agent_id, config.secret)
+    body = await _tokens.use(
+        key, fetch, call, lambda body: body.get("errcode") in EXPIRED_TOKEN_CODES
+    )
     if body.get("errcode") != 0:
-        raise SsoRefused("sso.refused", reason=f"wecom_{step}_{body.get('errcode')}"[:64])
+        raise refused(step, body.get("errcode"))
     return body
 
 
 async def finish(
     *,
-    config: WecomConfig,
+    config: ImConfig,
     flow: Flow,
     params: Mapping[str, str],
+    redirect_uri: str,
     endpoints: WecomEndpoints,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> dict[str, Any]:
     """The WeCom member record (`userid`, `mobile`, …) of the callback's code, or SsoRefused."""
-    if not secrets.compare_digest(params.get("state", ""), flow.state):
-        raise SsoRefused("sso.refused", reason="state")
-    code = params.get("code", "")
-    if not code:
-        raise SsoRefused("sso.refused", reason="no_code")
+    code = callback_code(params, flow)
     async with httpx.AsyncClient(transport=transport, timeout=HTTP_TIMEOUT_S) as client:
         who = await call_api(client, config, endpoints, "auth/getuserinfo", {"code": code})
         userid = who.get("userid")

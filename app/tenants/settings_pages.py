@@ -3,11 +3,13 @@ see unmasked personal data (their roles, on the roles page); over-quota handling
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 import reflex as rx
 
-from app.sso.models import SsoMatch, WecomMatch
+from app.sso.im_service import PROVIDERS
+from app.sso.models import ImMatch, SsoMatch
 from app.tenants.settings_state import SettingsState as S
 from app.ui.forms import NATIVE_SELECT, form_error, labelled
 from app.ui.locale import tr
@@ -111,7 +113,7 @@ def _secret(group: str, name: str, key: str, has: str, kept_key: str, **props) -
     )
 
 
-def _match(group: str, choices: type[StrEnum]) -> rx.Component:
+def _match(group: str, choices: Iterable[StrEnum]) -> rx.Component:
     """Which field of a person the provider's value is matched with."""
     return labelled(
         f"{group}.match_field",
@@ -206,20 +208,28 @@ def _sso() -> rx.Component:
     )
 
 
-def _wecom() -> rx.Component:
-    """The company's WeCom app: its employees sign in on the phone with WeCom."""
+def _im(kind: str) -> rx.Component:
+    """A company's app in one workplace IM (WeCom, DingTalk, Feishu): its employees sign in on
+    the phone with it. The fields are the vendor's own (app/sso/im_service.py PROVIDERS)."""
+    chosen = PROVIDERS[kind]
+    links = [_copyable(f"{kind}.start_link", getattr(S, f"{kind}_start"), f"{kind}-start-link")]
+    if hasattr(S, f"{kind}_callback"):  # a redirect URL to register (WeCom: a trusted domain)
+        links.append(_copyable("sso.callback", getattr(S, f"{kind}_callback"), f"{kind}-callback"))
+    fields = [
+        _field(kind, f.typed, f"{kind}.{f.typed}", required=f.required, max_length=f.limit)
+        for f in chosen.fields
+    ]
     return _card(
-        "wecom",
-        _copyable("wecom.start_link", S.wecom_start, "wecom-start-link"),
+        kind,
+        *links,
         _two_columns(
-            _field("wecom", "corp_id", "wecom.corp_id", required=True, max_length=64),
-            _field("wecom", "agent_id", "wecom.agent_id", required=True, max_length=32),
+            *fields,
             _secret(
-                "wecom", "secret", "wecom.secret", "has_secret", "sso.secret_kept", max_length=128
+                kind, "secret", f"{kind}.secret", "has_secret", "sso.secret_kept", max_length=128
             ),
-            _match("wecom", WecomMatch),
+            _match(kind, [ImMatch(m) for m in chosen.claims]),
         ),
-        key=S.wecom["has_secret"],
+        key=getattr(S, kind)["has_secret"],
     )
 
 
@@ -255,7 +265,7 @@ def settings_body() -> rx.Component:
                 _others(),
                 _sms(),
                 _sso(),
-                _wecom(),
+                *[_im(kind) for kind in PROVIDERS],
                 columns=rx.breakpoints(initial="1", md="2"),
                 gap="1rem",
                 width="100%",

@@ -4,15 +4,18 @@ are kept), who may see unmasked personal data, and where over-quota handling is 
 
 from __future__ import annotations
 
+from functools import partial
+
 import reflex as rx
 
 from app.cabinets.snapshots import RETENTION
+from app.core.config import get_settings
 from app.core.db import run_in_session
 from app.core.errors import DomainError, ValidationError
 from app.inventory.stocktake import APPROVAL as STOCKTAKE_APPROVAL
 from app.sms.service import CONSOLE_FIELDS, save_console_settings, tenant_settings
+from app.sso.im_service import PROVIDERS, im_view, save_im_app
 from app.sso.service import CALLBACK_PATH, issuer_view, save_issuer
-from app.sso.wecom_service import save_wecom_app, wecom_view
 from app.tenants.policies import WholeNumber, set_whole_numbers, whole_number
 from app.tenants.queries import holders_of
 from app.tenants.tenants_state import refusal_text
@@ -80,9 +83,16 @@ class SettingsState(rx.State):
     sso: dict[str, str] = {}
     sso_error: str = ""
     sso_saved: bool = False
+    # the company's workplace IM apps (employees' sign-in on the phone), one card each
     wecom: dict[str, str] = {}
     wecom_error: str = ""
     wecom_saved: bool = False
+    dingtalk: dict[str, str] = {}
+    dingtalk_error: str = ""
+    dingtalk_saved: bool = False
+    feishu: dict[str, str] = {}
+    feishu_error: str = ""
+    feishu_saved: bool = False
     site: str = ""  # this site's origin as the browser sees it: the callback to register
 
     async def _load(self) -> None:
@@ -96,15 +106,20 @@ class SettingsState(rx.State):
             self.policies, self.unmask = await run_in_session(_read, tenant_id=tenant_id)
             self.sms = await run_in_session(_sms_view, tenant_id=tenant_id)
             self.sso = await run_in_session(issuer_view, tenant_id=tenant_id)
-            self.wecom = await run_in_session(wecom_view, tenant_id=tenant_id)
-        self.site = str(self.router.url.origin or self.router.headers.origin or "")
+            for kind in PROVIDERS:
+                setattr(self, kind, await run_in_session(im_view, tenant_id=tenant_id, kind=kind))
+        self.site = get_settings().public_url or str(
+            self.router.url.origin or self.router.headers.origin or ""
+        )
         self.loaded = True
 
     @rx.event
     async def load(self) -> None:
         self.error, self.saved, self.sms_error, self.sms_saved = "", False, "", False
         self.sso_error, self.sso_saved = "", False
-        self.wecom_error, self.wecom_saved = "", False
+        for kind in PROVIDERS:
+            setattr(self, f"{kind}_error", "")
+            setattr(self, f"{kind}_saved", False)
         await self._load()
 
     @rx.event
@@ -162,11 +177,32 @@ class SettingsState(rx.State):
         company = self.sso.get("company", "")
         return f"{self.site}/auth/sso/{company}/start" if company else ""
 
+    def _im_start(self, kind: str) -> str:
+        """An IM app's home page: employees opening it are signed in on their phone."""
+        company = self.sso.get("company", "")
+        return f"{self.site}{PROVIDERS[kind].path}/{company}/start" if company else ""
+
     @rx.var
     def wecom_start(self) -> str:
-        """The WeCom app's home page: employees tapping it are signed in on their phone."""
-        company = self.sso.get("company", "")
-        return f"{self.site}/auth/wecom/{company}/start" if company else ""
+        return self._im_start("wecom")
+
+    @rx.var
+    def dingtalk_start(self) -> str:
+        return self._im_start("dingtalk")
+
+    @rx.var
+    def feishu_start(self) -> str:
+        return self._im_start("feishu")
+
+    @rx.var
+    def dingtalk_callback(self) -> str:
+        """The redirect URL to register with the DingTalk app."""
+        return self.site + PROVIDERS["dingtalk"].callback_path
+
+    @rx.var
+    def feishu_callback(self) -> str:
+        """The redirect URL to register with the Feishu app."""
+        return self.site + PROVIDERS["feishu"].callback_path
 
     @rx.event
     async def save_sso(self, form: dict) -> None:
@@ -175,9 +211,26 @@ class SettingsState(rx.State):
         await require(self, WRITE)
         await self._save_card("sso", save_issuer, form)
 
+    async def _save_im(self, kind: str, form: object) -> None:
+        await self._save_card(kind, partial(save_im_app, kind=kind), form)
+
     @rx.event
     async def save_wecom(self, form: dict) -> None:
         """The company's WeCom app (employees' sign-in on the phone); audited, Secret never
         shown again."""
         await require(self, WRITE)
-        await self._save_card("wecom", save_wecom_app, form)
+        await self._save_im("wecom", form)
+
+    @rx.event
+    async def save_dingtalk(self, form: dict) -> None:
+        """The company's DingTalk app (employees' sign-in on the phone); audited, AppSecret
+        never shown again."""
+        await require(self, WRITE)
+        await self._save_im("dingtalk", form)
+
+    @rx.event
+    async def save_feishu(self, form: dict) -> None:
+        """The company's Feishu app (employees' sign-in on the phone); audited, App Secret
+        never shown again."""
+        await require(self, WRITE)
+        await self._save_im("feishu", form)

@@ -48,6 +48,8 @@ PUBLIC: dict[str, str] = {
     "LocaleState.toggle_locale": "the caller's own UI language",
     "LoginPageState.read_error": "the sign-in page's error message",
     "LoginPageState.set_sso_company": "the company code typed on the sign-in page (builds a link)",
+    "LoginPageState.set_im_company": "the company code typed on the phone: which IMs it offers",
+    "LoginPageState.find_im_sign_ins": "which IMs the company code in the page's link offers",
     "SessionState.load_session": "checks the session itself; visitors go to /login",
     "AlertCentreState.follow": "reads the caller's own scope, only with alert:read (checked)",
     "WallState.load": "a wall screen has no sign-in: shows only what a live display token opens",

@@ -58,6 +58,8 @@ def test_postgres_urls_use_the_psycopg_driver(tmp_path: Path) -> None:
         ("CABINET_API_URL", "cloud.example.com"),
         ("CABINET_API_URL", "mqtt://cloud.example.com:1883"),
         ("CABINET_API_URL", "https://cloud.example.com/?cabinet=1"),
+        ("PUBLIC_URL", "console.example.com"),
+        ("PUBLIC_URL", "https://console.example.com/#x"),
     ],
 )
 def test_invalid_settings_name_the_variable(tmp_path: Path, variable: str, value: str) -> None:

@@ -10,10 +10,11 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session
 
+from app.apikeys.models import ApiKey
 from app.cabinets.models import DeviceMessage, Site, Slot
 from app.inventory.models import MovementKind, Stock, StockMovement
 from app.models import TENANT_OWNED_MODELS
-from app.tenants.models import Tenant
+from app.tenants.models import ServiceProvider, Tenant
 from app.withdrawals.models import AuthMethod, DoorSession, Withdrawal, WithdrawalLine
 from tests.factories import make_cabinet, make_item, make_slot, make_tenant, make_user
 
@@ -27,13 +28,18 @@ def _refused(session: Session, build: Callable[[], object]) -> None:
     nested.rollback()
 
 
+# The one tenant-owned table whose rows may belong to no tenant: a service provider's API key
+# (its check constraint wants exactly one of tenant_id and provider_id; tested below).
+OWNED_BY_A_TENANT_OR_A_PROVIDER = {"api_key"}
+
+
 def test_every_tenant_owned_table_has_a_non_null_indexed_tenant_id(session: Session) -> None:
     inspector = inspect(session.get_bind())
     assert len(TENANT_OWNED_MODELS) >= 30
     for model in TENANT_OWNED_MODELS:
         table = model.__tablename__
         column = next(c for c in inspector.get_columns(table) if c["name"] == "tenant_id")
-        assert column["nullable"] is False, table
+        assert column["nullable"] is (table in OWNED_BY_A_TENANT_OR_A_PROVIDER), table
         indexed = any(ix["column_names"][0] == "tenant_id" for ix in inspector.get_indexes(table))
         assert indexed, f"{table}.tenant_id has no index"
         fks = [
@@ -46,6 +52,17 @@ def test_every_tenant_owned_table_has_a_non_null_indexed_tenant_id(session: Sess
 
 def test_row_without_tenant_is_refused(session: Session) -> None:
     _refused(session, lambda: Site(name="无主"))
+
+
+def test_an_api_key_belongs_to_exactly_one_tenant_or_provider(session: Session) -> None:
+    tenant = make_tenant(session)
+    provider = ServiceProvider(code="P-CK", name="服务商")
+    session.add(provider)
+    session.flush()
+    for owners in ({}, {"tenant_id": tenant.id, "provider_id": provider.id}):
+        _refused(
+            session, lambda o=owners: ApiKey(name="k", prefix="ck000001", secret_hash="0", **o)
+        )
 
 
 def test_tenant_codes_are_unique(session: Session) -> None:

@@ -110,3 +110,35 @@ def test_0009_gives_existing_scale_slots_the_default_indicator_and_nothing_learn
         "SELECT indicator, noise_samples, noise_sigma_g, drift_minutes FROM slot",
     )
     assert row == ("default", 0, None, 0)
+
+
+def test_0025_moves_each_wecom_app_into_the_im_apps_and_back(empty_database_url: str) -> None:
+    statements = [
+        TENANT_ROW,
+        "INSERT INTO wecom_app (id, tenant_id, corp_id, agent_id, secret_ciphertext,"
+        " match_field, updated_at) VALUES (4, 1, 'ww01', '1000002', 'v1:x', 'phone',"
+        " '2026-11-01')",
+    ]
+    row = _upgraded_with(
+        empty_database_url,
+        "0024_sso",
+        statements,
+        "SELECT id, kind, app_id, agent_id, org_id, secret_ciphertext, match_field FROM im_app",
+    )
+    assert row == (4, "wecom", "ww01", "1000002", "", "v1:x", "phone")
+    engine = make_engine(empty_database_url)
+    try:
+        with engine.begin() as conn:  # a new app after the copied one gets an id of its own
+            conn.execute(
+                text(
+                    "INSERT INTO im_app (tenant_id, kind, app_id, agent_id, org_id,"
+                    " secret_ciphertext, match_field, updated_at) VALUES (1, 'feishu', 'cli_1',"
+                    " '', '', 'v1:y', 'job_no', '2026-11-02')"
+                )
+            )
+        migrations.downgrade(empty_database_url, "0024_sso")
+        with engine.connect() as conn:
+            back = conn.execute(text("SELECT id, corp_id, match_field FROM wecom_app")).all()
+    finally:
+        engine.dispose()
+    assert [tuple(r) for r in back] == [(4, "ww01", "phone")]

@@ -15,11 +15,10 @@ from app.org import directory_sync as svc
 from app.org.directory_flows import WecomAccess
 from app.org.models import Department, OrgSyncRun, SyncTrigger, User
 from app.org.wecom_directory import Directory, DirectoryDepartment, DirectoryMember
-from app.sso.wecom import WecomEndpoints
-from app.sso.wecom_service import save_wecom_app
+from app.sso.im_service import save_im_app
 from app.tenants.models import Tenant
 from tests.factories import make_tenant
-from tests.sso.wecom_standin import API, OAUTH, WecomStandIn
+from tests.sso.wecom_standin import WecomStandIn
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 ADMIN = Actor(account_id=None, name="管理员")
@@ -30,10 +29,11 @@ def company(session: Session, match_field: str = "employee_no") -> tuple[Tenant,
     """A tenant whose WeCom app is set up, and the stand-in of that company's WeCom."""
     tenant = make_tenant(session)
     corp_id = f"ww{uuid.uuid4().hex[:14]}"
-    save_wecom_app(
+    save_im_app(
         session=session,
         scope=TenantScope.platform(),
         tenant_id=tenant.id,
+        kind="wecom",
         typed={"corp_id": corp_id, "agent_id": "1000002", "secret": SECRET,
                "match_field": match_field},
         actor=ADMIN,
@@ -46,7 +46,7 @@ def company(session: Session, match_field: str = "employee_no") -> tuple[Tenant,
 
 
 def access(standin: WecomStandIn) -> WecomAccess:
-    return WecomAccess(WecomEndpoints(oauth=OAUTH, api=API), httpx.ASGITransport(standin.app))
+    return WecomAccess(standin.endpoints, httpx.ASGITransport(standin.app))
 
 
 class Router(httpx.AsyncBaseTransport):
@@ -67,7 +67,7 @@ class Router(httpx.AsyncBaseTransport):
 
     @property
     def access(self) -> WecomAccess:
-        return WecomAccess(WecomEndpoints(oauth=OAUTH, api=API), self)
+        return WecomAccess(self.standins[0].endpoints, self)
 
 
 def dept(id_: int, name: str, parent: int = 1) -> dict:

@@ -12,12 +12,14 @@ from sqlmodel import Session, func, select
 
 from app import jobs
 from app.audit.models import AuditLog
-from app.core.errors import PermissionDeniedError
+from app.core.errors import DomainError, PermissionDeniedError
 from app.core.tenancy import TenantScope
 from app.org import directory_flows as flows
 from app.org import sync
 from app.org.models import Department, OrgSyncRun, OrgSyncSettings, User
 from app.org.orgsync_queries import sync_overview
+from app.sso.models import ImApp, ImKind
+from app.tenants.models import Tenant, TenantStatus
 from tests.org.orgsync_world import ADMIN, NOW, Router, access, company, dept, member, serve
 
 
@@ -179,6 +181,41 @@ async def test_the_job_syncs_only_confirmed_tenants_when_their_interval_is_due(
     )
     assert outcome == {"succeeded": 1}
     assert _runs(engine, recent.id)[-1].trigger == "schedule"
+
+
+async def test_only_the_wecom_app_of_a_tenant_not_suspended_is_read(engine: Engine) -> None:
+    """The directory is read through the tenant's IM app of kind `wecom`: a company left with
+    only a DingTalk app, or suspended, is neither synced on schedule nor previewed."""
+    dingtalk_only, standin_dingtalk = _world(engine)
+    suspended, standin_suspended = _world(engine)
+    fine, standin_fine = _world(engine)
+    worlds = (
+        (dingtalk_only, standin_dingtalk),
+        (suspended, standin_suspended),
+        (fine, standin_fine),
+    )
+    for tenant, standin in worlds:
+        assert (await _sync_by_hand(engine, tenant, standin)).succeeded
+        _schedule(engine, tenant.id, hours=1)
+    with Session(engine) as session:
+        app = session.exec(select(ImApp).where(ImApp.tenant_id == dingtalk_only.id)).one()
+        app.kind, app.agent_id = ImKind.dingtalk.value, ""
+        session.get(Tenant, suspended.id).status = TenantStatus.suspended.value
+        session.commit()
+    router = Router([standin for _, standin in worlds])
+    outcome = await flows.sync_due(
+        access=router.access, clock=lambda: NOW + timedelta(hours=2), engine=engine
+    )
+    assert outcome == {"succeeded": 1}
+    assert _runs(engine, fine.id)[-1].trigger == "schedule"
+    for tenant, standin in worlds[:2]:
+        assert _runs(engine, tenant.id)[-1].trigger == "manual"
+        with pytest.raises(DomainError) as refused:  # refused before a run starts
+            await flows.preview(
+                scope=TenantScope.single(tenant.id), tenant_id=tenant.id, actor=ADMIN,
+                access=access(standin), clock=lambda: NOW, engine=engine,
+            )  # fmt: skip
+        assert refused.value.key == "orgsync.not_configured"
 
 
 async def test_one_tenants_wecom_error_holds_back_no_other(engine: Engine) -> None:

@@ -57,6 +57,7 @@ class LocalIdp:
     key: RSAKey = field(default_factory=lambda: _key("k1"))
     codes: dict[str, Grant] = field(default_factory=dict)
     token_requests: list[dict[str, str]] = field(default_factory=list)
+    documents_served: list[str] = field(default_factory=list)  # "discovery" / "jwks", in order
 
     @property
     def app(self) -> Starlette:
@@ -70,6 +71,7 @@ class LocalIdp:
         )
 
     async def discovery(self, request: Request) -> Response:
+        self.documents_served.append("discovery")
         return JSONResponse(
             {
                 "issuer": self.issuer,
@@ -89,6 +91,7 @@ class LocalIdp:
         )
 
     async def jwks(self, request: Request) -> Response:
+        self.documents_served.append("jwks")
         return JSONResponse(KeySet([self.key]).as_dict(private=False))
 
     async def authorize(self, request: Request) -> Response:

@@ -3,6 +3,7 @@ Connect provider: what goes through, and every check that must refuse."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import httpx
@@ -12,9 +13,10 @@ from sqlmodel import select
 from app.api.cookies import ACCESS_COOKIE
 from app.api.sso import FLOW_COOKIE
 from app.audit.models import AuditLog
+from app.core.config import get_settings
 from app.core.db import session_scope
 from tests.sso.conftest import Browser, Person
-from tests.sso.idp import LocalIdp
+from tests.sso.idp import LocalIdp, _key
 
 
 def _with_query(url: str, **changes: str) -> str:
@@ -86,6 +88,27 @@ async def test_a_company_account_signs_in_with_a_working_session(
     assert [entry.after for entry in logins] == [{"method": "sso"}]
 
 
+async def test_behind_a_proxy_the_callback_is_the_public_url(
+    company: Person, idp: LocalIdp, browser: Browser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The proxy rewrote Host: the callback registered at the provider is PUBLIC_URL's."""
+    public = replace(get_settings(), public_url="https://console.acme.example")
+    monkeypatch.setattr("app.api.sso.get_settings", lambda: public)
+    idp.redirect_uris.append("https://console.acme.example/auth/sso/callback")
+    client = browser(idp)
+    authorize = await _to_provider(client, company.company)
+    assert parse_qs(urlsplit(authorize).query)["redirect_uri"] == [
+        "https://console.acme.example/auth/sso/callback"
+    ]
+    approved = await client.get(authorize)
+    callback = urlsplit(approved.headers["location"])  # the browser would go to the public host
+    done = await client.get(f"{callback.path}?{callback.query}")  # ... which reaches us
+    assert done.status_code == 303 and done.headers["location"] == "/"
+    assert (
+        idp.token_requests[-1]["redirect_uri"] == "https://console.acme.example/auth/sso/callback"
+    )
+
+
 async def test_sign_in_returns_to_the_page_it_was_asked_from(
     company: Person, idp: LocalIdp, browser: Browser
 ) -> None:
@@ -119,6 +142,23 @@ async def test_an_id_token_failing_a_check_is_refused(
     assert _error(done) == "sso.refused"
     assert not client.cookies.get(ACCESS_COOKIE)
     assert [r["reason"] for r in _refusals(company.tenant_id)] == [reason]
+
+
+async def test_discovery_and_keys_are_kept_until_the_provider_rotates_its_keys(
+    company: Person, idp: LocalIdp, browser: Browser
+) -> None:
+    for _ in range(2):
+        done = await _sign_in(browser(idp), company.company)
+        assert done.headers["location"] == "/", done.headers["location"]
+    assert idp.documents_served == ["discovery", "jwks"]  # once for both sign-ins
+    idp.key = _key("k2")  # the provider rotates its signing key
+    rotated = await _sign_in(browser(idp), company.company)
+    assert rotated.headers["location"] == "/"  # the kept keys are read again, once
+    assert idp.documents_served == ["discovery", "jwks", "jwks"]
+    idp.faults.add("signature")  # a token signed with a key the provider never published
+    forged = await _sign_in(browser(idp), company.company)
+    assert _error(forged) == "sso.refused"
+    assert idp.documents_served.count("jwks") == 3  # one re-read, then refused
 
 
 async def test_a_wrong_pkce_verifier_is_refused_by_the_provider(

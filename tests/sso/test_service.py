@@ -17,7 +17,6 @@ from app.core.tenancy import TenantScope
 from app.org.models import User
 from app.sso import service
 from app.sso.oidc import Flow
-from app.sso.wecom_service import save_wecom_app, wecom_view
 from tests.factories import make_tenant
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -169,28 +168,3 @@ def test_a_flow_is_readable_only_untouched_and_in_time() -> None:
     assert Flow.unseal(sealed[:-4] + "AAAA", NOW) is None
     assert Flow.unseal("v1:" + "A" * 40, NOW) is None
     assert Flow.unseal(None, NOW) is None
-
-
-@pytest.mark.dialects("sqlite")
-def test_a_wecom_app_keeps_its_secret_encrypted_and_refuses_bad_ids(session: Session) -> None:
-    tenant = make_tenant(session)
-    typed = {"corp_id": "ww0123abcd", "agent_id": "1000002", "secret": "wecom-secret"}
-    row = save_wecom_app(
-        session=session,
-        scope=TenantScope.single(tenant.id),
-        tenant_id=tenant.id,
-        typed=typed,
-        actor=SYSTEM,
-    )
-    assert decrypt_secret(row.secret_ciphertext) == b"wecom-secret"
-    assert "wecom-secret" not in str(wecom_view(session, tenant.id))
-    for field, value in (("corp_id", "ww 01"), ("agent_id", ""), ("match_field", "email")):
-        with pytest.raises(ValidationError) as refused:
-            save_wecom_app(
-                session=session,
-                scope=TenantScope.single(tenant.id),
-                tenant_id=tenant.id,
-                typed={**typed, field: value},
-                actor=SYSTEM,
-            )
-        assert refused.value.params["field"] == field

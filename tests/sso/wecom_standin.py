@@ -18,6 +18,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from app.sso.wecom import WecomEndpoints
+
 OAUTH = "https://open.weixin.test"
 API = "https://qyapi.weixin.test"
 
@@ -33,6 +35,7 @@ class WecomStandIn:
     codes: dict[str, str | None] = field(default_factory=dict)
     tokens: set[str] = field(default_factory=set)
     gettoken_calls: int = 0
+    kind: str = "wecom"
     departments: list[dict] = field(default_factory=list)  # {id, name, parentid, order}
     failures: dict[str, int] = field(default_factory=dict)  # "/cgi-bin/…" -> errcode
 
@@ -48,6 +51,14 @@ class WecomStandIn:
                 Route("/cgi-bin/user/list", self.user_list),
             ]
         )
+
+    @property
+    def bases(self) -> tuple[str, ...]:
+        return (OAUTH, API)
+
+    @property
+    def endpoints(self) -> WecomEndpoints:
+        return WecomEndpoints(oauth=OAUTH, api=API)
 
     def expire_tokens(self) -> None:
         self.tokens.clear()

@@ -40,7 +40,7 @@ from app.org.models import OrgSyncRun, OrgSyncSettings, User
 from app.quotas.models import QuotaRule, QuotaUsage
 from app.reports.models import ReportDelivery, ReportRun, ReportSubscription
 from app.sms.models import SmsMessage, SmsSettings
-from app.sso.models import SsoIssuer, WecomApp
+from app.sso.models import ImApp, SsoIssuer
 from app.tenants.models import Tenant
 from app.webhooks.models import WebhookAttempt, WebhookDelivery
 from app.webhooks.service import emit
@@ -156,7 +156,9 @@ def _fill_tables_the_demo_leaves_empty(session: Session, tenant: Tenant) -> None
                 client_id="cabinet-cloud",
                 client_secret_ciphertext="v1:iso",
             ),
-            WecomApp(tenant_id=t, corp_id="ww-iso", agent_id="1000002", secret_ciphertext="v1:iso"),
+            ImApp(
+                tenant_id=t, kind="wecom", app_id="ww-iso", agent_id="1", secret_ciphertext="v1:iso"
+            ),
             OrgSyncSettings(tenant_id=t, enabled=True, first_applied_at=NOW),
             OrgSyncRun(tenant_id=t, trigger="preview", dry_run=True, status="succeeded", counts={}),
             ApiIdempotency(

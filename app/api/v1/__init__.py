@@ -9,6 +9,7 @@ from fastapi.routing import APIRoute
 
 from app.api.v1 import cabinets, docs, items, org, problems, quotas, withdrawals, workorders
 from app.api.v1.context import ApiSettings
+from app.api.v1.idempotency import HEADER, MAX_KEY
 from app.api.v1.ratelimit import buckets_for
 from app.core.config import get_settings
 
@@ -30,7 +31,32 @@ def build_v1(settings: ApiSettings | None = None) -> FastAPI:
     for module in ROUTERS:
         _name_scopes(module.router.routes)
         api.include_router(module.router)
+    _with_problem_schema(api)
     return api
+
+
+IDEMPOTENCY_PARAMETER = {
+    "name": HEADER,
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY},
+    "description": "Send the same value with a retry: the change is made once and the first "
+    "reply is answered again (`Idempotent-Replayed: true`), for 24 hours.",
+}
+
+
+def _with_problem_schema(api: FastAPI) -> None:
+    """The Problem schema the error responses refer to, in the document's components."""
+    generate = api.openapi
+
+    def openapi() -> dict:
+        if api.openapi_schema is None:
+            schema = generate()
+            schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+            schemas["Problem"] = problems.Problem.model_json_schema()
+        return api.openapi_schema
+
+    api.openapi = openapi  # type: ignore[method-assign]
 
 
 def _name_scopes(routes: list) -> None:
@@ -41,5 +67,9 @@ def _name_scopes(routes: list) -> None:
             needs = [d.call.scope for d in route.dependant.dependencies if hasattr(d.call, "scope")]
             if needs:
                 route.openapi_extra = {"x-scopes": needs}
+                if route.methods & {"POST", "PUT"}:
+                    route.openapi_extra["parameters"] = [IDEMPOTENCY_PARAMETER]
+                if "PUT" in route.methods:  # an upsert: 201 when it created the row
+                    route.responses = {201: {"description": "Created"}, **route.responses}
                 route.responses = {**problems.problem_responses(401, 403, 404, 422, 429),
                                    **route.responses}  # fmt: skip

@@ -1,6 +1,7 @@
 """Who is calling the API: the `Authorization: Bearer cck_…` key, checked once per request
 (known, live, within its rate), then each route's scope (`require_scope("items:write")`) in one
-dependency. The key's tenant is the caller's whole world (`TenantScope`)."""
+dependency. A tenant's key reaches that tenant only; a provider's key every company the provider
+serves, one of them named by `?tenant=<code>` (a read narrows to it, a change needs it)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.engine import Engine
 
 from app.api.v1.problems import ApiProblem
 from app.api.v1.ratelimit import SharedTokenBuckets, TokenBuckets, retry_after
-from app.apikeys.service import KeyRefused, authenticate, key_scope
+from app.apikeys.models import ApiKey
+from app.apikeys.service import KeyRefused, authenticate, key_scope, tenant_named
 from app.core.db import run_in_session
 from app.core.records import Actor
 from app.core.tenancy import TenantScope
@@ -32,10 +34,17 @@ class Body(BaseModel):
 @dataclass(frozen=True)
 class ApiCaller:
     key_id: int
-    tenant_id: int
+    tenant_id: int | None  # the company a change applies to (None: a provider's key, none named)
     scopes: frozenset[str]
     scope: TenantScope
     actor: Actor
+
+    @property
+    def target_tenant(self) -> int:
+        """The company a change applies to; a provider's key must name it (422 otherwise)."""
+        if self.tenant_id is None:
+            raise ApiProblem(422, "api.tenant_required")
+        return self.tenant_id
 
 
 @dataclass
@@ -57,17 +66,40 @@ async def run(request: Request, fn: Callable[..., Any], **kwargs: Any) -> Any:
 
 
 BEARER = HTTPBearer(auto_error=False, bearerFormat="cck_<prefix>_<secret>")
+TENANT = Query(
+    None,
+    max_length=32,
+    description="A provider's key: the company code this call is about (a change needs it). "
+    "A tenant's key may leave it out or name its own company.",
+)
+
+
+def _key_and_reach(
+    *, session, presented: str, now: datetime, tenant: str | None
+) -> tuple[ApiKey, TenantScope, int | None]:
+    """The live key, the companies it reaches (narrowed to `tenant` when named) and the one a
+    change applies to."""
+    key = authenticate(session=session, presented=presented, now=now)
+    reach = key_scope(session, key)
+    if tenant is None or not tenant.strip():
+        return key, reach, key.tenant_id
+    named = tenant_named(session, reach, tenant)
+    return key, TenantScope.single(named), named
 
 
 async def caller(
-    request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(BEARER)
+    request: Request,
+    credentials: HTTPAuthorizationCredentials | None = Depends(BEARER),
+    tenant: str | None = TENANT,
 ) -> ApiCaller:
     settings = settings_of(request)
     if credentials is None or not credentials.credentials.strip():
         raise ApiProblem(401, "api.key_required", headers={"WWW-Authenticate": "Bearer"})
     presented = credentials.credentials.strip()
     try:
-        key = await run(request, authenticate, presented=presented, now=settings.now())
+        key, reach, tenant_id = await run(
+            request, _key_and_reach, presented=presented, now=settings.now(), tenant=tenant
+        )
     except KeyRefused as refused:
         raise ApiProblem(401, refused.key, headers={"WWW-Authenticate": "Bearer"}) from None
     if settings.buckets is not None:
@@ -77,9 +109,9 @@ async def caller(
     client = request.client.host if request.client else None
     return ApiCaller(
         key_id=key.id,
-        tenant_id=key.tenant_id,
+        tenant_id=tenant_id,
         scopes=frozenset(key.scopes or ()),
-        scope=key_scope(key),
+        scope=reach,
         actor=Actor(account_id=None, name=f"API {key.name} ({key.prefix})", ip=client),
     )
 

@@ -54,9 +54,11 @@ def _apply(
         earlier = _stored(session, who.key_id, idempotency_key)
         if earlier is not None:
             return earlier, True
-    result, created = change(session=session, who=who, **kwargs)
+    # (result, created) — or (result, created, tenant_id) when the change found its company
+    # itself (a provider's key moving a work order of one of its companies)
+    result, created, *found = change(session=session, who=who, **kwargs)
     row = ApiIdempotency(
-        tenant_id=who.tenant_id,
+        tenant_id=found[0] if found else who.target_tenant,
         api_key_id=who.key_id,
         idempotency_key=idempotency_key or "",
         request_hash=request_hash,
@@ -79,7 +81,9 @@ async def write(
         raise ApiProblem(422, "api.idempotency_key_invalid")
     body = await request.body()
     request_hash = hashlib.sha256(
-        b"\n".join([request.method.encode(), request.url.path.encode(), body])
+        b"\n".join(
+            [request.method.encode(), request.url.path.encode(), str(who.tenant_id).encode(), body]
+        )
     ).hexdigest()
     try:
         row, replayed = await run(

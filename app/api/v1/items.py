@@ -52,7 +52,7 @@ async def items(
 def _upsert(*, session, who: ApiCaller, sku: str, body: ItemIn):
     spec = ItemSpec(**{**body.model_dump(), "tags": tuple(body.tags)})
     item, created = upsert_item(
-        session=session, scope=who.scope, tenant_id=who.tenant_id, sku=sku, spec=spec,
+        session=session, scope=who.scope, tenant_id=who.target_tenant, sku=sku, spec=spec,
         actor=who.actor,
     )  # fmt: skip
     rows = list_items(session=session, scope=who.scope, after_id=item.id - 1, limit=1).rows

@@ -71,7 +71,7 @@ async def departments(
 
 def _upsert_department(*, session, who: ApiCaller, external_id: str, body: DepartmentIn):
     department, created = sync.upsert_department(
-        session=session, scope=who.scope, tenant_id=who.tenant_id, external_id=external_id,
+        session=session, scope=who.scope, tenant_id=who.target_tenant, external_id=external_id,
         name=body.name, parent_external_id=body.parent_external_id, actor=who.actor,
     )  # fmt: skip
     return _department(department), created
@@ -102,7 +102,7 @@ async def people(
 
 def _upsert_person(*, session, who: ApiCaller, external_id: str, body: PersonIn):
     person, created = sync.upsert_person(
-        session=session, scope=who.scope, tenant_id=who.tenant_id, external_id=external_id,
+        session=session, scope=who.scope, tenant_id=who.target_tenant, external_id=external_id,
         spec=sync.PersonSpec(**body.model_dump()), actor=who.actor,
     )  # fmt: skip
     return _person(person, body.department_external_id), created
@@ -120,7 +120,7 @@ async def put_person(
 
 def _disable(*, session, who: ApiCaller, external_id: str):
     person = sync.disable_person(
-        session=session, scope=who.scope, tenant_id=who.tenant_id, external_id=external_id,
+        session=session, scope=who.scope, tenant_id=who.target_tenant, external_id=external_id,
         actor=who.actor,
     )  # fmt: skip
     department = session.get(Department, person.department_id) if person.department_id else None

@@ -41,8 +41,7 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """The OpenAPI description of the problems an operation may answer with."""
     return {
         status: {
-            "model": Problem,
-            "content": {PROBLEM: {}},
+            "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}},
             "description": title_of(status),
         }
         for status in statuses
@@ -99,6 +98,8 @@ def _status_of(error: DomainError) -> int:
 
 
 async def _domain(request: Request, error: DomainError) -> JSONResponse:
+    if isinstance(error, NotFoundError):  # its message names our tables: say it the API's way
+        return problem(404, "api.not_found", caller_locale(request))
     field = error.params.get("field")
     errors = [{"field": field, "code": error.key}] if field else None
     if isinstance(error, ValidationError) and not errors:

@@ -16,7 +16,17 @@ from app.core.paging import decode_id
 from app.workorders import console
 
 router = APIRouter(prefix="/work-orders", tags=["work orders"])
-COLUMNS = ("id", "kind", "status", "title", "cabinet_code", "assignee", "created_at", "closed_at")
+COLUMNS = (
+    "id",
+    "tenant",
+    "kind",
+    "status",
+    "title",
+    "cabinet_code",
+    "assignee",
+    "created_at",
+    "closed_at",
+)
 
 
 class StatusIn(Body):
@@ -49,7 +59,8 @@ def _move(*, session, who: ApiCaller, order_id: int, body: StatusIn):
         session=session, scope=who.scope, order_id=order_id, status=body.status,
         reason=body.reason, actor=who.actor,
     )  # fmt: skip
-    return stamped({"id": order.id, "status": order.status, "closed_at": order.closed_at}), False
+    reply = stamped({"id": order.id, "status": order.status, "closed_at": order.closed_at})
+    return reply, False, order.tenant_id
 
 
 @router.post("/{order_id}/status", summary="Move a work order on")

@@ -38,6 +38,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "与同时进行的另一修改冲突，请重试",
         "This clashed with another change made at the same time; retry",
     ),
+    "api.not_found": (
+        "找不到：没有该记录，或它不属于此密钥可访问的企业",
+        "Not found: no such record among the companies this key reaches",
+    ),
     "api.no_such_path": ("没有这个接口路径，请查看 /api/v1/docs", "No such path; see /api/v1/docs"),
     "api.method_not_allowed": ("此路径不支持该请求方法", "This path does not take that method"),
     "org.unknown_department": (
@@ -45,6 +49,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "No department has that external id ({field}); sync the departments first",
     ),
     "apikeys.revoked_already": ("该密钥已吊销", "That key is revoked already"),
+    "apikeys.tenant_unknown": (
+        "该密钥无权访问企业代码为 {code} 的企业（tenant 参数）",
+        "This key does not reach a company with the code {code} (the tenant parameter)",
+    ),
+    "api.tenant_required": (
+        "服务商密钥修改数据时须用 ?tenant=<企业代码> 指明企业",
+        "A provider's key must name the company of a change with ?tenant=<company code>",
+    ),
+    "apikeys.owner": ("归属", "Belongs to"),
+    "apikeys.owner_tenant": ("本企业", "This company"),
+    "apikeys.owner_provider": (
+        "本服务商（可访问所服务的全部企业）",
+        "Our provider (every company we serve)",
+    ),
+    "audit.field.provider_id": ("服务商", "Provider"),
     "nav.api_keys": ("API 密钥", "API keys"),
     "apikeys.title": ("API 密钥", "API keys"),
     "apikeys.help": (

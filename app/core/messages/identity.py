@@ -36,6 +36,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "field.pin": ("PIN", "PIN"),
     "field.password": ("密码", "Password"),
     "field.tenant": ("企业", "Tenant"),
+    "field.owner": ("归属", "Belongs to"),
     "field.provider": ("服务商", "Service provider"),
     "field.site": ("位置", "Site"),
     "field.address": ("地址", "Address"),

@@ -1,4 +1,5 @@
-"""Messages of single sign-on through a company's identity provider (OpenID Connect)."""
+"""Messages of single sign-on through a company's identity provider (OpenID Connect), and of
+employees' sign-in with a workplace IM (WeCom, DingTalk, Feishu)."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "sso.settings": ("修改企业账号登录设置", "Changed the company sign-in (SSO) settings"),
@@ -82,12 +83,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "audit.kind.sso_issuer": ("企业账号登录设置", "company sign-in settings"),
     "login.wecom": ("企业微信登录", "Sign in with WeCom"),
+    "login.dingtalk": ("钉钉登录", "Sign in with DingTalk"),
+    "login.feishu": ("飞书登录", "Sign in with Feishu"),
+    "login.im_hint": (
+        "或用企业微信、钉钉、飞书登录：请输入企业代码",
+        "Or sign in with WeCom, DingTalk or Feishu: enter your company code",
+    ),
+    "login.im_none": (
+        "该企业代码未开通企业微信、钉钉或飞书登录，请检查企业代码或使用密码登录",
+        "This company code has no WeCom, DingTalk or Feishu sign-in; check the code or use "
+        "your password",
+    ),
     "sso.wecom_settings": ("修改企业微信登录设置", "Changed the WeCom sign-in settings"),
     "audit.verb.sso.wecom_settings": (
         "修改企业微信登录设置",
         "changed the WeCom sign-in settings of",
     ),
     "audit.kind.wecom_app": ("企业微信登录设置", "WeCom sign-in settings"),
+    "audit.kind.im_app": ("办公应用登录设置", "workplace IM sign-in settings"),
     "wecom.heading": ("员工企业微信登录", "Employees' WeCom sign-in"),
     "wecom.help": (
         "员工可在手机上用企业微信登录。请在企业微信自建应用中将本站域名设为可信域名，并把下方链接设为应用主页。",
@@ -101,4 +114,45 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "wecom.match.employee_no": ("企业微信账号 = 工号", "WeCom userid = employee number"),
     "wecom.match.phone": ("手机号", "Mobile number"),
     "wecom.start_link": ("应用主页链接", "App home page link"),
+    "sso.dingtalk_settings": ("修改钉钉登录设置", "Changed the DingTalk sign-in settings"),
+    "audit.verb.sso.dingtalk_settings": (
+        "修改钉钉登录设置",
+        "changed the DingTalk sign-in settings of",
+    ),
+    "dingtalk.heading": ("员工钉钉登录", "Employees' DingTalk sign-in"),
+    "dingtalk.help": (
+        "员工可在手机上用钉钉登录。请在钉钉企业内部应用的“登录与分享”中"
+        "添加下方回调地址为重定向 URL，并可把下方链接设为应用首页地址。",
+        "Employees can sign in on their phone with DingTalk. In your DingTalk internal app "
+        "(Login & Share), add the callback address below as a redirect URL; the link below can "
+        "be the app's home page.",
+    ),
+    "dingtalk.client_id": ("Client ID（原 AppKey）", "Client ID (AppKey)"),
+    "dingtalk.corp_id": ("企业 CorpId（选填）", "CorpId (optional)"),
+    "dingtalk.secret": ("Client Secret（原 AppSecret）", "Client Secret (AppSecret)"),
+    "dingtalk.match_field": ("按哪项匹配人员", "Match people by"),
+    "dingtalk.match.employee_no": ("钉钉 userid = 工号", "DingTalk userid = employee number"),
+    "dingtalk.match.phone": ("手机号", "Mobile number"),
+    "dingtalk.start_link": ("应用首页链接", "App home page link"),
+    "sso.feishu_settings": ("修改飞书登录设置", "Changed the Feishu sign-in settings"),
+    "audit.verb.sso.feishu_settings": (
+        "修改飞书登录设置",
+        "changed the Feishu sign-in settings of",
+    ),
+    "feishu.heading": ("员工飞书登录", "Employees' Feishu sign-in"),
+    "feishu.help": (
+        "员工可在手机上用飞书登录。请在飞书企业自建应用的“安全设置”中添加下方回调地址为重定向 URL，"
+        "开通所选匹配方式需要的权限，并可把下方链接设为应用主页。",
+        "Employees can sign in on their phone with Feishu. In your Feishu custom app (Security "
+        "settings), add the callback address below as a redirect URL, enable the permission the "
+        "chosen matching needs, and use the link below as the app's home page.",
+    ),
+    "feishu.app_id": ("App ID", "App ID"),
+    "feishu.tenant_key": ("企业 tenant_key（选填）", "Tenant key (optional)"),
+    "feishu.secret": ("App Secret", "App Secret"),
+    "feishu.match_field": ("按哪项匹配人员", "Match people by"),
+    "feishu.match.employee_no": ("飞书 user_id = 工号", "Feishu user_id = employee number"),
+    "feishu.match.job_no": ("飞书工号 = 工号", "Feishu employee no. = employee number"),
+    "feishu.match.phone": ("手机号", "Mobile number"),
+    "feishu.start_link": ("应用主页链接", "App home page link"),
 }

@@ -58,6 +58,11 @@ async def test_each_list_reads_only_the_keys_tenant(client, world, path) -> None
         assert ids and other
     stamps = [v for r in mine.json()["data"] for k, v in r.items() if k.endswith("_at") and v]
     assert all(STAMP.fullmatch(v) for v in stamps), stamps  # one way of writing time
+    if path == "/stock":  # a row names its cabinet, slot and item by the ids the API uses
+        (row,) = mine.json()["data"]
+        assert (row["cabinet_id"], row["slot_id"], row["item_id"]) == (
+            a.ids["cabinet"], a.ids["slot"], a.ids["item"],
+        )  # fmt: skip
 
 
 @pytest.mark.dialects("sqlite")
@@ -164,6 +169,8 @@ async def test_another_tenants_rows_cannot_be_changed(session, client, world) ->
         f"/work-orders/{b.ids['order']}/status", json={"status": "done"}, headers=h
     )
     assert order.status_code == 404 and order.headers["content-type"] == PROBLEM
+    assert order.json()["code"] == "api.not_found"
+    assert "WorkOrder" not in order.text and str(b.ids["order"]) not in order.json()["detail"]
     # B's person P-1 and department D-1 are not A's: A's own P-1 is the one touched
     await client.post("/people/P-1/disable", headers=h)
     people = {u.tenant_id: u.is_active for u in session.exec(select(User))}
@@ -212,7 +219,15 @@ async def test_the_openapi_document_and_the_docs_page(client) -> None:
     assert document["paths"]["/items/{sku}"]["put"]["x-scopes"] == ["items:write"]
     answers = document["paths"]["/withdrawals"]["get"]["responses"]
     assert {"200", "401", "403", "422", "429"} <= answers.keys()
-    assert "application/problem+json" in answers["429"]["content"]
+    problem = {"$ref": "#/components/schemas/Problem"}
+    assert answers["429"]["content"]["application/problem+json"]["schema"] == problem
+    assert "detail" in document["components"]["schemas"]["Problem"]["properties"]
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            headers = {p["name"] for p in operation.get("parameters", []) if p["in"] == "header"}
+            assert ("Idempotency-Key" in headers) == (method in ("post", "put")), (method, path)
+            if method == "put":  # upserts answer 201 when they create
+                assert "201" in operation["responses"], path
     page = await client.get("/docs")
     assert page.status_code == 200 and "/api/v1/withdrawals" in page.text
     assert "cdn" not in page.text.lower()
