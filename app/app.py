@@ -38,6 +38,8 @@ from app.items.state import ItemsState
 from app.jobs import run_schedule
 from app.org.dept_pages import departments_page
 from app.org.dept_state import DepartmentsState
+from app.org.orgsync_pages import orgsync_page
+from app.org.orgsync_state import OrgSyncState
 from app.org.pages import people_page
 from app.org.state import PeopleState
 from app.quotas.pages import quotas_page
@@ -107,6 +109,7 @@ CONSOLE_PAGES = (
     ("/departments", departments_page, "组织架构", DepartmentsState),
     ("/people", people_page, "人员", PeopleState),
     ("/whitelist", whitelist_page, "手机白名单", WhitelistState),
+    ("/org-sync", orgsync_page, "通讯录同步", OrgSyncState),
     ("/roles", roles_page, "角色权限", RolesState),
     ("/audit", audit_page, "审计日志", AuditState),
     ("/cabinets", cabinets_page, "智能柜", CabinetsState),

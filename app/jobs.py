@@ -149,6 +149,15 @@ async def sweep_api_replies(ctx: dict[str, Any]) -> int:
 
 
 @job
+async def sync_org_directories(ctx: dict[str, Any]) -> dict[str, int]:
+    """Hourly: the org sync from WeCom of each tenant whose schedule is on and due
+    (app/org/directory_flows.py); each tenant's failure is recorded on its run, never raised."""
+    from app.org.directory_flows import sync_due
+
+    return await sync_due()
+
+
+@job
 async def reconcile_stock(ctx: dict[str, Any], tenant_id: int | None = None) -> int:
     """Prove sum(movements) == stock; alert and log each mismatch. Returns how many."""
     scope = TenantScope.platform() if tenant_id is None else TenantScope.single(tenant_id)
@@ -262,6 +271,7 @@ IN_PROCESS_SCHEDULE: tuple[tuple[Any, float], ...] = (
     (sweep_snapshots, 3600.0),
     (sweep_api_replies, 3600.0),
     (backup_database, 600.0),
+    (sync_org_directories, 3600.0),
 )
 
 
@@ -306,6 +316,7 @@ class WorkerSettings:
         cron(sweep_door_sessions, second={5, 20, 35, 50}, unique=True),
         cron(sweep_snapshots, minute={41}, second={10}, unique=True),  # hourly, off the hour
         cron(sweep_api_replies, minute={23}, second={40}, unique=True),  # hourly
+        cron(sync_org_directories, minute={47}, second={20}, unique=True),  # hourly
         cron(reconcile_stock, hour={3}, minute={17}, unique=True),  # nightly, off the hour
         # every 10 min it asks whether a backup is due; a big database's dump takes a while
         cron(

@@ -33,7 +33,14 @@ from app.core.model_base import TenantOwned
 from app.inventory.models import PlanogramEntry, Stock, StockMovement, Stocktake, StocktakeLine
 from app.items.models import Item, ItemTag, ItemType, Tag
 from app.notify.models import AlertDelivery, AlertRoute
-from app.org.models import Department, DepartmentManager, PhoneWhitelist, User
+from app.org.models import (
+    Department,
+    DepartmentManager,
+    OrgSyncRun,
+    OrgSyncSettings,
+    PhoneWhitelist,
+    User,
+)
 from app.quotas.models import QuotaRule, QuotaUsage
 from app.registration.models import VerificationCode
 from app.reports.models import ReportDelivery, ReportRun, ReportSubscription
@@ -86,6 +93,8 @@ __all__ = [
     "ItemType",
     "LanController",
     "LoginAttempt",
+    "OrgSyncRun",
+    "OrgSyncSettings",
     "Permission",
     "PhoneWhitelist",
     "PlanogramEntry",

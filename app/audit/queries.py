@@ -36,6 +36,8 @@ LABELS: dict[str, tuple[Part, ...]] = {
     "im_app": (("tenant_id", "tenant", "name"),),
     "item": ("name",),
     "lan_controller": (CABINET, "host"),
+    "org_sync_run": (("tenant_id", "tenant", "name"),),
+    "org_sync_settings": (("tenant_id", "tenant", "name"),),
     "phone_whitelist": ("name",),
     "planogram_entry": (CABINET, ("item_id", "item", "name")),
     "provider_staff": ("name",),
@@ -62,6 +64,7 @@ SYSTEM_ACTORS = {
     "system": "audit.actor.system",
     "door sessions": "audit.actor.door_sessions",
     "cabinet screen": "audit.actor.cabinet_screen",
+    "org sync": "audit.actor.org_sync",
 }
 
 

@@ -30,6 +30,7 @@ PERMISSIONS: tuple[str, ...] = (
     "exception:resolve",
     "dept:read",
     "dept:write",
+    "org:sync",
     "user:read",
     "user:write",
     "user:import",

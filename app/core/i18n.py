@@ -18,6 +18,7 @@ from app.core.messages import (
     lan_cabinets,
     onboarding,
     org,
+    orgsync,
     provisioning,
     registration,
     reports,
@@ -55,6 +56,7 @@ def _merged() -> dict[str, tuple[str, str]]:
         routing,
         api,
         webhooks,
+        orgsync,
     ):
         clash = table.keys() & part.MESSAGES.keys()
         if clash:

@@ -31,7 +31,7 @@ class DepartmentNode:
     people: int
 
 
-def _clean_name(name: str) -> str:
+def clean_department_name(name: str) -> str:
     cleaned = (name or "").strip()
     if not cleaned or len(cleaned) > MAX_NAME:
         raise ValidationError(field="name")
@@ -62,7 +62,7 @@ def create_department(
     actor: Actor,
 ) -> Department:
     scope.require(tenant_id)
-    name = _clean_name(name)
+    name = clean_department_name(name)
     parent = None
     if parent_id is not None:
         parent = get_scoped_or_raise(session, Department, parent_id, TenantScope.single(tenant_id))
@@ -80,7 +80,7 @@ def rename_department(
     *, session: Session, scope: TenantScope, department_id: int, name: str, actor: Actor
 ) -> Department:
     department = get_scoped_or_raise(session, Department, department_id, scope)
-    name = _clean_name(name)
+    name = clean_department_name(name)
     _refuse_sibling_clash(session, department.tenant_id, department.parent_id, name, department.id)
     return update_scoped(session, Department, department_id, scope, {"name": name}, actor=actor)
 

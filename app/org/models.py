@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field
 
-from app.core.model_base import TenantOwned, timestamp
+from app.core.model_base import TenantOwned, enum_check, enum_field, json_field, timestamp
 from app.core.text import line_field
 
 
@@ -94,3 +95,61 @@ class PhoneWhitelist(TenantOwned, table=True):
         default=None, foreign_key="app_user.id", ondelete="SET NULL"
     )
     created_at: datetime = timestamp()
+
+
+class SyncTrigger(StrEnum):
+    """What started an org sync run: an admin's dry run, an admin's apply, or the schedule."""
+
+    preview = "preview"
+    manual = "manual"
+    schedule = "schedule"
+
+
+class SyncStatus(StrEnum):
+    succeeded = "succeeded"
+    failed = "failed"
+
+
+class OrgSyncSettings(TenantOwned, table=True):
+    """One per tenant: its scheduled org sync from WeCom (app/org/directory_sync.py). The
+    schedule may only be switched on once an admin has applied a reviewed sync
+    (`first_applied_at`)."""
+
+    __tablename__ = "org_sync_settings"
+    __table_args__ = (
+        UniqueConstraint("tenant_id"),
+        CheckConstraint("interval_hours BETWEEN 1 AND 168", name="interval_hours_range"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    enabled: bool = False
+    interval_hours: int = 24
+    first_applied_at: datetime | None = timestamp(nullable=True)
+    last_success_at: datetime | None = timestamp(nullable=True)
+    updated_at: datetime = timestamp()
+
+
+class OrgSyncRun(TenantOwned, table=True):
+    """One org sync from WeCom, dry run or applied, with what it found or did (`counts`) and,
+    if it failed, why (`error_key` and `error_params`: a translated message and its values,
+    e.g. WeCom's call and errcode)."""
+
+    __tablename__ = "org_sync_run"
+    __table_args__ = (
+        enum_check("trigger", SyncTrigger),
+        enum_check("status", SyncStatus),
+        Index("ix_org_sync_run_tenant_id_started_at", "tenant_id", "started_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    trigger: str = enum_field(SyncTrigger)
+    dry_run: bool = False
+    status: str = enum_field(SyncStatus)
+    started_at: datetime = timestamp()
+    finished_at: datetime = timestamp()
+    counts: dict | None = json_field()
+    plan_digest: str = Field(default="", max_length=64)  # a preview's plan, checked at apply
+    error_key: str = Field(default="", max_length=64)
+    error_params: dict | None = json_field()
+    actor_account_id: int | None = None
+    actor_name: str | None = Field(default=None, max_length=120)

@@ -23,6 +23,7 @@ from app.core.tenancy import TenantScope, scoped_select
 from app.sso.im import ImConfig
 from app.sso.models import ImApp, ImKind, ImMatch
 from app.sso.service import configured, sign_in_matched, signing_row, tenant_by_code
+from app.tenants.models import Tenant
 from app.tenants.status import is_suspended
 
 IDENTIFIER = re.compile(r"[A-Za-z0-9_.-]+")  # ids and keys the IMs issue: ww…, ding…, cli_…
@@ -105,6 +106,20 @@ def im_row(session: Session, tenant_id: int, kind: str) -> ImApp | None:
 def im_config(*, session: Session, tenant_code: str, kind: str) -> ImConfig:
     """The IM app a company's employees sign in with, or SsoRefused("sso.not_configured")."""
     tenant, row = configured(session, tenant_code, partial(im_row, kind=kind))
+    return _unsealed(tenant, row)
+
+
+def app_config(session: Session, tenant: Tenant, kind: str) -> ImConfig | None:
+    """The tenant's app in that IM with its secret unsealed (None: none set up, or the tenant
+    is suspended, as for the sign-in); the org sync (app/org/directory_sync.py) reads the
+    WeCom directory with it."""
+    row = im_row(session, tenant.id, kind)
+    if row is None or is_suspended(session, tenant.id):
+        return None
+    return _unsealed(tenant, row)
+
+
+def _unsealed(tenant: Tenant, row: ImApp) -> ImConfig:
     return ImConfig(
         tenant_id=tenant.id,
         tenant_code=tenant.code,

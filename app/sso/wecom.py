@@ -61,15 +61,17 @@ def start(
     return f"{endpoints.oauth}/connect/oauth2/authorize?{query}#wechat_redirect", flow
 
 
-async def _api(
+async def call_api(
     client: httpx.AsyncClient,
     config: ImConfig,
     endpoints: WecomEndpoints,
     path: str,
     params: dict[str, str],
 ) -> dict:
-    """One API call with the app's token (cached; an expired one is renewed once)."""
-    step = "wecom_" + path.rsplit("/", 1)[-1]
+    """One `GET /cgi-bin/{path}` with the app's token (cached; an expired one is renewed once):
+    the answer's body, or SsoRefused naming the call and WeCom's errcode (`wecom_user_get_60111`).
+    The sign-in and the org sync (app/org/wecom_directory.py) both call WeCom through here."""
+    step = "wecom_" + path.replace("/", "_")
 
     async def fetch() -> tuple[str, int]:
         body = await call_json(
@@ -109,9 +111,9 @@ async def finish(
     """The WeCom member record (`userid`, `mobile`, …) of the callback's code, or SsoRefused."""
     code = callback_code(params, flow)
     async with httpx.AsyncClient(transport=transport, timeout=HTTP_TIMEOUT_S) as client:
-        who = await _api(client, config, endpoints, "auth/getuserinfo", {"code": code})
+        who = await call_api(client, config, endpoints, "auth/getuserinfo", {"code": code})
         userid = who.get("userid")
         if not isinstance(userid, str) or not userid:  # not a member (openid): not ours
             raise SsoRefused("sso.unknown_person", value=str(who.get("openid", ""))[:64])
-        member = await _api(client, config, endpoints, "user/get", {"userid": userid})
+        member = await call_api(client, config, endpoints, "user/get", {"userid": userid})
     return {**member, "userid": userid}

@@ -44,6 +44,7 @@ NAV_SECTIONS: tuple[tuple[str, tuple[NavEntry, ...]], ...] = (
             NavEntry("nav.org", "network", "/departments", "dept:read"),
             NavEntry("nav.users", "users", "/people", "user:read"),
             NavEntry("nav.whitelist", "smartphone", "/whitelist", "user:read"),
+            NavEntry("nav.org_sync", "refresh-cw", "/org-sync", "org:sync"),
             NavEntry("nav.roles", "shield-check", "/roles", "role:read"),
             NavEntry("nav.quotas", "gauge", "/quotas", "quota:read"),
             NavEntry("nav.approvals", "stamp", "/approvals", "approval:read"),

@@ -1,7 +1,11 @@
 """A local stand-in for WeCom (企业微信) implementing the documented endpoints of web OAuth for a
 self-built app, with WeCom's own error codes: the authorization redirect (open.weixin), gettoken,
 auth/getuserinfo and user/get (qyapi). Codes are single use and short-lived; access tokens can be
-expired on purpose (`expire_tokens`) to see the client renew them."""
+expired on purpose (`expire_tokens`) to see the client renew them.
+
+For the org sync, the contacts API in its documented shapes: department/list (all departments,
+or one and those below it with `id`) and user/list (a department's members, `department_id`).
+`failures` makes a path answer with a WeCom errcode (60011: outside the app's visible range)."""
 
 from __future__ import annotations
 
@@ -32,6 +36,8 @@ class WecomStandIn:
     tokens: set[str] = field(default_factory=set)
     gettoken_calls: int = 0
     kind: str = "wecom"
+    departments: list[dict] = field(default_factory=list)  # {id, name, parentid, order}
+    failures: dict[str, int] = field(default_factory=dict)  # "/cgi-bin/…" -> errcode
 
     @property
     def app(self) -> Starlette:
@@ -41,6 +47,8 @@ class WecomStandIn:
                 Route("/cgi-bin/gettoken", self.gettoken),
                 Route("/cgi-bin/auth/getuserinfo", self.getuserinfo),
                 Route("/cgi-bin/user/get", self.user_get),
+                Route("/cgi-bin/department/list", self.department_list),
+                Route("/cgi-bin/user/list", self.user_list),
             ]
         )
 
@@ -87,7 +95,13 @@ class WecomStandIn:
     def _token_error(self, request: Request) -> Response | None:
         if request.query_params.get("access_token") not in self.tokens:
             return JSONResponse({"errcode": 42001, "errmsg": "access_token expired"})
+        if request.url.path in self.failures:
+            code = self.failures[request.url.path]
+            return JSONResponse({"errcode": code, "errmsg": "no privilege to access/modify"})
         return None
+
+    def _department_ids(self) -> set[int]:
+        return {d["id"] for d in self.departments}
 
     async def getuserinfo(self, request: Request) -> Response:
         if refused := self._token_error(request):
@@ -109,3 +123,27 @@ class WecomStandIn:
         if member is None:
             return JSONResponse({"errcode": 60111, "errmsg": "userid not found"})
         return JSONResponse({"errcode": 0, "errmsg": "ok", **member})
+
+    async def department_list(self, request: Request) -> Response:
+        if refused := self._token_error(request):
+            return refused
+        wanted = request.query_params.get("id")
+        rows = self.departments
+        if wanted:
+            if not wanted.isdigit() or int(wanted) not in self._department_ids():
+                return JSONResponse({"errcode": 60123, "errmsg": "invalid party id"})
+            below, grew = {int(wanted)}, True
+            while grew:
+                more = {d["id"] for d in self.departments if d["parentid"] in below}
+                grew, below = not more <= below, below | more
+            rows = [d for d in self.departments if d["id"] in below]
+        return JSONResponse({"errcode": 0, "errmsg": "ok", "department": rows})
+
+    async def user_list(self, request: Request) -> Response:
+        if refused := self._token_error(request):
+            return refused
+        wanted = request.query_params.get("department_id", "")
+        if not wanted.isdigit() or int(wanted) not in self._department_ids():
+            return JSONResponse({"errcode": 60123, "errmsg": "invalid party id"})
+        rows = [m for m in self.members.values() if int(wanted) in m.get("department", [])]
+        return JSONResponse({"errcode": 0, "errmsg": "ok", "userlist": rows})

@@ -36,7 +36,7 @@ from app.demo.catalogue import DEMO_PASSWORD
 from app.demo.service import seed_demo
 from app.models import TENANT_OWNED_MODELS
 from app.notify.models import AlertDelivery, AlertRoute
-from app.org.models import User
+from app.org.models import OrgSyncRun, OrgSyncSettings, User
 from app.quotas.models import QuotaRule, QuotaUsage
 from app.reports.models import ReportDelivery, ReportRun, ReportSubscription
 from app.sms.models import SmsMessage, SmsSettings
@@ -159,6 +159,8 @@ def _fill_tables_the_demo_leaves_empty(session: Session, tenant: Tenant) -> None
             ImApp(
                 tenant_id=t, kind="wecom", app_id="ww-iso", agent_id="1", secret_ciphertext="v1:iso"
             ),
+            OrgSyncSettings(tenant_id=t, enabled=True, first_applied_at=NOW),
+            OrgSyncRun(tenant_id=t, trigger="preview", dry_run=True, status="succeeded", counts={}),
             ApiIdempotency(
                 tenant_id=t,
                 api_key_id=api_key.id,
