@@ -68,7 +68,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "apikeys.title": ("API 密钥", "API keys"),
     "apikeys.help": (
         "外部系统（HR、ERP、服务商的外勤系统）用 API 密钥调用 /api/v1 接口。"
-        "企业的密钥只能访问本企业的数据；服务商管理员可创建服务商的密钥，访问其服务的全部企业（修改时用 ?tenant= 指明企业）。"
+        "企业的密钥只能访问本企业的数据；"
+        "服务商管理员可创建服务商的密钥，访问其服务的全部企业（修改时用 ?tenant= 指明企业）。"
         "密钥只能做所勾选的事，只在创建时显示一次，请立即妥善保存；丢失后请吊销并重新创建。",
         "Outside systems (HR, ERP, a provider's field system) call /api/v1 with an API key. A "
         "company's key reaches that company only; a provider's admin may make the provider's "
