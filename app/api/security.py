@@ -177,11 +177,7 @@ class EdgeGuard:
         if path.rstrip("/") == "/_upload" and scope.get("method") == "POST":
             await self._upload(scope, receive, send)
             return
-        await self.app(scope, receive, _with_headers(send, self._foreign(scope)))
-
-    def _foreign(self, scope: Scope) -> bool:
-        """The request names an Origin we do not serve (a bearer API call from anywhere)."""
-        return bool(_headers(scope, b"origin")) and not _origins_allowed(scope, self._allowed())
+        await self.app(scope, receive, _with_headers(send))
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send, status: int, why: str):
         if scope["type"] == "websocket":
@@ -223,36 +219,21 @@ class EdgeGuard:
         session_id = principal.session_id
         UPLOADS.begin(token, handler, session_id)
         try:
-            await self.app(
-                scope, _bounded(receive, int(declared)), _with_headers(send, self._foreign(scope))
-            )
+            await self.app(scope, _bounded(receive, int(declared)), _with_headers(send))
         finally:
             UPLOADS.end(token, handler, session_id)
 
 
-def _with_headers(send: Send, foreign: bool = False) -> Send:
+def _with_headers(send: Send) -> Send:
     async def send_with_headers(message: Message) -> None:
         if message["type"] == "http.response.start":
-            message = _add_headers(message, foreign)
+            message = _add_headers(message)
         await send(message)
 
     return send_with_headers
 
 
-def _add_headers(message: dict[str, Any], foreign: bool = False) -> dict[str, Any]:
-    """Our security headers; no CORS grant at all for an origin we do not serve (the CORS layer
-    inside adds `Access-Control-Allow-Credentials` to every answer); one `Vary` of each name."""
-    headers: list[tuple[bytes, bytes]] = []
-    vary: list[str] = []
-    for name, value in message.get("headers", []):
-        lowered = name.lower()
-        if lowered == b"vary":
-            vary += [v.strip() for v in value.decode("latin-1").split(",") if v.strip()]
-        elif not (foreign and lowered.startswith(b"access-control-")):
-            headers.append((name, value))
-    if vary:
-        unique = list({v.lower(): v for v in reversed(vary)}.values())[::-1]
-        headers.append((b"vary", ", ".join(unique).encode("latin-1")))
-    present = {name.lower() for name, _ in headers}
+def _add_headers(message: dict[str, Any]) -> dict[str, Any]:
+    present = {name.lower() for name, _ in message.get("headers", [])}
     extra = [(name, value) for name, value in security_headers() if name not in present]
-    return {**message, "headers": [*headers, *extra]}
+    return {**message, "headers": [*message.get("headers", []), *extra]}

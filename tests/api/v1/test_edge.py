@@ -3,7 +3,6 @@ for a foreign page to ride on); with a cookie, a foreign Origin is still refused
 
 from __future__ import annotations
 
-from app.api.security import _add_headers
 from tests.api.v1.conftest import bearer
 
 FOREIGN = {"Origin": "https://elsewhere.example"}
@@ -29,20 +28,3 @@ async def test_a_foreign_origin_with_a_cookie_is_refused(client, world) -> None:
 async def test_a_foreign_origin_without_a_key_is_refused(client, world) -> None:
     response = await client.get("/items", headers=FOREIGN)
     assert response.status_code == 403
-
-
-def test_headers_for_a_foreign_origin_grant_nothing_and_vary_once() -> None:
-    message = {
-        "type": "http.response.start",
-        "headers": [
-            (b"access-control-allow-credentials", b"true"),
-            (b"vary", b"Origin"),
-            (b"Vary", b"origin, Accept-Encoding"),
-            (b"content-type", b"application/json"),
-        ],
-    }
-    foreign = dict(_add_headers(message, foreign=True)["headers"])
-    assert b"access-control-allow-credentials" not in foreign
-    assert foreign[b"vary"] == b"Origin, Accept-Encoding"
-    own = dict(_add_headers(message, foreign=False)["headers"])
-    assert own[b"access-control-allow-credentials"] == b"true"
