@@ -21,6 +21,7 @@ from app.core.records import Actor
 from app.core.tenancy import TenantScope, get_scoped_or_raise
 from app.core.text import refuse_unsafe
 from app.tenants.models import ServiceProvider, Tenant
+from app.tenants.models import Status as ProviderStatus
 from app.tenants.status import is_suspended
 
 KEY_MARK = "cck"
@@ -175,6 +176,9 @@ def authenticate(*, session: Session, presented: str | None, now: datetime | Non
         raise KeyRefused()
     if key.tenant_id is not None and is_suspended(session, key.tenant_id):
         raise KeyRefused("apikeys.tenant_suspended")  # as for its people at doors and console
+    provider = session.get(ServiceProvider, key.provider_id) if key.provider_id else None
+    if provider is not None and provider.status == ProviderStatus.suspended.value:
+        raise KeyRefused("apikeys.provider_suspended")
     last = _aware(key.last_used_at)
     if last is None or now - last >= LAST_USED_EVERY:
         key.last_used_at = now

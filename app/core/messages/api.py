@@ -13,6 +13,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "该企业的服务已暂停，API 密钥暂不可用，请联系服务商",
         "This company's service is suspended, so its API keys are refused; contact its provider",
     ),
+    "apikeys.provider_suspended": (
+        "该服务商已暂停服务，其 API 密钥暂不可用，请联系平台运营",
+        "This service provider is suspended, so its API keys are refused; contact the platform",
+    ),
     "api.scope_missing": (
         "该 API 密钥没有 {scope} 权限，请在控制台创建带此权限的密钥",
         "This API key lacks the {scope} scope; create a key that has it in the console",

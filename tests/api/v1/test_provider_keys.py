@@ -114,6 +114,14 @@ async def test_the_reach_is_read_on_each_call(session: Session, client, served) 
     assert a.ids["order"] not in ids and c.ids["order"] in ids
 
 
+async def test_a_suspended_providers_key_is_refused(session: Session, client, served) -> None:
+    provider, key, _, _, _ = served
+    session.get(ServiceProvider, provider.id).status = "suspended"
+    session.commit()
+    refused = await client.get("/work-orders", headers=bearer(key))
+    assert refused.status_code == 401 and refused.json()["code"] == "apikeys.provider_suspended"
+
+
 async def test_a_tenant_key_cannot_name_another_company(session: Session, client, served) -> None:
     _, _, a, b, _ = served
     own = await client.get(
