@@ -16,7 +16,7 @@ from app.api.cookies import (
     set_session_cookies,
 )
 from app.auth import service, tokens
-from app.auth.next_path import PHONE_SIGN_IN, safe_next
+from app.auth.next_path import PHONE_HOME, PHONE_SIGN_IN, next_from_referer, safe_next
 from app.core.db import run_in_session
 from app.core.errors import DomainError
 from app.core.i18n import normalise_locale, t
@@ -56,6 +56,19 @@ def _sign_in_page(fields: dict) -> str:
     return PHONE_SIGN_IN if fields.get("page") == "phone" else "/login"
 
 
+def _return_path(request: Request, fields: dict) -> str | None:
+    """Where a sign-in goes on to: the form's `next`, else the sign-in page's own `next` (a form
+    submitted before the page filled its hidden field), else nothing."""
+    return safe_next(fields.get("next")) or next_from_referer(
+        request.headers.get("referer"), request.headers.get("host")
+    )
+
+
+def _home(fields: dict) -> str:
+    """Where a sign-in without a `next` lands: the phone's page from the phone's sign-in."""
+    return PHONE_HOME if fields.get("page") == "phone" else "/"
+
+
 def _locale(request: Request) -> str:
     return normalise_locale(request.cookies.get("locale"))
 
@@ -64,7 +77,7 @@ async def login(request: Request) -> Response:
     if not _same_origin(request):
         return JSONResponse({"error": "error.permission_denied"}, status_code=403)
     fields, wants_json = await _fields(request)
-    back = safe_next(fields.get("next"))  # the page to return to, e.g. a scanned cabinet's
+    back = _return_path(request, fields)  # the page to return to, e.g. a scanned cabinet's
     try:
         signed = await run_in_session(
             service.sign_in,
@@ -84,7 +97,7 @@ async def login(request: Request) -> Response:
     response: Response = (
         JSONResponse({"ok": True, "display_name": signed.account.display_name})
         if wants_json
-        else RedirectResponse(back or "/", status_code=303)
+        else RedirectResponse(back or _home(fields), status_code=303)
     )
     set_session_cookies(response, signed.access_token, signed.refresh_token)
     return response

@@ -7,7 +7,7 @@ value that a browser could read as another origin is dropped rather than repaire
 
 from __future__ import annotations
 
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 MAX_NEXT = 512
 
@@ -30,6 +30,22 @@ def safe_next(raw: object) -> str | None:
 
 PHONE_SIGN_IN = "/m/login"
 CONSOLE_SIGN_IN = "/login"
+PHONE_HOME = "/m"
+
+
+def next_from_referer(referer: str | None, host: str | None) -> str | None:
+    """The `next` of the sign-in page a form was posted from, read from the Referer header.
+
+    The page's hidden `next` field is filled once the page has loaded its state; a person (or
+    a password manager) who submits before that would otherwise lose where they were going.
+    Only a same-host sign-in page's own query counts."""
+    if not referer or not host:
+        return None
+    parts = urlsplit(referer)
+    if parts.netloc != host or parts.path not in (PHONE_SIGN_IN, CONSOLE_SIGN_IN):
+        return None
+    values = parse_qs(parts.query).get("next", [])
+    return safe_next(values[0]) if values else None
 
 
 def sign_in_returning(back_to: str, page: str | None = None) -> str:

@@ -63,3 +63,41 @@ def test_signing_out_on_the_phone_goes_to_the_phone_sign_in(client: TestClient) 
     assert phone.status_code == 303 and phone.headers["location"] == "/m/login"
     console = client.post("/api/auth/logout", follow_redirects=False)
     assert console.headers["location"] == "/login"
+
+
+def test_a_form_sent_before_its_page_filled_next_still_returns_there(client: TestClient) -> None:  # noqa: F811
+    """The hidden `next` is filled once the sign-in page has loaded its state; a fast person or a
+    password manager can submit before that. The sign-in page's own address (Referer) still says
+    where to go; another site's Referer, or another page's, never does."""
+    username = _account()
+    host = "testserver"
+    page = f"http://{host}/m/login?next=%2Fm%2Fcabinet%2FCAB-XY-001"
+    response = client.post(
+        "/api/auth/login",
+        data={"login": username, "password": "Secret123", "next": "", "page": "phone"},
+        headers={"referer": page},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303 and response.headers["location"] == CABINET
+    for referer in (
+        "http://evil.example/m/login?next=%2Fm%2Fcabinet%2FX",
+        f"http://{host}/somewhere?next=%2Fm%2Fcabinet%2FX",
+        f"http://{host}/login?next=%2F%2Fevil.example",
+    ):
+        console = client.post(
+            "/api/auth/login",
+            data={"login": username, "password": "Secret123"},
+            headers={"referer": referer},
+            follow_redirects=False,
+        )
+        assert console.headers["location"] == "/", referer
+
+
+def test_the_phone_sign_in_without_next_lands_on_the_phone_page(client: TestClient) -> None:  # noqa: F811
+    username = _account()
+    response = client.post(
+        "/api/auth/login",
+        data={"login": username, "password": "Secret123", "page": "phone"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303 and response.headers["location"] == "/m"
