@@ -13,7 +13,7 @@ export REFLEX_USE_SYSTEM_BUN := 1
 export PORT
 
 .PHONY: help venv bun run prepare worker gateway simulator lan test soak lint format bench clean \
-	vision-venv vision-train backup backups restore
+	vision-venv vision-train backup backups restore drills
 
 help:
 	@echo "make run    - serve the product on http://localhost:$(PORT) (SQLite, demo data)"
@@ -89,6 +89,10 @@ test: venv bun
 
 soak: venv
 	$(PY) -m pytest -m soak -s $(PYTEST_ARGS)
+
+# The fault drills alone (README "Fault drills"); they also run inside `make test`.
+drills: venv
+	$(PY) -m pytest -m drills -s $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff format --check .

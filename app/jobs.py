@@ -9,18 +9,21 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+import time
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import UTC, datetime
 from typing import Any
 
 from arq import cron
 from arq.connections import RedisSettings
 from arq.worker import Retry
+from redis.exceptions import RedisError
 
 from app.core import log_masking
 from app.core.bus import get_bus, reset_bus
 from app.core.config import get_settings
-from app.core.db import run_in_session
+from app.core.db import run_in_session, transient
 from app.core.jobs import (
     DEFAULT_MAX_TRIES,
     JOBS,
@@ -33,24 +36,28 @@ from app.core.tenancy import TenantScope
 from app.inventory.service import reconcile_and_alert
 
 logger = logging.getLogger(__name__)
+MAX_REDIS_BACKOFF_S = 30.0
 
 
 @job
 async def handle_device_message(ctx: dict[str, Any], message_row_id: int) -> bool:
     """Apply a cabinet message the gateway stored (idempotent: a second run changes nothing)."""
-    from app.cabinets.service import apply_device_message
+    from app.cabinets.service import apply_device_messages
 
-    applied = await run_in_session(apply_device_message, message_row_id=message_row_id)
+    applied = await run_in_session(apply_device_messages, message_row_ids=[message_row_id])
     await start_seeing()
-    return applied
+    return applied == 1
 
 
 @job
 async def handle_device_messages(ctx: dict[str, Any], message_row_ids: list[int]) -> int:
     """Apply the messages one gateway batch stored, in order, in one unit of work; if that
-    fails, each in its own so that one bad message holds back none of the others (it fails
-    the job, as it would fail its own `handle_device_message`). Idempotent, like that job."""
-    from app.cabinets.service import apply_device_message, apply_device_messages
+    fails, each in its own so that one bad message holds back none of the others. A message
+    refused for what it is (not for the database being away) is marked `failed` with the
+    reason, so no retry or sweep tries it again; a passing failure fails the job, which arq
+    tries again. Idempotent, like `handle_device_message`."""
+    from app.cabinets.service import apply_device_messages
+    from app.cabinets.unapplied import mark_failed
 
     try:
         applied = await run_in_session(apply_device_messages, message_row_ids=message_row_ids)
@@ -61,10 +68,13 @@ async def handle_device_messages(ctx: dict[str, Any], message_row_ids: list[int]
     applied, failed = 0, []
     for row_id in message_row_ids:
         try:
-            applied += await run_in_session(apply_device_message, message_row_id=row_id)
-        except Exception:
+            applied += await run_in_session(apply_device_messages, message_row_ids=[row_id])
+        except Exception as refused:
             logger.exception("could not apply message %s", row_id)
-            failed.append(row_id)
+            if transient(refused):
+                failed.append(row_id)
+            else:
+                await run_in_session(mark_failed, message_row_id=row_id, error=repr(refused))
     await start_seeing()
     if failed:
         raise RuntimeError(f"device messages {failed} could not be applied")
@@ -138,6 +148,22 @@ async def sweep_snapshots(ctx: dict[str, Any]) -> int:
     from app.cabinets.snapshots import sweep_snapshots as sweep
 
     return await run_in_session(sweep, now=datetime.now(UTC))
+
+
+@job
+async def sweep_unapplied_messages(ctx: dict[str, Any]) -> int:
+    """Every 15 s: hand over again the stored messages no job applied (their job was lost with
+    a killed worker, or never queued while Redis was away): app/cabinets/unapplied.py."""
+    from app.cabinets.unapplied import stranded_messages
+
+    now = datetime.now(UTC)
+    batches = await run_in_session(stranded_messages, now=now)
+    dispatcher = get_dispatcher()
+    for ids in batches:
+        logger.warning("%s stored messages were never applied: handing them over again", len(ids))
+        job_id = f"dms-sweep-{ids[0]}-{ids[-1]}-{int(now.timestamp())}"
+        await dispatcher.enqueue("handle_device_messages", ids, job_id=job_id)
+    return sum(len(ids) for ids in batches)
 
 
 @job
@@ -268,6 +294,7 @@ IN_PROCESS_SCHEDULE: tuple[tuple[Any, float], ...] = (
     (alert_routing_tick, 30.0),
     (deliver_webhooks, 5.0),
     (sweep_door_sessions, 15.0),
+    (sweep_unapplied_messages, 15.0),
     (sweep_snapshots, 3600.0),
     (sweep_api_replies, 3600.0),
     (backup_database, 600.0),
@@ -314,6 +341,7 @@ class WorkerSettings:
         cron(alert_routing_tick, second={10, 40}, unique=True),
         cron(deliver_webhooks, second=set(range(0, 60, 5)), unique=True),
         cron(sweep_door_sessions, second={5, 20, 35, 50}, unique=True),
+        cron(sweep_unapplied_messages, second={12, 27, 42, 57}, unique=True),
         cron(sweep_snapshots, minute={41}, second={10}, unique=True),  # hourly, off the hour
         cron(sweep_api_replies, minute={23}, second={40}, unique=True),  # hourly
         cron(sync_org_directories, minute={47}, second={20}, unique=True),  # hourly
@@ -345,8 +373,26 @@ def main() -> int:
         return 2
     from arq import run_worker
 
-    run_worker(WorkerSettings)  # type: ignore[arg-type]
-    return 0
+    delay = 1.0
+    while True:
+        try:
+            run_worker(WorkerSettings)  # type: ignore[arg-type]
+            return 0  # stopped by SIGTERM/SIGINT
+        except (RedisError, OSError) as lost:
+            # arq's worker ends when Redis goes away (a restart, a failover); the queue comes
+            # back with Redis, and what was lost with it the unapplied-messages sweep redoes
+            logger.error("lost Redis (%s): the worker starts again in %.0f s", lost, delay)
+        _forget_connections()
+        time.sleep(delay)
+        delay = min(delay * 2, MAX_REDIS_BACKOFF_S)
+
+
+def _forget_connections() -> None:
+    """The dispatcher's and the bus's pools of the worker that ended, closed as well as a dead
+    server lets them be; the next worker opens its own."""
+    loop = asyncio.get_event_loop()
+    with suppress(Exception):
+        loop.run_until_complete(_shutdown({}))
 
 
 if __name__ == "__main__":

@@ -28,13 +28,11 @@ from urllib.parse import unquote, urlparse
 import aiomqtt
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
-from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session
 
 from app.cabinets.commands import Outgoing, prepare_sends
 from app.cabinets.presence import apply_state
-from app.core.db import session_scope
+from app.core.db import session_scope, transient
 from app.core.jobs import JobDispatcher, get_dispatcher
 from hardware.broker_access import GATEWAY_USERNAME, gateway_client_id
 from hardware.ingest import UNSTORABLE, Ingested, cabinet_of, ingest_batch, refuse_unstorable
@@ -50,7 +48,6 @@ BATCH_MAX = 200
 RECEIVE_MAXIMUM = 1000  # unacknowledged messages the broker may send us (MQTT 5)
 STORE_ATTEMPTS = 6
 RETIRE_QUIET_S = 3.0
-TRANSIENT_ERRORS = (OperationalError, InterfaceError, DisconnectionError, PoolTimeout, OSError)
 
 
 @dataclass(frozen=True)
@@ -108,14 +105,6 @@ class GatewayStats:
     commands_sent: int = 0
     answers_sent: int = 0  # v1.1 msg.ack
     states: Counter[str] = field(default_factory=Counter)  # online / offline / ignored ...
-
-
-def transient(error: BaseException) -> bool:
-    """The database could not be reached or let go of us, which passes; as opposed to a value
-    it refuses (out of range, a constraint), which is refused again on every try."""
-    if isinstance(error, DBAPIError) and error.connection_invalidated:
-        return True
-    return isinstance(error, TRANSIENT_ERRORS)
 
 
 def _bytes(message: aiomqtt.Message) -> bytes:

@@ -13,6 +13,7 @@ from app.core.model_base import (
     enum_check,
     enum_field,
     json_field,
+    partial_index,
     timestamp,
 )
 from app.core.text import line_field
@@ -147,6 +148,8 @@ class DeviceMessage(TenantOwned, table=True):
     __table_args__ = (
         UniqueConstraint("cabinet_id", "message_id"),
         Index("ix_device_message_cabinet_id_boot_id_seq", "cabinet_id", "boot_id", "seq"),
+        # the few messages no job has applied yet, for the sweep that hands them over again
+        partial_index("ix_device_message_unapplied", "id", where="status = 'accepted'"),
         enum_check("status", MessageStatus),
         CheckConstraint("seq >= 0", name="seq_non_negative"),
     )

@@ -74,7 +74,16 @@ def apply_device_messages(
 ) -> int:
     """Apply several stored messages in the order given (their arrival order), in one unit of
     work; how many were applied (the others were applied already or are gone)."""
-    rows = session.exec(select(DeviceMessage).where(DeviceMessage.id.in_(message_row_ids))).all()
+    # Each row locked (in id order: two jobs never wait on each other in a circle): a message
+    # handed over twice (the sweep of app/cabinets/unapplied.py beside its slow first job) is
+    # applied by whichever job gets it first; the other then reads it applied and skips it.
+    rows = session.exec(
+        select(DeviceMessage)
+        .where(DeviceMessage.id.in_(message_row_ids))
+        .order_by(DeviceMessage.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
     cabinet_ids = sorted({row.cabinet_id for row in rows})
     # loaded in one query each, so that apply_device_message finds them in the identity map
     session.exec(select(Cabinet).where(Cabinet.id.in_(cabinet_ids))).all()

@@ -15,6 +15,8 @@ from typing import TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session, create_engine
 
 from app.core.announce import Announcement, publish_announcements, take_announcements
@@ -80,3 +82,14 @@ async def run_in_session(fn: Callable[..., T], /, in_engine: Engine | None = Non
     if announcements:
         await publish_announcements(announcements)
     return result
+
+
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, DisconnectionError, PoolTimeout, OSError)
+
+
+def transient(error: BaseException) -> bool:
+    """The database could not be reached or let go of us, which passes; as opposed to a value
+    it refuses (out of range, a constraint), which is refused again on every try."""
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, TRANSIENT_ERRORS)

@@ -67,8 +67,13 @@ class TenantOwned(SQLModel):
 
 def partial_unique_index(name: str, *columns: str, where: str) -> Index:
     """A unique index over the rows matching `where` (both SQLite and PostgreSQL)."""
+    return partial_index(name, *columns, where=where, unique=True)
+
+
+def partial_index(name: str, *columns: str, where: str, unique: bool = False) -> Index:
+    """An index over the rows matching `where` only (both SQLite and PostgreSQL)."""
     clause = text(where)
-    return Index(name, *columns, unique=True, postgresql_where=clause, sqlite_where=clause)
+    return Index(name, *columns, unique=unique, postgresql_where=clause, sqlite_where=clause)
 
 
 def as_utc(moment: datetime | None) -> datetime | None:

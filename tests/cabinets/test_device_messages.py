@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from app import jobs
@@ -56,19 +57,21 @@ def test_a_batch_is_applied_in_arrival_order_and_once(session: Session) -> None:
     assert {r.status for r in rows} == {"processed"}
 
 
-async def test_the_batch_job_applies_the_others_when_one_fails(
-    engine: Engine, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _stored_doors(engine: Engine) -> tuple[int, list[int]]:
     with Session(engine, expire_on_commit=False) as session:
         cabinet = make_cabinet(session, make_tenant(session))
         ids = [_door(session, cabinet, seq, "door.opened") for seq in range(3)]
         ids.append(_door(session, cabinet, 3, "door.closed"))
         session.commit()
+    return cabinet.id, ids
+
+
+def _failing_on(monkeypatch: pytest.MonkeyPatch, engine: Engine, row_id: int, error: Exception):
     real_apply = service.apply_device_message
 
     def apply_one(*, session: Session, message_row_id: int, now=None) -> bool:
-        if message_row_id == ids[1]:
-            raise RuntimeError("a message this code cannot apply")
+        if message_row_id == row_id:
+            raise error
         return real_apply(session=session, message_row_id=message_row_id, now=now)
 
     async def run_in_session(fn, /, **kwargs):
@@ -77,11 +80,34 @@ async def test_the_batch_job_applies_the_others_when_one_fails(
 
     monkeypatch.setattr(service, "apply_device_message", apply_one)
     monkeypatch.setattr(jobs, "run_in_session", run_in_session)
+    return real_apply
+
+
+def _statuses(engine: Engine, ids: list[int]) -> list[str]:
+    with Session(engine) as session:
+        return [session.get(DeviceMessage, i).status for i in ids]
+
+
+async def test_a_message_refused_for_what_it_is_is_marked_failed_and_the_rest_applied(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cabinet_id, ids = _stored_doors(engine)
+    _failing_on(monkeypatch, engine, ids[1], RuntimeError("a message this code cannot apply"))
+    assert await jobs.handle_device_messages({}, ids) == 3  # not raised: nothing to try again
+    assert _statuses(engine, ids) == ["processed", "failed", "processed", "processed"]
+    with Session(engine) as session:
+        assert "cannot apply" in session.get(DeviceMessage, ids[1]).error
+        assert session.get(Cabinet, cabinet_id).door_state == "closed"
+
+
+async def test_a_message_the_database_was_away_for_fails_the_job_and_a_retry_applies_it(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, ids = _stored_doors(engine)
+    away = OperationalError("UPDATE cabinet", {}, ConnectionError("server closed the connection"))
+    real_apply = _failing_on(monkeypatch, engine, ids[1], away)
     with pytest.raises(RuntimeError, match=str(ids[1])):
         await jobs.handle_device_messages({}, ids)
-    with Session(engine) as session:
-        statuses = [session.get(DeviceMessage, i).status for i in ids]
-        assert statuses == ["processed", "accepted", "processed", "processed"]
-        assert session.get(Cabinet, cabinet.id).door_state == "closed"
+    assert _statuses(engine, ids) == ["processed", "accepted", "processed", "processed"]
     monkeypatch.setattr(service, "apply_device_message", real_apply)
     assert await jobs.handle_device_messages({}, ids) == 1  # a retry applies what is left
