@@ -21,6 +21,7 @@ from app.core import log_masking
 from app.core.bus import get_bus, reset_bus
 from app.core.config import get_settings
 from app.core.db import run_in_session
+from app.core.health import health_port, serve_health
 from app.core.jobs import (
     DEFAULT_MAX_TRIES,
     JOBS,
@@ -292,9 +293,17 @@ async def run_schedule(*, dispatcher: JobDispatcher | None = None) -> None:
 async def _startup(ctx: dict[str, Any]) -> None:
     ctx["bus"] = get_bus()
     ctx["dispatcher"] = get_dispatcher()
+    if (port := health_port()) is not None:  # HEALTH_PORT: app/core/health.py
+
+        async def redis_answers() -> dict[str, object]:
+            return {"ok": bool(await ctx["redis"].ping()), "redis": True}
+
+        ctx["health"] = await serve_health("worker", redis_answers, port)
 
 
 async def _shutdown(ctx: dict[str, Any]) -> None:
+    if (server := ctx.pop("health", None)) is not None:
+        server.close()
     await reset_dispatcher()
     await reset_bus()
 
