@@ -23,6 +23,7 @@ from pathlib import Path
 from types import FrameType
 
 import httpx
+import psutil
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -153,8 +154,6 @@ def wait_healthy(children: list[Child], timeout_s: float) -> list[Child]:
 
 def web_workers(pid: int) -> list[int]:
     """The web's worker processes (granian's children of `reflex run`)."""
-    import psutil
-
     try:
         return [p.pid for p in psutil.Process(pid).children(recursive=True)]
     except psutil.Error:
