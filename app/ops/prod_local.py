@@ -187,6 +187,9 @@ def stop_all(children: list[Child], signum: int = signal.SIGTERM, grace_s: float
 
 
 def _raise_stop(signum: int, _frame: FrameType | None) -> None:
+    """The first SIGINT/SIGTERM stops everything; a second one must not cut that stop short."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     raise Stop(signum)
 
 
