@@ -15,7 +15,7 @@ from app.ops.topology import SERVICES
 
 COMPOSE = REPO_ROOT / "compose.yaml"
 # Steps only a container host runs: the local broker takes anonymous clients, so no users file
-CONTAINER_ONLY = {"mqtt-auth": ("python", "-m", "hardware.mosquitto_auth")}
+CONTAINER_ONLY = {"mqtt-auth": "python -m hardware.mosquitto_auth /mosquitto/cc"}
 
 
 def _compose() -> dict:
@@ -64,7 +64,7 @@ def test_compose_runs_no_process_the_topology_does_not_know() -> None:
     for name, spec in _built_here(_compose()).items():
         command = tuple(spec["command"])
         if name in CONTAINER_ONLY:
-            assert command[: len(CONTAINER_ONLY[name])] == CONTAINER_ONLY[name]
+            assert CONTAINER_ONLY[name] in " ".join(command), name
             continue
         assert command in known, f"{name}: {command} is not in app/ops/topology.py"
 
