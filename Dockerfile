@@ -1,5 +1,7 @@
 # Production image: bun builds the frontend, `reflex run --env prod` serves one port (3000)
 # as a non-root user. Configure with DATABASE_URL, REDIS_URL, MQTT_URL, SECRET_KEY, APP_ENV.
+# compose.yaml runs the same image as web, arq workers and gateways (README "Production topology");
+# `make dockerfile-steps` replays these steps without a container engine.
 # postgresql-client: pg_dump / pg_restore for the backups (README "Backups").
 FROM python:3.11-slim-bookworm
 
@@ -31,7 +33,7 @@ RUN SECRET_KEY=build-only-secret-build-only-secret-0000 reflex export --frontend
  && rm -rf /data/*
 
 EXPOSE 3000
-HEALTHCHECK --interval=30s --timeout=5s --start-period=120s CMD curl -fsS http://localhost:3000/ping || exit 1
+HEALTHCHECK --interval=30s --timeout=5s --start-period=120s CMD curl -fsS http://localhost:3000/api/health || exit 1
 
 # Migrations run before serving; demo data is never loaded when APP_ENV=production.
-CMD ["sh", "-c", "python -m app.cli prepare && exec reflex run --env prod --frontend-port ${PORT} --backend-port ${PORT}"]
+CMD ["sh", "-c", "python -m app.cli prepare && exec reflex run --env prod --single-port"]

@@ -12,11 +12,12 @@ export PATH := $(TOOLS)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
 export REFLEX_USE_SYSTEM_BUN := 1
 export PORT
 
-.PHONY: help venv bun run prepare worker gateway simulator lan test soak lint format bench clean \
-	vision-venv vision-train backup backups restore drills
+.PHONY: help venv bun run prepare prod-local dockerfile-steps worker gateway simulator lan test \
+	soak lint format bench clean vision-venv vision-train backup backups restore drills
 
 help:
 	@echo "make run    - serve the product on http://localhost:$(PORT) (SQLite, demo data)"
+	@echo "make prod-local - the production topology here (PostgreSQL, Redis, Mosquitto); ARGS=--check"
 	@echo "make test   - the whole test suite"
 	@echo "make lint   - ruff format --check + ruff check"
 	@echo "make bench  - benchmarks into bench-results.json (BENCH=<group> for one group)"
@@ -46,6 +47,16 @@ run: venv bun prepare
 
 worker: venv
 	$(PY) -m app.jobs
+
+# The production topology on this machine's PostgreSQL/Redis/Mosquitto: the web (2 workers, one
+# PORT), 2 arq workers, 2 gateways (README "Production topology"). ARGS=--check: start, check, stop.
+ARGS ?=
+prod-local: venv bun
+	$(PY) -m app.ops.prod_local $(ARGS)
+
+# The Dockerfile's steps without a container engine (app/ops/dockerfile_steps.py); ARGS=--help.
+dockerfile-steps: venv
+	$(PY) -m app.ops.dockerfile_steps $(ARGS)
 
 # A device gateway process (MQTT_URL set: several can share the load; see docs/protocol.md).
 gateway: venv

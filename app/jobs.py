@@ -24,6 +24,7 @@ from app.core import log_masking
 from app.core.bus import get_bus, reset_bus
 from app.core.config import get_settings
 from app.core.db import run_in_session, transient
+from app.core.health import health_port, serve_health
 from app.core.jobs import (
     DEFAULT_MAX_TRIES,
     JOBS,
@@ -316,12 +317,30 @@ async def run_schedule(*, dispatcher: JobDispatcher | None = None) -> None:
         await asyncio.sleep(5)
 
 
+# The worker's health endpoint: closed by whichever ends the worker — its shutdown, or main()
+# when arq's worker ended with Redis gone (its shutdown then never ran) and a new one starts.
+_HEALTH: list[asyncio.Server] = []
+
+
+def _close_health() -> None:
+    while _HEALTH:
+        _HEALTH.pop().close()
+
+
 async def _startup(ctx: dict[str, Any]) -> None:
     ctx["bus"] = get_bus()
     ctx["dispatcher"] = get_dispatcher()
+    _close_health()
+    if (port := health_port()) is not None:  # HEALTH_PORT: app/core/health.py
+
+        async def redis_answers() -> dict[str, object]:
+            return {"ok": bool(await ctx["redis"].ping()), "redis": True}
+
+        _HEALTH.append(await serve_health("worker", redis_answers, port))
 
 
 async def _shutdown(ctx: dict[str, Any]) -> None:
+    _close_health()
     await reset_dispatcher()
     await reset_bus()
 

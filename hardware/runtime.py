@@ -22,6 +22,7 @@ import sys
 
 import app.jobs  # noqa: F401 - registers handle_device_message for the in-process dispatcher
 from app.core.config import get_settings
+from app.core.health import health_port, serve_health
 from hardware.broker import embedded_gateway_config, start_embedded_broker
 from hardware.gateway import BrokerConfig, Gateway
 from hardware.net import broker_address
@@ -58,16 +59,37 @@ async def run_device_side(stop: asyncio.Event | None = None) -> None:
             )
             return
         logger.info("embedded MQTT broker on 127.0.0.1:%s", settings.embedded_mqtt_port)
+    gateway = Gateway(gateway_config())
+    health = await _serve_health(gateway)
     try:
         async with asyncio.TaskGroup() as group:
-            group.create_task(Gateway(gateway_config()).run(stop))
+            group.create_task(gateway.run(stop))
             if broker is not None and settings.simulated_cabinets:
                 group.create_task(_simulate(settings.simulated_cabinets, stop))
             if settings.lan_driver:
                 group.create_task(_drive_lan_cabinets(stop))
     finally:
+        if health is not None:
+            health.close()
         if broker is not None:
             await broker.shutdown()
+
+
+async def _serve_health(gateway: Gateway) -> asyncio.Server | None:
+    """HEALTH_PORT set: this gateway's health endpoint, healthy while it holds its MQTT
+    subscription (app/core/health.py); its id and counters say which gateway answered."""
+    if (port := health_port()) is None:
+        return None
+
+    async def subscribed() -> dict[str, object]:
+        return {
+            "ok": gateway.connected.is_set(),
+            "gateway_id": os.environ.get("GATEWAY_ID", ""),
+            "share_group": gateway.config.share_group,
+            "accepted": gateway.stats.accepted,
+        }
+
+    return await serve_health("gateway", subscribed, port)
 
 
 async def _drive_lan_cabinets(stop: asyncio.Event) -> None:

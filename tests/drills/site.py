@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -48,6 +49,18 @@ class Process:
     ready: Callable[[Process], bool]
     popen: subprocess.Popen | None = None
     starts: int = 0
+
+    @property
+    def health_url(self) -> str:
+        return f"http://127.0.0.1:{self.env['HEALTH_PORT']}/health"
+
+    def healthy(self) -> bool:
+        """Its own health endpoint (app/core/health.py) answers 200."""
+        try:
+            with urllib.request.urlopen(self.health_url, timeout=5) as answer:
+                return answer.status == 200
+        except OSError:
+            return False
 
     def start(self) -> None:
         self.starts += 1
@@ -181,6 +194,7 @@ class Site:
             "DATA_DIR": str(self.directory / "data"),
             "LOG_LEVEL": "INFO",
             "PYTHONUNBUFFERED": "1",
+            "HEALTH_PORT": str(free_port()),
             **extra,
         }
 
@@ -227,6 +241,9 @@ class Site:
         for process in dead:
             self.start(process)
         return [p.name for p in dead]
+
+    def unhealthy(self) -> list[str]:
+        return [p.name for p in self.processes() if not p.healthy()]
 
     def processes(self) -> list[Process]:
         return [*self.gateways.values(), *self.workers.values()]

@@ -118,6 +118,7 @@ async def _burst(drill: Drill, fault: Callable[[], Awaitable[str]]) -> Verdict:
                 f"{fleet.unacknowledged()} messages unacknowledged after: {happened}"
             ) from None
         died = await asyncio.to_thread(drill.site.revive_dead)
+        await _until(lambda: not drill.site.unhealthy(), 30, "every process healthy again")
     count = verdict(drill.url, drill.world, drill.doors)
     print(f"\n  {happened}; all decided in {time.monotonic() - started:.0f} s\n  {count}")
     assert died == [], f"died of the fault (a supervisor had to start them again): {died}"
