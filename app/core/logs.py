@@ -69,7 +69,7 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False, default=str)
 
 
-def _stamp_context() -> None:
+def stamp_context() -> None:
     """Records keep the context of where they were made (a queued handler formats them later,
     elsewhere)."""
     global _stamping
@@ -95,7 +95,7 @@ def install(log_format: str = "text") -> None:
     log_masking.install()
     if log_format != "json":
         return
-    _stamp_context()
+    stamp_context()
     root = logging.getLogger()
     if not root.handlers:
         root.addHandler(logging.StreamHandler())
