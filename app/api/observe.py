@@ -78,7 +78,8 @@ class RequestContext:
                 m.HTTP_SECONDS.labels(area).observe(time.perf_counter() - started)
             await send(message)
 
-        with bound(request_id=request_id):
+        # whatever a route binds (the API key's tenant) ends with the request
+        with bound(request_id=request_id, tenant_id=None, cabinet_id=None):
             try:
                 await self.app(scope, receive, send_with_id)
             finally:
