@@ -17,12 +17,10 @@ from sqlalchemy.orm import Session
 
 from app.core.after_commit import on_commit
 from app.metrics import registry as m
+from hardware.protocol.messages import CHANNEL_OF_TYPE, HTTP_TYPES
 
 # a cabinet names its message's type: only the protocol's own become label values
-DEVICE_TYPES = frozenset(
-    ("boot", "heartbeat", "door.opened", "door.closed", "door.reread", "auth.card", "auth.pin",
-     "alarm", "cmd.ack", "snapshot")
-)  # fmt: skip
+DEVICE_TYPES = frozenset(CHANNEL_OF_TYPE) | frozenset(HTTP_TYPES)
 Judged = tuple[str | None, str, str | None]  # (message type, status, refusal code)
 
 
