@@ -11,6 +11,7 @@ from app.alerts.routing_pages import routing_page
 from app.alerts.routing_state import RoutingState
 from app.alerts.state import AlertCentreState, push_alerts
 from app.api import build_api
+from app.api.observe import RequestContext
 from app.api.security import EdgeGuard
 from app.apikeys.pages import api_keys_page
 from app.apikeys.state import ApiKeysState
@@ -25,7 +26,7 @@ from app.auth.roles_state import RolesState
 from app.cabinets.lan_console import LanCabinetsState, lan_cabinets_page
 from app.cabinets.pages import cabinets_page
 from app.cabinets.state import CabinetsState, push_cabinets
-from app.core import log_masking
+from app.core import logs
 from app.core.config import get_settings
 from app.dashboard.pages import home_page
 from app.dashboard.state import HomeState
@@ -85,17 +86,19 @@ def _backend_exception_handler(exception: Exception):
     return refusal_response(exception) or default_backend_exception_handler(exception)
 
 
-log_masking.install()
+logs.install(get_settings().log_format)  # masked always; JSON lines with LOG_FORMAT=json
 
 app = rx.App(
     head_components=[
         rx.el.meta(name="viewport", content="width=device-width, initial-scale=1"),
         rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
     ],
-    # our routes ahead of Reflex's, then the edge guard around both (app/api/security.py)
+    # our routes ahead of Reflex's, then the edge guard around both (app/api/security.py), then
+    # the request id, counted and timed, around everything (app/api/observe.py)
     api_transformer=[
         build_api(),
         lambda asgi: EdgeGuard(asgi, lambda: get_settings().cors_origins),
+        RequestContext,
     ],
     backend_exception_handler=_backend_exception_handler,
 )

@@ -20,7 +20,7 @@ from arq.connections import RedisSettings
 from arq.worker import Retry
 from redis.exceptions import RedisError
 
-from app.core import log_masking
+from app.core import logs
 from app.core.bus import get_bus, reset_bus
 from app.core.config import get_settings
 from app.core.db import run_in_session, transient
@@ -386,12 +386,16 @@ class WorkerSettings:
 
 
 def main() -> int:
-    log_masking.install()
-    if not get_settings().redis_url:
+    settings = get_settings()
+    logs.install(settings.log_format)
+    if not settings.redis_url:
         print("REDIS_URL is not set: jobs run in-process inside the app; no worker is needed.")
         return 2
     from arq import run_worker
 
+    from app.metrics.exposition import serve_if_asked
+
+    serve_if_asked("worker")  # METRICS_PORT
     delay = 1.0
     while True:
         try:

@@ -34,6 +34,7 @@ from app.cabinets.commands import Outgoing, prepare_sends
 from app.cabinets.presence import apply_state
 from app.core.db import session_scope, transient
 from app.core.jobs import JobDispatcher, get_dispatcher
+from app.metrics import observe
 from hardware.broker_access import GATEWAY_USERNAME, gateway_client_id
 from hardware.ingest import UNSTORABLE, Ingested, cabinet_of, ingest_batch, refuse_unstorable
 from hardware.protocol.messages import NonceGuard, now_ms
@@ -333,6 +334,7 @@ class Gateway:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, MAX_BACKOFF_S)
         self.stats.rejections["internal"] += len(messages)
+        observe.count_refused("internal", len(messages))
         return [Ingested("rejected", "internal") for _ in messages]
 
     async def _store_alone(self, topic: str, payload: bytes) -> Ingested:
@@ -340,6 +342,7 @@ class Gateway:
             return (await self._store([(topic, payload)]))[0]
         except Exception as refused:  # counted and logged; acknowledged, so never redelivered
             self.stats.rejections[UNSTORABLE] += 1
+            observe.count_refused(UNSTORABLE)
             detail = f"{type(refused).__name__}: {refused}"[:200]
             logger.error("refused %s from %s: %s", UNSTORABLE, cabinet_of(topic), detail)
             try:

@@ -28,6 +28,8 @@ from sqlmodel import Session, select
 from app.alerts.models import Alert, AlertStatus
 from app.cabinets.credentials import CabinetKey, cabinet_keys, seal
 from app.cabinets.models import Cabinet, DeviceMessage, MessageStatus
+from app.core import logs
+from app.metrics import observe
 from hardware.answers import Readable, key_of, respond
 from hardware.protocol.messages import (
     CHANNEL_OF_TYPE,
@@ -175,6 +177,13 @@ def ingest_batch(
         results[item.index] = result
     judged = [r for r in results if r is not None]
     messages_of = {index: message for index, _, message in decoded}
+    observe.count_ingested(
+        session,
+        (
+            (m["type"] if (m := messages_of.get(i)) else None, r.status, r.code)
+            for i, r in enumerate(judged)
+        ),
+    )
     replies = respond(
         session,
         messages,
@@ -417,11 +426,13 @@ def _raise_gap_alerts(session: Session, gaps: list[_Gap]) -> None:
             alert.occurrences += gap.occurrences
         else:
             session.add(gap.alert())
-        logger.warning(
-            "sequence gap on %s boot %s before seq %s (%s in this batch)",
-            gap.key.cabinet_code,
-            gap.boot,
-            gap.seq,
-            gap.occurrences,
-        )
+            observe.alert_raised(session, "seq_gap")
+        with logs.bound(tenant_id=gap.key.tenant_id, cabinet_id=gap.key.cabinet_id):
+            logger.warning(
+                "sequence gap on %s boot %s before seq %s (%s in this batch)",
+                gap.key.cabinet_code,
+                gap.boot,
+                gap.seq,
+                gap.occurrences,
+            )
     session.flush()

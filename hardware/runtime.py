@@ -125,16 +125,18 @@ async def _simulate(count: int, stop: asyncio.Event) -> None:
 
 
 def main() -> int:
-    from app.core import log_masking
+    from app.core import logs
+    from app.metrics.exposition import serve_if_asked
 
-    log_masking.install()
     settings = get_settings()  # fail at start on invalid settings, naming the variable
+    logs.install(settings.log_format)
     if "--retire" in sys.argv[1:]:
         if not settings.mqtt_url or not os.environ.get("GATEWAY_ID"):
             print("--retire needs MQTT_URL and the GATEWAY_ID of the gateway to retire")
             return 2
         asyncio.run(Gateway(gateway_config()).retire())
         return 0
+    serve_if_asked("gateway")  # METRICS_PORT
     try:
         asyncio.run(run_device_side())
     except KeyboardInterrupt:

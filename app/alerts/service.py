@@ -19,6 +19,7 @@ from app.core.errors import ValidationError
 from app.core.paging import count_of
 from app.core.records import Actor, update_scoped
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_count, scoped_select
+from app.metrics import observe
 
 
 def raise_once(
@@ -51,6 +52,7 @@ def raise_once(
                 session.add(alert)
                 session.flush()
             _announce(session, alert, "raised")
+            observe.alert_raised(session, kind)
             return alert
         except IntegrityError:
             alert = _unresolved(session, tenant_id, root_key)

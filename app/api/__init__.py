@@ -9,6 +9,7 @@ from app.api.alert_links import routes as alert_link_routes
 from app.api.auth import routes as auth_routes
 from app.api.evidence import routes as evidence_routes
 from app.api.health import routes as health_routes
+from app.api.metrics import routes as metrics_routes
 from app.api.org import routes as org_routes
 from app.api.snapshots import routes as snapshot_routes
 from app.api.sso import routes as sso_routes
@@ -27,6 +28,7 @@ def build_api() -> Starlette:
             *evidence_routes,
             *alert_link_routes,
             *health_routes,
+            *metrics_routes,
             Mount("/api/v1", app=build_v1()),
         ]
     )

@@ -20,6 +20,7 @@ from app.auth.next_path import PHONE_HOME, PHONE_SIGN_IN, next_from_referer, saf
 from app.core.db import run_in_session
 from app.core.errors import DomainError
 from app.core.i18n import normalise_locale, t
+from app.metrics import observe
 
 MAX_FIELD = 128
 
@@ -87,6 +88,7 @@ async def login(request: Request) -> Response:
             user_agent=request.headers.get("user-agent"),
         )
     except DomainError as refused:
+        observe.login_failed(refused.key)
         status = 429 if refused.key == "auth.locked" else 401
         if wants_json:
             message = t(refused.key, _locale(request), **refused.params)

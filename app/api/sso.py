@@ -34,6 +34,7 @@ from app.auth.next_path import PHONE_SIGN_IN, safe_next
 from app.core.config import get_settings
 from app.core.db import run_in_session
 from app.core.errors import DomainError
+from app.metrics import observe
 from app.sso import dingtalk, feishu, im_service, oidc, service, wecom
 from app.sso.dingtalk import DingtalkEndpoints
 from app.sso.feishu import FeishuEndpoints
@@ -78,6 +79,7 @@ def _redirect_uri(request: Request, door: Door) -> str:
 
 
 def _refused(door: Door, refusal: DomainError, company: str = "") -> Response:
+    observe.login_failed(refusal.key)
     query = {"error": refusal.key, **({"company": company} if company else {})}
     response = RedirectResponse(f"{door.sign_in_page}?{urlencode(query)}", status_code=303)
     response.delete_cookie(door.cookie, path=door.path)

@@ -16,6 +16,7 @@ from app.cabinets.commands import record_ack
 from app.cabinets.models import Cabinet, DeviceMessage, DoorState, MessageStatus
 from app.cabinets.presence import heard_from
 from app.cabinets.scale_stats import fold_heartbeat
+from app.core import logs
 from app.core.model_base import as_utc
 from app.core.tenancy import TenantScope, get_scoped
 from app.withdrawals import door_open, keypad, screen, sessions
@@ -33,6 +34,7 @@ def apply_device_message(
     if row is None or row.status != MessageStatus.accepted.value:
         return False
     cabinet = get_scoped(session, Cabinet, row.cabinet_id, scope)
+    logs.bind(tenant_id=row.tenant_id, cabinet_id=row.cabinet_id)  # this job's log lines
     body = row.payload.get("body", {})
     door_was = cabinet.door_state
     if row.type in ("heartbeat", "boot"):

@@ -19,6 +19,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 APP_ENVS = ("development", "test", "production")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOCALES = ("zh-CN", "en")
+LOG_FORMATS = ("text", "json")
 DEFAULT_EMBEDDED_MQTT_PORT = 18830
 
 
@@ -115,6 +116,13 @@ class Settings:
     backup_every_hours: int = 24
     backup_keep: int = 14
     backup_key: str | None = field(default=None, repr=False)
+    # Logs: `text` (as ever) or `json`, one object a line with the request, tenant and cabinet
+    log_format: str = "text"
+    # GET /metrics from other than loopback needs `Authorization: Bearer <METRICS_TOKEN>`;
+    # unset: loopback only (docs/operations.md)
+    metrics_token: str | None = field(default=None, repr=False)
+    # A worker or gateway process serves its metrics on this port (0: not served)
+    metrics_port: int = 0
 
     @property
     def is_production(self) -> bool:
@@ -169,6 +177,12 @@ def _whole(name: str, raw: str | None, default: int, lowest: int, highest: int) 
 def _backup_key(raw: str | None) -> str | None:
     if raw is not None and len(raw) < 32:
         raise SettingsError("BACKUP_KEY", "must be at least 32 characters (a random string)")
+    return raw
+
+
+def _metrics_token(raw: str | None) -> str | None:
+    if raw is not None and len(raw) < 24:
+        raise SettingsError("METRICS_TOKEN", "must be at least 24 characters (a random string)")
     return raw
 
 
@@ -285,6 +299,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         ),
         backup_keep=_whole("BACKUP_KEEP", _env("BACKUP_KEEP", env), 14, 1, 1000),
         backup_key=_backup_key(_env("BACKUP_KEY", env)),
+        log_format=_choice("LOG_FORMAT", (_env("LOG_FORMAT", env) or "text").lower(), LOG_FORMATS),
+        metrics_token=_metrics_token(_env("METRICS_TOKEN", env)),
+        metrics_port=_whole("METRICS_PORT", _env("METRICS_PORT", env), 0, 0, 65535),
     )
 
 

@@ -12,6 +12,7 @@ from app.core.tenancy import TenantScope, scoped_select
 from app.inventory.models import MovementKind, PlanogramEntry
 from app.inventory.service import record_movement
 from app.items.models import Item
+from app.metrics import observe
 from app.org.models import User
 from app.quotas import service as quotas
 from app.webhooks import hooks as webhooks
@@ -45,6 +46,8 @@ def commit(
     )
     session.add(withdrawal)
     session.flush()
+    if source != WithdrawalSource.manual:  # a person's later correction is no close's latency
+        observe.withdrawal_committed(session, door.closed_at)
     plan = _plan(session, cabinet, taken)
     session.add_all(  # inserted together by the next flush
         WithdrawalLine.of(

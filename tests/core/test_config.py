@@ -64,6 +64,9 @@ def test_postgres_urls_use_the_psycopg_driver(tmp_path: Path) -> None:
         ("BACKUP_EVERY_HOURS", "9000"),
         ("BACKUP_KEEP", "0"),
         ("BACKUP_KEY", "too-short"),
+        ("LOG_FORMAT", "yaml"),
+        ("METRICS_TOKEN", "short"),
+        ("METRICS_PORT", "70000"),
     ],
 )
 def test_invalid_settings_name_the_variable(tmp_path: Path, variable: str, value: str) -> None:
@@ -99,3 +102,19 @@ def test_backup_settings(tmp_path: Path) -> None:
     assert chosen.backup_dir == (tmp_path / "elsewhere").resolve()
     assert (chosen.backup_every_hours, chosen.backup_keep, chosen.backup_key) == (0, 30, key)
     assert key not in repr(chosen)  # check-settings prints the settings
+
+
+def test_observability_settings(tmp_path: Path) -> None:
+    default = load_settings({"DATA_DIR": str(tmp_path)})
+    assert (default.log_format, default.metrics_token, default.metrics_port) == ("text", None, 0)
+    token = "m" * 32
+    chosen = load_settings(
+        {
+            "DATA_DIR": str(tmp_path),
+            "LOG_FORMAT": "JSON",
+            "METRICS_TOKEN": token,
+            "METRICS_PORT": "9108",
+        }
+    )
+    assert (chosen.log_format, chosen.metrics_token, chosen.metrics_port) == ("json", token, 9108)
+    assert token not in repr(chosen)  # check-settings prints the settings

@@ -19,6 +19,7 @@ from app.api.v1.problems import ApiProblem
 from app.api.v1.ratelimit import SharedTokenBuckets, TokenBuckets, retry_after
 from app.apikeys.models import ApiKey
 from app.apikeys.service import KeyRefused, authenticate, key_scope, tenant_named
+from app.core import logs
 from app.core.db import run_in_session
 from app.core.records import Actor
 from app.core.tenancy import TenantScope
@@ -107,6 +108,7 @@ async def caller(
         if wait:
             raise ApiProblem(429, "api.rate_limited", headers={"Retry-After": retry_after(wait)})
     client = request.client.host if request.client else None
+    logs.bind(tenant_id=tenant_id)  # this request's log lines (reset when it ends: observe.py)
     return ApiCaller(
         key_id=key.id,
         tenant_id=tenant_id,
