@@ -6,8 +6,10 @@ import sys
 import reflex as rx
 
 from app.core.config import get_settings
+from app.core.web_workers import keep_web_workers_alive
 
 settings = get_settings()
+keep_web_workers_alive()  # granian: a dead web worker is replaced, not the end of the server
 # Uploaded files (item pictures) live with the rest of the data, not in the code checkout.
 os.environ.setdefault("REFLEX_UPLOADED_FILES_DIR", str(settings.data_dir / "uploads"))
 

@@ -34,7 +34,15 @@ def apply_device_message(
     if row is None or row.status != MessageStatus.accepted.value:
         return False
     cabinet = get_scoped(session, Cabinet, row.cabinet_id, scope)
-    logs.bind(tenant_id=row.tenant_id, cabinet_id=row.cabinet_id)  # this job's log lines
+    with logs.bound(tenant_id=row.tenant_id, cabinet_id=row.cabinet_id):  # its log lines
+        _apply(session=session, row=row, cabinet=cabinet, now=now)
+    row.status = MessageStatus.processed.value
+    session.flush()
+    return True
+
+
+def _apply(*, session: Session, row: DeviceMessage, cabinet: Cabinet, now: datetime | None) -> None:
+    """What the message changes on its cabinet and its door sessions."""
     body = row.payload.get("body", {})
     door_was = cabinet.door_state
     if row.type in ("heartbeat", "boot"):
@@ -66,9 +74,6 @@ def apply_device_message(
     shut = cabinet.door_state == DoorState.closed.value
     if shut and (door_was != DoorState.closed.value or row.type == "door.closed"):
         door_open.door_closed(session=session, cabinet=cabinet, now=now)  # its alert resolved
-    row.status = MessageStatus.processed.value
-    session.flush()
-    return True
 
 
 def apply_device_messages(
