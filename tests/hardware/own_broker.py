@@ -96,9 +96,11 @@ def own_mosquitto(directory: Path, engine: Engine | None = None) -> Iterator[Own
         if process.poll() is not None or time.monotonic() > deadline:
             raise RuntimeError(f"mosquitto did not start: {process.stderr.read().decode()[-500:]}")
         time.sleep(0.05)
+    broker = OwnMosquitto(port, directory, process)
     try:
-        yield OwnMosquitto(port, directory, process)
+        yield broker
     finally:
+        process = broker.process  # a drill may have started it again (tests/drills/site.py)
         process.terminate()
         try:
             process.wait(10)
