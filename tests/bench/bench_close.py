@@ -23,10 +23,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from sqlalchemy import event
+from sqlalchemy import event, update
 from sqlalchemy.engine import Engine
 
-from app.cabinets.models import DeviceMessage, MessageStatus
+from app.cabinets.models import Cabinet, DeviceMessage, DoorState, MessageStatus
 from app.core import migrations
 from app.core.config import get_settings
 from app.core.db import get_engine, session_scope
@@ -61,9 +61,12 @@ def job_database(url: str) -> Iterator[Engine]:
 
 
 def store_closes(engine: Engine, world: World, doors: dict[int, int], tag: str) -> list[int]:
-    """One stored `door.closed` per cabinet, as the gateway stores them: their row ids."""
+    """One stored `door.closed` per cabinet, as the gateway stores them (each door open, as its
+    `door.opened` left it): their row ids."""
     ids = []
     with session_scope(engine) as session:
+        opened = update(Cabinet).where(Cabinet.tenant_id == world.tenant_id)
+        session.exec(opened.values(door_state=DoorState.open.value))  # as door.opened left it
         for n, cabinet in enumerate(world.cabinets):
             row = DeviceMessage(
                 tenant_id=world.tenant_id,
