@@ -29,6 +29,7 @@ from app.withdrawals.models import SESSION_PREFIX, DoorSession
 
 CLOSES = ("door.closed", "door.reread")
 PLANS = "withdrawals.plans"  # batch memo: cabinet id → CabinetPlan
+HELD = "withdrawals.held"  # batch memo: rows found by session.get, held for the identity map
 
 
 @dataclass(frozen=True)
@@ -55,11 +56,10 @@ def _in_tenant(rows: list[Any], cabinet: Cabinet) -> list[Any]:
     return [r for r in rows if r.cabinet_id == cabinet.id and r.tenant_id == cabinet.tenant_id]
 
 
-def prefetch_closes(
-    session: Session, rows: list[DeviceMessage], cabinets: list[Cabinet]
-) -> list[Any]:
-    """Load what the closes among `rows` read; the rows loaded, which the caller holds while the
-    batch runs (the identity map keeps only what something refers to)."""
+def prefetch_closes(session: Session, rows: list[DeviceMessage], cabinets: list[Cabinet]) -> None:
+    """Load what the closes among `rows` read, held by the batch's memo while it runs (the
+    identity map keeps only what something refers to: the doors, people and tenants that
+    `session.get` then finds without a query)."""
     by_id = {c.id: c for c in cabinets}
     closes = [
         r
@@ -67,7 +67,7 @@ def prefetch_closes(
         if r.type in CLOSES and r.status == MessageStatus.accepted.value and r.cabinet_id in by_id
     ]
     if not closes:
-        return []
+        return
     mine = [by_id[c] for c in sorted({r.cabinet_id for r in closes})]
     ids = [c.id for c in mine]
     tenant_ids = sorted({c.tenant_id for c in mine})
@@ -93,4 +93,4 @@ def prefetch_closes(
     quotas.preload(session, tenant_ids, items)
     webhooks.preload(session, tenant_ids)
     alerts.preload(session, [(c.tenant_id, root_key(c.id)) for c in mine])
-    return [*doors, *users, *tenants, *slots, *entries, *items]
+    remember(session, HELD, [*doors, *users, *tenants])
