@@ -16,10 +16,30 @@ from app.audit import service as audit
 from app.cabinets.options import cabinet_labels
 from app.core.announce import announce
 from app.core.errors import ValidationError
+from app.core.memo import memo_of, remember
 from app.core.paging import count_of
 from app.core.records import Actor, update_scoped
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_count, scoped_select
 from app.metrics import observe
+
+UNRESOLVED = "alerts.unresolved"  # batch memo: (tenant, root key) → its unresolved alert or None
+
+
+def preload(session: Session, keys: list[tuple[int, str]]) -> None:
+    """The unresolved alerts of these (tenant, root key) causes, kept for the running batch
+    (app/core/memo.py); raise_once keeps them current as it raises."""
+    root_keys = sorted({key[:120] for _, key in keys})
+    found: dict[tuple[int, str], Alert | None] = {(t, k[:120]): None for t, k in keys}
+    for alert in session.exec(
+        select(Alert).where(
+            Alert.tenant_id.in_({t for t, _ in keys}),
+            Alert.root_key.in_(root_keys),
+            Alert.status != AlertStatus.resolved.value,
+        )
+    ):
+        if (alert.tenant_id, alert.root_key) in found:
+            found[(alert.tenant_id, alert.root_key)] = alert
+    remember(session, UNRESOLVED, (memo_of(session, UNRESOLVED) or {}) | found)
 
 
 def raise_once(
@@ -53,9 +73,15 @@ def raise_once(
                 session.flush()
             _announce(session, alert, "raised")
             observe.alert_raised(session, kind)
+            batch = memo_of(session, UNRESOLVED)
+            if batch is not None and (tenant_id, root_key) in batch:
+                batch[(tenant_id, root_key)] = alert
             return alert
-        except IntegrityError:
-            alert = _unresolved(session, tenant_id, root_key)
+        except IntegrityError:  # raised by another transaction: read it, not the batch's memo
+            alert = _unresolved(session, tenant_id, root_key, fresh=True)
+            batch = memo_of(session, UNRESOLVED)
+            if batch is not None and (tenant_id, root_key) in batch:
+                batch[(tenant_id, root_key)] = alert
     alert.occurrences = Alert.occurrences + 1  # in SQL: two raisers at once both count
     alert.params = params
     session.flush()
@@ -115,7 +141,13 @@ def _announce(session: Session, alert: Alert, change: str) -> None:
     )
 
 
-def _unresolved(session: Session, tenant_id: int, root_key: str) -> Alert | None:
+def _unresolved(
+    session: Session, tenant_id: int, root_key: str, fresh: bool = False
+) -> Alert | None:
+    batch = memo_of(session, UNRESOLVED) or {}
+    if not fresh and (tenant_id, root_key) in batch:
+        alert = batch[(tenant_id, root_key)]
+        return alert if alert is not None and alert.status != AlertStatus.resolved.value else None
     return session.exec(
         select(Alert).where(
             Alert.tenant_id == tenant_id,

@@ -17,9 +17,11 @@ from app.cabinets.models import Cabinet, DeviceMessage, DoorState, MessageStatus
 from app.cabinets.presence import heard_from
 from app.cabinets.scale_stats import fold_heartbeat
 from app.core import logs
+from app.core.memo import batch_memo, in_batch, remember
 from app.core.model_base import as_utc
 from app.core.tenancy import TenantScope, get_scoped
 from app.withdrawals import door_open, keypad, screen, sessions
+from app.withdrawals.prefetch import prefetch_closes
 
 DOOR_AFTER = {"door.opened": DoorState.open.value, "door.closed": DoorState.closed.value}
 DOOR_EVENTS = {"door.opened": sessions.on_opened, "door.closed": sessions.on_closed}
@@ -37,7 +39,8 @@ def apply_device_message(
     with logs.bound(tenant_id=row.tenant_id, cabinet_id=row.cabinet_id):  # its log lines
         _apply(session=session, row=row, cabinet=cabinet, now=now)
     row.status = MessageStatus.processed.value
-    session.flush()
+    if not in_batch(session):  # a batch's messages are written together
+        session.flush()
     return True
 
 
@@ -92,9 +95,14 @@ def apply_device_messages(
         .execution_options(populate_existing=True)
     ).all()
     cabinet_ids = sorted({row.cabinet_id for row in rows})
-    # loaded in one query each, so that apply_device_message finds them in the identity map
-    session.exec(select(Cabinet).where(Cabinet.id.in_(cabinet_ids))).all()
-    return sum(
-        apply_device_message(session=session, message_row_id=row_id, now=now)
-        for row_id in message_row_ids
-    )
+    # loaded in one query each and held by the batch's memo, so that apply_device_message finds
+    # them in the identity map (which keeps only what something refers to); what the door
+    # closes read besides, in one query per table, for the batch (app/withdrawals/prefetch.py)
+    with batch_memo(session):
+        cabinets = list(session.exec(select(Cabinet).where(Cabinet.id.in_(cabinet_ids))))
+        remember(session, "cabinets.held", cabinets)
+        prefetch_closes(session, list(rows), cabinets)
+        return sum(
+            apply_device_message(session=session, message_row_id=row_id, now=now)
+            for row_id in message_row_ids
+        )

@@ -9,6 +9,7 @@ from sqlalchemy import func, literal, union_all
 from sqlmodel import Session, select
 
 from app.core.errors import ValidationError
+from app.core.memo import memo_of, remember
 from app.core.tenancy import TenantScope, scope_filter, scoped_select
 from app.inventory.models import MovementKind, Stock, StockMovement
 
@@ -23,7 +24,34 @@ class LedgerMismatch:
     stock_quantity: int
 
 
-def _locked_stock(session: Session, slot_id: int, item_id: int) -> Stock | None:
+LOCKED = "inventory.locked_stock"  # batch memo: cabinet id → {(slot, item): its locked Stock}
+
+
+def lock_stock(session: Session, cabinet_ids: list[int]) -> None:
+    """Lock the stock rows of these cabinets in one query (in id order, as every batch does) and
+    keep them for the running batch (app/core/memo.py): its movements then query nothing."""
+    rows = session.exec(
+        select(Stock)
+        .where(Stock.cabinet_id.in_(cabinet_ids))
+        .order_by(Stock.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)  # the values as of the lock
+    ).all()
+    locked: dict[int, dict[tuple[int, int], Stock]] = {c: {} for c in cabinet_ids}
+    for row in rows:
+        locked[row.cabinet_id][(row.slot_id, row.item_id)] = row
+    remember(session, LOCKED, (memo_of(session, LOCKED) or {}) | locked)
+
+
+def locked_stock_of(session: Session, cabinet_id: int) -> dict[tuple[int, int], Stock] | None:
+    """The cabinet's stock rows the running batch locked ((slot, item) → row), if it did."""
+    return (memo_of(session, LOCKED) or {}).get(cabinet_id)
+
+
+def _locked_stock(session: Session, cabinet_id: int, slot_id: int, item_id: int) -> Stock | None:
+    locked = locked_stock_of(session, cabinet_id)
+    if locked is not None:  # locked for this batch: the row, or none exists
+        return locked.get((slot_id, item_id))
     statement = select(Stock).where(Stock.slot_id == slot_id, Stock.item_id == item_id)
     return session.exec(statement.with_for_update()).first()
 
@@ -43,14 +71,19 @@ def record_movement(
     reason: str | None = None,
     at: datetime | None = None,
 ) -> StockMovement:
-    """Append one movement and move the slot's stock by the same amount (flush only)."""
+    """Append one movement and move the slot's stock by the same amount (flush only; inside a
+    batch that locked the cabinet's stock, not even that: the movement's id comes with the
+    batch's flush)."""
     at = at or datetime.now(UTC)
-    stock = _locked_stock(session, slot_id, item_id)
+    stock = _locked_stock(session, cabinet_id, slot_id, item_id)
     if stock is None:
         stock = Stock(
             tenant_id=tenant_id, cabinet_id=cabinet_id, slot_id=slot_id, item_id=item_id, quantity=0
         )
         session.add(stock)
+        locked = locked_stock_of(session, cabinet_id)
+        if locked is not None:  # the batch's later movements of this slot find it
+            locked[(slot_id, item_id)] = stock
     balance = stock.quantity + quantity_delta
     if balance < 0:
         raise ValidationError(
@@ -77,7 +110,8 @@ def record_movement(
         created_at=at,
     )
     session.add(movement)
-    session.flush()
+    if locked_stock_of(session, cabinet_id) is None:  # else written with the batch's changes
+        session.flush()
     return movement
 
 

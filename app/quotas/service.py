@@ -20,6 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, or_, select
 
 from app.auth.models import RoleGrant
+from app.core.memo import memo_of, remember
 from app.core.tenancy import TenantScope, scoped_select
 from app.items.models import Item, ItemTag
 from app.org.models import User
@@ -61,8 +62,42 @@ def _role_ids(session: Session, person: User) -> list[int]:
     return list(session.exec(grants))
 
 
+RULES, TAGS = "quotas.rules", "quotas.tags"  # batch memo: tenant → active rules; item → tags
+
+
+def preload(session: Session, tenant_ids: list[int], items: Iterable[Item]) -> None:
+    """The active rules of these tenants and the tags of these items, kept for the running
+    batch (app/core/memo.py): a batch of withdrawals counts its usage without reading them."""
+    rules = session.exec(
+        select(QuotaRule)
+        .where(QuotaRule.tenant_id.in_(tenant_ids), QuotaRule.is_active)
+        .order_by(QuotaRule.id)
+    ).all()
+    remember(session, RULES, {t: [r for r in rules if r.tenant_id == t] for t in tenant_ids})
+    remember(session, TAGS, _tags(session, items))
+
+
+def _applies(rule: QuotaRule, person: User, roles: list[int]) -> bool:
+    """rules_for's condition, in Python, for the rules of a batch."""
+    kind = rule.subject_kind
+    return (
+        kind == QuotaSubject.tenant.value
+        or (kind == QuotaSubject.user.value and rule.subject_id == person.id)
+        or (
+            kind == QuotaSubject.department.value
+            and person.department_id is not None
+            and rule.subject_id == person.department_id
+        )
+        or (kind == QuotaSubject.role.value and rule.subject_id in roles)
+    )
+
+
 def rules_for(session: Session, person: User) -> list[QuotaRule]:
     """The active rules that apply to this person."""
+    batch = (memo_of(session, RULES) or {}).get(person.tenant_id)
+    if batch is not None:
+        roles = _role_ids(session, person)
+        return [rule for rule in batch if _applies(rule, person, roles)]
     subject = [QuotaRule.subject_kind == QuotaSubject.tenant.value]
     subject.append(
         (QuotaRule.subject_kind == QuotaSubject.user.value) & (QuotaRule.subject_id == person.id)
@@ -142,6 +177,9 @@ def standing(session: Session, person: User, now: datetime) -> list[Standing]:
 
 def _tags(session: Session, items: Iterable[Item]) -> dict[int, set[int]]:
     ids = [i.id for i in items]
+    known = memo_of(session, TAGS) or {}
+    if ids and all(i in known for i in ids):
+        return {i: set(known[i]) for i in ids}
     out: dict[int, set[int]] = {i: set() for i in ids}
     for link in session.exec(select(ItemTag).where(ItemTag.item_id.in_(ids))):
         out[link.item_id].add(link.tag_id)

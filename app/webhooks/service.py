@@ -29,6 +29,7 @@ from app.audit import service as audit
 from app.cabinets.credentials import encrypt_secret
 from app.core.config import get_settings
 from app.core.errors import ValidationError
+from app.core.memo import memo_of, remember
 from app.core.model_base import as_utc
 from app.core.records import Actor, record_created, update_scoped
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
@@ -240,6 +241,37 @@ def when(moment: datetime) -> str:
     return as_utc(moment).astimezone(UTC).isoformat(timespec="milliseconds")
 
 
+SUBSCRIPTIONS = "webhooks.subscriptions"  # batch memo: tenant → [(subscription id, events)]
+
+
+def _subscriptions(session: Session, tenant_id: int) -> list[tuple[int, list[str] | None]]:
+    """The tenant's active subscriptions and their events (the running batch's, if loaded)."""
+    batch = (memo_of(session, SUBSCRIPTIONS) or {}).get(tenant_id)
+    if batch is not None:
+        return batch
+    return list(
+        session.exec(
+            select(WebhookSubscription.id, WebhookSubscription.events).where(
+                WebhookSubscription.tenant_id == tenant_id, WebhookSubscription.is_active
+            )
+        ).all()
+    )
+
+
+def preload(session: Session, tenant_ids: list[int]) -> None:
+    """The active subscriptions of these tenants, kept for the running batch (app/core/memo.py):
+    its events are recorded without reading them again."""
+    rows = session.exec(
+        select(
+            WebhookSubscription.tenant_id, WebhookSubscription.id, WebhookSubscription.events
+        ).where(WebhookSubscription.tenant_id.in_(tenant_ids), WebhookSubscription.is_active)
+    ).all()
+    found: dict[int, list[tuple[int, list[str] | None]]] = {t: [] for t in tenant_ids}
+    for tenant_id, sub_id, events in rows:
+        found[tenant_id].append((sub_id, events))
+    remember(session, SUBSCRIPTIONS, found)
+
+
 def emit(
     session: Session,
     tenant_id: int,
@@ -254,13 +286,7 @@ def emit(
     if type not in EVENT_TYPES:
         raise ValueError(f"unknown webhook event type {type!r}")
     wanted = [
-        sub_id
-        for sub_id, events in session.exec(
-            select(WebhookSubscription.id, WebhookSubscription.events).where(
-                WebhookSubscription.tenant_id == tenant_id, WebhookSubscription.is_active
-            )
-        ).all()
-        if type in (events or [])
+        sub_id for sub_id, events in _subscriptions(session, tenant_id) if type in (events or [])
     ]
     if not wanted:
         return None

@@ -23,6 +23,7 @@ from sqlmodel import Session
 from app.cabinets.commands import issue_command
 from app.cabinets.models import Cabinet, CommandKind, CommandStatus, DeviceCommand
 from app.core.announce import announce
+from app.core.memo import in_batch
 from app.core.model_base import as_utc
 from app.core.records import Actor
 from app.core.tenancy import TenantScope, scoped_select
@@ -54,7 +55,8 @@ SYSTEM = Actor(account_id=None, name="door sessions")
 
 def door_changed(session: Session, door: DoorSession) -> None:
     """Tell the pages following this door (the person's phone, the consoles) once committed."""
-    session.flush()
+    if door.id is None or not in_batch(session):  # a batch's doors are written together
+        session.flush()
     announce(
         session,
         door.tenant_id,

@@ -17,6 +17,7 @@ from app.org.models import User
 from app.quotas import service as quotas
 from app.webhooks import hooks as webhooks
 from app.withdrawals.models import DoorSession, Withdrawal, WithdrawalLine, WithdrawalSource
+from app.withdrawals.prefetch import plan_of
 from app.withdrawals.recognition import Taken
 from app.workorders.models import WorkOrderKind
 from app.workorders.service import PickLine, close_order, open_once
@@ -158,7 +159,12 @@ def low_stock_key(slot: Slot, item: Item) -> str:
 def _plan(
     session: Session, cabinet: Cabinet, taken: Taken
 ) -> dict[tuple[int, int], PlanogramEntry]:
-    """The planogram entries of the slots and items taken, in one query."""
+    """The planogram entries of the slots and items taken (the running batch's, else in one
+    query)."""
+    plan = plan_of(session, cabinet)
+    if plan is not None:
+        slot_ids = {slot.id for slot, _, _ in taken}
+        return {(e.slot_id, e.item_id): e for e in plan.entries if e.slot_id in slot_ids}
     entries = session.exec(
         scoped_select(PlanogramEntry, TenantScope.single(cabinet.tenant_id)).where(
             PlanogramEntry.cabinet_id == cabinet.id,

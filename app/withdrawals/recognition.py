@@ -17,6 +17,7 @@ from app.cabinets.models import Cabinet, Slot, SlotKind
 from app.cabinets.scale_stats import fold_series, model_of
 from app.core.tenancy import TenantScope, scoped_select
 from app.inventory.models import PlanogramEntry, Stock
+from app.inventory.service import locked_stock_of
 from app.items.models import Item
 from app.tenants.policies import WholeNumber, whole_number
 from app.withdrawals.ident_vision import SlotSnapshot, by_vision
@@ -29,6 +30,7 @@ from app.withdrawals.identify import (
     by_weight,
     fuse,
 )
+from app.withdrawals.prefetch import plan_of
 
 Taken = list[tuple[Slot, Item, int]]  # units of each item taken from each slot
 MAX_PER_VISIT = 10  # units of one SKU a person takes in one visit, unless the tenant says
@@ -44,7 +46,15 @@ class _SlotStock:
     stock: dict[int, int]
 
 
-def _slots(session: Session, cabinet: Cabinet) -> dict[str, _SlotStock]:
+def _load_slots(
+    session: Session, cabinet: Cabinet
+) -> tuple[list[Slot], list[PlanogramEntry], dict[int, Item], dict[tuple[int, int], int]]:
+    """The cabinet's slots, planogram, items and stock: from the running batch (prefetch.py)
+    when it loaded them, else in one query each."""
+    plan, locked = plan_of(session, cabinet), locked_stock_of(session, cabinet.id)
+    if plan is not None and locked is not None:
+        stock = {key: s.quantity for key, s in locked.items()}
+        return plan.slots, plan.entries, plan.items, stock
     scope = TenantScope.single(cabinet.tenant_id)
     slots = session.exec(scoped_select(Slot, scope).where(Slot.cabinet_id == cabinet.id)).all()
     entries = session.exec(
@@ -60,6 +70,11 @@ def _slots(session: Session, cabinet: Cabinet) -> dict[str, _SlotStock]:
         (s.slot_id, s.item_id): s.quantity
         for s in session.exec(scoped_select(Stock, scope).where(Stock.cabinet_id == cabinet.id))
     }
+    return list(slots), list(entries), items, stock
+
+
+def _slots(session: Session, cabinet: Cabinet) -> dict[str, _SlotStock]:
+    slots, entries, items, stock = _load_slots(session, cabinet)
     out = {}
     for slot in slots:
         mine = {e.item_id: items[e.item_id] for e in entries if e.slot_id == slot.id}

@@ -1,0 +1,121 @@
+"""A gateway's batch of door closes applied in one unit of work reads what the closes need once
+per table (app/withdrawals/prefetch.py) and lets the ORM write their changes together: the
+statements it costs are counted (a count is deterministic, unlike a time) so that a query put
+back between the changes cannot pass unnoticed; and it books exactly what the closes one by one
+book."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import event, func
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from app.cabinets.models import DeviceMessage, MessageStatus
+from app.cabinets.service import apply_device_messages
+from app.core.db import session_scope
+from app.core.tenancy import TenantScope
+from app.inventory.models import Stock
+from app.inventory.service import reconcile_ledger
+from app.withdrawals.models import DoorSession, SessionStatus, Withdrawal
+from tests.bench.door_close_fleet import STOCK, World, build_world, open_doors
+from tests.drills.fleet import closed_body, taken_at
+
+CLOSES = 20
+READS = 13  # one query per table the closes read, whatever their number
+WRITES_PER_CLOSE = 8  # the rows one close changes, in statements (one flush per withdrawal)
+
+
+def _world(engine: Engine) -> tuple[World, list[int]]:
+    url = engine.url.render_as_string(hide_password=False)
+    world = build_world(url, CLOSES)
+    doors = open_doors(url, world)
+    ids = []
+    with session_scope(engine) as session:
+        for n, cabinet in enumerate(world.cabinets):
+            row = DeviceMessage(
+                tenant_id=world.tenant_id,
+                cabinet_id=cabinet.cabinet_id,
+                message_id=f"c{n}",
+                boot_id="b",
+                seq=1,
+                type="door.closed",
+                device_ts=datetime(2026, 12, 6, 9, 0, tzinfo=UTC),
+                payload={"body": closed_body(doors[cabinet.cabinet_id], taken_at(n))},
+            )
+            session.add(row)
+            session.flush()
+            ids.append(row.id)
+    return world, ids
+
+
+def _counted(engine: Engine, ids: list[int], batch: int) -> list[str]:
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement: str, *_args) -> None:
+        statements.append(statement.lstrip().split(None, 1)[0].upper())
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        for at in range(0, len(ids), batch):
+            with session_scope(engine) as session:
+                assert apply_device_messages(session=session, message_row_ids=ids[at : at + batch])
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return statements
+
+
+def _booked(session: Session, world: World) -> dict[str, object]:
+    """What the closes left: sessions, withdrawals, stock, and the ledger's agreement."""
+    statuses = session.exec(
+        select(DoorSession.status).where(DoorSession.tenant_id == world.tenant_id)
+    ).all()
+    return {
+        "committed": statuses.count(SessionStatus.committed.value),
+        "withdrawals": session.exec(select(func.count()).select_from(Withdrawal)).one(),
+        "units": session.exec(select(func.sum(Withdrawal.total_qty))).one(),
+        "stock": session.exec(select(func.sum(Stock.quantity))).one(),
+        "mismatches": reconcile_ledger(session=session, scope=TenantScope.platform()),
+        "processed": session.exec(
+            select(func.count())
+            .select_from(DeviceMessage)
+            .where(DeviceMessage.status == MessageStatus.processed.value)
+        ).one(),
+    }
+
+
+@pytest.mark.dialects("postgresql")  # production's: the driver's executemany batches the rows
+def test_a_batch_of_closes_reads_each_table_once(engine: Engine) -> None:
+    _, ids = _world(engine)
+    statements = _counted(engine, ids, CLOSES)
+    reads = statements.count("SELECT")
+    assert reads <= READS, f"{reads} queries for {CLOSES} closes: one crept in per close"
+    assert len(statements) <= READS + WRITES_PER_CLOSE * CLOSES
+
+
+def test_a_batch_books_what_the_closes_one_by_one_book(engine: Engine) -> None:
+    world, ids = _world(engine)
+    _counted(engine, ids[: CLOSES // 2], CLOSES // 2)  # half in one batch
+    _counted(engine, ids[CLOSES // 2 :], 1)  # half one by one (the job's fallback): a batch of one
+    with Session(engine) as session:
+        booked = _booked(session, world)
+    taken = sum(sum(taken_at(n).values()) for n in range(CLOSES))
+    assert booked == {
+        "committed": CLOSES,
+        "withdrawals": CLOSES,
+        "units": taken,
+        "stock": CLOSES * 3 * STOCK - taken,
+        "mismatches": [],
+        "processed": CLOSES,
+    }
+
+
+def test_a_batch_applied_twice_books_once(engine: Engine) -> None:
+    world, ids = _world(engine)
+    _counted(engine, ids, CLOSES)
+    with session_scope(engine) as session:
+        assert apply_device_messages(session=session, message_row_ids=ids) == 0
+    with Session(engine) as session:
+        assert _booked(session, world)["withdrawals"] == CLOSES
