@@ -22,7 +22,7 @@ from app.core.records import Actor, update_scoped
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_count, scoped_select
 from app.metrics import observe
 
-UNRESOLVED = "alerts.unresolved"  # batch memo: (tenant, root key) → its unresolved alert or None
+UNRESOLVED = "alerts:unresolved"  # batch memo: (tenant, root key) → its unresolved alert or None
 
 
 def preload(session: Session, keys: list[tuple[int, str]]) -> None:

@@ -100,7 +100,7 @@ def apply_device_messages(
     # closes read besides, in one query per table, for the batch (app/withdrawals/prefetch.py)
     with batch_memo(session):
         cabinets = list(session.exec(select(Cabinet).where(Cabinet.id.in_(cabinet_ids))))
-        remember(session, "cabinets.held", cabinets)
+        remember(session, "cabinets:held", cabinets)
         prefetch_closes(session, list(rows), cabinets)
         return sum(
             apply_device_message(session=session, message_row_id=row_id, now=now)

@@ -62,7 +62,7 @@ def _role_ids(session: Session, person: User) -> list[int]:
     return list(session.exec(grants))
 
 
-RULES, TAGS = "quotas.rules", "quotas.tags"  # batch memo: tenant → active rules; item → tags
+RULES, TAGS = "quotas:rules", "quotas:tags"  # batch memo: tenant → active rules; item → tags
 
 
 def preload(session: Session, tenant_ids: list[int], items: Iterable[Item]) -> None:

@@ -28,8 +28,8 @@ from app.withdrawals.door_open import root_key
 from app.withdrawals.models import SESSION_PREFIX, DoorSession
 
 CLOSES = ("door.closed", "door.reread")
-PLANS = "withdrawals.plans"  # batch memo: cabinet id → CabinetPlan
-HELD = "withdrawals.held"  # batch memo: rows found by session.get, held for the identity map
+PLANS = "withdrawals:plans"  # batch memo: cabinet id → CabinetPlan
+HELD = "withdrawals:held"  # batch memo: rows found by session.get, held for the identity map
 
 
 @dataclass(frozen=True)
