@@ -5,11 +5,11 @@ cabinets with planograms, one person each, a door session open at each) with the
 noise-free bodies (tests/drills/fleet.py: every close commits a withdrawal).
 
 Metrics:
-- close_statements / close_cpu_ms: CLOSES closes handed over in jobs of BATCH messages (the size
+- close_statements / close_cpu_ms_job: CLOSES closes handed over in jobs of BATCH messages (the size
   of a gateway's batch), per close. Statements are counted by a `before_cursor_execute`
   listener (an executemany is one statement: one round trip); CPU is this process's
   `process_time` (the worker's own cost: the ORM, the job, the driver), not PostgreSQL's.
-- close_statements_single / close_cpu_ms_single: the same closes, one message per job.
+- close_statements_single / close_cpu_ms_job_single: the same closes, one message per job.
 A first round of as many closes warms the process and is not recorded; each round takes at
 most 2 units a slot, of 30 on the shelf.
 """
@@ -126,8 +126,8 @@ def run() -> dict[str, float]:
                 statements, cpu_ms = measure(engine, ids, batch)
                 committed(engine, ids)
                 figures[f"close_statements{suffix}"] = round(statements, 1)
-                figures[f"close_cpu_ms{suffix}"] = round(cpu_ms, 1)
-            del figures["close_statements_warm"], figures["close_cpu_ms_warm"]
+                figures[f"close_cpu_ms_job{suffix}"] = round(cpu_ms, 1)
+            del figures["close_statements_warm"], figures["close_cpu_ms_job_warm"]
         return figures
     finally:
         _drop_pg_database(name)
