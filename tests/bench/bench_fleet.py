@@ -32,18 +32,16 @@ import tempfile
 import time
 from pathlib import Path
 
-import aiomqtt
 import psutil
 from sqlmodel import Session, select
 
-from app.cabinets.credentials import mqtt_password
 from app.cabinets.models import DeviceMessage
 from app.core import migrations
 from app.core.bus import RedisBus, tenant_channel
 from app.core.db import make_engine
 from hardware.protocol.messages import build, now_ms
 from tests.bench import bench_close
-from tests.bench.door_close_fleet import World, build_world, open_doors
+from tests.bench.door_close_fleet import World, build_world, cabinet_client, open_doors
 from tests.conftest import _create_pg_database, _drop_pg_database
 from tests.drills.fleet import closed_body, taken_at
 from tests.drills.site import running_site
@@ -93,20 +91,7 @@ async def _run_part(world: World, doors: dict[int, int], port: int, part: range,
         for first in range(part.start, part.stop, 100):  # a hundred connections at a time
             chunk = world.cabinets[first : min(first + 100, part.stop)]
             clients += await asyncio.gather(
-                *(
-                    stack.enter_async_context(
-                        aiomqtt.Client(
-                            "127.0.0.1",
-                            port,
-                            username=c.mqtt_username,
-                            password=mqtt_password(c.secret),
-                            identifier=c.code,
-                            protocol=aiomqtt.ProtocolVersion.V311,
-                            keepalive=120,
-                        )
-                    )
-                    for c in chunk
-                )
+                *(stack.enter_async_context(cabinet_client(port, c, keepalive=120)) for c in chunk)
             )
         mine = world.cabinets[part.start : part.stop]
         await asyncio.gather(

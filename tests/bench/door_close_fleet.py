@@ -228,6 +228,19 @@ class _Cabinet:
         await self.send("door.closed", closed_body(rng, door_id))
 
 
+def cabinet_client(port: int, cabinet: BenchCabinet, **options) -> aiomqtt.Client:
+    """The cabinet's own MQTT connection (its credentials, its code as the client id)."""
+    return aiomqtt.Client(
+        "127.0.0.1",
+        port,
+        username=cabinet.mqtt_username,
+        password=mqtt_password(cabinet.secret),
+        identifier=cabinet.code,
+        protocol=aiomqtt.ProtocolVersion.V311,
+        **options,
+    )
+
+
 async def _run_cabinets(world: World, doors: dict[int, int], port: int, boot: str) -> int:
     rng = random.Random(7)
     async with contextlib.AsyncExitStack() as stack:
@@ -235,16 +248,7 @@ async def _run_cabinets(world: World, doors: dict[int, int], port: int, boot: st
         for start in range(0, len(world.cabinets), 100):  # connect a hundred at a time
             clients += await asyncio.gather(
                 *(
-                    stack.enter_async_context(
-                        aiomqtt.Client(
-                            "127.0.0.1",
-                            port,
-                            username=c.mqtt_username,
-                            password=mqtt_password(c.secret),
-                            identifier=c.code,
-                            protocol=aiomqtt.ProtocolVersion.V311,
-                        )
-                    )
+                    stack.enter_async_context(cabinet_client(port, c))
                     for c in world.cabinets[start : start + 100]
                 )
             )

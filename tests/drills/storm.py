@@ -9,15 +9,13 @@ import asyncio
 import json
 from contextlib import AsyncExitStack
 
-import aiomqtt
 from sqlmodel import Session, select
 
-from app.cabinets.credentials import mqtt_password
 from app.cabinets.models import DeviceMessage
 from app.core.db import make_engine
 from hardware.protocol.canonical import sign
 from hardware.protocol.messages import build, topic_for
-from tests.bench.door_close_fleet import BenchCabinet, World
+from tests.bench.door_close_fleet import BenchCabinet, World, cabinet_client
 
 
 def _first_sent(url: str, world: World) -> dict[int, dict]:
@@ -62,15 +60,7 @@ async def _one_cabinet(
 ) -> asyncio.Future[int]:
     """Connects, sends the copies; the answers counted until the returned future is awaited."""
     client = await stack.enter_async_context(
-        aiomqtt.Client(
-            "127.0.0.1",
-            port,
-            username=cabinet.mqtt_username,
-            password=mqtt_password(cabinet.secret),
-            identifier=cabinet.code,
-            protocol=aiomqtt.ProtocolVersion.V311,
-            max_inflight_messages=50,
-        )
+        cabinet_client(port, cabinet, max_inflight_messages=50)
     )
     await client.subscribe(f"cc/v1/{tenant}/{cabinet.code}/cmd", qos=1)
     answered = 0
