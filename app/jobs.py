@@ -20,6 +20,7 @@ from arq.connections import RedisSettings
 from arq.worker import Retry
 from redis.exceptions import RedisError
 
+import app.metrics  # noqa: F401 - installs the jobs' timer (app/metrics/__init__.py)
 from app.core import logs
 from app.core.bus import get_bus, reset_bus
 from app.core.config import get_settings

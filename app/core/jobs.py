@@ -15,6 +15,7 @@ import time
 import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,7 +24,6 @@ from arq.connections import ArqRedis, RedisSettings
 from arq.worker import Retry
 
 from app.core.config import get_settings
-from app.metrics.observe import timed_job
 
 logger = logging.getLogger(__name__)
 JobFunction = Callable[..., Awaitable[Any]]
@@ -32,13 +32,24 @@ DEFAULT_MAX_TRIES = 5
 DEFAULT_KEEP_RESULT_S = 3600.0
 
 
+# How a job's run is timed: nothing, until the metrics install theirs (app/metrics/__init__.py);
+# read at every run, so jobs registered before that are timed too. Core imports no domain.
+JobTimer = Callable[[str, dict[str, Any]], AbstractContextManager[Any]]
+_job_timer: JobTimer = lambda name, ctx: nullcontext()  # noqa: E731
+
+
+def time_jobs_with(timer: JobTimer) -> None:
+    global _job_timer
+    _job_timer = timer
+
+
 def job(fn: JobFunction) -> JobFunction:
     """Register a job function under its name (the name is what callers enqueue); every run,
     in-process or on an arq worker, is timed into the metrics by job and outcome."""
 
     @functools.wraps(fn)  # arq names a job by its function's __qualname__: kept
     async def measured(ctx: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
-        with timed_job(fn.__name__, ctx):
+        with _job_timer(fn.__name__, ctx):
             return await fn(ctx, *args, **kwargs)
 
     JOBS[fn.__name__] = measured
