@@ -4,15 +4,19 @@ another body is refused; keys are per API key."""
 from __future__ import annotations
 
 import asyncio
+import json
+import time
 from datetime import timedelta
 
 import pytest
 from sqlmodel import Session, func, select
 
 from app import jobs
-from app.apikeys.models import ApiIdempotency
+from app.api.v1.idempotency import hash_request
+from app.apikeys.models import ApiIdempotency, ApiKey
 from app.apikeys.service import forget_replies
 from app.audit.models import AuditLog
+from app.core.errors import ValidationError
 from app.items.models import Item
 from tests.api.v1.conftest import bearer, key_with
 
@@ -105,3 +109,68 @@ async def test_two_first_tries_at_once_write_once_and_answer_alike(session, clie
     assert len({r.text for r in replies}) == 1
     assert _count(session, Item, Item.sku == "RACE") == 1
     assert _count(session, ApiIdempotency) == 1
+
+
+def _counting_upsert(monkeypatch, then=None) -> list[int]:
+    """Wrap the route's service call: count its runs, and do `then(session)` inside its unit of
+    work, after the item is written."""
+    from app.api.v1 import items as route
+
+    calls: list[int] = []
+    real = route.upsert_item
+
+    def upsert(*, session, **kwargs):
+        calls.append(1)
+        result = real(session=session, **kwargs)
+        if then is not None:
+            then(session)
+        return result
+
+    monkeypatch.setattr(route, "upsert_item", upsert)
+    return calls
+
+
+@pytest.mark.dialects("postgresql")
+async def test_a_second_first_try_waits_for_the_first_and_replays_it(
+    monkeypatch, session, client, world
+) -> None:
+    calls = _counting_upsert(monkeypatch, then=lambda _: time.sleep(0.3))
+    a, _ = world
+    h = {**bearer(a.key), "Idempotency-Key": "slow-1"}
+    replies = await asyncio.gather(
+        *(client.put("/items/SLOW", json=ITEM, headers=h) for _ in range(3))
+    )
+    assert [r.status_code for r in replies] == [201, 201, 201]
+    assert len(calls) == 1  # the others waited on the key, then replayed its reply
+    assert sorted(r.headers.get("idempotent-replayed", "") for r in replies) == ["", "true", "true"]
+
+
+async def test_a_refusal_because_a_first_try_just_committed_replays_that_try(
+    monkeypatch, session, client, world
+) -> None:
+    """The READ COMMITTED window: our try saw no item; another try with the same key committed
+    the item and its reply; then our change is refused (the SKU is taken). The answer is the
+    reply that try committed, not the refusal."""
+    a, _ = world
+    key_id = session.exec(select(ApiKey.id).where(ApiKey.tenant_id == a.tenant_id)).one()
+    sent = json.dumps(ITEM).encode()
+    same_request = hash_request("PUT", "/api/v1/items/WIN", a.tenant_id, sent)
+    body = '{"sku": "WIN", "by": "the other try"}'
+
+    def the_other_try_commits_then_ours_is_refused(**_) -> None:
+        with Session(session.get_bind()) as other:
+            other.add(ApiIdempotency(tenant_id=a.tenant_id, api_key_id=key_id,
+                                     idempotency_key="window-1", request_hash=same_request,
+                                     status_code=201, body=body))  # fmt: skip
+            other.commit()
+        raise ValidationError(field="sku")
+
+    from app.api.v1 import items as route
+
+    monkeypatch.setattr(route, "upsert_item", the_other_try_commits_then_ours_is_refused)
+    h = {**bearer(a.key), "Idempotency-Key": "window-1", "Content-Type": "application/json"}
+    reply = await client.put("/items/WIN", content=sent, headers=h)
+    assert reply.status_code == 201, reply.text
+    assert reply.text == body
+    assert reply.headers["idempotent-replayed"] == "true"
+    assert _count(session, Item, Item.sku == "WIN") == 0  # ours was rolled back
