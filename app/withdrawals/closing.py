@@ -119,8 +119,8 @@ def decide(
         return "rereading"
     if verdict.status != "committed":
         return became_exception(session, door)
+    door.status = SessionStatus.committed.value  # before the commit's flush: one UPDATE of it
     (commit_restock if restock else commit)(session, cabinet, door, taken)
-    door.status = SessionStatus.committed.value
     door_changed(session, door)
     return "committed"
 

@@ -25,7 +25,7 @@ from tests.drills.fleet import closed_body, taken_at
 
 CLOSES = 20
 READS = 13  # one query per table the closes read, whatever their number
-WRITES_PER_CLOSE = 8  # the rows one close changes, in statements (one flush per withdrawal)
+WRITES_PER_CLOSE = 7  # the rows one close changes, in statements (one flush per withdrawal)
 
 
 def _world(engine: Engine) -> tuple[World, list[int]]:
