@@ -22,6 +22,7 @@ from app.core.tenancy import TenantScope, get_scoped_or_raise
 from app.core.text import refuse_unsafe
 from app.tenants.models import ServiceProvider, Tenant
 from app.tenants.models import Status as ProviderStatus
+from app.tenants.queries import tenant_by_code
 from app.tenants.status import is_suspended
 
 KEY_MARK = "cck"
@@ -197,7 +198,7 @@ def key_scope(session: Session, key: ApiKey) -> TenantScope:
 
 def tenant_named(session: Session, reach: TenantScope, code: str) -> int:
     """The id of the company `code` within a key's reach; else the same refusal as unknown."""
-    tenant = session.exec(select(Tenant).where(Tenant.code == code.strip())).first()
+    tenant = tenant_by_code(session, code)
     if tenant is None or not reach.allows(tenant.id):
         raise ValidationError("apikeys.tenant_unknown", field="tenant", code=code[:32])
     return tenant.id

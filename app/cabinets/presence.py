@@ -134,9 +134,9 @@ def heard_from(*, session: Session, cabinet: Cabinet, now: datetime) -> None:
     maintenance still holding people in its offline lease sent the empty one."""
     was_online, cabinet.is_online = cabinet.is_online, True
     cabinet.last_heartbeat_at = now
-    if not was_online:
+    if not was_online:  # an offline alert is open only while the cabinet is offline (mark_offline)
         webhooks.cabinet_presence(session, cabinet, "cabinet.online", now)
-    resolve(session=session, tenant_id=cabinet.tenant_id, root_key=_root_key(cabinet), now=now)
-    session.flush()
+        resolve(session=session, tenant_id=cabinet.tenant_id, root_key=_root_key(cabinet), now=now)
+    # not flushed here: a batch of heartbeats writes its cabinets in one statement
     send_if_due(session=session, cabinet=cabinet, now=now)
     empty_lease_if_held(session=session, cabinet=cabinet, now=now)

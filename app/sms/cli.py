@@ -17,7 +17,7 @@ import getpass
 import os
 import sys
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from app.core import log_masking
 from app.core.db import session_scope
@@ -26,12 +26,13 @@ from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.sms import service
 from app.tenants.models import Tenant
+from app.tenants.queries import tenant_by_code
 
 CLI_ACTOR = Actor(account_id=None, name="cli")
 
 
 def _tenant(session: Session, code: str) -> Tenant:
-    tenant = session.exec(select(Tenant).where(Tenant.code == code)).first()
+    tenant = tenant_by_code(session, code)
     if tenant is None:
         raise SystemExit(f"No tenant with code {code!r}")
     return tenant

@@ -22,8 +22,9 @@ from app.core.records import Actor
 from app.core.tenancy import TenantScope, scoped_select
 from app.sso.im import ImConfig
 from app.sso.models import ImApp, ImKind, ImMatch
-from app.sso.service import configured, sign_in_matched, signing_row, tenant_by_code
+from app.sso.service import configured, sign_in_matched, signing_row
 from app.tenants.models import Tenant
+from app.tenants.queries import tenant_by_code
 from app.tenants.status import is_suspended
 
 IDENTIFIER = re.compile(r"[A-Za-z0-9_.-]+")  # ids and keys the IMs issue: ww…, ding…, cli_…

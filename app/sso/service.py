@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, NoReturn
 from urllib.parse import urlparse
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, func
 
 from app.audit import service as audit
 from app.auth.models import Account
@@ -28,6 +28,7 @@ from app.org.validation import normalise_phone
 from app.sso.models import ImApp, SsoIssuer, SsoMatch
 from app.sso.oidc import IssuerConfig, SsoRefused
 from app.tenants.models import Tenant
+from app.tenants.queries import tenant_by_code
 from app.tenants.status import is_suspended
 
 CALLBACK_PATH = "/auth/sso/callback"
@@ -40,11 +41,6 @@ Row = SsoIssuer | ImApp  # a tenant's sign-in provider: each maps a value to a p
 
 def issuer_row(session: Session, tenant_id: int) -> SsoIssuer | None:
     return session.exec(scoped_select(SsoIssuer, TenantScope.single(tenant_id))).first()
-
-
-def tenant_by_code(session: Session, tenant_code: str) -> Tenant | None:
-    code = (tenant_code or "").strip()[:32]
-    return session.exec(select(Tenant).where(Tenant.code == code)).first() if code else None
 
 
 RowOf = Callable[[Session, int], Row | None]  # a tenant's provider row (issuer_row, im_row)

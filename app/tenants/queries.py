@@ -17,6 +17,12 @@ def _day(value) -> str:
     return value.isoformat() if value else ""
 
 
+def tenant_by_code(session: Session, code: str | None) -> Tenant | None:
+    """The company with this code (as people and systems type it: trimmed), or None."""
+    code = (code or "").strip()[:32]
+    return session.exec(select(Tenant).where(Tenant.code == code)).first() if code else None
+
+
 def tenant_rows(session: Session) -> list[dict]:
     """Every tenant with its provider, status, contract and how many cabinets and people."""
     providers = {p.id: p.name for p in session.exec(select(ServiceProvider))}
