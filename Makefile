@@ -108,6 +108,7 @@ drills: venv
 lint: venv
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/python -m pytest -q -p no:cacheprovider tests/core/test_import_contracts.py
 
 format: venv
 	$(VENV)/bin/ruff format .

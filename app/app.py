@@ -49,6 +49,7 @@ from app.registration.pages import register_page, whitelist_page
 from app.registration.state import WhitelistState
 from app.reports.pages import reports_page
 from app.reports.state import ReportsState
+from app.reports.subscription_state import SubscriptionsState
 from app.tenants.providers_pages import providers_page
 from app.tenants.providers_state import ProvidersState
 from app.tenants.settings_pages import settings_page
@@ -106,7 +107,7 @@ app = rx.App(
 app.app_wraps[(5, "Overlay")] = lambda stateful: connection_notice() if stateful else None
 app.add_middleware(EventGate())
 SUFFIX = " · 智能领用柜云平台"
-# route, page, page name (the browser tab's title), the state whose `load` fills it
+# route, page, page name (the browser tab's title), the state(s) whose `load` fills it, in order
 CONSOLE_PAGES = (
     ("/", home_page, "运营概览", HomeState),
     ("/departments", departments_page, "组织架构", DepartmentsState),
@@ -130,20 +131,24 @@ CONSOLE_PAGES = (
     ("/alerts/routing", routing_page, "告警通知", RoutingState),
     ("/webhooks", webhooks_page, "Webhook 推送", WebhooksState),
     ("/walls", walls_page, "大屏", WallsState),
-    ("/reports", reports_page, "报表", ReportsState),
+    ("/reports", reports_page, "报表", (ReportsState, SubscriptionsState)),
     ("/settings", settings_page, "企业策略", SettingsState),
     ("/api-keys", api_keys_page, "API 密钥", ApiKeysState),
     ("/platform/tenants", tenants_page, "企业开通", TenantsState),
     ("/platform/providers", providers_page, "服务商", ProvidersState),
     ("/provider/staff", staff_page, "服务商人员", StaffState),
 )
-for route, page, name, state in CONSOLE_PAGES:
+for route, page, name, states in CONSOLE_PAGES:
     # the session first: a visitor is sent to /login before any page data is asked for
     app.add_page(
         page,
         route=route,
         title=name + SUFFIX,
-        on_load=[SessionState.load_session, AlertCentreState.follow, state.load],
+        on_load=[
+            SessionState.load_session,
+            AlertCentreState.follow,
+            *(s.load for s in (states if isinstance(states, tuple) else (states,))),
+        ],
     )
 app.add_page(login_page, route="/login", title="登录" + SUFFIX, on_load=LoginPageState.read_error)
 app.add_page(

@@ -8,7 +8,7 @@ import reflex as rx
 from app.alerts.service import ALERT_STATUSES, acknowledge, list_alerts
 from app.core.db import run_in_session
 from app.core.i18n import t
-from app.dashboard.service import scope_timezone
+from app.tenants.queries import scope_timezone
 from app.ui.format import local_time
 from app.ui.paging import KeysetPaging
 from app.ui.payload import as_id

@@ -13,12 +13,12 @@ from sqlmodel import Session, select, update
 
 from app.alerts.models import Alert, AlertStatus, Severity
 from app.audit import service as audit
+from app.audit.records import Actor, update_scoped
 from app.cabinets.options import cabinet_labels
 from app.core.announce import announce
 from app.core.errors import ValidationError
 from app.core.memo import memo_of, remember
 from app.core.paging import count_of
-from app.core.records import Actor, update_scoped
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_count, scoped_select
 from app.metrics import observe
 

@@ -16,8 +16,8 @@ from app.alerts.service import AlertView, acknowledge, alert_centre
 from app.auth.principal import Principal
 from app.core.db import run_in_session
 from app.core.i18n import t
-from app.dashboard.service import scope_timezone
 from app.dashboard.state import HomeState
+from app.tenants.queries import scope_timezone
 from app.ui.format import local_time
 from app.ui.payload import as_id
 from app.ui.push import Push

@@ -16,8 +16,8 @@ from sqlmodel import Session, delete, select
 
 from app.apikeys.models import ApiIdempotency, ApiKey
 from app.audit import service as audit
+from app.audit.records import Actor
 from app.core.errors import DomainError, ValidationError
-from app.core.records import Actor
 from app.core.tenancy import TenantScope, get_scoped_or_raise
 from app.core.text import refuse_unsafe
 from app.tenants.models import ServiceProvider, Tenant

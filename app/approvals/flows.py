@@ -18,11 +18,11 @@ from app.approvals.models import (
     RequestStatus,
 )
 from app.audit import service as audit
+from app.audit.records import Actor, choice, owned_id, record_created, update_scoped
 from app.auth.catalogue import role_label
 from app.auth.models import Permission, Role, RoleGrant, RolePermission
 from app.core.errors import ValidationError
 from app.core.i18n import DEFAULT_LOCALE
-from app.core.records import Actor, choice, owned_id, record_created, update_scoped
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scope_filter
 from app.core.text import refuse_unsafe
 from app.org.models import User

@@ -11,7 +11,7 @@ from app.approvals.models import Decision
 from app.core.db import run_in_session
 from app.core.errors import DomainError, ValidationError
 from app.core.i18n import t
-from app.dashboard.service import scope_timezone
+from app.tenants.queries import scope_timezone
 from app.ui.format import local_time
 from app.ui.paging import KeysetPaging
 from app.ui.payload import as_id

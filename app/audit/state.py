@@ -13,7 +13,7 @@ from app.audit.service import AuditFilters, AuditPage, list_audit, local_days
 from app.core.db import run_in_session
 from app.core.i18n import MESSAGES
 from app.core.tenancy import TenantScope
-from app.dashboard.service import list_tenant_options, scope_timezone
+from app.tenants.queries import list_tenant_options, scope_timezone
 from app.ui.paging import KeysetPaging
 from app.ui.session import request_locale, require
 

@@ -13,11 +13,11 @@ from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from app.audit import service as audit
+from app.audit.records import Actor, record_created
 from app.auth.catalogue import PERMISSIONS
 from app.auth.models import GrantScope, Permission, Role, RoleGrant, RolePermission
 from app.auth.service import ensure_permissions
 from app.core.errors import DomainError, PermissionDeniedError, ValidationError
-from app.core.records import Actor, record_created
 from app.core.tenancy import TenantScope, get_scoped_or_raise
 from app.core.text import refuse_unsafe
 from app.org.models import User

@@ -9,11 +9,11 @@ import re
 from PIL import Image
 from sqlmodel import Session
 
+from app.audit.records import Actor, update_scoped
 from app.cabinets.models import Cabinet, CabinetSnapshot, Slot, SlotKind
 from app.cabinets.profiles import CAMERA_SIZE
 from app.core.config import get_settings
 from app.core.errors import ValidationError
-from app.core.records import Actor, update_scoped
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from vision.draw import annotate
 

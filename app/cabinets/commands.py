@@ -18,12 +18,12 @@ from sqlalchemy import func, update
 from sqlmodel import Session
 
 from app.audit import service as audit
+from app.audit.records import Actor
 from app.cabinets.credentials import decrypt_secret
 from app.cabinets.models import Cabinet, CommandKind, CommandStatus, DeviceCommand
 from app.core.announce import announce
 from app.core.errors import DomainError
 from app.core.model_base import as_utc
-from app.core.records import Actor
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from app.tenants.models import Tenant
 from app.workorders.models import WorkOrderKind

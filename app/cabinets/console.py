@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
+from app.audit.records import Actor, record_created, update_scoped
 from app.cabinets.layout import layout_changed
 from app.cabinets.models import (
     Cabinet,
@@ -24,7 +25,6 @@ from app.cabinets.refusals import refusals_of
 from app.cabinets.scale_stats import describe, model_of
 from app.core.errors import ValidationError
 from app.core.paging import count_of
-from app.core.records import Actor, record_created, update_scoped
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scope_filter
 from app.inventory.models import PlanogramEntry, Stock
 from app.items.models import Item

@@ -25,10 +25,10 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlmodel import Session, SQLModel, select
 
 from app.audit import service as audit
+from app.audit.records import Actor
 from app.cabinets.models import Cabinet
 from app.core.config import get_settings
 from app.core.errors import DomainError, ValidationError
-from app.core.records import Actor
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from app.tenants.models import Tenant
 

@@ -15,10 +15,10 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from app.audit.records import Actor, record_created, snapshot, update_scoped
 from app.cabinets.credentials import decrypt_secret
 from app.cabinets.models import Cabinet, CabinetStatus, LanController, Site, Slot, SlotKind
 from app.core.errors import DomainError, ValidationError
-from app.core.records import Actor, record_created, snapshot, update_scoped
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from app.tenants.models import Tenant
 from hardware.scales import INDICATORS

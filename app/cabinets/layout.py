@@ -15,9 +15,9 @@ from typing import Any
 
 from sqlmodel import Session, func, select
 
+from app.audit.records import SYSTEM, Actor
 from app.cabinets.commands import issue_command
 from app.cabinets.models import Cabinet, CabinetStatus, CommandKind, DeviceCommand, Slot, SlotKind
-from app.core.records import SYSTEM, Actor
 from app.core.tenancy import TenantScope
 from app.inventory.models import PlanogramEntry
 from app.items.models import Item

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from app.audit.records import SYSTEM, Actor
 from app.cabinets.commands import issue_command
 from app.cabinets.models import (
     Cabinet,
@@ -19,7 +20,6 @@ from app.cabinets.models import (
     CommandStatus,
     DeviceCommand,
 )
-from app.core.records import SYSTEM, Actor
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from app.org.models import User
 from app.tenants.status import is_suspended

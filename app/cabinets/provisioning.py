@@ -23,6 +23,7 @@ from sqlmodel import Session, func, or_, select
 
 from app.alerts.service import resolve_for_cabinet
 from app.audit import service as audit
+from app.audit.records import Actor, owned_id, record_created
 from app.cabinets.credentials import ProvisionedCredentials, provision
 from app.cabinets.lease import sync_lease
 from app.cabinets.models import (
@@ -36,7 +37,6 @@ from app.cabinets.models import (
 from app.cabinets.profiles import PROFILES, slot_plan
 from app.core.config import Settings, get_settings
 from app.core.errors import ValidationError
-from app.core.records import Actor, owned_id, record_created
 from app.core.tenancy import TenantScope, get_scoped_or_raise
 from app.tenants.models import Tenant
 from hardware.protocol.messages import Topic

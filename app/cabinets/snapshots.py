@@ -31,12 +31,12 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from app.audit.records import Actor
 from app.cabinets.credentials import cabinet_keys
 from app.cabinets.models import Cabinet, CabinetSnapshot, CabinetStatus
 from app.cabinets.snapshot_image import EXTENSION, ImageRefused, checked_image, sniffed_type
 from app.core.config import get_settings
 from app.core.errors import NotFoundError
-from app.core.records import Actor
 from app.core.tenancy import TenantScope, scoped_select
 from app.tenants.models import Status, Tenant
 from app.tenants.policies import WholeNumber, set_whole_number, whole_number

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -12,15 +11,15 @@ from sqlmodel import Session, select
 from app.alerts.models import Alert, AlertStatus
 from app.cabinets.models import Cabinet
 from app.cabinets.options import cabinet_label
+from app.core.days import start_of_local_day
 from app.core.tenancy import TenantScope, scope_filter, scoped_count
 from app.inventory.models import PlanogramEntry, Stock
 from app.items.models import Item, ItemType
 from app.org.models import Department, User
-from app.tenants.models import Tenant
+from app.tenants.queries import scope_timezone
 from app.withdrawals.models import Withdrawal
 from app.workorders.models import WorkOrder, WorkOrderStatus
 
-DEFAULT_TIMEZONE = "Asia/Shanghai"
 OPEN_WORK_ORDER = (WorkOrderStatus.open, WorkOrderStatus.assigned, WorkOrderStatus.in_progress)
 
 
@@ -49,35 +48,6 @@ class HomeFigures:
     open_work_orders: int
     open_alerts: int
     recent: list[RecentWithdrawal] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class TenantOption:
-    id: int
-    name: str
-
-
-def start_of_local_day(now: datetime, timezone: str) -> datetime:
-    """Midnight of `now`'s day in `timezone`, as an aware UTC datetime."""
-    local = now.astimezone(ZoneInfo(timezone))
-    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
-    return midnight.astimezone(UTC)
-
-
-def scope_timezone(*, session: Session, scope: TenantScope) -> str:
-    """The tenant's time zone when the scope is one tenant, else the platform default."""
-    if scope.tenant_ids is None or len(scope.tenant_ids) != 1:
-        return DEFAULT_TIMEZONE
-    tenant = session.get(Tenant, next(iter(scope.tenant_ids)))
-    return tenant.timezone if tenant else DEFAULT_TIMEZONE
-
-
-def list_tenant_options(*, session: Session, scope: TenantScope) -> list[TenantOption]:
-    """Tenants the caller may switch between, by name."""
-    statement = select(Tenant.id, Tenant.name).order_by(Tenant.name)
-    if scope.tenant_ids is not None:
-        statement = statement.where(Tenant.id.in_(sorted(scope.tenant_ids)))
-    return [TenantOption(id=row.id, name=row.name) for row in session.exec(statement)]
 
 
 def _low_stock_slots(session: Session, scope: TenantScope) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from app.core.records import SYSTEM
+from app.audit.records import SYSTEM
 from app.core.tenancy import TenantScope
 from app.notify.rules import RouteSpec, create_route
 from app.tenants.models import Tenant

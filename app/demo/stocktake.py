@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
-from app.core.records import Actor
+from app.audit.records import Actor
 from app.core.tenancy import TenantScope
 from app.demo.history import TenantWorld
 from app.inventory.models import Stock

@@ -17,9 +17,9 @@ from datetime import UTC, datetime
 from sqlmodel import Session, select
 
 from app.audit import service as audit
+from app.audit.records import Actor
 from app.cabinets.models import Cabinet, CabinetStatus, Slot, SlotKind
 from app.core.errors import PermissionDeniedError, ValidationError
-from app.core.records import Actor
 from app.core.tenancy import TenantScope, get_scoped_or_raise
 from app.inventory.models import (
     MovementKind,

@@ -12,11 +12,11 @@ from pathlib import Path
 from sqlalchemy import or_
 from sqlmodel import Session, delete, select
 
+from app.audit.records import Actor, record_created, update_scoped
 from app.cabinets.layout import LAYOUT_FIELDS, item_layout_changed
 from app.cabinets.models import Slot
 from app.core.errors import ValidationError
 from app.core.paging import count_of
-from app.core.records import Actor, record_created, update_scoped
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scope_filter
 from app.core.text import refuse_unsafe
 from app.inventory.models import PlanogramEntry

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
+from app.audit.records import Actor, record_created
 from app.core.errors import ValidationError
-from app.core.records import Actor, record_created
 from app.core.tenancy import TenantScope
 from app.core.text import refuse_unsafe
 from app.items.console import ItemFields, save_item

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, select
 
 from app.alerts.models import Severity
+from app.audit.records import Actor, choice, delete_scoped, record_created, update_scoped
 from app.cabinets.credentials import encrypt_secret
 from app.core.errors import ValidationError
-from app.core.records import Actor, choice, delete_scoped, record_created, update_scoped
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from app.notify.models import AlertRoute, RouteChannel
 from app.tenants.models import ProviderStaff, Tenant

@@ -9,7 +9,7 @@ import httpx
 
 from app.core.config import REPO_ROOT
 from app.ops import topology
-from app.ops.prod_local import Child, healthy, resolve, web_workers
+from app.ops.children import Child, healthy, resolve, web_workers
 
 # Fresh connections to /api/health: enough that both web workers are usually seen answering
 ASKS = 24

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from sqlalchemy import update
 from sqlmodel import Session, select
 
+from app.audit.records import Actor, record_created, update_scoped
 from app.core.errors import DomainError, ValidationError
-from app.core.records import Actor, record_created, update_scoped
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from app.core.text import refuse_unsafe
 from app.org.models import Department, DepartmentManager, PhoneWhitelist, User

@@ -20,10 +20,10 @@ from datetime import datetime
 import httpx
 from sqlalchemy.engine import Engine
 
+from app.audit.records import Actor
 from app.core.db import run_in_session
 from app.core.errors import DomainError
 from app.core.model_base import utcnow
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.org.directory_plan import SyncPlan
 from app.org.directory_sync import (

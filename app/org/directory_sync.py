@@ -18,9 +18,9 @@ from typing import Any
 from sqlmodel import Session, select
 
 from app.audit import service as audit
+from app.audit.records import Actor, record_created, update_scoped
 from app.core.errors import DomainError, ValidationError
 from app.core.model_base import as_utc
-from app.core.records import Actor, record_created, update_scoped
 from app.core.tenancy import TenantScope, get_scoped, scoped_count, scoped_select
 from app.org import departments, sync
 from app.org.directory_plan import PREFIX, SyncPlan, plan_sync

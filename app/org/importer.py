@@ -20,11 +20,11 @@ from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
+from app.audit.records import Actor
 from app.core import tables
 from app.core.cells import append_row, inert_row
 from app.core.errors import DomainError
 from app.core.i18n import t
-from app.core.records import Actor
 from app.core.tables import Column, Rows
 from app.core.tenancy import TenantScope, scoped_select
 from app.org.departments import department_paths

@@ -13,9 +13,9 @@ from app.core.db import run_in_session
 from app.core.errors import DomainError, ValidationError
 from app.core.i18n import t
 from app.core.model_base import utcnow
-from app.dashboard.service import scope_timezone
 from app.org import directory_flows, orgsync_queries
 from app.org.directory_sync import INTERVAL_HOURS, save_schedule
+from app.tenants.queries import scope_timezone
 from app.ui.format import local_time
 from app.ui.session import actor_of, request_locale, require, working_tenant
 

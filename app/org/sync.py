@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
+from app.audit.records import Actor, update_scoped
 from app.core.errors import NotFoundError, ValidationError
-from app.core.records import Actor, update_scoped
 from app.core.tenancy import TenantScope, scoped_select
 from app.org import departments, users
 from app.org.models import Department, User

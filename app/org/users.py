@@ -10,12 +10,12 @@ from typing import Any
 from sqlalchemy import or_
 from sqlmodel import Session, select
 
+from app.audit.records import Actor, record_created, update_scoped
 from app.auth.ended import announce_ended
 from app.auth.models import Account, AuthSession
 from app.auth.passwords import hash_secret
-from app.core.errors import DomainError
+from app.core.errors import DomainError, NotFoundError
 from app.core.paging import count_of
-from app.core.records import Actor, record_created, update_scoped
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from app.org import validation as v
 from app.org.models import Department, User
@@ -41,6 +41,14 @@ class UserPage:
     next_after: int | None  # keyset cursor: pass back as `after_id` for the next page
     departments: dict[int, str] = field(default_factory=dict)
     total: int = 0
+
+
+def person_of(session: Session, scope: TenantScope, account_id: int) -> User:
+    """The person (of the scope) an account signs in as."""
+    person = session.exec(scoped_select(User, scope).where(User.account_id == account_id)).first()
+    if person is None:
+        raise NotFoundError(entity="User", id=account_id)
+    return person
 
 
 def _optional_phone(raw: str | None) -> str | None:

@@ -10,11 +10,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from app.auth.catalogue import role_label
-from app.auth.models import Role
-from app.core.errors import DomainError, NotFoundError, ValidationError
-from app.core.i18n import DEFAULT_LOCALE
-from app.core.records import (
+from app.audit.records import (
     Actor,
     choice,
     delete_scoped,
@@ -22,6 +18,10 @@ from app.core.records import (
     record_created,
     update_scoped,
 )
+from app.auth.catalogue import role_label
+from app.auth.models import Role
+from app.core.errors import DomainError, NotFoundError, ValidationError
+from app.core.i18n import DEFAULT_LOCALE
 from app.core.tenancy import TenantScope, get_scoped, scope_filter
 from app.core.text import refuse_unsafe
 from app.items.models import Item, ItemType, Tag

@@ -10,12 +10,14 @@ only that no sender is configured, never the code. Tests plug their own with `se
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Protocol
 
 from app.audit.service import mask_value
 from app.core.config import get_settings
 
 logger = logging.getLogger(__name__)
+CODE_TTL = timedelta(minutes=10)  # how long a sent code is valid (the SMS text says so)
 
 
 class CodeSender(Protocol):
@@ -40,7 +42,6 @@ _sender: CodeSender | None = None  # None: the configured default
 
 def default_sender() -> CodeSender:
     """The SMS sender when the platform's SMS settings exist, else the LoggingSender."""
-    from app.registration.service import CODE_TTL  # the service imports this module
     from app.sms.service import SmsCodeSender, platform_route
 
     route = platform_route()

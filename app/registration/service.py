@@ -20,24 +20,23 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from app.audit import service as audit
+from app.audit.records import Actor, record_created, update_scoped
 from app.auth.models import Account, AccountKind, GrantScope, RoleGrant
 from app.auth.passwords import hash_secret, verify_secret
 from app.auth.service import ensure_builtin_roles, find_account
 from app.core.errors import DomainError
 from app.core.model_base import as_utc
-from app.core.records import Actor, record_created, update_scoped
 from app.core.tenancy import TenantScope, scoped_select
 from app.org.models import PhoneWhitelist, User
 from app.org.validation import clean_display_name, clean_password, normalise_phone
 from app.registration.models import VerificationCode
-from app.registration.sender import get_sender
+from app.registration.sender import CODE_TTL, get_sender
 from app.registration.whitelist import MAX_NAME
 from app.tenants.models import Status, Tenant
 
 # --- verification codes ------------------------------------------------------------------
 
 PURPOSE_REGISTER = "register"
-CODE_TTL = timedelta(minutes=10)
 MAX_CODE_ATTEMPTS = 5
 # (counted by, at most, within): per phone 1 a minute and 5 an hour, per IP 20 an hour
 RATE_LIMITS = (

@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
+from app.audit.records import Actor, delete_scoped, record_created
 from app.core.errors import DomainError, ValidationError
 from app.core.paging import count_of
-from app.core.records import Actor, delete_scoped, record_created
 from app.core.tenancy import TenantScope, get_scoped, scope_filter, scoped_select
 from app.core.text import has_unsafe, refuse_unsafe
 from app.org.models import Department, PhoneWhitelist

@@ -14,10 +14,10 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from app.audit.records import Actor, record_created
 from app.core.config import get_settings
 from app.core.db import session_scope
 from app.core.errors import NotFoundError, ValidationError
-from app.core.records import Actor, record_created
 from app.core.tenancy import TenantScope, get_scoped_or_raise
 from app.reports import consumption as c
 from app.reports.exports import FORMATS, export_steps, file_name, render

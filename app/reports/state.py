@@ -16,7 +16,6 @@ from app.core.db import run_in_session
 from app.core.errors import DomainError, ValidationError
 from app.core.i18n import LOCALES, t
 from app.core.jobs import get_dispatcher
-from app.dashboard.service import scope_timezone
 from app.reports import consumption as c
 from app.reports import exports
 from app.reports import tab_rows as tabs
@@ -26,6 +25,7 @@ from app.reports.periods import KINDS, Period, local_today, period_of
 from app.reports.rollup import RolledRow
 from app.reports.service import CONSUMPTION_SECTIONS, consumption_report, days_so_far
 from app.reports.sorting import parse_sort, sort_rows
+from app.tenants.queries import scope_timezone
 from app.ui.format import yuan
 from app.ui.payload import as_id
 from app.ui.session import actor_of, request_locale, require, working_tenant
@@ -216,7 +216,7 @@ class ReportsState(rx.State):
         )
 
     @rx.event
-    async def load(self):
+    async def load(self) -> None:
         principal = await require(self, PERMISSION)
 
         def read(session):
@@ -230,9 +230,6 @@ class ReportsState(rx.State):
         if not self.day:
             self.day = local_today(timezone).isoformat()
         await self._load()
-        from app.reports.subscription_state import SubscriptionsState  # it reads this state
-
-        return SubscriptionsState.load
 
     @rx.event
     async def apply(self, form: dict) -> None:

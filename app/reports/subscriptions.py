@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from app.audit.records import Actor, choice, owned_id, record_created, update_scoped
 from app.cabinets.credentials import decrypt_secret, encrypt_secret
 from app.cabinets.models import Cabinet
 from app.core.config import get_settings
@@ -22,7 +23,6 @@ from app.core.errors import ValidationError
 from app.core.i18n import t
 from app.core.model_base import as_utc
 from app.core.outbox import claim_due, failure_reason, retry_at
-from app.core.records import Actor, choice, owned_id, record_created, update_scoped
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from app.org.models import Department
 from app.reports import channels

@@ -19,10 +19,10 @@ import sys
 
 from sqlmodel import Session
 
+from app.audit.records import Actor
 from app.core import log_masking
 from app.core.db import session_scope
 from app.core.errors import DomainError
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.sms import service
 from app.tenants.models import Tenant

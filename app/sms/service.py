@@ -14,10 +14,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, col, func, select
 
+from app.audit.records import Actor
 from app.cabinets.credentials import decrypt_secret, save_sealed_settings
 from app.core.config import SmsEnv, get_settings
 from app.core.errors import ValidationError
-from app.core.records import Actor
 from app.core.tenancy import TenantScope, scoped_select
 from app.org.validation import normalise_phone
 from app.sms.errors import (

@@ -15,10 +15,10 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from app.audit.records import Actor
 from app.auth.service import SignedIn
 from app.cabinets.credentials import decrypt_secret, save_sealed_settings
 from app.core.errors import ValidationError
-from app.core.records import Actor
 from app.core.tenancy import TenantScope, scoped_select
 from app.sso.im import ImConfig
 from app.sso.models import ImApp, ImKind, ImMatch

@@ -17,11 +17,11 @@ from urllib.parse import urlparse
 from sqlmodel import Session, func
 
 from app.audit import service as audit
+from app.audit.records import Actor
 from app.auth.models import Account
 from app.auth.service import AttemptRefused, SignedIn, open_session
 from app.cabinets.credentials import decrypt_secret, save_sealed_settings
 from app.core.errors import DomainError, ValidationError
-from app.core.records import Actor
 from app.core.tenancy import TenantScope, scoped_select
 from app.org.models import User
 from app.org.validation import normalise_phone

@@ -20,12 +20,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlmodel import Session, select
 
 from app.audit import service as audit
+from app.audit.records import Actor, snapshot
 from app.auth.models import Account, AccountKind, GrantScope, RoleGrant
 from app.auth.passwords import hash_secret
 from app.auth.service import ensure_builtin_roles, find_account
 from app.core.announce import announce
 from app.core.errors import PermissionDeniedError, ValidationError
-from app.core.records import Actor, snapshot
 from app.core.tenancy import TenantScope
 from app.core.text import refuse_unsafe
 from app.org import validation as v

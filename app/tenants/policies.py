@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from app.audit import service as audit
+from app.audit.records import Actor
 from app.core.errors import ValidationError
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.tenants.models import Tenant
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
 from app.auth.models import Account, Permission, RoleGrant, RolePermission
 from app.cabinets.models import Cabinet, CabinetStatus
+from app.core.days import DEFAULT_TIMEZONE
+from app.core.tenancy import TenantScope
 from app.org.models import User
 from app.tenants.models import ProviderStaff, ServiceProvider, Tenant
 from app.tenants.onboarding import tenant_locale
@@ -15,6 +18,28 @@ from app.tenants.onboarding import tenant_locale
 
 def _day(value) -> str:
     return value.isoformat() if value else ""
+
+
+@dataclass(frozen=True)
+class TenantOption:
+    id: int
+    name: str
+
+
+def scope_timezone(*, session: Session, scope: TenantScope) -> str:
+    """The tenant's time zone when the scope is one tenant, else the platform default."""
+    if scope.tenant_ids is None or len(scope.tenant_ids) != 1:
+        return DEFAULT_TIMEZONE
+    tenant = session.get(Tenant, next(iter(scope.tenant_ids)))
+    return tenant.timezone if tenant else DEFAULT_TIMEZONE
+
+
+def list_tenant_options(*, session: Session, scope: TenantScope) -> list[TenantOption]:
+    """Tenants the caller may switch between, by name."""
+    statement = select(Tenant.id, Tenant.name).order_by(Tenant.name)
+    if scope.tenant_ids is not None:
+        statement = statement.where(Tenant.id.in_(sorted(scope.tenant_ids)))
+    return [TenantOption(id=row.id, name=row.name) for row in session.exec(statement)]
 
 
 def tenant_by_code(session: Session, code: str | None) -> Tenant | None:

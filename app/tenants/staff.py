@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, delete, select
 
+from app.audit.records import Actor
 from app.auth.models import Account, AccountKind
 from app.core.errors import PermissionDeniedError, ValidationError
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.tenants.models import (
     ProviderStaff,

@@ -16,14 +16,14 @@ from typing import TypedDict
 import reflex as rx
 
 from app.api.cookies import ACCESS_COOKIE, cookie_value
+from app.audit.records import Actor
 from app.auth import tokens
 from app.auth.next_path import sign_in_returning
 from app.auth.principal import Principal, resolve_principal, switch_tenant
 from app.core.db import run_in_session
 from app.core.errors import DomainError
 from app.core.i18n import normalise_locale
-from app.core.records import Actor
-from app.dashboard.service import list_tenant_options
+from app.tenants.queries import list_tenant_options
 from app.ui.navigation import SECTION_OF, entry_for, landing_for
 
 CACHE_S = 5.0

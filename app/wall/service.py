@@ -14,15 +14,15 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from app.alerts.models import Alert, AlertStatus, Severity
+from app.audit.records import Actor, record_created, update_scoped
 from app.cabinets.models import Cabinet, CabinetStatus, Slot
 from app.cabinets.presence import presence_status
 from app.core.announce import announce
+from app.core.days import start_of_local_day
 from app.core.errors import ValidationError
 from app.core.i18n import LOCALES, t
-from app.core.records import Actor, record_created, update_scoped
 from app.core.tenancy import TenantScope, scoped_select
 from app.core.text import refuse_unsafe
-from app.dashboard.service import start_of_local_day
 from app.inventory.models import PlanogramEntry, Stock
 from app.items.models import Item
 from app.tenants.models import Tenant, TenantStatus

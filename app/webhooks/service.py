@@ -26,12 +26,12 @@ from urllib.parse import urlsplit
 from sqlmodel import Session, select, update
 
 from app.audit import service as audit
+from app.audit.records import Actor, record_created, update_scoped
 from app.cabinets.credentials import encrypt_secret
 from app.core.config import get_settings
 from app.core.errors import ValidationError
 from app.core.memo import memo_of, remember
 from app.core.model_base import as_utc
-from app.core.records import Actor, record_created, update_scoped
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from app.tenants.models import Tenant
 from app.webhooks.models import (

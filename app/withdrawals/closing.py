@@ -20,12 +20,12 @@ from typing import Any
 
 from sqlmodel import Session
 
+from app.audit.records import Actor
 from app.cabinets.commands import issue_command
 from app.cabinets.models import Cabinet, CommandKind, CommandStatus, DeviceCommand
 from app.core.announce import announce
 from app.core.memo import in_batch
 from app.core.model_base import as_utc
-from app.core.records import Actor
 from app.core.tenancy import TenantScope, scoped_select
 from app.webhooks import hooks as webhooks
 from app.withdrawals import camera

@@ -12,10 +12,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from app.audit import service as audit
+from app.audit.records import Actor
 from app.cabinets.models import Cabinet
 from app.cabinets.options import cabinet_label
 from app.core.errors import NotFoundError, ValidationError
-from app.core.records import Actor
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scope_filter, scoped_select
 from app.core.text import refuse_unsafe
 from app.org.models import User

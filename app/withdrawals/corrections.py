@@ -16,9 +16,9 @@ from datetime import UTC, datetime
 from sqlmodel import Session
 
 from app.audit import service as audit
+from app.audit.records import Actor
 from app.cabinets.models import Cabinet, Slot
 from app.core.errors import ValidationError
-from app.core.records import Actor
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from app.inventory.models import MovementKind, PlanogramEntry
 from app.inventory.service import record_movement

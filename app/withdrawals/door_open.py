@@ -15,9 +15,9 @@ from sqlmodel import Session
 
 from app.alerts.models import Alert
 from app.alerts.service import raise_once, resolve, unresolved
+from app.audit.records import Actor
 from app.cabinets.models import Cabinet, DoorState
 from app.core.model_base import as_utc
-from app.core.records import Actor
 from app.core.tenancy import TenantScope, scoped_select
 from app.org.models import User
 from app.tenants.models import ProviderStaff, Tenant

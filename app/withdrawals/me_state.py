@@ -16,7 +16,7 @@ from app.auth.principal import Principal
 from app.core.db import run_in_session
 from app.core.errors import DomainError, ValidationError
 from app.core.i18n import t
-from app.dashboard.service import scope_timezone
+from app.tenants.queries import scope_timezone
 from app.ui.format import local_time, yuan
 from app.ui.payload import as_id
 from app.ui.session import current_principal, request_locale, require

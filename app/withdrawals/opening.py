@@ -9,9 +9,9 @@ from sqlmodel import Session, or_, select
 
 from app.approvals import service as approvals
 from app.audit import service as audit
+from app.audit.records import Actor
 from app.cabinets.models import Cabinet
 from app.core.errors import PermissionDeniedError, ValidationError
-from app.core.records import Actor
 from app.core.tenancy import TenantScope, get_scoped_or_raise
 from app.org.models import User
 from app.tenants.models import ProviderStaff

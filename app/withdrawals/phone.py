@@ -11,12 +11,12 @@ from sqlmodel import Session, or_, select
 from app.approvals import inbox
 from app.approvals import service as approvals
 from app.approvals.models import ApprovalRequest, Decision
+from app.audit.records import Actor
 from app.cabinets.models import Cabinet
 from app.core.errors import NotFoundError
-from app.core.records import Actor
 from app.core.tenancy import TenantScope, scoped_select
 from app.items.models import Item
-from app.org.models import User
+from app.org.users import person_of
 from app.quotas import service as quotas
 from app.withdrawals import complaints, sessions
 from app.withdrawals.closing import NOT_OPENED
@@ -29,6 +29,7 @@ from app.withdrawals.models import (
     WithdrawalLine,
 )
 from app.withdrawals.opening import open_checked
+from app.withdrawals.snapshot_evidence import own_after_picture
 
 
 @dataclass(frozen=True)
@@ -67,13 +68,6 @@ def _shown_status(door: DoorSession) -> str:
     return NOT_OPENED if door.status == "expired" and reason == NOT_OPENED else door.status
 
 
-def person_of(session: Session, scope: TenantScope, account_id: int) -> User:
-    person = session.exec(scoped_select(User, scope).where(User.account_id == account_id)).first()
-    if person is None:
-        raise NotFoundError(entity="User", id=account_id)
-    return person
-
-
 def cabinet_by_code(session: Session, scope: TenantScope, code: str) -> Cabinet:
     cabinet = session.exec(scoped_select(Cabinet, scope).where(Cabinet.code == code)).first()
     if cabinet is None:  # another tenant's cabinet looks just as absent
@@ -99,8 +93,6 @@ def open_by_phone(
 
 
 def _photo(door: DoorSession) -> str | None:
-    from app.withdrawals.snapshot_evidence import own_after_picture  # it reads people: phone's
-
     picture = own_after_picture(door.identification)
     return picture.snapshot if picture is not None else None
 

@@ -11,10 +11,10 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from app.audit.records import Actor
 from app.cabinets.models import Slot
 from app.cabinets.options import cabinet_labels
 from app.core.i18n import MESSAGES, t
-from app.core.records import Actor
 from app.core.tenancy import TenantScope, scoped_select
 from app.inventory.models import PlanogramEntry
 from app.items.models import Item

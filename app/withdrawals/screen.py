@@ -12,10 +12,10 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
+from app.audit.records import Actor
 from app.cabinets.commands import issue_command
 from app.cabinets.models import PROTOCOL_V1_1, Cabinet, DeviceCommand
 from app.core.i18n import MESSAGES, normalise_locale, t
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.org.models import User
 from app.tenants.models import Tenant

@@ -20,10 +20,10 @@ from sqlmodel import Session, select
 
 from app.approvals import service as approvals
 from app.approvals.models import ApprovalRequest, Decision
+from app.audit.records import Actor
 from app.cabinets.commands import issue_command
 from app.cabinets.models import Cabinet, CabinetStatus, DeviceMessage
 from app.core.errors import PermissionDeniedError, ValidationError
-from app.core.records import Actor
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from app.org.models import User
 from app.quotas import service as quotas

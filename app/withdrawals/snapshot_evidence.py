@@ -13,9 +13,9 @@ from sqlmodel import Session
 from app.cabinets.models import Cabinet, CabinetSnapshot
 from app.core.config import get_settings
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
+from app.org.users import person_of
 from app.withdrawals import camera
 from app.withdrawals.models import DoorSession
-from app.withdrawals.phone import person_of
 from vision.draw import annotate, counts_text, jpeg
 
 

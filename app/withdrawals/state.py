@@ -15,7 +15,7 @@ from app.core.bus import get_bus, tenant_channel
 from app.core.db import run_in_session
 from app.core.errors import DomainError, NotFoundError, ValidationError
 from app.core.i18n import t
-from app.dashboard.service import scope_timezone
+from app.tenants.queries import scope_timezone
 from app.ui.format import local_time, yuan
 from app.ui.session import current_principal, request_locale, require
 from app.withdrawals import phone

@@ -13,11 +13,11 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session, select
 
+from app.audit.records import Actor, update_scoped
 from app.auth.models import Role, RoleGrant
 from app.cabinets.models import Cabinet, Site, Slot
 from app.core.errors import ValidationError
 from app.core.paging import count_of
-from app.core.records import Actor, update_scoped
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scope_filter
 from app.items.models import Item
 from app.tenants.models import ProviderStaff, ProviderStaffRole, ProviderStaffTenant, Tenant

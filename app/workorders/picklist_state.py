@@ -11,7 +11,7 @@ import reflex as rx
 
 from app.core.db import run_in_session
 from app.core.errors import DomainError
-from app.dashboard.service import scope_timezone
+from app.tenants.queries import scope_timezone
 from app.ui.format import local_time
 from app.ui.session import request_locale, require
 from app.workorders import picklist

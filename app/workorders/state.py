@@ -9,7 +9,7 @@ import reflex as rx
 from app.core.db import run_in_session
 from app.core.errors import DomainError
 from app.core.i18n import t
-from app.dashboard.service import scope_timezone
+from app.tenants.queries import scope_timezone
 from app.ui.format import local_time
 from app.ui.paging import KeysetPaging
 from app.ui.payload import as_id

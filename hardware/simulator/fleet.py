@@ -12,10 +12,10 @@ from urllib.parse import urlparse
 
 from sqlmodel import Session, select
 
+from app.audit.records import Actor
 from app.cabinets.credentials import cabinet_secret, mqtt_password, provision
 from app.cabinets.models import Cabinet, CabinetStatus, Slot
 from app.cabinets.provisioning import BUNDLE_FORMAT
-from app.core.records import Actor
 from app.core.tenancy import TenantScope, scoped_select
 from app.inventory.models import PlanogramEntry, Stock
 from app.items.models import Item

@@ -12,10 +12,10 @@ from app.approvals.flows import FlowSpec, StepSpec
 from app.approvals.models import ApprovalFlow, ApprovalStep
 from app.approvals.service import ask
 from app.audit.models import AuditLog
+from app.audit.records import Actor
 from app.auth.models import Account, RoleGrant
 from app.auth.service import ensure_builtin_roles
 from app.core.errors import NotFoundError, ValidationError
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from tests.approvals.test_approvals import _world
 from tests.factories import make_tenant, make_user

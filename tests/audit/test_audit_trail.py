@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import Session
 
 from app.audit.models import AuditLog
+from app.audit.records import Actor
 from app.audit.service import AuditFilters, list_audit
 from app.core import log_masking
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.org.users import UserFields, create_user, update_user
 from tests.factories import make_tenant

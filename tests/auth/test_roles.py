@@ -6,11 +6,11 @@ import pytest
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
+from app.audit.records import Actor
 from app.auth import roles as svc
 from app.auth.catalogue import BUILTIN_ROLES
 from app.auth.service import ensure_builtin_roles
 from app.core.errors import DomainError, NotFoundError, PermissionDeniedError
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from tests.factories import make_tenant
 

@@ -24,9 +24,9 @@ from sqlmodel import Session
 from app.api.v1 import build_v1
 from app.api.v1.context import ApiSettings
 from app.apikeys.service import create_key
+from app.audit.records import SYSTEM
 from app.core import migrations
 from app.core.db import make_engine
-from app.core.records import SYSTEM
 from app.core.tenancy import TenantScope
 from tests.bench import report_world
 from tests.conftest import _create_pg_database, _drop_pg_database

@@ -36,11 +36,11 @@ from pathlib import Path
 import aiomqtt
 from sqlmodel import Session
 
+from app.audit.records import Actor
 from app.cabinets.credentials import mqtt_password, provision
 from app.core import migrations
 from app.core.db import make_engine, session_scope
 from app.core.jobs import InProcessDispatcher
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from hardware.broker_access import gateway_client_id
 from hardware.gateway import Gateway

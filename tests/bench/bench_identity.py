@@ -29,9 +29,9 @@ import psutil
 from openpyxl import Workbook
 from sqlmodel import Session
 
+from app.audit.records import Actor
 from app.core import migrations
 from app.core.db import make_engine
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.demo.catalogue import DEMO_PASSWORD
 from app.demo.service import demo_logins, seed_demo

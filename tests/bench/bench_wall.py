@@ -28,6 +28,7 @@ import aiomqtt
 import redis
 from sqlmodel import Session
 
+from app.audit.records import Actor
 from app.cabinets.credentials import mqtt_password
 from app.cabinets.service import apply_device_messages
 from app.core import migrations
@@ -35,7 +36,6 @@ from app.core.announce import take_announcements
 from app.core.bus import RedisBus
 from app.core.db import make_engine, session_scope
 from app.core.jobs import InProcessDispatcher
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.wall import service
 from app.wall.state import WallState

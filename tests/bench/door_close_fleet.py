@@ -18,10 +18,10 @@ from dataclasses import dataclass
 import aiomqtt
 from sqlmodel import Session
 
+from app.audit.records import Actor
 from app.cabinets.credentials import mqtt_password, provision
 from app.cabinets.models import Cabinet, Slot
 from app.core.db import make_engine
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.inventory.models import MovementKind, PlanogramEntry
 from app.inventory.service import record_movement

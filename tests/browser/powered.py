@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session, select
 
+from app.audit.records import Actor
 from app.cabinets.credentials import provision
 from app.cabinets.models import Cabinet, Slot
 from app.core.db import make_engine
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.inventory.models import PlanogramEntry, Stock
 from app.items.models import Item

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from app.audit import service as audit
+from app.audit.records import Actor, update_scoped
 from app.cabinets.models import Cabinet
 from app.core.db import make_engine
-from app.core.records import Actor, update_scoped
 from app.core.tenancy import TenantScope
 from app.items.models import Item
 from app.org.models import User

@@ -12,10 +12,10 @@ import aiomqtt
 from sqlalchemy import select
 from sqlmodel import Session
 
+from app.audit.records import Actor
 from app.cabinets.credentials import provision
 from app.cabinets.models import Cabinet, DeviceMessage
 from app.core.db import make_engine
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.tenants.models import Tenant
 from hardware.protocol.messages import build

@@ -8,7 +8,8 @@ from sqlmodel import Session
 
 from app.core.db import make_engine
 from app.core.tenancy import TenantScope
-from app.dashboard.service import home_figures, list_tenant_options
+from app.dashboard.service import home_figures
+from app.tenants.queries import list_tenant_options
 from tests.browser.conftest import RunningApp, screenshot, sign_in
 
 

@@ -11,6 +11,7 @@ from PIL import Image
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
+from app.audit.records import Actor
 from app.cabinets.camera_regions import (
     camera_view,
     cameras_of,
@@ -21,7 +22,6 @@ from app.cabinets.camera_regions import (
 from app.cabinets.models import CabinetSnapshot
 from app.core.config import get_settings
 from app.core.errors import NotFoundError, ValidationError
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from tests.factories import make_cabinet, make_slot, make_tenant
 from vision.draw import REGION

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import event
 from sqlmodel import Session, select
 
+from app.audit.records import Actor
 from app.cabinets.commands import issue_command, prepare_sends, record_ack
 from app.cabinets.credentials import provision
 from app.cabinets.models import DeviceCommand
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.workorders.models import WorkOrder
 from hardware.protocol.messages import decode, verify

@@ -11,13 +11,13 @@ import pytest
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
+from app.audit.records import Actor
 from app.cabinets import console
 from app.cabinets.commands import issue_command
 from app.cabinets.presence import heard_from, sweep_presence
 from app.cabinets.refusals import Refused, record, refusals_of
 from app.core.errors import NotFoundError, ValidationError
 from app.core.i18n import t
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.inventory.models import MovementKind, PlanogramEntry
 from app.inventory.service import record_movement

@@ -6,10 +6,10 @@ import pytest
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
+from app.audit.records import Actor
 from app.cabinets import credentials as creds
 from app.cabinets.models import Cabinet
 from app.core.errors import DomainError, NotFoundError
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from hardware.protocol.messages import build, decode, verify
 from tests.factories import make_cabinet, make_tenant

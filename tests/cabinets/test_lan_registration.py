@@ -10,6 +10,7 @@ import pytest
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
+from app.audit.records import Actor
 from app.cabinets.credentials import provision
 from app.cabinets.lan import (
     LanWiring,
@@ -21,7 +22,6 @@ from app.cabinets.lan import (
 from app.cabinets.lan_console import wiring_of
 from app.cabinets.models import LanController, Site
 from app.core.errors import NotFoundError, ValidationError
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from tests.factories import make_cabinet, make_slot, make_tenant
 

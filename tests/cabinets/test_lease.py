@@ -11,12 +11,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import Session
 
+from app.audit.records import Actor
 from app.auth.passwords import hash_secret
 from app.cabinets.commands import issue_command, prepare_sends
 from app.cabinets.credentials import provision
 from app.cabinets.lease import lease_arguments, sync_lease
 from app.core.errors import DomainError
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.org.models import User
 from hardware.simulator.cabinet import CabinetIdentity

@@ -17,6 +17,7 @@ from sqlmodel import Session, func, select
 from app.alerts.models import Alert
 from app.alerts.service import raise_once
 from app.audit.models import AuditLog
+from app.audit.records import Actor
 from app.auth.catalogue import BUILTIN_ROLES
 from app.cabinets import provisioning
 from app.cabinets.console import list_cabinets, plan_item, set_slot_item
@@ -26,7 +27,6 @@ from app.cabinets.models import Cabinet, CommandStatus, DeviceCommand, Site, Slo
 from app.cabinets.presence import heard_from, mark_offline
 from app.core.errors import NotFoundError, ValidationError
 from app.core.i18n import t
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.items.console import ItemFields, save_item
 from app.withdrawals.opening import unlock_for

@@ -21,6 +21,7 @@ from starlette.testclient import TestClient
 
 from app import jobs
 from app.api import build_api
+from app.audit.records import Actor
 from app.cabinets import provisioning
 from app.cabinets.credentials import encrypt_secret, provision
 from app.cabinets.models import Cabinet, CabinetSnapshot
@@ -38,7 +39,6 @@ from app.core import migrations
 from app.core.config import get_settings
 from app.core.db import session_scope
 from app.core.errors import NotFoundError
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.tenants.models import Tenant
 from hardware.protocol import examples

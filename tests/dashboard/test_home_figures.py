@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session
 
+from app.core.days import start_of_local_day
 from app.core.tenancy import TenantScope
-from app.dashboard.service import home_figures, start_of_local_day
+from app.dashboard.service import home_figures
 from app.inventory.models import PlanogramEntry, Stock
 from app.withdrawals.models import Withdrawal
 from tests.factories import make_cabinet, make_item, make_slot, make_tenant, make_user

@@ -3,10 +3,10 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
+from app.audit.records import Actor
 from app.cabinets.credentials import provision
 from app.core import migrations
 from app.core.config import get_settings
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from tests.factories import make_cabinet, make_tenant
 

@@ -16,12 +16,12 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from app.audit.records import Actor
 from app.cabinets.credentials import provision
 from app.cabinets.models import DeviceMessage
 from app.cabinets.service import apply_device_message
 from app.core.db import run_in_session, session_scope
 from app.core.jobs import InProcessDispatcher
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from hardware.broker import embedded_gateway_config, start_embedded_broker
 from hardware.gateway import BrokerConfig, Gateway

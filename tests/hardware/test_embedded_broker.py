@@ -12,13 +12,13 @@ import pytest
 from amqtt.contexts import Action
 from sqlmodel import select
 
+from app.audit.records import Actor
 from app.cabinets.credentials import provision
 from app.cabinets.models import Cabinet, DeviceMessage
 from app.core import migrations
 from app.core.config import get_settings
 from app.core.db import session_scope
 from app.core.jobs import InProcessDispatcher
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from hardware.broker import (
     GATEWAY_USERNAME,

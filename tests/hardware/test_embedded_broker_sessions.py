@@ -17,10 +17,10 @@ from contextlib import asynccontextmanager
 import aiomqtt
 import pytest
 
+from app.audit.records import Actor
 from app.cabinets.credentials import mqtt_password, provision
 from app.cabinets.models import Cabinet
 from app.core.db import session_scope
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from hardware import broker as broker_module
 from hardware import broker_access

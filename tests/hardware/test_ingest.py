@@ -16,11 +16,11 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from app.alerts.models import Alert
+from app.audit.records import Actor
 from app.cabinets.credentials import provision, unseal
 from app.cabinets.models import Cabinet, DeviceMessage
 from app.core.db import session_scope
 from app.core.jobs import InProcessDispatcher
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from hardware.gateway import BrokerConfig, Gateway
 from hardware.ingest import ingest, ingest_batch

@@ -18,10 +18,10 @@ import pytest
 from sqlmodel import select
 
 from app.alerts.models import Alert
+from app.audit.records import Actor
 from app.cabinets.lan import LanWiring, lan_cabinets, register_lan_cabinet
 from app.cabinets.models import Cabinet
 from app.core.db import session_scope
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.inventory.models import Stock
 from app.withdrawals.models import DoorSession, Withdrawal, WithdrawalLine

@@ -11,10 +11,10 @@ import uuid
 import aiomqtt
 import pytest
 
+from app.audit.records import Actor
 from app.cabinets.credentials import mqtt_password, provision
 from app.cabinets.models import Cabinet
 from app.core.db import session_scope
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from hardware.broker_access import gateway_client_id
 from hardware.mosquitto_auth import unbound_listeners

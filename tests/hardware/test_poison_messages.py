@@ -13,11 +13,11 @@ import aiomqtt
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
+from app.audit.records import Actor
 from app.cabinets.credentials import provision
 from app.cabinets.models import Cabinet, DeviceMessage
 from app.core.db import session_scope
 from app.core.jobs import InProcessDispatcher
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from hardware import ingest
 from hardware.gateway import BrokerConfig, Gateway

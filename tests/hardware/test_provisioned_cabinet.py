@@ -16,13 +16,13 @@ import aiomqtt
 import pytest
 from sqlmodel import select
 
+from app.audit.records import Actor
 from app.cabinets import provisioning
 from app.cabinets.console import plan_item
 from app.cabinets.credentials import mqtt_password
 from app.cabinets.models import Cabinet, DeviceCommand, Slot
 from app.core.config import get_settings
 from app.core.db import session_scope
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from hardware.simulator.fleet import spec_from_bundle
 from hardware.simulator.run import FleetOptions, build_cabinet

@@ -16,11 +16,11 @@ import pytest
 from sqlmodel import select
 
 from app.alerts.models import Alert
+from app.audit.records import Actor
 from app.cabinets.commands import issue_command
 from app.cabinets.models import Cabinet, DeviceCommand
 from app.core.db import session_scope
 from app.core.model_base import as_utc
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from hardware.protocol.messages import build, now_ms
 from hardware.simulator.cabinet import CabinetIdentity

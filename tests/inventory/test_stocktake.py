@@ -10,9 +10,9 @@ import pytest
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
+from app.audit.records import Actor
 from app.auth.models import Account, AccountKind
 from app.core.errors import NotFoundError, PermissionDeniedError, ValidationError
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.inventory import stocktake as st
 from app.inventory.adjustments import adjust_stock, write_off_planned

@@ -9,8 +9,8 @@ import pytest
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
+from app.audit.records import Actor
 from app.core.errors import ValidationError
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.inventory.models import PlanogramEntry
 from app.items import console

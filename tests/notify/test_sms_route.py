@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session
 
+from app.audit.records import Actor
 from app.cabinets.presence import mark_offline
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.sms.service import SmsSettingsInput, save_settings
 from tests.notify.world import offline_cabinet_world, route, tick

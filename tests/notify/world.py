@@ -10,8 +10,8 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from app.audit.records import Actor
 from app.cabinets.models import Cabinet
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.notify import routing
 from app.notify.models import AlertRoute

@@ -15,7 +15,7 @@ import pytest
 
 from app.core.config import REPO_ROOT, port_is_free
 from app.ops import prod_local, topology
-from app.ops.prod_local import Child
+from app.ops.children import Child, stop_all
 from tests.services import require_mosquitto, require_postgres, require_redis
 
 
@@ -51,7 +51,7 @@ def test_a_stop_signal_reaches_every_child_and_its_own_children(tmp_path: Path) 
         if grandchildren:
             break
         psutil.wait_procs([], timeout=0.1)
-    prod_local.stop_all([parent], signal.SIGINT)
+    stop_all([parent], signal.SIGINT)
     assert parent.popen.returncode is not None
     _gone, alive = psutil.wait_procs(grandchildren, timeout=5)
     assert alive == []

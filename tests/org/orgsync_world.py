@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import httpx
 from sqlmodel import Session, select
 
-from app.core.records import Actor
+from app.audit.records import Actor
 from app.core.tenancy import TenantScope
 from app.org import directory_sync as svc
 from app.org.directory_flows import WecomAccess

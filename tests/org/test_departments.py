@@ -6,8 +6,8 @@ import pytest
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
+from app.audit.records import Actor
 from app.core.errors import DomainError, NotFoundError
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.org import departments as svc
 from app.org.models import Department, User

@@ -10,9 +10,9 @@ import pytest
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
+from app.audit.records import Actor
 from app.core.errors import DomainError
 from app.core.model_base import as_utc
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.org import users
 from app.org.departments import create_department

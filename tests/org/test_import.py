@@ -9,9 +9,9 @@ from openpyxl import Workbook, load_workbook
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
+from app.audit.records import Actor
 from app.core.errors import DomainError
 from app.core.i18n import t
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.org import importer
 from app.org.departments import create_department

@@ -12,9 +12,9 @@ from openpyxl import Workbook
 from sqlalchemy import text
 from sqlmodel import Session, select
 
+from app.audit.records import Actor
 from app.auth.models import Account
 from app.core.errors import ValidationError
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.items import console as items
 from app.org import importer

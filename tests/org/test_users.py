@@ -6,11 +6,11 @@ import pytest
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
+from app.audit.records import Actor
 from app.auth.models import Account, AccountKind, AuthSession
 from app.auth.passwords import hash_secret, verify_secret
 from app.auth.service import sign_in
 from app.core.errors import DomainError, ValidationError
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.org import users as svc
 from app.org.users import UserFields

@@ -10,9 +10,9 @@ import pytest
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
+from app.audit.records import Actor
 from app.auth.models import Role
 from app.core.errors import DomainError, NotFoundError, ValidationError
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.items.models import ItemType
 from app.org.models import Department

@@ -12,12 +12,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
+from app.audit.records import Actor
 from app.auth.models import Account, AccountKind, Role, RoleGrant
 from app.auth.passwords import verify_secret
 from app.auth.service import sign_in
 from app.core.errors import DomainError, NotFoundError, PermissionDeniedError, ValidationError
 from app.core.model_base import as_utc
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.org.models import Department, PhoneWhitelist, User
 from app.org.validation import normalise_phone

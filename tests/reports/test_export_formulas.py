@@ -16,9 +16,9 @@ from openpyxl import load_workbook
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from app.audit.records import Actor
 from app.auth.models import Account
 from app.core.config import get_settings
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.reports import channels, export_jobs, exports, pdf
 from app.reports import consumption as c

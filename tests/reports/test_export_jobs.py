@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from app.audit.records import Actor
 from app.auth.models import Account
 from app.core.errors import NotFoundError, ValidationError
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.reports import consumption as c
 from app.reports import export_jobs

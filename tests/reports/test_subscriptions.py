@@ -21,10 +21,10 @@ from openpyxl import load_workbook
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from app.audit.records import Actor
 from app.core.config import get_settings
 from app.core.errors import ValidationError
 from app.core.model_base import as_utc
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.reports import channels
 from app.reports import subscriptions as subs

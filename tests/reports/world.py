@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from app.core.records import Actor
+from app.audit.records import Actor
 from app.core.tenancy import TenantScope
 from app.inventory.models import MovementKind, PlanogramEntry
 from app.inventory.service import record_movement

@@ -10,10 +10,10 @@ import pytest
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
+from app.audit.records import Actor
 from app.cabinets.credentials import decrypt_secret
 from app.core.config import SettingsError, load_settings
 from app.core.errors import DomainError, PermissionDeniedError, ValidationError
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.registration.models import VerificationCode
 from app.registration.sender import LoggingSender, get_sender, set_sender

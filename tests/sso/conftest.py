@@ -20,13 +20,13 @@ from app.api.auth import routes as auth_routes
 from app.api.org import routes as org_routes
 from app.api.sso import sso_routes
 from app.audit.models import AuditLog
+from app.audit.records import SYSTEM
 from app.auth.models import Account, AccountKind, RoleGrant
 from app.auth.passwords import hash_secret
 from app.auth.service import ensure_builtin_roles
 from app.core import migrations
 from app.core.config import get_settings
 from app.core.db import session_scope
-from app.core.records import SYSTEM
 from app.core.tenancy import TenantScope
 from app.org.models import User
 from app.sso import oidc, service

@@ -11,10 +11,10 @@ import pytest
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
+from app.audit.records import SYSTEM
 from app.auth.models import Account, AccountKind
 from app.cabinets.credentials import decrypt_secret
 from app.core.errors import DomainError, PermissionDeniedError, ValidationError
-from app.core.records import SYSTEM
 from app.core.tenancy import TenantScope
 from app.org.models import User
 from app.sso.im_service import im_config, im_kinds, im_row, im_view, save_im_app, sign_in

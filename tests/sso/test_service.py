@@ -9,10 +9,10 @@ import pytest
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
+from app.audit.records import SYSTEM
 from app.auth.models import Account, AccountKind
 from app.cabinets.credentials import decrypt_secret
 from app.core.errors import DomainError, PermissionDeniedError, ValidationError
-from app.core.records import SYSTEM
 from app.core.tenancy import TenantScope
 from app.org.models import User
 from app.sso import service

@@ -18,6 +18,7 @@ from sqlmodel import Session, SQLModel, select
 from app.alerts.service import raise_once
 from app.apikeys.models import ApiIdempotency, ApiKey
 from app.approvals.models import ApprovalAction, ApprovalFlow, ApprovalRequest
+from app.audit.records import IMMUTABLE_FIELDS, Actor, delete_scoped, update_scoped
 from app.auth.models import Account
 from app.auth.principal import Principal, resolve_principal
 from app.auth.service import sign_in
@@ -30,7 +31,6 @@ from app.cabinets.models import (
     LanController,
 )
 from app.core.errors import NotFoundError
-from app.core.records import IMMUTABLE_FIELDS, Actor, delete_scoped, update_scoped
 from app.core.tenancy import TenantScope, get_scoped, scoped_count, scoped_select
 from app.demo.catalogue import DEMO_PASSWORD
 from app.demo.service import seed_demo

@@ -11,11 +11,11 @@ import pytest
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
+from app.audit.records import Actor
 from app.auth.principal import resolve_principal
 from app.auth.service import sign_in
 from app.cabinets.lease import lease_arguments
 from app.core.errors import PermissionDeniedError, ValidationError
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.tenants import onboarding as svc
 from app.tenants import staff as staff_svc

@@ -7,8 +7,8 @@ import pytest
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
+from app.audit.records import Actor
 from app.core.errors import ValidationError
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.tenants.policies import WholeNumber, set_whole_numbers, whole_number
 from tests.factories import make_tenant

@@ -11,9 +11,9 @@ from sqlmodel import Session, select
 from app.alerts.models import Severity
 from app.alerts.service import raise_once
 from app.audit.models import AuditLog
+from app.audit.records import Actor
 from app.core.announce import take_announcements
 from app.core.errors import NotFoundError, ValidationError
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.inventory.models import MovementKind, PlanogramEntry
 from app.inventory.service import record_movement

@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from sqlmodel import Session
 
-from app.core.records import Actor
+from app.audit.records import Actor
 from app.core.tenancy import TenantScope
 from app.webhooks.models import WebhookSubscription
 from app.webhooks.service import SubscriptionSpec, create_subscription

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
+from app.audit.records import Actor
 from app.cabinets.models import Cabinet
 from app.core.db import session_scope
 from app.core.errors import PermissionDeniedError
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.tenants.models import ProviderStaff
 from app.withdrawals.models import DoorSession

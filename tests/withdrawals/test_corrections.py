@@ -9,9 +9,9 @@ import pytest
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
+from app.audit.records import Actor
 from app.cabinets.models import Slot
 from app.core.errors import ValidationError
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.inventory.models import MovementKind, PlanogramEntry, Stock, StockMovement
 from app.inventory.service import reconcile_ledger, record_movement

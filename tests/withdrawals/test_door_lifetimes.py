@@ -13,10 +13,10 @@ from sqlmodel import Session, select
 
 from app.alerts.models import Alert
 from app.audit.models import AuditLog
+from app.audit.records import Actor
 from app.cabinets.models import DeviceMessage
 from app.cabinets.service import apply_device_message
 from app.core.errors import PermissionDeniedError, ValidationError
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.org.models import User
 from app.withdrawals import closing, review, sessions

@@ -14,6 +14,7 @@ from app.alerts.models import Alert
 from app.approvals.models import ApprovalFlow, ApprovalStep, Decision
 from app.approvals.service import ask
 from app.audit.models import AuditLog
+from app.audit.records import Actor
 from app.auth.models import Account
 from app.auth.passwords import hash_secret
 from app.cabinets.lease import sync_lease
@@ -21,7 +22,6 @@ from app.cabinets.models import Cabinet, DeviceCommand, DeviceMessage, Slot
 from app.core.bus import get_bus, tenant_channel
 from app.core.db import run_in_session, session_scope
 from app.core.errors import PermissionDeniedError, ValidationError
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.inventory.models import MovementKind, PlanogramEntry, Stock, StockMovement
 from app.inventory.service import reconcile_ledger, record_movement

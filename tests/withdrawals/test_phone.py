@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
+from app.audit.records import Actor
 from app.auth.models import Account
 from app.cabinets.models import DeviceCommand
 from app.core.errors import NotFoundError, ValidationError
 from app.core.i18n import t
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.withdrawals.commit import commit
 from app.withdrawals.models import AuthMethod

@@ -9,10 +9,10 @@ import pytest
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
+from app.audit.records import Actor
 from app.cabinets.models import DeviceCommand
 from app.core.errors import NotFoundError, ValidationError
 from app.core.i18n import t
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.org.models import User
 from app.withdrawals.opening import unlock_for

@@ -9,11 +9,11 @@ import time
 import pytest
 from sqlmodel import Session, select
 
+from app.audit.records import Actor
 from app.auth.passwords import hash_secret
 from app.cabinets.credentials import provision
 from app.cabinets.models import DeviceCommand
 from app.cabinets.service import apply_device_message
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.org.models import User
 from app.withdrawals.models import AuthMethod

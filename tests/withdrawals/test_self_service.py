@@ -12,8 +12,8 @@ from sqlmodel import Session, select
 
 from app.approvals.models import Decision
 from app.audit.models import AuditLog
+from app.audit.records import Actor
 from app.core.errors import NotFoundError, PermissionDeniedError, ValidationError
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.org.models import User
 from app.quotas.service import Taken, record_usage

@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, select
 
+from app.audit.records import Actor
 from app.cabinets.commands import prepare_sends, record_ack
 from app.cabinets.credentials import provision
 from app.cabinets.models import DeviceCommand
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.org.models import User
 from app.withdrawals import closing, sessions

@@ -11,11 +11,11 @@ import pytest
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
+from app.audit.records import Actor
 from app.auth.models import Account, GrantScope, RoleGrant
 from app.auth.service import ensure_builtin_roles
 from app.cabinets.models import Site
 from app.core.errors import NotFoundError, ValidationError
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.tenants.models import ProviderStaff, ProviderStaffTenant, ServiceProvider
 from app.workorders import console

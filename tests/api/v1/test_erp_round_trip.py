@@ -14,9 +14,9 @@ from sqlmodel import select
 
 import app.jobs  # noqa: F401 - every job registered
 from app.apikeys.service import create_key
+from app.audit.records import Actor
 from app.cabinets.models import Cabinet
 from app.core.db import session_scope
-from app.core.records import Actor
 from app.core.tenancy import TenantScope
 from app.demo.service import seed_demo
 from app.items.console import list_items
