@@ -28,6 +28,7 @@ from typing import Any
 import aiomqtt
 
 from app.cabinets.credentials import mqtt_password
+from hardware import mqtt_internals
 from hardware.protocol.messages import NonceGuard, Topic, build, now_ms
 from hardware.scales import Reading
 from hardware.simulator.answers import RESIGN, CloudAnswers
@@ -214,7 +215,7 @@ class CabinetFirmware(CommandHandling):
         else:
             await self._network_down.wait()
         # the cable is pulled: no DISCONNECT packet, so the broker publishes our last will
-        sock = client._client.socket()
+        sock = mqtt_internals.raw_socket(client)
         if sock is not None:
             with suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)

@@ -35,6 +35,7 @@ from app.cabinets.presence import apply_state
 from app.core.db import session_scope, transient
 from app.core.jobs import JobDispatcher, get_dispatcher
 from app.metrics import observe
+from hardware import mqtt_internals
 from hardware.broker_access import GATEWAY_USERNAME, gateway_client_id
 from hardware.ingest import UNSTORABLE, Ingested, cabinet_of, ingest_batch, refuse_unstorable
 from hardware.protocol.messages import NonceGuard, now_ms
@@ -134,7 +135,7 @@ class Gateway:
         # paho acknowledges a QoS 1 message as soon as aiomqtt queues it, before it is stored: a
         # gateway killed then would lose it. We acknowledge after the commit instead (the store is
         # idempotent, so a redelivery after a crash changes nothing).
-        client._client.manual_ack_set(True)
+        mqtt_internals.acknowledge_manually(client)
         return client
 
     def _new_client(self, *, clean: bool = False) -> aiomqtt.Client:
@@ -203,7 +204,7 @@ class Gateway:
         the broker (in the order received, as MQTT requires) once stored."""
         # aiomqtt's incoming queue: taking what has arrived straight from it saves the task and
         # wait that each step of `client.messages` costs
-        arrived = client._queue
+        arrived = mqtt_internals.incoming(client)
         batch = [first]
         while len(batch) < BATCH_MAX and not arrived.empty():
             batch.append(arrived.get_nowait())
@@ -218,7 +219,7 @@ class Gateway:
         self._answer(client, results)
         for message in batch:
             if message.qos > 0:
-                client._client.ack(message.mid, message.qos)
+                mqtt_internals.ack(client, message)
 
     def _answer(self, client: aiomqtt.Client, results: list[Ingested]) -> None:
         """The v1.1 answers of a committed batch, at QoS 0 straight to paho (queued, not awaited:
@@ -226,7 +227,7 @@ class Gateway:
         for result in results:
             if result.reply is not None:
                 topic, payload = result.reply
-                client._client.publish(topic, payload, qos=0)
+                mqtt_internals.publish_queued(client, topic, payload)
                 self.stats.answers_sent += 1
 
     async def retire(self, quiet_s: float = RETIRE_QUIET_S) -> None:
@@ -248,7 +249,7 @@ class Gateway:
     async def _drain(self, client: aiomqtt.Client, quiet_s: float) -> None:
         while True:
             try:  # cancelling Queue.get leaves the message queued: none is lost at the timeout
-                first = await asyncio.wait_for(client._queue.get(), quiet_s)
+                first = await asyncio.wait_for(mqtt_internals.incoming(client).get(), quiet_s)
             except TimeoutError:
                 return
             await self._take(client, first)

@@ -29,6 +29,7 @@ from app.api.cookies import ACCESS_COOKIE, cookie_value
 from app.auth import tokens
 from app.auth.ended import SESSION_ENDED
 from app.core.bus import get_bus
+from app.ui.reflex_internals import is_token_connected, local_sid, root_of
 
 logger = logging.getLogger(__name__)
 ANONYMOUS = ""
@@ -89,7 +90,7 @@ def _event_context() -> EventContext | None:
 
 async def bind_caller(state: rx.State, event_name: str) -> None:
     """Make the tab's states belong to whoever sent this event (see the module's doc)."""
-    root = state._get_root_state()
+    root = root_of(state)
     identity = await root.get_state(IdentityState)
     context = _event_context()
     router_data = context.router_data if context is not None else {}
@@ -124,12 +125,12 @@ async def _reset_tree(root: rx.State) -> None:
 
 async def _end_tab(app, token: str) -> None:
     async with app.modify_state(rx.BaseStateToken(ident=token, cls=IdentityState)) as root:
-        root = root._get_root_state()
+        root = root_of(root)
         await _reset_tree(root)
         (await root.get_state(IdentityState))._owner = ANONYMOUS
-    socket = app.event_namespace._token_manager.token_to_socket.get(token)
-    if socket is not None and socket.instance_id == app.event_namespace._token_manager.instance_id:
-        await app.event_namespace.disconnect(socket.sid)
+    sid = local_sid(app, token)
+    if sid is not None:
+        await app.event_namespace.disconnect(sid)
 
 
 async def end_session_tabs(app, session_id: str) -> int:
@@ -145,7 +146,7 @@ async def end_session_tabs(app, session_id: str) -> int:
 
 async def _forget_gone_tabs(app) -> None:
     """Keep the tab map bounded: tabs whose socket has gone are dropped every PRUNE_S."""
-    connected = app.event_namespace._token_manager.is_token_connected
+    connected = is_token_connected(app)
     while True:
         await asyncio.sleep(PRUNE_S)
         for session_id, tabs in list(_TABS.items()):

@@ -14,6 +14,7 @@ from reflex_base.event import Event
 from app.core.bus import get_bus
 from app.core.fanout import TenantFanout
 from app.core.tenancy import TenantScope
+from app.ui.reflex_internals import is_token_connected
 
 
 class Push:
@@ -36,15 +37,13 @@ class Push:
             self.fanout.forget(token)
 
     async def task(self, app) -> None:
-        # Reflex keeps its token manager private; its `is_token_connected` is what we need.
-        token_manager = app.event_namespace._token_manager
         poke_events = Event.from_event_type(self._handler())
 
         async def poke(token: str) -> None:
             await app.event_namespace.emit_update(StateUpdate(events=poke_events), token)
 
         self.fanout = TenantFanout(
-            self.topics, poke, token_manager.is_token_connected, prepare=self._prepare
+            self.topics, poke, is_token_connected(app), prepare=self._prepare
         )
         try:
             await self.fanout.run(get_bus())
