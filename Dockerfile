@@ -1,8 +1,9 @@
 # Production image: bun builds the frontend, `reflex run --env prod` serves one port (3000)
 # as a non-root user. Configure with DATABASE_URL, REDIS_URL, MQTT_URL, SECRET_KEY, APP_ENV.
-# compose.yaml runs the same image as web, arq workers and gateways (README "Production topology");
+# compose.yaml runs the same image as web, arq workers and gateways (docs/operations.md
+# "Production topology");
 # `make dockerfile-steps` replays these steps without a container engine.
-# postgresql-client: pg_dump / pg_restore for the backups (README "Backups").
+# postgresql-client: pg_dump / pg_restore for the backups (docs/operations.md "Backups").
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

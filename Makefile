@@ -49,7 +49,8 @@ worker: venv
 	$(PY) -m app.jobs
 
 # The production topology on this machine's PostgreSQL/Redis/Mosquitto: the web (2 workers, one
-# PORT), 2 arq workers, 2 gateways (README "Production topology"). ARGS=--check: start, check, stop.
+# PORT), 2 arq workers, 2 gateways (docs/operations.md "Production topology"). ARGS=--check:
+# start, check, stop.
 ARGS ?=
 prod-local: venv bun
 	$(PY) -m app.ops.prod_local $(ARGS)
@@ -101,7 +102,7 @@ test: venv bun
 soak: venv
 	$(PY) -m pytest -m soak -s $(PYTEST_ARGS)
 
-# The fault drills alone (README "Fault drills"); they also run inside `make test`.
+# The fault drills alone (docs/operations.md "Fault drills"); they also run inside `make test`.
 drills: venv
 	$(PY) -m pytest -m drills -s $(PYTEST_ARGS)
 
@@ -117,8 +118,8 @@ format: venv
 bench: venv
 	$(PY) -m tests.bench $(BENCH)
 
-# Backups (README "Backups / 备份与恢复"): one now, the list with each one's integrity check, and
-# a restore into TO (default DATABASE_URL), refused when that database is not empty (ARGS=--force).
+# Backups (docs/operations.md "Backups / 备份与恢复"): one now, the list with each one's integrity
+# check, and a restore into TO (default DATABASE_URL), refused when that database is not empty (ARGS=--force).
 backup: venv
 	$(PY) -m app.cli backup
 

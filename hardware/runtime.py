@@ -9,7 +9,7 @@
   REDIS_URL is unset).
 - `--retire` (MQTT_URL and the GATEWAY_ID of a gateway that will not come back): store what the
   broker queued for that gateway's session, leave the shared subscription and end the session
-  (README, "Retiring a gateway").
+  (docs/operations.md, "Retiring a gateway").
 """
 
 from __future__ import annotations

@@ -69,7 +69,8 @@ def check_all(children: list[Child], port: int) -> list[str]:
 
 def retire_gateways(children: list[Child], env: dict[str, str]) -> list[str]:
     """A check's gateways will not come back: their persistent sessions are ended on the broker
-    (`--retire`), so it queues nothing for them afterwards (README "Retiring a gateway")."""
+    (`--retire`), so it queues nothing for them afterwards (docs/operations.md "Retiring a
+    gateway")."""
     problems = []
     for child in children:
         if child.process.service != "gateway":

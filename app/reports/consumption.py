@@ -7,7 +7,7 @@ lines and totals (a corrected visit counts its true quantities, once), and resto
 adjustments are movements, not withdrawals (they never count). Each figure is one range scan of
 a covering index on (tenant, time) — the withdrawals' or the lines', which carry their
 withdrawal's time, person, department and cabinet — and a hash aggregate: no join, no DISTINCT
-on the common paths (README "Reports")."""
+on the common paths (docs/reports.md)."""
 
 from __future__ import annotations
 

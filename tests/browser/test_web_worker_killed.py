@@ -1,10 +1,10 @@
-"""Fault drill (README "Fault drills"): a web worker killed (SIGKILL) while walls and consoles
-are open. The production command (`reflex run --env prod`, one port, Redis state manager and bus,
-PostgreSQL with the demo world) with 2 granian workers; two wall screens and two consoles of
-tenant XY's admin open in Chromium. The worker holding the most of their sockets is killed; each
+"""Fault drill (docs/operations.md "Fault drills"): a web worker killed (SIGKILL) while walls and
+consoles are open. The production command (`reflex run --env prod`, one port, Redis state manager
+and bus, PostgreSQL with the demo world) with 2 granian workers; two wall screens and two consoles
+of tenant XY's admin open in Chromium. The worker holding the most of their sockets is killed; each
 page reconnects by itself and follows again: a withdrawal committed afterwards shows on both walls
-and an alert raised afterwards toasts on both consoles, pushed (sooner than the walls' own
-15-second re-read), without a reload, with nothing typed or clicked.
+and an alert raised afterwards toasts on both consoles, pushed (sooner than the walls' own 15-second
+re-read), without a reload, with nothing typed or clicked.
 
 Runs last of the browser modules (it rebuilds the repo's frontend for its own server)."""
 

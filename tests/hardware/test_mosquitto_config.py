@@ -137,9 +137,10 @@ def _retire(cabinet_id: int) -> None:
 async def test_the_reload_after_a_credentials_change_ends_the_live_connection(
     tmp_path, change: str
 ) -> None:
-    """Rotating or retiring a cabinet, then `mosquitto_auth` + SIGHUP (what the README says to
-    run after either): Mosquitto re-checks every connected client against the new password file
-    and disconnects the old credentials' connection; the new credentials work."""
+    """Rotating or retiring a cabinet, then `mosquitto_auth` + SIGHUP (what
+    hardware/mosquitto/README.md says to run after either): Mosquitto re-checks every connected
+    client against the new password file and disconnects the old credentials' connection; the new
+    credentials work."""
     a, cabinet_id = provisioned()
     bystander, _ = provisioned()
     cmd = f"cc/v1/{a.tenant}/{a.code}/cmd"

@@ -14,10 +14,10 @@ from tests.services import require_postgres, require_redis
 
 MINUTES = float(os.environ.get("WALL_SOAK_MINUTES", "10"))
 SCREENS, CHURN = 20, 5  # 5 screens drop off and 5 new ones open every minute
-# Measured here (README "Wall dashboard"): after the warm-up minute 20 screens grew 5.2, 7.4 and
-# 7.6 MB in nine minutes, 2.2–3.5 MB of it in the second half, and a 45-minute run levelled off
-# after 20 minutes. A leak of each screen's state (tens of KB of plotly JSON) or of a snapshot per
-# update grows several times that.
+# Measured here (docs/console.md "Wall dashboard"): after the warm-up minute 20 screens grew 5.2,
+# 7.4 and 7.6 MB in nine minutes, 2.2–3.5 MB of it in the second half, and a 45-minute run levelled
+# off after 20 minutes. A leak of each screen's state (tens of KB of plotly JSON) or of a snapshot
+# per update grows several times that.
 MAX_GROWTH_MB = 16.0
 # Each of the 5 web workers loads the app (+20–80 MB) when it gets its first screen: 100 screens
 # open and close first so that all have, and the start is sampled after three minutes. Without
