@@ -1,10 +1,15 @@
-"""One translation table: both locales complete, placeholders agree, zh-CN is the default."""
+"""One translation table: both locales complete, placeholders agree, zh-CN is the default,
+every key the code uses is in it and every key in it is used."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from app.core.i18n import MESSAGES, strings, t
+from app.webhooks.service import EVENT_TYPES
+from hardware.protocol.messages import CHANNEL_OF_TYPE, DOWN_TYPES
+from tests.core.message_families import FAMILIES, is_built, literals
 
 PLACEHOLDER = re.compile(r"{(\w+)}")
 
@@ -24,24 +29,30 @@ def test_chinese_is_the_default_and_english_is_switchable() -> None:
 
 
 def test_every_key_used_in_the_code_is_in_the_table() -> None:
-    from pathlib import Path
-
     namespaces = "|".join(sorted({key.split(".")[0] for key in MESSAGES}))
-    literal = re.compile(rf"""["']((?:{namespaces})\.[a-z_]+(?:\.[a-z_]+)*)["']""")
-    used: set[str] = set()
-    for path in Path("app").rglob("*.py"):
-        if path.name != "i18n.py":
-            used |= set(literal.findall(path.read_text(encoding="utf-8")))
+    literal = re.compile(rf"(?:{namespaces})\.[a-z_]+(?:\.[a-z_]+)*")
+    used = {text for text in literals() if literal.fullmatch(text)}
     assert len(used) > 20
     # "account.id" is a foreign key, "cabinet.db" a file name, "auth.card" a cabinet message
-    # type of the protocol, "stock.low" a webhook event type: not messages
-    from hardware.protocol.messages import CHANNEL_OF_TYPE, DOWN_TYPES
-
+    # type of the protocol, "stock.low" a webhook event type (sent as it is): not messages
     not_messages = {key for key in used if key.endswith((".id", ".db", ".json"))}
-    from app.webhooks.service import EVENT_TYPES  # webhook event types, sent as they are
-
     not_messages |= set(CHANNEL_OF_TYPE) | set(DOWN_TYPES) | set(EVENT_TYPES)
     # a module run as a process ("python", "-m", "app.jobs" in app/ops/topology.py)
     not_messages |= {key for key in used if Path(*key.split(".")).with_suffix(".py").exists()}
     missing = {key for key in used - not_messages if key not in MESSAGES}
     assert not missing, missing
+
+
+def test_every_key_in_the_table_is_used_by_the_product() -> None:
+    """A key is used when app/ or hardware/ spells it out (not as an audit action), or builds
+    it from a family of tests/core/message_families.py with one of that family's values."""
+    built = {key for f in FAMILIES for key in f.keys() & MESSAGES.keys() if is_built(key)}
+    unused = MESSAGES.keys() - literals() - built
+    assert not unused, sorted(unused)
+
+
+def test_every_family_of_keys_is_still_built_by_the_code() -> None:
+    for family in FAMILIES:
+        keys = family.keys() & MESSAGES.keys()
+        assert keys, f"no key of {family.template} in the table"
+        assert all(is_built(key) for key in keys), f"{family.template} is not built by the code"

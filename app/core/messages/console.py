@@ -4,7 +4,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # application
     "app.name": ("智能领用柜云平台", "Cabinet Cloud"),
     "lang.switch": ("English", "中文"),
-    "lang.current": ("中文", "English"),
     # navigation, grouped by domain
     "nav.section.overview": ("概览", "Overview"),
     "nav.section.operations": ("运营", "Operations"),
@@ -42,7 +41,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "暂无数据。可调整上方的筛选条件，或新建一条。",
         "Nothing here. Change the filters above, or add one.",
     ),
-    "table.edit": ("编辑", "Edit"),
     "table.actions": ("操作", "Actions"),
     "quote.open": ("「", "“"),
     "quote.close": ("」", "”"),
@@ -83,7 +81,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "智能柜密钥无法解密（SECRET_KEY 已更换？），请重新生成凭据",
         "The cabinet's secret cannot be read (was SECRET_KEY changed?); provision it again",
     ),
-    "cabinet.credentials": ("生成智能柜凭据", "Cabinet credentials provisioned"),
     # the alert centre (the bell in the header)
     "alerts.title": ("未处理告警", "Unresolved alerts"),
     "alerts.bell": ("告警", "Alerts"),
@@ -130,7 +127,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "智能柜指令 {kind} 的参数不符合协议：{problem}",
         "The arguments of cabinet command {kind} do not match the protocol: {problem}",
     ),
-    "cabinet.command": ("下发智能柜指令", "Command sent to a cabinet"),
     "alert.alarm_door_forced": (
         "{cabinet}（{code}）的门被强行打开",
         "The door of {cabinet} ({code}) was forced open",

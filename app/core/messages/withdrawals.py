@@ -31,9 +31,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "您不是这个申请当前这一步的审批人",
         "You are not an approver of this request's current step",
     ),
-    "approval.decide": ("审批领用申请", "Approval decision"),
-    "withdrawal.correct": ("更正领用记录", "Withdrawal corrected"),
-    "withdrawal.resolve": ("处理识别异常", "Identification exception settled"),
     "alert.restricted_taken": (
         "{person} 未经审批领用了需审批的物品：{items}",
         "{person} took items that need an approval without one: {items}",
@@ -200,7 +197,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "所选人员不为该企业服务",
         "The person chosen does not serve this tenant",
     ),
-    "work_order.update": ("修改工单", "Work order changed"),
     # the console's cabinets page
     "cabinets.search": ("名称或编码", "Name or code"),
     "cabinets.model": ("型号", "Model"),
@@ -210,13 +206,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cabinets.tare": ("去皮", "Tare"),
     "cabinets.lease": ("下发离线授权", "Send the offline lease"),
     "cabinets.reboot": ("重启", "Reboot"),
-    "cabinets.new_credentials": ("生成新凭据", "New credentials"),
-    "cabinets.shown_once": (
-        "新凭据只显示这一次，请写入智能柜；旧凭据已失效：",
-        "These credentials are shown once; put them in the cabinet. The old ones no longer work:",
-    ),
     "cabinets.credentials_copied": ("已抄写，隐藏", "Copied — hide them"),
-    "planogram_entry.update": ("修改货位上下限", "Slot levels changed"),
     # the console's quotas page
     "quotas.new": ("新建规则", "New rule"),
     "quotas.edit": ("编辑", "Edit"),
@@ -271,9 +261,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "quotas.policy.notify_manager": ("通知主管", "Notify the manager"),
     "quotas.policy.block_next": ("下次禁止开门", "Block the next opening"),
     "quotas.policy.require_approval": ("需审批", "Require approval"),
-    "quota_rule.create": ("新建额度规则", "Quota rule created"),
-    "quota_rule.update": ("修改额度规则", "Quota rule changed"),
-    "quota_rule.delete": ("删除额度规则", "Quota rule deleted"),
     # the console's approvals page
     "approvals.waiting": ("待审批", "Waiting"),
     "approvals.decided": ("已处理", "Decided"),
@@ -364,8 +351,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "items.field.count": ("件数", "Units"),
     "items.field.slot": ("货位", "Slot"),
     "items.field.tenant": ("企业", "Tenant"),
-    "item.create": ("新建物品", "Item created"),
-    "item.update": ("修改物品", "Item changed"),
     "cabinets.change_item": ("换品", "Change"),
     "cabinets.slot_not_empty": (
         "货位里还有 {quantity} 件原物品，清空后才能换品",
