@@ -13,6 +13,7 @@ from app.core.messages import (
     audit,
     cabinet_scales,
     cabinet_screen,
+    common,
     console,
     identity,
     lan_cabinets,
@@ -41,7 +42,18 @@ LOCALES = ("zh-CN", "en")
 def _merged() -> dict[str, tuple[str, str]]:
     """One table from the per-domain parts; a key defined twice is a programming error."""
     table: dict[str, tuple[str, str]] = {}
-    parts = (audit, console, identity, org, registration, reports, self_service, wall, withdrawals)
+    parts = (
+        audit,
+        common,
+        console,
+        identity,
+        org,
+        registration,
+        reports,
+        self_service,
+        wall,
+        withdrawals,
+    )
     for part in (
         *parts,
         cabinet_scales,

@@ -75,7 +75,6 @@ MESSAGES.update(
         "review.disputes": ("员工申诉", "Disputes"),
         "review.no_exceptions": ("没有待确认的领用", "Nothing to confirm"),
         "review.no_disputes": ("没有待答复的申诉", "No open disputes"),
-        "review.slot": ("货位", "Slot"),
         "review.before": ("开门前", "Before"),
         "review.after": ("关门后", "After"),
         "review.change": ("变化", "Change"),

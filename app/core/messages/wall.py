@@ -16,7 +16,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请复制此链接到大屏浏览器，离开本页后将不再显示：",
         "Copy this link into the screen's browser; it is not shown again:",
     ),
-    "walls.created": ("创建时间", "Created"),
     "walls.lang": ("大屏语言", "Display language"),
     "walls.lang_tenant": ("大屏语言：跟随企业设置", "Language: the tenant's"),
     "walls.seen": ("最近在线", "Last seen"),
