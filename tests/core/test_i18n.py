@@ -3,10 +3,15 @@ every key the code uses is in it and every key in it is used."""
 
 from __future__ import annotations
 
+import ast
 import re
+from collections import Counter
 from pathlib import Path
+from types import ModuleType
 
-from app.core.i18n import MESSAGES, strings, t
+import pytest
+
+from app.core.i18n import MESSAGES, PARTS, merged, strings, t
 from app.webhooks.service import EVENT_TYPES
 from hardware.protocol.messages import CHANNEL_OF_TYPE, DOWN_TYPES
 from tests.core.message_families import FAMILIES, is_built, literals
@@ -56,3 +61,34 @@ def test_every_family_of_keys_is_still_built_by_the_code() -> None:
         keys = family.keys() & MESSAGES.keys()
         assert keys, f"no key of {family.template} in the table"
         assert all(is_built(key) for key in keys), f"{family.template} is not built by the code"
+
+
+def _part(name: str, messages: dict[str, tuple[str, str]]) -> ModuleType:
+    part = ModuleType(name)
+    part.MESSAGES = messages  # type: ignore[attr-defined]
+    return part
+
+
+def test_a_key_defined_in_two_parts_is_refused() -> None:
+    one = _part("one", {"common.ok": ("好", "OK"), "items.new": ("新建物品", "New item")})
+    two = _part("two", {"items.new": ("新物品", "New item")})
+    assert merged([one]) == one.MESSAGES
+    with pytest.raises(RuntimeError, match=r"\['items.new'\]"):
+        merged([one, two])
+
+
+def test_every_part_is_merged_and_no_key_is_written_twice() -> None:
+    """Every module of app/core/messages is a part, and no key is spelled twice in them (a
+    repeated key inside one part's dict, or its MESSAGES.update, would silently win)."""
+    files = sorted(Path("app/core/messages").glob("[!_]*.py"))
+    assert sorted(part.__name__.rsplit(".", 1)[-1] for part in PARTS) == [f.stem for f in files]
+    written = Counter(
+        key.value
+        for f in files
+        for node in ast.walk(ast.parse(f.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Dict)
+        for key in node.keys
+        if isinstance(key, ast.Constant)
+    )
+    assert [key for key, n in written.items() if n > 1] == []
+    assert written.keys() == MESSAGES.keys()

@@ -1,4 +1,5 @@
-"""Messages of stocktakes (盘点) and stock adjustments: the page, its refusals, the audit log."""
+"""Messages of stock: the console's stock page, stocktakes (盘点) and stock adjustments — the
+pages, their refusals, the audit log."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "nav.stocktakes": ("盘点", "Stocktakes"),
@@ -123,4 +124,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "than it holds.",
     ),
     "stock.note": ("备注", "Note"),
+    # the console's stock page
+    "stock.low": ("低于下限", "Below minimum"),
+    "stock.low_only": ("只看低库存", "Low only"),
+    "stock.search": ("物品名称或编码", "Item name or SKU"),
+    "stock.quantity": ("现有", "On hand"),
+    "stock.min_par": ("下限 / 标准", "Min / par"),
+    "stock.fill": ("水位", "Fill"),
+    "stock.none": ("没有符合条件的货位", "No slots match"),
 }
