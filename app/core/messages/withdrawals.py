@@ -40,6 +40,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "已超出额度，请先提交领用申请",
         "You are over your quota; ask for an approval first",
     ),
+    "door.page_title": ("领用柜", "Supply cabinet"),
     "door.open": ("开门", "Open"),
     "withdrawals.drilled": ("按报表中的人员/物品筛选", "Filtered by a report's person or item"),
     "unlock.no_such_person": ("找不到「{who}」对应的人员", "Nobody here matches {who}"),
