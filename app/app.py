@@ -61,6 +61,7 @@ from app.tenants.tenants_state import TenantsState
 from app.ui.connection import connection_notice
 from app.ui.gate import EventGate
 from app.ui.identity import end_sessions
+from app.ui.locale import page_title
 from app.ui.session import SessionState, refusal_response
 from app.wall.console import WallsState, walls_page
 from app.wall.pages import wall_page
@@ -106,66 +107,73 @@ app = rx.App(
 # Reflex's connection toast speaks of sockets and timeouts: ours says it in the reader's words
 app.app_wraps[(5, "Overlay")] = lambda stateful: connection_notice() if stateful else None
 app.add_middleware(EventGate())
-SUFFIX = " · 智能领用柜云平台"
-# route, page, page name (the browser tab's title), the state(s) whose `load` fills it, in order
+# route, page, the translation key of its name (the browser tab's title), the state(s) whose
+# `load` fills it, in order
 CONSOLE_PAGES = (
-    ("/", home_page, "运营概览", HomeState),
-    ("/departments", departments_page, "组织架构", DepartmentsState),
-    ("/people", people_page, "人员", PeopleState),
-    ("/whitelist", whitelist_page, "手机白名单", WhitelistState),
-    ("/org-sync", orgsync_page, "通讯录同步", OrgSyncState),
-    ("/roles", roles_page, "角色权限", RolesState),
-    ("/audit", audit_page, "审计日志", AuditState),
-    ("/cabinets", cabinets_page, "智能柜", CabinetsState),
-    ("/cabinets/lan", lan_cabinets_page, "局域网柜", LanCabinetsState),
-    ("/items", items_page, "物品", ItemsState),
-    ("/stock", stock_page, "库存", StockState),
-    ("/stocktakes", stocktakes_page, "盘点", StocktakesState),
-    ("/withdrawals", withdrawals_page, "领用记录", WithdrawalsState),
-    ("/review", review_page, "异常与申诉", ReviewState),
-    ("/quotas", quotas_page, "额度", QuotasState),
-    ("/approvals", approvals_page, "审批", ApprovalsState),
-    ("/workorders", workorders_page, "工单", WorkOrdersState),
-    ("/workorders/picklist", picklist_page, "拣货单", PicklistState),
-    ("/alerts", alerts_page, "告警", AlertsState),
-    ("/alerts/routing", routing_page, "告警通知", RoutingState),
-    ("/webhooks", webhooks_page, "Webhook 推送", WebhooksState),
-    ("/walls", walls_page, "大屏", WallsState),
-    ("/reports", reports_page, "报表", (ReportsState, SubscriptionsState)),
-    ("/settings", settings_page, "企业策略", SettingsState),
-    ("/api-keys", api_keys_page, "API 密钥", ApiKeysState),
-    ("/platform/tenants", tenants_page, "企业开通", TenantsState),
-    ("/platform/providers", providers_page, "服务商", ProvidersState),
-    ("/provider/staff", staff_page, "服务商人员", StaffState),
+    ("/", home_page, "home.title", HomeState),
+    ("/departments", departments_page, "nav.org", DepartmentsState),
+    ("/people", people_page, "nav.users", PeopleState),
+    ("/whitelist", whitelist_page, "nav.whitelist", WhitelistState),
+    ("/org-sync", orgsync_page, "nav.org_sync", OrgSyncState),
+    ("/roles", roles_page, "nav.roles", RolesState),
+    ("/audit", audit_page, "nav.audit", AuditState),
+    ("/cabinets", cabinets_page, "nav.cabinets", CabinetsState),
+    ("/cabinets/lan", lan_cabinets_page, "nav.lan_cabinets", LanCabinetsState),
+    ("/items", items_page, "nav.items", ItemsState),
+    ("/stock", stock_page, "nav.stock", StockState),
+    ("/stocktakes", stocktakes_page, "nav.stocktakes", StocktakesState),
+    ("/withdrawals", withdrawals_page, "nav.withdrawals", WithdrawalsState),
+    ("/review", review_page, "nav.review", ReviewState),
+    ("/quotas", quotas_page, "nav.quotas", QuotasState),
+    ("/approvals", approvals_page, "nav.approvals", ApprovalsState),
+    ("/workorders", workorders_page, "nav.workorders", WorkOrdersState),
+    ("/workorders/picklist", picklist_page, "workorders.pick_list", PicklistState),
+    ("/alerts", alerts_page, "nav.alerts", AlertsState),
+    ("/alerts/routing", routing_page, "nav.alert_routing", RoutingState),
+    ("/webhooks", webhooks_page, "nav.webhooks", WebhooksState),
+    ("/walls", walls_page, "nav.walls", WallsState),
+    ("/reports", reports_page, "nav.reports", (ReportsState, SubscriptionsState)),
+    ("/settings", settings_page, "nav.settings", SettingsState),
+    ("/api-keys", api_keys_page, "nav.api_keys", ApiKeysState),
+    ("/platform/tenants", tenants_page, "nav.platform_tenants", TenantsState),
+    ("/platform/providers", providers_page, "nav.platform_providers", ProvidersState),
+    ("/provider/staff", staff_page, "nav.provider_staff", StaffState),
 )
 for route, page, name, states in CONSOLE_PAGES:
     # the session first: a visitor is sent to /login before any page data is asked for
     app.add_page(
         page,
         route=route,
-        title=name + SUFFIX,
+        title=page_title(name),
         on_load=[
             SessionState.load_session,
             AlertCentreState.follow,
             *(s.load for s in (states if isinstance(states, tuple) else (states,))),
         ],
     )
-app.add_page(login_page, route="/login", title="登录" + SUFFIX, on_load=LoginPageState.read_error)
+app.add_page(
+    login_page,
+    route="/login",
+    title=page_title("login.submit"),
+    on_load=LoginPageState.read_error,
+)
 app.add_page(
     phone_sign_in_page,
     route="/m/login",
-    title="员工登录" + SUFFIX,
+    title=page_title("phone.sign_in"),
     on_load=[LoginPageState.read_error, LoginPageState.find_im_sign_ins],
 )
-app.add_page(register_page, route="/m/register", title="员工注册" + SUFFIX)
+app.add_page(register_page, route="/m/register", title=page_title("register.title"))
 app.add_page(
     cabinet_phone_page,
     route="/m/cabinet/[cab]",
-    title="领用柜" + SUFFIX,
+    title=page_title("door.page_title"),
     on_load=CabinetPhoneState.load,
 )
-app.add_page(my_phone_page, route="/m", title="我的领用" + SUFFIX, on_load=MyPhoneState.load)
-app.add_page(wall_page, route="/wall/[token]", title="大屏" + SUFFIX, on_load=WallState.load)
+app.add_page(my_phone_page, route="/m", title=page_title("me.title"), on_load=MyPhoneState.load)
+app.add_page(
+    wall_page, route="/wall/[token]", title=page_title("nav.walls"), on_load=WallState.load
+)
 
 # Every web worker fans events out to the consoles and walls connected to it (app/core/fanout.py).
 app.register_lifespan_task(push_alerts)

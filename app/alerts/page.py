@@ -15,7 +15,7 @@ STATUSES = ("unresolved", "open", "acknowledged", "resolved", "all")
 HEADERS = (
     "alerts.col.time",
     "alerts.col.severity",
-    "withdrawals.cabinet",
+    "common.cabinet",
     "alerts.col.message",
     "alerts.col.count",
     "alerts.col.status",
@@ -84,7 +84,7 @@ def alerts_body() -> rx.Component:
                     name="kind",
                     default_value=S.kind,
                 ),
-                rx.button(rx.icon("search", size=14), tr("people.filter"), type="submit"),
+                rx.button(rx.icon("search", size=14), tr("common.filter"), type="submit"),
                 wrap="wrap",
             ),
             on_submit=S.apply,

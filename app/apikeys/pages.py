@@ -126,7 +126,7 @@ def api_keys_body() -> rx.Component:
                 rx.vstack(
                     rx.text(tr("apikeys.created")),
                     rx.code(S.created_key, id="apikey-plaintext"),
-                    rx.button(tr("people.cancel"), size="1", variant="soft", on_click=S.forget_key),
+                    rx.button(tr("common.cancel"), size="1", variant="soft", on_click=S.forget_key),
                 ),
                 icon="key-round",
                 color_scheme="amber",

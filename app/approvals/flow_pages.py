@@ -120,7 +120,7 @@ def _flow_form() -> rx.Component:
                         rx.text(tr("approvals.flow_on"), size="2"),
                     ),
                     form_error(F.message, "flow-error"),
-                    dialog_buttons(F.close, "people.save", "flow-save"),
+                    dialog_buttons(F.close, "common.save", "flow-save"),
                     spacing="3",
                 ),
                 on_submit=F.save,

@@ -63,19 +63,19 @@ def approvals_body() -> rx.Component:
         rx.segmented_control.root(
             rx.segmented_control.item(tr("approvals.waiting"), value="pending"),
             rx.segmented_control.item(tr("approvals.decided"), value="decided"),
-            rx.segmented_control.item(tr("workorders.all"), value="all"),
+            rx.segmented_control.item(tr("common.all"), value="all"),
             value=S.status,
             on_change=S.show,
         ),
         rx.cond(S.message != "", rx.callout(S.message, color_scheme="red", id="approval-message")),
         data_table(
             (
-                "withdrawals.at",
+                "common.time",
                 "approvals.requester",
                 "approvals.flow",
                 "field.item",
                 "approvals.reason",
-                "people.status",
+                "common.status",
                 "",
             ),
             S.rows,

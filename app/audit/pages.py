@@ -50,7 +50,7 @@ def _filters() -> rx.Component:
             rx.input(name="since", type="date", default_value=AuditState.since, id="audit-since"),
             rx.input(name="until", type="date", default_value=AuditState.until, id="audit-until"),
             rx.button(
-                rx.icon("search", size=14), tr("people.filter"), type="submit", id="audit-filter"
+                rx.icon("search", size=14), tr("common.filter"), type="submit", id="audit-filter"
             ),
             gap="0.6rem",
             wrap="wrap",

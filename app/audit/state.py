@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TypedDict
 from zoneinfo import ZoneInfo
 
@@ -11,7 +12,6 @@ from sqlmodel import Session
 from app.audit.queries import EntryView, entry_views
 from app.audit.service import AuditFilters, AuditPage, list_audit, local_days
 from app.core.db import run_in_session
-from app.core.i18n import MESSAGES
 from app.core.tenancy import TenantScope
 from app.tenants.queries import list_tenant_options, scope_timezone
 from app.ui.paging import KeysetPaging
@@ -21,6 +21,7 @@ ACTION_GROUPS = (
     *("", "auth.", "app_user.", "department.", "phone_whitelist.", "role.", "account."),
     *("cabinet.", "item.", "quota_rule.", "approval.", "withdrawal.", "work_order."),
 )
+EXACT_ACTION = re.compile(r"[a-z_]{1,40}\.[a-z_]{1,40}")  # one action: "auth.login"
 
 
 class ChangeRow(TypedDict):
@@ -140,7 +141,7 @@ class AuditState(KeysetPaging, rx.State):
         await require(self, "audit:read")
         form = form if isinstance(form, dict) else {}
         action = str(form.get("action", ""))
-        self.action = action if action in ACTION_GROUPS or action in MESSAGES else ""
+        self.action = action if action in ACTION_GROUPS or EXACT_ACTION.fullmatch(action) else ""
         self.actor = str(form.get("actor", ""))[:60]
         self.entity_id = str(form.get("entity_id", ""))[:64]
         self.since = str(form.get("since", ""))[:10]

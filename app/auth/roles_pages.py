@@ -106,12 +106,12 @@ def _new_role_dialog() -> rx.Component:
                     ),
                     rx.hstack(
                         rx.button(
-                            tr("people.cancel"),
+                            tr("common.cancel"),
                             variant="soft",
                             type="button",
                             on_click=RolesState.close_form,
                         ),
-                        rx.button(tr("people.save"), type="submit", id="role-save"),
+                        rx.button(tr("common.save"), type="submit", id="role-save"),
                         justify="end",
                         width="100%",
                     ),

@@ -247,7 +247,7 @@ def plan_panel() -> rx.Component:
             rx.hstack(
                 rx.text(tr("cabinets.plan_item"), size="2"),
                 rx.select.root(
-                    rx.select.trigger(placeholder=tr("review.slot"), id="cab-plan-slot"),
+                    rx.select.trigger(placeholder=tr("common.slot"), id="cab-plan-slot"),
                     rx.select.content(
                         rx.foreach(
                             S.empty_slots, lambda s: rx.select.item(s["slot"], value=s["id"])

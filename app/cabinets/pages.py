@@ -147,7 +147,7 @@ def _commands() -> rx.Component:
                 rx.form(
                     rx.hstack(
                         rx.select.root(
-                            rx.select.trigger(placeholder=tr("review.slot"), id="cab-tare-slot"),
+                            rx.select.trigger(placeholder=tr("common.slot"), id="cab-tare-slot"),
                             rx.select.content(
                                 rx.foreach(
                                     S.slots, lambda s: rx.select.item(s["slot"], value=s["slot"])
@@ -314,7 +314,7 @@ def _chosen() -> rx.Component:
             rx.table.root(
                 rx.table.header(
                     rx.table.row(
-                        rx.table.column_header_cell(tr("review.slot")),
+                        rx.table.column_header_cell(tr("common.slot")),
                         rx.table.column_header_cell(tr("field.item")),
                         rx.table.column_header_cell(tr("stock.quantity")),
                         rx.table.column_header_cell(tr("stock.min_par")),
@@ -348,7 +348,7 @@ def cabinets_body() -> rx.Component:
                 rx.select.root(
                     rx.select.trigger(id="cab-status"),
                     rx.select.content(
-                        rx.select.item(tr("workorders.all"), value="all"),
+                        rx.select.item(tr("common.all"), value="all"),
                         rx.select.item(tr("wall.online"), value="online"),
                         rx.select.item(tr("wall.door_open"), value="open"),
                         rx.select.item(tr("wall.offline"), value="offline"),
@@ -358,7 +358,7 @@ def cabinets_body() -> rx.Component:
                     default_value=S.status,
                 ),
                 rx.input(name="search", placeholder=tr("cabinets.search"), default_value=S.search),
-                rx.button(rx.icon("search", size=14), tr("people.filter"), type="submit"),
+                rx.button(rx.icon("search", size=14), tr("common.filter"), type="submit"),
                 gap="0.75rem",
                 wrap="wrap",
             ),
@@ -366,9 +366,9 @@ def cabinets_body() -> rx.Component:
         ),
         data_table(
             (
-                "withdrawals.cabinet",
+                "common.cabinet",
                 "cabinets.model",
-                "people.status",
+                "common.status",
                 "cabinets.heartbeat",
                 "wall.low_slots",
                 "table.actions",

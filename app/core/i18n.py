@@ -6,20 +6,28 @@ locale to the UI (Reflex sends it once per locale switch).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
+from types import ModuleType
 
 from app.core.messages import (
+    alerts,
     api,
+    approvals,
     audit,
     cabinet_scales,
     cabinet_screen,
+    cabinets,
+    common,
     console,
     identity,
+    items,
     lan_cabinets,
     onboarding,
     org,
     orgsync,
     provisioning,
+    quotas,
     registration,
     reports,
     routing,
@@ -35,29 +43,43 @@ from app.core.messages import (
 
 DEFAULT_LOCALE = "zh-CN"
 LOCALES = ("zh-CN", "en")
+# the parts of the table, one per domain (tests/core/test_i18n.py checks none is left out)
+PARTS: tuple[ModuleType, ...] = (
+    alerts,
+    api,
+    approvals,
+    audit,
+    cabinet_scales,
+    cabinet_screen,
+    cabinets,
+    common,
+    console,
+    identity,
+    items,
+    lan_cabinets,
+    onboarding,
+    org,
+    orgsync,
+    provisioning,
+    quotas,
+    registration,
+    reports,
+    routing,
+    self_service,
+    sms,
+    sso,
+    stocktake,
+    wall,
+    webhooks,
+    withdrawals,
+    workorders,
+)
 
 
-# key: (zh-CN, en)
-def _merged() -> dict[str, tuple[str, str]]:
-    """One table from the per-domain parts; a key defined twice is a programming error."""
+def merged(parts: Iterable[ModuleType]) -> dict[str, tuple[str, str]]:
+    """One table from the per-domain parts; a key defined in two parts is refused."""
     table: dict[str, tuple[str, str]] = {}
-    parts = (audit, console, identity, org, registration, reports, self_service, wall, withdrawals)
-    for part in (
-        *parts,
-        cabinet_scales,
-        cabinet_screen,
-        lan_cabinets,
-        onboarding,
-        provisioning,
-        sms,
-        sso,
-        workorders,
-        stocktake,
-        routing,
-        api,
-        webhooks,
-        orgsync,
-    ):
+    for part in parts:
         clash = table.keys() & part.MESSAGES.keys()
         if clash:
             raise RuntimeError(f"translation keys defined twice: {sorted(clash)}")
@@ -66,7 +88,7 @@ def _merged() -> dict[str, tuple[str, str]]:
 
 
 # key: (zh-CN, en)
-MESSAGES: dict[str, tuple[str, str]] = _merged()
+MESSAGES: dict[str, tuple[str, str]] = merged(PARTS)
 
 
 def _index(locale: str) -> int:

@@ -107,7 +107,7 @@ def stock_body() -> rx.Component:
                 rx.select.root(
                     rx.select.trigger(id="stock-cabinet"),
                     rx.select.content(
-                        rx.select.item(tr("withdrawals.all_cabinets"), value="all"),
+                        rx.select.item(tr("common.all_cabinets"), value="all"),
                         rx.foreach(S.cabinets, lambda o: rx.select.item(o["name"], value=o["id"])),
                     ),
                     name="cabinet",
@@ -122,7 +122,7 @@ def stock_body() -> rx.Component:
                     )
                 ),
                 rx.button(
-                    rx.icon("search", size=14), tr("people.filter"), type="submit", id="stock-apply"
+                    rx.icon("search", size=14), tr("common.filter"), type="submit", id="stock-apply"
                 ),
                 gap="0.75rem",
                 wrap="wrap",
@@ -132,8 +132,8 @@ def stock_body() -> rx.Component:
         ),
         data_table(
             (
-                "withdrawals.cabinet",
-                "review.slot",
+                "common.cabinet",
+                "common.slot",
                 "field.item",
                 "stock.quantity",
                 "stock.min_par",

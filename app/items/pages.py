@@ -229,11 +229,11 @@ def _calibration() -> rx.Component:
 def _footer() -> rx.Component:
     """Cancel and Save at the drawer's bottom, always in view (Save submits the item form)."""
     return rx.hstack(
-        rx.button(tr("people.cancel"), variant="soft", type="button", on_click=S.close),
+        rx.button(tr("common.cancel"), variant="soft", type="button", on_click=S.close),
         rx.cond(
             S.can_write,
             rx.button(
-                tr("people.save"), type="submit", id="item-save", custom_attrs={"form": FORM_ID}
+                tr("common.save"), type="submit", id="item-save", custom_attrs={"form": FORM_ID}
             ),
         ),
         justify="end",
@@ -257,7 +257,7 @@ def _drawer() -> rx.Component:
                         rx.icon("x", size=16),
                         variant="ghost",
                         on_click=S.close,
-                        aria_label=tr("items.close"),
+                        aria_label=tr("common.close"),
                     ),
                     align="center",
                     width="100%",
@@ -315,7 +315,7 @@ def items_body() -> rx.Component:
                         default_value=S.type_filter,
                     ),
                     rx.input(name="search", placeholder=tr("stock.search"), default_value=S.search),
-                    rx.button(rx.icon("search", size=14), tr("people.filter"), type="submit"),
+                    rx.button(rx.icon("search", size=14), tr("common.filter"), type="submit"),
                 ),
                 on_submit=S.apply,
                 width="auto",

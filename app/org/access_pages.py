@@ -48,7 +48,7 @@ def access_dialog() -> rx.Component:
             rx.vstack(
                 rx.text(tr("field.pin"), weight="medium", size="2"),
                 _one_field_form(
-                    "pin", "password", "access.pin_hint", "people.save", PersonAccessState.set_pin
+                    "pin", "password", "access.pin_hint", "common.save", PersonAccessState.set_pin
                 ),
                 rx.cond(
                     PersonAccessState.has_account,

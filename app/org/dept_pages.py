@@ -219,14 +219,14 @@ def _dialog() -> rx.Component:
                     ),
                     rx.hstack(
                         rx.button(
-                            tr("people.cancel"),
+                            tr("common.cancel"),
                             variant="soft",
                             type="button",
                             on_click=DepartmentsState.close_dialog,
                             id="dept-cancel",
                         ),
                         rx.button(
-                            tr("people.save"),
+                            tr("common.save"),
                             type="submit",
                             id="dept-save",
                         ),

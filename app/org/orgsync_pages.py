@@ -78,7 +78,7 @@ def _schedule() -> rx.Component:
                             S.schedule_saved,
                             rx.callout(tr("policy.saved"), color_scheme="green"),
                         ),
-                        rx.button(tr("people.save"), type="submit", id="orgsync-schedule-save"),
+                        rx.button(tr("common.save"), type="submit", id="orgsync-schedule-save"),
                         spacing="2",
                     ),
                     on_submit=S.save_schedule,

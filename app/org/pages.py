@@ -27,7 +27,7 @@ def _toolbar() -> rx.Component:
                     id="people-search",
                     width=["100%", "16rem"],
                 ),
-                rx.button(rx.icon("search", size=14), tr("people.filter"), type="submit"),
+                rx.button(rx.icon("search", size=14), tr("common.filter"), type="submit"),
             ),
             on_submit=PeopleState.apply_filters,
         ),
@@ -137,7 +137,7 @@ def _table() -> rx.Component:
                 rx.table.row(
                     *(rx.table.column_header_cell(tr(k)) for k in headers),
                     rx.table.column_header_cell(tr("field.badge_card_no")),
-                    rx.table.column_header_cell(tr("people.status")),
+                    rx.table.column_header_cell(tr("common.status")),
                     rx.table.column_header_cell(""),
                 )
             ),
@@ -194,12 +194,12 @@ def _person_form() -> rx.Component:
                     ),
                     rx.hstack(
                         rx.button(
-                            tr("people.cancel"),
+                            tr("common.cancel"),
                             variant="soft",
                             type="button",
                             on_click=PeopleState.close_form,
                         ),
-                        rx.button(tr("people.save"), type="submit", id="person-save"),
+                        rx.button(tr("common.save"), type="submit", id="person-save"),
                         justify="end",
                         width="100%",
                     ),
@@ -326,7 +326,7 @@ def _import_dialog() -> rx.Component:
                 _import_errors(),
                 rx.hstack(
                     rx.button(
-                        tr("people.cancel"), variant="soft", on_click=ImportState.close_dialog
+                        tr("common.cancel"), variant="soft", on_click=ImportState.close_dialog
                     ),
                     rx.button(
                         tr("import.commit"),

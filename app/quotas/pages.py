@@ -197,7 +197,7 @@ def _rule_form() -> rx.Component:
                         width="100%",
                     ),
                     form_error(S.form_error, "quota-form-error"),
-                    dialog_buttons(S.close, "people.save", "quota-save"),
+                    dialog_buttons(S.close, "common.save", "quota-save"),
                     spacing="3",
                 ),
                 on_submit=S.save,

@@ -50,7 +50,7 @@ def _controls() -> rx.Component:
                 ),
             ),
             _options("department", S.departments, S.department, "withdrawals.all_departments"),
-            _options("cabinet", S.cabinets, S.cabinet, "withdrawals.all_cabinets"),
+            _options("cabinet", S.cabinets, S.cabinet, "common.all_cabinets"),
             rx.button(
                 rx.icon("search", size=14), tr("reports.apply"), type="submit", id="rp-apply"
             ),

@@ -66,7 +66,7 @@ def _form() -> rx.Component:
                     ),
                     rx.cond(S.form["id"].to(int) == 0, person_fields("provider")),
                     form_error(S.form_error, "provider-form-error"),
-                    dialog_buttons(S.close, "people.save", "provider-save"),
+                    dialog_buttons(S.close, "common.save", "provider-save"),
                     spacing="3",
                 ),
                 on_submit=S.save,

@@ -65,7 +65,7 @@ def _card_form(
                     rx.callout(tr("policy.saved"), color_scheme="green", id=f"{prefix}-saved"),
                 ),
                 rx.cond(
-                    S.can_write, rx.button(tr("people.save"), type="submit", id=f"{prefix}-save")
+                    S.can_write, rx.button(tr("common.save"), type="submit", id=f"{prefix}-save")
                 ),
                 spacing=spacing,
             ),

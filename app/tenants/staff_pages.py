@@ -58,7 +58,7 @@ def _add_dialog() -> rx.Component:
                 rx.vstack(
                     person_fields("staff"),
                     form_error(S.form_error, "staff-form-error"),
-                    dialog_buttons(S.close, "people.save", "staff-save"),
+                    dialog_buttons(S.close, "common.save", "staff-save"),
                     spacing="3",
                 ),
                 on_submit=S.add,
@@ -94,7 +94,7 @@ def _assign_dialog() -> rx.Component:
                 rx.vstack(
                     rx.foreach(S.tenants, _tenant_box),
                     form_error(S.form_error, "assign-form-error"),
-                    dialog_buttons(S.close, "people.save", "assign-save"),
+                    dialog_buttons(S.close, "common.save", "assign-save"),
                     spacing="3",
                     margin_top="0.75rem",
                 ),

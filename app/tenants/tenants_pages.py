@@ -112,7 +112,7 @@ def _form() -> rx.Component:
                     ),
                     rx.cond(S.form["id"].to(int) == 0, person_fields("tenant")),
                     form_error(S.form_error, "tenant-form-error"),
-                    dialog_buttons(S.close, "people.save", "tenant-save"),
+                    dialog_buttons(S.close, "common.save", "tenant-save"),
                     spacing="3",
                 ),
                 on_submit=S.save,

@@ -74,7 +74,7 @@ def form_error(message: rx.Var, error_id: str) -> rx.Component:
 def dialog_buttons(on_cancel, save_key: str, save_id: str) -> rx.Component:
     """Cancel (closes without submitting) and the submit button, at the dialog's right."""
     return rx.hstack(
-        rx.button(tr("people.cancel"), variant="soft", type="button", on_click=on_cancel),
+        rx.button(tr("common.cancel"), variant="soft", type="button", on_click=on_cancel),
         rx.button(tr(save_key), type="submit", id=save_id),
         justify="end",
         width="100%",
@@ -100,7 +100,7 @@ def confirmed(
             rx.alert_dialog.description(tr(text_key), size="2"),
             rx.text(subject, weight="bold", margin_top="0.5rem"),
             rx.hstack(
-                rx.alert_dialog.cancel(rx.button(tr("people.cancel"), variant="soft")),
+                rx.alert_dialog.cancel(rx.button(tr("common.cancel"), variant="soft")),
                 rx.alert_dialog.action(
                     rx.button(
                         tr(confirm_key), color_scheme="red", on_click=on_confirm, id=confirm_id

@@ -38,6 +38,14 @@ def tr(key: str) -> rx.Var:
     return LocaleState.tr[key]
 
 
+def page_title(key: str) -> rx.Var:
+    """A browser tab's title: the page's name, then the product's, in the reader's language.
+
+    Reflex renders a page's title as a <title> in the page (React hoists it into the head), so a
+    reactive title is prerendered in zh-CN (the state's default) and follows the locale after."""
+    return LocaleState.tr[key].to(str) + " · " + LocaleState.tr["app.name"].to(str)
+
+
 def mobile_header(
     title: rx.Var | str, *actions: rx.Component, heading_id: str | None = None
 ) -> rx.Component:

@@ -95,14 +95,14 @@ def pager(state: type[KeysetPaging], test_id: str) -> rx.Component:
         rx.spacer(),
         sizes,
         rx.button(
-            tr("people.previous"),
+            tr("common.previous"),
             variant="soft",
             disabled=state.cursors.length() == 0,
             on_click=state.previous_page,
             id=f"{test_id}-previous",
         ),
         rx.button(
-            tr("people.next"),
+            tr("common.next"),
             variant="soft",
             disabled=state.next_after == 0,
             on_click=state.next_page,

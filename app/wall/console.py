@@ -160,7 +160,7 @@ def walls_body() -> rx.Component:
             ),
         ),
         data_table(
-            ("walls.name", "walls.created", "walls.seen", "people.status", ""),
+            ("walls.name", "common.created", "walls.seen", "common.status", ""),
             WallsState.rows,
             _row,
             "walls-table",

@@ -26,7 +26,7 @@ def _select(name: str, options: rx.Var, value: rx.Var, all_key: str) -> rx.Compo
 def _filters() -> rx.Component:
     return rx.form(
         rx.flex(
-            _select("cabinet", S.cabinets, S.cabinet, "withdrawals.all_cabinets"),
+            _select("cabinet", S.cabinets, S.cabinet, "common.all_cabinets"),
             _select("department", S.departments, S.department, "withdrawals.all_departments"),
             rx.input(type="date", name="since", default_value=S.since, id="wd-since"),
             rx.text("—", color="gray"),
@@ -41,7 +41,7 @@ def _filters() -> rx.Component:
                 default_value=S.order,
             ),
             rx.button(
-                rx.icon("search", size=14), tr("people.filter"), type="submit", id="wd-apply"
+                rx.icon("search", size=14), tr("common.filter"), type="submit", id="wd-apply"
             ),
             rx.cond(
                 (S.person != "") | (S.item != ""),
@@ -115,7 +115,7 @@ def _detail() -> rx.Component:
                     rx.table.root(
                         rx.table.header(
                             rx.table.row(
-                                rx.table.column_header_cell(tr("review.slot")),
+                                rx.table.column_header_cell(tr("common.slot")),
                                 rx.table.column_header_cell(tr("review.before")),
                                 rx.table.column_header_cell(tr("review.after")),
                                 rx.table.column_header_cell(tr("review.change")),
@@ -163,10 +163,10 @@ def withdrawals_body() -> rx.Component:
         _filters(),
         data_table(
             (
-                "withdrawals.at",
+                "common.time",
                 "withdrawals.person",
                 "field.department",
-                "withdrawals.cabinet",
+                "common.cabinet",
                 "withdrawals.qty",
                 "withdrawals.amount",
                 "",
@@ -179,13 +179,13 @@ def withdrawals_body() -> rx.Component:
         ),
         rx.hstack(
             rx.button(
-                tr("people.previous"),
+                tr("common.previous"),
                 variant="soft",
                 disabled=S.cursors.length() == 0,
                 on_click=S.previous_page,
             ),
             rx.button(
-                tr("people.next"),
+                tr("common.next"),
                 variant="soft",
                 disabled=S.next_cursor == "",
                 on_click=S.next_page,

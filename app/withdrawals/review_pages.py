@@ -38,7 +38,7 @@ def _slot(row: rx.Var) -> rx.Component:
 
 
 def _evidence(case: rx.Var) -> rx.Component:
-    headers = ("review.slot", "review.before", "review.after", "review.change", "review.unsteady")
+    headers = ("common.slot", "review.before", "review.after", "review.change", "review.unsteady")
     return rx.table.root(
         rx.table.header(rx.table.row(*(rx.table.column_header_cell(tr(k)) for k in headers))),
         rx.table.body(rx.foreach(case["slots"], _slot)),

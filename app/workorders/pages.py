@@ -12,12 +12,12 @@ from app.ui.tables import data_table, row_action
 from app.workorders.state import WorkOrdersState as S
 
 HEADERS = (
-    "walls.created",
+    "common.created",
     "workorders.title",
     "workorders.col.tenant",
     "workorders.col.cabinet",
     "workorders.col.site",
-    "people.status",
+    "common.status",
     "workorders.assignee",
     "workorders.closed",
     "workorders.col.actions",
@@ -181,7 +181,7 @@ def _picks_table() -> rx.Component:
         rx.table.root(
             rx.table.header(
                 rx.table.row(
-                    rx.table.column_header_cell(tr("review.slot")),
+                    rx.table.column_header_cell(tr("common.slot")),
                     rx.table.column_header_cell(tr("field.item")),
                     rx.table.column_header_cell(tr("workorders.requested")),
                     rx.table.column_header_cell(tr("workorders.done_qty")),
@@ -286,7 +286,7 @@ def workorders_body() -> rx.Component:
                 rx.segmented_control.item(tr("workorders.open"), value="open"),
                 rx.segmented_control.item(tr("workorders.done"), value="done"),
                 rx.segmented_control.item(tr("workorders.cancelled"), value="cancelled"),
-                rx.segmented_control.item(tr("workorders.all"), value="all"),
+                rx.segmented_control.item(tr("common.all"), value="all"),
                 value=S.status,
                 on_change=S.show,
                 size=rx.breakpoints(initial="1", sm="2"),

@@ -1,12 +1,14 @@
-"""Navigation by role: the sidebar's table agrees with the pages the app serves, and each
-built-in role lands on a page it may read."""
+"""Navigation by role: the sidebar's table agrees with the pages the app serves, each built-in
+role lands on a page it may read, and every page's tab title is in the reader's language."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
 from app.auth.catalogue import BUILTIN_ROLES, PERMISSIONS
-from app.core.i18n import strings
+from app.core.i18n import MESSAGES, strings
 from app.ui.navigation import (
     ENTRIES,
     NAV_SECTIONS,
@@ -29,6 +31,18 @@ def test_every_console_page_is_in_the_sidebar_once_with_a_known_permission() -> 
     for route in served - set(routes):  # a page under another (a pick list under work orders)
         assert entry_for(route).route != "/", route
     assert all(entry.permission in PERMISSIONS for entry in ENTRIES)
+
+
+def test_every_page_title_is_read_from_the_translation_table() -> None:
+    """A title is the page's name and the product's, looked up in the locale's table (React
+    updates the tab when the locale changes): no page keeps a fixed title."""
+    from app.app import app
+
+    assert len(app._unevaluated_pages) >= 34
+    for route, page in app._unevaluated_pages.items():
+        keys = re.findall(r'\["([a-z_.]+)"\]', str(page.title))
+        assert len(keys) == 2 and keys[1] == "app.name", route
+        assert keys[0] in MESSAGES, route
 
 
 def test_every_name_in_the_sidebar_is_translated() -> None:

@@ -31,8 +31,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Where each slot lies in its camera's image (yellow), drawn on the camera's latest "
         "snapshot. Corners as x,y x,y x,y … (pixels of the 640×480 image).",
     ),
-    "cabinets.camera_no_snapshot": ("{camera}：还没有快照", "{camera}: no snapshot yet"),
-    "cabinets.region_slot": ("货位", "Slot"),
     "cabinets.region_camera": ("摄像头（留空：不看这个货位）", "Camera (empty: not watched)"),
     "cabinets.region_corners_label": ("区域角点", "Region corners"),
     "cabinets.region_save": ("保存区域", "Save region"),

@@ -4,7 +4,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # application
     "app.name": ("智能领用柜云平台", "Cabinet Cloud"),
     "lang.switch": ("English", "中文"),
-    "lang.current": ("中文", "English"),
     # navigation, grouped by domain
     "nav.section.overview": ("概览", "Overview"),
     "nav.section.operations": ("运营", "Operations"),
@@ -42,7 +41,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "暂无数据。可调整上方的筛选条件，或新建一条。",
         "Nothing here. Change the filters above, or add one.",
     ),
-    "table.edit": ("编辑", "Edit"),
     "table.actions": ("操作", "Actions"),
     "quote.open": ("「", "“"),
     "quote.close": ("」", "”"),
@@ -83,86 +81,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "智能柜密钥无法解密（SECRET_KEY 已更换？），请重新生成凭据",
         "The cabinet's secret cannot be read (was SECRET_KEY changed?); provision it again",
     ),
-    "cabinet.credentials": ("生成智能柜凭据", "Cabinet credentials provisioned"),
-    # the alert centre (the bell in the header)
-    "alerts.title": ("未处理告警", "Unresolved alerts"),
-    "alerts.bell": ("告警", "Alerts"),
-    "alerts.none": ("没有未处理的告警", "No unresolved alerts"),
-    "alerts.none_matching": ("没有符合条件的告警", "No alerts match these filters"),
-    "alerts.ack": ("确认", "Acknowledge"),
-    "alerts.acknowledged": ("已确认", "Acknowledged"),
-    "alerts.times": ("次", "×"),
-    "alerts.col.time": ("时间", "Time"),
-    "alerts.col.severity": ("级别", "Severity"),
-    "alerts.col.message": ("内容", "Message"),
-    "alerts.col.count": ("次数", "Count"),
-    "alerts.col.status": ("状态", "Status"),
-    "alerts.many_new": ("{count} 条新告警", "{count} new alerts"),
-    "alerts.more": ("仅显示最新 20 条", "Showing the newest 20"),
-    "alert.low_stock": (
-        "{cabinet} 货位 {slot} 的 {item} 低于下限（现有 {quantity}，下限 {min}）",
-        "{item} in {cabinet} slot {slot} is below its minimum ({quantity} left, minimum {min})",
-    ),
-    "alert.cabinet_offline": (
-        "智能柜「{cabinet}」（{code}）已离线",
-        "Cabinet {cabinet} ({code}) is offline",
-    ),
-    "alert.quota_exceeded": (
-        "{person} 超出领用额度「{rule}」：已用 {used}，额度 {limit}",
-        '{person} went over the quota "{rule}": {used} used of {limit}',
-    ),
     "restock.not_serving": (
         "您不负责这家企业的智能柜补货",
         "You do not restock this company's cabinets",
     ),
     "cabinet.offline": ("智能柜离线，无法开门", "The cabinet is offline and cannot be opened"),
     "cabinet.busy": ("智能柜正在使用中，请稍候", "The cabinet is in use; please wait"),
-    "workorder.command_failure": (
-        "{cabinet}（{code}）未响应指令 {kind}",
-        "{cabinet} ({code}) did not answer the {kind} command",
-    ),
-    "workorder.replenish": (
-        "补货：{cabinet}（{code}）{slot} 格 {item}，现有 {stock}，低于下限 {minimum}",
-        "Restock {item} in slot {slot} of {cabinet} ({code}): {stock} left, below {minimum}",
-    ),
     "cabinet.unknown_command": ("未知的智能柜指令：{kind}", "Unknown cabinet command: {kind}"),
     "cabinet.bad_command_arguments": (
         "智能柜指令 {kind} 的参数不符合协议：{problem}",
         "The arguments of cabinet command {kind} do not match the protocol: {problem}",
-    ),
-    "cabinet.command": ("下发智能柜指令", "Command sent to a cabinet"),
-    "alert.alarm_door_forced": (
-        "{cabinet}（{code}）的门被强行打开",
-        "The door of {cabinet} ({code}) was forced open",
-    ),
-    "alert.alarm_door_left_open": (
-        "{cabinet}（{code}）的门未关好",
-        "The door of {cabinet} ({code}) was left open",
-    ),
-    "alert.door_left_open": (
-        "{cabinet}（{code}）的门已打开 {minutes} 分钟未关（{person}，会话 {session}）",
-        "The door of {cabinet} ({code}) has been open {minutes} min ({person}, session {session})",
-    ),
-    "alert.alarm_tamper": (
-        "{cabinet}（{code}）检测到撬动",
-        "Tampering detected at {cabinet} ({code})",
-    ),
-    "alert.alarm_scale_fault": (
-        "{cabinet}（{code}）{slot} 格的秤故障",
-        "The scale of slot {slot} in {cabinet} ({code}) is faulty",
-    ),
-    "alert.alarm_rfid_fault": (
-        "{cabinet}（{code}）的 RFID 读写器故障",
-        "The RFID reader of {cabinet} ({code}) is faulty",
-    ),
-    "alert.alarm_power_loss": ("{cabinet}（{code}）断电", "{cabinet} ({code}) lost power"),
-    "alert.alarm_clock_unsynced": (
-        "{cabinet}（{code}）的时钟未同步",
-        "The clock of {cabinet} ({code}) is not synchronised",
-    ),
-    "alert.seq_gap": (
-        "智能柜 {cabinet} 的消息出现缺口（应为 {expected}，收到 {seq}）",
-        "Messages from cabinet {cabinet} have a gap (expected {expected}, got {seq})",
     ),
     "error.generic": ("操作失败，请重试", "Something went wrong; please retry"),
     "error.not_found": ("{entity} #{id} 不存在", "{entity} #{id} does not exist"),
@@ -178,4 +106,5 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "货位 {slot} 的 {item} 库存不足（现有 {available}，需要 {requested}）",
         "Slot {slot} has only {available} of {item}; {requested} requested",
     ),
+    "error.required": ("请填写{field}", "{field} is required"),
 }

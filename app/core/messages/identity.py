@@ -2,13 +2,6 @@
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # sign-in
-    "auth.login": ("登录", "Signed in"),
-    "auth.login_failed": ("登录失败", "Failed sign-in"),
-    "auth.logout": ("退出登录", "Signed out"),
-    "auth.refresh_reused": (
-        "已轮换的刷新令牌被再次使用，会话已终止",
-        "A refresh token was used again after rotation; the session was ended",
-    ),
     "auth.sign_in_required": ("请先登录", "Please sign in"),
     "auth.expired": ("登录已过期，请重新登录", "Your session has ended; please sign in again"),
     "login.title": ("登录控制台", "Sign in to the console"),
@@ -55,21 +48,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "audit.actor": ("操作人", "Actor"),
     "audit.target_id": ("对象 ID", "Target id"),
     "audit.time": ("时间", "Time"),
-    "audit.action": ("操作", "Action"),
-    "audit.target": ("对象", "Target"),
     "audit.before": ("修改前", "Before"),
     "audit.after": ("修改后", "After"),
     "audit.ip": ("IP", "IP"),
     "audit.masked": ("敏感信息已脱敏", "Sensitive values masked"),
     "audit.unmasked": ("显示完整敏感信息", "Sensitive values shown in full"),
-    "app_user.create": ("新建人员", "Person created"),
-    "app_user.update": ("修改人员", "Person changed"),
-    "app_user.delete": ("删除人员", "Person deleted"),
-    "department.create": ("新建部门", "Department created"),
-    "department.update": ("修改部门", "Department changed"),
-    "phone_whitelist.create": ("加入白名单", "Phone whitelisted"),
-    "phone_whitelist.update": ("白名单绑定人员", "Whitelist entry bound"),
-    "phone_whitelist.delete": ("移出白名单", "Phone removed from whitelist"),
     # roles and permissions
     "module.alert": ("告警", "Alerts"),
     "module.approval": ("审批", "Approvals"),
@@ -118,10 +101,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "role.template": ("基于模板", "Start from"),
     "role.no_template": ("空白角色", "Empty role"),
     "role.delete": ("删除角色", "Delete role"),
-    "role.create": ("新建角色", "Role created"),
-    "role.grant": ("修改人员角色", "Roles of a person changed"),
     "field.role": ("角色", "Role"),
-    "role.update": ("修改角色权限", "Role permissions changed"),
     "role.name_taken": ("已有同名角色「{name}」", "A role is already called {name}"),
     "role.builtin_readonly": (
         "内置角色不能修改，请基于它新建角色",

@@ -39,12 +39,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cabinets.bundle_download": ("下载配置包 JSON", "Download the bundle (JSON)"),
     "cabinets.rotate": ("轮换凭据（新配置包）", "Rotate credentials (new bundle)"),
     "cabinets.label": ("打印柜门二维码", "Print the door's QR label"),
-    "cabinets.label_help": (
-        "员工用手机扫码打开此柜：{url}",
-        "Employees scan it with their phone to open this cabinet: {url}",
-    ),
     "cabinets.print": ("打印", "Print"),
-    "cabinets.status_active": ("在用", "In service"),
     "cabinets.status_maintenance": ("维护中", "Maintenance"),
     "cabinets.status_retired": ("已停用", "Decommissioned"),
     "cabinets.maintenance_on": ("进入维护模式", "Start maintenance"),
@@ -73,7 +68,4 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "智能柜维护中，仅可从后台开门",
         "The cabinet is under maintenance: only the console may open it",
     ),
-    "cabinet.maintenance": ("智能柜进入维护", "Cabinet put in maintenance"),
-    "cabinet.in_service": ("智能柜恢复使用", "Cabinet back in service"),
-    "cabinet.decommission": ("智能柜停用", "Cabinet decommissioned"),
 }

@@ -99,6 +99,4 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Several departments have this name; use its code",
     ),
     "whitelist.import_too_large": ("一次最多导入 {max} 行", "At most {max} rows per import"),
-    "account.register": ("自助注册", "Self-registered"),
-    "account.reset_password": ("重置密码", "Password reset"),
 }

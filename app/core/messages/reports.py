@@ -6,7 +6,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reports.kind.week": ("周", "Week"),
     "reports.kind.month": ("月", "Month"),
     "reports.kind.custom": ("自定义", "Custom"),
-    "reports.day_field": ("日期", "Date"),
     "reports.until": ("至", "to"),
     "reports.apply": ("查看", "Show"),
     "reports.previous": ("上一期", "Previous"),
@@ -133,7 +132,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "服务器缺少中文字体（fonts-noto-cjk），无法生成 PDF",
         "The server has no Chinese font (fonts-noto-cjk): no PDF can be made",
     ),
-    "reports.none": ("本期没有领用", "Nothing was taken in this period"),
     "reports.summary": (
         "领用 {withdrawals} 次 · {people} 人 · {quantity} 件 · ¥{cost}",
         "{withdrawals} withdrawals · {people} people · {quantity} units · ¥{cost}",

@@ -1,7 +1,6 @@
 """Messages of SMS sending (registration codes, alert texts) and the SMS settings."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
-    "sms.settings": ("修改短信设置", "Changed the SMS settings"),
     "sms.failed": (
         "短信发送失败（{code}），请稍后再试",
         "The text message could not be sent ({code}); please try again later",

@@ -2,12 +2,6 @@
 employees' sign-in with a workplace IM (WeCom, DingTalk, Feishu)."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
-    "sso.settings": ("修改企业账号登录设置", "Changed the company sign-in (SSO) settings"),
-    "auth.sso_refused": ("企业账号登录被拒绝", "Company account sign-in refused"),
-    "auth.sso_required": (
-        "已拒绝密码登录（须使用企业账号）",
-        "Password sign-in refused (company account required)",
-    ),
     "auth.sso_only": (
         "贵公司要求管理员使用企业账号登录，请在下方输入企业代码并点击“使用企业账号登录”",
         "Your company requires admins to sign in with their company account: enter the company "
@@ -94,12 +88,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "This company code has no WeCom, DingTalk or Feishu sign-in; check the code or use "
         "your password",
     ),
-    "sso.wecom_settings": ("修改企业微信登录设置", "Changed the WeCom sign-in settings"),
     "audit.verb.sso.wecom_settings": (
         "修改企业微信登录设置",
         "changed the WeCom sign-in settings of",
     ),
-    "audit.kind.wecom_app": ("企业微信登录设置", "WeCom sign-in settings"),
     "audit.kind.im_app": ("办公应用登录设置", "workplace IM sign-in settings"),
     "wecom.heading": ("员工企业微信登录", "Employees' WeCom sign-in"),
     "wecom.help": (
@@ -114,7 +106,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "wecom.match.employee_no": ("企业微信账号 = 工号", "WeCom userid = employee number"),
     "wecom.match.phone": ("手机号", "Mobile number"),
     "wecom.start_link": ("应用主页链接", "App home page link"),
-    "sso.dingtalk_settings": ("修改钉钉登录设置", "Changed the DingTalk sign-in settings"),
     "audit.verb.sso.dingtalk_settings": (
         "修改钉钉登录设置",
         "changed the DingTalk sign-in settings of",
@@ -134,7 +125,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dingtalk.match.employee_no": ("钉钉 userid = 工号", "DingTalk userid = employee number"),
     "dingtalk.match.phone": ("手机号", "Mobile number"),
     "dingtalk.start_link": ("应用首页链接", "App home page link"),
-    "sso.feishu_settings": ("修改飞书登录设置", "Changed the Feishu sign-in settings"),
     "audit.verb.sso.feishu_settings": (
         "修改飞书登录设置",
         "changed the Feishu sign-in settings of",

@@ -1,4 +1,5 @@
-"""Messages of stocktakes (盘点) and stock adjustments: the page, its refusals, the audit log."""
+"""Messages of stock: the console's stock page, stocktakes (盘点) and stock adjustments — the
+pages, their refusals, the audit log."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "nav.stocktakes": ("盘点", "Stocktakes"),
@@ -11,16 +12,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # actions (also the audit log's action codes)
     "stocktake.new": ("新建盘点", "New stocktake"),
-    "stocktake.start": ("开始盘点", "Start counting"),
     "stocktake.submit": ("提交盘点", "Submit count"),
-    "stocktake.apply": ("差异入账", "Apply differences"),
     "stocktake.approve": ("批准", "Approve"),
     "stocktake.reject": ("驳回", "Reject"),
     "stocktake.cancel": ("放弃盘点", "Abandon count"),
     "stocktake.view": ("查看", "View"),
     "stocktake.back": ("返回列表", "Back to the list"),
     "stocktake.choose_cabinet": ("选择智能柜", "Choose a cabinet"),
-    "stock.adjust": ("库存调整", "Stock adjustment"),
     # the list
     "stocktake.col.cabinet": ("智能柜", "Cabinet"),
     "stocktake.col.counted_by": ("盘点人", "Counted by"),
@@ -51,7 +49,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "suggestion comes from its latest reading and is only a hint.",
     ),
     "stocktake.note": ("备注（盘点原因等）", "Note (why this count)"),
-    "stocktake.report": ("盘点报告", "Stocktake report"),
     "stocktake.counted_by": ("盘点人：{name}", "Counted by {name}"),
     "stocktake.decided_by": ("批准/驳回：{name}", "Decided by {name}"),
     "stocktake.started_at": ("开始：{at}", "Started {at}"),
@@ -127,4 +124,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "than it holds.",
     ),
     "stock.note": ("备注", "Note"),
+    # the console's stock page
+    "stock.low": ("低于下限", "Below minimum"),
+    "stock.low_only": ("只看低库存", "Low only"),
+    "stock.search": ("物品名称或编码", "Item name or SKU"),
+    "stock.quantity": ("现有", "On hand"),
+    "stock.min_par": ("下限 / 标准", "Min / par"),
+    "stock.fill": ("水位", "Fill"),
+    "stock.none": ("没有符合条件的货位", "No slots match"),
 }

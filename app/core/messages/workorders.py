@@ -1,4 +1,5 @@
-"""Messages of the work orders pages: the list, its actions and the combined pick list."""
+"""Messages of work orders: what each is for, the console's work orders page, its actions and
+the combined pick list."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "workorder.restock_visit": ("{cabinet}（{code}）补货", "Restock {cabinet} ({code})"),
@@ -50,5 +51,35 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "workorders.pick_target_missing": (
         "请从工单页选择智能柜或路线",
         "Choose a cabinet or a route on the work orders page",
+    ),
+    # the console's work orders page
+    "workorders.open": ("待处理", "Open"),
+    "workorders.assigned": ("已派单", "Assigned"),
+    "workorders.in_progress": ("处理中", "In progress"),
+    "workorders.done": ("已完成", "Done"),
+    "workorders.cancelled": ("已取消", "Cancelled"),
+    "workorders.title": ("工单", "Work order"),
+    "workorders.assignee": ("处理人", "Assignee"),
+    "workorders.closed": ("完成时间", "Closed"),
+    "workorders.pick_list": ("拣货单", "Pick list"),
+    "workorders.requested": ("需补", "Requested"),
+    "workorders.done_qty": ("已补", "Done"),
+    "workorders.assign": ("派单", "Assign"),
+    "workorders.reason": ("取消原因", "Reason to cancel"),
+    "workorders.cancel": ("取消工单", "Cancel order"),
+    "workorders.none": ("没有工单", "No work orders"),
+    "workorders.not_open": ("工单已结束，不能再修改", "The order is closed and cannot change"),
+    "workorders.not_serving": (
+        "所选人员不为该企业服务",
+        "The person chosen does not serve this tenant",
+    ),
+    # what a work order says it is for
+    "workorder.command_failure": (
+        "{cabinet}（{code}）未响应指令 {kind}",
+        "{cabinet} ({code}) did not answer the {kind} command",
+    ),
+    "workorder.replenish": (
+        "补货：{cabinet}（{code}）{slot} 格 {item}，现有 {stock}，低于下限 {minimum}",
+        "Restock {item} in slot {slot} of {cabinet} ({code}): {stock} left, below {minimum}",
     ),
 }

@@ -1,0 +1,60 @@
+"""Messages: approvals — requests and their decisions, the flows, the console's approvals
+page. key: (zh-CN, en)."""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # refusals, and the fields they name
+    "approval.no_flow": (
+        "贵公司还没有设置这类申请的审批流程",
+        "Your company has no approval flow for this kind of request",
+    ),
+    "approval.not_pending": ("这个申请已经处理过了", "This request has already been decided"),
+    "approval.not_your_step": (
+        "您不是这个申请当前这一步的审批人",
+        "You are not an approver of this request's current step",
+    ),
+    "approval.flow_name_taken": ("已有同名审批流「{name}」", "A flow is already called {name}"),
+    "approval.flow_in_use": (
+        "还有申请在此审批流中等待，暂不能修改步骤",
+        "Requests are still waiting in this flow: its steps cannot change yet",
+    ),
+    "approval.step_not_decider": (
+        "{field}：没有审批权限",
+        "{field}: may not decide approvals",
+    ),
+    "field.flow": ("审批流程", "Approval flow"),
+    "field.request": ("申请", "Request"),
+    # the console's approvals page and its flows
+    "approvals.waiting": ("待审批", "Waiting"),
+    "approvals.decided": ("已处理", "Decided"),
+    "approvals.requester": ("申请人", "Requester"),
+    "approvals.flow": ("审批流", "Flow"),
+    "approvals.reason": ("事由", "Reason"),
+    "approvals.none": ("没有申请", "No requests"),
+    "approvals.flows": ("审批流程", "Approval flows"),
+    "approvals.status.pending": ("审批中", "Pending"),
+    "approvals.status.approved": ("已批准", "Approved"),
+    "approvals.status.rejected": ("已驳回", "Rejected"),
+    "approvals.status.used": ("已使用", "Used"),
+    "approvals.status.expired": ("已过期", "Expired"),
+    "approvals.trigger.over_quota": ("超额度", "Over quota"),
+    "approvals.trigger.restricted_item": ("限领物品", "Restricted item"),
+    "approvals.trigger.amount": ("按金额", "By amount"),
+    "approvals.step.department_manager": ("部门主管", "Department manager"),
+    "approvals.step.role": ("指定角色", "A role"),
+    "approvals.step.user": ("指定人员", "A person"),
+    "approvals.new_flow": ("新建审批流", "New flow"),
+    "approvals.edit_flow": ("编辑", "Edit"),
+    "approvals.flow_on": ("启用", "Active"),
+    "approvals.flow_off": ("已停用", "Off"),
+    "approvals.field.name": ("名称", "Name"),
+    "approvals.field.trigger": ("触发条件", "Trigger"),
+    "approvals.field.min_amount": ("起始金额（元）", "From amount (yuan)"),
+    "approvals.field.steps": ("审批步骤", "Steps"),
+    "approvals.field.tenant": ("租户", "Tenant"),
+    "approvals.field.step_n": ("第 {n} 步", "Step {n}"),
+    "approvals.field.step1": ("第 1 步审批人", "Step 1 approver"),
+    "approvals.field.step2": ("第 2 步审批人（可选）", "Step 2 approver (optional)"),
+    "approvals.field.step3": ("第 3 步审批人（可选）", "Step 3 approver (optional)"),
+    "approvals.field.step4": ("第 4 步审批人（可选）", "Step 4 approver (optional)"),
+    "approvals.field.step5": ("第 5 步审批人（可选）", "Step 5 approver (optional)"),
+}
