@@ -298,9 +298,15 @@ def counts(labels: list[Label]) -> dict[str, dict[str, int]]:
     return out
 
 
-def random_scene(rng: random.Random, width: int = 640, height: int = 480) -> Scene:
+FOREIGN_SHARE = 0.1  # shelves with a foreign object, as the held-out evaluation draws them
+
+
+def random_scene(
+    rng: random.Random, width: int = 640, height: int = 480, foreign_share: float = FOREIGN_SHARE
+) -> Scene:
     """A shelf of 2-3 columns by 2 rows of slots, each with a SKU that fits it (or empty), a
-    random count up to a little more than fits (stacking), sometimes a hand or a foreign object."""
+    random count up to a little more than fits (stacking), sometimes a hand or a foreign object
+    (`foreign_share` of the shelves)."""
     columns, rows = rng.choice([(2, 2), (3, 2), (3, 1), (2, 1)])
     mm_per_px = rng.uniform(0.9, 1.3)
     slots = []
@@ -327,5 +333,10 @@ def random_scene(rng: random.Random, width: int = 640, height: int = 480) -> Sce
             fits = max(1, int((slot_w * slot_h) / (look.length_mm * look.width_mm) * 0.6))
             slots.append(SlotContent(region, sku, rng.randint(0, min(fits + 2, 12))))
     return Scene(
-        width, height, mm_per_px, tuple(slots), hand=rng.random() < 0.15, foreign=rng.random() < 0.1
+        width,
+        height,
+        mm_per_px,
+        tuple(slots),
+        hand=rng.random() < 0.15,
+        foreign=rng.random() < foreign_share,
     )

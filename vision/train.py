@@ -1,4 +1,4 @@
-"""python -m vision.train [--seed 1] [--train 1000] [--val 200] [--epochs 8] [--imgsz 416]
+"""python -m vision.train [--seed 1] [--train 700] [--val 150] [--epochs 16] [--imgsz 352]
 
 Trains the shelf detector on the CPU, offline: generates the data set from the seed
 (vision/dataset.py), builds a YOLO11 nano from its yaml (no weights are downloaded: ultralytics
@@ -56,11 +56,11 @@ def train(args: argparse.Namespace) -> dict:
     offline_ultralytics()
     from ultralytics import YOLO  # the vision extra only
 
-    from vision.dataset import write_dataset
+    from vision.dataset import TRAIN_FOREIGN_SHARE, write_dataset
 
     started = time.monotonic()
     data = write_dataset(
-        WORK_DIR / f"data-{args.seed}",
+        WORK_DIR / f"data-{args.seed}-{args.train}x{args.val}",
         seed=args.seed,
         train=args.train,
         val=args.val,
@@ -68,7 +68,7 @@ def train(args: argparse.Namespace) -> dict:
     )
     generated_s = time.monotonic() - started
     model = YOLO("yolo11n.yaml")
-    results = model.train(
+    settings = dict(
         data=str(data),
         epochs=args.epochs,
         imgsz=args.imgsz,
@@ -88,12 +88,17 @@ def train(args: argparse.Namespace) -> dict:
         warmup_epochs=1,
         scale=0.25,
         flipud=0.5,
+        # The generator already varies light and white balance; colour is half of what tells
+        # SKUs apart, so ultralytics' strong default saturation/brightness jitter is tamed.
+        hsv_s=0.2,
+        hsv_v=0.2,
         cache="ram",
         project=str(WORK_DIR / "runs"),
         name=f"seed{args.seed}",
         exist_ok=True,
         verbose=True,
     )
+    results = model.train(**(settings | args.overrides))
     trained_s = time.monotonic() - started - generated_s
     best = Path(model.trainer.best)
     exported = Path(
@@ -114,12 +119,14 @@ def train(args: argparse.Namespace) -> dict:
         "data_seed": args.seed,
         "train_images": args.train,
         "val_images": args.val,
+        "train_foreign_share": TRAIN_FOREIGN_SHARE,
         "camera_size": list(CAMERA_SIZE),
         "imgsz": args.imgsz,
         "input_hw": list(inference_shape(args.imgsz)),
         "epochs": args.epochs,
         "batch": args.batch,
         "lr0": args.lr,
+        "overrides": args.overrides,
         "generate_s": round(generated_s, 1),
         "train_s": round(trained_s, 1),
         "val_map50": round(float(metrics.get("metrics/mAP50(B)", 0.0)), 4),
@@ -176,18 +183,39 @@ def _version(package: str) -> str:
     return version(package)
 
 
+def _override(text: str) -> tuple[str, object]:
+    key, _, value = text.partition("=")
+    if not key or not _:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected KEY=VALUE")
+    try:
+        return key, float(value) if "." in value else int(value)
+    except ValueError:
+        return key, value
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m vision.train", description=__doc__)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--train", type=int, default=1000)
-    parser.add_argument("--val", type=int, default=200)
-    parser.add_argument("--epochs", type=int, default=8)
-    parser.add_argument("--imgsz", type=int, default=416)
-    parser.add_argument("--batch", type=int, default=16)
+    parser.add_argument("--train", type=int, default=700)
+    parser.add_argument("--val", type=int, default=150)
+    parser.add_argument("--epochs", type=int, default=16)
+    parser.add_argument("--imgsz", type=int, default=352)
+    parser.add_argument("--batch", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--lr", type=float, default=0.002)
     parser.add_argument("--model-dir", type=Path, default=MODEL_DIR)
-    card = train(parser.parse_args(argv))
+    parser.add_argument(
+        "--set",
+        dest="overrides",
+        type=_override,
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="another ultralytics training argument (a number when it reads as one)",
+    )
+    args = parser.parse_args(argv)
+    args.overrides = dict(args.overrides)
+    card = train(args)
     print(json.dumps({k: v for k, v in card.items() if k != "classes"}, indent=2))
     return 0
 

@@ -34,8 +34,12 @@ def run() -> dict[str, float]:
             "--val", str(card_of_committed["val_images"]),
             "--epochs", str(card_of_committed["epochs"]),
             "--imgsz", str(card_of_committed["imgsz"]),
+            "--batch", str(card_of_committed["batch"]),
+            "--lr", str(card_of_committed["lr0"]),
             "--model-dir", str(model_dir),
         ]  # fmt: skip
+        for key, value in card_of_committed.get("overrides", {}).items():
+            args += ["--set", f"{key}={value}"]
         subprocess.run([str(VISION_PYTHON), "-m", "vision.train", *args], cwd=ROOT, check=True)
         card = json.loads((model_dir / "card.json").read_text())
         figures = evaluate(Detector(model_dir), HELD_OUT_SEED, HELD_OUT_IMAGES)

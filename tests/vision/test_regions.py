@@ -6,7 +6,7 @@ import pytest
 
 from vision.detector import Detection
 from vision.evaluate import average_precision, map50
-from vision.regions import Region, count_slots, inside, slot_of
+from vision.regions import COUNTED, FOREIGN_COUNTED, Region, count_slots, inside, slot_of
 from vision.shelf import Label
 
 LEFT, RIGHT = Region.box("A1", 0, 0, 320, 480), Region.box("A2", 320, 0, 640, 480)
@@ -41,6 +41,19 @@ def test_a_doubtful_box_makes_its_slot_unsure_and_a_faint_one_is_ignored() -> No
     assert slots["A1"].confidence == pytest.approx(0.7)
     faint = count_slots([_at(100, 100), _at(200, 100, confidence=0.09)], [LEFT])
     assert faint["A1"].sure and faint["A1"].of("pen") == 1
+
+
+def test_a_foreign_object_must_be_surer_than_an_item_to_be_counted() -> None:
+    """It vetoes a take: between COUNTED and FOREIGN_COUNTED it only makes the slot unsure."""
+    assert COUNTED < FOREIGN_COUNTED
+    middling = (COUNTED + FOREIGN_COUNTED) / 2
+    slots = count_slots(
+        [_at(100, 100, confidence=middling), _at(400, 100, "foreign", middling)], [LEFT, RIGHT]
+    )
+    assert slots["A1"].of("pen") == 1 and slots["A1"].sure
+    assert slots["A2"].of("foreign") == 0 and not slots["A2"].sure
+    sure = count_slots([_at(400, 100, "foreign", FOREIGN_COUNTED)], [RIGHT])
+    assert sure["A2"].of("foreign") == 1 and sure["A2"].sure
 
 
 def test_average_precision_of_a_perfect_and_of_a_half_right_ranking() -> None:

@@ -92,3 +92,21 @@ def test_the_data_set_holds_one_label_file_per_image_in_yolo_form(tmp_path) -> N
             for line in path.read_text().splitlines():
                 name, *box = line.split()
                 assert 0 <= int(name) < len(CLASS_ID) and all(0 <= float(v) <= 1 for v in box)
+
+
+def test_training_shows_more_foreign_objects_than_the_evaluation_draws(tmp_path) -> None:
+    def shelves_with_foreign(share: float | None) -> int:
+        rng = random.Random(5)
+        extra = {} if share is None else {"foreign_share": share}
+        return sum(random_scene(rng, **extra).foreign for _ in range(400))
+
+    assert shelves_with_foreign(0.0) == 0
+    assert shelves_with_foreign(1.0) == 400
+    assert 20 <= shelves_with_foreign(None) <= 60  # the evaluation's one in ten
+    write_dataset(tmp_path, seed=3, train=40, val=10, size=(320, 240))
+    foreign = str(CLASS_ID["foreign"])
+    labelled = [
+        any(line.split()[0] == foreign for line in path.read_text().splitlines())
+        for path in sorted((tmp_path / "labels" / "train").glob("*.txt"))
+    ]
+    assert sum(labelled) >= 6  # a third of 40 shelves, less the objects hidden by others
