@@ -10,19 +10,16 @@ from sqlmodel import Session
 from app.apikeys.queries import administered_provider, list_keys
 from app.apikeys.service import create_key
 from app.audit.records import Actor
-from app.auth.models import Account
 from app.core.tenancy import TenantScope
 from app.tenants.models import ProviderStaff, ProviderStaffRole, ServiceProvider
-from tests.factories import make_tenant
+from tests.factories import make_account, make_service_provider, make_tenant
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 ADMIN = Actor(account_id=None, name="admin")
 
 
 def _staff(session: Session, provider: ServiceProvider, name: str, role: str, active=True) -> int:
-    account = Account(username=name, display_name=name, kind="provider")
-    session.add(account)
-    session.flush()
+    account = make_account(session, name, display_name=name, kind="provider")
     session.add(ProviderStaff(provider_id=provider.id, account_id=account.id, name=name,
                               role=role, is_active=active))  # fmt: skip
     session.flush()
@@ -35,10 +32,8 @@ def _key(session: Session, name: str, **owner) -> None:
 
 
 def test_a_providers_admin_sees_its_own_keys_beside_the_companys(session: Session) -> None:
-    provider = ServiceProvider(code="P-Q", name="服务商乙")
-    other = ServiceProvider(code="P-R", name="服务商丙")
-    session.add_all([provider, other])
-    session.flush()
+    provider = make_service_provider(session, "P-Q", "服务商乙")
+    other = make_service_provider(session, "P-R", "服务商丙")
     tenant = make_tenant(session)
     admin = _staff(session, provider, "p-admin", ProviderStaffRole.admin.value)
     clerk = _staff(session, provider, "p-clerk", ProviderStaffRole.staff.value)

@@ -15,18 +15,15 @@ from app.cabinets.models import DeviceCommand
 from app.core.errors import PermissionDeniedError, ValidationError
 from app.core.tenancy import TenantScope
 from app.org.models import Department, DepartmentManager, User
-from app.quotas.models import QuotaRule
 from app.quotas.service import Taken, record_usage
 from app.withdrawals import sessions
 from app.withdrawals.models import DoorSession
-from tests.factories import make_cabinet, make_item, make_tenant
+from tests.factories import make_cabinet, make_department, make_item, make_quota_rule, make_tenant
 
 
 def _world(session: Session):
     tenant = make_tenant(session)
-    dept = Department(tenant_id=tenant.id, name="市场部")
-    session.add(dept)
-    session.flush()
+    dept = make_department(session, tenant, "市场部")
     dept.path = f"/{dept.id}/"
     employee = User(
         tenant_id=tenant.id, name="小李", department_id=dept.id, badge_card_no="E0000001"
@@ -128,18 +125,16 @@ def test_an_approval_opens_the_cabinet_for_someone_waiting_at_it_once(session: S
     cabinet = make_cabinet(session, tenant)
     cabinet.is_online = True
     pen = make_item(session, tenant)
-    session.add(
-        QuotaRule(
-            tenant_id=tenant.id,
-            name="每日 1 件",
-            subject_kind="user",
-            subject_id=employee.id,
-            period="day",
-            limit_value=1,
-            over_policy="require_approval",
-        )
+    make_quota_rule(
+        session,
+        tenant,
+        name="每日 1 件",
+        subject_kind="user",
+        subject_id=employee.id,
+        period="day",
+        limit_value=1,
+        over_policy="require_approval",
     )
-    session.flush()
     record_usage(session, employee, [Taken(pen, 1)], datetime.now(UTC))
     badge = {"card": "E0000001"}
     assert sessions.on_card(session=session, cabinet=cabinet, body=badge).reason == (
@@ -180,10 +175,8 @@ def test_the_nearest_manager_up_the_tree_decides(session: Session) -> None:
     request goes one level further up."""
     tenant, employee, manager, _finance = _world(session)
     (dept,) = session.exec(select(Department).where(Department.tenant_id == tenant.id)).all()
-    team = Department(tenant_id=tenant.id, name="品牌组", parent_id=dept.id)
-    company = Department(tenant_id=tenant.id, name="总部")
-    session.add_all([team, company])
-    session.flush()
+    team = make_department(session, tenant, "品牌组", parent_id=dept.id)
+    company = make_department(session, tenant, "总部")
     team.path, company.path = f"{dept.path}{team.id}/", f"/{company.id}/"
     dept.parent_id, dept.path = company.id, f"/{company.id}/{dept.id}/"
     team.path = f"{dept.path}{team.id}/"

@@ -13,12 +13,12 @@ from app.approvals.models import ApprovalFlow, ApprovalStep
 from app.approvals.service import ask
 from app.audit.models import AuditLog
 from app.audit.records import Actor
-from app.auth.models import Account, RoleGrant
+from app.auth.models import RoleGrant
 from app.auth.service import ensure_builtin_roles
 from app.core.errors import NotFoundError, ValidationError
 from app.core.tenancy import TenantScope
 from tests.approvals.test_approvals import _world
-from tests.factories import make_tenant, make_user
+from tests.factories import make_account, make_tenant, make_user
 
 ADMIN = Actor(account_id=None, name="管理员")
 
@@ -26,9 +26,7 @@ ADMIN = Actor(account_id=None, name="管理员")
 def _may_decide(session: Session, user, tenant_id: int) -> None:
     """Give `user` an account holding the built-in department-manager role (approval:decide)."""
     role = ensure_builtin_roles(session=session)["department_manager"]
-    account = Account(username=f"u{user.id}", display_name=user.name, kind="tenant")
-    session.add(account)
-    session.flush()
+    account = make_account(session, f"u{user.id}", display_name=user.name, kind="tenant")
     user.account_id = account.id
     session.add(
         RoleGrant(account_id=account.id, role_id=role.id, scope="tenant", tenant_id=tenant_id)

@@ -17,11 +17,12 @@ from app.api import build_api
 from app.api.cookies import ACCESS_COOKIE, REFRESH_COOKIE
 from app.audit.models import AuditLog
 from app.auth import tokens
-from app.auth.models import Account, AccountKind, AuthSession, LoginAttempt
+from app.auth.models import AccountKind, AuthSession, LoginAttempt
 from app.auth.passwords import hash_secret
 from app.core import migrations
 from app.core.config import get_settings
 from app.core.db import session_scope
+from tests.factories import make_account
 
 
 @pytest.fixture(scope="module")
@@ -33,13 +34,12 @@ def client() -> TestClient:
 def _account(password: str = "Secret123") -> str:
     username = f"route_{uuid.uuid4().hex[:8]}"
     with session_scope() as session:
-        session.add(
-            Account(
-                username=username,
-                display_name="路由测试",
-                password_hash=hash_secret(password),
-                kind=AccountKind.platform.value,
-            )
+        make_account(
+            session,
+            username,
+            display_name="路由测试",
+            password_hash=hash_secret(password),
+            kind=AccountKind.platform.value,
         )
     return username
 

@@ -12,7 +12,7 @@ from app.auth.catalogue import BUILTIN_ROLES
 from app.auth.service import ensure_builtin_roles
 from app.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from app.core.tenancy import TenantScope
-from tests.factories import make_tenant
+from tests.factories import make_account, make_tenant
 
 ADMIN = Actor(account_id=None, name="admin")
 TENANT_ADMIN = frozenset(next(r for r in BUILTIN_ROLES if r.code == "tenant_admin").permissions)
@@ -123,15 +123,13 @@ def test_no_escalation_and_built_ins_are_read_only(session: Session) -> None:
 
 
 def test_roles_are_granted_to_people_with_accounts_without_escalation(session: Session) -> None:
-    from app.auth.models import Account, AccountKind, RoleGrant
+    from app.auth.models import AccountKind, RoleGrant
     from app.org.users import UserFields, create_user
 
     builtins = ensure_builtin_roles(session=session)
     tenant = make_tenant(session)
     scope = TenantScope.single(tenant.id)
-    account = Account(username="grantee", display_name="甲", kind=AccountKind.tenant.value)
-    session.add(account)
-    session.flush()
+    account = make_account(session, "grantee", display_name="甲", kind=AccountKind.tenant.value)
     user = create_user(
         session=session, scope=scope, tenant_id=tenant.id, fields=UserFields(name="甲"), actor=ADMIN
     )

@@ -14,22 +14,21 @@ from app.auth.models import Account, AccountKind, AuthSession
 from app.auth.passwords import hash_secret
 from app.auth.service import MAX_FAILURES_PER_IP, MAX_FAILURES_PER_LOGIN, refresh, sign_in, sign_out
 from app.core.errors import PermissionDeniedError
+from tests.factories import make_account
 
 NOW = datetime.now(UTC).replace(microsecond=0)  # tokens are checked against the clock
 
 
 @pytest.fixture
 def account(session: Session) -> Account:
-    row = Account(
-        username="zhangwei",
+    return make_account(
+        session,
+        "zhangwei",
         phone="13900001111",
         display_name="张伟",
         kind=AccountKind.tenant.value,
         password_hash=hash_secret("right-password"),
     )
-    session.add(row)
-    session.flush()
-    return row
 
 
 def _fail(session: Session, login: str, ip: str, key: str = "auth.bad_credentials") -> None:
@@ -189,18 +188,16 @@ def test_forged_tokens_are_refused() -> None:
 def test_a_hash_with_old_parameters_is_upgraded_at_sign_in(session: Session) -> None:
     from passlib.hash import argon2
 
-    from app.auth.models import Account, AccountKind
+    from app.auth.models import AccountKind
     from app.auth.passwords import ARGON2_MEMORY_KIB, needs_rehash
     from app.auth.service import sign_in
 
     old = argon2.using(type="ID", time_cost=2, memory_cost=19 * 1024, parallelism=1).hash(
         "Pw123456"
     )
-    account = Account(
-        username="old_hash", display_name="旧", password_hash=old, kind=AccountKind.platform.value
+    account = make_account(
+        session, "old_hash", display_name="旧", password_hash=old, kind=AccountKind.platform.value
     )
-    session.add(account)
-    session.flush()
     assert needs_rehash(old)
     sign_in(session=session, login="old_hash", password="Pw123456", ip="10.9.9.9")
     assert f"m={ARGON2_MEMORY_KIB}" in account.password_hash

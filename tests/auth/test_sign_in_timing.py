@@ -22,6 +22,7 @@ from app.auth.models import Account, AccountKind
 from app.auth.passwords import hash_secret
 from app.auth.service import sign_in
 from app.core.errors import PermissionDeniedError
+from tests.factories import make_account
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 PAIRS = 40
@@ -35,16 +36,13 @@ def _parameters(hashed: str) -> str:
 
 
 def _account(session: Session, username: str, **extra) -> Account:
-    row = Account(
-        username=username,
-        display_name=username,
+    return make_account(
+        session,
+        username,
         kind=AccountKind.tenant.value,
         password_hash=hash_secret("right-password1"),
         **extra,
     )
-    session.add(row)
-    session.flush()
-    return row
 
 
 def _refused(session: Session, login: str, now: datetime, ip: str = "10.1.0.1") -> None:

@@ -17,8 +17,8 @@ from app.core.db import session_scope
 from app.inventory.models import MovementKind
 from app.inventory.service import record_movement
 from app.withdrawals.commit import commit
-from app.withdrawals.models import DoorSession
 from tests.conftest import _drop_pg_database
+from tests.factories import make_door_session
 from tests.withdrawals.test_corrections import _world
 
 KEY = "a-backup-key-of-at-least-32-characters!"
@@ -52,10 +52,8 @@ def take_one(engine: Engine, world: dict) -> int:
         record_movement(session=session, tenant_id=tenant_id, cabinet_id=cabinet.id,
                         slot_id=slot.id, item_id=item.id, kind=MovementKind.restock,
                         quantity_delta=1)  # fmt: skip
-        door = DoorSession(tenant_id=tenant_id, cabinet_id=cabinet.id, user_id=person.id,
-                           auth_method="card", status="committed", closed_at=T0)  # fmt: skip
-        session.add(door)
-        session.flush()
+        door = make_door_session(session, cabinet, person, auth_method="card", status="committed",
+                                 closed_at=T0)  # fmt: skip
         made = commit(session, cabinet, door, [(slot, item, 1)])
         audit.record(session=session, action="drill.write", entity="withdrawal",
                      entity_id=made.id, tenant_id=tenant_id, actor_name="drill")  # fmt: skip

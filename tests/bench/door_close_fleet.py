@@ -23,13 +23,13 @@ from app.cabinets.credentials import mqtt_password, provision
 from app.cabinets.models import Cabinet, Slot
 from app.core.db import make_engine
 from app.core.tenancy import TenantScope
-from app.inventory.models import MovementKind, PlanogramEntry
+from app.inventory.models import MovementKind
 from app.inventory.service import record_movement
 from app.items.models import Item
 from app.org.models import User
 from app.withdrawals.models import DoorSession
 from hardware.protocol.messages import build, now_ms
-from tests.factories import make_tenant
+from tests.factories import make_planogram_entry, make_tenant
 
 CABINETS = 1000
 WINDOW_S = 60.0
@@ -85,16 +85,7 @@ def _stock(session: Session, cabinet: Cabinet, items: dict[str, Item]) -> None:
         )
         session.add(slot)
         session.flush()
-        session.add(
-            PlanogramEntry(
-                tenant_id=cabinet.tenant_id,
-                cabinet_id=cabinet.id,
-                slot_id=slot.id,
-                item_id=item.id,
-                min_qty=5,
-                par_qty=STOCK,
-            )
-        )
+        make_planogram_entry(session, slot, item, min_qty=5, par_qty=STOCK)
         record_movement(
             session=session,
             tenant_id=cabinet.tenant_id,

@@ -21,7 +21,7 @@ from app.core.i18n import t
 from app.core.tenancy import TenantScope
 from app.inventory.models import MovementKind, PlanogramEntry
 from app.inventory.service import record_movement
-from tests.factories import make_cabinet, make_item, make_slot, make_tenant
+from tests.factories import make_cabinet, make_item, make_planogram_entry, make_slot, make_tenant
 
 ADMIN = Actor(account_id=None, name="管理员")
 
@@ -36,15 +36,7 @@ def _fleet(session: Session):
     entries = []
     for code, quantity in (("A1", 2), ("A2", 9)):
         slot = make_slot(session, cabinets[0], code)
-        entry = PlanogramEntry(
-            tenant_id=tenant.id,
-            cabinet_id=cabinets[0].id,
-            slot_id=slot.id,
-            item_id=item.id,
-            min_qty=5,
-            par_qty=20,
-        )
-        session.add(entry)
+        entry = make_planogram_entry(session, slot, item, min_qty=5, par_qty=20)
         record_movement(
             session=session,
             tenant_id=tenant.id,
@@ -201,15 +193,8 @@ def test_a_slot_changes_item_only_when_empty_and_tellable_apart(session: Session
     assert refused.value.params["item"] == "便签纸"
     paper.unit_weight_g = 30.0
     assert change(pen_entry, paper).item_id == paper.id
-    session.add(  # a second item on the same scale, as heavy as the first: not tellable
-        PlanogramEntry(
-            tenant_id=tenant.id,
-            cabinet_id=cabinets[1].id,
-            slot_id=empty_slot.id,
-            item_id=twin.id,
-        )
-    )
-    session.flush()
+    # a second item on the same scale, as heavy as the first: not tellable
+    make_planogram_entry(session, empty_slot, twin)
     twin.unit_weight_g = 12.5
     heavy = make_item(session, tenant, "订书机")
     heavy.unit_weight_g = 187.0
@@ -234,12 +219,7 @@ def test_a_scale_says_which_takes_need_a_second_signal(session: Session) -> None
     pen.unit_weight_g, pen.weight_tolerance_g = 12.5, 0.3
     box.unit_weight_g, box.weight_tolerance_g = 131.0, 1.2
     for item in (pen, box):
-        session.add(
-            PlanogramEntry(
-                tenant_id=tenant.id, cabinet_id=cabinets[1].id, slot_id=slot.id, item_id=item.id
-            )
-        )
-    session.flush()
+        make_planogram_entry(session, slot, item)
     detail = console.cabinet_detail(session=session, scope=scope, cabinet_id=cabinets[1].id)
     scale = next(s for s in detail.scales if s["slot"] == "D1")
     assert scale["collisions"].startswith("2 × 长尾夹盒 ≈ 10 × 中性笔 + 1 × 长尾夹盒")

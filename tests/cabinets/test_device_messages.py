@@ -15,15 +15,15 @@ from app.cabinets import service
 from app.cabinets.models import Cabinet, DeviceMessage
 from app.cabinets.service import apply_device_messages
 from app.core.db import session_scope
-from tests.factories import make_cabinet, make_tenant
+from tests.factories import make_cabinet, make_device_message, make_tenant
 
 T0 = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
 
 
 def _stored(session: Session, cabinet: Cabinet, seq: int, kind: str, body: dict) -> int:
-    row = DeviceMessage(
-        tenant_id=cabinet.tenant_id,
-        cabinet_id=cabinet.id,
+    row = make_device_message(
+        session,
+        cabinet,
         message_id=f"m-{cabinet.id}-{seq}",
         boot_id="b1",
         seq=seq,
@@ -31,8 +31,6 @@ def _stored(session: Session, cabinet: Cabinet, seq: int, kind: str, body: dict)
         device_ts=T0,
         payload={"body": body},
     )
-    session.add(row)
-    session.flush()
     return row.id
 
 

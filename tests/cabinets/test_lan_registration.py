@@ -20,10 +20,10 @@ from app.cabinets.lan import (
     register_lan_cabinet,
 )
 from app.cabinets.lan_console import wiring_of
-from app.cabinets.models import LanController, Site
+from app.cabinets.models import LanController
 from app.core.errors import NotFoundError, ValidationError
 from app.core.tenancy import TenantScope
-from tests.factories import make_cabinet, make_slot, make_tenant
+from tests.factories import make_cabinet, make_site, make_slot, make_tenant
 
 ADMIN = Actor(account_id=None, name="行政小陈")
 
@@ -116,12 +116,7 @@ def test_the_driver_of_a_site_reads_back_its_provisioned_cabinets_only(session: 
     tenant, here = _cabinet_with_scales(session)
     _tenant, elsewhere = _cabinet_with_scales(session, tenant)
     _tenant, unprovisioned = _cabinet_with_scales(session, tenant)
-    site, other_site = (
-        Site(tenant_id=tenant.id, name="总部 3F"),
-        Site(tenant_id=tenant.id, name="B"),
-    )
-    session.add_all([site, other_site])
-    session.flush()
+    site, other_site = make_site(session, tenant, "总部 3F"), make_site(session, tenant, "B")
     here.site_id, elsewhere.site_id, unprovisioned.site_id = site.id, other_site.id, site.id
     for cabinet in (here, elsewhere, unprovisioned):
         _register(session, tenant.id, cabinet.id, lock_coil=3)

@@ -13,21 +13,21 @@ from sqlmodel import Session, select
 
 from app import jobs
 from app.alerts.models import Alert
-from app.cabinets.models import Cabinet, DeviceMessage
+from app.cabinets.models import Cabinet
 from app.cabinets.presence import HEARTBEAT_S, sweep_presence
 from app.cabinets.service import apply_device_message
 from app.core.db import session_scope
 from app.core.jobs import InProcessDispatcher
-from tests.factories import make_cabinet, make_slot, make_tenant
+from tests.factories import make_cabinet, make_device_message, make_slot, make_tenant
 from tests.hardware.harness import until
 
 T0 = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
 
 
 def _heartbeat(session: Session, cabinet: Cabinet, n: int) -> int:
-    row = DeviceMessage(
-        tenant_id=cabinet.tenant_id,
-        cabinet_id=cabinet.id,
+    row = make_device_message(
+        session,
+        cabinet,
         message_id=f"hb-{cabinet.id}-{n}",
         boot_id="b1",
         seq=n,
@@ -35,8 +35,6 @@ def _heartbeat(session: Session, cabinet: Cabinet, n: int) -> int:
         device_ts=T0,
         payload={"body": {"uptime_s": n, "door": "closed", "outbox": 0}},
     )
-    session.add(row)
-    session.flush()
     return row.id
 
 
@@ -157,9 +155,9 @@ def test_alarms_raise_one_alert_per_cause(session: Session) -> None:
         [("door_left_open", None)] * 3 + [("door_forced", None), ("scale_fault", "A2")]
     ):
         body = {"kind": kind, "at": 1_795_000_000_000} | ({"slot": slot} if slot else {})
-        row = DeviceMessage(
-            tenant_id=tenant.id,
-            cabinet_id=cabinet.id,
+        row = make_device_message(
+            session,
+            cabinet,
             message_id=f"al-{n}",
             boot_id="b1",
             seq=n,
@@ -167,8 +165,6 @@ def test_alarms_raise_one_alert_per_cause(session: Session) -> None:
             device_ts=T0,
             payload={"body": body},
         )
-        session.add(row)
-        session.flush()
         assert apply_device_message(session=session, message_row_id=row.id, now=T0)
     alerts = {a.kind: a for a in session.exec(select(Alert).where(Alert.cabinet_id == cabinet.id))}
     assert set(alerts) == {"door_left_open", "alarm_door_forced", "alarm_scale_fault"}

@@ -23,7 +23,7 @@ from app.cabinets import provisioning
 from app.cabinets.console import list_cabinets, plan_item, set_slot_item
 from app.cabinets.credentials import cabinet_keys, cabinet_secret, mqtt_password
 from app.cabinets.lease import lease_arguments
-from app.cabinets.models import Cabinet, CommandStatus, DeviceCommand, Site, Slot
+from app.cabinets.models import Cabinet, CommandStatus, DeviceCommand, Slot
 from app.cabinets.presence import heard_from, mark_offline
 from app.core.errors import NotFoundError, ValidationError
 from app.core.i18n import t
@@ -34,7 +34,7 @@ from app.withdrawals.sessions import on_card
 from hardware.protocol import examples
 from hardware.protocol.canonical import canonical_string
 from hardware.protocol.messages import now_ms, schema_problem
-from tests.factories import make_item, make_tenant, make_user
+from tests.factories import make_item, make_site, make_tenant, make_user
 
 ADMIN = Actor(account_id=None, name="admin")
 NOW = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
@@ -65,9 +65,7 @@ def test_a_registered_cabinet_has_its_models_slots_and_a_bundle_shown_once(
     session: Session,
 ) -> None:
     tenant = make_tenant(session)
-    site = Site(tenant_id=tenant.id, name="总部 3F")
-    session.add(site)
-    session.flush()
+    site = make_site(session, tenant, "总部 3F")
     made = _register(session, tenant, code=" cab-new-001 ", site_id=site.id)
     cabinet = session.get(Cabinet, made.cabinet_id)
     assert (cabinet.code, cabinet.status, cabinet.site_id, cabinet.model) == (
@@ -118,9 +116,7 @@ def test_a_registered_cabinet_has_its_models_slots_and_a_bundle_shown_once(
 def test_registration_refuses_naming_the_field_and_writes_nothing(session: Session) -> None:
     tenant, other = make_tenant(session), make_tenant(session)
     _register(session, other, code="CAB-TAKEN")
-    foreign_site = Site(tenant_id=other.id, name="别家")
-    session.add(foreign_site)
-    session.flush()
+    foreign_site = make_site(session, other, "别家")
     before = session.exec(select(func.count()).select_from(Cabinet)).one()
     refused = {
         "code": {"code": "a/b+c"},
@@ -155,9 +151,7 @@ def test_cabinet_names_are_unique_per_site(session: Session) -> None:
     """People pick a cabinet by its name: one site never has two of the same name; another site
     (or a retired cabinet's name) may."""
     tenant = make_tenant(session)
-    floor3, floor8 = Site(tenant_id=tenant.id, name="3F"), Site(tenant_id=tenant.id, name="8F")
-    session.add_all([floor3, floor8])
-    session.flush()
+    floor3, floor8 = make_site(session, tenant, "3F"), make_site(session, tenant, "8F")
     first = _register(session, tenant, code="CAB-N-1", name="领用柜", site_id=floor3.id)
     with pytest.raises(ValidationError) as taken:
         _register(session, tenant, code="CAB-N-2", name=" 领用柜 ", site_id=floor3.id)

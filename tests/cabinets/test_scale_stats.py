@@ -10,11 +10,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import Session
 
-from app.cabinets.models import Cabinet, DeviceMessage, Slot
+from app.cabinets.models import Cabinet, Slot
 from app.cabinets.scale_stats import describe, fold_heartbeat, model_of
 from app.cabinets.service import apply_device_message
 from app.withdrawals.scale_model import MIN_SAMPLES, default_model
-from tests.factories import make_cabinet, make_tenant
+from tests.factories import make_cabinet, make_device_message, make_tenant
 
 T0 = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
 
@@ -121,9 +121,9 @@ def test_bad_statistics_are_logged_and_skipped_never_raised(
 def test_a_stored_heartbeat_is_folded_by_the_device_message_path(session: Session) -> None:
     cabinet, slot = _cabinet(session, "tuna_id551pn")
     rng = random.Random(9)
-    row = DeviceMessage(
-        tenant_id=cabinet.tenant_id,
-        cabinet_id=cabinet.id,
+    row = make_device_message(
+        session,
+        cabinet,
         message_id="hb-1",
         boot_id="b1",
         seq=0,
@@ -131,8 +131,6 @@ def test_a_stored_heartbeat_is_folded_by_the_device_message_path(session: Sessio
         device_ts=T0,
         payload={"body": _heartbeat(_window(rng, 800, 2.0))},
     )
-    session.add(row)
-    session.flush()
     assert apply_device_message(session=session, message_row_id=row.id, now=T0)
     session.refresh(slot)
     assert slot.noise_samples == 60 and slot.noise_sigma_g == pytest.approx(2.0, rel=0.3)

@@ -14,9 +14,17 @@ from app.apikeys.models import ApiKey
 from app.cabinets.models import DeviceMessage, Site, Slot
 from app.inventory.models import MovementKind, Stock, StockMovement
 from app.models import TENANT_OWNED_MODELS
-from app.tenants.models import ServiceProvider, Tenant
-from app.withdrawals.models import AuthMethod, DoorSession, Withdrawal, WithdrawalLine
-from tests.factories import make_cabinet, make_item, make_slot, make_tenant, make_user
+from app.tenants.models import Tenant
+from app.withdrawals.models import AuthMethod, DoorSession, WithdrawalLine
+from tests.factories import (
+    make_cabinet,
+    make_item,
+    make_service_provider,
+    make_slot,
+    make_tenant,
+    make_user,
+    make_withdrawal,
+)
 
 
 def _refused(session: Session, build: Callable[[], object]) -> None:
@@ -56,9 +64,7 @@ def test_row_without_tenant_is_refused(session: Session) -> None:
 
 def test_an_api_key_belongs_to_exactly_one_tenant_or_provider(session: Session) -> None:
     tenant = make_tenant(session)
-    provider = ServiceProvider(code="P-CK", name="服务商")
-    session.add(provider)
-    session.flush()
+    provider = make_service_provider(session, "P-CK", "服务商")
     for owners in ({}, {"tenant_id": tenant.id, "provider_id": provider.id}):
         _refused(
             session, lambda o=owners: ApiKey(name="k", prefix="ck000001", secret_hash="0", **o)
@@ -159,15 +165,9 @@ def test_withdrawal_line_cost_must_match_quantity_times_unit_cost(session: Sessi
     tenant = make_tenant(session)
     cabinet = make_cabinet(session, tenant)
     item = make_item(session, tenant)
-    withdrawal = Withdrawal(
-        tenant_id=tenant.id,
-        cabinet_id=cabinet.id,
-        user_id=make_user(session, tenant).id,
-        total_qty=2,
-        total_cost_cents=500,
+    withdrawal = make_withdrawal(
+        session, cabinet, make_user(session, tenant), total_qty=2, total_cost_cents=500
     )
-    session.add(withdrawal)
-    session.flush()
     _refused(
         session,
         lambda: _with_cost(

@@ -9,9 +9,16 @@ from sqlmodel import Session
 from app.core.days import start_of_local_day
 from app.core.tenancy import TenantScope
 from app.dashboard.service import home_figures
-from app.inventory.models import PlanogramEntry, Stock
-from app.withdrawals.models import Withdrawal
-from tests.factories import make_cabinet, make_item, make_slot, make_tenant, make_user
+from app.inventory.models import Stock
+from tests.factories import (
+    make_cabinet,
+    make_item,
+    make_planogram_entry,
+    make_slot,
+    make_tenant,
+    make_user,
+    make_withdrawal,
+)
 
 # 2026-11-24 10:00 in Shanghai is 02:00 UTC; the Shanghai day began at 2026-11-23 16:00 UTC.
 NOW = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
@@ -22,17 +29,8 @@ def test_local_day_starts_at_midnight_in_the_tenants_zone() -> None:
     assert start_of_local_day(NOW, "UTC") == datetime(2026, 11, 24, 0, 0, tzinfo=UTC)
 
 
-def _withdrawal(session: Session, tenant, cabinet, user, at: datetime, cost: int) -> None:
-    session.add(
-        Withdrawal(
-            tenant_id=tenant.id,
-            cabinet_id=cabinet.id,
-            user_id=user.id,
-            total_qty=1,
-            total_cost_cents=cost,
-            created_at=at,
-        )
-    )
+def _withdrawal(session: Session, cabinet, user, at: datetime, cost: int) -> None:
+    make_withdrawal(session, cabinet, user, total_qty=1, total_cost_cents=cost, created_at=at)
 
 
 def test_home_figures_count_today_in_local_time_and_only_in_scope(session: Session) -> None:
@@ -42,25 +40,16 @@ def test_home_figures_count_today_in_local_time_and_only_in_scope(session: Sessi
     user_a, user_b = make_user(session, a), make_user(session, b)
     user_b.is_active = False
     _withdrawal(
-        session, a, cab_a, user_a, datetime(2026, 11, 23, 16, 30, tzinfo=UTC), 250
+        session, cab_a, user_a, datetime(2026, 11, 23, 16, 30, tzinfo=UTC), 250
     )  # today 00:30 local
     _withdrawal(
-        session, a, cab_a, user_a, datetime(2026, 11, 23, 15, 59, tzinfo=UTC), 999
+        session, cab_a, user_a, datetime(2026, 11, 23, 15, 59, tzinfo=UTC), 999
     )  # yesterday local
-    _withdrawal(session, b, cab_b, user_b, datetime(2026, 11, 24, 1, 0, tzinfo=UTC), 700)
+    _withdrawal(session, cab_b, user_b, datetime(2026, 11, 24, 1, 0, tzinfo=UTC), 700)
     slot = make_slot(session, cab_a)
     item = make_item(session, a)
     make_item(session, b)
-    session.add(
-        PlanogramEntry(
-            tenant_id=a.id,
-            cabinet_id=cab_a.id,
-            slot_id=slot.id,
-            item_id=item.id,
-            min_qty=5,
-            par_qty=20,
-        )
-    )
+    make_planogram_entry(session, slot, item, min_qty=5, par_qty=20)
     session.add(
         Stock(tenant_id=a.id, cabinet_id=cab_a.id, slot_id=slot.id, item_id=item.id, quantity=4)
     )

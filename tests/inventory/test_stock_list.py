@@ -7,23 +7,14 @@ from sqlmodel import Session
 
 from app.core.tenancy import TenantScope
 from app.inventory.listing import list_stock
-from app.inventory.models import MovementKind, PlanogramEntry
+from app.inventory.models import MovementKind
 from app.inventory.service import record_movement
-from tests.factories import make_cabinet, make_item, make_slot, make_tenant
+from tests.factories import make_cabinet, make_item, make_planogram_entry, make_slot, make_tenant
 
 
 def _plan(session, tenant, cabinet, code: str, name: str, quantity: int | None, minimum: int = 5):
     slot, item = make_slot(session, cabinet, code), make_item(session, tenant, name)
-    session.add(
-        PlanogramEntry(
-            tenant_id=cabinet.tenant_id,
-            cabinet_id=cabinet.id,
-            slot_id=slot.id,
-            item_id=item.id,
-            min_qty=minimum,
-            par_qty=20,
-        )
-    )
+    make_planogram_entry(session, slot, item, min_qty=minimum, par_qty=20)
     if quantity:
         record_movement(
             session=session,

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
 from app.audit.records import Actor
-from app.auth.models import Account, AccountKind
+from app.auth.models import AccountKind
 from app.core.errors import NotFoundError, PermissionDeniedError, ValidationError
 from app.core.tenancy import TenantScope
 from app.inventory import stocktake as st
@@ -27,16 +27,22 @@ from app.inventory.models import (
 from app.inventory.service import reconcile_ledger, record_movement
 from app.inventory.stocktake_queries import list_stocktakes, stocktake_report
 from app.tenants.policies import WholeNumber
-from app.withdrawals.models import DoorSession
-from tests.factories import make_cabinet, make_item, make_slot, make_tenant, make_user
+from tests.factories import (
+    make_account,
+    make_cabinet,
+    make_door_session,
+    make_item,
+    make_planogram_entry,
+    make_slot,
+    make_tenant,
+    make_user,
+)
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
 
 def _account(session: Session, name: str) -> Actor:
-    account = Account(username=f"st-{name}", display_name=name, kind=AccountKind.tenant.value)
-    session.add(account)
-    session.flush()
+    account = make_account(session, f"st-{name}", display_name=name, kind=AccountKind.tenant.value)
     return Actor(account_id=account.id, name=name)
 
 
@@ -48,11 +54,7 @@ def shop(session: Session):
     slots = [make_slot(session, cabinet, code) for code in ("A1", "A2")]
     items = [make_item(session, tenant), make_item(session, tenant, "铅笔")]
     for slot, item, quantity in zip(slots, items, (10, 4), strict=True):
-        session.add(
-            PlanogramEntry(
-                tenant_id=tenant.id, cabinet_id=cabinet.id, slot_id=slot.id, item_id=item.id
-            )
-        )
+        make_planogram_entry(session, slot, item)
         record_movement(
             session=session,
             tenant_id=tenant.id,
@@ -228,18 +230,15 @@ def test_an_approval_that_would_take_a_slot_below_zero_is_refused_naming_the_slo
 def test_the_scale_suggests_a_count_from_its_last_reading(session: Session, shop) -> None:
     tenant, cabinet, _, _, scope = shop
     person = make_user(session, tenant)
-    session.add(
-        DoorSession(
-            tenant_id=tenant.id,
-            cabinet_id=cabinet.id,
-            user_id=person.id,
-            auth_method="qr",
-            status="closed",
-            closed_at=NOW,
-            readings_after={"A1": {"before_mg": 105000, "after_mg": 94500, "stable": True}},
-        )
+    make_door_session(
+        session,
+        cabinet,
+        person,
+        auth_method="qr",
+        status="closed",
+        closed_at=NOW,
+        readings_after={"A1": {"before_mg": 105000, "after_mg": 94500, "stable": True}},
     )
-    session.flush()
     take = st.start_stocktake(
         session=session, scope=scope, cabinet_id=cabinet.id, actor=_account(session, "x")
     )

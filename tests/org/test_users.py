@@ -7,14 +7,14 @@ from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
 from app.audit.records import Actor
-from app.auth.models import Account, AccountKind, AuthSession
+from app.auth.models import AccountKind, AuthSession
 from app.auth.passwords import hash_secret, verify_secret
 from app.auth.service import sign_in
 from app.core.errors import DomainError, ValidationError
 from app.core.tenancy import TenantScope
 from app.org import users as svc
 from app.org.users import UserFields
-from tests.factories import make_tenant
+from tests.factories import make_account, make_tenant
 
 ADMIN = Actor(account_id=None, name="admin")
 
@@ -86,14 +86,13 @@ def _person_with_account(session: Session, username: str, name: str):
     """A person of a new tenant who can sign in with password Secret123."""
     tenant = make_tenant(session)
     scope = TenantScope.single(tenant.id)
-    account = Account(
-        username=username,
+    account = make_account(
+        session,
+        username,
         display_name=name,
         password_hash=hash_secret("Secret123"),
         kind=AccountKind.tenant.value,
     )
-    session.add(account)
-    session.flush()
     fields = UserFields(name=name)
     user = svc.create_user(
         session=session, scope=scope, tenant_id=tenant.id, fields=fields, actor=ADMIN

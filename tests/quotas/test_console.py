@@ -14,11 +14,8 @@ from app.audit.records import Actor
 from app.auth.models import Role
 from app.core.errors import DomainError, NotFoundError, ValidationError
 from app.core.tenancy import TenantScope
-from app.items.models import ItemType
-from app.org.models import Department
 from app.quotas import console
-from app.quotas.models import QuotaUsage
-from tests.factories import make_tenant
+from tests.factories import make_department, make_item_type, make_quota_usage, make_tenant
 
 ADMIN = Actor(account_id=None, name="管理员")
 
@@ -43,11 +40,11 @@ def _rule(**overrides) -> console.RuleFields:
 def test_rules_are_created_checked_described_and_switched(session: Session) -> None:
     tenant, other = make_tenant(session), make_tenant(session)
     scope = TenantScope.single(tenant.id)
-    department = Department(tenant_id=tenant.id, name="研发部")
-    theirs = Department(tenant_id=other.id, name="别家部门")
-    stationery = ItemType(tenant_id=tenant.id, name="文具")
+    department = make_department(session, tenant, "研发部")
+    theirs = make_department(session, other, "别家部门")
+    stationery = make_item_type(session, tenant, "文具")
     their_role = Role(tenant_id=other.id, code="their", name="别家角色")
-    session.add_all([department, theirs, stationery, their_role])
+    session.add(their_role)
     session.flush()
 
     def create(**overrides):
@@ -105,10 +102,8 @@ def test_rules_are_created_checked_described_and_switched(session: Session) -> N
 
 def _rules_of_two_tenants(session: Session):
     tenant, other = make_tenant(session), make_tenant(session)
-    department = Department(tenant_id=tenant.id, name="行政部")
-    theirs = Department(tenant_id=other.id, name="别家部门")
-    session.add_all([department, theirs])
-    session.flush()
+    department = make_department(session, tenant, "行政部")
+    theirs = make_department(session, other, "别家部门")
     rule = console.create_rule(
         session=session,
         scope=TenantScope.single(tenant.id),
@@ -184,16 +179,7 @@ def test_only_a_rule_never_counted_against_is_deleted(session: Session) -> None:
     unused = console.create_rule(
         session=session, scope=scope, tenant_id=tenant.id, fields=_rule(name="试用"), actor=ADMIN
     )
-    session.add(
-        QuotaUsage(
-            tenant_id=tenant.id,
-            rule_id=used.id,
-            holder_id=1,
-            period_start=date(2026, 3, 1),
-            used_count=3,
-        )
-    )
-    session.flush()
+    make_quota_usage(session, used, 1, date(2026, 3, 1), used_count=3)
     views = {v.name: v.used for v in console.list_rules(session=session, scope=scope)}
     assert views == {"每月文具": True, "试用": False}
     with pytest.raises(DomainError) as refused:

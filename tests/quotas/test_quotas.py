@@ -10,11 +10,11 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlmodel import Session, select
 
-from app.items.models import Item, ItemTag, ItemType, Tag
-from app.org.models import Department, User
-from app.quotas.models import QuotaRule, QuotaUsage
+from app.items.models import Item, ItemTag, Tag
+from app.org.models import User
+from app.quotas.models import QuotaUsage
 from app.quotas.service import Taken, blocking_rule, period_start, record_usage, rules_for
-from tests.factories import make_item, make_tenant
+from tests.factories import make_department, make_item, make_item_type, make_quota_rule, make_tenant
 
 AT = datetime(2026, 11, 29, 17, 30, tzinfo=UTC)  # Monday 30 November, 01:30 in Shanghai
 
@@ -29,14 +29,12 @@ def test_periods_follow_the_tenant_clock() -> None:
 
 def _world(session: Session):
     tenant = make_tenant(session)
-    dept = Department(tenant_id=tenant.id, name="研发中心", path="/1/")
-    session.add(dept)
-    session.flush()
+    dept = make_department(session, tenant, "研发中心", path="/1/")
     person = User(tenant_id=tenant.id, name="李雷", department_id=dept.id)
     other = User(tenant_id=tenant.id, name="韩梅梅")
-    kind = ItemType(tenant_id=tenant.id, name="书写工具")
+    kind = make_item_type(session, tenant, "书写工具")
     tag = Tag(tenant_id=tenant.id, name="贵重")
-    session.add_all([person, other, kind, tag])
+    session.add_all([person, other, tag])
     session.flush()
     pen, pad = make_item(session, tenant, "笔"), make_item(session, tenant, "本")
     pen.type_id = kind.id
@@ -46,21 +44,18 @@ def _world(session: Session):
     return tenant, dept, person, other, pen, pad, kind, tag
 
 
-def _rule(session, tenant, **fields) -> QuotaRule:
-    rule = QuotaRule(tenant_id=tenant.id, name=fields.pop("name", "额度"), **fields)
-    session.add(rule)
-    session.flush()
-    return rule
-
-
 def test_rules_match_who_and_what(session: Session) -> None:
     tenant, dept, person, other, pen, pad, kind, tag = _world(session)
-    everyone = _rule(session, tenant, subject_kind="tenant", limit_value=100)
-    team = _rule(session, tenant, subject_kind="department", subject_id=dept.id, limit_value=5)
-    mine = _rule(session, tenant, subject_kind="user", subject_id=person.id, limit_value=3)
+    everyone = make_quota_rule(session, tenant, subject_kind="tenant", limit_value=100)
+    team = make_quota_rule(
+        session, tenant, subject_kind="department", subject_id=dept.id, limit_value=5
+    )
+    mine = make_quota_rule(
+        session, tenant, subject_kind="user", subject_id=person.id, limit_value=3
+    )
     assert [r.id for r in rules_for(session, person)] == [everyone.id, team.id, mine.id]
     assert [r.id for r in rules_for(session, other)] == [everyone.id]
-    pens = _rule(
+    pens = make_quota_rule(
         session,
         tenant,
         subject_kind="tenant",
@@ -70,7 +65,7 @@ def test_rules_match_who_and_what(session: Session) -> None:
         period="day",
         over_policy="flag",
     )
-    dear = _rule(
+    dear = make_quota_rule(
         session,
         tenant,
         subject_kind="tenant",
@@ -93,7 +88,7 @@ def test_rules_match_who_and_what(session: Session) -> None:
 
 def test_a_used_up_blocking_rule_keeps_the_door_shut(session: Session) -> None:
     tenant, _dept, person, other, pen, _pad, _kind, _tag = _world(session)
-    _rule(
+    make_quota_rule(
         session,
         tenant,
         subject_kind="user",
@@ -115,7 +110,7 @@ def test_a_used_up_blocking_rule_keeps_the_door_shut(session: Session) -> None:
 def test_two_commits_at_once_both_count(engine) -> None:
     with Session(engine, expire_on_commit=False) as setup:
         tenant, _dept, person, _other, pen, _pad, _kind, _tag = _world(setup)
-        rule = _rule(setup, tenant, subject_kind="tenant", limit_value=1000)
+        rule = make_quota_rule(setup, tenant, subject_kind="tenant", limit_value=1000)
         setup.commit()
     barrier = threading.Barrier(8)
 

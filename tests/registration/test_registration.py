@@ -19,7 +19,7 @@ from app.auth.service import sign_in
 from app.core.errors import DomainError, NotFoundError, PermissionDeniedError, ValidationError
 from app.core.model_base import as_utc
 from app.core.tenancy import TenantScope
-from app.org.models import Department, PhoneWhitelist, User
+from app.org.models import PhoneWhitelist, User
 from app.org.validation import normalise_phone
 from app.registration.models import VerificationCode
 from app.registration.sender import LoggingSender, set_sender
@@ -38,7 +38,7 @@ from app.registration.whitelist import (
     remove_whitelist,
 )
 from app.tenants.models import Tenant
-from tests.factories import make_tenant
+from tests.factories import make_department, make_tenant
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 ADMIN = Actor(account_id=None, name="企业管理员", ip="10.0.0.9")
@@ -71,13 +71,6 @@ def sender() -> Iterator[FakeSender]:
     previous = set_sender(fake)
     yield fake
     set_sender(previous)
-
-
-def _department(session: Session, tenant: Tenant, name: str, code: str | None = None) -> Department:
-    department = Department(tenant_id=tenant.id, name=name, code=code)
-    session.add(department)
-    session.flush()
-    return department
 
 
 def _list(session: Session, tenant: Tenant, phone: str = PHONE, **extra) -> PhoneWhitelist:
@@ -124,7 +117,7 @@ def test_other_numbers_are_refused(raw: str | None) -> None:
 def test_whitelist_add_list_remove_is_audited_and_tenant_scoped(session: Session) -> None:
     tenant_a, tenant_b = make_tenant(session), make_tenant(session)
     scope_a, scope_b = TenantScope.single(tenant_a.id), TenantScope.single(tenant_b.id)
-    sales = _department(session, tenant_a, "销售部")
+    sales = make_department(session, tenant_a, "销售部")
     entry = _list(session, tenant_a, "139 1234 5678", name="李娜", department_id=sales.id)
     assert (entry.phone, entry.name, entry.department_id) == (PHONE, "李娜", sales.id)
     created = _actions(session, "phone_whitelist.create")
@@ -135,7 +128,7 @@ def test_whitelist_add_list_remove_is_audited_and_tenant_scoped(session: Session
         _list(session, tenant_a, PHONE)
     assert caught.value.key == "whitelist.phone_already_listed"
     _list(session, tenant_b, PHONE)  # another tenant may list the same phone
-    other = _department(session, tenant_b, "财务部")
+    other = make_department(session, tenant_b, "财务部")
     with pytest.raises(ValidationError):
         _list(session, tenant_a, "13900000001", department_id=other.id)
 
@@ -179,7 +172,7 @@ def test_import_with_bad_rows_changes_nothing_and_reports_them(session: Session)
     tenant = make_tenant(session)
     scope = TenantScope.single(tenant.id)
     _list(session, tenant, "13800000000")
-    sales = _department(session, tenant, "销售部", code="S01")
+    sales = make_department(session, tenant, "销售部", code="S01")
     rows = [
         {"phone": "13800000001", "name": "王芳", "department": "S01"},
         {"phone": "12345", "name": "坏号码"},
@@ -328,7 +321,7 @@ def test_register_creates_account_person_and_grant_and_the_employee_can_sign_in(
     session: Session, sender: FakeSender
 ) -> None:
     tenant = make_tenant(session)
-    sales = _department(session, tenant, "销售部")
+    sales = make_department(session, tenant, "销售部")
     entry = _list(session, tenant, name="李娜", department_id=sales.id)
     request_code(session=session, phone=PHONE, ip="10.0.0.1", now=NOW)
     with pytest.raises(ValidationError) as caught:

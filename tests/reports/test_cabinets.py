@@ -14,8 +14,15 @@ from app.core.tenancy import TenantScope
 from app.reports.cabinets import cabinet_report
 from app.reports.consumption import window
 from app.reports.periods import period_of
-from app.withdrawals.models import DoorSession, Withdrawal, WithdrawalLine
-from tests.factories import make_cabinet, make_item, make_tenant, make_user
+from app.withdrawals.models import WithdrawalLine
+from tests.factories import (
+    make_cabinet,
+    make_door_session,
+    make_item,
+    make_tenant,
+    make_user,
+    make_withdrawal,
+)
 
 NOVEMBER = period_of("month", date(2026, 11, 1))
 START = datetime(2026, 10, 31, 16, tzinfo=UTC)  # 1 November, 00:00 in Shanghai
@@ -44,27 +51,18 @@ def test_visits_taken_and_uptime(session: Session) -> None:
     busy, quiet = make_cabinet(session, tenant), make_cabinet(session, tenant)
     person, item = make_user(session, tenant), make_item(session, tenant)
     for closed in (START + timedelta(hours=1), START + timedelta(days=3), END + timedelta(hours=1)):
-        door = DoorSession(
-            tenant_id=tenant.id,
-            cabinet_id=busy.id,
-            user_id=person.id,
-            auth_method="card",
-            status="committed",
-            closed_at=closed,
+        door = make_door_session(
+            session, busy, person, auth_method="card", status="committed", closed_at=closed
         )
-        session.add(door)
-        session.flush()
-        withdrawal = Withdrawal(
-            tenant_id=tenant.id,
-            cabinet_id=busy.id,
-            user_id=person.id,
+        withdrawal = make_withdrawal(
+            session,
+            busy,
+            person,
             door_session_id=door.id,
             total_qty=2,
             total_cost_cents=500,
             created_at=closed,
         )
-        session.add(withdrawal)
-        session.flush()
         session.add(WithdrawalLine.of(withdrawal, item_id=item.id, quantity=2, unit_cost_cents=250))
     _offline(session, busy, START - timedelta(hours=2), START + timedelta(hours=3))  # 3 h in
     _offline(session, busy, START + timedelta(days=10), START + timedelta(days=10, minutes=30))

@@ -15,8 +15,15 @@ from app.core.errors import ValidationError
 from app.core.tenancy import TenantScope
 from app.reports import consumption as c
 from app.reports.periods import period_of
-from app.withdrawals.models import Withdrawal, WithdrawalLine
-from tests.factories import make_cabinet, make_item, make_tenant, make_user
+from app.withdrawals.models import WithdrawalLine
+from tests.factories import (
+    make_cabinet,
+    make_department,
+    make_item,
+    make_tenant,
+    make_user,
+    make_withdrawal,
+)
 from tests.reports.world import World, build, expected
 
 NOVEMBER = period_of("month", date(2026, 11, 17))
@@ -118,12 +125,7 @@ def test_the_department_filter_takes_its_sub_departments(session: Session, world
 
 
 def _foreign_department(session: Session, tenant_id: int) -> int:
-    from app.org.models import Department
-
-    department = Department(tenant_id=tenant_id, name="外部", path="/")
-    session.add(department)
-    session.flush()
-    return department.id
+    return make_department(session, tenant_id, "外部", path="/").id
 
 
 def test_corrections_count_once_at_their_true_quantities(session: Session, world: World) -> None:
@@ -145,12 +147,10 @@ def test_a_tenant_whose_clocks_go_back_counts_its_own_days(session: Session) -> 
     berlin = ZoneInfo("Europe/Berlin")
     for day, hour, quantity in ((24, 23, 1), (25, 1, 2), (25, 23, 4), (26, 0, 8)):
         at = datetime(2026, 10, day, hour, 30, tzinfo=berlin).astimezone(UTC)
-        withdrawal = Withdrawal(
-            tenant_id=tenant.id, cabinet_id=cabinet.id, user_id=person.id, total_qty=quantity,
-            total_cost_cents=quantity * 250, created_at=at,
+        withdrawal = make_withdrawal(
+            session, cabinet, person, total_qty=quantity, total_cost_cents=quantity * 250,
+            created_at=at,
         )  # fmt: skip
-        session.add(withdrawal)
-        session.flush()
         session.add(
             WithdrawalLine.of(withdrawal, item_id=item.id, quantity=quantity, unit_cost_cents=250)
         )
@@ -172,12 +172,10 @@ def test_a_provider_sees_each_tenant_in_its_own_days(session: Session, world: Wo
         make_item(session, other),
         make_user(session, other),
     )
-    withdrawal = Withdrawal(
-        tenant_id=other.id, cabinet_id=cabinet.id, user_id=person.id, total_qty=3,
-        total_cost_cents=750, created_at=datetime(2026, 11, 10, 2, tzinfo=UTC),
+    withdrawal = make_withdrawal(
+        session, cabinet, person, total_qty=3, total_cost_cents=750,
+        created_at=datetime(2026, 11, 10, 2, tzinfo=UTC),
     )  # fmt: skip
-    session.add(withdrawal)
-    session.flush()
     session.add(WithdrawalLine.of(withdrawal, item_id=item.id, quantity=3, unit_cost_cents=250))
     session.flush()
     both = TenantScope.of({world.tenant_id, other.id})

@@ -15,8 +15,16 @@ from app.inventory.service import record_movement
 from app.reports.consumption import window
 from app.reports.exceptions import exceptions_report
 from app.reports.periods import period_of
-from app.withdrawals.models import Complaint, DoorSession, Withdrawal
-from tests.factories import make_cabinet, make_item, make_slot, make_tenant, make_user
+from app.withdrawals.models import Complaint, DoorSession
+from tests.factories import (
+    make_cabinet,
+    make_door_session,
+    make_item,
+    make_slot,
+    make_tenant,
+    make_user,
+    make_withdrawal,
+)
 
 NOVEMBER = period_of("month", date(2026, 11, 1))
 
@@ -30,13 +38,10 @@ def test_exceptions_corrections_and_complaints(session: Session) -> None:
     cabinet, person = make_cabinet(session, tenant), make_user(session, tenant)
 
     def visit(status: str, closed: datetime, identification: dict | None = None) -> DoorSession:
-        door = DoorSession(
-            tenant_id=tenant.id, cabinet_id=cabinet.id, user_id=person.id, auth_method="card",
-            status=status, closed_at=closed, identification=identification,
+        return make_door_session(
+            session, cabinet, person, auth_method="card", status=status, closed_at=closed,
+            identification=identification,
         )  # fmt: skip
-        session.add(door)
-        session.flush()
-        return door
 
     visit("committed", _at(11, 2), {"status": "committed", "reason": None})
     visit("committed", _at(11, 3), {"status": "committed"})
@@ -47,12 +52,10 @@ def test_exceptions_corrections_and_complaints(session: Session) -> None:
     visit("open", _at(11, 7))  # not closed: not a visit of the report
     first = visit("committed", _at(11, 8))
     door = session.get(DoorSession, first.id)
-    withdrawal = Withdrawal(
-        tenant_id=tenant.id, cabinet_id=cabinet.id, user_id=person.id, door_session_id=door.id,
-        total_qty=3, total_cost_cents=750, status="corrected", created_at=_at(10, 30),
+    withdrawal = make_withdrawal(
+        session, cabinet, person, door_session_id=door.id, total_qty=3, total_cost_cents=750,
+        status="corrected", created_at=_at(10, 30),
     )  # fmt: skip
-    session.add(withdrawal)
-    session.flush()
     item, slot = make_item(session, tenant), make_slot(session, cabinet)
 
     def move(delta: int, at: datetime, kind=MovementKind.correction) -> None:

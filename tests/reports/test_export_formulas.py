@@ -17,13 +17,13 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from app.audit.records import Actor
-from app.auth.models import Account
 from app.core.config import get_settings
 from app.core.tenancy import TenantScope
 from app.reports import channels, export_jobs, exports, pdf
 from app.reports import consumption as c
 from app.reports import subscriptions as subs
 from app.reports.periods import period_of
+from tests.factories import make_account
 from tests.reports.receivers import mail_server
 from tests.reports.world import World, build
 from tests.services import require
@@ -130,9 +130,7 @@ def test_the_export_jobs_file_is_inert(engine: Engine, monkeypatch, tmp_path: Pa
     with Session(engine) as session:
         world = build(session, count=20)
         _poison(session, world)
-        account = Account(username="exporter", display_name="导出人", kind="tenant")
-        session.add(account)
-        session.flush()
+        account = make_account(session, "exporter", display_name="导出人", kind="tenant")
         run = export_jobs.start_export(
             session=session, scope=TenantScope.single(world.tenant_id), tenant_id=world.tenant_id,
             account_id=account.id, period=NOVEMBER, filters=c.Filters(), fmt="xlsx",
@@ -148,9 +146,9 @@ def test_the_export_jobs_file_is_inert(engine: Engine, monkeypatch, tmp_path: Pa
 def test_the_subscriptions_attachment_is_inert(session: Session, monkeypatch) -> None:
     world = build(session, count=40)
     _poison(session, world)
-    account = Account(username=f"sub{time.monotonic_ns()}", display_name="订阅人", kind="tenant")
-    session.add(account)
-    session.flush()
+    account = make_account(
+        session, f"sub{time.monotonic_ns()}", display_name="订阅人", kind="tenant"
+    )
     now = datetime(2026, 12, 1, 0, 0, tzinfo=UTC)
     with mail_server() as (url, inbox):
         settings = dataclasses.replace(get_settings(), smtp_url=url, smtp_from="reports@cc.test")

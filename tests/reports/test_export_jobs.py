@@ -12,7 +12,6 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from app.audit.records import Actor
-from app.auth.models import Account
 from app.core.errors import NotFoundError, ValidationError
 from app.core.tenancy import TenantScope
 from app.reports import consumption as c
@@ -20,6 +19,7 @@ from app.reports import export_jobs
 from app.reports.exports import consumption_file
 from app.reports.models import ReportRun
 from app.reports.periods import period_of
+from tests.factories import make_account
 from tests.reports.world import build
 
 NOVEMBER = period_of("month", date(2026, 11, 1))
@@ -29,9 +29,7 @@ ME = Actor(account_id=None, name="导出人")
 def _start(engine: Engine, fmt: str = "csv") -> tuple[int, int, int]:
     with Session(engine) as session:
         world = build(session, count=20)
-        account = Account(username="exporter", display_name="导出人", kind="tenant")
-        session.add(account)
-        session.flush()
+        account = make_account(session, "exporter", display_name="导出人", kind="tenant")
         run = export_jobs.start_export(
             session=session, scope=TenantScope.single(world.tenant_id), tenant_id=world.tenant_id,
             account_id=account.id, period=NOVEMBER, filters=c.Filters(), fmt=fmt,

@@ -11,56 +11,31 @@ from sqlmodel import Session
 
 from app.approvals.models import ApprovalFlow, ApprovalRequest
 from app.core.tenancy import TenantScope
-from app.quotas.models import QuotaRule, QuotaUsage
 from app.reports.consumption import window
 from app.reports.periods import period_of
 from app.reports.quotas import quota_report
-from tests.factories import make_tenant, make_user
+from tests.factories import make_quota_rule, make_quota_usage, make_tenant, make_user
 
 NOVEMBER = period_of("month", date(2026, 11, 1))
 
 
 def test_usage_per_rule_and_approvals(session: Session) -> None:
     tenant = make_tenant(session)
-    units = QuotaRule(tenant_id=tenant.id, name="每月 10 件", subject_kind="tenant", limit_value=10)
-    money = QuotaRule(
-        tenant_id=tenant.id,
+    units = make_quota_rule(
+        session, tenant, name="每月 10 件", subject_kind="tenant", limit_value=10
+    )
+    money = make_quota_rule(
+        session,
+        tenant,
         name="每月 50 元",
         subject_kind="tenant",
         limit_kind="cost",
         limit_value=5000,
     )
-    session.add_all([units, money])
-    session.flush()
     for holder, count in ((1, 4), (2, 10), (3, 12)):
-        session.add(
-            QuotaUsage(
-                tenant_id=tenant.id,
-                rule_id=units.id,
-                holder_id=holder,
-                period_start=date(2026, 11, 1),
-                used_count=count,
-            )
-        )
-    session.add(
-        QuotaUsage(
-            tenant_id=tenant.id,
-            rule_id=units.id,
-            holder_id=1,
-            period_start=date(2026, 10, 1),
-            used_count=10,
-        )
-    )
-    session.add(
-        QuotaUsage(
-            tenant_id=tenant.id,
-            rule_id=money.id,
-            holder_id=7,
-            period_start=date(2026, 11, 1),
-            used_count=3,
-            used_cost_cents=2500,
-        )
-    )
+        make_quota_usage(session, units, holder, date(2026, 11, 1), used_count=count)
+    make_quota_usage(session, units, 1, date(2026, 10, 1), used_count=10)
+    make_quota_usage(session, money, 7, date(2026, 11, 1), used_count=3, used_cost_cents=2500)
     over = ApprovalFlow(tenant_id=tenant.id, name="超额", trigger="over_quota")
     restricted = ApprovalFlow(tenant_id=tenant.id, name="限领", trigger="restricted_item")
     session.add_all([over, restricted])

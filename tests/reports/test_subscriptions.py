@@ -30,6 +30,7 @@ from app.reports import channels
 from app.reports import subscriptions as subs
 from app.reports.models import ReportDelivery, ReportRun
 from app.reports.periods import Period
+from tests.factories import make_account
 from tests.reports.receivers import mail_server, webhook
 from tests.reports.world import World, build
 
@@ -39,11 +40,9 @@ DEC_1_0800 = datetime(2026, 12, 1, 0, 0, tzinfo=UTC)  # 08:00 in Shanghai
 
 
 def _subscribe(session: Session, world: World, **spec) -> int:
-    from app.auth.models import Account
-
-    account = Account(username=f"sub{time.monotonic_ns()}", display_name="订阅人", kind="tenant")
-    session.add(account)
-    session.flush()
+    account = make_account(
+        session, f"sub{time.monotonic_ns()}", display_name="订阅人", kind="tenant"
+    )
     subscription = subs.subscribe(
         session=session, scope=TenantScope.single(world.tenant_id), tenant_id=world.tenant_id,
         account_id=account.id, spec=subs.SubscriptionSpec(**({"kind": "month"} | spec)), actor=ME,

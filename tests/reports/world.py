@@ -16,13 +16,20 @@ from sqlmodel import Session
 
 from app.audit.records import Actor
 from app.core.tenancy import TenantScope
-from app.inventory.models import MovementKind, PlanogramEntry
+from app.inventory.models import MovementKind
 from app.inventory.service import record_movement
 from app.items.models import Item, ItemTag, ItemType, Tag
 from app.org.models import Department, User
 from app.withdrawals.corrections import correct_withdrawal
 from app.withdrawals.models import Withdrawal, WithdrawalLine
-from tests.factories import make_cabinet, make_slot, make_tenant
+from tests.factories import (
+    make_cabinet,
+    make_department,
+    make_item_type,
+    make_planogram_entry,
+    make_slot,
+    make_tenant,
+)
 
 ZONE = "Asia/Shanghai"
 REVIEWER = Actor(account_id=None, name="审核员")
@@ -54,9 +61,7 @@ class World:
 
 
 def _department(session: Session, tenant_id: int, name: str, parent: Department | None):
-    department = Department(tenant_id=tenant_id, name=name, parent_id=parent.id if parent else None)
-    session.add(department)
-    session.flush()
+    department = make_department(session, tenant_id, name, parent_id=parent.id if parent else None)
     department.path = f"{parent.path if parent else '/'}{department.id}/"
     session.flush()
     return department
@@ -64,10 +69,10 @@ def _department(session: Session, tenant_id: int, name: str, parent: Department 
 
 def _catalogue(session: Session, tenant_id: int):
     types = {
-        n: ItemType(tenant_id=tenant_id, name=n, code=c) for n, c in (("书写", "W"), ("纸品", "P"))
+        n: make_item_type(session, tenant_id, n, code=c) for n, c in (("书写", "W"), ("纸品", "P"))
     }
     tags = {n: Tag(tenant_id=tenant_id, name=n) for n in ("常用", "耗材")}
-    session.add_all([*types.values(), *tags.values()])
+    session.add_all(tags.values())
     session.flush()
     specs = [  # name, type, tags, unit cost
         ("中性笔", "书写", ["常用"], 150),
@@ -116,11 +121,7 @@ def build(session: Session, seed: int = 7, count: int = 160) -> World:
         world.cabinets.append(cabinet.id)
         for n, item in enumerate(items):
             slot = make_slot(session, cabinet, f"A{n + 1}")
-            session.add(
-                PlanogramEntry(
-                    tenant_id=tenant.id, cabinet_id=cabinet.id, slot_id=slot.id, item_id=item.id
-                )
-            )
+            make_planogram_entry(session, slot, item)
             world.slots[(cabinet.id, item.id)] = slot.id
             record_movement(
                 session=session, tenant_id=tenant.id, cabinet_id=cabinet.id, slot_id=slot.id,

@@ -32,7 +32,7 @@ from app.org.models import User
 from app.sso import oidc, service
 from app.sso.im_service import save_im_app
 from app.tenants.models import Tenant, TenantStatus
-from tests.factories import make_tenant
+from tests.factories import make_account, make_tenant
 from tests.sso.idp import CLIENT_ID, CLIENT_SECRET, ISSUER, LocalIdp
 
 APP = "https://app.test"
@@ -70,14 +70,13 @@ def add_person(
     email = f"Admin.{tag}@acme.example"
     with session_scope() as session:
         roles = ensure_builtin_roles(session=session)
-        account = Account(
-            username=f"sso_{tag}",
+        account = make_account(
+            session,
+            f"sso_{tag}",
             display_name=f"管理员{tag}",
             password_hash=hash_secret(PASSWORD),
             kind=kind,
         )
-        session.add(account)
-        session.flush()
         session.add(
             RoleGrant(
                 account_id=account.id,

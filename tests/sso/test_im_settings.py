@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
 from app.audit.records import SYSTEM
-from app.auth.models import Account, AccountKind
+from app.auth.models import AccountKind
 from app.cabinets.credentials import decrypt_secret
 from app.core.errors import DomainError, PermissionDeniedError, ValidationError
 from app.core.tenancy import TenantScope
@@ -21,7 +21,7 @@ from app.sso.im_service import im_config, im_kinds, im_row, im_view, save_im_app
 from app.sso.models import ImApp
 from app.sso.oidc import SsoRefused
 from app.tenants.models import Tenant, TenantStatus
-from tests.factories import make_tenant
+from tests.factories import make_account, make_tenant
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 TYPED = {
@@ -171,11 +171,9 @@ def test_a_suspended_company_offers_no_im_sign_in(session: Session) -> None:
 
 
 def _employee(session: Session, tenant_id: int) -> User:
-    account = Account(
-        username=f"im{tenant_id}", display_name="韩梅梅", kind=AccountKind.tenant.value
+    account = make_account(
+        session, f"im{tenant_id}", display_name="韩梅梅", kind=AccountKind.tenant.value
     )
-    session.add(account)
-    session.flush()
     person = User(
         tenant_id=tenant_id,
         name="韩梅梅",

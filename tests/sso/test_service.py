@@ -17,7 +17,7 @@ from app.core.tenancy import TenantScope
 from app.org.models import User
 from app.sso import service
 from app.sso.oidc import Flow
-from tests.factories import make_tenant
+from tests.factories import make_account, make_tenant
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 TYPED = {
@@ -92,11 +92,9 @@ def test_one_tenant_cannot_set_anothers_identity_provider(session: Session) -> N
 def _person(session: Session, tenant_id: int, *, active: bool = True, account: bool = True):
     login = None
     if account:
-        login = Account(
-            username=f"p{tenant_id}_{active}", display_name="李雷", kind=AccountKind.tenant.value
+        login = make_account(
+            session, f"p{tenant_id}_{active}", display_name="李雷", kind=AccountKind.tenant.value
         )
-        session.add(login)
-        session.flush()
     user = User(
         tenant_id=tenant_id,
         name="李雷",

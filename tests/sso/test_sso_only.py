@@ -6,10 +6,11 @@ from __future__ import annotations
 from sqlmodel import select
 
 from app.audit.models import AuditLog
-from app.auth.models import Account, AccountKind, RoleGrant
+from app.auth.models import AccountKind, RoleGrant
 from app.auth.passwords import hash_secret
 from app.auth.service import ensure_builtin_roles
 from app.core.db import session_scope
+from tests.factories import make_account
 from tests.sso.conftest import APP, PASSWORD, Browser, add_person, make_company
 from tests.sso.idp import LocalIdp
 
@@ -66,14 +67,13 @@ async def test_employees_and_operators_keep_their_passwords_under_sso_only(
     _, employee, _ = add_person(company.tenant_id, role="employee")
     with session_scope() as session:
         roles = ensure_builtin_roles(session=session)
-        operator = Account(
-            username=f"op_{company.company}",
+        operator = make_account(
+            session,
+            f"op_{company.company}",
             display_name="运营",
             password_hash=hash_secret(PASSWORD),
             kind=AccountKind.platform.value,
         )
-        session.add(operator)
-        session.flush()
         session.add(
             RoleGrant(
                 account_id=operator.id, role_id=roles["platform_operator"].id, scope="platform"

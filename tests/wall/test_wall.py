@@ -15,12 +15,20 @@ from app.audit.records import Actor
 from app.core.announce import take_announcements
 from app.core.errors import NotFoundError, ValidationError
 from app.core.tenancy import TenantScope
-from app.inventory.models import MovementKind, PlanogramEntry
+from app.inventory.models import MovementKind
 from app.inventory.service import record_movement
 from app.wall import service
 from app.wall.charts import top_items_figure
-from app.withdrawals.models import Withdrawal, WithdrawalLine
-from tests.factories import make_cabinet, make_item, make_slot, make_tenant, make_user
+from app.withdrawals.models import WithdrawalLine
+from tests.factories import (
+    make_cabinet,
+    make_item,
+    make_planogram_entry,
+    make_slot,
+    make_tenant,
+    make_user,
+    make_withdrawal,
+)
 
 ADMIN = Actor(account_id=None, name="管理员")
 NOW = datetime(2026, 11, 27, 3, 30, tzinfo=UTC)  # 11:30 in Asia/Shanghai
@@ -32,16 +40,7 @@ def _stocked(session: Session, tenant, quantities: dict[str, tuple[int, int]]):
     items = {}
     for code, (quantity, minimum) in quantities.items():
         slot, item = make_slot(session, cabinet, code), make_item(session, tenant, f"物品{code}")
-        session.add(
-            PlanogramEntry(
-                tenant_id=tenant.id,
-                cabinet_id=cabinet.id,
-                slot_id=slot.id,
-                item_id=item.id,
-                min_qty=minimum,
-                par_qty=20,
-            )
-        )
+        make_planogram_entry(session, slot, item, min_qty=minimum, par_qty=20)
         record_movement(
             session=session,
             tenant_id=tenant.id,
@@ -56,16 +55,14 @@ def _stocked(session: Session, tenant, quantities: dict[str, tuple[int, int]]):
 
 
 def _withdrawal(session, cabinet, person, item, quantity: int, at: datetime) -> None:
-    withdrawal = Withdrawal(
-        tenant_id=cabinet.tenant_id,
-        cabinet_id=cabinet.id,
-        user_id=person.id,
+    withdrawal = make_withdrawal(
+        session,
+        cabinet,
+        person,
         total_qty=quantity,
         total_cost_cents=100 * quantity,
         created_at=at,
     )
-    session.add(withdrawal)
-    session.flush()
     session.add(
         WithdrawalLine.of(withdrawal, item_id=item.id, quantity=quantity, unit_cost_cents=100)
     )

@@ -13,15 +13,21 @@ from app.audit.records import Actor
 from app.cabinets.models import Slot
 from app.core.errors import ValidationError
 from app.core.tenancy import TenantScope
-from app.inventory.models import MovementKind, PlanogramEntry, Stock, StockMovement
+from app.inventory.models import MovementKind, Stock, StockMovement
 from app.inventory.service import reconcile_ledger, record_movement
 from app.items.models import Item
 from app.org.models import User
-from app.quotas.models import QuotaRule, QuotaUsage
+from app.quotas.models import QuotaUsage
 from app.withdrawals.commit import commit
 from app.withdrawals.corrections import correct_withdrawal, resolve_exception
 from app.withdrawals.models import DoorSession, WithdrawalLine
-from tests.factories import make_cabinet, make_tenant
+from tests.factories import (
+    make_cabinet,
+    make_door_session,
+    make_planogram_entry,
+    make_quota_rule,
+    make_tenant,
+)
 
 REVIEWER = Actor(account_id=None, name="管理员")
 CLOSED = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
@@ -46,11 +52,7 @@ def _world(session: Session):
         )
         session.add_all([slot, item])
         session.flush()
-        session.add(
-            PlanogramEntry(
-                tenant_id=tenant.id, cabinet_id=cabinet.id, slot_id=slot.id, item_id=item.id
-            )
-        )
+        make_planogram_entry(session, slot, item)
         record_movement(
             session=session,
             tenant_id=tenant.id,
@@ -61,31 +63,22 @@ def _world(session: Session):
             quantity_delta=20,
         )
         things[code] = (slot, item)
-    rule = QuotaRule(
-        tenant_id=tenant.id,
+    rule = make_quota_rule(
+        session,
+        tenant,
         name="每月",
         subject_kind="user",
         subject_id=person.id,
         limit_value=100,
         over_policy="flag",
     )
-    session.add(rule)
-    session.flush()
     return tenant, cabinet, person, things, rule
 
 
 def _door(session, tenant, cabinet, person, status="committed") -> DoorSession:
-    door = DoorSession(
-        tenant_id=tenant.id,
-        cabinet_id=cabinet.id,
-        user_id=person.id,
-        auth_method="card",
-        status=status,
-        closed_at=CLOSED,
+    return make_door_session(
+        session, cabinet, person, auth_method="card", status=status, closed_at=CLOSED
     )
-    session.add(door)
-    session.flush()
-    return door
 
 
 def _stock(session, cabinet) -> dict[str, int]:

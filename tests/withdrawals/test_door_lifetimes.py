@@ -14,7 +14,6 @@ from sqlmodel import Session, select
 from app.alerts.models import Alert
 from app.audit.models import AuditLog
 from app.audit.records import Actor
-from app.cabinets.models import DeviceMessage
 from app.cabinets.service import apply_device_message
 from app.core.errors import PermissionDeniedError, ValidationError
 from app.core.tenancy import TenantScope
@@ -22,7 +21,7 @@ from app.org.models import User
 from app.withdrawals import closing, review, sessions
 from app.withdrawals.door_open import door_open_limit, set_door_open_limit
 from app.withdrawals.models import SessionStatus, Withdrawal
-from tests.factories import make_tenant
+from tests.factories import make_device_message, make_tenant
 from tests.withdrawals.test_reread import SETTLED, T0, _closed, _open_door
 from tests.withdrawals.test_unlock_expiry import _open as open_for
 
@@ -37,9 +36,9 @@ def _ms(at: datetime) -> int:
 
 def _from_cabinet(session: Session, cabinet, kind: str, body: dict) -> None:
     """A message the cabinet sent, stored and applied as the gateway's job does."""
-    row = DeviceMessage(
-        tenant_id=cabinet.tenant_id,
-        cabinet_id=cabinet.id,
+    row = make_device_message(
+        session,
+        cabinet,
         message_id=f"m-{next(_ids)}",
         boot_id="b1",
         seq=next(_ids),
@@ -47,8 +46,6 @@ def _from_cabinet(session: Session, cabinet, kind: str, body: dict) -> None:
         device_ts=datetime.fromtimestamp(body["at"] / 1000, UTC),
         payload={"body": body},
     )
-    session.add(row)
-    session.flush()
     assert apply_device_message(session=session, message_row_id=row.id, now=OPENED)
 
 

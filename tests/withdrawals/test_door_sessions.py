@@ -15,7 +15,6 @@ from app.approvals.models import ApprovalFlow, ApprovalStep, Decision
 from app.approvals.service import ask
 from app.audit.models import AuditLog
 from app.audit.records import Actor
-from app.auth.models import Account
 from app.auth.passwords import hash_secret
 from app.cabinets.lease import sync_lease
 from app.cabinets.models import Cabinet, DeviceCommand, DeviceMessage, Slot
@@ -23,17 +22,23 @@ from app.core.bus import get_bus, tenant_channel
 from app.core.db import run_in_session, session_scope
 from app.core.errors import PermissionDeniedError, ValidationError
 from app.core.tenancy import TenantScope
-from app.inventory.models import MovementKind, PlanogramEntry, Stock, StockMovement
+from app.inventory.models import MovementKind, Stock, StockMovement
 from app.inventory.service import reconcile_ledger, record_movement
 from app.items.models import Item
-from app.org.models import Department, DepartmentManager, User
-from app.quotas.models import QuotaRule
-from app.tenants.models import ProviderStaff, ProviderStaffTenant, ServiceProvider, Tenant
+from app.org.models import DepartmentManager, User
+from app.tenants.models import ProviderStaff, ProviderStaffTenant, Tenant
 from app.withdrawals.models import DoorSession, Withdrawal, WithdrawalLine
 from app.withdrawals.sessions import decide_and_open, start_restock
 from app.workorders.models import WorkOrder, WorkOrderLine
 from hardware.simulator.employees import badge, keypad, open_take_close
 from hardware.simulator.fleet import MODELS, STOCK, UNIT_G
+from tests.factories import (
+    make_account,
+    make_department,
+    make_planogram_entry,
+    make_quota_rule,
+    make_service_provider,
+)
 from tests.hardware.harness import (
     embedded_broker,
     powered,
@@ -74,15 +79,8 @@ def _stocked_cabinet(cabinet_id: int) -> dict[str, int]:
             )
             session.add_all([slot, item])
             session.flush()
-            session.add(
-                PlanogramEntry(
-                    tenant_id=cabinet.tenant_id,
-                    cabinet_id=cabinet.id,
-                    slot_id=slot.id,
-                    item_id=item.id,
-                    min_qty=MINIMUM[slot_code],
-                    par_qty=STOCK[slot_code],
-                )
+            make_planogram_entry(
+                session, slot, item, min_qty=MINIMUM[slot_code], par_qty=STOCK[slot_code]
             )
             record_movement(
                 session=session,
@@ -347,16 +345,15 @@ async def test_over_quota_the_door_stays_shut_until_an_approval_opens_it(tmp_pat
         person = session.exec(
             select(User).where(User.badge_card_no == CARD, User.tenant_id == tenant_id)
         ).one()
-        session.add(
-            QuotaRule(
-                tenant_id=person.tenant_id,
-                name="每日 2 件",
-                subject_kind="user",
-                subject_id=person.id,
-                period="day",
-                limit_value=2,
-                over_policy="require_approval",
-            )
+        make_quota_rule(
+            session,
+            person.tenant_id,
+            name="每日 2 件",
+            subject_kind="user",
+            subject_id=person.id,
+            period="day",
+            limit_value=2,
+            over_policy="require_approval",
         )
     async with embedded_broker() as (port, config), running_gateway(config):
         cabinet = simulated(identity, ("127.0.0.1", port), tmp_path, heartbeat_s=1)
@@ -394,9 +391,7 @@ def _ask_for_more(cabinet_id: int, person_id: int) -> tuple[int, int]:
     """An over-quota flow approved by the department's manager; the person asks from the cabinet."""
     with session_scope() as session:
         tenant_id = session.get(Cabinet, cabinet_id).tenant_id
-        department = Department(tenant_id=tenant_id, name="行政部")
-        session.add(department)
-        session.flush()
+        department = make_department(session, tenant_id, "行政部")
         department.path = f"/{department.id}/"
         person = session.get(User, person_id)
         person.department_id = department.id
@@ -431,10 +426,10 @@ def _provider_staff(cabinet_id: int) -> int:
     """A service provider serving the cabinet's tenant, and one of its staff."""
     with session_scope() as session:
         cabinet = session.get(Cabinet, cabinet_id)
-        provider = ServiceProvider(code=f"SP{cabinet.code}", name="办公伙伴服务")
-        account = Account(username=f"staff-{cabinet.code}", display_name="赵师傅", kind="provider")
-        session.add_all([provider, account])
-        session.flush()
+        provider = make_service_provider(session, f"SP{cabinet.code}", "办公伙伴服务")
+        account = make_account(
+            session, f"staff-{cabinet.code}", display_name="赵师傅", kind="provider"
+        )
         session.get(Tenant, cabinet.tenant_id).provider_id = provider.id
         staff = ProviderStaff(provider_id=provider.id, account_id=account.id, name="赵师傅")
         session.add(staff)

@@ -10,10 +10,16 @@ from sqlmodel import Session
 
 from app.core.errors import NotFoundError, ValidationError
 from app.core.tenancy import TenantScope
-from app.org.models import Department
 from app.withdrawals import listing
 from app.withdrawals.models import Withdrawal, WithdrawalLine
-from tests.factories import make_cabinet, make_item, make_tenant, make_user
+from tests.factories import (
+    make_cabinet,
+    make_department,
+    make_item,
+    make_tenant,
+    make_user,
+    make_withdrawal,
+)
 
 TZ = "Asia/Shanghai"
 START = datetime(2026, 11, 1, 16, 30, tzinfo=UTC)  # 00:30 on 2 November in Shanghai
@@ -22,39 +28,25 @@ START = datetime(2026, 11, 1, 16, 30, tzinfo=UTC)  # 00:30 on 2 November in Shan
 def _world(session: Session):
     tenant, other = make_tenant(session), make_tenant(session)
     cabinets = [make_cabinet(session, tenant), make_cabinet(session, tenant)]
-    departments = [Department(tenant_id=tenant.id, name=f"部门{n}") for n in range(2)]
-    session.add_all(departments)
-    session.flush()
+    departments = [make_department(session, tenant, f"部门{n}") for n in range(2)]
     person, item = make_user(session, tenant), make_item(session, tenant)
     made = []
     for n in range(45):  # every 7 hours: several local days; two at the very same moment
         at = START + timedelta(hours=7 * (n // 2 if n < 2 else n))
-        row = Withdrawal(
-            tenant_id=tenant.id,
-            cabinet_id=cabinets[n % 2].id,
-            user_id=person.id,
+        row = make_withdrawal(
+            session,
+            cabinets[n % 2],
+            person,
             department_id=departments[n % 3 % 2].id,
             total_qty=1,
             total_cost_cents=250,
             created_at=at,
         )
-        session.add(row)
-        session.flush()
         session.add(WithdrawalLine.of(row, item_id=item.id, quantity=1, unit_cost_cents=250))
         made.append(row)
     outsider = make_cabinet(session, other)
     stranger = make_user(session, other)
-    session.add(
-        Withdrawal(
-            tenant_id=other.id,
-            cabinet_id=outsider.id,
-            user_id=stranger.id,
-            total_qty=1,
-            total_cost_cents=1,
-            created_at=START,
-        )
-    )
-    session.flush()
+    make_withdrawal(session, outsider, stranger, total_qty=1, total_cost_cents=1, created_at=START)
     return tenant, cabinets, departments, made
 
 

@@ -7,7 +7,6 @@ import pytest
 from sqlmodel import Session, select
 
 from app.audit.records import Actor
-from app.auth.models import Account
 from app.cabinets.models import DeviceCommand
 from app.core.errors import NotFoundError, ValidationError
 from app.core.i18n import t
@@ -16,16 +15,14 @@ from app.withdrawals.commit import commit
 from app.withdrawals.models import AuthMethod
 from app.withdrawals.phone import at_cabinet, my_visits, open_by_phone
 from app.withdrawals.sessions import open_door
-from tests.factories import make_cabinet, make_tenant, make_user
+from tests.factories import make_account, make_cabinet, make_tenant, make_user
 from tests.withdrawals.test_corrections import CLOSED, _world
 
 
 def _account(session: Session, person) -> int:
-    account = Account(
-        username=f"p{person.id}-{person.tenant_id}", display_name=person.name, kind="tenant"
+    account = make_account(
+        session, f"p{person.id}-{person.tenant_id}", display_name=person.name, kind="tenant"
     )
-    session.add(account)
-    session.flush()
     person.account_id = account.id
     session.flush()
     return account.id

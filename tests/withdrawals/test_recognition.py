@@ -8,11 +8,11 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from app.cabinets.models import Slot
-from app.inventory.models import MovementKind, PlanogramEntry
+from app.inventory.models import MovementKind
 from app.inventory.service import record_movement
 from app.items.models import Item
 from app.withdrawals.recognition import identify, sku_of_tags
-from tests.factories import make_cabinet, make_tenant
+from tests.factories import make_cabinet, make_planogram_entry, make_tenant
 
 TAPE, DRIVE = "30340A0B0C", "30340A0B0D"  # EPC prefixes (SGTIN header, company, item)
 
@@ -53,11 +53,7 @@ def _cabinet(session: Session):
     session.add_all([scale, zone, tape, drive])
     session.flush()
     for slot, item in ((scale, tape), (zone, drive)):
-        session.add(
-            PlanogramEntry(
-                tenant_id=tenant.id, cabinet_id=cabinet.id, slot_id=slot.id, item_id=item.id
-            )
-        )
+        make_planogram_entry(session, slot, item)
         record_movement(
             session=session,
             tenant_id=tenant.id,
@@ -151,11 +147,7 @@ def test_a_scale_rfid_settles_is_booked_from_that_scale(session: Session) -> Non
     book = Item(tenant_id=cabinet.tenant_id, sku="BOOK", name="手册", unit_weight_g=180.4)
     session.add(book)
     session.flush()
-    session.add(
-        PlanogramEntry(
-            tenant_id=cabinet.tenant_id, cabinet_id=cabinet.id, slot_id=scale.id, item_id=book.id
-        )
-    )
+    make_planogram_entry(session, scale, book)
     record_movement(
         session=session,
         tenant_id=cabinet.tenant_id,

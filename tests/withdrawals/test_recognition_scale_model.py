@@ -9,13 +9,13 @@ import pytest
 from sqlmodel import Session
 
 from app.cabinets.models import Slot
-from app.inventory.models import MovementKind, PlanogramEntry
+from app.inventory.models import MovementKind
 from app.inventory.service import record_movement
 from app.items.models import Item
 from app.withdrawals import recognition
 from app.withdrawals.identify import ScaleReading
 from app.withdrawals.scale_model import default_model
-from tests.factories import make_cabinet, make_tenant
+from tests.factories import make_cabinet, make_planogram_entry, make_tenant
 
 T0 = 1_764_201_600_000
 
@@ -35,9 +35,7 @@ def _cabinet(session: Session, indicator: str, settings: dict | None = None):
     pen = Item(tenant_id=tenant.id, sku="PEN", name="笔", unit_weight_g=11.0)
     session.add_all([slot, pen])
     session.flush()
-    session.add(
-        PlanogramEntry(tenant_id=tenant.id, cabinet_id=cabinet.id, slot_id=slot.id, item_id=pen.id)
-    )
+    make_planogram_entry(session, slot, pen)
     record_movement(
         session=session,
         tenant_id=tenant.id,

@@ -15,6 +15,7 @@ from app.withdrawals import closing, sessions
 from app.withdrawals.models import AuthMethod, DoorSession, SessionStatus, Withdrawal
 from hardware.simulator.employees import badge, open_take_close
 from hardware.simulator.fleet import UNIT_G
+from tests.factories import make_door_session
 from tests.hardware.harness import (
     embedded_broker,
     powered,
@@ -38,16 +39,14 @@ def _open_door(session: Session):
     person = User(tenant_id=cabinet.tenant_id, name="王芳")
     session.add(person)
     session.flush()
-    door = DoorSession(
-        tenant_id=cabinet.tenant_id,
-        cabinet_id=cabinet.id,
-        user_id=person.id,
+    door = make_door_session(
+        session,
+        cabinet,
+        person,
         auth_method=AuthMethod.card.value,
         status=SessionStatus.open.value,
         opened_at=datetime.fromtimestamp(T0 / 1000, UTC),
     )
-    session.add(door)
-    session.flush()
     return cabinet, door, sessions.session_ref(door)
 
 

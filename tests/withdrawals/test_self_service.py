@@ -19,9 +19,9 @@ from app.org.models import User
 from app.quotas.service import Taken, record_usage
 from app.withdrawals import complaints
 from app.withdrawals.commit import commit
-from app.withdrawals.models import DoorSession
 from app.withdrawals.phone import ask_for_more, decide_by_phone, dispute, my_page
 from tests.approvals.test_approvals import _world as _approval_world
+from tests.factories import make_door_session
 from tests.withdrawals.test_corrections import CLOSED
 from tests.withdrawals.test_corrections import _world as _cabinet_world
 from tests.withdrawals.test_phone import _account
@@ -96,16 +96,9 @@ def _a_visit(session: Session):
     tenant, cabinet, person, things, _rule = _cabinet_world(session)
     account = _account(session, person)
     slot, pen = things["A1"]
-    door = DoorSession(
-        tenant_id=tenant.id,
-        cabinet_id=cabinet.id,
-        user_id=person.id,
-        auth_method="qr",
-        status="committed",
-        closed_at=CLOSED,
+    door = make_door_session(
+        session, cabinet, person, auth_method="qr", status="committed", closed_at=CLOSED
     )
-    session.add(door)
-    session.flush()
     commit(session, cabinet, door, [(slot, pen, 2)])
     return tenant, person, account, door
 

@@ -12,25 +12,30 @@ from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
 from app.audit.records import Actor
-from app.auth.models import Account, GrantScope, RoleGrant
+from app.auth.models import GrantScope, RoleGrant
 from app.auth.service import ensure_builtin_roles
-from app.cabinets.models import Site
 from app.core.errors import NotFoundError, ValidationError
 from app.core.tenancy import TenantScope
 from app.tenants.models import ProviderStaff, ProviderStaffTenant, ServiceProvider
 from app.workorders import console
 from app.workorders.models import WorkOrderKind
 from app.workorders.service import PickLine, close_order, open_once, title_in
-from tests.factories import make_cabinet, make_item, make_slot, make_tenant
+from tests.factories import (
+    make_account,
+    make_cabinet,
+    make_item,
+    make_service_provider,
+    make_site,
+    make_slot,
+    make_tenant,
+)
 
 ADMIN = Actor(account_id=None, name="管理员")
 NOW = datetime(2026, 3, 4, 9, 30, tzinfo=UTC)
 
 
 def _provider(session: Session, tenant) -> ServiceProvider:
-    provider = ServiceProvider(code=f"SP{tenant.id}", name=f"服务商{tenant.id}")
-    session.add(provider)
-    session.flush()
+    provider = make_service_provider(session, f"SP{tenant.id}", f"服务商{tenant.id}")
     tenant.provider_id = provider.id
     session.flush()
     return provider
@@ -46,9 +51,7 @@ def _staff(
     grant: str | None = "provider_staff",
 ) -> tuple[int, Actor]:
     """A provider person serving `tenant_id` (None: no company), holding `grant`."""
-    account = Account(username=f"staff-{name}", display_name=name, kind="provider")
-    session.add(account)
-    session.flush()
+    account = make_account(session, f"staff-{name}", display_name=name, kind="provider")
     staff = ProviderStaff(provider_id=provider_id, account_id=account.id, name=name, role=role)
     session.add(staff)
     session.flush()
@@ -71,9 +74,7 @@ def _staff(
 def _orders(session: Session):
     tenant = make_tenant(session)
     provider = _provider(session, tenant)
-    site = Site(tenant_id=tenant.id, name="总部大楼", address="科技园路 1 号")
-    session.add(site)
-    session.flush()
+    site = make_site(session, tenant, "总部大楼", address="科技园路 1 号")
     cabinet = make_cabinet(session, tenant)
     cabinet.site_id = site.id
     item = make_item(session, tenant)
@@ -161,9 +162,7 @@ def test_dispatch_goes_only_to_provider_staff(session: Session) -> None:
     )
     no_role, _ = _staff(session, provider.id, tenant.id, "周新人", grant=None)
     stranger, _ = _staff(session, provider.id, None, "钱师傅")
-    other = ServiceProvider(code="SP-OTHER", name="别家")
-    session.add(other)
-    session.flush()
+    other = make_service_provider(session, "SP-OTHER", "别家")
     elsewhere, _ = _staff(session, other.id, tenant.id, "吴外援")
     assert console.staff_for(session=session, scope=scope, order_id=orders[1].id) == [
         (serving, "赵师傅")

@@ -11,14 +11,13 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session
 
-from app.cabinets.models import Site
 from app.core.errors import NotFoundError, ValidationError
 from app.core.tenancy import TenantScope
 from app.workorders import picklist
 from app.workorders.models import WorkOrderKind
 from app.workorders.picklist import OpenLine, combine
 from app.workorders.service import PickLine, close_order, open_once
-from tests.factories import make_cabinet, make_item, make_slot, make_tenant
+from tests.factories import make_cabinet, make_item, make_site, make_slot, make_tenant
 
 
 def _line(order: int, cabinet: int, slot: str, item: int, requested: int, done: int = 0):
@@ -63,9 +62,7 @@ def test_combine_sums_what_is_still_needed_per_cabinet_slot_and_item() -> None:
 
 def _world(session: Session):
     tenant = make_tenant(session)
-    site = Site(tenant_id=tenant.id, name="总部大楼", address="科技园路 1 号")
-    session.add(site)
-    session.flush()
+    site = make_site(session, tenant, "总部大楼", address="科技园路 1 号")
     north, south = make_cabinet(session, tenant), make_cabinet(session, tenant)
     north.site_id = south.site_id = site.id
     pens, paper = make_item(session, tenant, "中性笔"), make_item(session, tenant, "A4 纸")

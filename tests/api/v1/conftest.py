@@ -18,12 +18,20 @@ from app.api.v1.context import ApiSettings
 from app.apikeys.service import SCOPES, create_key
 from app.audit.records import Actor
 from app.core.tenancy import TenantScope
-from app.inventory.models import PlanogramEntry
-from app.org.models import Department
-from app.quotas.models import QuotaRule, QuotaUsage
-from app.withdrawals.models import Withdrawal, WithdrawalLine
+from app.withdrawals.models import WithdrawalLine
 from app.workorders.models import WorkOrder
-from tests.factories import make_cabinet, make_item, make_slot, make_tenant, make_user
+from tests.factories import (
+    make_cabinet,
+    make_department,
+    make_item,
+    make_planogram_entry,
+    make_quota_rule,
+    make_quota_usage,
+    make_slot,
+    make_tenant,
+    make_user,
+    make_withdrawal,
+)
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 ADMIN = Actor(account_id=None, name="admin")
@@ -38,28 +46,30 @@ class Side:
 
 def _side(session: Session, name: str) -> Side:
     tenant = make_tenant(session, name)
-    department = Department(tenant_id=tenant.id, name="行政部", external_id="D-1")
-    session.add(department)
-    session.flush()
+    department = make_department(session, tenant, "行政部", external_id="D-1")
     department.path = f"/{department.id}/"
     cabinet = make_cabinet(session, tenant)
     slot = make_slot(session, cabinet)
     item = make_item(session, tenant)
     user = make_user(session, tenant)
     user.external_id, user.department_id = "P-1", department.id
-    session.add(PlanogramEntry(tenant_id=tenant.id, cabinet_id=cabinet.id, slot_id=slot.id,
-                               item_id=item.id, min_qty=2, par_qty=10))  # fmt: skip
-    withdrawal = Withdrawal(tenant_id=tenant.id, cabinet_id=cabinet.id, user_id=user.id,
-                            department_id=department.id, total_qty=1, total_cost_cents=250,
-                            created_at=NOW - timedelta(hours=1))  # fmt: skip
+    make_planogram_entry(session, slot, item, min_qty=2, par_qty=10)
+    withdrawal = make_withdrawal(
+        session,
+        cabinet,
+        user,
+        department_id=department.id,
+        total_qty=1,
+        total_cost_cents=250,
+        created_at=NOW - timedelta(hours=1),
+    )
     order = WorkOrder(tenant_id=tenant.id, cabinet_id=cabinet.id, kind="replenishment",
                       title="补货", dedupe_key=f"restock:{cabinet.id}")  # fmt: skip
-    rule = QuotaRule(tenant_id=tenant.id, name="每月", subject_kind="tenant", limit_value=5)
-    session.add_all([withdrawal, order, rule])
+    rule = make_quota_rule(session, tenant, name="每月", subject_kind="tenant", limit_value=5)
+    session.add(order)
     session.flush()
     session.add(WithdrawalLine.of(withdrawal, item_id=item.id, quantity=1, unit_cost_cents=250))
-    session.add(QuotaUsage(tenant_id=tenant.id, rule_id=rule.id, holder_id=user.id,
-                           period_start=NOW.date().replace(day=1), used_count=1))  # fmt: skip
+    make_quota_usage(session, rule, user.id, NOW.date().replace(day=1), used_count=1)
     _, key = create_key(
         session=session, scope=TenantScope.single(tenant.id), tenant_id=tenant.id, name="全部",
         scopes=list(SCOPES), expires_at=None, actor=ADMIN, now=NOW - timedelta(days=1),

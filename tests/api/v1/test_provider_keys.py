@@ -18,14 +18,13 @@ from app.tenants.models import ServiceProvider, Tenant, TenantStatus
 from app.workorders.models import WorkOrder
 from tests.api.v1.conftest import ADMIN, NOW, _side, bearer
 from tests.api.v1.test_routes import ITEM
+from tests.factories import make_service_provider
 
 
 @pytest.fixture
 def served(session: Session):
     """Provider P serves companies A and B; company C is someone else's."""
-    provider = ServiceProvider(code="P-KEYS", name="服务商甲")
-    session.add(provider)
-    session.flush()
+    provider = make_service_provider(session, "P-KEYS", "服务商甲")
     a, b, c = _side(session, "甲企业"), _side(session, "乙企业"), _side(session, "丙企业")
     for side in (a, b):
         session.get(Tenant, side.tenant_id).provider_id = provider.id
