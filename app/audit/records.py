@@ -61,17 +61,9 @@ def update_scoped(
         setattr(row, name, value)
     session.add(row)
     session.flush()
-    audit.record(
-        session=session,
-        action=f"{_entity(model)}.update",
-        entity=_entity(model),
-        entity_id=str(row_id),
-        tenant_id=getattr(row, "tenant_id", None),
-        actor_account_id=actor.account_id,
-        actor_name=actor.name,
-        before=before,
-        after=snapshot(row),
-        ip=actor.ip,
+    tenant_id = getattr(row, "tenant_id", None)
+    _audit(
+        session, model, "update", str(row_id), tenant_id, actor, before=before, after=snapshot(row)
     )
     return row
 
@@ -85,30 +77,44 @@ def delete_scoped(
     tenant_id = getattr(row, "tenant_id", None)
     session.delete(row)
     session.flush()
-    audit.record(
-        session=session,
-        action=f"{_entity(model)}.delete",
-        entity=_entity(model),
-        entity_id=str(row_id),
-        tenant_id=tenant_id,
-        actor_account_id=actor.account_id,
-        actor_name=actor.name,
-        before=before,
-        ip=actor.ip,
-    )
+    _audit(session, model, "delete", str(row_id), tenant_id, actor, before=before)
 
 
 def record_created(session: Session, row: SQLModel, *, actor: Actor) -> None:
     """Audit a row a service has just added (and flushed)."""
+    tenant_id = getattr(row, "tenant_id", None)
+    _audit(
+        session,
+        type(row),
+        "create",
+        getattr(row, "id", None),
+        tenant_id,
+        actor,
+        after=snapshot(row),
+    )
+
+
+def _audit(
+    session: Session,
+    model: type[SQLModel],
+    verb: str,
+    entity_id: Any,
+    tenant_id: int | None,
+    actor: Actor,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
     audit.record(
         session=session,
-        action=f"{_entity(type(row))}.create",
-        entity=_entity(type(row)),
-        entity_id=getattr(row, "id", None),
-        tenant_id=getattr(row, "tenant_id", None),
+        action=f"{_entity(model)}.{verb}",
+        entity=_entity(model),
+        entity_id=entity_id,
+        tenant_id=tenant_id,
         actor_account_id=actor.account_id,
         actor_name=actor.name,
-        after=snapshot(row),
+        before=before,
+        after=after,
         ip=actor.ip,
     )
 

@@ -8,71 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import lru_cache
+from importlib import import_module
+from pkgutil import iter_modules
 from types import ModuleType
 
-from app.core.messages import (
-    alerts,
-    api,
-    approvals,
-    audit,
-    cabinet_scales,
-    cabinet_screen,
-    cabinets,
-    common,
-    console,
-    identity,
-    items,
-    lan_cabinets,
-    onboarding,
-    org,
-    orgsync,
-    provisioning,
-    quotas,
-    registration,
-    reports,
-    routing,
-    self_service,
-    sms,
-    sso,
-    stocktake,
-    wall,
-    webhooks,
-    withdrawals,
-    workorders,
-)
+from app.core import messages
 
 DEFAULT_LOCALE = "zh-CN"
 LOCALES = ("zh-CN", "en")
-# the parts of the table, one per domain (tests/core/test_i18n.py checks none is left out)
-PARTS: tuple[ModuleType, ...] = (
-    alerts,
-    api,
-    approvals,
-    audit,
-    cabinet_scales,
-    cabinet_screen,
-    cabinets,
-    common,
-    console,
-    identity,
-    items,
-    lan_cabinets,
-    onboarding,
-    org,
-    orgsync,
-    provisioning,
-    quotas,
-    registration,
-    reports,
-    routing,
-    self_service,
-    sms,
-    sso,
-    stocktake,
-    wall,
-    webhooks,
-    withdrawals,
-    workorders,
+# the parts of the table, one module per domain under app/core/messages/: a new module is a part
+PARTS: tuple[ModuleType, ...] = tuple(
+    import_module(f"{messages.__name__}.{found.name}")
+    for found in sorted(iter_modules(messages.__path__), key=lambda found: found.name)
 )
 
 
