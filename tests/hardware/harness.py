@@ -142,15 +142,32 @@ async def powered(cabinet: SimulatedCabinet) -> AsyncIterator[SimulatedCabinet]:
 
 
 async def stopped(running: Awaitable[Any], what: str, within_s: float = 30.0) -> None:
-    """Await a stopping task; past `within_s`, print every task's stack and fail naming it (a
-    stuck teardown once cost a CI run pytest-timeout's 300 s and told nothing)."""
-    try:
-        async with asyncio.timeout(within_s):
-            await running
-    except TimeoutError:
-        for task in asyncio.all_tasks():
-            task.print_stack(file=sys.stderr)
-        raise AssertionError(f"{what} did not stop within {within_s:.0f} s") from None
+    """Await a stopping task; past `within_s`, print every task's await chain (while they are
+    still stuck, before anything is cancelled) and fail naming it (a stuck teardown once cost a
+    CI run pytest-timeout's 300 s and told nothing)."""
+    task = asyncio.ensure_future(running)
+    done, _ = await asyncio.wait({task}, timeout=within_s)
+    if done:
+        task.result()
+        return
+    for other in asyncio.all_tasks():
+        print(await_chain(other), file=sys.stderr)
+    task.cancel()
+    raise AssertionError(f"{what} did not stop within {within_s:.0f} s")
+
+
+def await_chain(task: asyncio.Task) -> str:
+    """Where a suspended task waits, awaited coroutine by awaited coroutine (`print_stack`
+    shows only the outermost frame of a suspended task)."""
+    lines = [f"{task.get_name()}:"]
+    awaited: Any = task.get_coro()
+    while awaited is not None:
+        frame = getattr(awaited, "cr_frame", None) or getattr(awaited, "ag_frame", None)
+        if frame is not None:
+            lines.append(f"  {frame.f_code.co_filename}:{frame.f_lineno} {frame.f_code.co_name}")
+        awaited = getattr(awaited, "cr_await", None) or getattr(awaited, "ag_await", None)
+    lines.append(f"  waits on {getattr(task, '_fut_waiter', None)!r}")
+    return "\n".join(lines)
 
 
 async def until(condition: Callable[[], bool], within_s: float = 20.0) -> None:
