@@ -35,6 +35,7 @@ from hardware.simulator.answers import RESIGN, CloudAnswers
 from hardware.simulator.commands import CommandHandling, Unlock
 from hardware.simulator.mischief import Mischief
 from hardware.simulator.outbox import Entry, Outbox
+from hardware.tasks import cancel_and_wait
 
 logger = logging.getLogger(__name__)
 IN_FLIGHT = 100
@@ -386,13 +387,9 @@ async def _first(*awaitables) -> None:
     try:
         done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
     finally:
-        pending = set(tasks)
-        while pending:  # Python 3.11's wait_for (in aiomqtt's disconnect) may swallow a cancel
-            for task in pending:
-                task.cancel()
-            _, pending = await asyncio.wait(pending, timeout=0.5)
+        await cancel_and_wait(tasks)
         for task in tasks:  # retrieved: no "exception was never retrieved" at collection
-            if not task.cancelled():
+            if task.done() and not task.cancelled():
                 task.exception()
     for task in done:
         if not task.cancelled() and task.exception() is not None:

@@ -29,6 +29,7 @@ from pymodbus.exceptions import ModbusException
 from hardware.firmware import SERIES, CabinetFirmware, CabinetIdentity, door_closed_readings
 from hardware.scales import Reading, ScaleChannel, idle_statistics, poll_bank
 from hardware.simulator.commands import Unlock
+from hardware.tasks import cancel_and_wait
 
 logger = logging.getLogger(__name__)
 MODBUS_ERRORS = (ModbusException, ConnectionError, TimeoutError, OSError)
@@ -143,8 +144,7 @@ class LanCabinet(CabinetFirmware):
 
     async def power_off(self) -> None:
         if self._watching is not None:
-            self._watching.cancel()
-            await asyncio.gather(self._watching, return_exceptions=True)
+            await cancel_and_wait([self._watching])
         await self.set_lock(False)  # fail secure
         self._scales.close()
         self._io.close()

@@ -29,6 +29,7 @@ from hardware.net import free_port
 from hardware.simulator.cabinet import CabinetIdentity, SimulatedCabinet
 from hardware.simulator.mischief import Mischief
 from hardware.simulator.weighing import LoadCell
+from hardware.tasks import await_chain
 from tests.factories import make_cabinet, make_tenant
 from tests.hardware.own_broker import own_mosquitto
 
@@ -154,20 +155,6 @@ async def stopped(running: Awaitable[Any], what: str, within_s: float = 30.0) ->
         print(await_chain(other), file=sys.stderr)
     task.cancel()
     raise AssertionError(f"{what} did not stop within {within_s:.0f} s")
-
-
-def await_chain(task: asyncio.Task) -> str:
-    """Where a suspended task waits, awaited coroutine by awaited coroutine (`print_stack`
-    shows only the outermost frame of a suspended task)."""
-    lines = [f"{task.get_name()}:"]
-    awaited: Any = task.get_coro()
-    while awaited is not None:
-        frame = getattr(awaited, "cr_frame", None) or getattr(awaited, "ag_frame", None)
-        if frame is not None:
-            lines.append(f"  {frame.f_code.co_filename}:{frame.f_lineno} {frame.f_code.co_name}")
-        awaited = getattr(awaited, "cr_await", None) or getattr(awaited, "ag_await", None)
-    lines.append(f"  waits on {getattr(task, '_fut_waiter', None)!r}")
-    return "\n".join(lines)
 
 
 async def until(condition: Callable[[], bool], within_s: float = 20.0) -> None:
