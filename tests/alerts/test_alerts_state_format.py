@@ -137,7 +137,9 @@ def test_without_an_escalation_its_channel_and_target_are_dropped() -> None:
 
 
 def test_payload_values_of_any_type_are_cut_to_text() -> None:
-    spec = _spec({"name": ["x"] * 50, "target": None, "channel": 12345678901234, "quiet_start": True})
+    spec = _spec(
+        {"name": ["x"] * 50, "target": None, "channel": 12345678901234, "quiet_start": True}
+    )
     assert spec.name == str(["x"] * 50)[:80] and spec.target == ""
     assert spec.channel == "1234567890" and spec.quiet_start == "True"
 

@@ -59,7 +59,15 @@ def test_an_amount_in_fen_is_shown_in_yuan(cents: int, shown: str) -> None:
 
 @pytest.mark.parametrize(
     ("typed", "cents"),
-    [("", 0), (None, 0), ("  ", 0), ("12", 1200), ("12.5", 1250), ("0.01", 1), ("1,234.56", 123456)],
+    [
+        ("", 0),
+        (None, 0),
+        ("  ", 0),
+        ("12", 1200),
+        ("12.5", 1250),
+        ("0.01", 1),
+        ("1,234.56", 123456),
+    ],
 )
 def test_an_amount_typed_in_yuan_is_kept_in_fen(typed: object, cents: int) -> None:
     assert fen(typed, "amount") == cents
