@@ -10,8 +10,8 @@ import pytest
 from app.core.errors import ValidationError
 from app.core.i18n import t
 from app.withdrawals.complaints import ComplaintRow
-from app.withdrawals.listing import LineView, WithdrawalDetail, WithdrawalRow
 from app.withdrawals.list_state import _optional_date, _optional_id, detail_of, withdrawal_rows
+from app.withdrawals.listing import LineView, WithdrawalDetail, WithdrawalRow
 from app.withdrawals.review import DisputeCase, Entry, ExceptionCase, SlotEvidence
 from app.withdrawals.review_state import _entries, case_rows, counts_from, dispute_rows
 
