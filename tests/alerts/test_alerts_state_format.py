@@ -10,6 +10,7 @@ import pytest
 from app.alerts.page_state import alert_rows
 from app.alerts.routing_state import _spec, delivery_rows, route_rows
 from app.alerts.service import AlertView
+from app.alerts.state import bell_rows
 from app.core.errors import ValidationError
 from app.core.i18n import t
 from app.notify.queries import DeliveryView, RouteView
@@ -65,6 +66,19 @@ def test_an_alert_row_is_in_the_readers_language_at_the_tenants_time(locale: str
         "occurrences": 2,
     }
     assert "C-1" in row["text"]
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_the_bells_alerts_are_in_the_readers_language_at_the_tenants_time(locale: str) -> None:
+    (row,) = bell_rows([_alert("A (C-1)")], locale, "Asia/Shanghai")
+    assert row == {
+        "id": 3,
+        "text": t("alert.cabinet_offline", locale, **OFFLINE),
+        "severity": "critical",
+        "status": "open",
+        "at": "06-01 01:05",
+        "occurrences": 2,
+    }
 
 
 def test_an_alert_without_a_cabinet_shows_a_dash_and_utc_stays_utc() -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from app.cabinets.camera_state import camera_lines
 from app.cabinets.console import CabinetRow, PlannedSlot, SentCommand
+from app.cabinets.lan_console import wiring_of
 from app.cabinets.lifecycle_state import model_choices
 from app.cabinets.models import CabinetRefusal, Slot
 from app.cabinets.profiles import PROFILES
@@ -161,3 +162,10 @@ def test_a_huge_level_is_refused_naming_the_field() -> None:
     """Known gap: the digits pass isdigit() and int() raises ValueError, not ValidationError."""
     with pytest.raises(ValidationError):
         _level("9" * 5000, "min_qty")
+
+
+@pytest.mark.parametrize("sent", [["502"], {"n": 1}, True, "-1", "1234567", "9" * 5000])
+def test_a_lan_number_of_any_other_type_is_refused_naming_the_field(sent: object) -> None:
+    with pytest.raises(ValidationError) as refused:
+        wiring_of({"host": "h", "port": sent})
+    assert refused.value.params["field"] == "port"
