@@ -13,7 +13,6 @@ from app.reports.consumption import Figures, Row
 from app.reports.periods import Period
 from app.reports.rollup import RolledRow
 from app.reports.state import (
-    _optional_id,
     _share,
     consumption_line,
     drill_link,
@@ -113,15 +112,6 @@ def test_a_tab_names_its_table() -> None:
     assert table_of("department", True) == "department_rolled"
     assert table_of("department", False) == "department"
     assert table_of("exceptions", True) == "reasons" and table_of("item", True) == "item"
-
-
-@pytest.mark.parametrize("value", [None, "", "all"])
-def test_no_filter_is_none_and_a_bad_one_is_refused(value: object) -> None:
-    assert _optional_id(value) is None and _optional_id("12") == 12
-    for bad in ("x", True, [1], {"id": 1}):
-        with pytest.raises(ValidationError) as refused:
-            _optional_id(bad)
-        assert refused.value.params["field"] == "id"
 
 
 def test_a_subscription_shows_its_next_run_unless_paused() -> None:

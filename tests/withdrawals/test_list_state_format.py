@@ -10,7 +10,7 @@ import pytest
 from app.core.errors import ValidationError
 from app.core.i18n import t
 from app.withdrawals.complaints import ComplaintRow
-from app.withdrawals.list_state import _optional_date, _optional_id, detail_of, withdrawal_rows
+from app.withdrawals.list_state import _optional_date, detail_of, withdrawal_rows
 from app.withdrawals.listing import LineView, WithdrawalDetail, WithdrawalRow
 from app.withdrawals.review import DisputeCase, Entry, ExceptionCase, SlotEvidence
 from app.withdrawals.review_state import _entries, case_rows, counts_from, dispute_rows
@@ -70,7 +70,6 @@ def test_the_drawer_shows_lines_in_yuan_weights_in_grams_and_the_cameras_evidenc
 
 
 def test_filters_that_name_nothing_are_none() -> None:
-    assert _optional_id("all") is None and _optional_id("") is None and _optional_id("7") == 7
     assert _optional_date("", "since") is None and _optional_date(None, "since") is None
     assert _optional_date("2026-03-04", "since") == date(2026, 3, 4)
 
@@ -80,13 +79,6 @@ def test_a_bad_date_filter_is_refused_naming_the_field(value: object) -> None:
     with pytest.raises(ValidationError) as refused:
         _optional_date(value, "until")
     assert refused.value.params["field"] == "until"
-
-
-@pytest.mark.parametrize("value", ["x", "-1", True, [1], {"id": 1}])
-def test_a_bad_id_filter_is_refused(value: object) -> None:
-    with pytest.raises(ValidationError) as refused:
-        _optional_id(value)
-    assert refused.value.params["field"] == "id"
 
 
 def test_the_count_fields_become_counts_and_other_fields_are_ignored() -> None:
