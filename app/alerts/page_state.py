@@ -3,9 +3,11 @@ by status and kind, newest first, keyset pages — the bell shows only the newes
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import reflex as rx
 
-from app.alerts.service import ALERT_STATUSES, acknowledge, list_alerts
+from app.alerts.service import ALERT_STATUSES, AlertView, acknowledge, list_alerts
 from app.core.db import run_in_session
 from app.core.i18n import t
 from app.tenants.queries import scope_timezone
@@ -25,8 +27,18 @@ KINDS = (
 )
 
 
+class AlertListRow(TypedDict):
+    id: int
+    text: str  # the alert in the reader's language
+    cabinet: str
+    severity: str
+    status: str
+    at: str  # raised, in the tenant's zone
+    occurrences: int
+
+
 class AlertsState(KeysetPaging, rx.State):
-    rows: list[dict] = []
+    rows: list[AlertListRow] = []
     status: str = "unresolved"
     kind: str = "all"
     can_ack: bool = False
@@ -52,18 +64,7 @@ class AlertsState(KeysetPaging, rx.State):
             return page, scope_timezone(session=session, scope=principal.scope)
 
         page, timezone = await run_in_session(read)
-        self.rows = [
-            {
-                "id": a.id,
-                "text": t(a.message_key, locale, **a.params),
-                "cabinet": a.cabinet or "—",
-                "severity": a.severity,
-                "status": a.status,
-                "at": local_time(a.raised_at, timezone, "%Y-%m-%d %H:%M"),
-                "occurrences": a.occurrences,
-            }
-            for a in page.rows
-        ]
+        self.rows = alert_rows(page.rows, locale, timezone)
         self.next_after = page.next_after_id or 0
         self.total = page.total
         self.loaded = True
@@ -93,3 +94,19 @@ class AlertsState(KeysetPaging, rx.State):
             actor=actor_of(self, principal),
         )
         await self._load()
+
+
+def alert_rows(alerts: list[AlertView], locale: str, timezone: str) -> list[AlertListRow]:
+    """The page's rows: each alert in the reader's language, raised in the tenant's zone."""
+    return [
+        AlertListRow(
+            id=a.id,
+            text=t(a.message_key, locale, **a.params),
+            cabinet=a.cabinet or "—",
+            severity=a.severity,
+            status=a.status,
+            at=local_time(a.raised_at, timezone, "%Y-%m-%d %H:%M"),
+            occurrences=a.occurrences,
+        )
+        for a in alerts
+    ]

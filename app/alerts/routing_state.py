@@ -3,6 +3,8 @@ deleted in a dialog, and the delivery log with each message's outcome (and why n
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import reflex as rx
 
 from app.core.db import run_in_session
@@ -26,6 +28,31 @@ EMPTY_FORM = {
     "escalate_channel": "email",
     "escalate_target": "",
 }
+
+
+class RouteRow(TypedDict):
+    id: int
+    tenant: str
+    name: str
+    channel: str
+    target: str
+    min_severity: str
+    quiet: str  # "22:00–07:00" or "—"
+    kinds: str  # the kinds it carries, in the reader's language
+    escalation: str  # "after n min to <channel>" or "—"
+    active: bool
+
+
+class DeliveryRow(TypedDict):
+    id: int
+    at: str  # in the tenant's zone
+    route: str
+    alert: str  # the alert in the reader's language
+    kind: str
+    channel: str
+    status: str
+    attempts: int
+    error: str
 
 
 def _spec(form: dict) -> rules.RouteSpec:
@@ -54,8 +81,8 @@ def _spec(form: dict) -> rules.RouteSpec:
 
 
 class RoutingState(rx.State):
-    routes: list[dict] = []
-    log: list[dict] = []
+    routes: list[RouteRow] = []
+    log: list[DeliveryRow] = []
     open: bool = False
     editing_id: int = 0
     form: dict[str, str] = dict(EMPTY_FORM)
@@ -77,43 +104,8 @@ class RoutingState(rx.State):
 
         routes, log, timezone = await run_in_session(read)
         locale = await request_locale(self)
-        self.routes = [
-            {
-                "id": r.id,
-                "tenant": r.tenant,
-                "name": r.name,
-                "channel": r.channel,
-                "target": r.target,
-                "min_severity": r.min_severity,
-                "quiet": r.quiet or "—",
-                "kinds": ", ".join(t(f"routing.kind_of.{k}", locale) for k in r.kinds)
-                or t("routing.all_kinds", locale),
-                "escalation": t(
-                    "routing.escalation_to",
-                    locale,
-                    minutes=r.escalate_after_min,
-                    channel=t(f"routing.channel.{r.escalate_channel}", locale),
-                )
-                if r.escalate_after_min
-                else "—",
-                "active": r.is_active,
-            }
-            for r in routes
-        ]
-        self.log = [
-            {
-                "id": d.id,
-                "at": local_time(d.at, timezone, "%Y-%m-%d %H:%M"),
-                "route": d.route,
-                "alert": t(d.message_key, locale, **d.params),
-                "kind": d.kind,
-                "channel": d.channel,
-                "status": d.status,
-                "attempts": d.attempts,
-                "error": d.last_error,
-            }
-            for d in log
-        ]
+        self.routes = route_rows(routes, locale)
+        self.log = delivery_rows(log, locale, timezone)
         self.loaded = True
 
     @rx.event
@@ -205,3 +197,48 @@ class RoutingState(rx.State):
         )
         await self._load()
         yield rx.toast(t("routing.deleted", await request_locale(self)))
+
+
+def route_rows(routes: list[queries.RouteView], locale: str) -> list[RouteRow]:
+    """The rules as the table shows them: kinds and escalation in the reader's language."""
+    return [
+        RouteRow(
+            id=r.id,
+            tenant=r.tenant,
+            name=r.name,
+            channel=r.channel,
+            target=r.target,
+            min_severity=r.min_severity,
+            quiet=r.quiet or "—",
+            kinds=", ".join(t(f"routing.kind_of.{k}", locale) for k in r.kinds)
+            or t("routing.all_kinds", locale),
+            escalation=t(
+                "routing.escalation_to",
+                locale,
+                minutes=r.escalate_after_min,
+                channel=t(f"routing.channel.{r.escalate_channel}", locale),
+            )
+            if r.escalate_after_min
+            else "—",
+            active=r.is_active,
+        )
+        for r in routes
+    ]
+
+
+def delivery_rows(log: list[queries.DeliveryView], locale: str, timezone: str) -> list[DeliveryRow]:
+    """The delivery log: each message's alert in the reader's language, its moment in the zone."""
+    return [
+        DeliveryRow(
+            id=d.id,
+            at=local_time(d.at, timezone, "%Y-%m-%d %H:%M"),
+            route=d.route,
+            alert=t(d.message_key, locale, **d.params),
+            kind=d.kind,
+            channel=d.channel,
+            status=d.status,
+            attempts=d.attempts,
+            error=d.last_error,
+        )
+        for d in log
+    ]

@@ -91,17 +91,7 @@ class AlertCentreState(rx.State):
         centre, timezone = await run_in_session(read)
         locale = await request_locale(self)
         self.unresolved = centre.unresolved
-        self.rows = [
-            AlertRow(
-                id=a.id,
-                text=t(a.message_key, locale, **a.params),
-                severity=a.severity,
-                status=a.status,
-                at=local_time(a.raised_at, timezone),
-                occurrences=a.occurrences,
-            )
-            for a in centre.newest
-        ]
+        self.rows = bell_rows(centre.newest, locale, timezone)
         self._newest_id = max([self._newest_id, *(a.id for a in centre.newest)])
         return centre.newest
 
@@ -120,3 +110,18 @@ class AlertCentreState(rx.State):
 # The web process's alert fan-out: one bus subscription, pokes to the tabs following.
 ALERTS = Push(("tenant:*:alert",), lambda: AlertCentreState.arrived)
 push_alerts = ALERTS.task
+
+
+def bell_rows(alerts: list[AlertView], locale: str, timezone: str) -> list[AlertRow]:
+    """The bell's newest alerts: each in the reader's language, raised in the tenant's zone."""
+    return [
+        AlertRow(
+            id=a.id,
+            text=t(a.message_key, locale, **a.params),
+            severity=a.severity,
+            status=a.status,
+            at=local_time(a.raised_at, timezone),
+            occurrences=a.occurrences,
+        )
+        for a in alerts
+    ]

@@ -5,6 +5,7 @@ provider's own keys, which reach every company it serves."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import TypedDict
 
 import reflex as rx
 
@@ -32,8 +33,20 @@ def expiry_of(raw: object, now: datetime) -> datetime | None:
     return now + timedelta(days=int(text))
 
 
+class ApiKeyLine(TypedDict):
+    id: int
+    name: str
+    owner: str  # the provider's name for a provider's key
+    prefix: str  # "cck_<prefix>_…": never the key
+    scopes: str
+    expires: str  # in the tenant's zone, or "—"
+    last_used: str  # in the tenant's zone, or "never" in the reader's language
+    state: str  # active / expired / revoked
+    state_text: str
+
+
 class ApiKeysState(rx.State):
-    rows: list[dict] = []
+    rows: list[ApiKeyLine] = []
     scopes: list[str] = list(svc.SCOPES)
     creating: bool = False
     form_error: str = ""
@@ -55,21 +68,7 @@ class ApiKeysState(rx.State):
         provider_id, keys, timezone = await run_in_session(read)
         self.for_provider = provider_id is not None
         locale, now = await request_locale(self), datetime.now(UTC)
-        never = t("apikeys.never", locale)
-        self.rows = [
-            {
-                "id": k.id,
-                "name": k.name,
-                "owner": k.owner,
-                "prefix": f"cck_{k.prefix}_…",
-                "scopes": ", ".join(k.scopes),
-                "expires": local_time(k.expires_at, timezone) if k.expires_at else "—",
-                "last_used": local_time(k.last_used_at, timezone) if k.last_used_at else never,
-                "state": k.state(now),
-                "state_text": t(f"apikeys.state.{k.state(now)}", locale),
-            }
-            for k in keys
-        ]
+        self.rows = key_lines(keys, locale, timezone, now)
         self.loaded = True
 
     @rx.event
@@ -149,3 +148,24 @@ class ApiKeysState(rx.State):
             return
         await self._load()
         yield rx.toast.success(t("apikeys.revoked", await request_locale(self)))
+
+
+def key_lines(
+    keys: list[queries.KeyRow], locale: str, timezone: str, now: datetime
+) -> list[ApiKeyLine]:
+    """The keys as the table shows them: moments in the tenant's zone, the state as of `now`."""
+    never = t("apikeys.never", locale)
+    return [
+        ApiKeyLine(
+            id=k.id,
+            name=k.name,
+            owner=k.owner,
+            prefix=f"cck_{k.prefix}_…",
+            scopes=", ".join(k.scopes),
+            expires=local_time(k.expires_at, timezone) if k.expires_at else "—",
+            last_used=local_time(k.last_used_at, timezone) if k.last_used_at else never,
+            state=k.state(now),
+            state_text=t(f"apikeys.state.{k.state(now)}", locale),
+        )
+        for k in keys
+    ]

@@ -3,6 +3,8 @@ a dialog with up to five steps; the rules are in app/approvals/flows.py."""
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import reflex as rx
 
 from app.approvals import console, flows
@@ -17,16 +19,36 @@ READ, CONFIGURE = "approval:read", "approval:configure"
 NO_STEP = "none"  # a select cannot hold "": the empty choice of a step
 
 
-def _flow_row(flow: console.FlowView) -> dict:
-    return {
-        "id": flow.id,
-        "name": flow.name,
-        "trigger": flow.trigger,
-        "amount": yuan(flow.min_amount_cents),
-        "steps": [{"kind": s.kind, "name": s.name} for s in flow.steps],
-        "values": [s.value for s in flow.steps],
-        "active": flow.is_active,
-    }
+class StepLine(TypedDict):
+    kind: str
+    name: str  # the role's or the person's name; "" for the department manager
+
+
+class FlowLine(TypedDict):
+    id: int
+    name: str
+    trigger: str
+    amount: str  # the least amount, in yuan
+    steps: list[StepLine]
+    values: list[str]  # each step as the form's select holds it
+    active: bool
+
+
+class StepChoice(TypedDict):
+    value: str
+    label: str
+
+
+def _flow_row(flow: console.FlowView) -> FlowLine:
+    return FlowLine(
+        id=flow.id,
+        name=flow.name,
+        trigger=flow.trigger,
+        amount=yuan(flow.min_amount_cents),
+        steps=[StepLine(kind=s.kind, name=s.name) for s in flow.steps],
+        values=[s.value for s in flow.steps],
+        active=flow.is_active,
+    )
 
 
 def _named_field(params: dict, locale: str) -> dict:
@@ -38,8 +60,8 @@ def _named_field(params: dict, locale: str) -> dict:
 
 
 class FlowsState(rx.State):
-    flows: list[dict] = []
-    step_choices: list[dict] = []
+    flows: list[FlowLine] = []
+    step_choices: list[StepChoice] = []
     can_configure: bool = False
     editing: bool = False
     form: dict = {}  # the flow in the dialog: id (0: new), name, trigger, amount, active, steps
@@ -65,13 +87,7 @@ class FlowsState(rx.State):
 
         listed, choices = await run_in_session(read)
         self.flows = [_flow_row(f) for f in listed]
-        self.step_choices = [{"value": NO_STEP, "label": "—"}] + [
-            {
-                "value": value,
-                "label": label or t("approvals.step.department_manager", locale),
-            }
-            for value, label in choices
-        ]
+        self.step_choices = step_options(choices, locale)
 
     @rx.event
     async def load(self) -> None:
@@ -141,3 +157,11 @@ class FlowsState(rx.State):
             return
         self.editing, self.message = False, ""
         await self._load()
+
+
+def step_options(choices: list[tuple[str, str]], locale: str) -> list[StepChoice]:
+    """A step's select: none first, then each approver (the department manager in words)."""
+    return [StepChoice(value=NO_STEP, label="—")] + [
+        StepChoice(value=value, label=label or t("approvals.step.department_manager", locale))
+        for value, label in choices
+    ]

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import reflex as rx
 
 from app.approvals import console
@@ -21,8 +23,22 @@ from app.withdrawals import phone
 READ, DECIDE = "approval:read", "approval:decide"
 
 
+class ApprovalLine(TypedDict):
+    id: int
+    flow: str
+    requester: str
+    item: str
+    quantity: int
+    reason: str
+    status: str
+    step: str  # "<step>/<steps>"
+    at: str  # asked, in the tenant's zone
+    comment: str
+    mine: bool  # the reader decides its current step
+
+
 class ApprovalsState(KeysetPaging, rx.State):
-    rows: list[dict] = []
+    rows: list[ApprovalLine] = []
     status: str = "pending"
     loaded: bool = False
     message: str = ""
@@ -45,22 +61,7 @@ class ApprovalsState(KeysetPaging, rx.State):
             return page, scope_timezone(session=session, scope=principal.scope)
 
         page, timezone = await run_in_session(read)
-        self.rows = [
-            {
-                "id": r.id,
-                "flow": r.flow,
-                "requester": r.requester,
-                "item": r.item or "",
-                "quantity": r.quantity,
-                "reason": r.reason,
-                "status": r.status,
-                "step": f"{r.step}/{r.steps}",
-                "at": local_time(r.created_at, timezone),
-                "comment": r.comment or "",
-                "mine": r.id in page.mine_to_decide,
-            }
-            for r in page.rows
-        ]
+        self.rows = approval_lines(page, timezone)
         self.next_after = page.next_after_id or 0
         self.total = page.total
         self.loaded = True
@@ -99,3 +100,23 @@ class ApprovalsState(KeysetPaging, rx.State):
             return
         self.message = ""
         await self._load()
+
+
+def approval_lines(page: console.RequestPage, timezone: str) -> list[ApprovalLine]:
+    """The page's requests: asked in the tenant's zone, which of them the reader decides now."""
+    return [
+        ApprovalLine(
+            id=r.id,
+            flow=r.flow,
+            requester=r.requester,
+            item=r.item or "",
+            quantity=r.quantity,
+            reason=r.reason,
+            status=r.status,
+            step=f"{r.step}/{r.steps}",
+            at=local_time(r.created_at, timezone),
+            comment=r.comment or "",
+            mine=r.id in page.mine_to_decide,
+        )
+        for r in page.rows
+    ]

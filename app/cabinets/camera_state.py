@@ -3,9 +3,12 @@ drawn, and, with `cabinet:write`, a slot's camera and region changed (audited)."
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import reflex as rx
 
 from app.cabinets.camera_regions import cameras_of, polygon_text, set_slot_region
+from app.cabinets.models import Slot
 from app.core.db import run_in_session
 from app.core.errors import DomainError
 from app.core.i18n import t
@@ -15,10 +18,22 @@ from app.ui.session import actor_of, request_locale, require
 READ, WRITE = "cabinet:read", "cabinet:write"
 
 
+class CameraLine(TypedDict):
+    camera: str
+    url: str  # its latest snapshot, regions drawn
+
+
+class RegionLine(TypedDict):
+    slot_id: str
+    slot: str
+    camera: str
+    corners: str  # the region as it is typed: "x,y x,y …"
+
+
 class CameraRegionsState(rx.State):
     cabinet_id: int = 0
-    cameras: list[dict] = []  # {"camera", "url"}: its latest snapshot, regions drawn
-    regions: list[dict] = []  # {"slot_id", "slot", "camera", "corners"}
+    cameras: list[CameraLine] = []
+    regions: list[RegionLine] = []
     can_write: bool = False
     message: str = ""
     notice: str = ""
@@ -34,21 +49,7 @@ class CameraRegionsState(rx.State):
     async def _load(self) -> None:
         principal = await require(self, READ)
         found = await run_in_session(cameras_of, scope=principal.scope, cabinet_id=self.cabinet_id)
-        base = f"/api/cabinets/{self.cabinet_id}/cameras"
-        self.cameras = [
-            {"camera": c, "url": f"{base}/{c}.jpg?v={self.version}"} for c in sorted(found)
-        ]
-        self.regions = [
-            {
-                "slot_id": str(s.id),
-                "slot": s.code,
-                "camera": s.camera,
-                "corners": polygon_text(s.camera_region),
-            }
-            for slots in found.values()
-            for s in slots
-        ]
-        self.regions.sort(key=lambda r: r["slot"])
+        self.cameras, self.regions = camera_lines(found, self.cabinet_id, self.version)
 
     @rx.event
     async def save(self, form: dict) -> None:
@@ -71,3 +72,23 @@ class CameraRegionsState(rx.State):
         self.message, self.notice = "", t("cabinets.region_saved", locale, slot=slot)
         self.version += 1
         await self._load()
+
+
+def camera_lines(
+    found: dict[str, list[Slot]], cabinet_id: int, version: int
+) -> tuple[list[CameraLine], list[RegionLine]]:
+    """Each camera's snapshot URL (`version` makes a saved region show at once) and each slot's
+    region, by slot code."""
+    base = f"/api/cabinets/{cabinet_id}/cameras"
+    cameras = [CameraLine(camera=c, url=f"{base}/{c}.jpg?v={version}") for c in sorted(found)]
+    regions = [
+        RegionLine(
+            slot_id=str(s.id),
+            slot=s.code,
+            camera=s.camera,
+            corners=polygon_text(s.camera_region),
+        )
+        for slots in found.values()
+        for s in slots
+    ]
+    return cameras, sorted(regions, key=lambda r: r["slot"])

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from typing import TypedDict
 
 import reflex as rx
 
@@ -25,15 +26,31 @@ PROVISION = provisioning.PERMISSION
 CREDENTIALS_SHOWN_S = 300.0
 
 
+class Choice(TypedDict):
+    id: str  # as a select holds it
+    name: str
+
+
+class ModelChoice(TypedDict):
+    id: str
+    name: str
+    text: str  # what the model has, in the reader's language
+
+
+class EmptySlot(TypedDict):
+    id: str
+    slot: str
+
+
 class CabinetLifecycle(rx.State, mixin=True):
     credentials: dict = {}  # the bundle, shown once, right after it is made
     registering: bool = False
     register_message: str = ""
-    models: list[dict] = []
-    sites: list[dict] = []
+    models: list[ModelChoice] = []
+    sites: list[Choice] = []
     can_provision: bool = False
     chosen_lifecycle: str = ""  # active / maintenance / retired
-    empty_slots: list[dict] = []
+    empty_slots: list[EmptySlot] = []
     label: dict = {}  # the door's QR label: {"url", "qr"}
 
     @rx.event
@@ -42,22 +59,8 @@ class CabinetLifecycle(rx.State, mixin=True):
         tenant_id = await working_tenant(self, principal)
         sites = await run_in_session(site_options, scope=principal.scope, tenant_id=tenant_id)
         locale = await request_locale(self)
-        self.sites = [{"id": str(i), "name": name} for i, name in sites]
-        self.models = [
-            {
-                "id": p.model,
-                "name": p.model,
-                "text": t(
-                    "cabinets.profile",
-                    locale,
-                    banks=len(p.scale_units),
-                    channels=p.channels,
-                    zones=len(p.rfid_zones),
-                    camera=t("cabinets.yes" if p.camera else "cabinets.no", locale),
-                ),
-            }
-            for p in PROFILES.values()
-        ]
+        self.sites = [Choice(id=str(i), name=name) for i, name in sites]
+        self.models = model_choices(locale)
         self.registering, self.register_message = True, ""
 
     @rx.event
@@ -162,6 +165,25 @@ class CabinetLifecycle(rx.State, mixin=True):
     def _chosen_lifecycle(self, status: str, code: str, empty: list[tuple[int, str]]) -> None:
         """What `_read_chosen` learned of the chosen cabinet, for this part of the page."""
         self.chosen_lifecycle = status
-        self.empty_slots = [{"id": str(i), "slot": c} for i, c in empty]
+        self.empty_slots = [EmptySlot(id=str(i), slot=c) for i, c in empty]
         url = f"{self.router.url.origin}/m/cabinet/{code}"
         self.label = {"url": url, "qr": qr_data_uri(url, scale=6), "code": code}
+
+
+def model_choices(locale: str) -> list[ModelChoice]:
+    """The cabinet models one may register, each with what it has in the reader's words."""
+    return [
+        ModelChoice(
+            id=p.model,
+            name=p.model,
+            text=t(
+                "cabinets.profile",
+                locale,
+                banks=len(p.scale_units),
+                channels=p.channels,
+                zones=len(p.rfid_zones),
+                camera=t("cabinets.yes" if p.camera else "cabinets.no", locale),
+            ),
+        )
+        for p in PROFILES.values()
+    ]

@@ -14,7 +14,8 @@ import reflex as rx
 from app.cabinets import console
 from app.cabinets.commands import issue_command
 from app.cabinets.lease import sync_lease
-from app.cabinets.lifecycle_state import PROVISION, CabinetLifecycle
+from app.cabinets.lifecycle_state import PROVISION, CabinetLifecycle, Choice
+from app.cabinets.models import CabinetRefusal
 from app.cabinets.scale_stats import words
 from app.core.db import run_in_session
 from app.core.errors import DomainError, ValidationError
@@ -43,6 +44,39 @@ class CabinetLine(TypedDict):
     low: int
 
 
+class SlotLine(TypedDict):
+    id: int  # the plan entry
+    slot: str
+    item_id: str
+    item: str
+    quantity: int
+    min: int
+    par: int
+    low: bool
+
+
+class ScaleLine(TypedDict):
+    slot: str
+    slot_id: str
+    indicator: str
+    text: str  # its noise model in the reader's words
+
+
+class CommandLine(TypedDict):
+    kind: str
+    status: str
+    attempts: int
+    at: str  # sent, in the tenant's zone
+    error: str
+
+
+class RefusalLine(TypedDict):
+    code: str
+    count: int
+    last_at: str  # in the tenant's zone
+    payload: str  # the last refused copy, cut short
+
+
 def _level(value: object, field: str) -> int:
     text = str(value if value is not None else "").strip()
     if not text.isdigit():
@@ -58,12 +92,12 @@ class CabinetsState(KeysetPaging, CabinetLifecycle, rx.State):
     chosen: int = 0
     chosen_name: str = ""
     chosen_status: str = ""  # as a row's status
-    slots: list[dict] = []
-    scales: list[dict] = []  # each scale's noise model, in words
-    indicators: list[dict] = []  # the indicator models a scale may be set to
-    items: list[dict] = []
-    commands: list[dict] = []
-    refusals: list[dict] = []
+    slots: list[SlotLine] = []
+    scales: list[ScaleLine] = []  # each scale's noise model, in words
+    indicators: list[Choice] = []  # the indicator models a scale may be set to
+    items: list[Choice] = []
+    commands: list[CommandLine] = []
+    refusals: list[RefusalLine] = []
     can_write: bool = False
     can_command: bool = False
     can_restock: bool = False
@@ -92,21 +126,7 @@ class CabinetsState(KeysetPaging, CabinetLifecycle, rx.State):
             return page, scope_timezone(session=session, scope=principal.scope)
 
         page, timezone = await run_in_session(read)
-        self.rows = [
-            CabinetLine(
-                id=c.id,
-                code=c.code,
-                name=c.name,
-                model=c.model,
-                status=c.status,
-                heartbeat=local_time(c.last_heartbeat_at, timezone, "%m-%d %H:%M:%S")
-                if c.last_heartbeat_at
-                else "—",
-                low=c.low_slots,
-                lifecycle=c.lifecycle,
-            )
-            for c in page.rows
-        ]
+        self.rows = cabinet_lines(page.rows, timezone)
         self.next_after = page.next_after_id or 0
         self.total = page.total
         self.loaded = True
@@ -156,54 +176,15 @@ class CabinetsState(KeysetPaging, CabinetLifecycle, rx.State):
 
         found, timezone = await run_in_session(read)
         locale = await request_locale(self)
-        self.scales = [
-            {
-                "slot": s["slot"],
-                "slot_id": str(s["slot_id"]),
-                "indicator": s["indicator"],
-                "text": words(s, locale),
-            }
-            for s in found.scales
-        ]
-        self.indicators = [
-            {"id": key, "name": t(f"indicator.{key}", locale)} for key in DEFAULT_MODELS
-        ]
+        self.scales = scale_lines(found.scales, locale)
+        self.indicators = indicator_choices(locale)
         self.chosen_name = f"{found.cabinet.name} ({found.cabinet.code})"
         self.chosen_status = found.cabinet.status
         self._chosen_lifecycle(found.cabinet.lifecycle, found.cabinet.code, found.empty_slots)
-        self.slots = [
-            {
-                "id": s.entry_id,
-                "slot": s.slot,
-                "item_id": str(s.item_id),
-                "item": s.item,
-                "quantity": s.quantity,
-                "min": s.min_qty,
-                "par": s.par_qty,
-                "low": s.quantity < s.min_qty,
-            }
-            for s in found.slots
-        ]
-        self.items = [{"id": str(i), "name": n} for i, n in found.items]
-        self.commands = [
-            {
-                "kind": c.kind,
-                "status": c.status,
-                "attempts": c.attempts,
-                "at": local_time(c.created_at, timezone, "%m-%d %H:%M:%S"),
-                "error": c.error,
-            }
-            for c in found.commands
-        ]
-        self.refusals = [
-            {
-                "code": r.code,
-                "count": r.count,
-                "last_at": local_time(r.last_at, timezone, "%m-%d %H:%M:%S"),
-                "payload": (r.last_payload or "")[:400],
-            }
-            for r in found.refusals
-        ]
+        self.slots = slot_lines(found.slots)
+        self.items = [Choice(id=str(i), name=n) for i, n in found.items]
+        self.commands = command_lines(found.commands, timezone)
+        self.refusals = refusal_lines(found.refusals, timezone)
 
     async def _act(self, permission: str, change, **kwargs) -> object | None:
         principal = await require(self, permission)
@@ -317,3 +298,87 @@ CABINETS = Push(
     ("tenant:*:door", "tenant:*:alert", "tenant:*:cabinet"), lambda: CabinetsState.arrived
 )
 push_cabinets = CABINETS.task
+
+
+SECONDS = "%m-%d %H:%M:%S"  # the cabinets page's moments: to the second
+
+
+def cabinet_lines(rows: list[console.CabinetRow], timezone: str) -> list[CabinetLine]:
+    """The fleet's rows: the last heartbeat in the tenant's zone ("—" when never)."""
+    return [
+        CabinetLine(
+            id=c.id,
+            code=c.code,
+            name=c.name,
+            model=c.model,
+            status=c.status,
+            heartbeat=local_time(c.last_heartbeat_at, timezone, SECONDS)
+            if c.last_heartbeat_at
+            else "—",
+            low=c.low_slots,
+            lifecycle=c.lifecycle,
+        )
+        for c in rows
+    ]
+
+
+def scale_lines(scales: list[dict], locale: str) -> list[ScaleLine]:
+    """Each scale's noise model (scale_stats) in the reader's words."""
+    return [
+        ScaleLine(
+            slot=s["slot"],
+            slot_id=str(s["slot_id"]),
+            indicator=s["indicator"],
+            text=words(s, locale),
+        )
+        for s in scales
+    ]
+
+
+def indicator_choices(locale: str) -> list[Choice]:
+    """The indicator models a scale may be set to, named in the reader's language."""
+    return [Choice(id=key, name=t(f"indicator.{key}", locale)) for key in DEFAULT_MODELS]
+
+
+def slot_lines(slots: list[console.PlannedSlot]) -> list[SlotLine]:
+    """The planned slots, each marked low when it holds less than its minimum."""
+    return [
+        SlotLine(
+            id=s.entry_id,
+            slot=s.slot,
+            item_id=str(s.item_id),
+            item=s.item,
+            quantity=s.quantity,
+            min=s.min_qty,
+            par=s.par_qty,
+            low=s.quantity < s.min_qty,
+        )
+        for s in slots
+    ]
+
+
+def command_lines(commands: list[console.SentCommand], timezone: str) -> list[CommandLine]:
+    """The commands sent and how their delivery went, sent in the tenant's zone."""
+    return [
+        CommandLine(
+            kind=c.kind,
+            status=c.status,
+            attempts=c.attempts,
+            at=local_time(c.created_at, timezone, SECONDS),
+            error=c.error,
+        )
+        for c in commands
+    ]
+
+
+def refusal_lines(refusals: list[CabinetRefusal], timezone: str) -> list[RefusalLine]:
+    """What the gateway refused, per reason: the last copy cut to 400 characters."""
+    return [
+        RefusalLine(
+            code=r.code,
+            count=r.count,
+            last_at=local_time(r.last_at, timezone, SECONDS),
+            payload=(r.last_payload or "")[:400],
+        )
+        for r in refusals
+    ]

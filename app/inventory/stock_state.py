@@ -12,7 +12,7 @@ from app.core.db import run_in_session
 from app.core.errors import DomainError, ValidationError
 from app.core.i18n import t
 from app.inventory.adjustments import AdjustReason, write_off_planned
-from app.inventory.listing import list_stock
+from app.inventory.listing import StockRow, list_stock
 from app.ui.paging import KeysetPaging
 from app.ui.payload import as_id
 from app.ui.session import actor_of, request_locale, require
@@ -65,21 +65,7 @@ class StockState(KeysetPaging, rx.State):
             after_id=self._after_id(),
             limit=self.page_size,
         )
-        self.rows = [
-            StockLine(
-                id=r.entry_id,
-                cabinet=cabinet_label(r.cabinet, r.cabinet_code),
-                slot=r.slot,
-                item=r.item,
-                sku=r.sku,
-                quantity=r.quantity,
-                min_qty=r.min_qty,
-                par_qty=r.par_qty,
-                low=r.low,
-                fill=r.fill,
-            )
-            for r in page.rows
-        ]
+        self.rows = stock_lines(page.rows)
         self.next_after = page.next_after_id or 0
         self.total = page.total
         self.loaded = True
@@ -143,3 +129,22 @@ class StockState(KeysetPaging, rx.State):
             return
         self.writing_off, self.write_off_error = 0, ""
         await self._load()
+
+
+def stock_lines(rows: list[StockRow]) -> list[StockLine]:
+    """The planned slots as the table shows them: the cabinet by name and code, lows marked."""
+    return [
+        StockLine(
+            id=r.entry_id,
+            cabinet=cabinet_label(r.cabinet, r.cabinet_code),
+            slot=r.slot,
+            item=r.item,
+            sku=r.sku,
+            quantity=r.quantity,
+            min_qty=r.min_qty,
+            par_qty=r.par_qty,
+            low=r.low,
+            fill=r.fill,
+        )
+        for r in rows
+    ]

@@ -12,7 +12,12 @@ from app.core.db import run_in_session
 from app.core.errors import DomainError
 from app.core.i18n import t
 from app.inventory import stocktake as service
-from app.inventory.stocktake_queries import StocktakeReport, list_stocktakes, stocktake_report
+from app.inventory.stocktake_queries import (
+    StocktakeReport,
+    StocktakeRow,
+    list_stocktakes,
+    stocktake_report,
+)
 from app.tenants.policies import whole_number
 from app.ui.format import local_time, yuan
 from app.ui.payload import as_id
@@ -110,17 +115,7 @@ class StocktakesState(rx.State):
         principal = await require(self, READ)
         self.can_adjust = principal.can(ADJUST)
         rows = await run_in_session(list_stocktakes, scope=principal.scope)
-        self.rows = [
-            StocktakeListRow(
-                id=r.id,
-                cabinet=cabinet_label(r.cabinet, r.cabinet_code),
-                counted_by=r.counted_by,
-                started=local_time(r.started_at, r.timezone),
-                status=r.status,
-                value=_money(r.difference_cents) if r.status != "counting" else "",
-            )
-            for r in rows
-        ]
+        self.rows = stocktake_rows(rows)
         options = await run_in_session(cabinet_options, scope=principal.scope)
         self.cabinets = [Option(id=str(i), name=n) for i, n in options]
         self.loaded = True
@@ -141,13 +136,7 @@ class StocktakesState(rx.State):
         self.counted_by, self.decided_by = report.counted_by, report.decided_by or ""
         self.started = local_time(report.started_at, report.timezone)
         self.lines = _lines(report)
-        self.totals = {
-            "differing": str(report.lines_differing),
-            "lost": str(report.units_lost),
-            "gained": str(report.units_gained),
-            "net": _money(report.net_value_cents),
-            "total": _money(report.difference_cents),
-        }
+        self.totals = sheet_totals(report)
         self.threshold = yuan(threshold)
         self.can_decide = (
             report.status == "waiting"
@@ -242,3 +231,29 @@ class StocktakesState(rx.State):
     async def cancel(self) -> None:
         await require(self, ADJUST)
         await self._decide(service.cancel_stocktake)
+
+
+def stocktake_rows(rows: list[StocktakeRow]) -> list[StocktakeListRow]:
+    """The stocktakes: started in their tenant's zone, the difference's value once counted."""
+    return [
+        StocktakeListRow(
+            id=r.id,
+            cabinet=cabinet_label(r.cabinet, r.cabinet_code),
+            counted_by=r.counted_by,
+            started=local_time(r.started_at, r.timezone),
+            status=r.status,
+            value=_money(r.difference_cents) if r.status != "counting" else "",
+        )
+        for r in rows
+    ]
+
+
+def sheet_totals(report: StocktakeReport) -> dict[str, str]:
+    """The report's totals: lines and units that differ, the net and the absolute value."""
+    return {
+        "differing": str(report.lines_differing),
+        "lost": str(report.units_lost),
+        "gained": str(report.units_gained),
+        "net": _money(report.net_value_cents),
+        "total": _money(report.difference_cents),
+    }

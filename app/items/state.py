@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import reflex as rx
 from sqlmodel import select
 
@@ -19,6 +21,35 @@ from app.ui.session import actor_of, request_locale, require, working_tenant
 READ, WRITE = "item:read", "item:write"
 UPLOAD_ID = "item-image"
 FORM_ID = "item-form"
+
+
+class ItemLine(TypedDict):
+    id: int
+    sku: str
+    name: str
+    type: str
+    type_id: str  # as the type select holds it ("none": no type)
+    tags: str
+    tag_ids: list[str]
+    unit: str
+    unit_weight_g: str  # grams as they are typed: no trailing zeros
+    weight_tolerance_g: str
+    cost: str  # yuan as it is typed: no thousands separator
+    requires_approval: bool
+    is_active: bool
+    image: str  # under the upload dir; the page makes the URL
+    vision_class: str  # "none": the detector is not told
+
+
+class Choice(TypedDict):
+    id: str
+    name: str
+
+
+class ReadingLine(TypedDict):
+    slot_id: str
+    slot: str
+    grams: str  # the scale's last reading, "12.3 g" (or "—")
 
 
 def _number(value: object, field: str) -> float:
@@ -51,9 +82,9 @@ def _fields(form: dict) -> console.ItemFields:
 
 
 class ItemsState(KeysetPaging, rx.State):
-    rows: list[dict] = []
-    types: list[dict] = []
-    tags: list[dict] = []
+    rows: list[ItemLine] = []
+    types: list[Choice] = []
+    tags: list[Choice] = []
     type_filter: str = "all"
     search: str = ""
     loaded: bool = False
@@ -61,7 +92,7 @@ class ItemsState(KeysetPaging, rx.State):
     editing: bool = False
     edit_id: int = 0
     form: dict = {}
-    readings: list[dict] = []
+    readings: list[ReadingLine] = []
     vision_classes: list[str] = []  # what the shelf detector can tell an item is
     message: str = ""
     notice: str = ""
@@ -95,29 +126,10 @@ class ItemsState(KeysetPaging, rx.State):
             return page, types, tags
 
         page, types, tags = await run_in_session(read)
-        self.rows = [
-            {
-                "id": r.id,
-                "sku": r.sku,
-                "name": r.name,
-                "type": r.type,
-                "type_id": str(r.type_id) if r.type_id else "none",
-                "tags": ", ".join(r.tags),
-                "tag_ids": [str(i) for i in r.tag_ids],
-                "unit": r.unit,
-                "unit_weight_g": f"{r.unit_weight_g:g}",
-                "weight_tolerance_g": f"{r.weight_tolerance_g:g}",
-                "cost": yuan(r.unit_cost_cents).replace(",", ""),
-                "requires_approval": r.requires_approval,
-                "is_active": r.is_active,
-                "image": r.image_path or "",  # under the upload dir; the page makes the URL
-                "vision_class": r.vision_class or "none",
-            }
-            for r in page.rows
-        ]
-        self.types = [{"id": str(i), "name": n} for i, n in types]
+        self.rows = item_lines(page.rows)
+        self.types = [Choice(id=str(i), name=n) for i, n in types]
         self.vision_classes = console.item_classes()
-        self.tags = [{"id": str(i), "name": n} for i, n in tags]
+        self.tags = [Choice(id=str(i), name=n) for i, n in tags]
         self.next_after = page.next_after_id or 0
         self.total = page.total
         self.loaded = True
@@ -160,14 +172,7 @@ class ItemsState(KeysetPaging, rx.State):
             console.slot_readings, scope=principal.scope, item_id=item_id
         )
         self.editing, self.edit_id, self.form, self.message = True, item_id, dict(row), ""
-        self.readings = [
-            {
-                "slot_id": str(r.slot_id),
-                "slot": r.slot,
-                "grams": f"{r.grams:.1f} g" if r.grams is not None else "—",
-            }
-            for r in readings
-        ]
+        self.readings = reading_lines(readings)
 
     @rx.event
     async def close(self) -> None:
@@ -256,3 +261,40 @@ class ItemsState(KeysetPaging, rx.State):
         self.message = ""
         self.notice = t("items.calibrated", await request_locale(self), grams=f"{unit:g}")
         await self._load()
+
+
+def item_lines(rows: list[console.ItemRow]) -> list[ItemLine]:
+    """The items as the table shows them and the drawer's form starts: grams and yuan as they
+    are typed, a missing type, image or detector class as the selects hold it."""
+    return [
+        ItemLine(
+            id=r.id,
+            sku=r.sku,
+            name=r.name,
+            type=r.type,
+            type_id=str(r.type_id) if r.type_id else "none",
+            tags=", ".join(r.tags),
+            tag_ids=[str(i) for i in r.tag_ids],
+            unit=r.unit,
+            unit_weight_g=f"{r.unit_weight_g:g}",
+            weight_tolerance_g=f"{r.weight_tolerance_g:g}",
+            cost=yuan(r.unit_cost_cents).replace(",", ""),
+            requires_approval=r.requires_approval,
+            is_active=r.is_active,
+            image=r.image_path or "",
+            vision_class=r.vision_class or "none",
+        )
+        for r in rows
+    ]
+
+
+def reading_lines(readings: list[console.SlotReading]) -> list[ReadingLine]:
+    """What each slot's scale last read for the item, to a tenth of a gram."""
+    return [
+        ReadingLine(
+            slot_id=str(r.slot_id),
+            slot=r.slot,
+            grams=f"{r.grams:.1f} g" if r.grams is not None else "—",
+        )
+        for r in readings
+    ]

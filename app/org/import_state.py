@@ -136,14 +136,7 @@ class ImportState(rx.State):
         self.creates = len(plan.creates)
         self.updates = len(plan.updates)
         self.error_count = len(plan.errors)
-        self.errors = [
-            ErrorRow(
-                row=e.row,
-                column=t(f"field.{e.column}", locale),
-                reason=t(e.key, locale, **e.params),
-            )
-            for e in plan.errors[:MAX_ERRORS_SHOWN]
-        ]
+        self.errors = error_rows(plan.errors, locale)
 
     async def _with_progress(self, progress: _Progress, work):
         """Run `work` while pushing the progress bar to the browser every 200 ms."""
@@ -195,3 +188,15 @@ class ImportState(rx.State):
 
         done = t("import.done", locale, created=len(plan.creates), updated=len(plan.updates))
         return [PeopleState.load, rx.toast.success(done, id="import-done")]
+
+
+def error_rows(errors: list[importer.RowError], locale: str) -> list[ErrorRow]:
+    """The first MAX_ERRORS_SHOWN refused rows: the column and why in the reader's language."""
+    return [
+        ErrorRow(
+            row=e.row,
+            column=t(f"field.{e.column}", locale),
+            reason=t(e.key, locale, **e.params),
+        )
+        for e in errors[:MAX_ERRORS_SHOWN]
+    ]

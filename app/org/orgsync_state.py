@@ -97,18 +97,7 @@ class OrgSyncState(rx.State):
         self.enabled, self.interval_hours = overview.enabled, str(overview.interval_hours)
         last = overview.last_success_at
         self.last_success = local_time(last, timezone, WHEN) if last else ""
-        self.history = [
-            RunRow(
-                id=r.id,
-                at=local_time(r.started_at, timezone, WHEN),
-                trigger=t(f"orgsync.trigger.{r.trigger}", locale),
-                status=r.status,
-                summary=orgsync_queries.summary(r.counts, locale) if r.counts else "",
-                error=t(r.error_key, locale, **r.error_params) if r.error_key else "",
-                actor=r.actor,
-            )
-            for r in overview.runs
-        ]
+        self.history = run_rows(overview.runs, locale, timezone)
 
     def _forget_plan(self) -> None:
         self.groups, self.preview_run_id, self.previewed_at = [], 0, ""
@@ -215,3 +204,20 @@ class OrgSyncState(rx.State):
             return
         self.message, self.schedule_saved = "", True
         await self._load()
+
+
+def run_rows(runs: list[orgsync_queries.RunView], locale: str, timezone: str) -> list[RunRow]:
+    """The sync history: each run started in the tenant's zone, how and what in the reader's
+    language."""
+    return [
+        RunRow(
+            id=r.id,
+            at=local_time(r.started_at, timezone, WHEN),
+            trigger=t(f"orgsync.trigger.{r.trigger}", locale),
+            status=r.status,
+            summary=orgsync_queries.summary(r.counts, locale) if r.counts else "",
+            error=t(r.error_key, locale, **r.error_params) if r.error_key else "",
+            actor=r.actor,
+        )
+        for r in runs
+    ]

@@ -3,6 +3,8 @@ one dialog that creates a rule or changes one."""
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import reflex as rx
 
 from app.core.db import run_in_session
@@ -33,6 +35,26 @@ KINDS = {
     "target_kind": {m.value for m in QuotaTarget},
     "limit_kind": {m.value for m in QuotaLimitKind},
 }
+
+
+class RuleLine(TypedDict):
+    id: int
+    name: str
+    subject_kind: str
+    subject: str
+    target_kind: str
+    target: str
+    period: str
+    limit: str  # units, or yuan for a cost limit
+    limit_kind: str
+    over_policy: str
+    active: bool
+    used: bool  # counted against: switched off, never deleted
+
+
+class Choice(TypedDict):
+    id: str
+    name: str
 
 
 def _limit(form: dict) -> int:
@@ -86,8 +108,8 @@ def _as_form(rule: console.RuleView) -> dict:
 
 
 class QuotasState(rx.State):
-    rules: list[dict] = []
-    options: dict[str, list[dict]] = {}
+    rules: list[RuleLine] = []
+    options: dict[str, list[Choice]] = {}
     can_write: bool = False
     loaded: bool = False
     message: str = ""  # a refusal of the page (a delete); the dialog has its own
@@ -109,30 +131,9 @@ class QuotasState(rx.State):
             return rules, options
 
         rules, options = await run_in_session(read)
-        self.rules = [
-            {
-                "id": r.id,
-                "name": r.name,
-                "subject_kind": r.subject_kind,
-                "subject": r.subject,
-                "target_kind": r.target_kind,
-                "target": r.target,
-                "period": r.period,
-                "limit": yuan(r.limit_value) if r.limit_kind == "cost" else str(r.limit_value),
-                "limit_kind": r.limit_kind,
-                "over_policy": r.over_policy,
-                "active": r.is_active,
-                "used": r.used,
-            }
-            for r in rules
-        ]
+        self.rules = rule_lines(rules)
         self._editable = {r.id: _as_form(r) for r in rules}
-        self.options = {
-            kind: [{"id": str(i), "name": n} for i, n in rows] for kind, rows in options.items()
-        }
-        # the people rules already name: what a per-person rule can keep when edited
-        people = {str(r.subject_id): r.subject for r in rules if r.subject_kind == "user"}
-        self.options["user"] = [{"id": i, "name": n} for i, n in people.items()]
+        self.options = rule_choices(rules, options)
         self.loaded = True
 
     async def _refusal(self, refused: DomainError) -> str:
@@ -228,3 +229,35 @@ class QuotasState(rx.State):
             actor=actor_of(self, principal),
         )
         await self._load()
+
+
+def rule_lines(rules: list[console.RuleView]) -> list[RuleLine]:
+    """The rules as the table shows them: a cost limit in yuan, a count in units."""
+    return [
+        RuleLine(
+            id=r.id,
+            name=r.name,
+            subject_kind=r.subject_kind,
+            subject=r.subject,
+            target_kind=r.target_kind,
+            target=r.target,
+            period=r.period,
+            limit=yuan(r.limit_value) if r.limit_kind == "cost" else str(r.limit_value),
+            limit_kind=r.limit_kind,
+            over_policy=r.over_policy,
+            active=r.is_active,
+            used=r.used,
+        )
+        for r in rules
+    ]
+
+
+def rule_choices(
+    rules: list[console.RuleView], options: dict[str, list[tuple[int, str]]]
+) -> dict[str, list[Choice]]:
+    """What the dialog offers by kind; for people, those the rules already name (what a
+    per-person rule can keep when edited)."""
+    choices = {kind: [Choice(id=str(i), name=n) for i, n in rows] for kind, rows in options.items()}
+    people = {str(r.subject_id): r.subject for r in rules if r.subject_kind == "user"}
+    choices["user"] = [Choice(id=i, name=n) for i, n in people.items()]
+    return choices

@@ -62,12 +62,7 @@ class WhitelistState(KeysetPaging, rx.State):
             after_id=self._after_id(),
             limit=self.page_size,
         )
-        self.rows = [
-            ListedPhone(
-                id=e.id, phone=e.phone, name=e.name or "", registered=bool(e.registered_user_id)
-            )
-            for e in page.entries
-        ]
+        self.rows = listed_phones(page.entries)
         self.next_after = page.next_after_id or 0
         self.total = page.total
         self.loaded = True
@@ -268,3 +263,13 @@ class RegisterState(rx.State):
         back = safe_next(self.router.url.query_parameters.get("next", ""))
         query = urlencode({"registered": self.phone, **({"next": back} if back else {})})
         return rx.redirect(f"{PHONE_SIGN_IN}?{query}")
+
+
+def listed_phones(entries: list[whitelist.PhoneWhitelist]) -> list[ListedPhone]:
+    """The whitelist's phones: a missing name blank, whether someone registered with it."""
+    return [
+        ListedPhone(
+            id=e.id, phone=e.phone, name=e.name or "", registered=bool(e.registered_user_id)
+        )
+        for e in entries
+    ]

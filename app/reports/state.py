@@ -56,6 +56,11 @@ def _sortable(table: str) -> tuple[str, ...]:
 DRILL = {"department": "department", "person": "person", "cabinet": "cabinet", "item": "item"}
 
 
+class Choice(TypedDict):
+    id: str
+    name: str
+
+
 class Line(TypedDict):
     label: str
     detail: str
@@ -82,8 +87,8 @@ class ReportsState(rx.State):
     last: str = ""  # custom: the last day
     department: str = "all"
     cabinet: str = "all"
-    departments: list[dict] = []
-    cabinets: list[dict] = []
+    departments: list[Choice] = []
+    cabinets: list[Choice] = []
     label: str = ""
     totals: dict[str, str] = {}
     # every table of the page by name: the consumption sections, "department_rolled", "tenant",
@@ -103,12 +108,7 @@ class ReportsState(rx.State):
     _zone: str = "Asia/Shanghai"  # the scope's time zone: what "today" is
 
     def _period(self) -> Period:
-        try:
-            anchor = date.fromisoformat(self.day)
-            last = date.fromisoformat(self.last) if self.kind == "custom" else None
-        except ValueError:
-            raise ValidationError(field="day") from None
-        return period_of(self.kind, anchor, last)
+        return period_from(self.kind, self.day, self.last)
 
     def _filters(self) -> c.Filters:
         return c.Filters(
@@ -179,41 +179,11 @@ class ReportsState(rx.State):
             )
         self._put({table_of(self.section, False): rows})
 
-    def _drill(self, by: str, key: int | None, period: Period) -> str:
-        if by not in DRILL or key is None:
-            return ""
-        query = {DRILL[by]: key, "since": period.first, "until": period.last}
-        if self.cabinet != "all" and by != "cabinet":
-            query["cabinet"] = self.cabinet
-        return "/withdrawals?" + urlencode(query)
-
     def _line(self, by: str, row: c.Row, total_cost: int, period: Period) -> Line:
-        return Line(
-            label=row.label,
-            detail=row.detail,
-            count=row.figures.count,
-            quantity=row.figures.quantity,
-            cost=yuan(row.figures.cost_cents),
-            share=_share(row.figures.cost_cents, total_cost),
-            drill=self._drill(by, row.key, period),
-            own="",
-            subs=0,
-        )
+        return consumption_line(by, row, total_cost, period, self.cabinet)
 
     def _rolled(self, row: RolledRow, total_cost: int, period: Period) -> Line:
-        # the withdrawals list filters one department: only a leaf's rows are all of its total
-        drill = self._drill("department", row.key, period) if not row.descendants else ""
-        return Line(
-            label=row.label,
-            detail=row.detail,
-            count=row.total.count,
-            quantity=row.total.quantity,
-            cost=yuan(row.total.cost_cents),
-            share=_share(row.total.cost_cents, total_cost),
-            drill=drill,
-            own=yuan(row.own.cost_cents),
-            subs=row.descendants,
-        )
+        return rolled_line(row, total_cost, period, self.cabinet)
 
     @rx.event
     async def load(self) -> None:
@@ -225,8 +195,8 @@ class ReportsState(rx.State):
 
         options, timezone = await run_in_session(read)
         self._zone = timezone
-        self.cabinets = [{"id": str(i), "name": n} for i, n in options.cabinets]
-        self.departments = [{"id": str(i), "name": n} for i, n in options.departments]
+        self.cabinets = [Choice(id=str(i), name=n) for i, n in options.cabinets]
+        self.departments = [Choice(id=str(i), name=n) for i, n in options.departments]
         if not self.day:
             self.day = local_today(timezone).isoformat()
         await self._load()
@@ -369,3 +339,56 @@ class ReportsState(rx.State):
             self.message = t(refused.key, await request_locale(self), **refused.params)
             return None
         return rx.download(data=data, filename=name)
+
+
+def period_from(kind: str, day: str, last: str) -> Period:
+    """The period the page's fields name (ISO days; `last` only for a custom range)."""
+    try:
+        anchor = date.fromisoformat(day)
+        until = date.fromisoformat(last) if kind == "custom" else None
+    except ValueError:
+        raise ValidationError(field="day") from None
+    return period_of(kind, anchor, until)
+
+
+def drill_link(by: str, key: int | None, period: Period, cabinet: str) -> str:
+    """The withdrawals behind a row: its filter, the period and the page's cabinet ("" when a
+    row has no single filter)."""
+    if by not in DRILL or key is None:
+        return ""
+    query = {DRILL[by]: key, "since": period.first, "until": period.last}
+    if cabinet != "all" and by != "cabinet":
+        query["cabinet"] = cabinet
+    return "/withdrawals?" + urlencode(query)
+
+
+def consumption_line(by: str, row: c.Row, total_cost: int, period: Period, cabinet: str) -> Line:
+    """A breakdown's row: its cost in yuan and share of the period's, linked to its withdrawals."""
+    return Line(
+        label=row.label,
+        detail=row.detail,
+        count=row.figures.count,
+        quantity=row.figures.quantity,
+        cost=yuan(row.figures.cost_cents),
+        share=_share(row.figures.cost_cents, total_cost),
+        drill=drill_link(by, row.key, period, cabinet),
+        own="",
+        subs=0,
+    )
+
+
+def rolled_line(row: RolledRow, total_cost: int, period: Period, cabinet: str) -> Line:
+    """A department with its sub-departments: the total, its own cost, how many took something."""
+    # the withdrawals list filters one department: only a leaf's rows are all of its total
+    drill = drill_link("department", row.key, period, cabinet) if not row.descendants else ""
+    return Line(
+        label=row.label,
+        detail=row.detail,
+        count=row.total.count,
+        quantity=row.total.quantity,
+        cost=yuan(row.total.cost_cents),
+        share=_share(row.total.cost_cents, total_cost),
+        drill=drill,
+        own=yuan(row.own.cost_cents),
+        subs=row.descendants,
+    )

@@ -4,6 +4,8 @@ latest delivery went (and why not), paused and resumed here."""
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import reflex as rx
 
 from app.core.db import run_in_session
@@ -23,8 +25,21 @@ def _optional_id(value: object) -> int | None:
     return None if value in (None, "", "all") else as_id(value)
 
 
+class SubscriptionLine(TypedDict):
+    id: int
+    kind: str
+    channel: str
+    target: str
+    active: bool
+    next: str  # the next run in the tenant's zone ("—" when paused or none)
+    status: str  # the latest delivery's: "", pending, sent, failed
+    error: str
+    attempts: int
+    period: str
+
+
 class SubscriptionsState(rx.State):
-    rows: list[dict] = []
+    rows: list[SubscriptionLine] = []
     allowed: bool = False
     open: bool = False
     message: str = ""
@@ -43,23 +58,7 @@ class SubscriptionsState(rx.State):
             return views, scope_timezone(session=session, scope=principal.scope)
 
         views, timezone = await run_in_session(read)
-        self.rows = [
-            {
-                "id": v.id,
-                "kind": v.kind,
-                "channel": v.channel,
-                "target": v.target,
-                "active": v.is_active,
-                "next": local_time(v.next_run_at, timezone, "%Y-%m-%d %H:%M")
-                if v.next_run_at and v.is_active
-                else "—",
-                "status": v.last_status,
-                "error": v.last_error,
-                "attempts": v.last_attempts,
-                "period": v.last_period,
-            }
-            for v in views
-        ]
+        self.rows = subscription_lines(views, timezone)
 
     @rx.event
     async def load(self) -> None:
@@ -122,3 +121,25 @@ class SubscriptionsState(rx.State):
             actor=actor_of(self, principal),
         )
         await self._load()
+
+
+def subscription_lines(views: list[subs.SubscriptionView], timezone: str) -> list[SubscriptionLine]:
+    """One's subscriptions: the next run in the tenant's zone (none while paused) and how the
+    latest delivery went."""
+    return [
+        SubscriptionLine(
+            id=v.id,
+            kind=v.kind,
+            channel=v.channel,
+            target=v.target,
+            active=v.is_active,
+            next=local_time(v.next_run_at, timezone, "%Y-%m-%d %H:%M")
+            if v.next_run_at and v.is_active
+            else "—",
+            status=v.last_status,
+            error=v.last_error,
+            attempts=v.last_attempts,
+            period=v.last_period,
+        )
+        for v in views
+    ]

@@ -8,7 +8,7 @@ import reflex as rx
 from app.core.db import run_in_session
 from app.core.errors import DomainError
 from app.tenants import onboarding as svc
-from app.tenants.queries import provider_rows
+from app.tenants.queries import ProviderRow, provider_rows
 from app.tenants.tenants_state import first_admin, refusal_text
 from app.ui.payload import as_id
 from app.ui.session import actor_of, require
@@ -34,7 +34,7 @@ def provider_fields(form: dict) -> svc.ProviderFields:
 
 
 class ProvidersState(rx.State):
-    rows: list[dict] = []
+    rows: list[ProviderRow] = []
     loaded: bool = False
     editing: bool = False
     form: dict = NEW_PROVIDER

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import TypedDict
 
 from sqlmodel import Session, select
 
@@ -18,6 +19,33 @@ from app.tenants.onboarding import tenant_locale
 
 def _day(value) -> str:
     return value.isoformat() if value else ""
+
+
+class TenantRow(TypedDict):
+    id: int
+    code: str
+    name: str
+    legal_name: str
+    provider: str
+    provider_id: str  # as the dialog's select holds it ("" without one)
+    status: str
+    timezone: str
+    locale: str
+    contract_start: str  # ISO day, or ""
+    contract_end: str
+    cabinets: int
+    people: int
+
+
+class ProviderRow(TypedDict):
+    id: int
+    code: str
+    name: str
+    contact_name: str
+    contact_phone: str
+    status: str
+    tenants: int
+    staff: int
 
 
 @dataclass(frozen=True)
@@ -48,7 +76,7 @@ def tenant_by_code(session: Session, code: str | None) -> Tenant | None:
     return session.exec(select(Tenant).where(Tenant.code == code)).first() if code else None
 
 
-def tenant_rows(session: Session) -> list[dict]:
+def tenant_rows(session: Session) -> list[TenantRow]:
     """Every tenant with its provider, status, contract and how many cabinets and people."""
     providers = {p.id: p.name for p in session.exec(select(ServiceProvider))}
     cabinets = Counter(
@@ -58,26 +86,26 @@ def tenant_rows(session: Session) -> list[dict]:
     )
     people = Counter(session.exec(select(User.tenant_id).where(User.is_active)).all())
     return [
-        {
-            "id": t.id,
-            "code": t.code,
-            "name": t.name,
-            "legal_name": t.legal_name or "",
-            "provider": providers.get(t.provider_id, ""),
-            "provider_id": str(t.provider_id or ""),
-            "status": t.status,
-            "timezone": t.timezone,
-            "locale": tenant_locale(t),
-            "contract_start": _day(t.contract_start),
-            "contract_end": _day(t.contract_end),
-            "cabinets": cabinets[t.id],
-            "people": people[t.id],
-        }
+        TenantRow(
+            id=t.id,
+            code=t.code,
+            name=t.name,
+            legal_name=t.legal_name or "",
+            provider=providers.get(t.provider_id, ""),
+            provider_id=str(t.provider_id or ""),
+            status=t.status,
+            timezone=t.timezone,
+            locale=tenant_locale(t),
+            contract_start=_day(t.contract_start),
+            contract_end=_day(t.contract_end),
+            cabinets=cabinets[t.id],
+            people=people[t.id],
+        )
         for t in session.exec(select(Tenant).order_by(Tenant.code))
     ]
 
 
-def provider_rows(session: Session) -> list[dict]:
+def provider_rows(session: Session) -> list[ProviderRow]:
     """Every provider with its contact, status and how many tenants and staff it has."""
     tenants = Counter(
         session.exec(select(Tenant.provider_id).where(Tenant.provider_id.is_not(None))).all()
@@ -86,16 +114,16 @@ def provider_rows(session: Session) -> list[dict]:
         session.exec(select(ProviderStaff.provider_id).where(ProviderStaff.is_active)).all()
     )
     return [
-        {
-            "id": p.id,
-            "code": p.code,
-            "name": p.name,
-            "contact_name": p.contact_name or "",
-            "contact_phone": p.contact_phone or "",
-            "status": p.status,
-            "tenants": tenants[p.id],
-            "staff": staff[p.id],
-        }
+        ProviderRow(
+            id=p.id,
+            code=p.code,
+            name=p.name,
+            contact_name=p.contact_name or "",
+            contact_phone=p.contact_phone or "",
+            status=p.status,
+            tenants=tenants[p.id],
+            staff=staff[p.id],
+        )
         for p in session.exec(select(ServiceProvider).order_by(ServiceProvider.code))
     ]
 

@@ -5,6 +5,7 @@ are kept), who may see unmasked personal data, and where over-quota handling is 
 from __future__ import annotations
 
 from functools import partial
+from typing import TypedDict
 
 import reflex as rx
 
@@ -34,16 +35,18 @@ POLICIES: tuple[tuple[WholeNumber, str, int], ...] = (
 )
 
 
-def _read(session, tenant_id: int) -> tuple[list[dict], list[str]]:
+class PolicyLine(TypedDict):
+    key: str
+    value: str  # in typed units (whole yuan for money), as the input holds it
+    low: int
+    high: int
+    default: int
+    unit: str  # the translation key of its unit
+
+
+def _read(session, tenant_id: int) -> tuple[list[PolicyLine], list[str]]:
     rows = [
-        {
-            "key": policy.key,
-            "value": str(whole_number(session, tenant_id, policy) // scale),
-            "low": policy.low // scale,
-            "high": policy.high // scale,
-            "default": policy.default // scale,
-            "unit": unit,
-        }
+        policy_line(policy, unit, scale, whole_number(session, tenant_id, policy))
         for policy, unit, scale in POLICIES
     ]
     return rows, holders_of(session, tenant_id, "audit:unmask")
@@ -70,7 +73,7 @@ def _values(form: dict) -> dict[WholeNumber, int]:
 
 
 class SettingsState(rx.State):
-    policies: list[dict] = []
+    policies: list[PolicyLine] = []
     unmask: list[str] = []
     can_write: bool = False
     choose_tenant: bool = False  # "all tenants" is selected: policies are one tenant's
@@ -234,3 +237,16 @@ class SettingsState(rx.State):
         never shown again."""
         await require(self, WRITE)
         await self._save_im("feishu", form)
+
+
+def policy_line(policy: WholeNumber, unit: str, scale: int, stored: int) -> PolicyLine:
+    """A policy as its input shows it: the stored value and bounds in typed units (`scale`
+    stored units each; money is stored in fen and typed in whole yuan)."""
+    return PolicyLine(
+        key=policy.key,
+        value=str(stored // scale),
+        low=policy.low // scale,
+        high=policy.high // scale,
+        default=policy.default // scale,
+        unit=unit,
+    )

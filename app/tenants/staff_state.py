@@ -4,52 +4,56 @@ picks the provider; a provider admin sees their own."""
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import reflex as rx
 
 from app.core.db import run_in_session
 from app.core.errors import DomainError, ValidationError
 from app.tenants import staff as svc
 from app.tenants.queries import provider_rows
-from app.tenants.tenants_state import first_admin, refusal_text
+from app.tenants.tenants_state import Choice, first_admin, provider_choices, refusal_text
 from app.ui.payload import as_id
 from app.ui.session import actor_of, require
 
 PERMISSION = svc.PERMISSION
 
 
-def _view(session, scope, account_id: int, provider_id: int | None) -> dict:
+class StaffRow(TypedDict):
+    id: int
+    name: str
+    username: str
+    phone: str
+    role: str
+    active: bool
+    serves: list[str]  # the names of the tenants they serve
+    tenant_ids: list[str]  # as the dialog's checkboxes hold them
+
+
+class StaffPage(TypedDict):
+    provider_id: int
+    provider: str
+    tenants: list[Choice]
+    rows: list[StaffRow]
+    providers: list[Choice]
+
+
+def _view(session, scope, account_id: int, provider_id: int | None) -> StaffPage:
     provider = svc.managed_provider(session, scope, account_id, provider_id)
     tenants = svc.provider_tenants(session, provider.id)
-    names = {t.id: t.name for t in tenants}
-    return {
-        "provider_id": provider.id,
-        "provider": provider.name,
-        "tenants": [{"id": str(t.id), "name": t.name} for t in tenants],
-        "rows": [
-            {
-                "id": s.id,
-                "name": s.name,
-                "username": s.username,
-                "phone": s.phone or "",
-                "role": s.role,
-                "active": s.active,
-                "serves": [names[i] for i in s.tenant_ids if i in names],
-                "tenant_ids": [str(i) for i in s.tenant_ids],
-            }
-            for s in svc.list_staff(session, provider.id)
-        ],
-        "providers": (
-            [{"id": str(p["id"]), "name": p["name"]} for p in provider_rows(session)]
-            if scope.tenant_ids is None
-            else []
-        ),
-    }
+    return StaffPage(
+        provider_id=provider.id,
+        provider=provider.name,
+        tenants=[Choice(id=str(t.id), name=t.name) for t in tenants],
+        rows=staff_rows(svc.list_staff(session, provider.id), {t.id: t.name for t in tenants}),
+        providers=provider_choices(provider_rows(session)) if scope.tenant_ids is None else [],
+    )
 
 
 class StaffState(rx.State):
-    rows: list[dict] = []
-    tenants: list[dict] = []
-    providers: list[dict] = []  # the platform's choice of provider (empty for a provider admin)
+    rows: list[StaffRow] = []
+    tenants: list[Choice] = []
+    providers: list[Choice] = []  # the platform's choice of provider (empty for a provider admin)
     provider: str = ""
     provider_id: int = 0
     loaded: bool = False
@@ -139,3 +143,20 @@ class StaffState(rx.State):
     @rx.event
     async def set_active(self, staff_id: int, active: bool) -> None:
         await self._change(svc.set_staff_active, staff_id=as_id(staff_id), active=bool(active))
+
+
+def staff_rows(staff: list[svc.StaffView], names: dict[int, str]) -> list[StaffRow]:
+    """The provider's people: the tenants each serves by name (of those `names` knows)."""
+    return [
+        StaffRow(
+            id=s.id,
+            name=s.name,
+            username=s.username,
+            phone=s.phone or "",
+            role=s.role,
+            active=s.active,
+            serves=[names[i] for i in s.tenant_ids if i in names],
+            tenant_ids=[str(i) for i in s.tenant_ids],
+        )
+        for s in staff
+    ]

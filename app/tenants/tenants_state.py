@@ -5,6 +5,7 @@ changes one (suspending it is a change of status)."""
 from __future__ import annotations
 
 from datetime import date
+from typing import TypedDict
 
 import reflex as rx
 
@@ -12,7 +13,7 @@ from app.core.db import run_in_session
 from app.core.errors import DomainError, ValidationError
 from app.core.i18n import t
 from app.tenants import onboarding as svc
-from app.tenants.queries import provider_rows, tenant_rows
+from app.tenants.queries import ProviderRow, TenantRow, provider_rows, tenant_rows
 from app.ui.payload import as_id
 from app.ui.session import actor_of, request_locale, require
 
@@ -29,6 +30,11 @@ NEW_TENANT = {
     "contract_end": "",
     "status": "trial",
 }
+
+
+class Choice(TypedDict):
+    id: str  # as a select holds it
+    name: str
 
 
 def day(form: dict, field: str) -> date | None:
@@ -70,8 +76,8 @@ async def refusal_text(state: rx.State, refused: DomainError) -> str:
 
 
 class TenantsState(rx.State):
-    rows: list[dict] = []
-    providers: list[dict] = []
+    rows: list[TenantRow] = []
+    providers: list[Choice] = []
     loaded: bool = False
     editing: bool = False
     form: dict = NEW_TENANT
@@ -85,7 +91,7 @@ class TenantsState(rx.State):
             return tenant_rows(session), provider_rows(session)
 
         self.rows, providers = await run_in_session(read)
-        self.providers = [{"id": str(p["id"]), "name": p["name"]} for p in providers]
+        self.providers = provider_choices(providers)
         self.loaded = True
 
     @rx.event
@@ -143,3 +149,8 @@ class TenantsState(rx.State):
             return
         self.editing, self.form_error = False, ""
         await self._load()
+
+
+def provider_choices(providers: list[ProviderRow]) -> list[Choice]:
+    """The providers as a select offers them."""
+    return [Choice(id=str(p["id"]), name=p["name"]) for p in providers]

@@ -35,7 +35,7 @@ class KeysetPaging(rx.State, mixin=True):
 
     @rx.var
     def page_count(self) -> int:
-        return max(1, -(-self.total // self.page_size)) if self.total >= 0 else 0
+        return page_count_of(self.total, self.page_size)
 
     @rx.event
     async def next_page(self) -> None:
@@ -114,3 +114,8 @@ def pager(state: type[KeysetPaging], test_id: str) -> rx.Component:
         width="100%",
         id=f"{test_id}-pager",
     )
+
+
+def page_count_of(total: int, page_size: int) -> int:
+    """How many pages `total` rows fill (at least one); 0 when the rows were not counted."""
+    return max(1, -(-total // page_size)) if total >= 0 else 0

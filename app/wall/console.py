@@ -18,6 +18,7 @@ from app.ui.session import actor_of, request_locale, require, working_tenant
 from app.ui.shell import console_page
 from app.ui.tables import data_table
 from app.wall import service
+from app.wall.models import WallDisplay
 
 
 class DisplayRow(TypedDict):
@@ -42,16 +43,7 @@ class WallsState(rx.State):
             return displays, scope_timezone(session=session, scope=principal.scope)
 
         displays, timezone = await run_in_session(read)
-        self.rows = [
-            DisplayRow(
-                id=d.id,
-                name=d.name,
-                created=local_time(d.created_at, timezone),
-                seen=local_time(d.last_seen_at, timezone) if d.last_seen_at else "—",
-                live=d.revoked_at is None,
-            )
-            for d in displays
-        ]
+        self.rows = display_rows(displays, timezone)
         self.loaded = True
 
     @rx.event
@@ -173,3 +165,17 @@ def walls_body() -> rx.Component:
 
 
 walls_page = console_page(walls_body)
+
+
+def display_rows(displays: list[WallDisplay], timezone: str) -> list[DisplayRow]:
+    """The displays: made and last seen in the tenant's zone ("—": never), live until revoked."""
+    return [
+        DisplayRow(
+            id=d.id,
+            name=d.name,
+            created=local_time(d.created_at, timezone),
+            seen=local_time(d.last_seen_at, timezone) if d.last_seen_at else "—",
+            live=d.revoked_at is None,
+        )
+        for d in displays
+    ]

@@ -13,6 +13,7 @@ import json
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TypedDict
 
 import plotly.graph_objects as go
 import plotly.io
@@ -33,6 +34,32 @@ STALE_S = 2 * TICK_S
 FRESH_S = 10.0  # a snapshot younger than this serves a screen that loads or ticks
 SEEN_EVERY_S = 300.0
 WALL_TOPICS = ("tenant:*:door", "tenant:*:alert", "tenant:*:wall")
+
+
+class WallCabinet(TypedDict):
+    code: str
+    name: str
+    status: str  # online / open / offline / never
+    low: int  # its low slots
+    level: str  # the tile's colour (service.cabinet_level)
+    fault: str  # the kind of its worst open alert, "" if none
+
+
+class WallSlot(TypedDict):
+    cabinet_id: int
+    cabinet: str
+    slot: str
+    item: str
+    quantity: int
+    par: int
+    low: bool
+    fill: int  # 0–100 of its par
+
+
+class WallAlert(TypedDict):
+    level: str  # service.alert_level
+    kind: str
+    text: str  # in the display's language
 
 
 @dataclass(frozen=True)
@@ -91,9 +118,9 @@ class WallState(rx.State):
     # console's cookie (the screen is nobody's session, and opening it must not switch one).
     locale: str = DEFAULT_LOCALE
     timezone: str = "Asia/Shanghai"  # the clock shows the tenant's time, not the screen's
-    cabinets: list[dict] = []
-    slots: list[dict] = []
-    alerts: list[dict] = []  # level, kind, text (in the display's language)
+    cabinets: list[WallCabinet] = []
+    slots: list[WallSlot] = []
+    alerts: list[WallAlert] = []
     beat: int = 0  # bumped by every answer: the page's script watches it (STALE_S)
     answered_at: str = ""  # the tenant's time of the last answer: "stale since" on the banner
     stale_text: str = ""
@@ -177,10 +204,7 @@ class WallState(rx.State):
         self.tenant_name, self.locale = snapshot.tenant_name, locale
         self.timezone = snapshot.timezone
         self.cabinets, self.slots = snapshot.cabinets, snapshot.slots
-        self.alerts = [
-            {"level": a["level"], "kind": a["kind"], "text": a["text"][locale]}
-            for a in snapshot.alerts
-        ]
+        self.alerts = alerts_in(snapshot.alerts, locale)
         self.today_count, self.today_qty = snapshot.today_count, snapshot.today_qty
         statuses = [c["status"] for c in snapshot.cabinets]
         self.online, self.open_doors = statuses.count("online"), statuses.count("open")
@@ -204,3 +228,8 @@ class WallState(rx.State):
 # tenant per burst (`_prepare`) → a poke to each of its screens connected here.
 WALLS = Push(WALL_TOPICS, lambda: WallState.arrived, prepare=_prepare)
 push_walls = WALLS.task
+
+
+def alerts_in(alerts: list[dict], locale: str) -> list[WallAlert]:
+    """The snapshot's ticker (each alert in every language) in the display's language."""
+    return [WallAlert(level=a["level"], kind=a["kind"], text=a["text"][locale]) for a in alerts]

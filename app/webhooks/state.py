@@ -4,6 +4,8 @@ a status filter, one delivery opened (the JSON sent, each attempt) and resent.""
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import reflex as rx
 
 from app.core.db import run_in_session
@@ -17,6 +19,35 @@ from app.webhooks import queries, service
 
 MANAGE = "webhook:manage"
 EMPTY_FORM = {"name": "", "url": ""}
+SECONDS = "%Y-%m-%d %H:%M:%S"
+
+
+class HookLine(TypedDict):
+    id: int
+    tenant: str
+    name: str
+    url: str
+    events: str
+    active: bool
+
+
+class DeliveryLine(TypedDict):
+    id: int
+    at: str  # in the tenant's zone
+    subscription: str
+    type: str
+    status: str
+    attempts: int
+    code: str  # the last HTTP status, or "—"
+    error: str
+
+
+class AttemptLine(TypedDict):
+    at: str  # in the tenant's zone
+    code: str  # its HTTP status, or "—"
+    ms: int
+    response: str
+    error: str
 
 
 def _spec(form: dict) -> service.SubscriptionSpec:
@@ -32,8 +63,8 @@ def _spec(form: dict) -> service.SubscriptionSpec:
 
 
 class WebhooksState(rx.State):
-    subscriptions: list[dict] = []
-    log: list[dict] = []
+    subscriptions: list[HookLine] = []
+    log: list[DeliveryLine] = []
     status_filter: str = "all"
     open: bool = False
     editing_id: int = 0
@@ -43,7 +74,7 @@ class WebhooksState(rx.State):
     message: str = ""
     secret: str = ""  # a secret just made: shown once, gone when its dialog closes
     detail: dict = {}
-    attempts: list[dict] = []
+    attempts: list[AttemptLine] = []
     loaded: bool = False
     _timezone: str = "Asia/Shanghai"
 
@@ -59,30 +90,8 @@ class WebhooksState(rx.State):
             )
 
         subscriptions, log, timezone = await run_in_session(read)
-        self.subscriptions = [
-            {
-                "id": s.id,
-                "tenant": s.tenant,
-                "name": s.name,
-                "url": s.url,
-                "events": ", ".join(s.events),
-                "active": s.is_active,
-            }
-            for s in subscriptions
-        ]
-        self.log = [
-            {
-                "id": d.id,
-                "at": local_time(d.at, timezone, "%Y-%m-%d %H:%M:%S"),
-                "subscription": d.subscription,
-                "type": d.event_type,
-                "status": d.status,
-                "attempts": d.attempts,
-                "code": str(d.last_status_code or "—"),
-                "error": d.last_error,
-            }
-            for d in log
-        ]
+        self.subscriptions = hook_lines(subscriptions)
+        self.log = delivery_lines(log, timezone)
         self._timezone = timezone
         self.loaded = True
 
@@ -199,16 +208,7 @@ class WebhooksState(rx.State):
             "status": found.delivery.status,
             "body": found.body,
         }
-        self.attempts = [
-            {
-                "at": local_time(a.at, timezone, "%Y-%m-%d %H:%M:%S"),
-                "code": str(a.status_code or "—"),
-                "ms": a.duration_ms,
-                "response": a.response_excerpt,
-                "error": a.error,
-            }
-            for a in found.attempts
-        ]
+        self.attempts = attempt_lines(found.attempts, timezone)
 
     @rx.event
     async def hide(self) -> None:
@@ -232,3 +232,49 @@ class WebhooksState(rx.State):
         self.detail, self.attempts = {}, []
         await self._load()
         yield rx.toast(t("webhooks.resent", locale))
+
+
+def hook_lines(subscriptions: list[queries.SubscriptionView]) -> list[HookLine]:
+    """The subscriptions as the table shows them: their events in one line."""
+    return [
+        HookLine(
+            id=s.id,
+            tenant=s.tenant,
+            name=s.name,
+            url=s.url,
+            events=", ".join(s.events),
+            active=s.is_active,
+        )
+        for s in subscriptions
+    ]
+
+
+def delivery_lines(log: list[queries.DeliveryView], timezone: str) -> list[DeliveryLine]:
+    """The delivery log: each moment in the tenant's zone, the last HTTP status or a dash."""
+    return [
+        DeliveryLine(
+            id=d.id,
+            at=local_time(d.at, timezone, SECONDS),
+            subscription=d.subscription,
+            type=d.event_type,
+            status=d.status,
+            attempts=d.attempts,
+            code=str(d.last_status_code or "—"),
+            error=d.last_error,
+        )
+        for d in log
+    ]
+
+
+def attempt_lines(attempts: list[queries.AttemptView], timezone: str) -> list[AttemptLine]:
+    """One delivery's attempts: each moment in the tenant's zone, its HTTP status or a dash."""
+    return [
+        AttemptLine(
+            at=local_time(a.at, timezone, SECONDS),
+            code=str(a.status_code or "—"),
+            ms=a.duration_ms,
+            response=a.response_excerpt,
+            error=a.error,
+        )
+        for a in attempts
+    ]

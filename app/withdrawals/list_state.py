@@ -15,6 +15,7 @@ from app.ui.format import local_time, yuan
 from app.ui.payload import as_id
 from app.ui.session import require
 from app.withdrawals import listing, snapshot_evidence
+from app.withdrawals.snapshot_evidence import CameraCount, ImageLink
 
 PERMISSION = "withdrawal:read"
 
@@ -33,6 +34,34 @@ class Row(TypedDict):
 class Option(TypedDict):
     id: str
     name: str
+
+
+class DetailLine(TypedDict):
+    item: str
+    qty: int
+    amount: str  # yuan
+
+
+class WeightLine(TypedDict):
+    slot: str
+    before: str  # grams, to a tenth
+    after: str
+    change: str  # signed
+
+
+class Detail(TypedDict):
+    id: int
+    at: str  # to the second, in the tenant's zone
+    person: str
+    department: str
+    cabinet: str
+    amount: str
+    source: str
+    status: str
+    lines: list[DetailLine]
+    evidence: list[WeightLine]
+    pictures: list[ImageLink]
+    camera: list[CameraCount]
 
 
 def _optional_id(value: object) -> int | None:
@@ -93,19 +122,7 @@ class WithdrawalsState(rx.State):
             return page, timezone
 
         page, timezone = await run_in_session(read)
-        self.rows = [
-            Row(
-                id=r.id,
-                at=local_time(r.created_at, timezone, "%Y-%m-%d %H:%M"),
-                person=r.person,
-                department=r.department,
-                cabinet=r.cabinet,
-                qty=r.total_qty,
-                amount=yuan(r.total_cost_cents),
-                status=r.status,
-            )
-            for r in page.rows
-        ]
+        self.rows = withdrawal_rows(page.rows, timezone)
         self.next_cursor = page.next_cursor or ""
         self.loaded = True
 
@@ -171,34 +188,58 @@ class WithdrawalsState(rx.State):
             return found, scope_timezone(session=session, scope=principal.scope)
 
         found, timezone = await run_in_session(read)
-        self.detail = {
-            "id": found.row.id,
-            "at": local_time(found.row.created_at, timezone, "%Y-%m-%d %H:%M:%S"),
-            "person": found.row.person,
-            "department": found.row.department,
-            "cabinet": found.row.cabinet,
-            "amount": yuan(found.row.total_cost_cents),
-            "source": found.row.source,
-            "status": found.row.status,
-            "lines": [
-                {"item": n.item, "qty": n.quantity, "amount": yuan(n.line_cost_cents)}
-                for n in found.lines
-            ],
-            "evidence": [
-                {
-                    "slot": e.slot,
-                    "before": f"{e.before_g:.1f}",
-                    "after": f"{e.after_g:.1f}",
-                    "change": f"{e.after_g - e.before_g:+.1f}",
-                }
-                for e in found.evidence
-            ],
-            "pictures": snapshot_evidence.image_links(found.door_id, found.identification),
-            "camera": snapshot_evidence.camera_counts(found.identification),
-        }
+        self.detail = detail_of(found, timezone)
         self.detail_open = True
 
     @rx.event
     async def close_detail(self) -> None:
         await require(self, PERMISSION)
         self.detail_open = False
+
+
+def withdrawal_rows(rows: list[listing.WithdrawalRow], timezone: str) -> list[Row]:
+    """The page's withdrawals: when in the tenant's zone, the amount in yuan."""
+    return [
+        Row(
+            id=r.id,
+            at=local_time(r.created_at, timezone, "%Y-%m-%d %H:%M"),
+            person=r.person,
+            department=r.department,
+            cabinet=r.cabinet,
+            qty=r.total_qty,
+            amount=yuan(r.total_cost_cents),
+            status=r.status,
+        )
+        for r in rows
+    ]
+
+
+def detail_of(found: listing.WithdrawalDetail, timezone: str) -> Detail:
+    """One withdrawal in the drawer: its lines in yuan, each scale's weights in grams, the
+    camera's pictures and counts."""
+    row = found.row
+    return Detail(
+        id=row.id,
+        at=local_time(row.created_at, timezone, "%Y-%m-%d %H:%M:%S"),
+        person=row.person,
+        department=row.department,
+        cabinet=row.cabinet,
+        amount=yuan(row.total_cost_cents),
+        source=row.source,
+        status=row.status,
+        lines=[
+            DetailLine(item=n.item, qty=n.quantity, amount=yuan(n.line_cost_cents))
+            for n in found.lines
+        ],
+        evidence=[
+            WeightLine(
+                slot=e.slot,
+                before=f"{e.before_g:.1f}",
+                after=f"{e.after_g:.1f}",
+                change=f"{e.after_g - e.before_g:+.1f}",
+            )
+            for e in found.evidence
+        ],
+        pictures=snapshot_evidence.image_links(found.door_id, found.identification),
+        camera=snapshot_evidence.camera_counts(found.identification),
+    )

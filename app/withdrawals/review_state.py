@@ -16,7 +16,7 @@ from app.ui.payload import as_id
 from app.ui.session import actor_of, request_locale, require
 from app.withdrawals import corrections, review, snapshot_evidence
 from app.withdrawals.corrections import Counts
-from app.withdrawals.snapshot_evidence import image_links
+from app.withdrawals.snapshot_evidence import CameraCount, ImageLink, image_links
 
 COUNT_PREFIX = "q_"  # form fields q_<slot id>_<item id>
 QUEUE = 20
@@ -44,8 +44,8 @@ class CaseRow(TypedDict):
     reason: str
     slots: list[SlotRow]
     entries: list[EntryRow]
-    pictures: list[dict]  # the camera's images of the visit (snapshot_evidence.py)
-    camera: list[dict]
+    pictures: list[ImageLink]  # the camera's images of the visit (snapshot_evidence.py)
+    camera: list[CameraCount]
 
 
 class DisputeRow(TypedDict):
@@ -100,40 +100,8 @@ class ReviewState(rx.State):
             )
 
         cases, disputes, timezone = await run_in_session(read)
-        self.cases = [
-            CaseRow(
-                id=c.door_session_id,
-                cabinet=c.cabinet,
-                person=c.person,
-                at=local_time(c.at, timezone),
-                reason=review.reason_words(c.reason, locale),
-                slots=[
-                    SlotRow(
-                        slot=s.slot,
-                        before=f"{s.before_g:.1f} g",
-                        after=f"{s.after_g:.1f} g",
-                        change=f"{s.after_g - s.before_g:+.1f} g",
-                        steady=s.stable,
-                    )
-                    for s in c.slots
-                ],
-                entries=_entries(c.entries),
-                pictures=image_links(c.door_session_id, c.identification),
-                camera=snapshot_evidence.camera_counts(c.identification),
-            )
-            for c in cases
-        ]
-        self.disputes = [
-            DisputeRow(
-                id=d.complaint.id,
-                cabinet=d.complaint.cabinet,
-                person=d.complaint.person,
-                at=local_time(d.complaint.created_at, timezone),
-                text=d.complaint.text,
-                entries=_entries(d.entries),
-            )
-            for d in disputes
-        ]
+        self.cases = case_rows(cases, locale, timezone)
+        self.disputes = dispute_rows(disputes, timezone)
         self.loaded = True
 
     @rx.event
@@ -167,3 +135,51 @@ class ReviewState(rx.State):
         )
         await self.load()
         return rx.toast.success(t("review.answered", locale))
+
+
+def slot_rows(slots: list[review.SlotEvidence]) -> list[SlotRow]:
+    """What each scale weighed before and after the visit and the change, to a tenth of a gram."""
+    return [
+        SlotRow(
+            slot=s.slot,
+            before=f"{s.before_g:.1f} g",
+            after=f"{s.after_g:.1f} g",
+            change=f"{s.after_g - s.before_g:+.1f} g",
+            steady=s.stable,
+        )
+        for s in slots
+    ]
+
+
+def case_rows(cases: list[review.ExceptionCase], locale: str, timezone: str) -> list[CaseRow]:
+    """The exceptions to confirm: when in the tenant's zone, why in the reader's language, the
+    weights and the camera's evidence."""
+    return [
+        CaseRow(
+            id=c.door_session_id,
+            cabinet=c.cabinet,
+            person=c.person,
+            at=local_time(c.at, timezone),
+            reason=review.reason_words(c.reason, locale),
+            slots=slot_rows(c.slots),
+            entries=_entries(c.entries),
+            pictures=image_links(c.door_session_id, c.identification),
+            camera=snapshot_evidence.camera_counts(c.identification),
+        )
+        for c in cases
+    ]
+
+
+def dispute_rows(disputes: list[review.DisputeCase], timezone: str) -> list[DisputeRow]:
+    """The employees' disputes to answer, raised in the tenant's zone."""
+    return [
+        DisputeRow(
+            id=d.complaint.id,
+            cabinet=d.complaint.cabinet,
+            person=d.complaint.person,
+            at=local_time(d.complaint.created_at, timezone),
+            text=d.complaint.text,
+            entries=_entries(d.entries),
+        )
+        for d in disputes
+    ]

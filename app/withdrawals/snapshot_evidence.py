@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import TypedDict
 
 from PIL import Image
 from sqlmodel import Session
@@ -17,6 +18,19 @@ from app.org.users import person_of
 from app.withdrawals import camera
 from app.withdrawals.models import DoorSession
 from vision.draw import annotate, counts_text, jpeg
+
+
+class ImageLink(TypedDict):
+    url: str  # the annotated snapshot
+    phase: str  # before | after
+    camera: str
+
+
+class CameraCount(TypedDict):
+    slot: str
+    before: str  # what the camera counted, in words
+    after: str
+    sure: bool  # both counts were sure
 
 
 @dataclass(frozen=True)
@@ -33,28 +47,28 @@ def pictures(identification: dict | None) -> list[Picture]:
     return sorted(found, key=lambda p: (p.phase != "before", p.camera))
 
 
-def image_links(door_id: int | None, identification: dict | None) -> list[dict]:
+def image_links(door_id: int | None, identification: dict | None) -> list[ImageLink]:
     """The console's links to a session's annotated snapshots, before first."""
     return [
-        {
-            "url": f"/api/doors/{door_id}/snapshots/{p.snapshot}.jpg",
-            "phase": p.phase,
-            "camera": p.camera,
-        }
+        ImageLink(
+            url=f"/api/doors/{door_id}/snapshots/{p.snapshot}.jpg",
+            phase=p.phase,
+            camera=p.camera,
+        )
         for p in pictures(identification)
     ]
 
 
-def camera_counts(identification: dict | None) -> list[dict]:
+def camera_counts(identification: dict | None) -> list[CameraCount]:
     """Per slot the camera counted: before, after, and whether both counts were sure."""
     slots = ((identification or {}).get("vision") or {}).get("slots") or {}
     return [
-        {
-            "slot": code,
-            "before": counts_text(entry.get("before", {})),
-            "after": counts_text(entry.get("after", {})),
-            "sure": bool(entry.get("before_sure") and entry.get("after_sure")),
-        }
+        CameraCount(
+            slot=code,
+            before=counts_text(entry.get("before", {})),
+            after=counts_text(entry.get("after", {})),
+            sure=bool(entry.get("before_sure") and entry.get("after_sure")),
+        )
         for code, entry in sorted(slots.items())
     ]
 

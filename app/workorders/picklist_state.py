@@ -91,31 +91,7 @@ class PicklistState(rx.State):
         self.name, self.detail = found.name, found.detail
         self.generated = local_time(datetime.now(UTC), timezone, "%Y-%m-%d %H:%M")
         self.orders = found.pick.orders
-        self.stops = [
-            StopView(
-                cabinet=s.cabinet,
-                code=s.cabinet_code,
-                tenant=s.tenant,
-                site=s.site,
-                address=s.address,
-                rows=[
-                    PickRowView(
-                        slot=r.slot,
-                        item=r.item,
-                        sku=r.sku,
-                        unit=r.unit,
-                        quantity=r.quantity,
-                        orders=r.orders,
-                    )
-                    for r in s.rows
-                ],
-            )
-            for s in found.pick.stops
-        ]
-        self.totals = [
-            TotalView(item=i.item, sku=i.sku, unit=i.unit, quantity=i.quantity)
-            for i in found.pick.totals
-        ]
+        self.stops, self.totals = sheet_views(found.pick)
         self.loaded = True
 
     @rx.event
@@ -131,3 +107,32 @@ class PicklistState(rx.State):
         return rx.download(
             data=data, filename=f"picklist-{self.kind}-{self.target_id}-{stamp}.{suffix}"
         )
+
+
+def sheet_views(pick: picklist.CombinedPickList) -> tuple[list[StopView], list[TotalView]]:
+    """The combined list as the page shows it: each stop with its rows, then the totals."""
+    stops = [
+        StopView(
+            cabinet=s.cabinet,
+            code=s.cabinet_code,
+            tenant=s.tenant,
+            site=s.site,
+            address=s.address,
+            rows=[
+                PickRowView(
+                    slot=r.slot,
+                    item=r.item,
+                    sku=r.sku,
+                    unit=r.unit,
+                    quantity=r.quantity,
+                    orders=r.orders,
+                )
+                for r in s.rows
+            ],
+        )
+        for s in pick.stops
+    ]
+    totals = [
+        TotalView(item=i.item, sku=i.sku, unit=i.unit, quantity=i.quantity) for i in pick.totals
+    ]
+    return stops, totals

@@ -36,6 +36,18 @@ class OrderLine(TypedDict):
     closed: str
 
 
+class PickRow(TypedDict):
+    slot: str
+    item: str
+    requested: int
+    done: int
+
+
+class StaffChoice(TypedDict):
+    id: str  # as the assign select holds it
+    name: str
+
+
 class TargetLink(TypedDict):
     href: str
     name: str
@@ -79,8 +91,8 @@ class WorkOrdersState(KeysetPaging, rx.State):
     chosen: int = 0  # the order whose pick list is open (0: none)
     chosen_status: str = ""
     chosen_title: dict[str, str] = {}
-    picks: list[dict] = []
-    staff: list[dict] = []
+    picks: list[PickRow] = []
+    staff: list[StaffChoice] = []
     message: str = ""
     cabinets: list[TargetLink] = []  # combined pick lists that have something on them
     routes: list[TargetLink] = []
@@ -104,23 +116,7 @@ class WorkOrdersState(KeysetPaging, rx.State):
             return page, found, scope_timezone(session=session, scope=principal.scope)
 
         page, (cabinets, routes), timezone = await run_in_session(read)
-        self.rows = [
-            OrderLine(
-                id=o.id,
-                **titles(o),
-                kind=o.kind,
-                status=o.status,
-                tenant=o.tenant,
-                cabinet=o.cabinet,
-                cabinet_code=o.cabinet_code,
-                site=o.site,
-                address=o.address,
-                assignee=o.assignee,
-                created=local_time(o.created_at, timezone),
-                closed=local_time(o.closed_at, timezone) if o.closed_at else "",
-            )
-            for o in page.rows
-        ]
+        self.rows = order_lines(page.rows, timezone)
         self.cabinets, self.routes = _links(cabinets, "cabinet"), _links(routes, "route")
         self.next_after = page.next_after_id or 0
         self.total = page.total
@@ -157,10 +153,9 @@ class WorkOrdersState(KeysetPaging, rx.State):
         self.chosen_status = row["status"] if row else ""
         self.chosen_title = {"zh": row["title_zh"], "en": row["title_en"]} if row else {}
         self.picks = [
-            {"slot": p.slot, "item": p.item, "requested": p.requested, "done": p.done}
-            for p in picks
+            PickRow(slot=p.slot, item=p.item, requested=p.requested, done=p.done) for p in picks
         ]
-        self.staff = [{"id": str(i), "name": n} for i, n in staff]
+        self.staff = [StaffChoice(id=str(i), name=n) for i, n in staff]
 
     @rx.event
     async def close_detail(self) -> None:
@@ -207,3 +202,25 @@ class WorkOrdersState(KeysetPaging, rx.State):
             return
         self.chosen = 0
         await self._load()
+
+
+def order_lines(rows: list[console.OrderRow], timezone: str) -> list[OrderLine]:
+    """The orders as the list shows them: the title in both languages, made and closed in the
+    tenant's zone ("" while open)."""
+    return [
+        OrderLine(
+            id=o.id,
+            **titles(o),
+            kind=o.kind,
+            status=o.status,
+            tenant=o.tenant,
+            cabinet=o.cabinet,
+            cabinet_code=o.cabinet_code,
+            site=o.site,
+            address=o.address,
+            assignee=o.assignee,
+            created=local_time(o.created_at, timezone),
+            closed=local_time(o.closed_at, timezone) if o.closed_at else "",
+        )
+        for o in rows
+    ]
