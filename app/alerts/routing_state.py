@@ -11,6 +11,7 @@ from app.core.i18n import t
 from app.notify import queries, rules
 from app.tenants.queries import scope_timezone
 from app.ui.format import local_time
+from app.ui.guard import caller, guarded
 from app.ui.payload import as_id
 from app.ui.session import actor_of, request_locale, require, working_tenant
 
@@ -117,20 +118,22 @@ class RoutingState(rx.State):
         self.loaded = True
 
     @rx.event
+    @guarded(ROUTE)
     async def load(self) -> None:
         self.open, self.message = False, ""
         await self._load()
 
     @rx.event
+    @guarded(ROUTE)
     async def start(self) -> None:
-        await require(self, ROUTE)
         self.editing_id, self.form, self.kinds = 0, dict(EMPTY_FORM), []
         self.critical_in_quiet, self.is_active = True, True
         self.open, self.message = True, ""
 
     @rx.event
+    @guarded(ROUTE)
     async def edit(self, route_id: int) -> None:
-        principal = await require(self, ROUTE)
+        principal = caller().principal
         route_id = as_id(route_id)
 
         r = await run_in_session(rules.get_route, scope=principal.scope, route_id=route_id)
@@ -150,15 +153,15 @@ class RoutingState(rx.State):
         self.editing_id, self.open, self.message = route_id, True, ""
 
     @rx.event
+    @guarded(ROUTE)
     async def close(self) -> None:
-        await require(self, ROUTE)
         self.open = False
 
     @rx.event
+    @guarded(ROUTE)
     async def save(self, form: dict) -> None:
-        principal = await require(self, ROUTE)
-        form = form if isinstance(form, dict) else {}
-        locale = await request_locale(self)
+        principal = caller().principal
+        locale = caller().locale
         actor = actor_of(self, principal)
         try:
             spec = _spec(form)
@@ -195,8 +198,9 @@ class RoutingState(rx.State):
         yield rx.toast(t("routing.saved", locale))
 
     @rx.event
+    @guarded(ROUTE)
     async def delete(self, route_id: int) -> None:
-        principal = await require(self, ROUTE)
+        principal = caller().principal
         await run_in_session(
             rules.delete_route,
             scope=principal.scope,
@@ -204,4 +208,4 @@ class RoutingState(rx.State):
             actor=actor_of(self, principal),
         )
         await self._load()
-        yield rx.toast(t("routing.deleted", await request_locale(self)))
+        yield rx.toast(t("routing.deleted", caller().locale))

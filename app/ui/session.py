@@ -24,6 +24,7 @@ from app.core.db import run_in_session
 from app.core.errors import DomainError
 from app.core.i18n import normalise_locale
 from app.tenants.queries import list_tenant_options
+from app.ui.guard import caller, guarded, public
 from app.ui.navigation import SECTION_OF, entry_for, landing_for
 
 CACHE_S = 5.0
@@ -89,8 +90,9 @@ def forget_session(session_id: str) -> None:
     _cache.pop(session_id, None)
 
 
-async def require(state: rx.State, permission: str | None = None) -> Principal:
-    """The caller, if signed in and holding `permission`; otherwise AccessRefused."""
+async def check(state: rx.State, permission: str | None = None) -> tuple[Principal, str]:
+    """The caller and their language, if signed in and holding `permission`; otherwise
+    AccessRefused."""
     principal = await current_principal(state)
     locale = await request_locale(state)
     if principal is None:
@@ -104,7 +106,12 @@ async def require(state: rx.State, permission: str | None = None) -> Principal:
     if permission is not None and not principal.can(permission):
         REFUSALS[type(state).__name__] += 1
         raise AccessRefused(locale=locale, permission=permission)
-    return principal
+    return principal, locale
+
+
+async def require(state: rx.State, permission: str | None = None) -> Principal:
+    """The caller, if signed in and holding `permission`; otherwise AccessRefused."""
+    return (await check(state, permission))[0]
 
 
 class TenantOptionRow(TypedDict):
@@ -132,6 +139,7 @@ class SessionState(rx.State):
     landing: str = "/"  # the page this person lands on
 
     @rx.event
+    @public("checks the session itself; visitors go to /login")
     async def load_session(self):
         """Public: fill the header from the session, or send the visitor to /login."""
         principal = await current_principal(self)
@@ -162,13 +170,12 @@ class SessionState(rx.State):
         self.can_switch_tenant = principal.visible.is_platform or len(options) > 1
 
     @rx.event
+    @guarded("dashboard:read")
     async def select_tenant(self, value: str):
         """Work in one tenant (or all visible ones); refused outside the caller's tenants."""
-        principal = await require(self, "dashboard:read")
+        principal = caller().principal
         if not isinstance(value, str) or (value != ALL_TENANTS and not value.isdigit()):
-            raise AccessRefused(
-                "error.validation", locale=await request_locale(self), field="tenant"
-            )
+            raise AccessRefused("error.validation", locale=caller().locale, field="tenant")
         tenant_id = None if value == ALL_TENANTS else int(value)
         await run_in_session(switch_tenant, principal=principal, tenant_id=tenant_id)
         forget_session(principal.session_id)
