@@ -268,7 +268,7 @@ class CabinetsState(KeysetPaging, CabinetLifecycle, rx.State):
     @rx.event
     @guarded(COMMAND)
     async def tare(self, form: dict) -> None:
-        slot = str((form or {}).get("slot", ""))[:16] if isinstance(form, dict) else ""
+        slot = str(form.get("slot", ""))[:16]
         await self._act(
             COMMAND,
             issue_command,
@@ -281,7 +281,7 @@ class CabinetsState(KeysetPaging, CabinetLifecycle, rx.State):
     @guarded(COMMAND)
     async def unlock(self, form: dict) -> None:
         """Open the door for the person the admin names; what they take is charged to them."""
-        who = str((form or {}).get("who", ""))[:64] if isinstance(form, dict) else ""
+        who = str(form.get("who", ""))[:64]
         await self._act(COMMAND, unlock_for, cabinet_id=self.chosen, who=who)
 
     @rx.event

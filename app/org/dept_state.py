@@ -162,8 +162,6 @@ class DepartmentsState(rx.State):
     async def save(self, form: dict) -> None:
         """Apply the dialog's action; a refusal is shown in the dialog, translated."""
         principal = caller().principal
-        if not isinstance(form, dict):
-            raise ValidationError(field="form")
         actor = actor_of(self, principal)
         scope = principal.scope
         name = str(form.get("name", ""))[:200]

@@ -81,7 +81,7 @@ class ImportState(rx.State):
         self._rows = []
 
     @rx.event
-    @guarded("user:import")
+    @guarded("user:import", message="file_error")
     async def upload(self, files: list[rx.UploadFile]):
         """Read the file as it streams in (the row cap refuses it on the first row past it);
         checking the rows runs next, in the background, with progress."""
@@ -90,11 +90,7 @@ class ImportState(rx.State):
         if upload is None:
             return
         name = upload.name or ""
-        try:
-            rows = await asyncio.to_thread(importer.read_table, name, upload.file)
-        except DomainError as refused:
-            self.file_error = t(refused.key, caller().locale, **refused.params)
-            return
+        rows = await asyncio.to_thread(importer.read_table, name, upload.file)
         self.file_name = name
         self._rows = rows
         self.busy = True

@@ -82,7 +82,7 @@ class WhitelistState(KeysetPaging, rx.State):
     @rx.event
     @guarded("user:read")
     async def apply_search(self, form: dict) -> None:
-        self.search = str(form.get("search", ""))[:32] if isinstance(form, dict) else ""
+        self.search = str(form.get("search", ""))[:32]
         self.cursors = []
         await self._load()
 

@@ -288,23 +288,18 @@ class ReportsState(rx.State):
         self._put({table: self.tables[table]})
 
     @rx.event
-    @guarded(PERMISSION)
+    @guarded(PERMISSION, message="message")
     async def export_tab(self):
         """The tab shown, as Excel, in one click (with the period's totals on a second sheet)."""
         principal = caller().principal
-        locale = caller().locale
-        try:
-            name, data = await run_in_session(
-                exports.tab_file,
-                scope=principal.scope,
-                period=self._period(),
-                filters=self._filters(),
-                tab=table_of(self.section, self.rolled_up),
-                locale=locale,
-            )
-        except DomainError as refused:
-            self.message = t(refused.key, locale, **refused.params)
-            return None
+        name, data = await run_in_session(
+            exports.tab_file,
+            scope=principal.scope,
+            period=self._period(),
+            filters=self._filters(),
+            tab=table_of(self.section, self.rolled_up),
+            locale=caller().locale,
+        )
         return rx.download(data=data, filename=name)
 
     @rx.event
@@ -357,17 +352,13 @@ class ReportsState(rx.State):
             await asyncio.sleep(0.5)
 
     @rx.event
-    @guarded(PERMISSION)
+    @guarded(PERMISSION, message="message")
     async def download_export(self):
         principal = caller().principal
-        try:
-            name, data = await run_in_session(
-                export_file,
-                scope=principal.scope,
-                account_id=principal.account_id,
-                run_id=as_id(self.export_id or 0),
-            )
-        except DomainError as refused:
-            self.message = t(refused.key, caller().locale, **refused.params)
-            return None
+        name, data = await run_in_session(
+            export_file,
+            scope=principal.scope,
+            account_id=principal.account_id,
+            run_id=as_id(self.export_id or 0),
+        )
         return rx.download(data=data, filename=name)

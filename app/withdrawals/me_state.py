@@ -196,7 +196,7 @@ class MyPhoneState(rx.State):
     @guarded("self:request")
     async def ask(self, form: dict) -> None:
         principal = caller().principal
-        reason = form.get("reason") if isinstance(form, dict) else None
+        reason = form.get("reason")
         await self._act(principal, phone.ask_for_more, "me.asked", reason=str(reason or "")[:600])
 
     @rx.event
@@ -218,7 +218,7 @@ class MyPhoneState(rx.State):
     @guarded("self:withdraw")
     async def dispute(self, form: dict) -> None:
         principal = caller().principal
-        text = form.get("text") if isinstance(form, dict) else None
+        text = form.get("text")
         await self._act(
             principal,
             phone.dispute,

@@ -187,7 +187,7 @@ class CabinetPhoneState(rx.State):
         page follows that door."""
         principal = caller().principal
         locale = caller().locale
-        reason = form.get("reason") if isinstance(form, dict) else None
+        reason = form.get("reason")
         try:
             request = await run_in_session(
                 phone.ask_for_more,
