@@ -1,10 +1,11 @@
 """Server-side authorization for Reflex events.
 
-Every handler that reads or changes protected data starts with `await require(self, perm)`:
-the caller is resolved from the HttpOnly session cookie the websocket was opened with, the
-session is checked in the database (revocation takes effect within CACHE_S seconds), and the
-permission is checked. A refusal raises AccessRefused, which the app's exception handler turns
-into a toast (or a redirect to /login) — the handler's body never runs.
+Every handler declares what it needs with `@guarded(perm)` (app/ui/guard.py), which calls
+`check` before the handler's body; helpers and the few handlers that check inside their body
+call `require`. The caller is resolved from the HttpOnly session cookie the websocket was opened
+with, the session is checked in the database (revocation takes effect within CACHE_S seconds),
+and the permission is checked. A refusal raises AccessRefused, which the app's exception handler
+turns into a toast (or a redirect to /login) — the handler's body never runs.
 """
 
 from __future__ import annotations
