@@ -10,8 +10,8 @@ import reflex as rx
 from app.auth.next_path import safe_next
 from app.core.db import run_in_session
 from app.sso.im_service import im_kinds
+from app.ui.declarations import public
 from app.ui.forms import labelled_input, native_form
-from app.ui.guard import public
 from app.ui.locale import LocaleState, tr
 
 # the refusals this page explains (anything else in the query is ignored)

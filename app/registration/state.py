@@ -222,6 +222,7 @@ class RegisterState(rx.State):
     @public("one reply for listed and unlisted phones; rate-limited")
     async def request_code(self, form: dict) -> None:
         """Public: ask for a code. The reply is the same whether or not the phone is listed."""
+        form = form if isinstance(form, dict) else {}
         locale = await request_locale(self)
         try:
             phone = normalise_phone(str(form.get("phone", ""))[:32])
@@ -246,6 +247,7 @@ class RegisterState(rx.State):
         When several companies list the phone, the service answers (after checking the code)
         with their names; the form then shows them and the person submits again with one.
         """
+        form = form if isinstance(form, dict) else {}
         locale = await request_locale(self)
         try:
             await run_in_session(

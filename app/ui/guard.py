@@ -11,10 +11,11 @@ which language from `caller()`; a parameter annotated `dict` that received anyth
 crafted websocket message) arrives as `{}`; with `message=`, a DomainError the body raises is
 translated into the caller's language and written to that state var instead of propagating.
 `public(reason)` declares a handler anyone may call, `checked_inside(permission, reason)` one
-that checks in its body (a redirect of its own, or a permission that depends on the payload).
-The declaration is kept on the function (`GUARD_ATTRIBUTE`): tests/ui/test_every_handler_
-declares.py reads it for every handler. Reflex sees the handler's own signature and type hints
-(functools.wraps), and async functions and async generators stay what they are.
+that checks in its body (a redirect of its own, a permission that depends on the state); both
+only declare (app/ui/declarations.py, re-exported here). The declaration is kept on the
+function: tests/ui/test_every_handler_declares.py reads it for every handler. Reflex sees the
+handler's own signature and type hints (functools.wraps), and async functions and async
+generators stay what they are.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import inspect
 from collections.abc import AsyncIterator, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any, TypeVar, get_origin
+from typing import Any, get_origin
 
 from reflex.istate.proxy import StateProxy
 
@@ -32,20 +33,17 @@ from app.auth.principal import Principal
 from app.core.errors import DomainError
 from app.core.i18n import t
 from app.core.tenancy import TenantScope
+from app.ui.declarations import (
+    GUARD_ATTRIBUTE,
+    Guard,
+    Handler,
+    checked_inside,
+    declaration,
+    public,
+)
+from app.ui.session import check
 
-GUARD_ATTRIBUTE = "__guard__"
-Handler = TypeVar("Handler", bound=Callable[..., Any])
-
-
-@dataclass(frozen=True)
-class Guard:
-    """What a handler declares it needs."""
-
-    permission: str | None = None  # None: any signed-in person (or, public, anyone)
-    public: bool = False  # anyone may call it, signed in or not
-    checked_inside: bool = False  # the body checks (with `permission`), not the decorator
-    reason: str = ""  # public or checked inside: why
-    message: str | None = None  # the state var a DomainError of the body is written to
+__all__ = ["Caller", "Guard", "caller", "checked_inside", "declaration", "guarded", "public"]
 
 
 @dataclass(frozen=True)
@@ -71,30 +69,13 @@ def caller() -> Caller:
         raise RuntimeError("caller() is only known inside a @guarded handler's body") from None
 
 
-def declaration(fn: Callable[..., Any]) -> Guard | None:
-    """What a handler function declared (None: nothing)."""
-    return getattr(fn, GUARD_ATTRIBUTE, None)
-
-
 def guarded(permission: str | None, *, message: str | None = None) -> Callable[[Handler], Handler]:
     """Check the caller holds `permission` (None: is signed in) before the handler runs."""
-    return _decorator(Guard(permission=permission, message=message), check=True)
-
-
-def public(reason: str) -> Callable[[Handler], Handler]:
-    """Anyone may call this handler: `reason` says why that is safe."""
-    return _decorator(Guard(public=True, reason=reason), check=False)
-
-
-def checked_inside(permission: str | None, reason: str) -> Callable[[Handler], Handler]:
-    """The handler checks the caller itself (at least `permission`); `reason` says why."""
-    return _decorator(Guard(permission=permission, checked_inside=True, reason=reason), check=False)
+    return _decorator(Guard(permission=permission, message=message))
 
 
 async def _admit(state: Any, guard: Guard) -> Caller:
     """The caller, or AccessRefused. A background task's state is read under its lock."""
-    from app.ui.session import check  # session.py's own handlers are guarded: a cycle
-
     if isinstance(state, StateProxy):
         async with state:
             principal, locale = await check(state, guard.permission)
@@ -139,14 +120,12 @@ def _payload_fixer(fn: Callable[..., Any]) -> Callable[[tuple, dict], tuple[tupl
     return fix
 
 
-def _decorator(guard: Guard, *, check: bool) -> Callable[[Handler], Handler]:
+def _decorator(guard: Guard) -> Callable[[Handler], Handler]:
     def decorate(fn: Handler) -> Handler:
         if inspect.isasyncgenfunction(fn):
-            wrapper = _generator_wrapper(fn, guard, check)
+            wrapper = _generator_wrapper(fn, guard)
         elif inspect.iscoroutinefunction(fn):
-            wrapper = _coroutine_wrapper(fn, guard, check)
-        elif not check:  # a plain function declared public: nothing to await, nothing to wrap
-            wrapper = fn
+            wrapper = _coroutine_wrapper(fn, guard)
         else:
             raise TypeError(f"{fn.__qualname__}: a guarded handler is async")
         setattr(wrapper, GUARD_ATTRIBUTE, guard)
@@ -155,53 +134,51 @@ def _decorator(guard: Guard, *, check: bool) -> Callable[[Handler], Handler]:
     return decorate
 
 
-def _coroutine_wrapper(fn: Callable[..., Any], guard: Guard, check: bool) -> Callable[..., Any]:
+def _coroutine_wrapper(fn: Callable[..., Any], guard: Guard) -> Callable[..., Any]:
     fix = _payload_fixer(fn)
 
     @functools.wraps(fn)
     async def handler(self: Any, *args: Any, **kwargs: Any) -> Any:
-        who = await _admit(self, guard) if check else None
+        who = await _admit(self, guard)
         args, kwargs = fix(args, kwargs)
-        token = _CALLER.set(who) if who is not None else None
+        token = _CALLER.set(who)
         try:
             return await fn(self, *args, **kwargs)
         except DomainError as error:
-            if guard.message is None or who is None:
+            if guard.message is None:
                 raise
             await _tell(self, guard.message, error, who.locale)
             return None
         finally:
-            if token is not None:
-                _CALLER.reset(token)
+            _CALLER.reset(token)
 
     return handler
 
 
-def _generator_wrapper(fn: Callable[..., Any], guard: Guard, check: bool) -> Callable[..., Any]:
+def _generator_wrapper(fn: Callable[..., Any], guard: Guard) -> Callable[..., Any]:
     fix = _payload_fixer(fn)
 
     @functools.wraps(fn)
     async def handler(self: Any, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:
-        who = await _admit(self, guard) if check else None
+        who = await _admit(self, guard)
         args, kwargs = fix(args, kwargs)
         steps = fn(self, *args, **kwargs)
         try:
             while True:
                 # the caller is set only while the body runs: between two steps this task
                 # runs Reflex's code, which must not see it
-                token = _CALLER.set(who) if who is not None else None
+                token = _CALLER.set(who)
                 try:
                     step = await steps.__anext__()
                 except StopAsyncIteration:
                     return
                 except DomainError as error:
-                    if guard.message is None or who is None:
+                    if guard.message is None:
                         raise
                     await _tell(self, guard.message, error, who.locale)
                     return
                 finally:
-                    if token is not None:
-                        _CALLER.reset(token)
+                    _CALLER.reset(token)
                 yield step
         finally:
             await steps.aclose()

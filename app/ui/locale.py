@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.core.i18n import DEFAULT_LOCALE, LOCALES, normalise_locale, strings
-from app.ui.guard import public
+from app.ui.declarations import public
 
 ONE_YEAR_S = 365 * 24 * 3600
 

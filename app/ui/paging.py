@@ -10,7 +10,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.core.paging import PAGE_SIZES
-from app.ui.guard import checked_inside
+from app.ui.declarations import checked_inside
 from app.ui.locale import LocaleState, tr
 from app.ui.session import require
 

@@ -2,10 +2,11 @@
 
 Every handler declares what it needs with `@guarded(perm)` (app/ui/guard.py), which calls
 `check` before the handler's body; helpers and the few handlers that check inside their body
-call `require`. The caller is resolved from the HttpOnly session cookie the websocket was opened
-with, the session is checked in the database (revocation takes effect within CACHE_S seconds),
-and the permission is checked. A refusal raises AccessRefused, which the app's exception handler
-turns into a toast (or a redirect to /login) — the handler's body never runs.
+(this module's own: @guarded is built on it) call `require`. The caller is resolved from the
+HttpOnly session cookie the websocket was opened with, the session is checked in the database
+(revocation takes effect within CACHE_S seconds), and the permission is checked. A refusal
+raises AccessRefused, which the app's exception handler turns into a toast (or a redirect to
+/login) — the handler's body never runs.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from app.core.db import run_in_session
 from app.core.errors import DomainError
 from app.core.i18n import normalise_locale
 from app.tenants.queries import list_tenant_options
-from app.ui.guard import caller, guarded, public
+from app.ui.declarations import checked_inside, public
 from app.ui.navigation import SECTION_OF, entry_for, landing_for
 
 CACHE_S = 5.0
@@ -171,12 +172,14 @@ class SessionState(rx.State):
         self.can_switch_tenant = principal.visible.is_platform or len(options) > 1
 
     @rx.event
-    @guarded("dashboard:read")
+    @checked_inside("dashboard:read", "@guarded is built on this module: it calls require")
     async def select_tenant(self, value: str):
         """Work in one tenant (or all visible ones); refused outside the caller's tenants."""
-        principal = caller().principal
+        principal = await require(self, "dashboard:read")
         if not isinstance(value, str) or (value != ALL_TENANTS and not value.isdigit()):
-            raise AccessRefused("error.validation", locale=caller().locale, field="tenant")
+            raise AccessRefused(
+                "error.validation", locale=await request_locale(self), field="tenant"
+            )
         tenant_id = None if value == ALL_TENANTS else int(value)
         await run_in_session(switch_tenant, principal=principal, tenant_id=tenant_id)
         forget_session(principal.session_id)

@@ -21,8 +21,8 @@ import reflex as rx
 from app.core.db import run_in_session
 from app.core.i18n import DEFAULT_LOCALE, LOCALES, strings, t
 from app.core.tenancy import TenantScope
+from app.ui.declarations import public
 from app.ui.format import local_time
-from app.ui.guard import public
 from app.ui.push import Push
 from app.wall import service
 from app.wall.charts import top_items_figure, trend_figure

@@ -3,8 +3,10 @@
 Runs against the product as `make run` serves it: a websocket client (as the browser's, but
 crafting the messages itself) invokes each handler as (a) an anonymous visitor, (b) an employee
 of tenant A and (c) the tenant admin of tenant B. Each handler must be on the public allow-list
-below or refuse; whatever it does, no reply to an outsider may carry tenant A's data and no
-call may change tenant A's rows. Handlers added later are enumerated here automatically.
+of tests/handlers.py (which the handlers' own declarations agree with: tests/ui/
+test_every_handler_declares.py) or refuse; whatever it does, no reply to an outsider may carry
+tenant A's data and no call may change tenant A's rows. Handlers added later are enumerated
+here automatically.
 """
 
 from __future__ import annotations

@@ -178,16 +178,16 @@ def test_each_handler_carries_its_declaration() -> None:
     )
 
 
-async def test_a_public_or_checked_inside_handler_does_not_check(
+async def test_a_public_or_checked_inside_handler_is_left_as_it_is(
     _caller: SimpleNamespace,
 ) -> None:
     _caller.principal = None
 
-    @checked_inside("demo:read", "the body checks")
-    async def inside(self: Any, form: dict) -> dict:
+    async def inside(self: Any, form: dict) -> object:
         return form
 
-    assert await inside(_state(), "not a dict") == {}
+    assert checked_inside("demo:read", "the body checks")(inside) is inside
+    assert await inside(_state(), "not a dict") == "not a dict"
     _fn("anyone")(_state(), "v")
     assert ran == ["v"]
 
