@@ -12,6 +12,7 @@ from app.core.db import run_in_session
 from app.core.i18n import t
 from app.tenants.queries import scope_timezone
 from app.ui.format import local_time
+from app.ui.guard import caller, guarded
 from app.ui.paging import KeysetPaging
 from app.ui.payload import as_id
 from app.ui.session import actor_of, request_locale, require
@@ -70,14 +71,14 @@ class AlertsState(KeysetPaging, rx.State):
         self.loaded = True
 
     @rx.event
+    @guarded(READ)
     async def load(self) -> None:
         self.cursors = []
         await self._load()
 
     @rx.event
+    @guarded(READ)
     async def apply(self, form: dict) -> None:
-        await require(self, READ)
-        form = form if isinstance(form, dict) else {}
         status, kind = str(form.get("status") or ""), str(form.get("kind") or "all")
         self.status = status if status in ALERT_STATUSES else "unresolved"
         self.kind = kind if kind in KINDS else "all"
@@ -85,8 +86,9 @@ class AlertsState(KeysetPaging, rx.State):
         await self._load()
 
     @rx.event
+    @guarded(ACK)
     async def acknowledge(self, alert_id: int) -> None:
-        principal = await require(self, ACK)
+        principal = caller().principal
         await run_in_session(
             acknowledge,
             scope=principal.scope,

@@ -13,6 +13,7 @@ from app.core.i18n import t
 from app.notify import queries, rules
 from app.tenants.queries import scope_timezone
 from app.ui.format import local_time
+from app.ui.guard import caller, guarded
 from app.ui.payload import as_id
 from app.ui.session import actor_of, request_locale, require, working_tenant
 
@@ -109,20 +110,22 @@ class RoutingState(rx.State):
         self.loaded = True
 
     @rx.event
+    @guarded(ROUTE)
     async def load(self) -> None:
         self.open, self.message = False, ""
         await self._load()
 
     @rx.event
+    @guarded(ROUTE)
     async def start(self) -> None:
-        await require(self, ROUTE)
         self.editing_id, self.form, self.kinds = 0, dict(EMPTY_FORM), []
         self.critical_in_quiet, self.is_active = True, True
         self.open, self.message = True, ""
 
     @rx.event
+    @guarded(ROUTE)
     async def edit(self, route_id: int) -> None:
-        principal = await require(self, ROUTE)
+        principal = caller().principal
         route_id = as_id(route_id)
 
         r = await run_in_session(rules.get_route, scope=principal.scope, route_id=route_id)
@@ -142,15 +145,15 @@ class RoutingState(rx.State):
         self.editing_id, self.open, self.message = route_id, True, ""
 
     @rx.event
+    @guarded(ROUTE)
     async def close(self) -> None:
-        await require(self, ROUTE)
         self.open = False
 
     @rx.event
+    @guarded(ROUTE)
     async def save(self, form: dict) -> None:
-        principal = await require(self, ROUTE)
-        form = form if isinstance(form, dict) else {}
-        locale = await request_locale(self)
+        principal = caller().principal
+        locale = caller().locale
         actor = actor_of(self, principal)
         try:
             spec = _spec(form)
@@ -187,8 +190,9 @@ class RoutingState(rx.State):
         yield rx.toast(t("routing.saved", locale))
 
     @rx.event
+    @guarded(ROUTE)
     async def delete(self, route_id: int) -> None:
-        principal = await require(self, ROUTE)
+        principal = caller().principal
         await run_in_session(
             rules.delete_route,
             scope=principal.scope,
@@ -196,7 +200,7 @@ class RoutingState(rx.State):
             actor=actor_of(self, principal),
         )
         await self._load()
-        yield rx.toast(t("routing.deleted", await request_locale(self)))
+        yield rx.toast(t("routing.deleted", caller().locale))
 
 
 def route_rows(routes: list[queries.RouteView], locale: str) -> list[RouteRow]:

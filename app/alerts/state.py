@@ -19,9 +19,10 @@ from app.core.i18n import t
 from app.dashboard.state import HomeState
 from app.tenants.queries import scope_timezone
 from app.ui.format import local_time
+from app.ui.guard import caller, guarded, public
 from app.ui.payload import as_id
 from app.ui.push import Push
-from app.ui.session import actor_of, current_principal, request_locale, require
+from app.ui.session import actor_of, current_principal, request_locale
 
 TOASTS_AT_ONCE = 3  # more new alerts than this at once: one toast that says how many
 
@@ -44,6 +45,7 @@ class AlertCentreState(rx.State):
     _newest_id: int = 0
 
     @rx.event
+    @public("reads the caller's own scope, only with alert:read (checked)")
     async def follow(self):
         """On every console page's load: follow this tab's alerts (nothing for people who may
         not read them: no refusal toast on every page)."""
@@ -56,25 +58,27 @@ class AlertCentreState(rx.State):
         await self._read(principal)
 
     @rx.event
+    @guarded("alert:read")
     async def arrived(self):
         """The fan-out's poke: re-read, and toast what is new since the last read."""
-        principal = await require(self, "alert:read")
+        principal = caller().principal
         before = self._newest_id
         fresh = [a for a in await self._read(principal) if a.id > before]
         self.unseen += len(fresh)
-        toasts = self._toasts(fresh, await request_locale(self))
+        toasts = self._toasts(fresh, caller().locale)
         if (self.router.url.path or "/").rstrip("/") == "":
             toasts.append(HomeState.load)  # the home figures count alerts and low slots too
         return toasts
 
     @rx.event
+    @guarded("alert:read")
     async def opened(self):
-        await require(self, "alert:read")
         self.unseen = 0
 
     @rx.event
+    @guarded("alert:ack")
     async def acknowledge(self, alert_id: int):
-        principal = await require(self, "alert:ack")
+        principal = caller().principal
         await run_in_session(
             acknowledge,
             scope=principal.scope,

@@ -16,6 +16,7 @@ from app.core.errors import DomainError, ValidationError
 from app.core.i18n import t
 from app.tenants.queries import scope_timezone
 from app.ui.format import local_time
+from app.ui.guard import caller, guarded
 from app.ui.payload import as_id
 from app.ui.session import actor_of, request_locale, require, working_tenant
 
@@ -72,29 +73,30 @@ class ApiKeysState(rx.State):
         self.loaded = True
 
     @rx.event
+    @guarded(MANAGE)
     async def load(self) -> None:
         self.created_key, self.creating = "", False
         await self._load()
 
     @rx.event
+    @guarded(MANAGE)
     async def open_new(self) -> None:
-        await require(self, MANAGE)
         self.form_error, self.created_key, self.creating = "", "", True
 
     @rx.event
+    @guarded(MANAGE)
     async def close(self) -> None:
-        await require(self, MANAGE)
         self.creating, self.form_error = False, ""
 
     @rx.event
+    @guarded(MANAGE)
     async def forget_key(self) -> None:
-        await require(self, MANAGE)
         self.created_key = ""
 
     @rx.event
+    @guarded(MANAGE)
     async def create(self, form: dict) -> None:
-        principal = await require(self, MANAGE)
-        form = form if isinstance(form, dict) else {}
+        principal = caller().principal
         try:
             provider_id = (
                 await self._provider_of(principal) if form.get("owner") == "provider" else None
@@ -113,7 +115,7 @@ class ApiKeysState(rx.State):
                 now=now,
             )
         except DomainError as refused:
-            self.form_error = t(refused.key, await request_locale(self), **refused.params)
+            self.form_error = t(refused.key, caller().locale, **refused.params)
             return
         self.creating, self.form_error, self.created_key = False, "", plaintext
         await self._load()
@@ -132,8 +134,9 @@ class ApiKeysState(rx.State):
         return provider_id
 
     @rx.event
+    @guarded(MANAGE)
     async def revoke(self, key_id: int) -> None:
-        principal = await require(self, MANAGE)
+        principal = caller().principal
         try:
             provider_id = await self._administered(principal)
             await run_in_session(
@@ -144,10 +147,10 @@ class ApiKeysState(rx.State):
                 provider_id=provider_id,
             )
         except DomainError as refused:
-            yield rx.toast.error(t(refused.key, await request_locale(self), **refused.params))
+            yield rx.toast.error(t(refused.key, caller().locale, **refused.params))
             return
         await self._load()
-        yield rx.toast.success(t("apikeys.revoked", await request_locale(self)))
+        yield rx.toast.success(t("apikeys.revoked", caller().locale))
 
 
 def key_lines(

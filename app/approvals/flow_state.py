@@ -12,6 +12,7 @@ from app.core.db import run_in_session
 from app.core.errors import DomainError
 from app.core.i18n import t
 from app.ui.format import fen, yuan
+from app.ui.guard import caller, guarded
 from app.ui.payload import as_id
 from app.ui.session import actor_of, request_locale, require, working_tenant
 
@@ -90,6 +91,7 @@ class FlowsState(rx.State):
         self.step_choices = step_options(choices, locale)
 
     @rx.event
+    @guarded(READ)
     async def load(self) -> None:
         self.editing, self.message = False, ""
         await self._load()
@@ -98,8 +100,8 @@ class FlowsState(rx.State):
         self.form, self.message, self.editing = form, "", True
 
     @rx.event
+    @guarded(CONFIGURE)
     async def start_new(self) -> None:
-        await require(self, CONFIGURE)
         steps = ["department_manager"] + [NO_STEP] * (flows.MAX_STEPS - 1)
         self._open(
             {"id": 0, "name": "", "trigger": "over_quota", "amount": "0", "active": True}
@@ -107,8 +109,8 @@ class FlowsState(rx.State):
         )
 
     @rx.event
+    @guarded(CONFIGURE)
     async def start_edit(self, flow_id: int) -> None:
-        await require(self, CONFIGURE)
         flow_id = as_id(flow_id)
         await self._load()  # the flow as it is now, and only one of the scope
         row = next((f for f in self.flows if f["id"] == flow_id), None)
@@ -121,15 +123,15 @@ class FlowsState(rx.State):
         )
 
     @rx.event
+    @guarded(READ)
     async def close(self) -> None:
-        await require(self, READ)
         self.editing, self.message = False, ""
 
     @rx.event
+    @guarded(CONFIGURE)
     async def save(self, form: dict) -> None:
-        principal = await require(self, CONFIGURE)
-        form = form if isinstance(form, dict) else {}
-        locale = await request_locale(self)
+        principal = caller().principal
+        locale = caller().locale
         try:
             steps = [form.get(f"step{n}", NO_STEP) for n in range(1, flows.MAX_STEPS + 1)]
             spec = flows.FlowSpec(

@@ -15,9 +15,10 @@ from app.core.errors import DomainError, ValidationError
 from app.core.i18n import t
 from app.tenants.queries import scope_timezone
 from app.ui.format import local_time
+from app.ui.guard import caller, guarded
 from app.ui.paging import KeysetPaging
 from app.ui.payload import as_id
-from app.ui.session import request_locale, require
+from app.ui.session import require
 from app.withdrawals import phone
 
 READ, DECIDE = "approval:read", "approval:decide"
@@ -67,14 +68,15 @@ class ApprovalsState(KeysetPaging, rx.State):
         self.loaded = True
 
     @rx.event
+    @guarded(READ)
     async def load(self):
         self.cursors, self.message = [], ""
         await self._load()
         return FlowsState.load
 
     @rx.event
+    @guarded(READ)
     async def show(self, status: str | list[str]) -> None:
-        await require(self, READ)
         self.status = (
             status if isinstance(status, str) and status in console.STATUSES else "pending"
         )
@@ -82,9 +84,10 @@ class ApprovalsState(KeysetPaging, rx.State):
         await self._load()
 
     @rx.event
+    @guarded(DECIDE)
     async def decide(self, request_id: int, decision: str) -> None:
         """The service checks that the signed-in person decides the request's current step."""
-        principal = await require(self, DECIDE)
+        principal = caller().principal
         if decision not in (Decision.approve.value, Decision.reject.value):
             raise ValidationError(field="decision")
         try:
@@ -96,7 +99,7 @@ class ApprovalsState(KeysetPaging, rx.State):
                 decision=Decision(decision),
             )
         except DomainError as refused:
-            self.message = t(refused.key, await request_locale(self), **refused.params)
+            self.message = t(refused.key, caller().locale, **refused.params)
             return
         self.message = ""
         await self._load()

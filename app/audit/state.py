@@ -14,6 +14,7 @@ from app.audit.service import AuditFilters, AuditPage, list_audit, local_days
 from app.core.db import run_in_session
 from app.core.tenancy import TenantScope
 from app.tenants.queries import list_tenant_options, scope_timezone
+from app.ui.guard import caller, guarded
 from app.ui.paging import KeysetPaging
 from app.ui.session import request_locale, require
 
@@ -109,22 +110,22 @@ class AuditState(KeysetPaging, rx.State):
         self.loaded = True
 
     @rx.event
+    @guarded("audit:read")
     async def relocalise(self) -> None:
         """After the header's language switch: the rows are written again in the new language."""
-        await require(self, "audit:read")
-        if self.loaded and await request_locale(self) != self.built_locale:
+        if self.loaded and caller().locale != self.built_locale:
             await self._load()
 
     @rx.event
+    @guarded("audit:read")
     async def load(self) -> None:
         self.cursors = []
         await self._load()
 
     @rx.event
+    @guarded("audit:read")
     async def apply_filters(self, form: dict) -> None:
         """Filter by action group, actor, target id and a date range (the tenant's days)."""
-        await require(self, "audit:read")
-        form = form if isinstance(form, dict) else {}
         action = str(form.get("action", ""))
         self.action = action if action in ACTION_GROUPS or EXACT_ACTION.fullmatch(action) else ""
         self.actor = str(form.get("actor", ""))[:60]

@@ -10,6 +10,7 @@ import reflex as rx
 from app.auth.next_path import safe_next
 from app.core.db import run_in_session
 from app.sso.im_service import im_kinds
+from app.ui.declarations import public
 from app.ui.forms import labelled_input, native_form
 from app.ui.locale import LocaleState, tr
 
@@ -42,6 +43,7 @@ class LoginPageState(rx.State):
     im_checked: str = ""  # the company code im_kinds was looked up for
 
     @rx.event
+    @public("the sign-in page's error message")
     def read_error(self) -> None:
         """Public: show the reason the last attempt was refused (from the redirect's query)."""
         params = self.router.url.query_parameters
@@ -57,17 +59,20 @@ class LoginPageState(rx.State):
         self.next_path = safe_next(params.get("next", "")) or ""
 
     @rx.event
+    @public("the company code typed on the sign-in page (builds a link)")
     def set_sso_company(self, value: str) -> None:
         """Public: the company code typed for single sign-on (it only builds a link)."""
         self.sso_company = _company_code(value)
 
     @rx.event
+    @public("the company code typed on the phone: which IMs it offers")
     async def set_im_company(self, value: str) -> None:
         """Public: the company code typed on the phone, and the IM sign-ins it offers."""
         self.sso_company = _company_code(value)
         await self._find_im_sign_ins()
 
     @rx.event
+    @public("which IMs the company code in the page's link offers")
     async def find_im_sign_ins(self) -> None:
         """Public: the IM sign-ins of the company code the page was opened with (a refusal
         comes back with it)."""

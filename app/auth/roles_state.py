@@ -10,8 +10,9 @@ from app.auth import roles as svc
 from app.core.db import run_in_session
 from app.core.errors import DomainError
 from app.core.i18n import t
+from app.ui.guard import caller, guarded
 from app.ui.payload import as_id
-from app.ui.session import actor_of, request_locale, require, working_tenant
+from app.ui.session import actor_of, require, working_tenant
 
 
 class PermissionRow(TypedDict):
@@ -70,13 +71,15 @@ class RolesState(rx.State):
         self.loaded = True
 
     @rx.event
+    @guarded("role:read")
     async def load(self) -> None:
         await self._load()
 
     @rx.event
+    @guarded("role:write")
     async def toggle(self, role_id: int, permission: str, granted: bool):
         """Tick or untick one cell; refused for built-ins and for permissions one lacks."""
-        principal = await require(self, "role:write")
+        principal = caller().principal
         try:
             await run_in_session(
                 svc.set_role_permission,
@@ -91,21 +94,21 @@ class RolesState(rx.State):
             await self._load()
 
     @rx.event
+    @guarded("role:write")
     async def open_form(self) -> None:
-        await require(self, "role:write")
         self.form_error = ""
         self.form_open = True
 
     @rx.event
+    @guarded("role:write")
     async def close_form(self) -> None:
-        await require(self, "role:write")
         self.form_open = False
 
     @rx.event
+    @guarded("role:write")
     async def create_role(self, form: dict):
         """A custom role of the working tenant, from a built-in template."""
-        principal = await require(self, "role:write")
-        form = form if isinstance(form, dict) else {}
+        principal = caller().principal
         template = str(form.get("template", ""))
         try:
             await run_in_session(
@@ -118,15 +121,16 @@ class RolesState(rx.State):
                 actor=actor_of(self, principal),
             )
         except DomainError as refused:
-            self.form_error = t(refused.key, await request_locale(self), **refused.params)
+            self.form_error = t(refused.key, caller().locale, **refused.params)
             return
         self.form_open = False
         await self._load()
-        return rx.toast.success(t("role.saved", await request_locale(self)), id="role-saved")
+        return rx.toast.success(t("role.saved", caller().locale), id="role-saved")
 
     @rx.event
+    @guarded("role:write")
     async def delete_role(self, role_id: int) -> None:
-        principal = await require(self, "role:write")
+        principal = caller().principal
         try:
             await run_in_session(
                 svc.delete_custom_role,

@@ -12,8 +12,9 @@ from app.cabinets.models import Slot
 from app.core.db import run_in_session
 from app.core.errors import DomainError
 from app.core.i18n import t
+from app.ui.guard import caller, guarded
 from app.ui.payload import as_id
-from app.ui.session import actor_of, request_locale, require
+from app.ui.session import actor_of, require
 
 READ, WRITE = "cabinet:read", "cabinet:write"
 
@@ -40,8 +41,9 @@ class CameraRegionsState(rx.State):
     version: int = 0  # in the image URLs: a saved region shows at once
 
     @rx.event
+    @guarded(READ)
     async def show(self, cabinet_id: int) -> None:
-        principal = await require(self, READ)
+        principal = caller().principal
         self.cabinet_id, self.message, self.notice = as_id(cabinet_id), "", ""
         self.can_write = principal.can(WRITE)
         await self._load()
@@ -52,10 +54,10 @@ class CameraRegionsState(rx.State):
         self.cameras, self.regions = camera_lines(found, self.cabinet_id, self.version)
 
     @rx.event
+    @guarded(WRITE)
     async def save(self, form: dict) -> None:
-        principal = await require(self, WRITE)
-        form = form if isinstance(form, dict) else {}
-        locale = await request_locale(self)
+        principal = caller().principal
+        locale = caller().locale
         slot = str(form.get("slot", ""))[:16]
         try:
             await run_in_session(

@@ -13,8 +13,9 @@ from app.cabinets.lan import LanWiring, list_lan_cabinets, register_by_code
 from app.core.db import run_in_session
 from app.core.errors import DomainError, ValidationError
 from app.core.i18n import t
+from app.ui.guard import caller, guarded
 from app.ui.locale import tr
-from app.ui.session import actor_of, request_locale, require
+from app.ui.session import actor_of, require
 from app.ui.shell import console_page
 from app.ui.tables import data_table
 
@@ -81,14 +82,15 @@ class LanCabinetsState(rx.State):
         self.loaded = True
 
     @rx.event
+    @guarded(READ)
     async def load(self) -> None:
         self.message, self.saved = "", False
         await self._load()
 
     @rx.event
+    @guarded(WRITE)
     async def save(self, form: dict) -> None:
-        principal = await require(self, WRITE)
-        form = form if isinstance(form, dict) else {}
+        principal = caller().principal
         try:
             await run_in_session(
                 register_by_code,
@@ -99,7 +101,7 @@ class LanCabinetsState(rx.State):
             )
         except DomainError as refused:
             self.message, self.saved = (
-                t(refused.key, await request_locale(self), **refused.params),
+                t(refused.key, caller().locale, **refused.params),
                 False,
             )
             return

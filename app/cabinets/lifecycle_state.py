@@ -18,9 +18,10 @@ from app.cabinets.profiles import PROFILES
 from app.core.db import run_in_session
 from app.core.errors import DomainError
 from app.core.i18n import t
+from app.ui.guard import caller, guarded, public
 from app.ui.payload import as_id
 from app.ui.qr import qr_data_uri
-from app.ui.session import actor_of, request_locale, require, working_tenant
+from app.ui.session import actor_of, working_tenant
 
 PROVISION = provisioning.PERMISSION
 CREDENTIALS_SHOWN_S = 300.0
@@ -54,25 +55,26 @@ class CabinetLifecycle(rx.State, mixin=True):
     label: dict = {}  # the door's QR label: {"url", "qr"}
 
     @rx.event
+    @guarded(PROVISION)
     async def open_register(self) -> None:
-        principal = await require(self, PROVISION)
+        principal = caller().principal
         tenant_id = await working_tenant(self, principal)
         sites = await run_in_session(site_options, scope=principal.scope, tenant_id=tenant_id)
-        locale = await request_locale(self)
+        locale = caller().locale
         self.sites = [Choice(id=str(i), name=name) for i, name in sites]
         self.models = model_choices(locale)
         self.registering, self.register_message = True, ""
 
     @rx.event
+    @guarded(PROVISION)
     async def close_register(self) -> None:
-        await require(self, PROVISION)
         self.registering, self.register_message = False, ""
 
     @rx.event
+    @guarded(PROVISION)
     async def register(self, form: dict):
-        principal = await require(self, PROVISION)
-        form = form if isinstance(form, dict) else {}
-        locale = await request_locale(self)
+        principal = caller().principal
+        locale = caller().locale
         try:
             site = str(form.get("site") or "")
             made = await run_in_session(
@@ -109,35 +111,37 @@ class CabinetLifecycle(rx.State, mixin=True):
         return type(self).expire_credentials(bundle["secret_version"])
 
     @rx.event
+    @guarded(PROVISION)
     async def new_credentials(self):
         """Rotate: a new secret and bundle; the old ones stop working at once."""
         made = await self._act(PROVISION, provisioning.rotate_credentials, cabinet_id=self.chosen)
         return self._show(made) if made is not None else None
 
     @rx.event
+    @guarded(PROVISION)
     async def download_bundle(self):
-        await require(self, PROVISION)
         if not self.credentials.get("json"):
             return None
         return rx.download(data=self.credentials["json"], filename=self.credentials["filename"])
 
     @rx.event
+    @public("empties the caller's own tab of credentials shown once")
     async def forget_credentials(self) -> None:
         """Public: the admin has them; they are not kept (nothing secret is)."""
         self.credentials = {}
 
     @rx.event(background=True)
+    @guarded(PROVISION)
     async def expire_credentials(self, version: int):
         """Shown once means not kept: whatever the admin does, they leave the state after
         CREDENTIALS_SHOWN_S."""
-        async with self:
-            await require(self, PROVISION)
         await asyncio.sleep(CREDENTIALS_SHOWN_S)
         async with self:
             if self.credentials.get("version") == version:
                 self.credentials = {}
 
     @rx.event
+    @guarded(PROVISION)
     async def maintenance(self, on: bool) -> None:
         await self._act(
             PROVISION, provisioning.set_maintenance, cabinet_id=self.chosen, on=bool(on)
@@ -145,14 +149,15 @@ class CabinetLifecycle(rx.State, mixin=True):
         await self._load()
 
     @rx.event
+    @guarded(PROVISION)
     async def decommission(self) -> None:
         await self._act(PROVISION, provisioning.decommission, cabinet_id=self.chosen)
         self.credentials = {}
         await self._load()
 
     @rx.event
+    @guarded("cabinet:write")
     async def plan_slot(self, form: dict) -> None:
-        form = form if isinstance(form, dict) else {}
         await self._act_on(
             "cabinet:write",
             plan_item,

@@ -22,6 +22,7 @@ from app.core.errors import DomainError, ValidationError
 from app.core.i18n import t
 from app.tenants.queries import scope_timezone
 from app.ui.format import local_time
+from app.ui.guard import guarded
 from app.ui.paging import KeysetPaging
 from app.ui.payload import as_id
 from app.ui.push import Push
@@ -132,15 +133,16 @@ class CabinetsState(KeysetPaging, CabinetLifecycle, rx.State):
         self.loaded = True
 
     @rx.event
+    @guarded(READ)
     async def load(self) -> None:
         self.cursors, self.chosen, self.credentials, self.message = [], 0, {}, ""
         await self._load()
 
     @rx.event
+    @guarded(READ)
     async def arrived(self) -> None:
         """The fan-out's poke: a door, a cabinet's presence or a command's delivery changed in
         the tenant. A tab that has left the page stops following."""
-        await require(self, READ)
         if not (self.router.url.path or "").startswith("/cabinets"):
             CABINETS.forget(self.router.session.client_token)
             return
@@ -149,9 +151,8 @@ class CabinetsState(KeysetPaging, CabinetLifecycle, rx.State):
             await self._read_chosen()
 
     @rx.event
+    @guarded(READ)
     async def apply(self, form: dict) -> None:
-        await require(self, READ)
-        form = form if isinstance(form, dict) else {}
         status = str(form.get("status") or "all")
         self.status = status if status in console.STATUSES else "all"
         self.search = str(form.get("search", ""))[:40]
@@ -159,8 +160,8 @@ class CabinetsState(KeysetPaging, CabinetLifecycle, rx.State):
         await self._load()
 
     @rx.event
+    @guarded(READ)
     async def choose(self, cabinet_id: int) -> None:
-        await require(self, READ)
         self.chosen, self.credentials, self.message = as_id(cabinet_id), {}, ""
         self.notice = ""
         await self._read_chosen()
@@ -211,8 +212,8 @@ class CabinetsState(KeysetPaging, CabinetLifecycle, rx.State):
         return await self._act(permission, change, **kwargs)
 
     @rx.event
+    @guarded(WRITE)
     async def set_levels(self, form: dict) -> None:
-        form = form if isinstance(form, dict) else {}
         await self._act_on(
             WRITE,
             console.set_levels,
@@ -224,8 +225,8 @@ class CabinetsState(KeysetPaging, CabinetLifecycle, rx.State):
         )
 
     @rx.event
+    @guarded(WRITE)
     async def set_item(self, form: dict) -> None:
-        form = form if isinstance(form, dict) else {}
         await self._act_on(
             WRITE,
             console.set_slot_item,
@@ -236,6 +237,7 @@ class CabinetsState(KeysetPaging, CabinetLifecycle, rx.State):
         )
 
     @rx.event
+    @guarded(WRITE)
     async def set_indicator(self, slot_id: str, indicator: str) -> None:
         """The indicator model a scale is wired to (its defaults until it learns its own)."""
         await self._act_on(
@@ -245,8 +247,9 @@ class CabinetsState(KeysetPaging, CabinetLifecycle, rx.State):
         )
 
     @rx.event
+    @guarded(COMMAND)
     async def tare(self, form: dict) -> None:
-        slot = str((form or {}).get("slot", ""))[:16] if isinstance(form, dict) else ""
+        slot = str(form.get("slot", ""))[:16]
         await self._act(
             COMMAND,
             issue_command,
@@ -256,12 +259,14 @@ class CabinetsState(KeysetPaging, CabinetLifecycle, rx.State):
         )
 
     @rx.event
+    @guarded(COMMAND)
     async def unlock(self, form: dict) -> None:
         """Open the door for the person the admin names; what they take is charged to them."""
-        who = str((form or {}).get("who", ""))[:64] if isinstance(form, dict) else ""
+        who = str(form.get("who", ""))[:64]
         await self._act(COMMAND, unlock_for, cabinet_id=self.chosen, who=who)
 
     @rx.event
+    @guarded(RESTOCK)
     async def restock(self) -> None:
         """A provider's staff member opens the cabinet to restock it from the console."""
         door = await self._act(RESTOCK, restock_by, cabinet_id=self.chosen)
@@ -269,10 +274,12 @@ class CabinetsState(KeysetPaging, CabinetLifecycle, rx.State):
             self.notice = t("cabinets.restock_sent", await request_locale(self))
 
     @rx.event
+    @guarded(COMMAND)
     async def send_lease(self) -> None:
         await self._act(COMMAND, sync_lease, cabinet_id=self.chosen)
 
     @rx.event
+    @guarded(COMMAND)
     async def reboot(self) -> None:
         await self._act(
             COMMAND,
@@ -285,9 +292,9 @@ class CabinetsState(KeysetPaging, CabinetLifecycle, rx.State):
         )
 
     @rx.event
+    @guarded(READ)
     async def refresh(self) -> None:
         """Delivery states move on by themselves: the page reads them again on request."""
-        await require(self, READ)
         if self.chosen:
             await self._read_chosen()
         await self._load()

@@ -15,6 +15,7 @@ from app.core.tenancy import TenantScope
 from app.dashboard import service
 from app.dashboard.service import HomeFigures
 from app.ui.format import local_time, yuan
+from app.ui.guard import caller, guarded
 from app.ui.navigation import landing_for
 from app.ui.session import require
 
@@ -87,11 +88,12 @@ class HomeState(rx.State):
         self.updated_at = datetime.now(ZoneInfo(timezone)).strftime("%H:%M:%S")
 
     @rx.event
+    @guarded(None)
     async def load(self):
         """The figures of the caller's scope (the tenant chosen in the header, or all of theirs);
         a person without the console's figures goes to the page of their role (an employee to
         their phone page, provider staff to their work orders)."""
-        signed_in = await require(self)
+        signed_in = caller().principal
         if not signed_in.can("dashboard:read"):
             return rx.redirect(landing_for(signed_in.permissions))
         principal = await require(self, "dashboard:read")

@@ -13,9 +13,10 @@ from app.core.errors import DomainError, ValidationError
 from app.core.i18n import t
 from app.inventory.adjustments import AdjustReason, write_off_planned
 from app.inventory.listing import StockRow, list_stock
+from app.ui.guard import caller, guarded
 from app.ui.paging import KeysetPaging
 from app.ui.payload import as_id
-from app.ui.session import actor_of, request_locale, require
+from app.ui.session import actor_of, require
 
 PERMISSION, ADJUST = "stock:read", "stock:adjust"
 
@@ -71,17 +72,17 @@ class StockState(KeysetPaging, rx.State):
         self.loaded = True
 
     @rx.event
+    @guarded(PERMISSION)
     async def load(self) -> None:
-        principal = await require(self, PERMISSION)
+        principal = caller().principal
         options = await run_in_session(cabinet_options, scope=principal.scope)
         self.cabinets = [Option(id=str(i), name=n) for i, n in options]
         self.cursors = []
         await self._load()
 
     @rx.event
+    @guarded(PERMISSION)
     async def apply(self, form: dict) -> None:
-        await require(self, PERMISSION)
-        form = form if isinstance(form, dict) else {}
         cabinet = str(form.get("cabinet") or "all")[:12]
         self.cabinet = "all" if cabinet == "all" else str(as_id(cabinet))
         self.low_only = form.get("low_only") in ("on", True, "true")
@@ -90,23 +91,23 @@ class StockState(KeysetPaging, rx.State):
         await self._load()
 
     @rx.event
+    @guarded(ADJUST)
     async def open_write_off(self, entry_id: int) -> None:
-        await require(self, ADJUST)
         row = next((r for r in self.rows if r["id"] == as_id(entry_id)), None)
         if row is not None:
             self.writing_off, self.write_off_error = row["id"], ""
             self.write_off_subject = f"{row['cabinet']} · {row['slot']} · {row['item']}"
 
     @rx.event
+    @guarded(PERMISSION)
     async def close_write_off(self) -> None:
-        await require(self, PERMISSION)
         self.writing_off, self.write_off_error = 0, ""
 
     @rx.event
+    @guarded(ADJUST)
     async def write_off(self, form: dict) -> None:
         """Units off a slot for damage, expiry or loss (never below zero), audited."""
-        principal = await require(self, ADJUST)
-        form = form if isinstance(form, dict) else {}
+        principal = caller().principal
         try:
             quantity = str(form.get("quantity", "")).strip()
             if not quantity.isdigit() or len(quantity) > 6:
@@ -124,7 +125,7 @@ class StockState(KeysetPaging, rx.State):
                 actor=actor_of(self, principal),
             )
         except DomainError as refused:
-            locale = await request_locale(self)
+            locale = caller().locale
             self.write_off_error = t(refused.key, locale, **refused.params)
             return
         self.writing_off, self.write_off_error = 0, ""

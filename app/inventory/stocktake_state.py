@@ -20,6 +20,7 @@ from app.inventory.stocktake_queries import (
 )
 from app.tenants.policies import whole_number
 from app.ui.format import local_time, yuan
+from app.ui.guard import caller, guarded
 from app.ui.payload import as_id
 from app.ui.session import actor_of, request_locale, require
 
@@ -145,13 +146,14 @@ class StocktakesState(rx.State):
         )
 
     @rx.event
+    @guarded(READ)
     async def load(self) -> None:
         self.message, self.current_id, self._current_id = "", 0, 0
         await self._load_list()
 
     @rx.event
+    @guarded(READ)
     async def open(self, stocktake_id: int) -> None:
-        await require(self, READ)
         self.message = ""
         try:
             await self._open(as_id(stocktake_id))
@@ -159,15 +161,15 @@ class StocktakesState(rx.State):
             await self._refusal(refused)
 
     @rx.event
+    @guarded(READ)
     async def back(self) -> None:
-        await require(self, READ)
         self.message, self.current_id, self._current_id = "", 0, 0
         await self._load_list()
 
     @rx.event
+    @guarded(ADJUST)
     async def start(self, form: dict) -> None:
-        principal = await require(self, ADJUST)
-        form = form if isinstance(form, dict) else {}
+        principal = caller().principal
         try:
             cabinet_id = as_id(form.get("cabinet", ""))
             row = await run_in_session(
@@ -182,9 +184,9 @@ class StocktakesState(rx.State):
             await self._refusal(refused)
 
     @rx.event
+    @guarded(ADJUST)
     async def submit(self, form: dict):
-        principal = await require(self, ADJUST)
-        form = form if isinstance(form, dict) else {}
+        principal = caller().principal
         try:
             row = await run_in_session(
                 service.submit_stocktake,
@@ -200,7 +202,7 @@ class StocktakesState(rx.State):
         self.message = ""
         await self._open(row.id)
         key = "stocktake.applied_toast" if row.status == "applied" else "stocktake.waiting_toast"
-        return rx.toast.success(t(key, await request_locale(self)))
+        return rx.toast.success(t(key, caller().locale))
 
     async def _decide(self, decide) -> None:
         principal = await require(self, ADJUST)
@@ -218,18 +220,18 @@ class StocktakesState(rx.State):
         await self._open(self._current_id)
 
     @rx.event
+    @guarded(ADJUST)
     async def approve(self) -> None:
-        await require(self, ADJUST)
         await self._decide(service.approve_stocktake)
 
     @rx.event
+    @guarded(ADJUST)
     async def reject(self) -> None:
-        await require(self, ADJUST)
         await self._decide(service.reject_stocktake)
 
     @rx.event
+    @guarded(ADJUST)
     async def cancel(self) -> None:
-        await require(self, ADJUST)
         await self._decide(service.cancel_stocktake)
 
 

@@ -14,6 +14,7 @@ from app.core.tenancy import scope_filter
 from app.items import console
 from app.items.models import ItemType, Tag
 from app.ui.format import fen, yuan
+from app.ui.guard import caller, guarded
 from app.ui.paging import KeysetPaging
 from app.ui.payload import as_id, first_upload
 from app.ui.session import actor_of, request_locale, require, working_tenant
@@ -135,14 +136,14 @@ class ItemsState(KeysetPaging, rx.State):
         self.loaded = True
 
     @rx.event
+    @guarded(READ)
     async def load(self) -> None:
         self.cursors, self.editing, self.message, self.notice = [], False, "", ""
         await self._load()
 
     @rx.event
+    @guarded(READ)
     async def apply(self, form: dict) -> None:
-        await require(self, READ)
-        form = form if isinstance(form, dict) else {}
         kind = str(form.get("type") or "all")
         self.type_filter = "all" if kind == "all" else str(as_id(kind))
         self.search = str(form.get("search", ""))[:40]
@@ -150,8 +151,8 @@ class ItemsState(KeysetPaging, rx.State):
         await self._load()
 
     @rx.event
+    @guarded(WRITE)
     async def start_new(self) -> None:
-        await require(self, WRITE)
         self.editing, self.edit_id, self.readings, self.message = True, 0, [], ""
         self.form = {
             "unit": "个",
@@ -162,8 +163,9 @@ class ItemsState(KeysetPaging, rx.State):
         }
 
     @rx.event
+    @guarded(READ)
     async def edit(self, item_id: int) -> None:
-        principal = await require(self, READ)
+        principal = caller().principal
         item_id = as_id(item_id)
         row = next((r for r in self.rows if r["id"] == item_id), None)
         if row is None:
@@ -175,14 +177,14 @@ class ItemsState(KeysetPaging, rx.State):
         self.readings = reading_lines(readings)
 
     @rx.event
+    @guarded(READ)
     async def close(self) -> None:
-        await require(self, READ)
         self.editing = False
 
     @rx.event
+    @guarded(READ)
     async def opened(self, is_open: bool) -> None:
         """The drawer's own open/close (Escape, the overlay): closing is all it may do."""
-        await require(self, READ)
         if is_open is False:
             self.editing = False
 
@@ -196,9 +198,9 @@ class ItemsState(KeysetPaging, rx.State):
             self.message = t(refused.key, locale, **refused.params)
 
     @rx.event
+    @guarded(WRITE)
     async def save(self, form: dict) -> None:
-        principal = await require(self, WRITE)
-        form = form if isinstance(form, dict) else {}
+        principal = caller().principal
         try:
             fields = _fields(form)
             await run_in_session(
@@ -213,12 +215,13 @@ class ItemsState(KeysetPaging, rx.State):
             await self._say(refused)
             return
         self.editing, self.message = False, ""
-        self.notice = t("items.saved", await request_locale(self))
+        self.notice = t("items.saved", caller().locale)
         await self._load()
 
     @rx.event
+    @guarded(WRITE)
     async def upload(self, files: list[rx.UploadFile]) -> None:
-        principal = await require(self, WRITE)
+        principal = caller().principal
         upload = first_upload(files)
         if upload is None or not self.edit_id:
             return
@@ -239,9 +242,9 @@ class ItemsState(KeysetPaging, rx.State):
         await self._load()
 
     @rx.event
+    @guarded(WRITE)
     async def calibrate(self, form: dict) -> None:
-        principal = await require(self, WRITE)
-        form = form if isinstance(form, dict) else {}
+        principal = caller().principal
         try:
             count = str(form.get("count", "")).strip()
             if not count.isdigit():
@@ -259,7 +262,7 @@ class ItemsState(KeysetPaging, rx.State):
             return
         self.form = {**self.form, "unit_weight_g": f"{unit:g}"}
         self.message = ""
-        self.notice = t("items.calibrated", await request_locale(self), grams=f"{unit:g}")
+        self.notice = t("items.calibrated", caller().locale, grams=f"{unit:g}")
         await self._load()
 
 

@@ -14,6 +14,7 @@ from app.core.i18n import t
 from app.core.tenancy import TenantScope, get_scoped_or_raise
 from app.org import users as svc
 from app.org.models import User
+from app.ui.guard import caller, guarded
 from app.ui.payload import as_id
 from app.ui.session import actor_of, request_locale, require
 
@@ -60,14 +61,15 @@ class PersonAccessState(rx.State):
         self.held = sorted(str(r) for r in held)
 
     @rx.event
+    @guarded("user:write")
     async def open_for(self, person_id: int) -> None:
         await self._show(as_id(person_id))
         self.message = ""
         self.open = True
 
     @rx.event
+    @guarded("user:write")
     async def close(self) -> None:
-        await require(self, "user:write")
         self.open = False
 
     async def _report(self, refused: DomainError | None, ok_key: str) -> None:
@@ -76,10 +78,10 @@ class PersonAccessState(rx.State):
         self.message = t(refused.key, locale, **refused.params) if refused else t(ok_key, locale)
 
     @rx.event
+    @guarded("user:write")
     async def set_pin(self, form: dict) -> None:
         """A new cabinet PIN (stored hashed; the person uses it with their badge or alone)."""
-        principal = await require(self, "user:write")
-        form = form if isinstance(form, dict) else {}
+        principal = caller().principal
         try:
             await run_in_session(
                 svc.set_pin,
@@ -94,10 +96,10 @@ class PersonAccessState(rx.State):
         await self._report(None, "access.pin_saved")
 
     @rx.event
+    @guarded("user:write")
     async def reset_password(self, form: dict) -> None:
         """A new sign-in password; the person's open sessions end."""
-        principal = await require(self, "user:write")
-        form = form if isinstance(form, dict) else {}
+        principal = caller().principal
         try:
             await run_in_session(
                 svc.reset_password,
@@ -112,9 +114,10 @@ class PersonAccessState(rx.State):
         await self._report(None, "access.password_reset")
 
     @rx.event
+    @guarded("role:write")
     async def toggle_role(self, role_id: str, held: bool) -> None:
         """Give or take one role (only roles whose permissions the admin holds)."""
-        principal = await require(self, "role:write")
+        principal = caller().principal
         role = str(as_id(role_id))
         wanted = {int(r) for r in self.held if r != role} | ({int(role)} if held is True else set())
         try:

@@ -11,6 +11,7 @@ from app.core.errors import DomainError, ValidationError
 from app.core.i18n import t
 from app.org import departments as svc
 from app.org.departments import DepartmentNode
+from app.ui.guard import caller, guarded
 from app.ui.payload import as_id
 from app.ui.session import actor_of, request_locale, require, working_tenant
 
@@ -129,14 +130,15 @@ class DepartmentsState(rx.State):
         self.loaded = True
 
     @rx.event
+    @guarded("dept:read")
     async def load(self) -> None:
         """The whole tree of the tenant being worked in."""
         await self._load()
 
     @rx.event
+    @guarded("dept:write")
     async def open_dialog(self, action: str, department_id: int) -> None:
         """Open the dialog for one action: `create` (under no one: 0), rename, move, merge."""
-        await require(self, "dept:write")
         if action not in ACTIONS:
             raise ValidationError(field="action")
         chosen = as_id(department_id)
@@ -151,16 +153,15 @@ class DepartmentsState(rx.State):
         self.dialog_open = True
 
     @rx.event
+    @guarded("dept:write")
     async def close_dialog(self) -> None:
-        await require(self, "dept:write")
         self.dialog_open = False
 
     @rx.event
+    @guarded("dept:write")
     async def save(self, form: dict) -> None:
         """Apply the dialog's action; a refusal is shown in the dialog, translated."""
-        principal = await require(self, "dept:write")
-        if not isinstance(form, dict):
-            raise ValidationError(field="form")
+        principal = caller().principal
         actor = actor_of(self, principal)
         scope = principal.scope
         name = str(form.get("name", ""))[:200]
@@ -207,12 +208,13 @@ class DepartmentsState(rx.State):
             return
         self.dialog_open = False
         await self._load()
-        return rx.toast.success(t("dept.saved", await request_locale(self)), id=TOAST_ID)
+        return rx.toast.success(t("dept.saved", caller().locale), id=TOAST_ID)
 
     @rx.event
+    @guarded("dept:write")
     async def set_active(self, department_id: int, active: bool) -> None:
         """Enable or disable one department (refused while active people sit in it or below)."""
-        principal = await require(self, "dept:write")
+        principal = caller().principal
         try:
             await run_in_session(
                 svc.set_department_active,
@@ -225,4 +227,4 @@ class DepartmentsState(rx.State):
             return rx.toast.error(await _message(self, refused), id=TOAST_ID)
         await self._load()
         key = "dept.enabled" if active is True else "dept.disabled_done"
-        return rx.toast.success(t(key, await request_locale(self)), id=TOAST_ID)
+        return rx.toast.success(t(key, caller().locale), id=TOAST_ID)

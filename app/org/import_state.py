@@ -16,8 +16,9 @@ from app.core.db import run_in_session
 from app.core.errors import DomainError
 from app.core.i18n import t
 from app.org import importer
+from app.ui.guard import caller, guarded
 from app.ui.payload import first_upload
-from app.ui.session import actor_of, request_locale, require, working_tenant
+from app.ui.session import actor_of, working_tenant
 
 MAX_ERRORS_SHOWN = 200
 
@@ -57,14 +58,14 @@ class ImportState(rx.State):
     _rows: list[tuple[int, dict[str, str]]] = []
 
     @rx.event
+    @guarded("user:import")
     async def open_dialog(self) -> None:
-        await require(self, "user:import")
         self._reset()
         self.open = True
 
     @rx.event
+    @guarded("user:import")
     async def close_dialog(self) -> None:
-        await require(self, "user:import")
         self.open = False
         self._reset()
 
@@ -80,32 +81,29 @@ class ImportState(rx.State):
         self._rows = []
 
     @rx.event
+    @guarded("user:import", message="file_error")
     async def upload(self, files: list[rx.UploadFile]):
         """Read the file as it streams in (the row cap refuses it on the first row past it);
         checking the rows runs next, in the background, with progress."""
-        await require(self, "user:import")
         self._reset()
         upload = first_upload(files)
         if upload is None:
             return
         name = upload.name or ""
-        try:
-            rows = await asyncio.to_thread(importer.read_table, name, upload.file)
-        except DomainError as refused:
-            self.file_error = t(refused.key, await request_locale(self), **refused.params)
-            return
+        rows = await asyncio.to_thread(importer.read_table, name, upload.file)
         self.file_name = name
         self._rows = rows
         self.busy = True
         return ImportState.check
 
     @rx.event(background=True)
+    @guarded("user:import")
     async def check(self):
         """Check every row read (nothing is written yet)."""
         async with self:
-            principal = await require(self, "user:import")
+            principal = caller().principal
             tenant_id = await working_tenant(self, principal)
-            locale = await request_locale(self)
+            locale = caller().locale
             rows = self._rows
             if not rows:
                 self.busy = False
@@ -149,12 +147,13 @@ class ImportState(rx.State):
         return await task
 
     @rx.event(background=True)
+    @guarded("user:import")
     async def commit(self):
         """Write everything or nothing (rows are checked again against the current data)."""
         async with self:
-            principal = await require(self, "user:import")
+            principal = caller().principal
             tenant_id = await working_tenant(self, principal)
-            locale = await request_locale(self)
+            locale = caller().locale
             if self.busy or not self._rows or self.error_count:
                 return
             rows = self._rows

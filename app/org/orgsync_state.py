@@ -17,6 +17,7 @@ from app.org import directory_flows, orgsync_queries
 from app.org.directory_sync import INTERVAL_HOURS, save_schedule
 from app.tenants.queries import scope_timezone
 from app.ui.format import local_time
+from app.ui.guard import caller, guarded
 from app.ui.session import actor_of, request_locale, require, working_tenant
 
 SYNC = "org:sync"
@@ -108,8 +109,8 @@ class OrgSyncState(rx.State):
         return self.preview_run_id > 0 and not self.blocked and not self.busy
 
     @rx.event
+    @guarded(SYNC)
     async def load(self) -> None:
-        await require(self, SYNC)
         self.message, self.schedule_saved, self.busy = "", False, False
         self._forget_plan()
         await self._load()
@@ -150,9 +151,9 @@ class OrgSyncState(rx.State):
         self.previewed_at = local_time(utcnow(), self._timezone, "%H:%M:%S")
 
     @rx.event
+    @guarded(SYNC)
     async def preview(self):
         """Read WeCom and show what a sync would change (nothing is changed)."""
-        await require(self, SYNC)
         if self.busy:
             return
         self._forget_plan()
@@ -160,14 +161,14 @@ class OrgSyncState(rx.State):
         yield
         outcome = await self._run(directory_flows.preview)
         if outcome is not None:
-            self._show_plan(outcome, await request_locale(self))
+            self._show_plan(outcome, caller().locale)
         await self._load()
 
     @rx.event
+    @guarded(SYNC)
     async def apply(self):
         """Carry out the plan just reviewed, if it is still the plan (else: review again)."""
-        await require(self, SYNC)
-        locale = await request_locale(self)
+        locale = caller().locale
         if self.busy or not self.preview_run_id:
             self.message = t("orgsync.preview_first", locale)
             return
@@ -183,11 +184,12 @@ class OrgSyncState(rx.State):
             yield rx.toast.success(t("orgsync.applied", locale), id="orgsync-applied")
 
     @rx.event
+    @guarded(SYNC)
     async def save_schedule(self, form: dict) -> None:
         """Switch the scheduled sync on or off, and how often (after a first apply only)."""
-        principal = await require(self, SYNC)
+        principal = caller().principal
         tenant_id = await working_tenant(self, principal)
-        locale = await request_locale(self)
+        locale = caller().locale
         try:
             enabled, hours = _interval(form)
             await run_in_session(

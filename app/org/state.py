@@ -14,9 +14,10 @@ from app.core.tenancy import TenantScope
 from app.org import users as svc
 from app.org.departments import department_tree
 from app.org.users import UserFields, UserPage
+from app.ui.guard import caller, guarded
 from app.ui.paging import KeysetPaging
 from app.ui.payload import as_id
-from app.ui.session import actor_of, request_locale, require, working_tenant
+from app.ui.session import actor_of, require, working_tenant
 
 ANY = "any"
 
@@ -123,51 +124,53 @@ class PeopleState(KeysetPaging, rx.State):
         self.loaded = True
 
     @rx.event
+    @guarded("user:read")
     async def load(self) -> None:
         """The first page for the current filters."""
         self.cursors = []
         await self._load()
 
     @rx.event
+    @guarded("user:read")
     async def apply_filters(self, form: dict) -> None:
         """Filter on the server: name/employee no./phone text, department subtree, status."""
-        await require(self, "user:read")
         self.search = str(form.get("search", ""))[:64]
         self.cursors = []
         await self._load()
 
     @rx.event
+    @guarded("user:read")
     async def set_department_filter(self, value: str) -> None:
-        await require(self, "user:read")
         self.department_filter = value if value == ANY or str(value).isdigit() else ANY
         self.cursors = []
         await self._load()
 
     @rx.event
+    @guarded("user:read")
     async def set_status_filter(self, value: str) -> None:
-        await require(self, "user:read")
         self.status_filter = value if value in (ANY, "active", "disabled") else ANY
         self.cursors = []
         await self._load()
 
     @rx.event
+    @guarded("user:write")
     async def open_form(self, person_id: int) -> None:
         """Open the form empty (0) or for one person of this page."""
-        await require(self, "user:write")
         self.editing_id = as_id(person_id)
         self.form_error = ""
         self.form_error_field = ""
         self.form_open = True
 
     @rx.event
+    @guarded("user:write")
     async def close_form(self) -> None:
-        await require(self, "user:write")
         self.form_open = False
 
     @rx.event
+    @guarded("user:write")
     async def save_person(self, form: dict) -> None:
         """Create or update; a refused field is named next to the form."""
-        principal = await require(self, "user:write")
+        principal = caller().principal
         fields = UserFields(
             name=str(form.get("name", ""))[:120],
             employee_no=str(form.get("employee_no", ""))[:64],
@@ -195,17 +198,18 @@ class PeopleState(KeysetPaging, rx.State):
                     actor=actor,
                 )
         except DomainError as refused:
-            self.form_error = t(refused.key, await request_locale(self), **refused.params)
+            self.form_error = t(refused.key, caller().locale, **refused.params)
             self.form_error_field = str(refused.params.get("field", ""))
             return
         self.form_open = False
         await self._load()
-        return rx.toast.success(t("people.saved", await request_locale(self)), id="person-saved")
+        return rx.toast.success(t("people.saved", caller().locale), id="person-saved")
 
     @rx.event
+    @guarded("user:write")
     async def set_active(self, person_id: int, active: bool) -> None:
         """Enable or disable a person (disabling also ends their sign-in sessions)."""
-        principal = await require(self, "user:write")
+        principal = caller().principal
         await run_in_session(
             svc.set_user_active,
             scope=principal.scope,

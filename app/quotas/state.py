@@ -13,6 +13,7 @@ from app.core.i18n import t
 from app.quotas import console
 from app.quotas.models import QuotaLimitKind, QuotaSubject, QuotaTarget
 from app.ui.format import fen, yuan
+from app.ui.guard import caller, guarded
 from app.ui.payload import as_id
 from app.ui.session import actor_of, request_locale, require, working_tenant
 
@@ -144,39 +145,40 @@ class QuotasState(rx.State):
         return t(refused.key, locale, **refused.params)
 
     @rx.event
+    @guarded(READ)
     async def load(self) -> None:
         self.message, self.editing = "", False
         await self._load()
 
     @rx.event
+    @guarded(WRITE)
     async def open_new(self) -> None:
-        await require(self, WRITE)
         self.form, self.form_error, self.editing = dict(NEW_RULE), "", True
 
     @rx.event
+    @guarded(WRITE)
     async def open_edit(self, rule_id: int) -> None:
-        await require(self, WRITE)
         rule = self._editable.get(as_id(rule_id))
         if rule is None:
             return
         self.form, self.form_error, self.editing = dict(rule), "", True
 
     @rx.event
+    @guarded(READ)
     async def close(self) -> None:
-        await require(self, READ)
         self.editing, self.form_error = False, ""
 
     @rx.event
+    @guarded(WRITE)
     async def pick_kind(self, field: str, value: str) -> None:
         """A kind picked in the dialog: the names offered beside it follow."""
-        await require(self, WRITE)
         if field in KINDS and value in KINDS[field]:
             self.form = {**self.form, field: value}
 
     @rx.event
+    @guarded(WRITE)
     async def save(self, form: dict) -> None:
-        principal = await require(self, WRITE)
-        form = form if isinstance(form, dict) else {}
+        principal = caller().principal
         rule_id = as_id(self.form.get("id", 0))
         try:
             fields = _fields(form)
@@ -203,8 +205,9 @@ class QuotasState(rx.State):
         await self._load()
 
     @rx.event
+    @guarded(WRITE)
     async def delete(self, rule_id: int) -> None:
-        principal = await require(self, WRITE)
+        principal = caller().principal
         try:
             await run_in_session(
                 console.delete_rule,
@@ -219,8 +222,9 @@ class QuotasState(rx.State):
         await self._load()
 
     @rx.event
+    @guarded(WRITE)
     async def toggle(self, rule_id: int, active: bool) -> None:
-        principal = await require(self, WRITE)
+        principal = caller().principal
         await run_in_session(
             console.set_active,
             scope=principal.scope,

@@ -15,6 +15,7 @@ from app.core.i18n import t
 from app.core.tables import Column, read_table
 from app.org.validation import normalise_phone
 from app.registration import service, whitelist
+from app.ui.guard import caller, guarded, public
 from app.ui.paging import KeysetPaging
 from app.ui.payload import as_id, first_upload
 from app.ui.qr import qr_data_uri
@@ -68,34 +69,35 @@ class WhitelistState(KeysetPaging, rx.State):
         self.loaded = True
 
     @rx.event
+    @guarded("user:read")
     async def load(self) -> None:
         self.cursors = []
         await self._load()
 
     @rx.event
+    @guarded("user:read")
     async def apply_search(self, form: dict) -> None:
-        await require(self, "user:read")
-        self.search = str(form.get("search", ""))[:32] if isinstance(form, dict) else ""
+        self.search = str(form.get("search", ""))[:32]
         self.cursors = []
         await self._load()
 
     @rx.event
+    @guarded("whitelist:write")
     async def open_add(self) -> None:
-        await require(self, "whitelist:write")
         self.adding, self.add_error = True, ""
 
     @rx.event
+    @guarded("user:read")
     async def close_add(self) -> None:
-        await require(self, "user:read")
         self.adding, self.add_error = False, ""
 
     @rx.event
+    @guarded("whitelist:write")
     async def add(self, form: dict) -> None:
         """List one phone (with the person's name) for the working tenant."""
-        principal = await require(self, "whitelist:write")
-        form = form if isinstance(form, dict) else {}
+        principal = caller().principal
         self.errors = []
-        locale = await request_locale(self)
+        locale = caller().locale
         try:
             await run_in_session(
                 whitelist.add_whitelist,
@@ -115,13 +117,14 @@ class WhitelistState(KeysetPaging, rx.State):
         await self._load()
 
     @rx.event
+    @guarded("user:read")
     async def open_link(self) -> None:
         """The employees' self-registration address of this site, as a link and a QR code.
 
         Registration finds the company from the phone's whitelist entry, so the address is the
         same for every tenant; the card names the working tenant for whoever it is handed to.
         """
-        principal = await require(self, "user:read")
+        principal = caller().principal
         tenant_id = principal.active_tenant_id
         name = ""
         if tenant_id is not None:
@@ -133,13 +136,14 @@ class WhitelistState(KeysetPaging, rx.State):
         self.showing_link = True
 
     @rx.event
+    @guarded("user:read")
     async def close_link(self) -> None:
-        await require(self, "user:read")
         self.showing_link = False
 
     @rx.event
+    @guarded("whitelist:write")
     async def remove(self, entry_id: int) -> None:
-        principal = await require(self, "whitelist:write")
+        principal = caller().principal
         await run_in_session(
             whitelist.remove_whitelist,
             scope=principal.scope,
@@ -149,11 +153,12 @@ class WhitelistState(KeysetPaging, rx.State):
         await self._load()
 
     @rx.event
+    @guarded("whitelist:write")
     async def upload(self, files: list[rx.UploadFile]) -> None:
         """Import phones from CSV/XLSX: all rows or none, every problem listed."""
-        principal = await require(self, "whitelist:write")
+        principal = caller().principal
         tenant_id = await working_tenant(self, principal)
-        locale = await request_locale(self)
+        locale = caller().locale
         self.errors = []
         self.message = ""
         upload = first_upload(files)
@@ -209,6 +214,7 @@ class RegisterState(rx.State):
     companies: list[CompanyOption] = []
 
     @rx.event
+    @public("one reply for listed and unlisted phones; rate-limited")
     async def request_code(self, form: dict) -> None:
         """Public: ask for a code. The reply is the same whether or not the phone is listed."""
         form = form if isinstance(form, dict) else {}
@@ -229,6 +235,7 @@ class RegisterState(rx.State):
         self.message = t("register.code_sent", locale)
 
     @rx.event
+    @public("sign-up: needs a whitelisted phone and its verification code")
     async def register(self, form: dict):
         """Public: create the account; the person then signs in with phone and password.
 

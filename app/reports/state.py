@@ -27,7 +27,8 @@ from app.reports.service import CONSUMPTION_SECTIONS, consumption_report, days_s
 from app.reports.sorting import parse_sort, sort_rows
 from app.tenants.queries import scope_timezone
 from app.ui.format import yuan
-from app.ui.payload import as_id
+from app.ui.guard import caller, guarded
+from app.ui.payload import as_id, optional_id
 from app.ui.session import actor_of, request_locale, require, working_tenant
 from app.withdrawals import listing
 
@@ -73,10 +74,6 @@ class Line(TypedDict):
     subs: int  # with sub-departments: how many of them took something
 
 
-def _optional_id(value: object) -> int | None:
-    return None if value in (None, "", "all") else as_id(value)
-
-
 def _share(cost_cents: int, total_cost: int) -> str:
     return f"{cost_cents / total_cost * 100 if total_cost else 0.0:.1f}%"
 
@@ -112,7 +109,7 @@ class ReportsState(rx.State):
 
     def _filters(self) -> c.Filters:
         return c.Filters(
-            cabinet_id=_optional_id(self.cabinet), department_id=_optional_id(self.department)
+            cabinet_id=optional_id(self.cabinet), department_id=optional_id(self.department)
         )
 
     def _put(self, found: dict[str, list[dict]]) -> None:
@@ -175,7 +172,7 @@ class ReportsState(rx.State):
             rows = self.exceptions.pop("reasons")
         else:
             rows = await run_in_session(
-                tabs.stock_rows, scope=scope, period=period, cabinet_id=_optional_id(self.cabinet)
+                tabs.stock_rows, scope=scope, period=period, cabinet_id=optional_id(self.cabinet)
             )
         self._put({table_of(self.section, False): rows})
 
@@ -186,8 +183,9 @@ class ReportsState(rx.State):
         return rolled_line(row, total_cost, period, self.cabinet)
 
     @rx.event
+    @guarded(PERMISSION)
     async def load(self) -> None:
-        principal = await require(self, PERMISSION)
+        principal = caller().principal
 
         def read(session):
             options = listing.filter_options(session=session, scope=principal.scope)
@@ -202,9 +200,8 @@ class ReportsState(rx.State):
         await self._load()
 
     @rx.event
+    @guarded(PERMISSION)
     async def apply(self, form: dict) -> None:
-        await require(self, PERMISSION)
-        form = form if isinstance(form, dict) else {}
         kind = str(form.get("kind") or "month")
         self.kind = kind if kind in KINDS else "month"
         self.day, self.last = str(form.get("day", ""))[:10], str(form.get("last", ""))[:10]
@@ -213,9 +210,9 @@ class ReportsState(rx.State):
         await self._load()
 
     @rx.event
+    @guarded(PERMISSION)
     async def shift(self, step: int) -> None:
         """The period before (-1) or after (+1) the one shown."""
-        await require(self, PERMISSION)
         try:
             period = self._period()
         except DomainError:
@@ -228,25 +225,26 @@ class ReportsState(rx.State):
         await self._load()
 
     @rx.event
+    @guarded(PERMISSION)
     async def show(self, section: str | list[str]) -> None:
-        principal = await require(self, PERMISSION)
+        principal = caller().principal
         self.section = section if section in TABS else "department"
         if self.section in LAZY:
             try:
                 await self._load_lazy(principal.scope, self._period())
             except DomainError as refused:
-                self.message = t(refused.key, await request_locale(self), **refused.params)
+                self.message = t(refused.key, caller().locale, **refused.params)
 
     @rx.event
+    @guarded(PERMISSION)
     async def roll(self, on: bool) -> None:
         """Departments with (on) or without their sub-departments' consumption."""
-        await require(self, PERMISSION)
         self.rolled_up = on is True
 
     @rx.event
+    @guarded(PERMISSION)
     async def sort_by(self, table: str, column: str) -> None:
         """Sort a table by a column: largest first (names A to Z), again for the other way."""
-        await require(self, PERMISSION)
         if not isinstance(table, str) or not isinstance(column, str):
             return
         if table not in self.tables or column not in _sortable(table):
@@ -260,32 +258,29 @@ class ReportsState(rx.State):
         self._put({table: self.tables[table]})
 
     @rx.event
+    @guarded(PERMISSION, message="message")
     async def export_tab(self):
         """The tab shown, as Excel, in one click (with the period's totals on a second sheet)."""
-        principal = await require(self, PERMISSION)
-        locale = await request_locale(self)
-        try:
-            name, data = await run_in_session(
-                exports.tab_file,
-                scope=principal.scope,
-                period=self._period(),
-                filters=self._filters(),
-                tab=table_of(self.section, self.rolled_up),
-                locale=locale,
-            )
-        except DomainError as refused:
-            self.message = t(refused.key, locale, **refused.params)
-            return None
+        principal = caller().principal
+        name, data = await run_in_session(
+            exports.tab_file,
+            scope=principal.scope,
+            period=self._period(),
+            filters=self._filters(),
+            tab=table_of(self.section, self.rolled_up),
+            locale=caller().locale,
+        )
         return rx.download(data=data, filename=name)
 
     @rx.event
+    @guarded(PERMISSION)
     async def export(self, fmt: str):
         """Ask for the figures as a file: a job makes it (every person, every tab), the page
         follows its progress and then offers the download."""
-        principal = await require(self, PERMISSION)
+        principal = caller().principal
         if fmt not in exports.FORMATS:
             return None
-        locale = await request_locale(self)
+        locale = caller().locale
         try:
             period, filters = self._period(), self._filters()
             run = await run_in_session(
@@ -307,10 +302,11 @@ class ReportsState(rx.State):
         return ReportsState.watch_export
 
     @rx.event(background=True)
+    @guarded(PERMISSION)
     async def watch_export(self):
         """Follow one's export until it is made (or fails), half a second at a time."""
         async with self:
-            principal = await require(self, PERMISSION)
+            principal = caller().principal
             run_id = self.export_id
         for _ in range(WATCH_FOR_S * 2):
             run = await run_in_session(
@@ -326,18 +322,15 @@ class ReportsState(rx.State):
             await asyncio.sleep(0.5)
 
     @rx.event
+    @guarded(PERMISSION, message="message")
     async def download_export(self):
-        principal = await require(self, PERMISSION)
-        try:
-            name, data = await run_in_session(
-                export_file,
-                scope=principal.scope,
-                account_id=principal.account_id,
-                run_id=as_id(self.export_id or 0),
-            )
-        except DomainError as refused:
-            self.message = t(refused.key, await request_locale(self), **refused.params)
-            return None
+        principal = caller().principal
+        name, data = await run_in_session(
+            export_file,
+            scope=principal.scope,
+            account_id=principal.account_id,
+            run_id=as_id(self.export_id or 0),
+        )
         return rx.download(data=data, filename=name)
 
 

@@ -15,14 +15,11 @@ from app.reports import subscriptions as subs
 from app.reports.state import ReportsState
 from app.tenants.queries import scope_timezone
 from app.ui.format import local_time
-from app.ui.payload import as_id
-from app.ui.session import actor_of, request_locale, require, working_tenant
+from app.ui.guard import caller, guarded
+from app.ui.payload import as_id, optional_id
+from app.ui.session import actor_of, require, working_tenant
 
 SUBSCRIBE = "report:subscribe"
-
-
-def _optional_id(value: object) -> int | None:
-    return None if value in (None, "", "all") else as_id(value)
 
 
 class SubscriptionLine(TypedDict):
@@ -61,34 +58,35 @@ class SubscriptionsState(rx.State):
         self.rows = subscription_lines(views, timezone)
 
     @rx.event
+    @guarded("report:read")
     async def load(self) -> None:
         self.open, self.message = False, ""
         await self._load()
 
     @rx.event
+    @guarded(SUBSCRIBE)
     async def start(self) -> None:
-        await require(self, SUBSCRIBE)
         self.open, self.message = True, ""
 
     @rx.event
+    @guarded("report:read")
     async def close(self) -> None:
-        await require(self, "report:read")
         self.open = False
 
     @rx.event
+    @guarded(SUBSCRIBE)
     async def subscribe(self, form: dict) -> None:
-        principal = await require(self, SUBSCRIBE)
-        form = form if isinstance(form, dict) else {}
+        principal = caller().principal
         report = await self.get_state(ReportsState)
-        locale = await request_locale(self)
+        locale = caller().locale
         try:
             spec = subs.SubscriptionSpec(
                 kind=str(form.get("kind", "")),
                 channel=str(form.get("channel", "")),
                 target=str(form.get("target", ""))[:500],
                 secret=str(form.get("secret", ""))[:200],
-                department_id=_optional_id(report.department),
-                cabinet_id=_optional_id(report.cabinet),
+                department_id=optional_id(report.department),
+                cabinet_id=optional_id(report.cabinet),
             )
             await run_in_session(
                 subs.subscribe,
@@ -110,8 +108,9 @@ class SubscriptionsState(rx.State):
         await self._load()
 
     @rx.event
+    @guarded(SUBSCRIBE)
     async def toggle(self, subscription_id: int, active: bool) -> None:
-        principal = await require(self, SUBSCRIBE)
+        principal = caller().principal
         await run_in_session(
             subs.set_active,
             scope=principal.scope,

@@ -10,6 +10,7 @@ from app.core.errors import DomainError
 from app.tenants import onboarding as svc
 from app.tenants.queries import ProviderRow, provider_rows
 from app.tenants.tenants_state import first_admin, refusal_text
+from app.ui.guard import caller, guarded
 from app.ui.payload import as_id
 from app.ui.session import actor_of, require
 
@@ -47,32 +48,33 @@ class ProvidersState(rx.State):
         self.loaded = True
 
     @rx.event
+    @guarded(WRITE)
     async def load(self) -> None:
         self.editing, self.created = False, ""
         await self._load()
 
     @rx.event
+    @guarded(WRITE)
     async def open_new(self) -> None:
-        await require(self, WRITE)
         self.form, self.form_error, self.editing = dict(NEW_PROVIDER), "", True
 
     @rx.event
+    @guarded(WRITE)
     async def open_edit(self, provider_id: int) -> None:
-        await require(self, WRITE)
         row = next((r for r in self.rows if r["id"] == as_id(provider_id)), None)
         if row is not None:
             self.form = {key: row.get(key, value) for key, value in NEW_PROVIDER.items()}
             self.form_error, self.editing = "", True
 
     @rx.event
+    @guarded(WRITE)
     async def close(self) -> None:
-        await require(self, WRITE)
         self.editing, self.form_error = False, ""
 
     @rx.event
+    @guarded(WRITE)
     async def save(self, form: dict) -> None:
-        principal = await require(self, WRITE)
-        form = form if isinstance(form, dict) else {}
+        principal = caller().principal
         provider_id = as_id(self.form.get("id", 0))
         actor = actor_of(self, principal)
         try:

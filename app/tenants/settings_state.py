@@ -20,6 +20,7 @@ from app.sso.service import CALLBACK_PATH, issuer_view, save_issuer
 from app.tenants.policies import WholeNumber, set_whole_numbers, whole_number
 from app.tenants.queries import holders_of
 from app.tenants.tenants_state import refusal_text
+from app.ui.guard import caller, guarded
 from app.ui.session import actor_of, require, working_tenant
 from app.withdrawals.door_open import DOOR_OPEN_LIMIT
 from app.withdrawals.recognition import PER_VISIT
@@ -117,6 +118,7 @@ class SettingsState(rx.State):
         self.loaded = True
 
     @rx.event
+    @guarded(READ)
     async def load(self) -> None:
         self.error, self.saved, self.sms_error, self.sms_saved = "", False, "", False
         self.sso_error, self.sso_saved = "", False
@@ -126,9 +128,9 @@ class SettingsState(rx.State):
         await self._load()
 
     @rx.event
+    @guarded(WRITE)
     async def save(self, form: dict) -> None:
-        principal = await require(self, WRITE)
-        form = form if isinstance(form, dict) else {}
+        principal = caller().principal
         try:
             await run_in_session(
                 set_whole_numbers,
@@ -165,9 +167,9 @@ class SettingsState(rx.State):
         await self._load()
 
     @rx.event
+    @guarded(WRITE)
     async def save_sms(self, form: dict) -> None:
         """The tenant's own Tencent Cloud SMS sender (alert texts); audited, key never shown."""
-        await require(self, WRITE)
         await self._save_card("sms", save_console_settings, form)
 
     @rx.var
@@ -208,34 +210,34 @@ class SettingsState(rx.State):
         return self.site + PROVIDERS["feishu"].callback_path
 
     @rx.event
+    @guarded(WRITE)
     async def save_sso(self, form: dict) -> None:
         """The company's identity provider (admins' single sign-on); audited, the client secret
         never shown again."""
-        await require(self, WRITE)
         await self._save_card("sso", save_issuer, form)
 
     async def _save_im(self, kind: str, form: object) -> None:
         await self._save_card(kind, partial(save_im_app, kind=kind), form)
 
     @rx.event
+    @guarded(WRITE)
     async def save_wecom(self, form: dict) -> None:
         """The company's WeCom app (employees' sign-in on the phone); audited, Secret never
         shown again."""
-        await require(self, WRITE)
         await self._save_im("wecom", form)
 
     @rx.event
+    @guarded(WRITE)
     async def save_dingtalk(self, form: dict) -> None:
         """The company's DingTalk app (employees' sign-in on the phone); audited, AppSecret
         never shown again."""
-        await require(self, WRITE)
         await self._save_im("dingtalk", form)
 
     @rx.event
+    @guarded(WRITE)
     async def save_feishu(self, form: dict) -> None:
         """The company's Feishu app (employees' sign-in on the phone); audited, App Secret
         never shown again."""
-        await require(self, WRITE)
         await self._save_im("feishu", form)
 
 

@@ -13,6 +13,7 @@ from app.core.errors import DomainError, ValidationError
 from app.tenants import staff as svc
 from app.tenants.queries import provider_rows
 from app.tenants.tenants_state import Choice, first_admin, provider_choices, refusal_text
+from app.ui.guard import guarded
 from app.ui.payload import as_id
 from app.ui.session import actor_of, require
 
@@ -76,8 +77,8 @@ class StaffState(rx.State):
         self.loaded = True
 
     @rx.event
+    @guarded(PERMISSION)
     async def load(self) -> None:
-        await require(self, PERMISSION)  # refused outright: only the page's own errors show
         self.adding, self.assigning, self.message = False, 0, ""
         try:
             await self._load()
@@ -86,26 +87,26 @@ class StaffState(rx.State):
             self.loaded = True
 
     @rx.event
+    @guarded(PERMISSION)
     async def pick_provider(self, provider_id: str) -> None:
-        await require(self, PERMISSION)
         self.provider_id = as_id(provider_id) if provider_id else 0
         await self._load()
 
     @rx.event
+    @guarded(PERMISSION)
     async def open_add(self) -> None:
-        await require(self, PERMISSION)
         self.adding, self.form_error = True, ""
 
     @rx.event
+    @guarded(PERMISSION)
     async def open_assign(self, staff_id: int) -> None:
-        await require(self, PERMISSION)
         row = next((r for r in self.rows if r["id"] == as_id(staff_id)), None)
         if row is not None:
             self.assigning, self.assigned, self.form_error = row["id"], row["tenant_ids"], ""
 
     @rx.event
+    @guarded(PERMISSION)
     async def close(self) -> None:
-        await require(self, PERMISSION)
         self.adding, self.assigning, self.form_error = False, 0, ""
 
     async def _change(self, fn, **kwargs) -> bool:
@@ -128,19 +129,20 @@ class StaffState(rx.State):
         return True
 
     @rx.event
+    @guarded(PERMISSION)
     async def add(self, form: dict) -> None:
-        form = form if isinstance(form, dict) else {}
         if await self._change(svc.add_staff, person=first_admin(form)):
             self.adding = False
 
     @rx.event
+    @guarded(PERMISSION)
     async def assign(self, form: dict) -> None:
-        form = form if isinstance(form, dict) else {}
         chosen = {as_id(k.removeprefix("tenant_")) for k in form if k.startswith("tenant_")}
         if await self._change(svc.set_staff_tenants, staff_id=self.assigning, tenant_ids=chosen):
             self.assigning = 0
 
     @rx.event
+    @guarded(PERMISSION)
     async def set_active(self, staff_id: int, active: bool) -> None:
         await self._change(svc.set_staff_active, staff_id=as_id(staff_id), active=bool(active))
 

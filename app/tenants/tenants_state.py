@@ -14,6 +14,7 @@ from app.core.errors import DomainError, ValidationError
 from app.core.i18n import t
 from app.tenants import onboarding as svc
 from app.tenants.queries import ProviderRow, TenantRow, provider_rows, tenant_rows
+from app.ui.guard import caller, guarded
 from app.ui.payload import as_id
 from app.ui.session import actor_of, request_locale, require
 
@@ -95,32 +96,33 @@ class TenantsState(rx.State):
         self.loaded = True
 
     @rx.event
+    @guarded(ONBOARD)
     async def load(self) -> None:
         self.editing, self.created = False, ""
         await self._load()
 
     @rx.event
+    @guarded(ONBOARD)
     async def open_new(self) -> None:
-        await require(self, ONBOARD)
         self.form, self.form_error, self.editing = dict(NEW_TENANT), "", True
 
     @rx.event
+    @guarded(ONBOARD)
     async def open_edit(self, tenant_id: int) -> None:
-        await require(self, ONBOARD)
         row = next((r for r in self.rows if r["id"] == as_id(tenant_id)), None)
         if row is not None:
             self.form = {key: row.get(key, value) for key, value in NEW_TENANT.items()}
             self.form_error, self.editing = "", True
 
     @rx.event
+    @guarded(ONBOARD)
     async def close(self) -> None:
-        await require(self, ONBOARD)
         self.editing, self.form_error = False, ""
 
     @rx.event
+    @guarded(ONBOARD)
     async def save(self, form: dict) -> None:
-        principal = await require(self, ONBOARD)
-        form = form if isinstance(form, dict) else {}
+        principal = caller().principal
         tenant_id = as_id(self.form.get("id", 0))
         actor = actor_of(self, principal)
         try:

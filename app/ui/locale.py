@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.core.i18n import DEFAULT_LOCALE, LOCALES, normalise_locale, strings
+from app.ui.declarations import public
 
 ONE_YEAR_S = 365 * 24 * 3600
 
@@ -23,11 +24,13 @@ class LocaleState(rx.State):
         return normalise_locale(self.locale)
 
     @rx.event
+    @public("the caller's own UI language")
     def set_locale(self, locale: str) -> None:
         """Public: choose the UI language (anything unknown falls back to zh-CN)."""
         self.locale = locale if isinstance(locale, str) and locale in LOCALES else DEFAULT_LOCALE
 
     @rx.event
+    @public("the caller's own UI language")
     def toggle_locale(self) -> None:
         """Public: switch between zh-CN and English."""
         self.locale = "en" if normalise_locale(self.locale) == "zh-CN" else "zh-CN"

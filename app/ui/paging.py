@@ -10,6 +10,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.core.paging import PAGE_SIZES
+from app.ui.declarations import checked_inside
 from app.ui.locale import LocaleState, tr
 from app.ui.session import require
 
@@ -38,6 +39,7 @@ class KeysetPaging(rx.State, mixin=True):
         return page_count_of(self.total, self.page_size)
 
     @rx.event
+    @checked_inside(None, "each paged state reads with its own permission (_read_permission)")
     async def next_page(self) -> None:
         await require(self, self._read_permission())
         if self.next_after:
@@ -45,12 +47,14 @@ class KeysetPaging(rx.State, mixin=True):
             await self._load()
 
     @rx.event
+    @checked_inside(None, "each paged state reads with its own permission (_read_permission)")
     async def previous_page(self) -> None:
         await require(self, self._read_permission())
         self.cursors = self.cursors[:-1]
         await self._load()
 
     @rx.event
+    @checked_inside(None, "each paged state reads with its own permission (_read_permission)")
     async def choose_page_size(self, size: str) -> None:
         """From the pager's select: one of PAGE_SIZES; back to the first page."""
         await require(self, self._read_permission())

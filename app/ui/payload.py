@@ -14,6 +14,11 @@ def as_id(value: object) -> int:
     return int(value)
 
 
+def optional_id(value: object) -> int | None:
+    """An id filter from the payload or the state: none for "", "all" or nothing chosen."""
+    return None if value in (None, "", "all") else as_id(value)
+
+
 def first_upload(files: object) -> rx.UploadFile | None:
     """The first uploaded file, or None when the payload carries none (or something else)."""
     if isinstance(files, list) and files and isinstance(files[0], rx.UploadFile):

@@ -1,10 +1,12 @@
 """Server-side authorization for Reflex events.
 
-Every handler that reads or changes protected data starts with `await require(self, perm)`:
-the caller is resolved from the HttpOnly session cookie the websocket was opened with, the
-session is checked in the database (revocation takes effect within CACHE_S seconds), and the
-permission is checked. A refusal raises AccessRefused, which the app's exception handler turns
-into a toast (or a redirect to /login) — the handler's body never runs.
+Every handler declares what it needs with `@guarded(perm)` (app/ui/guard.py), which calls
+`check` before the handler's body; helpers and the few handlers that check inside their body
+(this module's own: @guarded is built on it) call `require`. The caller is resolved from the
+HttpOnly session cookie the websocket was opened with, the session is checked in the database
+(revocation takes effect within CACHE_S seconds), and the permission is checked. A refusal
+raises AccessRefused, which the app's exception handler turns into a toast (or a redirect to
+/login) — the handler's body never runs.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from app.core.db import run_in_session
 from app.core.errors import DomainError
 from app.core.i18n import normalise_locale
 from app.tenants.queries import list_tenant_options
+from app.ui.declarations import checked_inside, public
 from app.ui.navigation import SECTION_OF, entry_for, landing_for
 
 CACHE_S = 5.0
@@ -89,8 +92,9 @@ def forget_session(session_id: str) -> None:
     _cache.pop(session_id, None)
 
 
-async def require(state: rx.State, permission: str | None = None) -> Principal:
-    """The caller, if signed in and holding `permission`; otherwise AccessRefused."""
+async def check(state: rx.State, permission: str | None = None) -> tuple[Principal, str]:
+    """The caller and their language, if signed in and holding `permission`; otherwise
+    AccessRefused."""
     principal = await current_principal(state)
     locale = await request_locale(state)
     if principal is None:
@@ -104,7 +108,12 @@ async def require(state: rx.State, permission: str | None = None) -> Principal:
     if permission is not None and not principal.can(permission):
         REFUSALS[type(state).__name__] += 1
         raise AccessRefused(locale=locale, permission=permission)
-    return principal
+    return principal, locale
+
+
+async def require(state: rx.State, permission: str | None = None) -> Principal:
+    """The caller, if signed in and holding `permission`; otherwise AccessRefused."""
+    return (await check(state, permission))[0]
 
 
 class TenantOptionRow(TypedDict):
@@ -132,6 +141,7 @@ class SessionState(rx.State):
     landing: str = "/"  # the page this person lands on
 
     @rx.event
+    @public("checks the session itself; visitors go to /login")
     async def load_session(self):
         """Public: fill the header from the session, or send the visitor to /login."""
         principal = await current_principal(self)
@@ -162,6 +172,7 @@ class SessionState(rx.State):
         self.can_switch_tenant = principal.visible.is_platform or len(options) > 1
 
     @rx.event
+    @checked_inside("dashboard:read", "@guarded is built on this module: it calls require")
     async def select_tenant(self, value: str):
         """Work in one tenant (or all visible ones); refused outside the caller's tenants."""
         principal = await require(self, "dashboard:read")

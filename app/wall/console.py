@@ -12,9 +12,10 @@ from app.core.errors import DomainError
 from app.core.i18n import LOCALES, t
 from app.tenants.queries import scope_timezone
 from app.ui.format import local_time
+from app.ui.guard import caller, guarded
 from app.ui.locale import tr
 from app.ui.payload import as_id
-from app.ui.session import actor_of, request_locale, require, working_tenant
+from app.ui.session import actor_of, require, working_tenant
 from app.ui.shell import console_page
 from app.ui.tables import data_table
 from app.wall import service
@@ -47,14 +48,15 @@ class WallsState(rx.State):
         self.loaded = True
 
     @rx.event
+    @guarded("wall:manage")
     async def load(self) -> None:
         self.new_url, self.message = "", ""
         await self._load()
 
     @rx.event
+    @guarded("wall:manage")
     async def create(self, form: dict) -> None:
-        principal = await require(self, "wall:manage")
-        form = form if isinstance(form, dict) else {}
+        principal = caller().principal
         try:
             _, token = await run_in_session(
                 service.create_display,
@@ -64,7 +66,7 @@ class WallsState(rx.State):
                 actor=actor_of(self, principal),
             )
         except DomainError as refused:
-            self.message = t(refused.key, await request_locale(self), **refused.params)
+            self.message = t(refused.key, caller().locale, **refused.params)
             return
         origin = self.router.headers.origin or ""
         lang = form.get("lang")
@@ -73,8 +75,9 @@ class WallsState(rx.State):
         await self._load()
 
     @rx.event
+    @guarded("wall:manage")
     async def revoke(self, display_id: int) -> None:
-        principal = await require(self, "wall:manage")
+        principal = caller().principal
         await run_in_session(
             service.revoke_display,
             scope=principal.scope,

@@ -22,6 +22,7 @@ import reflex as rx
 from app.core.db import run_in_session
 from app.core.i18n import DEFAULT_LOCALE, LOCALES, strings, t
 from app.core.tenancy import TenantScope
+from app.ui.declarations import public
 from app.ui.format import local_time
 from app.ui.push import Push
 from app.wall import service
@@ -154,6 +155,7 @@ class WallState(rx.State):
         return lang if lang in LOCALES else ""
 
     @rx.event
+    @public("a wall screen has no sign-in: shows only what a live display token opens")
     async def load(self):
         """Open the display this URL's token names, or say it is not (or no longer) valid."""
         token = self._token_from_url()
@@ -170,12 +172,14 @@ class WallState(rx.State):
         await self._mark_seen()
 
     @rx.event
+    @public("shows the tenant of the token this screen opened with, if still live")
     async def arrived(self):
         """The fan-out's poke: the tenant's snapshot was just read again."""
         if self._tenant_id:
             self._show(await current(self._tenant_id))
 
     @rx.event
+    @public("re-opens this screen's own display token, if still live")
     async def tick(self):
         """The screen's timer: after a backend restart the state is new: open it again."""
         if not self._tenant_id:

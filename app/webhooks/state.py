@@ -13,8 +13,9 @@ from app.core.errors import DomainError
 from app.core.i18n import t
 from app.tenants.queries import scope_timezone
 from app.ui.format import local_time
+from app.ui.guard import caller, guarded
 from app.ui.payload import as_id
-from app.ui.session import actor_of, request_locale, require, working_tenant
+from app.ui.session import actor_of, require, working_tenant
 from app.webhooks import queries, service
 
 MANAGE = "webhook:manage"
@@ -96,25 +97,27 @@ class WebhooksState(rx.State):
         self.loaded = True
 
     @rx.event
+    @guarded(MANAGE)
     async def load(self) -> None:
         self.open, self.message, self.secret, self.detail = False, "", "", {}
         await self._load()
 
     @rx.event
+    @guarded(MANAGE)
     async def filter_status(self, status: str) -> None:
-        await require(self, MANAGE)
         self.status_filter = status if status in queries.STATUS_FILTERS else "all"
         await self._load()
 
     @rx.event
+    @guarded(MANAGE)
     async def start(self) -> None:
-        await require(self, MANAGE)
         self.editing_id, self.form, self.events, self.is_active = 0, dict(EMPTY_FORM), [], True
         self.open, self.message = True, ""
 
     @rx.event
+    @guarded(MANAGE)
     async def edit(self, subscription_id: int) -> None:
-        principal = await require(self, MANAGE)
+        principal = caller().principal
         subscription_id = as_id(subscription_id)
         row = await run_in_session(
             service.get_subscription, scope=principal.scope, subscription_id=subscription_id
@@ -124,15 +127,15 @@ class WebhooksState(rx.State):
         self.editing_id, self.open, self.message = subscription_id, True, ""
 
     @rx.event
+    @guarded(MANAGE)
     async def close(self) -> None:
-        await require(self, MANAGE)
         self.open = False
 
     @rx.event
+    @guarded(MANAGE)
     async def save(self, form: dict) -> None:
-        principal = await require(self, MANAGE)
-        form = form if isinstance(form, dict) else {}
-        locale = await request_locale(self)
+        principal = caller().principal
+        locale = caller().locale
         actor = actor_of(self, principal)
         try:
             spec = _spec(form)
@@ -168,8 +171,9 @@ class WebhooksState(rx.State):
         yield rx.toast(t("webhooks.saved", locale))
 
     @rx.event
+    @guarded(MANAGE)
     async def rotate(self, subscription_id: int) -> None:
-        principal = await require(self, MANAGE)
+        principal = caller().principal
         self.secret = await run_in_session(
             service.rotate_secret,
             scope=principal.scope,
@@ -178,13 +182,14 @@ class WebhooksState(rx.State):
         )
 
     @rx.event
+    @guarded(MANAGE)
     async def forget_secret(self) -> None:
-        await require(self, MANAGE)
         self.secret = ""
 
     @rx.event
+    @guarded(MANAGE)
     async def disable(self, subscription_id: int) -> None:
-        principal = await require(self, MANAGE)
+        principal = caller().principal
         await run_in_session(
             service.disable_subscription,
             scope=principal.scope,
@@ -192,11 +197,12 @@ class WebhooksState(rx.State):
             actor=actor_of(self, principal),
         )
         await self._load()
-        yield rx.toast(t("webhooks.disabled", await request_locale(self)))
+        yield rx.toast(t("webhooks.disabled", caller().locale))
 
     @rx.event
+    @guarded(MANAGE)
     async def show(self, delivery_id: int) -> None:
-        principal = await require(self, MANAGE)
+        principal = caller().principal
         found = await run_in_session(
             queries.delivery_detail, scope=principal.scope, delivery_id=as_id(delivery_id)
         )
@@ -211,14 +217,15 @@ class WebhooksState(rx.State):
         self.attempts = attempt_lines(found.attempts, timezone)
 
     @rx.event
+    @guarded(MANAGE)
     async def hide(self) -> None:
-        await require(self, MANAGE)
         self.detail, self.attempts = {}, []
 
     @rx.event
+    @guarded(MANAGE)
     async def resend(self, delivery_id: int) -> None:
-        principal = await require(self, MANAGE)
-        locale = await request_locale(self)
+        principal = caller().principal
+        locale = caller().locale
         try:
             await run_in_session(
                 service.resend,

@@ -12,7 +12,8 @@ from app.core.db import run_in_session
 from app.core.errors import ValidationError
 from app.tenants.queries import scope_timezone
 from app.ui.format import local_time, yuan
-from app.ui.payload import as_id
+from app.ui.guard import caller, guarded
+from app.ui.payload import as_id, optional_id
 from app.ui.session import require
 from app.withdrawals import listing, snapshot_evidence
 from app.withdrawals.snapshot_evidence import CameraCount, ImageLink
@@ -64,10 +65,6 @@ class Detail(TypedDict):
     camera: list[CameraCount]
 
 
-def _optional_id(value: object) -> int | None:
-    return None if value in (None, "", "all") else as_id(value)
-
-
 def _optional_date(value: object, field: str) -> date | None:
     if value in (None, ""):
         return None
@@ -96,10 +93,10 @@ class WithdrawalsState(rx.State):
 
     def _filter(self) -> listing.WithdrawalFilter:
         return listing.WithdrawalFilter(
-            cabinet_id=_optional_id(self.cabinet),
-            department_id=_optional_id(self.department),
-            user_id=_optional_id(self.person),
-            item_id=_optional_id(self.item),
+            cabinet_id=optional_id(self.cabinet),
+            department_id=optional_id(self.department),
+            user_id=optional_id(self.person),
+            item_id=optional_id(self.item),
             since=_optional_date(self.since, "since"),
             until=_optional_date(self.until, "until"),
             order=self.order,
@@ -127,8 +124,9 @@ class WithdrawalsState(rx.State):
         self.loaded = True
 
     @rx.event
+    @guarded(PERMISSION)
     async def load(self) -> None:
-        principal = await require(self, PERMISSION)
+        principal = caller().principal
         options = await run_in_session(listing.filter_options, scope=principal.scope)
         self.cabinets = [Option(id=str(i), name=n) for i, n in options.cabinets]
         self.departments = [Option(id=str(i), name=n) for i, n in options.departments]
@@ -147,15 +145,14 @@ class WithdrawalsState(rx.State):
         self._filter()  # refuses a bad id or date before anything is read
 
     @rx.event
+    @guarded(PERMISSION)
     async def clear_drill(self) -> None:
-        await require(self, PERMISSION)
         self.person, self.item, self.cursors = "", "", []
         await self._load()
 
     @rx.event
+    @guarded(PERMISSION)
     async def apply(self, form: dict) -> None:
-        await require(self, PERMISSION)
-        form = form if isinstance(form, dict) else {}
         self.cabinet = str(form.get("cabinet") or "all")[:12]
         self.department = str(form.get("department") or "all")[:12]
         self.since, self.until = str(form.get("since", ""))[:10], str(form.get("until", ""))[:10]
@@ -165,21 +162,22 @@ class WithdrawalsState(rx.State):
         await self._load()
 
     @rx.event
+    @guarded(PERMISSION)
     async def next_page(self) -> None:
-        await require(self, PERMISSION)
         if self.next_cursor:
             self.cursors = [*self.cursors, self.next_cursor]
             await self._load()
 
     @rx.event
+    @guarded(PERMISSION)
     async def previous_page(self) -> None:
-        await require(self, PERMISSION)
         self.cursors = self.cursors[:-1]
         await self._load()
 
     @rx.event
+    @guarded(PERMISSION)
     async def open_detail(self, withdrawal_id: int) -> None:
-        principal = await require(self, PERMISSION)
+        principal = caller().principal
 
         def read(session):
             found = listing.withdrawal_detail(
@@ -192,8 +190,8 @@ class WithdrawalsState(rx.State):
         self.detail_open = True
 
     @rx.event
+    @guarded(PERMISSION)
     async def close_detail(self) -> None:
-        await require(self, PERMISSION)
         self.detail_open = False
 
 

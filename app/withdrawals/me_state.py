@@ -18,6 +18,7 @@ from app.core.errors import DomainError, ValidationError
 from app.core.i18n import t
 from app.tenants.queries import scope_timezone
 from app.ui.format import local_time, yuan
+from app.ui.guard import caller, checked_inside, guarded
 from app.ui.payload import as_id
 from app.ui.session import current_principal, request_locale, require
 from app.withdrawals import phone
@@ -160,6 +161,7 @@ class MyPhoneState(rx.State):
         self.loaded = True
 
     @rx.event
+    @checked_inside("self:withdraw", "signed out: the phone's sign-in, which comes back here")
     async def load(self):
         """Signed out: the phone's sign-in, which comes back here."""
         if await current_principal(self) is None:
@@ -168,13 +170,13 @@ class MyPhoneState(rx.State):
         await self._reload()
 
     @rx.event
+    @guarded("self:request")
     async def toggle_ask(self) -> None:
-        await require(self, "self:request")
         self.asking = not self.asking
 
     @rx.event
+    @guarded("self:withdraw")
     async def open_dispute(self, door_session_id: int) -> None:
-        await require(self, "self:withdraw")
         self.disputing = as_id(door_session_id)
 
     async def _act(self, principal: Principal, call, done_key: str, **kwargs) -> None:
@@ -191,15 +193,17 @@ class MyPhoneState(rx.State):
         await self._reload()
 
     @rx.event
+    @guarded("self:request")
     async def ask(self, form: dict) -> None:
-        principal = await require(self, "self:request")
-        reason = form.get("reason") if isinstance(form, dict) else None
+        principal = caller().principal
+        reason = form.get("reason")
         await self._act(principal, phone.ask_for_more, "me.asked", reason=str(reason or "")[:600])
 
     @rx.event
+    @guarded("self:withdraw")
     async def decide(self, request_id: int, decision: str) -> None:
         """The service checks that this person is the approver of the request's current step."""
-        principal = await require(self, "self:withdraw")
+        principal = caller().principal
         if decision not in (Decision.approve.value, Decision.reject.value):
             raise ValidationError(field="decision")
         await self._act(
@@ -211,9 +215,10 @@ class MyPhoneState(rx.State):
         )
 
     @rx.event
+    @guarded("self:withdraw")
     async def dispute(self, form: dict) -> None:
-        principal = await require(self, "self:withdraw")
-        text = form.get("text") if isinstance(form, dict) else None
+        principal = caller().principal
+        text = form.get("text")
         await self._act(
             principal,
             phone.dispute,

@@ -12,8 +12,9 @@ from app.core.errors import ValidationError
 from app.core.i18n import t
 from app.tenants.queries import scope_timezone
 from app.ui.format import local_time
+from app.ui.guard import caller, guarded
 from app.ui.payload import as_id
-from app.ui.session import actor_of, request_locale, require
+from app.ui.session import actor_of
 from app.withdrawals import corrections, review, snapshot_evidence
 from app.withdrawals.corrections import Counts
 from app.withdrawals.snapshot_evidence import CameraCount, ImageLink, image_links
@@ -88,9 +89,10 @@ class ReviewState(rx.State):
     loaded: bool = False
 
     @rx.event
+    @guarded("withdrawal:read")
     async def load(self) -> None:
-        principal = await require(self, "withdrawal:read")
-        locale = await request_locale(self)
+        principal = caller().principal
+        locale = caller().locale
 
         def read(session):
             return (
@@ -105,10 +107,10 @@ class ReviewState(rx.State):
         self.loaded = True
 
     @rx.event
+    @guarded("exception:resolve")
     async def resolve(self, form: dict):
-        principal = await require(self, "exception:resolve")
-        locale = await request_locale(self)
-        form = form if isinstance(form, dict) else {}
+        principal = caller().principal
+        locale = caller().locale
         await run_in_session(
             corrections.resolve_exception,
             scope=principal.scope,
@@ -121,10 +123,10 @@ class ReviewState(rx.State):
         return rx.toast.success(t("review.resolved", locale))
 
     @rx.event
+    @guarded("withdrawal:correct")
     async def settle(self, form: dict):
-        principal = await require(self, "withdrawal:correct")
-        locale = await request_locale(self)
-        form = form if isinstance(form, dict) else {}
+        principal = caller().principal
+        locale = caller().locale
         await run_in_session(
             review.settle_dispute,
             scope=principal.scope,

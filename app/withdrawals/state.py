@@ -17,6 +17,7 @@ from app.core.errors import DomainError, NotFoundError, ValidationError
 from app.core.i18n import t
 from app.tenants.queries import scope_timezone
 from app.ui.format import local_time, yuan
+from app.ui.guard import caller, checked_inside, guarded
 from app.ui.session import current_principal, request_locale, require
 from app.withdrawals import phone
 from app.withdrawals.door_steps import (
@@ -133,6 +134,10 @@ class CabinetPhoneState(rx.State):
         self.loaded = True
 
     @rx.event
+    @checked_inside(
+        "self:withdraw",
+        "signed out (a scanned QR code): the phone's sign-in, which comes back here",
+    )
     async def load(self):
         """Signed out (a scanned QR code): the phone's sign-in, which comes back here."""
         self.cabinet_code = self._code_from_url()
@@ -154,9 +159,10 @@ class CabinetPhoneState(rx.State):
             return CabinetPhoneState.watch
 
     @rx.event
+    @guarded("self:withdraw")
     async def open_cabinet(self):
-        principal = await require(self, "self:withdraw")
-        locale = await request_locale(self)
+        principal = caller().principal
+        locale = caller().locale
         self.may_ask, self.refusal, self._refusal_key = False, "", ""
         try:
             door = await run_in_session(
@@ -175,12 +181,13 @@ class CabinetPhoneState(rx.State):
         return CabinetPhoneState.watch
 
     @rx.event
+    @guarded("self:request")
     async def ask(self, form: dict):
         """Asked at the cabinet: once approved, its door opens if they are still here, and this
         page follows that door."""
-        principal = await require(self, "self:request")
-        locale = await request_locale(self)
-        reason = form.get("reason") if isinstance(form, dict) else None
+        principal = caller().principal
+        locale = caller().locale
+        reason = form.get("reason")
         try:
             request = await run_in_session(
                 phone.ask_for_more,
@@ -210,12 +217,13 @@ class CabinetPhoneState(rx.State):
         return self._awaiting_approval or DoorStep(self.step) in UNDER_WAY
 
     @rx.event(background=True)
+    @guarded("self:withdraw")
     async def watch(self):
         """Follow the door just opened (or the one an approval will open) until it is recorded:
         re-read when the bus says a door of this person at this cabinet changed, and every
         REREAD_S regardless."""
         async with self:
-            principal = await require(self, "self:withdraw")
+            principal = caller().principal
             if self.watching or not (self._door_id or self._awaiting_approval):
                 return
             self.watching = True

@@ -13,7 +13,7 @@ from app.core.db import run_in_session
 from app.core.errors import DomainError
 from app.tenants.queries import scope_timezone
 from app.ui.format import local_time
-from app.ui.session import request_locale, require
+from app.ui.guard import caller, guarded
 from app.workorders import picklist
 
 READ = "workorder:read"
@@ -75,8 +75,9 @@ class PicklistState(rx.State):
     totals: list[TotalView] = []
 
     @rx.event
+    @guarded(READ)
     async def load(self) -> None:
-        principal = await require(self, READ)
+        principal = caller().principal
         self.loaded, self.kind, self.stops, self.totals = False, "", [], []
         target = _target(self.router.url.query_parameters or {})
         if target is None:
@@ -95,14 +96,15 @@ class PicklistState(rx.State):
         self.loaded = True
 
     @rx.event
+    @guarded(READ)
     async def export(self, fmt: str):
         """The list as a file: read again, so what downloads is what is open now."""
-        principal = await require(self, READ)
+        principal = caller().principal
         if not isinstance(fmt, str) or fmt not in FORMATS or self.kind not in ("cabinet", "route"):
             return None
         found, _ = await _read(principal, self.kind, self.target_id)
         write, suffix = FORMATS[fmt]
-        data = write(found.pick, await request_locale(self))
+        data = write(found.pick, caller().locale)
         stamp = datetime.now(UTC).strftime("%Y%m%d")
         return rx.download(
             data=data, filename=f"picklist-{self.kind}-{self.target_id}-{stamp}.{suffix}"

@@ -11,6 +11,7 @@ from app.core.errors import DomainError
 from app.core.i18n import t
 from app.tenants.queries import scope_timezone
 from app.ui.format import local_time
+from app.ui.guard import caller, guarded
 from app.ui.paging import KeysetPaging
 from app.ui.payload import as_id
 from app.ui.session import actor_of, request_locale, require
@@ -123,13 +124,14 @@ class WorkOrdersState(KeysetPaging, rx.State):
         self.loaded = True
 
     @rx.event
+    @guarded(READ)
     async def load(self) -> None:
         self.cursors, self.chosen, self.message = [], 0, ""
         await self._load()
 
     @rx.event
+    @guarded(READ)
     async def show(self, status: str | list[str]) -> None:
-        await require(self, READ)
         self.status = (
             status if isinstance(status, str) and status in console.STATUS_FILTERS else "open"
         )
@@ -137,9 +139,10 @@ class WorkOrdersState(KeysetPaging, rx.State):
         await self._load()
 
     @rx.event
+    @guarded(READ)
     async def choose(self, order_id: int) -> None:
         """The row action "查看": the order's pick list and what can be done to it."""
-        principal = await require(self, READ)
+        principal = caller().principal
         order_id = as_id(order_id)
 
         def read(session):
@@ -158,14 +161,14 @@ class WorkOrdersState(KeysetPaging, rx.State):
         self.staff = [StaffChoice(id=str(i), name=n) for i, n in staff]
 
     @rx.event
+    @guarded(READ)
     async def close_detail(self) -> None:
-        await require(self, READ)
         self.chosen, self.message = 0, ""
 
     @rx.event
+    @guarded(WRITE)
     async def assign(self, form: dict) -> None:
-        principal = await require(self, WRITE)
-        form = form if isinstance(form, dict) else {}
+        principal = caller().principal
         await self._change(
             console.assign,
             principal,
@@ -173,19 +176,21 @@ class WorkOrdersState(KeysetPaging, rx.State):
         )
 
     @rx.event
+    @guarded(WRITE)
     async def cancel(self, form: dict) -> None:
-        principal = await require(self, WRITE)
-        form = form if isinstance(form, dict) else {}
+        principal = caller().principal
         await self._change(console.cancel, principal, reason=str(form.get("reason", ""))[:120])
 
     @rx.event
+    @guarded(WRITE)
     async def start(self) -> None:
-        principal = await require(self, WRITE)
+        principal = caller().principal
         await self._change(console.start, principal)
 
     @rx.event
+    @guarded(WRITE)
     async def finish(self) -> None:
-        principal = await require(self, WRITE)
+        principal = caller().principal
         await self._change(console.finish, principal)
 
     async def _change(self, change, principal, **kwargs) -> None:

@@ -4,51 +4,23 @@ read what comes back. Used by the tests that attack the product as an outsider w
 
 from __future__ import annotations
 
-import inspect
 import json
 import threading
 import time
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-import reflex as rx
 import socketio
 
 from app.demo.catalogue import DEMO_PASSWORD
 from tests.browser.conftest import RunningApp
+from tests.handlers import all_handlers
 
 QUIET_S = 0.5  # a reply is complete after this long without another message
 SILENT_S = 2.5  # a handler that changes nothing sends nothing: stop waiting after this
 NAMESPACE = "/_event"  # Reflex serves its socket.io namespace on the same path
-
-
-@dataclass(frozen=True)
-class Handler:
-    key: str  # "StateClass.handler", as the allow-list names it
-    event_name: str  # what the websocket message carries
-    parameters: tuple[inspect.Parameter, ...]
-
-
-def _all_states(root: type[rx.State]) -> Iterator[type[rx.State]]:
-    yield root
-    for sub in root.get_substates():
-        yield from _all_states(sub)
-
-
-def all_handlers() -> list[Handler]:
-    import app.app  # noqa: F401 - registers every page and state
-
-    handlers = []
-    for state in _all_states(rx.State):
-        for name, handler in state.event_handlers.items():
-            params = tuple(inspect.signature(handler.fn).parameters.values())[1:]
-            handlers.append(
-                Handler(f"{state.__name__}.{name}", f"{state.get_full_name()}.{name}", params)
-            )
-    return sorted(handlers, key=lambda h: h.key)
 
 
 @dataclass

@@ -3,8 +3,10 @@
 Runs against the product as `make run` serves it: a websocket client (as the browser's, but
 crafting the messages itself) invokes each handler as (a) an anonymous visitor, (b) an employee
 of tenant A and (c) the tenant admin of tenant B. Each handler must be on the public allow-list
-below or refuse; whatever it does, no reply to an outsider may carry tenant A's data and no
-call may change tenant A's rows. Handlers added later are enumerated here automatically.
+of tests/handlers.py (which the handlers' own declarations agree with: tests/ui/
+test_every_handler_declares.py) or refuse; whatever it does, no reply to an outsider may carry
+tenant A's data and no call may change tenant A's rows. Handlers added later are enumerated
+here automatically.
 """
 
 from __future__ import annotations
@@ -31,48 +33,9 @@ from app.tenants.models import Tenant
 from app.withdrawals import closing
 from app.withdrawals.models import DoorSession
 from tests.browser.conftest import RunningApp
-from tests.browser.sockets import Caller, Handler, all_handlers, cookie_for, refused
+from tests.browser.sockets import Caller, cookie_for, refused
+from tests.handlers import PUBLIC, SELF_SERVICE, Handler, all_handlers
 
-# Handlers anyone may call, with the reason. Reflex's own run for every page view; ours read
-# nothing protected (or check the session themselves and redirect the visitor to /login).
-PUBLIC: dict[str, str] = {
-    "State.hydrate": "Reflex: sends the caller's own state",
-    "State.hydrate_and_load": "Reflex: hydrate, then the page's on_load handlers (checked)",
-    "State.set_is_hydrated": "Reflex: a flag of the caller's own state",
-    "OnLoadInternalState.on_load_internal": "Reflex: runs the page's on_load handlers (checked)",
-    "OnLoadInternalState.set_is_hydrated": "Reflex: a flag of the caller's own state",
-    "UpdateVarsInternalState.update_vars_internal": "Reflex: client-storage vars (we have none)",
-    "FrontendEventExceptionState.handle_frontend_exception": "Reflex: logs a browser error",
-    "CabinetsState.forget_credentials": "empties the caller's own tab of credentials shown once",
-    "LocaleState.set_locale": "the caller's own UI language",
-    "LocaleState.toggle_locale": "the caller's own UI language",
-    "LoginPageState.read_error": "the sign-in page's error message",
-    "LoginPageState.set_sso_company": "the company code typed on the sign-in page (builds a link)",
-    "LoginPageState.set_im_company": "the company code typed on the phone: which IMs it offers",
-    "LoginPageState.find_im_sign_ins": "which IMs the company code in the page's link offers",
-    "SessionState.load_session": "checks the session itself; visitors go to /login",
-    "AlertCentreState.follow": "reads the caller's own scope, only with alert:read (checked)",
-    "WallState.load": "a wall screen has no sign-in: shows only what a live display token opens",
-    "WallState.arrived": "shows the tenant of the token this screen opened with, if still live",
-    "WallState.tick": "re-opens this screen's own display token, if still live",
-    "RegisterState.request_code": "one reply for listed and unlisted phones; rate-limited",
-    "RegisterState.register": "sign-up: needs a whitelisted phone and its verification code",
-}
-# Logged-in people without console rights may still use these: their own phone pages, scoped
-# to their own tenant and person by the services (tests/withdrawals/test_phone.py).
-SELF_SERVICE: dict[str, str] = {
-    "CabinetPhoneState.load": "a cabinet of the caller's own tenant, and the caller's own visits",
-    "CabinetPhoneState.open_cabinet": "opens for the caller, with the badge's checks",
-    "CabinetPhoneState.watch": "follows the caller's own visits",
-    "CabinetPhoneState.ask": "asks for the caller, at a cabinet of their own tenant",
-    "HomeState.load": "an employee is sent to their own page (/m): no console figures",
-    "MyPhoneState.load": "the caller's own quotas, requests, visits and decisions",
-    "MyPhoneState.toggle_ask": "shows or hides a form",
-    "MyPhoneState.open_dispute": "shows a form (the visit is checked when it is sent)",
-    "MyPhoneState.ask": "asks for the caller",
-    "MyPhoneState.decide": "the service checks the caller is the current step's approver",
-    "MyPhoneState.dispute": "disputes one of the caller's own visits",
-}
 # Sign-in and refusals are audited, by design; the alert routing job logs its messages (and
 # their retries) on its own clock, whoever is calling.
 UNCHANGING_EXEMPT = {"audit_log", "alert_delivery"}
