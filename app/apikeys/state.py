@@ -17,7 +17,7 @@ from app.core.i18n import t
 from app.tenants.queries import scope_timezone
 from app.ui.format import local_time
 from app.ui.guard import caller, guarded
-from app.ui.payload import as_id
+from app.ui.payload import as_id, is_digits
 from app.ui.session import actor_of, request_locale, require, working_tenant
 
 MANAGE = "apikey:manage"
@@ -29,7 +29,7 @@ def expiry_of(raw: object, now: datetime) -> datetime | None:
     text = str(raw or "").strip()
     if not text:
         return None
-    if not text.isdigit() or not 0 < int(text) <= MAX_DAYS:
+    if not is_digits(text) or not 0 < int(text) <= MAX_DAYS:
         raise ValidationError(field="expires_at")
     return now + timedelta(days=int(text))
 

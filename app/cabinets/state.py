@@ -24,7 +24,7 @@ from app.tenants.queries import scope_timezone
 from app.ui.format import local_time
 from app.ui.guard import guarded
 from app.ui.paging import KeysetPaging
-from app.ui.payload import as_id
+from app.ui.payload import as_id, is_digits
 from app.ui.push import Push
 from app.ui.session import actor_of, request_locale, require
 from app.withdrawals.opening import restock_by, unlock_for
@@ -80,7 +80,7 @@ class RefusalLine(TypedDict):
 
 def _level(value: object, field: str) -> int:
     text = str(value if value is not None else "").strip()
-    if not text.isdigit():
+    if not is_digits(text):
         raise ValidationError(field=field)
     return int(text)
 

@@ -18,6 +18,7 @@ from app.org.directory_sync import INTERVAL_HOURS, save_schedule
 from app.tenants.queries import scope_timezone
 from app.ui.format import local_time
 from app.ui.guard import caller, guarded
+from app.ui.payload import is_digits
 from app.ui.session import actor_of, request_locale, require, working_tenant
 
 SYNC = "org:sync"
@@ -49,7 +50,7 @@ def _interval(form: object) -> tuple[bool, int]:
     form = form if isinstance(form, dict) else {}
     text = str(form.get("interval_hours", "")).strip()
     low, high = INTERVAL_HOURS
-    if not text.isdigit() or not low <= int(text) <= high:
+    if not is_digits(text) or not low <= int(text) <= high:
         raise ValidationError("orgsync.bad_interval", field="interval_hours")
     return str(form.get("enabled", "")).lower() in ("on", "true", "1", "yes"), int(text)
 

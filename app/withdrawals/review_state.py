@@ -13,7 +13,7 @@ from app.core.i18n import t
 from app.tenants.queries import scope_timezone
 from app.ui.format import local_time
 from app.ui.guard import caller, guarded
-from app.ui.payload import as_id
+from app.ui.payload import ID_DIGITS, as_id, is_digits
 from app.ui.session import actor_of
 from app.withdrawals import corrections, review, snapshot_evidence
 from app.withdrawals.corrections import Counts
@@ -66,7 +66,11 @@ def counts_from(form: dict) -> Counts:
             continue
         parts = key[len(COUNT_PREFIX) :].split("_")
         text = str(value).strip()
-        if len(parts) != 2 or not all(p.isdigit() for p in parts) or not text.isdigit():
+        if (
+            len(parts) != 2
+            or not all(is_digits(p, ID_DIGITS) for p in parts)
+            or not is_digits(text)
+        ):
             raise ValidationError("error.not_a_count", field="quantity", row=key)
         counts[(int(parts[0]), int(parts[1]))] = int(text)
     return counts
