@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, text, update
 from sqlalchemy.dialects import sqlite
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.alerts.models import Alert, AlertStatus
 from app.cabinets.credentials import CabinetKey, cabinet_keys, seal
@@ -414,8 +414,8 @@ def _raise_gap_alerts(session: Session, gaps: list[_Gap]) -> None:
         return
     open_alerts = session.exec(
         select(Alert).where(
-            Alert.tenant_id.in_({g.key.tenant_id for g in gaps}),
-            Alert.root_key.in_([g.root_key for g in gaps]),
+            col(Alert.tenant_id).in_({g.key.tenant_id for g in gaps}),
+            col(Alert.root_key).in_([g.root_key for g in gaps]),
             Alert.status != AlertStatus.resolved.value,
         )
     ).all()

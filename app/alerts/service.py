@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select, update
+from sqlmodel import Session, col, select, update
 
 from app.alerts.models import Alert, AlertStatus, Severity
 from app.audit import service as audit
@@ -32,8 +32,8 @@ def preload(session: Session, keys: list[tuple[int, str]]) -> None:
     found: dict[tuple[int, str], Alert | None] = {(t, k[:120]): None for t, k in keys}
     for alert in session.exec(
         select(Alert).where(
-            Alert.tenant_id.in_({t for t, _ in keys}),
-            Alert.root_key.in_(root_keys),
+            col(Alert.tenant_id).in_({t for t, _ in keys}),
+            col(Alert.root_key).in_(root_keys),
             Alert.status != AlertStatus.resolved.value,
         )
     ):
@@ -196,7 +196,7 @@ def alert_centre(*, session: Session, scope: TenantScope, limit: int = 20) -> Al
     """What a console's bell shows: how many alerts are unresolved and the newest of them."""
     unresolved = Alert.status != AlertStatus.resolved.value
     rows = session.exec(
-        scoped_select(Alert, scope).where(unresolved).order_by(Alert.id.desc()).limit(limit)
+        scoped_select(Alert, scope).where(unresolved).order_by(col(Alert.id).desc()).limit(limit)
     ).all()
     return AlertCentre(
         unresolved=scoped_count(session, Alert, scope, unresolved),
@@ -229,7 +229,7 @@ def acknowledge_from_link(
         return ("already" if alert.status == AlertStatus.acknowledged.value else "resolved"), alert
     claimed = session.exec(
         update(Alert)
-        .where(Alert.id == alert_id, Alert.status == AlertStatus.open.value)
+        .where(col(Alert.id) == alert_id, col(Alert.status) == AlertStatus.open.value)
         .values(status=AlertStatus.acknowledged.value)
         .execution_options(synchronize_session=False)
     )
@@ -282,8 +282,8 @@ def list_alerts(
         statement = statement.where(Alert.kind == kind[:40])
     total = count_of(session, statement)
     if after_id is not None:
-        statement = statement.where(Alert.id < after_id)
-    found = session.exec(statement.order_by(Alert.id.desc()).limit(limit + 1)).all()
+        statement = statement.where(col(Alert.id) < after_id)
+    found = session.exec(statement.order_by(col(Alert.id).desc()).limit(limit + 1)).all()
     cabinets = cabinet_labels(session, {r.cabinet_id for r in found[:limit] if r.cabinet_id})
     rows = [_view(r, cabinets) for r in found[:limit]]
     return AlertPage(rows, rows[-1].id if len(found) > limit else None, total)

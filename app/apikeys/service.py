@@ -12,7 +12,7 @@ import hmac
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, col, delete, select
 
 from app.apikeys.models import ApiIdempotency, ApiKey
 from app.audit import service as audit
@@ -207,6 +207,6 @@ def tenant_named(session: Session, reach: TenantScope, code: str) -> int:
 def forget_replies(*, session: Session, now: datetime) -> int:
     """Drop the stored replies older than REPLIES_KEPT (hourly); how many went."""
     gone = session.exec(
-        delete(ApiIdempotency).where(ApiIdempotency.created_at < now - REPLIES_KEPT)
+        delete(ApiIdempotency).where(col(ApiIdempotency.created_at) < now - REPLIES_KEPT)
     )
     return gone.rowcount or 0

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.approvals.flows import flows_listed, steps_of
 from app.approvals.inbox import RequestView, views
@@ -51,8 +51,8 @@ def list_requests(
         statement = statement.where(ApprovalRequest.status != RequestStatus.pending.value)
     total = count_of(session, statement)
     if after_id is not None:
-        statement = statement.where(ApprovalRequest.id < after_id)
-    found = list(session.exec(statement.order_by(ApprovalRequest.id.desc()).limit(limit + 1)))
+        statement = statement.where(col(ApprovalRequest.id) < after_id)
+    found = list(session.exec(statement.order_by(col(ApprovalRequest.id).desc()).limit(limit + 1)))
     page = found[:limit]
     return RequestPage(
         views(session, page),

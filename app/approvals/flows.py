@@ -97,7 +97,7 @@ def _checked(session: Session, tenant_id: int, spec: FlowSpec, flow_id: int | No
 
 def steps_of(session: Session, flow_id: int) -> list[ApprovalStep]:
     statement = select(ApprovalStep).where(ApprovalStep.flow_id == flow_id)
-    return list(session.exec(statement.order_by(ApprovalStep.step_no)))
+    return list(session.exec(statement.order_by(col(ApprovalStep.step_no))))
 
 
 def _write_steps(session: Session, flow: ApprovalFlow, steps: tuple[StepSpec, ...], actor: Actor):
@@ -178,9 +178,9 @@ def deciders(*, session: Session, tenant_id: int) -> dict[int, str]:
     """The tenant's active people whose account may decide approvals: the ones a step may name."""
     rows = session.exec(
         select(User.id, User.name)
-        .join(RoleGrant, (RoleGrant.account_id == User.account_id))
-        .join(RolePermission, RolePermission.role_id == RoleGrant.role_id)
-        .join(Permission, Permission.id == RolePermission.permission_id)
+        .join(RoleGrant, (col(RoleGrant.account_id) == User.account_id))
+        .join(RolePermission, col(RolePermission.role_id) == RoleGrant.role_id)
+        .join(Permission, col(Permission.id) == RolePermission.permission_id)
         .where(
             User.tenant_id == tenant_id,
             User.is_active,
@@ -199,8 +199,8 @@ def decider_roles(
     """Built-in roles and the tenant's own that carry `approval:decide`, with their names."""
     rows = session.exec(
         select(Role)
-        .join(RolePermission, RolePermission.role_id == Role.id)
-        .join(Permission, Permission.id == RolePermission.permission_id)
+        .join(RolePermission, col(RolePermission.role_id) == Role.id)
+        .join(Permission, col(Permission.id) == RolePermission.permission_id)
         .where(
             col(Role.tenant_id).is_(None) | (Role.tenant_id == tenant_id),
             Permission.code == DECIDE,
@@ -244,4 +244,4 @@ def parse_step(value: str) -> StepSpec | None:
 
 def flows_listed(session: Session, scope: TenantScope) -> list[ApprovalFlow]:
     statement = select(ApprovalFlow).where(scope_filter(ApprovalFlow, scope))
-    return list(session.exec(statement.order_by(ApprovalFlow.id)))
+    return list(session.exec(statement.order_by(col(ApprovalFlow.id))))

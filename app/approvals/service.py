@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.approvals.models import (
     ApprovalAction,
@@ -39,7 +39,7 @@ def _flow(session: Session, tenant_id: int, trigger: FlowTrigger) -> ApprovalFlo
     flow = session.exec(
         scoped_select(ApprovalFlow, TenantScope.single(tenant_id))
         .where(ApprovalFlow.trigger == trigger.value, ApprovalFlow.is_active)
-        .order_by(ApprovalFlow.id)
+        .order_by(col(ApprovalFlow.id))
     ).first()
     if flow is None:
         raise ValidationError("approval.no_flow", field="flow")
@@ -48,7 +48,7 @@ def _flow(session: Session, tenant_id: int, trigger: FlowTrigger) -> ApprovalFlo
 
 def _steps(session: Session, flow: ApprovalFlow) -> list[ApprovalStep]:
     statement = select(ApprovalStep).where(ApprovalStep.flow_id == flow.id)
-    return list(session.exec(statement.order_by(ApprovalStep.step_no)))
+    return list(session.exec(statement.order_by(col(ApprovalStep.step_no))))
 
 
 def ask(
@@ -93,7 +93,7 @@ def _nearest_managers(session: Session, requester: User) -> set[int]:
     managers: dict[int, set[int]] = {}
     for department_id, user_id in session.exec(
         select(DepartmentManager.department_id, DepartmentManager.user_id).where(
-            DepartmentManager.department_id.in_(chain)
+            col(DepartmentManager.department_id).in_(chain)
         )
     ):
         managers.setdefault(department_id, set()).add(user_id)
@@ -190,9 +190,9 @@ def usable(*, session: Session, person: User, now: datetime) -> ApprovalRequest 
         .where(
             ApprovalRequest.requester_id == person.id,
             ApprovalRequest.status == RequestStatus.approved.value,
-            ApprovalRequest.valid_until >= now,
+            col(ApprovalRequest.valid_until) >= now,
         )
-        .order_by(ApprovalRequest.id)
+        .order_by(col(ApprovalRequest.id))
     ).first()
 
 

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.audit.models import AuditLog
 from app.core.paging import count_of
@@ -165,7 +165,7 @@ def list_audit(
     elif filters.action:
         statement = statement.where(AuditLog.action == filters.action)
     if filters.actor:
-        statement = statement.where(AuditLog.actor_name.contains(filters.actor))
+        statement = statement.where(col(AuditLog.actor_name).contains(filters.actor))
     if filters.entity_id:
         statement = statement.where(AuditLog.entity_id == filters.entity_id)
     if filters.since is not None:
@@ -174,8 +174,8 @@ def list_audit(
         statement = statement.where(AuditLog.created_at < filters.until)
     total = count_of(session, statement)
     if after_id is not None:
-        statement = statement.where(AuditLog.id < after_id)
-    rows = list(session.exec(statement.order_by(AuditLog.id.desc()).limit(limit + 1)))
+        statement = statement.where(col(AuditLog.id) < after_id)
+    rows = list(session.exec(statement.order_by(col(AuditLog.id).desc()).limit(limit + 1)))
     more = len(rows) > limit
     entries = [
         AuditEntry(

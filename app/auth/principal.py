@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.auth.models import (
     Account,
@@ -55,8 +55,8 @@ class Principal:
 def _permissions(session: Session, account_id: int) -> frozenset[str]:
     statement = (
         select(Permission.code)
-        .join(RolePermission, RolePermission.permission_id == Permission.id)
-        .join(RoleGrant, RoleGrant.role_id == RolePermission.role_id)
+        .join(RolePermission, col(RolePermission.permission_id) == Permission.id)
+        .join(RoleGrant, col(RoleGrant.role_id) == RolePermission.role_id)
         .where(RoleGrant.account_id == account_id)
     )
     return frozenset(session.exec(statement))

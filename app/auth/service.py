@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import func, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.audit import service as audit
 from app.auth import tokens
@@ -45,7 +45,7 @@ def ensure_permissions(*, session: Session) -> dict[str, Permission]:
 def ensure_builtin_roles(*, session: Session) -> dict[str, Role]:
     """Make the built-in roles and their permissions exist (idempotent); returns them by code."""
     permissions = ensure_permissions(session=session)
-    roles = {r.code: r for r in session.exec(select(Role).where(Role.tenant_id.is_(None)))}
+    roles = {r.code: r for r in session.exec(select(Role).where(col(Role.tenant_id).is_(None)))}
     for spec in BUILTIN_ROLES:
         role = roles.get(spec.code)
         if role is None:
@@ -90,7 +90,7 @@ def _recent_failures(
 ) -> tuple[int, datetime | None]:
     statement = select(func.count(), func.max(LoginAttempt.created_at)).where(
         column.in_(sorted(values)),
-        LoginAttempt.succeeded.is_(False),
+        col(LoginAttempt.succeeded).is_(False),
         LoginAttempt.created_at >= now - FAILURE_WINDOW,
     )
     count, last = session.exec(statement).one()
@@ -239,7 +239,7 @@ def open_session(
 def _home_tenant(session: Session, account: Account) -> int | None:
     grant = session.exec(
         select(RoleGrant.tenant_id).where(
-            RoleGrant.account_id == account.id, RoleGrant.tenant_id.is_not(None)
+            RoleGrant.account_id == account.id, col(RoleGrant.tenant_id).is_not(None)
         )
     ).first()
     return grant

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from PIL import Image
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.audit.records import Actor, update_scoped
 from app.cabinets.models import Cabinet, CabinetSnapshot, Slot, SlotKind
@@ -64,7 +64,7 @@ def cameras_of(session: Session, scope: TenantScope, cabinet_id: int) -> dict[st
     """The cabinet's cameras and the slots each watches, by code."""
     slots = session.exec(
         scoped_select(Slot, scope)
-        .where(Slot.cabinet_id == cabinet_id, Slot.camera.is_not(None))
+        .where(Slot.cabinet_id == cabinet_id, col(Slot.camera).is_not(None))
         .order_by(Slot.code)
     ).all()
     out: dict[str, list[Slot]] = {}
@@ -81,7 +81,7 @@ def camera_view(
     latest = session.exec(
         scoped_select(CabinetSnapshot, scope)
         .where(CabinetSnapshot.cabinet_id == cabinet_id, CabinetSnapshot.camera == camera)
-        .order_by(CabinetSnapshot.id.desc())
+        .order_by(col(CabinetSnapshot.id).desc())
     ).first()
     path = get_settings().data_dir / latest.path if latest is not None else None
     if path is None or not path.exists():

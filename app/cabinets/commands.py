@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.audit import service as audit
 from app.audit.records import Actor
@@ -155,8 +155,11 @@ def prepare_sends(*, session: Session, now: datetime | None = None) -> list[Outg
     now = now or datetime.now(UTC)
     due = session.exec(
         scoped_select(DeviceCommand, TenantScope.platform())
-        .where(DeviceCommand.status.in_((*WAITING, RECEIVED)), DeviceCommand.next_retry_at <= now)
-        .order_by(DeviceCommand.next_retry_at)
+        .where(
+            col(DeviceCommand.status).in_((*WAITING, RECEIVED)),
+            col(DeviceCommand.next_retry_at) <= now,
+        )
+        .order_by(col(DeviceCommand.next_retry_at))
         .limit(500)
     ).all()
     out = []
@@ -250,7 +253,7 @@ def record_ack(
         values["result"] = {k: body[k] for k in ("code", "detail") if k in body} or None
     changed = session.exec(
         update(DeviceCommand)
-        .where(DeviceCommand.id == command.id, DeviceCommand.status.in_(replaceable))
+        .where(col(DeviceCommand.id) == command.id, col(DeviceCommand.status).in_(replaceable))
         .values(**values)
         .execution_options(synchronize_session="fetch")
     )

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.audit.records import Actor, record_created, update_scoped
 from app.cabinets.layout import layout_changed
@@ -98,17 +98,19 @@ def list_cabinets(
     if status == "online":
         statement = statement.where(Cabinet.is_online)
     elif status == "offline":
-        statement = statement.where(Cabinet.is_online.is_(False))
+        statement = statement.where(col(Cabinet.is_online).is_(False))
     elif status == "open":
         statement = statement.where(Cabinet.door_state == "open")
     search = search.strip()[:40]
     if search:
         pattern = f"%{search}%"
-        statement = statement.where(or_(Cabinet.name.ilike(pattern), Cabinet.code.ilike(pattern)))
+        statement = statement.where(
+            or_(col(Cabinet.name).ilike(pattern), col(Cabinet.code).ilike(pattern))
+        )
     total = count_of(session, statement)
     if after_id is not None:
-        statement = statement.where(Cabinet.id > after_id)
-    found = session.exec(statement.order_by(Cabinet.id).limit(limit + 1)).all()
+        statement = statement.where(col(Cabinet.id) > after_id)
+    found = session.exec(statement.order_by(col(Cabinet.id)).limit(limit + 1)).all()
     rows = [_row(c, n) for c, n in found[:limit]]
     return CabinetPage(rows, rows[-1].id if len(found) > limit else None, total)
 
@@ -156,20 +158,20 @@ def cabinet_detail(*, session: Session, scope: TenantScope, cabinet_id: int) -> 
     cabinet = get_scoped_or_raise(session, Cabinet, cabinet_id, scope)
     planned = session.exec(
         select(PlanogramEntry, Slot.code, Item.name, func.coalesce(Stock.quantity, 0))
-        .join(Slot, Slot.id == PlanogramEntry.slot_id)
-        .join(Item, Item.id == PlanogramEntry.item_id)
+        .join(Slot, col(Slot.id) == PlanogramEntry.slot_id)
+        .join(Item, col(Item.id) == PlanogramEntry.item_id)
         .join(
             Stock,
             (Stock.slot_id == PlanogramEntry.slot_id) & (Stock.item_id == PlanogramEntry.item_id),
             isouter=True,
         )
         .where(PlanogramEntry.cabinet_id == cabinet.id)
-        .order_by(Slot.code, PlanogramEntry.id)
+        .order_by(Slot.code, col(PlanogramEntry.id))
     ).all()
     commands = session.exec(
         select(DeviceCommand)
         .where(DeviceCommand.cabinet_id == cabinet.id)
-        .order_by(DeviceCommand.id.desc())
+        .order_by(col(DeviceCommand.id).desc())
         .limit(RECENT_COMMANDS)
     ).all()
     slots = [
@@ -206,8 +208,8 @@ def _empty_slots(session: Session, cabinet: Cabinet) -> list[tuple[int, str]]:
     return list(
         session.exec(
             select(Slot.id, Slot.code)
-            .where(Slot.cabinet_id == cabinet.id, Slot.id.not_in(planned))
-            .order_by(Slot.row_no, Slot.col_no)
+            .where(Slot.cabinet_id == cabinet.id, col(Slot.id).not_in(planned))
+            .order_by(col(Slot.row_no), col(Slot.col_no))
         )
     )
 
@@ -224,9 +226,9 @@ def _scales(session: Session, cabinet_id: int) -> list[dict]:
     items_of: dict[int, list[Item]] = {}
     for slot_id, item in session.exec(
         select(PlanogramEntry.slot_id, Item)
-        .join(Item, Item.id == PlanogramEntry.item_id)
+        .join(Item, col(Item.id) == PlanogramEntry.item_id)
         .where(PlanogramEntry.cabinet_id == cabinet_id)
-        .order_by(PlanogramEntry.id)
+        .order_by(col(PlanogramEntry.id))
     ):
         items_of.setdefault(slot_id, []).append(item)
     return [
@@ -360,7 +362,7 @@ def _check_beside_others(session: Session, slot: Slot, item: Item, entry_id: int
     `entry_id`): not already there, and still tellable apart by the slot's scale."""
     others = session.exec(
         select(Item)
-        .join(PlanogramEntry, PlanogramEntry.item_id == Item.id)
+        .join(PlanogramEntry, col(PlanogramEntry.item_id) == Item.id)
         .where(PlanogramEntry.slot_id == slot.id, PlanogramEntry.id != (entry_id or 0))
     ).all()
     if any(o.id == item.id for o in others):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.audit.records import Actor, record_created, snapshot, update_scoped
 from app.cabinets.credentials import decrypt_secret
@@ -151,13 +151,13 @@ def list_lan_cabinets(*, session: Session, scope: TenantScope) -> list[LanCabine
     """The scope's LAN cabinets and where each answers, for the console."""
     rows = session.exec(
         scoped_select(LanController, scope)
-        .join(Cabinet, Cabinet.id == LanController.cabinet_id)
+        .join(Cabinet, col(Cabinet.id) == LanController.cabinet_id)
         .order_by(Cabinet.code)
     ).all()
     cabinets = {
         c.id: c
         for c in session.exec(
-            select(Cabinet).where(Cabinet.id.in_([r.cabinet_id for r in rows] or [0]))
+            select(Cabinet).where(col(Cabinet.id).in_([r.cabinet_id for r in rows] or [0]))
         )
     }
     out = []
@@ -183,16 +183,17 @@ def lan_cabinets(*, session: Session, site: str | None = None) -> list[LanCabine
     active, provisioned LAN cabinet, of the site named or numbered `site` (None: all)."""
     statement = (
         select(Cabinet, LanController, Tenant.code)
-        .join(LanController, LanController.cabinet_id == Cabinet.id)
-        .join(Tenant, Tenant.id == Cabinet.tenant_id)
+        .join(LanController, col(LanController.cabinet_id) == Cabinet.id)
+        .join(Tenant, col(Tenant.id) == Cabinet.tenant_id)
         .where(
-            Cabinet.status != CabinetStatus.retired.value, Cabinet.secret_ciphertext.is_not(None)
+            Cabinet.status != CabinetStatus.retired.value,
+            col(Cabinet.secret_ciphertext).is_not(None),
         )
-        .order_by(Cabinet.id)
+        .order_by(col(Cabinet.id))
     )
     if site is not None:
         ids = select(Site.id).where((Site.name == site) | (Site.id == _int_or_none(site)))
-        statement = statement.where(Cabinet.site_id.in_(ids))
+        statement = statement.where(col(Cabinet.site_id).in_(ids))
     specs = []
     for cabinet, controller, tenant_code in session.exec(statement):
         try:

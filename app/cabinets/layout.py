@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from app.audit.records import SYSTEM, Actor
 from app.cabinets.commands import issue_command
@@ -33,8 +33,8 @@ def layout_slots(session: Session, cabinet: Cabinet) -> list[dict[str, Any]]:
     tags)."""
     rows = session.exec(
         select(Slot, Item)
-        .join(PlanogramEntry, PlanogramEntry.slot_id == Slot.id)
-        .join(Item, Item.id == PlanogramEntry.item_id)
+        .join(PlanogramEntry, col(PlanogramEntry.slot_id) == Slot.id)
+        .join(Item, col(Item.id) == PlanogramEntry.item_id)
         .where(Slot.cabinet_id == cabinet.id, Slot.kind == SlotKind.scale.value)
         .order_by(Slot.code, Item.sku)
     ).all()
@@ -62,7 +62,7 @@ def item_layout_changed(*, session: Session, item_id: int, actor: Actor = SYSTEM
     """An item's SKU, weight or tagging changed: every cabinet planning it is told again."""
     cabinets = session.exec(
         select(Cabinet)
-        .join(PlanogramEntry, PlanogramEntry.cabinet_id == Cabinet.id)
+        .join(PlanogramEntry, col(PlanogramEntry.cabinet_id) == Cabinet.id)
         .where(PlanogramEntry.item_id == item_id)
         .distinct()
     ).all()

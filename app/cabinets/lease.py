@@ -9,7 +9,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.audit.records import SYSTEM, Actor
 from app.cabinets.commands import issue_command
@@ -44,7 +44,7 @@ def lease_arguments(session: Session, cabinet: Cabinet, now: datetime) -> dict[s
     people = session.exec(
         scoped_select(User, TenantScope.single(cabinet.tenant_id))
         .where(User.is_active)
-        .order_by(User.id)
+        .order_by(col(User.id))
     ).all()
     cards, pins = [], []
     for person in people:
@@ -99,7 +99,7 @@ def empty_lease_if_held(*, session: Session, cabinet: Cabinet, now: datetime) ->
             DeviceCommand.cabinet_id == cabinet.id,
             DeviceCommand.kind == CommandKind.sync_lease.value,
         )
-        .order_by(DeviceCommand.id.desc())
+        .order_by(col(DeviceCommand.id).desc())
         .limit(20)
     ).all()
     held = next((c for c in leases if c.status == CommandStatus.succeeded.value), None)

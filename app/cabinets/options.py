@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.cabinets.models import Cabinet, Site
 from app.core.tenancy import TenantScope, scope_filter
@@ -17,7 +17,9 @@ def cabinet_labels(session: Session, ids: set[int]) -> dict[int, str]:
     """{id: "name (code)"} of the given cabinets, one query."""
     if not ids:
         return {}
-    rows = session.exec(select(Cabinet.id, Cabinet.name, Cabinet.code).where(Cabinet.id.in_(ids)))
+    rows = session.exec(
+        select(Cabinet.id, Cabinet.name, Cabinet.code).where(col(Cabinet.id).in_(ids))
+    )
     return {i: cabinet_label(name, code) for i, name, code in rows}
 
 

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlparse
 
-from sqlmodel import Session, func, or_, select
+from sqlmodel import Session, col, func, or_, select
 
 from app.alerts.service import resolve_for_cabinet
 from app.audit import service as audit
@@ -142,7 +142,7 @@ def _check_name_free(session: Session, tenant_id: int, site_id: int | None, name
     taken = session.exec(
         select(Cabinet.id).where(
             Cabinet.tenant_id == tenant_id,
-            Cabinet.site_id.is_(None) if site_id is None else Cabinet.site_id == site_id,
+            col(Cabinet.site_id).is_(None) if site_id is None else Cabinet.site_id == site_id,
             func.lower(Cabinet.name) == name.lower(),
             Cabinet.status != CabinetStatus.retired.value,  # a replacement may take it
         )
@@ -256,7 +256,7 @@ def decommission(
     waiting = session.exec(
         select(DeviceCommand).where(
             DeviceCommand.cabinet_id == cabinet.id,
-            DeviceCommand.status.in_((CommandStatus.pending.value, CommandStatus.sent.value)),
+            col(DeviceCommand.status).in_((CommandStatus.pending.value, CommandStatus.sent.value)),
         )
     ).all()
     for command in waiting:

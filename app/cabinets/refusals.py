@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.cabinets.models import Cabinet, CabinetRefusal
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
@@ -76,6 +76,6 @@ def refusals_of(*, session: Session, scope: TenantScope, cabinet_id: int) -> lis
     statement = (
         scoped_select(CabinetRefusal, scope)
         .where(CabinetRefusal.cabinet_id == cabinet_id)
-        .order_by(CabinetRefusal.last_at.desc())
+        .order_by(col(CabinetRefusal.last_at).desc())
     )
     return list(session.exec(statement).all())

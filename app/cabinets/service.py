@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.cabinets.alarms import on_alarm
 from app.cabinets.commands import record_ack
@@ -89,8 +89,8 @@ def apply_device_messages(
     # applied by whichever job gets it first; the other then reads it applied and skips it.
     rows = session.exec(
         select(DeviceMessage)
-        .where(DeviceMessage.id.in_(message_row_ids))
-        .order_by(DeviceMessage.id)
+        .where(col(DeviceMessage.id).in_(message_row_ids))
+        .order_by(col(DeviceMessage.id))
         .with_for_update()
         .execution_options(populate_existing=True)
     ).all()
@@ -99,7 +99,7 @@ def apply_device_messages(
     # them in the identity map (which keeps only what something refers to); what the door
     # closes read besides, in one query per table, for the batch (app/withdrawals/prefetch.py)
     with batch_memo(session):
-        cabinets = list(session.exec(select(Cabinet).where(Cabinet.id.in_(cabinet_ids))))
+        cabinets = list(session.exec(select(Cabinet).where(col(Cabinet.id).in_(cabinet_ids))))
         remember(session, "cabinets:held", cabinets)
         prefetch_closes(session, list(rows), cabinets)
         return sum(

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.audit.records import Actor
 from app.cabinets.credentials import cabinet_keys
@@ -209,7 +209,7 @@ def snapshots_of_session(
                 CabinetSnapshot.cabinet_id == cabinet_id,
                 CabinetSnapshot.session == door_session,
             )
-            .order_by(CabinetSnapshot.taken_at, CabinetSnapshot.id)
+            .order_by(col(CabinetSnapshot.taken_at), col(CabinetSnapshot.id))
         )
     )
 
@@ -266,7 +266,7 @@ def sweep_snapshots(*, session: Session, now: datetime, data_dir: Path | None = 
         expired = session.exec(
             scoped_select(CabinetSnapshot, TenantScope.single(tenant_id))
             .where(CabinetSnapshot.received_at < cutoff)
-            .order_by(CabinetSnapshot.received_at)
+            .order_by(col(CabinetSnapshot.received_at))
             .limit(SWEEP_BATCH - removed)
         ).all()
         for row in expired:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.audit import service as audit
 from app.audit.records import Actor
@@ -65,10 +65,10 @@ def _latest_weights(session: Session, cabinet: Cabinet, slots: list[Slot]) -> di
         select(DoorSession)
         .where(
             DoorSession.cabinet_id == cabinet.id,
-            DoorSession.closed_at.is_not(None),
-            DoorSession.readings_after.is_not(None),
+            col(DoorSession.closed_at).is_not(None),
+            col(DoorSession.readings_after).is_not(None),
         )
-        .order_by(DoorSession.closed_at.desc())
+        .order_by(col(DoorSession.closed_at).desc())
         .limit(1)
     ).first()
     closed_at = door.closed_at.replace(tzinfo=door.closed_at.tzinfo or UTC) if door else None
@@ -108,7 +108,9 @@ def _pairs(session: Session, cabinet_id: int) -> list[tuple[Slot, Item, int]]:
     }
     keys = sorted(set(planned) | {k for k, q in stock.items() if q > 0})
     slots = {s.id: s for s in session.exec(select(Slot).where(Slot.cabinet_id == cabinet_id))}
-    items = {i.id: i for i in session.exec(select(Item).where(Item.id.in_({k[1] for k in keys})))}
+    items = {
+        i.id: i for i in session.exec(select(Item).where(col(Item.id).in_({k[1] for k in keys})))
+    }
     pairs = [(slots[s], items[i], stock.get((s, i), 0)) for s, i in keys]
     return sorted(pairs, key=lambda p: (p[0].code, p[1].sku))
 
@@ -117,7 +119,9 @@ def open_stocktake(session: Session, cabinet_id: int) -> Stocktake | None:
     return session.exec(
         select(Stocktake).where(
             Stocktake.cabinet_id == cabinet_id,
-            Stocktake.status.in_([StocktakeStatus.counting.value, StocktakeStatus.waiting.value]),
+            col(Stocktake.status).in_(
+                [StocktakeStatus.counting.value, StocktakeStatus.waiting.value]
+            ),
         )
     ).first()
 
@@ -181,9 +185,9 @@ def _in_status(
 def lines_of(session: Session, stocktake_id: int) -> list[tuple[StocktakeLine, Slot]]:
     rows = session.exec(
         select(StocktakeLine, Slot)
-        .join(Slot, Slot.id == StocktakeLine.slot_id)
+        .join(Slot, col(Slot.id) == StocktakeLine.slot_id)
         .where(StocktakeLine.stocktake_id == stocktake_id)
-        .order_by(Slot.code, StocktakeLine.item_id)
+        .order_by(Slot.code, col(StocktakeLine.item_id))
     )
     return list(rows.all())
 
@@ -240,7 +244,7 @@ def submit_stocktake(
     costs = dict(
         session.exec(
             select(Item.id, Item.unit_cost_cents).where(
-                Item.id.in_({line.item_id for line, _ in lines})
+                col(Item.id).in_({line.item_id for line, _ in lines})
             )
         ).all()
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.cabinets.models import Cabinet, Slot
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scope_filter
@@ -47,7 +47,7 @@ def list_stocktakes(
         .join(Cabinet, Cabinet.id == Stocktake.cabinet_id)
         .join(Tenant, Tenant.id == Stocktake.tenant_id)
         .where(scope_filter(Stocktake, scope))
-        .order_by(Stocktake.started_at.desc(), Stocktake.id.desc())
+        .order_by(col(Stocktake.started_at).desc(), col(Stocktake.id).desc())
         .limit(limit)
     ).all()
     return [StocktakeRow(*r) for r in rows]

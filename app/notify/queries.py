@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.alerts.models import Alert
 from app.core.tenancy import TenantScope, scope_filter
@@ -80,9 +80,9 @@ def delivery_log(*, session: Session, scope: TenantScope, limit: int = 50) -> li
     rows = session.exec(
         select(AlertDelivery, AlertRoute.name, Alert.message_key, Alert.params)
         .where(scope_filter(AlertDelivery, scope))
-        .join(AlertRoute, AlertRoute.id == AlertDelivery.route_id)
-        .join(Alert, Alert.id == AlertDelivery.alert_id)
-        .order_by(AlertDelivery.id.desc())
+        .join(AlertRoute, col(AlertRoute.id) == AlertDelivery.route_id)
+        .join(Alert, col(Alert.id) == AlertDelivery.alert_id)
+        .order_by(col(AlertDelivery.id).desc())
         .limit(limit)
     ).all()
     return [

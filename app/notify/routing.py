@@ -119,12 +119,12 @@ def _plan_resolved(session: Session, routes: list[AlertRoute], timezone: str, no
     by_id = {r.id: r for r in routes}
     told = session.exec(
         select(AlertDelivery, Alert)
-        .join(Alert, Alert.id == AlertDelivery.alert_id)
+        .join(Alert, col(Alert.id) == AlertDelivery.alert_id)
         .where(
             col(AlertDelivery.route_id).in_(list(by_id)),
             AlertDelivery.kind != DeliveryKind.resolved.value,
             Alert.status == AlertStatus.resolved.value,
-            Alert.resolved_at >= now - RESOLVED_LOOKBACK,
+            col(Alert.resolved_at) >= now - RESOLVED_LOOKBACK,
         )
     ).all()
     existing = _existing(session, sorted({a.id for _, a in told}))
@@ -166,9 +166,9 @@ def due_deliveries(*, session: Session, now: datetime | None = None) -> list[int
             select(AlertDelivery.id)
             .where(
                 AlertDelivery.status == RoutedStatus.pending.value,
-                AlertDelivery.next_retry_at <= now,
+                col(AlertDelivery.next_retry_at) <= now,
             )
-            .order_by(AlertDelivery.id)
+            .order_by(col(AlertDelivery.id))
         ).all()
     )
 

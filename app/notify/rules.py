@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.alerts.models import Severity
 from app.audit.records import Actor, choice, delete_scoped, record_created, update_scoped
@@ -186,7 +186,7 @@ def get_route(*, session: Session, scope: TenantScope, route_id: int) -> AlertRo
 def list_routes(*, session: Session, scope: TenantScope) -> list[AlertRoute]:
     return list(
         session.exec(
-            scoped_select(AlertRoute, scope).order_by(AlertRoute.tenant_id, AlertRoute.id)
+            scoped_select(AlertRoute, scope).order_by(col(AlertRoute.tenant_id), col(AlertRoute.id))
         ).all()
     )
 

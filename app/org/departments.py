@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.audit.records import Actor, record_created, update_scoped
 from app.core.errors import DomainError, ValidationError
@@ -44,7 +44,7 @@ def _refuse_sibling_clash(
     clash = session.exec(
         select(Department.id).where(
             Department.tenant_id == tenant_id,
-            Department.parent_id == parent_id if parent_id else Department.parent_id.is_(None),
+            Department.parent_id == parent_id if parent_id else col(Department.parent_id).is_(None),
             Department.name == name,
         )
     ).first()
@@ -182,7 +182,7 @@ def set_department_active(
             Department.path.startswith(department.path),
         )
         people = session.exec(
-            scoped_select(User, own).where(User.department_id.in_(subtree), User.is_active)
+            scoped_select(User, own).where(col(User.department_id).in_(subtree), User.is_active)
         ).first()
         if people is not None:
             raise DomainError("org.dept_has_people", name=department.name)

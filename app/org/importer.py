@@ -17,7 +17,7 @@ from typing import Any, BinaryIO
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from sqlalchemy import insert
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.audit.models import AuditLog
 from app.audit.records import Actor
@@ -177,7 +177,9 @@ def commit_import(
     updated = (
         {
             u.id: u
-            for u in session.exec(select(User).where(User.id.in_([i for i, _ in plan.updates])))
+            for u in session.exec(
+                select(User).where(col(User.id).in_([i for i, _ in plan.updates]))
+            )
         }
         if plan.updates
         else {}
@@ -228,7 +230,9 @@ def export_table(*, session: Session, scope: TenantScope, tenant_id: int) -> lis
     scope.require(tenant_id)
     paths = {v: k for k, v in department_paths(session=session, tenant_id=tenant_id).items()}
     rows = []
-    for user in session.exec(scoped_select(User, TenantScope.single(tenant_id)).order_by(User.id)):
+    for user in session.exec(
+        scoped_select(User, TenantScope.single(tenant_id)).order_by(col(User.id))
+    ):
         rows.append(
             [
                 user.employee_no or "",

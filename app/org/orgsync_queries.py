@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.core.i18n import t
 from app.core.model_base import as_utc
@@ -53,7 +53,7 @@ def sync_overview(*, session: Session, scope: TenantScope, tenant_id: int) -> Sy
     settings = settings_of(session, tenant_id)
     runs = session.exec(
         scoped_select(OrgSyncRun, TenantScope.single(tenant_id))
-        .order_by(OrgSyncRun.id.desc())
+        .order_by(col(OrgSyncRun.id).desc())
         .limit(HISTORY_LIMIT)
     )
     return SyncOverview(

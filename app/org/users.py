@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.audit.records import Actor, record_created, update_scoped
 from app.auth.ended import announce_ended
@@ -171,7 +171,7 @@ def _revoke_sessions(session: Session, account_id: int) -> None:
     now = datetime.now(UTC)
     for row in session.exec(
         select(AuthSession).where(
-            AuthSession.account_id == account_id, AuthSession.revoked_at.is_(None)
+            AuthSession.account_id == account_id, col(AuthSession.revoked_at).is_(None)
         )
     ):
         row.revoked_at = now
@@ -194,7 +194,11 @@ def list_users(
     if term:
         like = f"%{term}%"
         statement = statement.where(
-            or_(User.name.like(like), User.employee_no.like(like), User.phone.like(like))
+            or_(
+                col(User.name).like(like),
+                col(User.employee_no).like(like),
+                col(User.phone).like(like),
+            )
         )
     if department_id is not None:
         department = get_scoped_or_raise(session, Department, department_id, scope)
@@ -202,20 +206,20 @@ def list_users(
             Department.tenant_id == department.tenant_id,
             Department.path.startswith(department.path),
         )
-        statement = statement.where(User.department_id.in_(subtree))
+        statement = statement.where(col(User.department_id).in_(subtree))
     if active is not None:
         statement = statement.where(User.is_active == active)
     total = count_of(session, statement)
     if after_id is not None:
-        statement = statement.where(User.id < after_id)
-    rows = list(session.exec(statement.order_by(User.id.desc()).limit(limit + 1)))
+        statement = statement.where(col(User.id) < after_id)
+    rows = list(session.exec(statement.order_by(col(User.id).desc()).limit(limit + 1)))
     more = len(rows) > limit
     rows = rows[:limit]
     names = {
         d.id: d.name
         for d in session.exec(
             scoped_select(Department, scope).where(
-                Department.id.in_({r.department_id for r in rows if r.department_id})
+                col(Department.id).in_({r.department_id for r in rows if r.department_id})
             )
         )
     }

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.audit.records import (
     Actor,
@@ -72,13 +72,13 @@ def list_rules(
     rules = session.exec(
         select(QuotaRule)
         .where(scope_filter(QuotaRule, scope))
-        .order_by(QuotaRule.is_active.desc(), QuotaRule.id)
+        .order_by(col(QuotaRule.is_active).desc(), col(QuotaRule.id))
         .limit(RULES_LISTED)
     ).all()
     used = set(
         session.exec(
             select(QuotaUsage.rule_id)
-            .where(QuotaUsage.rule_id.in_([r.id for r in rules]))
+            .where(col(QuotaUsage.rule_id).in_([r.id for r in rules]))
             .distinct()
         )
     )
@@ -232,11 +232,11 @@ def subject_options(
         ).all()
         return [(i, n) for i, n in rows]
 
-    visible = Role.tenant_id.is_(None)  # built-in roles, and the scope's own
+    visible = col(Role.tenant_id).is_(None)  # built-in roles, and the scope's own
     if scope.tenant_ids is not None:
-        visible = visible | Role.tenant_id.in_(sorted(scope.tenant_ids))
+        visible = visible | col(Role.tenant_id).in_(sorted(scope.tenant_ids))
     else:
-        visible = visible | Role.tenant_id.is_not(None)
+        visible = visible | col(Role.tenant_id).is_not(None)
     roles = [(r.id, role_label(r, locale)) for r in session.exec(select(Role).where(visible))]
     return {
         "department": named(Department),

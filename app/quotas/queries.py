@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.core.tenancy import TenantScope, scope_filter
 from app.quotas.models import QuotaRule, QuotaUsage
@@ -21,14 +21,14 @@ def usage_page(
 ) -> tuple[list[dict], int | None]:
     statement = (
         select(QuotaUsage, QuotaRule)
-        .join(QuotaRule, QuotaRule.id == QuotaUsage.rule_id)
+        .join(QuotaRule, col(QuotaRule.id) == QuotaUsage.rule_id)
         .where(scope_filter(QuotaUsage, scope))
     )
     if period_start is not None:
         statement = statement.where(QuotaUsage.period_start == period_start)
     if after_id is not None:
-        statement = statement.where(QuotaUsage.id > after_id)
-    found = list(session.exec(statement.order_by(QuotaUsage.id).limit(limit + 1)))
+        statement = statement.where(col(QuotaUsage.id) > after_id)
+    found = list(session.exec(statement.order_by(col(QuotaUsage.id)).limit(limit + 1)))
     rows = [
         {
             "id": u.id,

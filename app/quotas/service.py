@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import case
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, or_, select
+from sqlmodel import Session, col, or_, select
 
 from app.auth.models import RoleGrant
 from app.core.memo import memo_of, remember
@@ -70,8 +70,8 @@ def preload(session: Session, tenant_ids: list[int], items: Iterable[Item]) -> N
     batch (app/core/memo.py): a batch of withdrawals counts its usage without reading them."""
     rules = session.exec(
         select(QuotaRule)
-        .where(QuotaRule.tenant_id.in_(tenant_ids), QuotaRule.is_active)
-        .order_by(QuotaRule.id)
+        .where(col(QuotaRule.tenant_id).in_(tenant_ids), QuotaRule.is_active)
+        .order_by(col(QuotaRule.id))
     ).all()
     remember(session, RULES, {t: [r for r in rules if r.tenant_id == t] for t in tenant_ids})
     remember(session, TAGS, _tags(session, items))
@@ -110,12 +110,13 @@ def rules_for(session: Session, person: User) -> list[QuotaRule]:
     roles = _role_ids(session, person)
     if roles:
         subject.append(
-            (QuotaRule.subject_kind == QuotaSubject.role.value) & (QuotaRule.subject_id.in_(roles))
+            (col(QuotaRule.subject_kind) == QuotaSubject.role.value)
+            & (col(QuotaRule.subject_id).in_(roles))
         )
     statement = scoped_select(QuotaRule, TenantScope.single(person.tenant_id)).where(
         QuotaRule.is_active, or_(*subject)
     )
-    return list(session.exec(statement.order_by(QuotaRule.id)))
+    return list(session.exec(statement.order_by(col(QuotaRule.id))))
 
 
 def _holder(rule: QuotaRule, person: User) -> int:
@@ -181,7 +182,7 @@ def _tags(session: Session, items: Iterable[Item]) -> dict[int, set[int]]:
     if ids and all(i in known for i in ids):
         return {i: set(known[i]) for i in ids}
     out: dict[int, set[int]] = {i: set() for i in ids}
-    for link in session.exec(select(ItemTag).where(ItemTag.item_id.in_(ids))):
+    for link in session.exec(select(ItemTag).where(col(ItemTag.item_id).in_(ids))):
         out[link.item_id].add(link.tag_id)
     return out
 

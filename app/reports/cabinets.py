@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import and_, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.alerts.models import Alert
 from app.cabinets.models import Cabinet
@@ -51,7 +51,7 @@ def cabinet_report(
     """Every cabinet of the window's tenants, most visited first."""
     now = now or datetime.now(UTC)
     cabinets = session.exec(
-        select(Cabinet).where(Cabinet.tenant_id.in_(list(win.tenants))).order_by(Cabinet.code)
+        select(Cabinet).where(col(Cabinet.tenant_id).in_(list(win.tenants))).order_by(Cabinet.code)
     ).all()
     taken = {r.key: r.figures for r in c.breakdown(session=session, win=win, by="cabinet")}
     visits: dict[int, int] = {}
@@ -66,11 +66,11 @@ def cabinet_report(
             select(DoorSession.cabinet_id, func.count())
             .where(
                 DoorSession.tenant_id == tenant,
-                DoorSession.closed_at >= start,
-                DoorSession.closed_at < stop,
-                DoorSession.status.in_(CLOSED),
+                col(DoorSession.closed_at) >= start,
+                col(DoorSession.closed_at) < stop,
+                col(DoorSession.status).in_(CLOSED),
             )
-            .group_by(DoorSession.cabinet_id)
+            .group_by(col(DoorSession.cabinet_id))
         ).all():
             visits[cabinet_id] = int(n)
         seconds = _offline_seconds(session, start, stop)
@@ -79,11 +79,11 @@ def cabinet_report(
             .where(
                 Alert.tenant_id == tenant,
                 Alert.kind == OFFLINE,
-                Alert.cabinet_id.is_not(None),
+                col(Alert.cabinet_id).is_not(None),
                 Alert.raised_at < stop,
                 and_(func.coalesce(Alert.resolved_at, stop) > start),
             )
-            .group_by(Alert.cabinet_id)
+            .group_by(col(Alert.cabinet_id))
         ).all():
             offline[cabinet_id] = float(total or 0)
     rows = []

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import Date, and_, cast, distinct, false, func, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.cabinets.models import Cabinet
 from app.core.errors import ValidationError
@@ -71,9 +71,9 @@ class Totals:
 
 def window(*, session: Session, scope: TenantScope, period: Period) -> Window:
     """The period's bounds in each tenant of the scope (its own midnight)."""
-    statement = select(Tenant.id, Tenant.timezone).order_by(Tenant.id)
+    statement = select(Tenant.id, Tenant.timezone).order_by(col(Tenant.id))
     if scope.tenant_ids is not None:
-        statement = statement.where(Tenant.id.in_(sorted(scope.tenant_ids)))
+        statement = statement.where(col(Tenant.id).in_(sorted(scope.tenant_ids)))
     tenants = session.exec(statement).all()
     return Window(period, {t: (*period.bounds(zone), zone) for t, zone in tenants})
 
@@ -185,15 +185,15 @@ def _grouped(session: Session, win: Window, by: str, filters: Filters | None):
             statement = select(L.item_id.label("key"), *sums).group_by(L.item_id)
         elif by == "item_type":
             statement = (
-                select(Item.type_id.label("key"), *sums)
-                .join(Item, Item.id == L.item_id)
-                .group_by(Item.type_id)
+                select(col(Item.type_id).label("key"), *sums)
+                .join(Item, col(Item.id) == L.item_id)
+                .group_by(col(Item.type_id))
             )
         else:  # a line counts under each tag of its item
             statement = (
-                select(ItemTag.tag_id.label("key"), *sums)
-                .join(ItemTag, ItemTag.item_id == L.item_id)
-                .group_by(ItemTag.tag_id)
+                select(col(ItemTag.tag_id).label("key"), *sums)
+                .join(ItemTag, col(ItemTag.item_id) == L.item_id)
+                .group_by(col(ItemTag.tag_id))
             )
     return statement.where(*_where(session, src, win, filters))
 

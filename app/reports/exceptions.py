@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import and_, case, false, func, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.inventory.models import MovementKind, StockMovement
 from app.reports.consumption import Window
@@ -72,7 +72,7 @@ def exceptions_report(*, session: Session, win: Window) -> ExceptionsReport:
         )
     ).one()
     raised, answered = session.exec(
-        select(func.count(), func.sum(case((Complaint.answered_at.is_not(None), 1), else_=0)))
+        select(func.count(), func.sum(case((col(Complaint.answered_at).is_not(None), 1), else_=0)))
         .where(_within(Complaint, Complaint.created_at, win))
     ).one()  # fmt: skip
     return ExceptionsReport(

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import case, false, func, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.inventory.models import MovementKind, Stock, StockMovement
 from app.items.models import Item
@@ -53,7 +53,7 @@ def stock_report(*, session: Session, win: Window, cabinet_id: int | None = None
     items = set(now) | set(within)
     if not items:
         return []
-    named = {i.id: i for i in session.exec(select(Item).where(Item.id.in_(sorted(items))))}
+    named = {i.id: i for i in session.exec(select(Item).where(col(Item.id).in_(sorted(items))))}
     days = win.period.days
     rows = []
     for item_id in items:

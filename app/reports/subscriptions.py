@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.audit.records import Actor, choice, owned_id, record_created, update_scoped
 from app.cabinets.credentials import decrypt_secret, encrypt_secret
@@ -172,7 +172,7 @@ def generate_due(*, session: Session, now: datetime | None = None) -> list[int]:
     now = now or datetime.now(UTC)
     due = session.exec(
         scoped_select(ReportSubscription, TenantScope.platform()).where(
-            ReportSubscription.is_active, ReportSubscription.next_run_at <= now
+            ReportSubscription.is_active, col(ReportSubscription.next_run_at) <= now
         )
     ).all()
     made = []
@@ -215,7 +215,7 @@ def due_deliveries(*, session: Session, now: datetime | None = None) -> list[int
         session.exec(
             select(ReportDelivery.id).where(
                 ReportDelivery.status == DeliveryStatus.pending.value,
-                ReportDelivery.next_attempt_at <= now,
+                col(ReportDelivery.next_attempt_at) <= now,
             )
         ).all()
     )
@@ -318,15 +318,15 @@ def my_subscriptions(
     subscriptions = session.exec(
         scoped_select(ReportSubscription, scope)
         .where(ReportSubscription.account_id == account_id)
-        .order_by(ReportSubscription.id)
+        .order_by(col(ReportSubscription.id))
     ).all()
     views = []
     for s in subscriptions:
         latest = session.exec(
             select(ReportDelivery, ReportRun)
-            .join(ReportRun, ReportRun.id == ReportDelivery.run_id)
+            .join(ReportRun, col(ReportRun.id) == ReportDelivery.run_id)
             .where(ReportRun.subscription_id == s.id)
-            .order_by(ReportDelivery.id.desc())
+            .order_by(col(ReportDelivery.id).desc())
         ).first()
         delivery, run = latest if latest else (None, None)
         views.append(

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, NoReturn
 from urllib.parse import urlparse
 
-from sqlmodel import Session, func
+from sqlmodel import Session, col, func
 
 from app.audit import service as audit
 from app.audit.records import Actor
@@ -174,7 +174,9 @@ def _claimed_value(row: SsoIssuer, claims: dict[str, Any]) -> str:
 def _person(session: Session, row: Row, value: str) -> User | None:
     """The tenant's active person whose mapped field holds `value` (e-mail case-insensitive,
     phone normalised)."""
-    scoped = scoped_select(User, TenantScope.single(row.tenant_id)).where(User.is_active.is_(True))
+    scoped = scoped_select(User, TenantScope.single(row.tenant_id)).where(
+        col(User.is_active).is_(True)
+    )
     if row.match_field == SsoMatch.email.value:
         matches = session.exec(scoped.where(func.lower(User.email) == value.lower())).all()
         return matches[0] if len(matches) == 1 else None  # two people, one address: nobody

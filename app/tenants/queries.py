@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.auth.models import Account, Permission, RoleGrant, RolePermission
 from app.cabinets.models import Cabinet, CabinetStatus
@@ -38,7 +38,7 @@ def list_tenant_options(*, session: Session, scope: TenantScope) -> list[TenantO
     """Tenants the caller may switch between, by name."""
     statement = select(Tenant.id, Tenant.name).order_by(Tenant.name)
     if scope.tenant_ids is not None:
-        statement = statement.where(Tenant.id.in_(sorted(scope.tenant_ids)))
+        statement = statement.where(col(Tenant.id).in_(sorted(scope.tenant_ids)))
     return [TenantOption(id=row.id, name=row.name) for row in session.exec(statement)]
 
 
@@ -80,7 +80,7 @@ def tenant_rows(session: Session) -> list[dict]:
 def provider_rows(session: Session) -> list[dict]:
     """Every provider with its contact, status and how many tenants and staff it has."""
     tenants = Counter(
-        session.exec(select(Tenant.provider_id).where(Tenant.provider_id.is_not(None))).all()
+        session.exec(select(Tenant.provider_id).where(col(Tenant.provider_id).is_not(None))).all()
     )
     staff = Counter(
         session.exec(select(ProviderStaff.provider_id).where(ProviderStaff.is_active)).all()
@@ -104,9 +104,9 @@ def holders_of(session: Session, tenant_id: int, permission: str) -> list[str]:
     """The names of the tenant's people whose roles grant `permission` (e.g. who may unmask)."""
     rows = session.exec(
         select(Account.display_name)
-        .join(RoleGrant, RoleGrant.account_id == Account.id)
-        .join(RolePermission, RolePermission.role_id == RoleGrant.role_id)
-        .join(Permission, Permission.id == RolePermission.permission_id)
+        .join(RoleGrant, col(RoleGrant.account_id) == Account.id)
+        .join(RolePermission, col(RolePermission.role_id) == RoleGrant.role_id)
+        .join(Permission, col(Permission.id) == RolePermission.permission_id)
         .where(
             RoleGrant.tenant_id == tenant_id,
             Permission.code == permission,

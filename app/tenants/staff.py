@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, col, delete, select
 
 from app.audit.records import Actor
 from app.auth.models import Account, AccountKind
@@ -76,14 +76,14 @@ def provider_tenants(session: Session, provider_id: int) -> list[Tenant]:
 def list_staff(session: Session, provider_id: int) -> list[StaffView]:
     rows = session.exec(
         select(ProviderStaff, Account)
-        .join(Account, Account.id == ProviderStaff.account_id)
+        .join(Account, col(Account.id) == ProviderStaff.account_id)
         .where(ProviderStaff.provider_id == provider_id)
-        .order_by(ProviderStaff.role, ProviderStaff.id)
+        .order_by(ProviderStaff.role, col(ProviderStaff.id))
     ).all()
     serves: dict[int, list[int]] = {}
     for link in session.exec(
         select(ProviderStaffTenant).where(
-            ProviderStaffTenant.staff_id.in_([staff.id for staff, _ in rows])
+            col(ProviderStaffTenant.staff_id).in_([staff.id for staff, _ in rows])
         )
     ):
         serves.setdefault(link.staff_id, []).append(link.tenant_id)
@@ -149,7 +149,7 @@ def set_staff_tenants(
             select(ProviderStaffTenant.tenant_id).where(ProviderStaffTenant.staff_id == staff.id)
         )
     )
-    session.exec(delete(ProviderStaffTenant).where(ProviderStaffTenant.staff_id == staff.id))
+    session.exec(delete(ProviderStaffTenant).where(col(ProviderStaffTenant.staff_id) == staff.id))
     session.add_all(ProviderStaffTenant(tenant_id=t, staff_id=staff.id) for t in sorted(tenant_ids))
     session.flush()
     record_change(

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.alerts.models import Alert, AlertStatus, Severity
 from app.audit.records import Actor, record_created, update_scoped
@@ -92,7 +92,7 @@ def list_displays(*, session: Session, scope: TenantScope) -> list[WallDisplay]:
     return list(
         session.exec(
             scoped_select(WallDisplay, scope)
-            .order_by(WallDisplay.revoked_at.is_not(None), WallDisplay.id.desc())
+            .order_by(col(WallDisplay.revoked_at).is_not(None), col(WallDisplay.id).desc())
             .limit(DISPLAYS_LISTED)
         )
     )
@@ -171,7 +171,7 @@ def _open_alerts(session: Session, scope: TenantScope) -> list[Alert]:
         session.exec(
             scoped_select(Alert, scope)
             .where(Alert.status != AlertStatus.resolved.value)
-            .order_by(Alert.id.desc())
+            .order_by(col(Alert.id).desc())
             .limit(OPEN_ALERTS_READ)
         ).all()
     )
@@ -251,8 +251,8 @@ def _today(session: Session, tenant_id: int, since: datetime, zone: ZoneInfo):
         hourly[moment.replace(tzinfo=moment.tzinfo or UTC).astimezone(zone).hour] += 1
     top = session.exec(
         select(Item.name, func.sum(WithdrawalLine.quantity))
-        .join(Withdrawal, Withdrawal.id == WithdrawalLine.withdrawal_id)
-        .join(Item, Item.id == WithdrawalLine.item_id)
+        .join(Withdrawal, col(Withdrawal.id) == WithdrawalLine.withdrawal_id)
+        .join(Item, col(Item.id) == WithdrawalLine.item_id)
         .where(Withdrawal.tenant_id == tenant_id, Withdrawal.created_at >= since)
         .group_by(Item.name)
         .order_by(func.sum(WithdrawalLine.quantity).desc(), Item.name)
@@ -292,7 +292,7 @@ def wall_snapshot(*, session: Session, tenant_id: int, now: datetime | None = No
     alerts = _open_alerts(session, scope)
     live = session.exec(
         select(WallDisplay.token_hash).where(
-            WallDisplay.tenant_id == tenant_id, WallDisplay.revoked_at.is_(None)
+            WallDisplay.tenant_id == tenant_id, col(WallDisplay.revoked_at).is_(None)
         )
     ).all()
     if tenant.status == TenantStatus.suspended.value:

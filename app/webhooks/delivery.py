@@ -94,8 +94,8 @@ def _due_ids(session: Session, now: datetime, limit: int) -> list[int]:
     pending = WebhookDelivery.status == DeliveryStatus.pending.value
     candidates = session.exec(
         select(WebhookDelivery.id, WebhookDelivery.subscription_id, WebhookDelivery.resource)
-        .where(pending, WebhookDelivery.next_attempt_at <= now)
-        .order_by(WebhookDelivery.id)
+        .where(pending, col(WebhookDelivery.next_attempt_at) <= now)
+        .order_by(col(WebhookDelivery.id))
         .limit(limit * 4)  # some may wait behind an earlier one of their resource
     ).all()
     if not candidates:
@@ -105,7 +105,7 @@ def _due_ids(session: Session, now: datetime, limit: int) -> list[int]:
             WebhookDelivery.subscription_id, WebhookDelivery.resource, func.min(WebhookDelivery.id)
         )
         .where(pending, col(WebhookDelivery.resource).in_({r for _, _, r in candidates}))
-        .group_by(WebhookDelivery.subscription_id, WebhookDelivery.resource)
+        .group_by(col(WebhookDelivery.subscription_id), WebhookDelivery.resource)
     ).all()
     heads = {(sub, resource): head for sub, resource, head in first}
     return [i for i, sub, resource in candidates if heads.get((sub, resource)) == i][:limit]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.cabinets.models import Cabinet, Slot
 from app.items.models import Item
@@ -37,9 +37,9 @@ def withdrawal_data(session: Session, withdrawal: Withdrawal) -> dict[str, Any]:
     )
     lines = session.exec(
         select(WithdrawalLine, Item.sku, Item.name)
-        .join(Item, Item.id == WithdrawalLine.item_id)
+        .join(Item, col(Item.id) == WithdrawalLine.item_id)
         .where(WithdrawalLine.withdrawal_id == withdrawal.id)
-        .order_by(WithdrawalLine.id)
+        .order_by(col(WithdrawalLine.id))
     ).all()
     return {
         "withdrawal_id": withdrawal.id,

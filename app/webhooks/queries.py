@@ -92,8 +92,8 @@ def delivery_log(
     statement = (
         select(WebhookDelivery, WebhookSubscription.name, WebhookEvent)
         .where(scope_filter(WebhookDelivery, scope))
-        .join(WebhookSubscription, WebhookSubscription.id == WebhookDelivery.subscription_id)
-        .join(WebhookEvent, WebhookEvent.id == WebhookDelivery.event_id)
+        .join(WebhookSubscription, col(WebhookSubscription.id) == WebhookDelivery.subscription_id)
+        .join(WebhookEvent, col(WebhookEvent.id) == WebhookDelivery.event_id)
         .order_by(col(WebhookDelivery.id).desc())
         .limit(limit)
     )
@@ -109,7 +109,7 @@ def delivery_detail(*, session: Session, scope: TenantScope, delivery_id: int) -
     attempts = session.exec(
         select(WebhookAttempt)
         .where(WebhookAttempt.delivery_id == delivery.id)
-        .order_by(WebhookAttempt.id)
+        .order_by(col(WebhookAttempt.id))
     ).all()
     return DeliveryDetail(
         _view(delivery, subscription.name, event),

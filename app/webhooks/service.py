@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlmodel import Session, select, update
+from sqlmodel import Session, col, select, update
 
 from app.audit import service as audit
 from app.audit.records import Actor, record_created, update_scoped
@@ -157,8 +157,8 @@ def _cancel_waiting(session: Session, row: WebhookSubscription) -> None:
     session.exec(
         update(WebhookDelivery)
         .where(
-            WebhookDelivery.subscription_id == row.id,
-            WebhookDelivery.status == DeliveryStatus.pending.value,
+            col(WebhookDelivery.subscription_id) == row.id,
+            col(WebhookDelivery.status) == DeliveryStatus.pending.value,
         )
         .values(status=DeliveryStatus.cancelled.value, next_attempt_at=None)
         .execution_options(synchronize_session=False)
@@ -191,7 +191,7 @@ def get_subscription(
 
 def list_subscriptions(*, session: Session, scope: TenantScope) -> list[WebhookSubscription]:
     statement = scoped_select(WebhookSubscription, scope).order_by(
-        WebhookSubscription.tenant_id, WebhookSubscription.id
+        col(WebhookSubscription.tenant_id), col(WebhookSubscription.id)
     )
     return list(session.exec(statement).all())
 
@@ -264,7 +264,7 @@ def preload(session: Session, tenant_ids: list[int]) -> None:
     rows = session.exec(
         select(
             WebhookSubscription.tenant_id, WebhookSubscription.id, WebhookSubscription.events
-        ).where(WebhookSubscription.tenant_id.in_(tenant_ids), WebhookSubscription.is_active)
+        ).where(col(WebhookSubscription.tenant_id).in_(tenant_ids), WebhookSubscription.is_active)
     ).all()
     found: dict[int, list[tuple[int, list[str] | None]]] = {t: [] for t in tenant_ids}
     for tenant_id, sub_id, events in rows:

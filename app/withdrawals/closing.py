@@ -18,7 +18,7 @@ from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.audit.records import Actor
 from app.cabinets.commands import issue_command
@@ -174,8 +174,8 @@ def _another_door_opened(session: Session, cabinet: Cabinet, door: DoorSession) 
     later = session.exec(
         scoped_select(DoorSession, TenantScope.single(cabinet.tenant_id)).where(
             DoorSession.cabinet_id == cabinet.id,
-            DoorSession.id > door.id,
-            DoorSession.opened_at.is_not(None),
+            col(DoorSession.id) > door.id,
+            col(DoorSession.opened_at).is_not(None),
         )
     ).first()
     return later is not None
@@ -273,7 +273,7 @@ def _unlock_of(session: Session, door: DoorSession) -> DeviceCommand | None:
             DeviceCommand.kind == CommandKind.unlock.value,
             DeviceCommand.created_at >= door.created_at - timedelta(seconds=5),
         )
-        .order_by(DeviceCommand.id)
+        .order_by(col(DeviceCommand.id))
         .limit(20)
     ).all()
     return next((c for c in commands if (c.payload or {}).get("session") == ref), None)
@@ -292,7 +292,7 @@ def give_up_overdue(*, session: Session, now: datetime | None = None) -> int:
     waiting = session.exec(
         scoped_select(DoorSession, TenantScope.platform())
         .where(DoorSession.status == SessionStatus.closed.value)
-        .order_by(DoorSession.id)
+        .order_by(col(DoorSession.id))
         .limit(500)
     ).all()
     overdue = [

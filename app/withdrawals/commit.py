@@ -4,7 +4,7 @@ all in the caller's transaction (app/withdrawals/sessions.py drives it)."""
 
 from __future__ import annotations
 
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.alerts.service import raise_once, resolve
 from app.cabinets.models import Cabinet, Slot
@@ -168,7 +168,7 @@ def _plan(
     entries = session.exec(
         scoped_select(PlanogramEntry, TenantScope.single(cabinet.tenant_id)).where(
             PlanogramEntry.cabinet_id == cabinet.id,
-            PlanogramEntry.slot_id.in_({slot.id for slot, _, _ in taken}),
+            col(PlanogramEntry.slot_id).in_({slot.id for slot, _, _ in taken}),
         )
     )
     return {(e.slot_id, e.item_id): e for e in entries}

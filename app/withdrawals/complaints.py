@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.audit import service as audit
 from app.audit.records import Actor
@@ -107,8 +107,8 @@ def answer(
 def of_visits(session: Session, door_session_ids: list[int]) -> dict[int, Complaint]:
     """The latest complaint about each of these visits."""
     latest: dict[int, Complaint] = {}
-    statement = select(Complaint).where(Complaint.door_session_id.in_(door_session_ids))
-    for complaint in session.exec(statement.order_by(Complaint.id)):
+    statement = select(Complaint).where(col(Complaint.door_session_id).in_(door_session_ids))
+    for complaint in session.exec(statement.order_by(col(Complaint.id))):
         latest[complaint.door_session_id] = complaint
     return latest
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.alerts.models import Alert
 from app.alerts.service import raise_once, resolve, unresolved
@@ -65,7 +65,7 @@ def overdue(
     return session.exec(
         scoped_select(DoorSession, TenantScope.platform())
         .where(DoorSession.status == status.value, since < cutoff)
-        .order_by(DoorSession.id)
+        .order_by(col(DoorSession.id))
         .limit(500)
     ).all()
 
@@ -100,7 +100,7 @@ def on_alarm(*, session: Session, cabinet: Cabinet, body: dict[str, Any]) -> Ale
         scoped_select(DoorSession, TenantScope.single(cabinet.tenant_id)).where(
             DoorSession.cabinet_id == cabinet.id,
             DoorSession.status == SessionStatus.open.value,
-            DoorSession.opened_at.is_not(None),
+            col(DoorSession.opened_at).is_not(None),
         )
     ).first()
     if known is None and door is not None:

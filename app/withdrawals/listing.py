@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.cabinets.models import Cabinet
 from app.cabinets.options import cabinet_label, cabinet_options
@@ -106,19 +106,19 @@ def list_withdrawals(
         if newest:
             conditions.append(
                 or_(
-                    Withdrawal.created_at < moment,
-                    and_(Withdrawal.created_at == moment, Withdrawal.id < row_id),
+                    col(Withdrawal.created_at) < moment,
+                    and_(col(Withdrawal.created_at) == moment, col(Withdrawal.id) < row_id),
                 )
             )
         else:
             conditions.append(
                 or_(
-                    Withdrawal.created_at > moment,
-                    and_(Withdrawal.created_at == moment, Withdrawal.id > row_id),
+                    col(Withdrawal.created_at) > moment,
+                    and_(col(Withdrawal.created_at) == moment, col(Withdrawal.id) > row_id),
                 )
             )
     ordering = (
-        (Withdrawal.created_at.desc(), Withdrawal.id.desc())
+        (col(Withdrawal.created_at).desc(), col(Withdrawal.id).desc())
         if newest
         else (Withdrawal.created_at, Withdrawal.id)
     )
@@ -189,9 +189,9 @@ def withdrawal_detail(
     cabinet = session.get(Cabinet, withdrawal.cabinet_id)
     lines = session.exec(
         select(WithdrawalLine, Item.name)
-        .join(Item, Item.id == WithdrawalLine.item_id)
+        .join(Item, col(Item.id) == WithdrawalLine.item_id)
         .where(WithdrawalLine.withdrawal_id == withdrawal.id)
-        .order_by(WithdrawalLine.id)
+        .order_by(col(WithdrawalLine.id))
     ).all()
     door = (
         session.get(DoorSession, withdrawal.door_session_id) if withdrawal.door_session_id else None

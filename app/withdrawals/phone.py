@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, or_, select
+from sqlmodel import Session, col, or_, select
 
 from app.approvals import inbox
 from app.approvals import service as approvals
@@ -111,17 +111,17 @@ def my_visits(
     statement = scoped_select(DoorSession, scope).where(DoorSession.user_id == person.id)
     if cabinet_id is not None:
         statement = statement.where(DoorSession.cabinet_id == cabinet_id)
-    doors = session.exec(statement.order_by(DoorSession.id.desc()).limit(limit)).all()
+    doors = session.exec(statement.order_by(col(DoorSession.id).desc()).limit(limit)).all()
     cabinet_ids = {d.cabinet_id for d in doors}
     names = {
         c.id: c.name
-        for c in session.exec(scoped_select(Cabinet, scope).where(Cabinet.id.in_(cabinet_ids)))
+        for c in session.exec(scoped_select(Cabinet, scope).where(col(Cabinet.id).in_(cabinet_ids)))
     }
     withdrawals = {
         w.door_session_id: w
         for w in session.exec(
             scoped_select(Withdrawal, scope).where(
-                Withdrawal.door_session_id.in_([d.id for d in doors])
+                col(Withdrawal.door_session_id).in_([d.id for d in doors])
             )
         )
     }
@@ -133,7 +133,7 @@ def my_visits(
         if withdrawal is not None:
             rows = session.exec(
                 select(Item.name, WithdrawalLine.quantity, WithdrawalLine.line_cost_cents)
-                .join(Item, Item.id == WithdrawalLine.item_id)
+                .join(Item, col(Item.id) == WithdrawalLine.item_id)
                 .where(WithdrawalLine.withdrawal_id == withdrawal.id)
             ).all()
             lines = [(name, qty, cost) for name, qty, cost in rows]
@@ -163,8 +163,8 @@ def at_cabinet(
     others = session.exec(
         scoped_select(DoorSession, scope).where(
             DoorSession.cabinet_id == cabinet.id,
-            DoorSession.status.in_([s.value for s in ACTIVE_SESSION_STATUSES]),
-            or_(DoorSession.user_id.is_(None), DoorSession.user_id != person.id),
+            col(DoorSession.status).in_([s.value for s in ACTIVE_SESSION_STATUSES]),
+            or_(col(DoorSession.user_id).is_(None), DoorSession.user_id != person.id),
         )
     ).first()
     return AtCabinet(cabinet, visits, others is not None)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.alerts import service as alerts
 from app.cabinets.models import Cabinet, DeviceMessage, MessageStatus, Slot
@@ -72,15 +72,19 @@ def prefetch_closes(session: Session, rows: list[DeviceMessage], cabinets: list[
     ids = [c.id for c in mine]
     tenant_ids = sorted({c.tenant_id for c in mine})
     door_ids = sorted({d for d in map(_door_id, closes) if d is not None})
-    doors = session.exec(select(DoorSession).where(DoorSession.id.in_(door_ids))).all()
+    doors = session.exec(select(DoorSession).where(col(DoorSession.id).in_(door_ids))).all()
     user_ids = sorted({d.user_id for d in doors if d.user_id is not None})
-    users = session.exec(select(User).where(User.id.in_(user_ids))).all()
-    tenants = session.exec(select(Tenant).where(Tenant.id.in_(tenant_ids))).all()
-    slots = session.exec(select(Slot).where(Slot.cabinet_id.in_(ids)).order_by(Slot.id)).all()
-    entries = session.exec(
-        select(PlanogramEntry).where(PlanogramEntry.cabinet_id.in_(ids)).order_by(PlanogramEntry.id)
+    users = session.exec(select(User).where(col(User.id).in_(user_ids))).all()
+    tenants = session.exec(select(Tenant).where(col(Tenant.id).in_(tenant_ids))).all()
+    slots = session.exec(
+        select(Slot).where(col(Slot.cabinet_id).in_(ids)).order_by(col(Slot.id))
     ).all()
-    items = session.exec(select(Item).where(Item.id.in_({e.item_id for e in entries}))).all()
+    entries = session.exec(
+        select(PlanogramEntry)
+        .where(col(PlanogramEntry.cabinet_id).in_(ids))
+        .order_by(col(PlanogramEntry.id))
+    ).all()
+    items = session.exec(select(Item).where(col(Item.id).in_({e.item_id for e in entries}))).all()
     lock_stock(session, ids)
     plans = {}
     for cabinet in mine:

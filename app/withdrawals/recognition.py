@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.cabinets.models import Cabinet, Slot, SlotKind
 from app.cabinets.scale_stats import fold_series, model_of
@@ -63,7 +63,7 @@ def _load_slots(
     items = {
         i.id: i
         for i in session.exec(
-            scoped_select(Item, scope).where(Item.id.in_({e.item_id for e in entries}))
+            scoped_select(Item, scope).where(col(Item.id).in_({e.item_id for e in entries}))
         )
     }
     stock = {

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.audit.records import Actor
 from app.cabinets.models import Slot
@@ -83,9 +83,9 @@ def _best_counts(identification: dict[str, Any]) -> dict[str, int]:
 def _planned(session: Session, cabinet_ids: set[int]) -> dict[int, list[tuple[Slot, Item]]]:
     rows = session.exec(
         select(PlanogramEntry.cabinet_id, Slot, Item)
-        .join(Slot, Slot.id == PlanogramEntry.slot_id)
-        .join(Item, Item.id == PlanogramEntry.item_id)
-        .where(PlanogramEntry.cabinet_id.in_(cabinet_ids))
+        .join(Slot, col(Slot.id) == PlanogramEntry.slot_id)
+        .join(Item, col(Item.id) == PlanogramEntry.item_id)
+        .where(col(PlanogramEntry.cabinet_id).in_(cabinet_ids))
         .order_by(Slot.code, Item.sku)
     ).all()
     out: dict[int, list[tuple[Slot, Item]]] = {}
@@ -134,13 +134,13 @@ def exception_queue(
             DoorSession.status == SessionStatus.exception.value,
             DoorSession.purpose == SessionPurpose.withdrawal.value,
         )
-        .order_by(DoorSession.id)
+        .order_by(col(DoorSession.id))
         .limit(limit)
     ).all()
     cabinet_ids = {d.cabinet_id for d in doors}
     codes = cabinet_labels(session, cabinet_ids)
     user_ids = {d.user_id for d in doors if d.user_id}
-    people = dict(session.exec(select(User.id, User.name).where(User.id.in_(user_ids))).all())
+    people = dict(session.exec(select(User.id, User.name).where(col(User.id).in_(user_ids))).all())
     planned = _planned(session, cabinet_ids)
     cases = []
     for door in doors:
@@ -182,10 +182,10 @@ def dispute_queue(*, session: Session, scope: TenantScope, limit: int = 20) -> l
     lines: dict[int, list[Entry]] = {}
     for line, slot, item in session.exec(
         select(WithdrawalLine, Slot, Item)
-        .join(Slot, Slot.id == WithdrawalLine.slot_id)
-        .join(Item, Item.id == WithdrawalLine.item_id)
-        .where(WithdrawalLine.withdrawal_id.in_(ids))
-        .order_by(WithdrawalLine.id)
+        .join(Slot, col(Slot.id) == WithdrawalLine.slot_id)
+        .join(Item, col(Item.id) == WithdrawalLine.item_id)
+        .where(col(WithdrawalLine.withdrawal_id).in_(ids))
+        .order_by(col(WithdrawalLine.id))
     ).all():
         lines.setdefault(line.withdrawal_id, []).append(
             Entry(slot.id, item.id, slot.code, item.name, item.unit_weight_g, line.quantity)

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.approvals import service as approvals
 from app.approvals.models import ApprovalRequest, Decision
@@ -70,7 +70,7 @@ def _person_by_card(session: Session, tenant_id: int, card: str) -> User | None:
 def _active_session(session: Session, cabinet: Cabinet) -> DoorSession | None:
     statement = scoped_select(DoorSession, TenantScope.single(cabinet.tenant_id)).where(
         DoorSession.cabinet_id == cabinet.id,
-        DoorSession.status.in_([s.value for s in ACTIVE_SESSION_STATUSES]),
+        col(DoorSession.status).in_([s.value for s in ACTIVE_SESSION_STATUSES]),
     )
     return session.exec(statement).first()
 
@@ -254,7 +254,7 @@ def _lease_session(session: Session, cabinet: Cabinet, ref: str) -> DoorSession 
             DoorSession.cabinet_id == cabinet.id,
             DoorSession.auth_method == AuthMethod.offline_card.value,
         )
-        .order_by(DoorSession.id.desc())
+        .order_by(col(DoorSession.id).desc())
         .limit(50)
     )
     return next((d for d in recent if (d.identification or {}).get("cabinet_session") == ref), None)
@@ -266,7 +266,7 @@ def _stored_opening(session: Session, cabinet: Cabinet, ref: str) -> dict[str, A
     recent = session.exec(
         scoped_select(DeviceMessage, TenantScope.single(cabinet.tenant_id))
         .where(DeviceMessage.cabinet_id == cabinet.id, DeviceMessage.type == "door.opened")
-        .order_by(DeviceMessage.id.desc())
+        .order_by(col(DeviceMessage.id).desc())
         .limit(20)
     )
     bodies = (m.payload.get("body", {}) for m in recent)

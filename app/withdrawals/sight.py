@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from PIL import Image
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.cabinets.models import Cabinet
 from app.core.tenancy import TenantScope, scoped_select
@@ -33,7 +33,7 @@ def waiting_doors(*, session: Session) -> list[int]:
     closed = session.exec(
         scoped_select(DoorSession, TenantScope.platform())
         .where(DoorSession.status == SessionStatus.closed.value)
-        .order_by(DoorSession.id)
+        .order_by(col(DoorSession.id))
         .limit(MAX_WAITING)
     ).all()
     return [d.id for d in closed if camera.waiting(d)]

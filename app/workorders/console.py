@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.audit.records import Actor, update_scoped
 from app.auth.models import Role, RoleGrant
@@ -76,13 +76,13 @@ def list_orders(
         .where(scope_filter(WorkOrder, scope))
     )
     if status == "open":
-        statement = statement.where(WorkOrder.status.in_(OPEN))
+        statement = statement.where(col(WorkOrder.status).in_(OPEN))
     elif status != "all":
         statement = statement.where(WorkOrder.status == status)
     total = count_of(session, statement)
     if after_id is not None:
-        statement = statement.where(WorkOrder.id < after_id)
-    found = session.exec(statement.order_by(WorkOrder.id.desc()).limit(limit + 1)).all()
+        statement = statement.where(col(WorkOrder.id) < after_id)
+    found = session.exec(statement.order_by(col(WorkOrder.id).desc()).limit(limit + 1)).all()
     rows = [_row(*columns) for columns in found[:limit]]
     return OrderPage(rows, rows[-1].id if len(found) > limit else None, total)
 
@@ -121,10 +121,10 @@ def pick_list(*, session: Session, scope: TenantScope, order_id: int) -> list[Pi
     order = get_scoped_or_raise(session, WorkOrder, order_id, scope)
     rows = session.exec(
         select(WorkOrderLine, Slot.code, Item.name)
-        .join(Item, Item.id == WorkOrderLine.item_id)
-        .join(Slot, Slot.id == WorkOrderLine.slot_id, isouter=True)
+        .join(Item, col(Item.id) == WorkOrderLine.item_id)
+        .join(Slot, col(Slot.id) == WorkOrderLine.slot_id, isouter=True)
         .where(WorkOrderLine.work_order_id == order.id)
-        .order_by(Slot.code, WorkOrderLine.id)
+        .order_by(Slot.code, col(WorkOrderLine.id))
     ).all()
     return [
         PickLine(slot or "", item, line.quantity_requested, line.quantity_done)
@@ -138,16 +138,16 @@ def staff_for(*, session: Session, scope: TenantScope, order_id: int) -> list[tu
     order = get_scoped_or_raise(session, WorkOrder, order_id, scope)
     rows = session.exec(
         select(ProviderStaff.id, ProviderStaff.name)
-        .join(ProviderStaffTenant, ProviderStaffTenant.staff_id == ProviderStaff.id)
-        .join(RoleGrant, RoleGrant.account_id == ProviderStaff.account_id)
-        .join(Role, Role.id == RoleGrant.role_id)
+        .join(ProviderStaffTenant, col(ProviderStaffTenant.staff_id) == ProviderStaff.id)
+        .join(RoleGrant, col(RoleGrant.account_id) == ProviderStaff.account_id)
+        .join(Role, col(Role.id) == RoleGrant.role_id)
         .where(
             ProviderStaffTenant.tenant_id == order.tenant_id,
             ProviderStaff.provider_id == order.provider_id,
             ProviderStaff.role == ProviderStaffRole.staff.value,
             ProviderStaff.is_active,
             Role.code == STAFF_ROLE,
-            Role.tenant_id.is_(None),
+            col(Role.tenant_id).is_(None),
             RoleGrant.provider_id == order.provider_id,
         )
         .distinct()

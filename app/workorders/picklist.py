@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from app.cabinets.models import Cabinet, Site, Slot
 from app.core.cells import append_row, inert_row
@@ -150,7 +150,7 @@ def open_lines(
         .join(Site, Site.id == Cabinet.site_id, isouter=True)
         .join(Slot, Slot.id == WorkOrderLine.slot_id, isouter=True)
         .join(Item, Item.id == WorkOrderLine.item_id)
-        .where(scope_filter(WorkOrder, scope), WorkOrder.status.in_(OPEN))
+        .where(scope_filter(WorkOrder, scope), col(WorkOrder.status).in_(OPEN))
     )
     if cabinet_id is not None:
         statement = statement.where(Cabinet.id == cabinet_id)
@@ -220,12 +220,12 @@ class Target:
 def targets(*, session: Session, scope: TenantScope) -> tuple[list[Target], list[Target]]:
     """(cabinets, routes) with open orders in the scope, with their open order counts."""
     base = (
-        select(Cabinet, Site, Tenant.name, func.count(WorkOrder.id))
-        .join(Cabinet, Cabinet.id == WorkOrder.cabinet_id)
-        .join(Tenant, Tenant.id == WorkOrder.tenant_id)
-        .join(Site, Site.id == Cabinet.site_id, isouter=True)
-        .where(scope_filter(WorkOrder, scope), WorkOrder.status.in_(OPEN))
-        .group_by(Cabinet.id, Site.id, Tenant.name)
+        select(Cabinet, Site, Tenant.name, func.count(col(WorkOrder.id)))
+        .join(Cabinet, col(Cabinet.id) == WorkOrder.cabinet_id)
+        .join(Tenant, col(Tenant.id) == WorkOrder.tenant_id)
+        .join(Site, col(Site.id) == Cabinet.site_id, isouter=True)
+        .where(scope_filter(WorkOrder, scope), col(WorkOrder.status).in_(OPEN))
+        .group_by(col(Cabinet.id), col(Site.id), Tenant.name)
     )
     cabinets: list[Target] = []
     routes: dict[int, list] = {}

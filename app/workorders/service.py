@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.cabinets.models import Cabinet
 from app.core.i18n import t
@@ -53,7 +53,7 @@ def title_in(
 def open_order(session: Session, tenant_id: int, dedupe_key: str) -> WorkOrder | None:
     return session.exec(
         scoped_select(WorkOrder, TenantScope.single(tenant_id)).where(
-            WorkOrder.dedupe_key == dedupe_key, WorkOrder.status.in_(OPEN)
+            WorkOrder.dedupe_key == dedupe_key, col(WorkOrder.status).in_(OPEN)
         )
     ).first()
 
