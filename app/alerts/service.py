@@ -18,6 +18,7 @@ from app.cabinets.options import cabinet_labels
 from app.core.announce import announce
 from app.core.errors import ValidationError
 from app.core.memo import memo_of, remember
+from app.core.model_base import pk
 from app.core.paging import count_of
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_count, scoped_select
 from app.metrics import observe
@@ -179,7 +180,7 @@ class AlertCentre:
 
 def _view(r: Alert, cabinets: dict[int, str] | None = None) -> AlertView:
     return AlertView(
-        r.id,
+        pk(r),
         r.tenant_id,
         r.kind,
         r.severity,

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from sqlmodel import Session, col, select
 
 from app.apikeys.models import ApiKey
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, scoped_select
 from app.tenants.models import ProviderStaff, ProviderStaffRole, ServiceProvider
 
@@ -38,7 +39,7 @@ class KeyRow:
 def _row(k: ApiKey, owner: str = "") -> KeyRow:
     scopes = list(k.scopes or [])
     return KeyRow(
-        k.id, k.name, k.prefix, scopes, k.created_at, k.expires_at, k.last_used_at, k.revoked_at,
+        pk(k), k.name, k.prefix, scopes, k.created_at, k.expires_at, k.last_used_at, k.revoked_at,
         owner,
     )  # fmt: skip
 

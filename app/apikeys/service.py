@@ -18,6 +18,7 @@ from app.apikeys.models import ApiIdempotency, ApiKey
 from app.audit import service as audit
 from app.audit.records import Actor
 from app.core.errors import DomainError, ValidationError
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, get_scoped_or_raise
 from app.core.text import refuse_unsafe
 from app.tenants.models import ServiceProvider, Tenant
@@ -201,7 +202,7 @@ def tenant_named(session: Session, reach: TenantScope, code: str) -> int:
     tenant = tenant_by_code(session, code)
     if tenant is None or not reach.allows(tenant.id):
         raise ValidationError("apikeys.tenant_unknown", field="tenant", code=code[:32])
-    return tenant.id
+    return pk(tenant)
 
 
 def forget_replies(*, session: Session, now: datetime) -> int:

@@ -17,6 +17,7 @@ from app.auth.catalogue import role_label
 from app.auth.models import Role
 from app.core.errors import ValidationError
 from app.core.i18n import DEFAULT_LOCALE
+from app.core.model_base import pk
 from app.core.paging import count_of
 from app.core.tenancy import TenantScope, scope_filter
 from app.org.models import User
@@ -114,11 +115,11 @@ def list_flows(
 ) -> list[FlowView]:
     return [
         FlowView(
-            flow.id,
+            pk(flow),
             flow.name,
             flow.trigger,
             flow.min_amount_cents,
-            [_step_view(session, step, locale) for step in steps_of(session, flow.id)],
+            [_step_view(session, step, locale) for step in steps_of(session, pk(flow))],
             flow.is_active,
         )
         for flow in flows_listed(session, scope)

@@ -23,6 +23,7 @@ from app.auth.catalogue import role_label
 from app.auth.models import Permission, Role, RoleGrant, RolePermission
 from app.core.errors import ValidationError
 from app.core.i18n import DEFAULT_LOCALE
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scope_filter
 from app.core.text import refuse_unsafe
 from app.org.models import User
@@ -103,7 +104,7 @@ def steps_of(session: Session, flow_id: int) -> list[ApprovalStep]:
 def _write_steps(session: Session, flow: ApprovalFlow, steps: tuple[StepSpec, ...], actor: Actor):
     before = [
         StepSpec(s.approver_kind, s.approver_role_id, s.approver_user_id)
-        for s in steps_of(session, flow.id)
+        for s in steps_of(session, pk(flow))
     ]
     if tuple(before) == steps:
         return
@@ -120,7 +121,7 @@ def _write_steps(session: Session, flow: ApprovalFlow, steps: tuple[StepSpec, ..
         session.add(
             ApprovalStep(
                 tenant_id=flow.tenant_id,
-                flow_id=flow.id,
+                flow_id=pk(flow),
                 step_no=number,
                 approver_kind=step.kind,
                 approver_role_id=step.role_id,
@@ -207,7 +208,7 @@ def decider_roles(
         )
         .order_by(Role.name)
     ).all()
-    return {role.id: role_label(role, locale) for role in rows}
+    return {pk(role): role_label(role, locale) for role in rows}
 
 
 def step_choices(

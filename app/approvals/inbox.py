@@ -17,6 +17,7 @@ from app.approvals.models import (
     RequestStatus,
 )
 from app.approvals.service import may_decide
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, scoped_select
 from app.items.models import Item
 from app.org.models import User
@@ -71,7 +72,7 @@ def views(session: Session, requests: list[ApprovalRequest]) -> list[RequestView
         comments[action.request_id] = action.comment or comments.get(action.request_id)
     return [
         RequestView(
-            id=r.id,
+            id=pk(r),
             flow=flows.get(r.flow_id, ""),
             requester=people.get(r.requester_id, ""),
             reason=r.reason,
@@ -81,7 +82,7 @@ def views(session: Session, requests: list[ApprovalRequest]) -> list[RequestView
             item=items.get(r.item_id) if r.item_id else None,
             quantity=r.quantity,
             created_at=r.created_at,
-            comment=comments.get(r.id),
+            comment=comments.get(pk(r)),
         )
         for r in requests
     ]

@@ -26,6 +26,7 @@ from app.approvals.models import (
 from app.audit import service as audit
 from app.auth.models import RoleGrant
 from app.core.errors import PermissionDeniedError, ValidationError
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from app.core.text import refuse_unsafe
 from app.org.models import Department, DepartmentManager, User
@@ -70,8 +71,8 @@ def ask(
     flow = _flow(session, requester.tenant_id, trigger)
     request = ApprovalRequest(
         tenant_id=requester.tenant_id,
-        flow_id=flow.id,
-        requester_id=requester.id,
+        flow_id=pk(flow),
+        requester_id=pk(requester),
         item_id=item_id,
         cabinet_id=cabinet_id,
         quantity=quantity,
@@ -150,9 +151,9 @@ def decide(
             session.add(
                 ApprovalAction(
                     tenant_id=request.tenant_id,
-                    request_id=request.id,
+                    request_id=pk(request),
                     step_no=step.step_no,
-                    approver_id=approver.id,
+                    approver_id=pk(approver),
                     decision=decision.value,
                     comment=comment,
                     created_at=now,

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from app.audit.models import AuditLog
+from app.core.model_base import pk
 from app.core.paging import count_of
 from app.core.tenancy import TenantScope, scope_filter
 
@@ -179,7 +180,7 @@ def list_audit(
     more = len(rows) > limit
     entries = [
         AuditEntry(
-            id=row.id,
+            id=pk(row),
             created_at=row.created_at,
             tenant_id=row.tenant_id,
             actor_name=row.actor_name or "",

@@ -21,7 +21,7 @@ from app.auth.models import (
     RolePermission,
 )
 from app.core.errors import PermissionDeniedError
-from app.core.model_base import as_utc
+from app.core.model_base import as_utc, pk
 from app.core.tenancy import TenantScope
 from app.org.models import User
 from app.tenants.models import ProviderStaff, ProviderStaffRole, ProviderStaffTenant, Tenant
@@ -105,12 +105,12 @@ def resolve_principal(
         active = next(iter(visible.tenant_ids))
     user_id = session.exec(select(User.id).where(User.account_id == account.id)).first()
     return Principal(
-        account_id=account.id,
+        account_id=pk(account),
         session_id=row.id,
         username=account.username,
         display_name=account.display_name,
         kind=account.kind,
-        permissions=_permissions(session, account.id),
+        permissions=_permissions(session, pk(account)),
         visible=visible,
         active_tenant_id=active,
         user_id=user_id,

@@ -18,6 +18,7 @@ from app.auth.catalogue import PERMISSIONS
 from app.auth.models import GrantScope, Permission, Role, RoleGrant, RolePermission
 from app.auth.service import ensure_permissions
 from app.core.errors import DomainError, PermissionDeniedError, ValidationError
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, get_scoped_or_raise
 from app.core.text import refuse_unsafe
 from app.org.models import User
@@ -76,9 +77,9 @@ def role_matrix(*, session: Session, scope: TenantScope, tenant_id: int | None) 
             (col(Role.tenant_id).is_(None)) | (Role.tenant_id == tenant_id)
         )
     roles = list(session.exec(statement.order_by(col(Role.is_builtin).desc(), col(Role.id))))
-    granted = _permissions_of(session, [r.id for r in roles])
+    granted = _permissions_of(session, [pk(r) for r in roles])
     columns = [
-        RoleColumn(r.id, r.code, r.name, r.is_builtin, frozenset(granted[r.id])) for r in roles
+        RoleColumn(pk(r), r.code, r.name, r.is_builtin, frozenset(granted[pk(r)])) for r in roles
     ]
     return RoleMatrix(modules=_modules(), roles=columns)
 
@@ -115,7 +116,7 @@ def create_custom_role(
         template = session.get(Role, template_id)
         if template is None or not template.is_builtin:
             raise ValidationError(field="template")
-        start = _permissions_of(session, [template.id])[template.id]
+        start = _permissions_of(session, [pk(template)])[pk(template)]
     start = {
         p for p in start if not p.startswith(PLATFORM_ONLY) and _may_give(p, holder_permissions)
     }
@@ -123,7 +124,7 @@ def create_custom_role(
     session.add(role)
     session.flush()
     catalogue = ensure_permissions(session=session)
-    session.add_all(RolePermission(role_id=role.id, permission_id=catalogue[p].id) for p in start)
+    session.add_all(RolePermission(role_id=pk(role), permission_id=catalogue[p].id) for p in start)
     session.flush()
     record_created(session, role, actor=actor)
     return role
@@ -159,7 +160,7 @@ def set_role_permission(
     if granted == (link is not None):
         return
     if granted:
-        session.add(RolePermission(role_id=role.id, permission_id=catalogue[permission].id))
+        session.add(RolePermission(role_id=pk(role), permission_id=catalogue[permission].id))
     else:
         session.delete(link)
     session.flush()

@@ -27,7 +27,7 @@ from app.auth.models import (
 )
 from app.auth.passwords import hash_secret, needs_rehash, verify_secret
 from app.core.errors import PermissionDeniedError
-from app.core.model_base import as_utc
+from app.core.model_base import as_utc, pk
 from app.sso.policy import sso_only_company
 
 
@@ -59,7 +59,7 @@ def ensure_builtin_roles(*, session: Session) -> dict[str, Role]:
         )
         for code in spec.permissions:
             if permissions[code].id not in granted:
-                session.add(RolePermission(role_id=role.id, permission_id=permissions[code].id))
+                session.add(RolePermission(role_id=pk(role), permission_id=permissions[code].id))
     session.flush()
     return roles
 
@@ -206,11 +206,11 @@ def open_session(
 ) -> SignedIn:
     """A new signed-in session for `account`, however it proved who it is (`method`)."""
     session_id = secrets.token_hex(16)
-    refresh_token = tokens.issue(account.id, session_id, "refresh", now)
+    refresh_token = tokens.issue(pk(account), session_id, "refresh", now)
     session.add(
         AuthSession(
             id=session_id,
-            account_id=account.id,
+            account_id=pk(account),
             refresh_hash=tokens.fingerprint(refresh_token),
             ip=ip,
             user_agent=(user_agent or "")[:255] or None,
@@ -232,7 +232,7 @@ def open_session(
     )
     session.flush()
     return SignedIn(
-        account, session_id, tokens.issue(account.id, session_id, "access", now), refresh_token
+        account, session_id, tokens.issue(pk(account), session_id, "access", now), refresh_token
     )
 
 

@@ -23,7 +23,7 @@ from app.cabinets.credentials import decrypt_secret
 from app.cabinets.models import Cabinet, CommandKind, CommandStatus, DeviceCommand
 from app.core.announce import announce
 from app.core.errors import DomainError
-from app.core.model_base import as_utc
+from app.core.model_base import as_utc, pk
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from app.tenants.models import Tenant
 from app.workorders.models import WorkOrderKind
@@ -87,7 +87,7 @@ def issue_command(
     command = DeviceCommand(
         tenant_id=cabinet.tenant_id,
         command_id=uuid.uuid4().hex,
-        cabinet_id=cabinet.id,
+        cabinet_id=pk(cabinet),
         kind=kind,
         payload=dict(args),
         status=CommandStatus.pending.value,
@@ -140,7 +140,7 @@ def _signed(session: Session, command: DeviceCommand, now: datetime) -> Outgoing
         tenant=tenant.code,
         cabinet=cabinet.code,
         boot=CLOUD_BOOT,
-        seq=command.id,  # the command's number: the same on every resend
+        seq=pk(command),  # the command's number: the same on every resend
         message_type=MESSAGE_TYPE[command.kind],
         body=body,
         message_id=command.command_id,

@@ -24,6 +24,7 @@ from app.cabinets.presence import presence_status
 from app.cabinets.refusals import refusals_of
 from app.cabinets.scale_stats import describe, model_of
 from app.core.errors import ValidationError
+from app.core.model_base import pk
 from app.core.paging import count_of
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scope_filter
 from app.inventory.models import PlanogramEntry, Stock
@@ -117,7 +118,15 @@ def list_cabinets(
 
 def _row(c: Cabinet, low: int) -> CabinetRow:
     return CabinetRow(
-        c.id, c.code, c.name, c.model, c.is_online, c.door_state, c.last_heartbeat_at, low, c.status
+        pk(c),
+        c.code,
+        c.name,
+        c.model,
+        c.is_online,
+        c.door_state,
+        c.last_heartbeat_at,
+        low,
+        c.status,
     )
 
 
@@ -175,7 +184,7 @@ def cabinet_detail(*, session: Session, scope: TenantScope, cabinet_id: int) -> 
         .limit(RECENT_COMMANDS)
     ).all()
     slots = [
-        PlannedSlot(e.id, code, e.item_id, item, q, e.min_qty, e.par_qty)
+        PlannedSlot(pk(e), code, e.item_id, item, q, e.min_qty, e.par_qty)
         for e, code, item, q in planned
     ]
     low = sum(1 for s in slots if s.quantity < s.min_qty)
@@ -196,8 +205,8 @@ def cabinet_detail(*, session: Session, scope: TenantScope, cabinet_id: int) -> 
         ],
         has_credentials=cabinet.secret_ciphertext is not None,
         secret_version=cabinet.secret_version,
-        refusals=refusals_of(session=session, scope=scope, cabinet_id=cabinet.id),
-        scales=_scales(session, cabinet.id),
+        refusals=refusals_of(session=session, scope=scope, cabinet_id=pk(cabinet)),
+        scales=_scales(session, pk(cabinet)),
         empty_slots=_empty_slots(session, cabinet),
     )
 
@@ -345,8 +354,8 @@ def plan_item(
     entry = PlanogramEntry(
         tenant_id=slot.tenant_id,
         cabinet_id=slot.cabinet_id,
-        slot_id=slot.id,
-        item_id=item.id,
+        slot_id=pk(slot),
+        item_id=pk(item),
         min_qty=0,
         par_qty=min(slot.capacity, MAX_LEVEL),
     )

@@ -19,6 +19,7 @@ from app.audit.records import Actor, record_created, snapshot, update_scoped
 from app.cabinets.credentials import decrypt_secret
 from app.cabinets.models import Cabinet, CabinetStatus, LanController, Site, Slot, SlotKind
 from app.core.errors import DomainError, ValidationError
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from app.tenants.models import Tenant
 from hardware.scales import INDICATORS
@@ -114,7 +115,7 @@ def register_lan_cabinet(
     if row is not None:
         changes = values | {"updated_at": datetime.now(UTC)}
         return update_scoped(session, LanController, row.id, scope, changes, actor=actor)
-    row = LanController(tenant_id=cabinet.tenant_id, cabinet_id=cabinet.id, **values)
+    row = LanController(tenant_id=cabinet.tenant_id, cabinet_id=pk(cabinet), **values)
     session.add(row)
     session.flush()
     record_created(session, row, actor=actor)
@@ -131,7 +132,7 @@ def register_by_code(
     if found is None:
         raise ValidationError("lan.no_such_cabinet", field="cabinet", code=code)
     return register_lan_cabinet(
-        session=session, scope=scope, cabinet_id=found.id, wiring=wiring, actor=actor
+        session=session, scope=scope, cabinet_id=pk(found), wiring=wiring, actor=actor
     )
 
 
@@ -165,7 +166,7 @@ def list_lan_cabinets(*, session: Session, scope: TenantScope) -> list[LanCabine
         cabinet = cabinets[row.cabinet_id]
         out.append(
             LanCabinetRow(
-                cabinet.id,
+                pk(cabinet),
                 cabinet.code,
                 cabinet.name,
                 f"{row.host}:{row.port}",
@@ -203,7 +204,7 @@ def lan_cabinets(*, session: Session, site: str | None = None) -> list[LanCabine
         wiring = snapshot(controller)
         specs.append(
             LanCabinetSpec(
-                cabinet.id, tenant_code, cabinet.code, cabinet.mqtt_username, secret, wiring
+                pk(cabinet), tenant_code, cabinet.code, cabinet.mqtt_username, secret, wiring
             )
         )
     return specs

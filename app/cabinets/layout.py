@@ -18,6 +18,7 @@ from sqlmodel import Session, col, func, select
 from app.audit.records import SYSTEM, Actor
 from app.cabinets.commands import issue_command
 from app.cabinets.models import Cabinet, CabinetStatus, CommandKind, DeviceCommand, Slot, SlotKind
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope
 from app.inventory.models import PlanogramEntry
 from app.items.models import Item
@@ -109,7 +110,7 @@ def send_if_due(
     command = issue_command(
         session=session,
         scope=TenantScope.single(cabinet.tenant_id),
-        cabinet_id=cabinet.id,
+        cabinet_id=pk(cabinet),
         kind=CommandKind.push_config.value,
         args={"version": _next_version(session, cabinet), "slots": layout_slots(session, cabinet)},
         actor=actor,

@@ -20,6 +20,7 @@ from app.cabinets.models import (
     CommandStatus,
     DeviceCommand,
 )
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from app.org.models import User
 from app.tenants.status import is_suspended
@@ -73,7 +74,7 @@ def sync_lease(
     return issue_command(
         session=session,
         scope=scope,
-        cabinet_id=cabinet.id,
+        cabinet_id=pk(cabinet),
         kind="sync_lease",
         args=lease_arguments(session, cabinet, now),
         actor=actor,
@@ -114,7 +115,7 @@ def empty_lease_if_held(*, session: Session, cabinet: Cabinet, now: datetime) ->
     sync_lease(
         session=session,
         scope=TenantScope.single(cabinet.tenant_id),
-        cabinet_id=cabinet.id,
+        cabinet_id=pk(cabinet),
         actor=SYSTEM,
         now=now,
     )

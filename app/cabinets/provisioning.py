@@ -37,6 +37,7 @@ from app.cabinets.models import (
 from app.cabinets.profiles import PROFILES, slot_plan
 from app.core.config import Settings, get_settings
 from app.core.errors import ValidationError
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, get_scoped_or_raise
 from app.tenants.models import Tenant
 from hardware.protocol.messages import Topic
@@ -113,7 +114,7 @@ def _provisioned(
     session: Session, scope: TenantScope, cabinet: Cabinet, actor: Actor, secret_key: str | None
 ) -> Provisioned:
     made = provision(
-        session=session, scope=scope, cabinet_id=cabinet.id, actor=actor, secret_key=secret_key
+        session=session, scope=scope, cabinet_id=pk(cabinet), actor=actor, secret_key=secret_key
     )
     # sent when the controller is first heard from with these credentials (not before: with
     # the old ones, or none, it could not verify it)
@@ -121,7 +122,7 @@ def _provisioned(
     session.flush()
     tenant_code = session.exec(select(Tenant.code).where(Tenant.id == cabinet.tenant_id)).one()
     bundle = bundle_of(cabinet, tenant_code, made, datetime.now(UTC))
-    return Provisioned(cabinet.id, cabinet.code, bundle)
+    return Provisioned(pk(cabinet), cabinet.code, bundle)
 
 
 def _checked_code(session: Session, raw: str) -> str:
@@ -188,7 +189,7 @@ def register_cabinet(
     session.add(cabinet)
     session.flush()
     session.add_all(
-        Slot(tenant_id=tenant_id, cabinet_id=cabinet.id, **vars(plan))
+        Slot(tenant_id=tenant_id, cabinet_id=pk(cabinet), **vars(plan))
         for plan in slot_plan(profile)
     )
     session.flush()
@@ -232,7 +233,7 @@ def set_maintenance(
     _audit(session, cabinet, "cabinet.maintenance" if on else "cabinet.in_service", actor, before)
     if cabinet.is_online and cabinet.secret_ciphertext is not None:
         # the offline lease follows: empty while in maintenance, the people again after
-        sync_lease(session=session, scope=scope, cabinet_id=cabinet.id, actor=actor)
+        sync_lease(session=session, scope=scope, cabinet_id=pk(cabinet), actor=actor)
     return cabinet
 
 
@@ -264,7 +265,7 @@ def decommission(
         command.next_retry_at = None
         command.result = {"reason": "decommissioned"}
     resolved = resolve_for_cabinet(
-        session=session, tenant_id=cabinet.tenant_id, cabinet_id=cabinet.id
+        session=session, tenant_id=cabinet.tenant_id, cabinet_id=pk(cabinet)
     )
     session.flush()
     _audit(

@@ -18,7 +18,7 @@ from app.cabinets.presence import heard_from
 from app.cabinets.scale_stats import fold_heartbeat
 from app.core import logs
 from app.core.memo import batch_memo, in_batch, remember
-from app.core.model_base import as_utc
+from app.core.model_base import as_utc, pk
 from app.core.tenancy import TenantScope, get_scoped
 from app.withdrawals import door_open, keypad, screen, sessions
 from app.withdrawals.prefetch import prefetch_closes
@@ -73,7 +73,7 @@ def _apply(*, session: Session, row: DeviceMessage, cabinet: Cabinet, now: datet
         row.payload = keypad.redacted(row.payload)
         screen.tell_outcome(session, cabinet, outcome, method="pin", ref=row.message_id)
     elif row.type == "cmd.ack":
-        record_ack(session=session, cabinet_id=cabinet.id, body=body, now=now)
+        record_ack(session=session, cabinet_id=pk(cabinet), body=body, now=now)
     shut = cabinet.door_state == DoorState.closed.value
     if shut and (door_was != DoorState.closed.value or row.type == "door.closed"):
         door_open.door_closed(session=session, cabinet=cabinet, now=now)  # its alert resolved

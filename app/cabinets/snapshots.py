@@ -37,6 +37,7 @@ from app.cabinets.models import Cabinet, CabinetSnapshot, CabinetStatus
 from app.cabinets.snapshot_image import EXTENSION, ImageRefused, checked_image, sniffed_type
 from app.core.config import get_settings
 from app.core.errors import NotFoundError
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, scoped_select
 from app.tenants.models import Status, Tenant
 from app.tenants.policies import WholeNumber, set_whole_number, whole_number
@@ -102,7 +103,7 @@ def admit(*, session: Session, envelope: bytes | None, guard: NonceGuard, now_ms
     tenant = session.get(Tenant, cabinet.tenant_id)
     if tenant is None or tenant.status == Status.suspended.value:
         raise SnapshotRefused("tenant_suspended", key.tenant_code)
-    return Admitted(cabinet.tenant_id, cabinet.id, code, message["body"])
+    return Admitted(cabinet.tenant_id, pk(cabinet), code, message["body"])
 
 
 def store_snapshot(

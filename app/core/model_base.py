@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import JSON, CheckConstraint, DateTime, Index, text
 from sqlmodel import Field, SQLModel
@@ -81,3 +81,17 @@ def as_utc(moment: datetime | None) -> datetime | None:
     if moment is not None and moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment
+
+
+class _Keyed(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def pk(row: _Keyed) -> int:
+    """The primary key of a row that is in the database (read, or added and flushed): the
+    model declares `id: int | None` for the rows not inserted yet."""
+    key = row.id
+    if key is None:
+        raise ValueError(f"{type(row).__name__} has no primary key yet: flush it first")
+    return key

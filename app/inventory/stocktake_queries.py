@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from app.cabinets.models import Cabinet, Slot
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scope_filter
 from app.inventory.models import Stocktake, StocktakeLine, StocktakeStatus
 from app.items.models import Item
@@ -144,7 +145,7 @@ def stocktake_report(*, session: Session, scope: TenantScope, stocktake_id: int)
         for line, slot, name, sku, unit in found
     ]
     return StocktakeReport(
-        id=row.id,
+        id=pk(row),
         tenant_id=row.tenant_id,
         cabinet=cabinet.name,
         cabinet_code=cabinet.code,

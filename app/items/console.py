@@ -16,6 +16,7 @@ from app.audit.records import Actor, record_created, update_scoped
 from app.cabinets.layout import LAYOUT_FIELDS, item_layout_changed
 from app.cabinets.models import Slot
 from app.core.errors import ValidationError
+from app.core.model_base import pk
 from app.core.paging import count_of
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scope_filter
 from app.core.text import refuse_unsafe
@@ -96,13 +97,13 @@ def list_items(
         tags.setdefault(item_id, []).append((tag_id, name))
     rows = [
         ItemRow(
-            i.id,
+            pk(i),
             i.sku,
             i.name,
             i.type_id,
             type_name or "",
-            [name for _, name in tags.get(i.id, [])],
-            [tag_id for tag_id, _ in tags.get(i.id, [])],
+            [name for _, name in tags.get(pk(i), [])],
+            [tag_id for tag_id, _ in tags.get(pk(i), [])],
             i.unit,
             i.unit_weight_g,
             i.weight_tolerance_g,
@@ -230,8 +231,8 @@ def save_item(
         told = {k: getattr(before, k) for k in LAYOUT_FIELDS}
         item = update_scoped(session, Item, item_id, scope, values, actor=actor)
         if told != {k: getattr(item, k) for k in LAYOUT_FIELDS}:  # what cmd.config tells
-            item_layout_changed(session=session, item_id=item.id, actor=actor)
-    _set_tags(session, tenant_id, item.id, tags)
+            item_layout_changed(session=session, item_id=pk(item), actor=actor)
+    _set_tags(session, tenant_id, pk(item), tags)
     return item
 
 
@@ -295,7 +296,7 @@ def slot_readings(*, session: Session, scope: TenantScope, item_id: int) -> list
         grams = reading.get("after_mg") / 1000 if isinstance(reading, dict) else None
         readings.append(
             SlotReading(
-                slot.id, slot.code, slot.cabinet_id, grams, door.closed_at if door else None
+                pk(slot), slot.code, slot.cabinet_id, grams, door.closed_at if door else None
             )
         )
     return readings

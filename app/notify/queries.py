@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from app.alerts.models import Alert
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, scope_filter
 from app.notify.models import AlertDelivery, AlertRoute
 from app.notify.rules import list_routes
@@ -58,7 +59,7 @@ def route_views(*, session: Session, scope: TenantScope) -> list[RouteView]:
     names = dict(session.exec(select(Tenant.id, Tenant.name)).all())
     return [
         RouteView(
-            r.id,
+            pk(r),
             names.get(r.tenant_id, ""),
             r.name,
             list(r.kinds or []),
@@ -87,7 +88,7 @@ def delivery_log(*, session: Session, scope: TenantScope, limit: int = 50) -> li
     ).all()
     return [
         DeliveryView(
-            d.id,
+            pk(d),
             d.sent_at or d.created_at,
             name,
             key,

@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 
 from app.alerts.models import Alert, AlertStatus, Severity
 from app.cabinets.credentials import decrypt_secret
-from app.core.model_base import as_utc
+from app.core.model_base import as_utc, pk
 from app.core.outbox import claim_due, failure_reason, retry_at
 from app.core.tenancy import TenantScope, scoped_select
 from app.notify import sms
@@ -66,8 +66,8 @@ def _add(session: Session, route: AlertRoute, alert: Alert, key: Key, at: dateti
     kind, level = key[2], key[3]
     delivery = AlertDelivery(
         tenant_id=alert.tenant_id,
-        route_id=route.id,
-        alert_id=alert.id,
+        route_id=pk(route),
+        alert_id=pk(alert),
         kind=kind,
         level=level,
         channel=route.channel if level == 1 else route.escalate_channel,
@@ -99,7 +99,7 @@ def _plan_open(session: Session, routes: list[AlertRoute], timezone: str, now: d
             Alert.tenant_id == routes[0].tenant_id, Alert.status != AlertStatus.resolved.value
         )
     ).all()
-    existing = _existing(session, [a.id for a in alerts])
+    existing = _existing(session, [pk(a) for a in alerts])
     made = 0
     for alert in alerts:
         for route in (r for r in routes if matches(r, alert)):
@@ -127,7 +127,7 @@ def _plan_resolved(session: Session, routes: list[AlertRoute], timezone: str, no
             col(Alert.resolved_at) >= now - RESOLVED_LOOKBACK,
         )
     ).all()
-    existing = _existing(session, sorted({a.id for _, a in told}))
+    existing = _existing(session, sorted({pk(a) for _, a in told}))
     made = 0
     for delivery, alert in told:
         if delivery.status == RoutedStatus.pending.value:

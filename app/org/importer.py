@@ -25,6 +25,7 @@ from app.core import tables
 from app.core.cells import append_row, inert_row
 from app.core.errors import DomainError
 from app.core.i18n import t
+from app.core.model_base import pk
 from app.core.tables import Column, Rows
 from app.core.tenancy import TenantScope, scoped_select
 from app.org.departments import department_paths
@@ -143,7 +144,7 @@ def _plan_row(
         return
     values["department_id"] = department_id
     if match is not None:
-        plan.updates.append((match.id, values))
+        plan.updates.append((pk(match), values))
     else:
         plan.creates.append(values)
 
@@ -171,7 +172,7 @@ def commit_import(
     if progress:
         progress("write", len(created), plan.total)
     audit_rows = [
-        _audit_row(tenant_id, actor, "app_user.create", u.id, None, v, now)
+        _audit_row(tenant_id, actor, "app_user.create", pk(u), None, v, now)
         for u, v in zip(created, plan.creates, strict=True)
     ]
     updated = (

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlmodel import Session, col
 
 from app.core.i18n import t
-from app.core.model_base import as_utc
+from app.core.model_base import as_utc, pk
 from app.core.tenancy import TenantScope, scoped_select
 from app.org.directory_plan import PREFIX, Note, PersonChange, SyncPlan
 from app.org.directory_sync import settings_of
@@ -67,7 +67,7 @@ def sync_overview(*, session: Session, scope: TenantScope, tenant_id: int) -> Sy
         last_success_at=as_utc(settings.last_success_at) if settings else None,
         runs=[
             RunView(
-                id=r.id,
+                id=pk(r),
                 trigger=r.trigger,
                 status=r.status,
                 started_at=as_utc(r.started_at),

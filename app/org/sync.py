@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from app.audit.records import Actor, update_scoped
 from app.core.errors import NotFoundError, ValidationError
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, scoped_select
 from app.org import departments, users
 from app.org.models import Department, User
@@ -135,7 +136,7 @@ def upsert_person(
         )
     if person.is_active != spec.is_active:
         users.set_user_active(
-            session=session, scope=own, user_id=person.id, active=spec.is_active, actor=actor
+            session=session, scope=own, user_id=pk(person), active=spec.is_active, actor=actor
         )
     return person, found is None
 

@@ -15,6 +15,7 @@ from app.auth.ended import announce_ended
 from app.auth.models import Account, AuthSession
 from app.auth.passwords import hash_secret
 from app.core.errors import DomainError, NotFoundError
+from app.core.model_base import pk
 from app.core.paging import count_of
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from app.org import validation as v
@@ -125,7 +126,7 @@ def set_user_active(
         if account is not None:
             account.is_active = active
             if not active:
-                _revoke_sessions(session, account.id)
+                _revoke_sessions(session, pk(account))
     session.flush()
     return user
 

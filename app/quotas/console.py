@@ -22,6 +22,7 @@ from app.auth.catalogue import role_label
 from app.auth.models import Role
 from app.core.errors import DomainError, NotFoundError, ValidationError
 from app.core.i18n import DEFAULT_LOCALE
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, get_scoped, scope_filter
 from app.core.text import refuse_unsafe
 from app.items.models import Item, ItemType, Tag
@@ -89,7 +90,7 @@ def list_rules(
         )
         views.append(
             RuleView(
-                r.id,
+                pk(r),
                 r.name,
                 r.subject_kind,
                 _name(session, subject_model, r.subject_id, locale) if subject_model else "",

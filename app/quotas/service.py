@@ -21,6 +21,7 @@ from sqlmodel import Session, col, or_, select
 
 from app.auth.models import RoleGrant
 from app.core.memo import memo_of, remember
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, scoped_select
 from app.items.models import Item, ItemTag
 from app.org.models import User
@@ -123,7 +124,7 @@ def _holder(rule: QuotaRule, person: User) -> int:
     """Department rules are a shared budget; every other rule counts per person."""
     if rule.subject_kind == QuotaSubject.department.value:
         return person.department_id or 0
-    return person.id
+    return pk(person)
 
 
 def _usage(session: Session, rule: QuotaRule, holder: int, start: date) -> QuotaUsage | None:
@@ -236,7 +237,7 @@ def record_usage(session: Session, person: User, taken: list[Taken], at: datetim
     tags = _tags(session, [t.item for t in taken])
     overruns = []
     for rule in rules_for(session, person):
-        lines = [t for t in taken if _matches(rule, t.item, tags[t.item.id])]
+        lines = [t for t in taken if _matches(rule, t.item, tags[pk(t.item)])]
         if not lines:
             continue
         count = sum(t.quantity for t in lines)

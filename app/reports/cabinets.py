@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from app.alerts.models import Alert
 from app.cabinets.models import Cabinet
+from app.core.model_base import pk
 from app.reports import consumption as c
 from app.withdrawals.models import DoorSession, SessionStatus
 
@@ -90,10 +91,10 @@ def cabinet_report(
     for cabinet in cabinets:
         figures = taken.get(cabinet.id, c.Figures(0, 0, 0))
         span = elapsed.get(cabinet.tenant_id, 0.0)
-        down = min(offline.get(cabinet.id, 0.0), span)
+        down = min(offline.get(pk(cabinet), 0.0), span)
         rows.append(
             CabinetRow(
-                cabinet.id, cabinet.name, cabinet.code, visits.get(cabinet.id, 0), figures.count,
+                pk(cabinet), cabinet.name, cabinet.code, visits.get(pk(cabinet), 0), figures.count,
                 figures.quantity, figures.cost_cents, round(down / 60),
                 round(1 - down / span, 4) if span else 1.0,
             )

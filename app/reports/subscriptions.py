@@ -21,7 +21,7 @@ from app.cabinets.models import Cabinet
 from app.core.config import get_settings
 from app.core.errors import ValidationError
 from app.core.i18n import t
-from app.core.model_base import as_utc
+from app.core.model_base import as_utc, pk
 from app.core.outbox import claim_due, failure_reason, retry_at
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from app.org.models import Department
@@ -198,7 +198,7 @@ def generate_due(*, session: Session, now: datetime | None = None) -> list[int]:
         session.add(
             ReportDelivery(
                 tenant_id=run.tenant_id,
-                run_id=run.id,
+                run_id=pk(run),
                 channel=subscription.channel,
                 next_attempt_at=now,
             )
@@ -331,7 +331,7 @@ def my_subscriptions(
         delivery, run = latest if latest else (None, None)
         views.append(
             SubscriptionView(
-                s.id,
+                pk(s),
                 s.period,
                 s.channel,
                 _shown_target(s.channel, s.target),

@@ -22,6 +22,7 @@ from app.auth.models import Account
 from app.auth.service import AttemptRefused, SignedIn, open_session
 from app.cabinets.credentials import decrypt_secret, save_sealed_settings
 from app.core.errors import DomainError, ValidationError
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, scoped_select
 from app.org.models import User
 from app.org.validation import normalise_phone
@@ -50,8 +51,8 @@ def configured(session: Session, tenant_code: str, row_of: RowOf) -> tuple[Tenan
     """The company of that code and its provider's row, or SsoRefused("sso.not_configured"):
     no such company, no provider set up, or the company is suspended."""
     tenant = tenant_by_code(session, tenant_code)
-    row = row_of(session, tenant.id) if tenant else None
-    if tenant is None or row is None or is_suspended(session, tenant.id):
+    row = row_of(session, pk(tenant)) if tenant else None
+    if tenant is None or row is None or is_suspended(session, pk(tenant)):
         raise SsoRefused("sso.not_configured", company=(tenant_code or "")[:32])
     return tenant, row
 
@@ -69,7 +70,7 @@ def issuer_config(*, session: Session, tenant_code: str) -> IssuerConfig:
     """The issuer a company's people sign in with, or SsoRefused("sso.not_configured")."""
     tenant, row = configured(session, tenant_code, issuer_row)
     return IssuerConfig(
-        tenant_id=tenant.id,
+        tenant_id=pk(tenant),
         tenant_code=tenant.code,
         issuer=row.issuer,
         client_id=row.client_id,
@@ -215,7 +216,7 @@ def record_refusal(
     """Audit a sign-in the protocol refused (state, token, signature, claims): the tenant's
     admins see attempts against their identity provider (`row_of`: the tenant's provider)."""
     tenant = tenant_by_code(session, tenant_code)
-    row = row_of(session, tenant.id) if tenant else None
+    row = row_of(session, pk(tenant)) if tenant else None
     if row is not None:
         _audit_refusal(session, row, refusal, ip)
 

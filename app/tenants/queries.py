@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 from app.auth.models import Account, Permission, RoleGrant, RolePermission
 from app.cabinets.models import Cabinet, CabinetStatus
 from app.core.days import DEFAULT_TIMEZONE
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope
 from app.org.models import User
 from app.tenants.models import ProviderStaff, ServiceProvider, Tenant
@@ -70,8 +71,8 @@ def tenant_rows(session: Session) -> list[dict]:
             "locale": tenant_locale(t),
             "contract_start": _day(t.contract_start),
             "contract_end": _day(t.contract_end),
-            "cabinets": cabinets[t.id],
-            "people": people[t.id],
+            "cabinets": cabinets[pk(t)],
+            "people": people[pk(t)],
         }
         for t in session.exec(select(Tenant).order_by(Tenant.code))
     ]
@@ -94,7 +95,7 @@ def provider_rows(session: Session) -> list[dict]:
             "contact_phone": p.contact_phone or "",
             "status": p.status,
             "tenants": tenants[p.id],
-            "staff": staff[p.id],
+            "staff": staff[pk(p)],
         }
         for p in session.exec(select(ServiceProvider).order_by(ServiceProvider.code))
     ]

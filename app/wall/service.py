@@ -21,6 +21,7 @@ from app.core.announce import announce
 from app.core.days import start_of_local_day
 from app.core.errors import ValidationError
 from app.core.i18n import LOCALES, t
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, scoped_select
 from app.core.text import refuse_unsafe
 from app.inventory.models import PlanogramEntry, Stock
@@ -193,7 +194,7 @@ def _cabinets(
         status = presence_status(
             online=c.is_online, door=c.door_state, last_heard_at=c.last_heartbeat_at
         )
-        mine = kinds.get(c.id, [])
+        mine = kinds.get(pk(c), [])
         cabinets.append(
             {
                 "code": c.code,

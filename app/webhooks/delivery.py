@@ -31,6 +31,7 @@ from sqlmodel import Session, col, select
 
 from app.cabinets.credentials import decrypt_secret
 from app.core.db import run_in_session
+from app.core.model_base import pk
 from app.core.outbox import claim_due_batch, retry_at
 from app.webhooks.models import (
     DeliveryStatus,
@@ -225,11 +226,11 @@ def record(*, session: Session, outcomes: list[Outcome], now: datetime | None = 
     ).all()
     delivered = 0
     for delivery in deliveries:
-        outcome = by_id[delivery.id]
+        outcome = by_id[pk(delivery)]
         session.add(
             WebhookAttempt(
                 tenant_id=delivery.tenant_id,
-                delivery_id=delivery.id,
+                delivery_id=pk(delivery),
                 at=now,
                 status_code=outcome.status_code,
                 duration_ms=outcome.duration_ms,

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scope_filter
 from app.tenants.models import Tenant
 from app.webhooks.models import (
@@ -66,7 +67,7 @@ def subscription_views(*, session: Session, scope: TenantScope) -> list[Subscrip
     names = dict(session.exec(select(Tenant.id, Tenant.name)).all())
     return [
         SubscriptionView(
-            s.id, names.get(s.tenant_id, ""), s.name, s.url, list(s.events or []), s.is_active
+            pk(s), names.get(s.tenant_id, ""), s.name, s.url, list(s.events or []), s.is_active
         )
         for s in list_subscriptions(session=session, scope=scope)
     ]
@@ -74,7 +75,7 @@ def subscription_views(*, session: Session, scope: TenantScope) -> list[Subscrip
 
 def _view(delivery: WebhookDelivery, name: str, event: WebhookEvent) -> DeliveryView:
     return DeliveryView(
-        delivery.id,
+        pk(delivery),
         delivery.created_at,
         name,
         event.type,

@@ -31,7 +31,7 @@ from app.cabinets.credentials import encrypt_secret
 from app.core.config import get_settings
 from app.core.errors import ValidationError
 from app.core.memo import memo_of, remember
-from app.core.model_base import as_utc
+from app.core.model_base import as_utc, pk
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from app.tenants.models import Tenant
 from app.webhooks.models import (
@@ -316,7 +316,7 @@ def emit(
         WebhookDelivery(
             tenant_id=tenant_id,
             subscription_id=sub_id,
-            event_id=event.id,
+            event_id=pk(event),
             resource=resource,
             next_attempt_at=now,
             created_at=now,

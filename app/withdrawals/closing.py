@@ -25,7 +25,7 @@ from app.cabinets.commands import issue_command
 from app.cabinets.models import Cabinet, CommandKind, CommandStatus, DeviceCommand
 from app.core.announce import announce
 from app.core.memo import in_batch
-from app.core.model_base import as_utc
+from app.core.model_base import as_utc, pk
 from app.core.tenancy import TenantScope, scoped_select
 from app.webhooks import hooks as webhooks
 from app.withdrawals import camera
@@ -132,7 +132,7 @@ def _ask_reread(
     command = issue_command(
         session=session,
         scope=TenantScope.single(cabinet.tenant_id),
-        cabinet_id=cabinet.id,
+        cabinet_id=pk(cabinet),
         kind="reread",
         args={"session": ref, "slots": slots},
         actor=SYSTEM,

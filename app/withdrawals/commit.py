@@ -8,6 +8,7 @@ from sqlmodel import Session, col
 
 from app.alerts.service import raise_once, resolve
 from app.cabinets.models import Cabinet, Slot
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, scoped_select
 from app.inventory.models import MovementKind, PlanogramEntry
 from app.inventory.service import record_movement
@@ -37,7 +38,7 @@ def commit(
     withdrawal = Withdrawal(
         tenant_id=cabinet.tenant_id,
         door_session_id=door.id,
-        cabinet_id=cabinet.id,
+        cabinet_id=pk(cabinet),
         user_id=person.id,
         department_id=person.department_id,
         source=source.value,
@@ -53,7 +54,7 @@ def commit(
     session.add_all(  # inserted together by the next flush
         WithdrawalLine.of(
             withdrawal,
-            item_id=item.id,
+            item_id=pk(item),
             slot_id=slot.id,
             quantity=n,
             unit_cost_cents=item.unit_cost_cents,
@@ -65,16 +66,16 @@ def commit(
         movement = record_movement(
             session=session,
             tenant_id=cabinet.tenant_id,
-            cabinet_id=cabinet.id,
-            slot_id=slot.id,
-            item_id=item.id,
+            cabinet_id=pk(cabinet),
+            slot_id=pk(slot),
+            item_id=pk(item),
             kind=MovementKind.withdrawal,
             quantity_delta=-n,
             door_session_id=door.id,
             withdrawal_id=withdrawal.id,
             at=door.closed_at,
         )
-        entry = plan.get((slot.id, item.id))
+        entry = plan.get((pk(slot), pk(item)))
         _replenish_if_low(session, cabinet, slot, item, movement.balance_after, entry)
     _check_restricted(session, cabinet, door, person, taken)
     overruns = quotas.record_usage(
@@ -218,7 +219,7 @@ def _replenish_if_low(
             "stock": left,
             "minimum": entry.min_qty,
         },
-        lines=[PickLine(slot.id, item.id, max(entry.par_qty - left, 1))],
+        lines=[PickLine(slot.id, pk(item), max(entry.par_qty - left, 1))],
     )
 
 
@@ -229,15 +230,15 @@ def commit_restock(session: Session, cabinet: Cabinet, door: DoorSession, added:
         movement = record_movement(
             session=session,
             tenant_id=cabinet.tenant_id,
-            cabinet_id=cabinet.id,
-            slot_id=slot.id,
-            item_id=item.id,
+            cabinet_id=pk(cabinet),
+            slot_id=pk(slot),
+            item_id=pk(item),
             kind=MovementKind.restock,
             quantity_delta=-n,  # n < 0: units put in
             door_session_id=door.id,
             at=door.closed_at,
         )
-        entry = plan.get((slot.id, item.id))
+        entry = plan.get((pk(slot), pk(item)))
         if entry is not None and movement.balance_after >= entry.min_qty:
             resolve(
                 session=session,

@@ -16,6 +16,7 @@ from app.audit.records import Actor
 from app.cabinets.models import Cabinet
 from app.cabinets.options import cabinet_label
 from app.core.errors import NotFoundError, ValidationError
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scope_filter, scoped_select
 from app.core.text import refuse_unsafe
 from app.org.models import User
@@ -56,8 +57,8 @@ def complain(
         raise NotFoundError(entity="DoorSession", id=door_session_id)
     complaint = Complaint(
         tenant_id=door.tenant_id,
-        door_session_id=door.id,
-        user_id=person.id,
+        door_session_id=pk(door),
+        user_id=pk(person),
         text=_text(text, "complaint"),
     )
     try:

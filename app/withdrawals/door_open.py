@@ -17,7 +17,7 @@ from app.alerts.models import Alert
 from app.alerts.service import raise_once, resolve, unresolved
 from app.audit.records import Actor
 from app.cabinets.models import Cabinet, DoorState
-from app.core.model_base import as_utc
+from app.core.model_base import as_utc, pk
 from app.core.tenancy import TenantScope, scoped_select
 from app.org.models import User
 from app.tenants.models import ProviderStaff, Tenant
@@ -95,7 +95,7 @@ def alert_doors_left_open(*, session: Session, now: datetime | None = None) -> i
 def on_alarm(*, session: Session, cabinet: Cabinet, body: dict[str, Any]) -> Alert:
     """The cabinet's own `door_left_open` alarm: one more occurrence of the same alert."""
     at = datetime.fromtimestamp(body["at"] / 1000, UTC) if body.get("at") else datetime.now(UTC)
-    known = unresolved(session=session, tenant_id=cabinet.tenant_id, root_key=root_key(cabinet.id))
+    known = unresolved(session=session, tenant_id=cabinet.tenant_id, root_key=root_key(pk(cabinet)))
     door = session.exec(
         scoped_select(DoorSession, TenantScope.single(cabinet.tenant_id)).where(
             DoorSession.cabinet_id == cabinet.id,
@@ -113,7 +113,7 @@ def on_alarm(*, session: Session, cabinet: Cabinet, body: dict[str, Any]) -> Ale
 
 def door_closed(*, session: Session, cabinet: Cabinet, now: datetime | None = None) -> None:
     """The cabinet's door is closed again: its door-open alert, if any, is resolved."""
-    resolve(session=session, tenant_id=cabinet.tenant_id, root_key=root_key(cabinet.id), now=now)
+    resolve(session=session, tenant_id=cabinet.tenant_id, root_key=root_key(pk(cabinet)), now=now)
 
 
 def _raise(
@@ -124,7 +124,7 @@ def _raise(
         tenant_id=cabinet.tenant_id,
         cabinet_id=cabinet.id,
         kind=KIND,
-        root_key=root_key(cabinet.id),
+        root_key=root_key(pk(cabinet)),
         message_key=message_key,
         params=params,
         now=now,

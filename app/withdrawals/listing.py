@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from app.cabinets.models import Cabinet
 from app.cabinets.options import cabinet_label, cabinet_options
 from app.core.errors import ValidationError
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scope_filter
 from app.items.models import Item
 from app.org.models import Department, User
@@ -197,7 +198,7 @@ def withdrawal_detail(
         session.get(DoorSession, withdrawal.door_session_id) if withdrawal.door_session_id else None
     )
     row = WithdrawalRow(
-        id=withdrawal.id,
+        id=pk(withdrawal),
         created_at=withdrawal.created_at.replace(tzinfo=withdrawal.created_at.tzinfo or UTC),
         person=person.name,
         department=department.name if department else "",

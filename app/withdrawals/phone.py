@@ -14,6 +14,7 @@ from app.approvals.models import ApprovalRequest, Decision
 from app.audit.records import Actor
 from app.cabinets.models import Cabinet
 from app.core.errors import NotFoundError
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, scoped_select
 from app.items.models import Item
 from app.org.users import person_of
@@ -125,7 +126,7 @@ def my_visits(
             )
         )
     }
-    disputed = complaints.of_visits(session, [d.id for d in doors])
+    disputed = complaints.of_visits(session, [pk(d) for d in doors])
     visits = []
     for door in doors:
         withdrawal = withdrawals.get(door.id)
@@ -139,12 +140,12 @@ def my_visits(
             lines = [(name, qty, cost) for name, qty, cost in rows]
         visits.append(
             Visit(
-                door.id,
+                pk(door),
                 names[door.cabinet_id],
                 _shown_status(door),
                 door.closed_at or door.created_at,
                 lines,
-                disputed.get(door.id),
+                disputed.get(pk(door)),
                 _photo(door),
             )
         )

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from app.alerts import service as alerts
 from app.cabinets.models import Cabinet, DeviceMessage, MessageStatus, Slot
 from app.core.memo import memo_of, remember
+from app.core.model_base import pk
 from app.inventory.models import PlanogramEntry
 from app.inventory.service import lock_stock
 from app.items.models import Item
@@ -91,10 +92,10 @@ def prefetch_closes(session: Session, rows: list[DeviceMessage], cabinets: list[
         plans[cabinet.id] = CabinetPlan(
             _in_tenant(slots, cabinet),
             _in_tenant(entries, cabinet),
-            {i.id: i for i in items if i.tenant_id == cabinet.tenant_id},
+            {pk(i): i for i in items if i.tenant_id == cabinet.tenant_id},
         )
     remember(session, PLANS, plans)
     quotas.preload(session, tenant_ids, items)
     webhooks.preload(session, tenant_ids)
-    alerts.preload(session, [(c.tenant_id, root_key(c.id)) for c in mine])
+    alerts.preload(session, [(c.tenant_id, root_key(pk(c))) for c in mine])
     remember(session, HELD, [*doors, *users, *tenants])

@@ -15,6 +15,7 @@ from app.audit.records import Actor
 from app.cabinets.models import Slot
 from app.cabinets.options import cabinet_labels
 from app.core.i18n import MESSAGES, t
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, scoped_select
 from app.inventory.models import PlanogramEntry
 from app.items.models import Item
@@ -150,8 +151,8 @@ def exception_queue(
         plan = planned.get(door.cabinet_id, [])
         entries = [
             Entry(
-                slot.id,
-                item.id,
+                pk(slot),
+                pk(item),
                 slot.code,
                 item.name,
                 item.unit_weight_g,
@@ -162,7 +163,7 @@ def exception_queue(
         ]
         cases.append(
             ExceptionCase(
-                door_session_id=door.id,
+                door_session_id=pk(door),
                 cabinet=codes[door.cabinet_id],
                 person=people.get(door.user_id, ""),
                 at=door.closed_at or door.created_at,
@@ -188,7 +189,7 @@ def dispute_queue(*, session: Session, scope: TenantScope, limit: int = 20) -> l
         .order_by(col(WithdrawalLine.id))
     ).all():
         lines.setdefault(line.withdrawal_id, []).append(
-            Entry(slot.id, item.id, slot.code, item.name, item.unit_weight_g, line.quantity)
+            Entry(pk(slot), pk(item), slot.code, item.name, item.unit_weight_g, line.quantity)
         )
     return [DisputeCase(r, lines.get(r.withdrawal_id, [])) for r in rows]
 
@@ -223,7 +224,7 @@ def settle_dispute(
             correct_withdrawal(
                 session=session,
                 scope=scope,
-                withdrawal_id=withdrawal.id,
+                withdrawal_id=pk(withdrawal),
                 counts=counts,
                 reason=answer,
                 actor=actor,

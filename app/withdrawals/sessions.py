@@ -24,6 +24,7 @@ from app.audit.records import Actor
 from app.cabinets.commands import issue_command
 from app.cabinets.models import Cabinet, CabinetStatus, DeviceMessage
 from app.core.errors import PermissionDeniedError, ValidationError
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from app.org.models import User
 from app.quotas import service as quotas
@@ -127,7 +128,7 @@ def open_door(
     """A door session and its unlock command; None when another door is open on the cabinet."""
     door = DoorSession(
         tenant_id=cabinet.tenant_id,
-        cabinet_id=cabinet.id,
+        cabinet_id=pk(cabinet),
         user_id=user_id,
         provider_staff_id=staff_id,
         purpose=purpose.value,
@@ -144,7 +145,7 @@ def open_door(
     issue_command(
         session=session,
         scope=TenantScope.single(cabinet.tenant_id),
-        cabinet_id=cabinet.id,
+        cabinet_id=pk(cabinet),
         kind="unlock",
         args={
             "session": session_ref(door),
@@ -230,7 +231,7 @@ def _offline_session(
         return None
     door = DoorSession(
         tenant_id=cabinet.tenant_id,
-        cabinet_id=cabinet.id,
+        cabinet_id=pk(cabinet),
         user_id=person.id,
         auth_method=AuthMethod.offline_card.value,
         status=SessionStatus.open.value,

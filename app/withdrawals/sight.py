@@ -12,6 +12,7 @@ from PIL import Image
 from sqlmodel import Session, col
 
 from app.cabinets.models import Cabinet
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, scoped_select
 from app.withdrawals import camera, closing
 from app.withdrawals.models import DoorSession, SessionStatus, session_ref
@@ -36,7 +37,7 @@ def waiting_doors(*, session: Session) -> list[int]:
         .order_by(col(DoorSession.id))
         .limit(MAX_WAITING)
     ).all()
-    return [d.id for d in closed if camera.waiting(d)]
+    return [pk(d) for d in closed if camera.waiting(d)]
 
 
 def pictures_of(

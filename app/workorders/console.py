@@ -17,6 +17,7 @@ from app.audit.records import Actor, update_scoped
 from app.auth.models import Role, RoleGrant
 from app.cabinets.models import Cabinet, Site, Slot
 from app.core.errors import ValidationError
+from app.core.model_base import pk
 from app.core.paging import count_of
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scope_filter
 from app.items.models import Item
@@ -91,7 +92,7 @@ def _row(
     o: WorkOrder, tenant: str, cabinet: Cabinet | None, site: Site | None, staff: str | None
 ) -> OrderRow:
     return OrderRow(
-        id=o.id,
+        id=pk(o),
         title=o.title,
         title_key=o.title_key,
         title_params=o.title_params,

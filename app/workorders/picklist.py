@@ -21,6 +21,7 @@ from app.cabinets.models import Cabinet, Site, Slot
 from app.core.cells import append_row, inert_row
 from app.core.errors import ValidationError
 from app.core.i18n import t
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scope_filter
 from app.items.models import Item
 from app.tenants.models import Tenant
@@ -230,9 +231,9 @@ def targets(*, session: Session, scope: TenantScope) -> tuple[list[Target], list
     cabinets: list[Target] = []
     routes: dict[int, list] = {}
     for cabinet, site, tenant, count in session.exec(base):
-        cabinets.append(Target(cabinet.id, cabinet.name, cabinet.code, tenant, count))
+        cabinets.append(Target(pk(cabinet), cabinet.name, cabinet.code, tenant, count))
         if site is not None:
-            route = routes.setdefault(site.id, [site, tenant, 0])
+            route = routes.setdefault(pk(site), [site, tenant, 0])
             route[2] += count
     return (
         sorted(cabinets, key=lambda c: (c.tenant, c.detail)),

@@ -13,6 +13,7 @@ from sqlmodel import Session, col
 
 from app.cabinets.models import Cabinet
 from app.core.i18n import t
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, scoped_select
 from app.tenants.models import Tenant
 from app.webhooks import hooks as webhooks
@@ -97,7 +98,7 @@ def open_once(
         session.add(
             WorkOrderLine(
                 tenant_id=cabinet.tenant_id,
-                work_order_id=order.id,
+                work_order_id=pk(order),
                 slot_id=line.slot_id,
                 item_id=line.item_id,
                 quantity_requested=line.quantity,

@@ -16,6 +16,7 @@ from app.audit.records import Actor
 from app.cabinets.credentials import cabinet_secret, mqtt_password, provision
 from app.cabinets.models import Cabinet, CabinetStatus, Slot
 from app.cabinets.provisioning import BUNDLE_FORMAT
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, scoped_select
 from app.inventory.models import PlanogramEntry, Stock
 from app.items.models import Item
@@ -92,7 +93,7 @@ def fleet_from_database(
             provision(
                 session=session,
                 scope=TenantScope.single(cabinet.tenant_id),
-                cabinet_id=cabinet.id,
+                cabinet_id=pk(cabinet),
                 actor=SIMULATOR,
             )
         _, secret = cabinet_secret(session=session, cabinet_code=cabinet.code)
