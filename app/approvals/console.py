@@ -76,7 +76,7 @@ def _decidable(session: Session, requests: list[ApprovalRequest], approver_id: i
                 ApprovalStep.step_no == request.current_step,
             )
         ).first()
-        requester = session.get(User, request.requester_id)
+        requester = session.get_one(User, request.requester_id)
         if step is not None and may_decide(session, step, requester, approver):
             yield request.id
 
@@ -100,12 +100,12 @@ class FlowView:
 
 def _step_view(session: Session, step: ApprovalStep, locale: str) -> StepView:
     if step.approver_kind == ApproverKind.role.value:
-        role = session.get(Role, step.approver_role_id)
+        role = session.get_one(Role, step.approver_role_id)
         return StepView(
             f"role:{step.approver_role_id}", step.approver_kind, role_label(role, locale)
         )
     if step.approver_kind == ApproverKind.user.value:
-        user = session.get(User, step.approver_user_id)
+        user = session.get_one(User, step.approver_user_id)
         return StepView(f"user:{step.approver_user_id}", step.approver_kind, user.name)
     return StepView(step.approver_kind, step.approver_kind, "")
 

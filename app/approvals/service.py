@@ -89,7 +89,7 @@ def _nearest_managers(session: Session, requester: User) -> set[int]:
     has one (someone managing their own department answers to the next one up)."""
     if requester.department_id is None:
         return set()
-    department = session.get(Department, requester.department_id)
+    department = session.get_one(Department, requester.department_id)
     chain = [int(part) for part in department.path.strip("/").split("/") if part][::-1]
     managers: dict[int, set[int]] = {}
     for department_id, user_id in session.exec(
@@ -138,8 +138,8 @@ def decide(
     request = get_scoped_or_raise(session, ApprovalRequest, request_id, scope)
     if request.status != RequestStatus.pending.value:
         raise ValidationError("approval.not_pending", field="request")
-    requester = session.get(User, request.requester_id)
-    steps = _steps(session, session.get(ApprovalFlow, request.flow_id))
+    requester = session.get_one(User, request.requester_id)
+    steps = _steps(session, session.get_one(ApprovalFlow, request.flow_id))
     step = steps[request.current_step - 1]
     if not may_decide(session, step, requester, approver):
         raise PermissionDeniedError("approval.not_your_step")

@@ -129,8 +129,8 @@ def _next_send(command: DeviceCommand) -> datetime | None:
 
 
 def _signed(session: Session, command: DeviceCommand, now: datetime) -> Outgoing | None:
-    cabinet = session.get(Cabinet, command.cabinet_id)
-    tenant = session.get(Tenant, cabinet.tenant_id)
+    cabinet = session.get_one(Cabinet, command.cabinet_id)
+    tenant = session.get_one(Tenant, cabinet.tenant_id)
     if cabinet.secret_ciphertext is None:
         return None
     body = {"command": command.command_id, "expires": _ms(as_utc(command.expires_at))}
@@ -206,7 +206,7 @@ def _give_up(session: Session, command: DeviceCommand, now: datetime, *, reason:
 
 def _to_a_person(session: Session, command: DeviceCommand, now: datetime) -> None:
     """One open work order per cabinet whose commands do not get through."""
-    cabinet = session.get(Cabinet, command.cabinet_id)
+    cabinet = session.get_one(Cabinet, command.cabinet_id)
     open_once(
         session=session,
         cabinet=cabinet,

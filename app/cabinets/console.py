@@ -333,11 +333,11 @@ def set_slot_item(
     ).first()
     if stock:
         raise ValidationError("cabinets.slot_not_empty", field="item", quantity=stock)
-    _check_beside_others(session, session.get(Slot, entry.slot_id), item, entry.id)
+    _check_beside_others(session, session.get_one(Slot, entry.slot_id), item, entry.id)
     changed = update_scoped(
         session, PlanogramEntry, entry_id, scope, {"item_id": item.id}, actor=actor
     )
-    layout_changed(session=session, cabinet=session.get(Cabinet, entry.cabinet_id), actor=actor)
+    layout_changed(session=session, cabinet=session.get_one(Cabinet, entry.cabinet_id), actor=actor)
     return changed
 
 
@@ -362,7 +362,7 @@ def plan_item(
     session.add(entry)
     session.flush()
     record_created(session, entry, actor=actor)
-    layout_changed(session=session, cabinet=session.get(Cabinet, slot.cabinet_id), actor=actor)
+    layout_changed(session=session, cabinet=session.get_one(Cabinet, slot.cabinet_id), actor=actor)
     return entry
 
 

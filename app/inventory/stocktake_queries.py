@@ -121,8 +121,8 @@ class StocktakeReport:
 def stocktake_report(*, session: Session, scope: TenantScope, stocktake_id: int) -> StocktakeReport:
     """One stocktake of the scope with its lines by slot (another tenant's looks absent)."""
     row = get_scoped_or_raise(session, Stocktake, stocktake_id, scope)
-    cabinet = session.get(Cabinet, row.cabinet_id)
-    tenant = session.get(Tenant, row.tenant_id)
+    cabinet = session.get_one(Cabinet, row.cabinet_id)
+    tenant = session.get_one(Tenant, row.tenant_id)
     found = session.exec(
         select(StocktakeLine, Slot.code, Item.name, Item.sku, Item.unit)
         .join(Slot, Slot.id == StocktakeLine.slot_id)

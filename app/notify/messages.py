@@ -23,7 +23,7 @@ def compose(
     *, session: Session, delivery: AlertDelivery, alert: Alert, route: AlertRoute, now: datetime
 ) -> Message:
     locale = get_settings().default_locale
-    tenant = session.get(Tenant, alert.tenant_id)
+    tenant = session.get_one(Tenant, alert.tenant_id)
     severity = t(f"routing.severity.{alert.severity}", locale)
     text = t(alert.message_key, locale, **(alert.params or {}))
     heading = t(f"routing.msg.{delivery.kind}", locale)

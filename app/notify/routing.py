@@ -153,7 +153,7 @@ def plan_deliveries(*, session: Session, now: datetime | None = None) -> int:
         by_tenant[route.tenant_id].append(route)
     made = 0
     for tenant_id, tenant_routes in sorted(by_tenant.items()):
-        timezone = session.get(Tenant, tenant_id).timezone
+        timezone = session.get_one(Tenant, tenant_id).timezone
         made += _plan_open(session, tenant_routes, timezone, now)
         made += _plan_resolved(session, tenant_routes, timezone, now)
     return made
@@ -218,8 +218,8 @@ def deliver(*, session: Session, delivery_id: int, now: datetime | None = None) 
     )
     if delivery is None:
         return "skipped"
-    alert = session.get(Alert, delivery.alert_id)
-    route = session.get(AlertRoute, delivery.route_id)
+    alert = session.get_one(Alert, delivery.alert_id)
+    route = session.get_one(AlertRoute, delivery.route_id)
     if _moot(delivery, alert, route):
         delivery.status, delivery.next_retry_at = RoutedStatus.cancelled.value, None
         session.flush()

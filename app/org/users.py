@@ -145,12 +145,12 @@ def reset_password(
     user = get_scoped_or_raise(session, User, user_id, scope)
     if user.account_id is None:
         raise DomainError("org.no_account", name=user.name)
-    account = session.get(Account, user.account_id)
+    account = session.get_one(Account, user.account_id)
     before = {"password_hash": account.password_hash}
     account.password_hash = hash_secret(v.clean_password(new_password))
     account.failed_logins = 0
     account.locked_until = None
-    _revoke_sessions(session, account.id)
+    _revoke_sessions(session, pk(account))
     session.flush()
     from app.audit import service as audit
 

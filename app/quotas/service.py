@@ -147,7 +147,7 @@ def _used(usage: QuotaUsage | None, rule: QuotaRule) -> int:
 
 def blocking_rule(session: Session, person: User, now: datetime) -> QuotaRule | None:
     """A used-up rule that keeps the door shut until the period ends (or an approval)."""
-    tz = session.get(Tenant, person.tenant_id).timezone
+    tz = session.get_one(Tenant, person.tenant_id).timezone
     for rule in rules_for(session, person):
         if rule.over_policy not in BLOCKING:
             continue
@@ -168,7 +168,7 @@ class Standing:
 def standing(session: Session, person: User, now: datetime) -> list[Standing]:
     """Every rule over this person with what is used and left in its current period (what the
     phone shows as 额度)."""
-    tz = session.get(Tenant, person.tenant_id).timezone
+    tz = session.get_one(Tenant, person.tenant_id).timezone
     out = []
     for rule in rules_for(session, person):
         start = period_start(rule.period, now, tz)
@@ -227,13 +227,13 @@ def _add(
         .returning(QuotaUsage.id)
     )
     usage_id = session.exec(statement).scalar_one()
-    usage = session.get(QuotaUsage, usage_id, populate_existing=True)
+    usage = session.get_one(QuotaUsage, usage_id, populate_existing=True)
     return usage
 
 
 def record_usage(session: Session, person: User, taken: list[Taken], at: datetime) -> list[Overrun]:
     """Count a withdrawal against every rule it falls under; the rules it took over the limit."""
-    tz = session.get(Tenant, person.tenant_id).timezone
+    tz = session.get_one(Tenant, person.tenant_id).timezone
     tags = _tags(session, [t.item for t in taken])
     overruns = []
     for rule in rules_for(session, person):

@@ -159,7 +159,7 @@ def set_active(
         raise ValidationError(field="subscription")
     changes: dict = {"is_active": active}
     if active and not subscription.is_active:
-        tenant = session.get(Tenant, subscription.tenant_id)
+        tenant = session.get_one(Tenant, subscription.tenant_id)
         changes["next_run_at"] = next_run(
             subscription.period, now or datetime.now(UTC), tenant.timezone
         )
@@ -177,7 +177,7 @@ def generate_due(*, session: Session, now: datetime | None = None) -> list[int]:
     ).all()
     made = []
     for subscription in due:
-        timezone = session.get(Tenant, subscription.tenant_id).timezone
+        timezone = session.get_one(Tenant, subscription.tenant_id).timezone
         run_at = as_utc(subscription.next_run_at)
         period = period_reported(subscription.period, run_at, timezone)
         start, end = period.bounds(timezone)
@@ -229,8 +229,8 @@ def deliver(*, session: Session, delivery_id: int, now: datetime | None = None) 
     )
     if delivery is None:
         return "skipped"
-    run = session.get(ReportRun, delivery.run_id)
-    subscription = session.get(ReportSubscription, run.subscription_id)
+    run = session.get_one(ReportRun, delivery.run_id)
+    subscription = session.get_one(ReportSubscription, run.subscription_id)
     delivery.attempts += 1
     try:
         with session.begin_nested():  # a failure in here leaves the delivery's row writable
@@ -256,8 +256,8 @@ def deliver(*, session: Session, delivery_id: int, now: datetime | None = None) 
 
 
 def _run_period(session: Session, run: ReportRun) -> tuple[Period, str]:
-    subscription = session.get(ReportSubscription, run.subscription_id)
-    tenant = session.get(Tenant, run.tenant_id)
+    subscription = session.get_one(ReportSubscription, run.subscription_id)
+    tenant = session.get_one(Tenant, run.tenant_id)
     first = as_utc(run.period_start).astimezone(ZoneInfo(tenant.timezone)).date()
     return period_of(subscription.period, first), tenant.name
 
@@ -285,7 +285,7 @@ def _message(session: Session, run: ReportRun) -> channels.Message:
                 f"{r.figures.quantity} · ¥{r.figures.cost_cents / 100:,.2f}"
                 for n, r in enumerate(rows, start=1)
             ]
-    subscription = session.get(ReportSubscription, run.subscription_id)
+    subscription = session.get_one(ReportSubscription, run.subscription_id)
     attachment = None
     if subscription.channel == Channel.email.value:
         data = consumption_file(

@@ -55,7 +55,7 @@ def set_whole_number(
     scope.require(tenant_id)
     if not policy.accepts(value):
         raise ValidationError(field=policy.key)
-    tenant = session.get(Tenant, tenant_id)
+    tenant = session.get_one(Tenant, tenant_id)
     before = dict(tenant.settings or {})
     tenant.settings = before | {policy.key: value}  # a new dict: the JSON column sees the change
     session.add(tenant)

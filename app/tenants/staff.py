@@ -181,7 +181,7 @@ def set_staff_active(
         ).all()
         if len(admins) <= 1:
             raise ValidationError("onboard.last_admin", field="staff")
-    account = session.get(Account, staff.account_id)
+    account = session.get_one(Account, staff.account_id)
     before = staff.is_active
     staff.is_active = account.is_active = active
     session.flush()

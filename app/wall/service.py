@@ -278,7 +278,7 @@ def _ticker(alerts: list[Alert]) -> list[dict]:
 def wall_snapshot(*, session: Session, tenant_id: int, now: datetime | None = None) -> WallSnapshot:
     now = now or datetime.now(UTC)
     scope = TenantScope.single(tenant_id)
-    tenant = session.get(Tenant, tenant_id)
+    tenant = session.get_one(Tenant, tenant_id)
     locale = (tenant.settings or {}).get("locale", "zh-CN")
     zone = ZoneInfo(tenant.timezone)
     slots = _slots(session, tenant_id)

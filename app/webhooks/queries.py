@@ -105,8 +105,8 @@ def delivery_log(
 
 def delivery_detail(*, session: Session, scope: TenantScope, delivery_id: int) -> DeliveryDetail:
     delivery = get_scoped_or_raise(session, WebhookDelivery, delivery_id, scope)
-    subscription = session.get(WebhookSubscription, delivery.subscription_id)
-    event = session.get(WebhookEvent, delivery.event_id)
+    subscription = session.get_one(WebhookSubscription, delivery.subscription_id)
+    event = session.get_one(WebhookEvent, delivery.event_id)
     attempts = session.exec(
         select(WebhookAttempt)
         .where(WebhookAttempt.delivery_id == delivery.id)

@@ -208,7 +208,7 @@ def resend(
     delivery = get_scoped_or_raise(session, WebhookDelivery, delivery_id, scope)
     if delivery.status == DeliveryStatus.pending.value:
         raise ValidationError("webhooks.already_pending", field="status")
-    subscription = session.get(WebhookSubscription, delivery.subscription_id)
+    subscription = session.get_one(WebhookSubscription, delivery.subscription_id)
     if not subscription.is_active:
         raise ValidationError("webhooks.subscription_disabled", field="status")
     was = delivery.status
@@ -297,7 +297,7 @@ def emit(
         "type": type,
         "version": PAYLOAD_VERSION,
         "created_at": when(now),
-        "tenant": session.get(Tenant, tenant_id).code,
+        "tenant": session.get_one(Tenant, tenant_id).code,
         "data": data() if callable(data) else data,
     }
     resource = f"{type.split('.', 1)[0]}:{resource_id}"

@@ -206,7 +206,7 @@ def end_unclosed(*, session: Session, now: datetime | None = None) -> int:
     now = now or datetime.now(UTC)
     doors = opened_before(session, now - NO_CLOSE_WAIT)
     for door in doors:
-        cabinet = session.get(Cabinet, door.cabinet_id)
+        cabinet = session.get_one(Cabinet, door.cabinet_id)
         heard = as_utc(cabinet.last_heartbeat_at)
         known = {
             "person": person_name(session, door),

@@ -34,12 +34,12 @@ def commit(
     """One withdrawal with its lines and the ledger movements, in the caller's transaction."""
     if not taken:
         return None  # opened and closed, nothing taken: the session is the whole record
-    person = session.get(User, door.user_id)
+    person = session.get_one(User, door.user_id)
     withdrawal = Withdrawal(
         tenant_id=cabinet.tenant_id,
         door_session_id=door.id,
         cabinet_id=pk(cabinet),
-        user_id=person.id,
+        user_id=pk(person),
         department_id=person.department_id,
         source=source.value,
         total_qty=sum(n for _, _, n in taken),

@@ -81,11 +81,11 @@ def alert_doors_left_open(*, session: Session, now: datetime | None = None) -> i
     now = now or datetime.now(UTC)
     raised = 0
     for door in opened_before(session, now - timedelta(seconds=DOOR_OPEN_LIMIT.low)):
-        cabinet = session.get(Cabinet, door.cabinet_id)
+        cabinet = session.get_one(Cabinet, door.cabinet_id)
         held = now - as_utc(door.opened_at)
         if cabinet.door_state == DoorState.closed.value or held <= _limit(session, door):
             continue
-        if unresolved(session=session, tenant_id=door.tenant_id, root_key=root_key(cabinet.id)):
+        if unresolved(session=session, tenant_id=door.tenant_id, root_key=root_key(pk(cabinet))):
             continue
         _raise(session, cabinet, "alert.door_left_open", _naming(session, cabinet, door, held), now)
         raised += 1

@@ -183,11 +183,11 @@ def withdrawal_detail(
     *, session: Session, scope: TenantScope, withdrawal_id: int
 ) -> WithdrawalDetail:
     withdrawal = get_scoped_or_raise(session, Withdrawal, withdrawal_id, scope)
-    person = session.get(User, withdrawal.user_id)
+    person = session.get_one(User, withdrawal.user_id)
     department = (
         session.get(Department, withdrawal.department_id) if withdrawal.department_id else None
     )
-    cabinet = session.get(Cabinet, withdrawal.cabinet_id)
+    cabinet = session.get_one(Cabinet, withdrawal.cabinet_id)
     lines = session.exec(
         select(WithdrawalLine, Item.name)
         .join(Item, col(Item.id) == WithdrawalLine.item_id)

@@ -40,7 +40,7 @@ def tell(
     """Queue the auth.result of one decision (None: the cabinet speaks v1 and is not told)."""
     if cabinet.protocol != PROTOCOL_V1_1:
         return None
-    tenant = session.get(Tenant, cabinet.tenant_id)
+    tenant = session.get_one(Tenant, cabinet.tenant_id)
     lang = normalise_locale((tenant.settings or {}).get("locale"))
     args: dict[str, str] = {"method": method, "lang": lang}
     if ref:

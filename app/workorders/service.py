@@ -74,7 +74,7 @@ def open_once(
     existing = open_order(session, cabinet.tenant_id, dedupe_key)
     if existing is not None:
         return existing, False
-    tenant = session.get(Tenant, cabinet.tenant_id)
+    tenant = session.get_one(Tenant, cabinet.tenant_id)
     order = WorkOrder(
         tenant_id=cabinet.tenant_id,
         provider_id=tenant.provider_id,
