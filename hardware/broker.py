@@ -102,7 +102,7 @@ class CabinetBroker(Broker):
     def __init__(self, config: dict[str, Any], *, recheck_s: float = RECHECK_S) -> None:
         super().__init__(config)
         self._recheck_s = recheck_s
-        self._rechecking: asyncio.Task | None = None
+        self._rechecking: asyncio.Task[Any] | None = None
 
     async def start(self) -> None:
         await super().start()

@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Callable
 from contextlib import AbstractContextManager, suppress
 from dataclasses import dataclass, field, replace
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 import aiomqtt
@@ -364,7 +365,7 @@ class Gateway:
         """One unit of work; if it fails nothing of it counts: the refusals are not counted
         and the nonces taken are given back, so that trying the batch again gives the same."""
         rejections: Counter[str] = Counter()
-        admitted: list[dict] = []
+        admitted: list[dict[str, Any]] = []
         try:
             with self._unit_of_work() as session:
                 results = ingest_batch(

@@ -142,7 +142,7 @@ def ingest_batch(
     guard: NonceGuard,
     now_ms: int,
     rejections: Counter[str],
-    admitted: list[dict] | None = None,
+    admitted: list[dict[str, Any]] | None = None,
 ) -> list[Ingested]:
     """Each (topic, payload) judged on its own, in order; the results in the same order.
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select, update
@@ -166,7 +167,7 @@ class AlertView:
     severity: str
     status: str
     message_key: str
-    params: dict
+    params: dict[str, Any]
     occurrences: int
     raised_at: datetime
     cabinet: str = ""  # "name (code)" where the page shows it

@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import secrets
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlmodel import Session, col, delete, select
 
@@ -74,7 +75,7 @@ def _clean(name: str, scopes: list[str], expires_at: datetime | None, now: datet
     return name, wanted
 
 
-def _public(key: ApiKey) -> dict:
+def _public(key: ApiKey) -> dict[str, Any]:
     """What the audit log keeps of a key: never its secret nor its hash."""
     return {
         "name": key.name,

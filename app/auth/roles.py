@@ -124,7 +124,7 @@ def create_custom_role(
     session.add(role)
     session.flush()
     catalogue = ensure_permissions(session=session)
-    session.add_all(RolePermission(role_id=pk(role), permission_id=catalogue[p].id) for p in start)
+    session.add_all(RolePermission(role_id=pk(role), permission_id=pk(catalogue[p])) for p in start)
     session.flush()
     record_created(session, role, actor=actor)
     return role
@@ -160,7 +160,7 @@ def set_role_permission(
     if granted == (link is not None):
         return
     if granted:
-        session.add(RolePermission(role_id=pk(role), permission_id=catalogue[permission].id))
+        session.add(RolePermission(role_id=pk(role), permission_id=pk(catalogue[permission])))
     else:
         session.delete(link)
     session.flush()

@@ -59,7 +59,7 @@ def ensure_builtin_roles(*, session: Session) -> dict[str, Role]:
         )
         for code in spec.permissions:
             if permissions[code].id not in granted:
-                session.add(RolePermission(role_id=pk(role), permission_id=permissions[code].id))
+                session.add(RolePermission(role_id=pk(role), permission_id=pk(permissions[code])))
     session.flush()
     return roles
 

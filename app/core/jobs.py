@@ -132,7 +132,9 @@ class InProcessDispatcher(JobDispatcher):
         for key in [k for k, expiry in self._known_ids.items() if expiry <= now]:
             del self._known_ids[key]
 
-    async def _run(self, name: str, job_id: str, args: tuple, kwargs: dict, delay: float) -> None:
+    async def _run(
+        self, name: str, job_id: str, args: tuple[Any, ...], kwargs: dict[str, Any], delay: float
+    ) -> None:
         enqueued = datetime.now(UTC)
         for attempt in range(1, self._max_tries + 1):
             if delay:

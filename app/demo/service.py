@@ -90,7 +90,7 @@ class _Builder:
         self.add(
             RoleGrant(
                 account_id=pk(account),
-                role_id=self.roles[role].id,
+                role_id=pk(self.roles[role]),
                 scope=scope.value,
                 tenant_id=tenant_id,
                 provider_id=provider_id,
@@ -234,7 +234,7 @@ def _seed_catalogue(b: _Builder, tenant: Tenant) -> list[Item]:
             b.add(item)
             b.add(
                 *(
-                    ItemTag(tenant_id=pk(tenant), item_id=pk(item), tag_id=tags[t].id)
+                    ItemTag(tenant_id=pk(tenant), item_id=pk(item), tag_id=pk(tags[t]))
                     for t in spec.tags
                 )
             )
@@ -338,7 +338,7 @@ def seed_demo(
         _seed_tenant_accounts(b, tenant, people, tops)
         items = _seed_catalogue(b, tenant)
         layouts = _seed_cabinets(b, tenant, cabinets, items, number)
-        seed_rules(b.session, tenant, items, add=b.add, admin_role_id=b.roles["tenant_admin"].id)
+        seed_rules(b.session, tenant, items, add=b.add, admin_role_id=pk(b.roles["tenant_admin"]))
         b.add(
             WallDisplay(
                 tenant_id=pk(tenant),
@@ -359,7 +359,7 @@ def seed_demo(
     counts = seed_history(session=session, worlds=worlds, now=b.now, rng=b.rng)
     seed_suspended_tenant(
         session,
-        provider_id=providers[1][0].id,
+        provider_id=pk(providers[1][0]),
         password_hash=b.password_hash,
         roles=b.roles,
         now=b.now,

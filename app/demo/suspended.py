@@ -44,7 +44,7 @@ def seed_suspended_tenant(
     session.add(
         RoleGrant(
             account_id=pk(admin),
-            role_id=roles["tenant_admin"].id,
+            role_id=pk(roles["tenant_admin"]),
             scope=GrantScope.tenant.value,
             tenant_id=tenant.id,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -39,7 +40,7 @@ class DeliveryView:
     at: datetime
     route: str
     message_key: str
-    params: dict
+    params: dict[str, Any]
     kind: str
     level: int
     channel: str

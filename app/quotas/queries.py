@@ -4,6 +4,7 @@ period, by id."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -18,7 +19,7 @@ def usage_page(
     period_start: date | None = None,
     after_id: int | None = None,
     limit: int = 100,
-) -> tuple[list[dict], int | None]:
+) -> tuple[list[dict[str, Any]], int | None]:
     statement = (
         select(QuotaUsage, QuotaRule)
         .join(QuotaRule, col(QuotaRule.id) == QuotaUsage.rule_id)

@@ -82,7 +82,7 @@ def issuer_config(*, session: Session, tenant_code: str) -> IssuerConfig:
 # --- settings ------------------------------------------------------------------------------
 
 
-def _text(typed: dict, field: str, limit: int, *, required: bool = True) -> str:
+def _text(typed: dict[str, Any], field: str, limit: int, *, required: bool = True) -> str:
     value = str(typed.get(field) or "").strip()
     if (required and not value) or len(value) > limit:
         raise ValidationError(field=field)
@@ -104,7 +104,7 @@ def _issuer_url(raw: str) -> str:
     return url
 
 
-def _cleaned(typed: dict) -> dict[str, Any]:
+def _cleaned(typed: dict[str, Any]) -> dict[str, Any]:
     match_field = str(typed.get("match_field") or SsoMatch.email.value)
     if match_field not in {m.value for m in SsoMatch}:
         raise ValidationError(field="match_field")
@@ -125,7 +125,7 @@ def save_issuer(
     session: Session,
     scope: TenantScope,
     tenant_id: int,
-    typed: dict,
+    typed: dict[str, Any],
     actor: Actor,
     now: datetime | None = None,
 ) -> SsoIssuer:

@@ -143,7 +143,7 @@ def grant_role(session: Session, account: Account, role: str, **target: int) -> 
     roles = ensure_builtin_roles(session=session)
     scope = GrantScope.tenant if "tenant_id" in target else GrantScope.provider
     session.add(
-        RoleGrant(account_id=pk(account), role_id=roles[role].id, scope=scope.value, **target)
+        RoleGrant(account_id=pk(account), role_id=pk(roles[role]), scope=scope.value, **target)
     )
     session.flush()
 

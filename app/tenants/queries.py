@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -49,7 +50,7 @@ def tenant_by_code(session: Session, code: str | None) -> Tenant | None:
     return session.exec(select(Tenant).where(Tenant.code == code)).first() if code else None
 
 
-def tenant_rows(session: Session) -> list[dict]:
+def tenant_rows(session: Session) -> list[dict[str, Any]]:
     """Every tenant with its provider, status, contract and how many cabinets and people."""
     providers = {p.id: p.name for p in session.exec(select(ServiceProvider))}
     cabinets = Counter(
@@ -78,7 +79,7 @@ def tenant_rows(session: Session) -> list[dict]:
     ]
 
 
-def provider_rows(session: Session) -> list[dict]:
+def provider_rows(session: Session) -> list[dict[str, Any]]:
     """Every provider with its contact, status and how many tenants and staff it has."""
     tenants = Counter(
         session.exec(select(Tenant.provider_id).where(col(Tenant.provider_id).is_not(None))).all()

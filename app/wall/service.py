@@ -8,6 +8,7 @@ import secrets
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
@@ -127,14 +128,16 @@ class WallSnapshot:
     live_displays: frozenset[str]  # token hashes of the tenant's unrevoked displays
     # code, name, status (online / open / offline / never), low (slots), level (the tile's
     # colour: cabinet_level), fault (the kind of its worst open alert, "" if none)
-    cabinets: list[dict]
-    slots: list[dict]  # cabinet, slot, item, quantity, par, low, fill (0–100)
+    cabinets: list[dict[str, Any]]
+    slots: list[dict[str, Any]]  # cabinet, slot, item, quantity, par, low, fill (0–100)
     low_slots: int  # all of them, not only those shown
     today_count: int
     today_qty: int
     hourly: list[int]  # withdrawals in each local hour of today, 0–23
     top_items: list[tuple[str, int]]
-    alerts: list[dict]  # level (alert_level), kind, text: {locale: the alert in that language}
+    alerts: list[
+        dict[str, Any]
+    ]  # level (alert_level), kind, text: {locale: the alert in that language}
     taken_at: datetime
 
 
@@ -182,8 +185,8 @@ IN_PLACE = Cabinet.status != CabinetStatus.retired.value  # decommissioned: off 
 
 
 def _cabinets(
-    session: Session, scope: TenantScope, low_by_cabinet: Counter, alerts: list[Alert]
-) -> list[dict]:
+    session: Session, scope: TenantScope, low_by_cabinet: Counter[Any], alerts: list[Alert]
+) -> list[dict[str, Any]]:
     rows = session.exec(scoped_select(Cabinet, scope).where(IN_PLACE).order_by(Cabinet.code)).all()
     kinds: dict[int, list[tuple[str, str]]] = {}
     for alert in alerts:
@@ -208,7 +211,7 @@ def _cabinets(
     return cabinets
 
 
-def _slots(session: Session, tenant_id: int) -> list[dict]:
+def _slots(session: Session, tenant_id: int) -> list[dict[str, Any]]:
     rows = session.exec(
         select(Cabinet.id, Cabinet.name, Slot.code, Item.name, Stock.quantity, PlanogramEntry)
         .join(Slot, Slot.id == PlanogramEntry.slot_id)
@@ -262,7 +265,7 @@ def _today(session: Session, tenant_id: int, since: datetime, zone: ZoneInfo):
     return hourly, [(name, int(qty)) for name, qty in top]
 
 
-def _ticker(alerts: list[Alert]) -> list[dict]:
+def _ticker(alerts: list[Alert]) -> list[dict[str, Any]]:
     """The worst first, then the newest; each in every language (a wall speaks its own)."""
     ranked = sorted(alerts, key=lambda a: _TICKER_RANK[alert_level(a.kind, a.severity)])
     return [

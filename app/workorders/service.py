@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
@@ -37,7 +38,7 @@ def title_in(
     *,
     title: str,
     title_key: str | None,
-    title_params: dict | None,
+    title_params: dict[str, Any] | None,
     cancel_reason: str | None,
     locale: str,
 ) -> str:

@@ -160,7 +160,7 @@ def _every(checks: list[Check]) -> Check:
     return checks[0] if len(checks) == 1 else check
 
 
-def _type(argument: Any, _: dict) -> Check:
+def _type(argument: Any, _: dict[str, Any]) -> Check:
     names = argument if isinstance(argument, list) else [argument]
     exact = frozenset(t for name in names for t in _EXACT_TYPES.get(name, ()))
     return lambda value: type(value) in exact
@@ -175,7 +175,7 @@ def _if_is(kinds: tuple[type, ...], check: Check) -> Check:
     return lambda value: type(value) not in kinds or check(value)
 
 
-def _properties(argument: dict, _: dict) -> Check:
+def _properties(argument: dict[str, Any], _: dict) -> Check:
     checks = {name: _compile(sub) for name, sub in argument.items()}
 
     def check(value: Any) -> bool:
@@ -189,7 +189,7 @@ def _properties(argument: dict, _: dict) -> Check:
     return check
 
 
-def _additional(argument: Any, schema: dict) -> Check:
+def _additional(argument: Any, schema: dict[str, Any]) -> Check:
     named = frozenset(schema.get("properties", {}))
     if "patternProperties" in schema:
         return _never
@@ -200,7 +200,7 @@ def _additional(argument: Any, schema: dict) -> Check:
 
 
 _NUMBERS = (int, float)
-_KEYWORDS: dict[str, Callable[[Any, dict], Check]] = {
+_KEYWORDS: dict[str, Callable[[Any, dict[str, Any]], Check]] = {
     "type": _type,
     "enum": lambda a, _: _one_of_values(a),
     "const": lambda a, _: _one_of_values([a]),

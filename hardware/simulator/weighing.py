@@ -132,7 +132,7 @@ class ScaleBank:
         self.io = io  # a door sensor and a lock on the same line (a cabinet with no controller)
         devices = [_device(cell) for cell in cells] + ([io.device()] if io else [])
         self._server = ModbusTcpServer(devices, address=("127.0.0.1", self.port))
-        self._serving: asyncio.Task | None = None
+        self._serving: asyncio.Task[Any] | None = None
 
     async def start(self) -> None:
         self._serving = asyncio.create_task(self._server.serve_forever())
