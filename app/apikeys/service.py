@@ -11,7 +11,7 @@ import hashlib
 import hmac
 import secrets
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, overload
 
 from sqlmodel import Session, col, delete, select
 
@@ -58,11 +58,17 @@ def hash_key(presented: str) -> str:
     return hashlib.sha256(presented.encode()).hexdigest()
 
 
+@overload
+def _aware(moment: datetime) -> datetime: ...
+@overload
+def _aware(moment: datetime | None) -> datetime | None: ...
 def _aware(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=moment.tzinfo or UTC) if moment else None
 
 
-def _clean(name: str, scopes: list[str], expires_at: datetime | None, now: datetime):
+def _clean(
+    name: str, scopes: list[str], expires_at: datetime | None, now: datetime
+) -> tuple[str, list[str]]:
     name = (name or "").strip()
     if not name or len(name) > MAX_NAME:
         raise ValidationError(field="name")
@@ -150,7 +156,15 @@ def revoke_key(
     return key
 
 
-def _audit(session: Session, action: str, key: ApiKey, actor: Actor, *, before, after) -> None:
+def _audit(
+    session: Session,
+    action: str,
+    key: ApiKey,
+    actor: Actor,
+    *,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> None:
     audit.record(
         session=session,
         action=action,
@@ -168,7 +182,8 @@ def _audit(session: Session, action: str, key: ApiKey, actor: Actor, *, before, 
 def authenticate(*, session: Session, presented: str | None, now: datetime | None = None) -> ApiKey:
     """The live key behind `presented`; its last use noted. Anything else: `KeyRefused`."""
     now = now or datetime.now(UTC)
-    mark, _, rest = (presented or "").partition("_")
+    presented = presented or ""
+    mark, _, rest = presented.partition("_")
     prefix, _, secret = rest.partition("_")
     if mark != KEY_MARK or not prefix or not secret or len(presented) > 200:
         raise KeyRefused()
@@ -195,7 +210,7 @@ def key_scope(session: Session, key: ApiKey) -> TenantScope:
     if key.tenant_id is not None:
         return TenantScope.single(key.tenant_id)
     served = session.exec(select(Tenant.id).where(Tenant.provider_id == key.provider_id))
-    return TenantScope.of({i for i in served if not is_suspended(session, i)})
+    return TenantScope.of({i for i in served if i is not None and not is_suspended(session, i)})
 
 
 def tenant_named(session: Session, reach: TenantScope, code: str) -> int:

@@ -149,7 +149,7 @@ def cabinet_keys(*, session: Session, cabinet_codes: Iterable[str]) -> dict[str,
     if not codes:
         return {}
     statement = (
-        select(
+        select(  # type: ignore[call-overload]  # sqlmodel types up to 4 columns
             Cabinet.id,
             Cabinet.code,
             Cabinet.tenant_id,

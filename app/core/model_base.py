@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, Protocol, overload
 
 from sqlalchemy import JSON, CheckConstraint, DateTime, Index, text
 from sqlmodel import Field, SQLModel
@@ -76,6 +76,12 @@ def partial_index(name: str, *columns: str, where: str, unique: bool = False) ->
     return Index(name, *columns, unique=unique, postgresql_where=clause, sqlite_where=clause)
 
 
+@overload
+def as_utc(moment: datetime) -> datetime: ...
+@overload
+def as_utc(moment: None) -> None: ...
+@overload
+def as_utc(moment: datetime | None) -> datetime | None: ...
 def as_utc(moment: datetime | None) -> datetime | None:
     """SQLite hands datetimes back naive; we only ever store UTC."""
     if moment is not None and moment.tzinfo is None:

@@ -80,7 +80,7 @@ def recent_withdrawals(
 ) -> list[RecentWithdrawal]:
     """The newest withdrawals with the person, department and cabinet names."""
     statement = (
-        select(
+        select(  # type: ignore[call-overload]  # sqlmodel types up to 4 columns
             Withdrawal.id,
             Withdrawal.created_at,
             User.name,

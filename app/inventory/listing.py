@@ -61,7 +61,7 @@ def list_stock(
 ) -> StockPage:
     quantity = func.coalesce(Stock.quantity, 0)
     statement = (
-        select(
+        select(  # type: ignore[call-overload]  # sqlmodel types up to 4 columns
             PlanogramEntry.id,
             Cabinet.name,
             Cabinet.code,

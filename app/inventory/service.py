@@ -117,7 +117,7 @@ def record_movement(
 
 def reconcile_ledger(*, session: Session, scope: TenantScope) -> list[LedgerMismatch]:
     """Slots and items where sum(movements) differs from stock, in one aggregate query."""
-    ledger = select(
+    ledger = select(  # type: ignore[call-overload]  # sqlmodel types up to 4 columns
         StockMovement.tenant_id,
         StockMovement.cabinet_id,
         StockMovement.slot_id,
@@ -125,7 +125,7 @@ def reconcile_ledger(*, session: Session, scope: TenantScope) -> list[LedgerMism
         col(StockMovement.quantity_delta).label("ledger"),
         literal(0).label("stock"),
     ).where(scope_filter(StockMovement, scope))
-    stock = select(
+    stock = select(  # type: ignore[call-overload]  # sqlmodel types up to 4 columns
         Stock.tenant_id,
         Stock.cabinet_id,
         Stock.slot_id,
@@ -137,7 +137,7 @@ def reconcile_ledger(*, session: Session, scope: TenantScope) -> list[LedgerMism
     ledger_sum = func.sum(both.c.ledger)
     stock_sum = func.sum(both.c.stock)
     statement = (
-        select(
+        select(  # type: ignore[call-overload]  # sqlmodel types up to 4 columns
             both.c.tenant_id,
             both.c.cabinet_id,
             both.c.slot_id,

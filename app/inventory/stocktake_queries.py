@@ -35,7 +35,7 @@ def list_stocktakes(
 ) -> list[StocktakeRow]:
     """The scope's stocktakes, newest first."""
     rows = session.exec(
-        select(
+        select(  # type: ignore[call-overload]  # sqlmodel types up to 4 columns
             Stocktake.id,
             Cabinet.name,
             Cabinet.code,
@@ -124,7 +124,7 @@ def stocktake_report(*, session: Session, scope: TenantScope, stocktake_id: int)
     cabinet = session.get_one(Cabinet, row.cabinet_id)
     tenant = session.get_one(Tenant, row.tenant_id)
     found = session.exec(
-        select(StocktakeLine, Slot.code, Item.name, Item.sku, Item.unit)
+        select(StocktakeLine, Slot.code, Item.name, Item.sku, Item.unit)  # type: ignore[call-overload]
         .join(Slot, Slot.id == StocktakeLine.slot_id)
         .join(Item, Item.id == StocktakeLine.item_id)
         .where(StocktakeLine.stocktake_id == row.id)

@@ -150,7 +150,7 @@ def _figures(row) -> Figures:
 def totals(*, session: Session, win: Window, filters: Filters | None = None) -> Totals:
     src = _source(filters)
     row = session.exec(
-        select(*_sums(src, _visits(src)), func.count(distinct(src.column("user_id")))).where(
+        select(*_sums(src, _visits(src)), func.count(distinct(src.column("user_id")))).where(  # type: ignore[call-overload]
             *_where(session, src, win, filters)
         )
     ).one()
@@ -219,7 +219,7 @@ def breakdown(
     if whose:
         extra.append(model.tenant_id)
     statement = (
-        select(grouped.c.key, label, detail if detail is not None else label, *extra,
+        select(grouped.c.key, label, detail if detail is not None else label, *extra,  # type: ignore[call-overload]
                grouped.c.n, grouped.c.quantity, grouped.c.cost)
         .select_from(grouped)
         .outerjoin(model, model.id == grouped.c.key)

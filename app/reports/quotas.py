@@ -52,7 +52,7 @@ def quota_report(*, session: Session, win: Window) -> QuotaReport:
         false(),
     )
     rows = session.exec(
-        select(
+        select(  # type: ignore[call-overload]  # sqlmodel types up to 4 columns
             QuotaRule.id, QuotaRule.name, QuotaRule.period, QuotaRule.limit_kind,
             QuotaRule.limit_value, func.count(), func.sum(case((used >= QuotaRule.limit_value, 1),
             else_=0)), func.sum(used), func.avg(used * 1.0 / QuotaRule.limit_value),

@@ -95,7 +95,7 @@ def _movements(session: Session, win: Window, cabinet_id: int | None, *, since_e
     def kind_sum(kinds: list[str]):
         return func.sum(case((M.kind.in_(kinds), delta), else_=0))
 
-    statement = select(
+    statement = select(  # type: ignore[call-overload]  # sqlmodel types up to 4 columns
         M.item_id,
         func.sum(delta),
         kind_sum([MovementKind.restock.value]),

@@ -56,7 +56,7 @@ def work_order_report(*, session: Session, win: Window) -> list[WorkOrderRow]:
     done = and_(closed_in, O.status == WorkOrderStatus.done.value)
     hours = _hours(session)
     statement = (
-        select(
+        select(  # type: ignore[call-overload]  # sqlmodel types up to 4 columns
             O.kind,
             func.sum(case((in_period, 1), else_=0)),
             func.sum(case((done, 1), else_=0)),

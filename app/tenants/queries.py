@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -18,7 +19,7 @@ from app.tenants.models import ProviderStaff, ServiceProvider, Tenant
 from app.tenants.onboarding import tenant_locale
 
 
-def _day(value) -> str:
+def _day(value: date | datetime | None) -> str:
     return value.isoformat() if value else ""
 
 
@@ -41,7 +42,11 @@ def list_tenant_options(*, session: Session, scope: TenantScope) -> list[TenantO
     statement = select(Tenant.id, Tenant.name).order_by(Tenant.name)
     if scope.tenant_ids is not None:
         statement = statement.where(col(Tenant.id).in_(sorted(scope.tenant_ids)))
-    return [TenantOption(id=row.id, name=row.name) for row in session.exec(statement)]
+    return [
+        TenantOption(id=tenant_id, name=name)
+        for tenant_id, name in session.exec(statement)
+        if tenant_id is not None
+    ]
 
 
 def tenant_by_code(session: Session, code: str | None) -> Tenant | None:

@@ -213,7 +213,7 @@ def _cabinets(
 
 def _slots(session: Session, tenant_id: int) -> list[dict[str, Any]]:
     rows = session.exec(
-        select(Cabinet.id, Cabinet.name, Slot.code, Item.name, Stock.quantity, PlanogramEntry)
+        select(Cabinet.id, Cabinet.name, Slot.code, Item.name, Stock.quantity, PlanogramEntry)  # type: ignore[call-overload]
         .join(Slot, Slot.id == PlanogramEntry.slot_id)
         .join(Cabinet, Cabinet.id == PlanogramEntry.cabinet_id)
         .join(Item, Item.id == PlanogramEntry.item_id)

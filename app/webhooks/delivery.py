@@ -127,7 +127,7 @@ def claim(*, session: Session, now: datetime | None = None, limit: int = BATCH) 
     if not ids:
         return []
     rows = session.exec(
-        select(
+        select(  # type: ignore[call-overload]  # sqlmodel types up to 4 columns
             WebhookDelivery.id,
             WebhookSubscription.url,
             WebhookSubscription.secret_ciphertext,

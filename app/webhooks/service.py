@@ -20,7 +20,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from sqlmodel import Session, col, select, update
@@ -246,16 +246,17 @@ SUBSCRIPTIONS = "webhooks.subscriptions"  # batch memo: tenant → [(subscriptio
 
 def _subscriptions(session: Session, tenant_id: int) -> list[tuple[int, list[str] | None]]:
     """The tenant's active subscriptions and their events (the running batch's, if loaded)."""
-    batch = (memo_of(session, SUBSCRIPTIONS) or {}).get(tenant_id)
+    batch: list[tuple[int, list[str] | None]] | None = (memo_of(session, SUBSCRIPTIONS) or {}).get(
+        tenant_id
+    )
     if batch is not None:
         return batch
-    return list(
-        session.exec(
-            select(WebhookSubscription.id, WebhookSubscription.events).where(
-                WebhookSubscription.tenant_id == tenant_id, WebhookSubscription.is_active
-            )
-        ).all()
-    )
+    rows = session.exec(
+        select(WebhookSubscription.id, WebhookSubscription.events).where(
+            WebhookSubscription.tenant_id == tenant_id, WebhookSubscription.is_active
+        )
+    ).all()
+    return cast(list[tuple[int, list[str] | None]], list(rows))  # ids of stored rows
 
 
 def preload(session: Session, tenant_ids: list[int]) -> None:
@@ -268,7 +269,7 @@ def preload(session: Session, tenant_ids: list[int]) -> None:
     ).all()
     found: dict[int, list[tuple[int, list[str] | None]]] = {t: [] for t in tenant_ids}
     for tenant_id, sub_id, events in rows:
-        found[tenant_id].append((sub_id, events))
+        found[tenant_id].append((cast(int, sub_id), cast(list[str] | None, events)))
     remember(session, SUBSCRIPTIONS, found)
 
 

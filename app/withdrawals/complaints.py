@@ -117,7 +117,7 @@ def of_visits(session: Session, door_session_ids: list[int]) -> dict[int, Compla
 def waiting(*, session: Session, scope: TenantScope, limit: int = 50) -> list[ComplaintRow]:
     """Open complaints, oldest first (the console's queue)."""
     rows = session.exec(
-        select(Complaint, User.name, Cabinet.name, Cabinet.code, Withdrawal.id)
+        select(Complaint, User.name, Cabinet.name, Cabinet.code, Withdrawal.id)  # type: ignore[call-overload]
         .join(User, User.id == Complaint.user_id)
         .join(DoorSession, DoorSession.id == Complaint.door_session_id)
         .join(Cabinet, Cabinet.id == DoorSession.cabinet_id)

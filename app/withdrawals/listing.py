@@ -124,7 +124,7 @@ def list_withdrawals(
         else (Withdrawal.created_at, Withdrawal.id)
     )
     statement = (
-        select(
+        select(  # type: ignore[call-overload]  # sqlmodel types up to 4 columns
             Withdrawal.id,
             Withdrawal.created_at,
             User.name,

@@ -37,7 +37,7 @@ def totals_mismatches(
     )
     qty, cost = func.coalesce(lines.c.qty, 0), func.coalesce(lines.c.cost, 0)
     statement = (
-        select(
+        select(  # type: ignore[call-overload]  # sqlmodel types up to 4 columns
             Withdrawal.id,
             Withdrawal.tenant_id,
             Withdrawal.total_qty,

@@ -69,7 +69,7 @@ def list_orders(
     if status not in STATUS_FILTERS:
         raise ValidationError(field="status")
     statement = (
-        select(WorkOrder, Tenant.name, Cabinet, Site, ProviderStaff.name)
+        select(WorkOrder, Tenant.name, Cabinet, Site, ProviderStaff.name)  # type: ignore[call-overload]
         .join(Tenant, Tenant.id == WorkOrder.tenant_id)
         .join(Cabinet, Cabinet.id == WorkOrder.cabinet_id, isouter=True)
         .join(Site, Site.id == Cabinet.site_id, isouter=True)

@@ -144,7 +144,7 @@ def open_lines(
     if (cabinet_id is None) == (site_id is None):
         raise ValidationError(field="cabinet")
     statement = (
-        select(WorkOrderLine, WorkOrder.id, Tenant.name, Cabinet, Site, Slot.code, Item)
+        select(WorkOrderLine, WorkOrder.id, Tenant.name, Cabinet, Site, Slot.code, Item)  # type: ignore[call-overload]
         .join(WorkOrder, WorkOrder.id == WorkOrderLine.work_order_id)
         .join(Tenant, Tenant.id == WorkOrder.tenant_id)
         .join(Cabinet, Cabinet.id == WorkOrder.cabinet_id)
