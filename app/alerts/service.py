@@ -81,6 +81,8 @@ def raise_once(
             return alert
         except IntegrityError:  # raised by another transaction: read it, not the batch's memo
             alert = _unresolved(session, tenant_id, root_key, fresh=True)
+            if alert is None:  # resolved again already: nothing left to count
+                raise
             batch = memo_of(session, UNRESOLVED)
             if batch is not None and (tenant_id, root_key) in batch:
                 batch[(tenant_id, root_key)] = alert
@@ -190,7 +192,7 @@ def _view(r: Alert, cabinets: dict[int, str] | None = None) -> AlertView:
         dict(r.params or {}),
         r.occurrences,
         r.raised_at,
-        (cabinets or {}).get(r.cabinet_id, ""),
+        (cabinets or {}).get(r.cabinet_id, "") if r.cabinet_id is not None else "",
     )
 
 

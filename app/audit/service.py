@@ -57,7 +57,7 @@ def mask_record(data: dict[str, Any] | None, *, unmask: bool = False) -> dict[st
 
 def diff(
     before: dict[str, Any] | None, after: dict[str, Any] | None
-) -> tuple[dict[str, Any] | None, dict | None]:
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     """Only the fields that changed, on both sides (secrets never stored, only 'changed')."""
     if before is None or after is None:
         return _without_secrets(before), _without_secrets(after)

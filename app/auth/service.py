@@ -135,7 +135,7 @@ def _password_matches(account: Account | None, password: str) -> bool:
     """One argon2 verification whoever asks: an unknown login, a disabled account or one
     without a password is checked against a dummy hash, so the answer takes the same time."""
     usable = account is not None and account.is_active and bool(account.password_hash)
-    hashed = account.password_hash if usable else _dummy_hash()
+    hashed = account.password_hash if account is not None and usable else _dummy_hash()
     matches = verify_secret(password or "", hashed)
     return usable and matches
 
@@ -159,11 +159,11 @@ def sign_in(
     login = (login or "").strip().replace("\x00", "\ufffd")[:64]
     account = find_account(session=session, login=login) if login else None
     _refuse_if_locked(session, login_names(account) if account else {login}, ip, now)
-    ok = _password_matches(account, password)
-    if ok and (company := sso_only_company(session, account)):
+    ok = _password_matches(account, password)  # True: an account, active, with a password
+    if ok and account is not None and (company := sso_only_company(session, account)):
         _refuse_password_for_sso(session, account, company, ip)
     session.add(LoginAttempt(login=login, ip=ip, succeeded=ok, created_at=now))
-    if not ok:
+    if not ok or account is None:
         audit.record(
             session=session,
             action="auth.login_failed",

@@ -19,7 +19,7 @@ from app.cabinets.scale_stats import fold_heartbeat
 from app.core import logs
 from app.core.memo import batch_memo, in_batch, remember
 from app.core.model_base import as_utc, pk
-from app.core.tenancy import TenantScope, get_scoped
+from app.core.tenancy import TenantScope, get_scoped, get_scoped_or_raise
 from app.withdrawals import door_open, keypad, screen, sessions
 from app.withdrawals.prefetch import prefetch_closes
 
@@ -35,7 +35,7 @@ def apply_device_message(
     row = get_scoped(session, DeviceMessage, message_row_id, scope)
     if row is None or row.status != MessageStatus.accepted.value:
         return False
-    cabinet = get_scoped(session, Cabinet, row.cabinet_id, scope)
+    cabinet = get_scoped_or_raise(session, Cabinet, row.cabinet_id, scope)  # the row's FK
     with logs.bound(tenant_id=row.tenant_id, cabinet_id=row.cabinet_id):  # its log lines
         _apply(session=session, row=row, cabinet=cabinet, now=now)
     row.status = MessageStatus.processed.value

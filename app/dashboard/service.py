@@ -56,7 +56,8 @@ def _low_stock_slots(session: Session, scope: TenantScope) -> int:
         .select_from(PlanogramEntry)
         .join(
             Stock,
-            (Stock.slot_id == PlanogramEntry.slot_id) & (Stock.item_id == PlanogramEntry.item_id),
+            (col(Stock.slot_id) == PlanogramEntry.slot_id)
+            & (col(Stock.item_id) == PlanogramEntry.item_id),
             isouter=True,
         )
         .where(

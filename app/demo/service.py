@@ -85,7 +85,13 @@ class _Builder:
         return account
 
     def grant(
-        self, account: Account, role: str, scope: GrantScope, *, tenant_id=None, provider_id=None
+        self,
+        account: Account,
+        role: str,
+        scope: GrantScope,
+        *,
+        tenant_id: int | None = None,
+        provider_id: int | None = None,
     ) -> None:
         self.add(
             RoleGrant(

@@ -30,7 +30,7 @@ def usage_page(
     if after_id is not None:
         statement = statement.where(col(QuotaUsage.id) > after_id)
     found = list(session.exec(statement.order_by(col(QuotaUsage.id)).limit(limit + 1)))
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "id": u.id,
             "rule_id": r.id,

@@ -99,14 +99,15 @@ def rules_for(session: Session, person: User) -> list[QuotaRule]:
     if batch is not None:
         roles = _role_ids(session, person)
         return [rule for rule in batch if _applies(rule, person, roles)]
-    subject = [QuotaRule.subject_kind == QuotaSubject.tenant.value]
+    subject = [col(QuotaRule.subject_kind) == QuotaSubject.tenant.value]
     subject.append(
-        (QuotaRule.subject_kind == QuotaSubject.user.value) & (QuotaRule.subject_id == person.id)
+        (col(QuotaRule.subject_kind) == QuotaSubject.user.value)
+        & (col(QuotaRule.subject_id) == person.id)
     )
     if person.department_id is not None:
         subject.append(
-            (QuotaRule.subject_kind == QuotaSubject.department.value)
-            & (QuotaRule.subject_id == person.department_id)
+            (col(QuotaRule.subject_kind) == QuotaSubject.department.value)
+            & (col(QuotaRule.subject_id) == person.department_id)
         )
     roles = _role_ids(session, person)
     if roles:
@@ -178,7 +179,7 @@ def standing(session: Session, person: User, now: datetime) -> list[Standing]:
 
 
 def _tags(session: Session, items: Iterable[Item]) -> dict[int, set[int]]:
-    ids = [i.id for i in items]
+    ids = [pk(i) for i in items]
     known = memo_of(session, TAGS) or {}
     if ids and all(i in known for i in ids):
         return {i: set(known[i]) for i in ids}
@@ -205,8 +206,8 @@ def _add(
     correction may subtract: the new row's values (checked before the conflict is seen) and the
     sums never go below zero."""
     module = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    new_count = QuotaUsage.used_count + count
-    new_cost = QuotaUsage.used_cost_cents + cost
+    new_count = col(QuotaUsage.used_count) + count
+    new_cost = col(QuotaUsage.used_cost_cents) + cost
     statement = (
         module.insert(QuotaUsage)
         .values(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 from urllib.parse import urlparse
 
 from sqlmodel import Session, col, func
@@ -44,10 +44,11 @@ def issuer_row(session: Session, tenant_id: int) -> SsoIssuer | None:
     return session.exec(scoped_select(SsoIssuer, TenantScope.single(tenant_id))).first()
 
 
-RowOf = Callable[[Session, int], Row | None]  # a tenant's provider row (issuer_row, im_row)
+R = TypeVar("R", SsoIssuer, ImApp)
+RowOf = Callable[[Session, int], R | None]  # a tenant's provider row (issuer_row, im_row)
 
 
-def configured(session: Session, tenant_code: str, row_of: RowOf) -> tuple[Tenant, Row]:
+def configured(session: Session, tenant_code: str, row_of: RowOf[R]) -> tuple[Tenant, R]:
     """The company of that code and its provider's row, or SsoRefused("sso.not_configured"):
     no such company, no provider set up, or the company is suspended."""
     tenant = tenant_by_code(session, tenant_code)
@@ -57,7 +58,7 @@ def configured(session: Session, tenant_code: str, row_of: RowOf) -> tuple[Tenan
     return tenant, row
 
 
-def signing_row(session: Session, tenant_id: int, row_of: RowOf) -> Row:
+def signing_row(session: Session, tenant_id: int, row_of: RowOf[R]) -> R:
     """The provider a sign-in comes back through, still set up and its company not suspended
     (either may have changed while the person was away at the provider)."""
     row = row_of(session, tenant_id)
@@ -211,7 +212,7 @@ def record_refusal(
     tenant_code: str,
     refusal: DomainError,
     ip: str,
-    row_of: RowOf = issuer_row,
+    row_of: RowOf[SsoIssuer] | RowOf[ImApp] = issuer_row,
 ) -> None:
     """Audit a sign-in the protocol refused (state, token, signature, claims): the tenant's
     admins see attempts against their identity provider (`row_of`: the tenant's provider)."""

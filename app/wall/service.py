@@ -244,7 +244,9 @@ def _slots(session: Session, tenant_id: int) -> list[dict[str, Any]]:
     return slots
 
 
-def _today(session: Session, tenant_id: int, since: datetime, zone: ZoneInfo):
+def _today(
+    session: Session, tenant_id: int, since: datetime, zone: ZoneInfo
+) -> tuple[list[int], list[tuple[str, int]]]:
     moments = session.exec(
         select(Withdrawal.created_at).where(
             Withdrawal.tenant_id == tenant_id, Withdrawal.created_at >= since

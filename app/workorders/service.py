@@ -5,6 +5,7 @@ while the first is open (the partial unique index settles a race between two tra
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -68,10 +69,11 @@ def open_once(
     dedupe_key: str,
     title_key: str,
     title_params: dict[str, object],
-    lines: list[PickLine] = (),
+    lines: Sequence[PickLine] = (),
     now: datetime | None = None,
-) -> tuple[WorkOrder, bool]:
-    """The open order for this root cause, and whether it was opened now."""
+) -> tuple[WorkOrder | None, bool]:
+    """The open order for this root cause, and whether it was opened now (None: another
+    transaction opened it a moment ago and it is closed already)."""
     existing = open_order(session, cabinet.tenant_id, dedupe_key)
     if existing is not None:
         return existing, False
