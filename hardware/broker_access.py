@@ -65,6 +65,8 @@ def _current_passwords(usernames: Iterable[str]) -> dict[str, tuple[str, str]]:
         )
         found: dict[str, tuple[str, str]] = {}
         for cabinet in session.exec(statement):
+            if cabinet.secret_ciphertext is None:  # not selected
+                continue
             try:
                 secret = decrypt_secret(cabinet.secret_ciphertext)
             except DomainError:  # unreadable (SECRET_KEY changed): it cannot sign in

@@ -59,6 +59,7 @@ def _cabinets(session: Session) -> list[tuple[str, str, str, str]]:
             c.code,
         )
         for c in rows
+        if c.secret_ciphertext is not None  # so selected
     ]
 
 

@@ -96,7 +96,10 @@ def fleet_from_database(
                 cabinet_id=pk(cabinet),
                 actor=SIMULATOR,
             )
-        _, secret = cabinet_secret(session=session, cabinet_code=cabinet.code)
+        found = cabinet_secret(session=session, cabinet_code=cabinet.code)
+        if found is None:  # provisioned just above
+            raise LookupError(f"cabinet {cabinet.code} has no secret")
+        _, secret = found
         tenant_code = session.exec(select(Tenant.code).where(Tenant.id == cabinet.tenant_id)).one()
         identity = CabinetIdentity(tenant_code, cabinet.code, cabinet.mqtt_username, secret)
         specs.append(spec_of(session, cabinet, identity))
@@ -127,6 +130,7 @@ def _watched(session: Session, cabinet: Cabinet) -> tuple[WatchedSlot, ...]:
     return tuple(
         WatchedSlot(code, camera, tuple((x, y) for x, y in region), looks)
         for code, camera, region, looks in rows
+        if camera is not None  # so selected
         if region
     )
 
@@ -149,7 +153,11 @@ def _tagged_units(session: Session, cabinet: Cabinet) -> dict[str, list[str]]:
             col(Item.epc_prefix).is_not(None),
         )
     ).all()
-    return {code: [epc(prefix, n) for n in range(quantity)] for code, prefix, quantity in rows}
+    return {
+        code: [epc(prefix, n) for n in range(quantity)]
+        for code, prefix, quantity in rows
+        if prefix is not None  # so selected
+    }
 
 
 def _cards(session: Session, cabinet: Cabinet) -> list[str]:
@@ -160,7 +168,7 @@ def _cards(session: Session, cabinet: Cabinet) -> list[str]:
         .order_by(col(User.id))
         .limit(12)
     )
-    return [u.badge_card_no for u in session.exec(statement)]
+    return [u.badge_card_no for u in session.exec(statement) if u.badge_card_no is not None]
 
 
 def _stocked_scales(session: Session, cabinet: Cabinet) -> dict[str, tuple[float, int]]:

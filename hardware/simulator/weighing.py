@@ -102,7 +102,13 @@ def registers_for(layout: RegisterMap, grams: float, stable: bool) -> dict[int, 
 
 
 async def _refresh(
-    cell: LoadCell, _fc, start: int, _address, _count, registers, values
+    cell: LoadCell,
+    _fc: int,
+    start: int,
+    _address: int,
+    _count: int,
+    registers: list[int],
+    values: list[int] | list[bool] | None,
 ) -> ExcCodes | None:
     if cell.silent:  # what a Modbus TCP gateway answers for an RS-485 device that is silent
         return ExcCodes.GATEWAY_NO_RESPONSE
@@ -147,7 +153,7 @@ class ScaleBank:
                 return
 
     async def stop(self) -> None:
-        await self._server.shutdown()
+        await self._server.shutdown()  # type: ignore[no-untyped-call]  # unannotated in pymodbus
         if self._serving is not None:
             self._serving.cancel()
 
