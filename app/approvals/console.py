@@ -5,6 +5,7 @@ tenant's flows with their steps."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
@@ -63,7 +64,9 @@ def list_requests(
     )
 
 
-def _decidable(session: Session, requests: list[ApprovalRequest], approver_id: int | None):
+def _decidable(
+    session: Session, requests: list[ApprovalRequest], approver_id: int | None
+) -> Iterator[int]:
     approver = session.get(User, approver_id) if approver_id else None
     if approver is None:
         return
@@ -78,7 +81,7 @@ def _decidable(session: Session, requests: list[ApprovalRequest], approver_id: i
         ).first()
         requester = session.get_one(User, request.requester_id)
         if step is not None and may_decide(session, step, requester, approver):
-            yield request.id
+            yield pk(request)
 
 
 @dataclass(frozen=True)

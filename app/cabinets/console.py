@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
@@ -24,7 +25,7 @@ from app.cabinets.presence import presence_status
 from app.cabinets.refusals import refusals_of
 from app.cabinets.scale_stats import describe, model_of
 from app.core.errors import ValidationError
-from app.core.model_base import pk
+from app.core.model_base import keyed, pk
 from app.core.paging import count_of
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scope_filter
 from app.inventory.models import PlanogramEntry, Stock
@@ -81,7 +82,8 @@ def list_cabinets(
         .select_from(PlanogramEntry)
         .join(
             Stock,
-            (Stock.slot_id == PlanogramEntry.slot_id) & (Stock.item_id == PlanogramEntry.item_id),
+            (col(Stock.slot_id) == PlanogramEntry.slot_id)
+            & (col(Stock.item_id) == PlanogramEntry.item_id),
             isouter=True,
         )
         .where(
@@ -158,7 +160,9 @@ class CabinetDetail:
     commands: list[SentCommand]
     has_credentials: bool
     secret_version: int
-    scales: list[dict] = field(default_factory=list)  # each scale's noise model (scale_stats)
+    scales: list[dict[str, Any]] = field(
+        default_factory=list
+    )  # each scale's noise model (scale_stats)
     empty_slots: list[tuple[int, str]] = field(default_factory=list)  # (id, code): nothing planned
     refusals: list[CabinetRefusal] = field(default_factory=list)  # per reason, newest first
 
@@ -171,7 +175,8 @@ def cabinet_detail(*, session: Session, scope: TenantScope, cabinet_id: int) -> 
         .join(Item, col(Item.id) == PlanogramEntry.item_id)
         .join(
             Stock,
-            (Stock.slot_id == PlanogramEntry.slot_id) & (Stock.item_id == PlanogramEntry.item_id),
+            (col(Stock.slot_id) == PlanogramEntry.slot_id)
+            & (col(Stock.item_id) == PlanogramEntry.item_id),
             isouter=True,
         )
         .where(PlanogramEntry.cabinet_id == cabinet.id)
@@ -202,6 +207,7 @@ def cabinet_detail(*, session: Session, scope: TenantScope, cabinet_id: int) -> 
                 .where(Item.tenant_id == cabinet.tenant_id, Item.is_active)
                 .order_by(Item.name)
             )
+            if i is not None
         ],
         has_credentials=cabinet.secret_ciphertext is not None,
         secret_version=cabinet.secret_version,
@@ -214,7 +220,7 @@ def cabinet_detail(*, session: Session, scope: TenantScope, cabinet_id: int) -> 
 def _empty_slots(session: Session, cabinet: Cabinet) -> list[tuple[int, str]]:
     """The cabinet's slots with nothing planned in them (a new cabinet's, at first: all)."""
     planned = select(PlanogramEntry.slot_id).where(PlanogramEntry.cabinet_id == cabinet.id)
-    return list(
+    return keyed(
         session.exec(
             select(Slot.id, Slot.code)
             .where(Slot.cabinet_id == cabinet.id, col(Slot.id).not_in(planned))
@@ -229,7 +235,7 @@ def _on_scale(items: list[Item]) -> list[SkuOnScale]:
     ]
 
 
-def _scales(session: Session, cabinet_id: int) -> list[dict]:
+def _scales(session: Session, cabinet_id: int) -> list[dict[str, Any]]:
     """Each scale's noise model and what its items collide in (two queries for the cabinet)."""
     slots = session.exec(select(Slot).where(Slot.cabinet_id == cabinet_id).order_by(Slot.code))
     items_of: dict[int, list[Item]] = {}
@@ -246,7 +252,7 @@ def _scales(session: Session, cabinet_id: int) -> list[dict]:
     ]
 
 
-def _second_signal_takes(items: list[Item], scale: dict) -> dict:
+def _second_signal_takes(items: list[Item], scale: dict[str, Any]) -> dict[str, Any]:
     """The takes this scale's current items collide in (named for the page), with the share
     of small takes that need RFID, the camera or a person."""
     if not items:
@@ -257,7 +263,7 @@ def _second_signal_takes(items: list[Item], scale: dict) -> dict:
     return {"collisions": shown, "colliding_share": check.colliding_share}
 
 
-def _why(result: dict | None) -> str:
+def _why(result: dict[str, Any] | None) -> str:
     """What a failed or expired command's result says (the cabinet's code and detail)."""
     if not result:
         return ""

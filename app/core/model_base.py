@@ -7,9 +7,10 @@ Python enums (no native PG enum types: they make migrations painful).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, Protocol, overload
+from typing import Any, Protocol, TypeVar, overload
 
 from sqlalchemy import JSON, CheckConstraint, DateTime, Index, text
 from sqlmodel import Field, SQLModel
@@ -89,6 +90,9 @@ def as_utc(moment: datetime | None) -> datetime | None:
     return moment
 
 
+T = TypeVar("T")
+
+
 class _Keyed(Protocol):
     @property
     def id(self) -> int | None: ...
@@ -101,3 +105,8 @@ def pk(row: _Keyed) -> int:
     if key is None:
         raise ValueError(f"{type(row).__name__} has no primary key yet: flush it first")
     return key
+
+
+def keyed(rows: Iterable[tuple[int | None, T]]) -> list[tuple[int, T]]:
+    """(primary key, value) rows read from the database (their keys are set), as typed pairs."""
+    return [(key, value) for key, value in rows if key is not None]

@@ -8,6 +8,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import or_
 from sqlmodel import Session, col, delete, select
@@ -94,7 +95,8 @@ def list_items(
         .where(col(ItemTag.item_id).in_([i.id for i, _ in page]))
         .order_by(Tag.name)
     ):
-        tags.setdefault(item_id, []).append((tag_id, name))
+        if tag_id is not None:  # joined: always
+            tags.setdefault(item_id, []).append((tag_id, name))
     rows = [
         ItemRow(
             pk(i),
@@ -133,7 +135,9 @@ class ItemFields:
     vision_class: str | None = None  # one of the installed detector's classes, or none
 
 
-def _checked(session: Session, tenant_id: int, fields: ItemFields, item_id: int | None) -> dict:
+def _checked(
+    session: Session, tenant_id: int, fields: ItemFields, item_id: int | None
+) -> dict[str, Any]:
     sku, name, unit = fields.sku.strip(), fields.name.strip(), fields.unit.strip() or "个"
     if not sku or len(sku) > 40:
         raise ValidationError(field="sku")
@@ -293,7 +297,7 @@ def slot_readings(*, session: Session, scope: TenantScope, item_id: int) -> list
             .limit(1)
         ).first()
         reading = (door.readings_after or {}).get(slot.code) if door else None
-        grams = reading.get("after_mg") / 1000 if isinstance(reading, dict) else None
+        grams = reading["after_mg"] / 1000 if isinstance(reading, dict) else None
         readings.append(
             SlotReading(
                 pk(slot), slot.code, slot.cabinet_id, grams, door.closed_at if door else None

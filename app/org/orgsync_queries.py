@@ -147,6 +147,6 @@ def plan_groups(plan: SyncPlan, locale: str) -> list[PlanGroup]:
 
 def summary(counts: dict[str, int], locale: str) -> str:
     """A run's counts in one line."""
-    keys = ("dept_new", "dept_renamed", "dept_moved", "dept_disabled")
+    keys: tuple[str, ...] = ("dept_new", "dept_renamed", "dept_moved", "dept_disabled")
     keys += ("person_new", "person_changed", "person_disabled")
     return t("orgsync.summary", locale, **{k: int(counts.get(k, 0)) for k in keys})

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, or_
@@ -14,7 +15,7 @@ from sqlmodel import Session, col, select
 from app.cabinets.models import Cabinet
 from app.cabinets.options import cabinet_label, cabinet_options
 from app.core.errors import ValidationError
-from app.core.model_base import pk
+from app.core.model_base import keyed, pk
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scope_filter
 from app.items.models import Item
 from app.org.models import Department, User
@@ -175,7 +176,7 @@ class WithdrawalDetail:
     row: WithdrawalRow
     lines: list[LineView]
     evidence: list[SlotEvidence]
-    identification: dict
+    identification: dict[str, Any]
     door_id: int | None = None
 
 
@@ -238,5 +239,5 @@ def filter_options(*, session: Session, scope: TenantScope) -> FilterOptions:
     ).all()
     return FilterOptions(
         cabinets=cabinet_options(session=session, scope=scope),
-        departments=[(i, name) for i, name in departments],
+        departments=keyed(departments),
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -17,7 +18,7 @@ from app.audit.records import Actor, update_scoped
 from app.auth.models import Role, RoleGrant
 from app.cabinets.models import Cabinet, Site, Slot
 from app.core.errors import ValidationError
-from app.core.model_base import pk
+from app.core.model_base import keyed, pk
 from app.core.paging import count_of
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scope_filter
 from app.items.models import Item
@@ -37,7 +38,7 @@ class OrderRow:
     id: int
     title: str
     title_key: str | None
-    title_params: dict | None
+    title_params: dict[str, Any] | None
     cancel_reason: str | None
     kind: str
     status: str
@@ -154,7 +155,7 @@ def staff_for(*, session: Session, scope: TenantScope, order_id: int) -> list[tu
         .distinct()
         .order_by(ProviderStaff.name)
     ).all()
-    return [(i, name) for i, name in rows]
+    return keyed(rows)
 
 
 def _open_or_raise(session: Session, scope: TenantScope, order_id: int) -> WorkOrder:
