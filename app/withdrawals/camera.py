@@ -111,7 +111,7 @@ def _detection_json(d: Detection) -> dict[str, Any]:
 
 def _regions(slots: Iterable[Slot], camera: str) -> list[Region]:
     return [
-        Region(s.code, tuple((float(x), float(y)) for x, y in s.camera_region))
+        Region(s.code, tuple((float(x), float(y)) for x, y in s.camera_region or ()))
         for s in slots
         if s.camera == camera
     ]
