@@ -197,6 +197,8 @@ def lan_cabinets(*, session: Session, site: str | None = None) -> list[LanCabine
         statement = statement.where(col(Cabinet.site_id).in_(ids))
     specs = []
     for cabinet, controller, tenant_code in session.exec(statement):
+        if cabinet.secret_ciphertext is None:  # not selected
+            continue
         try:
             secret = decrypt_secret(cabinet.secret_ciphertext)
         except DomainError:  # SECRET_KEY rotated without re-provisioning: it cannot sign

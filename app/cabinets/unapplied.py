@@ -34,7 +34,8 @@ def stranded_messages(
         .order_by(col(DeviceMessage.id))
         .limit(limit)
     ).all()
-    return [list(ids[start : start + BATCH]) for start in range(0, len(ids), BATCH)]
+    keys = [i for i in ids if i is not None]  # all of them: primary keys
+    return [keys[start : start + BATCH] for start in range(0, len(keys), BATCH)]
 
 
 def mark_failed(*, session: Session, message_row_id: int, error: str) -> bool:

@@ -151,7 +151,7 @@ def merge_departments(
     for model in (User, PhoneWhitelist):
         session.exec(
             update(model)
-            .where(model.tenant_id == source.tenant_id, model.department_id == source_id)
+            .where(col(model.tenant_id) == source.tenant_id, col(model.department_id) == source_id)
             .values(department_id=target_id)
         )
     existing = set(

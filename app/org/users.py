@@ -217,7 +217,7 @@ def list_users(
     more = len(rows) > limit
     rows = rows[:limit]
     names = {
-        d.id: d.name
+        pk(d): d.name
         for d in session.exec(
             scoped_select(Department, scope).where(
                 col(Department.id).in_({r.department_id for r in rows if r.department_id})

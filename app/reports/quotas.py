@@ -37,7 +37,7 @@ class QuotaReport:
 
 def quota_report(*, session: Session, win: Window) -> QuotaReport:
     used = case(
-        (QuotaRule.limit_kind == QuotaLimitKind.cost.value, QuotaUsage.used_cost_cents),
+        (col(QuotaRule.limit_kind) == QuotaLimitKind.cost.value, QuotaUsage.used_cost_cents),
         else_=QuotaUsage.used_count,
     )
     began_in = or_(

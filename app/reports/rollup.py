@@ -45,6 +45,7 @@ def department_tree(*, session: Session, win: c.Window) -> list[Node]:
     return [
         Node(i, parent, name, code if several else "")
         for i, parent, name, code in session.exec(statement).all()
+        if i is not None
     ]
 
 

@@ -49,13 +49,18 @@ def _each_tenant(
 
 def work_order_report(*, session: Session, win: Window) -> list[WorkOrderRow]:
     """One row per kind, every kind present (zeros included)."""
-    in_period = _each_tenant(win, lambda s, e: and_(O.created_at >= s, O.created_at < e))
+    in_period = _each_tenant(win, lambda s, e: and_(col(O.created_at) >= s, col(O.created_at) < e))
     closed_in = _each_tenant(
-        win, lambda s, e: and_(col(O.closed_at).is_not(None), O.closed_at >= s, O.closed_at < e)
+        win,
+        lambda s, e: and_(
+            col(O.closed_at).is_not(None), col(O.closed_at) >= s, col(O.closed_at) < e
+        ),
     )
     open_at_end = _each_tenant(
         win,
-        lambda s, e: and_(O.created_at < e, or_(col(O.closed_at).is_(None), O.closed_at >= e)),
+        lambda s, e: and_(
+            col(O.created_at) < e, or_(col(O.closed_at).is_(None), col(O.closed_at) >= e)
+        ),
     )
     done = and_(closed_in, col(O.status) == WorkOrderStatus.done.value)
     hours = _hours(session)

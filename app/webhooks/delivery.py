@@ -109,7 +109,9 @@ def _due_ids(session: Session, now: datetime, limit: int) -> list[int]:
         .group_by(col(WebhookDelivery.subscription_id), WebhookDelivery.resource)
     ).all()
     heads = {(sub, resource): head for sub, resource, head in first}
-    return [i for i, sub, resource in candidates if heads.get((sub, resource)) == i][:limit]
+    return [
+        i for i, sub, resource in candidates if i is not None and heads.get((sub, resource)) == i
+    ][:limit]
 
 
 def claim(*, session: Session, now: datetime | None = None, limit: int = BATCH) -> list[Outgoing]:

@@ -62,7 +62,7 @@ def _load_slots(
         scoped_select(PlanogramEntry, scope).where(PlanogramEntry.cabinet_id == cabinet.id)
     ).all()
     items = {
-        i.id: i
+        pk(i): i
         for i in session.exec(
             scoped_select(Item, scope).where(col(Item.id).in_({e.item_id for e in entries}))
         )

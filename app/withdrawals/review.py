@@ -191,7 +191,10 @@ def dispute_queue(*, session: Session, scope: TenantScope, limit: int = 20) -> l
         lines.setdefault(line.withdrawal_id, []).append(
             Entry(pk(slot), pk(item), slot.code, item.name, item.unit_weight_g, line.quantity)
         )
-    return [DisputeCase(r, lines.get(r.withdrawal_id, [])) for r in rows]
+    return [
+        DisputeCase(r, lines.get(r.withdrawal_id, []) if r.withdrawal_id is not None else [])
+        for r in rows
+    ]
 
 
 def settle_dispute(
