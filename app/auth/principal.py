@@ -80,7 +80,7 @@ def _visible_tenants(session: Session, account: Account) -> TenantScope:
                 managed = select(ProviderStaffTenant.tenant_id).where(
                     ProviderStaffTenant.staff_id == staff.id
                 )
-            tenant_ids |= set(session.exec(managed))
+            tenant_ids |= {i for i in session.exec(managed) if i is not None}
     return TenantScope.of(tenant_ids)
 
 

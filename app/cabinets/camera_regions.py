@@ -5,6 +5,7 @@ with every region drawn so an installer can check them."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from PIL import Image
 from sqlmodel import Session, col
@@ -51,6 +52,7 @@ def set_slot_region(
     if slot.kind != SlotKind.scale.value:
         raise ValidationError("cabinets.not_a_scale", field="camera", slot=slot.code)
     camera = camera.strip().lower()
+    changes: dict[str, Any]
     if not camera:
         changes = {"camera": None, "camera_region": None}
     elif not CAMERA_ID.match(camera):
@@ -69,7 +71,8 @@ def cameras_of(session: Session, scope: TenantScope, cabinet_id: int) -> dict[st
     ).all()
     out: dict[str, list[Slot]] = {}
     for slot in slots:
-        out.setdefault(slot.camera, []).append(slot)
+        if slot.camera is not None:  # so selected
+            out.setdefault(slot.camera, []).append(slot)
     return out
 
 
@@ -88,4 +91,4 @@ def camera_view(
         return None
     slots = cameras_of(session, scope, cabinet_id).get(camera, [])
     with Image.open(path) as image:
-        return annotate(image, [], [(s.code, s.camera_region, {}) for s in slots])
+        return annotate(image, [], [(s.code, s.camera_region or [], {}) for s in slots])

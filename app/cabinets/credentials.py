@@ -232,8 +232,8 @@ def save_sealed_settings(
     audit.record(
         session=session,
         action=action,
-        entity=model.__tablename__,
-        entity_id=row.id,
+        entity=str(model.__tablename__),
+        entity_id=row.id,  # type: ignore[attr-defined]  # every settings row has an id
         tenant_id=tenant_id,
         actor_account_id=actor.account_id,
         actor_name=actor.name,

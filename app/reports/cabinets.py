@@ -75,7 +75,7 @@ def cabinet_report(
         ).all():
             visits[cabinet_id] = int(n)
         seconds = _offline_seconds(session, start, stop)
-        for cabinet_id, total in session.exec(
+        for alerted, total in session.exec(
             select(Alert.cabinet_id, func.sum(seconds))
             .where(
                 Alert.tenant_id == tenant,
@@ -86,7 +86,8 @@ def cabinet_report(
             )
             .group_by(col(Alert.cabinet_id))
         ).all():
-            offline[cabinet_id] = float(total or 0)
+            if alerted is not None:  # so selected
+                offline[alerted] = float(total or 0)
     rows = []
     for cabinet in cabinets:
         figures = taken.get(cabinet.id, c.Figures(0, 0, 0))

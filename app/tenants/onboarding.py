@@ -14,10 +14,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.audit import service as audit
 from app.audit.records import Actor, snapshot
@@ -95,12 +95,15 @@ def _line(raw: str | None, field: str, most: int, *, required: bool = True) -> s
     return refuse_unsafe(value, field)
 
 
-def _unique_code(session: Session, model: type[Tenant | ServiceProvider], raw: str, row_id) -> str:
+Org = TypeVar("Org", Tenant, ServiceProvider)
+
+
+def _unique_code(session: Session, model: type[Org], raw: str, row_id: int | None) -> str:
     """The code upper-cased, refused when malformed or another row's."""
     code = str(raw or "").strip().upper()
     if not CODE.match(code):
         raise ValidationError("onboard.bad_code", field="org_code")
-    other = session.exec(select(model).where(model.code == code)).first()
+    other = session.exec(select(model).where(col(model.code) == code)).first()
     if other is not None and other.id != row_id:
         raise ValidationError("onboard.code_taken", field="org_code", code=code)
     return code
@@ -139,7 +142,7 @@ def new_account(session: Session, kind: AccountKind, admin: dict[str, Any]) -> A
     return account
 
 
-def grant_role(session: Session, account: Account, role: str, **target: int) -> None:
+def grant_role(session: Session, account: Account, role: str, **target: Any) -> None:
     roles = ensure_builtin_roles(session=session)
     scope = GrantScope.tenant if "tenant_id" in target else GrantScope.provider
     session.add(
