@@ -163,7 +163,7 @@ def apply_reread(
             readings[fresh["slot"]] = readings[fresh["slot"]] | keep
     door.readings_after = readings
     closed = (door.identification or {}).get("closed", {})
-    door.identification = door.identification | {
+    door.identification = (door.identification or {}) | {
         "closed": closed | {"at": body["at"]},
         "reread": asked | {"answered_at": body["at"]},
     }
@@ -237,7 +237,7 @@ def decide_late(session: Session, cabinet: Cabinet, door: DoorSession, *, ref: s
     if not _another_door_opened(session, cabinet, door):
         return decide(session, cabinet, door, ref=ref, may_reread=False)
     late = (door.identification or {}).get("no_close", {}) | {"closed_late": True}
-    door.identification = door.identification | {"no_close": late}
+    door.identification = (door.identification or {}) | {"no_close": late}
     door_changed(session, door)
     return "exception"
 

@@ -62,12 +62,14 @@ def overdue(
 ) -> list[DoorSession]:
     """Door sessions of every tenant still in `status` whose `since` column is before `cutoff`
     (the oldest 500: a sweep runs every 15 s)."""
-    return session.exec(
-        scoped_select(DoorSession, TenantScope.platform())
-        .where(DoorSession.status == status.value, since < cutoff)
-        .order_by(col(DoorSession.id))
-        .limit(500)
-    ).all()
+    return list(
+        session.exec(
+            scoped_select(DoorSession, TenantScope.platform())
+            .where(DoorSession.status == status.value, since < cutoff)
+            .order_by(col(DoorSession.id))
+            .limit(500)
+        ).all()
+    )
 
 
 def opened_before(session: Session, cutoff: datetime) -> list[DoorSession]:
@@ -82,6 +84,8 @@ def alert_doors_left_open(*, session: Session, now: datetime | None = None) -> i
     raised = 0
     for door in opened_before(session, now - timedelta(seconds=DOOR_OPEN_LIMIT.low)):
         cabinet = session.get_one(Cabinet, door.cabinet_id)
+        if door.opened_at is None:  # not selected
+            continue
         held = now - as_utc(door.opened_at)
         if cabinet.door_state == DoorState.closed.value or held <= _limit(session, door):
             continue
@@ -103,7 +107,7 @@ def on_alarm(*, session: Session, cabinet: Cabinet, body: dict[str, Any]) -> Ale
             col(DoorSession.opened_at).is_not(None),
         )
     ).first()
-    if known is None and door is not None:
+    if known is None and door is not None and door.opened_at is not None:  # so selected
         params = _naming(session, cabinet, door, at - as_utc(door.opened_at))
         return _raise(session, cabinet, "alert.door_left_open", params, at)
     params = known.params if known is not None else {"cabinet": cabinet.name, "code": cabinet.code}

@@ -9,6 +9,7 @@ job's own changes: the same rows the one-message path reads, in the same transac
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,7 +54,7 @@ def _door_id(row: DeviceMessage) -> int | None:
     return int(number) if ref.startswith(SESSION_PREFIX) and number.isdigit() else None
 
 
-def _in_tenant(rows: list[Any], cabinet: Cabinet) -> list[Any]:
+def _in_tenant(rows: Sequence[Any], cabinet: Cabinet) -> list[Any]:
     return [r for r in rows if r.cabinet_id == cabinet.id and r.tenant_id == cabinet.tenant_id]
 
 
@@ -70,7 +71,7 @@ def prefetch_closes(session: Session, rows: list[DeviceMessage], cabinets: list[
     if not closes:
         return
     mine = [by_id[c] for c in sorted({r.cabinet_id for r in closes})]
-    ids = [c.id for c in mine]
+    ids = [pk(c) for c in mine]
     tenant_ids = sorted({c.tenant_id for c in mine})
     door_ids = sorted({d for d in map(_door_id, closes) if d is not None})
     doors = session.exec(select(DoorSession).where(col(DoorSession.id).in_(door_ids))).all()
