@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -95,7 +96,7 @@ def _columns(spec: RouteSpec) -> dict:
     quiet = ((spec.quiet_start or "").strip(), (spec.quiet_end or "").strip())
     if any(quiet) and not (all(CLOCK.match(q) for q in quiet) and quiet[0] != quiet[1]):
         raise ValidationError(field="quiet_hours")
-    columns = {
+    columns: dict[str, Any] = {
         "name": name,
         "channel": channel,
         "target": checked_target(channel, spec.target),
