@@ -62,6 +62,8 @@ class CabinetStats:
 class CabinetFirmware(CommandHandling):
     firmware = "fw-1.0"
     hardware = "generic"
+    identity: CabinetIdentity
+    stats: CabinetStats
 
     def __init__(
         self,

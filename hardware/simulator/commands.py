@@ -9,14 +9,15 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import aiomqtt
 
 from hardware.protocol.messages import DOWN_TYPES, NonceGuard, ProtocolError, decode, verify
 
 if TYPE_CHECKING:
-    from hardware.firmware import CabinetIdentity, CabinetStats
+    from collections import Counter
+
     from hardware.scales import Reading
     from hardware.simulator.answers import CloudAnswers
     from hardware.simulator.mischief import Mischief
@@ -33,13 +34,26 @@ class Unlock:
     until_ms: int
 
 
+class _Identity(Protocol):  # hardware.firmware.CabinetIdentity, which imports this module
+    @property
+    def code(self) -> str: ...
+    @property
+    def secret(self) -> bytes: ...
+
+
+class _Stats(Protocol):  # hardware.firmware.CabinetStats
+    commands_done: int
+    commands_duplicate: int
+    refused: Counter[str]
+
+
 class CommandHandling:
     # The firmware's state and device methods used here (CabinetFirmware owns them).
-    identity: CabinetIdentity
+    identity: _Identity
     outbox: Outbox
     door: str
     mischief: Mischief
-    stats: CabinetStats
+    stats: _Stats
     unlock: Unlock | None
     unlocked: asyncio.Event
     configured: asyncio.Event
