@@ -19,7 +19,7 @@ help:
 	@echo "make run    - serve the product on http://localhost:$(PORT) (SQLite, demo data)"
 	@echo "make prod-local - the production topology here (PostgreSQL, Redis, Mosquitto); ARGS=--check"
 	@echo "make test   - the whole test suite"
-	@echo "make lint   - ruff format --check + ruff check"
+	@echo "make lint   - ruff format --check + ruff check + mypy + the import contracts"
 	@echo "make bench  - benchmarks into bench-results.json (BENCH=<group> for one group)"
 	@echo "make backup - a backup of DATABASE_URL now into BACKUP_DIR; make backups lists them"
 	@echo "make restore FILE=<backup> [TO=<database url>] [ARGS=--create|--force] - restore, checked"
@@ -109,6 +109,7 @@ drills: venv
 lint: venv
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(VENV)/bin/python -m pytest -q -p no:cacheprovider tests/core/test_import_contracts.py
 
 format: venv
@@ -150,4 +151,4 @@ vision-train: vision-venv
 	$(VISION_VENV)/bin/python -m vision.train $(VISION_ARGS)
 
 clean:
-	rm -rf .web data .pytest_cache test-artifacts
+	rm -rf .web data .pytest_cache .mypy_cache test-artifacts

@@ -29,7 +29,7 @@ def seed_demo() -> None:
 
 def print_logins() -> None:
     from app.demo.catalogue import DEMO_MARKER_TENANT, demo_wall_token
-    from app.demo.service import demo_logins
+    from app.demo.logins import demo_logins
 
     settings = get_settings()
     print(

@@ -62,7 +62,7 @@ metadata = SQLModel.metadata
 TENANT_OWNED_MODELS: tuple[type[SQLModel], ...] = tuple(
     sorted(
         (m for m in TenantOwned.__subclasses__() if getattr(m, "__table__", None) is not None),
-        key=lambda m: m.__tablename__,
+        key=lambda m: str(m.__tablename__),
     )
 )
 

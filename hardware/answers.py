@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import Table, bindparam, update
 from sqlmodel import Session
 
 from app.cabinets.credentials import CabinetKey
@@ -36,7 +36,7 @@ _ID = re.compile(r"^[0-9A-Za-z_-]{8,64}$")
 _NONCE = re.compile(r"^[0-9a-f]{16,64}$")
 _PIN = re.compile(rb'("pin"\s*:\s*)"(?:[^"\\]|\\.)*(?:"|\\?$)')  # cut short: masked too
 EXCERPT_BYTES = 2000
-CABINETS = Cabinet.__table__
+CABINETS: Table = Cabinet.__table__  # type: ignore[attr-defined]  # SQLModel's metaclass sets it
 
 
 @dataclass(frozen=True)

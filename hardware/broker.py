@@ -33,7 +33,7 @@ import asyncio
 import logging
 from contextlib import suppress
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from amqtt.adapters import ReaderAdapter
 from amqtt.broker import Broker
@@ -57,6 +57,9 @@ from hardware.broker_access import (
     topic_allowed,
 )
 
+if TYPE_CHECKING:
+    from hardware.gateway import BrokerConfig
+
 __all__ = ["GATEWAY_USERNAME", "gateway_client_id", "gateway_password", "topic_allowed"]
 logger = logging.getLogger(__name__)
 RECHECK_S = 2.0
@@ -74,7 +77,7 @@ SESSION_FIELDS = (
 )
 
 
-class CabinetTopicPlugin(BaseTopicPlugin):
+class CabinetTopicPlugin(BaseTopicPlugin):  # type: ignore[misc]  # amqtt: untyped
     @dataclass
     class Config:
         pass
@@ -96,13 +99,13 @@ TAKE_OVER_S = 5.0
 SHUTDOWN_S = 10.0  # amqtt's shutdown waits on every client's handler; one stuck must not hang us
 
 
-class CabinetBroker(Broker):
+class CabinetBroker(Broker):  # type: ignore[misc]  # amqtt: untyped
     """amqtt's Broker, admitting a connection before touching any session (module docstring)."""
 
     def __init__(self, config: dict[str, Any], *, recheck_s: float = RECHECK_S) -> None:
         super().__init__(config)
         self._recheck_s = recheck_s
-        self._rechecking: asyncio.Task | None = None
+        self._rechecking: asyncio.Task[Any] | None = None
 
     async def start(self) -> None:
         await super().start()
@@ -277,13 +280,14 @@ async def _connect_protocol_level(reader: ReaderAdapter) -> tuple[int | None, by
     return name_and_level[6], head
 
 
-class _ReadAhead(ReaderAdapter):
+class _ReadAhead(ReaderAdapter):  # type: ignore[misc]  # amqtt: untyped
     """The bytes read ahead of amqtt's CONNECT parser served to it first, then the stream."""
 
     def __init__(self, head: bytes, stream: ReaderAdapter) -> None:
         self._head, self._stream = head, stream
 
     async def read(self, n: int = -1) -> bytes:
+        data: bytes
         if n == -1:
             data, self._head = self._head + await self._stream.read(-1), b""
             return data
@@ -312,7 +316,7 @@ async def start_embedded_broker(port: int | None = None) -> Broker:
     return broker
 
 
-def embedded_gateway_config(port: int, gateway_id: str):
+def embedded_gateway_config(port: int, gateway_id: str) -> BrokerConfig:
     """How the gateway `gateway_id` signs in to the embedded broker (3.1.1, plain
     subscriptions)."""
     from hardware.gateway import BrokerConfig

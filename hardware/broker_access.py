@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from amqtt.contexts import Action
 from amqtt.mqtt.connack import IDENTIFIER_REJECTED, NOT_AUTHORIZED
 from amqtt.session import Session
+from sqlmodel import col
 
 from app.cabinets.credentials import decrypt_secret, mqtt_password
 from app.cabinets.models import Cabinet, CabinetStatus
@@ -58,12 +59,14 @@ def _current_passwords(usernames: Iterable[str]) -> dict[str, tuple[str, str]]:
         return {}
     with session_scope() as session:
         statement = scoped_select(Cabinet, TenantScope.platform()).where(
-            Cabinet.mqtt_username.in_(wanted),
-            Cabinet.secret_ciphertext.is_not(None),
+            col(Cabinet.mqtt_username).in_(wanted),
+            col(Cabinet.secret_ciphertext).is_not(None),
             Cabinet.status != CabinetStatus.retired.value,
         )
         found: dict[str, tuple[str, str]] = {}
         for cabinet in session.exec(statement):
+            if cabinet.secret_ciphertext is None:  # not selected
+                continue
             try:
                 secret = decrypt_secret(cabinet.secret_ciphertext)
             except DomainError:  # unreadable (SECRET_KEY changed): it cannot sign in

@@ -19,7 +19,7 @@ import logging
 import socket
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +32,7 @@ from hardware import mqtt_internals
 from hardware.protocol.messages import NonceGuard, Topic, build, now_ms
 from hardware.scales import Reading
 from hardware.simulator.answers import RESIGN, CloudAnswers
-from hardware.simulator.commands import CommandHandling, Unlock
+from hardware.simulator.commands import CommandHandling
 from hardware.simulator.mischief import Mischief
 from hardware.simulator.outbox import Entry, Outbox
 from hardware.tasks import cancel_and_wait
@@ -63,6 +63,8 @@ class CabinetStats:
 class CabinetFirmware(CommandHandling):
     firmware = "fw-1.0"
     hardware = "generic"
+    identity: CabinetIdentity
+    stats: CabinetStats
 
     def __init__(
         self,
@@ -89,13 +91,15 @@ class CabinetFirmware(CommandHandling):
         self.network_up = asyncio.Event()  # the cable; see set_network
         self._network_down = asyncio.Event()
         self.network_up.set()
-        self.unlock: Unlock | None = None
+        self.unlock = None
         self.unlocked = asyncio.Event()
         self.configured = asyncio.Event()  # a slot layout (cmd.config) was applied
         self.protocol = protocol  # "1.1": waits for the cloud's answers (msg.ack)
         self.answers = CloudAnswers()
         self.screen: list[dict[str, Any]] = []  # the auth.result lines shown, newest last
-        self._clock = lambda: wall_clock() + clock_skew_ms + self.answers.offset_ms
+        self._clock: Callable[[], int] = lambda: (
+            wall_clock() + clock_skew_ms + self.answers.offset_ms
+        )
         self._guard = NonceGuard()
         self._wake = asyncio.Event()
         self._boot_sent = False
@@ -381,7 +385,7 @@ def _log_lost(code: str, error: BaseException) -> None:
         logger.error("%s: session failed", code, exc_info=error)
 
 
-async def _first(*awaitables) -> None:
+async def _first(*awaitables: Awaitable[Any]) -> None:
     """Wait for the first to finish, cancel the others, re-raise its error if it failed."""
     tasks = [asyncio.ensure_future(a) for a in awaitables]
     try:
@@ -392,5 +396,5 @@ async def _first(*awaitables) -> None:
             if task.done() and not task.cancelled():
                 task.exception()
     for task in done:
-        if not task.cancelled() and task.exception() is not None:
-            raise task.exception()
+        if not task.cancelled() and (error := task.exception()) is not None:
+            raise error

@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Callable
 from contextlib import AbstractContextManager, suppress
 from dataclasses import dataclass, field, replace
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 import aiomqtt
@@ -65,7 +66,7 @@ class BrokerConfig:
     tenant: str = "+"  # one tenant's cabinets only (a dedicated gateway), or all of them
 
     @classmethod
-    def from_url(cls, url: str, **overrides) -> BrokerConfig:
+    def from_url(cls, url: str, **overrides: Any) -> BrokerConfig:
         parsed = urlparse(url)
         if parsed.scheme not in ("mqtt", "mqtts") or not parsed.hostname:
             raise ValueError(f"not an mqtt:// URL: {url}")
@@ -78,7 +79,7 @@ class BrokerConfig:
         )
 
     @classmethod
-    def for_gateway(cls, url: str, gateway_id: str, **overrides) -> BrokerConfig:
+    def for_gateway(cls, url: str, gateway_id: str, **overrides: Any) -> BrokerConfig:
         """The gateway process `gateway_id` (its GATEWAY_ID) on the broker at `url`: its client
         id derived from the gateway secret (the URL's password), and, for the user
         GATEWAY_USERNAME, its user name too: the broker binds client ids to user names
@@ -141,7 +142,7 @@ class Gateway:
     def _new_client(self, *, clean: bool = False) -> aiomqtt.Client:
         c = self.config
         if c.mqtt5:
-            properties = Properties(PacketTypes.CONNECT)
+            properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]  # paho
             properties.SessionExpiryInterval = 0 if clean else c.session_expiry_s
             properties.ReceiveMaximum = RECEIVE_MAXIMUM
             return aiomqtt.Client(
@@ -364,7 +365,7 @@ class Gateway:
         """One unit of work; if it fails nothing of it counts: the refusals are not counted
         and the nonces taken are given back, so that trying the batch again gives the same."""
         rejections: Counter[str] = Counter()
-        admitted: list[dict] = []
+        admitted: list[dict[str, Any]] = []
         try:
             with self._unit_of_work() as session:
                 results = ingest_batch(

@@ -21,9 +21,9 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, text, update
+from sqlalchemy import Table, bindparam, text, update
 from sqlalchemy.dialects import sqlite
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.alerts.models import Alert, AlertStatus
 from app.cabinets.credentials import CabinetKey, cabinet_keys, seal
@@ -49,8 +49,9 @@ BUFFERED = frozenset(CHANNEL_OF_TYPE) - UNSEQUENCED
 # refused for good: the cabinet moves them to its refused log and never sends them again
 FINAL_REFUSALS = frozenset(("bad_json", "schema", "bad_signature"))
 UNSTORABLE = "unstorable"  # a message the database refuses (docs/protocol.md § 10)
-MESSAGES = DeviceMessage.__table__
-CABINETS = Cabinet.__table__
+# set by SQLModel's metaclass, unknown to its types
+MESSAGES: Table = DeviceMessage.__table__  # type: ignore[attr-defined]
+CABINETS: Table = Cabinet.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,7 @@ def ingest_batch(
     guard: NonceGuard,
     now_ms: int,
     rejections: Counter[str],
-    admitted: list[dict] | None = None,
+    admitted: list[dict[str, Any]] | None = None,
 ) -> list[Ingested]:
     """Each (topic, payload) judged on its own, in order; the results in the same order.
 
@@ -202,7 +203,9 @@ def refuse_unstorable(
     """A message the database refused outright (stored alone, it still failed): counted on
     its cabinet and, for a v1.1 cabinet, answered, so that it leaves the cabinet's outbox."""
     keys = cabinet_keys(session=session, cabinet_codes=_cabinets_named([(topic, payload)]))
-    judged = [("rejected", UNSTORABLE, detail, None)]
+    judged: list[tuple[str, str | None, str | None, dict[str, Any] | None]] = [
+        ("rejected", UNSTORABLE, detail, None)
+    ]
     reply = respond(session, [(topic, payload)], judged, keys, now_ms)[0]
     return Ingested("rejected", UNSTORABLE, reply=reply)
 
@@ -376,7 +379,8 @@ _PG_INSERT = text(
 def _follow_sequence(sequence: _Sequence, item: _Verified, gaps: dict[str, _Gap]) -> bool:
     """Track (boot, seq) of buffered messages; a jump forward within a boot, or a new boot not
     starting at 0, is a gap: messages were lost (or are still to come out of order)."""
-    boot, seq = item.message["boot"], item.message["seq"]
+    boot: str = item.message["boot"]
+    seq: int = item.message["seq"]
     if sequence.boot_id == boot:
         expected = sequence.last_seq + 1
         gap = seq > expected
@@ -414,8 +418,8 @@ def _raise_gap_alerts(session: Session, gaps: list[_Gap]) -> None:
         return
     open_alerts = session.exec(
         select(Alert).where(
-            Alert.tenant_id.in_({g.key.tenant_id for g in gaps}),
-            Alert.root_key.in_([g.root_key for g in gaps]),
+            col(Alert.tenant_id).in_({g.key.tenant_id for g in gaps}),
+            col(Alert.root_key).in_([g.root_key for g in gaps]),
             Alert.status != AlertStatus.resolved.value,
         )
     ).all()

@@ -19,7 +19,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.cabinets.credentials import decrypt_secret, mqtt_password
 from app.cabinets.models import Cabinet
@@ -47,7 +47,7 @@ def _cabinets(session: Session) -> list[tuple[str, str, str, str]]:
     """(mqtt username, password, tenant code, cabinet code) of every cabinet that may connect."""
     rows = session.exec(
         scoped_select(Cabinet, TenantScope.platform()).where(
-            Cabinet.secret_ciphertext.is_not(None), Cabinet.status != "retired"
+            col(Cabinet.secret_ciphertext).is_not(None), Cabinet.status != "retired"
         )
     ).all()
     tenants = dict(session.exec(select(Tenant.id, Tenant.code)).all())
@@ -59,6 +59,7 @@ def _cabinets(session: Session) -> list[tuple[str, str, str, str]]:
             c.code,
         )
         for c in rows
+        if c.secret_ciphertext is not None  # so selected
     ]
 
 

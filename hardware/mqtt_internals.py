@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from typing import cast
 
 import aiomqtt
 import paho.mqtt.client as paho
@@ -37,4 +38,4 @@ def publish_queued(client: aiomqtt.Client, topic: str, payload: bytes, qos: int 
 
 
 def raw_socket(client: aiomqtt.Client) -> socket.socket | None:
-    return paho_client(client).socket()
+    return cast(socket.socket | None, paho_client(client).socket())  # a TCP client: a socket

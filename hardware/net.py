@@ -9,7 +9,8 @@ def free_port() -> int:
     """A TCP port nobody listens on right now (the OS picks it)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 def broker_address(url: str | None) -> tuple[str, int]:

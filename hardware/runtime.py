@@ -19,6 +19,7 @@ import logging
 import os
 import socket
 import sys
+from typing import TYPE_CHECKING
 
 import app.jobs  # noqa: F401 - registers handle_device_message for the in-process dispatcher
 from app.core.config import get_settings
@@ -26,6 +27,9 @@ from app.core.health import health_port, serve_health
 from hardware.broker import embedded_gateway_config, start_embedded_broker
 from hardware.gateway import BrokerConfig, Gateway
 from hardware.net import broker_address
+
+if TYPE_CHECKING:
+    from hardware.simulator.fleet import SimulatedSpec
 
 logger = logging.getLogger(__name__)
 
@@ -107,7 +111,7 @@ async def _simulate(count: int, stop: asyncio.Event) -> None:
     from hardware.simulator.fleet import fleet_from_database
     from hardware.simulator.run import FleetOptions, run_fleet
 
-    def fleet():
+    def fleet() -> list[SimulatedSpec]:
         with session_scope() as session:
             return fleet_from_database(session, count)
 

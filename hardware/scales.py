@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import math
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pymodbus.client import AsyncModbusTcpClient
 from pymodbus.exceptions import ModbusException
@@ -105,7 +105,8 @@ async def read_once(client: AsyncModbusTcpClient, channel: ScaleChannel) -> Read
             stable = bit if layout.stable_when_set else not bit
     except (ModbusException, ConnectionError, TimeoutError):
         return Reading(channel.slot, None, False)
-    return Reading(channel.slot, round(float(raw) * layout.mg_per_count), stable)
+    number = cast(int | float, raw)  # what INT32 and FLOAT32 registers convert to
+    return Reading(channel.slot, round(number * layout.mg_per_count), stable)
 
 
 async def read_stable(
@@ -126,7 +127,7 @@ async def read_stable(
 
 
 async def poll_bank(
-    client: AsyncModbusTcpClient, channels: list[ScaleChannel], **kwargs
+    client: AsyncModbusTcpClient, channels: list[ScaleChannel], **kwargs: Any
 ) -> list[Reading]:
     """Every scale of a bank, one after another (one RS-485 line answers one request at a time)."""
     return [await read_stable(client, channel, **kwargs) for channel in channels]

@@ -14,7 +14,7 @@ DOUBTFUL = (255, 90, 60)
 Region = tuple[str, list[list[float]], dict[str, int]]  # slot code, polygon, counts in it
 
 
-def _font(size: int) -> ImageFont.ImageFont:
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     try:
         return ImageFont.truetype(FONT_PATH, size)
     except OSError:

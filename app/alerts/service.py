@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select, update
+from sqlmodel import Session, col, select, update
 
 from app.alerts.models import Alert, AlertStatus, Severity
 from app.audit import service as audit
@@ -18,6 +19,7 @@ from app.cabinets.options import cabinet_labels
 from app.core.announce import announce
 from app.core.errors import ValidationError
 from app.core.memo import memo_of, remember
+from app.core.model_base import pk
 from app.core.paging import count_of
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_count, scoped_select
 from app.metrics import observe
@@ -32,8 +34,8 @@ def preload(session: Session, keys: list[tuple[int, str]]) -> None:
     found: dict[tuple[int, str], Alert | None] = {(t, k[:120]): None for t, k in keys}
     for alert in session.exec(
         select(Alert).where(
-            Alert.tenant_id.in_({t for t, _ in keys}),
-            Alert.root_key.in_(root_keys),
+            col(Alert.tenant_id).in_({t for t, _ in keys}),
+            col(Alert.root_key).in_(root_keys),
             Alert.status != AlertStatus.resolved.value,
         )
     ):
@@ -79,6 +81,8 @@ def raise_once(
             return alert
         except IntegrityError:  # raised by another transaction: read it, not the batch's memo
             alert = _unresolved(session, tenant_id, root_key, fresh=True)
+            if alert is None:  # resolved again already: nothing left to count
+                raise
             batch = memo_of(session, UNRESOLVED)
             if batch is not None and (tenant_id, root_key) in batch:
                 batch[(tenant_id, root_key)] = alert
@@ -165,7 +169,7 @@ class AlertView:
     severity: str
     status: str
     message_key: str
-    params: dict
+    params: dict[str, Any]
     occurrences: int
     raised_at: datetime
     cabinet: str = ""  # "name (code)" where the page shows it
@@ -179,7 +183,7 @@ class AlertCentre:
 
 def _view(r: Alert, cabinets: dict[int, str] | None = None) -> AlertView:
     return AlertView(
-        r.id,
+        pk(r),
         r.tenant_id,
         r.kind,
         r.severity,
@@ -188,7 +192,7 @@ def _view(r: Alert, cabinets: dict[int, str] | None = None) -> AlertView:
         dict(r.params or {}),
         r.occurrences,
         r.raised_at,
-        (cabinets or {}).get(r.cabinet_id, ""),
+        (cabinets or {}).get(r.cabinet_id, "") if r.cabinet_id is not None else "",
     )
 
 
@@ -196,7 +200,7 @@ def alert_centre(*, session: Session, scope: TenantScope, limit: int = 20) -> Al
     """What a console's bell shows: how many alerts are unresolved and the newest of them."""
     unresolved = Alert.status != AlertStatus.resolved.value
     rows = session.exec(
-        scoped_select(Alert, scope).where(unresolved).order_by(Alert.id.desc()).limit(limit)
+        scoped_select(Alert, scope).where(unresolved).order_by(col(Alert.id).desc()).limit(limit)
     ).all()
     return AlertCentre(
         unresolved=scoped_count(session, Alert, scope, unresolved),
@@ -229,7 +233,7 @@ def acknowledge_from_link(
         return ("already" if alert.status == AlertStatus.acknowledged.value else "resolved"), alert
     claimed = session.exec(
         update(Alert)
-        .where(Alert.id == alert_id, Alert.status == AlertStatus.open.value)
+        .where(col(Alert.id) == alert_id, col(Alert.status) == AlertStatus.open.value)
         .values(status=AlertStatus.acknowledged.value)
         .execution_options(synchronize_session=False)
     )
@@ -282,8 +286,8 @@ def list_alerts(
         statement = statement.where(Alert.kind == kind[:40])
     total = count_of(session, statement)
     if after_id is not None:
-        statement = statement.where(Alert.id < after_id)
-    found = session.exec(statement.order_by(Alert.id.desc()).limit(limit + 1)).all()
+        statement = statement.where(col(Alert.id) < after_id)
+    found = session.exec(statement.order_by(col(Alert.id).desc()).limit(limit + 1)).all()
     cabinets = cabinet_labels(session, {r.cabinet_id for r in found[:limit] if r.cabinet_id})
     rows = [_view(r, cabinets) for r in found[:limit]]
     return AlertPage(rows, rows[-1].id if len(found) > limit else None, total)

@@ -25,7 +25,7 @@ async def principal_for(request: Request, permission: str) -> Principal | Respon
         else await run_in_session(resolve_principal, session_id=claims.session_id)
     )
     locale = request_locale(request)
-    if principal is None or principal.account_id != claims.account_id:
+    if claims is None or principal is None or principal.account_id != claims.account_id:
         key = "auth.sign_in_required"
         return JSONResponse({"error": key, "message": t(key, locale)}, status_code=401)
     if not principal.can(permission):

@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -59,7 +58,7 @@ def _origins_allowed(scope: Scope, allowed: list[str]) -> bool:
     """Every Origin the request names must pass (a browser sends one; a crafted request may
     send a harmless one first and the real one after)."""
     host = _header(scope, b"host")
-    origins = _headers(scope, b"origin") or [None]
+    origins: list[str | None] = [*_headers(scope, b"origin")] or [None]
     return all(origin_allowed(origin, host, allowed) for origin in origins)
 
 
@@ -233,7 +232,7 @@ def _with_headers(send: Send) -> Send:
     return send_with_headers
 
 
-def _add_headers(message: dict[str, Any]) -> dict[str, Any]:
+def _add_headers(message: Message) -> Message:
     present = {name.lower() for name, _ in message.get("headers", [])}
     extra = [(name, value) for name, value in security_headers() if name not in present]
     return {**message, "headers": [*message.get("headers", []), *extra]}

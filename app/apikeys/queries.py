@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.apikeys.models import ApiKey
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, scoped_select
 from app.tenants.models import ProviderStaff, ProviderStaffRole, ServiceProvider
 
@@ -38,7 +39,7 @@ class KeyRow:
 def _row(k: ApiKey, owner: str = "") -> KeyRow:
     scopes = list(k.scopes or [])
     return KeyRow(
-        k.id, k.name, k.prefix, scopes, k.created_at, k.expires_at, k.last_used_at, k.revoked_at,
+        pk(k), k.name, k.prefix, scopes, k.created_at, k.expires_at, k.last_used_at, k.revoked_at,
         owner,
     )  # fmt: skip
 
@@ -48,11 +49,13 @@ def list_keys(
 ) -> list[KeyRow]:
     """The scope's keys, then (for a provider's admin) the provider's own, newest first (a
     handful each: one page)."""
-    statement = scoped_select(ApiKey, scope).order_by(ApiKey.id.desc()).limit(limit)
+    statement = scoped_select(ApiKey, scope).order_by(col(ApiKey.id).desc()).limit(limit)
     rows = [_row(k) for k in session.exec(statement)]
     provider = session.get(ServiceProvider, provider_id) if provider_id else None
     if provider is not None:
-        own = select(ApiKey).where(ApiKey.provider_id == provider.id).order_by(ApiKey.id.desc())
+        own = (
+            select(ApiKey).where(ApiKey.provider_id == provider.id).order_by(col(ApiKey.id).desc())
+        )
         rows = [_row(k, provider.name) for k in session.exec(own.limit(limit))] + rows
     return rows
 

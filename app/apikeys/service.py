@@ -11,13 +11,15 @@ import hashlib
 import hmac
 import secrets
 from datetime import UTC, datetime, timedelta
+from typing import Any, overload
 
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, col, delete, select
 
 from app.apikeys.models import ApiIdempotency, ApiKey
 from app.audit import service as audit
 from app.audit.records import Actor
 from app.core.errors import DomainError, ValidationError
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, get_scoped_or_raise
 from app.core.text import refuse_unsafe
 from app.tenants.models import ServiceProvider, Tenant
@@ -56,11 +58,17 @@ def hash_key(presented: str) -> str:
     return hashlib.sha256(presented.encode()).hexdigest()
 
 
+@overload
+def _aware(moment: datetime) -> datetime: ...
+@overload
+def _aware(moment: datetime | None) -> datetime | None: ...
 def _aware(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=moment.tzinfo or UTC) if moment else None
 
 
-def _clean(name: str, scopes: list[str], expires_at: datetime | None, now: datetime):
+def _clean(
+    name: str, scopes: list[str], expires_at: datetime | None, now: datetime
+) -> tuple[str, list[str]]:
     name = (name or "").strip()
     if not name or len(name) > MAX_NAME:
         raise ValidationError(field="name")
@@ -73,7 +81,7 @@ def _clean(name: str, scopes: list[str], expires_at: datetime | None, now: datet
     return name, wanted
 
 
-def _public(key: ApiKey) -> dict:
+def _public(key: ApiKey) -> dict[str, Any]:
     """What the audit log keeps of a key: never its secret nor its hash."""
     return {
         "name": key.name,
@@ -148,7 +156,15 @@ def revoke_key(
     return key
 
 
-def _audit(session: Session, action: str, key: ApiKey, actor: Actor, *, before, after) -> None:
+def _audit(
+    session: Session,
+    action: str,
+    key: ApiKey,
+    actor: Actor,
+    *,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> None:
     audit.record(
         session=session,
         action=action,
@@ -166,7 +182,8 @@ def _audit(session: Session, action: str, key: ApiKey, actor: Actor, *, before, 
 def authenticate(*, session: Session, presented: str | None, now: datetime | None = None) -> ApiKey:
     """The live key behind `presented`; its last use noted. Anything else: `KeyRefused`."""
     now = now or datetime.now(UTC)
-    mark, _, rest = (presented or "").partition("_")
+    presented = presented or ""
+    mark, _, rest = presented.partition("_")
     prefix, _, secret = rest.partition("_")
     if mark != KEY_MARK or not prefix or not secret or len(presented) > 200:
         raise KeyRefused()
@@ -193,7 +210,7 @@ def key_scope(session: Session, key: ApiKey) -> TenantScope:
     if key.tenant_id is not None:
         return TenantScope.single(key.tenant_id)
     served = session.exec(select(Tenant.id).where(Tenant.provider_id == key.provider_id))
-    return TenantScope.of({i for i in served if not is_suspended(session, i)})
+    return TenantScope.of({i for i in served if i is not None and not is_suspended(session, i)})
 
 
 def tenant_named(session: Session, reach: TenantScope, code: str) -> int:
@@ -201,12 +218,12 @@ def tenant_named(session: Session, reach: TenantScope, code: str) -> int:
     tenant = tenant_by_code(session, code)
     if tenant is None or not reach.allows(tenant.id):
         raise ValidationError("apikeys.tenant_unknown", field="tenant", code=code[:32])
-    return tenant.id
+    return pk(tenant)
 
 
 def forget_replies(*, session: Session, now: datetime) -> int:
     """Drop the stored replies older than REPLIES_KEPT (hourly); how many went."""
     gone = session.exec(
-        delete(ApiIdempotency).where(ApiIdempotency.created_at < now - REPLIES_KEPT)
+        delete(ApiIdempotency).where(col(ApiIdempotency.created_at) < now - REPLIES_KEPT)
     )
     return gone.rowcount or 0

@@ -5,9 +5,10 @@ tenant's flows with their steps."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.approvals.flows import flows_listed, steps_of
 from app.approvals.inbox import RequestView, views
@@ -17,6 +18,7 @@ from app.auth.catalogue import role_label
 from app.auth.models import Role
 from app.core.errors import ValidationError
 from app.core.i18n import DEFAULT_LOCALE
+from app.core.model_base import pk
 from app.core.paging import count_of
 from app.core.tenancy import TenantScope, scope_filter
 from app.org.models import User
@@ -51,8 +53,8 @@ def list_requests(
         statement = statement.where(ApprovalRequest.status != RequestStatus.pending.value)
     total = count_of(session, statement)
     if after_id is not None:
-        statement = statement.where(ApprovalRequest.id < after_id)
-    found = list(session.exec(statement.order_by(ApprovalRequest.id.desc()).limit(limit + 1)))
+        statement = statement.where(col(ApprovalRequest.id) < after_id)
+    found = list(session.exec(statement.order_by(col(ApprovalRequest.id).desc()).limit(limit + 1)))
     page = found[:limit]
     return RequestPage(
         views(session, page),
@@ -62,7 +64,9 @@ def list_requests(
     )
 
 
-def _decidable(session: Session, requests: list[ApprovalRequest], approver_id: int | None):
+def _decidable(
+    session: Session, requests: list[ApprovalRequest], approver_id: int | None
+) -> Iterator[int]:
     approver = session.get(User, approver_id) if approver_id else None
     if approver is None:
         return
@@ -75,9 +79,9 @@ def _decidable(session: Session, requests: list[ApprovalRequest], approver_id: i
                 ApprovalStep.step_no == request.current_step,
             )
         ).first()
-        requester = session.get(User, request.requester_id)
+        requester = session.get_one(User, request.requester_id)
         if step is not None and may_decide(session, step, requester, approver):
-            yield request.id
+            yield pk(request)
 
 
 @dataclass(frozen=True)
@@ -99,12 +103,12 @@ class FlowView:
 
 def _step_view(session: Session, step: ApprovalStep, locale: str) -> StepView:
     if step.approver_kind == ApproverKind.role.value:
-        role = session.get(Role, step.approver_role_id)
+        role = session.get_one(Role, step.approver_role_id)
         return StepView(
             f"role:{step.approver_role_id}", step.approver_kind, role_label(role, locale)
         )
     if step.approver_kind == ApproverKind.user.value:
-        user = session.get(User, step.approver_user_id)
+        user = session.get_one(User, step.approver_user_id)
         return StepView(f"user:{step.approver_user_id}", step.approver_kind, user.name)
     return StepView(step.approver_kind, step.approver_kind, "")
 
@@ -114,11 +118,11 @@ def list_flows(
 ) -> list[FlowView]:
     return [
         FlowView(
-            flow.id,
+            pk(flow),
             flow.name,
             flow.trigger,
             flow.min_amount_cents,
-            [_step_view(session, step, locale) for step in steps_of(session, flow.id)],
+            [_step_view(session, step, locale) for step in steps_of(session, pk(flow))],
             flow.is_active,
         )
         for flow in flows_listed(session, scope)

@@ -23,6 +23,7 @@ from app.auth.catalogue import role_label
 from app.auth.models import Permission, Role, RoleGrant, RolePermission
 from app.core.errors import ValidationError
 from app.core.i18n import DEFAULT_LOCALE
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scope_filter
 from app.core.text import refuse_unsafe
 from app.org.models import User
@@ -97,13 +98,13 @@ def _checked(session: Session, tenant_id: int, spec: FlowSpec, flow_id: int | No
 
 def steps_of(session: Session, flow_id: int) -> list[ApprovalStep]:
     statement = select(ApprovalStep).where(ApprovalStep.flow_id == flow_id)
-    return list(session.exec(statement.order_by(ApprovalStep.step_no)))
+    return list(session.exec(statement.order_by(col(ApprovalStep.step_no))))
 
 
 def _write_steps(session: Session, flow: ApprovalFlow, steps: tuple[StepSpec, ...], actor: Actor):
     before = [
         StepSpec(s.approver_kind, s.approver_role_id, s.approver_user_id)
-        for s in steps_of(session, flow.id)
+        for s in steps_of(session, pk(flow))
     ]
     if tuple(before) == steps:
         return
@@ -120,7 +121,7 @@ def _write_steps(session: Session, flow: ApprovalFlow, steps: tuple[StepSpec, ..
         session.add(
             ApprovalStep(
                 tenant_id=flow.tenant_id,
-                flow_id=flow.id,
+                flow_id=pk(flow),
                 step_no=number,
                 approver_kind=step.kind,
                 approver_role_id=step.role_id,
@@ -178,9 +179,9 @@ def deciders(*, session: Session, tenant_id: int) -> dict[int, str]:
     """The tenant's active people whose account may decide approvals: the ones a step may name."""
     rows = session.exec(
         select(User.id, User.name)
-        .join(RoleGrant, (RoleGrant.account_id == User.account_id))
-        .join(RolePermission, RolePermission.role_id == RoleGrant.role_id)
-        .join(Permission, Permission.id == RolePermission.permission_id)
+        .join(RoleGrant, (col(RoleGrant.account_id) == User.account_id))
+        .join(RolePermission, col(RolePermission.role_id) == RoleGrant.role_id)
+        .join(Permission, col(Permission.id) == RolePermission.permission_id)
         .where(
             User.tenant_id == tenant_id,
             User.is_active,
@@ -199,15 +200,15 @@ def decider_roles(
     """Built-in roles and the tenant's own that carry `approval:decide`, with their names."""
     rows = session.exec(
         select(Role)
-        .join(RolePermission, RolePermission.role_id == Role.id)
-        .join(Permission, Permission.id == RolePermission.permission_id)
+        .join(RolePermission, col(RolePermission.role_id) == Role.id)
+        .join(Permission, col(Permission.id) == RolePermission.permission_id)
         .where(
             col(Role.tenant_id).is_(None) | (Role.tenant_id == tenant_id),
             Permission.code == DECIDE,
         )
         .order_by(Role.name)
     ).all()
-    return {role.id: role_label(role, locale) for role in rows}
+    return {pk(role): role_label(role, locale) for role in rows}
 
 
 def step_choices(
@@ -244,4 +245,4 @@ def parse_step(value: str) -> StepSpec | None:
 
 def flows_listed(session: Session, scope: TenantScope) -> list[ApprovalFlow]:
     statement = select(ApprovalFlow).where(scope_filter(ApprovalFlow, scope))
-    return list(session.exec(statement.order_by(ApprovalFlow.id)))
+    return list(session.exec(statement.order_by(col(ApprovalFlow.id))))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.approvals.models import (
     ApprovalAction,
@@ -17,6 +17,7 @@ from app.approvals.models import (
     RequestStatus,
 )
 from app.approvals.service import may_decide
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, scoped_select
 from app.items.models import Item
 from app.org.models import User
@@ -45,31 +46,33 @@ def views(session: Session, requests: list[ApprovalRequest]) -> list[RequestView
     flow_ids = {r.flow_id for r in requests}
     flows = {
         f.id: f.name
-        for f in session.exec(select(ApprovalFlow).where(ApprovalFlow.id.in_(flow_ids)))
+        for f in session.exec(select(ApprovalFlow).where(col(ApprovalFlow.id).in_(flow_ids)))
     }
     step_counts = dict(
         session.exec(
-            select(ApprovalStep.flow_id, func.count(ApprovalStep.id))
-            .where(ApprovalStep.flow_id.in_(flow_ids))
-            .group_by(ApprovalStep.flow_id)
+            select(ApprovalStep.flow_id, func.count(col(ApprovalStep.id)))
+            .where(col(ApprovalStep.flow_id).in_(flow_ids))
+            .group_by(col(ApprovalStep.flow_id))
         ).all()
     )
     people = {
         u.id: u.name
-        for u in session.exec(select(User).where(User.id.in_({r.requester_id for r in requests})))
+        for u in session.exec(
+            select(User).where(col(User.id).in_({r.requester_id for r in requests}))
+        )
     }
     item_ids = {r.item_id for r in requests if r.item_id}
-    items = {i.id: i.name for i in session.exec(select(Item).where(Item.id.in_(item_ids)))}
+    items = {i.id: i.name for i in session.exec(select(Item).where(col(Item.id).in_(item_ids)))}
     comments: dict[int, str | None] = {}
     for action in session.exec(
         select(ApprovalAction)
-        .where(ApprovalAction.request_id.in_([r.id for r in requests]))
-        .order_by(ApprovalAction.id)
+        .where(col(ApprovalAction.request_id).in_([r.id for r in requests]))
+        .order_by(col(ApprovalAction.id))
     ):
         comments[action.request_id] = action.comment or comments.get(action.request_id)
     return [
         RequestView(
-            id=r.id,
+            id=pk(r),
             flow=flows.get(r.flow_id, ""),
             requester=people.get(r.requester_id, ""),
             reason=r.reason,
@@ -79,7 +82,7 @@ def views(session: Session, requests: list[ApprovalRequest]) -> list[RequestView
             item=items.get(r.item_id) if r.item_id else None,
             quantity=r.quantity,
             created_at=r.created_at,
-            comment=comments.get(r.id),
+            comment=comments.get(pk(r)),
         )
         for r in requests
     ]
@@ -90,7 +93,7 @@ def mine(*, session: Session, person: User, limit: int = 20) -> list[RequestView
     statement = (
         scoped_select(ApprovalRequest, TenantScope.single(person.tenant_id))
         .where(ApprovalRequest.requester_id == person.id)
-        .order_by(ApprovalRequest.id.desc())
+        .order_by(col(ApprovalRequest.id).desc())
         .limit(limit)
     )
     return views(session, list(session.exec(statement)))
@@ -102,18 +105,20 @@ def awaiting(*, session: Session, approver: User, limit: int = 50) -> list[Reque
     pending = session.exec(
         scoped_select(ApprovalRequest, TenantScope.single(approver.tenant_id))
         .where(ApprovalRequest.status == RequestStatus.pending.value)
-        .order_by(ApprovalRequest.id)
+        .order_by(col(ApprovalRequest.id))
         .limit(AWAITING_SCAN)
     ).all()
     steps = {
         (s.flow_id, s.step_no): s
         for s in session.exec(
-            select(ApprovalStep).where(ApprovalStep.flow_id.in_({r.flow_id for r in pending}))
+            select(ApprovalStep).where(col(ApprovalStep.flow_id).in_({r.flow_id for r in pending}))
         )
     }
     requesters = {
         u.id: u
-        for u in session.exec(select(User).where(User.id.in_({r.requester_id for r in pending})))
+        for u in session.exec(
+            select(User).where(col(User.id).in_({r.requester_id for r in pending}))
+        )
     }
     theirs = [
         r

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.approvals.models import (
     ApprovalAction,
@@ -26,6 +26,7 @@ from app.approvals.models import (
 from app.audit import service as audit
 from app.auth.models import RoleGrant
 from app.core.errors import PermissionDeniedError, ValidationError
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from app.core.text import refuse_unsafe
 from app.org.models import Department, DepartmentManager, User
@@ -39,7 +40,7 @@ def _flow(session: Session, tenant_id: int, trigger: FlowTrigger) -> ApprovalFlo
     flow = session.exec(
         scoped_select(ApprovalFlow, TenantScope.single(tenant_id))
         .where(ApprovalFlow.trigger == trigger.value, ApprovalFlow.is_active)
-        .order_by(ApprovalFlow.id)
+        .order_by(col(ApprovalFlow.id))
     ).first()
     if flow is None:
         raise ValidationError("approval.no_flow", field="flow")
@@ -48,7 +49,7 @@ def _flow(session: Session, tenant_id: int, trigger: FlowTrigger) -> ApprovalFlo
 
 def _steps(session: Session, flow: ApprovalFlow) -> list[ApprovalStep]:
     statement = select(ApprovalStep).where(ApprovalStep.flow_id == flow.id)
-    return list(session.exec(statement.order_by(ApprovalStep.step_no)))
+    return list(session.exec(statement.order_by(col(ApprovalStep.step_no))))
 
 
 def ask(
@@ -70,8 +71,8 @@ def ask(
     flow = _flow(session, requester.tenant_id, trigger)
     request = ApprovalRequest(
         tenant_id=requester.tenant_id,
-        flow_id=flow.id,
-        requester_id=requester.id,
+        flow_id=pk(flow),
+        requester_id=pk(requester),
         item_id=item_id,
         cabinet_id=cabinet_id,
         quantity=quantity,
@@ -88,12 +89,12 @@ def _nearest_managers(session: Session, requester: User) -> set[int]:
     has one (someone managing their own department answers to the next one up)."""
     if requester.department_id is None:
         return set()
-    department = session.get(Department, requester.department_id)
+    department = session.get_one(Department, requester.department_id)
     chain = [int(part) for part in department.path.strip("/").split("/") if part][::-1]
     managers: dict[int, set[int]] = {}
     for department_id, user_id in session.exec(
         select(DepartmentManager.department_id, DepartmentManager.user_id).where(
-            DepartmentManager.department_id.in_(chain)
+            col(DepartmentManager.department_id).in_(chain)
         )
     ):
         managers.setdefault(department_id, set()).add(user_id)
@@ -137,8 +138,8 @@ def decide(
     request = get_scoped_or_raise(session, ApprovalRequest, request_id, scope)
     if request.status != RequestStatus.pending.value:
         raise ValidationError("approval.not_pending", field="request")
-    requester = session.get(User, request.requester_id)
-    steps = _steps(session, session.get(ApprovalFlow, request.flow_id))
+    requester = session.get_one(User, request.requester_id)
+    steps = _steps(session, session.get_one(ApprovalFlow, request.flow_id))
     step = steps[request.current_step - 1]
     if not may_decide(session, step, requester, approver):
         raise PermissionDeniedError("approval.not_your_step")
@@ -150,9 +151,9 @@ def decide(
             session.add(
                 ApprovalAction(
                     tenant_id=request.tenant_id,
-                    request_id=request.id,
+                    request_id=pk(request),
                     step_no=step.step_no,
-                    approver_id=approver.id,
+                    approver_id=pk(approver),
                     decision=decision.value,
                     comment=comment,
                     created_at=now,
@@ -190,9 +191,9 @@ def usable(*, session: Session, person: User, now: datetime) -> ApprovalRequest 
         .where(
             ApprovalRequest.requester_id == person.id,
             ApprovalRequest.status == RequestStatus.approved.value,
-            ApprovalRequest.valid_until >= now,
+            col(ApprovalRequest.valid_until) >= now,
         )
-        .order_by(ApprovalRequest.id)
+        .order_by(col(ApprovalRequest.id))
     ).first()
 
 

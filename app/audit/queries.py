@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import ColumnElement, FromClause, Table, select
 from sqlmodel import Session, SQLModel
 
 import app.models  # noqa: F401  (every table in the metadata, for the name look-ups)
@@ -132,7 +132,8 @@ def names_of(session: Session, entity: str, ids: set[str], locale: str) -> dict[
     numbers = sorted({int(i) for i in ids if i.isdigit()})
     if table is None or not numbers:
         return {}
-    columns, source = [], table
+    columns: list[ColumnElement[Any]] = []
+    source: FromClause = table
     for part in LABELS[entity]:
         if isinstance(part, str):
             columns.append(table.c[part])

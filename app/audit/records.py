@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any, TypeVar
 
 from sqlmodel import Session, SQLModel
@@ -119,7 +120,7 @@ def _audit(
     )
 
 
-def choice(value: str, allowed: type, field: str) -> str:
+def choice(value: str, allowed: type[Enum], field: str) -> str:
     """`value` when it is one of the enum `allowed`'s values; else the field is named."""
     if value not in {m.value for m in allowed}:
         raise ValidationError(field=field)

@@ -11,9 +11,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.audit.models import AuditLog
+from app.core.model_base import pk
 from app.core.paging import count_of
 from app.core.tenancy import TenantScope, scope_filter
 
@@ -56,7 +57,7 @@ def mask_record(data: dict[str, Any] | None, *, unmask: bool = False) -> dict[st
 
 def diff(
     before: dict[str, Any] | None, after: dict[str, Any] | None
-) -> tuple[dict | None, dict | None]:
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     """Only the fields that changed, on both sides (secrets never stored, only 'changed')."""
     if before is None or after is None:
         return _without_secrets(before), _without_secrets(after)
@@ -165,7 +166,7 @@ def list_audit(
     elif filters.action:
         statement = statement.where(AuditLog.action == filters.action)
     if filters.actor:
-        statement = statement.where(AuditLog.actor_name.contains(filters.actor))
+        statement = statement.where(col(AuditLog.actor_name).contains(filters.actor))
     if filters.entity_id:
         statement = statement.where(AuditLog.entity_id == filters.entity_id)
     if filters.since is not None:
@@ -174,12 +175,12 @@ def list_audit(
         statement = statement.where(AuditLog.created_at < filters.until)
     total = count_of(session, statement)
     if after_id is not None:
-        statement = statement.where(AuditLog.id < after_id)
-    rows = list(session.exec(statement.order_by(AuditLog.id.desc()).limit(limit + 1)))
+        statement = statement.where(col(AuditLog.id) < after_id)
+    rows = list(session.exec(statement.order_by(col(AuditLog.id).desc()).limit(limit + 1)))
     more = len(rows) > limit
     entries = [
         AuditEntry(
-            id=row.id,
+            id=pk(row),
             created_at=row.created_at,
             tenant_id=row.tenant_id,
             actor_name=row.actor_name or "",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.auth.models import (
     Account,
@@ -21,7 +21,7 @@ from app.auth.models import (
     RolePermission,
 )
 from app.core.errors import PermissionDeniedError
-from app.core.model_base import as_utc
+from app.core.model_base import as_utc, pk
 from app.core.tenancy import TenantScope
 from app.org.models import User
 from app.tenants.models import ProviderStaff, ProviderStaffRole, ProviderStaffTenant, Tenant
@@ -55,8 +55,8 @@ class Principal:
 def _permissions(session: Session, account_id: int) -> frozenset[str]:
     statement = (
         select(Permission.code)
-        .join(RolePermission, RolePermission.permission_id == Permission.id)
-        .join(RoleGrant, RoleGrant.role_id == RolePermission.role_id)
+        .join(RolePermission, col(RolePermission.permission_id) == Permission.id)
+        .join(RoleGrant, col(RoleGrant.role_id) == RolePermission.role_id)
         .where(RoleGrant.account_id == account_id)
     )
     return frozenset(session.exec(statement))
@@ -80,7 +80,7 @@ def _visible_tenants(session: Session, account: Account) -> TenantScope:
                 managed = select(ProviderStaffTenant.tenant_id).where(
                     ProviderStaffTenant.staff_id == staff.id
                 )
-            tenant_ids |= set(session.exec(managed))
+            tenant_ids |= {i for i in session.exec(managed) if i is not None}
     return TenantScope.of(tenant_ids)
 
 
@@ -105,12 +105,12 @@ def resolve_principal(
         active = next(iter(visible.tenant_ids))
     user_id = session.exec(select(User.id).where(User.account_id == account.id)).first()
     return Principal(
-        account_id=account.id,
+        account_id=pk(account),
         session_id=row.id,
         username=account.username,
         display_name=account.display_name,
         kind=account.kind,
-        permissions=_permissions(session, account.id),
+        permissions=_permissions(session, pk(account)),
         visible=visible,
         active_tenant_id=active,
         user_id=user_id,

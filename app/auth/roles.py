@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import delete
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.audit import service as audit
 from app.audit.records import Actor, record_created
@@ -18,6 +18,7 @@ from app.auth.catalogue import PERMISSIONS
 from app.auth.models import GrantScope, Permission, Role, RoleGrant, RolePermission
 from app.auth.service import ensure_permissions
 from app.core.errors import DomainError, PermissionDeniedError, ValidationError
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, get_scoped_or_raise
 from app.core.text import refuse_unsafe
 from app.org.models import User
@@ -59,8 +60,8 @@ def _permissions_of(session: Session, role_ids: list[int]) -> dict[int, set[str]
     granted: dict[int, set[str]] = {role_id: set() for role_id in role_ids}
     rows = session.exec(
         select(RolePermission.role_id, Permission.code)
-        .join(Permission, Permission.id == RolePermission.permission_id)
-        .where(RolePermission.role_id.in_(role_ids))
+        .join(Permission, col(Permission.id) == RolePermission.permission_id)
+        .where(col(RolePermission.role_id).in_(role_ids))
     )
     for role_id, code in rows:
         granted[role_id].add(code)
@@ -69,14 +70,16 @@ def _permissions_of(session: Session, role_ids: list[int]) -> dict[int, set[str]
 
 def role_matrix(*, session: Session, scope: TenantScope, tenant_id: int | None) -> RoleMatrix:
     """The built-in roles, then the custom roles of `tenant_id` (if one is chosen)."""
-    statement = select(Role).where(Role.tenant_id.is_(None))
+    statement = select(Role).where(col(Role.tenant_id).is_(None))
     if tenant_id is not None:
         scope.require(tenant_id)
-        statement = select(Role).where((Role.tenant_id.is_(None)) | (Role.tenant_id == tenant_id))
-    roles = list(session.exec(statement.order_by(Role.is_builtin.desc(), Role.id)))
-    granted = _permissions_of(session, [r.id for r in roles])
+        statement = select(Role).where(
+            (col(Role.tenant_id).is_(None)) | (Role.tenant_id == tenant_id)
+        )
+    roles = list(session.exec(statement.order_by(col(Role.is_builtin).desc(), col(Role.id))))
+    granted = _permissions_of(session, [pk(r) for r in roles])
     columns = [
-        RoleColumn(r.id, r.code, r.name, r.is_builtin, frozenset(granted[r.id])) for r in roles
+        RoleColumn(pk(r), r.code, r.name, r.is_builtin, frozenset(granted[pk(r)])) for r in roles
     ]
     return RoleMatrix(modules=_modules(), roles=columns)
 
@@ -113,7 +116,7 @@ def create_custom_role(
         template = session.get(Role, template_id)
         if template is None or not template.is_builtin:
             raise ValidationError(field="template")
-        start = _permissions_of(session, [template.id])[template.id]
+        start = _permissions_of(session, [pk(template)])[pk(template)]
     start = {
         p for p in start if not p.startswith(PLATFORM_ONLY) and _may_give(p, holder_permissions)
     }
@@ -121,14 +124,14 @@ def create_custom_role(
     session.add(role)
     session.flush()
     catalogue = ensure_permissions(session=session)
-    session.add_all(RolePermission(role_id=role.id, permission_id=catalogue[p].id) for p in start)
+    session.add_all(RolePermission(role_id=pk(role), permission_id=pk(catalogue[p])) for p in start)
     session.flush()
     record_created(session, role, actor=actor)
     return role
 
 
 def _next_number(session: Session) -> int:
-    last = session.exec(select(Role.id).order_by(Role.id.desc())).first()
+    last = session.exec(select(Role.id).order_by(col(Role.id).desc())).first()
     return (last or 0) + 1
 
 
@@ -157,7 +160,7 @@ def set_role_permission(
     if granted == (link is not None):
         return
     if granted:
-        session.add(RolePermission(role_id=role.id, permission_id=catalogue[permission].id))
+        session.add(RolePermission(role_id=pk(role), permission_id=pk(catalogue[permission])))
     else:
         session.delete(link)
     session.flush()
@@ -180,7 +183,7 @@ def delete_custom_role(*, session: Session, scope: TenantScope, role_id: int, ac
     role = _custom_role(session, scope, role_id)
     if session.exec(select(RoleGrant.id).where(RoleGrant.role_id == role.id)).first():
         raise DomainError("role.in_use", name=role.name)
-    session.exec(delete(RolePermission).where(RolePermission.role_id == role.id))
+    session.exec(delete(RolePermission).where(col(RolePermission.role_id) == role.id))
     before = {"name": role.name, "code": role.code}
     session.delete(role)
     session.flush()
@@ -203,9 +206,10 @@ TENANT_BUILTINS = ("tenant_admin", "department_manager", "employee")
 def assignable_roles(*, session: Session, tenant_id: int) -> list[Role]:
     """Roles a person of this tenant can hold: the tenant-level built-ins and custom roles."""
     statement = select(Role).where(
-        (Role.tenant_id == tenant_id) | (Role.tenant_id.is_(None) & Role.code.in_(TENANT_BUILTINS))
+        (col(Role.tenant_id) == tenant_id)
+        | (col(Role.tenant_id).is_(None) & col(Role.code).in_(TENANT_BUILTINS))
     )
-    return list(session.exec(statement.order_by(Role.is_builtin.desc(), Role.id)))
+    return list(session.exec(statement.order_by(col(Role.is_builtin).desc(), col(Role.id))))
 
 
 def roles_of_user(*, session: Session, scope: TenantScope, user_id: int) -> set[int]:
@@ -256,9 +260,9 @@ def set_user_roles(
     if current - role_ids:
         session.exec(
             delete(RoleGrant).where(
-                RoleGrant.account_id == user.account_id,
-                RoleGrant.tenant_id == user.tenant_id,
-                RoleGrant.role_id.in_(current - role_ids),
+                col(RoleGrant.account_id) == user.account_id,
+                col(RoleGrant.tenant_id) == user.tenant_id,
+                col(RoleGrant.role_id).in_(current - role_ids),
             )
         )
     session.flush()

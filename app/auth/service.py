@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import func, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.audit import service as audit
 from app.auth import tokens
@@ -27,7 +27,7 @@ from app.auth.models import (
 )
 from app.auth.passwords import hash_secret, needs_rehash, verify_secret
 from app.core.errors import PermissionDeniedError
-from app.core.model_base import as_utc
+from app.core.model_base import as_utc, pk
 from app.sso.policy import sso_only_company
 
 
@@ -45,7 +45,7 @@ def ensure_permissions(*, session: Session) -> dict[str, Permission]:
 def ensure_builtin_roles(*, session: Session) -> dict[str, Role]:
     """Make the built-in roles and their permissions exist (idempotent); returns them by code."""
     permissions = ensure_permissions(session=session)
-    roles = {r.code: r for r in session.exec(select(Role).where(Role.tenant_id.is_(None)))}
+    roles = {r.code: r for r in session.exec(select(Role).where(col(Role.tenant_id).is_(None)))}
     for spec in BUILTIN_ROLES:
         role = roles.get(spec.code)
         if role is None:
@@ -59,7 +59,7 @@ def ensure_builtin_roles(*, session: Session) -> dict[str, Role]:
         )
         for code in spec.permissions:
             if permissions[code].id not in granted:
-                session.add(RolePermission(role_id=role.id, permission_id=permissions[code].id))
+                session.add(RolePermission(role_id=pk(role), permission_id=pk(permissions[code])))
     session.flush()
     return roles
 
@@ -90,7 +90,7 @@ def _recent_failures(
 ) -> tuple[int, datetime | None]:
     statement = select(func.count(), func.max(LoginAttempt.created_at)).where(
         column.in_(sorted(values)),
-        LoginAttempt.succeeded.is_(False),
+        col(LoginAttempt.succeeded).is_(False),
         LoginAttempt.created_at >= now - FAILURE_WINDOW,
     )
     count, last = session.exec(statement).one()
@@ -135,7 +135,7 @@ def _password_matches(account: Account | None, password: str) -> bool:
     """One argon2 verification whoever asks: an unknown login, a disabled account or one
     without a password is checked against a dummy hash, so the answer takes the same time."""
     usable = account is not None and account.is_active and bool(account.password_hash)
-    hashed = account.password_hash if usable else _dummy_hash()
+    hashed = account.password_hash if account is not None and usable else _dummy_hash()
     matches = verify_secret(password or "", hashed)
     return usable and matches
 
@@ -159,11 +159,11 @@ def sign_in(
     login = (login or "").strip().replace("\x00", "\ufffd")[:64]
     account = find_account(session=session, login=login) if login else None
     _refuse_if_locked(session, login_names(account) if account else {login}, ip, now)
-    ok = _password_matches(account, password)
-    if ok and (company := sso_only_company(session, account)):
+    ok = _password_matches(account, password)  # True: an account, active, with a password
+    if ok and account is not None and (company := sso_only_company(session, account)):
         _refuse_password_for_sso(session, account, company, ip)
     session.add(LoginAttempt(login=login, ip=ip, succeeded=ok, created_at=now))
-    if not ok:
+    if not ok or account is None:
         audit.record(
             session=session,
             action="auth.login_failed",
@@ -206,11 +206,11 @@ def open_session(
 ) -> SignedIn:
     """A new signed-in session for `account`, however it proved who it is (`method`)."""
     session_id = secrets.token_hex(16)
-    refresh_token = tokens.issue(account.id, session_id, "refresh", now)
+    refresh_token = tokens.issue(pk(account), session_id, "refresh", now)
     session.add(
         AuthSession(
             id=session_id,
-            account_id=account.id,
+            account_id=pk(account),
             refresh_hash=tokens.fingerprint(refresh_token),
             ip=ip,
             user_agent=(user_agent or "")[:255] or None,
@@ -232,14 +232,14 @@ def open_session(
     )
     session.flush()
     return SignedIn(
-        account, session_id, tokens.issue(account.id, session_id, "access", now), refresh_token
+        account, session_id, tokens.issue(pk(account), session_id, "access", now), refresh_token
     )
 
 
 def _home_tenant(session: Session, account: Account) -> int | None:
     grant = session.exec(
         select(RoleGrant.tenant_id).where(
-            RoleGrant.account_id == account.id, RoleGrant.tenant_id.is_not(None)
+            RoleGrant.account_id == account.id, col(RoleGrant.tenant_id).is_not(None)
         )
     ).first()
     return grant

@@ -5,9 +5,10 @@ with every region drawn so an installer can check them."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from PIL import Image
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.audit.records import Actor, update_scoped
 from app.cabinets.models import Cabinet, CabinetSnapshot, Slot, SlotKind
@@ -51,6 +52,7 @@ def set_slot_region(
     if slot.kind != SlotKind.scale.value:
         raise ValidationError("cabinets.not_a_scale", field="camera", slot=slot.code)
     camera = camera.strip().lower()
+    changes: dict[str, Any]
     if not camera:
         changes = {"camera": None, "camera_region": None}
     elif not CAMERA_ID.match(camera):
@@ -64,12 +66,13 @@ def cameras_of(session: Session, scope: TenantScope, cabinet_id: int) -> dict[st
     """The cabinet's cameras and the slots each watches, by code."""
     slots = session.exec(
         scoped_select(Slot, scope)
-        .where(Slot.cabinet_id == cabinet_id, Slot.camera.is_not(None))
+        .where(Slot.cabinet_id == cabinet_id, col(Slot.camera).is_not(None))
         .order_by(Slot.code)
     ).all()
     out: dict[str, list[Slot]] = {}
     for slot in slots:
-        out.setdefault(slot.camera, []).append(slot)
+        if slot.camera is not None:  # so selected
+            out.setdefault(slot.camera, []).append(slot)
     return out
 
 
@@ -81,11 +84,11 @@ def camera_view(
     latest = session.exec(
         scoped_select(CabinetSnapshot, scope)
         .where(CabinetSnapshot.cabinet_id == cabinet_id, CabinetSnapshot.camera == camera)
-        .order_by(CabinetSnapshot.id.desc())
+        .order_by(col(CabinetSnapshot.id).desc())
     ).first()
     path = get_settings().data_dir / latest.path if latest is not None else None
     if path is None or not path.exists():
         return None
     slots = cameras_of(session, scope, cabinet_id).get(camera, [])
     with Image.open(path) as image:
-        return annotate(image, [], [(s.code, s.camera_region, {}) for s in slots])
+        return annotate(image, [], [(s.code, s.camera_region or [], {}) for s in slots])

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.audit import service as audit
 from app.audit.records import Actor
@@ -23,7 +23,7 @@ from app.cabinets.credentials import decrypt_secret
 from app.cabinets.models import Cabinet, CommandKind, CommandStatus, DeviceCommand
 from app.core.announce import announce
 from app.core.errors import DomainError
-from app.core.model_base import as_utc
+from app.core.model_base import as_utc, pk
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from app.tenants.models import Tenant
 from app.workorders.models import WorkOrderKind
@@ -87,7 +87,7 @@ def issue_command(
     command = DeviceCommand(
         tenant_id=cabinet.tenant_id,
         command_id=uuid.uuid4().hex,
-        cabinet_id=cabinet.id,
+        cabinet_id=pk(cabinet),
         kind=kind,
         payload=dict(args),
         status=CommandStatus.pending.value,
@@ -129,8 +129,8 @@ def _next_send(command: DeviceCommand) -> datetime | None:
 
 
 def _signed(session: Session, command: DeviceCommand, now: datetime) -> Outgoing | None:
-    cabinet = session.get(Cabinet, command.cabinet_id)
-    tenant = session.get(Tenant, cabinet.tenant_id)
+    cabinet = session.get_one(Cabinet, command.cabinet_id)
+    tenant = session.get_one(Tenant, cabinet.tenant_id)
     if cabinet.secret_ciphertext is None:
         return None
     body = {"command": command.command_id, "expires": _ms(as_utc(command.expires_at))}
@@ -140,7 +140,7 @@ def _signed(session: Session, command: DeviceCommand, now: datetime) -> Outgoing
         tenant=tenant.code,
         cabinet=cabinet.code,
         boot=CLOUD_BOOT,
-        seq=command.id,  # the command's number: the same on every resend
+        seq=pk(command),  # the command's number: the same on every resend
         message_type=MESSAGE_TYPE[command.kind],
         body=body,
         message_id=command.command_id,
@@ -155,8 +155,11 @@ def prepare_sends(*, session: Session, now: datetime | None = None) -> list[Outg
     now = now or datetime.now(UTC)
     due = session.exec(
         scoped_select(DeviceCommand, TenantScope.platform())
-        .where(DeviceCommand.status.in_((*WAITING, RECEIVED)), DeviceCommand.next_retry_at <= now)
-        .order_by(DeviceCommand.next_retry_at)
+        .where(
+            col(DeviceCommand.status).in_((*WAITING, RECEIVED)),
+            col(DeviceCommand.next_retry_at) <= now,
+        )
+        .order_by(col(DeviceCommand.next_retry_at))
         .limit(500)
     ).all()
     out = []
@@ -203,7 +206,7 @@ def _give_up(session: Session, command: DeviceCommand, now: datetime, *, reason:
 
 def _to_a_person(session: Session, command: DeviceCommand, now: datetime) -> None:
     """One open work order per cabinet whose commands do not get through."""
-    cabinet = session.get(Cabinet, command.cabinet_id)
+    cabinet = session.get_one(Cabinet, command.cabinet_id)
     open_once(
         session=session,
         cabinet=cabinet,
@@ -250,7 +253,7 @@ def record_ack(
         values["result"] = {k: body[k] for k in ("code", "detail") if k in body} or None
     changed = session.exec(
         update(DeviceCommand)
-        .where(DeviceCommand.id == command.id, DeviceCommand.status.in_(replaceable))
+        .where(col(DeviceCommand.id) == command.id, col(DeviceCommand.status).in_(replaceable))
         .values(**values)
         .execution_options(synchronize_session="fetch")
     )

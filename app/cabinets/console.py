@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.audit.records import Actor, record_created, update_scoped
 from app.cabinets.layout import layout_changed
@@ -24,6 +25,7 @@ from app.cabinets.presence import presence_status
 from app.cabinets.refusals import refusals_of
 from app.cabinets.scale_stats import describe, model_of
 from app.core.errors import ValidationError
+from app.core.model_base import keyed, pk
 from app.core.paging import count_of
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scope_filter
 from app.inventory.models import PlanogramEntry, Stock
@@ -80,7 +82,8 @@ def list_cabinets(
         .select_from(PlanogramEntry)
         .join(
             Stock,
-            (Stock.slot_id == PlanogramEntry.slot_id) & (Stock.item_id == PlanogramEntry.item_id),
+            (col(Stock.slot_id) == PlanogramEntry.slot_id)
+            & (col(Stock.item_id) == PlanogramEntry.item_id),
             isouter=True,
         )
         .where(
@@ -98,24 +101,34 @@ def list_cabinets(
     if status == "online":
         statement = statement.where(Cabinet.is_online)
     elif status == "offline":
-        statement = statement.where(Cabinet.is_online.is_(False))
+        statement = statement.where(col(Cabinet.is_online).is_(False))
     elif status == "open":
         statement = statement.where(Cabinet.door_state == "open")
     search = search.strip()[:40]
     if search:
         pattern = f"%{search}%"
-        statement = statement.where(or_(Cabinet.name.ilike(pattern), Cabinet.code.ilike(pattern)))
+        statement = statement.where(
+            or_(col(Cabinet.name).ilike(pattern), col(Cabinet.code).ilike(pattern))
+        )
     total = count_of(session, statement)
     if after_id is not None:
-        statement = statement.where(Cabinet.id > after_id)
-    found = session.exec(statement.order_by(Cabinet.id).limit(limit + 1)).all()
+        statement = statement.where(col(Cabinet.id) > after_id)
+    found = session.exec(statement.order_by(col(Cabinet.id)).limit(limit + 1)).all()
     rows = [_row(c, n) for c, n in found[:limit]]
     return CabinetPage(rows, rows[-1].id if len(found) > limit else None, total)
 
 
 def _row(c: Cabinet, low: int) -> CabinetRow:
     return CabinetRow(
-        c.id, c.code, c.name, c.model, c.is_online, c.door_state, c.last_heartbeat_at, low, c.status
+        pk(c),
+        c.code,
+        c.name,
+        c.model,
+        c.is_online,
+        c.door_state,
+        c.last_heartbeat_at,
+        low,
+        c.status,
     )
 
 
@@ -147,7 +160,9 @@ class CabinetDetail:
     commands: list[SentCommand]
     has_credentials: bool
     secret_version: int
-    scales: list[dict] = field(default_factory=list)  # each scale's noise model (scale_stats)
+    scales: list[dict[str, Any]] = field(
+        default_factory=list
+    )  # each scale's noise model (scale_stats)
     empty_slots: list[tuple[int, str]] = field(default_factory=list)  # (id, code): nothing planned
     refusals: list[CabinetRefusal] = field(default_factory=list)  # per reason, newest first
 
@@ -156,24 +171,25 @@ def cabinet_detail(*, session: Session, scope: TenantScope, cabinet_id: int) -> 
     cabinet = get_scoped_or_raise(session, Cabinet, cabinet_id, scope)
     planned = session.exec(
         select(PlanogramEntry, Slot.code, Item.name, func.coalesce(Stock.quantity, 0))
-        .join(Slot, Slot.id == PlanogramEntry.slot_id)
-        .join(Item, Item.id == PlanogramEntry.item_id)
+        .join(Slot, col(Slot.id) == PlanogramEntry.slot_id)
+        .join(Item, col(Item.id) == PlanogramEntry.item_id)
         .join(
             Stock,
-            (Stock.slot_id == PlanogramEntry.slot_id) & (Stock.item_id == PlanogramEntry.item_id),
+            (col(Stock.slot_id) == PlanogramEntry.slot_id)
+            & (col(Stock.item_id) == PlanogramEntry.item_id),
             isouter=True,
         )
         .where(PlanogramEntry.cabinet_id == cabinet.id)
-        .order_by(Slot.code, PlanogramEntry.id)
+        .order_by(Slot.code, col(PlanogramEntry.id))
     ).all()
     commands = session.exec(
         select(DeviceCommand)
         .where(DeviceCommand.cabinet_id == cabinet.id)
-        .order_by(DeviceCommand.id.desc())
+        .order_by(col(DeviceCommand.id).desc())
         .limit(RECENT_COMMANDS)
     ).all()
     slots = [
-        PlannedSlot(e.id, code, e.item_id, item, q, e.min_qty, e.par_qty)
+        PlannedSlot(pk(e), code, e.item_id, item, q, e.min_qty, e.par_qty)
         for e, code, item, q in planned
     ]
     low = sum(1 for s in slots if s.quantity < s.min_qty)
@@ -191,11 +207,12 @@ def cabinet_detail(*, session: Session, scope: TenantScope, cabinet_id: int) -> 
                 .where(Item.tenant_id == cabinet.tenant_id, Item.is_active)
                 .order_by(Item.name)
             )
+            if i is not None
         ],
         has_credentials=cabinet.secret_ciphertext is not None,
         secret_version=cabinet.secret_version,
-        refusals=refusals_of(session=session, scope=scope, cabinet_id=cabinet.id),
-        scales=_scales(session, cabinet.id),
+        refusals=refusals_of(session=session, scope=scope, cabinet_id=pk(cabinet)),
+        scales=_scales(session, pk(cabinet)),
         empty_slots=_empty_slots(session, cabinet),
     )
 
@@ -203,11 +220,11 @@ def cabinet_detail(*, session: Session, scope: TenantScope, cabinet_id: int) -> 
 def _empty_slots(session: Session, cabinet: Cabinet) -> list[tuple[int, str]]:
     """The cabinet's slots with nothing planned in them (a new cabinet's, at first: all)."""
     planned = select(PlanogramEntry.slot_id).where(PlanogramEntry.cabinet_id == cabinet.id)
-    return list(
+    return keyed(
         session.exec(
             select(Slot.id, Slot.code)
-            .where(Slot.cabinet_id == cabinet.id, Slot.id.not_in(planned))
-            .order_by(Slot.row_no, Slot.col_no)
+            .where(Slot.cabinet_id == cabinet.id, col(Slot.id).not_in(planned))
+            .order_by(col(Slot.row_no), col(Slot.col_no))
         )
     )
 
@@ -218,15 +235,15 @@ def _on_scale(items: list[Item]) -> list[SkuOnScale]:
     ]
 
 
-def _scales(session: Session, cabinet_id: int) -> list[dict]:
+def _scales(session: Session, cabinet_id: int) -> list[dict[str, Any]]:
     """Each scale's noise model and what its items collide in (two queries for the cabinet)."""
     slots = session.exec(select(Slot).where(Slot.cabinet_id == cabinet_id).order_by(Slot.code))
     items_of: dict[int, list[Item]] = {}
     for slot_id, item in session.exec(
         select(PlanogramEntry.slot_id, Item)
-        .join(Item, Item.id == PlanogramEntry.item_id)
+        .join(Item, col(Item.id) == PlanogramEntry.item_id)
         .where(PlanogramEntry.cabinet_id == cabinet_id)
-        .order_by(PlanogramEntry.id)
+        .order_by(col(PlanogramEntry.id))
     ):
         items_of.setdefault(slot_id, []).append(item)
     return [
@@ -235,7 +252,7 @@ def _scales(session: Session, cabinet_id: int) -> list[dict]:
     ]
 
 
-def _second_signal_takes(items: list[Item], scale: dict) -> dict:
+def _second_signal_takes(items: list[Item], scale: dict[str, Any]) -> dict[str, Any]:
     """The takes this scale's current items collide in (named for the page), with the share
     of small takes that need RFID, the camera or a person."""
     if not items:
@@ -246,7 +263,7 @@ def _second_signal_takes(items: list[Item], scale: dict) -> dict:
     return {"collisions": shown, "colliding_share": check.colliding_share}
 
 
-def _why(result: dict | None) -> str:
+def _why(result: dict[str, Any] | None) -> str:
     """What a failed or expired command's result says (the cabinet's code and detail)."""
     if not result:
         return ""
@@ -322,11 +339,11 @@ def set_slot_item(
     ).first()
     if stock:
         raise ValidationError("cabinets.slot_not_empty", field="item", quantity=stock)
-    _check_beside_others(session, session.get(Slot, entry.slot_id), item, entry.id)
+    _check_beside_others(session, session.get_one(Slot, entry.slot_id), item, entry.id)
     changed = update_scoped(
         session, PlanogramEntry, entry_id, scope, {"item_id": item.id}, actor=actor
     )
-    layout_changed(session=session, cabinet=session.get(Cabinet, entry.cabinet_id), actor=actor)
+    layout_changed(session=session, cabinet=session.get_one(Cabinet, entry.cabinet_id), actor=actor)
     return changed
 
 
@@ -343,15 +360,15 @@ def plan_item(
     entry = PlanogramEntry(
         tenant_id=slot.tenant_id,
         cabinet_id=slot.cabinet_id,
-        slot_id=slot.id,
-        item_id=item.id,
+        slot_id=pk(slot),
+        item_id=pk(item),
         min_qty=0,
         par_qty=min(slot.capacity, MAX_LEVEL),
     )
     session.add(entry)
     session.flush()
     record_created(session, entry, actor=actor)
-    layout_changed(session=session, cabinet=session.get(Cabinet, slot.cabinet_id), actor=actor)
+    layout_changed(session=session, cabinet=session.get_one(Cabinet, slot.cabinet_id), actor=actor)
     return entry
 
 
@@ -360,7 +377,7 @@ def _check_beside_others(session: Session, slot: Slot, item: Item, entry_id: int
     `entry_id`): not already there, and still tellable apart by the slot's scale."""
     others = session.exec(
         select(Item)
-        .join(PlanogramEntry, PlanogramEntry.item_id == Item.id)
+        .join(PlanogramEntry, col(PlanogramEntry.item_id) == Item.id)
         .where(PlanogramEntry.slot_id == slot.id, PlanogramEntry.id != (entry_id or 0))
     ).all()
     if any(o.id == item.id for o in others):

@@ -22,7 +22,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 
 from app.audit import service as audit
 from app.audit.records import Actor
@@ -149,7 +149,7 @@ def cabinet_keys(*, session: Session, cabinet_codes: Iterable[str]) -> dict[str,
     if not codes:
         return {}
     statement = (
-        select(
+        select(  # type: ignore[call-overload]  # sqlmodel types up to 4 columns
             Cabinet.id,
             Cabinet.code,
             Cabinet.tenant_id,
@@ -159,7 +159,7 @@ def cabinet_keys(*, session: Session, cabinet_codes: Iterable[str]) -> dict[str,
             Cabinet.protocol,
         )
         .join(Tenant, Tenant.id == Cabinet.tenant_id)
-        .where(Cabinet.code.in_(codes), Cabinet.secret_ciphertext.is_not(None))
+        .where(col(Cabinet.code).in_(codes), col(Cabinet.secret_ciphertext).is_not(None))
     )
     keys: dict[str, CabinetKey] = {}
     secret_key = get_settings().secret_key
@@ -232,8 +232,8 @@ def save_sealed_settings(
     audit.record(
         session=session,
         action=action,
-        entity=model.__tablename__,
-        entity_id=row.id,
+        entity=str(model.__tablename__),
+        entity_id=row.id,  # type: ignore[attr-defined]  # every settings row has an id
         tenant_id=tenant_id,
         actor_account_id=actor.account_id,
         actor_name=actor.name,

@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.audit.records import Actor, record_created, snapshot, update_scoped
 from app.cabinets.credentials import decrypt_secret
 from app.cabinets.models import Cabinet, CabinetStatus, LanController, Site, Slot, SlotKind
 from app.core.errors import DomainError, ValidationError
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from app.tenants.models import Tenant
 from hardware.scales import INDICATORS
@@ -114,7 +115,7 @@ def register_lan_cabinet(
     if row is not None:
         changes = values | {"updated_at": datetime.now(UTC)}
         return update_scoped(session, LanController, row.id, scope, changes, actor=actor)
-    row = LanController(tenant_id=cabinet.tenant_id, cabinet_id=cabinet.id, **values)
+    row = LanController(tenant_id=cabinet.tenant_id, cabinet_id=pk(cabinet), **values)
     session.add(row)
     session.flush()
     record_created(session, row, actor=actor)
@@ -131,7 +132,7 @@ def register_by_code(
     if found is None:
         raise ValidationError("lan.no_such_cabinet", field="cabinet", code=code)
     return register_lan_cabinet(
-        session=session, scope=scope, cabinet_id=found.id, wiring=wiring, actor=actor
+        session=session, scope=scope, cabinet_id=pk(found), wiring=wiring, actor=actor
     )
 
 
@@ -151,13 +152,13 @@ def list_lan_cabinets(*, session: Session, scope: TenantScope) -> list[LanCabine
     """The scope's LAN cabinets and where each answers, for the console."""
     rows = session.exec(
         scoped_select(LanController, scope)
-        .join(Cabinet, Cabinet.id == LanController.cabinet_id)
+        .join(Cabinet, col(Cabinet.id) == LanController.cabinet_id)
         .order_by(Cabinet.code)
     ).all()
     cabinets = {
         c.id: c
         for c in session.exec(
-            select(Cabinet).where(Cabinet.id.in_([r.cabinet_id for r in rows] or [0]))
+            select(Cabinet).where(col(Cabinet.id).in_([r.cabinet_id for r in rows] or [0]))
         )
     }
     out = []
@@ -165,7 +166,7 @@ def list_lan_cabinets(*, session: Session, scope: TenantScope) -> list[LanCabine
         cabinet = cabinets[row.cabinet_id]
         out.append(
             LanCabinetRow(
-                cabinet.id,
+                pk(cabinet),
                 cabinet.code,
                 cabinet.name,
                 f"{row.host}:{row.port}",
@@ -183,18 +184,21 @@ def lan_cabinets(*, session: Session, site: str | None = None) -> list[LanCabine
     active, provisioned LAN cabinet, of the site named or numbered `site` (None: all)."""
     statement = (
         select(Cabinet, LanController, Tenant.code)
-        .join(LanController, LanController.cabinet_id == Cabinet.id)
-        .join(Tenant, Tenant.id == Cabinet.tenant_id)
+        .join(LanController, col(LanController.cabinet_id) == Cabinet.id)
+        .join(Tenant, col(Tenant.id) == Cabinet.tenant_id)
         .where(
-            Cabinet.status != CabinetStatus.retired.value, Cabinet.secret_ciphertext.is_not(None)
+            Cabinet.status != CabinetStatus.retired.value,
+            col(Cabinet.secret_ciphertext).is_not(None),
         )
-        .order_by(Cabinet.id)
+        .order_by(col(Cabinet.id))
     )
     if site is not None:
         ids = select(Site.id).where((Site.name == site) | (Site.id == _int_or_none(site)))
-        statement = statement.where(Cabinet.site_id.in_(ids))
+        statement = statement.where(col(Cabinet.site_id).in_(ids))
     specs = []
     for cabinet, controller, tenant_code in session.exec(statement):
+        if cabinet.secret_ciphertext is None:  # not selected
+            continue
         try:
             secret = decrypt_secret(cabinet.secret_ciphertext)
         except DomainError:  # SECRET_KEY rotated without re-provisioning: it cannot sign
@@ -202,7 +206,7 @@ def lan_cabinets(*, session: Session, site: str | None = None) -> list[LanCabine
         wiring = snapshot(controller)
         specs.append(
             LanCabinetSpec(
-                cabinet.id, tenant_code, cabinet.code, cabinet.mqtt_username, secret, wiring
+                pk(cabinet), tenant_code, cabinet.code, cabinet.mqtt_username, secret, wiring
             )
         )
     return specs

@@ -13,11 +13,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from app.audit.records import SYSTEM, Actor
 from app.cabinets.commands import issue_command
 from app.cabinets.models import Cabinet, CabinetStatus, CommandKind, DeviceCommand, Slot, SlotKind
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope
 from app.inventory.models import PlanogramEntry
 from app.items.models import Item
@@ -33,8 +34,8 @@ def layout_slots(session: Session, cabinet: Cabinet) -> list[dict[str, Any]]:
     tags)."""
     rows = session.exec(
         select(Slot, Item)
-        .join(PlanogramEntry, PlanogramEntry.slot_id == Slot.id)
-        .join(Item, Item.id == PlanogramEntry.item_id)
+        .join(PlanogramEntry, col(PlanogramEntry.slot_id) == Slot.id)
+        .join(Item, col(Item.id) == PlanogramEntry.item_id)
         .where(Slot.cabinet_id == cabinet.id, Slot.kind == SlotKind.scale.value)
         .order_by(Slot.code, Item.sku)
     ).all()
@@ -62,7 +63,7 @@ def item_layout_changed(*, session: Session, item_id: int, actor: Actor = SYSTEM
     """An item's SKU, weight or tagging changed: every cabinet planning it is told again."""
     cabinets = session.exec(
         select(Cabinet)
-        .join(PlanogramEntry, PlanogramEntry.cabinet_id == Cabinet.id)
+        .join(PlanogramEntry, col(PlanogramEntry.cabinet_id) == Cabinet.id)
         .where(PlanogramEntry.item_id == item_id)
         .distinct()
     ).all()
@@ -109,7 +110,7 @@ def send_if_due(
     command = issue_command(
         session=session,
         scope=TenantScope.single(cabinet.tenant_id),
-        cabinet_id=cabinet.id,
+        cabinet_id=pk(cabinet),
         kind=CommandKind.push_config.value,
         args={"version": _next_version(session, cabinet), "slots": layout_slots(session, cabinet)},
         actor=actor,

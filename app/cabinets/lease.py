@@ -9,7 +9,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.audit.records import SYSTEM, Actor
 from app.cabinets.commands import issue_command
@@ -20,6 +20,7 @@ from app.cabinets.models import (
     CommandStatus,
     DeviceCommand,
 )
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from app.org.models import User
 from app.tenants.status import is_suspended
@@ -44,7 +45,7 @@ def lease_arguments(session: Session, cabinet: Cabinet, now: datetime) -> dict[s
     people = session.exec(
         scoped_select(User, TenantScope.single(cabinet.tenant_id))
         .where(User.is_active)
-        .order_by(User.id)
+        .order_by(col(User.id))
     ).all()
     cards, pins = [], []
     for person in people:
@@ -73,7 +74,7 @@ def sync_lease(
     return issue_command(
         session=session,
         scope=scope,
-        cabinet_id=cabinet.id,
+        cabinet_id=pk(cabinet),
         kind="sync_lease",
         args=lease_arguments(session, cabinet, now),
         actor=actor,
@@ -99,7 +100,7 @@ def empty_lease_if_held(*, session: Session, cabinet: Cabinet, now: datetime) ->
             DeviceCommand.cabinet_id == cabinet.id,
             DeviceCommand.kind == CommandKind.sync_lease.value,
         )
-        .order_by(DeviceCommand.id.desc())
+        .order_by(col(DeviceCommand.id).desc())
         .limit(20)
     ).all()
     held = next((c for c in leases if c.status == CommandStatus.succeeded.value), None)
@@ -114,7 +115,7 @@ def empty_lease_if_held(*, session: Session, cabinet: Cabinet, now: datetime) ->
     sync_lease(
         session=session,
         scope=TenantScope.single(cabinet.tenant_id),
-        cabinet_id=cabinet.id,
+        cabinet_id=pk(cabinet),
         actor=SYSTEM,
         now=now,
     )

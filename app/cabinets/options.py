@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.cabinets.models import Cabinet, Site
+from app.core.model_base import keyed
 from app.core.tenancy import TenantScope, scope_filter
 
 
@@ -17,8 +18,10 @@ def cabinet_labels(session: Session, ids: set[int]) -> dict[int, str]:
     """{id: "name (code)"} of the given cabinets, one query."""
     if not ids:
         return {}
-    rows = session.exec(select(Cabinet.id, Cabinet.name, Cabinet.code).where(Cabinet.id.in_(ids)))
-    return {i: cabinet_label(name, code) for i, name, code in rows}
+    rows = session.exec(
+        select(Cabinet.id, Cabinet.name, Cabinet.code).where(col(Cabinet.id).in_(ids))
+    )
+    return {i: cabinet_label(name, code) for i, name, code in rows if i is not None}
 
 
 def cabinet_options(*, session: Session, scope: TenantScope) -> list[tuple[int, str]]:
@@ -28,7 +31,7 @@ def cabinet_options(*, session: Session, scope: TenantScope) -> list[tuple[int, 
         .where(scope_filter(Cabinet, scope))
         .order_by(Cabinet.name, Cabinet.code)
     ).all()
-    return [(i, cabinet_label(name, code)) for i, name, code in rows]
+    return [(i, cabinet_label(name, code)) for i, name, code in rows if i is not None]
 
 
 def site_options(*, session: Session, scope: TenantScope, tenant_id: int) -> list[tuple[int, str]]:
@@ -37,4 +40,4 @@ def site_options(*, session: Session, scope: TenantScope, tenant_id: int) -> lis
     rows = session.exec(
         select(Site.id, Site.name).where(Site.tenant_id == tenant_id).order_by(Site.name)
     )
-    return list(rows.all())
+    return keyed(rows.all())

@@ -114,7 +114,7 @@ def apply_state(
     cabinet = session.exec(
         scoped_select(Cabinet, TenantScope.platform()).where(Cabinet.code == cabinet_code)
     ).first()
-    if cabinet is None or session.get(Tenant, cabinet.tenant_id).code != tenant_code:
+    if cabinet is None or session.get_one(Tenant, cabinet.tenant_id).code != tenant_code:
         return "ignored"
     now = now or datetime.now(UTC)
     if state == "offline":

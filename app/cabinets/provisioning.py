@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlparse
 
-from sqlmodel import Session, func, or_, select
+from sqlmodel import Session, col, func, or_, select
 
 from app.alerts.service import resolve_for_cabinet
 from app.audit import service as audit
@@ -37,6 +37,7 @@ from app.cabinets.models import (
 from app.cabinets.profiles import PROFILES, slot_plan
 from app.core.config import Settings, get_settings
 from app.core.errors import ValidationError
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, get_scoped_or_raise
 from app.tenants.models import Tenant
 from hardware.protocol.messages import Topic
@@ -113,7 +114,7 @@ def _provisioned(
     session: Session, scope: TenantScope, cabinet: Cabinet, actor: Actor, secret_key: str | None
 ) -> Provisioned:
     made = provision(
-        session=session, scope=scope, cabinet_id=cabinet.id, actor=actor, secret_key=secret_key
+        session=session, scope=scope, cabinet_id=pk(cabinet), actor=actor, secret_key=secret_key
     )
     # sent when the controller is first heard from with these credentials (not before: with
     # the old ones, or none, it could not verify it)
@@ -121,7 +122,7 @@ def _provisioned(
     session.flush()
     tenant_code = session.exec(select(Tenant.code).where(Tenant.id == cabinet.tenant_id)).one()
     bundle = bundle_of(cabinet, tenant_code, made, datetime.now(UTC))
-    return Provisioned(cabinet.id, cabinet.code, bundle)
+    return Provisioned(pk(cabinet), cabinet.code, bundle)
 
 
 def _checked_code(session: Session, raw: str) -> str:
@@ -142,7 +143,7 @@ def _check_name_free(session: Session, tenant_id: int, site_id: int | None, name
     taken = session.exec(
         select(Cabinet.id).where(
             Cabinet.tenant_id == tenant_id,
-            Cabinet.site_id.is_(None) if site_id is None else Cabinet.site_id == site_id,
+            col(Cabinet.site_id).is_(None) if site_id is None else Cabinet.site_id == site_id,
             func.lower(Cabinet.name) == name.lower(),
             Cabinet.status != CabinetStatus.retired.value,  # a replacement may take it
         )
@@ -188,7 +189,7 @@ def register_cabinet(
     session.add(cabinet)
     session.flush()
     session.add_all(
-        Slot(tenant_id=tenant_id, cabinet_id=cabinet.id, **vars(plan))
+        Slot(tenant_id=tenant_id, cabinet_id=pk(cabinet), **vars(plan))
         for plan in slot_plan(profile)
     )
     session.flush()
@@ -232,7 +233,7 @@ def set_maintenance(
     _audit(session, cabinet, "cabinet.maintenance" if on else "cabinet.in_service", actor, before)
     if cabinet.is_online and cabinet.secret_ciphertext is not None:
         # the offline lease follows: empty while in maintenance, the people again after
-        sync_lease(session=session, scope=scope, cabinet_id=cabinet.id, actor=actor)
+        sync_lease(session=session, scope=scope, cabinet_id=pk(cabinet), actor=actor)
     return cabinet
 
 
@@ -256,7 +257,7 @@ def decommission(
     waiting = session.exec(
         select(DeviceCommand).where(
             DeviceCommand.cabinet_id == cabinet.id,
-            DeviceCommand.status.in_((CommandStatus.pending.value, CommandStatus.sent.value)),
+            col(DeviceCommand.status).in_((CommandStatus.pending.value, CommandStatus.sent.value)),
         )
     ).all()
     for command in waiting:
@@ -264,7 +265,7 @@ def decommission(
         command.next_retry_at = None
         command.result = {"reason": "decommissioned"}
     resolved = resolve_for_cabinet(
-        session=session, tenant_id=cabinet.tenant_id, cabinet_id=cabinet.id
+        session=session, tenant_id=cabinet.tenant_id, cabinet_id=pk(cabinet)
     )
     session.flush()
     _audit(

@@ -6,13 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.cabinets.models import Cabinet, CabinetRefusal
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 
-TABLE = CabinetRefusal.__table__
+TABLE: Table = CabinetRefusal.__table__  # type: ignore[attr-defined]  # set by SQLModel
 
 
 @dataclass
@@ -76,6 +77,6 @@ def refusals_of(*, session: Session, scope: TenantScope, cabinet_id: int) -> lis
     statement = (
         scoped_select(CabinetRefusal, scope)
         .where(CabinetRefusal.cabinet_id == cabinet_id)
-        .order_by(CabinetRefusal.last_at.desc())
+        .order_by(col(CabinetRefusal.last_at).desc())
     )
     return list(session.exec(statement).all())

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.cabinets.alarms import on_alarm
 from app.cabinets.commands import record_ack
@@ -18,8 +18,8 @@ from app.cabinets.presence import heard_from
 from app.cabinets.scale_stats import fold_heartbeat
 from app.core import logs
 from app.core.memo import batch_memo, in_batch, remember
-from app.core.model_base import as_utc
-from app.core.tenancy import TenantScope, get_scoped
+from app.core.model_base import as_utc, pk
+from app.core.tenancy import TenantScope, get_scoped, get_scoped_or_raise
 from app.withdrawals import door_open, keypad, screen, sessions
 from app.withdrawals.prefetch import prefetch_closes
 
@@ -35,7 +35,7 @@ def apply_device_message(
     row = get_scoped(session, DeviceMessage, message_row_id, scope)
     if row is None or row.status != MessageStatus.accepted.value:
         return False
-    cabinet = get_scoped(session, Cabinet, row.cabinet_id, scope)
+    cabinet = get_scoped_or_raise(session, Cabinet, row.cabinet_id, scope)  # the row's FK
     with logs.bound(tenant_id=row.tenant_id, cabinet_id=row.cabinet_id):  # its log lines
         _apply(session=session, row=row, cabinet=cabinet, now=now)
     row.status = MessageStatus.processed.value
@@ -73,7 +73,7 @@ def _apply(*, session: Session, row: DeviceMessage, cabinet: Cabinet, now: datet
         row.payload = keypad.redacted(row.payload)
         screen.tell_outcome(session, cabinet, outcome, method="pin", ref=row.message_id)
     elif row.type == "cmd.ack":
-        record_ack(session=session, cabinet_id=cabinet.id, body=body, now=now)
+        record_ack(session=session, cabinet_id=pk(cabinet), body=body, now=now)
     shut = cabinet.door_state == DoorState.closed.value
     if shut and (door_was != DoorState.closed.value or row.type == "door.closed"):
         door_open.door_closed(session=session, cabinet=cabinet, now=now)  # its alert resolved
@@ -89,8 +89,8 @@ def apply_device_messages(
     # applied by whichever job gets it first; the other then reads it applied and skips it.
     rows = session.exec(
         select(DeviceMessage)
-        .where(DeviceMessage.id.in_(message_row_ids))
-        .order_by(DeviceMessage.id)
+        .where(col(DeviceMessage.id).in_(message_row_ids))
+        .order_by(col(DeviceMessage.id))
         .with_for_update()
         .execution_options(populate_existing=True)
     ).all()
@@ -99,7 +99,7 @@ def apply_device_messages(
     # them in the identity map (which keeps only what something refers to); what the door
     # closes read besides, in one query per table, for the batch (app/withdrawals/prefetch.py)
     with batch_memo(session):
-        cabinets = list(session.exec(select(Cabinet).where(Cabinet.id.in_(cabinet_ids))))
+        cabinets = list(session.exec(select(Cabinet).where(col(Cabinet.id).in_(cabinet_ids))))
         remember(session, "cabinets:held", cabinets)
         prefetch_closes(session, list(rows), cabinets)
         return sum(

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.audit.records import Actor
 from app.cabinets.credentials import cabinet_keys
@@ -37,6 +37,7 @@ from app.cabinets.models import Cabinet, CabinetSnapshot, CabinetStatus
 from app.cabinets.snapshot_image import EXTENSION, ImageRefused, checked_image, sniffed_type
 from app.core.config import get_settings
 from app.core.errors import NotFoundError
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, scoped_select
 from app.tenants.models import Status, Tenant
 from app.tenants.policies import WholeNumber, set_whole_number, whole_number
@@ -102,7 +103,7 @@ def admit(*, session: Session, envelope: bytes | None, guard: NonceGuard, now_ms
     tenant = session.get(Tenant, cabinet.tenant_id)
     if tenant is None or tenant.status == Status.suspended.value:
         raise SnapshotRefused("tenant_suspended", key.tenant_code)
-    return Admitted(cabinet.tenant_id, cabinet.id, code, message["body"])
+    return Admitted(cabinet.tenant_id, pk(cabinet), code, message["body"])
 
 
 def store_snapshot(
@@ -209,7 +210,7 @@ def snapshots_of_session(
                 CabinetSnapshot.cabinet_id == cabinet_id,
                 CabinetSnapshot.session == door_session,
             )
-            .order_by(CabinetSnapshot.taken_at, CabinetSnapshot.id)
+            .order_by(col(CabinetSnapshot.taken_at), col(CabinetSnapshot.id))
         )
     )
 
@@ -266,7 +267,7 @@ def sweep_snapshots(*, session: Session, now: datetime, data_dir: Path | None = 
         expired = session.exec(
             scoped_select(CabinetSnapshot, TenantScope.single(tenant_id))
             .where(CabinetSnapshot.received_at < cutoff)
-            .order_by(CabinetSnapshot.received_at)
+            .order_by(col(CabinetSnapshot.received_at))
             .limit(SWEEP_BATCH - removed)
         ).all()
         for row in expired:

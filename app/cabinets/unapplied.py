@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.cabinets.models import DeviceMessage, MessageStatus
 
@@ -31,10 +31,11 @@ def stranded_messages(
             DeviceMessage.status == MessageStatus.accepted.value,
             DeviceMessage.received_at < now - STRANDED_AFTER,
         )
-        .order_by(DeviceMessage.id)
+        .order_by(col(DeviceMessage.id))
         .limit(limit)
     ).all()
-    return [list(ids[start : start + BATCH]) for start in range(0, len(ids), BATCH)]
+    keys = [i for i in ids if i is not None]  # all of them: primary keys
+    return [keys[start : start + BATCH] for start in range(0, len(keys), BATCH)]
 
 
 def mark_failed(*, session: Session, message_row_id: int, error: str) -> bool:

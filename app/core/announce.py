@@ -30,7 +30,8 @@ def announce_on(session: Session, channel: str, **data: Any) -> None:
 
 
 def take_announcements(session: Session) -> list[Announcement]:
-    return session.info.pop(_KEY, [])
+    announcements: list[Announcement] = session.info.pop(_KEY, [])
+    return announcements
 
 
 async def publish_announcements(announcements: list[Announcement]) -> None:

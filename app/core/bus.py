@@ -117,7 +117,7 @@ class RedisBus(EventBus):
             yield self._iterate(pubsub)
         finally:
             await pubsub.punsubscribe()
-            await pubsub.aclose()
+            await pubsub.aclose()  # type: ignore[no-untyped-call]  # unannotated in redis-py
 
     @staticmethod
     async def _iterate(pubsub: Any) -> AsyncIterator[BusEvent]:

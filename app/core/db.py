@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -26,7 +26,7 @@ from app.core.errors import DomainError
 T = TypeVar("T")
 
 
-def _enable_sqlite_integrity(dbapi_connection, _record) -> None:
+def _enable_sqlite_integrity(dbapi_connection: Any, _record: object) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -69,7 +69,9 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
             raise
 
 
-async def run_in_session(fn: Callable[..., T], /, in_engine: Engine | None = None, **kwargs) -> T:
+async def run_in_session(
+    fn: Callable[..., T], /, in_engine: Engine | None = None, **kwargs: Any
+) -> T:
     """Run a sync service call in its own unit of work off the event loop; then publish the
     domain events it announced (app/core/announce.py)."""
 

@@ -18,6 +18,7 @@ import fnmatch
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from app.core.bus import EventBus
 from app.core.tenancy import TenantScope
@@ -49,7 +50,7 @@ class TenantFanout:
         self._coalesce_s = coalesce_s
         self._followers: dict[str, TenantScope] = {}
         self._news: set[int] = set()
-        self._flushing: asyncio.Task | None = None
+        self._flushing: asyncio.Task[Any] | None = None
         self.pokes = 0
 
     def follow(self, client_token: str, scope: TenantScope) -> None:

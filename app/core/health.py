@@ -35,7 +35,9 @@ def _reply(status: int, body: dict[str, object]) -> bytes:
     return head.encode() + payload
 
 
-async def _answer(process: str, check: HealthCheck, reader, writer) -> None:
+async def _answer(
+    process: str, check: HealthCheck, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+) -> None:
     try:
         request_line = (await asyncio.wait_for(reader.readline(), 5)).decode("latin-1")
         parts = request_line.split()

@@ -17,7 +17,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from arq import create_pool
 from arq.connections import ArqRedis, RedisSettings
@@ -27,6 +27,16 @@ from app.core.config import get_settings
 
 logger = logging.getLogger(__name__)
 JobFunction = Callable[..., Awaitable[Any]]
+
+
+class Job(Protocol):
+    """A registered job as arq runs it (its WorkerCoroutine): the context, then the arguments."""
+
+    __qualname__: str
+
+    async def __call__(self, ctx: dict[Any, Any], *args: Any, **kwargs: Any) -> Any: ...
+
+
 JOBS: dict[str, JobFunction] = {}
 DEFAULT_MAX_TRIES = 5
 DEFAULT_KEEP_RESULT_S = 3600.0
@@ -43,12 +53,12 @@ def time_jobs_with(timer: JobTimer) -> None:
     _job_timer = timer
 
 
-def job(fn: JobFunction) -> JobFunction:
+def job(fn: JobFunction) -> Job:
     """Register a job function under its name (the name is what callers enqueue); every run,
     in-process or on an arq worker, is timed into the metrics by job and outcome."""
 
     @functools.wraps(fn)  # arq names a job by its function's __qualname__: kept
-    async def measured(ctx: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+    async def measured(ctx: dict[Any, Any], *args: Any, **kwargs: Any) -> Any:
         with _job_timer(fn.__name__, ctx):
             return await fn(ctx, *args, **kwargs)
 
@@ -132,7 +142,9 @@ class InProcessDispatcher(JobDispatcher):
         for key in [k for k, expiry in self._known_ids.items() if expiry <= now]:
             del self._known_ids[key]
 
-    async def _run(self, name: str, job_id: str, args: tuple, kwargs: dict, delay: float) -> None:
+    async def _run(
+        self, name: str, job_id: str, args: tuple[Any, ...], kwargs: dict[str, Any], delay: float
+    ) -> None:
         enqueued = datetime.now(UTC)
         for attempt in range(1, self._max_tries + 1):
             if delay:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Any
 
 MOBILE = re.compile(r"(?<![\dA-Za-z])(1[3-9]\d)\d{4}(\d{4})(?![\dA-Za-z])")
 ID_CARD = re.compile(r"(?<![\dA-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(?![\dA-Za-z])")
@@ -39,7 +40,7 @@ def install() -> None:
         return
     make_record = logging.getLogRecordFactory()
 
-    def masked_record(*args, **kwargs) -> logging.LogRecord:
+    def masked_record(*args: Any, **kwargs: Any) -> logging.LogRecord:
         record = make_record(*args, **kwargs)
         try:
             message = record.getMessage()

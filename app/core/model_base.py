@@ -7,9 +7,10 @@ Python enums (no native PG enum types: they make migrations painful).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol, TypeVar, overload
 
 from sqlalchemy import JSON, CheckConstraint, DateTime, Index, text
 from sqlmodel import Field, SQLModel
@@ -76,8 +77,36 @@ def partial_index(name: str, *columns: str, where: str, unique: bool = False) ->
     return Index(name, *columns, unique=unique, postgresql_where=clause, sqlite_where=clause)
 
 
+@overload
+def as_utc(moment: datetime) -> datetime: ...
+@overload
+def as_utc(moment: None) -> None: ...
+@overload
+def as_utc(moment: datetime | None) -> datetime | None: ...
 def as_utc(moment: datetime | None) -> datetime | None:
     """SQLite hands datetimes back naive; we only ever store UTC."""
     if moment is not None and moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment
+
+
+T = TypeVar("T")
+
+
+class _Keyed(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def pk(row: _Keyed) -> int:
+    """The primary key of a row that is in the database (read, or added and flushed): the
+    model declares `id: int | None` for the rows not inserted yet."""
+    key = row.id
+    if key is None:
+        raise ValueError(f"{type(row).__name__} has no primary key yet: flush it first")
+    return key
+
+
+def keyed(rows: Iterable[tuple[int | None, T]]) -> list[tuple[int, T]]:
+    """(primary key, value) rows read from the database (their keys are set), as typed pairs."""
+    return [(key, value) for key, value in rows if key is not None]

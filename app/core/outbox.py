@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TypeVar
 
+from sqlalchemy import inspect
 from sqlmodel import Session, SQLModel, update
 
 M = TypeVar("M", bound=SQLModel)
@@ -19,9 +20,10 @@ def claim_due(
     """The pending row if its `due` moment has come, pushed `hold` ahead (a worker that dies
     while sending leaves it for another to pick up then); None when it is not ours to send."""
     column = getattr(model, due)
+    columns = inspect(model).c
     claimed = session.exec(
         update(model)
-        .where(model.id == row_id, model.status == "pending", column <= now)
+        .where(columns.id == row_id, columns.status == "pending", column <= now)
         .values({due: now + hold})
         .execution_options(synchronize_session=False)  # the row is refreshed just below
     )
@@ -40,11 +42,12 @@ def claim_due_batch(
     if not row_ids:
         return []
     column = getattr(model, due)
+    columns = inspect(model).c
     claimed = session.exec(
         update(model)
-        .where(model.id.in_(list(row_ids)), model.status == "pending", column <= now)
+        .where(columns.id.in_(list(row_ids)), columns.status == "pending", column <= now)
         .values({due: now + hold})
-        .returning(model.id)
+        .returning(columns.id)
         .execution_options(synchronize_session=False)
     )
     return sorted(claimed.scalars().all())

@@ -7,6 +7,7 @@ import base64
 from datetime import UTC, datetime
 
 from sqlalchemy import func
+from sqlalchemy.sql.selectable import GenerativeSelect
 from sqlmodel import Session, select
 
 from app.core.errors import ValidationError
@@ -14,7 +15,7 @@ from app.core.errors import ValidationError
 PAGE_SIZES = (20, 50, 100)
 
 
-def count_of(session: Session, statement) -> int:
+def count_of(session: Session, statement: GenerativeSelect) -> int:
     """The number of rows `statement` selects (its order and limit do not matter)."""
     counted = select(func.count()).select_from(statement.order_by(None).subquery())
     return int(session.exec(counted).one())

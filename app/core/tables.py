@@ -13,9 +13,9 @@ import csv
 import io
 import shutil
 import tempfile
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from openpyxl import load_workbook
 
@@ -58,6 +58,7 @@ def read_table(
     if isinstance(source, bytes):
         source = io.BytesIO(source)
     stream = _seekable_within(source, max_bytes)
+    raw_rows: Generator[Sequence[Any]]
     if lower.endswith(".xlsx"):
         check_workbook(stream, max_rows=max_rows)
         stream.seek(0)
@@ -70,7 +71,7 @@ def read_table(
         raw_rows.close()
 
 
-def _seekable_within(stream: BinaryIO, max_bytes: int) -> BinaryIO:
+def _seekable_within(stream: BinaryIO, max_bytes: int) -> IO[bytes]:
     """The upload from its start, refused past max_bytes without reading it (a copy on disk
     only for a stream that cannot seek)."""
     too_big = DomainError("import.too_big", max_mb=max_bytes // (1024 * 1024))
@@ -138,7 +139,7 @@ def _header_keys(header: list[str], columns: tuple[Column, ...]) -> list[str | N
     return [names.get(h.strip().lower()) for h in header]
 
 
-def _xlsx_rows(stream: BinaryIO) -> Generator[tuple[Any, ...]]:
+def _xlsx_rows(stream: IO[bytes]) -> Generator[tuple[Any, ...]]:
     try:
         book = load_workbook(stream, read_only=True, data_only=True)
         rows = book.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS)
@@ -157,7 +158,7 @@ def _xlsx_rows(stream: BinaryIO) -> Generator[tuple[Any, ...]]:
         book.close()
 
 
-def _csv_rows(stream: BinaryIO) -> Generator[list[str]]:
+def _csv_rows(stream: IO[bytes]) -> Generator[list[str]]:
     reader = csv.reader(_lines(stream))
     try:
         yield from reader
@@ -165,7 +166,7 @@ def _csv_rows(stream: BinaryIO) -> Generator[list[str]]:
         raise DomainError("import.unreadable_row", row=reader.line_num) from exc
 
 
-def _lines(stream: BinaryIO) -> Iterator[str]:
+def _lines(stream: IO[bytes]) -> Iterator[str]:
     """The CSV's lines as text. UTF-8 (with or without a BOM) or, as Excel in China saves it,
     GB18030; the first line that is not plain ASCII decides (the lines before read the same in
     both), so the file is decoded as it streams."""

@@ -92,8 +92,9 @@ def _typed_columns(model: type) -> tuple[tuple[str, bool, str], ...]:
     )
 
 
-def _check_row(obj: object, *, is_new: bool) -> None:
-    for attribute, multiline, field in _typed_columns(type(obj)):
+def _check_row(obj: Any, *, is_new: bool) -> None:  # a row of any model
+    # A class is hashable; mypy checks the instances' __hash__ against Hashable instead.
+    for attribute, multiline, field in _typed_columns(type(obj)):  # type: ignore[arg-type]
         if is_new:
             values = [getattr(obj, attribute)]
         else:  # only what this flush changes: an old row is not refused for an untouched name

@@ -12,6 +12,8 @@ still granian's crash loop, which ends the server.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 def keep_web_workers_alive() -> None:
     """Make the granian server Reflex builds respawn failed workers (idempotent)."""
@@ -26,7 +28,7 @@ def keep_web_workers_alive() -> None:
     class RespawningServer(base):  # type: ignore[misc, valid-type]
         respawns_failed_workers = True
 
-        def __init__(self, *args, **kwargs) -> None:
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
             kwargs.setdefault("respawn_failed_workers", True)
             super().__init__(*args, **kwargs)
 

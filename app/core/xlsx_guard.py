@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import zipfile
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import IO, Any
 from xml.parsers import expat
 
 from app.core.errors import DomainError
@@ -39,7 +39,7 @@ class _Counts:
     shared: int = 0
 
 
-def check_workbook(stream: BinaryIO, *, max_rows: int) -> None:
+def check_workbook(stream: IO[bytes], *, max_rows: int) -> None:
     """Refuse (DomainError) a workbook whose parts would not fit in bounded memory."""
     try:
         archive = zipfile.ZipFile(stream)
@@ -79,7 +79,7 @@ def _scan(archive: zipfile.ZipFile, part: zipfile.ZipInfo, counts: _Counts, max_
     parser = expat.ParserCreate()
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
 
-    def start(name: str, _attributes: dict) -> None:
+    def start(name: str, _attributes: dict[str, Any]) -> None:
         state["seen"], state["text"] = fed, 0
         local = name.rpartition(":")[2]
         if local == "row":

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.alerts.models import Alert, AlertStatus
 from app.cabinets.models import Cabinet
@@ -56,7 +56,8 @@ def _low_stock_slots(session: Session, scope: TenantScope) -> int:
         .select_from(PlanogramEntry)
         .join(
             Stock,
-            (Stock.slot_id == PlanogramEntry.slot_id) & (Stock.item_id == PlanogramEntry.item_id),
+            (col(Stock.slot_id) == PlanogramEntry.slot_id)
+            & (col(Stock.item_id) == PlanogramEntry.item_id),
             isouter=True,
         )
         .where(
@@ -69,7 +70,7 @@ def _low_stock_slots(session: Session, scope: TenantScope) -> int:
 
 def _today_withdrawals(session: Session, scope: TenantScope, since: datetime) -> tuple[int, int]:
     statement = select(
-        func.count(Withdrawal.id), func.coalesce(func.sum(Withdrawal.total_cost_cents), 0)
+        func.count(col(Withdrawal.id)), func.coalesce(func.sum(Withdrawal.total_cost_cents), 0)
     ).where(scope_filter(Withdrawal, scope), Withdrawal.created_at >= since)
     count, cost = session.exec(statement).one()
     return int(count), int(cost)
@@ -80,7 +81,7 @@ def recent_withdrawals(
 ) -> list[RecentWithdrawal]:
     """The newest withdrawals with the person, department and cabinet names."""
     statement = (
-        select(
+        select(  # type: ignore[call-overload]  # sqlmodel types up to 4 columns
             Withdrawal.id,
             Withdrawal.created_at,
             User.name,
@@ -94,7 +95,7 @@ def recent_withdrawals(
         .join(Cabinet, Cabinet.id == Withdrawal.cabinet_id)
         .join(Department, Department.id == Withdrawal.department_id, isouter=True)
         .where(scope_filter(Withdrawal, scope))
-        .order_by(Withdrawal.created_at.desc(), Withdrawal.id.desc())
+        .order_by(col(Withdrawal.created_at).desc(), col(Withdrawal.id).desc())
         .limit(limit)
     )
     return [
@@ -120,16 +121,16 @@ def home_figures(
     today_count, today_cost = _today_withdrawals(session, scope, since)
     return HomeFigures(
         cabinets=scoped_count(session, Cabinet, scope),
-        cabinets_online=scoped_count(session, Cabinet, scope, Cabinet.is_online.is_(True)),
-        items=scoped_count(session, Item, scope, Item.is_active.is_(True)),
+        cabinets_online=scoped_count(session, Cabinet, scope, col(Cabinet.is_online).is_(True)),
+        items=scoped_count(session, Item, scope, col(Item.is_active).is_(True)),
         item_types=scoped_count(session, ItemType, scope),
         users=scoped_count(session, User, scope),
-        users_active=scoped_count(session, User, scope, User.is_active.is_(True)),
+        users_active=scoped_count(session, User, scope, col(User.is_active).is_(True)),
         withdrawals_today=today_count,
         withdrawals_today_cost_cents=today_cost,
         low_stock_slots=_low_stock_slots(session, scope),
         open_work_orders=scoped_count(
-            session, WorkOrder, scope, WorkOrder.status.in_([s.value for s in OPEN_WORK_ORDER])
+            session, WorkOrder, scope, col(WorkOrder.status).in_([s.value for s in OPEN_WORK_ORDER])
         ),
         open_alerts=scoped_count(session, Alert, scope, Alert.status != AlertStatus.resolved.value),
         recent=recent_withdrawals(session=session, scope=scope),

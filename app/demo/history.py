@@ -18,6 +18,7 @@ from sqlmodel import Session
 from app.alerts.models import Alert, Severity
 from app.cabinets.models import Cabinet, Slot
 from app.core.i18n import t
+from app.core.model_base import pk
 from app.inventory.models import MovementKind
 from app.inventory.service import record_movement
 from app.items.models import Item
@@ -114,8 +115,8 @@ def _withdraw(session: Session, rng: random.Random, world: TenantWorld, at: date
     picks = rng.sample(candidates, min(len(candidates), rng.choice((1, 1, 1, 2, 2, 3))))
     before = layout.readings()
     door = DoorSession(
-        tenant_id=world.tenant.id,
-        cabinet_id=layout.cabinet.id,
+        tenant_id=pk(world.tenant),
+        cabinet_id=pk(layout.cabinet),
         user_id=person.id,
         auth_method=rng.choice(AUTH_METHODS).value,
         status=SessionStatus.committed.value,
@@ -127,10 +128,10 @@ def _withdraw(session: Session, rng: random.Random, world: TenantWorld, at: date
     session.flush()
     taken = [(plan, _take(rng, plan)) for plan in picks]
     withdrawal = Withdrawal(
-        tenant_id=world.tenant.id,
+        tenant_id=pk(world.tenant),
         door_session_id=door.id,
-        cabinet_id=layout.cabinet.id,
-        user_id=person.id,
+        cabinet_id=pk(layout.cabinet),
+        user_id=pk(person),
         department_id=person.department_id,
         source=WithdrawalSource.weight.value,
         total_qty=sum(q for _, q in taken),
@@ -143,7 +144,7 @@ def _withdraw(session: Session, rng: random.Random, world: TenantWorld, at: date
         session.add(
             WithdrawalLine.of(
                 withdrawal,
-                item_id=plan.item.id,
+                item_id=pk(plan.item),
                 slot_id=plan.slot.id,
                 quantity=quantity,
                 unit_cost_cents=plan.item.unit_cost_cents,
@@ -151,10 +152,10 @@ def _withdraw(session: Session, rng: random.Random, world: TenantWorld, at: date
         )
         record_movement(
             session=session,
-            tenant_id=world.tenant.id,
-            cabinet_id=layout.cabinet.id,
-            slot_id=plan.slot.id,
-            item_id=plan.item.id,
+            tenant_id=pk(world.tenant),
+            cabinet_id=pk(layout.cabinet),
+            slot_id=pk(plan.slot),
+            item_id=pk(plan.item),
             kind=MovementKind.withdrawal,
             quantity_delta=-quantity,
             door_session_id=door.id,
@@ -175,8 +176,8 @@ def _restock(
     session: Session, world: TenantWorld, layout: CabinetLayout, low: list[SlotPlan], at: datetime
 ) -> None:
     door = DoorSession(
-        tenant_id=world.tenant.id,
-        cabinet_id=layout.cabinet.id,
+        tenant_id=pk(world.tenant),
+        cabinet_id=pk(layout.cabinet),
         provider_staff_id=world.restocker.id,
         purpose=SessionPurpose.restock.value,
         auth_method=AuthMethod.card.value,
@@ -187,7 +188,7 @@ def _restock(
     )
     before = layout.readings()
     order = WorkOrder(
-        tenant_id=world.tenant.id,
+        tenant_id=pk(world.tenant),
         provider_id=world.provider_id,
         cabinet_id=layout.cabinet.id,
         kind=WorkOrderKind.replenishment.value,
@@ -207,20 +208,20 @@ def _restock(
         refill = plan.par_qty - plan.quantity
         session.add(
             WorkOrderLine(
-                tenant_id=world.tenant.id,
-                work_order_id=order.id,
+                tenant_id=pk(world.tenant),
+                work_order_id=pk(order),
                 slot_id=plan.slot.id,
-                item_id=plan.item.id,
+                item_id=pk(plan.item),
                 quantity_requested=refill,
                 quantity_done=refill,
             )
         )
         record_movement(
             session=session,
-            tenant_id=world.tenant.id,
-            cabinet_id=layout.cabinet.id,
-            slot_id=plan.slot.id,
-            item_id=plan.item.id,
+            tenant_id=pk(world.tenant),
+            cabinet_id=pk(layout.cabinet),
+            slot_id=pk(plan.slot),
+            item_id=pk(plan.item),
             kind=MovementKind.restock,
             quantity_delta=refill,
             door_session_id=door.id,
@@ -244,7 +245,7 @@ def _leave_open(
             "minimum": plan.min_qty,
         }
         order = WorkOrder(
-            tenant_id=world.tenant.id,
+            tenant_id=pk(world.tenant),
             provider_id=world.provider_id,
             cabinet_id=layout.cabinet.id,
             kind=WorkOrderKind.replenishment.value,
@@ -258,16 +259,16 @@ def _leave_open(
         session.flush()
         session.add(
             WorkOrderLine(
-                tenant_id=world.tenant.id,
-                work_order_id=order.id,
+                tenant_id=pk(world.tenant),
+                work_order_id=pk(order),
                 slot_id=plan.slot.id,
-                item_id=plan.item.id,
+                item_id=pk(plan.item),
                 quantity_requested=plan.par_qty - plan.quantity,
             )
         )
         session.add(
             Alert(
-                tenant_id=world.tenant.id,
+                tenant_id=pk(world.tenant),
                 cabinet_id=layout.cabinet.id,
                 kind="low_stock",
                 root_key=low_stock_key(plan.slot, plan.item),

@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from app.audit.records import SYSTEM
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope
 from app.notify.rules import RouteSpec, create_route
 from app.tenants.models import Tenant
@@ -27,8 +28,8 @@ def seed_routing(*, session: Session, tenant: Tenant) -> None:
     )
     create_route(
         session=session,
-        scope=TenantScope.single(tenant.id),
-        tenant_id=tenant.id,
+        scope=TenantScope.single(pk(tenant)),
+        tenant_id=pk(tenant),
         spec=spec,
         actor=SYSTEM,
     )

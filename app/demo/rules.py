@@ -7,6 +7,7 @@ from collections.abc import Callable
 from sqlmodel import Session, select
 
 from app.approvals.models import ApprovalFlow, ApprovalStep, ApproverKind, FlowTrigger
+from app.core.model_base import pk
 from app.items.models import Item, ItemType
 from app.quotas.models import OverQuotaPolicy, QuotaLimitKind, QuotaRule, QuotaSubject, QuotaTarget
 from app.tenants.models import Tenant
@@ -27,7 +28,7 @@ def seed_rules(
     ).one()
     add(
         QuotaRule(
-            tenant_id=tenant.id,
+            tenant_id=pk(tenant),
             name="每人每月领用上限 30 件",
             subject_kind=QuotaSubject.tenant.value,
             target_kind=QuotaTarget.all.value,
@@ -37,7 +38,7 @@ def seed_rules(
             over_policy=OverQuotaPolicy.require_approval.value,
         ),
         QuotaRule(
-            tenant_id=tenant.id,
+            tenant_id=pk(tenant),
             name="电脑周边每月 ¥200",
             subject_kind=QuotaSubject.tenant.value,
             target_kind=QuotaTarget.item_type.value,
@@ -49,31 +50,31 @@ def seed_rules(
         ),
     )
     over = ApprovalFlow(
-        tenant_id=tenant.id, name="超额领用审批", trigger=FlowTrigger.over_quota.value
+        tenant_id=pk(tenant), name="超额领用审批", trigger=FlowTrigger.over_quota.value
     )
     add(over)
     add(
         ApprovalStep(
-            tenant_id=tenant.id,
-            flow_id=over.id,
+            tenant_id=pk(tenant),
+            flow_id=pk(over),
             step_no=1,
             approver_kind=ApproverKind.department_manager.value,
         )
     )
     flow = ApprovalFlow(
-        tenant_id=tenant.id, name="高值物品领用审批", trigger=FlowTrigger.restricted_item.value
+        tenant_id=pk(tenant), name="高值物品领用审批", trigger=FlowTrigger.restricted_item.value
     )
     add(flow)
     add(
         ApprovalStep(
-            tenant_id=tenant.id,
-            flow_id=flow.id,
+            tenant_id=pk(tenant),
+            flow_id=pk(flow),
             step_no=1,
             approver_kind=ApproverKind.department_manager.value,
         ),
         ApprovalStep(
-            tenant_id=tenant.id,
-            flow_id=flow.id,
+            tenant_id=pk(tenant),
+            flow_id=pk(flow),
             step_no=2,
             approver_kind=ApproverKind.role.value,
             approver_role_id=admin_role_id,

@@ -15,6 +15,7 @@ from app.auth.passwords import hash_secret
 from app.auth.service import ensure_builtin_roles
 from app.cabinets.models import Cabinet, DoorState, Site, Slot
 from app.cabinets.profiles import PROFILES, slot_plan
+from app.core.model_base import pk
 from app.demo import catalogue as cat
 from app.demo.history import CabinetLayout, TenantWorld, seed_history
 from app.demo.logins import DemoSummary, demo_logins
@@ -84,12 +85,18 @@ class _Builder:
         return account
 
     def grant(
-        self, account: Account, role: str, scope: GrantScope, *, tenant_id=None, provider_id=None
+        self,
+        account: Account,
+        role: str,
+        scope: GrantScope,
+        *,
+        tenant_id: int | None = None,
+        provider_id: int | None = None,
     ) -> None:
         self.add(
             RoleGrant(
-                account_id=account.id,
-                role_id=self.roles[role].id,
+                account_id=pk(account),
+                role_id=pk(self.roles[role]),
                 scope=scope.value,
                 tenant_id=tenant_id,
                 provider_id=provider_id,
@@ -116,8 +123,8 @@ def _seed_providers(b: _Builder) -> list[tuple[ServiceProvider, list[ProviderSta
             person = f"{cat.SURNAMES[n + 10 * index]}{cat.GIVEN[n + 5]}"
             account = b.account(f"{prefix}_{suffix}", person, AccountKind.provider, b.phone())
             member = ProviderStaff(
-                provider_id=provider.id,
-                account_id=account.id,
+                provider_id=pk(provider),
+                account_id=pk(account),
                 name=person,
                 phone=account.phone,
                 role=role.value,
@@ -133,14 +140,14 @@ def _seed_departments(b: _Builder, tenant: Tenant) -> tuple[list[Department], li
     """Returns (top-level departments, departments people sit in)."""
     tops, seats = [], []
     for order, (name, children) in enumerate(cat.DEPARTMENTS):
-        top = Department(tenant_id=tenant.id, name=name, sort_order=order)
+        top = Department(tenant_id=pk(tenant), name=name, sort_order=order)
         b.add(top)
         top.path = f"/{top.id}/"
         tops.append(top)
         seats.append(top)
         for child_order, child_name in enumerate(children):
             child = Department(
-                tenant_id=tenant.id, parent_id=top.id, name=child_name, sort_order=child_order
+                tenant_id=pk(tenant), parent_id=top.id, name=child_name, sort_order=child_order
             )
             b.add(child)
             child.path = f"{top.path}{child.id}/"
@@ -158,7 +165,7 @@ def _seed_people(b: _Builder, tenant: Tenant, count: int, seats: list[Department
     for n in range(1, count + 1):
         people.append(
             User(
-                tenant_id=tenant.id,
+                tenant_id=pk(tenant),
                 name=_person_name(b),
                 employee_no=f"E{n:04d}",
                 phone=b.phone(),
@@ -183,7 +190,7 @@ def _seed_tenant_accounts(
     b.grant(admin, "tenant_admin", GrantScope.tenant, tenant_id=tenant.id)
     for top, manager in zip(tops, people[1:], strict=False):
         manager.department_id = top.id
-        b.add(DepartmentManager(tenant_id=tenant.id, department_id=top.id, user_id=manager.id))
+        b.add(DepartmentManager(tenant_id=pk(tenant), department_id=pk(top), user_id=pk(manager)))
     if prefix == "xy":
         rnd = next(t for t in tops if t.name == "研发中心")
         manager = next(p for p in people[1:] if p.department_id == rnd.id)
@@ -198,7 +205,7 @@ def _seed_tenant_accounts(
         b.grant(account, "employee", GrantScope.tenant, tenant_id=tenant.id)
     whitelist = [
         PhoneWhitelist(
-            tenant_id=tenant.id, phone=b.phone(), name=_person_name(b), department_id=tops[3].id
+            tenant_id=pk(tenant), phone=b.phone(), name=_person_name(b), department_id=tops[3].id
         )
         for _ in range(5)
     ]
@@ -206,15 +213,15 @@ def _seed_tenant_accounts(
 
 
 def _seed_catalogue(b: _Builder, tenant: Tenant) -> list[Item]:
-    tags = {name: Tag(tenant_id=tenant.id, name=name) for name in ("常用", "高值", "需审批")}
+    tags = {name: Tag(tenant_id=pk(tenant), name=name) for name in ("常用", "高值", "需审批")}
     b.add(*tags.values())
     items: list[Item] = []
     for type_no, (type_name, specs) in enumerate(cat.ITEM_TYPES.items(), start=1):
-        item_type = ItemType(tenant_id=tenant.id, name=type_name, code=f"T{type_no:02d}")
+        item_type = ItemType(tenant_id=pk(tenant), name=type_name, code=f"T{type_no:02d}")
         b.add(item_type)
         for n, spec in enumerate(specs, start=1):
             item = Item(
-                tenant_id=tenant.id,
+                tenant_id=pk(tenant),
                 sku=f"{item_type.code}-{n:03d}",
                 name=spec.name,
                 type_id=item_type.id,
@@ -233,7 +240,7 @@ def _seed_catalogue(b: _Builder, tenant: Tenant) -> list[Item]:
             b.add(item)
             b.add(
                 *(
-                    ItemTag(tenant_id=tenant.id, item_id=item.id, tag_id=tags[t].id)
+                    ItemTag(tenant_id=pk(tenant), item_id=pk(item), tag_id=pk(tags[t]))
                     for t in spec.tags
                 )
             )
@@ -253,7 +260,7 @@ def _levels(item: Item) -> tuple[int, int]:
 def _seed_cabinets(
     b: _Builder, tenant: Tenant, count: int, items: list[Item], number: int
 ) -> list[CabinetLayout]:
-    sites = [Site(tenant_id=tenant.id, name=name) for name in cat.SITES[: max(1, count - 1)]]
+    sites = [Site(tenant_id=pk(tenant), name=name) for name in cat.SITES[: max(1, count - 1)]]
     b.add(*sites)
     common = [i for i in items if not i.requires_approval]
     restricted = [i for i in items if i.requires_approval]
@@ -263,7 +270,7 @@ def _seed_cabinets(
         code = f"CAB-{city}-{n + 1:03d}"
         site, nth = sites[n % len(sites)], n // len(sites)  # names are unique per site
         cabinet = Cabinet(
-            tenant_id=tenant.id,
+            tenant_id=pk(tenant),
             code=code,
             name=f"{site.name} 领用柜" if nth == 0 else f"{site.name} {nth + 1}号领用柜",
             site_id=site.id,
@@ -276,7 +283,7 @@ def _seed_cabinets(
         b.add(cabinet)
         # every demo cabinet is wired as the SC-40S: 3 scale banks × 4 channels, 2 RFID zones
         slots = [
-            Slot(tenant_id=tenant.id, cabinet_id=cabinet.id, **vars(plan))
+            Slot(tenant_id=pk(tenant), cabinet_id=pk(cabinet), **vars(plan))
             for plan in slot_plan(PROFILES[DEMO_WIRING])
         ]
         b.add(*slots)
@@ -287,20 +294,20 @@ def _seed_cabinets(
             min_qty, par_qty = _levels(item)
             b.add(
                 PlanogramEntry(
-                    tenant_id=tenant.id,
-                    cabinet_id=cabinet.id,
-                    slot_id=slot.id,
-                    item_id=item.id,
+                    tenant_id=pk(tenant),
+                    cabinet_id=pk(cabinet),
+                    slot_id=pk(slot),
+                    item_id=pk(item),
                     min_qty=min_qty,
                     par_qty=par_qty,
                 )
             )
             record_movement(
                 session=b.session,
-                tenant_id=tenant.id,
-                cabinet_id=cabinet.id,
-                slot_id=slot.id,
-                item_id=item.id,
+                tenant_id=pk(tenant),
+                cabinet_id=pk(cabinet),
+                slot_id=pk(slot),
+                item_id=pk(item),
                 kind=MovementKind.adjustment,
                 quantity_delta=par_qty,
                 reason="初始上货 initial load",
@@ -331,16 +338,16 @@ def seed_demo(
             code=code, name=name, provider_id=provider.id, settings={"offline_lease_days": 3}
         )
         b.add(tenant)
-        b.add(*(ProviderStaffTenant(tenant_id=tenant.id, staff_id=s.id) for s in staff))
+        b.add(*(ProviderStaffTenant(tenant_id=pk(tenant), staff_id=pk(s)) for s in staff))
         tops, seats = _seed_departments(b, tenant)
         people = _seed_people(b, tenant, people_count, seats)
         _seed_tenant_accounts(b, tenant, people, tops)
         items = _seed_catalogue(b, tenant)
         layouts = _seed_cabinets(b, tenant, cabinets, items, number)
-        seed_rules(b.session, tenant, items, add=b.add, admin_role_id=b.roles["tenant_admin"].id)
+        seed_rules(b.session, tenant, items, add=b.add, admin_role_id=pk(b.roles["tenant_admin"]))
         b.add(
             WallDisplay(
-                tenant_id=tenant.id,
+                tenant_id=pk(tenant),
                 name="前台大屏",
                 token_hash=token_hash(cat.demo_wall_token(tenant.code)),
             )
@@ -352,13 +359,13 @@ def seed_demo(
                 people=[p for p in people if p.is_active],
                 layouts=layouts,
                 restocker=restocker,
-                provider_id=provider.id,
+                provider_id=pk(provider),
             )
         )
     counts = seed_history(session=session, worlds=worlds, now=b.now, rng=b.rng)
     seed_suspended_tenant(
         session,
-        provider_id=providers[1][0].id,
+        provider_id=pk(providers[1][0]),
         password_hash=b.password_hash,
         roles=b.roles,
         now=b.now,

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from app.audit.records import Actor
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope
 from app.demo.history import TenantWorld
 from app.inventory.models import Stock
@@ -19,10 +20,12 @@ def seed_stocktake(*, session: Session, worlds: list[TenantWorld], now: datetime
     """One applied stocktake in the first tenant; how many were made."""
     world = worlds[0]
     cabinet = world.layouts[-1].cabinet
-    scope = TenantScope.single(world.tenant.id)
+    scope = TenantScope.single(pk(world.tenant))
     actor = Actor(account_id=world.restocker.account_id, name=world.restocker.name)
     at = now - timedelta(hours=16)
-    take = start_stocktake(session=session, scope=scope, cabinet_id=cabinet.id, actor=actor, now=at)
+    take = start_stocktake(
+        session=session, scope=scope, cabinet_id=pk(cabinet), actor=actor, now=at
+    )
     minimum = {p.slot.id: p.min_qty for p in world.layouts[-1].slots}
     stock = {
         s.slot_id: s.quantity
@@ -30,16 +33,16 @@ def seed_stocktake(*, session: Session, worlds: list[TenantWorld], now: datetime
     }
     counts: dict[int, int] = {}
     short = None
-    for line, slot in lines_of(session, take.id):
-        counts[line.id] = line.ledger_qty
-        if short is None and stock.get(slot.id, 0) > minimum.get(slot.id, 0) + 1:
+    for line, slot in lines_of(session, pk(take)):
+        counts[pk(line)] = line.ledger_qty
+        if short is None and stock.get(pk(slot), 0) > minimum.get(slot.id, 0) + 1:
             short = line.id
     if short is not None:
         counts[short] -= 1
     submit_stocktake(
         session=session,
         scope=scope,
-        stocktake_id=take.id,
+        stocktake_id=pk(take),
         counts=counts,
         actor=actor,
         note="月度盘点",

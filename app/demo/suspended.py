@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 from app.auth.models import Account, AccountKind, GrantScope, Role, RoleGrant
+from app.core.model_base import pk
 from app.org.models import User
 from app.tenants.models import Tenant, TenantStatus
 from app.wall.models import WallDisplay
@@ -42,15 +43,15 @@ def seed_suspended_tenant(
     session.flush()
     session.add(
         RoleGrant(
-            account_id=admin.id,
-            role_id=roles["tenant_admin"].id,
+            account_id=pk(admin),
+            role_id=pk(roles["tenant_admin"]),
             scope=GrantScope.tenant.value,
             tenant_id=tenant.id,
         )
     )
     session.add_all(
         User(
-            tenant_id=tenant.id,
+            tenant_id=pk(tenant),
             name=name,
             employee_no=f"E{n:04d}",
             account_id=admin.id if n == 1 else None,
@@ -58,7 +59,7 @@ def seed_suspended_tenant(
         for n, name in enumerate(PEOPLE, start=1)
     )
     session.add(
-        WallDisplay(tenant_id=tenant.id, name="前台大屏", token_hash=token_hash("demo-wall-tn-by"))
+        WallDisplay(tenant_id=pk(tenant), name="前台大屏", token_hash=token_hash("demo-wall-tn-by"))
     )
     session.flush()
     return tenant

@@ -12,6 +12,7 @@ from app.audit import service as audit
 from app.audit.records import Actor
 from app.cabinets.models import Slot
 from app.core.errors import ValidationError
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from app.inventory.models import MovementKind, PlanogramEntry, Stock, StockMovement
 from app.inventory.service import record_movement
@@ -54,7 +55,7 @@ def adjust_stock(
         session=session,
         tenant_id=slot.tenant_id,
         cabinet_id=slot.cabinet_id,
-        slot_id=slot.id,
+        slot_id=pk(slot),
         item_id=item_id,
         kind=MovementKind.adjustment,
         quantity_delta=-quantity,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.cabinets.models import Cabinet, Slot
 from app.core.paging import count_of
@@ -61,7 +61,7 @@ def list_stock(
 ) -> StockPage:
     quantity = func.coalesce(Stock.quantity, 0)
     statement = (
-        select(
+        select(  # type: ignore[call-overload]  # sqlmodel types up to 4 columns
             PlanogramEntry.id,
             Cabinet.name,
             Cabinet.code,
@@ -92,10 +92,12 @@ def list_stock(
     search = search.strip()[:40]
     if search:
         pattern = f"%{search}%"
-        statement = statement.where(or_(Item.name.ilike(pattern), Item.sku.ilike(pattern)))
+        statement = statement.where(
+            or_(col(Item.name).ilike(pattern), col(Item.sku).ilike(pattern))
+        )
     total = count_of(session, statement)
     if after_id is not None:
-        statement = statement.where(PlanogramEntry.id > after_id)
+        statement = statement.where(col(PlanogramEntry.id) > after_id)
     found = session.exec(statement.order_by(PlanogramEntry.id).limit(limit + 1)).all()
     rows = [StockRow(*r) for r in found[:limit]]
     return StockPage(rows, rows[-1].entry_id if len(found) > limit else None, total)

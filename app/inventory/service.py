@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import func, literal, union_all
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.core.errors import ValidationError
 from app.core.memo import memo_of, remember
@@ -32,8 +32,8 @@ def lock_stock(session: Session, cabinet_ids: list[int]) -> None:
     keep them for the running batch (app/core/memo.py): its movements then query nothing."""
     rows = session.exec(
         select(Stock)
-        .where(Stock.cabinet_id.in_(cabinet_ids))
-        .order_by(Stock.id)
+        .where(col(Stock.cabinet_id).in_(cabinet_ids))
+        .order_by(col(Stock.id))
         .with_for_update()
         .execution_options(populate_existing=True)  # the values as of the lock
     ).all()
@@ -117,27 +117,27 @@ def record_movement(
 
 def reconcile_ledger(*, session: Session, scope: TenantScope) -> list[LedgerMismatch]:
     """Slots and items where sum(movements) differs from stock, in one aggregate query."""
-    ledger = select(
+    ledger = select(  # type: ignore[call-overload]  # sqlmodel types up to 4 columns
         StockMovement.tenant_id,
         StockMovement.cabinet_id,
         StockMovement.slot_id,
         StockMovement.item_id,
-        StockMovement.quantity_delta.label("ledger"),
+        col(StockMovement.quantity_delta).label("ledger"),
         literal(0).label("stock"),
     ).where(scope_filter(StockMovement, scope))
-    stock = select(
+    stock = select(  # type: ignore[call-overload]  # sqlmodel types up to 4 columns
         Stock.tenant_id,
         Stock.cabinet_id,
         Stock.slot_id,
         Stock.item_id,
         literal(0).label("ledger"),
-        Stock.quantity.label("stock"),
+        col(Stock.quantity).label("stock"),
     ).where(scope_filter(Stock, scope))
     both = union_all(ledger, stock).subquery()
     ledger_sum = func.sum(both.c.ledger)
     stock_sum = func.sum(both.c.stock)
     statement = (
-        select(
+        select(  # type: ignore[call-overload]  # sqlmodel types up to 4 columns
             both.c.tenant_id,
             both.c.cabinet_id,
             both.c.slot_id,
@@ -165,7 +165,7 @@ def reconcile_ledger(*, session: Session, scope: TenantScope) -> list[LedgerMism
 def stock_for_cabinet(*, session: Session, scope: TenantScope, cabinet_id: int) -> list[Stock]:
     """Current stock rows of one cabinet, inside the caller's scope."""
     statement = scoped_select(Stock, scope).where(Stock.cabinet_id == cabinet_id)
-    return list(session.exec(statement.order_by(Stock.slot_id, Stock.item_id)))
+    return list(session.exec(statement.order_by(col(Stock.slot_id), col(Stock.item_id))))
 
 
 def reconcile_and_alert(*, session: Session, scope: TenantScope) -> list[LedgerMismatch]:

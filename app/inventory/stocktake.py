@@ -14,12 +14,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.audit import service as audit
 from app.audit.records import Actor
 from app.cabinets.models import Cabinet, CabinetStatus, Slot, SlotKind
 from app.core.errors import PermissionDeniedError, ValidationError
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, get_scoped_or_raise
 from app.inventory.models import (
     MovementKind,
@@ -65,10 +66,10 @@ def _latest_weights(session: Session, cabinet: Cabinet, slots: list[Slot]) -> di
         select(DoorSession)
         .where(
             DoorSession.cabinet_id == cabinet.id,
-            DoorSession.closed_at.is_not(None),
-            DoorSession.readings_after.is_not(None),
+            col(DoorSession.closed_at).is_not(None),
+            col(DoorSession.readings_after).is_not(None),
         )
-        .order_by(DoorSession.closed_at.desc())
+        .order_by(col(DoorSession.closed_at).desc())
         .limit(1)
     ).first()
     closed_at = door.closed_at.replace(tzinfo=door.closed_at.tzinfo or UTC) if door else None
@@ -82,9 +83,9 @@ def _latest_weights(session: Session, cabinet: Cabinet, slots: list[Slot]) -> di
             reading is None or (idle_at and closed_at and idle_at > closed_at)
         )
         if idle_newer:
-            weights[slot.id] = slot.idle_mean_mg / 1000
+            weights[pk(slot)] = slot.idle_mean_mg / 1000
         elif isinstance(reading, dict) and isinstance(reading.get("after_mg"), int | float):
-            weights[slot.id] = reading["after_mg"] / 1000
+            weights[pk(slot)] = reading["after_mg"] / 1000
     return weights
 
 
@@ -108,7 +109,9 @@ def _pairs(session: Session, cabinet_id: int) -> list[tuple[Slot, Item, int]]:
     }
     keys = sorted(set(planned) | {k for k, q in stock.items() if q > 0})
     slots = {s.id: s for s in session.exec(select(Slot).where(Slot.cabinet_id == cabinet_id))}
-    items = {i.id: i for i in session.exec(select(Item).where(Item.id.in_({k[1] for k in keys})))}
+    items = {
+        i.id: i for i in session.exec(select(Item).where(col(Item.id).in_({k[1] for k in keys})))
+    }
     pairs = [(slots[s], items[i], stock.get((s, i), 0)) for s, i in keys]
     return sorted(pairs, key=lambda p: (p[0].code, p[1].sku))
 
@@ -117,7 +120,9 @@ def open_stocktake(session: Session, cabinet_id: int) -> Stocktake | None:
     return session.exec(
         select(Stocktake).where(
             Stocktake.cabinet_id == cabinet_id,
-            Stocktake.status.in_([StocktakeStatus.counting.value, StocktakeStatus.waiting.value]),
+            col(Stocktake.status).in_(
+                [StocktakeStatus.counting.value, StocktakeStatus.waiting.value]
+            ),
         )
     ).first()
 
@@ -134,16 +139,16 @@ def start_stocktake(
     cabinet = get_scoped_or_raise(session, Cabinet, cabinet_id, scope)
     if cabinet.status == CabinetStatus.retired.value:
         raise ValidationError("stocktake.cabinet_retired", field="cabinet", cabinet=cabinet.name)
-    if open_stocktake(session, cabinet.id) is not None:
+    if open_stocktake(session, pk(cabinet)) is not None:
         raise ValidationError("stocktake.already_open", field="cabinet", cabinet=cabinet.name)
-    pairs = _pairs(session, cabinet.id)
+    pairs = _pairs(session, pk(cabinet))
     weights = _latest_weights(session, cabinet, [slot for slot, _, _ in pairs])
     items_per_slot: dict[int, int] = {}
     for slot, _, _ in pairs:
-        items_per_slot[slot.id] = items_per_slot.get(slot.id, 0) + 1
+        items_per_slot[pk(slot)] = items_per_slot.get(pk(slot), 0) + 1
     row = Stocktake(
         tenant_id=cabinet.tenant_id,
-        cabinet_id=cabinet.id,
+        cabinet_id=pk(cabinet),
         counted_by_account_id=actor.account_id,
         counted_by_name=(actor.name or "")[:80],
         started_at=_now(now),
@@ -152,13 +157,13 @@ def start_stocktake(
     session.flush()
     for slot, item, quantity in pairs:
         # a scale weighs the whole slot: it suggests a count only for a slot of one item
-        weight = weights.get(slot.id) if items_per_slot[slot.id] == 1 else None
+        weight = weights.get(pk(slot)) if items_per_slot[pk(slot)] == 1 else None
         session.add(
             StocktakeLine(
                 tenant_id=row.tenant_id,
-                stocktake_id=row.id,
-                slot_id=slot.id,
-                item_id=item.id,
+                stocktake_id=pk(row),
+                slot_id=pk(slot),
+                item_id=pk(item),
                 ledger_qty=quantity,
                 suggested_qty=suggested_count(weight, item.unit_weight_g),
                 unit_cost_cents=item.unit_cost_cents,
@@ -181,9 +186,9 @@ def _in_status(
 def lines_of(session: Session, stocktake_id: int) -> list[tuple[StocktakeLine, Slot]]:
     rows = session.exec(
         select(StocktakeLine, Slot)
-        .join(Slot, Slot.id == StocktakeLine.slot_id)
+        .join(Slot, col(Slot.id) == StocktakeLine.slot_id)
         .where(StocktakeLine.stocktake_id == stocktake_id)
-        .order_by(Slot.code, StocktakeLine.item_id)
+        .order_by(Slot.code, col(StocktakeLine.item_id))
     )
     return list(rows.all())
 
@@ -210,10 +215,10 @@ def _checked_counts(
         raise ValidationError(field="line", line=min(unknown))
     checked: dict[int, int] = {}
     for line, slot in lines:
-        value = counts.get(line.id, line.counted_qty)
+        value = counts.get(pk(line), line.counted_qty)
         if value is None or value == "":
             raise ValidationError("stocktake.uncounted", field="counted", slot=slot.code)
-        checked[line.id] = _whole(value, slot.code)
+        checked[pk(line)] = _whole(value, slot.code)
     return checked
 
 
@@ -230,7 +235,7 @@ def submit_stocktake(
     """Record the counts and submit: applied at once, or waiting for an approver when the
     differences are worth more than the tenant's threshold."""
     row = _in_status(session, scope, stocktake_id, StocktakeStatus.counting)
-    lines = lines_of(session, row.id)
+    lines = lines_of(session, pk(row))
     checked = _checked_counts(lines, counts)
     note = (note or "").strip()[:200] or None
     stock = {
@@ -240,13 +245,13 @@ def submit_stocktake(
     costs = dict(
         session.exec(
             select(Item.id, Item.unit_cost_cents).where(
-                Item.id.in_({line.item_id for line, _ in lines})
+                col(Item.id).in_({line.item_id for line, _ in lines})
             )
         ).all()
     )
     value = 0
     for line, _ in lines:
-        line.counted_qty = checked[line.id]
+        line.counted_qty = checked[pk(line)]
         line.ledger_qty = stock.get((line.slot_id, line.item_id), 0)
         line.unit_cost_cents = costs.get(line.item_id, line.unit_cost_cents)
         value += abs(line.counted_qty - line.ledger_qty) * line.unit_cost_cents
@@ -322,7 +327,7 @@ def approve_stocktake(
     """Apply a waiting stocktake's differences (the approver is not the counter)."""
     row = _in_status(session, scope, stocktake_id, StocktakeStatus.waiting)
     _decider(row, actor)
-    _apply(session, row, lines_of(session, row.id), actor, _now(now))
+    _apply(session, row, lines_of(session, pk(row)), actor, _now(now))
     row.decided_by_account_id, row.decided_by_name = actor.account_id, (actor.name or "")[:80]
     session.add(row)
     session.flush()

@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.cabinets.models import Cabinet, Slot
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scope_filter
 from app.inventory.models import Stocktake, StocktakeLine, StocktakeStatus
 from app.items.models import Item
@@ -34,7 +35,7 @@ def list_stocktakes(
 ) -> list[StocktakeRow]:
     """The scope's stocktakes, newest first."""
     rows = session.exec(
-        select(
+        select(  # type: ignore[call-overload]  # sqlmodel types up to 4 columns
             Stocktake.id,
             Cabinet.name,
             Cabinet.code,
@@ -47,7 +48,7 @@ def list_stocktakes(
         .join(Cabinet, Cabinet.id == Stocktake.cabinet_id)
         .join(Tenant, Tenant.id == Stocktake.tenant_id)
         .where(scope_filter(Stocktake, scope))
-        .order_by(Stocktake.started_at.desc(), Stocktake.id.desc())
+        .order_by(col(Stocktake.started_at).desc(), col(Stocktake.id).desc())
         .limit(limit)
     ).all()
     return [StocktakeRow(*r) for r in rows]
@@ -120,10 +121,10 @@ class StocktakeReport:
 def stocktake_report(*, session: Session, scope: TenantScope, stocktake_id: int) -> StocktakeReport:
     """One stocktake of the scope with its lines by slot (another tenant's looks absent)."""
     row = get_scoped_or_raise(session, Stocktake, stocktake_id, scope)
-    cabinet = session.get(Cabinet, row.cabinet_id)
-    tenant = session.get(Tenant, row.tenant_id)
+    cabinet = session.get_one(Cabinet, row.cabinet_id)
+    tenant = session.get_one(Tenant, row.tenant_id)
     found = session.exec(
-        select(StocktakeLine, Slot.code, Item.name, Item.sku, Item.unit)
+        select(StocktakeLine, Slot.code, Item.name, Item.sku, Item.unit)  # type: ignore[call-overload]
         .join(Slot, Slot.id == StocktakeLine.slot_id)
         .join(Item, Item.id == StocktakeLine.item_id)
         .where(StocktakeLine.stocktake_id == row.id)
@@ -144,7 +145,7 @@ def stocktake_report(*, session: Session, scope: TenantScope, stocktake_id: int)
         for line, slot, name, sku, unit in found
     ]
     return StocktakeReport(
-        id=row.id,
+        id=pk(row),
         tenant_id=row.tenant_id,
         cabinet=cabinet.name,
         cabinet_code=cabinet.code,

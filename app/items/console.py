@@ -8,14 +8,16 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import or_
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, col, delete, select
 
 from app.audit.records import Actor, record_created, update_scoped
 from app.cabinets.layout import LAYOUT_FIELDS, item_layout_changed
 from app.cabinets.models import Slot
 from app.core.errors import ValidationError
+from app.core.model_base import pk
 from app.core.paging import count_of
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scope_filter
 from app.core.text import refuse_unsafe
@@ -67,42 +69,43 @@ def list_items(
 ) -> ItemPage:
     statement = (
         select(Item, ItemType.name)
-        .join(ItemType, ItemType.id == Item.type_id, isouter=True)
+        .join(ItemType, col(ItemType.id) == Item.type_id, isouter=True)
         .where(scope_filter(Item, scope))
     )
     if type_id:
         statement = statement.where(Item.type_id == type_id)
     if tag_id:
         statement = statement.where(
-            Item.id.in_(select(ItemTag.item_id).where(ItemTag.tag_id == tag_id))
+            col(Item.id).in_(select(ItemTag.item_id).where(ItemTag.tag_id == tag_id))
         )
     search = search.strip()[:40]
     if search:
         statement = statement.where(
-            or_(Item.name.ilike(f"%{search}%"), Item.sku.ilike(f"%{search}%"))
+            or_(col(Item.name).ilike(f"%{search}%"), col(Item.sku).ilike(f"%{search}%"))
         )
     total = count_of(session, statement)
     if after_id is not None:
-        statement = statement.where(Item.id > after_id)
-    found = session.exec(statement.order_by(Item.id).limit(limit + 1)).all()
+        statement = statement.where(col(Item.id) > after_id)
+    found = session.exec(statement.order_by(col(Item.id)).limit(limit + 1)).all()
     page = found[:limit]
     tags: dict[int, list[tuple[int, str]]] = {}
     for item_id, tag_id, name in session.exec(
         select(ItemTag.item_id, Tag.id, Tag.name)
-        .join(Tag, Tag.id == ItemTag.tag_id)
-        .where(ItemTag.item_id.in_([i.id for i, _ in page]))
+        .join(Tag, col(Tag.id) == ItemTag.tag_id)
+        .where(col(ItemTag.item_id).in_([i.id for i, _ in page]))
         .order_by(Tag.name)
     ):
-        tags.setdefault(item_id, []).append((tag_id, name))
+        if tag_id is not None:  # joined: always
+            tags.setdefault(item_id, []).append((tag_id, name))
     rows = [
         ItemRow(
-            i.id,
+            pk(i),
             i.sku,
             i.name,
             i.type_id,
             type_name or "",
-            [name for _, name in tags.get(i.id, [])],
-            [tag_id for tag_id, _ in tags.get(i.id, [])],
+            [name for _, name in tags.get(pk(i), [])],
+            [tag_id for tag_id, _ in tags.get(pk(i), [])],
             i.unit,
             i.unit_weight_g,
             i.weight_tolerance_g,
@@ -132,7 +135,9 @@ class ItemFields:
     vision_class: str | None = None  # one of the installed detector's classes, or none
 
 
-def _checked(session: Session, tenant_id: int, fields: ItemFields, item_id: int | None) -> dict:
+def _checked(
+    session: Session, tenant_id: int, fields: ItemFields, item_id: int | None
+) -> dict[str, Any]:
     sku, name, unit = fields.sku.strip(), fields.name.strip(), fields.unit.strip() or "个"
     if not sku or len(sku) > 40:
         raise ValidationError(field="sku")
@@ -188,7 +193,7 @@ def _check_tags(session: Session, tenant_id: int, tag_ids: tuple[int, ...]) -> s
     if wanted:
         owned = set(
             session.exec(
-                select(Tag.id).where(Tag.tenant_id == tenant_id, Tag.id.in_(sorted(wanted)))
+                select(Tag.id).where(Tag.tenant_id == tenant_id, col(Tag.id).in_(sorted(wanted)))
             )
         )
         if owned != wanted:
@@ -197,7 +202,7 @@ def _check_tags(session: Session, tenant_id: int, tag_ids: tuple[int, ...]) -> s
 
 
 def _set_tags(session: Session, tenant_id: int, item_id: int, wanted: set[int]) -> None:
-    session.exec(delete(ItemTag).where(ItemTag.item_id == item_id))
+    session.exec(delete(ItemTag).where(col(ItemTag.item_id) == item_id))
     session.add_all(ItemTag(tenant_id=tenant_id, item_id=item_id, tag_id=t) for t in wanted)
     session.flush()
 
@@ -230,8 +235,8 @@ def save_item(
         told = {k: getattr(before, k) for k in LAYOUT_FIELDS}
         item = update_scoped(session, Item, item_id, scope, values, actor=actor)
         if told != {k: getattr(item, k) for k in LAYOUT_FIELDS}:  # what cmd.config tells
-            item_layout_changed(session=session, item_id=item.id, actor=actor)
-    _set_tags(session, tenant_id, item.id, tags)
+            item_layout_changed(session=session, item_id=pk(item), actor=actor)
+    _set_tags(session, tenant_id, pk(item), tags)
     return item
 
 
@@ -275,9 +280,9 @@ def slot_readings(*, session: Session, scope: TenantScope, item_id: int) -> list
     item = get_scoped_or_raise(session, Item, item_id, scope)
     planned = session.exec(
         select(Slot)
-        .join(PlanogramEntry, PlanogramEntry.slot_id == Slot.id)
+        .join(PlanogramEntry, col(PlanogramEntry.slot_id) == Slot.id)
         .where(PlanogramEntry.item_id == item.id)
-        .order_by(Slot.cabinet_id, Slot.code)
+        .order_by(col(Slot.cabinet_id), Slot.code)
     ).all()
     readings = []
     for slot in planned:
@@ -285,17 +290,17 @@ def slot_readings(*, session: Session, scope: TenantScope, item_id: int) -> list
             select(DoorSession)
             .where(
                 DoorSession.cabinet_id == slot.cabinet_id,
-                DoorSession.readings_after.is_not(None),
-                DoorSession.closed_at.is_not(None),
+                col(DoorSession.readings_after).is_not(None),
+                col(DoorSession.closed_at).is_not(None),
             )
-            .order_by(DoorSession.closed_at.desc())
+            .order_by(col(DoorSession.closed_at).desc())
             .limit(1)
         ).first()
         reading = (door.readings_after or {}).get(slot.code) if door else None
-        grams = reading.get("after_mg") / 1000 if isinstance(reading, dict) else None
+        grams = reading["after_mg"] / 1000 if isinstance(reading, dict) else None
         readings.append(
             SlotReading(
-                slot.id, slot.code, slot.cabinet_id, grams, door.closed_at if door else None
+                pk(slot), slot.code, slot.cabinet_id, grams, door.closed_at if door else None
             )
         )
     return readings

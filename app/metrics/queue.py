@@ -29,7 +29,7 @@ def queue_depth() -> int | None:
     url = get_settings().redis_url
     if url:
         try:
-            return int(_redis(url).zcard(default_queue_name))
+            return int(_redis(url).zcard(default_queue_name))  # type: ignore[arg-type]  # sync client
         except RedisError as failed:
             logger.warning("metrics: could not read the job queue (%s)", failed)
             return None

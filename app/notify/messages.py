@@ -12,7 +12,7 @@ from sqlmodel import Session
 from app.alerts.models import Alert, AlertStatus
 from app.core.config import get_settings
 from app.core.i18n import t
-from app.core.model_base import as_utc
+from app.core.model_base import as_utc, pk
 from app.notify.links import AckClaims, ack_url, issue_ack_token
 from app.notify.models import AlertDelivery, AlertRoute, DeliveryKind
 from app.reports.channels import Message
@@ -23,7 +23,7 @@ def compose(
     *, session: Session, delivery: AlertDelivery, alert: Alert, route: AlertRoute, now: datetime
 ) -> Message:
     locale = get_settings().default_locale
-    tenant = session.get(Tenant, alert.tenant_id)
+    tenant = session.get_one(Tenant, alert.tenant_id)
     severity = t(f"routing.severity.{alert.severity}", locale)
     text = t(alert.message_key, locale, **(alert.params or {}))
     heading = t(f"routing.msg.{delivery.kind}", locale)
@@ -37,7 +37,7 @@ def compose(
         at = _local(alert.resolved_at, tenant.timezone)
         lines.append(t("routing.msg.resolved_at", locale, at=at))
     elif alert.status == AlertStatus.open.value:
-        token = issue_ack_token(AckClaims(alert.tenant_id, alert.id, route.id), now)
+        token = issue_ack_token(AckClaims(alert.tenant_id, pk(alert), pk(route)), now)
         lines.append(t("routing.msg.ack_link", locale, url=ack_url(token)))
     return Message(title, "\n\n".join(lines))
 

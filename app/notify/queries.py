@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.alerts.models import Alert
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, scope_filter
 from app.notify.models import AlertDelivery, AlertRoute
 from app.notify.rules import list_routes
@@ -38,7 +40,7 @@ class DeliveryView:
     at: datetime
     route: str
     message_key: str
-    params: dict
+    params: dict[str, Any]
     kind: str
     level: int
     channel: str
@@ -58,7 +60,7 @@ def route_views(*, session: Session, scope: TenantScope) -> list[RouteView]:
     names = dict(session.exec(select(Tenant.id, Tenant.name)).all())
     return [
         RouteView(
-            r.id,
+            pk(r),
             names.get(r.tenant_id, ""),
             r.name,
             list(r.kinds or []),
@@ -80,14 +82,14 @@ def delivery_log(*, session: Session, scope: TenantScope, limit: int = 50) -> li
     rows = session.exec(
         select(AlertDelivery, AlertRoute.name, Alert.message_key, Alert.params)
         .where(scope_filter(AlertDelivery, scope))
-        .join(AlertRoute, AlertRoute.id == AlertDelivery.route_id)
-        .join(Alert, Alert.id == AlertDelivery.alert_id)
-        .order_by(AlertDelivery.id.desc())
+        .join(AlertRoute, col(AlertRoute.id) == AlertDelivery.route_id)
+        .join(Alert, col(Alert.id) == AlertDelivery.alert_id)
+        .order_by(col(AlertDelivery.id).desc())
         .limit(limit)
     ).all()
     return [
         DeliveryView(
-            d.id,
+            pk(d),
             d.sent_at or d.created_at,
             name,
             key,

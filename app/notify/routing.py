@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 
 from app.alerts.models import Alert, AlertStatus, Severity
 from app.cabinets.credentials import decrypt_secret
-from app.core.model_base import as_utc
+from app.core.model_base import as_utc, pk
 from app.core.outbox import claim_due, failure_reason, retry_at
 from app.core.tenancy import TenantScope, scoped_select
 from app.notify import sms
@@ -66,8 +66,8 @@ def _add(session: Session, route: AlertRoute, alert: Alert, key: Key, at: dateti
     kind, level = key[2], key[3]
     delivery = AlertDelivery(
         tenant_id=alert.tenant_id,
-        route_id=route.id,
-        alert_id=alert.id,
+        route_id=pk(route),
+        alert_id=pk(alert),
         kind=kind,
         level=level,
         channel=route.channel if level == 1 else route.escalate_channel,
@@ -99,7 +99,7 @@ def _plan_open(session: Session, routes: list[AlertRoute], timezone: str, now: d
             Alert.tenant_id == routes[0].tenant_id, Alert.status != AlertStatus.resolved.value
         )
     ).all()
-    existing = _existing(session, [a.id for a in alerts])
+    existing = _existing(session, [pk(a) for a in alerts])
     made = 0
     for alert in alerts:
         for route in (r for r in routes if matches(r, alert)):
@@ -119,15 +119,15 @@ def _plan_resolved(session: Session, routes: list[AlertRoute], timezone: str, no
     by_id = {r.id: r for r in routes}
     told = session.exec(
         select(AlertDelivery, Alert)
-        .join(Alert, Alert.id == AlertDelivery.alert_id)
+        .join(Alert, col(Alert.id) == AlertDelivery.alert_id)
         .where(
             col(AlertDelivery.route_id).in_(list(by_id)),
             AlertDelivery.kind != DeliveryKind.resolved.value,
             Alert.status == AlertStatus.resolved.value,
-            Alert.resolved_at >= now - RESOLVED_LOOKBACK,
+            col(Alert.resolved_at) >= now - RESOLVED_LOOKBACK,
         )
     ).all()
-    existing = _existing(session, sorted({a.id for _, a in told}))
+    existing = _existing(session, sorted({pk(a) for _, a in told}))
     made = 0
     for delivery, alert in told:
         if delivery.status == RoutedStatus.pending.value:
@@ -153,7 +153,7 @@ def plan_deliveries(*, session: Session, now: datetime | None = None) -> int:
         by_tenant[route.tenant_id].append(route)
     made = 0
     for tenant_id, tenant_routes in sorted(by_tenant.items()):
-        timezone = session.get(Tenant, tenant_id).timezone
+        timezone = session.get_one(Tenant, tenant_id).timezone
         made += _plan_open(session, tenant_routes, timezone, now)
         made += _plan_resolved(session, tenant_routes, timezone, now)
     return made
@@ -166,9 +166,9 @@ def due_deliveries(*, session: Session, now: datetime | None = None) -> list[int
             select(AlertDelivery.id)
             .where(
                 AlertDelivery.status == RoutedStatus.pending.value,
-                AlertDelivery.next_retry_at <= now,
+                col(AlertDelivery.next_retry_at) <= now,
             )
-            .order_by(AlertDelivery.id)
+            .order_by(col(AlertDelivery.id))
         ).all()
     )
 
@@ -218,8 +218,8 @@ def deliver(*, session: Session, delivery_id: int, now: datetime | None = None) 
     )
     if delivery is None:
         return "skipped"
-    alert = session.get(Alert, delivery.alert_id)
-    route = session.get(AlertRoute, delivery.route_id)
+    alert = session.get_one(Alert, delivery.alert_id)
+    route = session.get_one(AlertRoute, delivery.route_id)
     if _moot(delivery, alert, route):
         delivery.status, delivery.next_retry_at = RoutedStatus.cancelled.value, None
         session.flush()

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.alerts.models import Severity
 from app.audit.records import Actor, choice, delete_scoped, record_created, update_scoped
@@ -95,7 +96,7 @@ def _columns(spec: RouteSpec) -> dict:
     quiet = ((spec.quiet_start or "").strip(), (spec.quiet_end or "").strip())
     if any(quiet) and not (all(CLOCK.match(q) for q in quiet) and quiet[0] != quiet[1]):
         raise ValidationError(field="quiet_hours")
-    columns = {
+    columns: dict[str, Any] = {
         "name": name,
         "channel": channel,
         "target": checked_target(channel, spec.target),
@@ -186,7 +187,7 @@ def get_route(*, session: Session, scope: TenantScope, route_id: int) -> AlertRo
 def list_routes(*, session: Session, scope: TenantScope) -> list[AlertRoute]:
     return list(
         session.exec(
-            scoped_select(AlertRoute, scope).order_by(AlertRoute.tenant_id, AlertRoute.id)
+            scoped_select(AlertRoute, scope).order_by(col(AlertRoute.tenant_id), col(AlertRoute.id))
         ).all()
     )
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.audit.records import Actor, record_created, update_scoped
 from app.core.errors import DomainError, ValidationError
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from app.core.text import refuse_unsafe
 from app.org.models import Department, DepartmentManager, PhoneWhitelist, User
@@ -44,7 +45,7 @@ def _refuse_sibling_clash(
     clash = session.exec(
         select(Department.id).where(
             Department.tenant_id == tenant_id,
-            Department.parent_id == parent_id if parent_id else Department.parent_id.is_(None),
+            Department.parent_id == parent_id if parent_id else col(Department.parent_id).is_(None),
             Department.name == name,
         )
     ).first()
@@ -141,12 +142,16 @@ def merge_departments(
         session.exec(scoped_select(Department, own).where(Department.parent_id == source_id))
     ):
         move_department(
-            session=session, scope=own, department_id=child.id, new_parent_id=target_id, actor=actor
+            session=session,
+            scope=own,
+            department_id=pk(child),
+            new_parent_id=target_id,
+            actor=actor,
         )
     for model in (User, PhoneWhitelist):
         session.exec(
             update(model)
-            .where(model.tenant_id == source.tenant_id, model.department_id == source_id)
+            .where(col(model.tenant_id) == source.tenant_id, col(model.department_id) == source_id)
             .values(department_id=target_id)
         )
     existing = set(
@@ -182,7 +187,7 @@ def set_department_active(
             Department.path.startswith(department.path),
         )
         people = session.exec(
-            scoped_select(User, own).where(User.department_id.in_(subtree), User.is_active)
+            scoped_select(User, own).where(col(User.department_id).in_(subtree), User.is_active)
         ).first()
         if people is not None:
             raise DomainError("org.dept_has_people", name=department.name)
@@ -205,7 +210,7 @@ def department_tree(
             counts[department_id] = counts.get(department_id, 0) + 1
     rows = list(session.exec(scoped_select(Department, own)))
     # active people in a department and everything below it (a manager's view of "my org")
-    totals = [(row.path, counts.get(row.id, 0)) for row in rows]
+    totals = [(row.path, counts.get(pk(row), 0)) for row in rows]
     by_parent: dict[int | None, list[Department]] = {}
     for row in rows:
         by_parent.setdefault(row.parent_id, []).append(row)
@@ -215,7 +220,7 @@ def department_tree(
         for row in sorted(by_parent.get(parent_id, []), key=lambda d: (d.sort_order, d.name)):
             ordered.append(
                 DepartmentNode(
-                    row.id,
+                    pk(row),
                     row.parent_id,
                     row.name,
                     row.path,
@@ -241,5 +246,5 @@ def department_paths(*, session: Session, tenant_id: int) -> dict[str, int]:
     paths: dict[str, int] = {}
     for row in rows:
         names = [by_id[int(i)].name for i in row.path.strip("/").split("/") if int(i) in by_id]
-        paths["/".join(names)] = row.id
+        paths["/".join(names)] = pk(row)
     return paths

@@ -23,7 +23,7 @@ from sqlalchemy.engine import Engine
 from app.audit.records import Actor
 from app.core.db import run_in_session
 from app.core.errors import DomainError
-from app.core.model_base import utcnow
+from app.core.model_base import pk, utcnow
 from app.core.tenancy import TenantScope
 from app.org.directory_plan import SyncPlan
 from app.org.directory_sync import (
@@ -87,7 +87,7 @@ async def _run(
                 apply_directory, engine, directory=directory, now=clock(), trigger=trigger,
                 preview_run_id=preview_run_id, **common,
             )  # fmt: skip
-        return RunOutcome(run.id, True, plan)
+        return RunOutcome(pk(run), True, plan)
     except DomainError as refused:
         key, params = refused.key, {k: str(v) for k, v in refused.params.items()}
         logger.warning("org sync of tenant %s refused: %s %s", tenant_id, key, params)
@@ -98,7 +98,7 @@ async def _run(
         record_failure, engine, trigger=trigger, now=clock(), error_key=key, error_params=params,
         **common,
     )  # fmt: skip
-    return RunOutcome(run.id, False, None, key, params)
+    return RunOutcome(pk(run), False, None, key, params)
 
 
 async def preview(

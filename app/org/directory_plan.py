@@ -19,6 +19,7 @@ import json
 from dataclasses import asdict, dataclass, field
 
 from app.core.errors import ValidationError
+from app.core.model_base import pk
 from app.org.departments import clean_department_name
 from app.org.models import Department, User
 from app.org.sync import EXTERNAL_ID, PersonSpec
@@ -286,7 +287,7 @@ class _PeoplePlanner:
         self.employee_nos = {u.employee_no: u.id for u in people if u.employee_no}
         self.phones = {u.phone: u.id for u in people if u.phone}
         self.claimed: set[int] = set()
-        self.finals: Final = {u.id: (u.is_active, u.department_id) for u in people}
+        self.finals: Final = {pk(u): (u.is_active, u.department_id) for u in people}
         self.dept_names = {d.id: d.name for d in tree.local.values()}
 
     def build(self) -> Final:
@@ -305,12 +306,12 @@ class _PeoplePlanner:
             if found is not None and found.id in self.claimed:
                 found = None
         if found is not None:
-            self.claimed.add(found.id)
+            self.claimed.add(pk(found))
         return found
 
     def _disable(self, person: User, ext: str, link: bool, reason: str) -> None:
-        self.plan.person_disables.append(PersonDisable(person.id, person.name, ext, link, reason))
-        self.finals[person.id] = (False, person.department_id)
+        self.plan.person_disables.append(PersonDisable(pk(person), person.name, ext, link, reason))
+        self.finals[pk(person)] = (False, person.department_id)
 
     def _department(self, member: DirectoryMember) -> str | None:
         """The member's main department if the sync mirrors it, else their first one that is."""
@@ -393,7 +394,7 @@ class _PeoplePlanner:
             ("is_active", "no", "yes", not found.is_active),
         )
         changes = tuple(FieldChange(f, str(b), str(a)) for f, b, a, differs in pairs if differs)
-        self.finals[found.id] = (True, target)  # a new department is never one being disabled
+        self.finals[pk(found)] = (True, target)  # a new department is never one being disabled
         if changes or link:
             change = PersonChange(ext, spec, dept_name, found.id, link, changes)
             self.plan.people.append(change)
@@ -414,7 +415,7 @@ def _plan_department_disables(
         at, steps = dept.id, 0
         while at is not None and at not in tree.managed and steps <= len(local):
             if at in gone:
-                under[at].add(dept.id)
+                under[at].add(pk(dept))
             at, steps = local[at].parent_id if at in local else None, steps + 1
     occupied = {dept for active, dept in finals.values() if active and dept is not None}
     for gone_id in sorted(gone):

@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.audit import service as audit
 from app.audit.records import Actor, record_created, update_scoped
@@ -165,8 +165,8 @@ def _check_reviewed(
         raise DomainError("orgsync.preview_first")
     applied_since = session.exec(
         scoped_select(OrgSyncRun, own).where(
-            OrgSyncRun.id > preview.id,
-            OrgSyncRun.dry_run.is_(False),
+            col(OrgSyncRun.id) > preview.id,
+            col(OrgSyncRun.dry_run).is_(False),
             OrgSyncRun.status == SyncStatus.succeeded.value,
         )
     ).first()
@@ -185,7 +185,7 @@ def mass_disable_limit(session: Session, tenant_id: int) -> int:
         session,
         User,
         TenantScope.single(tenant_id),
-        User.external_id.startswith(PREFIX),
+        col(User.external_id).startswith(PREFIX),
         User.is_active,
     )
     return max(MASS_DISABLE_FLOOR, int(linked * MASS_DISABLE_SHARE))
@@ -300,8 +300,8 @@ def due_tenants(*, session: Session, now: datetime) -> list[int]:
     due = []
     for row in session.exec(
         select(OrgSyncSettings)
-        .where(OrgSyncSettings.enabled, OrgSyncSettings.first_applied_at.is_not(None))
-        .order_by(OrgSyncSettings.tenant_id)
+        .where(OrgSyncSettings.enabled, col(OrgSyncSettings.first_applied_at).is_not(None))
+        .order_by(col(OrgSyncSettings.tenant_id))
     ):
         last = as_utc(row.last_success_at)
         if row.tenant_id not in configured or is_suspended(session, row.tenant_id):

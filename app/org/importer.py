@@ -17,7 +17,7 @@ from typing import Any, BinaryIO
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from sqlalchemy import insert
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.audit.models import AuditLog
 from app.audit.records import Actor
@@ -25,6 +25,7 @@ from app.core import tables
 from app.core.cells import append_row, inert_row
 from app.core.errors import DomainError
 from app.core.i18n import t
+from app.core.model_base import pk
 from app.core.tables import Column, Rows
 from app.core.tenancy import TenantScope, scoped_select
 from app.org.departments import department_paths
@@ -143,7 +144,7 @@ def _plan_row(
         return
     values["department_id"] = department_id
     if match is not None:
-        plan.updates.append((match.id, values))
+        plan.updates.append((pk(match), values))
     else:
         plan.creates.append(values)
 
@@ -171,13 +172,15 @@ def commit_import(
     if progress:
         progress("write", len(created), plan.total)
     audit_rows = [
-        _audit_row(tenant_id, actor, "app_user.create", u.id, None, v, now)
+        _audit_row(tenant_id, actor, "app_user.create", pk(u), None, v, now)
         for u, v in zip(created, plan.creates, strict=True)
     ]
     updated = (
         {
             u.id: u
-            for u in session.exec(select(User).where(User.id.in_([i for i, _ in plan.updates])))
+            for u in session.exec(
+                select(User).where(col(User.id).in_([i for i, _ in plan.updates]))
+            )
         }
         if plan.updates
         else {}
@@ -228,7 +231,9 @@ def export_table(*, session: Session, scope: TenantScope, tenant_id: int) -> lis
     scope.require(tenant_id)
     paths = {v: k for k, v in department_paths(session=session, tenant_id=tenant_id).items()}
     rows = []
-    for user in session.exec(scoped_select(User, TenantScope.single(tenant_id)).order_by(User.id)):
+    for user in session.exec(
+        scoped_select(User, TenantScope.single(tenant_id)).order_by(col(User.id))
+    ):
         rows.append(
             [
                 user.employee_no or "",

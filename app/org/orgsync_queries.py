@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.core.i18n import t
-from app.core.model_base import as_utc
+from app.core.model_base import as_utc, pk
 from app.core.tenancy import TenantScope, scoped_select
 from app.org.directory_plan import PREFIX, Note, PersonChange, SyncPlan
 from app.org.directory_sync import settings_of
@@ -53,7 +53,7 @@ def sync_overview(*, session: Session, scope: TenantScope, tenant_id: int) -> Sy
     settings = settings_of(session, tenant_id)
     runs = session.exec(
         scoped_select(OrgSyncRun, TenantScope.single(tenant_id))
-        .order_by(OrgSyncRun.id.desc())
+        .order_by(col(OrgSyncRun.id).desc())
         .limit(HISTORY_LIMIT)
     )
     return SyncOverview(
@@ -67,7 +67,7 @@ def sync_overview(*, session: Session, scope: TenantScope, tenant_id: int) -> Sy
         last_success_at=as_utc(settings.last_success_at) if settings else None,
         runs=[
             RunView(
-                id=r.id,
+                id=pk(r),
                 trigger=r.trigger,
                 status=r.status,
                 started_at=as_utc(r.started_at),
@@ -147,6 +147,6 @@ def plan_groups(plan: SyncPlan, locale: str) -> list[PlanGroup]:
 
 def summary(counts: dict[str, int], locale: str) -> str:
     """A run's counts in one line."""
-    keys = ("dept_new", "dept_renamed", "dept_moved", "dept_disabled")
+    keys: tuple[str, ...] = ("dept_new", "dept_renamed", "dept_moved", "dept_disabled")
     keys += ("person_new", "person_changed", "person_disabled")
     return t("orgsync.summary", locale, **{k: int(counts.get(k, 0)) for k in keys})

@@ -7,10 +7,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.audit.records import Actor, update_scoped
 from app.core.errors import NotFoundError, ValidationError
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, scoped_select
 from app.org import departments, users
 from app.org.models import Department, User
@@ -135,7 +136,7 @@ def upsert_person(
         )
     if person.is_active != spec.is_active:
         users.set_user_active(
-            session=session, scope=own, user_id=person.id, active=spec.is_active, actor=actor
+            session=session, scope=own, user_id=pk(person), active=spec.is_active, actor=actor
         )
     return person, found is None
 
@@ -156,24 +157,24 @@ def disable_person(
 
 def departments_of(*, session: Session, scope: TenantScope, after_id: int | None, limit: int):
     """A page of departments by id (the API's list)."""
-    statement = scoped_select(Department, scope).order_by(Department.id).limit(limit + 1)
+    statement = scoped_select(Department, scope).order_by(col(Department.id)).limit(limit + 1)
     if after_id is not None:
-        statement = statement.where(Department.id > after_id)
+        statement = statement.where(col(Department.id) > after_id)
     rows = list(session.exec(statement))
     return rows[:limit], (rows[limit - 1].id if len(rows) > limit else None)
 
 
 def people_of(*, session: Session, scope: TenantScope, after_id: int | None, limit: int):
     """A page of people by id (the API's list), with their departments' external ids."""
-    statement = scoped_select(User, scope).order_by(User.id).limit(limit + 1)
+    statement = scoped_select(User, scope).order_by(col(User.id)).limit(limit + 1)
     if after_id is not None:
-        statement = statement.where(User.id > after_id)
+        statement = statement.where(col(User.id) > after_id)
     rows = list(session.exec(statement))
     page = rows[:limit]
     wanted = {r.department_id for r in page if r.department_id}
     externals = dict(
         session.exec(
-            select(Department.id, Department.external_id).where(Department.id.in_(wanted))
+            select(Department.id, Department.external_id).where(col(Department.id).in_(wanted))
         ).all()
     )
     return page, externals, (page[-1].id if len(rows) > limit else None)

@@ -8,13 +8,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.audit.records import Actor, record_created, update_scoped
 from app.auth.ended import announce_ended
 from app.auth.models import Account, AuthSession
 from app.auth.passwords import hash_secret
 from app.core.errors import DomainError, NotFoundError
+from app.core.model_base import pk
 from app.core.paging import count_of
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from app.org import validation as v
@@ -125,7 +126,7 @@ def set_user_active(
         if account is not None:
             account.is_active = active
             if not active:
-                _revoke_sessions(session, account.id)
+                _revoke_sessions(session, pk(account))
     session.flush()
     return user
 
@@ -144,12 +145,12 @@ def reset_password(
     user = get_scoped_or_raise(session, User, user_id, scope)
     if user.account_id is None:
         raise DomainError("org.no_account", name=user.name)
-    account = session.get(Account, user.account_id)
+    account = session.get_one(Account, user.account_id)
     before = {"password_hash": account.password_hash}
     account.password_hash = hash_secret(v.clean_password(new_password))
     account.failed_logins = 0
     account.locked_until = None
-    _revoke_sessions(session, account.id)
+    _revoke_sessions(session, pk(account))
     session.flush()
     from app.audit import service as audit
 
@@ -171,7 +172,7 @@ def _revoke_sessions(session: Session, account_id: int) -> None:
     now = datetime.now(UTC)
     for row in session.exec(
         select(AuthSession).where(
-            AuthSession.account_id == account_id, AuthSession.revoked_at.is_(None)
+            AuthSession.account_id == account_id, col(AuthSession.revoked_at).is_(None)
         )
     ):
         row.revoked_at = now
@@ -194,7 +195,11 @@ def list_users(
     if term:
         like = f"%{term}%"
         statement = statement.where(
-            or_(User.name.like(like), User.employee_no.like(like), User.phone.like(like))
+            or_(
+                col(User.name).like(like),
+                col(User.employee_no).like(like),
+                col(User.phone).like(like),
+            )
         )
     if department_id is not None:
         department = get_scoped_or_raise(session, Department, department_id, scope)
@@ -202,20 +207,20 @@ def list_users(
             Department.tenant_id == department.tenant_id,
             Department.path.startswith(department.path),
         )
-        statement = statement.where(User.department_id.in_(subtree))
+        statement = statement.where(col(User.department_id).in_(subtree))
     if active is not None:
         statement = statement.where(User.is_active == active)
     total = count_of(session, statement)
     if after_id is not None:
-        statement = statement.where(User.id < after_id)
-    rows = list(session.exec(statement.order_by(User.id.desc()).limit(limit + 1)))
+        statement = statement.where(col(User.id) < after_id)
+    rows = list(session.exec(statement.order_by(col(User.id).desc()).limit(limit + 1)))
     more = len(rows) > limit
     rows = rows[:limit]
     names = {
-        d.id: d.name
+        pk(d): d.name
         for d in session.exec(
             scoped_select(Department, scope).where(
-                Department.id.in_({r.department_id for r in rows if r.department_id})
+                col(Department.id).in_({r.department_id for r in rows if r.department_id})
             )
         )
     }

@@ -7,8 +7,10 @@ applied by app/quotas/service.py at the door and at commit."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlmodel import Session, select
+from sqlalchemy import ColumnElement
+from sqlmodel import Session, SQLModel, col, select
 
 from app.audit.records import (
     Actor,
@@ -22,6 +24,7 @@ from app.auth.catalogue import role_label
 from app.auth.models import Role
 from app.core.errors import DomainError, NotFoundError, ValidationError
 from app.core.i18n import DEFAULT_LOCALE
+from app.core.model_base import keyed, pk
 from app.core.tenancy import TenantScope, get_scoped, scope_filter
 from app.core.text import refuse_unsafe
 from app.items.models import Item, ItemType, Tag
@@ -37,8 +40,8 @@ from app.quotas.models import (
 )
 
 RULES_LISTED = 200
-SUBJECT_MODELS = {"department": Department, "user": User}
-TARGET_MODELS = {"item": Item, "item_type": ItemType, "tag": Tag}
+SUBJECT_MODELS: dict[str, type[SQLModel]] = {"department": Department, "user": User}
+TARGET_MODELS: dict[str, type[SQLModel]] = {"item": Item, "item_type": ItemType, "tag": Tag}
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,9 @@ class RuleView:
     used: bool = False  # something was counted against it: it can be switched off, not deleted
 
 
-def _name(session: Session, model, row_id: int | None, locale: str = DEFAULT_LOCALE) -> str:
+def _name(
+    session: Session, model: type[SQLModel], row_id: int | None, locale: str = DEFAULT_LOCALE
+) -> str:
     row = session.get(model, row_id) if row_id else None
     if isinstance(row, Role):
         return role_label(row, locale)
@@ -72,13 +77,13 @@ def list_rules(
     rules = session.exec(
         select(QuotaRule)
         .where(scope_filter(QuotaRule, scope))
-        .order_by(QuotaRule.is_active.desc(), QuotaRule.id)
+        .order_by(col(QuotaRule.is_active).desc(), col(QuotaRule.id))
         .limit(RULES_LISTED)
     ).all()
     used = set(
         session.exec(
             select(QuotaUsage.rule_id)
-            .where(QuotaUsage.rule_id.in_([r.id for r in rules]))
+            .where(col(QuotaUsage.rule_id).in_([r.id for r in rules]))
             .distinct()
         )
     )
@@ -89,7 +94,7 @@ def list_rules(
         )
         views.append(
             RuleView(
-                r.id,
+                pk(r),
                 r.name,
                 r.subject_kind,
                 _name(session, subject_model, r.subject_id, locale) if subject_model else "",
@@ -125,7 +130,7 @@ class RuleFields:
     over_policy: str
 
 
-def _checked(session: Session, tenant_id: int, fields: RuleFields) -> dict:
+def _checked(session: Session, tenant_id: int, fields: RuleFields) -> dict[str, Any]:
     """The rule's columns when every field is right; else the first wrong field is named."""
     name = (fields.name or "").strip()
     if not name or len(name) > 80:
@@ -226,18 +231,18 @@ def subject_options(
 ) -> dict[str, list[tuple[int, str]]]:
     """What a new rule may bind and count: departments, roles; items, types, tags."""
 
-    def named(model) -> list[tuple[int, str]]:
+    def named(model: type[Department | Item | ItemType | Tag]) -> list[tuple[int, str]]:
         rows = session.exec(
             select(model.id, model.name).where(scope_filter(model, scope)).order_by(model.name)
         ).all()
-        return [(i, n) for i, n in rows]
+        return keyed(rows)
 
-    visible = Role.tenant_id.is_(None)  # built-in roles, and the scope's own
+    visible: ColumnElement[bool] = col(Role.tenant_id).is_(None)  # built-in, the scope's own
     if scope.tenant_ids is not None:
-        visible = visible | Role.tenant_id.in_(sorted(scope.tenant_ids))
+        visible = visible | col(Role.tenant_id).in_(sorted(scope.tenant_ids))
     else:
-        visible = visible | Role.tenant_id.is_not(None)
-    roles = [(r.id, role_label(r, locale)) for r in session.exec(select(Role).where(visible))]
+        visible = visible | col(Role.tenant_id).is_not(None)
+    roles = [(pk(r), role_label(r, locale)) for r in session.exec(select(Role).where(visible))]
     return {
         "department": named(Department),
         "role": sorted(roles, key=lambda role: role[1]),

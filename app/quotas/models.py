@@ -33,7 +33,7 @@ class QuotaPeriod(StrEnum):
 
 
 class QuotaLimitKind(StrEnum):
-    count = "count"
+    count = "count"  # type: ignore[assignment]  # a member named like str.count
     cost = "cost"
 
 

@@ -4,8 +4,9 @@ period, by id."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.core.tenancy import TenantScope, scope_filter
 from app.quotas.models import QuotaRule, QuotaUsage
@@ -18,18 +19,18 @@ def usage_page(
     period_start: date | None = None,
     after_id: int | None = None,
     limit: int = 100,
-) -> tuple[list[dict], int | None]:
+) -> tuple[list[dict[str, Any]], int | None]:
     statement = (
         select(QuotaUsage, QuotaRule)
-        .join(QuotaRule, QuotaRule.id == QuotaUsage.rule_id)
+        .join(QuotaRule, col(QuotaRule.id) == QuotaUsage.rule_id)
         .where(scope_filter(QuotaUsage, scope))
     )
     if period_start is not None:
         statement = statement.where(QuotaUsage.period_start == period_start)
     if after_id is not None:
-        statement = statement.where(QuotaUsage.id > after_id)
-    found = list(session.exec(statement.order_by(QuotaUsage.id).limit(limit + 1)))
-    rows = [
+        statement = statement.where(col(QuotaUsage.id) > after_id)
+    found = list(session.exec(statement.order_by(col(QuotaUsage.id)).limit(limit + 1)))
+    rows: list[dict[str, Any]] = [
         {
             "id": u.id,
             "rule_id": r.id,

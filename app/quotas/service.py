@@ -17,10 +17,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import case
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, or_, select
+from sqlmodel import Session, col, or_, select
 
 from app.auth.models import RoleGrant
 from app.core.memo import memo_of, remember
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, scoped_select
 from app.items.models import Item, ItemTag
 from app.org.models import User
@@ -70,8 +71,8 @@ def preload(session: Session, tenant_ids: list[int], items: Iterable[Item]) -> N
     batch (app/core/memo.py): a batch of withdrawals counts its usage without reading them."""
     rules = session.exec(
         select(QuotaRule)
-        .where(QuotaRule.tenant_id.in_(tenant_ids), QuotaRule.is_active)
-        .order_by(QuotaRule.id)
+        .where(col(QuotaRule.tenant_id).in_(tenant_ids), QuotaRule.is_active)
+        .order_by(col(QuotaRule.id))
     ).all()
     remember(session, RULES, {t: [r for r in rules if r.tenant_id == t] for t in tenant_ids})
     remember(session, TAGS, _tags(session, items))
@@ -98,31 +99,33 @@ def rules_for(session: Session, person: User) -> list[QuotaRule]:
     if batch is not None:
         roles = _role_ids(session, person)
         return [rule for rule in batch if _applies(rule, person, roles)]
-    subject = [QuotaRule.subject_kind == QuotaSubject.tenant.value]
+    subject = [col(QuotaRule.subject_kind) == QuotaSubject.tenant.value]
     subject.append(
-        (QuotaRule.subject_kind == QuotaSubject.user.value) & (QuotaRule.subject_id == person.id)
+        (col(QuotaRule.subject_kind) == QuotaSubject.user.value)
+        & (col(QuotaRule.subject_id) == person.id)
     )
     if person.department_id is not None:
         subject.append(
-            (QuotaRule.subject_kind == QuotaSubject.department.value)
-            & (QuotaRule.subject_id == person.department_id)
+            (col(QuotaRule.subject_kind) == QuotaSubject.department.value)
+            & (col(QuotaRule.subject_id) == person.department_id)
         )
     roles = _role_ids(session, person)
     if roles:
         subject.append(
-            (QuotaRule.subject_kind == QuotaSubject.role.value) & (QuotaRule.subject_id.in_(roles))
+            (col(QuotaRule.subject_kind) == QuotaSubject.role.value)
+            & (col(QuotaRule.subject_id).in_(roles))
         )
     statement = scoped_select(QuotaRule, TenantScope.single(person.tenant_id)).where(
         QuotaRule.is_active, or_(*subject)
     )
-    return list(session.exec(statement.order_by(QuotaRule.id)))
+    return list(session.exec(statement.order_by(col(QuotaRule.id))))
 
 
 def _holder(rule: QuotaRule, person: User) -> int:
     """Department rules are a shared budget; every other rule counts per person."""
     if rule.subject_kind == QuotaSubject.department.value:
         return person.department_id or 0
-    return person.id
+    return pk(person)
 
 
 def _usage(session: Session, rule: QuotaRule, holder: int, start: date) -> QuotaUsage | None:
@@ -145,7 +148,7 @@ def _used(usage: QuotaUsage | None, rule: QuotaRule) -> int:
 
 def blocking_rule(session: Session, person: User, now: datetime) -> QuotaRule | None:
     """A used-up rule that keeps the door shut until the period ends (or an approval)."""
-    tz = session.get(Tenant, person.tenant_id).timezone
+    tz = session.get_one(Tenant, person.tenant_id).timezone
     for rule in rules_for(session, person):
         if rule.over_policy not in BLOCKING:
             continue
@@ -166,7 +169,7 @@ class Standing:
 def standing(session: Session, person: User, now: datetime) -> list[Standing]:
     """Every rule over this person with what is used and left in its current period (what the
     phone shows as 额度)."""
-    tz = session.get(Tenant, person.tenant_id).timezone
+    tz = session.get_one(Tenant, person.tenant_id).timezone
     out = []
     for rule in rules_for(session, person):
         start = period_start(rule.period, now, tz)
@@ -176,12 +179,12 @@ def standing(session: Session, person: User, now: datetime) -> list[Standing]:
 
 
 def _tags(session: Session, items: Iterable[Item]) -> dict[int, set[int]]:
-    ids = [i.id for i in items]
+    ids = [pk(i) for i in items]
     known = memo_of(session, TAGS) or {}
     if ids and all(i in known for i in ids):
         return {i: set(known[i]) for i in ids}
     out: dict[int, set[int]] = {i: set() for i in ids}
-    for link in session.exec(select(ItemTag).where(ItemTag.item_id.in_(ids))):
+    for link in session.exec(select(ItemTag).where(col(ItemTag.item_id).in_(ids))):
         out[link.item_id].add(link.tag_id)
     return out
 
@@ -203,8 +206,8 @@ def _add(
     correction may subtract: the new row's values (checked before the conflict is seen) and the
     sums never go below zero."""
     module = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    new_count = QuotaUsage.used_count + count
-    new_cost = QuotaUsage.used_cost_cents + cost
+    new_count = col(QuotaUsage.used_count) + count
+    new_cost = col(QuotaUsage.used_cost_cents) + cost
     statement = (
         module.insert(QuotaUsage)
         .values(
@@ -225,17 +228,17 @@ def _add(
         .returning(QuotaUsage.id)
     )
     usage_id = session.exec(statement).scalar_one()
-    usage = session.get(QuotaUsage, usage_id, populate_existing=True)
+    usage = session.get_one(QuotaUsage, usage_id, populate_existing=True)
     return usage
 
 
 def record_usage(session: Session, person: User, taken: list[Taken], at: datetime) -> list[Overrun]:
     """Count a withdrawal against every rule it falls under; the rules it took over the limit."""
-    tz = session.get(Tenant, person.tenant_id).timezone
+    tz = session.get_one(Tenant, person.tenant_id).timezone
     tags = _tags(session, [t.item for t in taken])
     overruns = []
     for rule in rules_for(session, person):
-        lines = [t for t in taken if _matches(rule, t.item, tags[t.item.id])]
+        lines = [t for t in taken if _matches(rule, t.item, tags[pk(t.item)])]
         if not lines:
             continue
         count = sum(t.quantity for t in lines)

@@ -25,7 +25,7 @@ from app.auth.models import Account, AccountKind, GrantScope, RoleGrant
 from app.auth.passwords import hash_secret, verify_secret
 from app.auth.service import ensure_builtin_roles, find_account
 from app.core.errors import DomainError
-from app.core.model_base import as_utc
+from app.core.model_base import as_utc, pk
 from app.core.tenancy import TenantScope, scoped_select
 from app.org.models import PhoneWhitelist, User
 from app.org.validation import clean_display_name, clean_password, normalise_phone
@@ -224,8 +224,8 @@ def _grant_employee(session: Session, account: Account, tenant_id: int) -> None:
     role = ensure_builtin_roles(session=session)[EMPLOYEE_ROLE]
     session.add(
         RoleGrant(
-            account_id=account.id,
-            role_id=role.id,
+            account_id=pk(account),
+            role_id=pk(role),
             scope=GrantScope.tenant.value,
             tenant_id=tenant_id,
         )

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from app.audit.records import Actor, delete_scoped, record_created
 from app.core.errors import DomainError, ValidationError
+from app.core.model_base import pk
 from app.core.paging import count_of
 from app.core.tenancy import TenantScope, get_scoped, scope_filter, scoped_select
 from app.core.text import has_unsafe, refuse_unsafe
@@ -148,8 +149,8 @@ class _Departments:
         self.by_name: dict[str, list[int]] = {}
         for department in session.exec(scoped_select(Department, TenantScope.single(tenant_id))):
             if department.code:
-                self.by_code[department.code] = department.id
-            self.by_name.setdefault(department.name, []).append(department.id)
+                self.by_code[department.code] = pk(department)
+            self.by_name.setdefault(department.name, []).append(pk(department))
 
     def resolve(self, text: str) -> tuple[int | None, str | None]:
         """(department id, None) or (None, error key)."""

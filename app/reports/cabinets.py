@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import and_, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.alerts.models import Alert
 from app.cabinets.models import Cabinet
+from app.core.model_base import pk
 from app.reports import consumption as c
 from app.withdrawals.models import DoorSession, SessionStatus
 
@@ -51,7 +52,7 @@ def cabinet_report(
     """Every cabinet of the window's tenants, most visited first."""
     now = now or datetime.now(UTC)
     cabinets = session.exec(
-        select(Cabinet).where(Cabinet.tenant_id.in_(list(win.tenants))).order_by(Cabinet.code)
+        select(Cabinet).where(col(Cabinet.tenant_id).in_(list(win.tenants))).order_by(Cabinet.code)
     ).all()
     taken = {r.key: r.figures for r in c.breakdown(session=session, win=win, by="cabinet")}
     visits: dict[int, int] = {}
@@ -66,34 +67,35 @@ def cabinet_report(
             select(DoorSession.cabinet_id, func.count())
             .where(
                 DoorSession.tenant_id == tenant,
-                DoorSession.closed_at >= start,
-                DoorSession.closed_at < stop,
-                DoorSession.status.in_(CLOSED),
+                col(DoorSession.closed_at) >= start,
+                col(DoorSession.closed_at) < stop,
+                col(DoorSession.status).in_(CLOSED),
             )
-            .group_by(DoorSession.cabinet_id)
+            .group_by(col(DoorSession.cabinet_id))
         ).all():
             visits[cabinet_id] = int(n)
         seconds = _offline_seconds(session, start, stop)
-        for cabinet_id, total in session.exec(
+        for alerted, total in session.exec(
             select(Alert.cabinet_id, func.sum(seconds))
             .where(
                 Alert.tenant_id == tenant,
                 Alert.kind == OFFLINE,
-                Alert.cabinet_id.is_not(None),
+                col(Alert.cabinet_id).is_not(None),
                 Alert.raised_at < stop,
                 and_(func.coalesce(Alert.resolved_at, stop) > start),
             )
-            .group_by(Alert.cabinet_id)
+            .group_by(col(Alert.cabinet_id))
         ).all():
-            offline[cabinet_id] = float(total or 0)
+            if alerted is not None:  # so selected
+                offline[alerted] = float(total or 0)
     rows = []
     for cabinet in cabinets:
         figures = taken.get(cabinet.id, c.Figures(0, 0, 0))
         span = elapsed.get(cabinet.tenant_id, 0.0)
-        down = min(offline.get(cabinet.id, 0.0), span)
+        down = min(offline.get(pk(cabinet), 0.0), span)
         rows.append(
             CabinetRow(
-                cabinet.id, cabinet.name, cabinet.code, visits.get(cabinet.id, 0), figures.count,
+                pk(cabinet), cabinet.name, cabinet.code, visits.get(pk(cabinet), 0), figures.count,
                 figures.quantity, figures.cost_cents, round(down / 60),
                 round(1 - down / span, 4) if span else 1.0,
             )

@@ -117,10 +117,11 @@ def send_email(target: str, secret: str | None, message: Message) -> None:
             filename=name,
         )
     try:
+        client: smtplib.SMTP
         if server.scheme == "smtps":
-            client = smtplib.SMTP_SSL(server.hostname, server.port or 465, timeout=TIMEOUT_S)
+            client = smtplib.SMTP_SSL(server.hostname or "", server.port or 465, timeout=TIMEOUT_S)
         else:
-            client = smtplib.SMTP(server.hostname, server.port or 587, timeout=TIMEOUT_S)
+            client = smtplib.SMTP(server.hostname or "", server.port or 587, timeout=TIMEOUT_S)
         with client:
             if server.scheme == "smtp" and client.has_extn("starttls"):
                 client.starttls(context=ssl.create_default_context())

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Date, and_, cast, distinct, false, func, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.cabinets.models import Cabinet
 from app.core.errors import ValidationError
@@ -71,11 +72,11 @@ class Totals:
 
 def window(*, session: Session, scope: TenantScope, period: Period) -> Window:
     """The period's bounds in each tenant of the scope (its own midnight)."""
-    statement = select(Tenant.id, Tenant.timezone).order_by(Tenant.id)
+    statement = select(Tenant.id, Tenant.timezone).order_by(col(Tenant.id))
     if scope.tenant_ids is not None:
-        statement = statement.where(Tenant.id.in_(sorted(scope.tenant_ids)))
+        statement = statement.where(col(Tenant.id).in_(sorted(scope.tenant_ids)))
     tenants = session.exec(statement).all()
-    return Window(period, {t: (*period.bounds(zone), zone) for t, zone in tenants})
+    return Window(period, {t: (*period.bounds(zone), zone) for t, zone in tenants if t is not None})
 
 
 WITHDRAWAL_LEVEL = ("department", "person", "cabinet", "tenant")
@@ -108,7 +109,7 @@ def _sums(src: _Source, count):
 
 def _visits(src: _Source):
     """How many withdrawals: rows of the withdrawals; distinct visits among lines."""
-    return func.count() if src is _VISITS else func.count(distinct(L.withdrawal_id))
+    return func.count() if src is _VISITS else func.count(distinct(col(L.withdrawal_id)))
 
 
 def _where(session: Session, src: _Source, win: Window, filters: Filters | None) -> list:
@@ -130,7 +131,7 @@ def _where(session: Session, src: _Source, win: Window, filters: Filters | None)
         if getattr(filters, name) is not None:
             where.append(src.column(name) == getattr(filters, name))
     if filters.item_id is not None:
-        where.append(L.item_id == filters.item_id)
+        where.append(col(L.item_id) == filters.item_id)
     if filters.department_id is not None:
         department = session.get(Department, filters.department_id)
         if department is None or department.tenant_id not in win.tenants:
@@ -150,7 +151,7 @@ def _figures(row) -> Figures:
 def totals(*, session: Session, win: Window, filters: Filters | None = None) -> Totals:
     src = _source(filters)
     row = session.exec(
-        select(*_sums(src, _visits(src)), func.count(distinct(src.column("user_id")))).where(
+        select(*_sums(src, _visits(src)), func.count(distinct(src.column("user_id")))).where(  # type: ignore[call-overload]
             *_where(session, src, win, filters)
         )
     ).one()
@@ -158,7 +159,7 @@ def totals(*, session: Session, win: Window, filters: Filters | None = None) -> 
 
 
 # How a row of each dimension is named: the table, its label and its detail columns.
-_NAMES = {
+_NAMES: dict[str, tuple[Any, Any, Any]] = {  # a table, two of its columns
     "department": (Department, Department.name, None),
     "person": (User, User.name, User.employee_no),
     "cabinet": (Cabinet, Cabinet.name, Cabinet.code),
@@ -182,18 +183,18 @@ def _grouped(session: Session, win: Window, by: str, filters: Filters | None):
         src = _LINES
         sums = _labelled(_sums(src, func.count()))
         if by == "item":
-            statement = select(L.item_id.label("key"), *sums).group_by(L.item_id)
+            statement = select(col(L.item_id).label("key"), *sums).group_by(col(L.item_id))
         elif by == "item_type":
             statement = (
-                select(Item.type_id.label("key"), *sums)
-                .join(Item, Item.id == L.item_id)
-                .group_by(Item.type_id)
+                select(col(Item.type_id).label("key"), *sums)
+                .join(Item, col(Item.id) == L.item_id)
+                .group_by(col(Item.type_id))
             )
         else:  # a line counts under each tag of its item
             statement = (
-                select(ItemTag.tag_id.label("key"), *sums)
-                .join(ItemTag, ItemTag.item_id == L.item_id)
-                .group_by(ItemTag.tag_id)
+                select(col(ItemTag.tag_id).label("key"), *sums)
+                .join(ItemTag, col(ItemTag.item_id) == L.item_id)
+                .group_by(col(ItemTag.tag_id))
             )
     return statement.where(*_where(session, src, win, filters))
 
@@ -219,7 +220,7 @@ def breakdown(
     if whose:
         extra.append(model.tenant_id)
     statement = (
-        select(grouped.c.key, label, detail if detail is not None else label, *extra,
+        select(grouped.c.key, label, detail if detail is not None else label, *extra,  # type: ignore[call-overload]
                grouped.c.n, grouped.c.quantity, grouped.c.cost)
         .select_from(grouped)
         .outerjoin(model, model.id == grouped.c.key)
@@ -266,9 +267,12 @@ def _grouped_by_local_day(session: Session, src: _Source, win: Window, where: li
     created_at, tenant_id = src.column("created_at"), src.column("tenant_id")
     sums = _sums(src, _visits(src))
     if session.get_bind().dialect.name == "postgresql":
-        day = cast(func.timezone(Tenant.timezone, created_at), Date)
+        zoned = cast(func.timezone(Tenant.timezone, created_at), Date)
         statement = (
-            select(day, *sums).join(Tenant, Tenant.id == tenant_id).where(*where).group_by(day)
+            select(zoned, *sums)
+            .join(Tenant, col(Tenant.id) == tenant_id)
+            .where(*where)
+            .group_by(zoned)
         )
         return session.exec(statement).all()
     rows = []

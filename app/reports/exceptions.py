@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import and_, case, false, func, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.inventory.models import MovementKind, StockMovement
 from app.reports.consumption import Window
@@ -43,23 +43,23 @@ def _within(model, column, win: Window):
 
 def exceptions_report(*, session: Session, win: Window) -> ExceptionsReport:
     door = DoorSession
-    reason = door.identification["reason"].as_string()
-    resolved = door.identification["resolved"].as_string().is_not(None)
-    was_exception = (door.status == SessionStatus.exception.value) | resolved
-    closed = and_(_within(door, door.closed_at, win), door.status.in_(CLOSED))
+    reason = col(door.identification)["reason"].as_string()
+    resolved = col(door.identification)["resolved"].as_string().is_not(None)
+    was_exception = (col(door.status) == SessionStatus.exception.value) | resolved
+    closed = and_(_within(door, door.closed_at, win), col(door.status).in_(CLOSED))
     visits, exceptions, settled, waiting = session.exec(
         select(
             func.count(),
             func.sum(case((was_exception, 1), else_=0)),
             func.sum(case((resolved, 1), else_=0)),
-            func.sum(case((door.status == SessionStatus.exception.value, 1), else_=0)),
+            func.sum(case((col(door.status) == SessionStatus.exception.value, 1), else_=0)),
         ).where(closed)
     ).one()
     # grouped outside a subquery: PostgreSQL sees the JSON key bound twice as two expressions
     why = select(func.coalesce(reason, "").label("why")).where(closed, was_exception).subquery()
     reasons = session.exec(select(why.c.why, func.count()).group_by(why.c.why)).all()
     movement = StockMovement
-    delta = movement.quantity_delta
+    delta = col(movement.quantity_delta)
     corrected, back, more = session.exec(
         select(
             func.count(func.distinct(movement.withdrawal_id)),
@@ -68,11 +68,11 @@ def exceptions_report(*, session: Session, win: Window) -> ExceptionsReport:
         ).where(
             _within(movement, movement.created_at, win),
             movement.kind == MovementKind.correction.value,
-            movement.withdrawal_id.is_not(None),
+            col(movement.withdrawal_id).is_not(None),
         )
     ).one()
     raised, answered = session.exec(
-        select(func.count(), func.sum(case((Complaint.answered_at.is_not(None), 1), else_=0)))
+        select(func.count(), func.sum(case((col(Complaint.answered_at).is_not(None), 1), else_=0)))
         .where(_within(Complaint, Complaint.created_at, win))
     ).one()  # fmt: skip
     return ExceptionsReport(

@@ -86,7 +86,7 @@ def build_export(run_id: int, engine: Engine | None = None) -> str:
         if run is None or run.status != RunStatus.pending.value:
             return "skipped"
         run.status = RunStatus.running.value
-        spec = dict(run.filters)
+        spec = dict(run.filters or {})
     try:
         scope = TenantScope(None if spec["scope"] is None else frozenset(spec["scope"]))
         period = Period(spec["kind"], date.fromisoformat(spec["first"]),

@@ -210,7 +210,7 @@ def _exceptions_table(found: ExceptionsReport, locale: str) -> Table:
 
 def _quota_table(found: QuotaReport, locale: str) -> Table:
     columns = ("name", "period", "limit", "holders", "at_limit", "used", "share")
-    rows = [
+    rows: list[list[object]] = [
         [r.name, t(f"quotas.period.{r.period}", locale),
          r.limit_value / 100 if r.limit_kind == "cost" else r.limit_value, r.holders, r.at_limit,
          r.used / 100 if r.limit_kind == "cost" else r.used, r.mean_share]

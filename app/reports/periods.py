@@ -103,4 +103,4 @@ def offset_segments(
 
 
 def _offset(moment: datetime, zone: ZoneInfo) -> int:
-    return int(moment.astimezone(zone).utcoffset().total_seconds())
+    return int((moment.astimezone(zone).utcoffset() or timedelta()).total_seconds())

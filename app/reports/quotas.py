@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import and_, case, false, func, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.approvals.models import ApprovalFlow, ApprovalRequest, FlowTrigger, RequestStatus
 from app.quotas.models import QuotaLimitKind, QuotaRule, QuotaUsage
@@ -37,22 +37,22 @@ class QuotaReport:
 
 def quota_report(*, session: Session, win: Window) -> QuotaReport:
     used = case(
-        (QuotaRule.limit_kind == QuotaLimitKind.cost.value, QuotaUsage.used_cost_cents),
+        (col(QuotaRule.limit_kind) == QuotaLimitKind.cost.value, QuotaUsage.used_cost_cents),
         else_=QuotaUsage.used_count,
     )
     began_in = or_(
         *(
             and_(
-                QuotaUsage.tenant_id == tenant,
-                QuotaUsage.period_start >= win.period.first,
-                QuotaUsage.period_start <= win.period.last,
+                col(QuotaUsage.tenant_id) == tenant,
+                col(QuotaUsage.period_start) >= win.period.first,
+                col(QuotaUsage.period_start) <= win.period.last,
             )
             for tenant in win.tenants
         ),
         false(),
     )
     rows = session.exec(
-        select(
+        select(  # type: ignore[call-overload]  # sqlmodel types up to 4 columns
             QuotaRule.id, QuotaRule.name, QuotaRule.period, QuotaRule.limit_kind,
             QuotaRule.limit_value, func.count(), func.sum(case((used >= QuotaRule.limit_value, 1),
             else_=0)), func.sum(used), func.avg(used * 1.0 / QuotaRule.limit_value),
@@ -66,16 +66,18 @@ def quota_report(*, session: Session, win: Window) -> QuotaReport:
     ).all()  # fmt: skip
     asked = or_(
         *(
-            and_(ApprovalRequest.tenant_id == t, ApprovalRequest.created_at >= s,
-                 ApprovalRequest.created_at < e)
+            and_(col(ApprovalRequest.tenant_id) == t, col(ApprovalRequest.created_at) >= s,
+                 col(ApprovalRequest.created_at) < e)
             for t, (s, e, _) in win.tenants.items()
         ),
         false(),
     )  # fmt: skip
-    granted = ApprovalRequest.status.in_([RequestStatus.approved.value, RequestStatus.used.value])
+    granted = col(ApprovalRequest.status).in_(
+        [RequestStatus.approved.value, RequestStatus.used.value]
+    )
     requested, approved = session.exec(
         select(func.count(), func.sum(case((granted, 1), else_=0)))
-        .join(ApprovalFlow, ApprovalFlow.id == ApprovalRequest.flow_id)
+        .join(ApprovalFlow, col(ApprovalFlow.id) == ApprovalRequest.flow_id)
         .where(asked, ApprovalFlow.trigger == FlowTrigger.over_quota.value)
     ).one()
     return QuotaReport(

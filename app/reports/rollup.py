@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.org.models import Department
 from app.reports import consumption as c
@@ -38,13 +38,14 @@ def department_tree(*, session: Session, win: c.Window) -> list[Node]:
     saying whose it is when there are several tenants."""
     statement = (
         select(Department.id, Department.parent_id, Department.name, Tenant.code)
-        .join(Tenant, Tenant.id == Department.tenant_id)
-        .where(Department.tenant_id.in_(sorted(win.tenants)))
+        .join(Tenant, col(Tenant.id) == Department.tenant_id)
+        .where(col(Department.tenant_id).in_(sorted(win.tenants)))
     )
     several = len(win.tenants) > 1
     return [
         Node(i, parent, name, code if several else "")
         for i, parent, name, code in session.exec(statement).all()
+        if i is not None
     ]
 
 

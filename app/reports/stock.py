@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import case, false, func, or_
-from sqlmodel import Session, select
+from sqlalchemy import ColumnElement, case, false, func, or_
+from sqlmodel import Session, col, select
 
 from app.inventory.models import MovementKind, Stock, StockMovement
 from app.items.models import Item
@@ -53,7 +53,7 @@ def stock_report(*, session: Session, win: Window, cabinet_id: int | None = None
     items = set(now) | set(within)
     if not items:
         return []
-    named = {i.id: i for i in session.exec(select(Item).where(Item.id.in_(sorted(items))))}
+    named = {i.id: i for i in session.exec(select(Item).where(col(Item.id).in_(sorted(items))))}
     days = win.period.days
     rows = []
     for item_id in items:
@@ -93,23 +93,25 @@ def _movements(session: Session, win: Window, cabinet_id: int | None, *, since_e
     delta = M.quantity_delta
 
     def kind_sum(kinds: list[str]):
-        return func.sum(case((M.kind.in_(kinds), delta), else_=0))
+        return func.sum(case((col(M.kind).in_(kinds), delta), else_=0))
 
-    statement = select(
+    statement = select(  # type: ignore[call-overload]  # sqlmodel types up to 4 columns
         M.item_id,
         func.sum(delta),
         kind_sum([MovementKind.restock.value]),
         kind_sum(list(OUT)),
         kind_sum([MovementKind.adjustment.value]),
-        func.sum(case(((M.kind.in_(OUT)) & (M.balance_after == 0), 1), else_=0)),
+        func.sum(case(((col(M.kind).in_(OUT)) & (M.balance_after == 0), 1), else_=0)),
     ).where(*_in_scope(M, win, cabinet_id))
-    per_tenant = []
+    per_tenant: list[ColumnElement[bool]] = []
     for tenant, (start, end, _) in win.tenants.items():
         if since_end:
-            per_tenant.append((M.tenant_id == tenant) & (M.created_at >= end))
+            per_tenant.append((col(M.tenant_id) == tenant) & (col(M.created_at) >= end))
         else:
             per_tenant.append(
-                (M.tenant_id == tenant) & (M.created_at >= start) & (M.created_at < end)
+                (col(M.tenant_id) == tenant)
+                & (col(M.created_at) >= start)
+                & (col(M.created_at) < end)
             )
     statement = statement.where(or_(*per_tenant, false())).group_by(M.item_id)
     names = ("net", "restock", "out", "adjustment", "outs")

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.audit.records import Actor, choice, owned_id, record_created, update_scoped
 from app.cabinets.credentials import decrypt_secret, encrypt_secret
@@ -21,7 +21,7 @@ from app.cabinets.models import Cabinet
 from app.core.config import get_settings
 from app.core.errors import ValidationError
 from app.core.i18n import t
-from app.core.model_base import as_utc
+from app.core.model_base import as_utc, pk
 from app.core.outbox import claim_due, failure_reason, retry_at
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from app.org.models import Department
@@ -159,7 +159,7 @@ def set_active(
         raise ValidationError(field="subscription")
     changes: dict = {"is_active": active}
     if active and not subscription.is_active:
-        tenant = session.get(Tenant, subscription.tenant_id)
+        tenant = session.get_one(Tenant, subscription.tenant_id)
         changes["next_run_at"] = next_run(
             subscription.period, now or datetime.now(UTC), tenant.timezone
         )
@@ -172,12 +172,12 @@ def generate_due(*, session: Session, now: datetime | None = None) -> list[int]:
     now = now or datetime.now(UTC)
     due = session.exec(
         scoped_select(ReportSubscription, TenantScope.platform()).where(
-            ReportSubscription.is_active, ReportSubscription.next_run_at <= now
+            ReportSubscription.is_active, col(ReportSubscription.next_run_at) <= now
         )
     ).all()
     made = []
     for subscription in due:
-        timezone = session.get(Tenant, subscription.tenant_id).timezone
+        timezone = session.get_one(Tenant, subscription.tenant_id).timezone
         run_at = as_utc(subscription.next_run_at)
         period = period_reported(subscription.period, run_at, timezone)
         start, end = period.bounds(timezone)
@@ -198,7 +198,7 @@ def generate_due(*, session: Session, now: datetime | None = None) -> list[int]:
         session.add(
             ReportDelivery(
                 tenant_id=run.tenant_id,
-                run_id=run.id,
+                run_id=pk(run),
                 channel=subscription.channel,
                 next_attempt_at=now,
             )
@@ -215,7 +215,7 @@ def due_deliveries(*, session: Session, now: datetime | None = None) -> list[int
         session.exec(
             select(ReportDelivery.id).where(
                 ReportDelivery.status == DeliveryStatus.pending.value,
-                ReportDelivery.next_attempt_at <= now,
+                col(ReportDelivery.next_attempt_at) <= now,
             )
         ).all()
     )
@@ -229,8 +229,8 @@ def deliver(*, session: Session, delivery_id: int, now: datetime | None = None) 
     )
     if delivery is None:
         return "skipped"
-    run = session.get(ReportRun, delivery.run_id)
-    subscription = session.get(ReportSubscription, run.subscription_id)
+    run = session.get_one(ReportRun, delivery.run_id)
+    subscription = session.get_one(ReportSubscription, run.subscription_id)
     delivery.attempts += 1
     try:
         with session.begin_nested():  # a failure in here leaves the delivery's row writable
@@ -256,8 +256,8 @@ def deliver(*, session: Session, delivery_id: int, now: datetime | None = None) 
 
 
 def _run_period(session: Session, run: ReportRun) -> tuple[Period, str]:
-    subscription = session.get(ReportSubscription, run.subscription_id)
-    tenant = session.get(Tenant, run.tenant_id)
+    subscription = session.get_one(ReportSubscription, run.subscription_id)
+    tenant = session.get_one(Tenant, run.tenant_id)
     first = as_utc(run.period_start).astimezone(ZoneInfo(tenant.timezone)).date()
     return period_of(subscription.period, first), tenant.name
 
@@ -285,7 +285,7 @@ def _message(session: Session, run: ReportRun) -> channels.Message:
                 f"{r.figures.quantity} · ¥{r.figures.cost_cents / 100:,.2f}"
                 for n, r in enumerate(rows, start=1)
             ]
-    subscription = session.get(ReportSubscription, run.subscription_id)
+    subscription = session.get_one(ReportSubscription, run.subscription_id)
     attachment = None
     if subscription.channel == Channel.email.value:
         data = consumption_file(
@@ -318,20 +318,20 @@ def my_subscriptions(
     subscriptions = session.exec(
         scoped_select(ReportSubscription, scope)
         .where(ReportSubscription.account_id == account_id)
-        .order_by(ReportSubscription.id)
+        .order_by(col(ReportSubscription.id))
     ).all()
     views = []
     for s in subscriptions:
         latest = session.exec(
             select(ReportDelivery, ReportRun)
-            .join(ReportRun, ReportRun.id == ReportDelivery.run_id)
+            .join(ReportRun, col(ReportRun.id) == ReportDelivery.run_id)
             .where(ReportRun.subscription_id == s.id)
-            .order_by(ReportDelivery.id.desc())
+            .order_by(col(ReportDelivery.id).desc())
         ).first()
         delivery, run = latest if latest else (None, None)
         views.append(
             SubscriptionView(
-                s.id,
+                pk(s),
                 s.period,
                 s.channel,
                 _shown_target(s.channel, s.target),

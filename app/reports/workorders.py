@@ -5,10 +5,12 @@ for replenishment, the restock lead time."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import and_, case, false, func, or_
-from sqlmodel import Session, select
+from sqlalchemy import ColumnElement, and_, case, false, func, or_
+from sqlmodel import Session, col, select
 
 from app.reports.consumption import Window
 from app.workorders.models import WorkOrder as O
@@ -29,14 +31,16 @@ class WorkOrderRow:
 def _hours(session: Session):
     """opened → closed in hours, in the database's own arithmetic."""
     if session.get_bind().dialect.name == "postgresql":
-        return func.extract("epoch", O.closed_at - O.created_at) / 3600.0
+        return func.extract("epoch", col(O.closed_at) - O.created_at) / 3600.0
     return (func.julianday(O.closed_at) - func.julianday(O.created_at)) * 24.0
 
 
-def _each_tenant(win: Window, condition) -> object:
+def _each_tenant(
+    win: Window, condition: Callable[[datetime, datetime], ColumnElement[bool]]
+) -> ColumnElement[bool]:
     return or_(
         *(
-            and_(O.tenant_id == t, condition(start, end))
+            and_(col(O.tenant_id) == t, condition(start, end))
             for t, (start, end, _) in win.tenants.items()
         ),
         false(),
@@ -45,29 +49,36 @@ def _each_tenant(win: Window, condition) -> object:
 
 def work_order_report(*, session: Session, win: Window) -> list[WorkOrderRow]:
     """One row per kind, every kind present (zeros included)."""
-    in_period = _each_tenant(win, lambda s, e: and_(O.created_at >= s, O.created_at < e))
+    in_period = _each_tenant(win, lambda s, e: and_(col(O.created_at) >= s, col(O.created_at) < e))
     closed_in = _each_tenant(
-        win, lambda s, e: and_(O.closed_at.is_not(None), O.closed_at >= s, O.closed_at < e)
+        win,
+        lambda s, e: and_(
+            col(O.closed_at).is_not(None), col(O.closed_at) >= s, col(O.closed_at) < e
+        ),
     )
     open_at_end = _each_tenant(
         win,
-        lambda s, e: and_(O.created_at < e, or_(O.closed_at.is_(None), O.closed_at >= e)),
+        lambda s, e: and_(
+            col(O.created_at) < e, or_(col(O.closed_at).is_(None), col(O.closed_at) >= e)
+        ),
     )
-    done = and_(closed_in, O.status == WorkOrderStatus.done.value)
+    done = and_(closed_in, col(O.status) == WorkOrderStatus.done.value)
     hours = _hours(session)
     statement = (
-        select(
+        select(  # type: ignore[call-overload]  # sqlmodel types up to 4 columns
             O.kind,
             func.sum(case((in_period, 1), else_=0)),
             func.sum(case((done, 1), else_=0)),
             func.sum(
-                case((and_(closed_in, O.status == WorkOrderStatus.cancelled.value), 1), else_=0)
+                case(
+                    (and_(closed_in, col(O.status) == WorkOrderStatus.cancelled.value), 1), else_=0
+                )
             ),
             func.sum(case((open_at_end, 1), else_=0)),
             func.avg(case((done, hours))),
             func.max(case((done, hours))),
         )
-        .where(O.tenant_id.in_(list(win.tenants)))
+        .where(col(O.tenant_id).in_(list(win.tenants)))
         .group_by(O.kind)
     )
     found = {row[0]: row for row in session.exec(statement).all()}

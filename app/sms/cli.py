@@ -23,6 +23,7 @@ from app.audit.records import Actor
 from app.core import log_masking
 from app.core.db import session_scope
 from app.core.errors import DomainError
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope
 from app.sms import service
 from app.tenants.models import Tenant
@@ -49,7 +50,7 @@ def _secret_key(required: bool) -> str | None:
 
 def _set(session: Session, args: argparse.Namespace) -> None:
     tenant = _tenant(session, args.tenant)
-    first_time = service.tenant_settings(session, tenant.id) is None
+    first_time = service.tenant_settings(session, pk(tenant)) is None
     values = service.SmsSettingsInput(
         sdk_app_id=args.sdk_app_id,
         sign_name=args.sign_name,
@@ -63,7 +64,7 @@ def _set(session: Session, args: argparse.Namespace) -> None:
     service.save_settings(
         session=session,
         scope=TenantScope.platform(),
-        tenant_id=tenant.id,
+        tenant_id=pk(tenant),
         values=values,
         actor=CLI_ACTOR,
     )
@@ -72,7 +73,7 @@ def _set(session: Session, args: argparse.Namespace) -> None:
 
 def _show(session: Session, args: argparse.Namespace) -> None:
     tenant = _tenant(session, args.tenant)
-    row = service.tenant_settings(session, tenant.id)
+    row = service.tenant_settings(session, pk(tenant))
     if row is None:
         print(f"{tenant.code}: no own settings (the platform's SMS_* settings apply, if any)")
         return
@@ -84,7 +85,7 @@ def _show(session: Session, args: argparse.Namespace) -> None:
 
 def _test_alert(session: Session, args: argparse.Namespace) -> None:
     tenant = _tenant(session, args.tenant)
-    service.send_alert_sms(session, tenant.id, args.phone, args.param or [])
+    service.send_alert_sms(session, pk(tenant), args.phone, args.param or [])
     print("Sent.")
 
 

@@ -11,6 +11,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlmodel import Session, col, func, select
 
@@ -62,7 +63,7 @@ def platform_route(env: SmsEnv | None = None) -> SmsRoute | None:
         region=env.region,
         endpoint=env.endpoint,
     )
-    templates = {SmsPurpose.register.value: env.template_register}
+    templates: dict[str, str | None] = {SmsPurpose.register.value: env.template_register}
     templates[SmsPurpose.alert.value] = env.template_alert
     return SmsRoute(TencentSmsSender(config), templates)
 
@@ -212,7 +213,7 @@ def _alert_wait_seconds(session: Session, tenant_id: int, phone: str, now: datet
     return (oldest + ALERT_WINDOW - now).total_seconds()
 
 
-def _log(session: Session, tenant_id: int, phone: str, template_id: str, **fields: object) -> None:
+def _log(session: Session, tenant_id: int, phone: str, template_id: str, **fields: Any) -> None:
     session.add(
         SmsMessage(
             tenant_id=tenant_id,

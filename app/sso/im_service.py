@@ -19,6 +19,7 @@ from app.audit.records import Actor
 from app.auth.service import SignedIn
 from app.cabinets.credentials import decrypt_secret, save_sealed_settings
 from app.core.errors import ValidationError
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, scoped_select
 from app.sso.im import ImConfig
 from app.sso.models import ImApp, ImKind, ImMatch
@@ -114,15 +115,15 @@ def app_config(session: Session, tenant: Tenant, kind: str) -> ImConfig | None:
     """The tenant's app in that IM with its secret unsealed (None: none set up, or the tenant
     is suspended, as for the sign-in); the org sync (app/org/directory_sync.py) reads the
     WeCom directory with it."""
-    row = im_row(session, tenant.id, kind)
-    if row is None or is_suspended(session, tenant.id):
+    row = im_row(session, pk(tenant), kind)
+    if row is None or is_suspended(session, pk(tenant)):
         return None
     return _unsealed(tenant, row)
 
 
 def _unsealed(tenant: Tenant, row: ImApp) -> ImConfig:
     return ImConfig(
-        tenant_id=tenant.id,
+        tenant_id=pk(tenant),
         tenant_code=tenant.code,
         kind=row.kind,
         app_id=row.app_id,
@@ -137,7 +138,7 @@ def im_kinds(*, session: Session, tenant_code: str) -> list[str]:
     """The IMs a company's employees can sign in with (none for an unknown or suspended one):
     what the phone's sign-in page offers for the company code typed."""
     tenant = tenant_by_code(session, tenant_code)
-    if tenant is None or is_suspended(session, tenant.id):
+    if tenant is None or is_suspended(session, pk(tenant)):
         return []
     kinds = set(session.exec(select(ImApp.kind).where(ImApp.tenant_id == tenant.id)).all())
     return [kind for kind in PROVIDERS if kind in kinds]

@@ -3,7 +3,7 @@ service can ask it without depending on the rest of single sign-on."""
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.auth.models import Account, AccountKind, Permission, RoleGrant, RolePermission
 from app.sso.models import SsoIssuer
@@ -22,14 +22,14 @@ def sso_only_company(session: Session, account: Account) -> str | None:
         return None
     statement = (
         select(Tenant.code)
-        .join(SsoIssuer, SsoIssuer.tenant_id == Tenant.id)
-        .join(RoleGrant, RoleGrant.tenant_id == Tenant.id)
-        .join(RolePermission, RolePermission.role_id == RoleGrant.role_id)
-        .join(Permission, Permission.id == RolePermission.permission_id)
+        .join(SsoIssuer, col(SsoIssuer.tenant_id) == Tenant.id)
+        .join(RoleGrant, col(RoleGrant.tenant_id) == Tenant.id)
+        .join(RolePermission, col(RolePermission.role_id) == RoleGrant.role_id)
+        .join(Permission, col(Permission.id) == RolePermission.permission_id)
         .where(
             RoleGrant.account_id == account.id,
-            SsoIssuer.sso_only.is_(True),
-            Permission.code.not_like(EMPLOYEE_PREFIX + "%"),
+            col(SsoIssuer.sso_only).is_(True),
+            col(Permission.code).not_like(EMPLOYEE_PREFIX + "%"),
         )
         .limit(1)
     )

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 from urllib.parse import urlparse
 
-from sqlmodel import Session, func
+from sqlmodel import Session, col, func
 
 from app.audit import service as audit
 from app.audit.records import Actor
@@ -22,6 +22,7 @@ from app.auth.models import Account
 from app.auth.service import AttemptRefused, SignedIn, open_session
 from app.cabinets.credentials import decrypt_secret, save_sealed_settings
 from app.core.errors import DomainError, ValidationError
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, scoped_select
 from app.org.models import User
 from app.org.validation import normalise_phone
@@ -43,20 +44,21 @@ def issuer_row(session: Session, tenant_id: int) -> SsoIssuer | None:
     return session.exec(scoped_select(SsoIssuer, TenantScope.single(tenant_id))).first()
 
 
-RowOf = Callable[[Session, int], Row | None]  # a tenant's provider row (issuer_row, im_row)
+R = TypeVar("R", SsoIssuer, ImApp)
+RowOf = Callable[[Session, int], R | None]  # a tenant's provider row (issuer_row, im_row)
 
 
-def configured(session: Session, tenant_code: str, row_of: RowOf) -> tuple[Tenant, Row]:
+def configured(session: Session, tenant_code: str, row_of: RowOf[R]) -> tuple[Tenant, R]:
     """The company of that code and its provider's row, or SsoRefused("sso.not_configured"):
     no such company, no provider set up, or the company is suspended."""
     tenant = tenant_by_code(session, tenant_code)
-    row = row_of(session, tenant.id) if tenant else None
-    if tenant is None or row is None or is_suspended(session, tenant.id):
+    row = row_of(session, pk(tenant)) if tenant else None
+    if tenant is None or row is None or is_suspended(session, pk(tenant)):
         raise SsoRefused("sso.not_configured", company=(tenant_code or "")[:32])
     return tenant, row
 
 
-def signing_row(session: Session, tenant_id: int, row_of: RowOf) -> Row:
+def signing_row(session: Session, tenant_id: int, row_of: RowOf[R]) -> R:
     """The provider a sign-in comes back through, still set up and its company not suspended
     (either may have changed while the person was away at the provider)."""
     row = row_of(session, tenant_id)
@@ -69,7 +71,7 @@ def issuer_config(*, session: Session, tenant_code: str) -> IssuerConfig:
     """The issuer a company's people sign in with, or SsoRefused("sso.not_configured")."""
     tenant, row = configured(session, tenant_code, issuer_row)
     return IssuerConfig(
-        tenant_id=tenant.id,
+        tenant_id=pk(tenant),
         tenant_code=tenant.code,
         issuer=row.issuer,
         client_id=row.client_id,
@@ -81,7 +83,7 @@ def issuer_config(*, session: Session, tenant_code: str) -> IssuerConfig:
 # --- settings ------------------------------------------------------------------------------
 
 
-def _text(typed: dict, field: str, limit: int, *, required: bool = True) -> str:
+def _text(typed: dict[str, Any], field: str, limit: int, *, required: bool = True) -> str:
     value = str(typed.get(field) or "").strip()
     if (required and not value) or len(value) > limit:
         raise ValidationError(field=field)
@@ -103,7 +105,7 @@ def _issuer_url(raw: str) -> str:
     return url
 
 
-def _cleaned(typed: dict) -> dict[str, Any]:
+def _cleaned(typed: dict[str, Any]) -> dict[str, Any]:
     match_field = str(typed.get("match_field") or SsoMatch.email.value)
     if match_field not in {m.value for m in SsoMatch}:
         raise ValidationError(field="match_field")
@@ -124,7 +126,7 @@ def save_issuer(
     session: Session,
     scope: TenantScope,
     tenant_id: int,
-    typed: dict,
+    typed: dict[str, Any],
     actor: Actor,
     now: datetime | None = None,
 ) -> SsoIssuer:
@@ -174,7 +176,9 @@ def _claimed_value(row: SsoIssuer, claims: dict[str, Any]) -> str:
 def _person(session: Session, row: Row, value: str) -> User | None:
     """The tenant's active person whose mapped field holds `value` (e-mail case-insensitive,
     phone normalised)."""
-    scoped = scoped_select(User, TenantScope.single(row.tenant_id)).where(User.is_active.is_(True))
+    scoped = scoped_select(User, TenantScope.single(row.tenant_id)).where(
+        col(User.is_active).is_(True)
+    )
     if row.match_field == SsoMatch.email.value:
         matches = session.exec(scoped.where(func.lower(User.email) == value.lower())).all()
         return matches[0] if len(matches) == 1 else None  # two people, one address: nobody
@@ -208,12 +212,12 @@ def record_refusal(
     tenant_code: str,
     refusal: DomainError,
     ip: str,
-    row_of: RowOf = issuer_row,
+    row_of: RowOf[SsoIssuer] | RowOf[ImApp] = issuer_row,
 ) -> None:
     """Audit a sign-in the protocol refused (state, token, signature, claims): the tenant's
     admins see attempts against their identity provider (`row_of`: the tenant's provider)."""
     tenant = tenant_by_code(session, tenant_code)
-    row = row_of(session, tenant.id) if tenant else None
+    row = row_of(session, pk(tenant)) if tenant else None
     if row is not None:
         _audit_refusal(session, row, refusal, ip)
 

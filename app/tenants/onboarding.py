@@ -14,10 +14,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.audit import service as audit
 from app.audit.records import Actor, snapshot
@@ -26,6 +26,7 @@ from app.auth.passwords import hash_secret
 from app.auth.service import ensure_builtin_roles, find_account
 from app.core.announce import announce
 from app.core.errors import PermissionDeniedError, ValidationError
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope
 from app.core.text import refuse_unsafe
 from app.org import validation as v
@@ -94,12 +95,15 @@ def _line(raw: str | None, field: str, most: int, *, required: bool = True) -> s
     return refuse_unsafe(value, field)
 
 
-def _unique_code(session: Session, model: type[Tenant | ServiceProvider], raw: str, row_id) -> str:
+Org = TypeVar("Org", Tenant, ServiceProvider)
+
+
+def _unique_code(session: Session, model: type[Org], raw: str, row_id: int | None) -> str:
     """The code upper-cased, refused when malformed or another row's."""
     code = str(raw or "").strip().upper()
     if not CODE.match(code):
         raise ValidationError("onboard.bad_code", field="org_code")
-    other = session.exec(select(model).where(model.code == code)).first()
+    other = session.exec(select(model).where(col(model.code) == code)).first()
     if other is not None and other.id != row_id:
         raise ValidationError("onboard.code_taken", field="org_code", code=code)
     return code
@@ -138,11 +142,11 @@ def new_account(session: Session, kind: AccountKind, admin: dict[str, Any]) -> A
     return account
 
 
-def grant_role(session: Session, account: Account, role: str, **target: int) -> None:
+def grant_role(session: Session, account: Account, role: str, **target: Any) -> None:
     roles = ensure_builtin_roles(session=session)
     scope = GrantScope.tenant if "tenant_id" in target else GrantScope.provider
     session.add(
-        RoleGrant(account_id=account.id, role_id=roles[role].id, scope=scope.value, **target)
+        RoleGrant(account_id=pk(account), role_id=pk(roles[role]), scope=scope.value, **target)
     )
     session.flush()
 
@@ -203,16 +207,16 @@ def create_provider(
     account = new_account(session, AccountKind.provider, person)
     session.add(
         ProviderStaff(
-            provider_id=provider.id,
-            account_id=account.id,
+            provider_id=pk(provider),
+            account_id=pk(account),
             name=person["name"],
             phone=person["phone"],
             role=ProviderStaffRole.admin.value,
         )
     )
-    grant_role(session, account, "provider_admin", provider_id=provider.id)
+    grant_role(session, account, "provider_admin", provider_id=pk(provider))
     after = snapshot(provider) | {"admin": person["username"]}
-    record_change(session, "provider.create", "service_provider", provider.id, actor, after=after)
+    record_change(session, "provider.create", "service_provider", pk(provider), actor, after=after)
     return provider
 
 
@@ -240,7 +244,7 @@ def update_provider(
         session,
         "provider.update",
         "service_provider",
-        provider.id,
+        pk(provider),
         actor,
         before=before,
         after=snapshot(provider),
@@ -305,12 +309,14 @@ def create_tenant(
     session.flush()
     account = new_account(session, AccountKind.tenant, person)
     session.add(
-        User(tenant_id=tenant.id, name=person["name"], phone=person["phone"], account_id=account.id)
+        User(
+            tenant_id=pk(tenant), name=person["name"], phone=person["phone"], account_id=account.id
+        )
     )
-    grant_role(session, account, "tenant_admin", tenant_id=tenant.id)
+    grant_role(session, account, "tenant_admin", tenant_id=pk(tenant))
     after = _tenant_view(tenant) | {"admin": person["username"]}
     record_change(
-        session, "tenant.create", "tenant", tenant.id, actor, tenant_id=tenant.id, after=after
+        session, "tenant.create", "tenant", pk(tenant), actor, tenant_id=tenant.id, after=after
     )
     return tenant
 
@@ -334,13 +340,13 @@ def update_tenant(
         session,
         "tenant.update",
         "tenant",
-        tenant.id,
+        pk(tenant),
         actor,
         tenant_id=tenant.id,
         before=before,
         after=after,
     )
     if before["status"] != tenant.status:
-        announce(session, tenant.id, "wall", change=f"tenant_{tenant.status}")
-        announce(session, tenant.id, "tenant", change=tenant.status)
+        announce(session, pk(tenant), "wall", change=f"tenant_{tenant.status}")
+        announce(session, pk(tenant), "tenant", change=tenant.status)
     return tenant

@@ -55,7 +55,7 @@ def set_whole_number(
     scope.require(tenant_id)
     if not policy.accepts(value):
         raise ValidationError(field=policy.key)
-    tenant = session.get(Tenant, tenant_id)
+    tenant = session.get_one(Tenant, tenant_id)
     before = dict(tenant.settings or {})
     tenant.settings = before | {policy.key: value}  # a new dict: the JSON column sees the change
     session.add(tenant)
@@ -91,7 +91,7 @@ def set_whole_numbers(
             raise ValidationError(
                 "policy.out_of_range", field=policy.key, low=policy.low, high=policy.high
             )
-    tenant = session.get(Tenant, tenant_id)
+    tenant = session.get_one(Tenant, tenant_id)  # in scope: it exists
     for policy, value in values.items():
         if whole_number(session, tenant_id, policy) != value:
             tenant = set_whole_number(

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import TypedDict
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.auth.models import Account, Permission, RoleGrant, RolePermission
 from app.cabinets.models import Cabinet, CabinetStatus
 from app.core.days import DEFAULT_TIMEZONE
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope
 from app.org.models import User
 from app.tenants.models import ProviderStaff, ServiceProvider, Tenant
 from app.tenants.onboarding import tenant_locale
 
 
-def _day(value) -> str:
+def _day(value: date | datetime | None) -> str:
     return value.isoformat() if value else ""
 
 
@@ -66,8 +68,12 @@ def list_tenant_options(*, session: Session, scope: TenantScope) -> list[TenantO
     """Tenants the caller may switch between, by name."""
     statement = select(Tenant.id, Tenant.name).order_by(Tenant.name)
     if scope.tenant_ids is not None:
-        statement = statement.where(Tenant.id.in_(sorted(scope.tenant_ids)))
-    return [TenantOption(id=row.id, name=row.name) for row in session.exec(statement)]
+        statement = statement.where(col(Tenant.id).in_(sorted(scope.tenant_ids)))
+    return [
+        TenantOption(id=tenant_id, name=name)
+        for tenant_id, name in session.exec(statement)
+        if tenant_id is not None
+    ]
 
 
 def tenant_by_code(session: Session, code: str | None) -> Tenant | None:
@@ -87,7 +93,7 @@ def tenant_rows(session: Session) -> list[TenantRow]:
     people = Counter(session.exec(select(User.tenant_id).where(User.is_active)).all())
     return [
         TenantRow(
-            id=t.id,
+            id=pk(t),
             code=t.code,
             name=t.name,
             legal_name=t.legal_name or "",
@@ -98,8 +104,8 @@ def tenant_rows(session: Session) -> list[TenantRow]:
             locale=tenant_locale(t),
             contract_start=_day(t.contract_start),
             contract_end=_day(t.contract_end),
-            cabinets=cabinets[t.id],
-            people=people[t.id],
+            cabinets=cabinets[pk(t)],
+            people=people[pk(t)],
         )
         for t in session.exec(select(Tenant).order_by(Tenant.code))
     ]
@@ -108,21 +114,21 @@ def tenant_rows(session: Session) -> list[TenantRow]:
 def provider_rows(session: Session) -> list[ProviderRow]:
     """Every provider with its contact, status and how many tenants and staff it has."""
     tenants = Counter(
-        session.exec(select(Tenant.provider_id).where(Tenant.provider_id.is_not(None))).all()
+        session.exec(select(Tenant.provider_id).where(col(Tenant.provider_id).is_not(None))).all()
     )
     staff = Counter(
         session.exec(select(ProviderStaff.provider_id).where(ProviderStaff.is_active)).all()
     )
     return [
         ProviderRow(
-            id=p.id,
+            id=pk(p),
             code=p.code,
             name=p.name,
             contact_name=p.contact_name or "",
             contact_phone=p.contact_phone or "",
             status=p.status,
             tenants=tenants[p.id],
-            staff=staff[p.id],
+            staff=staff[pk(p)],
         )
         for p in session.exec(select(ServiceProvider).order_by(ServiceProvider.code))
     ]
@@ -132,9 +138,9 @@ def holders_of(session: Session, tenant_id: int, permission: str) -> list[str]:
     """The names of the tenant's people whose roles grant `permission` (e.g. who may unmask)."""
     rows = session.exec(
         select(Account.display_name)
-        .join(RoleGrant, RoleGrant.account_id == Account.id)
-        .join(RolePermission, RolePermission.role_id == RoleGrant.role_id)
-        .join(Permission, Permission.id == RolePermission.permission_id)
+        .join(RoleGrant, col(RoleGrant.account_id) == Account.id)
+        .join(RolePermission, col(RolePermission.role_id) == RoleGrant.role_id)
+        .join(Permission, col(Permission.id) == RolePermission.permission_id)
         .where(
             RoleGrant.tenant_id == tenant_id,
             Permission.code == permission,

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, col, delete, select
 
 from app.audit.records import Actor
 from app.auth.models import Account, AccountKind
 from app.core.errors import PermissionDeniedError, ValidationError
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope
 from app.tenants.models import (
     ProviderStaff,
@@ -76,26 +77,26 @@ def provider_tenants(session: Session, provider_id: int) -> list[Tenant]:
 def list_staff(session: Session, provider_id: int) -> list[StaffView]:
     rows = session.exec(
         select(ProviderStaff, Account)
-        .join(Account, Account.id == ProviderStaff.account_id)
+        .join(Account, col(Account.id) == ProviderStaff.account_id)
         .where(ProviderStaff.provider_id == provider_id)
-        .order_by(ProviderStaff.role, ProviderStaff.id)
+        .order_by(ProviderStaff.role, col(ProviderStaff.id))
     ).all()
     serves: dict[int, list[int]] = {}
     for link in session.exec(
         select(ProviderStaffTenant).where(
-            ProviderStaffTenant.staff_id.in_([staff.id for staff, _ in rows])
+            col(ProviderStaffTenant.staff_id).in_([staff.id for staff, _ in rows])
         )
     ):
         serves.setdefault(link.staff_id, []).append(link.tenant_id)
     return [
         StaffView(
-            id=staff.id,
+            id=pk(staff),
             name=staff.name,
             username=account.username,
             phone=staff.phone,
             role=staff.role,
             active=staff.is_active and account.is_active,
-            tenant_ids=tuple(sorted(serves.get(staff.id, []))),
+            tenant_ids=tuple(sorted(serves.get(pk(staff), []))),
         )
         for staff, account in rows
     ]
@@ -108,17 +109,17 @@ def add_staff(
     cleaned = clean_admin(session, person)
     account = new_account(session, AccountKind.provider, cleaned)
     staff = ProviderStaff(
-        provider_id=provider.id,
-        account_id=account.id,
+        provider_id=pk(provider),
+        account_id=pk(account),
         name=cleaned["name"],
         phone=cleaned["phone"],
         role=ProviderStaffRole.staff.value,
     )
     session.add(staff)
     session.flush()
-    grant_role(session, account, "provider_staff", provider_id=provider.id)
+    grant_role(session, account, "provider_staff", provider_id=pk(provider))
     after = {"name": staff.name, "username": account.username, "provider_id": provider.id}
-    record_change(session, "provider_staff.create", "provider_staff", staff.id, actor, after=after)
+    record_change(session, "provider_staff.create", "provider_staff", pk(staff), actor, after=after)
     return staff
 
 
@@ -140,7 +141,7 @@ def set_staff_tenants(
     """Exactly these of the provider's tenants are served by the staff member; a tenant of
     another provider is refused (naming it), and nothing changes."""
     staff = _staff_of(session, provider, staff_id)
-    own = {t.id for t in provider_tenants(session, provider.id)}
+    own = {t.id for t in provider_tenants(session, pk(provider))}
     foreign = sorted(tenant_ids - own)
     if foreign:
         raise ValidationError("onboard.not_your_tenant", field="tenants", tenant=foreign[0])
@@ -149,14 +150,16 @@ def set_staff_tenants(
             select(ProviderStaffTenant.tenant_id).where(ProviderStaffTenant.staff_id == staff.id)
         )
     )
-    session.exec(delete(ProviderStaffTenant).where(ProviderStaffTenant.staff_id == staff.id))
-    session.add_all(ProviderStaffTenant(tenant_id=t, staff_id=staff.id) for t in sorted(tenant_ids))
+    session.exec(delete(ProviderStaffTenant).where(col(ProviderStaffTenant.staff_id) == staff.id))
+    session.add_all(
+        ProviderStaffTenant(tenant_id=t, staff_id=pk(staff)) for t in sorted(tenant_ids)
+    )
     session.flush()
     record_change(
         session,
         "provider_staff.tenants",
         "provider_staff",
-        staff.id,
+        pk(staff),
         actor,
         before={"tenants": before},
         after={"tenants": sorted(tenant_ids)},
@@ -178,7 +181,7 @@ def set_staff_active(
         ).all()
         if len(admins) <= 1:
             raise ValidationError("onboard.last_admin", field="staff")
-    account = session.get(Account, staff.account_id)
+    account = session.get_one(Account, staff.account_id)
     before = staff.is_active
     staff.is_active = account.is_active = active
     session.flush()
@@ -186,7 +189,7 @@ def set_staff_active(
         session,
         "provider_staff.active",
         "provider_staff",
-        staff.id,
+        pk(staff),
         actor,
         before={"active": before},
         after={"active": active},

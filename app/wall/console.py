@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TypedDict
 
 import reflex as rx
+from sqlmodel import col
 
 from app.core.db import run_in_session
 from app.core.errors import DomainError
@@ -108,7 +109,7 @@ def _row(row: rx.Var) -> rx.Component:
                     size="1",
                     color_scheme="red",
                     variant="soft",
-                    on_click=WallsState.revoke(row["id"]),
+                    on_click=col(WallsState.revoke)(row["id"]),
                     class_name="wall-revoke",
                 ),
             )

@@ -8,10 +8,11 @@ import secrets
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.alerts.models import Alert, AlertStatus, Severity
 from app.audit.records import Actor, record_created, update_scoped
@@ -21,6 +22,7 @@ from app.core.announce import announce
 from app.core.days import start_of_local_day
 from app.core.errors import ValidationError
 from app.core.i18n import LOCALES, t
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, scoped_select
 from app.core.text import refuse_unsafe
 from app.inventory.models import PlanogramEntry, Stock
@@ -92,7 +94,7 @@ def list_displays(*, session: Session, scope: TenantScope) -> list[WallDisplay]:
     return list(
         session.exec(
             scoped_select(WallDisplay, scope)
-            .order_by(WallDisplay.revoked_at.is_not(None), WallDisplay.id.desc())
+            .order_by(col(WallDisplay.revoked_at).is_not(None), col(WallDisplay.id).desc())
             .limit(DISPLAYS_LISTED)
         )
     )
@@ -126,14 +128,16 @@ class WallSnapshot:
     live_displays: frozenset[str]  # token hashes of the tenant's unrevoked displays
     # code, name, status (online / open / offline / never), low (slots), level (the tile's
     # colour: cabinet_level), fault (the kind of its worst open alert, "" if none)
-    cabinets: list[dict]
-    slots: list[dict]  # cabinet, slot, item, quantity, par, low, fill (0–100)
+    cabinets: list[dict[str, Any]]
+    slots: list[dict[str, Any]]  # cabinet, slot, item, quantity, par, low, fill (0–100)
     low_slots: int  # all of them, not only those shown
     today_count: int
     today_qty: int
     hourly: list[int]  # withdrawals in each local hour of today, 0–23
     top_items: list[tuple[str, int]]
-    alerts: list[dict]  # level (alert_level), kind, text: {locale: the alert in that language}
+    alerts: list[
+        dict[str, Any]
+    ]  # level (alert_level), kind, text: {locale: the alert in that language}
     taken_at: datetime
 
 
@@ -171,7 +175,7 @@ def _open_alerts(session: Session, scope: TenantScope) -> list[Alert]:
         session.exec(
             scoped_select(Alert, scope)
             .where(Alert.status != AlertStatus.resolved.value)
-            .order_by(Alert.id.desc())
+            .order_by(col(Alert.id).desc())
             .limit(OPEN_ALERTS_READ)
         ).all()
     )
@@ -181,8 +185,8 @@ IN_PLACE = Cabinet.status != CabinetStatus.retired.value  # decommissioned: off 
 
 
 def _cabinets(
-    session: Session, scope: TenantScope, low_by_cabinet: Counter, alerts: list[Alert]
-) -> list[dict]:
+    session: Session, scope: TenantScope, low_by_cabinet: Counter[Any], alerts: list[Alert]
+) -> list[dict[str, Any]]:
     rows = session.exec(scoped_select(Cabinet, scope).where(IN_PLACE).order_by(Cabinet.code)).all()
     kinds: dict[int, list[tuple[str, str]]] = {}
     for alert in alerts:
@@ -193,7 +197,7 @@ def _cabinets(
         status = presence_status(
             online=c.is_online, door=c.door_state, last_heard_at=c.last_heartbeat_at
         )
-        mine = kinds.get(c.id, [])
+        mine = kinds.get(pk(c), [])
         cabinets.append(
             {
                 "code": c.code,
@@ -207,9 +211,9 @@ def _cabinets(
     return cabinets
 
 
-def _slots(session: Session, tenant_id: int) -> list[dict]:
+def _slots(session: Session, tenant_id: int) -> list[dict[str, Any]]:
     rows = session.exec(
-        select(Cabinet.id, Cabinet.name, Slot.code, Item.name, Stock.quantity, PlanogramEntry)
+        select(Cabinet.id, Cabinet.name, Slot.code, Item.name, Stock.quantity, PlanogramEntry)  # type: ignore[call-overload]
         .join(Slot, Slot.id == PlanogramEntry.slot_id)
         .join(Cabinet, Cabinet.id == PlanogramEntry.cabinet_id)
         .join(Item, Item.id == PlanogramEntry.item_id)
@@ -240,7 +244,9 @@ def _slots(session: Session, tenant_id: int) -> list[dict]:
     return slots
 
 
-def _today(session: Session, tenant_id: int, since: datetime, zone: ZoneInfo):
+def _today(
+    session: Session, tenant_id: int, since: datetime, zone: ZoneInfo
+) -> tuple[list[int], list[tuple[str, int]]]:
     moments = session.exec(
         select(Withdrawal.created_at).where(
             Withdrawal.tenant_id == tenant_id, Withdrawal.created_at >= since
@@ -251,8 +257,8 @@ def _today(session: Session, tenant_id: int, since: datetime, zone: ZoneInfo):
         hourly[moment.replace(tzinfo=moment.tzinfo or UTC).astimezone(zone).hour] += 1
     top = session.exec(
         select(Item.name, func.sum(WithdrawalLine.quantity))
-        .join(Withdrawal, Withdrawal.id == WithdrawalLine.withdrawal_id)
-        .join(Item, Item.id == WithdrawalLine.item_id)
+        .join(Withdrawal, col(Withdrawal.id) == WithdrawalLine.withdrawal_id)
+        .join(Item, col(Item.id) == WithdrawalLine.item_id)
         .where(Withdrawal.tenant_id == tenant_id, Withdrawal.created_at >= since)
         .group_by(Item.name)
         .order_by(func.sum(WithdrawalLine.quantity).desc(), Item.name)
@@ -261,7 +267,7 @@ def _today(session: Session, tenant_id: int, since: datetime, zone: ZoneInfo):
     return hourly, [(name, int(qty)) for name, qty in top]
 
 
-def _ticker(alerts: list[Alert]) -> list[dict]:
+def _ticker(alerts: list[Alert]) -> list[dict[str, Any]]:
     """The worst first, then the newest; each in every language (a wall speaks its own)."""
     ranked = sorted(alerts, key=lambda a: _TICKER_RANK[alert_level(a.kind, a.severity)])
     return [
@@ -277,7 +283,7 @@ def _ticker(alerts: list[Alert]) -> list[dict]:
 def wall_snapshot(*, session: Session, tenant_id: int, now: datetime | None = None) -> WallSnapshot:
     now = now or datetime.now(UTC)
     scope = TenantScope.single(tenant_id)
-    tenant = session.get(Tenant, tenant_id)
+    tenant = session.get_one(Tenant, tenant_id)
     locale = (tenant.settings or {}).get("locale", "zh-CN")
     zone = ZoneInfo(tenant.timezone)
     slots = _slots(session, tenant_id)
@@ -292,7 +298,7 @@ def wall_snapshot(*, session: Session, tenant_id: int, now: datetime | None = No
     alerts = _open_alerts(session, scope)
     live = session.exec(
         select(WallDisplay.token_hash).where(
-            WallDisplay.tenant_id == tenant_id, WallDisplay.revoked_at.is_(None)
+            WallDisplay.tenant_id == tenant_id, col(WallDisplay.revoked_at).is_(None)
         )
     ).all()
     if tenant.status == TenantStatus.suspended.value:

@@ -31,6 +31,7 @@ from sqlmodel import Session, col, select
 
 from app.cabinets.credentials import decrypt_secret
 from app.core.db import run_in_session
+from app.core.model_base import pk
 from app.core.outbox import claim_due_batch, retry_at
 from app.webhooks.models import (
     DeliveryStatus,
@@ -94,8 +95,8 @@ def _due_ids(session: Session, now: datetime, limit: int) -> list[int]:
     pending = WebhookDelivery.status == DeliveryStatus.pending.value
     candidates = session.exec(
         select(WebhookDelivery.id, WebhookDelivery.subscription_id, WebhookDelivery.resource)
-        .where(pending, WebhookDelivery.next_attempt_at <= now)
-        .order_by(WebhookDelivery.id)
+        .where(pending, col(WebhookDelivery.next_attempt_at) <= now)
+        .order_by(col(WebhookDelivery.id))
         .limit(limit * 4)  # some may wait behind an earlier one of their resource
     ).all()
     if not candidates:
@@ -105,10 +106,12 @@ def _due_ids(session: Session, now: datetime, limit: int) -> list[int]:
             WebhookDelivery.subscription_id, WebhookDelivery.resource, func.min(WebhookDelivery.id)
         )
         .where(pending, col(WebhookDelivery.resource).in_({r for _, _, r in candidates}))
-        .group_by(WebhookDelivery.subscription_id, WebhookDelivery.resource)
+        .group_by(col(WebhookDelivery.subscription_id), WebhookDelivery.resource)
     ).all()
     heads = {(sub, resource): head for sub, resource, head in first}
-    return [i for i, sub, resource in candidates if heads.get((sub, resource)) == i][:limit]
+    return [
+        i for i, sub, resource in candidates if i is not None and heads.get((sub, resource)) == i
+    ][:limit]
 
 
 def claim(*, session: Session, now: datetime | None = None, limit: int = BATCH) -> list[Outgoing]:
@@ -126,7 +129,7 @@ def claim(*, session: Session, now: datetime | None = None, limit: int = BATCH) 
     if not ids:
         return []
     rows = session.exec(
-        select(
+        select(  # type: ignore[call-overload]  # sqlmodel types up to 4 columns
             WebhookDelivery.id,
             WebhookSubscription.url,
             WebhookSubscription.secret_ciphertext,
@@ -225,11 +228,11 @@ def record(*, session: Session, outcomes: list[Outcome], now: datetime | None = 
     ).all()
     delivered = 0
     for delivery in deliveries:
-        outcome = by_id[delivery.id]
+        outcome = by_id[pk(delivery)]
         session.add(
             WebhookAttempt(
                 tenant_id=delivery.tenant_id,
-                delivery_id=delivery.id,
+                delivery_id=pk(delivery),
                 at=now,
                 status_code=outcome.status_code,
                 duration_ms=outcome.duration_ms,

@@ -7,9 +7,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.cabinets.models import Cabinet, Slot
+from app.core.model_base import pk
 from app.items.models import Item
 from app.org.models import Department, User
 from app.webhooks.service import emit, when
@@ -37,9 +38,9 @@ def withdrawal_data(session: Session, withdrawal: Withdrawal) -> dict[str, Any]:
     )
     lines = session.exec(
         select(WithdrawalLine, Item.sku, Item.name)
-        .join(Item, Item.id == WithdrawalLine.item_id)
+        .join(Item, col(Item.id) == WithdrawalLine.item_id)
         .where(WithdrawalLine.withdrawal_id == withdrawal.id)
-        .order_by(WithdrawalLine.id)
+        .order_by(col(WithdrawalLine.id))
     ).all()
     return {
         "withdrawal_id": withdrawal.id,
@@ -75,7 +76,7 @@ def withdrawal_changed(
         session,
         withdrawal.tenant_id,
         type,
-        withdrawal.id,
+        pk(withdrawal),
         lambda: withdrawal_data(session, withdrawal),
         now or withdrawal.created_at,
     )
@@ -93,7 +94,7 @@ def exception_raised(session: Session, door: DoorSession, now: datetime | None =
             "closed_at": when(door.closed_at) if door.closed_at else None,
         }
 
-    emit(session, door.tenant_id, "exception.raised", door.id, data, now)
+    emit(session, door.tenant_id, "exception.raised", pk(door), data, now)
 
 
 def stock_low(
@@ -133,7 +134,7 @@ def work_order_changed(
             "closed_at": when(order.closed_at) if order.closed_at else None,
         }
 
-    emit(session, order.tenant_id, type, order.id, data, now)
+    emit(session, order.tenant_id, type, pk(order), data, now)
 
 
 def cabinet_presence(session: Session, cabinet: Cabinet, type: str, now: datetime) -> None:
@@ -143,4 +144,4 @@ def cabinet_presence(session: Session, cabinet: Cabinet, type: str, now: datetim
         heard = cabinet.last_heartbeat_at
         return _cabinet(session, cabinet.id) | {"last_heard_at": when(heard) if heard else None}
 
-    emit(session, cabinet.tenant_id, type, cabinet.id, data, now)
+    emit(session, cabinet.tenant_id, type, pk(cabinet), data, now)

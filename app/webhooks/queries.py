@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scope_filter
 from app.tenants.models import Tenant
 from app.webhooks.models import (
@@ -66,7 +67,7 @@ def subscription_views(*, session: Session, scope: TenantScope) -> list[Subscrip
     names = dict(session.exec(select(Tenant.id, Tenant.name)).all())
     return [
         SubscriptionView(
-            s.id, names.get(s.tenant_id, ""), s.name, s.url, list(s.events or []), s.is_active
+            pk(s), names.get(s.tenant_id, ""), s.name, s.url, list(s.events or []), s.is_active
         )
         for s in list_subscriptions(session=session, scope=scope)
     ]
@@ -74,7 +75,7 @@ def subscription_views(*, session: Session, scope: TenantScope) -> list[Subscrip
 
 def _view(delivery: WebhookDelivery, name: str, event: WebhookEvent) -> DeliveryView:
     return DeliveryView(
-        delivery.id,
+        pk(delivery),
         delivery.created_at,
         name,
         event.type,
@@ -92,8 +93,8 @@ def delivery_log(
     statement = (
         select(WebhookDelivery, WebhookSubscription.name, WebhookEvent)
         .where(scope_filter(WebhookDelivery, scope))
-        .join(WebhookSubscription, WebhookSubscription.id == WebhookDelivery.subscription_id)
-        .join(WebhookEvent, WebhookEvent.id == WebhookDelivery.event_id)
+        .join(WebhookSubscription, col(WebhookSubscription.id) == WebhookDelivery.subscription_id)
+        .join(WebhookEvent, col(WebhookEvent.id) == WebhookDelivery.event_id)
         .order_by(col(WebhookDelivery.id).desc())
         .limit(limit)
     )
@@ -104,12 +105,12 @@ def delivery_log(
 
 def delivery_detail(*, session: Session, scope: TenantScope, delivery_id: int) -> DeliveryDetail:
     delivery = get_scoped_or_raise(session, WebhookDelivery, delivery_id, scope)
-    subscription = session.get(WebhookSubscription, delivery.subscription_id)
-    event = session.get(WebhookEvent, delivery.event_id)
+    subscription = session.get_one(WebhookSubscription, delivery.subscription_id)
+    event = session.get_one(WebhookEvent, delivery.event_id)
     attempts = session.exec(
         select(WebhookAttempt)
         .where(WebhookAttempt.delivery_id == delivery.id)
-        .order_by(WebhookAttempt.id)
+        .order_by(col(WebhookAttempt.id))
     ).all()
     return DeliveryDetail(
         _view(delivery, subscription.name, event),

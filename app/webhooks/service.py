@@ -20,10 +20,10 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
-from sqlmodel import Session, select, update
+from sqlmodel import Session, col, select, update
 
 from app.audit import service as audit
 from app.audit.records import Actor, record_created, update_scoped
@@ -31,7 +31,7 @@ from app.cabinets.credentials import encrypt_secret
 from app.core.config import get_settings
 from app.core.errors import ValidationError
 from app.core.memo import memo_of, remember
-from app.core.model_base import as_utc
+from app.core.model_base import as_utc, pk
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from app.tenants.models import Tenant
 from app.webhooks.models import (
@@ -157,8 +157,8 @@ def _cancel_waiting(session: Session, row: WebhookSubscription) -> None:
     session.exec(
         update(WebhookDelivery)
         .where(
-            WebhookDelivery.subscription_id == row.id,
-            WebhookDelivery.status == DeliveryStatus.pending.value,
+            col(WebhookDelivery.subscription_id) == row.id,
+            col(WebhookDelivery.status) == DeliveryStatus.pending.value,
         )
         .values(status=DeliveryStatus.cancelled.value, next_attempt_at=None)
         .execution_options(synchronize_session=False)
@@ -191,7 +191,7 @@ def get_subscription(
 
 def list_subscriptions(*, session: Session, scope: TenantScope) -> list[WebhookSubscription]:
     statement = scoped_select(WebhookSubscription, scope).order_by(
-        WebhookSubscription.tenant_id, WebhookSubscription.id
+        col(WebhookSubscription.tenant_id), col(WebhookSubscription.id)
     )
     return list(session.exec(statement).all())
 
@@ -208,7 +208,7 @@ def resend(
     delivery = get_scoped_or_raise(session, WebhookDelivery, delivery_id, scope)
     if delivery.status == DeliveryStatus.pending.value:
         raise ValidationError("webhooks.already_pending", field="status")
-    subscription = session.get(WebhookSubscription, delivery.subscription_id)
+    subscription = session.get_one(WebhookSubscription, delivery.subscription_id)
     if not subscription.is_active:
         raise ValidationError("webhooks.subscription_disabled", field="status")
     was = delivery.status
@@ -246,16 +246,17 @@ SUBSCRIPTIONS = "webhooks.subscriptions"  # batch memo: tenant → [(subscriptio
 
 def _subscriptions(session: Session, tenant_id: int) -> list[tuple[int, list[str] | None]]:
     """The tenant's active subscriptions and their events (the running batch's, if loaded)."""
-    batch = (memo_of(session, SUBSCRIPTIONS) or {}).get(tenant_id)
+    batch: list[tuple[int, list[str] | None]] | None = (memo_of(session, SUBSCRIPTIONS) or {}).get(
+        tenant_id
+    )
     if batch is not None:
         return batch
-    return list(
-        session.exec(
-            select(WebhookSubscription.id, WebhookSubscription.events).where(
-                WebhookSubscription.tenant_id == tenant_id, WebhookSubscription.is_active
-            )
-        ).all()
-    )
+    rows = session.exec(
+        select(WebhookSubscription.id, WebhookSubscription.events).where(
+            WebhookSubscription.tenant_id == tenant_id, WebhookSubscription.is_active
+        )
+    ).all()
+    return cast(list[tuple[int, list[str] | None]], list(rows))  # ids of stored rows
 
 
 def preload(session: Session, tenant_ids: list[int]) -> None:
@@ -264,11 +265,11 @@ def preload(session: Session, tenant_ids: list[int]) -> None:
     rows = session.exec(
         select(
             WebhookSubscription.tenant_id, WebhookSubscription.id, WebhookSubscription.events
-        ).where(WebhookSubscription.tenant_id.in_(tenant_ids), WebhookSubscription.is_active)
+        ).where(col(WebhookSubscription.tenant_id).in_(tenant_ids), WebhookSubscription.is_active)
     ).all()
     found: dict[int, list[tuple[int, list[str] | None]]] = {t: [] for t in tenant_ids}
     for tenant_id, sub_id, events in rows:
-        found[tenant_id].append((sub_id, events))
+        found[tenant_id].append((cast(int, sub_id), cast(list[str] | None, events)))
     remember(session, SUBSCRIPTIONS, found)
 
 
@@ -297,7 +298,7 @@ def emit(
         "type": type,
         "version": PAYLOAD_VERSION,
         "created_at": when(now),
-        "tenant": session.get(Tenant, tenant_id).code,
+        "tenant": session.get_one(Tenant, tenant_id).code,
         "data": data() if callable(data) else data,
     }
     resource = f"{type.split('.', 1)[0]}:{resource_id}"
@@ -316,7 +317,7 @@ def emit(
         WebhookDelivery(
             tenant_id=tenant_id,
             subscription_id=sub_id,
-            event_id=event.id,
+            event_id=pk(event),
             resource=resource,
             next_attempt_at=now,
             created_at=now,

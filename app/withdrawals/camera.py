@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.cabinets.models import Cabinet, CabinetSnapshot, Slot
 from app.core.config import get_settings
@@ -49,7 +49,7 @@ def _ms(at: datetime) -> int:
 def camera_slots(session: Session, cabinet: Cabinet) -> list[Slot]:
     slots = session.exec(
         scoped_select(Slot, TenantScope.single(cabinet.tenant_id)).where(
-            Slot.cabinet_id == cabinet.id, Slot.camera.is_not(None)
+            Slot.cabinet_id == cabinet.id, col(Slot.camera).is_not(None)
         )
     ).all()
     return [s for s in slots if s.camera_region and len(s.camera_region) >= 3]
@@ -94,7 +94,7 @@ def pictures(session: Session, door: DoorSession) -> list[Picture] | None:
     rows = session.exec(
         scoped_select(CabinetSnapshot, TenantScope.single(door.tenant_id)).where(
             CabinetSnapshot.cabinet_id == door.cabinet_id,
-            CabinetSnapshot.snapshot_id.in_(list(wanted_ids)),
+            col(CabinetSnapshot.snapshot_id).in_(list(wanted_ids)),
         )
     ).all()
     if len(rows) < len(wanted_ids):
@@ -111,7 +111,7 @@ def _detection_json(d: Detection) -> dict[str, Any]:
 
 def _regions(slots: Iterable[Slot], camera: str) -> list[Region]:
     return [
-        Region(s.code, tuple((float(x), float(y)) for x, y in s.camera_region))
+        Region(s.code, tuple((float(x), float(y)) for x, y in s.camera_region or ()))
         for s in slots
         if s.camera == camera
     ]

@@ -18,14 +18,14 @@ from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.audit.records import Actor
 from app.cabinets.commands import issue_command
 from app.cabinets.models import Cabinet, CommandKind, CommandStatus, DeviceCommand
 from app.core.announce import announce
 from app.core.memo import in_batch
-from app.core.model_base import as_utc
+from app.core.model_base import as_utc, pk
 from app.core.tenancy import TenantScope, scoped_select
 from app.webhooks import hooks as webhooks
 from app.withdrawals import camera
@@ -132,7 +132,7 @@ def _ask_reread(
     command = issue_command(
         session=session,
         scope=TenantScope.single(cabinet.tenant_id),
-        cabinet_id=cabinet.id,
+        cabinet_id=pk(cabinet),
         kind="reread",
         args={"session": ref, "slots": slots},
         actor=SYSTEM,
@@ -163,7 +163,7 @@ def apply_reread(
             readings[fresh["slot"]] = readings[fresh["slot"]] | keep
     door.readings_after = readings
     closed = (door.identification or {}).get("closed", {})
-    door.identification = door.identification | {
+    door.identification = (door.identification or {}) | {
         "closed": closed | {"at": body["at"]},
         "reread": asked | {"answered_at": body["at"]},
     }
@@ -174,8 +174,8 @@ def _another_door_opened(session: Session, cabinet: Cabinet, door: DoorSession) 
     later = session.exec(
         scoped_select(DoorSession, TenantScope.single(cabinet.tenant_id)).where(
             DoorSession.cabinet_id == cabinet.id,
-            DoorSession.id > door.id,
-            DoorSession.opened_at.is_not(None),
+            col(DoorSession.id) > door.id,
+            col(DoorSession.opened_at).is_not(None),
         )
     ).first()
     return later is not None
@@ -206,7 +206,7 @@ def end_unclosed(*, session: Session, now: datetime | None = None) -> int:
     now = now or datetime.now(UTC)
     doors = opened_before(session, now - NO_CLOSE_WAIT)
     for door in doors:
-        cabinet = session.get(Cabinet, door.cabinet_id)
+        cabinet = session.get_one(Cabinet, door.cabinet_id)
         heard = as_utc(cabinet.last_heartbeat_at)
         known = {
             "person": person_name(session, door),
@@ -237,7 +237,7 @@ def decide_late(session: Session, cabinet: Cabinet, door: DoorSession, *, ref: s
     if not _another_door_opened(session, cabinet, door):
         return decide(session, cabinet, door, ref=ref, may_reread=False)
     late = (door.identification or {}).get("no_close", {}) | {"closed_late": True}
-    door.identification = door.identification | {"no_close": late}
+    door.identification = (door.identification or {}) | {"no_close": late}
     door_changed(session, door)
     return "exception"
 
@@ -273,7 +273,7 @@ def _unlock_of(session: Session, door: DoorSession) -> DeviceCommand | None:
             DeviceCommand.kind == CommandKind.unlock.value,
             DeviceCommand.created_at >= door.created_at - timedelta(seconds=5),
         )
-        .order_by(DeviceCommand.id)
+        .order_by(col(DeviceCommand.id))
         .limit(20)
     ).all()
     return next((c for c in commands if (c.payload or {}).get("session") == ref), None)
@@ -292,7 +292,7 @@ def give_up_overdue(*, session: Session, now: datetime | None = None) -> int:
     waiting = session.exec(
         scoped_select(DoorSession, TenantScope.platform())
         .where(DoorSession.status == SessionStatus.closed.value)
-        .order_by(DoorSession.id)
+        .order_by(col(DoorSession.id))
         .limit(500)
     ).all()
     overdue = [

@@ -4,10 +4,11 @@ all in the caller's transaction (app/withdrawals/sessions.py drives it)."""
 
 from __future__ import annotations
 
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.alerts.service import raise_once, resolve
 from app.cabinets.models import Cabinet, Slot
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, scoped_select
 from app.inventory.models import MovementKind, PlanogramEntry
 from app.inventory.service import record_movement
@@ -33,12 +34,12 @@ def commit(
     """One withdrawal with its lines and the ledger movements, in the caller's transaction."""
     if not taken:
         return None  # opened and closed, nothing taken: the session is the whole record
-    person = session.get(User, door.user_id)
+    person = session.get_one(User, door.user_id)
     withdrawal = Withdrawal(
         tenant_id=cabinet.tenant_id,
         door_session_id=door.id,
-        cabinet_id=cabinet.id,
-        user_id=person.id,
+        cabinet_id=pk(cabinet),
+        user_id=pk(person),
         department_id=person.department_id,
         source=source.value,
         total_qty=sum(n for _, _, n in taken),
@@ -53,7 +54,7 @@ def commit(
     session.add_all(  # inserted together by the next flush
         WithdrawalLine.of(
             withdrawal,
-            item_id=item.id,
+            item_id=pk(item),
             slot_id=slot.id,
             quantity=n,
             unit_cost_cents=item.unit_cost_cents,
@@ -65,16 +66,16 @@ def commit(
         movement = record_movement(
             session=session,
             tenant_id=cabinet.tenant_id,
-            cabinet_id=cabinet.id,
-            slot_id=slot.id,
-            item_id=item.id,
+            cabinet_id=pk(cabinet),
+            slot_id=pk(slot),
+            item_id=pk(item),
             kind=MovementKind.withdrawal,
             quantity_delta=-n,
             door_session_id=door.id,
             withdrawal_id=withdrawal.id,
             at=door.closed_at,
         )
-        entry = plan.get((slot.id, item.id))
+        entry = plan.get((pk(slot), pk(item)))
         _replenish_if_low(session, cabinet, slot, item, movement.balance_after, entry)
     _check_restricted(session, cabinet, door, person, taken)
     overruns = quotas.record_usage(
@@ -168,7 +169,7 @@ def _plan(
     entries = session.exec(
         scoped_select(PlanogramEntry, TenantScope.single(cabinet.tenant_id)).where(
             PlanogramEntry.cabinet_id == cabinet.id,
-            PlanogramEntry.slot_id.in_({slot.id for slot, _, _ in taken}),
+            col(PlanogramEntry.slot_id).in_({slot.id for slot, _, _ in taken}),
         )
     )
     return {(e.slot_id, e.item_id): e for e in entries}
@@ -218,7 +219,7 @@ def _replenish_if_low(
             "stock": left,
             "minimum": entry.min_qty,
         },
-        lines=[PickLine(slot.id, item.id, max(entry.par_qty - left, 1))],
+        lines=[PickLine(slot.id, pk(item), max(entry.par_qty - left, 1))],
     )
 
 
@@ -229,15 +230,15 @@ def commit_restock(session: Session, cabinet: Cabinet, door: DoorSession, added:
         movement = record_movement(
             session=session,
             tenant_id=cabinet.tenant_id,
-            cabinet_id=cabinet.id,
-            slot_id=slot.id,
-            item_id=item.id,
+            cabinet_id=pk(cabinet),
+            slot_id=pk(slot),
+            item_id=pk(item),
             kind=MovementKind.restock,
             quantity_delta=-n,  # n < 0: units put in
             door_session_id=door.id,
             at=door.closed_at,
         )
-        entry = plan.get((slot.id, item.id))
+        entry = plan.get((pk(slot), pk(item)))
         if entry is not None and movement.balance_after >= entry.min_qty:
             resolve(
                 session=session,

@@ -9,13 +9,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.audit import service as audit
 from app.audit.records import Actor
 from app.cabinets.models import Cabinet
 from app.cabinets.options import cabinet_label
 from app.core.errors import NotFoundError, ValidationError
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scope_filter, scoped_select
 from app.core.text import refuse_unsafe
 from app.org.models import User
@@ -56,8 +57,8 @@ def complain(
         raise NotFoundError(entity="DoorSession", id=door_session_id)
     complaint = Complaint(
         tenant_id=door.tenant_id,
-        door_session_id=door.id,
-        user_id=person.id,
+        door_session_id=pk(door),
+        user_id=pk(person),
         text=_text(text, "complaint"),
     )
     try:
@@ -107,8 +108,8 @@ def answer(
 def of_visits(session: Session, door_session_ids: list[int]) -> dict[int, Complaint]:
     """The latest complaint about each of these visits."""
     latest: dict[int, Complaint] = {}
-    statement = select(Complaint).where(Complaint.door_session_id.in_(door_session_ids))
-    for complaint in session.exec(statement.order_by(Complaint.id)):
+    statement = select(Complaint).where(col(Complaint.door_session_id).in_(door_session_ids))
+    for complaint in session.exec(statement.order_by(col(Complaint.id))):
         latest[complaint.door_session_id] = complaint
     return latest
 
@@ -116,7 +117,7 @@ def of_visits(session: Session, door_session_ids: list[int]) -> dict[int, Compla
 def waiting(*, session: Session, scope: TenantScope, limit: int = 50) -> list[ComplaintRow]:
     """Open complaints, oldest first (the console's queue)."""
     rows = session.exec(
-        select(Complaint, User.name, Cabinet.name, Cabinet.code, Withdrawal.id)
+        select(Complaint, User.name, Cabinet.name, Cabinet.code, Withdrawal.id)  # type: ignore[call-overload]
         .join(User, User.id == Complaint.user_id)
         .join(DoorSession, DoorSession.id == Complaint.door_session_id)
         .join(Cabinet, Cabinet.id == DoorSession.cabinet_id)

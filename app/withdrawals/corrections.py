@@ -19,6 +19,7 @@ from app.audit import service as audit
 from app.audit.records import Actor
 from app.cabinets.models import Cabinet, Slot
 from app.core.errors import ValidationError
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from app.inventory.models import MovementKind, PlanogramEntry
 from app.inventory.service import record_movement
@@ -83,7 +84,7 @@ def resolve_exception(
     if door.status != SessionStatus.exception.value:
         raise ValidationError("error.not_an_exception", field="door_session")
     why = _reason(reason)
-    cabinet = session.get(Cabinet, door.cabinet_id)
+    cabinet = session.get_one(Cabinet, door.cabinet_id)
     withdrawal = commit(
         session, cabinet, door, _lines(session, cabinet, counts), WithdrawalSource.manual
     )
@@ -124,7 +125,7 @@ def correct_withdrawal(
 ) -> Withdrawal:
     withdrawal = get_scoped_or_raise(session, Withdrawal, withdrawal_id, scope)
     why = _reason(reason)
-    cabinet = session.get(Cabinet, withdrawal.cabinet_id)
+    cabinet = session.get_one(Cabinet, withdrawal.cabinet_id)
     wanted = {(slot.id, item.id): n for slot, item, n in _lines(session, cabinet, counts)}
     lines = {
         (line.slot_id, line.item_id): line
@@ -140,18 +141,18 @@ def correct_withdrawal(
     if not wanted:
         raise ValidationError("error.correction_empties_withdrawal", field="quantity")
     now = now or datetime.now(UTC)
-    person = session.get(User, withdrawal.user_id)
+    person = session.get_one(User, withdrawal.user_id)
     quota_delta = []
     for key in sorted(set(wanted) | set(before)):
         delta = wanted.get(key, 0) - before.get(key, 0)
         if not delta:
             continue
         slot_id, item_id = key
-        item = session.get(Item, item_id)
+        item = session.get_one(Item, item_id)
         record_movement(
             session=session,
             tenant_id=withdrawal.tenant_id,
-            cabinet_id=cabinet.id,
+            cabinet_id=pk(cabinet),
             slot_id=slot_id,
             item_id=item_id,
             kind=MovementKind.correction,
@@ -165,7 +166,7 @@ def correct_withdrawal(
         _restate_line(session, withdrawal, lines.get(key), key, wanted.get(key, 0), item)
     withdrawal.total_qty = sum(wanted.values())
     withdrawal.total_cost_cents = sum(
-        n * session.get(Item, item_id).unit_cost_cents for (_, item_id), n in wanted.items()
+        n * session.get_one(Item, item_id).unit_cost_cents for (_, item_id), n in wanted.items()
     )
     withdrawal.status = WithdrawalStatus.corrected.value
     quotas.record_usage(session, person, quota_delta, withdrawal.created_at)

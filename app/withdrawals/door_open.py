@@ -11,13 +11,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.alerts.models import Alert
 from app.alerts.service import raise_once, resolve, unresolved
 from app.audit.records import Actor
 from app.cabinets.models import Cabinet, DoorState
-from app.core.model_base import as_utc
+from app.core.model_base import as_utc, pk
 from app.core.tenancy import TenantScope, scoped_select
 from app.org.models import User
 from app.tenants.models import ProviderStaff, Tenant
@@ -62,12 +62,14 @@ def overdue(
 ) -> list[DoorSession]:
     """Door sessions of every tenant still in `status` whose `since` column is before `cutoff`
     (the oldest 500: a sweep runs every 15 s)."""
-    return session.exec(
-        scoped_select(DoorSession, TenantScope.platform())
-        .where(DoorSession.status == status.value, since < cutoff)
-        .order_by(DoorSession.id)
-        .limit(500)
-    ).all()
+    return list(
+        session.exec(
+            scoped_select(DoorSession, TenantScope.platform())
+            .where(DoorSession.status == status.value, since < cutoff)
+            .order_by(col(DoorSession.id))
+            .limit(500)
+        ).all()
+    )
 
 
 def opened_before(session: Session, cutoff: datetime) -> list[DoorSession]:
@@ -81,11 +83,13 @@ def alert_doors_left_open(*, session: Session, now: datetime | None = None) -> i
     now = now or datetime.now(UTC)
     raised = 0
     for door in opened_before(session, now - timedelta(seconds=DOOR_OPEN_LIMIT.low)):
-        cabinet = session.get(Cabinet, door.cabinet_id)
+        cabinet = session.get_one(Cabinet, door.cabinet_id)
+        if door.opened_at is None:  # not selected
+            continue
         held = now - as_utc(door.opened_at)
         if cabinet.door_state == DoorState.closed.value or held <= _limit(session, door):
             continue
-        if unresolved(session=session, tenant_id=door.tenant_id, root_key=root_key(cabinet.id)):
+        if unresolved(session=session, tenant_id=door.tenant_id, root_key=root_key(pk(cabinet))):
             continue
         _raise(session, cabinet, "alert.door_left_open", _naming(session, cabinet, door, held), now)
         raised += 1
@@ -95,15 +99,15 @@ def alert_doors_left_open(*, session: Session, now: datetime | None = None) -> i
 def on_alarm(*, session: Session, cabinet: Cabinet, body: dict[str, Any]) -> Alert:
     """The cabinet's own `door_left_open` alarm: one more occurrence of the same alert."""
     at = datetime.fromtimestamp(body["at"] / 1000, UTC) if body.get("at") else datetime.now(UTC)
-    known = unresolved(session=session, tenant_id=cabinet.tenant_id, root_key=root_key(cabinet.id))
+    known = unresolved(session=session, tenant_id=cabinet.tenant_id, root_key=root_key(pk(cabinet)))
     door = session.exec(
         scoped_select(DoorSession, TenantScope.single(cabinet.tenant_id)).where(
             DoorSession.cabinet_id == cabinet.id,
             DoorSession.status == SessionStatus.open.value,
-            DoorSession.opened_at.is_not(None),
+            col(DoorSession.opened_at).is_not(None),
         )
     ).first()
-    if known is None and door is not None:
+    if known is None and door is not None and door.opened_at is not None:  # so selected
         params = _naming(session, cabinet, door, at - as_utc(door.opened_at))
         return _raise(session, cabinet, "alert.door_left_open", params, at)
     params = known.params if known is not None else {"cabinet": cabinet.name, "code": cabinet.code}
@@ -113,7 +117,7 @@ def on_alarm(*, session: Session, cabinet: Cabinet, body: dict[str, Any]) -> Ale
 
 def door_closed(*, session: Session, cabinet: Cabinet, now: datetime | None = None) -> None:
     """The cabinet's door is closed again: its door-open alert, if any, is resolved."""
-    resolve(session=session, tenant_id=cabinet.tenant_id, root_key=root_key(cabinet.id), now=now)
+    resolve(session=session, tenant_id=cabinet.tenant_id, root_key=root_key(pk(cabinet)), now=now)
 
 
 def _raise(
@@ -124,7 +128,7 @@ def _raise(
         tenant_id=cabinet.tenant_id,
         cabinet_id=cabinet.id,
         kind=KIND,
-        root_key=root_key(cabinet.id),
+        root_key=root_key(pk(cabinet)),
         message_key=message_key,
         params=params,
         now=now,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import tuple_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.core.errors import ValidationError
 from app.core.paging import decode_time_id, encode_keyset
@@ -89,9 +89,9 @@ def withdrawal_feed(
     lines: dict[int, list[dict]] = {}
     for line, sku, name in session.exec(
         select(WithdrawalLine, Item.sku, Item.name)
-        .join(Item, Item.id == WithdrawalLine.item_id)
-        .where(WithdrawalLine.withdrawal_id.in_([w.id for w in page]))
-        .order_by(WithdrawalLine.id)
+        .join(Item, col(Item.id) == WithdrawalLine.item_id)
+        .where(col(WithdrawalLine.withdrawal_id).in_([w.id for w in page]))
+        .order_by(col(WithdrawalLine.id))
     ):
         lines.setdefault(line.withdrawal_id, []).append(
             {
@@ -136,7 +136,7 @@ def correction_feed(
     )
     if where.department_id:
         statement = statement.where(
-            StockMovement.withdrawal_id.in_(
+            col(StockMovement.withdrawal_id).in_(
                 select(Withdrawal.id).where(Withdrawal.department_id == where.department_id)
             )
         )

@@ -92,7 +92,7 @@ def by_rfid_rounds(
     before = set().union(*map(set, before_rounds))
     after_sets = [set(r) for r in after_rounds]
     after_any = set().union(*after_sets)
-    flickered = after_any - set.intersection(*after_sets)
+    flickered = after_any - after_sets[0].intersection(*after_sets[1:])
     if flickered and len(flickered) > unsure_share * len(after_any):
         return Reading("rfid", {}, "ambiguous")
     return by_rfid(before, after_any, sku_of_tag)

@@ -11,7 +11,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session, func, or_, select
+from sqlmodel import Session, col, func, or_, select
 
 from app.audit import service as audit
 from app.audit.models import AuditLog
@@ -38,7 +38,7 @@ def _person(session: Session, tenant_id: int, ident: str) -> User | None:
 
 
 def _wrong_lately(session: Session, person: User, now: datetime) -> int:
-    statement = select(func.count(AuditLog.id)).where(
+    statement = select(func.count(col(AuditLog.id))).where(
         AuditLog.tenant_id == person.tenant_id,
         AuditLog.action == WRONG_PIN,
         AuditLog.entity == "app_user",

@@ -6,14 +6,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.cabinets.models import Cabinet
 from app.cabinets.options import cabinet_label, cabinet_options
 from app.core.errors import ValidationError
+from app.core.model_base import keyed, pk
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scope_filter
 from app.items.models import Item
 from app.org.models import Department, User
@@ -106,24 +108,24 @@ def list_withdrawals(
         if newest:
             conditions.append(
                 or_(
-                    Withdrawal.created_at < moment,
-                    and_(Withdrawal.created_at == moment, Withdrawal.id < row_id),
+                    col(Withdrawal.created_at) < moment,
+                    and_(col(Withdrawal.created_at) == moment, col(Withdrawal.id) < row_id),
                 )
             )
         else:
             conditions.append(
                 or_(
-                    Withdrawal.created_at > moment,
-                    and_(Withdrawal.created_at == moment, Withdrawal.id > row_id),
+                    col(Withdrawal.created_at) > moment,
+                    and_(col(Withdrawal.created_at) == moment, col(Withdrawal.id) > row_id),
                 )
             )
     ordering = (
-        (Withdrawal.created_at.desc(), Withdrawal.id.desc())
+        (col(Withdrawal.created_at).desc(), col(Withdrawal.id).desc())
         if newest
         else (Withdrawal.created_at, Withdrawal.id)
     )
     statement = (
-        select(
+        select(  # type: ignore[call-overload]  # sqlmodel types up to 4 columns
             Withdrawal.id,
             Withdrawal.created_at,
             User.name,
@@ -174,7 +176,7 @@ class WithdrawalDetail:
     row: WithdrawalRow
     lines: list[LineView]
     evidence: list[SlotEvidence]
-    identification: dict
+    identification: dict[str, Any]
     door_id: int | None = None
 
 
@@ -182,22 +184,22 @@ def withdrawal_detail(
     *, session: Session, scope: TenantScope, withdrawal_id: int
 ) -> WithdrawalDetail:
     withdrawal = get_scoped_or_raise(session, Withdrawal, withdrawal_id, scope)
-    person = session.get(User, withdrawal.user_id)
+    person = session.get_one(User, withdrawal.user_id)
     department = (
         session.get(Department, withdrawal.department_id) if withdrawal.department_id else None
     )
-    cabinet = session.get(Cabinet, withdrawal.cabinet_id)
+    cabinet = session.get_one(Cabinet, withdrawal.cabinet_id)
     lines = session.exec(
         select(WithdrawalLine, Item.name)
-        .join(Item, Item.id == WithdrawalLine.item_id)
+        .join(Item, col(Item.id) == WithdrawalLine.item_id)
         .where(WithdrawalLine.withdrawal_id == withdrawal.id)
-        .order_by(WithdrawalLine.id)
+        .order_by(col(WithdrawalLine.id))
     ).all()
     door = (
         session.get(DoorSession, withdrawal.door_session_id) if withdrawal.door_session_id else None
     )
     row = WithdrawalRow(
-        id=withdrawal.id,
+        id=pk(withdrawal),
         created_at=withdrawal.created_at.replace(tzinfo=withdrawal.created_at.tzinfo or UTC),
         person=person.name,
         department=department.name if department else "",
@@ -237,5 +239,5 @@ def filter_options(*, session: Session, scope: TenantScope) -> FilterOptions:
     ).all()
     return FilterOptions(
         cabinets=cabinet_options(session=session, scope=scope),
-        departments=[(i, name) for i, name in departments],
+        departments=keyed(departments),
     )

@@ -14,6 +14,7 @@ from app.core.model_base import (
     enum_field,
     json_field,
     partial_unique_index,
+    pk,
     timestamp,
 )
 from app.core.text import text_field
@@ -208,7 +209,7 @@ class WithdrawalLine(TenantOwned, table=True):
         """A line of `withdrawal` (flushed: it has an id), its cost worked out."""
         return cls(
             tenant_id=withdrawal.tenant_id,
-            withdrawal_id=withdrawal.id,
+            withdrawal_id=pk(withdrawal),
             item_id=item_id,
             slot_id=slot_id,
             quantity=quantity,

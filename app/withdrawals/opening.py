@@ -12,6 +12,7 @@ from app.audit import service as audit
 from app.audit.records import Actor
 from app.cabinets.models import Cabinet
 from app.core.errors import PermissionDeniedError, ValidationError
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, get_scoped_or_raise
 from app.org.models import User
 from app.tenants.models import ProviderStaff
@@ -111,5 +112,5 @@ def restock_by(
     if staff is None:
         raise PermissionDeniedError("restock.not_serving")
     return sessions.start_restock(
-        session=session, scope=scope, cabinet_id=cabinet_id, staff_id=staff.id, actor=actor
+        session=session, scope=scope, cabinet_id=cabinet_id, staff_id=pk(staff), actor=actor
     )

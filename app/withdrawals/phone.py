@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, or_, select
+from sqlmodel import Session, col, or_, select
 
 from app.approvals import inbox
 from app.approvals import service as approvals
@@ -14,6 +14,7 @@ from app.approvals.models import ApprovalRequest, Decision
 from app.audit.records import Actor
 from app.cabinets.models import Cabinet
 from app.core.errors import NotFoundError
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, scoped_select
 from app.items.models import Item
 from app.org.users import person_of
@@ -111,21 +112,21 @@ def my_visits(
     statement = scoped_select(DoorSession, scope).where(DoorSession.user_id == person.id)
     if cabinet_id is not None:
         statement = statement.where(DoorSession.cabinet_id == cabinet_id)
-    doors = session.exec(statement.order_by(DoorSession.id.desc()).limit(limit)).all()
+    doors = session.exec(statement.order_by(col(DoorSession.id).desc()).limit(limit)).all()
     cabinet_ids = {d.cabinet_id for d in doors}
     names = {
         c.id: c.name
-        for c in session.exec(scoped_select(Cabinet, scope).where(Cabinet.id.in_(cabinet_ids)))
+        for c in session.exec(scoped_select(Cabinet, scope).where(col(Cabinet.id).in_(cabinet_ids)))
     }
     withdrawals = {
         w.door_session_id: w
         for w in session.exec(
             scoped_select(Withdrawal, scope).where(
-                Withdrawal.door_session_id.in_([d.id for d in doors])
+                col(Withdrawal.door_session_id).in_([d.id for d in doors])
             )
         )
     }
-    disputed = complaints.of_visits(session, [d.id for d in doors])
+    disputed = complaints.of_visits(session, [pk(d) for d in doors])
     visits = []
     for door in doors:
         withdrawal = withdrawals.get(door.id)
@@ -133,18 +134,18 @@ def my_visits(
         if withdrawal is not None:
             rows = session.exec(
                 select(Item.name, WithdrawalLine.quantity, WithdrawalLine.line_cost_cents)
-                .join(Item, Item.id == WithdrawalLine.item_id)
+                .join(Item, col(Item.id) == WithdrawalLine.item_id)
                 .where(WithdrawalLine.withdrawal_id == withdrawal.id)
             ).all()
             lines = [(name, qty, cost) for name, qty, cost in rows]
         visits.append(
             Visit(
-                door.id,
+                pk(door),
                 names[door.cabinet_id],
                 _shown_status(door),
                 door.closed_at or door.created_at,
                 lines,
-                disputed.get(door.id),
+                disputed.get(pk(door)),
                 _photo(door),
             )
         )
@@ -163,8 +164,8 @@ def at_cabinet(
     others = session.exec(
         scoped_select(DoorSession, scope).where(
             DoorSession.cabinet_id == cabinet.id,
-            DoorSession.status.in_([s.value for s in ACTIVE_SESSION_STATUSES]),
-            or_(DoorSession.user_id.is_(None), DoorSession.user_id != person.id),
+            col(DoorSession.status).in_([s.value for s in ACTIVE_SESSION_STATUSES]),
+            or_(col(DoorSession.user_id).is_(None), DoorSession.user_id != person.id),
         )
     ).first()
     return AtCabinet(cabinet, visits, others is not None)

@@ -9,14 +9,16 @@ job's own changes: the same rows the one-message path reads, in the same transac
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.alerts import service as alerts
 from app.cabinets.models import Cabinet, DeviceMessage, MessageStatus, Slot
 from app.core.memo import memo_of, remember
+from app.core.model_base import pk
 from app.inventory.models import PlanogramEntry
 from app.inventory.service import lock_stock
 from app.items.models import Item
@@ -52,7 +54,7 @@ def _door_id(row: DeviceMessage) -> int | None:
     return int(number) if ref.startswith(SESSION_PREFIX) and number.isdigit() else None
 
 
-def _in_tenant(rows: list[Any], cabinet: Cabinet) -> list[Any]:
+def _in_tenant(rows: Sequence[Any], cabinet: Cabinet) -> list[Any]:
     return [r for r in rows if r.cabinet_id == cabinet.id and r.tenant_id == cabinet.tenant_id]
 
 
@@ -69,28 +71,32 @@ def prefetch_closes(session: Session, rows: list[DeviceMessage], cabinets: list[
     if not closes:
         return
     mine = [by_id[c] for c in sorted({r.cabinet_id for r in closes})]
-    ids = [c.id for c in mine]
+    ids = [pk(c) for c in mine]
     tenant_ids = sorted({c.tenant_id for c in mine})
     door_ids = sorted({d for d in map(_door_id, closes) if d is not None})
-    doors = session.exec(select(DoorSession).where(DoorSession.id.in_(door_ids))).all()
+    doors = session.exec(select(DoorSession).where(col(DoorSession.id).in_(door_ids))).all()
     user_ids = sorted({d.user_id for d in doors if d.user_id is not None})
-    users = session.exec(select(User).where(User.id.in_(user_ids))).all()
-    tenants = session.exec(select(Tenant).where(Tenant.id.in_(tenant_ids))).all()
-    slots = session.exec(select(Slot).where(Slot.cabinet_id.in_(ids)).order_by(Slot.id)).all()
-    entries = session.exec(
-        select(PlanogramEntry).where(PlanogramEntry.cabinet_id.in_(ids)).order_by(PlanogramEntry.id)
+    users = session.exec(select(User).where(col(User.id).in_(user_ids))).all()
+    tenants = session.exec(select(Tenant).where(col(Tenant.id).in_(tenant_ids))).all()
+    slots = session.exec(
+        select(Slot).where(col(Slot.cabinet_id).in_(ids)).order_by(col(Slot.id))
     ).all()
-    items = session.exec(select(Item).where(Item.id.in_({e.item_id for e in entries}))).all()
+    entries = session.exec(
+        select(PlanogramEntry)
+        .where(col(PlanogramEntry.cabinet_id).in_(ids))
+        .order_by(col(PlanogramEntry.id))
+    ).all()
+    items = session.exec(select(Item).where(col(Item.id).in_({e.item_id for e in entries}))).all()
     lock_stock(session, ids)
     plans = {}
     for cabinet in mine:
         plans[cabinet.id] = CabinetPlan(
             _in_tenant(slots, cabinet),
             _in_tenant(entries, cabinet),
-            {i.id: i for i in items if i.tenant_id == cabinet.tenant_id},
+            {pk(i): i for i in items if i.tenant_id == cabinet.tenant_id},
         )
     remember(session, PLANS, plans)
     quotas.preload(session, tenant_ids, items)
     webhooks.preload(session, tenant_ids)
-    alerts.preload(session, [(c.tenant_id, root_key(c.id)) for c in mine])
+    alerts.preload(session, [(c.tenant_id, root_key(pk(c))) for c in mine])
     remember(session, HELD, [*doors, *users, *tenants])

@@ -11,10 +11,11 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.cabinets.models import Cabinet, Slot, SlotKind
 from app.cabinets.scale_stats import fold_series, model_of
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, scoped_select
 from app.inventory.models import PlanogramEntry, Stock
 from app.inventory.service import locked_stock_of
@@ -51,7 +52,7 @@ def _load_slots(
 ) -> tuple[list[Slot], list[PlanogramEntry], dict[int, Item], dict[tuple[int, int], int]]:
     """The cabinet's slots, planogram, items and stock: from the running batch (prefetch.py)
     when it loaded them, else in one query each."""
-    plan, locked = plan_of(session, cabinet), locked_stock_of(session, cabinet.id)
+    plan, locked = plan_of(session, cabinet), locked_stock_of(session, pk(cabinet))
     if plan is not None and locked is not None:
         stock = {key: s.quantity for key, s in locked.items()}
         return plan.slots, plan.entries, plan.items, stock
@@ -61,9 +62,9 @@ def _load_slots(
         scoped_select(PlanogramEntry, scope).where(PlanogramEntry.cabinet_id == cabinet.id)
     ).all()
     items = {
-        i.id: i
+        pk(i): i
         for i in session.exec(
-            scoped_select(Item, scope).where(Item.id.in_({e.item_id for e in entries}))
+            scoped_select(Item, scope).where(col(Item.id).in_({e.item_id for e in entries}))
         )
     }
     stock = {
@@ -78,7 +79,7 @@ def _slots(session: Session, cabinet: Cabinet) -> dict[str, _SlotStock]:
     out = {}
     for slot in slots:
         mine = {e.item_id: items[e.item_id] for e in entries if e.slot_id == slot.id}
-        out[slot.code] = _SlotStock(slot, mine, {i: stock.get((slot.id, i), 0) for i in mine})
+        out[slot.code] = _SlotStock(slot, mine, {i: stock.get((pk(slot), i), 0) for i in mine})
     return out
 
 

@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.audit.records import Actor
 from app.cabinets.models import Slot
 from app.cabinets.options import cabinet_labels
 from app.core.i18n import MESSAGES, t
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, scoped_select
 from app.inventory.models import PlanogramEntry
 from app.items.models import Item
@@ -83,9 +84,9 @@ def _best_counts(identification: dict[str, Any]) -> dict[str, int]:
 def _planned(session: Session, cabinet_ids: set[int]) -> dict[int, list[tuple[Slot, Item]]]:
     rows = session.exec(
         select(PlanogramEntry.cabinet_id, Slot, Item)
-        .join(Slot, Slot.id == PlanogramEntry.slot_id)
-        .join(Item, Item.id == PlanogramEntry.item_id)
-        .where(PlanogramEntry.cabinet_id.in_(cabinet_ids))
+        .join(Slot, col(Slot.id) == PlanogramEntry.slot_id)
+        .join(Item, col(Item.id) == PlanogramEntry.item_id)
+        .where(col(PlanogramEntry.cabinet_id).in_(cabinet_ids))
         .order_by(Slot.code, Item.sku)
     ).all()
     out: dict[int, list[tuple[Slot, Item]]] = {}
@@ -134,13 +135,13 @@ def exception_queue(
             DoorSession.status == SessionStatus.exception.value,
             DoorSession.purpose == SessionPurpose.withdrawal.value,
         )
-        .order_by(DoorSession.id)
+        .order_by(col(DoorSession.id))
         .limit(limit)
     ).all()
     cabinet_ids = {d.cabinet_id for d in doors}
     codes = cabinet_labels(session, cabinet_ids)
     user_ids = {d.user_id for d in doors if d.user_id}
-    people = dict(session.exec(select(User.id, User.name).where(User.id.in_(user_ids))).all())
+    people = dict(session.exec(select(User.id, User.name).where(col(User.id).in_(user_ids))).all())
     planned = _planned(session, cabinet_ids)
     cases = []
     for door in doors:
@@ -150,8 +151,8 @@ def exception_queue(
         plan = planned.get(door.cabinet_id, [])
         entries = [
             Entry(
-                slot.id,
-                item.id,
+                pk(slot),
+                pk(item),
                 slot.code,
                 item.name,
                 item.unit_weight_g,
@@ -162,7 +163,7 @@ def exception_queue(
         ]
         cases.append(
             ExceptionCase(
-                door_session_id=door.id,
+                door_session_id=pk(door),
                 cabinet=codes[door.cabinet_id],
                 person=people.get(door.user_id, ""),
                 at=door.closed_at or door.created_at,
@@ -182,15 +183,18 @@ def dispute_queue(*, session: Session, scope: TenantScope, limit: int = 20) -> l
     lines: dict[int, list[Entry]] = {}
     for line, slot, item in session.exec(
         select(WithdrawalLine, Slot, Item)
-        .join(Slot, Slot.id == WithdrawalLine.slot_id)
-        .join(Item, Item.id == WithdrawalLine.item_id)
-        .where(WithdrawalLine.withdrawal_id.in_(ids))
-        .order_by(WithdrawalLine.id)
+        .join(Slot, col(Slot.id) == WithdrawalLine.slot_id)
+        .join(Item, col(Item.id) == WithdrawalLine.item_id)
+        .where(col(WithdrawalLine.withdrawal_id).in_(ids))
+        .order_by(col(WithdrawalLine.id))
     ).all():
         lines.setdefault(line.withdrawal_id, []).append(
-            Entry(slot.id, item.id, slot.code, item.name, item.unit_weight_g, line.quantity)
+            Entry(pk(slot), pk(item), slot.code, item.name, item.unit_weight_g, line.quantity)
         )
-    return [DisputeCase(r, lines.get(r.withdrawal_id, [])) for r in rows]
+    return [
+        DisputeCase(r, lines.get(r.withdrawal_id, []) if r.withdrawal_id is not None else [])
+        for r in rows
+    ]
 
 
 def settle_dispute(
@@ -223,7 +227,7 @@ def settle_dispute(
             correct_withdrawal(
                 session=session,
                 scope=scope,
-                withdrawal_id=withdrawal.id,
+                withdrawal_id=pk(withdrawal),
                 counts=counts,
                 reason=answer,
                 actor=actor,

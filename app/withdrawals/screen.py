@@ -16,6 +16,7 @@ from app.audit.records import Actor
 from app.cabinets.commands import issue_command
 from app.cabinets.models import PROTOCOL_V1_1, Cabinet, DeviceCommand
 from app.core.i18n import MESSAGES, normalise_locale, t
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope
 from app.org.models import User
 from app.tenants.models import Tenant
@@ -39,7 +40,7 @@ def tell(
     """Queue the auth.result of one decision (None: the cabinet speaks v1 and is not told)."""
     if cabinet.protocol != PROTOCOL_V1_1:
         return None
-    tenant = session.get(Tenant, cabinet.tenant_id)
+    tenant = session.get_one(Tenant, cabinet.tenant_id)
     lang = normalise_locale((tenant.settings or {}).get("locale"))
     args: dict[str, str] = {"method": method, "lang": lang}
     if ref:
@@ -58,7 +59,7 @@ def tell(
     return issue_command(
         session=session,
         scope=TenantScope.single(cabinet.tenant_id),
-        cabinet_id=cabinet.id,
+        cabinet_id=pk(cabinet),
         kind="auth_result",
         args=args,
         actor=SYSTEM,

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.approvals import service as approvals
 from app.approvals.models import ApprovalRequest, Decision
@@ -24,6 +24,7 @@ from app.audit.records import Actor
 from app.cabinets.commands import issue_command
 from app.cabinets.models import Cabinet, CabinetStatus, DeviceMessage
 from app.core.errors import PermissionDeniedError, ValidationError
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from app.org.models import User
 from app.quotas import service as quotas
@@ -70,7 +71,7 @@ def _person_by_card(session: Session, tenant_id: int, card: str) -> User | None:
 def _active_session(session: Session, cabinet: Cabinet) -> DoorSession | None:
     statement = scoped_select(DoorSession, TenantScope.single(cabinet.tenant_id)).where(
         DoorSession.cabinet_id == cabinet.id,
-        DoorSession.status.in_([s.value for s in ACTIVE_SESSION_STATUSES]),
+        col(DoorSession.status).in_([s.value for s in ACTIVE_SESSION_STATUSES]),
     )
     return session.exec(statement).first()
 
@@ -127,7 +128,7 @@ def open_door(
     """A door session and its unlock command; None when another door is open on the cabinet."""
     door = DoorSession(
         tenant_id=cabinet.tenant_id,
-        cabinet_id=cabinet.id,
+        cabinet_id=pk(cabinet),
         user_id=user_id,
         provider_staff_id=staff_id,
         purpose=purpose.value,
@@ -144,7 +145,7 @@ def open_door(
     issue_command(
         session=session,
         scope=TenantScope.single(cabinet.tenant_id),
-        cabinet_id=cabinet.id,
+        cabinet_id=pk(cabinet),
         kind="unlock",
         args={
             "session": session_ref(door),
@@ -230,7 +231,7 @@ def _offline_session(
         return None
     door = DoorSession(
         tenant_id=cabinet.tenant_id,
-        cabinet_id=cabinet.id,
+        cabinet_id=pk(cabinet),
         user_id=person.id,
         auth_method=AuthMethod.offline_card.value,
         status=SessionStatus.open.value,
@@ -254,7 +255,7 @@ def _lease_session(session: Session, cabinet: Cabinet, ref: str) -> DoorSession 
             DoorSession.cabinet_id == cabinet.id,
             DoorSession.auth_method == AuthMethod.offline_card.value,
         )
-        .order_by(DoorSession.id.desc())
+        .order_by(col(DoorSession.id).desc())
         .limit(50)
     )
     return next((d for d in recent if (d.identification or {}).get("cabinet_session") == ref), None)
@@ -266,7 +267,7 @@ def _stored_opening(session: Session, cabinet: Cabinet, ref: str) -> dict[str, A
     recent = session.exec(
         scoped_select(DeviceMessage, TenantScope.single(cabinet.tenant_id))
         .where(DeviceMessage.cabinet_id == cabinet.id, DeviceMessage.type == "door.opened")
-        .order_by(DeviceMessage.id.desc())
+        .order_by(col(DeviceMessage.id).desc())
         .limit(20)
     )
     bodies = (m.payload.get("body", {}) for m in recent)

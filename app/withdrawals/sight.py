@@ -9,9 +9,10 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from PIL import Image
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.cabinets.models import Cabinet
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, scoped_select
 from app.withdrawals import camera, closing
 from app.withdrawals.models import DoorSession, SessionStatus, session_ref
@@ -33,10 +34,10 @@ def waiting_doors(*, session: Session) -> list[int]:
     closed = session.exec(
         scoped_select(DoorSession, TenantScope.platform())
         .where(DoorSession.status == SessionStatus.closed.value)
-        .order_by(DoorSession.id)
+        .order_by(col(DoorSession.id))
         .limit(MAX_WAITING)
     ).all()
-    return [d.id for d in closed if camera.waiting(d)]
+    return [pk(d) for d in closed if camera.waiting(d)]
 
 
 def pictures_of(
@@ -54,7 +55,7 @@ def pictures_of(
 
 
 def _decide(session: Session, door: DoorSession) -> str:
-    cabinet = session.get(Cabinet, door.cabinet_id)
+    cabinet = session.get_one(Cabinet, door.cabinet_id)
     return closing.decide(session, cabinet, door, ref=session_ref(door), may_reread=True)
 
 
@@ -69,7 +70,7 @@ def apply_sight(
     door = _waiting_door(session, door_id)
     if door is None:
         return "done"
-    camera.record_sight(session, session.get(Cabinet, door.cabinet_id), door, shots, seen, ms)
+    camera.record_sight(session, session.get_one(Cabinet, door.cabinet_id), door, shots, seen, ms)
     return _decide(session, door)
 
 
@@ -86,7 +87,7 @@ def end_overdue(*, session: Session, now: datetime | None = None) -> int:
     now = now or datetime.now(UTC)
     ended = 0
     for door_id in waiting_doors(session=session):
-        door = session.get(DoorSession, door_id)
+        door = session.get_one(DoorSession, door_id)
         if camera.overdue(door, now) and camera.pictures(session, door) is None:
             end_sight(session=session, door_id=door_id, why="snapshots_missing")
             ended += 1

@@ -128,7 +128,9 @@ def annotated_snapshot(
     if path is None or not path.exists():
         return None
     vision = (door.identification or {}).get("vision") or {}
-    slots = {s.code: s for s in camera.camera_slots(session, session.get(Cabinet, door.cabinet_id))}
+    slots = {
+        s.code: s for s in camera.camera_slots(session, session.get_one(Cabinet, door.cabinet_id))
+    }
     regions = [
         (code, slots[code].camera_region, entry.get(shot.phase, {}))
         for code, entry in (vision.get("slots") or {}).items()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.core.tenancy import TenantScope, scope_filter
 from app.withdrawals.models import Withdrawal, WithdrawalLine
@@ -32,12 +32,12 @@ def totals_mismatches(
             func.sum(WithdrawalLine.quantity).label("qty"),
             func.sum(WithdrawalLine.line_cost_cents).label("cost"),
         )
-        .group_by(WithdrawalLine.withdrawal_id)
+        .group_by(col(WithdrawalLine.withdrawal_id))
         .subquery()
     )
     qty, cost = func.coalesce(lines.c.qty, 0), func.coalesce(lines.c.cost, 0)
     statement = (
-        select(
+        select(  # type: ignore[call-overload]  # sqlmodel types up to 4 columns
             Withdrawal.id,
             Withdrawal.tenant_id,
             Withdrawal.total_qty,
@@ -47,7 +47,7 @@ def totals_mismatches(
         )
         .outerjoin(lines, lines.c.withdrawal_id == Withdrawal.id)
         .where(scope_filter(Withdrawal, scope))
-        .where(or_(Withdrawal.total_qty != qty, Withdrawal.total_cost_cents != cost))
+        .where(or_(col(Withdrawal.total_qty) != qty, col(Withdrawal.total_cost_cents) != cost))
         .order_by(Withdrawal.id)
         .limit(limit)
     )

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.audit.records import Actor, update_scoped
 from app.auth.models import Role, RoleGrant
 from app.cabinets.models import Cabinet, Site, Slot
 from app.core.errors import ValidationError
+from app.core.model_base import keyed, pk
 from app.core.paging import count_of
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scope_filter
 from app.items.models import Item
@@ -36,7 +38,7 @@ class OrderRow:
     id: int
     title: str
     title_key: str | None
-    title_params: dict | None
+    title_params: dict[str, Any] | None
     cancel_reason: str | None
     kind: str
     status: str
@@ -68,7 +70,7 @@ def list_orders(
     if status not in STATUS_FILTERS:
         raise ValidationError(field="status")
     statement = (
-        select(WorkOrder, Tenant.name, Cabinet, Site, ProviderStaff.name)
+        select(WorkOrder, Tenant.name, Cabinet, Site, ProviderStaff.name)  # type: ignore[call-overload]
         .join(Tenant, Tenant.id == WorkOrder.tenant_id)
         .join(Cabinet, Cabinet.id == WorkOrder.cabinet_id, isouter=True)
         .join(Site, Site.id == Cabinet.site_id, isouter=True)
@@ -76,13 +78,13 @@ def list_orders(
         .where(scope_filter(WorkOrder, scope))
     )
     if status == "open":
-        statement = statement.where(WorkOrder.status.in_(OPEN))
+        statement = statement.where(col(WorkOrder.status).in_(OPEN))
     elif status != "all":
         statement = statement.where(WorkOrder.status == status)
     total = count_of(session, statement)
     if after_id is not None:
-        statement = statement.where(WorkOrder.id < after_id)
-    found = session.exec(statement.order_by(WorkOrder.id.desc()).limit(limit + 1)).all()
+        statement = statement.where(col(WorkOrder.id) < after_id)
+    found = session.exec(statement.order_by(col(WorkOrder.id).desc()).limit(limit + 1)).all()
     rows = [_row(*columns) for columns in found[:limit]]
     return OrderPage(rows, rows[-1].id if len(found) > limit else None, total)
 
@@ -91,7 +93,7 @@ def _row(
     o: WorkOrder, tenant: str, cabinet: Cabinet | None, site: Site | None, staff: str | None
 ) -> OrderRow:
     return OrderRow(
-        id=o.id,
+        id=pk(o),
         title=o.title,
         title_key=o.title_key,
         title_params=o.title_params,
@@ -121,10 +123,10 @@ def pick_list(*, session: Session, scope: TenantScope, order_id: int) -> list[Pi
     order = get_scoped_or_raise(session, WorkOrder, order_id, scope)
     rows = session.exec(
         select(WorkOrderLine, Slot.code, Item.name)
-        .join(Item, Item.id == WorkOrderLine.item_id)
-        .join(Slot, Slot.id == WorkOrderLine.slot_id, isouter=True)
+        .join(Item, col(Item.id) == WorkOrderLine.item_id)
+        .join(Slot, col(Slot.id) == WorkOrderLine.slot_id, isouter=True)
         .where(WorkOrderLine.work_order_id == order.id)
-        .order_by(Slot.code, WorkOrderLine.id)
+        .order_by(Slot.code, col(WorkOrderLine.id))
     ).all()
     return [
         PickLine(slot or "", item, line.quantity_requested, line.quantity_done)
@@ -138,22 +140,22 @@ def staff_for(*, session: Session, scope: TenantScope, order_id: int) -> list[tu
     order = get_scoped_or_raise(session, WorkOrder, order_id, scope)
     rows = session.exec(
         select(ProviderStaff.id, ProviderStaff.name)
-        .join(ProviderStaffTenant, ProviderStaffTenant.staff_id == ProviderStaff.id)
-        .join(RoleGrant, RoleGrant.account_id == ProviderStaff.account_id)
-        .join(Role, Role.id == RoleGrant.role_id)
+        .join(ProviderStaffTenant, col(ProviderStaffTenant.staff_id) == ProviderStaff.id)
+        .join(RoleGrant, col(RoleGrant.account_id) == ProviderStaff.account_id)
+        .join(Role, col(Role.id) == RoleGrant.role_id)
         .where(
             ProviderStaffTenant.tenant_id == order.tenant_id,
             ProviderStaff.provider_id == order.provider_id,
             ProviderStaff.role == ProviderStaffRole.staff.value,
             ProviderStaff.is_active,
             Role.code == STAFF_ROLE,
-            Role.tenant_id.is_(None),
+            col(Role.tenant_id).is_(None),
             RoleGrant.provider_id == order.provider_id,
         )
         .distinct()
         .order_by(ProviderStaff.name)
     ).all()
-    return [(i, name) for i, name in rows]
+    return keyed(rows)
 
 
 def _open_or_raise(session: Session, scope: TenantScope, order_id: int) -> WorkOrder:

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from app.cabinets.models import Cabinet, Site, Slot
 from app.core.cells import append_row, inert_row
 from app.core.errors import ValidationError
 from app.core.i18n import t
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scope_filter
 from app.items.models import Item
 from app.tenants.models import Tenant
@@ -143,14 +144,14 @@ def open_lines(
     if (cabinet_id is None) == (site_id is None):
         raise ValidationError(field="cabinet")
     statement = (
-        select(WorkOrderLine, WorkOrder.id, Tenant.name, Cabinet, Site, Slot.code, Item)
+        select(WorkOrderLine, WorkOrder.id, Tenant.name, Cabinet, Site, Slot.code, Item)  # type: ignore[call-overload]
         .join(WorkOrder, WorkOrder.id == WorkOrderLine.work_order_id)
         .join(Tenant, Tenant.id == WorkOrder.tenant_id)
         .join(Cabinet, Cabinet.id == WorkOrder.cabinet_id)
         .join(Site, Site.id == Cabinet.site_id, isouter=True)
         .join(Slot, Slot.id == WorkOrderLine.slot_id, isouter=True)
         .join(Item, Item.id == WorkOrderLine.item_id)
-        .where(scope_filter(WorkOrder, scope), WorkOrder.status.in_(OPEN))
+        .where(scope_filter(WorkOrder, scope), col(WorkOrder.status).in_(OPEN))
     )
     if cabinet_id is not None:
         statement = statement.where(Cabinet.id == cabinet_id)
@@ -220,19 +221,19 @@ class Target:
 def targets(*, session: Session, scope: TenantScope) -> tuple[list[Target], list[Target]]:
     """(cabinets, routes) with open orders in the scope, with their open order counts."""
     base = (
-        select(Cabinet, Site, Tenant.name, func.count(WorkOrder.id))
-        .join(Cabinet, Cabinet.id == WorkOrder.cabinet_id)
-        .join(Tenant, Tenant.id == WorkOrder.tenant_id)
-        .join(Site, Site.id == Cabinet.site_id, isouter=True)
-        .where(scope_filter(WorkOrder, scope), WorkOrder.status.in_(OPEN))
-        .group_by(Cabinet.id, Site.id, Tenant.name)
+        select(Cabinet, Site, Tenant.name, func.count(col(WorkOrder.id)))
+        .join(Cabinet, col(Cabinet.id) == WorkOrder.cabinet_id)
+        .join(Tenant, col(Tenant.id) == WorkOrder.tenant_id)
+        .join(Site, col(Site.id) == Cabinet.site_id, isouter=True)
+        .where(scope_filter(WorkOrder, scope), col(WorkOrder.status).in_(OPEN))
+        .group_by(col(Cabinet.id), col(Site.id), Tenant.name)
     )
     cabinets: list[Target] = []
     routes: dict[int, list] = {}
     for cabinet, site, tenant, count in session.exec(base):
-        cabinets.append(Target(cabinet.id, cabinet.name, cabinet.code, tenant, count))
+        cabinets.append(Target(pk(cabinet), cabinet.name, cabinet.code, tenant, count))
         if site is not None:
-            route = routes.setdefault(site.id, [site, tenant, 0])
+            route = routes.setdefault(pk(site), [site, tenant, 0])
             route[2] += count
     return (
         sorted(cabinets, key=lambda c: (c.tenant, c.detail)),

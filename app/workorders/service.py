@@ -5,14 +5,17 @@ while the first is open (the partial unique index settles a race between two tra
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.cabinets.models import Cabinet
 from app.core.i18n import t
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, scoped_select
 from app.tenants.models import Tenant
 from app.webhooks import hooks as webhooks
@@ -36,7 +39,7 @@ def title_in(
     *,
     title: str,
     title_key: str | None,
-    title_params: dict | None,
+    title_params: dict[str, Any] | None,
     cancel_reason: str | None,
     locale: str,
 ) -> str:
@@ -53,7 +56,7 @@ def title_in(
 def open_order(session: Session, tenant_id: int, dedupe_key: str) -> WorkOrder | None:
     return session.exec(
         scoped_select(WorkOrder, TenantScope.single(tenant_id)).where(
-            WorkOrder.dedupe_key == dedupe_key, WorkOrder.status.in_(OPEN)
+            WorkOrder.dedupe_key == dedupe_key, col(WorkOrder.status).in_(OPEN)
         )
     ).first()
 
@@ -66,14 +69,15 @@ def open_once(
     dedupe_key: str,
     title_key: str,
     title_params: dict[str, object],
-    lines: list[PickLine] = (),
+    lines: Sequence[PickLine] = (),
     now: datetime | None = None,
-) -> tuple[WorkOrder, bool]:
-    """The open order for this root cause, and whether it was opened now."""
+) -> tuple[WorkOrder | None, bool]:
+    """The open order for this root cause, and whether it was opened now (None: another
+    transaction opened it a moment ago and it is closed already)."""
     existing = open_order(session, cabinet.tenant_id, dedupe_key)
     if existing is not None:
         return existing, False
-    tenant = session.get(Tenant, cabinet.tenant_id)
+    tenant = session.get_one(Tenant, cabinet.tenant_id)
     order = WorkOrder(
         tenant_id=cabinet.tenant_id,
         provider_id=tenant.provider_id,
@@ -97,7 +101,7 @@ def open_once(
         session.add(
             WorkOrderLine(
                 tenant_id=cabinet.tenant_id,
-                work_order_id=order.id,
+                work_order_id=pk(order),
                 slot_id=line.slot_id,
                 item_id=line.item_id,
                 quantity_requested=line.quantity,

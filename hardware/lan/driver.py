@@ -76,7 +76,7 @@ class LanCabinet(CabinetFirmware):
         self._door_silent_since: int | None = None  # the door sensor not answering since
         self._door_silence_told = False
         self._visit: dict[str, Any] | None = None  # the door session while the door is open
-        self._watching: asyncio.Task | None = None
+        self._watching: asyncio.Task[Any] | None = None
         self._line = asyncio.Lock()  # one request at a time, as on the RS-485 line behind
 
     # ---- Modbus --------------------------------------------------------------------------

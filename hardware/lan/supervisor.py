@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from app.cabinets.lan import LanCabinetSpec, lan_cabinets
 from app.core.db import session_scope
@@ -53,7 +54,7 @@ def registered() -> list[LanCabinetSpec]:
 class _Driven:
     spec: LanCabinetSpec
     halt: asyncio.Event
-    task: asyncio.Task
+    task: asyncio.Task[Any]
 
 
 class LanSupervisor:

@@ -98,7 +98,7 @@ def topic_for(tenant: str, cabinet: str, message_type: str) -> Topic:
 
 @cache
 def _schema(name: str) -> dict[str, Any]:
-    schema = json.loads((SCHEMAS / f"{name}.json").read_text(encoding="utf-8"))
+    schema: dict[str, Any] = json.loads((SCHEMAS / f"{name}.json").read_text(encoding="utf-8"))
     Draft202012Validator.check_schema(schema)
     return schema
 
@@ -160,7 +160,7 @@ def _every(checks: list[Check]) -> Check:
     return checks[0] if len(checks) == 1 else check
 
 
-def _type(argument: Any, _: dict) -> Check:
+def _type(argument: Any, _: dict[str, Any]) -> Check:
     names = argument if isinstance(argument, list) else [argument]
     exact = frozenset(t for name in names for t in _EXACT_TYPES.get(name, ()))
     return lambda value: type(value) in exact
@@ -175,7 +175,7 @@ def _if_is(kinds: tuple[type, ...], check: Check) -> Check:
     return lambda value: type(value) not in kinds or check(value)
 
 
-def _properties(argument: dict, _: dict) -> Check:
+def _properties(argument: dict[str, Any], _: dict[str, Any]) -> Check:
     checks = {name: _compile(sub) for name, sub in argument.items()}
 
     def check(value: Any) -> bool:
@@ -189,7 +189,7 @@ def _properties(argument: dict, _: dict) -> Check:
     return check
 
 
-def _additional(argument: Any, schema: dict) -> Check:
+def _additional(argument: Any, schema: dict[str, Any]) -> Check:
     named = frozenset(schema.get("properties", {}))
     if "patternProperties" in schema:
         return _never
@@ -199,20 +199,28 @@ def _additional(argument: Any, schema: dict) -> Check:
     return _if_is((dict,), lambda v: all(extra(x) for k, x in v.items() if k not in named))
 
 
+def _pattern(pattern: re.Pattern[str]) -> Check:
+    return _if_is((str,), lambda v: pattern.search(v) is not None)  # as the validator: search
+
+
+def _items(each: Check) -> Check:
+    return _if_is((list,), lambda v: all(each(x) for x in v))
+
+
 _NUMBERS = (int, float)
-_KEYWORDS: dict[str, Callable[[Any, dict], Check]] = {
+_KEYWORDS: dict[str, Callable[[Any, dict[str, Any]], Check]] = {
     "type": _type,
     "enum": lambda a, _: _one_of_values(a),
     "const": lambda a, _: _one_of_values([a]),
     "properties": _properties,
     "additionalProperties": _additional,
     "required": lambda a, _: _if_is((dict,), lambda v: all(k in v for k in a)),
-    "pattern": lambda a, _: _if_is((str,), re.compile(a).search),  # as the validator: search
+    "pattern": lambda a, _: _pattern(re.compile(a)),
     "minLength": lambda a, _: _if_is((str,), lambda v: len(v) >= a),
     "maxLength": lambda a, _: _if_is((str,), lambda v: len(v) <= a),
     "minimum": lambda a, _: _if_is(_NUMBERS, lambda v: v >= a),
     "maximum": lambda a, _: _if_is(_NUMBERS, lambda v: v <= a),
-    "items": lambda a, _: _if_is((list,), lambda v, c=_compile(a): all(c(x) for x in v)),
+    "items": lambda a, _: _items(_compile(a)),
     "minItems": lambda a, _: _if_is((list,), lambda v: len(v) >= a),
     "maxItems": lambda a, _: _if_is((list,), lambda v: len(v) <= a),
 }
@@ -237,7 +245,7 @@ def _parsed(payload: bytes) -> dict[str, Any]:
     if len(payload) > MAX_PAYLOAD:
         raise ProtocolError("schema", f"payload larger than {MAX_PAYLOAD} bytes")
     try:
-        message = json.loads(
+        message: dict[str, Any] = json.loads(
             payload.decode("utf-8"), parse_float=_no_fraction, parse_constant=_no_fraction
         )
     except ProtocolError:

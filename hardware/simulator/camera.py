@@ -11,10 +11,14 @@ import logging
 import random
 import uuid
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from hardware.snapshots import upload_snapshot
 from vision.appearance import LOOKS
 from vision.shelf import Scene, SlotContent, SlotRegion, render
+
+if TYPE_CHECKING:
+    from hardware.firmware import CabinetFirmware
 
 logger = logging.getLogger(__name__)
 WIDTH, HEIGHT = 640, 480
@@ -79,7 +83,9 @@ class CabinetCameras:
             out.setdefault(w.camera, []).append(w)
         return out
 
-    async def snap(self, cabinet, phase: str, session: str, units: dict[str, int]) -> list[str]:
+    async def snap(
+        self, cabinet: CabinetFirmware, phase: str, session: str, units: dict[str, int]
+    ) -> list[str]:
         """Each camera's picture, uploaded; the ids of those the cloud stored."""
         stored = []
         for camera, watched in sorted(self.cameras().items()):

@@ -9,11 +9,19 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import aiomqtt
 
-from hardware.protocol.messages import DOWN_TYPES, ProtocolError, decode, verify
+from hardware.protocol.messages import DOWN_TYPES, NonceGuard, ProtocolError, decode, verify
+
+if TYPE_CHECKING:
+    from collections import Counter
+
+    from hardware.scales import Reading
+    from hardware.simulator.answers import CloudAnswers
+    from hardware.simulator.mischief import Mischief
+    from hardware.simulator.outbox import Entry, Outbox
 
 logger = logging.getLogger(__name__)
 REREAD_SERIES = 4  # readings per scale in a door.reread
@@ -26,7 +34,42 @@ class Unlock:
     until_ms: int
 
 
+class _Identity(Protocol):  # hardware.firmware.CabinetIdentity, which imports this module
+    @property
+    def code(self) -> str: ...
+    @property
+    def secret(self) -> bytes: ...
+
+
+class _Stats(Protocol):  # hardware.firmware.CabinetStats
+    commands_done: int
+    commands_duplicate: int
+    refused: Counter[str]
+
+
 class CommandHandling:
+    # The firmware's state and device methods used here (CabinetFirmware owns them).
+    identity: _Identity
+    outbox: Outbox
+    door: str
+    mischief: Mischief
+    stats: _Stats
+    unlock: Unlock | None
+    unlocked: asyncio.Event
+    configured: asyncio.Event
+    answers: CloudAnswers
+    screen: list[dict[str, Any]]
+    _guard: NonceGuard
+
+    if TYPE_CHECKING:
+
+        def now_ms(self) -> int: ...
+        def topic(self, channel: str) -> str: ...
+        def record(self, message_type: str, body: dict[str, Any]) -> Entry: ...
+        def tare(self, slot: str) -> str | None: ...
+        def reboot(self) -> None: ...
+        async def read_series(self, length: int) -> list[list[Reading]]: ...
+
     async def _commands(self, client: aiomqtt.Client) -> None:
         async for received in client.messages:
             payload = received.payload if isinstance(received.payload, bytes) else b""
@@ -113,7 +156,8 @@ class CommandHandling:
     @property
     def layout(self) -> dict[str, Any] | None:
         """The slot layout the cloud last sent (`cmd.config` body), kept across power-ups."""
-        return self.outbox.setting("planogram")
+        layout: dict[str, Any] | None = self.outbox.setting("planogram")
+        return layout
 
     def _configure(self, body: dict[str, Any]) -> str | None:
         """Keep the newest layout; an older version arriving late changes nothing."""

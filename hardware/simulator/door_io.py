@@ -6,8 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import partial
+from typing import TYPE_CHECKING
 
 from pymodbus.simulator import DataType, SimData, SimDevice
+
+if TYPE_CHECKING:
+    from pymodbus.constants import ExcCodes
 
 BITS = 16  # one register's worth of coils and inputs
 
@@ -32,7 +36,15 @@ class DoorIo:
         )
 
 
-async def _io(io: DoorIo, fc: int, start: int, address: int, count: int, registers, values):
+async def _io(
+    io: DoorIo,
+    fc: int,
+    start: int,
+    address: int,
+    count: int,
+    registers: list[int],
+    values: list[int] | list[bool] | None,
+) -> ExcCodes | None:
     from pymodbus.constants import ExcCodes
 
     if io.silent:

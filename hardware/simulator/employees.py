@@ -8,6 +8,7 @@ import asyncio
 import logging
 import random
 import uuid
+from typing import Any
 
 from hardware.firmware import SERIES, door_closed_readings
 from hardware.simulator.cabinet import SimulatedCabinet
@@ -15,7 +16,9 @@ from hardware.simulator.cabinet import SimulatedCabinet
 logger = logging.getLogger(__name__)
 
 
-async def badge(cabinet: SimulatedCabinet, card: str, *, wait_s: float = 15.0) -> dict | None:
+async def badge(
+    cabinet: SimulatedCabinet, card: str, *, wait_s: float = 15.0
+) -> dict[str, Any] | None:
     """Swipe a card; the door session's `by` once unlocked (cloud or lease), else None."""
     cabinet.unlocked.clear()
     cabinet.record("auth.card", {"card": card, "at": cabinet.now_ms()})
@@ -31,7 +34,7 @@ async def badge(cabinet: SimulatedCabinet, card: str, *, wait_s: float = 15.0) -
 
 async def keypad(
     cabinet: SimulatedCabinet, ident: str, pin: str, *, wait_s: float = 15.0
-) -> dict | None:
+) -> dict[str, Any] | None:
     """Type a card or employee number and a PIN; the door session's `by` once unlocked."""
     cabinet.unlocked.clear()
     cabinet.record("auth.pin", {"pin": pin, "card": ident, "at": cabinet.now_ms()})
@@ -43,7 +46,7 @@ async def keypad(
     return {"session": unlock.session, "by": unlock.by} if unlock else None
 
 
-def _by_lease(cabinet: SimulatedCabinet, card: str) -> dict | None:
+def _by_lease(cabinet: SimulatedCabinet, card: str) -> dict[str, Any] | None:
     lease = cabinet.outbox.setting("lease")
     if not lease or lease["valid_until"] < cabinet.now_ms():
         return None
@@ -55,12 +58,12 @@ def _by_lease(cabinet: SimulatedCabinet, card: str) -> dict | None:
 
 async def open_take_close(
     cabinet: SimulatedCabinet,
-    door: dict,
+    door: dict[str, Any],
     take: dict[str, int],
     *,
     unit_g: dict[str, float],
     hold_s: float = 0.5,
-) -> dict:
+) -> dict[str, Any]:
     """One door session: `take` is units per slot (negative puts back/restocks)."""
     baseline_at = cabinet.now_ms()
     before = await cabinet.read_scales()

@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.audit.records import Actor
 from app.cabinets.credentials import cabinet_secret, mqtt_password, provision
 from app.cabinets.models import Cabinet, CabinetStatus, Slot
 from app.cabinets.provisioning import BUNDLE_FORMAT
+from app.core.model_base import pk
 from app.core.tenancy import TenantScope, scoped_select
 from app.inventory.models import PlanogramEntry, Stock
 from app.items.models import Item
@@ -82,8 +83,8 @@ def fleet_from_database(
     cabinets = session.exec(
         scoped_select(Cabinet, TenantScope.platform())
         .where(Cabinet.status == CabinetStatus.active.value)
-        .where(Cabinet.code.in_(codes) if codes else True)
-        .order_by(Cabinet.id)
+        .where(col(Cabinet.code).in_(codes) if codes else True)
+        .order_by(col(Cabinet.id))
         .limit(count)
     ).all()
     specs = []
@@ -92,10 +93,13 @@ def fleet_from_database(
             provision(
                 session=session,
                 scope=TenantScope.single(cabinet.tenant_id),
-                cabinet_id=cabinet.id,
+                cabinet_id=pk(cabinet),
                 actor=SIMULATOR,
             )
-        _, secret = cabinet_secret(session=session, cabinet_code=cabinet.code)
+        found = cabinet_secret(session=session, cabinet_code=cabinet.code)
+        if found is None:  # provisioned just above
+            raise LookupError(f"cabinet {cabinet.code} has no secret")
+        _, secret = found
         tenant_code = session.exec(select(Tenant.code).where(Tenant.id == cabinet.tenant_id)).one()
         identity = CabinetIdentity(tenant_code, cabinet.code, cabinet.mqtt_username, secret)
         specs.append(spec_of(session, cabinet, identity))
@@ -114,18 +118,19 @@ def _watched(session: Session, cabinet: Cabinet) -> tuple[WatchedSlot, ...]:
     """The weighed slots a camera watches, with the detector class of what lies on each."""
     rows = session.exec(
         select(Slot.code, Slot.camera, Slot.camera_region, Item.vision_class)
-        .join(PlanogramEntry, PlanogramEntry.slot_id == Slot.id)
-        .join(Item, Item.id == PlanogramEntry.item_id)
+        .join(PlanogramEntry, col(PlanogramEntry.slot_id) == Slot.id)
+        .join(Item, col(Item.id) == PlanogramEntry.item_id)
         .where(
             Slot.cabinet_id == cabinet.id,
             Slot.kind == "scale",
-            Slot.camera.is_not(None),
+            col(Slot.camera).is_not(None),
             PlanogramEntry.tenant_id == cabinet.tenant_id,
         )
     ).all()
     return tuple(
         WatchedSlot(code, camera, tuple((x, y) for x, y in region), looks)
         for code, camera, region, looks in rows
+        if camera is not None  # so selected
         if region
     )
 
@@ -139,35 +144,39 @@ def _tagged_units(session: Session, cabinet: Cabinet) -> dict[str, list[str]]:
     """One tag per stocked unit of every RFID-tagged item, where it lies."""
     rows = session.exec(
         select(Slot.code, Item.epc_prefix, Stock.quantity)
-        .join(Stock, Stock.slot_id == Slot.id)
-        .join(Item, Item.id == Stock.item_id)
+        .join(Stock, col(Stock.slot_id) == Slot.id)
+        .join(Item, col(Item.id) == Stock.item_id)
         .where(
             Slot.cabinet_id == cabinet.id,
             Stock.tenant_id == cabinet.tenant_id,
             Item.rfid_tagged,
-            Item.epc_prefix.is_not(None),
+            col(Item.epc_prefix).is_not(None),
         )
     ).all()
-    return {code: [epc(prefix, n) for n in range(quantity)] for code, prefix, quantity in rows}
+    return {
+        code: [epc(prefix, n) for n in range(quantity)]
+        for code, prefix, quantity in rows
+        if prefix is not None  # so selected
+    }
 
 
 def _cards(session: Session, cabinet: Cabinet) -> list[str]:
     """Badge cards of the tenant's people: the demo's visitors are people the cloud knows."""
     statement = (
         scoped_select(User, TenantScope.single(cabinet.tenant_id))
-        .where(User.is_active, User.badge_card_no.is_not(None))
-        .order_by(User.id)
+        .where(User.is_active, col(User.badge_card_no).is_not(None))
+        .order_by(col(User.id))
         .limit(12)
     )
-    return [u.badge_card_no for u in session.exec(statement)]
+    return [u.badge_card_no for u in session.exec(statement) if u.badge_card_no is not None]
 
 
 def _stocked_scales(session: Session, cabinet: Cabinet) -> dict[str, tuple[float, int]]:
     """The cabinet's weighed slots as planned and stocked in the database."""
     rows = session.exec(
         select(Slot.code, Item.unit_weight_g, Stock.quantity)
-        .join(Stock, (Stock.slot_id == Slot.id))
-        .join(Item, Item.id == Stock.item_id)
+        .join(Stock, (col(Stock.slot_id) == Slot.id))
+        .join(Item, col(Item.id) == Stock.item_id)
         .where(
             Slot.cabinet_id == cabinet.id,
             Slot.kind == "scale",

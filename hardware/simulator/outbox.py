@@ -77,7 +77,8 @@ class Outbox:
         self._db.execute("DELETE FROM outbox WHERE id = ?", (message_id,))
 
     def depth(self) -> int:
-        return self._db.execute("SELECT count(*) FROM outbox").fetchone()[0]
+        depth: int = self._db.execute("SELECT count(*) FROM outbox").fetchone()[0]
+        return depth
 
     def last_seq(self, boot: str) -> int:
         """The seq of the latest buffered message of this boot (0 before the first)."""

@@ -102,7 +102,13 @@ def registers_for(layout: RegisterMap, grams: float, stable: bool) -> dict[int, 
 
 
 async def _refresh(
-    cell: LoadCell, _fc, start: int, _address, _count, registers, values
+    cell: LoadCell,
+    _fc: int,
+    start: int,
+    _address: int,
+    _count: int,
+    registers: list[int],
+    values: list[int] | list[bool] | None,
 ) -> ExcCodes | None:
     if cell.silent:  # what a Modbus TCP gateway answers for an RS-485 device that is silent
         return ExcCodes.GATEWAY_NO_RESPONSE
@@ -132,7 +138,7 @@ class ScaleBank:
         self.io = io  # a door sensor and a lock on the same line (a cabinet with no controller)
         devices = [_device(cell) for cell in cells] + ([io.device()] if io else [])
         self._server = ModbusTcpServer(devices, address=("127.0.0.1", self.port))
-        self._serving: asyncio.Task | None = None
+        self._serving: asyncio.Task[Any] | None = None
 
     async def start(self) -> None:
         self._serving = asyncio.create_task(self._server.serve_forever())
@@ -147,7 +153,7 @@ class ScaleBank:
                 return
 
     async def stop(self) -> None:
-        await self._server.shutdown()
+        await self._server.shutdown()  # type: ignore[no-untyped-call]  # unannotated in pymodbus
         if self._serving is not None:
             self._serving.cancel()
 

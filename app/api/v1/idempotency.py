@@ -49,7 +49,8 @@ def _hold(session: Session, key_id: int, idempotency_key: str) -> None:
         return
     digest = hashlib.sha256(f"idempotency:{key_id}:{idempotency_key}".encode()).digest()
     lock = int.from_bytes(digest[:8], "big", signed=True)
-    session.exec(text("SELECT pg_advisory_xact_lock(:lock)").bindparams(lock=lock))
+    # sqlmodel types exec() for its selects and DML; SQLAlchemy runs any text clause
+    session.exec(text("SELECT pg_advisory_xact_lock(:lock)").bindparams(lock=lock))  # type: ignore[call-overload]
 
 
 def _reply(row: ApiIdempotency, request_hash: str, replayed: bool) -> Response:

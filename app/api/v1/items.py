@@ -11,6 +11,7 @@ from pydantic import Field
 from app.api.v1.context import ApiCaller, Body, require_scope, run
 from app.api.v1.idempotency import write
 from app.api.v1.paging import Cursor, Limit, Page, page
+from app.core.model_base import pk
 from app.core.paging import decode_id
 from app.items.console import list_items
 from app.items.sync import ItemSpec, upsert_item
@@ -55,7 +56,7 @@ def _upsert(*, session, who: ApiCaller, sku: str, body: ItemIn):
         session=session, scope=who.scope, tenant_id=who.target_tenant, sku=sku, spec=spec,
         actor=who.actor,
     )  # fmt: skip
-    rows = list_items(session=session, scope=who.scope, after_id=item.id - 1, limit=1).rows
+    rows = list_items(session=session, scope=who.scope, after_id=pk(item) - 1, limit=1).rows
     return _out(rows[0]), created
 
 

@@ -5,6 +5,7 @@ their translation key (in `type` and `code`) and their message (in `detail`), in
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -74,7 +75,7 @@ def problem(
     locale: str,
     *,
     errors: list[dict[str, Any]] | None = None,
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
     **params: Any,
 ) -> JSONResponse:
     body: dict[str, Any] = {
@@ -138,7 +139,8 @@ async def _http(request: Request, error: HTTPException) -> JSONResponse:
 
 
 def install(app: FastAPI) -> None:
-    app.add_exception_handler(DomainError, _domain)
-    app.add_exception_handler(ApiProblem, _api)
-    app.add_exception_handler(RequestValidationError, _invalid)
-    app.add_exception_handler(HTTPException, _http)
+    # Starlette types a handler as taking any Exception, not the class it is installed for.
+    app.add_exception_handler(DomainError, _domain)  # type: ignore[arg-type]
+    app.add_exception_handler(ApiProblem, _api)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]
+    app.add_exception_handler(HTTPException, _http)  # type: ignore[arg-type]

@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 DEFAULT_RATE = 10.0  # tokens per second: 600 requests a minute, steady
 DEFAULT_BURST = 60
@@ -69,7 +70,7 @@ class SharedTokenBuckets:
     burst: int = DEFAULT_BURST
     clock: Callable[[], float] = time.time
     prefix: str = "api:rate:"
-    _script: object = None
+    _script: Any = None  # redis-py's Script, registered on first use
 
     async def take(self, key_id: int) -> float:
         if self._script is None:
