@@ -5,81 +5,85 @@ from __future__ import annotations
 import reflex as rx
 from reflex.app import default_backend_exception_handler
 
-from app.alerts.page import alerts_page
-from app.alerts.page_state import AlertsState
-from app.alerts.routing_pages import routing_page
-from app.alerts.routing_state import RoutingState
-from app.alerts.state import AlertCentreState, push_alerts
+from app.alerts.pages.alerts import alerts_page
+from app.alerts.pages.routing import routing_page
+from app.alerts.state.alerts import AlertsState
+from app.alerts.state.bell import AlertCentreState, push_alerts
+from app.alerts.state.routing import RoutingState
 from app.api import build_api
 from app.api.observe import RequestContext
 from app.api.security import EdgeGuard
-from app.apikeys.pages import api_keys_page
-from app.apikeys.state import ApiKeysState
-from app.approvals.pages import approvals_page
-from app.approvals.state import ApprovalsState
-from app.audit.pages import audit_page
-from app.audit.state import AuditState
-from app.auth.pages import LoginPageState, login_page
-from app.auth.phone_pages import phone_sign_in_page
-from app.auth.roles_pages import roles_page
-from app.auth.roles_state import RolesState
-from app.cabinets.lan_console import LanCabinetsState, lan_cabinets_page
-from app.cabinets.pages import cabinets_page
-from app.cabinets.state import CabinetsState, push_cabinets
+from app.apikeys.pages.api_keys import api_keys_page
+from app.apikeys.state.api_keys import ApiKeysState
+from app.approvals.pages.approvals import approvals_page
+from app.approvals.state.approvals import ApprovalsState
+from app.audit.pages.audit import audit_page
+from app.audit.state.audit import AuditState
+from app.auth.pages.login import login_page
+from app.auth.pages.phone_login import phone_sign_in_page
+from app.auth.pages.roles import roles_page
+from app.auth.state.login import LoginPageState
+from app.auth.state.roles import RolesState
+from app.cabinets.pages.cabinets import cabinets_page
+from app.cabinets.pages.lan import lan_cabinets_page
+from app.cabinets.state.cabinets import CabinetsState, push_cabinets
+from app.cabinets.state.lan import LanCabinetsState
 from app.core import logs
 from app.core.config import get_settings
-from app.dashboard.pages import home_page
-from app.dashboard.state import HomeState
-from app.inventory.stock_pages import stock_page
-from app.inventory.stock_state import StockState
-from app.inventory.stocktake_pages import stocktakes_page
-from app.inventory.stocktake_state import StocktakesState
-from app.items.pages import items_page
-from app.items.state import ItemsState
+from app.dashboard.pages.home import home_page
+from app.dashboard.state.home import HomeState
+from app.inventory.pages.stock import stock_page
+from app.inventory.pages.stocktakes import stocktakes_page
+from app.inventory.state.stock import StockState
+from app.inventory.state.stocktakes import StocktakesState
+from app.items.pages.items import items_page
+from app.items.state.items import ItemsState
 from app.jobs import run_schedule
-from app.org.dept_pages import departments_page
-from app.org.dept_state import DepartmentsState
-from app.org.orgsync_pages import orgsync_page
-from app.org.orgsync_state import OrgSyncState
-from app.org.pages import people_page
-from app.org.state import PeopleState
-from app.quotas.pages import quotas_page
-from app.quotas.state import QuotasState
-from app.registration.pages import register_page, whitelist_page
-from app.registration.state import WhitelistState
-from app.reports.pages import reports_page
-from app.reports.state import ReportsState
-from app.reports.subscription_state import SubscriptionsState
-from app.tenants.providers_pages import providers_page
-from app.tenants.providers_state import ProvidersState
-from app.tenants.settings_pages import settings_page
-from app.tenants.settings_state import SettingsState
-from app.tenants.staff_pages import staff_page
-from app.tenants.staff_state import StaffState
-from app.tenants.tenants_pages import tenants_page
-from app.tenants.tenants_state import TenantsState
+from app.org.pages.departments import departments_page
+from app.org.pages.org_sync import orgsync_page
+from app.org.pages.people import people_page
+from app.org.state.departments import DepartmentsState
+from app.org.state.org_sync import OrgSyncState
+from app.org.state.people import PeopleState
+from app.quotas.pages.quotas import quotas_page
+from app.quotas.state.quotas import QuotasState
+from app.registration.pages.register import register_page
+from app.registration.pages.whitelist import whitelist_page
+from app.registration.state.whitelist import WhitelistState
+from app.reports.pages.reports import reports_page
+from app.reports.state.reports import ReportsState
+from app.reports.state.subscriptions import SubscriptionsState
+from app.tenants.pages.providers import providers_page
+from app.tenants.pages.settings import settings_page
+from app.tenants.pages.staff import staff_page
+from app.tenants.pages.tenants import tenants_page
+from app.tenants.state.providers import ProvidersState
+from app.tenants.state.settings import SettingsState
+from app.tenants.state.staff import StaffState
+from app.tenants.state.tenants import TenantsState
 from app.ui.connection import connection_notice
 from app.ui.gate import EventGate
 from app.ui.identity import end_sessions
 from app.ui.locale import page_title
 from app.ui.session import SessionState, refusal_response
-from app.wall.console import WallsState, walls_page
-from app.wall.pages import wall_page
-from app.wall.state import WallState, push_walls
-from app.webhooks.pages import webhooks_page
-from app.webhooks.state import WebhooksState
-from app.withdrawals.list_pages import withdrawals_page
-from app.withdrawals.list_state import WithdrawalsState
-from app.withdrawals.me_pages import my_phone_page
-from app.withdrawals.me_state import MyPhoneState
-from app.withdrawals.pages import cabinet_phone_page
-from app.withdrawals.review_pages import review_page
-from app.withdrawals.review_state import ReviewState
-from app.withdrawals.state import CabinetPhoneState
-from app.workorders.pages import workorders_page
-from app.workorders.picklist_pages import picklist_page
-from app.workorders.picklist_state import PicklistState
-from app.workorders.state import WorkOrdersState
+from app.wall.pages.wall import wall_page
+from app.wall.pages.walls import walls_page
+from app.wall.state.wall import WallState, push_walls
+from app.wall.state.walls import WallsState
+from app.webhooks.pages.webhooks import webhooks_page
+from app.webhooks.state.webhooks import WebhooksState
+from app.withdrawals.pages.cabinet_phone import cabinet_phone_page
+from app.withdrawals.pages.me import my_phone_page
+from app.withdrawals.pages.review import review_page
+from app.withdrawals.pages.withdrawals import withdrawals_page
+from app.withdrawals.state.cabinet_phone import CabinetPhoneState
+from app.withdrawals.state.me import MyPhoneState
+from app.withdrawals.state.review import ReviewState
+from app.withdrawals.state.withdrawals import WithdrawalsState
+from app.workorders.pages.picklist import picklist_page
+from app.workorders.pages.workorders import workorders_page
+from app.workorders.state.picklist import PicklistState
+from app.workorders.state.workorders import WorkOrdersState
 from hardware.runtime import run_device_side
 
 

@@ -20,7 +20,7 @@ def migrate() -> None:
 
 
 def seed_demo() -> None:
-    from app.demo.service import seed_demo as seed
+    from app.demo.services.demo import seed_demo as seed
 
     with session_scope() as session:
         summary = seed(session=session)
@@ -28,8 +28,8 @@ def seed_demo() -> None:
 
 
 def print_logins() -> None:
-    from app.demo.catalogue import DEMO_MARKER_TENANT, demo_wall_token
-    from app.demo.logins import demo_logins
+    from app.demo.services.catalogue import DEMO_MARKER_TENANT, demo_wall_token
+    from app.demo.services.logins import demo_logins
 
     settings = get_settings()
     print(
@@ -44,7 +44,7 @@ def print_logins() -> None:
 
 
 def ensure_roles() -> None:
-    from app.auth.service import ensure_builtin_roles
+    from app.auth.services.auth import ensure_builtin_roles
 
     with session_scope() as session:
         ensure_builtin_roles(session=session)
@@ -71,7 +71,7 @@ COMMANDS = {
 
 def main(argv: list[str] | None = None) -> int:
     from app.backup import cli as backup_cli
-    from app.backup.service import BackupError
+    from app.backup.services.backup import BackupError
     from app.core.config import SettingsError
 
     log_masking.install()

@@ -35,7 +35,7 @@ from app.core.jobs import (
     reset_dispatcher,
 )
 from app.core.tenancy import TenantScope
-from app.inventory.service import reconcile_and_alert
+from app.inventory.services.inventory import reconcile_and_alert
 
 logger = logging.getLogger(__name__)
 MAX_REDIS_BACKOFF_S = 30.0
@@ -44,7 +44,7 @@ MAX_REDIS_BACKOFF_S = 30.0
 @job
 async def handle_device_message(ctx: dict[str, Any], message_row_id: int) -> bool:
     """Apply a cabinet message the gateway stored (idempotent: a second run changes nothing)."""
-    from app.cabinets.service import apply_device_messages
+    from app.cabinets.services.cabinets import apply_device_messages
 
     applied = await run_in_session(apply_device_messages, message_row_ids=[message_row_id])
     await start_seeing()
@@ -58,8 +58,8 @@ async def handle_device_messages(ctx: dict[str, Any], message_row_ids: list[int]
     refused for what it is (not for the database being away) is marked `failed` with the
     reason, so no retry or sweep tries it again; a passing failure fails the job, which arq
     tries again. Idempotent, like `handle_device_message`."""
-    from app.cabinets.service import apply_device_messages
-    from app.cabinets.unapplied import mark_failed
+    from app.cabinets.services.cabinets import apply_device_messages
+    from app.cabinets.services.unapplied import mark_failed
 
     try:
         applied = await run_in_session(apply_device_messages, message_row_ids=message_row_ids)
@@ -86,8 +86,8 @@ async def handle_device_messages(ctx: dict[str, Any], message_row_ids: list[int]
 async def start_seeing(everyone: bool = False) -> int:
     """A `see_door` job for each door session this process just set waiting for the camera
     (`everyone`: every session waiting, found in the database — the sweep's catch-all)."""
-    from app.withdrawals.camera import just_waiting
-    from app.withdrawals.sight import waiting_doors
+    from app.withdrawals.services.camera import just_waiting
+    from app.withdrawals.services.sight import waiting_doors
 
     door_ids = set(just_waiting)
     just_waiting.difference_update(door_ids)
@@ -102,9 +102,9 @@ async def start_seeing(everyone: bool = False) -> int:
 @job
 async def see_door(ctx: dict[str, Any], door_id: int) -> str:
     """Run the shelf detector over a door session's snapshots, then decide the session with
-    the camera as third voter (app/withdrawals/sight.py); waits for snapshots still on their
-    way, gives up on them after camera.VISION_WAIT (the sweep) and on a detector too slow."""
-    from app.withdrawals.sight import apply_sight, detect_all, end_sight, pictures_of
+    the camera as third voter (app/withdrawals/services/sight.py); waits for snapshots still on
+    their way, gives up on them after camera.VISION_WAIT (the sweep) and on a detector too slow."""
+    from app.withdrawals.services.sight import apply_sight, detect_all, end_sight, pictures_of
 
     shots = await run_in_session(pictures_of, door_id=door_id)
     if shots == "wait":
@@ -125,7 +125,7 @@ async def see_door(ctx: dict[str, Any], door_id: int) -> str:
 @job
 async def sweep_cabinet_presence(ctx: dict[str, Any]) -> list[str]:
     """Mark cabinets that missed 3 heartbeats offline (one alert each); every 30 s."""
-    from app.cabinets.presence import sweep_presence
+    from app.cabinets.services.presence import sweep_presence
 
     changes = await run_in_session(sweep_presence)
     return changes.went_offline
@@ -133,10 +133,10 @@ async def sweep_cabinet_presence(ctx: dict[str, Any]) -> list[str]:
 
 @job
 async def sweep_door_sessions(ctx: dict[str, Any]) -> dict[str, int]:
-    """End stuck door sessions (app/withdrawals/closing.py): re-reads that never came, unlocks
-    the cabinet never carried out; every 15 s."""
-    from app.withdrawals.closing import sweep
-    from app.withdrawals.sight import end_overdue
+    """End stuck door sessions (app/withdrawals/services/closing.py): re-reads that never came,
+    unlocks the cabinet never carried out; every 15 s."""
+    from app.withdrawals.services.closing import sweep
+    from app.withdrawals.services.sight import end_overdue
 
     ended = await run_in_session(sweep)
     ended["camera"] = await run_in_session(end_overdue)
@@ -147,7 +147,7 @@ async def sweep_door_sessions(ctx: dict[str, Any]) -> dict[str, int]:
 @job
 async def sweep_snapshots(ctx: dict[str, Any]) -> int:
     """Delete the cabinet snapshots older than their tenant keeps them (files and rows); hourly."""
-    from app.cabinets.snapshots import sweep_snapshots as sweep
+    from app.cabinets.services.snapshots import sweep_snapshots as sweep
 
     return await run_in_session(sweep, now=datetime.now(UTC))
 
@@ -155,8 +155,8 @@ async def sweep_snapshots(ctx: dict[str, Any]) -> int:
 @job
 async def sweep_unapplied_messages(ctx: dict[str, Any]) -> int:
     """Every 15 s: hand over again the stored messages no job applied (their job was lost with
-    a killed worker, or never queued while Redis was away): app/cabinets/unapplied.py."""
-    from app.cabinets.unapplied import stranded_messages
+    a killed worker, or never queued while Redis was away): app/cabinets/services/unapplied.py."""
+    from app.cabinets.services.unapplied import stranded_messages
 
     now = datetime.now(UTC)
     batches = await run_in_session(stranded_messages, now=now)
@@ -179,8 +179,9 @@ async def sweep_api_replies(ctx: dict[str, Any]) -> int:
 @job
 async def sync_org_directories(ctx: dict[str, Any]) -> dict[str, int]:
     """Hourly: the org sync from WeCom of each tenant whose schedule is on and due
-    (app/org/directory_flows.py); each tenant's failure is recorded on its run, never raised."""
-    from app.org.directory_flows import sync_due
+    (app/org/services/directory_flows.py); each tenant's failure is recorded on its run, never
+    raised."""
+    from app.org.services.directory_flows import sync_due
 
     return await sync_due()
 
@@ -206,8 +207,8 @@ async def reconcile_stock(ctx: dict[str, Any], tenant_id: int | None = None) -> 
 async def report_tick(ctx: dict[str, Any]) -> dict[str, int]:
     """Every minute: the report runs that came due (each made once), then every delivery due,
     each in its own unit of work (one robot that is down holds back no other)."""
-    from app.reports.export_jobs import prune_exports
-    from app.reports.subscriptions import deliver, due_deliveries, generate_due
+    from app.reports.services.export_jobs import prune_exports
+    from app.reports.services.subscriptions import deliver, due_deliveries, generate_due
 
     made = await run_in_session(generate_due)
     outcomes: dict[str, int] = {"runs": len(made)}
@@ -232,9 +233,9 @@ async def _deliver_each(
 
 @job
 async def alert_routing_tick(ctx: dict[str, Any]) -> dict[str, int]:
-    """Every 30 s: the messages the alert routes owe (app/notify/routing.py), then every one due,
-    each in its own unit of work (one robot that is down holds back no other)."""
-    from app.notify.routing import deliver, due_deliveries, plan_deliveries
+    """Every 30 s: the messages the alert routes owe (app/notify/services/routing.py), then every
+    one due, each in its own unit of work (one robot that is down holds back no other)."""
+    from app.notify.services.routing import deliver, due_deliveries, plan_deliveries
 
     outcomes: dict[str, int] = {"planned": await run_in_session(plan_deliveries)}
     return await _deliver_each(deliver, await run_in_session(due_deliveries), outcomes)
@@ -243,9 +244,9 @@ async def alert_routing_tick(ctx: dict[str, Any]) -> dict[str, int]:
 @job
 async def deliver_webhooks(ctx: dict[str, Any]) -> dict[str, int]:
     """Every 5 s: the webhook deliveries due, batch after batch (claimed, POSTed through one
-    shared pool, recorded), for up to 50 s (app/webhooks/delivery.py). One run at a time per
-    process: a tick that finds one still going leaves the work to it."""
-    from app.webhooks.delivery import deliver_due
+    shared pool, recorded), for up to 50 s (app/webhooks/services/delivery.py). One run at a time
+    per process: a tick that finds one still going leaves the work to it."""
+    from app.webhooks.services.delivery import deliver_due
 
     if _webhooks_running.locked():
         return {"skipped": 1}
@@ -259,8 +260,9 @@ _webhooks_running = asyncio.Lock()
 @job
 async def backup_database(ctx: dict[str, Any]) -> str:
     """Every 10 minutes: a backup once the newest is BACKUP_EVERY_HOURS old (none yet: now),
-    then retention (app/backup/service.py). A backup already being made is left to finish."""
-    from app.backup.service import BackupBusy, BackupConfig, scheduled_backup
+    then retention (app/backup/services/backup.py). A backup already being made is left to
+    finish."""
+    from app.backup.services.backup import BackupBusy, BackupConfig, scheduled_backup
 
     settings = get_settings()
     try:
@@ -281,7 +283,7 @@ async def backup_database(ctx: dict[str, Any]) -> str:
 @job
 async def export_report(ctx: dict[str, Any], run_id: int) -> str:
     """Make the file of an export someone asked for on the reports page, with its progress."""
-    from app.reports.export_jobs import build_export
+    from app.reports.services.export_jobs import build_export
 
     return await asyncio.to_thread(build_export, run_id)
 

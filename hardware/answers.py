@@ -20,10 +20,10 @@ from typing import Any
 from sqlalchemy import Table, bindparam, update
 from sqlmodel import Session
 
-from app.cabinets.credentials import CabinetKey
 from app.cabinets.models import PROTOCOL_V1_1, Cabinet
-from app.cabinets.refusals import Refused
-from app.cabinets.refusals import record as record_refusals
+from app.cabinets.queries.refusals import Refused
+from app.cabinets.queries.refusals import record as record_refusals
+from app.cabinets.services.credentials import CabinetKey
 from hardware.protocol.messages import CHANNEL_OF_TYPE, ERROR_CODES, build
 
 # Answered when accepted or duplicate: what the cabinet keeps in its outbox, and its boot (the

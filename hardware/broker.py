@@ -1,8 +1,8 @@
 """The embedded MQTT broker (amqtt) used when MQTT_URL is unset: for development and one-box demos.
 
 Never anonymous (amqtt drops offline messages of anonymous sessions): each cabinet signs in with
-its code and the MQTT password derived from its secret (app/cabinets/credentials.py), the gateway
-with a password derived from SECRET_KEY. Who may do what is hardware/broker_access.py: a
+its code and the MQTT password derived from its secret (app/cabinets/services/credentials.py), the
+gateway with a password derived from SECRET_KEY. Who may do what is hardware/broker_access.py: a
 cabinet's client id is its code, a gateway's is derived from the gateway secret; a cabinet may
 publish only under its own topics and subscribe only to its own command topic.
 

@@ -1,8 +1,8 @@
 """Who may connect to the embedded broker, under which client id, and to which topics.
 
 - A cabinet signs in with its MQTT username and the password derived from its current secret
-  (app/cabinets/credentials.py); its client id must be its code, so no credentials but its own
-  reach its session. A retired cabinet or one without a secret is refused.
+  (app/cabinets/services/credentials.py); its client id must be its code, so no credentials but its
+  own reach its session. A retired cabinet or one without a secret is refused.
 - Gateways sign in as GATEWAY_USERNAME with the gateway secret; each one's client id is derived
   from its GATEWAY_ID with that secret (`gateway_client_id`): nobody without the secret can name
   a gateway's session ahead, and a cabinet cannot use such an id at all. On Mosquitto the same
@@ -24,8 +24,8 @@ from amqtt.mqtt.connack import IDENTIFIER_REJECTED, NOT_AUTHORIZED
 from amqtt.session import Session
 from sqlmodel import col
 
-from app.cabinets.credentials import decrypt_secret, mqtt_password
 from app.cabinets.models import Cabinet, CabinetStatus
+from app.cabinets.services.credentials import decrypt_secret, mqtt_password
 from app.core.config import get_settings
 from app.core.db import session_scope
 from app.core.errors import DomainError

@@ -27,7 +27,7 @@ from typing import Any
 
 import aiomqtt
 
-from app.cabinets.credentials import mqtt_password
+from app.cabinets.services.credentials import mqtt_password
 from hardware import mqtt_internals
 from hardware.protocol.messages import NonceGuard, Topic, build, now_ms
 from hardware.scales import Reading

@@ -31,8 +31,8 @@ from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 from sqlmodel import Session
 
-from app.cabinets.commands import Outgoing, prepare_sends
-from app.cabinets.presence import apply_state
+from app.cabinets.services.commands import Outgoing, prepare_sends
+from app.cabinets.services.presence import apply_state
 from app.core.db import session_scope, transient
 from app.core.jobs import JobDispatcher, get_dispatcher
 from app.metrics import observe

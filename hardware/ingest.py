@@ -26,8 +26,8 @@ from sqlalchemy.dialects import sqlite
 from sqlmodel import Session, col, select
 
 from app.alerts.models import Alert, AlertStatus
-from app.cabinets.credentials import CabinetKey, cabinet_keys, seal
 from app.cabinets.models import Cabinet, DeviceMessage, MessageStatus
+from app.cabinets.services.credentials import CabinetKey, cabinet_keys, seal
 from app.core import logs
 from app.metrics import observe
 from hardware.answers import Readable, key_of, respond
@@ -42,7 +42,7 @@ from hardware.protocol.messages import (
 
 logger = logging.getLogger(__name__)
 # Never stored in clear: a PIN is sealed (AES-GCM, the app's key) for the job that checks it,
-# which then blanks it (app/withdrawals/keypad.py).
+# which then blanks it (app/withdrawals/services/keypad.py).
 SEALED_FIELDS = {"auth.pin": ("pin",)}
 UNSEQUENCED = frozenset(t for t, channel in CHANNEL_OF_TYPE.items() if channel == "telemetry")
 BUFFERED = frozenset(CHANNEL_OF_TYPE) - UNSEQUENCED

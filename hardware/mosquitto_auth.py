@@ -21,8 +21,8 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from app.cabinets.credentials import decrypt_secret, mqtt_password
 from app.cabinets.models import Cabinet
+from app.cabinets.services.credentials import decrypt_secret, mqtt_password
 from app.core.db import session_scope
 from app.core.tenancy import TenantScope, scoped_select
 from app.tenants.models import Tenant

@@ -13,9 +13,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select, update
 
 from app.alerts.models import Alert, AlertStatus, Severity
-from app.audit import service as audit
-from app.audit.records import Actor, update_scoped
-from app.cabinets.options import cabinet_labels
+from app.audit.services import audit
+from app.audit.services.records import Actor, update_scoped
+from app.cabinets.queries.options import cabinet_labels
 from app.core.announce import announce
 from app.core.errors import ValidationError
 from app.core.memo import memo_of, remember
@@ -223,7 +223,7 @@ def acknowledge(*, session: Session, scope: TenantScope, alert_id: int, actor: A
 def acknowledge_from_link(
     *, session: Session, tenant_id: int, alert_id: int, via: str, ip: str | None = None
 ) -> tuple[str, Alert | None]:
-    """Someone answered a routed message's link (app/notify/links.py, which vouches for the
+    """Someone answered a routed message's link (app/notify/services/links.py, which vouches for the
     tenant and alert): open → acknowledged, audited as from the link `via`. What happened:
     acknowledged, already (acknowledged), resolved or missing."""
     alert = session.get(Alert, alert_id)

@@ -1,6 +1,6 @@
-"""/api/alerts/ack/<token>: the link in a routed alert message (app/notify/links.py). GET shows
-the alert and an Acknowledge button, changing nothing (chat apps and mail scanners open links by
-themselves); the button POSTs to the same address, which acknowledges it. Pages in the reader's
+"""/api/alerts/ack/<token>: the link in a routed alert message (app/notify/services/links.py). GET
+shows the alert and an Acknowledge button, changing nothing (chat apps and mail scanners open links
+by themselves); the button POSTs to the same address, which acknowledges it. Pages in the reader's
 language; a forged or expired token is refused (403) and changes nothing."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from starlette.routing import Route
 from app.api.guard import request_locale
 from app.core.db import run_in_session
 from app.core.i18n import t
-from app.notify.acks import acknowledge_by_token, alert_for_token
+from app.notify.services.acks import acknowledge_by_token, alert_for_token
 
 STATUS = {
     "open": 200,

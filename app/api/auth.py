@@ -15,8 +15,9 @@ from app.api.cookies import (
     clear_session_cookies,
     set_session_cookies,
 )
-from app.auth import service, tokens
-from app.auth.next_path import PHONE_HOME, PHONE_SIGN_IN, next_from_referer, safe_next
+from app.auth.services import auth as service
+from app.auth.services import tokens
+from app.auth.services.next_path import PHONE_HOME, PHONE_SIGN_IN, next_from_referer, safe_next
 from app.core.db import run_in_session
 from app.core.errors import DomainError
 from app.core.i18n import normalise_locale, t

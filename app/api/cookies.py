@@ -6,7 +6,7 @@ from http.cookies import SimpleCookie
 
 from starlette.responses import Response
 
-from app.auth import tokens
+from app.auth.services import tokens
 from app.core.config import get_settings
 
 ACCESS_COOKIE = "cc_access"

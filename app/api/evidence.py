@@ -1,6 +1,6 @@
 """Camera images for people: a door session's snapshots annotated for the withdrawal and
-exception drawers (app/withdrawals/snapshot_evidence.py), the person's own after image on their
-phone, and a cabinet camera's latest snapshot with its slots' regions for the cabinet page —
+exception drawers (app/withdrawals/queries/snapshot_evidence.py), the person's own after image on
+their phone, and a cabinet camera's latest snapshot with its slots' regions for the cabinet page —
 each behind the same session cookie and permission as the page that shows it."""
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from app.api.guard import principal_for, request_locale
-from app.cabinets import camera_regions
+from app.cabinets.services import camera_regions
 from app.core.db import run_in_session
 from app.core.errors import NotFoundError
 from app.core.i18n import t
-from app.withdrawals.snapshot_evidence import annotated_snapshot
+from app.withdrawals.queries.snapshot_evidence import annotated_snapshot
 
 PERMISSION = "withdrawal:read"
 

@@ -6,8 +6,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from app.api.cookies import ACCESS_COOKIE
-from app.auth import tokens
-from app.auth.principal import Principal, resolve_principal
+from app.auth.services import tokens
+from app.auth.services.principal import Principal, resolve_principal
 from app.core.db import run_in_session
 from app.core.i18n import normalise_locale, t
 

@@ -9,7 +9,7 @@ from starlette.routing import Route
 from app.api.guard import principal_for, request_locale
 from app.core.db import run_in_session
 from app.core.i18n import t
-from app.org import importer
+from app.org.services import importer
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

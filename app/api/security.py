@@ -24,8 +24,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.cookies import ACCESS_COOKIE, cookie_value
 from app.api.headers import security_headers
-from app.auth import tokens
-from app.auth.principal import Principal, resolve_principal
+from app.auth.services import tokens
+from app.auth.services.principal import Principal, resolve_principal
 from app.core.db import run_in_session
 from app.core.i18n import DEFAULT_LOCALE, t
 from app.ui.identity import UPLOADS
@@ -35,10 +35,11 @@ MB = 1024 * 1024
 # Who may upload to which handler (module.Class.handler), and how much: anything else is
 # refused. The handlers check the permission again; this is so a refusal costs no body.
 UPLOAD_RULES: dict[str, tuple[str, int]] = {
-    # the file caps behind them (app/org/importer.py, whitelist.py, items) plus multipart's own
-    "app.org.import_state.ImportState.upload": ("user:import", 11 * MB),  # people: 10 MiB
-    "app.registration.state.WhitelistState.upload": ("whitelist:write", 3 * MB),  # 2 MiB
-    "app.items.state.ItemsState.upload": ("item:write", 3 * MB),  # an item's picture: 2 MiB
+    # the file caps behind them (app/org/services/importer.py, whitelist.py, items) plus multipart's
+    # own
+    "app.org.state.people_import.ImportState.upload": ("user:import", 11 * MB),  # people: 10 MiB
+    "app.registration.state.whitelist.WhitelistState.upload": ("whitelist:write", 3 * MB),  # 2 MiB
+    "app.items.state.items.ItemsState.upload": ("item:write", 3 * MB),  # an item's picture: 2 MiB
 }
 ORIGIN_CHECKED = ("/_event", "/_upload", "/api/")
 API_V1 = "/api/v1/"

@@ -13,8 +13,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from app.cabinets import snapshots
-from app.cabinets.snapshots import MAX_BYTES, SnapshotRefused
+from app.cabinets.services import snapshots
+from app.cabinets.services.snapshots import MAX_BYTES, SnapshotRefused
 from app.core.db import run_in_session
 from hardware.protocol.messages import NonceGuard, now_ms
 

@@ -30,17 +30,18 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from app.api.cookies import set_session_cookies
-from app.auth.next_path import PHONE_SIGN_IN, safe_next
+from app.auth.services.next_path import PHONE_SIGN_IN, safe_next
 from app.core.config import get_settings
 from app.core.db import run_in_session
 from app.core.errors import DomainError
 from app.metrics import observe
-from app.sso import dingtalk, feishu, im_service, oidc, service, wecom
-from app.sso.dingtalk import DingtalkEndpoints
-from app.sso.feishu import FeishuEndpoints
-from app.sso.im_service import PROVIDERS, ImProvider
-from app.sso.oidc import FLOW_TTL, Flow, SsoRefused
-from app.sso.wecom import WecomEndpoints
+from app.sso.services import dingtalk, feishu, im_service, oidc, wecom
+from app.sso.services import sso as service
+from app.sso.services.dingtalk import DingtalkEndpoints
+from app.sso.services.feishu import FeishuEndpoints
+from app.sso.services.im_service import PROVIDERS, ImProvider
+from app.sso.services.oidc import FLOW_TTL, Flow, SsoRefused
+from app.sso.services.wecom import WecomEndpoints
 
 logger = logging.getLogger(__name__)
 FLOW_COOKIE = "cc_sso"

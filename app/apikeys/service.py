@@ -16,8 +16,8 @@ from typing import Any, overload
 from sqlmodel import Session, col, delete, select
 
 from app.apikeys.models import ApiIdempotency, ApiKey
-from app.audit import service as audit
-from app.audit.records import Actor
+from app.audit.services import audit
+from app.audit.services.records import Actor
 from app.core.errors import DomainError, ValidationError
 from app.core.model_base import pk
 from app.core.tenancy import TenantScope, get_scoped_or_raise
@@ -25,7 +25,7 @@ from app.core.text import refuse_unsafe
 from app.tenants.models import ServiceProvider, Tenant
 from app.tenants.models import Status as ProviderStatus
 from app.tenants.queries import tenant_by_code
-from app.tenants.status import is_suspended
+from app.tenants.services.status import is_suspended
 
 KEY_MARK = "cck"
 # What a key may do, resource by resource: `<resource>:read` / `<resource>:write`.

@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, FromClause, Table, select
 from sqlmodel import Session, SQLModel
 
 import app.models  # noqa: F401  (every table in the metadata, for the name look-ups)
-from app.audit.service import SECRET_FIELDS, AuditEntry
+from app.audit.services.audit import SECRET_FIELDS, AuditEntry
 from app.core.i18n import MESSAGES, t
 
 # How each kind of thing is named: its own columns, or (foreign key, table, column) of a parent.

@@ -1,5 +1,5 @@
 """The operator's backup commands (`python -m app.cli backup|backups|restore`): thin wrappers
-printing what app/backup/service.py did; a refused or failed step exits non-zero."""
+printing what app/backup/services/backup.py did; a refused or failed step exits non-zero."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import argparse
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app.backup import service
-from app.backup.manifest import KEY_TABLES
-from app.backup.store import backups as list_dir
+from app.backup.services import backup as service
+from app.backup.services.manifest import KEY_TABLES
+from app.backup.services.store import backups as list_dir
 from app.core.config import get_settings, normalize_database_url
 
 

@@ -118,8 +118,9 @@ class Slot(TenantOwned, table=True):
     scale_channel: int | None = None
     rfid_zone: str | None = Field(default=None, max_length=16)
     capacity: int = 50
-    # The scale's noise model (app/withdrawals/scale_model.py): its indicator's defaults until
-    # its own idle readings (heartbeat statistics, app/cabinets/scale_stats.py) say otherwise.
+    # The scale's noise model (app/withdrawals/services/scale_model.py): its indicator's defaults
+    # until its own idle readings (heartbeat statistics, app/cabinets/services/scale_stats.py) say
+    # otherwise.
     indicator: str = Field(default="default", max_length=32)
     noise_sigma_g: float | None = None  # pooled σ of its idle readings
     noise_samples: int = 0  # idle readings behind it
@@ -283,7 +284,7 @@ SNAPSHOT_TYPES = ("image/jpeg", "image/png")
 class CabinetSnapshot(TenantOwned, table=True):
     """A camera image a cabinet uploaded (docs/protocol.md § 13): the file lives under DATA_DIR
     (`path`, relative to it), this row says whose it is and what it was signed as. Kept for the
-    tenant's retention period (app/cabinets/snapshots.py)."""
+    tenant's retention period (app/cabinets/services/snapshots.py)."""
 
     __tablename__ = "cabinet_snapshot"
     __table_args__ = (

@@ -1,5 +1,5 @@
 """A unit of work's memo of rows loaded once for a whole batch of work (the door closes of one
-job: app/withdrawals/prefetch.py), so that the per-item code reads them instead of querying
+job: app/withdrawals/services/prefetch.py), so that the per-item code reads them instead of querying
 between its changes — which lets the ORM's flush write every change of the batch together.
 
 Each domain keeps its own entry (its own key, its own reader) and falls back to its query when

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from app.alerts.models import Alert, AlertStatus
 from app.cabinets.models import Cabinet
-from app.cabinets.options import cabinet_label
+from app.cabinets.queries.options import cabinet_label
 from app.core.days import start_of_local_day
 from app.core.tenancy import TenantScope, scope_filter, scoped_count
 from app.inventory.models import PlanogramEntry, Stock

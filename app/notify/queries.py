@@ -13,7 +13,7 @@ from app.alerts.models import Alert
 from app.core.model_base import pk
 from app.core.tenancy import TenantScope, scope_filter
 from app.notify.models import AlertDelivery, AlertRoute
-from app.notify.rules import list_routes
+from app.notify.services.rules import list_routes
 from app.tenants.models import Tenant
 
 

@@ -111,7 +111,7 @@ class SyncStatus(StrEnum):
 
 
 class OrgSyncSettings(TenantOwned, table=True):
-    """One per tenant: its scheduled org sync from WeCom (app/org/directory_sync.py). The
+    """One per tenant: its scheduled org sync from WeCom (app/org/services/directory_sync.py). The
     schedule may only be switched on once an admin has applied a reviewed sync
     (`first_applied_at`)."""
 

@@ -19,13 +19,13 @@ import sys
 
 from sqlmodel import Session
 
-from app.audit.records import Actor
+from app.audit.services.records import Actor
 from app.core import log_masking
 from app.core.db import session_scope
 from app.core.errors import DomainError
 from app.core.model_base import pk
 from app.core.tenancy import TenantScope
-from app.sms import service
+from app.sms.services import sms as service
 from app.tenants.models import Tenant
 from app.tenants.queries import tenant_by_code
 

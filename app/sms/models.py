@@ -37,7 +37,7 @@ class SmsSettings(TenantOwned, table=True):
     sdk_app_id: str = Field(max_length=32)
     sign_name: str = Field(max_length=40)
     secret_id: str = Field(max_length=80)
-    secret_key_ciphertext: str = Field(max_length=512)  # AES-GCM, app.cabinets.credentials
+    secret_key_ciphertext: str = Field(max_length=512)  # AES-GCM, app.cabinets.services.credentials
     region: str = Field(default="ap-guangzhou", max_length=32)
     template_register: str | None = Field(default=None, max_length=32)
     template_alert: str | None = Field(default=None, max_length=32)

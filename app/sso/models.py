@@ -28,7 +28,9 @@ class SsoIssuer(TenantOwned, table=True):
     id: int | None = Field(default=None, primary_key=True)
     issuer: str = Field(max_length=255)  # https://idp.example.com/realms/acme, no trailing /
     client_id: str = Field(max_length=255)
-    client_secret_ciphertext: str = Field(max_length=512)  # AES-GCM, app.cabinets.credentials
+    client_secret_ciphertext: str = Field(
+        max_length=512
+    )  # AES-GCM, app.cabinets.services.credentials
     match_field: str = enum_field(SsoMatch, SsoMatch.email)
     claim: str = Field(default="email", max_length=64)  # the ID token claim holding that value
     sso_only: bool = False  # the tenant's admins may not sign in with a password
@@ -45,7 +47,7 @@ class ImKind(StrEnum):
 
 class ImMatch(StrEnum):
     """What of the IM's member record names the person (app_user): which kinds offer which is
-    app/sso/im_service.py's PROVIDERS."""
+    app/sso/services/im_service.py's PROVIDERS."""
 
     employee_no = "employee_no"  # the member's id in the IM (userid / user_id) = employee number
     job_no = "job_no"  # the IM directory's own 工号 field = employee number (Feishu)

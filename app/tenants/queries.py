@@ -16,7 +16,7 @@ from app.core.model_base import pk
 from app.core.tenancy import TenantScope
 from app.org.models import User
 from app.tenants.models import ProviderStaff, ServiceProvider, Tenant
-from app.tenants.onboarding import tenant_locale
+from app.tenants.services.onboarding import tenant_locale
 
 
 def _day(value: date | datetime | None) -> str:

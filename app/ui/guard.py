@@ -29,7 +29,7 @@ from typing import Any, get_origin
 
 from reflex.istate.proxy import StateProxy
 
-from app.auth.principal import Principal
+from app.auth.services.principal import Principal
 from app.core.errors import DomainError
 from app.core.i18n import t
 from app.core.tenancy import TenantScope

@@ -26,8 +26,8 @@ import reflex as rx
 from reflex_base.event.context import EventContext
 
 from app.api.cookies import ACCESS_COOKIE, cookie_value
-from app.auth import tokens
-from app.auth.ended import SESSION_ENDED
+from app.auth.services import tokens
+from app.auth.services.ended import SESSION_ENDED
 from app.core.bus import get_bus
 from app.ui.reflex_internals import is_token_connected, local_sid, root_of
 

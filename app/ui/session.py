@@ -18,10 +18,10 @@ from typing import TypedDict
 import reflex as rx
 
 from app.api.cookies import ACCESS_COOKIE, cookie_value
-from app.audit.records import Actor
-from app.auth import tokens
-from app.auth.next_path import sign_in_returning
-from app.auth.principal import Principal, resolve_principal, switch_tenant
+from app.audit.services.records import Actor
+from app.auth.services import tokens
+from app.auth.services.next_path import sign_in_returning
+from app.auth.services.principal import Principal, resolve_principal, switch_tenant
 from app.core.db import run_in_session
 from app.core.errors import DomainError
 from app.core.i18n import normalise_locale

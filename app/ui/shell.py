@@ -8,7 +8,7 @@ from functools import reduce
 
 import reflex as rx
 
-from app.alerts.pages import alert_bell
+from app.alerts.pages.bell import alert_bell
 from app.ui.cards import phone_cards
 from app.ui.forms import native_form
 from app.ui.locale import LocaleState, tr

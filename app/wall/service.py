@@ -15,9 +15,9 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.alerts.models import Alert, AlertStatus, Severity
-from app.audit.records import Actor, record_created, update_scoped
+from app.audit.services.records import Actor, record_created, update_scoped
 from app.cabinets.models import Cabinet, CabinetStatus, Slot
-from app.cabinets.presence import presence_status
+from app.cabinets.services.presence import presence_status
 from app.core.announce import announce
 from app.core.days import start_of_local_day
 from app.core.errors import ValidationError
@@ -28,7 +28,7 @@ from app.core.text import refuse_unsafe
 from app.inventory.models import PlanogramEntry, Stock
 from app.items.models import Item
 from app.tenants.models import Tenant, TenantStatus
-from app.tenants.status import is_suspended
+from app.tenants.services.status import is_suspended
 from app.wall.models import WallDisplay
 from app.withdrawals.models import Withdrawal, WithdrawalLine
 

@@ -26,7 +26,7 @@ class WebhookSubscription(TenantOwned, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=80)
     url: str = Field(max_length=500)
-    secret_ciphertext: str = Field(max_length=512)  # AES-GCM, app.cabinets.credentials
+    secret_ciphertext: str = Field(max_length=512)  # AES-GCM, app.cabinets.services.credentials
     events: list | None = json_field()  # event types, e.g. ["withdrawal.committed"]
     is_active: bool = True
     created_at: datetime = timestamp()

@@ -18,7 +18,7 @@ from app.webhooks.models import (
     WebhookEvent,
     WebhookSubscription,
 )
-from app.webhooks.service import list_subscriptions
+from app.webhooks.services.webhooks import list_subscriptions
 
 STATUS_FILTERS = ("all", *(s.value for s in DeliveryStatus))
 LOG_LIMIT = 50

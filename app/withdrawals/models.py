@@ -120,7 +120,7 @@ class Withdrawal(TenantOwned, table=True):
         enum_check("status", WithdrawalStatus),
         CheckConstraint("total_qty > 0", name="total_qty_positive"),
         CheckConstraint("total_cost_cents >= 0", name="total_cost_non_negative"),
-        # Reports sum a period's visits from this index alone (app/reports/consumption.py).
+        # Reports sum a period's visits from this index alone (app/reports/queries/consumption.py).
         Index(
             "ix_withdrawal_tenant_id_created_at",
             "tenant_id",
@@ -137,7 +137,8 @@ class Withdrawal(TenantOwned, table=True):
             "created_at",
         ),
         Index("ix_withdrawal_tenant_id_user_id_created_at", "tenant_id", "user_id", "created_at"),
-        # The API's feed pages on (created_at, id) within a tenant (app/withdrawals/feed.py).
+        # The API's feed pages on (created_at, id) within a tenant
+        # (app/withdrawals/queries/feed.py).
         Index("ix_withdrawal_tenant_id_created_at_id", "tenant_id", "created_at", "id"),
     )
 

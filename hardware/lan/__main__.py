@@ -17,7 +17,7 @@ import signal
 import sys
 from pathlib import Path
 
-from app.cabinets.lan import lan_cabinets
+from app.cabinets.services.lan import lan_cabinets
 from app.core.config import get_settings
 from app.core.db import session_scope
 from hardware.lan.driver import LanCabinet

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.cabinets.lan import LanCabinetSpec, lan_cabinets
+from app.cabinets.services.lan import LanCabinetSpec, lan_cabinets
 from app.core.db import session_scope
 from hardware.firmware import CabinetIdentity
 from hardware.lan.driver import LanCabinet

@@ -12,10 +12,10 @@ from urllib.parse import urlparse
 
 from sqlmodel import Session, col, select
 
-from app.audit.records import Actor
-from app.cabinets.credentials import cabinet_secret, mqtt_password, provision
+from app.audit.services.records import Actor
 from app.cabinets.models import Cabinet, CabinetStatus, Slot
-from app.cabinets.provisioning import BUNDLE_FORMAT
+from app.cabinets.services.credentials import cabinet_secret, mqtt_password, provision
+from app.cabinets.services.provisioning import BUNDLE_FORMAT
 from app.core.model_base import pk
 from app.core.tenancy import TenantScope, scoped_select
 from app.inventory.models import PlanogramEntry, Stock

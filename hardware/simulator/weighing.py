@@ -26,7 +26,7 @@ from hardware.simulator.door_io import DoorIo
 
 _DT = AsyncModbusTcpClient.DATATYPE
 # Each indicator class's display division and the noise of one reading (1 σ), as its data sheet
-# and our bench say (app/withdrawals/scale_model.py DEFAULT_MODELS holds the same figures).
+# and our bench say (app/withdrawals/services/scale_model.py DEFAULT_MODELS holds the same figures).
 DIVISION_G = {"laumas_tlu": 0.1, "eagle_ei2000": 0.5, "tuna_id551pn": 1.0}
 CLASS_SIGMA_G = {"laumas_tlu": 0.5, "eagle_ei2000": 1.0, "tuna_id551pn": 2.0}
 IDLE_READINGS = 20  # idle readings a heartbeat's statistics summarise

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.alerts.page_state import alert_rows
-from app.alerts.routing_state import _spec, delivery_rows, route_rows
 from app.alerts.service import AlertView
-from app.alerts.state import bell_rows
+from app.alerts.state.alerts import alert_rows
+from app.alerts.state.bell import bell_rows
+from app.alerts.state.routing import _spec, delivery_rows, route_rows
 from app.core.errors import ValidationError
 from app.core.i18n import t
 from app.notify.queries import DeliveryView, RouteView

@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import Session
 
 from app.alerts.service import acknowledge, list_alerts, raise_once, resolve
-from app.audit.records import Actor
+from app.audit.services.records import Actor
 from app.core.errors import ValidationError
 from app.core.tenancy import TenantScope
 from tests.factories import make_cabinet, make_tenant

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from app.alerts.models import Alert
 from app.alerts.service import acknowledge, alert_centre, raise_once, resolve
 from app.audit.models import AuditLog
-from app.audit.records import Actor
+from app.audit.services.records import Actor
 from app.core.bus import get_bus, tenant_channel
 from app.core.db import run_in_session
 from app.core.fanout import TenantFanout

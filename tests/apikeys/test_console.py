@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.apikeys.state import expiry_of
+from app.apikeys.state.api_keys import expiry_of
 from app.core.errors import ValidationError
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.apikeys.queries import KeyRow
-from app.apikeys.state import expiry_of, key_lines
+from app.apikeys.state.api_keys import expiry_of, key_lines
 from app.core.errors import ValidationError
 from app.core.i18n import t
 

@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from app.apikeys.queries import administered_provider, list_keys
 from app.apikeys.service import create_key
-from app.audit.records import Actor
+from app.audit.services.records import Actor
 from app.core.tenancy import TenantScope
 from app.tenants.models import ProviderStaff, ProviderStaffRole, ServiceProvider
 from tests.factories import make_account, make_service_provider, make_tenant

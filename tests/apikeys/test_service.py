@@ -13,7 +13,7 @@ from app.apikeys.models import ApiKey
 from app.apikeys.queries import list_keys
 from app.apikeys.service import KeyRefused, authenticate, create_key, revoke_key
 from app.audit.models import AuditLog
-from app.audit.records import Actor
+from app.audit.services.records import Actor
 from app.core.errors import NotFoundError, PermissionDeniedError, ValidationError
 from app.core.tenancy import TenantScope
 from tests.factories import make_tenant

@@ -10,14 +10,14 @@ import pytest
 from sqlmodel import Session, select
 
 from app.approvals.models import ApprovalFlow, ApprovalStep, Decision
-from app.approvals.service import ask, decide, may_decide, usable
+from app.approvals.services.approvals import ask, decide, may_decide, usable
 from app.cabinets.models import DeviceCommand
 from app.core.errors import PermissionDeniedError, ValidationError
 from app.core.tenancy import TenantScope
 from app.org.models import Department, DepartmentManager, User
-from app.quotas.service import Taken, record_usage
-from app.withdrawals import sessions
+from app.quotas.services.quotas import Taken, record_usage
 from app.withdrawals.models import DoorSession
+from app.withdrawals.services import sessions
 from tests.factories import make_cabinet, make_department, make_item, make_quota_rule, make_tenant
 
 

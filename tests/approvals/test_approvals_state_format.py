@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.approvals.console import FlowView, RequestPage, StepView
-from app.approvals.flow_state import NO_STEP, _flow_row, _named_field, step_options
-from app.approvals.inbox import RequestView
-from app.approvals.state import approval_lines
+from app.approvals.queries.console import FlowView, RequestPage, StepView
+from app.approvals.queries.inbox import RequestView
+from app.approvals.state.approvals import approval_lines
+from app.approvals.state.flows import NO_STEP, _flow_row, _named_field, step_options
 from app.core.i18n import t
 
 ASKED = datetime(2026, 2, 28, 16, 45, tzinfo=UTC)

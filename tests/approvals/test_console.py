@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from app.approvals import console
 from app.approvals.models import Decision
-from app.approvals.service import ask, decide
+from app.approvals.queries import console
+from app.approvals.services.approvals import ask, decide
 from app.core.errors import ValidationError
 from app.core.tenancy import TenantScope
 from tests.approvals.test_approvals import _world

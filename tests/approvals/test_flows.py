@@ -7,14 +7,14 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
-from app.approvals import flows
-from app.approvals.flows import FlowSpec, StepSpec
 from app.approvals.models import ApprovalFlow, ApprovalStep
-from app.approvals.service import ask
+from app.approvals.services import flows
+from app.approvals.services.approvals import ask
+from app.approvals.services.flows import FlowSpec, StepSpec
 from app.audit.models import AuditLog
-from app.audit.records import Actor
+from app.audit.services.records import Actor
 from app.auth.models import RoleGrant
-from app.auth.service import ensure_builtin_roles
+from app.auth.services.auth import ensure_builtin_roles
 from app.core.errors import NotFoundError, ValidationError
 from app.core.tenancy import TenantScope
 from tests.approvals.test_approvals import _world

@@ -6,10 +6,10 @@ from __future__ import annotations
 from sqlalchemy import event
 from sqlmodel import Session
 
-from app.audit import service as audit
 from app.audit.queries import entry_views
-from app.audit.records import SYSTEM, Actor, delete_scoped, record_created, update_scoped
-from app.audit.service import AuditFilters, list_audit
+from app.audit.services import audit
+from app.audit.services.audit import AuditFilters, list_audit
+from app.audit.services.records import SYSTEM, Actor, delete_scoped, record_created, update_scoped
 from app.core.tenancy import TenantScope
 from app.items.models import Item
 from app.org.models import User

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 from app.audit.queries import Change, EntryView
-from app.audit.service import AuditEntry, AuditPage
-from app.audit.state import ACTION_GROUPS, EXACT_ACTION, audit_rows
+from app.audit.services.audit import AuditEntry, AuditPage
+from app.audit.state.audit import ACTION_GROUPS, EXACT_ACTION, audit_rows
 
 AT = datetime(2026, 2, 28, 16, 0, 1, tzinfo=UTC)  # 00:00:01 on 1 March in Shanghai
 

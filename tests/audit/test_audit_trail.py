@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import Session
 
 from app.audit.models import AuditLog
-from app.audit.records import Actor
-from app.audit.service import AuditFilters, list_audit
+from app.audit.services.audit import AuditFilters, list_audit
+from app.audit.services.records import Actor
 from app.core import log_masking
 from app.core.tenancy import TenantScope
-from app.org.users import UserFields, create_user, update_user
+from app.org.services.users import UserFields, create_user, update_user
 from tests.factories import make_tenant
 
 ADMIN = Actor(account_id=None, name="管理员甲", ip="10.2.3.4")

@@ -16,9 +16,9 @@ from starlette.testclient import TestClient
 from app.api import build_api
 from app.api.cookies import ACCESS_COOKIE, REFRESH_COOKIE
 from app.audit.models import AuditLog
-from app.auth import tokens
 from app.auth.models import AccountKind, AuthSession, LoginAttempt
-from app.auth.passwords import hash_secret
+from app.auth.services import tokens
+from app.auth.services.passwords import hash_secret
 from app.core import migrations
 from app.core.config import get_settings
 from app.core.db import session_scope

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.auth.pages import _company_code
+from app.auth.state.login import _company_code
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.auth.next_path import phone_sign_in, safe_next
+from app.auth.services.next_path import phone_sign_in, safe_next
 
 
 @pytest.mark.parametrize(
@@ -50,7 +50,7 @@ def test_the_phone_sign_in_carries_where_to_return() -> None:
 
 
 def test_a_sign_in_returns_phone_pages_to_the_phone_sign_in() -> None:
-    from app.auth.next_path import sign_in_returning
+    from app.auth.services.next_path import sign_in_returning
 
     assert sign_in_returning("/reports") == "/login?next=%2Freports"
     assert sign_in_returning("/m/cabinet/CAB-1") == "/m/login?next=%2Fm%2Fcabinet%2FCAB-1"

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
-from app.auth.principal import resolve_principal, switch_tenant
-from app.auth.service import sign_in, sign_out
+from app.auth.services.auth import sign_in, sign_out
+from app.auth.services.principal import resolve_principal, switch_tenant
 from app.core.errors import PermissionDeniedError
-from app.demo.catalogue import DEMO_PASSWORD
-from app.demo.service import seed_demo
+from app.demo.services.catalogue import DEMO_PASSWORD
+from app.demo.services.demo import seed_demo
 from app.tenants.models import ServiceProvider, Tenant
 
 

@@ -6,10 +6,10 @@ import pytest
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
-from app.audit.records import Actor
-from app.auth import roles as svc
-from app.auth.catalogue import BUILTIN_ROLES
-from app.auth.service import ensure_builtin_roles
+from app.audit.services.records import Actor
+from app.auth.services import roles as svc
+from app.auth.services.auth import ensure_builtin_roles
+from app.auth.services.catalogue import BUILTIN_ROLES
 from app.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from app.core.tenancy import TenantScope
 from tests.factories import make_account, make_tenant
@@ -124,7 +124,7 @@ def test_no_escalation_and_built_ins_are_read_only(session: Session) -> None:
 
 def test_roles_are_granted_to_people_with_accounts_without_escalation(session: Session) -> None:
     from app.auth.models import AccountKind, RoleGrant
-    from app.org.users import UserFields, create_user
+    from app.org.services.users import UserFields, create_user
 
     builtins = ensure_builtin_roles(session=session)
     tenant = make_tenant(session)

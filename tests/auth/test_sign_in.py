@@ -9,10 +9,16 @@ from jose import jwt
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
-from app.auth import tokens
 from app.auth.models import Account, AccountKind, AuthSession
-from app.auth.passwords import hash_secret
-from app.auth.service import MAX_FAILURES_PER_IP, MAX_FAILURES_PER_LOGIN, refresh, sign_in, sign_out
+from app.auth.services import tokens
+from app.auth.services.auth import (
+    MAX_FAILURES_PER_IP,
+    MAX_FAILURES_PER_LOGIN,
+    refresh,
+    sign_in,
+    sign_out,
+)
+from app.auth.services.passwords import hash_secret
 from app.core.errors import PermissionDeniedError
 from tests.factories import make_account
 
@@ -189,8 +195,8 @@ def test_a_hash_with_old_parameters_is_upgraded_at_sign_in(session: Session) -> 
     from passlib.hash import argon2
 
     from app.auth.models import AccountKind
-    from app.auth.passwords import ARGON2_MEMORY_KIB, needs_rehash
-    from app.auth.service import sign_in
+    from app.auth.services.auth import sign_in
+    from app.auth.services.passwords import ARGON2_MEMORY_KIB, needs_rehash
 
     old = argon2.using(type="ID", time_cost=2, memory_cost=19 * 1024, parallelism=1).hash(
         "Pw123456"

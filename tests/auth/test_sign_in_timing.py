@@ -17,10 +17,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import Session
 
-from app.auth import passwords
 from app.auth.models import Account, AccountKind
-from app.auth.passwords import hash_secret
-from app.auth.service import sign_in
+from app.auth.services import passwords
+from app.auth.services.auth import sign_in
+from app.auth.services.passwords import hash_secret
 from app.core.errors import PermissionDeniedError
 from tests.factories import make_account
 

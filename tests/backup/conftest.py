@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
-from app.audit import service as audit
-from app.backup.service import BackupConfig
+from app.audit.services import audit
+from app.backup.services.backup import BackupConfig
 from app.core.db import session_scope
 from app.inventory.models import MovementKind
-from app.inventory.service import record_movement
-from app.withdrawals.commit import commit
+from app.inventory.services.inventory import record_movement
+from app.withdrawals.services.commit import commit
 from tests.conftest import _drop_pg_database
 from tests.factories import make_door_session
 from tests.withdrawals.test_corrections import _world

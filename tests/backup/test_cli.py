@@ -12,8 +12,8 @@ from sqlalchemy.engine import Engine
 
 from app import cli
 from app.backup import cli as backup_cli
-from app.backup import manifest as mf
-from app.backup import store
+from app.backup.services import manifest as mf
+from app.backup.services import store
 from app.core.config import load_settings
 
 pytestmark = pytest.mark.dialects("sqlite")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.backup import crypto
+from app.backup.services import crypto
 
 KEY = "a-backup-key-of-at-least-32-characters!"
 

@@ -17,14 +17,14 @@ from sqlmodel import Session, select
 from app.api.v1 import build_v1
 from app.api.v1.context import ApiSettings
 from app.apikeys.service import create_key
-from app.audit.records import SYSTEM
-from app.backup import service
-from app.backup.service import BackupConfig
+from app.audit.services.records import SYSTEM
+from app.backup.services import backup as service
+from app.backup.services.backup import BackupConfig
 from app.cabinets.models import Cabinet, Slot
 from app.core.db import make_engine, session_scope
 from app.core.tenancy import TenantScope
-from app.demo.catalogue import DEMO_MARKER_TENANT
-from app.demo.service import seed_demo
+from app.demo.services.catalogue import DEMO_MARKER_TENANT
+from app.demo.services.demo import seed_demo
 from app.inventory.models import Stock
 from app.items.models import Item
 from app.org.models import User

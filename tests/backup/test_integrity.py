@@ -14,9 +14,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
-from app.backup import manifest as mf
-from app.backup import service, store
-from app.backup.service import Backup, BackupConfig
+from app.backup.services import backup as service
+from app.backup.services import manifest as mf
+from app.backup.services import store
+from app.backup.services.backup import Backup, BackupConfig
 from app.withdrawals.models import Withdrawal, WithdrawalLine
 from tests.backup.conftest import KEY, T0
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from app import jobs
-from app.backup import store
+from app.backup.services import store
 from app.core.config import load_settings
 
 pytestmark = pytest.mark.dialects("sqlite")

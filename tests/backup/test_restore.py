@@ -12,10 +12,11 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from app.backup import postgres, service
-from app.backup.checks import Findings, check_books, check_contents, compare
-from app.backup.manifest import KEY_TABLES
-from app.backup.service import Backup, BackupConfig, RestoreReport
+from app.backup.services import backup as service
+from app.backup.services import postgres
+from app.backup.services.backup import Backup, BackupConfig, RestoreReport
+from app.backup.services.checks import Findings, check_books, check_contents, compare
+from app.backup.services.manifest import KEY_TABLES
 from app.core import migrations
 from app.core.append_only import trigger_names
 from app.core.db import make_engine

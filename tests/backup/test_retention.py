@@ -10,9 +10,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.engine import Engine
 
-from app.backup import service, store
-from app.backup.manifest import base_name
-from app.backup.service import BackupConfig
+from app.backup.services import backup as service
+from app.backup.services import store
+from app.backup.services.backup import BackupConfig
+from app.backup.services.manifest import base_name
 from tests.backup.conftest import T0
 
 pytestmark = pytest.mark.dialects("sqlite")

@@ -24,7 +24,7 @@ from sqlmodel import Session
 from app.api.v1 import build_v1
 from app.api.v1.context import ApiSettings
 from app.apikeys.service import create_key
-from app.audit.records import SYSTEM
+from app.audit.services.records import SYSTEM
 from app.core import migrations
 from app.core.db import make_engine
 from app.core.tenancy import TenantScope

@@ -22,8 +22,9 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app.backup import crypto, service
-from app.backup.service import BackupConfig
+from app.backup.services import backup as service
+from app.backup.services import crypto
+from app.backup.services.backup import BackupConfig
 from app.core import migrations
 from tests.bench import report_world
 from tests.conftest import _create_pg_database, _drop_pg_database

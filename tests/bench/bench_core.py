@@ -25,7 +25,7 @@ from app.core.db import make_engine
 from app.core.jobs import ArqDispatcher
 from app.core.tenancy import TenantScope
 from app.dashboard.service import home_figures
-from app.demo.service import seed_demo
+from app.demo.services.demo import seed_demo
 from tests.conftest import _create_pg_database, _drop_pg_database
 from tests.services import REDIS_TEST_URL
 

@@ -36,8 +36,8 @@ from pathlib import Path
 import aiomqtt
 from sqlmodel import Session
 
-from app.audit.records import Actor
-from app.cabinets.credentials import mqtt_password, provision
+from app.audit.services.records import Actor
+from app.cabinets.services.credentials import mqtt_password, provision
 from app.core import migrations
 from app.core.db import make_engine, session_scope
 from app.core.jobs import InProcessDispatcher

@@ -1,4 +1,4 @@
-"""Identification on generated door sessions (app/withdrawals/identify.py).
+"""Identification on generated door sessions (app/withdrawals/services/identify.py).
 
 Each session: a cabinet of 1–3 scales, each holding 1–3 SKUs of a planogram the product accepts
 (layouts the planogram check refuses are drawn again, as at planogram time), units whose real
@@ -21,7 +21,7 @@ import os
 import random
 from collections import Counter
 
-from app.withdrawals.identify import (
+from app.withdrawals.services.identify import (
     ScaleReading,
     SkuOnScale,
     by_rfid,
@@ -29,7 +29,7 @@ from app.withdrawals.identify import (
     check_layout,
     fuse,
 )
-from app.withdrawals.scale_model import ScaleModel
+from app.withdrawals.services.scale_model import ScaleModel
 from tests.bench import bench_ident_field, door_close
 
 SESSIONS = int(os.environ.get("BENCH_IDENT_SESSIONS", "10000"))

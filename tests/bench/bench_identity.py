@@ -4,7 +4,7 @@ Metrics:
 - login_p50_ms / login_p95_ms: POST /api/auth/login (the route the sign-in form posts to) with
   20 clients signing in at once (login_p50_ms_1client: one client alone, for comparison),
   served by granian (the server Reflex runs in production) on
-  PostgreSQL with the demo world; argon2id at the parameters in app/auth/passwords.py.
+  PostgreSQL with the demo world; argon2id at the parameters in app/auth/services/passwords.py.
 - login_server_cpu_ms / login_client_cpu_ms: CPU per sign-in of the server (all of its
   processes) and of this load generator during the 20-client run: the two share the 2 cores.
 - import_10k_users_s: a 10,000-row XLSX through the import's own path on PostgreSQL: read the
@@ -29,13 +29,13 @@ import psutil
 from openpyxl import Workbook
 from sqlmodel import Session
 
-from app.audit.records import Actor
+from app.audit.services.records import Actor
 from app.core import migrations
 from app.core.db import make_engine
 from app.core.tenancy import TenantScope
-from app.demo.catalogue import DEMO_PASSWORD
-from app.demo.service import demo_logins, seed_demo
-from app.org import importer
+from app.demo.services.catalogue import DEMO_PASSWORD
+from app.demo.services.demo import demo_logins, seed_demo
+from app.org.services import importer
 from app.tenants.models import Tenant
 from hardware.net import free_port
 from tests.conftest import _create_pg_database, _drop_pg_database

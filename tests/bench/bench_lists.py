@@ -2,7 +2,7 @@
 
 One tenant with 50 cabinets, 40 departments and 2,000 people; a year of withdrawals generated
 in SQL (spread over cabinets, people and hours). Each page is read through the list's own
-service (`app/withdrawals/listing.py`: the query the page runs, with its joins, filters and
+service (`app/withdrawals/queries/listing.py`: the query the page runs, with its joins, filters and
 keyset cursor) with filters by cabinet, department and local dates alone and combined, first
 pages and pages deep into the results, newest and oldest first; each combination 15 times.
 
@@ -22,7 +22,7 @@ from sqlmodel import Session
 from app.core import migrations
 from app.core.db import make_engine
 from app.core.tenancy import TenantScope
-from app.withdrawals import listing
+from app.withdrawals.queries import listing
 from tests.conftest import _create_pg_database, _drop_pg_database
 
 ROWS = 1_000_000

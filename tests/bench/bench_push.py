@@ -28,13 +28,13 @@ import redis
 from sqlmodel import Session, select
 
 from app.alerts.service import raise_once
-from app.alerts.state import AlertCentreState
+from app.alerts.state.bell import AlertCentreState
 from app.core import migrations
 from app.core.announce import take_announcements
 from app.core.bus import RedisBus
 from app.core.db import make_engine, session_scope
-from app.demo.catalogue import DEMO_PASSWORD
-from app.demo.service import seed_demo
+from app.demo.services.catalogue import DEMO_PASSWORD
+from app.demo.services.demo import seed_demo
 from app.tenants.models import Tenant
 from hardware.net import free_port
 from tests.bench.live_server import Tab, cpu_seconds, open_tabs, serve_backend, stop_backend
@@ -46,7 +46,7 @@ ALERTS = 10
 GAP_S = 1.5  # between alerts: each one's fan-out is measured on its own
 FOLLOW = f"{AlertCentreState.get_full_name()}.follow"
 ARRIVED = f"{AlertCentreState.get_full_name()}.arrived"
-TOAST_ID = re.compile(r"alert-(\d+)")  # the toasts' ids (app/alerts/state.py)
+TOAST_ID = re.compile(r"alert-(\d+)")  # the toasts' ids (app/alerts/state/bell.py)
 
 
 def seeded_world(database_url: str) -> int:

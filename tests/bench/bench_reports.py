@@ -2,8 +2,8 @@
 
 A year of withdrawals of one tenant (tests/bench/report_world.py: 5,000 people, 50 departments,
 300 items, ~4 M withdrawals, 10 M lines) generated in SQL; the report is read through the same
-service call the report page makes (`app/reports/service.py`: totals, by department, person,
-item, type, tag, cabinet and day) for the last full month, REPEATS times.
+service call the report page makes (`app/reports/services/reports.py`: totals, by department,
+person, item, type, tag, cabinet and day) for the last full month, REPEATS times.
 
 Metric: report_month_10m_s — the slowest of the runs (target < 2); each run, the month's line
 count and the generation time are printed. BENCH_REPORT_LINES changes the size.
@@ -20,10 +20,10 @@ from sqlmodel import Session
 from app.core import migrations
 from app.core.db import make_engine
 from app.core.tenancy import TenantScope
-from app.reports import consumption as c
-from app.reports.periods import period_of
-from app.reports.service import CONSUMPTION_SECTIONS as SECTIONS
-from app.reports.service import consumption_report
+from app.reports.queries import consumption as c
+from app.reports.services.periods import period_of
+from app.reports.services.reports import CONSUMPTION_SECTIONS as SECTIONS
+from app.reports.services.reports import consumption_report
 from tests.bench.report_world import LAST_DAY, build
 from tests.conftest import _create_pg_database, _drop_pg_database
 

@@ -28,9 +28,9 @@ import aiomqtt
 import redis
 from sqlmodel import Session
 
-from app.audit.records import Actor
-from app.cabinets.credentials import mqtt_password
-from app.cabinets.service import apply_device_messages
+from app.audit.services.records import Actor
+from app.cabinets.services.cabinets import apply_device_messages
+from app.cabinets.services.credentials import mqtt_password
 from app.core import migrations
 from app.core.announce import take_announcements
 from app.core.bus import RedisBus
@@ -38,7 +38,7 @@ from app.core.db import make_engine, session_scope
 from app.core.jobs import InProcessDispatcher
 from app.core.tenancy import TenantScope
 from app.wall import service
-from app.wall.state import WallState
+from app.wall.state.wall import WallState
 from hardware.gateway import Gateway
 from hardware.net import free_port
 from hardware.protocol.messages import build

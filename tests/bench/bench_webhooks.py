@@ -1,12 +1,12 @@
 """Webhook deliveries through the real path on PostgreSQL, to a receiver in another process.
 
 5,000 events (`withdrawal.committed`, each its own withdrawal, so none waits behind another) are
-emitted for one subscription and committed; then, timed, `app.webhooks.delivery.deliver_due` does
-what the `deliver_webhooks` job does — claim a batch, sign and POST each through the shared httpx
-pool, record every attempt and status in one transaction, next batch — until nothing is due. The
-receiver is a minimal asyncio HTTP/1.1 server (keep-alive, answers 204) in its own process on the
-same 2-core machine, counting what it got; the run fails unless every delivery is `delivered` and
-the receiver counted every one.
+emitted for one subscription and committed; then, timed,
+`app.webhooks.services.delivery.deliver_due` does what the `deliver_webhooks` job does — claim a
+batch, sign and POST each through the shared httpx pool, record every attempt and status in one
+transaction, next batch — until nothing is due. The receiver is a minimal asyncio HTTP/1.1 server
+(keep-alive, answers 204) in its own process on the same 2-core machine, counting what it got; the
+run fails unless every delivery is `delivered` and the receiver counted every one.
 
 Metric: webhook_deliveries_per_s — deliveries / wall seconds, end to end (target ≥ 500).
 """
@@ -25,9 +25,9 @@ from sqlmodel import Session, select
 
 from app.core import migrations
 from app.core.db import make_engine, session_scope
-from app.webhooks import delivery as sender
 from app.webhooks.models import WebhookAttempt, WebhookDelivery
-from app.webhooks.service import emit
+from app.webhooks.services import delivery as sender
+from app.webhooks.services.webhooks import emit
 from hardware.net import free_port
 from tests.conftest import _create_pg_database, _drop_pg_database
 from tests.factories import make_tenant

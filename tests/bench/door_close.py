@@ -33,7 +33,7 @@ import redis
 from sqlmodel import Session, select
 
 from app.cabinets.models import DeviceMessage
-from app.cabinets.service import apply_device_messages
+from app.cabinets.services.cabinets import apply_device_messages
 from app.core import migrations
 from app.core.bus import RedisBus, tenant_channel
 from app.core.db import make_engine, session_scope

@@ -18,13 +18,13 @@ from dataclasses import dataclass
 import aiomqtt
 from sqlmodel import Session
 
-from app.audit.records import Actor
-from app.cabinets.credentials import mqtt_password, provision
+from app.audit.services.records import Actor
 from app.cabinets.models import Cabinet, Slot
+from app.cabinets.services.credentials import mqtt_password, provision
 from app.core.db import make_engine
 from app.core.tenancy import TenantScope
 from app.inventory.models import MovementKind
-from app.inventory.service import record_movement
+from app.inventory.services.inventory import record_movement
 from app.items.models import Item
 from app.org.models import User
 from app.withdrawals.models import DoorSession

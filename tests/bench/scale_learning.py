@@ -9,7 +9,7 @@ import random
 from datetime import UTC, datetime, timedelta
 
 from app.cabinets.models import Slot
-from app.cabinets.scale_stats import fold_window, model_of
+from app.cabinets.services.scale_stats import fold_window, model_of
 from hardware.simulator.weighing import CLASS_SIGMA_G, LoadCell, idle_window
 
 T0 = datetime(2026, 11, 26, 8, tzinfo=UTC)

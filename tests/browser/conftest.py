@@ -176,7 +176,7 @@ def sign_in(
 ):
     """A new browser context signed in through the real login form; returns (context, page).
     `landed`: what shows that the home page has loaded (None: do not wait for it)."""
-    from app.demo.catalogue import DEMO_PASSWORD
+    from app.demo.services.catalogue import DEMO_PASSWORD
 
     context = browser.new_context(viewport={"width": width, "height": height}, locale=locale)
     page = context.new_page()
@@ -193,7 +193,7 @@ def sign_in(
 def employee_on_phone(browser, app: RunningApp, username: str = "xy_employee"):
     """A new 390×844 phone context signed in through the real form as an employee, who lands on
     their own page (/m); returns (context, page)."""
-    from app.demo.catalogue import DEMO_PASSWORD
+    from app.demo.services.catalogue import DEMO_PASSWORD
 
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
     page = context.new_page()

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session, select
 
-from app.audit.records import Actor
-from app.cabinets.credentials import provision
+from app.audit.services.records import Actor
 from app.cabinets.models import Cabinet, Slot
+from app.cabinets.services.credentials import provision
 from app.core.db import make_engine
 from app.core.tenancy import TenantScope
 from app.inventory.models import PlanogramEntry, Stock

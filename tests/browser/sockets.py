@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import socketio
 
-from app.demo.catalogue import DEMO_PASSWORD
+from app.demo.services.catalogue import DEMO_PASSWORD
 from tests.browser.conftest import RunningApp
 from tests.handlers import all_handlers
 

@@ -7,14 +7,14 @@ import re
 from sqlalchemy import select
 from sqlmodel import Session
 
-from app.audit import service as audit
-from app.audit.records import Actor, update_scoped
+from app.audit.services import audit
+from app.audit.services.records import Actor, update_scoped
 from app.cabinets.models import Cabinet
 from app.core.db import make_engine
 from app.core.tenancy import TenantScope
 from app.items.models import Item
 from app.org.models import User
-from app.org.users import UserFields, create_user
+from app.org.services.users import UserFields, create_user
 from app.tenants.models import Tenant
 from tests.browser.conftest import RunningApp, at_path, screenshot, sign_in
 

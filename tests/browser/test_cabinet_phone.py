@@ -8,8 +8,8 @@ import re
 
 from sqlmodel import select
 
-from app.cabinets.commands import record_ack
 from app.cabinets.models import Cabinet, DeviceCommand
+from app.cabinets.services.commands import record_ack
 from app.core.db import make_engine, session_scope
 from app.withdrawals.models import DoorSession
 from tests.browser.conftest import RunningApp, employee_on_phone, screenshot

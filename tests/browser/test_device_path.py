@@ -12,9 +12,9 @@ import aiomqtt
 from sqlalchemy import select
 from sqlmodel import Session
 
-from app.audit.records import Actor
-from app.cabinets.credentials import provision
+from app.audit.services.records import Actor
 from app.cabinets.models import Cabinet, DeviceMessage
+from app.cabinets.services.credentials import provision
 from app.core.db import make_engine
 from app.core.tenancy import TenantScope
 from app.tenants.models import Tenant

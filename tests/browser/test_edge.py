@@ -12,7 +12,7 @@ import httpx
 import pytest
 import socketio
 
-from app.demo.catalogue import DEMO_PASSWORD
+from app.demo.services.catalogue import DEMO_PASSWORD
 from tests.browser.conftest import RunningApp, at_path, sign_in
 from tests.browser.sockets import Caller, cookie_for, event_name
 

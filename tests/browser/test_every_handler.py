@@ -23,15 +23,15 @@ from sqlalchemy import select, text
 from sqlmodel import Session
 
 from app.approvals.models import ApprovalRequest
-from app.cabinets.commands import prepare_sends
 from app.cabinets.models import Cabinet
-from app.cabinets.presence import sweep_presence
+from app.cabinets.services.commands import prepare_sends
+from app.cabinets.services.presence import sweep_presence
 from app.core.db import make_engine
 from app.models import TENANT_OWNED_MODELS
 from app.org.models import Department, PhoneWhitelist, User
 from app.tenants.models import Tenant
-from app.withdrawals import closing
 from app.withdrawals.models import DoorSession
+from app.withdrawals.services import closing
 from tests.browser.conftest import RunningApp
 from tests.browser.sockets import Caller, cookie_for, refused
 from tests.handlers import PUBLIC, SELF_SERVICE, Handler, all_handlers

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from app.approvals.service import ask
+from app.approvals.services.approvals import ask
 from app.auth.models import Account
 from app.core.db import make_engine
 from app.org.models import User

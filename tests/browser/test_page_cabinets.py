@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from app.auth.models import Account
 from app.cabinets.models import Cabinet
-from app.cabinets.refusals import Refused, record
+from app.cabinets.queries.refusals import Refused, record
 from app.core.db import make_engine
 from app.inventory.models import PlanogramEntry
 from app.org.models import User

@@ -17,8 +17,8 @@ from sqlmodel import Session, select
 
 from app.core.db import make_engine
 from app.core.model_base import as_utc
-from app.reports import subscriptions as subs
 from app.reports.models import ReportSubscription
+from app.reports.services import subscriptions as subs
 from app.tenants.models import Tenant
 from app.ui.format import local_time
 from tests.browser.conftest import RunningApp, at_path, screenshot, sign_in
@@ -342,7 +342,7 @@ def test_a_column_sorts_both_ways(browser, running_app: RunningApp) -> None:
 
 def test_provider_staff_see_no_figures_and_no_undefined(browser, running_app: RunningApp):
     """hx_staff may not read reports: the page says so, in words, with no tiles at all."""
-    from app.demo.catalogue import DEMO_PASSWORD
+    from app.demo.services.catalogue import DEMO_PASSWORD
 
     context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
     page = context.new_page()

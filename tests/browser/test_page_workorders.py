@@ -20,12 +20,12 @@ from sqlmodel import Session, select
 from app.auth.models import Account
 from app.cabinets.models import Cabinet, Slot
 from app.core.db import make_engine
-from app.demo.catalogue import DEMO_PASSWORD
+from app.demo.services.catalogue import DEMO_PASSWORD
 from app.inventory.models import PlanogramEntry
 from app.items.models import Item
 from app.tenants.models import ProviderStaff
 from app.workorders.models import WorkOrder, WorkOrderKind, WorkOrderLine
-from app.workorders.service import OPEN, PickLine, open_once
+from app.workorders.services.workorders import OPEN, PickLine, open_once
 from tests.browser.conftest import RunningApp, at_path, screenshot, sign_in
 
 CJK = re.compile(r"[\u4e00-\u9fff]")

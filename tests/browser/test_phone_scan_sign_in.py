@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from urllib.parse import urlsplit
 
-from app.demo.catalogue import DEMO_PASSWORD
+from app.demo.services.catalogue import DEMO_PASSWORD
 from hardware.simulator.employees import open_take_close
 from tests.browser.conftest import RunningApp, at_path, screenshot
 from tests.browser.powered import Powered, until

@@ -16,8 +16,8 @@ from app.core.tenancy import TenantScope
 from app.inventory.models import PlanogramEntry
 from app.items.models import Item
 from app.org.models import User
-from app.withdrawals import complaints
 from app.withdrawals.models import DoorSession, Withdrawal, WithdrawalLine
+from app.withdrawals.services import complaints
 from tests.browser.conftest import RunningApp, screenshot, sign_in
 
 DISPUTE = "只拿了一个，记录多了一个"

@@ -75,7 +75,7 @@ def test_an_employee_may_not_open_the_console(browser, running_app: RunningApp) 
     page = context.new_page()
     page.goto(running_app.url + "/login")
     page.fill("#login", "13800138000")  # employees sign in with their phone too
-    from app.demo.catalogue import DEMO_PASSWORD
+    from app.demo.services.catalogue import DEMO_PASSWORD
 
     page.fill("#password", DEMO_PASSWORD)
     page.click("#login-submit")
@@ -100,7 +100,7 @@ def test_repeated_wrong_passwords_lock_the_account_with_a_clear_message(
         page.fill("#password", "not-the-password")
         page.click("#login-submit")
         page.wait_for_selector("#login-error")
-    from app.demo.catalogue import DEMO_PASSWORD
+    from app.demo.services.catalogue import DEMO_PASSWORD
 
     page.fill("#login", "yj_admin")
     page.fill("#password", DEMO_PASSWORD)  # right, but too late: the account is locked
@@ -114,7 +114,7 @@ def test_repeated_wrong_passwords_lock_the_account_with_a_clear_message(
 
 
 def test_signing_in_returns_to_the_page_that_asked(browser, running_app: RunningApp) -> None:
-    from app.demo.catalogue import DEMO_PASSWORD
+    from app.demo.services.catalogue import DEMO_PASSWORD
 
     context = browser.new_context(viewport={"width": 1440, "height": 900})
     page = context.new_page()

@@ -14,8 +14,8 @@ from app.cabinets.models import Cabinet
 from app.core.db import make_engine
 from app.core.tenancy import TenantScope
 from app.inventory.models import StockMovement, Stocktake
-from app.inventory.service import reconcile_ledger
-from app.inventory.stocktake import APPROVAL
+from app.inventory.services.inventory import reconcile_ledger
+from app.inventory.services.stocktake import APPROVAL
 from app.tenants.models import Tenant
 from tests.browser.conftest import RunningApp, at_path, screenshot, sign_in
 

@@ -19,11 +19,11 @@ from app.alerts.models import Severity
 from app.alerts.service import raise_once
 from app.cabinets.models import Cabinet, CabinetStatus, Slot
 from app.core.db import make_engine
-from app.demo.catalogue import DEMO_MARKER_TENANT
+from app.demo.services.catalogue import DEMO_MARKER_TENANT
 from app.items.models import Item
 from app.org.models import User
 from app.tenants.models import Tenant
-from app.wall.state import STALE_S, TICK_S
+from app.wall.state.wall import STALE_S, TICK_S
 from app.withdrawals.models import Withdrawal, WithdrawalLine
 from hardware.simulator.employees import open_take_close
 from tests.browser.conftest import RunningApp, open_from_phone, screenshot, sign_in

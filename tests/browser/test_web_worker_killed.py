@@ -29,7 +29,7 @@ from app.cabinets.models import Cabinet
 from app.core.announce import announce, take_announcements
 from app.core.bus import RedisBus
 from app.core.db import make_engine, session_scope
-from app.demo.catalogue import DEMO_MARKER_TENANT
+from app.demo.services.catalogue import DEMO_MARKER_TENANT
 from app.items.models import Item
 from app.org.models import User
 from app.withdrawals.models import Withdrawal, WithdrawalLine

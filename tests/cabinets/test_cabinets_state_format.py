@@ -8,14 +8,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.cabinets.camera_state import camera_lines
-from app.cabinets.console import CabinetRow, PlannedSlot, SentCommand
-from app.cabinets.lan_console import wiring_of
-from app.cabinets.lifecycle_state import model_choices
 from app.cabinets.models import CabinetRefusal, Slot
-from app.cabinets.profiles import PROFILES
-from app.cabinets.scale_stats import words
-from app.cabinets.state import (
+from app.cabinets.services.console import CabinetRow, PlannedSlot, SentCommand
+from app.cabinets.services.profiles import PROFILES
+from app.cabinets.services.scale_stats import words
+from app.cabinets.state.cabinets import (
     _level,
     cabinet_lines,
     command_lines,
@@ -24,9 +21,12 @@ from app.cabinets.state import (
     scale_lines,
     slot_lines,
 )
+from app.cabinets.state.camera import camera_lines
+from app.cabinets.state.lan import wiring_of
+from app.cabinets.state.lifecycle import model_choices
 from app.core.errors import ValidationError
 from app.core.i18n import t
-from app.withdrawals.scale_model import DEFAULT_MODELS
+from app.withdrawals.services.scale_model import DEFAULT_MODELS
 
 SEEN = datetime(2026, 7, 1, 15, 59, 58, tzinfo=UTC)  # 23:59:58 in Shanghai
 

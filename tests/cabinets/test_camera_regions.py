@@ -1,4 +1,4 @@
-"""Where each camera sees each slot (app/cabinets/camera_regions.py), and the cabinet
+"""Where each camera sees each slot (app/cabinets/services/camera_regions.py), and the cabinet
 camera's latest snapshot with the regions drawn."""
 
 from __future__ import annotations
@@ -11,15 +11,15 @@ from PIL import Image
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
-from app.audit.records import Actor
-from app.cabinets.camera_regions import (
+from app.audit.services.records import Actor
+from app.cabinets.models import CabinetSnapshot
+from app.cabinets.services.camera_regions import (
     camera_view,
     cameras_of,
     parse_polygon,
     polygon_text,
     set_slot_region,
 )
-from app.cabinets.models import CabinetSnapshot
 from app.core.config import get_settings
 from app.core.errors import NotFoundError, ValidationError
 from app.core.tenancy import TenantScope

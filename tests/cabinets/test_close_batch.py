@@ -1,5 +1,5 @@
 """A gateway's batch of door closes applied in one unit of work reads what the closes need once
-per table (app/withdrawals/prefetch.py) and lets the ORM write their changes together: the
+per table (app/withdrawals/services/prefetch.py) and lets the ORM write their changes together: the
 statements it costs are counted (a count is deterministic, unlike a time) so that a query put
 back between the changes cannot pass unnoticed; and it books exactly what the closes one by one
 book. A batch of heartbeats (the fleet's commonest message) writes its cabinets and messages in
@@ -15,11 +15,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from app.cabinets.models import Cabinet, DeviceMessage, MessageStatus
-from app.cabinets.service import apply_device_messages
+from app.cabinets.services.cabinets import apply_device_messages
 from app.core.db import session_scope
 from app.core.tenancy import TenantScope
 from app.inventory.models import Stock
-from app.inventory.service import reconcile_ledger
+from app.inventory.services.inventory import reconcile_ledger
 from app.withdrawals.models import DoorSession, SessionStatus, Withdrawal
 from tests.bench.door_close_fleet import STOCK, World, build_world, open_doors
 from tests.drills.fleet import closed_body, taken_at

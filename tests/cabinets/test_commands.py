@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import event
 from sqlmodel import Session, select
 
-from app.audit.records import Actor
-from app.cabinets.commands import issue_command, prepare_sends, record_ack
-from app.cabinets.credentials import provision
+from app.audit.services.records import Actor
 from app.cabinets.models import DeviceCommand
+from app.cabinets.services.commands import issue_command, prepare_sends, record_ack
+from app.cabinets.services.credentials import provision
 from app.core.tenancy import TenantScope
 from app.workorders.models import WorkOrder
 from hardware.protocol.messages import decode, verify

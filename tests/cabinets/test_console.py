@@ -11,16 +11,16 @@ import pytest
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
-from app.audit.records import Actor
-from app.cabinets import console
-from app.cabinets.commands import issue_command
-from app.cabinets.presence import heard_from, sweep_presence
-from app.cabinets.refusals import Refused, record, refusals_of
+from app.audit.services.records import Actor
+from app.cabinets.queries.refusals import Refused, record, refusals_of
+from app.cabinets.services import console
+from app.cabinets.services.commands import issue_command
+from app.cabinets.services.presence import heard_from, sweep_presence
 from app.core.errors import NotFoundError, ValidationError
 from app.core.i18n import t
 from app.core.tenancy import TenantScope
 from app.inventory.models import MovementKind, PlanogramEntry
-from app.inventory.service import record_movement
+from app.inventory.services.inventory import record_movement
 from tests.factories import make_cabinet, make_item, make_planogram_entry, make_slot, make_tenant
 
 ADMIN = Actor(account_id=None, name="管理员")
@@ -210,7 +210,7 @@ def test_a_slot_changes_item_only_when_empty_and_tellable_apart(session: Session
 
 
 def test_a_scale_says_which_takes_need_a_second_signal(session: Session) -> None:
-    from app.cabinets.scale_stats import words
+    from app.cabinets.services.scale_stats import words
 
     tenant, cabinets, _ = _fleet(session)
     scope = TenantScope.single(tenant.id)
@@ -232,8 +232,8 @@ def test_a_scale_says_which_takes_need_a_second_signal(session: Session) -> None
 
 
 def test_a_scales_indicator_is_set_and_what_it_learned_forgotten(session: Session) -> None:
-    from app.cabinets.scale_stats import model_of
-    from app.withdrawals.scale_model import default_model
+    from app.cabinets.services.scale_stats import model_of
+    from app.withdrawals.services.scale_model import default_model
 
     tenant, cabinets, _ = _fleet(session)
     scope = TenantScope.single(tenant.id)

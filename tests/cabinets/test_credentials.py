@@ -6,9 +6,9 @@ import pytest
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
-from app.audit.records import Actor
-from app.cabinets import credentials as creds
+from app.audit.services.records import Actor
 from app.cabinets.models import Cabinet
+from app.cabinets.services import credentials as creds
 from app.core.errors import DomainError, NotFoundError
 from app.core.tenancy import TenantScope
 from hardware.protocol.messages import build, decode, verify

@@ -11,9 +11,9 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from app import jobs
-from app.cabinets import service
 from app.cabinets.models import Cabinet, DeviceMessage
-from app.cabinets.service import apply_device_messages
+from app.cabinets.services import cabinets as service
+from app.cabinets.services.cabinets import apply_device_messages
 from app.core.db import session_scope
 from tests.factories import make_cabinet, make_device_message, make_tenant
 

@@ -1,8 +1,8 @@
-"""Registering where a controller-less cabinet answers on its site's LAN (app/cabinets/lan.py):
-the slots' own units and indicators by default, every field checked before anything is written
-(the error names the field), a change audited with before and after, another tenant's cabinet
-out of reach, the console's form (by code, within its scope; numbers that are not numbers
-named) and the driver of a site reading back only its own provisioned cabinets."""
+"""Registering where a controller-less cabinet answers on its site's LAN
+(app/cabinets/services/lan.py): the slots' own units and indicators by default, every field checked
+before anything is written (the error names the field), a change audited with before and after,
+another tenant's cabinet out of reach, the console's form (by code, within its scope; numbers that
+are not numbers named) and the driver of a site reading back only its own provisioned cabinets."""
 
 from __future__ import annotations
 
@@ -10,17 +10,17 @@ import pytest
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
-from app.audit.records import Actor
-from app.cabinets.credentials import provision
-from app.cabinets.lan import (
+from app.audit.services.records import Actor
+from app.cabinets.models import LanController
+from app.cabinets.services.credentials import provision
+from app.cabinets.services.lan import (
     LanWiring,
     lan_cabinets,
     list_lan_cabinets,
     register_by_code,
     register_lan_cabinet,
 )
-from app.cabinets.lan_console import wiring_of
-from app.cabinets.models import LanController
+from app.cabinets.state.lan import wiring_of
 from app.core.errors import NotFoundError, ValidationError
 from app.core.tenancy import TenantScope
 from tests.factories import make_cabinet, make_site, make_slot, make_tenant

@@ -8,11 +8,11 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
-from app.cabinets import provisioning
-from app.cabinets.commands import prepare_sends, record_ack
-from app.cabinets.lease import sync_lease
 from app.cabinets.models import Cabinet
-from app.cabinets.presence import heard_from
+from app.cabinets.services import provisioning
+from app.cabinets.services.commands import prepare_sends, record_ack
+from app.cabinets.services.lease import sync_lease
+from app.cabinets.services.presence import heard_from
 from app.core.tenancy import TenantScope
 from app.workorders.models import WorkOrder
 from tests.cabinets.test_provisioning import ADMIN, NOW, _configs, _configs_of_kind, _register

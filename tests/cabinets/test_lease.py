@@ -11,11 +11,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import Session
 
-from app.audit.records import Actor
-from app.auth.passwords import hash_secret
-from app.cabinets.commands import issue_command, prepare_sends
-from app.cabinets.credentials import provision
-from app.cabinets.lease import lease_arguments, sync_lease
+from app.audit.services.records import Actor
+from app.auth.services.passwords import hash_secret
+from app.cabinets.services.commands import issue_command, prepare_sends
+from app.cabinets.services.credentials import provision
+from app.cabinets.services.lease import lease_arguments, sync_lease
 from app.core.errors import DomainError
 from app.core.tenancy import TenantScope
 from app.org.models import User

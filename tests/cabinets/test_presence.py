@@ -14,8 +14,8 @@ from sqlmodel import Session, select
 from app import jobs
 from app.alerts.models import Alert
 from app.cabinets.models import Cabinet
-from app.cabinets.presence import HEARTBEAT_S, sweep_presence
-from app.cabinets.service import apply_device_message
+from app.cabinets.services.cabinets import apply_device_message
+from app.cabinets.services.presence import HEARTBEAT_S, sweep_presence
 from app.core.db import session_scope
 from app.core.jobs import InProcessDispatcher
 from tests.factories import make_cabinet, make_device_message, make_slot, make_tenant
@@ -119,7 +119,7 @@ async def test_the_in_process_schedule_sweeps_presence(
 
 
 def test_a_last_will_takes_the_cabinet_offline_at_once(session: Session) -> None:
-    from app.cabinets.presence import apply_state
+    from app.cabinets.services.presence import apply_state
 
     tenant = make_tenant(session)
     cabinet = make_cabinet(session, tenant)

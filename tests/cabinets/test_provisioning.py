@@ -17,20 +17,20 @@ from sqlmodel import Session, func, select
 from app.alerts.models import Alert
 from app.alerts.service import raise_once
 from app.audit.models import AuditLog
-from app.audit.records import Actor
-from app.auth.catalogue import BUILTIN_ROLES
-from app.cabinets import provisioning
-from app.cabinets.console import list_cabinets, plan_item, set_slot_item
-from app.cabinets.credentials import cabinet_keys, cabinet_secret, mqtt_password
-from app.cabinets.lease import lease_arguments
+from app.audit.services.records import Actor
+from app.auth.services.catalogue import BUILTIN_ROLES
 from app.cabinets.models import Cabinet, CommandStatus, DeviceCommand, Slot
-from app.cabinets.presence import heard_from, mark_offline
+from app.cabinets.services import provisioning
+from app.cabinets.services.console import list_cabinets, plan_item, set_slot_item
+from app.cabinets.services.credentials import cabinet_keys, cabinet_secret, mqtt_password
+from app.cabinets.services.lease import lease_arguments
+from app.cabinets.services.presence import heard_from, mark_offline
 from app.core.errors import NotFoundError, ValidationError
 from app.core.i18n import t
 from app.core.tenancy import TenantScope
-from app.items.console import ItemFields, save_item
-from app.withdrawals.opening import unlock_for
-from app.withdrawals.sessions import on_card
+from app.items.services.console import ItemFields, save_item
+from app.withdrawals.services.opening import unlock_for
+from app.withdrawals.services.sessions import on_card
 from hardware.protocol import examples
 from hardware.protocol.canonical import canonical_string
 from hardware.protocol.messages import now_ms, schema_problem

@@ -11,9 +11,9 @@ import pytest
 from sqlmodel import Session
 
 from app.cabinets.models import Cabinet, Slot
-from app.cabinets.scale_stats import describe, fold_heartbeat, model_of
-from app.cabinets.service import apply_device_message
-from app.withdrawals.scale_model import MIN_SAMPLES, default_model
+from app.cabinets.services.cabinets import apply_device_message
+from app.cabinets.services.scale_stats import describe, fold_heartbeat, model_of
+from app.withdrawals.services.scale_model import MIN_SAMPLES, default_model
 from tests.factories import make_cabinet, make_device_message, make_tenant
 
 T0 = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
@@ -147,8 +147,8 @@ def test_a_v1_heartbeat_without_statistics_changes_no_slot(session: Session) -> 
 
 
 def test_the_cabinet_page_says_each_scales_model_in_words(session: Session) -> None:
-    from app.cabinets.console import cabinet_detail
-    from app.cabinets.scale_stats import words
+    from app.cabinets.services.console import cabinet_detail
+    from app.cabinets.services.scale_stats import words
     from app.core.tenancy import TenantScope
 
     cabinet, slot = _cabinet(session, "eagle_ei2000")

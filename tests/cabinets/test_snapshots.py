@@ -21,11 +21,11 @@ from starlette.testclient import TestClient
 
 from app import jobs
 from app.api import build_api
-from app.audit.records import Actor
-from app.cabinets import provisioning
-from app.cabinets.credentials import encrypt_secret, provision
+from app.audit.services.records import Actor
 from app.cabinets.models import Cabinet, CabinetSnapshot
-from app.cabinets.snapshots import (
+from app.cabinets.services import provisioning
+from app.cabinets.services.credentials import encrypt_secret, provision
+from app.cabinets.services.snapshots import (
     MAX_BYTES,
     Admitted,
     admit,

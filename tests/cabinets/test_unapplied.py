@@ -13,9 +13,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from app import jobs
-from app.cabinets import service
 from app.cabinets.models import DeviceMessage
-from app.cabinets.unapplied import BATCH, STRANDED_AFTER, mark_failed, stranded_messages
+from app.cabinets.services import cabinets as service
+from app.cabinets.services.unapplied import BATCH, STRANDED_AFTER, mark_failed, stranded_messages
 from app.core.db import session_scope
 from tests.cabinets.test_device_messages import T0, _stored
 from tests.factories import make_cabinet, make_tenant

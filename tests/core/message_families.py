@@ -20,20 +20,20 @@ from sqlmodel import SQLModel
 
 import app.models  # noqa: F401  (every table in the metadata: audit kinds and field names)
 from app.alerts.models import Severity
-from app.alerts.page import STATUSES as ALERT_FILTERS
-from app.alerts.page_state import KINDS as ALERT_PAGE_KINDS
-from app.approvals.flow_pages import TRIGGERS
-from app.approvals.flows import MAX_STEPS
+from app.alerts.pages.alerts import STATUSES as ALERT_FILTERS
+from app.alerts.state.alerts import KINDS as ALERT_PAGE_KINDS
 from app.approvals.models import RequestStatus
+from app.approvals.pages.flows import TRIGGERS
+from app.approvals.services.flows import MAX_STEPS
 from app.audit.queries import GENERIC_VERBS
-from app.auth.catalogue import BUILTIN_ROLES, PERMISSIONS
-from app.cabinets.alarms import KINDS as ALARM_KINDS
+from app.auth.services.catalogue import BUILTIN_ROLES, PERMISSIONS
 from app.cabinets.models import CommandKind, CommandStatus
-from app.cabinets.pages import REFUSALS
-from app.inventory.adjustments import AdjustReason
+from app.cabinets.pages.cabinets import REFUSALS
+from app.cabinets.services.alarms import KINDS as ALARM_KINDS
 from app.inventory.models import StocktakeStatus
+from app.inventory.services.adjustments import AdjustReason
 from app.notify.models import DeliveryKind, RouteChannel, RoutedStatus
-from app.notify.rules import ALERT_KINDS
+from app.notify.services.rules import ALERT_KINDS
 from app.org.models import SyncStatus, SyncTrigger
 from app.quotas.models import (
     OverQuotaPolicy,
@@ -42,20 +42,20 @@ from app.quotas.models import (
     QuotaSubject,
     QuotaTarget,
 )
-from app.reports.exports import FORMATS
 from app.reports.models import Channel, ReportPeriod
-from app.reports.state import TABLES, TABS
-from app.reports.tab_pages import EXCEPTION_FIGURES
-from app.reports.tab_rows import ORDER_COLUMNS, QUOTA_COLUMNS, STOCK_COLUMNS, UPTIME_COLUMNS
-from app.sso.im_service import PROVIDERS
+from app.reports.pages.tabs import EXCEPTION_FIGURES
+from app.reports.queries.tab_rows import ORDER_COLUMNS, QUOTA_COLUMNS, STOCK_COLUMNS, UPTIME_COLUMNS
+from app.reports.services.exports import FORMATS
+from app.reports.state.reports import TABLES, TABS
 from app.sso.models import ImKind, ImMatch, SsoMatch
-from app.tenants.settings_state import POLICIES
-from app.tenants.tenants_pages import STATUS_COLOUR
-from app.wall.pages import LEVEL_COLOUR
+from app.sso.services.im_service import PROVIDERS
+from app.tenants.pages.tenants import STATUS_COLOUR
+from app.tenants.state.settings import POLICIES
+from app.wall.pages.wall import LEVEL_COLOUR
 from app.webhooks.models import DeliveryStatus as WebhookStatus
-from app.webhooks.pages import STATUS_FILTERS as WEBHOOK_FILTERS
-from app.withdrawals.door_steps import DoorStep
-from app.withdrawals.scale_model import DEFAULT_MODELS
+from app.webhooks.pages.webhooks import STATUS_FILTERS as WEBHOOK_FILTERS
+from app.withdrawals.pages.door_steps import DoorStep
+from app.withdrawals.services.scale_model import DEFAULT_MODELS
 from app.workorders.models import WorkOrderKind
 
 SOURCES = ("app", "hardware")
@@ -224,30 +224,34 @@ def _modules_and_actions() -> tuple[set[str], set[str]]:
 
 MODULES, ACTIONS = _modules_and_actions()
 IM_FIELDS = {f.typed for provider in PROVIDERS.values() for f in provider.fields}
-DOOR_REFUSALS = strings_in("app/withdrawals/sessions.py")
-SCREEN_REFUSALS = DOOR_REFUSALS | strings_in("app/withdrawals/keypad.py")
+DOOR_REFUSALS = strings_in("app/withdrawals/services/sessions.py")
+SCREEN_REFUSALS = DOOR_REFUSALS | strings_in("app/withdrawals/services/keypad.py")
 # a scale's or RFID's Reading(…, status) gives "weight_<status>" / "rfid_<status>"; the other
 # reasons are spelled out where a visit is settled
-READING_STATUSES = strings_in("app/withdrawals/ident_weight.py", "app/withdrawals/identify.py")
+READING_STATUSES = strings_in(
+    "app/withdrawals/services/ident_weight.py", "app/withdrawals/services/identify.py"
+)
 REVIEW_REASONS = {
     f"{source}_{status}" for source in ("weight", "rfid") for status in READING_STATUSES
 }
 REVIEW_REASONS |= strings_in(
-    "app/withdrawals/identify.py",
-    "app/withdrawals/ident_vision.py",
-    "app/withdrawals/review.py",
-    "app/withdrawals/closing.py",
+    "app/withdrawals/services/identify.py",
+    "app/withdrawals/services/ident_vision.py",
+    "app/withdrawals/services/review.py",
+    "app/withdrawals/services/closing.py",
 )
-PLAN_GROUPS = strings_in("app/org/orgsync_queries.py")  # the keys of plan_groups' dict
+PLAN_GROUPS = strings_in("app/org/queries.py")  # the keys of plan_groups' dict
 
 FAMILIES: tuple[Family, ...] = (
-    # cabinets and their commands (app/cabinets/pages.py, alarms.py, state.py)
+    # cabinets and their commands (app/cabinets/pages/cabinets.py, services/alarms.py,
+    # state/cabinets.py)
     Family("command.kind.{}", values(CommandKind)),
     Family("command.status.{}", values(CommandStatus)),
     Family("refusal.{}", REFUSALS),
     Family("alert.alarm_{}", ALARM_KINDS),
     Family("indicator.{}", DEFAULT_MODELS),
-    # opening a door (app/withdrawals/opening.py, screen.py, door_steps.py, review.py)
+    # opening a door (app/withdrawals/services/opening.py, services/screen.py, pages/door_steps.py,
+    # services/review.py)
     Family("door.refused_{}", DOOR_REFUSALS),
     Family("unlock.refused_{}", DOOR_REFUSALS),
     Family("screen.refused_{}", SCREEN_REFUSALS),
@@ -263,7 +267,8 @@ FAMILIES: tuple[Family, ...] = (
     Family("orgsync.trigger.{}", values(SyncTrigger)),
     Family("orgsync.status.{}", values(SyncStatus)),
     Family(
-        "orgsync.reason.{}", strings_in("app/org/directory_plan.py", "app/org/wecom_directory.py")
+        "orgsync.reason.{}",
+        strings_in("app/org/services/directory_plan.py", "app/org/services/wecom_directory.py"),
     ),
     Family("orgsync.group.{}", PLAN_GROUPS),
     Family("orgsync.field.{}", names()),
@@ -297,7 +302,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("routing.msg.{}", values(DeliveryKind)),
     Family("routing.kind.{}", values(DeliveryKind)),
     Family("routing.status.{}", values(RoutedStatus)),
-    Family("routing.ack.{}", {"done", "ask"} | strings_in("app/notify/acks.py")),
+    Family("routing.ack.{}", {"done", "ask"} | strings_in("app/notify/services/acks.py")),
     Family("wall.fault.{}", ALERT_KINDS),
     Family("wall.level.{}", LEVEL_COLOUR),
     # reports and their subscriptions
@@ -314,8 +319,8 @@ FAMILIES: tuple[Family, ...] = (
     Family("subs.kind.{}", values(ReportPeriod)),
     Family("subs.channel.{}", values(Channel)),
     # the rest of the console
-    Family("home.recent.{}", strings_in("app/dashboard/pages.py")),
-    Family("workorders.col.{}", strings_in("app/workorders/picklist.py")),
+    Family("home.recent.{}", strings_in("app/dashboard/pages/home.py")),
+    Family("workorders.col.{}", strings_in("app/workorders/queries.py")),
     Family("apikeys.state.{}", strings_in("app/apikeys/queries.py")),
     Family("webhooks.status.{}", {*WEBHOOK_FILTERS, *values(WebhookStatus)}),
     Family("policy.{}", [policy.key for policy, _, _ in POLICIES]),

@@ -12,7 +12,7 @@ from types import ModuleType
 import pytest
 
 from app.core.i18n import MESSAGES, PARTS, merged, strings, t
-from app.webhooks.service import EVENT_TYPES
+from app.webhooks.services.webhooks import EVENT_TYPES
 from hardware.protocol.messages import CHANNEL_OF_TYPE, DOWN_TYPES
 from tests.core.message_families import FAMILIES, is_built, literals
 

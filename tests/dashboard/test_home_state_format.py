@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from app.dashboard.service import HomeFigures, RecentWithdrawal
-from app.dashboard.state import _recent_rows
+from app.dashboard.state.home import _recent_rows
 
 
 def test_a_recent_withdrawal_shows_its_amount_in_yuan_at_the_tenants_time() -> None:

@@ -8,12 +8,12 @@ from sqlalchemy import func, text
 from sqlmodel import Session, select
 
 from app.auth.models import Account
-from app.auth.passwords import verify_secret
+from app.auth.services.passwords import verify_secret
 from app.cabinets.models import Cabinet
 from app.core.tenancy import TenantScope
 from app.dashboard.service import home_figures
-from app.demo.service import demo_logins, seed_demo
-from app.inventory.service import reconcile_ledger
+from app.demo.services.demo import demo_logins, seed_demo
+from app.inventory.services.inventory import reconcile_ledger
 from app.items.models import Item, ItemType
 from app.models import metadata
 from app.org.models import User

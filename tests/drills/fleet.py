@@ -22,7 +22,7 @@ from app.cabinets.models import DeviceMessage
 from app.core.db import make_engine
 from app.core.tenancy import TenantScope
 from app.inventory.models import Stock
-from app.inventory.service import reconcile_ledger
+from app.inventory.services.inventory import reconcile_ledger
 from app.withdrawals.models import DoorSession, Withdrawal
 from hardware.firmware import CabinetFirmware, CabinetIdentity
 from hardware.protocol.messages import now_ms

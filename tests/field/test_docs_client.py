@@ -18,12 +18,12 @@ import pytest
 from sqlmodel import select
 
 from app.alerts.models import Alert
-from app.cabinets.credentials import mqtt_password
 from app.cabinets.models import Cabinet
+from app.cabinets.services.credentials import mqtt_password
 from app.core.db import session_scope
 from app.core.model_base import as_utc
-from app.withdrawals import closing
 from app.withdrawals.models import DoorSession, Withdrawal, WithdrawalLine
+from app.withdrawals.services import closing
 from hardware.simulator.fleet import STOCK, UNIT_G
 from tests.field.docs_client import FieldCabinet, Provisioning, signature
 from tests.hardware.harness import broker_and_gateway, provisioned, until

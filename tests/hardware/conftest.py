@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from app.audit.records import Actor
-from app.cabinets.credentials import provision
+from app.audit.services.records import Actor
+from app.cabinets.services.credentials import provision
 from app.core import migrations
 from app.core.config import get_settings
 from app.core.tenancy import TenantScope

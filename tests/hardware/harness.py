@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from app.audit.records import Actor
-from app.cabinets.credentials import provision
+from app.audit.services.records import Actor
 from app.cabinets.models import DeviceMessage
-from app.cabinets.service import apply_device_message
+from app.cabinets.services.cabinets import apply_device_message
+from app.cabinets.services.credentials import provision
 from app.core.db import run_in_session, session_scope
 from app.core.jobs import InProcessDispatcher
 from app.core.tenancy import TenantScope

@@ -9,7 +9,7 @@ import json
 from sqlmodel import select
 
 from app.cabinets.models import CabinetRefusal
-from app.cabinets.refusals import refusals_of
+from app.cabinets.queries.refusals import refusals_of
 from app.core.tenancy import TenantScope
 from hardware.protocol.messages import decode, verify
 from tests.hardware.test_ingest import Pipe, _msg

@@ -16,10 +16,10 @@ from sqlmodel import select
 from app import jobs
 from app.alerts.models import Alert, AlertStatus
 from app.cabinets.models import Cabinet
-from app.cabinets.presence import HEARTBEAT_S, sweep_presence
+from app.cabinets.services.presence import HEARTBEAT_S, sweep_presence
 from app.core.db import session_scope
-from app.demo.catalogue import TENANTS
-from app.demo.service import seed_demo
+from app.demo.services.catalogue import TENANTS
+from app.demo.services.demo import seed_demo
 from app.withdrawals.models import DoorSession, Withdrawal
 from hardware.simulator.fleet import fleet_from_database
 from hardware.simulator.run import FleetOptions, run_fleet

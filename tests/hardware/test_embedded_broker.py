@@ -12,9 +12,9 @@ import pytest
 from amqtt.contexts import Action
 from sqlmodel import select
 
-from app.audit.records import Actor
-from app.cabinets.credentials import provision
+from app.audit.services.records import Actor
 from app.cabinets.models import Cabinet, DeviceMessage
+from app.cabinets.services.credentials import provision
 from app.core import migrations
 from app.core.config import get_settings
 from app.core.db import session_scope

@@ -17,9 +17,9 @@ from contextlib import asynccontextmanager
 import aiomqtt
 import pytest
 
-from app.audit.records import Actor
-from app.cabinets.credentials import mqtt_password, provision
+from app.audit.services.records import Actor
 from app.cabinets.models import Cabinet
+from app.cabinets.services.credentials import mqtt_password, provision
 from app.core.db import session_scope
 from app.core.tenancy import TenantScope
 from hardware import broker as broker_module

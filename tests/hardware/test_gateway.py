@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from app.audit.records import Actor
-from app.cabinets.credentials import provision
+from app.audit.services.records import Actor
 from app.cabinets.models import Cabinet, DeviceMessage
+from app.cabinets.services.credentials import provision
 from app.core.db import session_scope
 from app.core.jobs import InProcessDispatcher
 from app.core.tenancy import TenantScope
@@ -235,8 +235,8 @@ async def test_a_command_reaches_the_cabinet_and_its_ack_closes_it(engine: Engin
     require_mosquitto()
     from datetime import timedelta
 
-    from app.cabinets.commands import issue_command
     from app.cabinets.models import DeviceCommand
+    from app.cabinets.services.commands import issue_command
     from hardware.protocol.messages import decode, verify
 
     tenant, code, secret, cabinet_id = _provisioned(engine)

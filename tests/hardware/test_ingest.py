@@ -16,9 +16,9 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from app.alerts.models import Alert
-from app.audit.records import Actor
-from app.cabinets.credentials import provision, unseal
+from app.audit.services.records import Actor
 from app.cabinets.models import Cabinet, DeviceMessage
+from app.cabinets.services.credentials import provision, unseal
 from app.core.db import session_scope
 from app.core.jobs import InProcessDispatcher
 from app.core.tenancy import TenantScope

@@ -18,14 +18,14 @@ import pytest
 from sqlmodel import select
 
 from app.alerts.models import Alert
-from app.audit.records import Actor
-from app.cabinets.lan import LanWiring, lan_cabinets, register_lan_cabinet
+from app.audit.services.records import Actor
 from app.cabinets.models import Cabinet
+from app.cabinets.services.lan import LanWiring, lan_cabinets, register_lan_cabinet
 from app.core.db import session_scope
 from app.core.tenancy import TenantScope
 from app.inventory.models import Stock
 from app.withdrawals.models import DoorSession, Withdrawal, WithdrawalLine
-from app.withdrawals.opening import unlock_for
+from app.withdrawals.services.opening import unlock_for
 from hardware.lan.driver import LanCabinet
 from hardware.lan.supervisor import build
 from hardware.simulator.door_io import DoorIo

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import asyncio
 
-from app.cabinets import provisioning
-from app.cabinets.lan import LanWiring, register_lan_cabinet
 from app.cabinets.models import Cabinet
+from app.cabinets.services import provisioning
+from app.cabinets.services.lan import LanWiring, register_lan_cabinet
 from app.core.config import load_settings
 from app.core.db import session_scope
 from app.core.tenancy import TenantScope

@@ -11,9 +11,9 @@ import uuid
 import aiomqtt
 import pytest
 
-from app.audit.records import Actor
-from app.cabinets.credentials import mqtt_password, provision
+from app.audit.services.records import Actor
 from app.cabinets.models import Cabinet
+from app.cabinets.services.credentials import mqtt_password, provision
 from app.core.db import session_scope
 from app.core.tenancy import TenantScope
 from hardware.broker_access import gateway_client_id

@@ -13,9 +13,9 @@ import aiomqtt
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
-from app.audit.records import Actor
-from app.cabinets.credentials import provision
+from app.audit.services.records import Actor
 from app.cabinets.models import Cabinet, DeviceMessage
+from app.cabinets.services.credentials import provision
 from app.core.db import session_scope
 from app.core.jobs import InProcessDispatcher
 from app.core.tenancy import TenantScope

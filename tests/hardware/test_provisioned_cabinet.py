@@ -16,11 +16,11 @@ import aiomqtt
 import pytest
 from sqlmodel import select
 
-from app.audit.records import Actor
-from app.cabinets import provisioning
-from app.cabinets.console import plan_item
-from app.cabinets.credentials import mqtt_password
+from app.audit.services.records import Actor
 from app.cabinets.models import Cabinet, DeviceCommand, Slot
+from app.cabinets.services import provisioning
+from app.cabinets.services.console import plan_item
+from app.cabinets.services.credentials import mqtt_password
 from app.core.config import get_settings
 from app.core.db import session_scope
 from app.core.tenancy import TenantScope

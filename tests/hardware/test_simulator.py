@@ -16,9 +16,9 @@ import pytest
 from sqlmodel import select
 
 from app.alerts.models import Alert
-from app.audit.records import Actor
-from app.cabinets.commands import issue_command
+from app.audit.services.records import Actor
 from app.cabinets.models import Cabinet, DeviceCommand
+from app.cabinets.services.commands import issue_command
 from app.core.db import session_scope
 from app.core.model_base import as_utc
 from app.core.tenancy import TenantScope

@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 import pytest
 
 from app.cabinets.models import Cabinet
-from app.cabinets.refusals import refusals_of
+from app.cabinets.queries.refusals import refusals_of
 from app.core.db import session_scope
 from app.core.tenancy import TenantScope
 from tests.hardware.harness import (

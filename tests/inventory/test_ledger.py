@@ -11,7 +11,7 @@ from app.alerts.models import Alert
 from app.core.errors import ValidationError
 from app.core.tenancy import TenantScope
 from app.inventory.models import MovementKind, Stock, StockMovement
-from app.inventory.service import reconcile_and_alert, reconcile_ledger, record_movement
+from app.inventory.services.inventory import reconcile_and_alert, reconcile_ledger, record_movement
 from tests.factories import make_cabinet, make_item, make_slot, make_tenant
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from app.core.tenancy import TenantScope
-from app.inventory.listing import list_stock
 from app.inventory.models import MovementKind
-from app.inventory.service import record_movement
+from app.inventory.queries.stock import list_stock
+from app.inventory.services.inventory import record_movement
 from tests.factories import make_cabinet, make_item, make_planogram_entry, make_slot, make_tenant
 
 

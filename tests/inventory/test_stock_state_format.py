@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 import pytest
 
 from app.core.errors import ValidationError
-from app.inventory.listing import StockRow
-from app.inventory.stock_state import stock_lines
-from app.inventory.stocktake_queries import ReportLine, StocktakeReport, StocktakeRow
-from app.inventory.stocktake_state import (
+from app.inventory.queries.stock import StockRow
+from app.inventory.queries.stocktakes import ReportLine, StocktakeReport, StocktakeRow
+from app.inventory.state.stock import stock_lines
+from app.inventory.state.stocktakes import (
     _counts,
     _lines,
     _money,

@@ -10,12 +10,10 @@ import pytest
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
-from app.audit.records import Actor
+from app.audit.services.records import Actor
 from app.auth.models import AccountKind
 from app.core.errors import NotFoundError, PermissionDeniedError, ValidationError
 from app.core.tenancy import TenantScope
-from app.inventory import stocktake as st
-from app.inventory.adjustments import adjust_stock, write_off_planned
 from app.inventory.models import (
     MovementKind,
     PlanogramEntry,
@@ -24,9 +22,11 @@ from app.inventory.models import (
     StocktakeLine,
     StocktakeStatus,
 )
-from app.inventory.service import reconcile_ledger, record_movement
-from app.inventory.stocktake_queries import list_stocktakes, stocktake_report
-from app.tenants.policies import WholeNumber
+from app.inventory.queries.stocktakes import list_stocktakes, stocktake_report
+from app.inventory.services import stocktake as st
+from app.inventory.services.adjustments import adjust_stock, write_off_planned
+from app.inventory.services.inventory import reconcile_ledger, record_movement
+from app.tenants.services.policies import WholeNumber
 from tests.factories import (
     make_account,
     make_cabinet,

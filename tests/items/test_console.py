@@ -9,11 +9,11 @@ import pytest
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
-from app.audit.records import Actor
+from app.audit.services.records import Actor
 from app.core.errors import ValidationError
 from app.core.tenancy import TenantScope
-from app.items import console
 from app.items.models import Tag
+from app.items.services import console
 from tests.factories import (
     make_cabinet,
     make_door_session,

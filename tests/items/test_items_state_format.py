@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 from app.core.errors import ValidationError
-from app.items.console import ItemRow, SlotReading
-from app.items.state import _fields, _number, item_lines, reading_lines
+from app.items.services.console import ItemRow, SlotReading
+from app.items.state.items import _fields, _number, item_lines, reading_lines
 
 GOOD = {
     "sku": "PEN-1",

@@ -18,7 +18,7 @@ from app.audit.models import AuditLog
 from app.core import migrations
 from app.core.config import get_settings
 from app.core.db import session_scope
-from app.notify.links import LINK_TTL, AckClaims, issue_ack_token
+from app.notify.services.links import LINK_TTL, AckClaims, issue_ack_token
 from tests.factories import make_tenant
 from tests.notify.world import route
 

@@ -12,11 +12,11 @@ import pytest
 from sqlmodel import Session, select
 
 from app.alerts.models import Alert
-from app.cabinets.presence import heard_from, mark_offline
+from app.cabinets.services.presence import heard_from, mark_offline
 from app.core.config import get_settings
-from app.notify import sms
 from app.notify.models import AlertDelivery
-from app.reports import channels
+from app.notify.services import sms
+from app.reports.services import channels
 from tests.notify.world import dingtalk_signed, feishu_signed, offline_cabinet_world, route, tick
 from tests.reports.receivers import mail_server, webhook
 

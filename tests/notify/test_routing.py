@@ -16,7 +16,7 @@ from app.core.errors import ValidationError
 from app.core.model_base import as_utc
 from app.core.tenancy import TenantScope
 from app.notify.models import AlertDelivery
-from app.notify.rules import RouteSpec, update_route
+from app.notify.services.rules import RouteSpec, update_route
 from tests.factories import make_tenant
 from tests.notify.world import ADMIN, route, tick
 from tests.reports.receivers import webhook
@@ -226,7 +226,7 @@ def test_quiet_hours_end_where_the_window_closes(window, local, until) -> None:
     from zoneinfo import ZoneInfo
 
     from app.notify.models import AlertRoute
-    from app.notify.routing import quiet_until
+    from app.notify.services.routing import quiet_until
 
     zone = ZoneInfo("Asia/Shanghai")
     rule = AlertRoute(tenant_id=1, name="x", channel="sms", target="1", quiet_start=window[0],

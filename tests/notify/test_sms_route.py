@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session
 
-from app.audit.records import Actor
-from app.cabinets.presence import mark_offline
+from app.audit.services.records import Actor
+from app.cabinets.services.presence import mark_offline
 from app.core.tenancy import TenantScope
-from app.sms.service import SmsSettingsInput, save_settings
+from app.sms.services.sms import SmsSettingsInput, save_settings
 from tests.notify.world import offline_cabinet_world, route, tick
 from tests.sms.conftest import APP_ID, SECRET_ID, SECRET_KEY, receiver  # noqa: F401 - fixture
 

@@ -10,12 +10,12 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from app.audit.records import Actor
+from app.audit.services.records import Actor
 from app.cabinets.models import Cabinet
 from app.core.tenancy import TenantScope
-from app.notify import routing
 from app.notify.models import AlertRoute
-from app.notify.rules import RouteSpec, create_route
+from app.notify.services import routing
+from app.notify.services.rules import RouteSpec, create_route
 from tests.factories import make_cabinet, make_tenant
 
 ADMIN = Actor(account_id=None, name="企业管理员")

@@ -9,13 +9,13 @@ from datetime import UTC, datetime
 import httpx
 from sqlmodel import Session, select
 
-from app.audit.records import Actor
+from app.audit.services.records import Actor
 from app.core.tenancy import TenantScope
-from app.org import directory_sync as svc
-from app.org.directory_flows import WecomAccess
 from app.org.models import Department, OrgSyncRun, SyncTrigger, User
-from app.org.wecom_directory import Directory, DirectoryDepartment, DirectoryMember
-from app.sso.im_service import save_im_app
+from app.org.services import directory_sync as svc
+from app.org.services.directory_flows import WecomAccess
+from app.org.services.wecom_directory import Directory, DirectoryDepartment, DirectoryMember
+from app.sso.services.im_service import save_im_app
 from app.tenants.models import Tenant
 from tests.factories import make_tenant
 from tests.sso.wecom_standin import WecomStandIn

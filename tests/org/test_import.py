@@ -9,13 +9,13 @@ from openpyxl import Workbook, load_workbook
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
-from app.audit.records import Actor
+from app.audit.services.records import Actor
 from app.core.errors import DomainError
 from app.core.i18n import t
 from app.core.tenancy import TenantScope
-from app.org import importer
-from app.org.departments import create_department
 from app.org.models import User
+from app.org.services import importer
+from app.org.services.departments import create_department
 from tests.factories import make_tenant
 
 ADMIN = Actor(account_id=None, name="admin")

@@ -1,5 +1,5 @@
 """The people import holds bounded memory whatever is uploaded: each file is read in a fresh
-process exactly as the import dialog reads it (app/org/import_state.py hands
+process exactly as the import dialog reads it (app/org/state/people_import.py hands
 `importer.read_table` the Starlette UploadFile's spooled file), and the process's peak RSS
 (VmHWM) may grow by less than 100 MB. Big files are refused with a clear reason; a full
 20,000 rows is not."""
@@ -22,7 +22,7 @@ READ_AS_THE_DIALOG_DOES = r"""
 import json, shutil, sys, tempfile
 from starlette.datastructures import UploadFile
 from app.core.errors import DomainError
-from app.org import importer
+from app.org.services import importer
 
 def kib(field):  # this process's own figures: ru_maxrss would carry the parent's over the exec
     with open("/proc/self/status") as status:

@@ -12,19 +12,19 @@ from openpyxl import Workbook
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from app.audit.records import Actor
+from app.audit.services.records import Actor
 from app.auth.models import Account
 from app.core.errors import ValidationError
 from app.core.tenancy import TenantScope
-from app.items import console as items
-from app.org import importer
-from app.org.departments import create_department, rename_department
+from app.items.services import console as items
 from app.org.models import Department, PhoneWhitelist, User
-from app.org.users import UserFields, create_user, update_user
+from app.org.services import importer
+from app.org.services.departments import create_department, rename_department
+from app.org.services.users import UserFields, create_user, update_user
 from app.registration.models import VerificationCode
-from app.registration.sender import set_sender
-from app.registration.service import register, request_code
-from app.registration.whitelist import ImportRowError, add_whitelist, import_whitelist
+from app.registration.services.registration import register, request_code
+from app.registration.services.sender import set_sender
+from app.registration.services.whitelist import ImportRowError, add_whitelist, import_whitelist
 from app.tenants.models import Tenant
 from tests.factories import make_cabinet, make_tenant
 

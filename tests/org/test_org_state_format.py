@@ -10,16 +10,16 @@ import pytest
 
 from app.core.errors import ValidationError
 from app.core.i18n import t
-from app.org.departments import DepartmentNode
-from app.org.dept_state import TOP, _parent_choice, _subtree
-from app.org.dept_state import _rows as department_rows
-from app.org.import_state import MAX_ERRORS_SHOWN, error_rows
-from app.org.importer import RowError
 from app.org.models import User
-from app.org.orgsync_queries import RunView
-from app.org.orgsync_state import _interval, run_rows
-from app.org.state import _int_or_none, _rows
-from app.org.users import UserPage
+from app.org.queries import RunView
+from app.org.services.departments import DepartmentNode
+from app.org.services.importer import RowError
+from app.org.services.users import UserPage
+from app.org.state.departments import TOP, _parent_choice, _subtree
+from app.org.state.departments import _rows as department_rows
+from app.org.state.org_sync import _interval, run_rows
+from app.org.state.people import _int_or_none, _rows
+from app.org.state.people_import import MAX_ERRORS_SHOWN, error_rows
 
 RAN = datetime(2026, 9, 30, 18, 5, tzinfo=UTC)  # 02:05 on 1 October in Shanghai
 COUNTS = dict.fromkeys(

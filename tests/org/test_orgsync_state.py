@@ -10,13 +10,13 @@ import pytest
 from sqlmodel import select
 
 from app.api.cookies import ACCESS_COOKIE
-from app.auth.catalogue import BUILTIN_ROLES
-from app.auth.service import sign_in
+from app.auth.services.auth import sign_in
+from app.auth.services.catalogue import BUILTIN_ROLES
 from app.core import migrations
 from app.core.config import get_settings
 from app.core.db import session_scope
 from app.org.models import OrgSyncRun
-from app.org.orgsync_state import SYNC, OrgSyncState
+from app.org.state.org_sync import SYNC, OrgSyncState
 from app.ui.session import AccessRefused, require
 from tests.factories import make_tenant
 from tests.sso.conftest import PASSWORD, add_person

@@ -6,14 +6,14 @@ import pytest
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
-from app.audit.records import Actor
+from app.audit.services.records import Actor
 from app.auth.models import AccountKind, AuthSession
-from app.auth.passwords import hash_secret, verify_secret
-from app.auth.service import sign_in
+from app.auth.services.auth import sign_in
+from app.auth.services.passwords import hash_secret, verify_secret
 from app.core.errors import DomainError, ValidationError
 from app.core.tenancy import TenantScope
-from app.org import users as svc
-from app.org.users import UserFields
+from app.org.services import users as svc
+from app.org.services.users import UserFields
 from tests.factories import make_account, make_tenant
 
 ADMIN = Actor(account_id=None, name="admin")

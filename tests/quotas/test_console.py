@@ -10,11 +10,11 @@ import pytest
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
-from app.audit.records import Actor
+from app.audit.services.records import Actor
 from app.auth.models import Role
 from app.core.errors import DomainError, NotFoundError, ValidationError
 from app.core.tenancy import TenantScope
-from app.quotas import console
+from app.quotas.services import console
 from tests.factories import make_department, make_item_type, make_quota_usage, make_tenant
 
 ADMIN = Actor(account_id=None, name="管理员")

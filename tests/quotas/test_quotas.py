@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from app.items.models import Item, ItemTag, Tag
 from app.org.models import User
 from app.quotas.models import QuotaUsage
-from app.quotas.service import Taken, blocking_rule, period_start, record_usage, rules_for
+from app.quotas.services.quotas import Taken, blocking_rule, period_start, record_usage, rules_for
 from tests.factories import make_department, make_item, make_item_type, make_quota_rule, make_tenant
 
 AT = datetime(2026, 11, 29, 17, 30, tzinfo=UTC)  # Monday 30 November, 01:30 in Shanghai

@@ -6,8 +6,16 @@ from __future__ import annotations
 import pytest
 
 from app.core.errors import ValidationError
-from app.quotas.console import RuleView
-from app.quotas.state import NEW_RULE, _as_form, _fields, _limit, _picked, rule_choices, rule_lines
+from app.quotas.services.console import RuleView
+from app.quotas.state.quotas import (
+    NEW_RULE,
+    _as_form,
+    _fields,
+    _limit,
+    _picked,
+    rule_choices,
+    rule_lines,
+)
 
 
 def _rule(**changes: object) -> RuleView:

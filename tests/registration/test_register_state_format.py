@@ -7,8 +7,9 @@ import pytest
 
 from app.core.errors import ValidationError
 from app.org.models import PhoneWhitelist
-from app.org.validation import normalise_phone
-from app.registration.state import _tenant_choice, listed_phones
+from app.org.services.validation import normalise_phone
+from app.registration.state.register import _tenant_choice
+from app.registration.state.whitelist import listed_phones
 
 
 def test_a_listed_phone_says_whether_someone_registered_with_it() -> None:

@@ -12,25 +12,25 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
-from app.audit.records import Actor
+from app.audit.services.records import Actor
 from app.auth.models import Account, AccountKind, Role, RoleGrant
-from app.auth.passwords import verify_secret
-from app.auth.service import sign_in
+from app.auth.services.auth import sign_in
+from app.auth.services.passwords import verify_secret
 from app.core.errors import DomainError, NotFoundError, PermissionDeniedError, ValidationError
 from app.core.model_base import as_utc
 from app.core.tenancy import TenantScope
 from app.org.models import PhoneWhitelist, User
-from app.org.validation import normalise_phone
+from app.org.services.validation import normalise_phone
 from app.registration.models import VerificationCode
-from app.registration.sender import LoggingSender, set_sender
-from app.registration.service import (
+from app.registration.services.registration import (
     CodeRejectedError,
     CompanyChoice,
     CompanyChoiceNeeded,
     register,
     request_code,
 )
-from app.registration.whitelist import (
+from app.registration.services.sender import LoggingSender, set_sender
+from app.registration.services.whitelist import (
     ImportRowError,
     add_whitelist,
     import_whitelist,

@@ -11,9 +11,9 @@ from sqlmodel import Session
 
 from app.alerts.models import Alert
 from app.core.tenancy import TenantScope
-from app.reports.cabinets import cabinet_report
-from app.reports.consumption import window
-from app.reports.periods import period_of
+from app.reports.queries.cabinets import cabinet_report
+from app.reports.queries.consumption import window
+from app.reports.services.periods import period_of
 from app.withdrawals.models import WithdrawalLine
 from tests.factories import (
     make_cabinet,

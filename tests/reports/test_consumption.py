@@ -13,8 +13,8 @@ from sqlmodel import Session
 
 from app.core.errors import ValidationError
 from app.core.tenancy import TenantScope
-from app.reports import consumption as c
-from app.reports.periods import period_of
+from app.reports.queries import consumption as c
+from app.reports.services.periods import period_of
 from app.withdrawals.models import WithdrawalLine
 from tests.factories import (
     make_cabinet,
@@ -240,7 +240,7 @@ def test_an_item_filter_counts_only_that_item(session: Session, world: World) ->
 
 
 def test_the_report_adds_up_like_its_parts(session: Session, world: World) -> None:
-    from app.reports.service import consumption_report
+    from app.reports.services.reports import consumption_report
 
     scope = TenantScope.single(world.tenant_id)
     report = consumption_report(session=session, scope=scope, period=NOVEMBER)

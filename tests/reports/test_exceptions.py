@@ -11,10 +11,10 @@ from sqlmodel import Session
 
 from app.core.tenancy import TenantScope
 from app.inventory.models import MovementKind
-from app.inventory.service import record_movement
-from app.reports.consumption import window
-from app.reports.exceptions import exceptions_report
-from app.reports.periods import period_of
+from app.inventory.services.inventory import record_movement
+from app.reports.queries.consumption import window
+from app.reports.queries.exceptions import exceptions_report
+from app.reports.services.periods import period_of
 from app.withdrawals.models import Complaint, DoorSession
 from tests.factories import (
     make_cabinet,

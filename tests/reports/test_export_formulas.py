@@ -16,13 +16,13 @@ from openpyxl import load_workbook
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from app.audit.records import Actor
+from app.audit.services.records import Actor
 from app.core.config import get_settings
 from app.core.tenancy import TenantScope
-from app.reports import channels, export_jobs, exports, pdf
-from app.reports import consumption as c
-from app.reports import subscriptions as subs
-from app.reports.periods import period_of
+from app.reports.queries import consumption as c
+from app.reports.services import channels, export_jobs, exports, pdf
+from app.reports.services import subscriptions as subs
+from app.reports.services.periods import period_of
 from tests.factories import make_account
 from tests.reports.receivers import mail_server
 from tests.reports.world import World, build

@@ -11,14 +11,14 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from app.audit.records import Actor
+from app.audit.services.records import Actor
 from app.core.errors import NotFoundError, ValidationError
 from app.core.tenancy import TenantScope
-from app.reports import consumption as c
-from app.reports import export_jobs
-from app.reports.exports import consumption_file
 from app.reports.models import ReportRun
-from app.reports.periods import period_of
+from app.reports.queries import consumption as c
+from app.reports.services import export_jobs
+from app.reports.services.exports import consumption_file
+from app.reports.services.periods import period_of
 from tests.factories import make_account
 from tests.reports.world import build
 

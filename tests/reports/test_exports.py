@@ -19,9 +19,9 @@ from sqlmodel import Session
 from app.core.config import REPO_ROOT
 from app.core.errors import ValidationError
 from app.core.tenancy import TenantScope
-from app.reports import exports, pdf
-from app.reports.periods import period_of
-from app.reports.service import consumption_report
+from app.reports.services import exports, pdf
+from app.reports.services.periods import period_of
+from app.reports.services.reports import consumption_report
 from tests.reports.world import build
 from tests.services import require
 
@@ -160,7 +160,7 @@ def test_a_tab_the_page_has_not_is_refused(session: Session) -> None:
 
 def test_quota_periods_are_words_in_the_readers_language() -> None:
     """Enum-like values in an export follow the requester's language, like its headers."""
-    from app.reports.quotas import QuotaReport, QuotaRow
+    from app.reports.queries.quotas import QuotaReport, QuotaRow
 
     found = QuotaReport(
         rules=[QuotaRow(1, "笔类每月", "month", "count", 10, 3, 1, 12, 0.4)],

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.reports.charts import daily_figure
-from app.reports.consumption import Figures
-from app.reports.service import days_so_far
-from app.reports.sorting import cell_key, parse_sort, sort_rows
+from app.reports.pages.charts import daily_figure
+from app.reports.queries.consumption import Figures
+from app.reports.services.reports import days_so_far
+from app.reports.services.sorting import cell_key, parse_sort, sort_rows
 
 DECEMBER = {date(2026, 12, d): Figures(d, d * 2, d * 100) for d in range(1, 32)}
 

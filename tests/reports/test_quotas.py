@@ -11,9 +11,9 @@ from sqlmodel import Session
 
 from app.approvals.models import ApprovalFlow, ApprovalRequest
 from app.core.tenancy import TenantScope
-from app.reports.consumption import window
-from app.reports.periods import period_of
-from app.reports.quotas import quota_report
+from app.reports.queries.consumption import window
+from app.reports.queries.quotas import quota_report
+from app.reports.services.periods import period_of
 from tests.factories import make_quota_rule, make_quota_usage, make_tenant, make_user
 
 NOVEMBER = period_of("month", date(2026, 11, 1))

@@ -9,10 +9,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from app.core.errors import ValidationError
-from app.reports.consumption import Figures, Row
-from app.reports.periods import Period
-from app.reports.rollup import RolledRow
-from app.reports.state import (
+from app.reports.queries.consumption import Figures, Row
+from app.reports.queries.rollup import RolledRow
+from app.reports.services.periods import Period
+from app.reports.services.subscriptions import SubscriptionView
+from app.reports.state.reports import (
     _share,
     consumption_line,
     drill_link,
@@ -20,8 +21,7 @@ from app.reports.state import (
     rolled_line,
     table_of,
 )
-from app.reports.subscription_state import subscription_lines
-from app.reports.subscriptions import SubscriptionView
+from app.reports.state.subscriptions import subscription_lines
 
 MARCH = Period("month", date(2026, 3, 1), date(2026, 3, 31))
 

@@ -9,10 +9,10 @@ from datetime import date
 from sqlmodel import Session
 
 from app.core.tenancy import TenantScope
-from app.reports import consumption as c
-from app.reports.periods import period_of
-from app.reports.rollup import Node, roll_up
-from app.reports.service import consumption_report
+from app.reports.queries import consumption as c
+from app.reports.queries.rollup import Node, roll_up
+from app.reports.services.periods import period_of
+from app.reports.services.reports import consumption_report
 from tests.reports.world import build, expected
 
 NOVEMBER = period_of("month", date(2026, 11, 17))

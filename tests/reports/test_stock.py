@@ -12,10 +12,10 @@ from sqlmodel import Session
 
 from app.core.tenancy import TenantScope
 from app.inventory.models import MovementKind
-from app.inventory.service import record_movement
-from app.reports.consumption import window
-from app.reports.periods import period_of
-from app.reports.stock import stock_report
+from app.inventory.services.inventory import record_movement
+from app.reports.queries.consumption import window
+from app.reports.queries.stock import stock_report
+from app.reports.services.periods import period_of
 from tests.factories import make_cabinet, make_item, make_slot, make_tenant
 
 NOVEMBER = period_of("month", date(2026, 11, 1))

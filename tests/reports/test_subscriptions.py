@@ -21,15 +21,15 @@ from openpyxl import load_workbook
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from app.audit.records import Actor
+from app.audit.services.records import Actor
 from app.core.config import get_settings
 from app.core.errors import ValidationError
 from app.core.model_base import as_utc
 from app.core.tenancy import TenantScope
-from app.reports import channels
-from app.reports import subscriptions as subs
 from app.reports.models import ReportDelivery, ReportRun
-from app.reports.periods import Period
+from app.reports.services import channels
+from app.reports.services import subscriptions as subs
+from app.reports.services.periods import Period
 from tests.factories import make_account
 from tests.reports.receivers import mail_server, webhook
 from tests.reports.world import World, build

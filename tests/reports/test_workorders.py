@@ -10,9 +10,9 @@ import pytest
 from sqlmodel import Session
 
 from app.core.tenancy import TenantScope
-from app.reports.consumption import window
-from app.reports.periods import period_of
-from app.reports.workorders import work_order_report
+from app.reports.queries.consumption import window
+from app.reports.queries.workorders import work_order_report
+from app.reports.services.periods import period_of
 from app.workorders.models import WorkOrder
 from tests.factories import make_tenant
 

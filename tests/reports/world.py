@@ -14,14 +14,14 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from app.audit.records import Actor
+from app.audit.services.records import Actor
 from app.core.tenancy import TenantScope
 from app.inventory.models import MovementKind
-from app.inventory.service import record_movement
+from app.inventory.services.inventory import record_movement
 from app.items.models import Item, ItemTag, ItemType, Tag
 from app.org.models import Department, User
-from app.withdrawals.corrections import correct_withdrawal
 from app.withdrawals.models import Withdrawal, WithdrawalLine
+from app.withdrawals.services.corrections import correct_withdrawal
 from tests.factories import (
     make_cabinet,
     make_department,

@@ -10,25 +10,25 @@ import pytest
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
-from app.audit.records import Actor
-from app.cabinets.credentials import decrypt_secret
+from app.audit.services.records import Actor
+from app.cabinets.services.credentials import decrypt_secret
 from app.core.config import SettingsError, load_settings
 from app.core.errors import DomainError, PermissionDeniedError, ValidationError
 from app.core.tenancy import TenantScope
 from app.registration.models import VerificationCode
-from app.registration.sender import LoggingSender, get_sender, set_sender
-from app.registration.service import register, request_code
-from app.registration.whitelist import add_whitelist
-from app.sms import service
-from app.sms.errors import (
+from app.registration.services.registration import register, request_code
+from app.registration.services.sender import LoggingSender, get_sender, set_sender
+from app.registration.services.whitelist import add_whitelist
+from app.sms.models import SmsMessage, SmsSettings
+from app.sms.services import sms as service
+from app.sms.services.errors import (
     SmsAuthError,
     SmsDeliveryError,
     SmsInvalidPhoneError,
     SmsNotConfiguredError,
     SmsRateLimitedError,
 )
-from app.sms.models import SmsMessage, SmsSettings
-from app.sms.service import SmsCodeSender, SmsSettingsInput, save_settings, send_alert_sms
+from app.sms.services.sms import SmsCodeSender, SmsSettingsInput, save_settings, send_alert_sms
 from tests.factories import make_tenant
 from tests.sms.conftest import APP_ID, SECRET_ID, SECRET_KEY
 

@@ -10,7 +10,7 @@ Every expected value below is copied from the document.
 
 from __future__ import annotations
 
-from app.sms import tc3
+from app.sms.services import tc3
 
 PAYLOAD = (
     b'{"Limit": 1, "Filters": [{"Values": ["\\u672a\\u547d\\u540d"], "Name": "instance-name"}]}'

@@ -7,8 +7,8 @@ import time
 import httpx
 import pytest
 
-from app.sms import tc3
-from app.sms.errors import (
+from app.sms.services import tc3
+from app.sms.services.errors import (
     SmsAuthError,
     SmsDeliveryError,
     SmsInvalidPhoneError,
@@ -16,7 +16,7 @@ from app.sms.errors import (
     SmsTimeoutError,
     error_for_code,
 )
-from app.sms.tencent import TencentSmsConfig, TencentSmsSender, e164
+from app.sms.services.tencent import TencentSmsConfig, TencentSmsSender, e164
 from tests.sms.conftest import APP_ID, SECRET_ID, SECRET_KEY
 
 

@@ -20,17 +20,18 @@ from app.api.auth import routes as auth_routes
 from app.api.org import routes as org_routes
 from app.api.sso import sso_routes
 from app.audit.models import AuditLog
-from app.audit.records import SYSTEM
+from app.audit.services.records import SYSTEM
 from app.auth.models import Account, AccountKind, RoleGrant
-from app.auth.passwords import hash_secret
-from app.auth.service import ensure_builtin_roles
+from app.auth.services.auth import ensure_builtin_roles
+from app.auth.services.passwords import hash_secret
 from app.core import migrations
 from app.core.config import get_settings
 from app.core.db import session_scope
 from app.core.tenancy import TenantScope
 from app.org.models import User
-from app.sso import oidc, service
-from app.sso.im_service import save_im_app
+from app.sso.services import oidc
+from app.sso.services import sso as service
+from app.sso.services.im_service import save_im_app
 from app.tenants.models import Tenant, TenantStatus
 from tests.factories import make_account, make_tenant
 from tests.sso.idp import CLIENT_ID, CLIENT_SECRET, ISSUER, LocalIdp

@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from app.sso.dingtalk import DingtalkEndpoints
+from app.sso.services.dingtalk import DingtalkEndpoints
 
 LOGIN = "https://login.dingtalk.test"
 API = "https://api.dingtalk.test"

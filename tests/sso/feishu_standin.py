@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from app.sso.feishu import FeishuEndpoints
+from app.sso.services.feishu import FeishuEndpoints
 
 ACCOUNTS = "https://accounts.feishu.test"
 OPEN = "https://open.feishu.test"

@@ -11,15 +11,15 @@ import pytest
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
-from app.audit.records import SYSTEM
+from app.audit.services.records import SYSTEM
 from app.auth.models import AccountKind
-from app.cabinets.credentials import decrypt_secret
+from app.cabinets.services.credentials import decrypt_secret
 from app.core.errors import DomainError, PermissionDeniedError, ValidationError
 from app.core.tenancy import TenantScope
 from app.org.models import User
-from app.sso.im_service import im_config, im_kinds, im_row, im_view, save_im_app, sign_in
 from app.sso.models import ImApp
-from app.sso.oidc import SsoRefused
+from app.sso.services.im_service import im_config, im_kinds, im_row, im_view, save_im_app, sign_in
+from app.sso.services.oidc import SsoRefused
 from app.tenants.models import Tenant, TenantStatus
 from tests.factories import make_account, make_tenant
 

@@ -9,14 +9,14 @@ import pytest
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
-from app.audit.records import SYSTEM
+from app.audit.services.records import SYSTEM
 from app.auth.models import Account, AccountKind
-from app.cabinets.credentials import decrypt_secret
+from app.cabinets.services.credentials import decrypt_secret
 from app.core.errors import DomainError, PermissionDeniedError, ValidationError
 from app.core.tenancy import TenantScope
 from app.org.models import User
-from app.sso import service
-from app.sso.oidc import Flow
+from app.sso.services import sso as service
+from app.sso.services.oidc import Flow
 from tests.factories import make_account, make_tenant
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -7,8 +7,8 @@ from sqlmodel import select
 
 from app.audit.models import AuditLog
 from app.auth.models import AccountKind, RoleGrant
-from app.auth.passwords import hash_secret
-from app.auth.service import ensure_builtin_roles
+from app.auth.services.auth import ensure_builtin_roles
+from app.auth.services.passwords import hash_secret
 from app.core.db import session_scope
 from tests.factories import make_account
 from tests.sso.conftest import APP, PASSWORD, Browser, add_person, make_company

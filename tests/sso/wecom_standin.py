@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from app.sso.wecom import WecomEndpoints
+from app.sso.services.wecom import WecomEndpoints
 
 OAUTH = "https://open.weixin.test"
 API = "https://qyapi.weixin.test"

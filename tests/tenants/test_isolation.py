@@ -18,10 +18,10 @@ from sqlmodel import Session, SQLModel, select
 from app.alerts.service import raise_once
 from app.apikeys.models import ApiIdempotency, ApiKey
 from app.approvals.models import ApprovalAction, ApprovalFlow, ApprovalRequest
-from app.audit.records import IMMUTABLE_FIELDS, Actor, delete_scoped, update_scoped
+from app.audit.services.records import IMMUTABLE_FIELDS, Actor, delete_scoped, update_scoped
 from app.auth.models import Account
-from app.auth.principal import Principal, resolve_principal
-from app.auth.service import sign_in
+from app.auth.services.auth import sign_in
+from app.auth.services.principal import Principal, resolve_principal
 from app.cabinets.models import (
     Cabinet,
     CabinetRefusal,
@@ -32,8 +32,8 @@ from app.cabinets.models import (
 )
 from app.core.errors import NotFoundError
 from app.core.tenancy import TenantScope, get_scoped, scoped_count, scoped_select
-from app.demo.catalogue import DEMO_PASSWORD
-from app.demo.service import seed_demo
+from app.demo.services.catalogue import DEMO_PASSWORD
+from app.demo.services.demo import seed_demo
 from app.models import TENANT_OWNED_MODELS
 from app.notify.models import AlertDelivery, AlertRoute
 from app.org.models import OrgSyncRun, OrgSyncSettings, User
@@ -43,7 +43,7 @@ from app.sms.models import SmsMessage, SmsSettings
 from app.sso.models import ImApp, SsoIssuer
 from app.tenants.models import Tenant
 from app.webhooks.models import WebhookAttempt, WebhookDelivery
-from app.webhooks.service import emit
+from app.webhooks.services.webhooks import emit
 from app.withdrawals.models import Complaint, DoorSession
 from tests.webhooks.world import subscribe
 

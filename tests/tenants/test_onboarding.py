@@ -11,17 +11,17 @@ import pytest
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
-from app.audit.records import Actor
-from app.auth.principal import resolve_principal
-from app.auth.service import sign_in
-from app.cabinets.lease import lease_arguments
+from app.audit.services.records import Actor
+from app.auth.services.auth import sign_in
+from app.auth.services.principal import resolve_principal
+from app.cabinets.services.lease import lease_arguments
 from app.core.errors import PermissionDeniedError, ValidationError
 from app.core.tenancy import TenantScope
-from app.tenants import onboarding as svc
-from app.tenants import staff as staff_svc
 from app.tenants.models import ProviderStaffTenant, Tenant
+from app.tenants.services import onboarding as svc
+from app.tenants.services import staff as staff_svc
 from app.wall import service as wall
-from app.withdrawals.sessions import refusal
+from app.withdrawals.services.sessions import refusal
 from tests.factories import make_cabinet, make_tenant, make_user
 
 OPERATOR = Actor(account_id=None, name="平台运营")

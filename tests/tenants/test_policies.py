@@ -7,10 +7,10 @@ import pytest
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
-from app.audit.records import Actor
+from app.audit.services.records import Actor
 from app.core.errors import ValidationError
 from app.core.tenancy import TenantScope
-from app.tenants.policies import WholeNumber, set_whole_numbers, whole_number
+from app.tenants.services.policies import WholeNumber, set_whole_numbers, whole_number
 from tests.factories import make_tenant
 
 DOOR = WholeNumber("door_open_limit_s", 300, 60, 1800)

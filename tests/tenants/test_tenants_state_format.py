@@ -8,12 +8,12 @@ from datetime import date
 import pytest
 
 from app.core.errors import ValidationError
-from app.inventory.stocktake import APPROVAL
-from app.tenants.providers_state import provider_fields
-from app.tenants.settings_state import POLICIES, _values, policy_line
-from app.tenants.staff import StaffView
-from app.tenants.staff_state import staff_rows
-from app.tenants.tenants_state import day, first_admin, provider_choices, tenant_fields
+from app.inventory.services.stocktake import APPROVAL
+from app.tenants.services.staff import StaffView
+from app.tenants.state.providers import provider_fields
+from app.tenants.state.settings import POLICIES, _values, policy_line
+from app.tenants.state.staff import staff_rows
+from app.tenants.state.tenants import day, first_admin, provider_choices, tenant_fields
 
 TYPED = {policy.key: str(policy.default // scale) for policy, _, scale in POLICIES}
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from app.auth.catalogue import BUILTIN_ROLES, PERMISSIONS
+from app.auth.services.catalogue import BUILTIN_ROLES, PERMISSIONS
 from app.core.i18n import MESSAGES, strings
 from app.ui.navigation import (
     ENTRIES,

@@ -11,14 +11,14 @@ from sqlmodel import Session, select
 from app.alerts.models import Severity
 from app.alerts.service import raise_once
 from app.audit.models import AuditLog
-from app.audit.records import Actor
+from app.audit.services.records import Actor
 from app.core.announce import take_announcements
 from app.core.errors import NotFoundError, ValidationError
 from app.core.tenancy import TenantScope
 from app.inventory.models import MovementKind
-from app.inventory.service import record_movement
+from app.inventory.services.inventory import record_movement
 from app.wall import service
-from app.wall.charts import top_items_figure
+from app.wall.pages.charts import top_items_figure
 from app.withdrawals.models import WithdrawalLine
 from tests.factories import (
     make_cabinet,

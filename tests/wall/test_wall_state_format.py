@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 import pytest
 
 from app.core.i18n import strings
-from app.wall.console import display_rows
 from app.wall.models import WallDisplay
-from app.wall.state import _screen_words, alerts_in
+from app.wall.state.wall import _screen_words, alerts_in
+from app.wall.state.walls import display_rows
 
 MADE = datetime(2026, 8, 31, 20, 0, tzinfo=UTC)  # 04:00 on 1 September in Shanghai
 

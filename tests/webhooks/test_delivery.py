@@ -13,9 +13,9 @@ from sqlmodel import Session, select
 
 from app.core.db import session_scope
 from app.core.tenancy import TenantScope
-from app.webhooks import delivery as sender
-from app.webhooks import service
 from app.webhooks.models import WebhookAttempt, WebhookDelivery
+from app.webhooks.services import delivery as sender
+from app.webhooks.services import webhooks as service
 from tests.webhooks.test_signature import _block
 from tests.webhooks.world import ADMIN, receiver, subscribe, tenant_with_subscription
 
@@ -115,7 +115,7 @@ async def test_a_refused_connection_is_an_attempt_logged_with_its_error(engine: 
 async def test_a_committed_withdrawal_is_delivered_as_withdrawal_committed(
     engine: Engine,
 ) -> None:
-    from app.withdrawals.commit import commit
+    from app.withdrawals.services.commit import commit
     from tests.withdrawals.test_corrections import _door
     from tests.withdrawals.test_corrections import _world as withdrawal_world
 

@@ -10,16 +10,16 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, select
 
-from app.cabinets.presence import heard_from, mark_offline
+from app.cabinets.services.presence import heard_from, mark_offline
 from app.core.tenancy import TenantScope
 from app.inventory.models import PlanogramEntry
 from app.webhooks.models import WebhookEvent
-from app.webhooks.service import EVENT_TYPES
-from app.withdrawals import closing
-from app.withdrawals.commit import commit
-from app.withdrawals.corrections import correct_withdrawal
-from app.workorders import console
+from app.webhooks.services.webhooks import EVENT_TYPES
+from app.withdrawals.services import closing
+from app.withdrawals.services.commit import commit
+from app.withdrawals.services.corrections import correct_withdrawal
 from app.workorders.models import WorkOrder
+from app.workorders.services import console
 from tests.webhooks.world import ADMIN, subscribe
 from tests.withdrawals.test_corrections import _door, _world
 

@@ -21,7 +21,7 @@ async def test_the_job_runs_every_5_s_and_one_at_a_time(monkeypatch: pytest.Monk
         await release.wait()
         return {"sent": 0, "delivered": 0}
 
-    monkeypatch.setattr("app.webhooks.delivery.deliver_due", slow)
+    monkeypatch.setattr("app.webhooks.services.delivery.deliver_due", slow)
     first = asyncio.create_task(jobs.deliver_webhooks({}))
     await asyncio.sleep(0)
     assert await jobs.deliver_webhooks({}) == {"skipped": 1}  # the first is still sending

@@ -10,8 +10,9 @@ from sqlmodel import Session
 
 from app.core.errors import NotFoundError
 from app.core.tenancy import TenantScope
-from app.webhooks import delivery as sender
-from app.webhooks import queries, service
+from app.webhooks import queries
+from app.webhooks.services import delivery as sender
+from app.webhooks.services import webhooks as service
 from tests.factories import make_tenant
 from tests.webhooks.world import tenant_with_subscription
 

@@ -11,9 +11,9 @@ from sqlmodel import Session, select
 from app.audit.models import AuditLog
 from app.core.errors import ValidationError
 from app.core.tenancy import TenantScope
-from app.webhooks import delivery as sender
-from app.webhooks import service
 from app.webhooks.models import WebhookAttempt, WebhookDelivery
+from app.webhooks.services import delivery as sender
+from app.webhooks.services import webhooks as service
 from tests.webhooks.world import ADMIN, tenant_with_subscription
 
 T0 = datetime(2026, 12, 6, 5, 30, tzinfo=UTC)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from app.webhooks.delivery import signature
+from app.webhooks.services.delivery import signature
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "webhooks.md").read_text()
 SECRET = "whsec_test_4eC39HqLyjWDarjtT1zdp7dc"

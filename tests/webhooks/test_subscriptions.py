@@ -10,13 +10,13 @@ import pytest
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
-from app.cabinets.credentials import decrypt_secret
+from app.cabinets.services.credentials import decrypt_secret
 from app.core.errors import NotFoundError, ValidationError
 from app.core.tenancy import TenantScope
 from app.tenants.models import Tenant
-from app.webhooks import service
 from app.webhooks.models import WebhookDelivery, WebhookEvent
-from app.webhooks.service import SubscriptionSpec, checked_url, emit
+from app.webhooks.services import webhooks as service
+from app.webhooks.services.webhooks import SubscriptionSpec, checked_url, emit
 from tests.factories import make_tenant
 from tests.webhooks.world import ADMIN, subscribe, tenant_with_subscription
 

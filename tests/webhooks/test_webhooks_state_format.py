@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from app.webhooks.queries import AttemptView, DeliveryView, SubscriptionView
-from app.webhooks.service import EVENT_TYPES
-from app.webhooks.state import _spec, attempt_lines, delivery_lines, hook_lines
+from app.webhooks.services.webhooks import EVENT_TYPES
+from app.webhooks.state.webhooks import _spec, attempt_lines, delivery_lines, hook_lines
 
 SENT = datetime(2026, 12, 31, 16, 0, 5, tzinfo=UTC)  # 2027-01-01 00:00:05 in Shanghai
 

@@ -12,10 +12,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from sqlmodel import Session
 
-from app.audit.records import Actor
+from app.audit.services.records import Actor
 from app.core.tenancy import TenantScope
 from app.webhooks.models import WebhookSubscription
-from app.webhooks.service import SubscriptionSpec, create_subscription
+from app.webhooks.services.webhooks import SubscriptionSpec, create_subscription
 from hardware.net import free_port
 from tests.factories import make_tenant
 

@@ -19,7 +19,7 @@ from app.api import build_api
 from app.cabinets.models import Cabinet, CabinetSnapshot
 from app.core.db import session_scope
 from app.core.jobs import get_dispatcher, reset_dispatcher
-from app.demo.service import seed_demo
+from app.demo.services.demo import seed_demo
 from app.inventory.models import Stock
 from app.items.models import Item
 from app.withdrawals.models import SESSION_PREFIX, DoorSession, Withdrawal, WithdrawalLine

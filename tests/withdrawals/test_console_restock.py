@@ -6,14 +6,14 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from app.audit.records import Actor
+from app.audit.services.records import Actor
 from app.cabinets.models import Cabinet
 from app.core.db import session_scope
 from app.core.errors import PermissionDeniedError
 from app.core.tenancy import TenantScope
 from app.tenants.models import ProviderStaff
 from app.withdrawals.models import DoorSession
-from app.withdrawals.opening import restock_by
+from app.withdrawals.services.opening import restock_by
 from tests.hardware.harness import provisioned
 from tests.withdrawals.test_door_sessions import _provider_staff
 

@@ -9,18 +9,18 @@ import pytest
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
-from app.audit.records import Actor
+from app.audit.services.records import Actor
 from app.cabinets.models import Slot
 from app.core.errors import ValidationError
 from app.core.tenancy import TenantScope
 from app.inventory.models import MovementKind, Stock, StockMovement
-from app.inventory.service import reconcile_ledger, record_movement
+from app.inventory.services.inventory import reconcile_ledger, record_movement
 from app.items.models import Item
 from app.org.models import User
 from app.quotas.models import QuotaUsage
-from app.withdrawals.commit import commit
-from app.withdrawals.corrections import correct_withdrawal, resolve_exception
 from app.withdrawals.models import DoorSession, WithdrawalLine
+from app.withdrawals.services.commit import commit
+from app.withdrawals.services.corrections import correct_withdrawal, resolve_exception
 from tests.factories import (
     make_cabinet,
     make_door_session,

@@ -13,14 +13,14 @@ from sqlmodel import Session, select
 
 from app.alerts.models import Alert
 from app.audit.models import AuditLog
-from app.audit.records import Actor
-from app.cabinets.service import apply_device_message
+from app.audit.services.records import Actor
+from app.cabinets.services.cabinets import apply_device_message
 from app.core.errors import PermissionDeniedError, ValidationError
 from app.core.tenancy import TenantScope
 from app.org.models import User
-from app.withdrawals import closing, review, sessions
-from app.withdrawals.door_open import door_open_limit, set_door_open_limit
 from app.withdrawals.models import SessionStatus, Withdrawal
+from app.withdrawals.services import closing, review, sessions
+from app.withdrawals.services.door_open import door_open_limit, set_door_open_limit
 from tests.factories import make_device_message, make_tenant
 from tests.withdrawals.test_reread import SETTLED, T0, _closed, _open_door
 from tests.withdrawals.test_unlock_expiry import _open as open_for

@@ -12,23 +12,23 @@ from sqlmodel import select
 
 from app.alerts.models import Alert
 from app.approvals.models import ApprovalFlow, ApprovalStep, Decision
-from app.approvals.service import ask
+from app.approvals.services.approvals import ask
 from app.audit.models import AuditLog
-from app.audit.records import Actor
-from app.auth.passwords import hash_secret
-from app.cabinets.lease import sync_lease
+from app.audit.services.records import Actor
+from app.auth.services.passwords import hash_secret
 from app.cabinets.models import Cabinet, DeviceCommand, DeviceMessage, Slot
+from app.cabinets.services.lease import sync_lease
 from app.core.bus import get_bus, tenant_channel
 from app.core.db import run_in_session, session_scope
 from app.core.errors import PermissionDeniedError, ValidationError
 from app.core.tenancy import TenantScope
 from app.inventory.models import MovementKind, Stock, StockMovement
-from app.inventory.service import reconcile_ledger, record_movement
+from app.inventory.services.inventory import reconcile_ledger, record_movement
 from app.items.models import Item
 from app.org.models import DepartmentManager, User
 from app.tenants.models import ProviderStaff, ProviderStaffTenant, Tenant
 from app.withdrawals.models import DoorSession, Withdrawal, WithdrawalLine
-from app.withdrawals.sessions import decide_and_open, start_restock
+from app.withdrawals.services.sessions import decide_and_open, start_restock
 from app.workorders.models import WorkOrder, WorkOrderLine
 from hardware.simulator.employees import badge, keypad, open_take_close
 from hardware.simulator.fleet import MODELS, STOCK, UNIT_G

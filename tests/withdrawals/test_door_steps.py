@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.withdrawals.door_steps import (
+from app.withdrawals.pages.door_steps import (
     PROGRESS,
     DoorFacts,
     DoorStep,

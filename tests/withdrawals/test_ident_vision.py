@@ -1,9 +1,9 @@
-"""The camera as third voter (app/withdrawals/ident_vision.py, `fuse(..., vision=...)`)."""
+"""The camera as third voter (app/withdrawals/services/ident_vision.py, `fuse(..., vision=...)`)."""
 
 from __future__ import annotations
 
-from app.withdrawals.ident_vision import SlotSnapshot, by_vision
-from app.withdrawals.identify import ScaleReading, SkuOnScale, by_weight, fuse
+from app.withdrawals.services.ident_vision import SlotSnapshot, by_vision
+from app.withdrawals.services.identify import ScaleReading, SkuOnScale, by_weight, fuse
 
 # 2 × A weighs what 1 × B weighs: a take of 40 g is A×2 or B×1 — weight cannot say which.
 A = SkuOnScale("A", 20.0, tolerance_g=0.3, on_scale=10)

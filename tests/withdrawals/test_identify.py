@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.withdrawals.identify import (
+from app.withdrawals.services.identify import (
     ScaleReading,
     SkuOnScale,
     by_rfid,
@@ -14,7 +14,7 @@ from app.withdrawals.identify import (
     check_layout,
     fuse,
 )
-from app.withdrawals.scale_model import ScaleModel
+from app.withdrawals.services.scale_model import ScaleModel
 
 PEN = SkuOnScale("PEN", 12.5, tolerance_g=0.3, on_scale=40)
 PAD = SkuOnScale("PAD", 45.0, tolerance_g=0.9, on_scale=10)

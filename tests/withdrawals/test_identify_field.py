@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 
-from app.withdrawals.identify import (
+from app.withdrawals.services.identify import (
     ScaleReading,
     SkuOnScale,
     by_rfid_rounds,
@@ -16,7 +16,7 @@ from app.withdrawals.identify import (
     fuse,
     settled_after,
 )
-from app.withdrawals.scale_model import DEFAULT_MODELS
+from app.withdrawals.services.scale_model import DEFAULT_MODELS
 
 LAUMAS = DEFAULT_MODELS["laumas_tlu"]  # σ 0.5 g, division 0.1 g
 EAGLE = DEFAULT_MODELS["eagle_ei2000"]  # σ 1 g, division 0.5 g
@@ -200,7 +200,7 @@ def test_a_crowd_of_explanations_is_kept_short_and_not_settled_by_rfid() -> None
 def test_a_rise_is_recorded_for_a_person_never_booked() -> None:
     """A put-back, an item moved onto another scale or a foreign object that weighs like some
     returns: weight cannot tell them apart, so a withdrawal with a rise is not committed."""
-    from app.withdrawals.identify import Verdict, directed
+    from app.withdrawals.services.identify import Verdict, directed
 
     moved = Verdict("committed", {"scissors": 1, "eraser": -4})
     assert directed(moved, restock=False).reason == "wrong_direction"
@@ -216,8 +216,8 @@ def test_honest_door_closed_readings_are_almost_never_called_unsettled() -> None
     visit, calling them unsettled at 4.5 σ flagged ≈ 5 % of honest visits (seen in CI)."""
     import random
 
-    from app.withdrawals.identify import ScaleReading, SkuOnScale, settled_after
-    from app.withdrawals.scale_model import ScaleModel
+    from app.withdrawals.services.identify import ScaleReading, SkuOnScale, settled_after
+    from app.withdrawals.services.scale_model import ScaleModel
 
     rng = random.Random(15)
     model = ScaleModel(sigma_g=0.25, resolution_g=0.001)

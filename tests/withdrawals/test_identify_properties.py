@@ -9,15 +9,15 @@ import itertools
 import math
 import random
 
-from app.withdrawals.ident_weight import base_variance
-from app.withdrawals.identify import (
+from app.withdrawals.services.ident_weight import base_variance
+from app.withdrawals.services.identify import (
     ScaleReading,
     SkuOnScale,
     by_weight,
     check_layout,
     fuse,
 )
-from app.withdrawals.scale_model import DEFAULT_MODELS
+from app.withdrawals.services.scale_model import DEFAULT_MODELS
 
 MODELS = list(DEFAULT_MODELS.values())
 

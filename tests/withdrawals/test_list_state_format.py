@@ -9,11 +9,11 @@ import pytest
 
 from app.core.errors import ValidationError
 from app.core.i18n import t
-from app.withdrawals.complaints import ComplaintRow
-from app.withdrawals.list_state import _optional_date, detail_of, withdrawal_rows
-from app.withdrawals.listing import LineView, WithdrawalDetail, WithdrawalRow
-from app.withdrawals.review import DisputeCase, Entry, ExceptionCase, SlotEvidence
-from app.withdrawals.review_state import _entries, case_rows, counts_from, dispute_rows
+from app.withdrawals.queries.listing import LineView, WithdrawalDetail, WithdrawalRow
+from app.withdrawals.services.complaints import ComplaintRow
+from app.withdrawals.services.review import DisputeCase, Entry, ExceptionCase, SlotEvidence
+from app.withdrawals.state.review import _entries, case_rows, counts_from, dispute_rows
+from app.withdrawals.state.withdrawals import _optional_date, detail_of, withdrawal_rows
 
 TAKEN = datetime(2026, 6, 30, 16, 0, 9, tzinfo=UTC)  # 00:00:09 on 1 July in Shanghai
 ROW = WithdrawalRow(8, TAKEN, "Li Lei", "Sales", "Lobby", 3, 1234567, "committed", "door")

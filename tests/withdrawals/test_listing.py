@@ -10,8 +10,8 @@ from sqlmodel import Session
 
 from app.core.errors import NotFoundError, ValidationError
 from app.core.tenancy import TenantScope
-from app.withdrawals import listing
 from app.withdrawals.models import Withdrawal, WithdrawalLine
+from app.withdrawals.queries import listing
 from tests.factories import (
     make_cabinet,
     make_department,

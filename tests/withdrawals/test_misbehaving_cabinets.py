@@ -17,8 +17,8 @@ from app.cabinets.models import Cabinet, DeviceCommand
 from app.core.db import session_scope
 from app.core.model_base import as_utc
 from app.org.models import User
-from app.withdrawals import closing
 from app.withdrawals.models import DoorSession
+from app.withdrawals.services import closing
 from hardware.simulator.employees import badge, open_take_close
 from hardware.simulator.mischief import Mischief
 from tests.hardware.harness import (

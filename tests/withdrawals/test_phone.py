@@ -6,15 +6,15 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
-from app.audit.records import Actor
+from app.audit.services.records import Actor
 from app.cabinets.models import DeviceCommand
 from app.core.errors import NotFoundError, ValidationError
 from app.core.i18n import t
 from app.core.tenancy import TenantScope
-from app.withdrawals.commit import commit
 from app.withdrawals.models import AuthMethod
-from app.withdrawals.phone import at_cabinet, my_visits, open_by_phone
-from app.withdrawals.sessions import open_door
+from app.withdrawals.services.commit import commit
+from app.withdrawals.services.phone import at_cabinet, my_visits, open_by_phone
+from app.withdrawals.services.sessions import open_door
 from tests.factories import make_account, make_cabinet, make_tenant, make_user
 from tests.withdrawals.test_corrections import CLOSED, _world
 

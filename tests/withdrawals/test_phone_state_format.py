@@ -8,12 +8,15 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from app.approvals.inbox import RequestView
+from app.approvals.queries.inbox import RequestView
 from app.core.i18n import t
 from app.quotas.models import QuotaRule
-from app.quotas.service import Standing
-from app.withdrawals.door_steps import label_key
-from app.withdrawals.me_state import (
+from app.quotas.services.quotas import Standing
+from app.withdrawals.models import Complaint
+from app.withdrawals.pages.door_steps import label_key
+from app.withdrawals.services.phone import MyPage, Visit
+from app.withdrawals.state.cabinet_phone import visit_rows
+from app.withdrawals.state.me import (
     PERIOD_KEYS,
     _amount,
     _complaint_text,
@@ -21,9 +24,6 @@ from app.withdrawals.me_state import (
     _request_rows,
     _visit_rows,
 )
-from app.withdrawals.models import Complaint
-from app.withdrawals.phone import MyPage, Visit
-from app.withdrawals.state import visit_rows
 
 AT = datetime(2026, 1, 31, 23, 15, tzinfo=UTC)  # 07:15 on 1 February in Shanghai
 LINES = [("Pen", 2, 300), ("Pad", 1, 1250)]

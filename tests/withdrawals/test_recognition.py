@@ -9,9 +9,9 @@ from sqlmodel import Session, select
 
 from app.cabinets.models import Slot
 from app.inventory.models import MovementKind
-from app.inventory.service import record_movement
+from app.inventory.services.inventory import record_movement
 from app.items.models import Item
-from app.withdrawals.recognition import identify, sku_of_tags
+from app.withdrawals.services.recognition import identify, sku_of_tags
 from tests.factories import make_cabinet, make_planogram_entry, make_tenant
 
 TAPE, DRIVE = "30340A0B0C", "30340A0B0D"  # EPC prefixes (SGTIN header, company, item)

@@ -10,11 +10,11 @@ from sqlmodel import Session
 
 from app.cabinets.models import Slot
 from app.inventory.models import MovementKind
-from app.inventory.service import record_movement
+from app.inventory.services.inventory import record_movement
 from app.items.models import Item
-from app.withdrawals import recognition
-from app.withdrawals.identify import ScaleReading
-from app.withdrawals.scale_model import default_model
+from app.withdrawals.services import recognition
+from app.withdrawals.services.identify import ScaleReading
+from app.withdrawals.services.scale_model import default_model
 from tests.factories import make_cabinet, make_planogram_entry, make_tenant
 
 T0 = 1_764_201_600_000

@@ -9,13 +9,13 @@ import pytest
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
-from app.audit.records import Actor
+from app.audit.services.records import Actor
 from app.cabinets.models import DeviceCommand
 from app.core.errors import NotFoundError, ValidationError
 from app.core.i18n import t
 from app.core.tenancy import TenantScope
 from app.org.models import User
-from app.withdrawals.opening import unlock_for
+from app.withdrawals.services.opening import unlock_for
 from tests.factories import make_cabinet, make_tenant
 from tests.withdrawals.test_corrections import _world
 

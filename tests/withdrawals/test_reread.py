@@ -11,8 +11,8 @@ from sqlmodel import Session, select
 from app.cabinets.models import DeviceCommand, Slot
 from app.core.db import session_scope
 from app.org.models import User
-from app.withdrawals import closing, sessions
 from app.withdrawals.models import AuthMethod, DoorSession, SessionStatus, Withdrawal
+from app.withdrawals.services import closing, sessions
 from hardware.simulator.employees import badge, open_take_close
 from hardware.simulator.fleet import UNIT_G
 from tests.factories import make_door_session

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from app.alerts.models import Alert
-from app.withdrawals.commit import commit
+from app.withdrawals.services.commit import commit
 from tests.withdrawals.test_corrections import _door, _world
 
 

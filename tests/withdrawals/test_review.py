@@ -8,10 +8,10 @@ from sqlmodel import Session, select
 
 from app.core.tenancy import TenantScope
 from app.quotas.models import QuotaUsage
-from app.withdrawals import complaints
-from app.withdrawals.commit import commit
 from app.withdrawals.models import Withdrawal, WithdrawalLine
-from app.withdrawals.review import dispute_queue, exception_queue, settle_dispute
+from app.withdrawals.services import complaints
+from app.withdrawals.services.commit import commit
+from app.withdrawals.services.review import dispute_queue, exception_queue, settle_dispute
 from tests.withdrawals.test_corrections import REVIEWER, _door, _stock, _world
 
 

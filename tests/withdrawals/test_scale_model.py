@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from app.withdrawals.scale_model import (
+from app.withdrawals.services.scale_model import (
     MIN_SAMPLES,
     LearnedStats,
     ScaleModel,

@@ -9,15 +9,15 @@ import time
 import pytest
 from sqlmodel import Session, select
 
-from app.audit.records import Actor
-from app.auth.passwords import hash_secret
-from app.cabinets.credentials import provision
+from app.audit.services.records import Actor
+from app.auth.services.passwords import hash_secret
 from app.cabinets.models import DeviceCommand
-from app.cabinets.service import apply_device_message
+from app.cabinets.services.cabinets import apply_device_message
+from app.cabinets.services.credentials import provision
 from app.core.tenancy import TenantScope
 from app.org.models import User
 from app.withdrawals.models import AuthMethod
-from app.withdrawals.opening import open_checked
+from app.withdrawals.services.opening import open_checked
 from hardware.protocol.messages import build
 from tests.factories import make_cabinet, make_tenant
 from tests.hardware.test_ingest import Pipe

@@ -12,14 +12,14 @@ from sqlmodel import Session, select
 
 from app.approvals.models import Decision
 from app.audit.models import AuditLog
-from app.audit.records import Actor
+from app.audit.services.records import Actor
 from app.core.errors import NotFoundError, PermissionDeniedError, ValidationError
 from app.core.tenancy import TenantScope
 from app.org.models import User
-from app.quotas.service import Taken, record_usage
-from app.withdrawals import complaints
-from app.withdrawals.commit import commit
-from app.withdrawals.phone import ask_for_more, decide_by_phone, dispute, my_page
+from app.quotas.services.quotas import Taken, record_usage
+from app.withdrawals.services import complaints
+from app.withdrawals.services.commit import commit
+from app.withdrawals.services.phone import ask_for_more, decide_by_phone, dispute, my_page
 from tests.approvals.test_approvals import _world as _approval_world
 from tests.factories import make_door_session
 from tests.withdrawals.test_corrections import CLOSED

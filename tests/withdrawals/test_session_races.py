@@ -10,8 +10,8 @@ from sqlmodel import Session, select
 
 from app.cabinets.models import DeviceCommand
 from app.org.models import User
-from app.withdrawals import sessions
 from app.withdrawals.models import DoorSession
+from app.withdrawals.services import sessions
 from tests.factories import make_cabinet, make_tenant
 
 

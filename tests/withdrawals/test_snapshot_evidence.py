@@ -1,4 +1,4 @@
-"""The camera's evidence drawn for a person (app/withdrawals/snapshot_evidence.py)."""
+"""The camera's evidence drawn for a person (app/withdrawals/queries/snapshot_evidence.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import io
 
 from PIL import Image
 
-from app.withdrawals.snapshot_evidence import camera_counts, pictures
+from app.withdrawals.queries.snapshot_evidence import camera_counts, pictures
 from vision.draw import BOX, DOUBTFUL, REGION, annotate
 
 VISION = {

@@ -8,14 +8,14 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, select
 
-from app.audit.records import Actor
-from app.cabinets.commands import prepare_sends, record_ack
-from app.cabinets.credentials import provision
+from app.audit.services.records import Actor
 from app.cabinets.models import DeviceCommand
+from app.cabinets.services.commands import prepare_sends, record_ack
+from app.cabinets.services.credentials import provision
 from app.core.tenancy import TenantScope
 from app.org.models import User
-from app.withdrawals import closing, sessions
 from app.withdrawals.models import AuthMethod, DoorSession, SessionStatus
+from app.withdrawals.services import closing, sessions
 from tests.factories import make_cabinet, make_tenant
 
 ADMIN = Actor(account_id=None, name="admin")

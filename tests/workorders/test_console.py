@@ -11,15 +11,15 @@ import pytest
 from sqlmodel import Session, select
 
 from app.audit.models import AuditLog
-from app.audit.records import Actor
+from app.audit.services.records import Actor
 from app.auth.models import GrantScope, RoleGrant
-from app.auth.service import ensure_builtin_roles
+from app.auth.services.auth import ensure_builtin_roles
 from app.core.errors import NotFoundError, ValidationError
 from app.core.tenancy import TenantScope
 from app.tenants.models import ProviderStaff, ProviderStaffTenant, ServiceProvider
-from app.workorders import console
 from app.workorders.models import WorkOrderKind
-from app.workorders.service import PickLine, close_order, open_once, title_in
+from app.workorders.services import console
+from app.workorders.services.workorders import PickLine, close_order, open_once, title_in
 from tests.factories import (
     make_account,
     make_cabinet,

@@ -13,10 +13,10 @@ from sqlmodel import Session
 
 from app.core.errors import NotFoundError, ValidationError
 from app.core.tenancy import TenantScope
-from app.workorders import picklist
+from app.workorders import queries as picklist
 from app.workorders.models import WorkOrderKind
-from app.workorders.picklist import OpenLine, combine
-from app.workorders.service import PickLine, close_order, open_once
+from app.workorders.queries import OpenLine, combine
+from app.workorders.services.workorders import PickLine, close_order, open_once
 from tests.factories import make_cabinet, make_item, make_site, make_slot, make_tenant
 
 

@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 import pytest
 
 from app.core.i18n import t
-from app.workorders import picklist
-from app.workorders.console import OrderRow
-from app.workorders.picklist_state import _target, sheet_views
-from app.workorders.state import _links, order_lines, titles
+from app.workorders import queries as picklist
+from app.workorders.services.console import OrderRow
+from app.workorders.state.picklist import _target, sheet_views
+from app.workorders.state.workorders import _links, order_lines, titles
 
 MADE = datetime(2026, 4, 30, 16, 30, tzinfo=UTC)  # 00:30 on 1 May in Shanghai
 PARAMS = {"cabinet": "Lobby", "code": "C-1"}

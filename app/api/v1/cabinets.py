@@ -1,5 +1,5 @@
 """/cabinets and /stock: the fleet and what each slot holds, read only
-(app/cabinets/console.py, app/inventory/listing.py)."""
+(app/cabinets/services/console.py, app/inventory/queries/stock.py)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from app.api.v1.context import ApiCaller, require_scope, run
 from app.api.v1.paging import Cursor, Limit, Page, page
-from app.cabinets.console import list_cabinets
+from app.cabinets.services.console import list_cabinets
 from app.core.paging import decode_id
-from app.inventory.listing import list_stock
+from app.inventory.queries.stock import list_stock
 
 router = APIRouter(tags=["cabinets"])
 

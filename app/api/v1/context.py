@@ -19,7 +19,7 @@ from app.api.v1.problems import ApiProblem
 from app.api.v1.ratelimit import SharedTokenBuckets, TokenBuckets, retry_after
 from app.apikeys.models import ApiKey
 from app.apikeys.service import KeyRefused, authenticate, key_scope, tenant_named
-from app.audit.records import Actor
+from app.audit.services.records import Actor
 from app.core import logs
 from app.core.db import run_in_session
 from app.core.tenancy import TenantScope

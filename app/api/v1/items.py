@@ -1,4 +1,5 @@
-"""/items: the catalogue, listed and upserted by SKU (app/items/console.py, sync.py)."""
+"""/items: the catalogue, listed and upserted by SKU (app/items/services/console.py,
+services/sync.py)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from app.api.v1.idempotency import write
 from app.api.v1.paging import Cursor, Limit, Page, page
 from app.core.model_base import pk
 from app.core.paging import decode_id
-from app.items.console import list_items
-from app.items.sync import ItemSpec, upsert_item
+from app.items.services.console import list_items
+from app.items.services.sync import ItemSpec, upsert_item
 
 router = APIRouter(prefix="/items", tags=["items"])
 READ = "items:read"

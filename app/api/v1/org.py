@@ -1,5 +1,5 @@
 """/departments and /people: the org kept in step by an HR system, by external id
-(app/org/sync.py)."""
+(app/org/services/sync.py)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from app.api.v1.context import ApiCaller, Body, require_scope, run
 from app.api.v1.idempotency import write
 from app.api.v1.paging import Cursor, Limit, Page, page
 from app.core.paging import decode_id
-from app.org import sync
 from app.org.models import Department
+from app.org.services import sync
 
 router = APIRouter(tags=["organisation"])
 ExternalId = Annotated[str, Path(max_length=64, description="the id your system knows it by")]

@@ -1,5 +1,5 @@
 """/withdrawals and /withdrawals/corrections: what was taken, oldest first with lines, and the
-corrections as their own records; both paged on (time, id) (app/withdrawals/feed.py)."""
+corrections as their own records; both paged on (time, id) (app/withdrawals/queries/feed.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from app.api.v1.context import ApiCaller, require_scope, run
 from app.api.v1.paging import Cursor, Feed, Limit, stamped
-from app.withdrawals.feed import FeedFilter, FeedPage, correction_feed, withdrawal_feed
+from app.withdrawals.queries.feed import FeedFilter, FeedPage, correction_feed, withdrawal_feed
 
 router = APIRouter(prefix="/withdrawals", tags=["withdrawals"])
 READ = "withdrawals:read"

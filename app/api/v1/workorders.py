@@ -1,5 +1,5 @@
 """/work-orders: read, and moved on by a provider's field system (in progress, done,
-cancelled) with the console's rules (app/workorders/console.py)."""
+cancelled) with the console's rules (app/workorders/services/console.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from app.api.v1.context import ApiCaller, Body, require_scope, run
 from app.api.v1.idempotency import write
 from app.api.v1.paging import Cursor, Limit, Page, page, stamped
 from app.core.paging import decode_id
-from app.workorders import console
+from app.workorders.services import console
 
 router = APIRouter(prefix="/work-orders", tags=["work orders"])
 COLUMNS = (

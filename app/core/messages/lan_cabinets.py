@@ -1,4 +1,5 @@
-"""Registering a cabinet that has no controller, on its site's LAN (app/cabinets/lan.py)."""
+"""Registering a cabinet that has no controller, on its site's LAN
+(app/cabinets/services/lan.py)."""
 
 # key: (zh-CN, en)
 MESSAGES: dict[str, tuple[str, str]] = {

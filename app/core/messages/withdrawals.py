@@ -77,7 +77,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The cabinet did not unlock: the door stayed shut, nothing was recorded. Try again",
     ),
     "door.status_not_opened": ("未开门", "Not opened"),
-    # the phone's cabinet page: one step of the door at a time (app/withdrawals/door_steps.py)
+    # the phone's cabinet page: one step of the door at a time (app/withdrawals/pages/door_steps.py)
     "door.step_waiting": ("等待开门", "Waiting for the door"),
     "door.step_open": ("门已打开", "Door open"),
     "door.step_counting": ("已关门，清点中", "Closed – counting"),

@@ -16,7 +16,7 @@ from app.api.security import EdgeGuard
 from app.api.v1 import build_v1
 from app.api.v1.context import ApiSettings
 from app.apikeys.service import SCOPES, create_key
-from app.audit.records import Actor
+from app.audit.services.records import Actor
 from app.core.tenancy import TenantScope
 from app.withdrawals.models import WithdrawalLine
 from app.workorders.models import WorkOrder

@@ -14,13 +14,13 @@ from sqlmodel import select
 
 import app.jobs  # noqa: F401 - every job registered
 from app.apikeys.service import create_key
-from app.audit.records import Actor
+from app.audit.services.records import Actor
 from app.cabinets.models import Cabinet
 from app.core.db import session_scope
 from app.core.tenancy import TenantScope
-from app.demo.service import seed_demo
-from app.items.console import list_items
-from app.webhooks import delivery as sender
+from app.demo.services.demo import seed_demo
+from app.items.services.console import list_items
+from app.webhooks.services import delivery as sender
 from app.withdrawals.models import SESSION_PREFIX, DoorSession, Withdrawal
 from hardware.simulator.employees import badge, open_take_close
 from hardware.simulator.fleet import fleet_from_database

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import random
 
-from app.withdrawals.ident_vision import SlotSnapshot, by_vision
+from app.withdrawals.services.ident_vision import SlotSnapshot, by_vision
 from tests.bench.ident_world.sessions import Cabinet, ScaleLayout, Session
 from vision.appearance import LOOKS
 from vision.detector import Detector

@@ -1,4 +1,4 @@
-"""The only place the world touches the engine (app/withdrawals/identify.py).
+"""The only place the world touches the engine (app/withdrawals/services/identify.py).
 
 Written to the issue-15 contract (check_layout, by_rfid_rounds, ScaleReading with model /
 elapsed_s / after_series_g / max_per_visit). While main still has the older engine, the same
@@ -14,9 +14,9 @@ import math
 import statistics
 from datetime import UTC, datetime, timedelta
 
-from app.withdrawals import identify, scale_model
-from app.withdrawals.identify import SkuOnScale, Verdict
-from app.withdrawals.scale_model import ScaleModel
+from app.withdrawals.services import identify, scale_model
+from app.withdrawals.services.identify import SkuOnScale, Verdict
+from app.withdrawals.services.scale_model import ScaleModel
 from tests.bench.ident_world.scales import REREAD_AFTER_S
 from tests.bench.ident_world.sessions import MAX_PER_VISIT, Cabinet, ScaleLayout, Session
 
@@ -47,11 +47,11 @@ def _idle_stats(layout: ScaleLayout) -> tuple[float, float]:
 
 
 def _product_model(layout: ScaleLayout) -> ScaleModel | None:
-    """The model the product itself learns from these heartbeats (app/cabinets/scale_stats.py),
-    when this tree has it."""
+    """The model the product itself learns from these heartbeats
+    (app/cabinets/services/scale_stats.py), when this tree has it."""
     try:
         from app.cabinets.models import Slot
-        from app.cabinets.scale_stats import fold_window, model_of
+        from app.cabinets.services.scale_stats import fold_window, model_of
     except ImportError:
         return None
     slot = Slot(code=layout.slot, kind="scale", indicator=layout.scale.indicator)
@@ -66,7 +66,7 @@ def _product_model(layout: ScaleLayout) -> ScaleModel | None:
 def model_source() -> str:
     """Which of known_model's sources this tree offers, for the bench's output."""
     try:
-        from app.cabinets import scale_stats  # noqa: F401
+        from app.cabinets.services import scale_stats  # noqa: F401
     except ImportError:
         return "learned_model over 3 h of idle windows" if LEARNS else "nominal per class"
     return "the product's scale_stats over 3 h of idle windows"
@@ -160,6 +160,6 @@ def identify_session(
         verdict = identify.fuse(weights, rfid, tagged)
     else:
         verdict = identify.fuse(weights, rfid, tagged, vision)
-    # the product's own rule after fusion (app/withdrawals/sessions.py): a visit is booked
+    # the product's own rule after fusion (app/withdrawals/services/sessions.py): a visit is booked
     # only when everything went the visit's way
     return identify.directed(verdict, restock=False) if CONTRACT else verdict

@@ -12,7 +12,7 @@ import math
 import random
 from dataclasses import dataclass
 
-from app.withdrawals.scale_model import ScaleModel, default_model
+from app.withdrawals.services.scale_model import ScaleModel, default_model
 
 CLASSES = ("laumas_tlu", "eagle_ei2000", "tuna_id551pn")
 TAIL_RATE = 0.02

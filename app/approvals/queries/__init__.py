@@ -1,0 +1,1 @@
+"""The approvals read models: what its pages and the API list."""

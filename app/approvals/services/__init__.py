@@ -1,0 +1,1 @@
+"""The approvals rules: a database session in, no Reflex."""

@@ -1,0 +1,1 @@
+"""The approvals pages' states: one module per page, its components in pages/."""

@@ -1,0 +1,1 @@
+"""The audit rules: a database session in, no Reflex."""

@@ -1,0 +1,1 @@
+"""The audit pages' states: one module per page, its components in pages/."""

@@ -1,0 +1,1 @@
+"""The auth rules: a database session in, no Reflex."""

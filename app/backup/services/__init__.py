@@ -1,0 +1,1 @@
+"""The backup rules: a database session in, no Reflex."""

@@ -1,0 +1,1 @@
+"""The cabinets read models: what its pages and the API list."""

@@ -1,0 +1,1 @@
+"""The cabinets rules: a database session in, no Reflex."""

@@ -1,0 +1,1 @@
+"""The cabinets pages' states: one module per page, its components in pages/."""

@@ -1,0 +1,1 @@
+"""The dashboard pages' components: one module per page, its state in state/."""

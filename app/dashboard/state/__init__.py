@@ -1,0 +1,1 @@
+"""The dashboard pages' states: one module per page, its components in pages/."""

@@ -1,0 +1,1 @@
+"""The demo rules: a database session in, no Reflex."""

@@ -1,0 +1,1 @@
+"""The inventory read models: what its pages and the API list."""

@@ -1,0 +1,1 @@
+"""The inventory rules: a database session in, no Reflex."""

@@ -1,0 +1,1 @@
+"""The items rules: a database session in, no Reflex."""

@@ -1,0 +1,1 @@
+"""The notify rules: a database session in, no Reflex."""

@@ -1,0 +1,1 @@
+"""The org rules: a database session in, no Reflex."""

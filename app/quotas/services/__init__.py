@@ -1,0 +1,1 @@
+"""The quotas rules: a database session in, no Reflex."""

@@ -1,0 +1,1 @@
+"""The quotas pages' states: one module per page, its components in pages/."""

@@ -1,0 +1,1 @@
+"""The registration rules: a database session in, no Reflex."""

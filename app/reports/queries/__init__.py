@@ -1,0 +1,1 @@
+"""The reports read models: what its pages and the API list."""

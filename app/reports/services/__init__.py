@@ -1,0 +1,1 @@
+"""The reports rules: a database session in, no Reflex."""

@@ -1,0 +1,1 @@
+"""The reports pages' states: one module per page, its components in pages/."""

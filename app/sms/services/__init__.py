@@ -1,0 +1,1 @@
+"""The sms rules: a database session in, no Reflex."""

@@ -1,0 +1,1 @@
+"""The sso rules: a database session in, no Reflex."""

@@ -1,0 +1,1 @@
+"""The tenants rules: a database session in, no Reflex."""

@@ -1,0 +1,1 @@
+"""The wall pages' components: one module per page, its state in state/."""

@@ -1,0 +1,1 @@
+"""The wall pages' states: one module per page, its components in pages/."""

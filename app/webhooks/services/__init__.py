@@ -1,0 +1,1 @@
+"""The webhooks rules: a database session in, no Reflex."""

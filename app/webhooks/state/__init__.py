@@ -1,0 +1,1 @@
+"""The webhooks pages' states: one module per page, its components in pages/."""

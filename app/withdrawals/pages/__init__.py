@@ -1,0 +1,1 @@
+"""The withdrawals pages' components: one module per page, its state in state/."""

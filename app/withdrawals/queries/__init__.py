@@ -1,0 +1,1 @@
+"""The withdrawals read models: what its pages and the API list."""

@@ -1,0 +1,1 @@
+"""The withdrawals rules: a database session in, no Reflex."""

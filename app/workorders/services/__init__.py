@@ -1,0 +1,1 @@
+"""The workorders rules: a database session in, no Reflex."""

@@ -1,0 +1,1 @@
+"""The workorders pages' states: one module per page, its components in pages/."""
