@@ -12,6 +12,7 @@ import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
@@ -94,8 +95,8 @@ def combine(lines: Iterable[OpenLine]) -> CombinedPickList:
     """Sum still-needed quantities per cabinet, slot and item; lines already filled drop out."""
     needed = [line for line in lines if line.requested > line.done]
     cabinets: dict[int, OpenLine] = {}
-    sums: dict[tuple[int, int | None, int], list] = {}
-    totals: dict[int, list] = {}
+    sums: dict[tuple[int, int | None, int], list[Any]] = {}
+    totals: dict[int, list[Any]] = {}
     for line in needed:
         cabinets.setdefault(line.cabinet_id, line)
         quantity = line.requested - line.done
@@ -229,7 +230,7 @@ def targets(*, session: Session, scope: TenantScope) -> tuple[list[Target], list
         .group_by(col(Cabinet.id), col(Site.id), Tenant.name)
     )
     cabinets: list[Target] = []
-    routes: dict[int, list] = {}
+    routes: dict[int, list[Any]] = {}
     for cabinet, site, tenant, count in session.exec(base):
         cabinets.append(Target(pk(cabinet), cabinet.name, cabinet.code, tenant, count))
         if site is not None:
@@ -249,7 +250,7 @@ def _header(locale: str) -> list[str]:
     return [t(f"workorders.col.{k}", locale) for k in keys]
 
 
-def table(pick: CombinedPickList, locale: str) -> tuple[list[str], list[list]]:
+def table(pick: CombinedPickList, locale: str) -> tuple[list[str], list[list[Any]]]:
     """The lines as an export reads them: one row per cabinet, slot and item."""
     rows = [
         [s.site, s.address, s.cabinet, s.cabinet_code, r.slot, r.item, r.sku, r.quantity, r.unit]
@@ -259,7 +260,7 @@ def table(pick: CombinedPickList, locale: str) -> tuple[list[str], list[list]]:
     return _header(locale), rows
 
 
-def totals_table(pick: CombinedPickList, locale: str) -> tuple[list[str], list[list]]:
+def totals_table(pick: CombinedPickList, locale: str) -> tuple[list[str], list[list[Any]]]:
     keys = ("item", "sku", "quantity", "unit")
     header = [t(f"workorders.col.{k}", locale) for k in keys]
     return header, [[i.item, i.sku, i.quantity, i.unit] for i in pick.totals]

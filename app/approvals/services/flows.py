@@ -52,7 +52,9 @@ class FlowSpec:
     steps: tuple[StepSpec, ...] = ()
 
 
-def _checked_steps(session: Session, tenant_id: int, steps: tuple[StepSpec, ...]):
+def _checked_steps(
+    session: Session, tenant_id: int, steps: tuple[StepSpec, ...]
+) -> tuple[StepSpec, ...]:
     if not 1 <= len(steps) <= MAX_STEPS:
         raise ValidationError(field="steps")
     checked = []
@@ -101,7 +103,9 @@ def steps_of(session: Session, flow_id: int) -> list[ApprovalStep]:
     return list(session.exec(statement.order_by(col(ApprovalStep.step_no))))
 
 
-def _write_steps(session: Session, flow: ApprovalFlow, steps: tuple[StepSpec, ...], actor: Actor):
+def _write_steps(
+    session: Session, flow: ApprovalFlow, steps: tuple[StepSpec, ...], actor: Actor
+) -> None:
     before = [
         StepSpec(s.approver_kind, s.approver_role_id, s.approver_user_id)
         for s in steps_of(session, pk(flow))

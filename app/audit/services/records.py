@@ -127,9 +127,9 @@ def choice(value: str, allowed: type[Enum], field: str) -> str:
     return value
 
 
-def owned_id(session: Session, model, row_id: int | None, tenant_id: int, field: str) -> int:
+def owned_id(session: Session, model: Any, row_id: int | None, tenant_id: int, field: str) -> int:
     """The id of a row of `tenant_id` (or a shared row, tenant_id NULL); else the field is named."""
     row = session.get(model, row_id) if row_id else None
     if row is None or getattr(row, "tenant_id", tenant_id) not in (tenant_id, None):
         raise ValidationError(field=field)
-    return row.id
+    return int(row.id)

@@ -36,7 +36,7 @@ _context = CryptContext(
 def hash_secret(secret: str) -> str:
     """Hash a password or PIN."""
     with _hashing_slots:
-        return _context.hash(secret)
+        return str(_context.hash(secret))
 
 
 def verify_secret(secret: str, hashed: str | None) -> bool:
@@ -44,7 +44,7 @@ def verify_secret(secret: str, hashed: str | None) -> bool:
     if not hashed:
         return False
     with _hashing_slots:
-        return _context.verify(secret, hashed)
+        return bool(_context.verify(secret, hashed))
 
 
 def needs_rehash(hashed: str | None) -> bool:

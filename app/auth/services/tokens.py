@@ -48,7 +48,7 @@ def issue(
         # Unique per token: two rotations within one second must not issue the same token.
         "jti": secrets.token_hex(8),
     }
-    return jwt.encode(claims, _secret(), algorithm=ALGORITHM)
+    return str(jwt.encode(claims, _secret(), algorithm=ALGORITHM))
 
 
 def verify(

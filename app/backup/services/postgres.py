@@ -14,9 +14,10 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import cast
 
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.pool import NullPool
 
 from app.backup.services.store import BackupError
@@ -131,7 +132,7 @@ def restore(path: Path, url: str, jobs: int) -> None:
     _run([*argv, f"--jobs={max(1, jobs)}", f"--dbname={database}", str(path)], url)
 
 
-def _admin_engine(url: str):
+def _admin_engine(url: str) -> Engine:
     maintenance = _engine_url(url).set(database="postgres")
     return create_engine(maintenance, isolation_level="AUTOCOMMIT", poolclass=NullPool)
 
@@ -153,7 +154,7 @@ def create_database(url: str) -> None:
     engine = _admin_engine(url)
     try:
         with engine.connect() as conn:
-            name = conn.dialect.identifier_preparer.quote(make_url(url).database)
+            name = conn.dialect.identifier_preparer.quote(cast(str, make_url(url).database))
             conn.execute(text(f"CREATE DATABASE {name}"))
     finally:
         engine.dispose()
@@ -164,11 +165,13 @@ def user_tables(url: str) -> int:
     engine = create_engine(_engine_url(url), poolclass=NullPool)
     try:
         with engine.connect() as conn:
-            return conn.execute(
-                text(
-                    "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname NOT IN "
-                    "('pg_catalog', 'information_schema')"
-                )
-            ).scalar_one()
+            return int(
+                conn.execute(
+                    text(
+                        "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname NOT IN "
+                        "('pg_catalog', 'information_schema')"
+                    )
+                ).scalar_one()
+            )
     finally:
         engine.dispose()

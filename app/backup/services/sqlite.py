@@ -55,9 +55,12 @@ def user_tables(target: Path) -> int:
     if not target.exists() or target.stat().st_size == 0:
         return 0
     with closing(sqlite3.connect(_read_only(target), uri=True)) as conn:
-        return conn.execute(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-        ).fetchone()[0]
+        return int(
+            conn.execute(
+                "SELECT count(*) FROM sqlite_master "
+                "WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            ).fetchone()[0]
+        )
 
 
 def engine_for(path: Path) -> Engine:

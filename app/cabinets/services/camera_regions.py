@@ -40,7 +40,7 @@ def parse_polygon(text: str) -> list[list[int]]:
     return corners
 
 
-def polygon_text(polygon: list | None) -> str:
+def polygon_text(polygon: list[list[int]] | None) -> str:
     return " ".join(f"{x},{y}" for x, y in polygon or [])
 
 

@@ -73,7 +73,9 @@ def _number(value: object, name: str, low: int, high: int) -> int:
     return value
 
 
-def _scales(session: Session, cabinet: Cabinet, wanted: dict[str, tuple[int, str]] | None):
+def _scales(
+    session: Session, cabinet: Cabinet, wanted: dict[str, tuple[int, str]] | None
+) -> list[dict[str, Any]]:
     slots = session.exec(
         select(Slot)
         .where(Slot.cabinet_id == cabinet.id, Slot.kind == SlotKind.scale.value)
@@ -85,7 +87,7 @@ def _scales(session: Session, cabinet: Cabinet, wanted: dict[str, tuple[int, str
     if set(chosen) != {s.code for s in slots}:  # door.closed names every scale slot
         missing = sorted({s.code for s in slots} ^ set(chosen))
         raise ValidationError("lan.scales_must_match_slots", field="scales", slots=missing)
-    out = []
+    out: list[dict[str, Any]] = []
     for code, (unit, model) in sorted(chosen.items()):
         _number(unit, f"scales.{code}.unit", 1, UNIT_MAX)
         if model not in INDICATORS:
@@ -100,7 +102,7 @@ def register_lan_cabinet(
     """Record (or change) where a cabinet of the scope answers on its site's LAN; every field
     is checked before anything is written, and the change is audited."""
     cabinet = get_scoped_or_raise(session, Cabinet, cabinet_id, scope)
-    values = {
+    values: dict[str, Any] = {
         "host": _host(wiring.host, "host"),
         "port": _number(wiring.port, "port", 1, ADDRESS_MAX),
         "io_host": _host(wiring.io_host, "io_host", optional=True),

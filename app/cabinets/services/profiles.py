@@ -36,7 +36,7 @@ class SlotPlan:
     rfid_zone: str | None = None
     capacity: int = 50
     camera: str | None = None
-    camera_region: list | None = None
+    camera_region: list[list[int]] | None = None
 
 
 CAMERA_SIZE = (640, 480)  # the cabinets' camera images (vision/shelf.py draws this size)

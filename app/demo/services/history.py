@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -64,7 +65,7 @@ class CabinetLayout:
         return {p.slot.code: round(p.quantity * p.item.unit_weight_g, 1) for p in self.slots}
 
 
-def scale_readings(before: dict[str, float], after: dict[str, float]) -> dict[str, dict]:
+def scale_readings(before: dict[str, float], after: dict[str, float]) -> dict[str, dict[str, Any]]:
     """A visit's readings as the cabinet's `door.closed` reports them (and the live path keeps
     them): per slot, before and after in milligrams, steady."""
     return {

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -45,7 +46,7 @@ def _now(now: datetime | None) -> datetime:
     return now or datetime.now(UTC)
 
 
-def _audit(session: Session, action: str, row: Stocktake, actor: Actor, **after) -> None:
+def _audit(session: Session, action: str, row: Stocktake, actor: Actor, **after: Any) -> None:
     audit.record(
         session=session,
         action=action,

@@ -5,6 +5,7 @@ SKU, its type and tags named by name (created when new). The console's rules che
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -29,7 +30,9 @@ class ItemSpec:
     is_active: bool = True
 
 
-def _named(session: Session, model, tenant_id: int, name: str, field: str, limit: int, actor):
+def _named(
+    session: Session, model: Any, tenant_id: int, name: str, field: str, limit: int, actor: Actor
+) -> Any:
     name = (name or "").strip()
     if not name or len(name) > limit:
         raise ValidationError(field=field)

@@ -32,7 +32,7 @@ def issue_ack_token(claims: AckClaims, now: datetime | None = None) -> str:
         "rid": claims.route_id,
         "exp": int((now + LINK_TTL).timestamp()),
     }
-    return jwt.encode(payload, get_settings().secret_key, algorithm=ALGORITHM)
+    return str(jwt.encode(payload, get_settings().secret_key, algorithm=ALGORITHM))
 
 
 def verify_ack_token(token: str, now: datetime | None = None) -> AckClaims | None:

@@ -85,7 +85,7 @@ def _sealed(channel: str, secret: str, name: str) -> str | None:
     return encrypt_secret(secret.encode()) if secret else None
 
 
-def _columns(spec: RouteSpec) -> dict:
+def _columns(spec: RouteSpec) -> dict[str, Any]:
     name = (spec.name or "").strip()
     if not name or len(name) > 80:
         raise ValidationError(field="name")

@@ -197,7 +197,12 @@ class _DepartmentPlanner:
             self._one(wecom_id, linked, adoptable)
         self._refuse_taken_places()
 
-    def _one(self, wecom_id: int, linked: dict, adoptable: dict) -> None:
+    def _one(
+        self,
+        wecom_id: int,
+        linked: dict[str | None, Department],
+        adoptable: dict[tuple[int | None, str], Department],
+    ) -> None:
         ext, raw = department_key(wecom_id), self.wecom[wecom_id].name
         parent_ext = department_key(self.parent[wecom_id]) if self.parent[wecom_id] else None
         parent_id = self.resolved.get(parent_ext) if parent_ext else None

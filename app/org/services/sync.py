@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -26,7 +27,9 @@ def clean_external_id(raw: str | None, field: str = "external_id") -> str:
     return value
 
 
-def _by_external(session: Session, model, scope: TenantScope, tenant_id: int, external_id: str):
+def _by_external(
+    session: Session, model: Any, scope: TenantScope, tenant_id: int, external_id: str
+) -> Any:
     return session.exec(
         scoped_select(model, scope).where(
             model.tenant_id == tenant_id, model.external_id == external_id
@@ -40,7 +43,9 @@ def department_by_external(
     """The department an integration names (None when it names none); unknown: refused."""
     if not external_id:
         return None
-    found = _by_external(session, Department, scope, tenant_id, clean_external_id(external_id))
+    found: Department | None = _by_external(
+        session, Department, scope, tenant_id, clean_external_id(external_id)
+    )
     if found is None:
         raise ValidationError("org.unknown_department", field=field)
     return found
@@ -155,7 +160,9 @@ def disable_person(
     )  # fmt: skip
 
 
-def departments_of(*, session: Session, scope: TenantScope, after_id: int | None, limit: int):
+def departments_of(
+    *, session: Session, scope: TenantScope, after_id: int | None, limit: int
+) -> tuple[list[Department], int | None]:
     """A page of departments by id (the API's list)."""
     statement = scoped_select(Department, scope).order_by(col(Department.id)).limit(limit + 1)
     if after_id is not None:
@@ -164,7 +171,9 @@ def departments_of(*, session: Session, scope: TenantScope, after_id: int | None
     return rows[:limit], (rows[limit - 1].id if len(rows) > limit else None)
 
 
-def people_of(*, session: Session, scope: TenantScope, after_id: int | None, limit: int):
+def people_of(
+    *, session: Session, scope: TenantScope, after_id: int | None, limit: int
+) -> tuple[list[User], dict[int | None, str | None], int | None]:
     """A page of people by id (the API's list), with their departments' external ids."""
     statement = scoped_select(User, scope).order_by(col(User.id)).limit(limit + 1)
     if after_id is not None:

@@ -77,7 +77,7 @@ def _whole(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _departments(body: dict) -> list[DirectoryDepartment]:
+def _departments(body: dict[str, Any]) -> list[DirectoryDepartment]:
     rows = body.get("department")
     if not isinstance(rows, list):
         raise _malformed("department_list")
@@ -92,7 +92,7 @@ def _departments(body: dict) -> list[DirectoryDepartment]:
     return departments
 
 
-def _optional_text(row: dict, field: str) -> str | None:
+def _optional_text(row: dict[str, Any], field: str) -> str | None:
     value = row.get(field)
     if value is None or value == "":
         return None

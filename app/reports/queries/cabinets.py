@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import and_, func
 from sqlmodel import Session, col, select
@@ -35,7 +36,7 @@ class CabinetRow:
     uptime: float  # 0–1 of the elapsed period
 
 
-def _offline_seconds(session: Session, start: datetime, end: datetime):
+def _offline_seconds(session: Session, start: datetime, end: datetime) -> Any:
     """Seconds of each alert's [raised, resolved or end) inside [start, end), in SQL."""
     if session.get_bind().dialect.name == "postgresql":
         until = func.least(func.coalesce(Alert.resolved_at, end), end)

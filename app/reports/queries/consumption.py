@@ -90,7 +90,7 @@ class _Source:
     quantity: object
     cost: object
 
-    def column(self, name: str):
+    def column(self, name: str) -> Any:
         return getattr(self.table, name)
 
 
@@ -103,16 +103,16 @@ def _source(filters: Filters | None) -> _Source:
     return _LINES if filters and filters.item_id is not None else _VISITS
 
 
-def _sums(src: _Source, count):
+def _sums(src: _Source, count: Any) -> tuple[Any, Any, Any]:
     return (count, func.coalesce(func.sum(src.quantity), 0), func.coalesce(func.sum(src.cost), 0))
 
 
-def _visits(src: _Source):
+def _visits(src: _Source) -> Any:
     """How many withdrawals: rows of the withdrawals; distinct visits among lines."""
     return func.count() if src is _VISITS else func.count(distinct(col(L.withdrawal_id)))
 
 
-def _where(session: Session, src: _Source, win: Window, filters: Filters | None) -> list:
+def _where(session: Session, src: _Source, win: Window, filters: Filters | None) -> list[Any]:
     filters = filters or Filters()
     where = [
         or_(
@@ -144,14 +144,14 @@ def _where(session: Session, src: _Source, win: Window, filters: Filters | None)
     return where
 
 
-def _figures(row) -> Figures:
+def _figures(row: Any) -> Figures:
     return Figures(int(row[0]), int(row[1]), int(row[2]))
 
 
 def totals(*, session: Session, win: Window, filters: Filters | None = None) -> Totals:
     src = _source(filters)
     row = session.exec(
-        select(*_sums(src, _visits(src)), func.count(distinct(src.column("user_id")))).where(  # type: ignore[call-overload]
+        select(*_sums(src, _visits(src)), func.count(distinct(src.column("user_id")))).where(
             *_where(session, src, win, filters)
         )
     ).one()
@@ -172,7 +172,7 @@ _COLUMN = {"department": "department_id", "person": "user_id", "cabinet": "cabin
 _COLUMN["tenant"] = "tenant_id"
 
 
-def _grouped(session: Session, win: Window, by: str, filters: Filters | None):
+def _grouped(session: Session, win: Window, by: str, filters: Filters | None) -> Any:
     """The grouping statement of `by` (key, count, quantity, cost): visits for who and where,
     lines for what."""
     if by in WITHDRAWAL_LEVEL:
@@ -199,7 +199,7 @@ def _grouped(session: Session, win: Window, by: str, filters: Filters | None):
     return statement.where(*_where(session, src, win, filters))
 
 
-def _labelled(sums) -> list:
+def _labelled(sums: Any) -> list[Any]:
     return [
         column.label(name) for column, name in zip(sums, ("n", "quantity", "cost"), strict=True)
     ]
@@ -238,7 +238,7 @@ def breakdown(
     ]  # fmt: skip
 
 
-def _row(by: str, r, has_detail: bool) -> Row:
+def _row(by: str, r: Any, has_detail: bool) -> Row:
     label = r[1] or ""
     detail = (r[2] or "") if has_detail else ""
     if by == "item" and r[1] is not None:
@@ -261,7 +261,9 @@ def by_day(*, session: Session, win: Window, filters: Filters | None = None) -> 
     return {d: Figures(*days.get(d, [0, 0, 0])) for d in every}
 
 
-def _grouped_by_local_day(session: Session, src: _Source, win: Window, where: list):
+def _grouped_by_local_day(
+    session: Session, src: _Source, win: Window, where: list[Any]
+) -> list[Any]:
     """(local day, sums) rows: PostgreSQL converts with the tenant's zone; SQLite, which has no
     zones, shifts by the zone's offset on each stretch of the period where it holds."""
     created_at, tenant_id = src.column("created_at"), src.column("tenant_id")
@@ -274,8 +276,8 @@ def _grouped_by_local_day(session: Session, src: _Source, win: Window, where: li
             .where(*where)
             .group_by(zoned)
         )
-        return session.exec(statement).all()
-    rows = []
+        return list(session.exec(statement).all())
+    rows: list[Any] = []
     for tenant, (start, end, zone) in win.tenants.items():
         for piece_start, piece_end, offset in offset_segments(start, end, zone):
             day = func.date(created_at, f"{offset:+d} seconds")

@@ -6,6 +6,7 @@ employees' complaints raised and answered."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import and_, case, false, func, or_
 from sqlmodel import Session, col, select
@@ -31,7 +32,7 @@ class ExceptionsReport:
     complaints_answered: int  # of those, answered
 
 
-def _within(model, column, win: Window):
+def _within(model: Any, column: Any, win: Window) -> Any:
     return or_(
         *(
             and_(model.tenant_id == t, column >= start, column < end)

@@ -11,6 +11,7 @@ stock table."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, case, false, func, or_
 from sqlmodel import Session, col, select
@@ -38,7 +39,7 @@ class StockRow:
     slow: bool  # on hand throughout, never taken
 
 
-def _in_scope(model, win: Window, cabinet_id: int | None) -> list:
+def _in_scope(model: Any, win: Window, cabinet_id: int | None) -> list[Any]:
     where = [model.tenant_id.in_(list(win.tenants))]
     if cabinet_id is not None:
         where.append(model.cabinet_id == cabinet_id)
@@ -82,17 +83,21 @@ def stock_report(*, session: Session, win: Window, cabinet_id: int | None = None
     return sorted(rows, key=lambda r: (-r.taken, r.label))
 
 
-def _by_item(session: Session, statement, model, win: Window, cabinet_id: int | None) -> dict:
+def _by_item(
+    session: Session, statement: Any, model: Any, win: Window, cabinet_id: int | None
+) -> dict[int, int]:
     statement = statement.where(*_in_scope(model, win, cabinet_id)).group_by(model.item_id)
     return {item: int(total or 0) for item, total in session.exec(statement).all()}
 
 
-def _movements(session: Session, win: Window, cabinet_id: int | None, *, since_end: bool) -> dict:
+def _movements(
+    session: Session, win: Window, cabinet_id: int | None, *, since_end: bool
+) -> dict[int, dict[str, int]]:
     """Per item: net change, and (within the period) restocks, outs, adjustments, stock-outs."""
     M = StockMovement
     delta = M.quantity_delta
 
-    def kind_sum(kinds: list[str]):
+    def kind_sum(kinds: list[str]) -> Any:
         return func.sum(case((col(M.kind).in_(kinds), delta), else_=0))
 
     statement = select(  # type: ignore[call-overload]  # sqlmodel types up to 4 columns

@@ -3,6 +3,10 @@ formatted): work orders, cabinet use, quotas, exceptions and stock, each read wh
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlmodel import Session
+
 from app.core.i18n import LOCALES
 from app.core.tenancy import TenantScope
 from app.reports.queries import consumption as c
@@ -33,7 +37,7 @@ SORTABLE: dict[str, tuple[str, ...]] = {
 }
 
 
-def order_rows(*, session, scope: TenantScope, period: Period) -> list[dict]:
+def order_rows(*, session: Session, scope: TenantScope, period: Period) -> list[dict[str, Any]]:
     win = c.window(session=session, scope=scope, period=period)
     return [
         {
@@ -49,7 +53,7 @@ def order_rows(*, session, scope: TenantScope, period: Period) -> list[dict]:
     ]
 
 
-def uptime_rows(*, session, scope: TenantScope, period: Period) -> list[dict]:
+def uptime_rows(*, session: Session, scope: TenantScope, period: Period) -> list[dict[str, Any]]:
     win = c.window(session=session, scope=scope, period=period)
     return [
         {
@@ -66,7 +70,7 @@ def uptime_rows(*, session, scope: TenantScope, period: Period) -> list[dict]:
     ]
 
 
-def quota_figures(*, session, scope: TenantScope, period: Period) -> dict:
+def quota_figures(*, session: Session, scope: TenantScope, period: Period) -> dict[str, Any]:
     found = quota_report(session=session, win=c.window(session=session, scope=scope, period=period))
     rules = [
         {
@@ -83,7 +87,9 @@ def quota_figures(*, session, scope: TenantScope, period: Period) -> dict:
     return {"rules": rules, "asked": found.approvals_asked, "granted": found.approvals_granted}
 
 
-def exception_figures(*, session, scope: TenantScope, period: Period, locale: str) -> dict:
+def exception_figures(
+    *, session: Session, scope: TenantScope, period: Period, locale: str
+) -> dict[str, Any]:
     win = c.window(session=session, scope=scope, period=period)
     found = exceptions_report(session=session, win=win)
     figures = {k: v for k, v in found.__dict__.items() if k != "by_reason"}
@@ -97,8 +103,8 @@ def exception_figures(*, session, scope: TenantScope, period: Period, locale: st
 
 
 def stock_rows(
-    *, session, scope: TenantScope, period: Period, cabinet_id: int | None
-) -> list[dict]:
+    *, session: Session, scope: TenantScope, period: Period, cabinet_id: int | None
+) -> list[dict[str, Any]]:
     win = c.window(session=session, scope=scope, period=period)
     return [
         {

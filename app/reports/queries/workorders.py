@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, false, func, or_
 from sqlmodel import Session, col, select
@@ -28,7 +29,7 @@ class WorkOrderRow:
     lead_hours_max: float | None
 
 
-def _hours(session: Session):
+def _hours(session: Session) -> Any:
     """opened → closed in hours, in the database's own arithmetic."""
     if session.get_bind().dialect.name == "postgresql":
         return func.extract("epoch", col(O.closed_at) - O.created_at) / 3600.0

@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
+from typing import Any
 from urllib.parse import quote_plus, unquote, urlparse
 
 import httpx
@@ -57,7 +58,7 @@ def feishu_sign(secret: str, timestamp_s: int) -> str:
     return base64.b64encode(digest).decode()
 
 
-def _post(url: str, payload: dict, ok: Callable[[dict], bool]) -> None:
+def _post(url: str, payload: dict[str, Any], ok: Callable[[dict[str, Any]], bool]) -> None:
     try:
         response = httpx.post(url, json=payload, timeout=TIMEOUT_S)
     except httpx.HTTPError as failed:
@@ -90,7 +91,7 @@ def send_dingtalk(target: str, secret: str | None, message: Message) -> None:
 
 
 def send_feishu(target: str, secret: str | None, message: Message) -> None:
-    payload: dict = {
+    payload: dict[str, Any] = {
         "msg_type": "text",
         "content": {"text": f"{message.title}\n{message.markdown}"},
     }

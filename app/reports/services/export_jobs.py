@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -72,7 +73,7 @@ def start_export(
     return run
 
 
-def _progress(run_id: int, engine: Engine | None, **changes) -> None:
+def _progress(run_id: int, engine: Engine | None, **changes: Any) -> None:
     with session_scope(engine) as session:
         run = session.get(ReportRun, run_id)
         for name, value in changes.items():

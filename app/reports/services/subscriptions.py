@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
@@ -157,7 +158,7 @@ def set_active(
     subscription = get_scoped_or_raise(session, ReportSubscription, subscription_id, scope)
     if subscription.account_id != account_id:
         raise ValidationError(field="subscription")
-    changes: dict = {"is_active": active}
+    changes: dict[str, Any] = {"is_active": active}
     if active and not subscription.is_active:
         tenant = session.get_one(Tenant, subscription.tenant_id)
         changes["next_run_at"] = next_run(

@@ -76,7 +76,7 @@ def start(
 
 async def _person(
     client: httpx.AsyncClient, config: ImConfig, endpoints: DingtalkEndpoints, code: str
-) -> dict:
+) -> dict[str, Any]:
     """Steps 2 and 3: the person's own record (`unionId`, `mobile`, …)."""
     grant = await call_json(
         client,
@@ -125,7 +125,7 @@ async def _userid(
             raise refused("dingtalk_apptoken", body.get("code"))
         return token, int(body.get("expireIn") or 7200)
 
-    async def call(token: str) -> dict:
+    async def call(token: str) -> dict[str, Any]:
         return await call_json(
             client,
             "POST",

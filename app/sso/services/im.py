@@ -66,7 +66,7 @@ def refused(step: str, code: object) -> SsoRefused:
 
 async def call_json(
     client: httpx.AsyncClient, method: str, url: str, step: str, **request: Any
-) -> dict:
+) -> dict[str, Any]:
     """One call answered with a JSON object (whatever its HTTP status: the vendors put their
     error codes in the body); no answer, a server error or anything else is `sso.unreachable`."""
     try:
@@ -100,9 +100,9 @@ class AppTokens:
         self,
         key: str,
         fetch: Callable[[], Awaitable[tuple[str, int]]],
-        call: Callable[[str], Awaitable[dict]],
-        expired: Callable[[dict], bool],
-    ) -> dict:
+        call: Callable[[str], Awaitable[dict[str, Any]]],
+        expired: Callable[[dict[str, Any]], bool],
+    ) -> dict[str, Any]:
         """`call` with the cached token (or a fetched one); when the vendor says the token is
         no longer valid, once more with a new one."""
         for fresh in (False, True):

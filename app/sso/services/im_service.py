@@ -148,7 +148,7 @@ def im_kinds(*, session: Session, tenant_code: str) -> list[str]:
 # --- settings ------------------------------------------------------------------------------
 
 
-def _cleaned(chosen: ImProvider, typed: dict) -> dict[str, str]:
+def _cleaned(chosen: ImProvider, typed: dict[str, Any]) -> dict[str, str]:
     cleaned = {"kind": chosen.kind.value, "app_id": "", "agent_id": "", "org_id": ""}
     for field in chosen.fields:
         value = str(typed.get(field.typed) or "").strip()
@@ -169,7 +169,7 @@ def save_im_app(
     scope: TenantScope,
     tenant_id: int,
     kind: str,
-    typed: dict,
+    typed: dict[str, Any],
     actor: Actor,
     now: datetime | None = None,
 ) -> ImApp:

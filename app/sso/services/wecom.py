@@ -67,7 +67,7 @@ async def call_api(
     endpoints: WecomEndpoints,
     path: str,
     params: dict[str, str],
-) -> dict:
+) -> dict[str, Any]:
     """One `GET /cgi-bin/{path}` with the app's token (cached; an expired one is renewed once):
     the answer's body, or SsoRefused naming the call and WeCom's errcode (`wecom_user_get_60111`).
     The sign-in and the org sync (app/org/services/wecom_directory.py) both call WeCom through
@@ -87,7 +87,7 @@ async def call_api(
             raise refused("wecom_gettoken", body.get("errcode"))
         return token, int(body.get("expires_in") or 7200)
 
-    async def call(token: str) -> dict:
+    async def call(token: str) -> dict[str, Any]:
         url = f"{endpoints.api}/cgi-bin/{path}"
         return await call_json(client, "GET", url, step, params={"access_token": token, **params})
 

@@ -179,7 +179,9 @@ def record_change(
 # --- providers -----------------------------------------------------------------------------
 
 
-def _provider_values(session: Session, fields: ProviderFields, row_id: int | None) -> dict:
+def _provider_values(
+    session: Session, fields: ProviderFields, row_id: int | None
+) -> dict[str, Any]:
     code = _unique_code(session, ServiceProvider, fields.code, row_id)
     return {
         "code": code,
@@ -255,7 +257,7 @@ def update_provider(
 # --- tenants -------------------------------------------------------------------------------
 
 
-def _tenant_values(session: Session, fields: TenantFields, row_id: int | None) -> dict:
+def _tenant_values(session: Session, fields: TenantFields, row_id: int | None) -> dict[str, Any]:
     code = _unique_code(session, Tenant, fields.code, row_id)
     try:
         ZoneInfo(str(fields.timezone or ""))

@@ -40,7 +40,7 @@ def whole_number(session: Session, tenant_id: int, policy: WholeNumber) -> int:
     if not policy.accepts(value):
         logger.warning("tenant %s: %s %r ignored", tenant_id, policy.key, value)
         return policy.default
-    return value
+    return int(value)
 
 
 def set_whole_number(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import tuple_
 from sqlmodel import Session, col, select
@@ -44,7 +45,7 @@ class FeedFilter:
 
 @dataclass(frozen=True)
 class FeedPage:
-    rows: list[dict]
+    rows: list[dict[str, Any]]
     next_cursor: str | None  # None: this was the last page
     # where to poll from later to follow new rows: after the last row returned (never None
     # once a row has been seen; the cursor given when this page is empty)
@@ -55,7 +56,9 @@ def _aware(moment: datetime) -> datetime:
     return moment.replace(tzinfo=moment.tzinfo or UTC)
 
 
-def _page(session: Session, statement, model, where: FeedFilter, cursor, limit: int):
+def _page(
+    session: Session, statement: Any, model: Any, where: FeedFilter, cursor: str | None, limit: int
+) -> tuple[list[Any], bool]:
     """The rows after `cursor` in (created_at, id) order, and whether more follow."""
     if where.since:
         statement = statement.where(model.created_at >= where.since)
@@ -69,7 +72,9 @@ def _page(session: Session, statement, model, where: FeedFilter, cursor, limit: 
     return found[:limit], len(found) > limit
 
 
-def _feed_page(rows: list[dict], page: list, more: bool, cursor: str | None) -> FeedPage:
+def _feed_page(
+    rows: list[dict[str, Any]], page: list[Any], more: bool, cursor: str | None
+) -> FeedPage:
     after_last = encode_keyset(_aware(page[-1].created_at), page[-1].id) if page else cursor
     return FeedPage(rows, after_last if more else None, after_last)
 
@@ -86,7 +91,7 @@ def withdrawal_feed(
     if where.department_id:
         statement = statement.where(Withdrawal.department_id == where.department_id)
     page, more = _page(session, statement, Withdrawal, where, cursor, min(limit, MAX_LIMIT))
-    lines: dict[int, list[dict]] = {}
+    lines: dict[int, list[dict[str, Any]]] = {}
     for line, sku, name in session.exec(
         select(WithdrawalLine, Item.sku, Item.name)
         .join(Item, col(Item.id) == WithdrawalLine.item_id)

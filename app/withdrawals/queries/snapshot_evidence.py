@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from PIL import Image
 from sqlmodel import Session
@@ -40,14 +40,14 @@ class Picture:
     camera: str
 
 
-def pictures(identification: dict | None) -> list[Picture]:
+def pictures(identification: dict[str, Any] | None) -> list[Picture]:
     """The snapshots the detector looked at for a session, before first."""
     phases = ((identification or {}).get("vision") or {}).get("phases") or {}
     found = [Picture(s, phase, cam) for s, (phase, cam) in phases.items()]
     return sorted(found, key=lambda p: (p.phase != "before", p.camera))
 
 
-def image_links(door_id: int | None, identification: dict | None) -> list[ImageLink]:
+def image_links(door_id: int | None, identification: dict[str, Any] | None) -> list[ImageLink]:
     """The console's links to a session's annotated snapshots, before first."""
     return [
         ImageLink(
@@ -59,7 +59,7 @@ def image_links(door_id: int | None, identification: dict | None) -> list[ImageL
     ]
 
 
-def camera_counts(identification: dict | None) -> list[CameraCount]:
+def camera_counts(identification: dict[str, Any] | None) -> list[CameraCount]:
     """Per slot the camera counted: before, after, and whether both counts were sure."""
     slots = ((identification or {}).get("vision") or {}).get("slots") or {}
     return [
@@ -73,13 +73,13 @@ def camera_counts(identification: dict | None) -> list[CameraCount]:
     ]
 
 
-def changed_slots(identification: dict | None) -> set[str]:
+def changed_slots(identification: dict[str, Any] | None) -> set[str]:
     """The slots whose camera count changed over the visit: where the person took from."""
     slots = ((identification or {}).get("vision") or {}).get("slots") or {}
     return {code for code, e in slots.items() if e.get("before", {}) != e.get("after", {})}
 
 
-def own_after_picture(identification: dict | None) -> Picture | None:
+def own_after_picture(identification: dict[str, Any] | None) -> Picture | None:
     """For the person's phone: the after image of the camera that saw their slots change (the
     first camera's when none did)."""
     after = [p for p in pictures(identification) if p.phase == "after"]

@@ -84,7 +84,7 @@ def waiting(door: DoorSession) -> bool:
 
 def overdue(door: DoorSession, now: datetime) -> bool:
     asked = ((door.identification or {}).get("vision") or {}).get("asked_at", 0)
-    return asked < _ms(now - VISION_WAIT)
+    return bool(asked < _ms(now - VISION_WAIT))
 
 
 def pictures(session: Session, door: DoorSession) -> list[Picture] | None:

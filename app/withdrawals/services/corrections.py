@@ -35,9 +35,9 @@ from app.withdrawals.models import (
     WithdrawalSource,
     WithdrawalStatus,
 )
+from app.withdrawals.services.closing import door_changed
 from app.withdrawals.services.commit import commit
 from app.withdrawals.services.recognition import Taken
-from app.withdrawals.services.sessions import door_changed
 
 Counts = dict[tuple[int, int], int]  # (slot id, item id) → units
 
@@ -191,7 +191,7 @@ def _restate_line(
     session: Session,
     withdrawal: Withdrawal,
     line: WithdrawalLine | None,
-    key,
+    key: tuple[int | None, int],
     quantity: int,
     item: Item,
 ) -> None:

@@ -147,7 +147,7 @@ def _camera_readings(
             continue
         key = {item.vision_class: str(i) for i, item in known.items.items()}
 
-        def named(shot: SlotSnapshot, key: dict = key) -> SlotSnapshot:
+        def named(shot: SlotSnapshot, key: dict[str | None, str] = key) -> SlotSnapshot:
             return SlotSnapshot({key.get(n, n): c for n, c in shot.counts.items()}, shot.sure)
 
         stock = {str(i): n for i, n in known.stock.items()}

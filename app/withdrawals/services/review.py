@@ -61,7 +61,8 @@ class ExceptionCase:
     reason: str
     slots: list[SlotEvidence]
     entries: list[Entry]
-    identification: dict | None = None  # the camera's part is shown (queries/snapshot_evidence.py)
+    # the camera's part is shown (queries/snapshot_evidence.py)
+    identification: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)

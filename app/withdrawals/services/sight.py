@@ -94,9 +94,13 @@ def end_overdue(*, session: Session, now: datetime | None = None) -> int:
     return ended
 
 
-def detect_all(shots: list[camera.Picture]) -> tuple[dict, dict]:
+def detect_all(
+    shots: list[camera.Picture],
+) -> tuple[dict[str, list[Detection]], dict[str, float]]:
     """Each picture's boxes and ms; TimeoutError past IMAGE_BUDGET_S an image (CPU, a thread)."""
-    detector, seen, ms = shared_detector(), {}, {}
+    detector = shared_detector()
+    seen: dict[str, list[Detection]] = {}
+    ms: dict[str, float] = {}
     started = time.perf_counter()
     for shot in shots:
         began = time.perf_counter()
