@@ -31,3 +31,9 @@ def local_sid(app: Any, token: str) -> str | None:
 
 def root_of(state: BaseState) -> BaseState:
     return state._get_root_state()
+
+
+def page_functions(app: Any) -> dict[str, Callable[[], Any]]:
+    """Every page the app added, by route, as the function that builds its component (Reflex
+    keeps them unevaluated until it compiles)."""
+    return {route: page.component for route, page in app._unevaluated_pages.items()}

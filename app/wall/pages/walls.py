@@ -4,7 +4,6 @@ shown once —, see when each screen was last seen, revoke one (its screen goes 
 from __future__ import annotations
 
 import reflex as rx
-from sqlmodel import col
 
 from app.ui.locale import tr
 from app.ui.shell import console_page
@@ -32,7 +31,7 @@ def _row(row: rx.Var) -> rx.Component:
                     size="1",
                     color_scheme="red",
                     variant="soft",
-                    on_click=col(WallsState.revoke)(row["id"]),
+                    on_click=WallsState.revoke(row["id"]),
                     class_name="wall-revoke",
                 ),
             )
