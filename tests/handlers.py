@@ -63,9 +63,12 @@ class Handler:
 
 
 def _all_states(root: type[rx.State]) -> Iterator[type[rx.State]]:
+    """The app's states and Reflex's own; not those a test module defines for itself (a pytest
+    run that collects tests/ui imports them, but the running app has none of them)."""
     yield root
     for sub in root.get_substates():
-        yield from _all_states(sub)
+        if not sub.__module__.startswith("tests."):
+            yield from _all_states(sub)
 
 
 def all_handlers() -> list[Handler]:
