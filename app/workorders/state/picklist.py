@@ -14,10 +14,10 @@ from app.core.errors import DomainError
 from app.tenants.queries import scope_timezone
 from app.ui.format import local_time
 from app.ui.guard import caller, guarded
-from app.workorders import queries as picklist
+from app.workorders import queries
 
 READ = "workorder:read"
-FORMATS = {"xlsx": (picklist.to_xlsx, "xlsx"), "csv": (picklist.to_csv, "csv")}
+FORMATS = {"xlsx": (queries.to_xlsx, "xlsx"), "csv": (queries.to_csv, "csv")}
 
 
 class PickRowView(TypedDict):
@@ -57,7 +57,7 @@ def _target(params: dict) -> tuple[str, int] | None:
 def _read(principal, kind: str, target_id: int):
     def read(session):
         ids = {"cabinet_id": target_id} if kind == "cabinet" else {"site_id": target_id}
-        found = picklist.sheet(session=session, scope=principal.scope, **ids)
+        found = queries.sheet(session=session, scope=principal.scope, **ids)
         return found, scope_timezone(session=session, scope=principal.scope)
 
     return run_in_session(read)
@@ -111,7 +111,7 @@ class PicklistState(rx.State):
         )
 
 
-def sheet_views(pick: picklist.CombinedPickList) -> tuple[list[StopView], list[TotalView]]:
+def sheet_views(pick: queries.CombinedPickList) -> tuple[list[StopView], list[TotalView]]:
     """The combined list as the page shows it: each stop with its rows, then the totals."""
     stops = [
         StopView(

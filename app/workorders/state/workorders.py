@@ -15,7 +15,7 @@ from app.ui.guard import caller, guarded
 from app.ui.paging import KeysetPaging
 from app.ui.payload import as_id
 from app.ui.session import actor_of, request_locale, require
-from app.workorders import queries as picklist
+from app.workorders import queries
 from app.workorders.services import console
 from app.workorders.services.workorders import title_in
 
@@ -72,7 +72,7 @@ def titles(row: console.OrderRow) -> dict[str, str]:
     }
 
 
-def _links(found: list[picklist.Target], param: str) -> list[TargetLink]:
+def _links(found: list[queries.Target], param: str) -> list[TargetLink]:
     return [
         TargetLink(
             href=f"/workorders/picklist?{param}={x.id}",
@@ -114,7 +114,7 @@ class WorkOrdersState(KeysetPaging, rx.State):
                 after_id=self._after_id(),
                 limit=self.page_size,
             )
-            found = picklist.targets(session=session, scope=principal.scope)
+            found = queries.targets(session=session, scope=principal.scope)
             return page, found, scope_timezone(session=session, scope=principal.scope)
 
         page, (cabinets, routes), timezone = await run_in_session(read)
