@@ -6,7 +6,8 @@ import reflex as rx
 
 from app.alerts.state.routing import RoutingState as S
 from app.notify.services.rules import ALERT_KINDS
-from app.ui.forms import NATIVE_SELECT, confirmed, dialog_buttons, form_error, labelled
+from app.ui.dialog_list import row_dialog
+from app.ui.forms import NATIVE_SELECT, confirmed, labelled
 from app.ui.locale import tr
 from app.ui.shell import console_page
 from app.ui.tables import data_table
@@ -43,80 +44,71 @@ def _check(name: str, label_key: str, checked: rx.Var, class_name: str = "") -> 
 
 
 def _dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(rx.cond(S.editing_id > 0, tr("routing.edit"), tr("routing.add"))),
-            rx.text(tr("routing.help"), size="1", color="gray"),
-            rx.form(
-                rx.vstack(
-                    labelled("routing.field.name", _text("name", "route-name")),
-                    labelled(
-                        "routing.col.kinds",
-                        rx.flex(
-                            *[
-                                _check(
-                                    f"kind_{k}",
-                                    f"routing.kind_of.{k}",
-                                    S.kinds.contains(k),
-                                    "route-kind",
-                                )
-                                for k in ALERT_KINDS
-                            ],
-                            wrap="wrap",
-                        ),
-                    ),
-                    labelled(
-                        "routing.field.min_severity",
-                        _select("min_severity", SEVERITY_KEYS, "route-severity"),
-                    ),
-                    labelled(
-                        "routing.field.channel",
-                        _select("channel", CHANNEL_KEYS, "route-channel"),
-                    ),
-                    labelled("routing.field.target", _text("target", "route-target")),
-                    labelled(
-                        "routing.field.secret",
-                        rx.input(name="secret", id="route-secret", width="100%"),
-                    ),
-                    rx.hstack(
-                        labelled("routing.field.quiet_start", _text("quiet_start", "route-qs")),
-                        labelled("routing.field.quiet_end", _text("quiet_end", "route-qe")),
-                        width="100%",
-                    ),
-                    _check(
-                        "critical_in_quiet", "routing.field.critical_in_quiet", S.critical_in_quiet
-                    ),
-                    labelled(
-                        "routing.field.escalate_after",
-                        _text("escalate_after", "route-escalate-after"),
-                    ),
-                    rx.hstack(
-                        labelled(
-                            "routing.field.escalate_channel",
-                            _select("escalate_channel", CHANNEL_KEYS, "route-escalate-channel"),
-                        ),
-                        labelled(
-                            "routing.field.escalate_target",
-                            _text("escalate_target", "route-escalate-target"),
-                        ),
-                        width="100%",
-                    ),
-                    labelled(
-                        "routing.field.escalate_secret",
-                        rx.input(name="escalate_secret", id="route-escalate-secret", width="100%"),
-                    ),
-                    _check("is_active", "routing.field.active", S.is_active),
-                    form_error(S.message, "route-error"),
-                    dialog_buttons(S.close, "routing.save", "route-save"),
-                    spacing="3",
+    return row_dialog(
+        S,
+        titles=("routing.add", "routing.edit"),
+        intro=rx.text(tr("routing.help"), size="1", color="gray"),
+        body=[
+            labelled("routing.field.name", _text("name", "route-name")),
+            labelled(
+                "routing.col.kinds",
+                rx.flex(
+                    *[
+                        _check(
+                            f"kind_{k}",
+                            f"routing.kind_of.{k}",
+                            S.kinds.contains(k),
+                            "route-kind",
+                        )
+                        for k in ALERT_KINDS
+                    ],
+                    wrap="wrap",
                 ),
-                on_submit=S.save,
-                reset_on_submit=False,
             ),
-            max_width="36rem",
-            id="route-dialog",
-        ),
-        open=S.open,
+            labelled(
+                "routing.field.min_severity",
+                _select("min_severity", SEVERITY_KEYS, "route-severity"),
+            ),
+            labelled(
+                "routing.field.channel",
+                _select("channel", CHANNEL_KEYS, "route-channel"),
+            ),
+            labelled("routing.field.target", _text("target", "route-target")),
+            labelled(
+                "routing.field.secret",
+                rx.input(name="secret", id="route-secret", width="100%"),
+            ),
+            rx.hstack(
+                labelled("routing.field.quiet_start", _text("quiet_start", "route-qs")),
+                labelled("routing.field.quiet_end", _text("quiet_end", "route-qe")),
+                width="100%",
+            ),
+            _check("critical_in_quiet", "routing.field.critical_in_quiet", S.critical_in_quiet),
+            labelled(
+                "routing.field.escalate_after",
+                _text("escalate_after", "route-escalate-after"),
+            ),
+            rx.hstack(
+                labelled(
+                    "routing.field.escalate_channel",
+                    _select("escalate_channel", CHANNEL_KEYS, "route-escalate-channel"),
+                ),
+                labelled(
+                    "routing.field.escalate_target",
+                    _text("escalate_target", "route-escalate-target"),
+                ),
+                width="100%",
+            ),
+            labelled(
+                "routing.field.escalate_secret",
+                rx.input(name="escalate_secret", id="route-escalate-secret", width="100%"),
+            ),
+            _check("is_active", "routing.field.active", S.is_active),
+        ],
+        prefix="route",
+        error_id="route-error",
+        save_key="routing.save",
+        max_width="36rem",
     )
 
 

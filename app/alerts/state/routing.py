@@ -7,12 +7,15 @@ from typing import TypedDict
 
 import reflex as rx
 
+from app.audit.services.records import Actor
+from app.auth.services.principal import Principal
 from app.core.db import run_in_session
-from app.core.errors import DomainError, ValidationError
+from app.core.errors import ValidationError
 from app.core.i18n import t
 from app.notify import queries
 from app.notify.services import rules
 from app.tenants.queries import scope_timezone
+from app.ui.dialog_list import dialog_list
 from app.ui.format import local_time
 from app.ui.guard import caller, guarded
 from app.ui.payload import as_id
@@ -82,17 +85,13 @@ def _spec(form: dict) -> rules.RouteSpec:
     )
 
 
-class RoutingState(rx.State):
+class RoutingState(dialog_list(ROUTE), rx.State):
     routes: list[RouteRow] = []
     log: list[DeliveryRow] = []
-    open: bool = False
-    editing_id: int = 0
     form: dict[str, str] = dict(EMPTY_FORM)
     kinds: list[str] = []
     critical_in_quiet: bool = True
     is_active: bool = True
-    message: str = ""
-    loaded: bool = False
 
     async def _load(self) -> None:
         principal = await require(self, ROUTE)
@@ -110,26 +109,12 @@ class RoutingState(rx.State):
         self.log = delivery_rows(log, locale, timezone)
         self.loaded = True
 
-    @rx.event
-    @guarded(ROUTE)
-    async def load(self) -> None:
-        self.open, self.message = False, ""
-        await self._load()
-
-    @rx.event
-    @guarded(ROUTE)
-    async def start(self) -> None:
-        self.editing_id, self.form, self.kinds = 0, dict(EMPTY_FORM), []
+    def _fill_new(self) -> None:
+        self.form, self.kinds = dict(EMPTY_FORM), []
         self.critical_in_quiet, self.is_active = True, True
-        self.open, self.message = True, ""
 
-    @rx.event
-    @guarded(ROUTE)
-    async def edit(self, route_id: int) -> None:
-        principal = caller().principal
-        route_id = as_id(route_id)
-
-        r = await run_in_session(rules.get_route, scope=principal.scope, route_id=route_id)
+    async def _fill(self, principal: Principal, row_id: int) -> bool:
+        r = await run_in_session(rules.get_route, scope=principal.scope, route_id=row_id)
         self.form = {
             "name": r.name,
             "channel": r.channel,
@@ -143,52 +128,39 @@ class RoutingState(rx.State):
         }
         self.kinds = list(r.kinds or [])
         self.critical_in_quiet, self.is_active = r.critical_in_quiet, r.is_active
-        self.editing_id, self.open, self.message = route_id, True, ""
+        return True
 
-    @rx.event
-    @guarded(ROUTE)
-    async def close(self) -> None:
-        self.open = False
-
-    @rx.event
-    @guarded(ROUTE)
-    async def save(self, form: dict) -> None:
-        principal = caller().principal
-        locale = caller().locale
-        actor = actor_of(self, principal)
-        try:
-            spec = _spec(form)
-            if self.editing_id:
-                await run_in_session(
-                    rules.update_route,
-                    scope=principal.scope,
-                    route_id=self.editing_id,
-                    spec=spec,
-                    actor=actor,
-                )
-            else:
-                tenant_id = await working_tenant(self, principal)
-
-                def create(session):
-                    provider_id = rules.provider_of(session=session, account_id=actor.account_id)
-                    return rules.create_route(
-                        session=session,
-                        scope=principal.scope,
-                        tenant_id=tenant_id,
-                        spec=spec,
-                        actor=actor,
-                        provider_id=provider_id,
-                    )
-
-                await run_in_session(create)
-        except DomainError as refused:
-            field = refused.params.get("field", "")
-            params = refused.params | {"field": t(f"routing.field_name.{field}", locale)}
-            self.message = t(refused.key, locale, **params)
+    async def _write(self, principal: Principal, form: dict, actor: Actor) -> None:
+        spec = _spec(form)
+        if self.editing_id:
+            await run_in_session(
+                rules.update_route,
+                scope=principal.scope,
+                route_id=self.editing_id,
+                spec=spec,
+                actor=actor,
+            )
             return
-        self.open, self.message = False, ""
-        await self._load()
-        yield rx.toast(t("routing.saved", locale))
+        tenant_id = await working_tenant(self, principal)
+
+        def create(session):
+            provider_id = rules.provider_of(session=session, account_id=actor.account_id)
+            return rules.create_route(
+                session=session,
+                scope=principal.scope,
+                tenant_id=tenant_id,
+                spec=spec,
+                actor=actor,
+                provider_id=provider_id,
+            )
+
+        await run_in_session(create)
+
+    def _field_name(self, field: str, locale: str) -> str:
+        return t(f"routing.field_name.{field}", locale)
+
+    def _saved_key(self) -> str:
+        return "routing.saved"
 
     @rx.event
     @guarded(ROUTE)

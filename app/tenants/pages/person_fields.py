@@ -58,3 +58,17 @@ def text_field(
         ),
         required=required,
     )
+
+
+def created_admin(created: rx.Var, callout_id: str) -> rx.Component:
+    """Said once after a create: the first admin's sign-in, to hand over."""
+    return rx.cond(
+        created != "",
+        rx.callout(
+            rx.hstack(tr("onboard.created_admin"), rx.code(created), align="center"),
+            icon="user-check",
+            color_scheme="green",
+            id=callout_id,
+            width="100%",
+        ),
+    )

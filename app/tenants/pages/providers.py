@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.tenants.pages.person_fields import person_fields, text_field
+from app.tenants.pages.person_fields import created_admin, person_fields, text_field
 from app.tenants.pages.tenants import status_badge
 from app.tenants.state.providers import ProvidersState as S
-from app.ui.forms import NATIVE_SELECT, dialog_buttons, form_error, labelled
+from app.ui.dialog_list import list_heading, row_dialog
+from app.ui.forms import NATIVE_SELECT, labelled
 from app.ui.locale import tr
 from app.ui.shell import console_page
 from app.ui.tables import data_table, row_action
@@ -22,9 +23,7 @@ def _row(row: rx.Var) -> rx.Component:
         rx.table.cell(status_badge(row["status"], "provider_status")),
         rx.table.cell(row["tenants"]),
         rx.table.cell(row["staff"]),
-        rx.table.cell(
-            row_action("onboard.edit", S.open_edit(row["id"]), class_name="provider-edit")
-        ),
+        rx.table.cell(row_action("onboard.edit", S.edit(row["id"]), class_name="provider-edit")),
         class_name="provider-row",
         data_code=row["code"],
     )
@@ -43,68 +42,32 @@ def _form() -> rx.Component:
             style=NATIVE_SELECT,
         ),
     )
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(
-                rx.cond(
-                    S.form["id"].to(int) > 0,
-                    tr("onboard.edit_provider"),
-                    tr("onboard.new_provider"),
-                )
+    return row_dialog(
+        S,
+        titles=("onboard.new_provider", "onboard.edit_provider"),
+        body=[
+            rx.grid(
+                field("code", "onboard.provider_code", required=True, max_length=32),
+                field("name", "onboard.provider_name", required=True, max_length=120),
+                field("contact_name", "field.contact_name", max_length=60),
+                field("contact_phone", "onboard.contact_phone", max_length=20),
+                rx.cond(S.editing_id > 0, status),
+                columns=rx.breakpoints(initial="1", sm="2"),
+                gap="0.75rem",
+                width="100%",
             ),
-            rx.form(
-                rx.vstack(
-                    rx.grid(
-                        field("code", "onboard.provider_code", required=True, max_length=32),
-                        field("name", "onboard.provider_name", required=True, max_length=120),
-                        field("contact_name", "field.contact_name", max_length=60),
-                        field("contact_phone", "onboard.contact_phone", max_length=20),
-                        rx.cond(S.form["id"].to(int) > 0, status),
-                        columns=rx.breakpoints(initial="1", sm="2"),
-                        gap="0.75rem",
-                        width="100%",
-                    ),
-                    rx.cond(S.form["id"].to(int) == 0, person_fields("provider")),
-                    form_error(S.form_error, "provider-form-error"),
-                    dialog_buttons(S.close, "common.save", "provider-save"),
-                    spacing="3",
-                ),
-                on_submit=S.save,
-                reset_on_submit=False,
-                key=S.form["id"].to(str),
-            ),
-            max_width="40rem",
-            id="provider-dialog",
-        ),
-        open=S.editing,
+            rx.cond(S.editing_id == 0, person_fields("provider")),
+        ],
+        prefix="provider",
+        error_id="provider-form-error",
     )
 
 
 def providers_body() -> rx.Component:
     return rx.vstack(
-        rx.flex(
-            rx.heading(tr("nav.platform_providers"), size="6"),
-            rx.spacer(),
-            rx.button(
-                rx.icon("plus", size=14),
-                tr("onboard.new_provider"),
-                on_click=S.open_new,
-                id="provider-new",
-            ),
-            align="center",
-            width="100%",
-        ),
+        list_heading("nav.platform_providers", "onboard.new_provider", S.start, "provider-new"),
         rx.text(tr("onboard.providers_explain"), size="2", color=rx.color("gray", 11)),
-        rx.cond(
-            S.created != "",
-            rx.callout(
-                rx.hstack(tr("onboard.created_admin"), rx.code(S.created), align="center"),
-                icon="user-check",
-                color_scheme="green",
-                id="provider-created",
-                width="100%",
-            ),
-        ),
+        created_admin(S.created, "provider-created"),
         data_table(
             (
                 "onboard.provider_code",

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.tenants.pages.person_fields import person_fields, text_field
+from app.tenants.pages.person_fields import created_admin, person_fields, text_field
 from app.tenants.state.tenants import TenantsState as S
-from app.ui.forms import NATIVE_SELECT, dialog_buttons, form_error, labelled
+from app.ui.dialog_list import list_heading, row_dialog
+from app.ui.forms import NATIVE_SELECT, labelled
 from app.ui.locale import tr
 from app.ui.shell import console_page
 from app.ui.tables import data_table, row_action
@@ -41,7 +42,7 @@ def _row(row: rx.Var) -> rx.Component:
         ),
         rx.table.cell(row["cabinets"]),
         rx.table.cell(row["people"]),
-        rx.table.cell(row_action("onboard.edit", S.open_edit(row["id"]), class_name="tenant-edit")),
+        rx.table.cell(row_action("onboard.edit", S.edit(row["id"]), class_name="tenant-edit")),
         class_name="tenant-row",
         data_code=row["code"],
     )
@@ -63,7 +64,7 @@ def _statuses() -> rx.Component:
     offered = [("trial", "tenant_status.trial"), ("active", "tenant_status.active")]
     suspended = ("suspended", "tenant_status.suspended")
     return rx.cond(
-        S.form["id"].to(int) > 0,
+        S.editing_id > 0,
         _select("status", [*offered, suspended]),
         _select("status", offered),
     )
@@ -71,86 +72,52 @@ def _statuses() -> rx.Component:
 
 def _form() -> rx.Component:
     field = lambda name, key, **p: text_field(S.form, name, key, "tenant", **p)  # noqa: E731
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(
-                rx.cond(
-                    S.form["id"].to(int) > 0, tr("onboard.edit_tenant"), tr("onboard.new_tenant")
-                )
-            ),
-            rx.form(
-                rx.vstack(
-                    rx.grid(
-                        field("code", "onboard.tenant_code", required=True, max_length=32),
-                        field("name", "onboard.tenant_name", required=True, max_length=120),
-                        field("legal_name", "field.legal_name", max_length=160),
-                        labelled(
-                            "field.provider",
-                            rx.el.select(
-                                rx.el.option(tr("onboard.no_provider_yet"), value=""),
-                                rx.foreach(
-                                    S.providers,
-                                    lambda p: rx.el.option(p["name"], value=p["id"]),
-                                ),
-                                name="provider_id",
-                                default_value=S.form["provider_id"].to(str),
-                                id="tenant-provider_id",
-                                style=NATIVE_SELECT,
-                            ),
+    return row_dialog(
+        S,
+        titles=("onboard.new_tenant", "onboard.edit_tenant"),
+        body=[
+            rx.grid(
+                field("code", "onboard.tenant_code", required=True, max_length=32),
+                field("name", "onboard.tenant_name", required=True, max_length=120),
+                field("legal_name", "field.legal_name", max_length=160),
+                labelled(
+                    "field.provider",
+                    rx.el.select(
+                        rx.el.option(tr("onboard.no_provider_yet"), value=""),
+                        rx.foreach(
+                            S.providers,
+                            lambda p: rx.el.option(p["name"], value=p["id"]),
                         ),
-                        field("timezone", "field.timezone", required=True, max_length=64),
-                        labelled(
-                            "field.locale",
-                            _select("locale", [("zh-CN", "onboard.zh"), ("en", "onboard.en")]),
-                        ),
-                        field("contract_start", "field.contract_start", type="date"),
-                        field("contract_end", "field.contract_end", type="date"),
-                        labelled("field.status", _statuses()),
-                        columns=rx.breakpoints(initial="1", sm="2"),
-                        gap="0.75rem",
-                        width="100%",
+                        name="provider_id",
+                        default_value=S.form["provider_id"].to(str),
+                        id="tenant-provider_id",
+                        style=NATIVE_SELECT,
                     ),
-                    rx.cond(S.form["id"].to(int) == 0, person_fields("tenant")),
-                    form_error(S.form_error, "tenant-form-error"),
-                    dialog_buttons(S.close, "common.save", "tenant-save"),
-                    spacing="3",
                 ),
-                on_submit=S.save,
-                reset_on_submit=False,
-                key=S.form["id"].to(str),
+                field("timezone", "field.timezone", required=True, max_length=64),
+                labelled(
+                    "field.locale",
+                    _select("locale", [("zh-CN", "onboard.zh"), ("en", "onboard.en")]),
+                ),
+                field("contract_start", "field.contract_start", type="date"),
+                field("contract_end", "field.contract_end", type="date"),
+                labelled("field.status", _statuses()),
+                columns=rx.breakpoints(initial="1", sm="2"),
+                gap="0.75rem",
+                width="100%",
             ),
-            max_width="40rem",
-            id="tenant-dialog",
-        ),
-        open=S.editing,
+            rx.cond(S.editing_id == 0, person_fields("tenant")),
+        ],
+        prefix="tenant",
+        error_id="tenant-form-error",
     )
 
 
 def tenants_body() -> rx.Component:
     return rx.vstack(
-        rx.flex(
-            rx.heading(tr("nav.platform_tenants"), size="6"),
-            rx.spacer(),
-            rx.button(
-                rx.icon("plus", size=14),
-                tr("onboard.new_tenant"),
-                on_click=S.open_new,
-                id="tenant-new",
-            ),
-            align="center",
-            width="100%",
-        ),
+        list_heading("nav.platform_tenants", "onboard.new_tenant", S.start, "tenant-new"),
         rx.text(tr("onboard.tenants_explain"), size="2", color=rx.color("gray", 11)),
-        rx.cond(
-            S.created != "",
-            rx.callout(
-                rx.hstack(tr("onboard.created_admin"), rx.code(S.created), align="center"),
-                icon="user-check",
-                color_scheme="green",
-                id="tenant-created",
-                width="100%",
-            ),
-        ),
+        created_admin(S.created, "tenant-created"),
         data_table(
             (
                 "onboard.tenant_code",

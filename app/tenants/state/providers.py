@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.audit.services.records import Actor
+from app.auth.services.principal import Principal
 from app.core.db import run_in_session
-from app.core.errors import DomainError
 from app.tenants.queries import ProviderRow, provider_rows
 from app.tenants.services import onboarding as svc
-from app.tenants.state.tenants import first_admin, refusal_text
-from app.ui.guard import caller, guarded
-from app.ui.payload import as_id
-from app.ui.session import actor_of, require
+from app.tenants.state.tenants import first_admin
+from app.ui.dialog_list import dialog_list
+from app.ui.session import require
 
 WRITE = svc.PROVIDERS
 NEW_PROVIDER = {
@@ -34,73 +34,47 @@ def provider_fields(form: dict) -> svc.ProviderFields:
     )
 
 
-class ProvidersState(rx.State):
+class ProvidersState(dialog_list(WRITE), rx.State):
     rows: list[ProviderRow] = []
-    loaded: bool = False
-    editing: bool = False
     form: dict = NEW_PROVIDER
-    form_error: str = ""
-    created: str = ""
+    created: str = ""  # the sign-in of the admin just created, said once
 
     async def _load(self) -> None:
         await require(self, WRITE)
         self.rows = await run_in_session(lambda session: provider_rows(session))
         self.loaded = True
 
-    @rx.event
-    @guarded(WRITE)
-    async def load(self) -> None:
-        self.editing, self.created = False, ""
-        await self._load()
+    def _reset(self) -> None:
+        self.created = ""
 
-    @rx.event
-    @guarded(WRITE)
-    async def open_new(self) -> None:
-        self.form, self.form_error, self.editing = dict(NEW_PROVIDER), "", True
+    def _fill_new(self) -> None:
+        self.form = dict(NEW_PROVIDER)
 
-    @rx.event
-    @guarded(WRITE)
-    async def open_edit(self, provider_id: int) -> None:
-        row = next((r for r in self.rows if r["id"] == as_id(provider_id)), None)
+    async def _fill(self, principal: Principal, row_id: int) -> bool:
+        row = next((r for r in self.rows if r["id"] == row_id), None)
         if row is not None:
             self.form = {key: row.get(key, value) for key, value in NEW_PROVIDER.items()}
-            self.form_error, self.editing = "", True
+        return row is not None
 
-    @rx.event
-    @guarded(WRITE)
-    async def close(self) -> None:
-        self.editing, self.form_error = False, ""
-
-    @rx.event
-    @guarded(WRITE)
-    async def save(self, form: dict) -> None:
-        principal = caller().principal
-        provider_id = as_id(self.form.get("id", 0))
-        actor = actor_of(self, principal)
-        try:
-            fields = provider_fields(form)
-            if provider_id:
-                await run_in_session(
-                    svc.update_provider,
-                    scope=principal.scope,
-                    provider_id=provider_id,
-                    fields=fields,
-                    status=str(form.get("status", ""))[:20],
-                    actor=actor,
-                )
-                self.created = ""
-            else:
-                admin = first_admin(form)
-                await run_in_session(
-                    svc.create_provider,
-                    scope=principal.scope,
-                    fields=fields,
-                    admin=admin,
-                    actor=actor,
-                )
-                self.created = admin.username
-        except DomainError as refused:
-            self.form_error = await refusal_text(self, refused)
-            return
-        self.editing, self.form_error = False, ""
-        await self._load()
+    async def _write(self, principal: Principal, form: dict, actor: Actor) -> None:
+        fields = provider_fields(form)
+        if self.editing_id:
+            await run_in_session(
+                svc.update_provider,
+                scope=principal.scope,
+                provider_id=self.editing_id,
+                fields=fields,
+                status=str(form.get("status", ""))[:20],
+                actor=actor,
+            )
+            self.created = ""
+        else:
+            admin = first_admin(form)
+            await run_in_session(
+                svc.create_provider,
+                scope=principal.scope,
+                fields=fields,
+                admin=admin,
+                actor=actor,
+            )
+            self.created = admin.username

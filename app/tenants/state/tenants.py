@@ -9,14 +9,16 @@ from typing import TypedDict
 
 import reflex as rx
 
+from app.audit.services.records import Actor
+from app.auth.services.principal import Principal
 from app.core.db import run_in_session
 from app.core.errors import DomainError, ValidationError
 from app.core.i18n import t
 from app.tenants.queries import ProviderRow, TenantRow, provider_rows, tenant_rows
 from app.tenants.services import onboarding as svc
-from app.ui.guard import caller, guarded
+from app.ui.dialog_list import dialog_list
 from app.ui.payload import as_id
-from app.ui.session import actor_of, request_locale, require
+from app.ui.session import request_locale, require
 
 ONBOARD = svc.ONBOARD
 NEW_TENANT = {
@@ -76,13 +78,10 @@ async def refusal_text(state: rx.State, refused: DomainError) -> str:
     return t(refused.key, await request_locale(state), **refused.params)
 
 
-class TenantsState(rx.State):
+class TenantsState(dialog_list(ONBOARD), rx.State):
     rows: list[TenantRow] = []
     providers: list[Choice] = []
-    loaded: bool = False
-    editing: bool = False
     form: dict = NEW_TENANT
-    form_error: str = ""
     created: str = ""  # the sign-in of the admin just created, said once
 
     async def _load(self) -> None:
@@ -95,62 +94,39 @@ class TenantsState(rx.State):
         self.providers = provider_choices(providers)
         self.loaded = True
 
-    @rx.event
-    @guarded(ONBOARD)
-    async def load(self) -> None:
-        self.editing, self.created = False, ""
-        await self._load()
+    def _reset(self) -> None:
+        self.created = ""
 
-    @rx.event
-    @guarded(ONBOARD)
-    async def open_new(self) -> None:
-        self.form, self.form_error, self.editing = dict(NEW_TENANT), "", True
+    def _fill_new(self) -> None:
+        self.form = dict(NEW_TENANT)
 
-    @rx.event
-    @guarded(ONBOARD)
-    async def open_edit(self, tenant_id: int) -> None:
-        row = next((r for r in self.rows if r["id"] == as_id(tenant_id)), None)
+    async def _fill(self, principal: Principal, row_id: int) -> bool:
+        row = next((r for r in self.rows if r["id"] == row_id), None)
         if row is not None:
             self.form = {key: row.get(key, value) for key, value in NEW_TENANT.items()}
-            self.form_error, self.editing = "", True
+        return row is not None
 
-    @rx.event
-    @guarded(ONBOARD)
-    async def close(self) -> None:
-        self.editing, self.form_error = False, ""
-
-    @rx.event
-    @guarded(ONBOARD)
-    async def save(self, form: dict) -> None:
-        principal = caller().principal
-        tenant_id = as_id(self.form.get("id", 0))
-        actor = actor_of(self, principal)
-        try:
-            fields = tenant_fields(form)
-            if tenant_id:
-                await run_in_session(
-                    svc.update_tenant,
-                    scope=principal.scope,
-                    tenant_id=tenant_id,
-                    fields=fields,
-                    actor=actor,
-                )
-                self.created = ""
-            else:
-                admin = first_admin(form)
-                await run_in_session(
-                    svc.create_tenant,
-                    scope=principal.scope,
-                    fields=fields,
-                    admin=admin,
-                    actor=actor,
-                )
-                self.created = admin.username
-        except DomainError as refused:
-            self.form_error = await refusal_text(self, refused)
-            return
-        self.editing, self.form_error = False, ""
-        await self._load()
+    async def _write(self, principal: Principal, form: dict, actor: Actor) -> None:
+        fields = tenant_fields(form)
+        if self.editing_id:
+            await run_in_session(
+                svc.update_tenant,
+                scope=principal.scope,
+                tenant_id=self.editing_id,
+                fields=fields,
+                actor=actor,
+            )
+            self.created = ""
+        else:
+            admin = first_admin(form)
+            await run_in_session(
+                svc.create_tenant,
+                scope=principal.scope,
+                fields=fields,
+                admin=admin,
+                actor=actor,
+            )
+            self.created = admin.username
 
 
 def provider_choices(providers: list[ProviderRow]) -> list[Choice]:

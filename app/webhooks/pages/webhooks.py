@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.ui.forms import confirmed, dialog_buttons, form_error, labelled
+from app.ui.dialog_list import row_dialog
+from app.ui.forms import confirmed, labelled
 from app.ui.locale import tr
 from app.ui.shell import console_page
 from app.ui.tables import data_table
@@ -39,41 +40,32 @@ def _check(name: str, label: rx.Component | str, checked: rx.Var) -> rx.Componen
 
 
 def _dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(rx.cond(S.editing_id > 0, tr("webhooks.edit"), tr("webhooks.add"))),
-            rx.text(tr("webhooks.url_rule"), size="1", color="gray"),
-            rx.form(
-                rx.vstack(
-                    labelled(
-                        "webhooks.field.name",
-                        rx.input(name="name", default_value=S.form["name"], id="webhook-name"),
-                    ),
-                    labelled(
-                        "webhooks.field.url",
-                        rx.input(
-                            name="url", default_value=S.form["url"], id="webhook-url", width="100%"
-                        ),
-                    ),
-                    labelled(
-                        "webhooks.field.events",
-                        rx.flex(
-                            *[_check(f"event_{e}", e, S.events.contains(e)) for e in EVENT_TYPES],
-                            wrap="wrap",
-                        ),
-                    ),
-                    _check("is_active", tr("webhooks.field.is_active"), S.is_active),
-                    form_error(S.message, "webhook-error"),
-                    dialog_buttons(S.close, "webhooks.save", "webhook-save"),
-                    spacing="3",
-                ),
-                on_submit=S.save,
-                reset_on_submit=False,
+    return row_dialog(
+        S,
+        titles=("webhooks.add", "webhooks.edit"),
+        intro=rx.text(tr("webhooks.url_rule"), size="1", color="gray"),
+        body=[
+            labelled(
+                "webhooks.field.name",
+                rx.input(name="name", default_value=S.form["name"], id="webhook-name"),
             ),
-            max_width="36rem",
-            id="webhook-dialog",
-        ),
-        open=S.open,
+            labelled(
+                "webhooks.field.url",
+                rx.input(name="url", default_value=S.form["url"], id="webhook-url", width="100%"),
+            ),
+            labelled(
+                "webhooks.field.events",
+                rx.flex(
+                    *[_check(f"event_{e}", e, S.events.contains(e)) for e in EVENT_TYPES],
+                    wrap="wrap",
+                ),
+            ),
+            _check("is_active", tr("webhooks.field.is_active"), S.is_active),
+        ],
+        prefix="webhook",
+        error_id="webhook-error",
+        save_key="webhooks.save",
+        max_width="36rem",
     )
 
 

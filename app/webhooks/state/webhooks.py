@@ -8,10 +8,13 @@ from typing import TypedDict
 
 import reflex as rx
 
+from app.audit.services.records import Actor
+from app.auth.services.principal import Principal
 from app.core.db import run_in_session
 from app.core.errors import DomainError
 from app.core.i18n import t
 from app.tenants.queries import scope_timezone
+from app.ui.dialog_list import dialog_list
 from app.ui.format import local_time
 from app.ui.guard import caller, guarded
 from app.ui.payload import as_id
@@ -64,20 +67,16 @@ def _spec(form: dict) -> service.SubscriptionSpec:
     )
 
 
-class WebhooksState(rx.State):
+class WebhooksState(dialog_list(MANAGE), rx.State):
     subscriptions: list[HookLine] = []
     log: list[DeliveryLine] = []
     status_filter: str = "all"
-    open: bool = False
-    editing_id: int = 0
     form: dict[str, str] = dict(EMPTY_FORM)
     events: list[str] = []
     is_active: bool = True
-    message: str = ""
     secret: str = ""  # a secret just made: shown once, gone when its dialog closes
     detail: dict = {}
     attempts: list[AttemptLine] = []
-    loaded: bool = False
     _timezone: str = "Asia/Shanghai"
 
     async def _load(self) -> None:
@@ -97,11 +96,8 @@ class WebhooksState(rx.State):
         self._timezone = timezone
         self.loaded = True
 
-    @rx.event
-    @guarded(MANAGE)
-    async def load(self) -> None:
-        self.open, self.message, self.secret, self.detail = False, "", "", {}
-        await self._load()
+    def _reset(self) -> None:
+        self.secret, self.detail = "", {}
 
     @rx.event
     @guarded(MANAGE)
@@ -109,67 +105,43 @@ class WebhooksState(rx.State):
         self.status_filter = status if status in queries.STATUS_FILTERS else "all"
         await self._load()
 
-    @rx.event
-    @guarded(MANAGE)
-    async def start(self) -> None:
-        self.editing_id, self.form, self.events, self.is_active = 0, dict(EMPTY_FORM), [], True
-        self.open, self.message = True, ""
+    def _fill_new(self) -> None:
+        self.form, self.events, self.is_active = dict(EMPTY_FORM), [], True
 
-    @rx.event
-    @guarded(MANAGE)
-    async def edit(self, subscription_id: int) -> None:
-        principal = caller().principal
-        subscription_id = as_id(subscription_id)
+    async def _fill(self, principal: Principal, row_id: int) -> bool:
         row = await run_in_session(
-            service.get_subscription, scope=principal.scope, subscription_id=subscription_id
+            service.get_subscription, scope=principal.scope, subscription_id=row_id
         )
         self.form = {"name": row.name, "url": row.url}
         self.events, self.is_active = list(row.events or []), row.is_active
-        self.editing_id, self.open, self.message = subscription_id, True, ""
+        return True
 
-    @rx.event
-    @guarded(MANAGE)
-    async def close(self) -> None:
-        self.open = False
-
-    @rx.event
-    @guarded(MANAGE)
-    async def save(self, form: dict) -> None:
-        principal = caller().principal
-        locale = caller().locale
-        actor = actor_of(self, principal)
-        try:
-            spec = _spec(form)
-            if self.editing_id:
-                await run_in_session(
-                    service.update_subscription,
-                    scope=principal.scope,
-                    subscription_id=self.editing_id,
-                    spec=spec,
-                    actor=actor,
-                )
-            else:
-                tenant_id = await working_tenant(self, principal)
-
-                def create(session):
-                    _, secret = service.create_subscription(
-                        session=session,
-                        scope=principal.scope,
-                        tenant_id=tenant_id,
-                        spec=spec,
-                        actor=actor,
-                    )
-                    return secret
-
-                self.secret = await run_in_session(create)
-        except DomainError as refused:
-            field = refused.params.get("field", "")
-            params = refused.params | {"field": t(f"webhooks.field.{field}", locale)}
-            self.message = t(refused.key, locale, **params)
+    async def _write(self, principal: Principal, form: dict, actor: Actor) -> None:
+        spec = _spec(form)
+        if self.editing_id:
+            await run_in_session(
+                service.update_subscription,
+                scope=principal.scope,
+                subscription_id=self.editing_id,
+                spec=spec,
+                actor=actor,
+            )
             return
-        self.open, self.message = False, ""
-        await self._load()
-        yield rx.toast(t("webhooks.saved", locale))
+        tenant_id = await working_tenant(self, principal)
+
+        def create(session):
+            _, secret = service.create_subscription(
+                session=session, scope=principal.scope, tenant_id=tenant_id, spec=spec, actor=actor
+            )
+            return secret
+
+        self.secret = await run_in_session(create)
+
+    def _field_name(self, field: str, locale: str) -> str:
+        return t(f"webhooks.field.{field}", locale)
+
+    def _saved_key(self) -> str:
+        return "webhooks.saved"
 
     @rx.event
     @guarded(MANAGE)
