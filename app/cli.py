@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 
 from app.core import log_masking, migrations
 from app.core.config import get_settings
@@ -60,7 +61,7 @@ def prepare() -> None:
     print_logins()
 
 
-COMMANDS = {
+COMMANDS: dict[str, Callable[[], None]] = {
     "migrate": migrate,
     "seed-demo": seed_demo,
     "prepare": prepare,

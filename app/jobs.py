@@ -113,6 +113,8 @@ async def see_door(ctx: dict[str, Any], door_id: int) -> str:
         return "done"
     if shots == "overdue":
         return await run_in_session(end_sight, door_id=door_id, why="snapshots_missing")
+    if isinstance(shots, str):  # never: pictures_of answers with the three above
+        raise ValueError(f"door session {door_id}: pictures_of said {shots!r}")
     try:
         seen, ms = await asyncio.to_thread(detect_all, shots)
     except Exception as error:  # a broken image, a model that will not load: weight decides

@@ -4,6 +4,7 @@ printing what app/backup/services/backup.py did; a refused or failed step exits 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -85,7 +86,9 @@ def restore(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
-def add_commands(commands: argparse._SubParsersAction) -> dict[str, object]:
+def add_commands(
+    commands: argparse._SubParsersAction,
+) -> dict[str, Callable[[argparse.Namespace], int]]:
     """Register backup, backups and restore on the app's CLI; their handlers by name."""
     commands.add_parser("backup", help="make a backup now (then retention)")
     commands.add_parser("backups", help="list the backups, each with its integrity check")

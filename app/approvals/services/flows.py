@@ -6,6 +6,7 @@ still waiting on the flow, which would otherwise jump to a step nobody expected.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypedDict
 
 from sqlmodel import Session, col, delete, select
 
@@ -23,7 +24,7 @@ from app.auth.models import Permission, Role, RoleGrant, RolePermission
 from app.auth.services.catalogue import role_label
 from app.core.errors import ValidationError
 from app.core.i18n import DEFAULT_LOCALE
-from app.core.model_base import pk
+from app.core.model_base import keyed, pk
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scope_filter
 from app.core.text import refuse_unsafe
 from app.org.models import User
@@ -41,6 +42,13 @@ class StepSpec:
 
     def key(self) -> tuple[str, int | None, int | None]:
         return (self.kind, self.role_id, self.user_id)
+
+
+class _FlowFields(TypedDict):
+    name: str
+    trigger: str
+    min_amount_cents: int
+    is_active: bool
 
 
 @dataclass(frozen=True)
@@ -162,7 +170,7 @@ def save_flow(
     elif not scope.allows(tenant_id):
         raise ValidationError(field="tenant")
     spec = _checked(session, tenant_id, spec, flow_id)
-    fields = {
+    fields: _FlowFields = {
         "name": spec.name,
         "trigger": spec.trigger,
         "min_amount_cents": spec.min_amount_cents,
@@ -195,7 +203,7 @@ def deciders(*, session: Session, tenant_id: int) -> dict[int, str]:
         .distinct()
         .order_by(User.name)
     ).all()
-    return dict(rows)
+    return dict(keyed(rows))
 
 
 def decider_roles(

@@ -115,14 +115,16 @@ def _withdraw(session: Session, rng: random.Random, world: TenantWorld, at: date
     person = rng.choice(world.people)
     picks = rng.sample(candidates, min(len(candidates), rng.choice((1, 1, 1, 2, 2, 3))))
     before = layout.readings()
+    auth_method = rng.choice(AUTH_METHODS).value
+    closed_at = at + timedelta(seconds=rng.randint(15, 70))  # drawn in this order: same demo
     door = DoorSession(
         tenant_id=pk(world.tenant),
         cabinet_id=pk(layout.cabinet),
         user_id=person.id,
-        auth_method=rng.choice(AUTH_METHODS).value,
+        auth_method=auth_method,
         status=SessionStatus.committed.value,
         opened_at=at,
-        closed_at=at + timedelta(seconds=rng.randint(15, 70)),
+        closed_at=closed_at,
         created_at=at - timedelta(seconds=3),
     )
     session.add(door)
@@ -137,7 +139,7 @@ def _withdraw(session: Session, rng: random.Random, world: TenantWorld, at: date
         source=WithdrawalSource.weight.value,
         total_qty=sum(q for _, q in taken),
         total_cost_cents=sum(p.item.unit_cost_cents * q for p, q in taken),
-        created_at=door.closed_at,
+        created_at=closed_at,
     )
     session.add(withdrawal)
     session.flush()
@@ -161,10 +163,10 @@ def _withdraw(session: Session, rng: random.Random, world: TenantWorld, at: date
             quantity_delta=-quantity,
             door_session_id=door.id,
             withdrawal_id=withdrawal.id,
-            at=door.closed_at,
+            at=closed_at,
         )
         plan.quantity -= quantity
-    record_usage(session, person, [Taken(p.item, q) for p, q in taken], door.closed_at)
+    record_usage(session, person, [Taken(p.item, q) for p, q in taken], closed_at)
     door.readings_after = scale_readings(before, layout.readings())
     door.identification = {
         "method": "weight",

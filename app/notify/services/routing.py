@@ -62,15 +62,23 @@ def quiet_until(route: AlertRoute, severity: str, now: datetime, timezone: str) 
     return datetime.combine(end_day, end, local.tzinfo).astimezone(UTC)
 
 
+def _channel(route: AlertRoute, level: int) -> str | None:
+    """The channel a level's messages go on; None: the route has no escalation (any more)."""
+    return route.channel if level == 1 else route.escalate_channel
+
+
 def _add(session: Session, route: AlertRoute, alert: Alert, key: Key, at: datetime) -> bool:
     kind, level = key[2], key[3]
+    channel = _channel(route, level)
+    if channel is None:  # the rule lost its escalation since: no channel (the column is NOT NULL)
+        return False
     delivery = AlertDelivery(
         tenant_id=alert.tenant_id,
         route_id=pk(route),
         alert_id=pk(alert),
         kind=kind,
         level=level,
-        channel=route.channel if level == 1 else route.escalate_channel,
+        channel=channel,
         next_retry_at=at,
     )
     try:
@@ -103,20 +111,20 @@ def _plan_open(session: Session, routes: list[AlertRoute], timezone: str, now: d
     made = 0
     for alert in alerts:
         for route in (r for r in routes if matches(r, alert)):
-            key = (route.id, alert.id, DeliveryKind.raised.value, 1)
+            key = (pk(route), pk(alert), DeliveryKind.raised.value, 1)
             if key not in existing:
                 made += _add(session, route, alert, key, _hold(route, alert, now, timezone))
             if not route.escalate_after_min or alert.status != AlertStatus.open.value:
                 continue
             due = as_utc(alert.raised_at) + timedelta(minutes=route.escalate_after_min)
-            key = (route.id, alert.id, DeliveryKind.escalated.value, 2)
+            key = (pk(route), pk(alert), DeliveryKind.escalated.value, 2)
             if now >= due and key not in existing:
                 made += _add(session, route, alert, key, _hold(route, alert, now, timezone))
     return made
 
 
 def _plan_resolved(session: Session, routes: list[AlertRoute], timezone: str, now: datetime) -> int:
-    by_id = {r.id: r for r in routes}
+    by_id = {pk(r): r for r in routes}
     told = session.exec(
         select(AlertDelivery, Alert)
         .join(Alert, col(Alert.id) == AlertDelivery.alert_id)
@@ -133,7 +141,7 @@ def _plan_resolved(session: Session, routes: list[AlertRoute], timezone: str, no
         if delivery.status == RoutedStatus.pending.value:
             delivery.status, delivery.next_retry_at = RoutedStatus.cancelled.value, None
             continue  # held or retrying, and now moot: no message, and none to take it back
-        key = (delivery.route_id, alert.id, DeliveryKind.resolved.value, delivery.level)
+        key = (delivery.route_id, pk(alert), DeliveryKind.resolved.value, delivery.level)
         if delivery.status == RoutedStatus.sent.value and key not in existing:
             route = by_id[delivery.route_id]
             made += _add(session, route, alert, key, _hold(route, alert, now, timezone))
@@ -161,16 +169,15 @@ def plan_deliveries(*, session: Session, now: datetime | None = None) -> int:
 
 def due_deliveries(*, session: Session, now: datetime | None = None) -> list[int]:
     now = now or datetime.now(UTC)
-    return list(
-        session.exec(
-            select(AlertDelivery.id)
-            .where(
-                AlertDelivery.status == RoutedStatus.pending.value,
-                col(AlertDelivery.next_retry_at) <= now,
-            )
-            .order_by(col(AlertDelivery.id))
-        ).all()
-    )
+    ids = session.exec(
+        select(AlertDelivery.id)
+        .where(
+            AlertDelivery.status == RoutedStatus.pending.value,
+            col(AlertDelivery.next_retry_at) <= now,
+        )
+        .order_by(col(AlertDelivery.id))
+    ).all()
+    return [i for i in ids if i is not None]  # all of them: primary keys
 
 
 def _target(route: AlertRoute, level: int) -> tuple[str, str | None]:
@@ -229,7 +236,10 @@ def deliver(*, session: Session, delivery_id: int, now: datetime | None = None) 
         with session.begin_nested():  # a failure in here leaves the delivery's row writable
             message = compose(session=session, delivery=delivery, alert=alert, route=route, now=now)
         target, secret = _target(route, delivery.level)
-        delivery.channel = route.channel if delivery.level == 1 else route.escalate_channel
+        channel = _channel(route, delivery.level)
+        if channel is None:  # never: not moot, so it has an escalation target, set with a channel
+            raise ValueError(f"alert route {route.id} has no escalation channel")
+        delivery.channel = channel
         send(
             delivery.channel,
             target,

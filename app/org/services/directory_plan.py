@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
+from typing import TypeGuard
 
 from app.core.errors import ValidationError
 from app.core.model_base import pk
@@ -39,8 +40,8 @@ def person_key(userid: str) -> str:
     return f"{PREFIX}{userid}"
 
 
-def _ours(external_id: str | None) -> bool:
-    return bool(external_id) and external_id.startswith(PREFIX)
+def _ours(external_id: str | None) -> TypeGuard[str]:
+    return external_id is not None and external_id.startswith(PREFIX)
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,7 @@ def plan_sync(
 ) -> SyncPlan:
     """The plan for one tenant's rows (all its departments and people) against the directory."""
     plan = SyncPlan()
-    local = {d.id: d for d in departments}
+    local = {pk(d): d for d in departments}
     tree = _DepartmentPlanner(plan, directory, local)
     tree.build()
     finals = _PeoplePlanner(plan, directory, people, tree, match_by_phone).build()
@@ -174,11 +175,13 @@ class _DepartmentPlanner:
 
     def _depth(self, wecom_id: int) -> int:
         depth, seen = 0, {wecom_id}
-        while (wecom_id := self.parent[wecom_id]) is not None:
-            if wecom_id in seen:
+        at = self.parent[wecom_id]
+        while at is not None:
+            if at in seen:
                 return -1  # a loop: WeCom would never say so, but a loop must not hang us
-            seen.add(wecom_id)
+            seen.add(at)
             depth += 1
+            at = self.parent[at]
         return depth
 
     def build(self) -> None:
@@ -200,11 +203,12 @@ class _DepartmentPlanner:
     def _one(
         self,
         wecom_id: int,
-        linked: dict[str | None, Department],
+        linked: dict[str, Department],
         adoptable: dict[tuple[int | None, str], Department],
     ) -> None:
         ext, raw = department_key(wecom_id), self.wecom[wecom_id].name
-        parent_ext = department_key(self.parent[wecom_id]) if self.parent[wecom_id] else None
+        parent = self.parent[wecom_id]
+        parent_ext = department_key(parent) if parent else None
         parent_id = self.resolved.get(parent_ext) if parent_ext else None
         parent_is_new = parent_ext is not None and parent_id is None
         self.resolved[ext], self.names[ext] = None, raw
@@ -222,15 +226,16 @@ class _DepartmentPlanner:
         if found is None:
             self.plan.departments.append(DeptChange(ext, name, parent_ext, parent_name))
             return
-        self.resolved[ext] = found.id
-        self.managed.add(found.id)
+        found_id = pk(found)
+        self.resolved[ext] = found_id
+        self.managed.add(found_id)
         before = self.local.get(found.parent_id) if found.parent_id else None
         change = DeptChange(
             ext,
             name,
             parent_ext,
             parent_name,
-            department_id=found.id,
+            department_id=found_id,
             name_before=found.name,
             parent_before=before.name if before else "",
             link=link,
@@ -384,7 +389,8 @@ class _PeoplePlanner:
             if self.phones.get(mobile, found.id) != found.id:
                 self._taken(name, "phone", mobile)
             else:
-                phone = self.phones[mobile] = mobile
+                phone = mobile
+                self.phones[mobile] = pk(found)  # only ever compared with a user's id
         spec = PersonSpec(
             name, found.employee_no, phone, email or found.email, found.badge_card_no, dept, True
         )
@@ -412,7 +418,7 @@ def _plan_department_disables(
     """Departments linked to WeCom and gone from it are disabled, unless active people stay in
     them or below them (people not from the directory, say): those are kept, with a note."""
     gone = {
-        d.id
+        pk(d)
         for d in local.values()
         if _ours(d.external_id) and d.id not in tree.managed and d.is_active
     }

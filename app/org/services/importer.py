@@ -93,7 +93,7 @@ def plan_import(
     existing = list(session.exec(scoped_select(User, TenantScope.single(tenant_id))))
     by_employee_no = {u.employee_no: u for u in existing if u.employee_no}
     holders = {
-        column: {getattr(u, column): u.id for u in existing if getattr(u, column)}
+        column: {getattr(u, column): pk(u) for u in existing if getattr(u, column)}
         for column in UNIQUE_IN_TENANT
     }
     seen: dict[str, dict[str, int]] = {column: {} for column in UNIQUE_IN_TENANT}

@@ -24,7 +24,7 @@ leaving the company.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 import httpx
 
@@ -73,7 +73,7 @@ def _malformed(step: str) -> DirectoryUnavailable:
     return DirectoryUnavailable(reason=f"wecom_{step}_malformed")
 
 
-def _whole(value: Any) -> bool:
+def _whole(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 

@@ -84,7 +84,7 @@ def roll_up(rows: list[c.Row], tree: list[Node]) -> list[RolledRow]:
     rolled = [
         RolledRow(
             key=key,
-            label=own[key].label if key in own else nodes[key].name,
+            label=own[key].label if key is None or key in own else nodes[key].name,
             detail=_detail(key, nodes, own.get(key)),
             own=own[key].figures if key in own else ZERO,
             total=total,

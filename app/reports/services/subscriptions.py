@@ -180,6 +180,8 @@ def generate_due(*, session: Session, now: datetime | None = None) -> list[int]:
     for subscription in due:
         timezone = session.get_one(Tenant, subscription.tenant_id).timezone
         run_at = as_utc(subscription.next_run_at)
+        if run_at is None:  # never: the query picks the rows with next_run_at <= now
+            raise ValueError(f"report subscription {subscription.id} has no next run")
         period = period_reported(subscription.period, run_at, timezone)
         start, end = period.bounds(timezone)
         run = ReportRun(
@@ -205,21 +207,20 @@ def generate_due(*, session: Session, now: datetime | None = None) -> list[int]:
             )
         )
         subscription.next_run_at = next_run(subscription.period, max(now, run_at), timezone)
-        made.append(run.id)
+        made.append(pk(run))
     session.flush()
     return made
 
 
 def due_deliveries(*, session: Session, now: datetime | None = None) -> list[int]:
     now = now or datetime.now(UTC)
-    return list(
-        session.exec(
-            select(ReportDelivery.id).where(
-                ReportDelivery.status == DeliveryStatus.pending.value,
-                col(ReportDelivery.next_attempt_at) <= now,
-            )
-        ).all()
-    )
+    ids = session.exec(
+        select(ReportDelivery.id).where(
+            ReportDelivery.status == DeliveryStatus.pending.value,
+            col(ReportDelivery.next_attempt_at) <= now,
+        )
+    ).all()
+    return [i for i in ids if i is not None]  # all of them: primary keys
 
 
 def deliver(*, session: Session, delivery_id: int, now: datetime | None = None) -> str:

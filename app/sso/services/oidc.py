@@ -271,7 +271,9 @@ def verify_id_token(
     if access_token:
         params["access_token"] = access_token
     try:
-        decoded = jwt.decode(id_token, KeySet.import_key_set(jwks), algorithms=algorithms)
+        decoded = jwt.decode(
+            id_token, KeySet.import_key_set({"keys": jwks["keys"]}), algorithms=algorithms
+        )
         claims = CodeIDToken(decoded.claims, decoded.header, options, params)
         claims.validate(now=int(now.timestamp()), leeway=CLOCK_LEEWAY_S)
     except JoseError as invalid:

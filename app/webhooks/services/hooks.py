@@ -18,9 +18,13 @@ from app.withdrawals.models import DoorSession, Withdrawal, WithdrawalLine
 from app.workorders.models import WorkOrder
 
 
+def _cabinet_fields(cabinet: Cabinet) -> dict[str, Any]:
+    return {"id": cabinet.id, "code": cabinet.code, "name": cabinet.name}
+
+
 def _cabinet(session: Session, cabinet_id: int | None) -> dict[str, Any] | None:
     cabinet = session.get(Cabinet, cabinet_id) if cabinet_id else None
-    return {"id": cabinet.id, "code": cabinet.code, "name": cabinet.name} if cabinet else None
+    return _cabinet_fields(cabinet) if cabinet else None
 
 
 def _person(session: Session, user_id: int | None) -> dict[str, Any] | None:
@@ -142,6 +146,6 @@ def cabinet_presence(session: Session, cabinet: Cabinet, type: str, now: datetim
 
     def data() -> dict[str, Any]:
         heard = cabinet.last_heartbeat_at
-        return _cabinet(session, cabinet.id) | {"last_heard_at": when(heard) if heard else None}
+        return _cabinet_fields(cabinet) | {"last_heard_at": when(heard) if heard else None}
 
     emit(session, cabinet.tenant_id, type, pk(cabinet), data, now)
