@@ -4,11 +4,13 @@ Guide: docs/api.md."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from app.api.v1 import cabinets, docs, items, org, problems, quotas, withdrawals, workorders
-from app.api.v1.context import ApiSettings
+from app.api.v1.context import ApiSettings, ScopedDependency
 from app.api.v1.idempotency import HEADER, MAX_KEY
 from app.api.v1.ratelimit import buckets_for
 from app.core.config import get_settings
@@ -49,11 +51,12 @@ def _with_problem_schema(api: FastAPI) -> None:
     """The Problem schema the error responses refer to, in the document's components."""
     generate = api.openapi
 
-    def openapi() -> dict:
+    def openapi() -> dict[str, Any]:
         if api.openapi_schema is None:
-            schema = generate()
+            schema = generate()  # what it keeps as api.openapi_schema
             schemas = schema.setdefault("components", {}).setdefault("schemas", {})
             schemas["Problem"] = problems.Problem.model_json_schema()
+            return schema
         return api.openapi_schema
 
     api.openapi = openapi  # type: ignore[method-assign]
@@ -64,12 +67,14 @@ def _name_scopes(routes: list) -> None:
     which problems it may answer with."""
     for route in routes:
         if isinstance(route, APIRoute):
-            needs = [d.call.scope for d in route.dependant.dependencies if hasattr(d.call, "scope")]
+            calls = [d.call for d in route.dependant.dependencies]
+            needs = [call.scope for call in calls if isinstance(call, ScopedDependency)]
+            methods = route.methods or set()  # an APIRoute's are always set (GET by default)
             if needs:
                 route.openapi_extra = {"x-scopes": needs}
-                if route.methods & {"POST", "PUT"}:
+                if methods & {"POST", "PUT"}:
                     route.openapi_extra["parameters"] = [IDEMPOTENCY_PARAMETER]
-                if "PUT" in route.methods:  # an upsert: 201 when it created the row
+                if "PUT" in methods:  # an upsert: 201 when it created the row
                     route.responses = {201: {"description": "Created"}, **route.responses}
                 route.responses = {**problems.problem_responses(401, 403, 404, 422, 429),
                                    **route.responses}  # fmt: skip

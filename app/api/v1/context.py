@@ -5,10 +5,10 @@ serves, one of them named by `?tenant=<code>` (a read narrows to it, a change ne
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol, cast, runtime_checkable
 
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -118,7 +118,17 @@ async def caller(
     )
 
 
-def require_scope(wanted: str) -> Callable[..., Any]:
+@runtime_checkable
+class ScopedDependency(Protocol):
+    """`require_scope`'s dependency: `scope` is read by build_v1 for the OpenAPI document's
+    `x-scopes`."""
+
+    scope: str
+
+    def __call__(self, who: ApiCaller = ...) -> Coroutine[Any, Any, ApiCaller]: ...
+
+
+def require_scope(wanted: str) -> ScopedDependency:
     """A dependency: the caller, if its key holds `wanted`; else 403."""
 
     async def scoped(who: ApiCaller = Depends(caller)) -> ApiCaller:
@@ -126,5 +136,7 @@ def require_scope(wanted: str) -> Callable[..., Any]:
             raise ApiProblem(403, "api.scope_missing", scope=wanted)
         return who
 
-    scoped.scope = wanted  # read by build_v1 for the OpenAPI document's `x-scopes`
-    return scoped
+    # a function takes attributes, which mypy does not follow: it is one from the next line on
+    dependency = cast(ScopedDependency, scoped)
+    dependency.scope = wanted
+    return dependency

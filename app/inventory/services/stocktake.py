@@ -21,7 +21,7 @@ from app.audit.services import audit
 from app.audit.services.records import Actor
 from app.cabinets.models import Cabinet, CabinetStatus, Slot, SlotKind
 from app.core.errors import PermissionDeniedError, ValidationError
-from app.core.model_base import pk
+from app.core.model_base import as_utc, pk
 from app.core.tenancy import TenantScope, get_scoped_or_raise
 from app.inventory.models import (
     MovementKind,
@@ -73,18 +73,18 @@ def _latest_weights(session: Session, cabinet: Cabinet, slots: list[Slot]) -> di
         .order_by(col(DoorSession.closed_at).desc())
         .limit(1)
     ).first()
-    closed_at = door.closed_at.replace(tzinfo=door.closed_at.tzinfo or UTC) if door else None
+    closed_at = as_utc(door.closed_at) if door else None
     weights: dict[int, float] = {}
     for slot in slots:
         if slot.kind != SlotKind.scale.value:
             continue
         reading = (door.readings_after or {}).get(slot.code) if door else None
         idle_at = slot.idle_at.replace(tzinfo=slot.idle_at.tzinfo or UTC) if slot.idle_at else None
-        idle_newer = slot.idle_mean_mg is not None and (
+        idle_mg = slot.idle_mean_mg
+        if idle_mg is not None and (
             reading is None or (idle_at and closed_at and idle_at > closed_at)
-        )
-        if idle_newer:
-            weights[pk(slot)] = slot.idle_mean_mg / 1000
+        ):  # the idle window is newer
+            weights[pk(slot)] = idle_mg / 1000
         elif isinstance(reading, dict) and isinstance(reading.get("after_mg"), int | float):
             weights[pk(slot)] = reading["after_mg"] / 1000
     return weights
@@ -283,7 +283,7 @@ def _apply(
     }
     for line, slot in lines:
         available = stock.get((line.slot_id, line.item_id), 0)
-        if available + line.counted_qty - line.ledger_qty < 0:
+        if available + _counted(line) - line.ledger_qty < 0:
             raise ValidationError(
                 "stocktake.below_zero", field="counted", slot=slot.code, available=available
             )
@@ -296,7 +296,7 @@ def _apply(
             slot_id=line.slot_id,
             item_id=line.item_id,
             kind=MovementKind.adjustment,
-            quantity_delta=line.counted_qty - line.ledger_qty,
+            quantity_delta=_counted(line) - line.ledger_qty,
             actor_account_id=actor.account_id,
             reason=reason[:255],
             at=at,
@@ -309,6 +309,13 @@ def _apply(
     session.flush()
     _audit(session, "stocktake.apply", row, actor, movements=len(movements))
     return movements
+
+
+def _counted(line: StocktakeLine) -> int:
+    """A submitted line's count (submitting records a count on every line)."""
+    if line.counted_qty is None:
+        raise ValueError(f"stocktake line {line.id} was submitted uncounted")
+    return line.counted_qty
 
 
 def _decider(row: Stocktake, actor: Actor) -> None:

@@ -17,7 +17,7 @@ from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
 from app.org.services.users import person_of
 from app.withdrawals.models import DoorSession
 from app.withdrawals.services import camera
-from vision.draw import annotate, counts_text, jpeg
+from vision.draw import Region, annotate, counts_text, jpeg
 
 
 class ImageLink(TypedDict):
@@ -128,18 +128,20 @@ def annotated_snapshot(
     if path is None or not path.exists():
         return None
     vision = (door.identification or {}).get("vision") or {}
-    slots = {
-        s.code: s for s in camera.camera_slots(session, session.get_one(Cabinet, door.cabinet_id))
+    polygons = {  # the regions of the slots this snapshot's camera sees (each slot has one)
+        s.code: s.camera_region
+        for s in camera.camera_slots(session, session.get_one(Cabinet, door.cabinet_id))
+        if s.camera == shot.camera and s.camera_region
     }
-    regions = [
-        (code, slots[code].camera_region, entry.get(shot.phase, {}))
+    regions: list[Region] = [
+        (code, polygons[code], entry.get(shot.phase, {}))
         for code, entry in (vision.get("slots") or {}).items()
-        if code in slots and slots[code].camera == shot.camera
+        if code in polygons
     ]
     found = (vision.get("seen") or {}).get(snapshot, [])
     with Image.open(path) as image:
         if account_id is None:
             return annotate(image, found, regions)
-        mine = [r for r in regions if r[0] in changed_slots(door.identification)] or regions
-        drawn = Image.open(io.BytesIO(annotate(image, found, mine)))
-        return jpeg(_crop(drawn, [polygon for _, polygon, _ in mine]))
+        own = [r for r in regions if r[0] in changed_slots(door.identification)] or regions
+        drawn = Image.open(io.BytesIO(annotate(image, found, own)))
+        return jpeg(_crop(drawn, [polygon for _, polygon, _ in own]))

@@ -208,6 +208,8 @@ def end_unclosed(*, session: Session, now: datetime | None = None) -> int:
     now = now or datetime.now(UTC)
     doors = opened_before(session, now - NO_CLOSE_WAIT)
     for door in doors:
+        if door.opened_at is None:  # not selected (opened before the cutoff)
+            continue
         cabinet = session.get_one(Cabinet, door.cabinet_id)
         heard = as_utc(cabinet.last_heartbeat_at)
         known = {

@@ -4,11 +4,13 @@ all in the caller's transaction (app/withdrawals/services/sessions.py drives it)
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from sqlmodel import Session, col
 
 from app.alerts.service import raise_once, resolve
 from app.cabinets.models import Cabinet, Slot
-from app.core.model_base import pk
+from app.core.model_base import pk, utcnow
 from app.core.tenancy import TenantScope, scoped_select
 from app.inventory.models import MovementKind, PlanogramEntry
 from app.inventory.services.inventory import record_movement
@@ -35,6 +37,8 @@ def commit(
     if not taken:
         return None  # opened and closed, nothing taken: the session is the whole record
     person = session.get_one(User, door.user_id)
+    # a door never reported closed (a person resolved it) is dated now, as the column's default
+    at = door.closed_at or utcnow()
     withdrawal = Withdrawal(
         tenant_id=cabinet.tenant_id,
         door_session_id=door.id,
@@ -44,7 +48,7 @@ def commit(
         source=source.value,
         total_qty=sum(n for _, _, n in taken),
         total_cost_cents=sum(n * item.unit_cost_cents for _, item, n in taken),
-        created_at=door.closed_at,
+        created_at=at,
     )
     session.add(withdrawal)
     session.flush()
@@ -79,7 +83,7 @@ def commit(
         _replenish_if_low(session, cabinet, slot, item, movement.balance_after, entry)
     _check_restricted(session, cabinet, door, person, taken)
     overruns = quotas.record_usage(
-        session, person, [quotas.Taken(item, n) for _, item, n in taken], door.closed_at
+        session, person, [quotas.Taken(item, n) for _, item, n in taken], at
     )
     if overruns:
         door.identification = (door.identification or {}) | {
@@ -100,6 +104,12 @@ def commit(
     return withdrawal
 
 
+class _Beyond(TypedDict):
+    item: int | None
+    name: str
+    quantity: int
+
+
 def _check_restricted(
     session: Session, cabinet: Cabinet, door: DoorSession, person: User, taken: Taken
 ) -> None:
@@ -107,7 +117,7 @@ def _check_restricted(
     recorded (they are gone) but flagged on the session and raised to the admins."""
     approval = (door.identification or {}).get("approval") or {}
     allowed = approval.get("quantity", 0)
-    beyond = []
+    beyond: list[_Beyond] = []
     for _slot, item, n in taken:
         if not item.requires_approval:
             continue
@@ -250,7 +260,7 @@ def commit_restock(session: Session, cabinet: Cabinet, door: DoorSession, added:
                 session=session,
                 tenant_id=cabinet.tenant_id,
                 dedupe_key=replenish_key(slot, item),
-                done={item.id: -n},
+                done={pk(item): -n},
                 door_session_id=door.id,
                 at=door.closed_at,
             )

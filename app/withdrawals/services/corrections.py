@@ -58,7 +58,7 @@ def _lines(session: Session, cabinet: Cabinet, counts: Counts) -> Taken:
             )
         )
     }
-    taken = []
+    taken: Taken = []
     for (slot_id, item_id), n in sorted(counts.items()):
         if not isinstance(n, int) or n < 0:
             raise ValidationError("error.not_a_count", field="quantity", row=f"{slot_id}/{item_id}")
@@ -67,7 +67,7 @@ def _lines(session: Session, cabinet: Cabinet, counts: Counts) -> Taken:
                 "error.not_in_planogram", field="item", row=f"{slot_id}/{item_id}"
             )
         if n:
-            taken.append((session.get(Slot, slot_id), session.get(Item, item_id), n))
+            taken.append((session.get_one(Slot, slot_id), session.get_one(Item, item_id), n))
     return taken
 
 
@@ -126,15 +126,14 @@ def correct_withdrawal(
     withdrawal = get_scoped_or_raise(session, Withdrawal, withdrawal_id, scope)
     why = _reason(reason)
     cabinet = session.get_one(Cabinet, withdrawal.cabinet_id)
-    wanted = {(slot.id, item.id): n for slot, item, n in _lines(session, cabinet, counts)}
-    lines = {
-        (line.slot_id, line.item_id): line
-        for line in session.exec(
-            scoped_select(WithdrawalLine, scope).where(
-                WithdrawalLine.withdrawal_id == withdrawal.id
-            )
-        )
-    }
+    wanted = {(pk(slot), pk(item)): n for slot, item, n in _lines(session, cabinet, counts)}
+    lines: dict[tuple[int, int], WithdrawalLine] = {}
+    for line in session.exec(
+        scoped_select(WithdrawalLine, scope).where(WithdrawalLine.withdrawal_id == withdrawal.id)
+    ):
+        if line.slot_id is None:  # its slot is gone (the key is set null): no count fits it
+            raise ValidationError("error.not_in_planogram", field="item", row=f"-/{line.item_id}")
+        lines[(line.slot_id, line.item_id)] = line
     before = {key: line.quantity for key, line in lines.items()}
     if wanted == before:
         raise ValidationError("error.nothing_to_correct", field="quantity")
@@ -191,7 +190,7 @@ def _restate_line(
     session: Session,
     withdrawal: Withdrawal,
     line: WithdrawalLine | None,
-    key: tuple[int | None, int],
+    key: tuple[int, int],
     quantity: int,
     item: Item,
 ) -> None:

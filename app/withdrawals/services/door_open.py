@@ -110,9 +110,9 @@ def on_alarm(*, session: Session, cabinet: Cabinet, body: dict[str, Any]) -> Ale
     if known is None and door is not None and door.opened_at is not None:  # so selected
         params = _naming(session, cabinet, door, at - as_utc(door.opened_at))
         return _raise(session, cabinet, "alert.door_left_open", params, at)
-    params = known.params if known is not None else {"cabinet": cabinet.name, "code": cabinet.code}
+    named = known.params if known is not None else {"cabinet": cabinet.name, "code": cabinet.code}
     # no session known: the alert names the door alone
-    return _raise(session, cabinet, "alert.alarm_door_left_open", dict(params or {}), at)
+    return _raise(session, cabinet, "alert.alarm_door_left_open", dict(named or {}), at)
 
 
 def door_closed(*, session: Session, cabinet: Cabinet, now: datetime | None = None) -> None:

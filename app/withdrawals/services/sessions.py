@@ -192,7 +192,7 @@ def open_at_cabinet(
 ) -> Outcome:
     """Someone identified at the cabinet itself (card, PIN): the checks, then the unlock."""
     reason, approval = refusal(session, cabinet, person)
-    if reason is not None:
+    if reason is not None or person is None:  # no person: refused as an unknown card
         logger.info("%s refused at %s: %s", method.value, cabinet.code, reason)
         return Outcome("refused", reason)
     door = open_door(
@@ -304,7 +304,7 @@ def _revive(session: Session, door: DoorSession) -> bool:
     try:
         with session.begin_nested():
             door.status = SessionStatus.open.value
-            door.identification = {k: v for k, v in kept.items() if k != "reason"}
+            door.identification = {k: v for k, v in (kept or {}).items() if k != "reason"}
             session.flush()
     except IntegrityError:
         door.status, door.identification = SessionStatus.expired.value, kept
@@ -372,7 +372,7 @@ def start_restock(
             )
         ).first()
     )
-    if not serves or not staff.is_active:
+    if staff is None or not serves or not staff.is_active:
         raise PermissionDeniedError("restock.not_serving")
     if out_of_service(cabinet, staff=True) is not None:
         raise ValidationError("unlock.refused_cabinet_retired", field="cabinet")
