@@ -149,3 +149,17 @@ def holders_of(session: Session, tenant_id: int, permission: str) -> list[str]:
         .distinct()
     ).all()
     return sorted(rows)
+
+
+class CompanyLine(TypedDict):
+    code: str  # what `?tenant=` names
+    name: str
+    status: str
+
+
+def companies_in(session: Session, scope: TenantScope) -> list[CompanyLine]:
+    """The companies a scope reaches, by code (an API key's: its own, or its provider's)."""
+    statement = select(Tenant).order_by(col(Tenant.code))
+    if scope.tenant_ids is not None:
+        statement = statement.where(col(Tenant.id).in_(sorted(scope.tenant_ids)))
+    return [CompanyLine(code=t.code, name=t.name, status=t.status) for t in session.exec(statement)]

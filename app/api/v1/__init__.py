@@ -9,14 +9,24 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
-from app.api.v1 import cabinets, docs, items, org, problems, quotas, withdrawals, workorders
-from app.api.v1.context import ApiSettings, ScopedDependency
+from app.api.v1 import (
+    cabinets,
+    companies,
+    docs,
+    items,
+    org,
+    problems,
+    quotas,
+    withdrawals,
+    workorders,
+)
+from app.api.v1.context import ApiSettings, ScopedDependency, caller
 from app.api.v1.idempotency import HEADER, MAX_KEY
 from app.api.v1.ratelimit import buckets_for
 from app.core.config import get_settings
 
 VERSION = "1.0.0"
-ROUTERS = (items, org, cabinets, withdrawals, workorders, quotas, docs)
+ROUTERS = (companies, items, org, cabinets, withdrawals, workorders, quotas, docs)
 
 
 def build_v1(settings: ApiSettings | None = None) -> FastAPI:
@@ -70,6 +80,9 @@ def _name_scopes(routes: list) -> None:
             calls = [d.call for d in route.dependant.dependencies]
             needs = [call.scope for call in calls if isinstance(call, ScopedDependency)]
             methods = route.methods or set()  # an APIRoute's are always set (GET by default)
+            if caller in calls:  # any valid key may call it (the companies it reaches)
+                route.openapi_extra = {"x-scopes": []}
+                route.responses = {**problems.problem_responses(401, 429), **route.responses}
             if needs:
                 route.openapi_extra = {"x-scopes": needs}
                 if methods & {"POST", "PUT"}:

@@ -90,6 +90,23 @@ def problem(
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 
+# a field whose generic label (`field.<name>`) would name another thing on this resource's path
+FIELD_LABELS = {
+    ("items", "name"): "api.field.item_name",
+    ("departments", "name"): "api.field.department_name",
+}
+
+
+def _labelled(request: Request, params: Mapping[str, Any]) -> dict[str, Any]:
+    """The error's parameters with its field named as the resource of the path knows it."""
+    path = request.url.path.removeprefix(request.scope.get("root_path", ""))
+    resource = path.strip("/").split("/")[0]
+    label = FIELD_LABELS.get((resource, str(params.get("field"))))
+    if label is None:
+        return dict(params)
+    return {**params, "field": t(label, caller_locale(request))}
+
+
 def _status_of(error: DomainError) -> int:
     if isinstance(error, NotFoundError):
         return 404
@@ -105,9 +122,8 @@ async def _domain(request: Request, error: DomainError) -> JSONResponse:
     errors = [{"field": field, "code": error.key}] if field else None
     if isinstance(error, ValidationError) and not errors:
         errors = [{"field": None, "code": error.key}]
-    return problem(
-        _status_of(error), error.key, caller_locale(request), errors=errors, **error.params
-    )
+    params = _labelled(request, error.params)
+    return problem(_status_of(error), error.key, caller_locale(request), errors=errors, **params)
 
 
 async def _api(request: Request, error: ApiProblem) -> JSONResponse:
@@ -118,17 +134,19 @@ async def _api(request: Request, error: ApiProblem) -> JSONResponse:
 
 async def _invalid(request: Request, error: RequestValidationError) -> JSONResponse:
     errors = [
-        {
-            "field": ".".join(
-                str(p) for p in e.get("loc", ()) if p not in ("body", "query", "path")
-            ),
-            "code": e.get("type", "invalid"),
-            "message": e.get("msg", ""),
-        }
+        {"field": _field_of(e), "code": e.get("type", "invalid"), "message": e.get("msg", "")}
         for e in error.errors()
     ]
-    first = errors[0]["field"] if errors else ""
-    return problem(422, "error.validation", caller_locale(request), errors=errors, field=first)
+    first = _labelled(request, {"field": errors[0]["field"] if errors else ""})
+    return problem(422, "error.validation", caller_locale(request), errors=errors, **first)
+
+
+def _field_of(error: Mapping[str, Any]) -> str:
+    """The field a pydantic error names; "body" for a body that is not JSON at all (pydantic's
+    location is then the character where decoding failed)."""
+    if error.get("type") == "json_invalid":
+        return "body"
+    return ".".join(str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path"))
 
 
 async def _http(request: Request, error: HTTPException) -> JSONResponse:

@@ -1,6 +1,9 @@
 """Messages of the REST API (problem details) and the API keys page. key: (zh-CN, en)."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    "api.field.item_name": ("物品名称", "item name"),
+    "field.body": ("请求正文（不是有效的 JSON）", "request body (not valid JSON)"),
+    "api.field.department_name": ("部门名称", "department name"),
     "api.key_required": (
         "缺少 API 密钥：请在 Authorization 请求头中携带 Bearer 密钥",
         "API key missing: send it as `Authorization: Bearer <key>`",

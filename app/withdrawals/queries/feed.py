@@ -47,8 +47,8 @@ class FeedFilter:
 class FeedPage:
     rows: list[dict[str, Any]]
     next_cursor: str | None  # None: this was the last page
-    # where to poll from later to follow new rows: after the last row returned (never None
-    # once a row has been seen; the cursor given when this page is empty)
+    # where to poll from later to follow new rows: after the last row returned; on an empty
+    # page the cursor given, or (none given) a position before every row the filter matches
     resume_cursor: str | None = None
 
 
@@ -72,10 +72,21 @@ def _page(
     return found[:limit], len(found) > limit
 
 
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _before_all(where: FeedFilter) -> str:
+    """A position before every row the filter can match: where an empty feed resumes from."""
+    return encode_keyset(where.since or EPOCH, 0)
+
+
 def _feed_page(
-    rows: list[dict[str, Any]], page: list[Any], more: bool, cursor: str | None
+    rows: list[dict[str, Any]], page: list[Any], more: bool, cursor: str | None, where: FeedFilter
 ) -> FeedPage:
-    after_last = encode_keyset(_aware(page[-1].created_at), page[-1].id) if page else cursor
+    if page:
+        after_last = encode_keyset(_aware(page[-1].created_at), page[-1].id)
+    else:
+        after_last = cursor or _before_all(where)
     return FeedPage(rows, after_last if more else None, after_last)
 
 
@@ -124,7 +135,7 @@ def withdrawal_feed(
         }
         for w in page
     ]
-    return _feed_page(rows, page, more, cursor)
+    return _feed_page(rows, page, more, cursor, where)
 
 
 def correction_feed(
@@ -159,4 +170,4 @@ def correction_feed(
         }
         for m in page
     ]
-    return _feed_page(rows, page, more, cursor)
+    return _feed_page(rows, page, more, cursor, where)

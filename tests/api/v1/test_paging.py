@@ -106,6 +106,28 @@ async def test_the_resume_cursor_follows_new_withdrawals(session, client, world)
     assert len(seen) == len(set(seen)) == 7
 
 
+async def test_an_empty_feed_still_says_where_to_resume(session, client, world) -> None:
+    """Found by a client written from docs/api.md alone: a feed empty at the first poll (a new
+    company, a filter nothing matches yet) answered `resume_cursor: null`."""
+    a, _ = world
+    since = (NOW + timedelta(days=1)).isoformat().replace("+00:00", "Z")
+    for path in (f"/withdrawals?since={since}", "/withdrawals/corrections"):
+        first = (await client.get(path, headers=bearer(a.key))).json()
+        assert first["data"] == [] and first["resume_cursor"], path
+    empty = (await client.get(f"/withdrawals?since={since}", headers=bearer(a.key))).json()
+    session.add(  # the first withdrawal after `since`
+        Withdrawal(tenant_id=a.tenant_id, cabinet_id=a.ids["cabinet"], user_id=a.ids["user"],
+                   total_qty=1, total_cost_cents=1, created_at=NOW + timedelta(days=2))
+    )  # fmt: skip
+    session.commit()
+    later = await client.get(
+        f"/withdrawals?since={since}&cursor={empty['resume_cursor']}", headers=bearer(a.key)
+    )
+    assert [r["created_at"][:10] for r in later.json()["data"]] == [
+        (NOW + timedelta(days=2)).date().isoformat()
+    ]
+
+
 @pytest.mark.dialects("sqlite")
 async def test_limit_and_cursor_are_checked(client, world) -> None:
     a, _ = world

@@ -157,3 +157,27 @@ def test_a_key_has_exactly_one_owner_and_only_its_provider_revokes_it(
     ).all()
     assert {e.action for e in audited} == {"api_key.create", "api_key.revoke"}
     assert all("secret" not in str(e.after) and "hash" not in str(e.after) for e in audited)
+
+
+async def test_a_key_lists_the_companies_it_reaches_by_the_code_tenant_names(
+    session: Session, client, served
+) -> None:
+    """Found by a client written from docs/api.md alone: no call said which codes `?tenant=`
+    takes, so a company's key could not even name its own."""
+    _, key, a, b, c = served
+    reached = await client.get("/companies", headers=bearer(key))
+    assert reached.status_code == 200, reached.text
+    codes = [row["code"] for row in reached.json()["data"]]
+    assert codes == sorted(_code(session, s.tenant_id) for s in (a, b))
+    own = (await client.get("/companies", headers=bearer(c.key))).json()["data"]
+    company = session.get(Tenant, c.tenant_id)
+    assert own == [{"code": company.code, "name": company.name, "status": company.status}]
+    narrowed = await client.get(
+        "/work-orders", params={"tenant": own[0]["code"]}, headers=bearer(c.key)
+    )
+    assert narrowed.status_code == 200
+    session.get(Tenant, b.tenant_id).status = TenantStatus.suspended.value
+    session.commit()
+    later = (await client.get("/companies", headers=bearer(key))).json()["data"]
+    assert [row["code"] for row in later] == [_code(session, a.tenant_id)]
+    assert (await client.get("/companies")).status_code == 401

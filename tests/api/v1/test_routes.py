@@ -125,6 +125,31 @@ async def test_a_malformed_body_is_a_problem_naming_the_field(client, world) -> 
     assert response.json()["errors"][0]["field"] == "unit_weight_g"
 
 
+@pytest.mark.dialects("sqlite")
+async def test_a_body_that_is_not_json_is_named_the_body(client, world) -> None:
+    """Found by a client written from docs/api.md alone: the field was "1" (the character
+    where decoding failed)."""
+    a, _ = world
+    headers = {**bearer(a.key), "content-type": "application/json", "accept-language": "en"}
+    sent = await client.put("/items/SKU-X", content=b"{not json", headers=headers)
+    assert sent.status_code == 422
+    assert sent.json()["errors"][0]["field"] == "body"
+    assert "not valid JSON" in sent.json()["detail"]
+
+
+@pytest.mark.dialects("sqlite")
+async def test_a_refusal_names_the_field_as_the_resource_knows_it(client, world) -> None:
+    """Found by a client written from docs/api.md alone: an item without a name was refused
+    naming 姓名 (a person's name)."""
+    a, _ = world
+    item = {k: v for k, v in ITEM.items() if k != "name"}
+    missing = await client.put("/items/SKU-X", json=item, headers=bearer(a.key))
+    assert missing.json()["errors"][0]["field"] == "name"
+    assert "物品名称" in missing.json()["detail"] and "姓名" not in missing.json()["detail"]
+    person = await client.put("/people/P-9", json={}, headers=bearer(a.key))
+    assert "姓名" in person.json()["detail"]
+
+
 async def test_a_field_the_api_does_not_know_is_refused_not_ignored(client, world) -> None:
     a, _ = world
     body = {"name": "财务部", "is_active": False}  # departments are not switched off this way
