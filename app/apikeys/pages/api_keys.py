@@ -6,10 +6,10 @@ from __future__ import annotations
 import reflex as rx
 
 from app.apikeys.state.api_keys import ApiKeysState as S
-from app.ui.forms import dialog_buttons, form_error, labelled, labelled_input
+from app.ui.forms import confirmed, dialog_buttons, form_error, labelled, labelled_input
 from app.ui.locale import tr
 from app.ui.shell import console_page
-from app.ui.tables import data_table, row_action
+from app.ui.tables import data_table
 
 STATE_COLOURS = {"active": "green", "expired": "gray", "revoked": "red"}
 
@@ -37,7 +37,21 @@ def _row(row: rx.Var) -> rx.Component:
         rx.table.cell(
             rx.cond(
                 row["state"] == "active",
-                row_action("apikeys.revoke", S.revoke(row["id"]), class_name="apikey-revoke"),
+                confirmed(
+                    rx.button(
+                        tr("apikeys.revoke"),
+                        size="1",
+                        variant="soft",
+                        color_scheme="red",
+                        class_name="apikey-revoke",
+                    ),
+                    title_key="apikeys.revoke_title",
+                    text_key="apikeys.revoke_text",
+                    subject=row["name"],
+                    confirm_key="apikeys.revoke",
+                    on_confirm=S.revoke(row["id"]),
+                    confirm_id="apikey-revoke-confirm",
+                ),
             )
         ),
         class_name="apikey-row",

@@ -97,6 +97,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "apikeys.state.revoked": ("已吊销", "Revoked"),
     "apikeys.create": ("创建密钥", "Create key"),
     "apikeys.revoke": ("吊销", "Revoke"),
+    "apikeys.revoke_title": ("吊销这个密钥？", "Revoke this key?"),
+    "apikeys.revoke_text": (
+        "吊销后，使用它的系统会立即被拒绝，且无法恢复。",
+        "Systems that use it are refused at once; this cannot be undone.",
+    ),
     "apikeys.revoked": ("密钥已吊销", "Key revoked"),
     "apikeys.created": (
         "密钥已创建。它只显示这一次，请立即复制保存：",
