@@ -15,11 +15,11 @@ from app.core.errors import ValidationError
 from app.core.i18n import t
 from app.tenants.state.providers import ProvidersState
 from app.tenants.state.tenants import TenantsState
-from app.ui import session
 from app.ui.dialog_list import dialog_list
 from app.ui.guard import declaration
 from app.ui.session import AccessRefused
 from app.webhooks.state.webhooks import WebhooksState
+from tests.ui.signed_in import pretend_signed_in
 
 HANDLERS = ("load", "start", "edit", "close", "save")
 
@@ -97,17 +97,7 @@ def _caller(monkeypatch: pytest.MonkeyPatch) -> SimpleNamespace:
         scope="tenant-7",
         can=lambda permission: permission == "demo:write",
     )
-    who = SimpleNamespace(principal=principal, locale="en")
-
-    async def current_principal(state: Any) -> Any:
-        return who.principal
-
-    async def request_locale(state: Any) -> str:
-        return who.locale
-
-    monkeypatch.setattr(session, "current_principal", current_principal)
-    monkeypatch.setattr(session, "request_locale", request_locale)
-    return who
+    return pretend_signed_in(monkeypatch, principal)
 
 
 def _fn(name: str) -> Any:

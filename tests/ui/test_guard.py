@@ -12,9 +12,9 @@ import reflex as rx
 
 from app.core.errors import ValidationError
 from app.core.i18n import t
-from app.ui import session
 from app.ui.guard import Guard, caller, checked_inside, declaration, guarded, public
 from app.ui.session import AccessRefused
+from tests.ui.signed_in import pretend_signed_in
 
 ran: list[object] = []
 
@@ -68,17 +68,7 @@ def _state() -> SimpleNamespace:
 @pytest.fixture(autouse=True)
 def _caller(monkeypatch: pytest.MonkeyPatch) -> SimpleNamespace:
     ran.clear()
-    who = SimpleNamespace(principal=_principal("demo:read", "demo:write"), locale="en")
-
-    async def current_principal(state: Any) -> Any:
-        return who.principal
-
-    async def request_locale(state: Any) -> str:
-        return who.locale
-
-    monkeypatch.setattr(session, "current_principal", current_principal)
-    monkeypatch.setattr(session, "request_locale", request_locale)
-    return who
+    return pretend_signed_in(monkeypatch, _principal("demo:read", "demo:write"))
 
 
 def _fn(name: str) -> Any:
