@@ -14,7 +14,7 @@ from app.core.errors import DomainError, ValidationError
 from app.core.tenancy import TenantScope
 from app.org.services import users as svc
 from app.org.services.users import UserFields
-from tests.factories import make_account, make_tenant
+from tests.factories import make_account, make_department, make_tenant
 
 ADMIN = Actor(account_id=None, name="admin")
 
@@ -151,3 +151,35 @@ def test_list_is_a_filtered_keyset_page(session: Session) -> None:
     assert [u.name for u in svc.list_users(session=session, scope=scope, search="E003").rows] == [
         "员工3"
     ]
+
+
+def test_nobody_is_placed_in_a_disabled_department(session: Session) -> None:
+    """Found by a client written from docs/api.md alone: the API put a person into a disabled
+    department (and a crafted console form could too), which disabling one otherwise forbids."""
+    tenant = make_tenant(session)
+    scope = TenantScope.single(tenant.id)
+    closed = make_department(session, tenant, "旧部门")
+    closed.is_active = False
+    session.flush()
+    with pytest.raises(ValidationError) as refused:
+        svc.create_user(
+            session=session,
+            scope=scope,
+            tenant_id=tenant.id,
+            fields=UserFields(name="王芳", department_id=closed.id),
+            actor=ADMIN,
+        )
+    assert refused.value.key == "org.department_disabled"
+    assert refused.value.params == {"field": "department", "name": "旧部门"}
+    person = svc.create_user(
+        session=session, scope=scope, tenant_id=tenant.id, fields=UserFields(name="王芳"),
+        actor=ADMIN,
+    )  # fmt: skip
+    with pytest.raises(ValidationError):
+        svc.update_user(
+            session=session,
+            scope=scope,
+            user_id=person.id,
+            fields=UserFields(name="王芳", department_id=closed.id),
+            actor=ADMIN,
+        )

@@ -44,6 +44,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dept.people": ("在职人数（含下级）", "People (incl. below)"),
     "dept.status": ("状态", "Status"),
     "dept.active": ("启用", "Active"),
+    "org.department_disabled": (
+        "「{name}」已停用，不能把人员放进停用的部门",
+        "“{name}” is disabled: nobody can be placed in a disabled department",
+    ),
     "dept.disabled": ("停用", "Disabled"),
     "dept.rename": ("重命名", "Rename"),
     "dept.move": ("移动", "Move"),

@@ -14,7 +14,7 @@ from app.audit.services.records import Actor, record_created, update_scoped
 from app.auth.models import Account, AuthSession
 from app.auth.services.ended import announce_ended
 from app.auth.services.passwords import hash_secret
-from app.core.errors import DomainError, NotFoundError
+from app.core.errors import DomainError, NotFoundError, ValidationError
 from app.core.model_base import pk
 from app.core.paging import count_of
 from app.core.tenancy import TenantScope, get_scoped_or_raise, scoped_select
@@ -87,8 +87,14 @@ def _refuse_duplicates(
 
 
 def _check_department(session: Session, tenant_id: int, department_id: int | None) -> None:
+    """The tenant's own department, and one in use: nobody is put into a disabled department
+    (disabling one needs it empty; a crafted form or an integration could otherwise)."""
     if department_id is not None:
-        get_scoped_or_raise(session, Department, department_id, TenantScope.single(tenant_id))
+        found = get_scoped_or_raise(
+            session, Department, department_id, TenantScope.single(tenant_id)
+        )
+        if not found.is_active:
+            raise ValidationError("org.department_disabled", field="department", name=found.name)
 
 
 def create_user(

@@ -256,3 +256,17 @@ async def test_the_openapi_document_and_the_docs_page(client) -> None:
     page = await client.get("/docs")
     assert page.status_code == 200 and "/api/v1/withdrawals" in page.text
     assert "cdn" not in page.text.lower()
+
+
+@pytest.mark.dialects("sqlite")
+async def test_a_person_is_not_put_into_a_disabled_department(session, client, world) -> None:
+    a, _ = world
+    department = session.exec(select(Department).where(Department.tenant_id == a.tenant_id)).one()
+    department.is_active = False
+    session.commit()
+    body = {"name": "新人", "department_external_id": department.external_id}
+    refused = await client.put("/people/P-NEW", json=body, headers=bearer(a.key))
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["code"] == "org.department_disabled"
+    assert refused.json()["errors"][0]["field"] == "department"
+    assert session.exec(select(User).where(User.external_id == "P-NEW")).first() is None
