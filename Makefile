@@ -145,7 +145,8 @@ $(VISION_VENV)/.installed: requirements.txt requirements-vision.txt
 
 vision-venv: $(VISION_VENV)/.installed
 
-# Trains from the seed on the CPU, offline, and writes vision/model/ (shelf.onnx + card.json).
+# Trains from the seed on the CPU, offline, and writes vision/model/ (shelf.onnx, identify.onnx,
+# card.json).
 VISION_ARGS ?=
 vision-train: vision-venv
 	$(VISION_VENV)/bin/python -m vision.train $(VISION_ARGS)

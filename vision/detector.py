@@ -1,7 +1,13 @@
-"""The shelf detector at run time: the ONNX export of the trained YOLO model (vision/model/,
-written by `make vision-train`) run with onnxruntime on the CPU — the web app and the jobs need
-neither torch nor ultralytics. Letterbox in, YOLO11's (4 + classes) x anchors out, class-aware
-non-maximum suppression, boxes back in the camera image's pixels."""
+"""The shelf detector at run time, two ONNX models (vision/model/, written by `make
+vision-train`) run with onnxruntime on the CPU — the web app and the jobs need neither torch nor
+ultralytics:
+
+1. shelf.onnx, a one-class YOLO, finds the objects: letterbox in, (4 + 1) x anchors out,
+   non-maximum suppression, boxes back in the camera image's pixels;
+2. identify.onnx names each object from its crop at the camera's full resolution
+   (vision/crops.py): a SKU, a foreign object, or nothing.
+
+A box's confidence is the detector's times the identifier's for the name it gives."""
 
 from __future__ import annotations
 
@@ -14,6 +20,9 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image
+
+from vision.calibrate import apply
+from vision.crops import crops
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 LOW_CONFIDENCE = 0.10  # below this a box is noise (vision/regions.py decides what counts)
@@ -73,50 +82,95 @@ def _nms(boxes: np.ndarray, scores: np.ndarray, iou: float) -> list[int]:
     return kept
 
 
-class Detector:
-    """One loaded model; `detect` is safe to call from several threads (onnxruntime's run is)."""
+def _session(path: Path, threads: int):  # -> onnxruntime.InferenceSession
+    import onnxruntime  # imported here: the web app pays for it only when vision is used
 
-    def __init__(self, model_dir: Path = MODEL_DIR, *, threads: int = 1, iou: float = 0.6) -> None:
-        import onnxruntime  # imported here: the web app pays for it only when vision is used
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
-        self.card = ModelCard.read(model_dir)
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        self._session = onnxruntime.InferenceSession(
-            str(model_dir / self.card.raw["model"]), options, providers=["CPUExecutionProvider"]
-        )
+
+Box = tuple[float, float, float, float]
+
+
+class ObjectFinder:
+    """Stage 1, the one-class YOLO: where the objects are, not what they are."""
+
+    def __init__(
+        self, model: Path, input_hw: tuple[int, int], *, threads: int = 1, iou: float = 0.6
+    ) -> None:
+        self._session = _session(model, threads)
         self._input = self._session.get_inputs()[0].name
+        self._input_hw = input_hw
         self._iou = iou
 
-    def detect(self, image: Image.Image, floor: float = LOW_CONFIDENCE) -> list[Detection]:
-        """Every box at or above `floor` confidence, best first."""
-        height, width = self.card.input_hw
+    def find(self, image: Image.Image, floor: float) -> tuple[list[Box], list[float]]:
+        """Boxes in the camera image's pixels and their scores, after suppression."""
+        height, width = self._input_hw
         tensor, scale, pad_x, pad_y = _letterbox(image, height, width)
         (output,) = self._session.run(None, {self._input: tensor[None]})
-        rows = output[0].T  # anchors x (cx, cy, w, h, class scores...)
-        scores = rows[:, 4:]
-        classes = scores.argmax(axis=1)
-        best = scores[np.arange(len(rows)), classes]
-        keep = best >= floor
-        rows, classes, best = rows[keep], classes[keep], best[keep]
+        rows = output[0].T  # anchors x (cx, cy, w, h, score)
+        rows = rows[rows[:, 4] >= floor]
         if not len(rows):
-            return []
+            return [], []
         cx, cy, w, h = rows[:, 0], rows[:, 1], rows[:, 2], rows[:, 3]
         boxes = np.stack([cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2], axis=1)
-        offset = classes[:, None].astype(np.float32) * 4096.0  # class-aware suppression
-        kept = _nms(boxes + offset, best, self._iou)
+        kept = _nms(boxes, rows[:, 4], self._iou)
         out = []
         for i in kept:
             x0, y0, x1, y1 = boxes[i]
-            box = (
-                float(np.clip((x0 - pad_x) / scale, 0, image.width)),
-                float(np.clip((y0 - pad_y) / scale, 0, image.height)),
-                float(np.clip((x1 - pad_x) / scale, 0, image.width)),
-                float(np.clip((y1 - pad_y) / scale, 0, image.height)),
+            out.append(
+                (
+                    float(np.clip((x0 - pad_x) / scale, 0, image.width)),
+                    float(np.clip((y0 - pad_y) / scale, 0, image.height)),
+                    float(np.clip((x1 - pad_x) / scale, 0, image.width)),
+                    float(np.clip((y1 - pad_y) / scale, 0, image.height)),
+                )
             )
-            out.append(Detection(self.card.classes[int(classes[i])], float(best[i]), box))
-        return out
+        return out, [float(rows[i, 4]) for i in kept]
+
+
+class Detector:
+    """One loaded model; `detect` is safe to call from several threads (onnxruntime's run is)."""
+
+    def __init__(
+        self,
+        model_dir: Path = MODEL_DIR,
+        *,
+        threads: int = 1,
+        iou: float = 0.6,
+        calibrated: bool = True,
+    ) -> None:
+        self.card = ModelCard.read(model_dir)
+        self.finder = ObjectFinder(
+            model_dir / self.card.raw["model"], self.card.input_hw, threads=threads, iou=iou
+        )
+        self._identifier = _session(model_dir / self.card.raw["identifier"], threads)
+        self._names = tuple(self.card.raw["identifier_classes"])
+        self._named = np.array([name in self.card.classes for name in self._names])
+        curve = self.card.raw.get("calibration") if calibrated else None
+        self._curve = (float(curve[0]), float(curve[1])) if curve else None
+
+    def detect(self, image: Image.Image, floor: float = LOW_CONFIDENCE) -> list[Detection]:
+        """Every object at or above `floor` confidence, named, best first."""
+        boxes, found = self.finder.find(image, floor)
+        if not boxes:
+            return []
+        pixels, shapes = crops(image, boxes)
+        (logits,) = self._identifier.run(None, {"pixels": pixels, "shape": shapes})
+        odds = np.exp(logits - logits.max(axis=1, keepdims=True))
+        odds = odds / odds.sum(axis=1, keepdims=True)
+        odds[:, ~self._named] = 0.0  # "nothing" only takes confidence away
+        names = odds.argmax(axis=1)
+        out = [
+            Detection(self._names[n], self._confidence(found[i] * odds[i, n]), boxes[i])
+            for i, n in enumerate(names)
+        ]
+        return sorted((d for d in out if d.confidence >= floor), key=lambda d: -d.confidence)
+
+    def _confidence(self, raw: float) -> float:
+        return float(raw) if self._curve is None else apply(self._curve, float(raw))
 
     def detect_many(self, images: Sequence[Image.Image]) -> list[list[Detection]]:
         return [self.detect(image) for image in images]

@@ -14,7 +14,11 @@ import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
+from PIL import Image
+
+from vision.calibrate import fit, read_labels
 from vision.detector import Detection, Detector, shared_detector
 from vision.regions import COUNTED, Region, count_slots
 from vision.shelf import Label, Scene, counts, random_scene, render
@@ -38,6 +42,25 @@ def average_precision(recall: Sequence[float], precision: Sequence[float]) -> fl
     return sum((r[i + 1] - r[i]) * p[i + 1] for i in range(len(r) - 1))
 
 
+def matched(detections: Sequence[Detection], labels: Sequence[Label]) -> list[tuple[float, bool]]:
+    """(confidence, right) of each detection, best first: right when it overlaps a label of
+    its name not yet taken by a surer detection at IoU ≥ 0.5 (VOC's rule)."""
+    taken: set[int] = set()
+    out = []
+    for d in sorted(detections, key=lambda d: -d.confidence):
+        best, best_iou = None, 0.5
+        for n, label in enumerate(labels):
+            if n in taken or label.name != d.name:
+                continue
+            overlap = iou(d.box, label.box)
+            if overlap >= best_iou:
+                best, best_iou = n, overlap
+        if best is not None:
+            taken.add(best)
+        out.append((d.confidence, best is not None))
+    return out
+
+
 def map50(images: Sequence[tuple[Sequence[Detection], Sequence[Label]]]) -> float:
     """Mean over the classes with at least one label of their AP at IoU ≥ 0.5."""
     truths: dict[str, int] = defaultdict(int)
@@ -45,18 +68,9 @@ def map50(images: Sequence[tuple[Sequence[Detection], Sequence[Label]]]) -> floa
     for detections, labels in images:
         for label in labels:
             truths[label.name] += 1
-        taken: set[int] = set()
-        for d in sorted(detections, key=lambda d: -d.confidence):
-            best, best_iou = None, 0.5
-            for n, label in enumerate(labels):
-                if n in taken or label.name != d.name:
-                    continue
-                overlap = iou(d.box, label.box)
-                if overlap >= best_iou:
-                    best, best_iou = n, overlap
-            if best is not None:
-                taken.add(best)
-            scored[d.name].append((d.confidence, best is not None))
+        ordered = sorted(detections, key=lambda d: -d.confidence)
+        for d, pair in zip(ordered, matched(ordered, labels), strict=True):
+            scored[d.name].append(pair)
     aps = []
     for name, total in truths.items():
         hits = sorted(scored.get(name, []), key=lambda s: -s[0])
@@ -127,6 +141,18 @@ def evaluate(detector: Detector, seed: int, images: int) -> Figures:
         _percentile(times, 0.5),
         _percentile(times, 0.95),
     )
+
+
+def calibrate(model_dir: Path, data_root: Path, split: str = "val") -> dict:
+    """The curve for the model in `model_dir`, fitted on `split` of the data set at data_root."""
+    detector = Detector(model_dir, calibrated=False)
+    scored: list[tuple[float, bool]] = []
+    for path in sorted((data_root / "images" / split).glob("*.jpg")):
+        image = Image.open(path).convert("RGB")
+        labels = read_labels(data_root / "labels" / split / f"{path.stem}.txt", *image.size)
+        scored += matched(detector.detect(image), labels)
+    curve = fit(scored)
+    return {"calibration": list(curve), "calibration_boxes": len(scored)}
 
 
 def main(argv: list[str]) -> int:

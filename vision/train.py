@@ -1,10 +1,14 @@
 """python -m vision.train [--seed 1] [--train 700] [--val 150] [--epochs 16] [--imgsz 352]
+    [--identifier-epochs 6]
 
 Trains the shelf detector on the CPU, offline: generates the data set from the seed
 (vision/dataset.py), builds a YOLO11 nano from its yaml (no weights are downloaded: ultralytics
 runs with YOLO_OFFLINE, no auto-install, and a settings folder inside the project that already
-holds the font its plots would fetch), trains a fixed number of epochs with that seed, exports
-the best weights to ONNX at the camera's aspect and writes vision/model/ (shelf.onnx + card.json).
+holds the font its plots would fetch), trains that one-class detector a fixed number of epochs
+with that seed and exports its best weights to ONNX at the camera's aspect (shelf.onnx); then
+trains the identifier on crops of the same images, the detector's own boxes among them
+(vision/train_identity.py: identify.onnx), fits the confidence curve on the validation images
+(vision/calibrate.py) and writes the card (card.json), all into vision/model/.
 
 The web app never imports this module or ultralytics: it runs the exported ONNX file with
 onnxruntime (vision/detector.py). Needs the vision extra: `make vision-venv`
@@ -57,6 +61,10 @@ def train(args: argparse.Namespace) -> dict:
     from ultralytics import YOLO  # the vision extra only
 
     from vision.dataset import TRAIN_FOREIGN_SHARE, write_dataset
+    from vision.detector import ObjectFinder
+    from vision.evaluate import calibrate
+    from vision.shelf import CLASSES
+    from vision.train_identity import train_identifier
 
     started = time.monotonic()
     data = write_dataset(
@@ -78,6 +86,10 @@ def train(args: argparse.Namespace) -> dict:
         seed=args.seed,
         deterministic=True,
         pretrained=False,
+        # One class, "object": the detector only finds things; the identifier names them from
+        # a full-resolution crop (vision/train_identity.py). 51 classes split 700 shelves into
+        # ~300 boxes each, and from scratch in 16 epochs no class got confident.
+        single_cls=True,
         amp=False,
         plots=False,
         close_mosaic=max(1, args.epochs // 6),
@@ -99,7 +111,7 @@ def train(args: argparse.Namespace) -> dict:
         verbose=True,
     )
     results = model.train(**(settings | args.overrides))
-    trained_s = time.monotonic() - started - generated_s
+    detector_s = time.monotonic() - started - generated_s
     best = Path(model.trainer.best)
     exported = Path(
         YOLO(str(best)).export(
@@ -111,9 +123,19 @@ def train(args: argparse.Namespace) -> dict:
     target = model_dir / "shelf.onnx"
     store_weights_half(exported, target)
     metrics = getattr(results, "results_dict", {}) or {}
+    identifier = train_identifier(
+        data.parent,
+        list(CLASSES),
+        model_dir / "identify.onnx",
+        seed=args.seed,
+        epochs=args.identifier_epochs,
+        finder=ObjectFinder(target, inference_shape(args.imgsz)),
+    )
+    trained_s = time.monotonic() - started - generated_s
     card = {
         "model": "shelf.onnx",
-        "architecture": "YOLO11n (ultralytics yolo11n.yaml, trained from scratch)",
+        "architecture": "YOLO11n (ultralytics yolo11n.yaml, trained from scratch, one class)"
+        " finds objects; a small CNN on each object's full-resolution crop names it",
         "ultralytics": _version("ultralytics"),
         "torch": _version("torch"),
         "data_seed": args.seed,
@@ -129,16 +151,24 @@ def train(args: argparse.Namespace) -> dict:
         "overrides": args.overrides,
         "generate_s": round(generated_s, 1),
         "train_s": round(trained_s, 1),
+        "detector_train_s": round(detector_s, 1),
         "val_map50": round(float(metrics.get("metrics/mAP50(B)", 0.0)), 4),
         "val_map50_95": round(float(metrics.get("metrics/mAP50-95(B)", 0.0)), 4),
         "val_map50_per_epoch": _curve(Path(model.trainer.save_dir) / "results.csv"),
-        "classes": list(model.names.values()) if isinstance(model.names, dict) else model.names,
+        "classes": list(CLASSES),
+        **identifier,
         "bytes": target.stat().st_size,
         "sha256": hashlib.sha256(target.read_bytes()).hexdigest(),
         "cpu_count": os.cpu_count(),
     }
-    (model_dir / "card.json").write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n")
+    _write_card(model_dir, card)
+    card |= calibrate(model_dir, data.parent)  # runs the models the card just described
+    _write_card(model_dir, card)
     return card
+
+
+def _write_card(model_dir: Path, card: dict) -> None:
+    (model_dir / "card.json").write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n")
 
 
 def store_weights_half(source: Path, target: Path) -> None:
@@ -203,6 +233,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--batch", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--lr", type=float, default=0.002)
+    parser.add_argument("--identifier-epochs", type=int, default=6)
     parser.add_argument("--model-dir", type=Path, default=MODEL_DIR)
     parser.add_argument(
         "--set",

@@ -36,6 +36,7 @@ def run() -> dict[str, float]:
             "--imgsz", str(card_of_committed["imgsz"]),
             "--batch", str(card_of_committed["batch"]),
             "--lr", str(card_of_committed["lr0"]),
+            "--identifier-epochs", str(card_of_committed["identifier_epochs"]),
             "--model-dir", str(model_dir),
         ]  # fmt: skip
         for key, value in card_of_committed.get("overrides", {}).items():
