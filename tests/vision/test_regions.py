@@ -6,7 +6,7 @@ import pytest
 
 from vision.detector import Detection
 from vision.evaluate import average_precision, map50
-from vision.regions import COUNTED, FOREIGN_COUNTED, Region, count_slots, inside, slot_of
+from vision.regions import COUNTED, FOREIGN_COUNTED, SURE, Region, count_slots, inside, slot_of
 from vision.shelf import Label
 
 LEFT, RIGHT = Region.box("A1", 0, 0, 320, 480), Region.box("A2", 320, 0, 640, 480)
@@ -35,20 +35,29 @@ def test_counts_per_slot_by_centre_and_every_region_reported() -> None:
     assert dict(slots["B1"].counts) == {} and slots["B1"].sure
 
 
-def test_a_doubtful_box_makes_its_slot_unsure_and_a_faint_one_is_ignored() -> None:
+def test_a_slot_is_sure_when_its_boxes_together_are_right_often_enough() -> None:
+    """Calibrated confidences: the count is right with the product of each box's chance of
+    having been judged right (p counted, 1 - p left out)."""
     slots = count_slots([_at(100, 100), _at(200, 100, confidence=0.3)], [LEFT, RIGHT])
     assert dict(slots["A1"].counts) == {"pen": 1} and not slots["A1"].sure
-    assert slots["A1"].confidence == pytest.approx(0.7)
+    assert slots["A1"].confidence == pytest.approx(0.9 * 0.7)
     faint = count_slots([_at(100, 100), _at(200, 100, confidence=0.09)], [LEFT])
     assert faint["A1"].sure and faint["A1"].of("pen") == 1
+    assert faint["A1"].confidence == pytest.approx(0.9)  # a faint box is no evidence
+    many = count_slots([_at(20 * n, 100, confidence=0.97) for n in range(1, 9)], [LEFT])
+    assert many["A1"].of("pen") == 8 and not many["A1"].sure  # 0.97 ** 8 < SURE
+    assert 0.97**8 < SURE <= 0.97**7
+    few = count_slots([_at(20 * n, 100, confidence=0.97) for n in range(1, 8)], [LEFT])
+    assert few["A1"].sure
 
 
 def test_a_foreign_object_must_be_surer_than_an_item_to_be_counted() -> None:
-    """It vetoes a take: between COUNTED and FOREIGN_COUNTED it only makes the slot unsure."""
+    """It vetoes a take: between COUNTED and FOREIGN_COUNTED it is not counted, and it takes
+    certainty from its slot."""
     assert COUNTED < FOREIGN_COUNTED
     middling = (COUNTED + FOREIGN_COUNTED) / 2
     slots = count_slots(
-        [_at(100, 100, confidence=middling), _at(400, 100, "foreign", middling)], [LEFT, RIGHT]
+        [_at(100, 100, confidence=0.99), _at(400, 100, "foreign", middling)], [LEFT, RIGHT]
     )
     assert slots["A1"].of("pen") == 1 and slots["A1"].sure
     assert slots["A2"].of("foreign") == 0 and not slots["A2"].sure
