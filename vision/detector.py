@@ -7,7 +7,8 @@ ultralytics:
 2. identify.onnx names each object from its crop at the camera's full resolution
    (vision/crops.py): a SKU, a foreign object, or nothing.
 
-A box's confidence is the detector's times the identifier's for the name it gives."""
+A box's confidence is the detector's times the identifier's for the name it gives, mapped through
+the card's calibration curve (vision/calibrate.py) to how often such a box is right."""
 
 from __future__ import annotations
 
