@@ -44,7 +44,8 @@ def crop(image: Image.Image, box: Box) -> tuple[np.ndarray, np.ndarray]:
 
 
 def shape_features(box: Box, image_width: int) -> np.ndarray:
-    """The box's long and short side as shares of the image's width, and their log ratio."""
+    """The box's long and short side as shares of the image's width (times 4, near 1 for our
+    SKUs, as the network's other inputs are), and their log ratio."""
     w, h = max(1.0, box[2] - box[0]), max(1.0, box[3] - box[1])
     long, short = max(w, h), min(w, h)
     return np.array(

@@ -1,8 +1,9 @@
 """The identifier: a small CNN that tells, from one object's full-resolution crop
 (vision/crops.py), which SKU it is, a foreign object, or nothing (a box on a hand or an empty
 patch of shelf). The detector only finds objects; this names them. Trained on the same generated
-data set as the detector, from the label boxes jittered the way a detector's boxes miss, plus
-patches that hold no labelled object. Exported to ONNX (identify.onnx) for onnxruntime.
+data set as the detector, from the label boxes jittered the way a detector's boxes miss, patches
+that hold no labelled object, and the trained detector's own boxes (its mistakes as `nothing`).
+Exported to ONNX (identify.onnx) for onnxruntime.
 
 Called by vision/train.py; needs torch (the vision extra)."""
 
@@ -40,6 +41,7 @@ def _jittered(box: tuple[float, ...], rng: random.Random) -> tuple[float, float,
 
 
 def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    """The share of `a` that `b` covers (not IoU: a small patch inside a big item is covered)."""
     x0, y0, x1, y1 = max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])
     inter = max(0.0, x1 - x0) * max(0.0, y1 - y0)
     return inter / max(1e-9, (a[2] - a[0]) * (a[3] - a[1]))
