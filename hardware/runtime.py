@@ -25,13 +25,27 @@ import app.jobs  # noqa: F401 - registers handle_device_message for the in-proce
 from app.core.config import get_settings
 from app.core.health import health_port, serve_health
 from hardware.broker import embedded_gateway_config, start_embedded_broker
-from hardware.gateway import BrokerConfig, Gateway
+from hardware.gateway import LINGER_S, BrokerConfig, Gateway
 from hardware.net import broker_address
 
 if TYPE_CHECKING:
     from hardware.simulator.fleet import SimulatedSpec
 
 logger = logging.getLogger(__name__)
+
+
+def linger_s() -> float:
+    """GATEWAY_LINGER_MS (hardware/gateway.py LINGER_S when unset)."""
+    value = os.environ.get("GATEWAY_LINGER_MS", "").strip()
+    if not value:
+        return LINGER_S
+    try:
+        milliseconds = float(value)
+    except ValueError:
+        milliseconds = -1.0
+    if not 0 <= milliseconds <= 10_000:
+        raise SystemExit(f"GATEWAY_LINGER_MS must be 0 to 10000 milliseconds, not {value!r}")
+    return milliseconds / 1000
 
 
 def gateway_config() -> BrokerConfig:
@@ -63,7 +77,7 @@ async def run_device_side(stop: asyncio.Event | None = None) -> None:
             )
             return
         logger.info("embedded MQTT broker on 127.0.0.1:%s", settings.embedded_mqtt_port)
-    gateway = Gateway(gateway_config())
+    gateway = Gateway(gateway_config(), linger_s=linger_s())
     health = await _serve_health(gateway)
     try:
         async with asyncio.TaskGroup() as group:

@@ -21,6 +21,7 @@ from app.core.jobs import InProcessDispatcher
 from app.core.tenancy import TenantScope
 from hardware.gateway import BrokerConfig, Gateway
 from hardware.protocol.messages import build
+from hardware.runtime import linger_s
 from tests.factories import make_cabinet, make_tenant
 from tests.hardware.harness import applying_dispatcher, until
 from tests.services import MOSQUITTO_TEST_URL, require_mosquitto
@@ -64,6 +65,22 @@ async def _publish(messages: list[tuple[str, bytes]]) -> None:
             await c.publish(topic, payload, qos=1)
 
 
+def _signed(
+    secret: bytes, tenant: str, cabinet: str, seq: int, kind: str, body: dict
+) -> tuple[str, bytes]:
+    """A cabinet's signed message of boot `boot0001`, as published."""
+    topic, message = build(
+        secret=secret,
+        tenant=tenant,
+        cabinet=cabinet,
+        boot="boot0001",
+        seq=seq,
+        message_type=kind,
+        body=body,
+    )
+    return topic, json.dumps(message).encode()
+
+
 def _rows(engine: Engine, cabinet_id: int) -> list[DeviceMessage]:
     with Session(engine) as session:
         query = select(DeviceMessage).where(DeviceMessage.cabinet_id == cabinet_id)
@@ -81,16 +98,7 @@ async def test_valid_traffic_is_stored_and_misbehaviour_refused(engine: Engine) 
 
     def signed(seq: int, kind: str = "alarm", key: bytes = secret) -> tuple[str, bytes]:
         body = ALARM if kind == "alarm" else {"uptime_s": 3, "door": "open", "outbox": 0}
-        topic, message = build(
-            secret=key,
-            tenant=tenant,
-            cabinet=code,
-            boot="boot0001",
-            seq=seq,
-            message_type=kind,
-            body=body,
-        )
-        return topic, json.dumps(message).encode()
+        return _signed(key, tenant, code, seq, kind, body)
 
     good = [signed(0), signed(1), signed(2), signed(3, "heartbeat")]
     event_topic = good[0][0]
@@ -138,19 +146,7 @@ async def test_messages_published_while_the_gateway_is_down_arrive_after_restart
     stop.set()
     await serving  # down: the broker keeps the session and queues for it
 
-    messages = []
-    for seq in range(20):
-        topic, message = build(
-            secret=secret,
-            tenant=tenant,
-            cabinet=code,
-            boot="boot0001",
-            seq=seq,
-            message_type="alarm",
-            body=ALARM,
-        )
-        messages.append((topic, json.dumps(message).encode()))
-    await _publish(messages)
+    await _publish([_signed(secret, tenant, code, seq, "alarm", ALARM) for seq in range(20)])
 
     second = _gateway(engine, client_id, applying_dispatcher(engine), tenant)
     stop = asyncio.Event()
@@ -287,3 +283,66 @@ async def test_a_command_reaches_the_cabinet_and_its_ack_closes_it(engine: Engin
         await serving
     with Session(engine) as session:
         assert session.get(DeviceCommand, row_id).status == "succeeded"
+
+
+async def test_a_busy_gateway_gathers_a_burst_into_one_job_and_an_idle_one_waits_for_nothing(
+    engine: Engine,
+) -> None:
+    require_mosquitto()
+    tenant, code, secret, _ = _provisioned(engine)
+    loop = asyncio.get_running_loop()
+    jobs: list[tuple[float, list[int]]] = []
+
+    async def many(ctx: dict, message_row_ids: list[int]) -> int:
+        jobs.append((loop.time(), message_row_ids))
+        return len(message_row_ids)
+
+    async def one(ctx: dict, message_row_id: int) -> bool:
+        jobs.append((loop.time(), [message_row_id]))
+        return True
+
+    dispatcher = InProcessDispatcher(
+        functions={"handle_device_messages": many, "handle_device_message": one}
+    )
+    gateway = _gateway(engine, f"l{uuid.uuid4().hex[:10]}", dispatcher, tenant)
+    gateway.linger_s = 1.5
+    stop = asyncio.Event()
+    serving = asyncio.create_task(gateway.run(stop))
+    await asyncio.wait_for(gateway.connected.wait(), 10)
+
+    def heartbeat(seq: int) -> tuple[str, bytes]:
+        body = {"uptime_s": seq, "door": "closed", "outbox": 0}
+        return _signed(secret, tenant, code, seq, "heartbeat", body)
+
+    sent = loop.time()
+    await _publish([heartbeat(0)])
+    await until(lambda: len(jobs) == 1)
+    assert jobs[0][0] - sent < 1.2  # idle: handed over at once, not after the linger
+    # within the linger; fewer than the 20 QoS 1 messages a default Mosquitto has in flight
+    await _publish([heartbeat(seq) for seq in range(1, 16)])
+    await until(lambda: gateway.stats.accepted == 16)
+    await dispatcher.drain(10)
+    stop.set()
+    await serving
+    assert [len(ids) for _, ids in jobs] == [1, 15]
+    assert jobs[1][0] - jobs[0][0] >= 1.4
+
+
+@pytest.mark.parametrize(("value", "seconds"), [(None, 0.1), ("", 0.1), ("0", 0.0), ("250", 0.25)])
+def test_the_linger_is_set_in_milliseconds(
+    monkeypatch: pytest.MonkeyPatch, value: str | None, seconds: float
+) -> None:
+    if value is None:
+        monkeypatch.delenv("GATEWAY_LINGER_MS", raising=False)
+    else:
+        monkeypatch.setenv("GATEWAY_LINGER_MS", value)
+    assert linger_s() == seconds
+
+
+@pytest.mark.parametrize("value", ["fast", "-5", "20000"])
+def test_a_linger_that_is_not_a_number_of_milliseconds_is_refused_by_name(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("GATEWAY_LINGER_MS", value)
+    with pytest.raises(SystemExit, match="GATEWAY_LINGER_MS"):
+        linger_s()
