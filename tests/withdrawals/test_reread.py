@@ -140,6 +140,12 @@ def test_a_v1_cabinet_without_a_series_is_not_asked(session: Session) -> None:
     assert session.exec(select(DeviceCommand)).all() == []
 
 
+def _reread_status() -> str:
+    with session_scope() as session:
+        command = session.exec(select(DeviceCommand).where(DeviceCommand.kind == "reread")).one()
+        return command.status
+
+
 async def test_a_simulated_cabinet_answers_the_reread_and_the_visit_commits(tmp_path) -> None:
     """End to end: an indicator that flags a still-settling load stable (too wide a motion
     band); the first series slides, the cloud asks, the cabinet reads again once settled."""
@@ -156,11 +162,11 @@ async def test_a_simulated_cabinet_answers_the_reread_and_the_visit_commits(tmp_
             await open_take_close(cabinet, door, {"A1": 3}, unit_g=UNIT_G, hold_s=0.3)
             cell.motion_band_g = 0.8  # the re-read waits for a genuinely stable indicator
             await until(lambda: _door_status(cabinet_id) == "committed", within_s=30)
+            # the cabinet's last ack follows the readings that committed the visit
+            await until(lambda: _reread_status() == "succeeded", within_s=10)
     with session_scope() as session:
         (row,) = session.exec(select(DoorSession).where(DoorSession.cabinet_id == cabinet_id))
         assert row.identification["reread"]["slots"] == ["A1"]
         (withdrawal,) = session.exec(select(Withdrawal).where(Withdrawal.cabinet_id == cabinet_id))
         assert withdrawal.total_qty == 3
-        command = session.exec(select(DeviceCommand).where(DeviceCommand.kind == "reread")).one()
-        assert command.status == "succeeded"
     assert items["A1"]
