@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Index, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, UniqueConstraint
 from sqlmodel import Field
 
 from app.core.model_base import (
@@ -95,8 +95,18 @@ class StockMovement(TenantOwned, table=True):
     door_session_id: int | None = Field(
         default=None, foreign_key="door_session.id", index=True, ondelete="RESTRICT"
     )
+    # Checked when the transaction commits (PostgreSQL): a job's door closes take their
+    # withdrawals' ids from the sequence ahead and write everything in one flush, in which the
+    # ORM, knowing no relationship between the two, may insert a movement before its withdrawal
+    # (app/withdrawals/services/prefetch.py:reserve_withdrawal_id).
     withdrawal_id: int | None = Field(
-        default=None, foreign_key="withdrawal.id", index=True, ondelete="RESTRICT"
+        default=None,
+        sa_column=Column(
+            Integer,
+            ForeignKey("withdrawal.id", ondelete="RESTRICT", deferrable=True, initially="DEFERRED"),
+            index=True,
+            nullable=True,
+        ),
     )
     actor_account_id: int | None = Field(
         default=None, foreign_key="account.id", ondelete="RESTRICT"

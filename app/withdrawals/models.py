@@ -207,7 +207,7 @@ class WithdrawalLine(TenantOwned, table=True):
         cls, withdrawal: Withdrawal, *, item_id: int, quantity: int, unit_cost_cents: int,
         slot_id: int | None = None,
     ) -> WithdrawalLine:  # fmt: skip
-        """A line of `withdrawal` (flushed: it has an id), its cost worked out."""
+        """A line of `withdrawal` (it has its id: flushed, or taken ahead), its cost."""
         return cls(
             tenant_id=withdrawal.tenant_id,
             withdrawal_id=pk(withdrawal),

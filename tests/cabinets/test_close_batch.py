@@ -12,21 +12,24 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import event, func
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from app.cabinets.models import Cabinet, DeviceMessage, MessageStatus
 from app.cabinets.services.cabinets import apply_device_messages
 from app.core.db import session_scope
 from app.core.tenancy import TenantScope
-from app.inventory.models import Stock
+from app.inventory.models import Stock, StockMovement
 from app.inventory.services.inventory import reconcile_ledger
 from app.withdrawals.models import DoorSession, SessionStatus, Withdrawal
 from tests.bench.door_close_fleet import STOCK, World, build_world, open_doors
 from tests.drills.fleet import closed_body, taken_at
 
 CLOSES = 20
-READS = 13  # one query per table the closes read, whatever their number
-WRITES_PER_CLOSE = 7  # the rows one close changes, in statements (one flush per withdrawal)
+READS = 14  # one query per table the closes read, whatever their number, and the ids taken
+# one statement per table the closes change, whatever their number (the withdrawals' ids taken
+# from the sequence ahead, in one query: no flush of its own per withdrawal)
+WRITES = 7
 
 
 def _world(engine: Engine, kind: str = "door.closed") -> tuple[World, list[int]]:
@@ -98,7 +101,40 @@ def test_a_batch_of_closes_reads_each_table_once(engine: Engine) -> None:
     statements = _counted(engine, ids, CLOSES)
     reads = statements.count("SELECT")
     assert reads <= READS, f"{reads} queries for {CLOSES} closes: one crept in per close"
-    assert len(statements) <= READS + WRITES_PER_CLOSE * CLOSES
+    writes = len(statements) - reads
+    assert writes <= WRITES, f"{writes} writes for {CLOSES} closes: a flush crept in per close"
+
+
+@pytest.mark.dialects("postgresql")
+def test_a_batchs_withdrawals_take_ids_in_order_and_a_movement_may_precede_its_withdrawal(
+    engine: Engine,
+) -> None:
+    """The ids come from the sequence ahead, in the closes' order; the movements are inserted in
+    the same flush, before or after their withdrawal: the foreign key is checked at commit."""
+    world, ids = _world(engine)
+    _counted(engine, ids, CLOSES)
+    with Session(engine) as session:
+        withdrawals = session.exec(select(Withdrawal).order_by(Withdrawal.id)).all()
+        doors = [w.door_session_id for w in withdrawals]
+        moved = session.exec(select(func.count()).select_from(StockMovement).where(
+            StockMovement.withdrawal_id.in_([w.id for w in withdrawals])
+        )).one()  # fmt: skip
+        mismatches = _booked(session, world)["mismatches"]
+    assert doors == sorted(doors) and len(withdrawals) == CLOSES
+    assert moved == sum(1 for n in range(CLOSES) for units in taken_at(n).values() if units)
+    assert mismatches == []
+
+
+@pytest.mark.dialects("postgresql")
+def test_a_movement_of_a_withdrawal_that_never_came_is_refused_at_commit(engine: Engine) -> None:
+    _, ids = _world(engine)
+    _counted(engine, ids[:2], 2)
+    refused = pytest.raises(IntegrityError, match="fk_stock_movement_withdrawal_id_withdrawal")
+    with refused, session_scope(engine) as session:
+        movement = session.exec(select(StockMovement).limit(1)).one()
+        stray = movement.model_dump(exclude={"id"}) | {"withdrawal_id": 10**9}
+        session.add(StockMovement.model_validate(stray))
+        session.flush()  # accepted here: checked when the transaction commits
 
 
 def test_a_batch_books_what_the_closes_one_by_one_book(engine: Engine) -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from sqlalchemy import Table, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from app.cabinets.models import Cabinet, DeviceMessage, DoorState, MessageStatus
@@ -17,7 +19,7 @@ from app.cabinets.services.commands import record_ack
 from app.cabinets.services.presence import heard_from
 from app.cabinets.services.scale_stats import fold_heartbeat
 from app.core import logs
-from app.core.memo import batch_memo, in_batch, remember
+from app.core.memo import batch_memo, memo_of, remember
 from app.core.model_base import as_utc, pk
 from app.core.tenancy import TenantScope, get_scoped, get_scoped_or_raise
 from app.withdrawals.services import door_open, keypad, screen, sessions
@@ -25,6 +27,7 @@ from app.withdrawals.services.prefetch import prefetch_closes
 
 DOOR_AFTER = {"door.opened": DoorState.open.value, "door.closed": DoorState.closed.value}
 DOOR_EVENTS = {"door.opened": sessions.on_opened, "door.closed": sessions.on_closed}
+APPLIED = "cabinets:applied"  # batch memo: the ids of the messages applied, marked at its end
 
 
 def apply_device_message(
@@ -38,10 +41,26 @@ def apply_device_message(
     cabinet = get_scoped_or_raise(session, Cabinet, row.cabinet_id, scope)  # the row's FK
     with logs.bound(tenant_id=row.tenant_id, cabinet_id=row.cabinet_id):  # its log lines
         _apply(session=session, row=row, cabinet=cabinet, now=now)
-    row.status = MessageStatus.processed.value
-    if not in_batch(session):  # a batch's messages are written together
+    applied = memo_of(session, APPLIED)
+    if applied is None:
+        row.status = MessageStatus.processed.value
         session.flush()
+    else:  # written for the whole batch in one statement: _mark_applied
+        set_committed_value(row, "status", MessageStatus.processed.value)
+        applied.append(pk(row))
     return True
+
+
+def _mark_applied(session: Session, row_ids: list[int]) -> None:
+    """The batch's applied messages marked in one UPDATE (the ORM would send a row each)."""
+    if row_ids:
+        # the table, not the ORM's update: their rows already say so
+        table: Table = DeviceMessage.__table__  # type: ignore[attr-defined]  # set by SQLModel
+        session.connection().execute(
+            update(table)
+            .where(table.c.id.in_(row_ids))
+            .values(status=MessageStatus.processed.value)
+        )
 
 
 def _apply(*, session: Session, row: DeviceMessage, cabinet: Cabinet, now: datetime | None) -> None:
@@ -103,7 +122,9 @@ def apply_device_messages(
         cabinets = list(session.exec(select(Cabinet).where(col(Cabinet.id).in_(cabinet_ids))))
         remember(session, "cabinets:held", cabinets)
         prefetch_closes(session, list(rows), cabinets)
-        return sum(
+        applied: list[int] = []
+        remember(session, APPLIED, applied)
+        for row_id in message_row_ids:
             apply_device_message(session=session, message_row_id=row_id, now=now)
-            for row_id in message_row_ids
-        )
+        _mark_applied(session, applied)
+        return len(applied)

@@ -20,7 +20,7 @@ from app.org.models import User
 from app.quotas.services import quotas
 from app.webhooks.services import hooks as webhooks
 from app.withdrawals.models import DoorSession, Withdrawal, WithdrawalLine, WithdrawalSource
-from app.withdrawals.services.prefetch import plan_of
+from app.withdrawals.services.prefetch import plan_of, reserve_withdrawal_id
 from app.withdrawals.services.recognition import Taken
 from app.workorders.models import WorkOrderKind
 from app.workorders.services.workorders import PickLine, close_order, open_once
@@ -40,6 +40,7 @@ def commit(
     # a door never reported closed (a person resolved it) is dated now, as the column's default
     at = door.closed_at or utcnow()
     withdrawal = Withdrawal(
+        id=reserve_withdrawal_id(session),
         tenant_id=cabinet.tenant_id,
         door_session_id=door.id,
         cabinet_id=pk(cabinet),
@@ -51,7 +52,8 @@ def commit(
         created_at=at,
     )
     session.add(withdrawal)
-    session.flush()
+    if withdrawal.id is None:  # no batch's id: the insert gives it
+        session.flush()
     if source != WithdrawalSource.manual:  # a person's later correction is no close's latency
         observe.withdrawal_committed(session, door.closed_at)
     plan = _plan(session, cabinet, taken)

@@ -9,10 +9,12 @@ job's own changes: the same rows the one-message path reads, in the same transac
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from app.alerts import service as alerts
@@ -32,6 +34,10 @@ from app.withdrawals.services.door_open import root_key
 CLOSES = ("door.closed", "door.reread")
 PLANS = "withdrawals:plans"  # batch memo: cabinet id → CabinetPlan
 HELD = "withdrawals:held"  # batch memo: rows found by session.get, held for the identity map
+IDS = "withdrawals:ids"  # batch memo: withdrawal ids taken from the sequence ahead (PostgreSQL)
+RESERVE_IDS = text(
+    "SELECT nextval(pg_get_serial_sequence('withdrawal', 'id')) FROM generate_series(1, :n)"
+)
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,30 @@ class CabinetPlan:
     slots: list[Slot]
     entries: list[PlanogramEntry]
     items: dict[int, Item]
+
+
+@dataclass
+class _Reserved:
+    """The batch's closes, and the withdrawal ids taken for them once the first was wanted."""
+
+    closes: int
+    ids: deque[int] = field(default_factory=deque)
+    taken: bool = False
+
+
+def reserve_withdrawal_id(session: Session) -> int | None:
+    """An id for a withdrawal of the running batch, from the ids taken from the sequence for all
+    its closes in one statement when the first was wanted; None outside a batch, or on SQLite
+    (the caller then flushes the withdrawal to learn its id). A close that takes nothing leaves
+    its id unused: a gap in the numbering, as a rolled-back insert leaves."""
+    reserved: _Reserved | None = memo_of(session, IDS)
+    if reserved is None:
+        return None
+    if not reserved.taken:
+        with session.no_autoflush:  # the batch's changes wait for its one flush
+            reserved.ids.extend(session.execute(RESERVE_IDS, {"n": reserved.closes}).scalars())
+        reserved.taken = True
+    return reserved.ids.popleft() if reserved.ids else None
 
 
 def plan_of(session: Session, cabinet: Cabinet) -> CabinetPlan | None:
@@ -100,3 +130,5 @@ def prefetch_closes(session: Session, rows: list[DeviceMessage], cabinets: list[
     webhooks.preload(session, tenant_ids)
     alerts.preload(session, [(c.tenant_id, root_key(pk(c))) for c in mine])
     remember(session, HELD, [*doors, *users, *tenants])
+    if len(closes) > 1 and session.get_bind().dialect.name == "postgresql":
+        remember(session, IDS, _Reserved(len(closes)))  # for one, its insert gives the id
