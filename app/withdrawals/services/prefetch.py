@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import text
@@ -54,8 +54,7 @@ class _Reserved:
     """The batch's closes, and the withdrawal ids taken for them once the first was wanted."""
 
     closes: int
-    ids: deque[int] = field(default_factory=deque)
-    taken: bool = False
+    ids: deque[int] | None = None  # taken when the first is wanted
 
 
 def reserve_withdrawal_id(session: Session) -> int | None:
@@ -66,10 +65,10 @@ def reserve_withdrawal_id(session: Session) -> int | None:
     reserved: _Reserved | None = memo_of(session, IDS)
     if reserved is None:
         return None
-    if not reserved.taken:
+    if reserved.ids is None:
         with session.no_autoflush:  # the batch's changes wait for its one flush
-            reserved.ids.extend(session.execute(RESERVE_IDS, {"n": reserved.closes}).scalars())
-        reserved.taken = True
+            taken = session.execute(RESERVE_IDS, {"n": reserved.closes}).scalars()
+            reserved.ids = deque(taken)
     return reserved.ids.popleft() if reserved.ids else None
 
 
