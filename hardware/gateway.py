@@ -327,12 +327,13 @@ class Gateway:
         accepted = [r for r in results if r.status == "accepted"]
         self.stats.accepted += len(accepted)
         self.stats.duplicates += sum(1 for r in results if r.status == "duplicate")
-        if not accepted:
+        for_jobs = [r for r in accepted if not r.applied]  # plain heartbeats are applied
+        if not for_jobs:
             return
         try:
-            await self._hand_over(accepted)
+            await self._hand_over(for_jobs)
         except Exception:  # stored already: left `accepted` for a sweep to pick up later
-            ids = [r.message_row_id for r in accepted]
+            ids = [r.message_row_id for r in for_jobs]
             logger.exception("could not hand messages %s to the jobs", ids)
 
     async def _store(self, messages: list[tuple[str, bytes]]) -> list[Ingested]:

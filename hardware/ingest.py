@@ -3,12 +3,14 @@
 
 decode and schema-validate → known cabinet, topic of its own tenant → signature → ±300 s window
 and nonce → store once (cabinet + message id unique; a duplicate changes nothing) → detect a gap
-in (boot, seq) and raise one alert per gap root cause. A refusal is counted by reason and logged
-with the cabinet code, never with the payload; nothing here raises on bad device input.
+in (boot, seq) and raise one alert per gap root cause (hardware/sequences.py). A refusal is
+counted by reason and logged with the cabinet code, never with the payload; nothing here raises
+on bad device input. A plain heartbeat (it changes nothing but when its cabinet was heard:
+app/cabinets/services/presence.py:plain_heartbeats) is stored applied, and needs no job.
 
 The database work is per batch, not per message: one query for the cabinets' keys, one lock on
-their sequence state, one multi-row INSERT ... ON CONFLICT DO NOTHING, one UPDATE of the
-sequences that moved.
+their rows (sequence and presence), one multi-row INSERT ... ON CONFLICT DO NOTHING, one UPDATE
+of the sequences that moved, one of the time the plain heartbeats' cabinets were heard.
 """
 
 from __future__ import annotations
@@ -21,15 +23,15 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, text, update
+from sqlalchemy import Table, text
 from sqlalchemy.dialects import sqlite
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from app.alerts.models import Alert, AlertStatus
 from app.cabinets.models import Cabinet, DeviceMessage, MessageStatus
 from app.cabinets.services.credentials import CabinetKey, cabinet_keys, seal
-from app.core import logs
+from app.cabinets.services.presence import Presence, heard_at_once, plain_heartbeats
 from app.metrics import observe
+from hardware import sequences
 from hardware.answers import Readable, key_of, respond
 from hardware.protocol.messages import (
     CHANNEL_OF_TYPE,
@@ -61,6 +63,7 @@ class Ingested:
     message_row_id: int | None = None  # the stored device_message, for the job that handles it
     gap: bool = False
     reply: tuple[str, bytes] | None = None  # v1.1: the msg.ack to publish once committed
+    applied: bool = False  # a plain heartbeat, applied with its storing: no job for it
 
 
 @dataclass(frozen=True)
@@ -72,49 +75,6 @@ class _Verified:
     @property
     def identity(self) -> tuple[int, str]:
         return self.key.cabinet_id, self.message["id"]
-
-
-@dataclass(frozen=True)
-class _Hole:
-    index: int  # position in the batch
-    cabinet_id: int
-    boot: str
-    seq: int
-
-
-@dataclass
-class _Sequence:
-    boot_id: str | None
-    last_seq: int
-    moved: bool = False
-
-
-@dataclass
-class _Gap:
-    """The first gap of a root cause in a batch, and how often it occurred in the batch."""
-
-    root_key: str
-    key: CabinetKey
-    boot: str
-    expected: int
-    seq: int
-    occurrences: int = 0
-
-    def alert(self) -> Alert:
-        return Alert(
-            tenant_id=self.key.tenant_id,
-            cabinet_id=self.key.cabinet_id,
-            kind="seq_gap",
-            root_key=self.root_key,
-            message_key="alert.seq_gap",
-            occurrences=self.occurrences,
-            params={
-                "cabinet": self.key.cabinet_code,
-                "boot": self.boot,
-                "expected": self.expected,
-                "seq": self.seq,
-            },
-        )
 
 
 def ingest(
@@ -214,7 +174,7 @@ def _holes(
     messages: list[tuple[str, bytes]],
     results: list[Ingested | None],
     keys: Mapping[str, CabinetKey],
-) -> list[_Hole]:
+) -> list[sequences.Hole]:
     """The buffered messages refused for good whose (boot, seq) can be read: the cabinet will
     not send them again, so their seq is no gap (docs/protocol.md § 8)."""
     holes = []
@@ -225,7 +185,7 @@ def _holes(
         readable = Readable.of(payload)
         key = key_of(keys, topic)
         if key and readable.type in BUFFERED and readable.boot and readable.seq is not None:
-            holes.append(_Hole(index, key.cabinet_id, readable.boot, readable.seq))
+            holes.append(sequences.Hole(index, key.cabinet_id, readable.boot, readable.seq))
     return holes
 
 
@@ -265,7 +225,9 @@ def _stored_payload(message: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in message.items() if k not in ("body", "sig")} | {"body": body}
 
 
-def _store(session: Session, verified: list[_Verified], holes: list[_Hole]) -> list[Ingested]:
+def _store(
+    session: Session, verified: list[_Verified], holes: list[sequences.Hole]
+) -> list[Ingested]:
     """Store the verified messages once and follow their sequences, in batch order (a message
     already stored, or seen earlier in this batch, is a duplicate and changes nothing); a hole
     (a refused message's seq) next in its sequence moves the sequence on."""
@@ -274,61 +236,75 @@ def _store(session: Session, verified: list[_Verified], holes: list[_Hole]) -> l
     firsts: dict[tuple[int, str], _Verified] = {}
     for item in verified:
         firsts.setdefault(item.identity, item)
-    sequences = _lock_sequences(
+    cabinets, presences = _lock_cabinets(
         session,
-        {i.key.cabinet_id for i in firsts.values() if i.message["type"] not in UNSEQUENCED}
-        | {hole.cabinet_id for hole in holes},
+        {i.key.cabinet_id for i in firsts.values()} | {hole.cabinet_id for hole in holes},
     )
+    in_order = [(item.key.cabinet_id, item.message) for item in verified]
+    plain = {verified[p].identity for p in plain_heartbeats(in_order, presences)}
     pending = sorted(holes, key=lambda hole: hole.index)
-    stored = _insert_new(session, list(firsts.values())) if firsts else {}
+    received_at = datetime.now(UTC)
+    stored = _insert_new(session, list(firsts.values()), plain, received_at) if firsts else {}
+    heard_at_once(
+        session=session, cabinet_ids={c for c, m in stored if (c, m) in plain}, now=received_at
+    )
     results = []
-    gaps: dict[str, _Gap] = {}
+    gaps: dict[str, sequences.Gap] = {}
     for item in verified:
         while pending and pending[0].index < item.index:
             hole = pending.pop(0)
-            _skip(sequences[hole.cabinet_id], hole)
+            sequences.skip(cabinets[hole.cabinet_id], hole)
         row_id = stored.get(item.identity)
         if row_id is None or firsts[item.identity] is not item:
             results.append(Ingested("duplicate"))
             continue
-        gap = item.message["type"] not in UNSEQUENCED and _follow_sequence(
-            sequences[item.key.cabinet_id], item, gaps
+        gap = item.message["type"] not in UNSEQUENCED and sequences.follow(
+            cabinets[item.key.cabinet_id], item.key, item.message, gaps
         )
-        results.append(Ingested("accepted", message_row_id=row_id, gap=gap))
+        applied = item.identity in plain
+        results.append(Ingested("accepted", message_row_id=row_id, gap=gap, applied=applied))
     for hole in pending:
-        _skip(sequences[hole.cabinet_id], hole)
-    _save_sequences(session, sequences)
-    _raise_gap_alerts(session, list(gaps.values()))
+        sequences.skip(cabinets[hole.cabinet_id], hole)
+    sequences.save(session, cabinets)
+    sequences.raise_gap_alerts(session, list(gaps.values()))
     return results
 
 
-def _skip(sequence: _Sequence, hole: _Hole) -> None:
-    """A refused message next in its sequence (or first of a new boot): the sequence moves on."""
-    if sequence.boot_id == hole.boot and hole.seq == sequence.last_seq + 1:
-        sequence.last_seq, sequence.moved = hole.seq, True
-    elif sequence.boot_id != hole.boot and hole.seq == 0:
-        sequence.boot_id, sequence.last_seq, sequence.moved = hole.boot, 0, True
-
-
-def _lock_sequences(session: Session, cabinet_ids: Iterable[int]) -> dict[int, _Sequence]:
-    """Each cabinet's (boot, last seq), locked until commit so that two gateways storing messages
-    of one cabinet follow its sequence one after the other (locked in id order: no deadlock)."""
+def _lock_cabinets(
+    session: Session, cabinet_ids: Iterable[int]
+) -> tuple[dict[int, sequences.Sequence], dict[int, Presence]]:
+    """Each cabinet's (boot, last seq) and presence, locked until commit so that two gateways
+    storing messages of one cabinet follow its sequence one after the other, and a plain
+    heartbeat is told against a state no one changes meanwhile (in id order: no deadlock)."""
     ids = sorted(cabinet_ids)
     if not ids:
-        return {}
+        return {}, {}
+    c = CABINETS.c
+    columns = (c.id, c.boot_id, c.last_seq, c.is_online, c.door_state, c.config_due, c.status)
     statement = (
-        select(CABINETS.c.id, CABINETS.c.boot_id, CABINETS.c.last_seq)
-        .where(CABINETS.c.id.in_(ids))
-        .order_by(CABINETS.c.id)
+        CABINETS.select()
+        .with_only_columns(*columns)
+        .where(c.id.in_(ids))
+        .order_by(c.id)
         .with_for_update(key_share=True)  # FOR NO KEY UPDATE: inserts' FK checks still pass
     )
-    return {row.id: _Sequence(row.boot_id, row.last_seq) for row in session.execute(statement)}
+    rows = list(session.execute(statement))
+    followed = {row.id: sequences.Sequence(row.boot_id, row.last_seq) for row in rows}
+    presences = {
+        row.id: Presence(row.is_online, row.door_state, row.config_due, row.status) for row in rows
+    }
+    return followed, presences
 
 
-def _insert_new(session: Session, items: list[_Verified]) -> dict[tuple[int, str], int]:
-    """One INSERT for the batch; what was already stored (or is being stored by another gateway
-    right now) is skipped by the unique (cabinet_id, message_id) constraint, not looked up."""
-    received_at = datetime.now(UTC)
+def _insert_new(
+    session: Session,
+    items: list[_Verified],
+    applied: set[tuple[int, str]],
+    received_at: datetime,
+) -> dict[tuple[int, str], int]:
+    """One INSERT for the batch (the `applied` ones stored as processed); what was already
+    stored (or is being stored by another gateway right now) is skipped by the unique
+    (cabinet_id, message_id) constraint, not looked up."""
     rows = [
         {
             "tenant_id": item.key.tenant_id,
@@ -339,17 +315,19 @@ def _insert_new(session: Session, items: list[_Verified]) -> dict[tuple[int, str
             "type": item.message["type"],
             "device_ts": datetime.fromtimestamp(item.message["ts"] / 1000, UTC),
             "payload": _stored_payload(item.message),
+            "status": (
+                MessageStatus.processed if item.identity in applied else MessageStatus.accepted
+            ).value,
         }
         for item in items
     ]
-    status = MessageStatus.accepted.value
     if session.get_bind().dialect.name == "postgresql":
         for row in rows:
             row["device_ts"] = row["device_ts"].isoformat()
-        parameters: Any = {"rows": json.dumps(rows), "received_at": received_at, "status": status}
+        parameters: Any = {"rows": json.dumps(rows), "received_at": received_at}
         stored = session.execute(_PG_INSERT, parameters)
     else:
-        parameters = [row | {"received_at": received_at, "status": status} for row in rows]
+        parameters = [row | {"received_at": received_at} for row in rows]
         stored = session.execute(_SQLITE_INSERT, parameters)
     return {(r.cabinet_id, r.message_id): r.id for r in stored}
 
@@ -365,78 +343,12 @@ _SQLITE_INSERT = (
 _PG_INSERT = text(
     """
     INSERT INTO device_message (tenant_id, cabinet_id, message_id, boot_id, seq, type, device_ts,
-                                payload, received_at, status)
-    SELECT m.*, :received_at, :status
+                                payload, status, received_at)
+    SELECT m.*, :received_at
     FROM json_to_recordset(CAST(:rows AS JSON)) AS m(
         tenant_id INTEGER, cabinet_id INTEGER, message_id VARCHAR, boot_id VARCHAR, seq BIGINT,
-        type VARCHAR, device_ts TIMESTAMPTZ, payload JSON)
+        type VARCHAR, device_ts TIMESTAMPTZ, payload JSON, status VARCHAR)
     ON CONFLICT (cabinet_id, message_id) DO NOTHING
     RETURNING id, cabinet_id, message_id
     """
 )
-
-
-def _follow_sequence(sequence: _Sequence, item: _Verified, gaps: dict[str, _Gap]) -> bool:
-    """Track (boot, seq) of buffered messages; a jump forward within a boot, or a new boot not
-    starting at 0, is a gap: messages were lost (or are still to come out of order)."""
-    boot: str = item.message["boot"]
-    seq: int = item.message["seq"]
-    if sequence.boot_id == boot:
-        expected = sequence.last_seq + 1
-        gap = seq > expected
-        sequence.moved |= seq > sequence.last_seq
-        sequence.last_seq = max(sequence.last_seq, seq)
-    else:
-        expected = 0
-        gap = seq > 0
-        sequence.boot_id, sequence.last_seq, sequence.moved = boot, seq, True
-    if gap:
-        root_key = f"seq_gap:{item.key.cabinet_id}:{boot}"
-        gaps.setdefault(root_key, _Gap(root_key, item.key, boot, expected, seq)).occurrences += 1
-    return gap
-
-
-def _save_sequences(session: Session, sequences: Mapping[int, _Sequence]) -> None:
-    moved = [
-        {"cabinet": cabinet_id, "boot": s.boot_id, "seq": s.last_seq}
-        for cabinet_id, s in sequences.items()
-        if s.moved
-    ]
-    if moved:
-        statement = (
-            update(CABINETS)
-            .where(CABINETS.c.id == bindparam("cabinet"))
-            .values(boot_id=bindparam("boot"), last_seq=bindparam("seq"))
-        )
-        session.execute(statement, moved)
-
-
-def _raise_gap_alerts(session: Session, gaps: list[_Gap]) -> None:
-    """One alert per root cause (cabinet and boot), counting every occurrence; what this batch
-    found is added to the open alert in one lookup for the whole batch."""
-    if not gaps:
-        return
-    open_alerts = session.exec(
-        select(Alert).where(
-            col(Alert.tenant_id).in_({g.key.tenant_id for g in gaps}),
-            col(Alert.root_key).in_([g.root_key for g in gaps]),
-            Alert.status != AlertStatus.resolved.value,
-        )
-    ).all()
-    found = {(a.tenant_id, a.root_key): a for a in open_alerts}
-    for gap in gaps:
-        alert = found.get((gap.key.tenant_id, gap.root_key))
-        if alert is not None:
-            alert.occurrences += gap.occurrences
-        else:
-            session.add(gap.alert())
-            observe.alert_raised(session, "seq_gap")
-        with logs.bound(tenant_id=gap.key.tenant_id, cabinet_id=gap.key.cabinet_id):
-            logger.warning(
-                "sequence gap on %s boot %s before seq %s (%s in this batch)",
-                gap.key.cabinet_code,
-                gap.boot,
-                gap.seq,
-                gap.occurrences,
-            )
-    session.flush()

@@ -6,14 +6,17 @@ is heard from again. A cabinet never heard from (no boot, heartbeat or `online` 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+from sqlalchemy import Table, update
 from sqlmodel import Session, select
 
 from app.alerts.models import Alert, AlertStatus, Severity
 from app.alerts.service import raise_once, resolve
-from app.cabinets.models import Cabinet
+from app.cabinets.models import Cabinet, CabinetStatus
 from app.cabinets.services.layout import send_if_due
 from app.cabinets.services.lease import empty_lease_if_held
 from app.core.model_base import as_utc
@@ -25,6 +28,7 @@ HEARTBEAT_S = 30
 MISSED_HEARTBEATS = 3
 OFFLINE_AFTER = timedelta(seconds=HEARTBEAT_S * MISSED_HEARTBEATS)
 STATUSES = ("online", "open", "offline", "never")  # "never": never connected
+CABINETS: Table = Cabinet.__table__  # type: ignore[attr-defined]  # set by SQLModel
 
 
 def presence_status(*, online: bool, door: str, last_heard_at: datetime | None) -> str:
@@ -140,3 +144,58 @@ def heard_from(*, session: Session, cabinet: Cabinet, now: datetime) -> None:
     # not flushed here: a batch of heartbeats writes its cabinets in one statement
     send_if_due(session=session, cabinet=cabinet, now=now)
     empty_lease_if_held(session=session, cabinet=cabinet, now=now)
+
+
+@dataclass(frozen=True)
+class Presence:
+    """A cabinet as a gateway reads it, its row locked: what tells a plain heartbeat."""
+
+    is_online: bool
+    door_state: str
+    config_due: bool
+    status: str
+
+
+def plain_heartbeats(
+    messages: Sequence[tuple[int, Mapping[str, Any]]], cabinets: Mapping[int, Presence]
+) -> set[int]:
+    """The positions, in a batch of (cabinet id, message) in arrival order, of the heartbeats
+    that change nothing but when their cabinet was heard: it is online, its door is as they
+    say, no layout is due, it is not in maintenance, they carry no
+    scale statistics, and nothing of the same cabinet before them in the batch waits for a job
+    (which could change what they were compared with). Those need no job: the gateway stores
+    them applied and writes the time with `heard_at_once`; the job does the rest (heard_from)."""
+    waiting: set[int] = set()  # cabinets with something earlier in the batch left to the job
+    plain = set()
+    for position, (cabinet_id, message) in enumerate(messages):
+        presence = cabinets.get(cabinet_id)
+        if (
+            message["type"] == "heartbeat"
+            and cabinet_id not in waiting
+            and presence is not None
+            and _changes_nothing(presence, message["body"])
+        ):
+            plain.add(position)
+        else:
+            waiting.add(cabinet_id)
+    return plain
+
+
+def _changes_nothing(presence: Presence, body: Mapping[str, Any]) -> bool:
+    return (
+        presence.is_online
+        and body.get("door") == presence.door_state
+        and not presence.config_due
+        and presence.status != CabinetStatus.maintenance.value
+        and not body.get("scales")
+    )
+
+
+def heard_at_once(*, session: Session, cabinet_ids: Iterable[int], now: datetime) -> None:
+    """When the cabinets of plain heartbeats were heard, in one UPDATE (their rows locked by
+    the caller since it read their Presence)."""
+    ids = sorted(set(cabinet_ids))
+    if ids:
+        session.connection().execute(
+            update(CABINETS).where(CABINETS.c.id.in_(ids)).values(last_heartbeat_at=now)
+        )
