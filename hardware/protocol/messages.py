@@ -207,6 +207,14 @@ def _items(each: Check) -> Check:
     return _if_is((list,), lambda v: all(each(x) for x in v))
 
 
+def _unique(argument: Any, _: dict[str, Any]) -> Check:
+    """Strings only (the protocol's unique lists: EPCs, snapshot ids), compared as the
+    validator compares them; a list of anything else goes to the validator."""
+    if argument is not True:
+        return _never if argument is not False else (lambda value: True)
+    return _if_is((list,), lambda v: all(type(x) is str for x in v) and len(set(v)) == len(v))
+
+
 _NUMBERS = (int, float)
 _KEYWORDS: dict[str, Callable[[Any, dict[str, Any]], Check]] = {
     "type": _type,
@@ -223,6 +231,7 @@ _KEYWORDS: dict[str, Callable[[Any, dict[str, Any]], Check]] = {
     "items": lambda a, _: _items(_compile(a)),
     "minItems": lambda a, _: _if_is((list,), lambda v: len(v) >= a),
     "maxItems": lambda a, _: _if_is((list,), lambda v: len(v) <= a),
+    "uniqueItems": _unique,
 }
 
 

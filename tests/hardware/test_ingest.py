@@ -25,6 +25,7 @@ from app.core.tenancy import TenantScope
 from hardware.gateway import BrokerConfig, Gateway
 from hardware.ingest import ingest, ingest_batch
 from hardware.protocol import messages
+from hardware.protocol.examples import BODIES
 from hardware.protocol.messages import NonceGuard, build
 from tests.factories import make_cabinet, make_tenant
 
@@ -378,6 +379,14 @@ def _mutations(value, rng: random.Random, depth: int = 0):
         yield value | {"extra": 1}
         for changed in _mutations(value[key], rng, depth + 1):
             yield value | {key: changed}
+    elif isinstance(value, list) and value:
+        yield [*value, value[0]]  # a repeat: unique lists must refuse it
+        yield [*value, 1]
+        yield [*value, {"x": value[0]}]
+        yield [rng.choice(value)] * 2
+        at = rng.randrange(len(value))
+        for changed in _mutations(value[at], rng, depth + 1):
+            yield [*value[:at], changed, *value[at + 1 :]]
     elif isinstance(value, str):
         yield value + "\n"
         yield value[: len(value) // 2]
@@ -395,6 +404,8 @@ def test_the_fast_schema_look_never_accepts_what_the_validator_refuses(cabinet) 
         "heartbeat": HEARTBEAT | {"rssi_dbm": -60, "temp_dc": 250},
         "auth.pin": {"pin": "482915", "at": 1_764_201_600_000},
         "cmd.ack": {"command": "cmd00000001", "status": "done", "at": 1_764_201_600_000},
+        "door.opened": BODIES["door.opened"],
+        "door.closed": BODIES["door.closed"],  # uniqueItems: its EPCs and snapshot ids
     }
     checked = 0
     for kind, body in bodies.items():
