@@ -134,7 +134,8 @@ def ingest_batch(
             admitted.append(message)
         verified.append(_Verified(index, key, message))
     holes = _holes(messages, results, keys)
-    for item, result in zip(verified, _store(session, verified, holes), strict=True):
+    heard_at = datetime.fromtimestamp(now_ms / 1000, UTC)  # the gateway's clock
+    for item, result in zip(verified, _store(session, verified, holes, heard_at), strict=True):
         results[item.index] = result
     judged = [r for r in results if r is not None]
     messages_of = {index: message for index, _, message in decoded}
@@ -226,11 +227,12 @@ def _stored_payload(message: dict[str, Any]) -> dict[str, Any]:
 
 
 def _store(
-    session: Session, verified: list[_Verified], holes: list[sequences.Hole]
+    session: Session, verified: list[_Verified], holes: list[sequences.Hole], heard_at: datetime
 ) -> list[Ingested]:
     """Store the verified messages once and follow their sequences, in batch order (a message
     already stored, or seen earlier in this batch, is a duplicate and changes nothing); a hole
-    (a refused message's seq) next in its sequence moves the sequence on."""
+    (a refused message's seq) next in its sequence moves the sequence on. The cabinets of the
+    plain heartbeats stored were heard at `heard_at`."""
     if not verified and not holes:
         return []
     firsts: dict[tuple[int, str], _Verified] = {}
@@ -246,7 +248,7 @@ def _store(
     received_at = datetime.now(UTC)
     stored = _insert_new(session, list(firsts.values()), plain, received_at) if firsts else {}
     heard_at_once(
-        session=session, cabinet_ids={c for c, m in stored if (c, m) in plain}, now=received_at
+        session=session, cabinet_ids={c for c, m in stored if (c, m) in plain}, now=heard_at
     )
     results = []
     gaps: dict[str, sequences.Gap] = {}

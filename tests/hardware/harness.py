@@ -81,7 +81,12 @@ async def running_gateway(
     clock: Callable[[], datetime] | None = None,
 ) -> AsyncIterator[tuple[Gateway, InProcessDispatcher]]:
     dispatcher = applying_dispatcher(engine, clock)
-    gateway = Gateway(config, unit_of_work=lambda: session_scope(engine), dispatcher=dispatcher)
+    gateway = Gateway(
+        config,
+        unit_of_work=lambda: session_scope(engine),
+        dispatcher=dispatcher,
+        **({"clock": lambda: int(clock().timestamp() * 1000)} if clock else {}),
+    )
     stop = asyncio.Event()
     serving = asyncio.create_task(gateway.run(stop))
     try:

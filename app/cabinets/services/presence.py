@@ -161,10 +161,10 @@ def plain_heartbeats(
 ) -> set[int]:
     """The positions, in a batch of (cabinet id, message) in arrival order, of the heartbeats
     that change nothing but when their cabinet was heard: it is online, its door is as they
-    say, no layout is due, it is not in maintenance, they carry no
-    scale statistics, and nothing of the same cabinet before them in the batch waits for a job
-    (which could change what they were compared with). Those need no job: the gateway stores
-    them applied and writes the time with `heard_at_once`; the job does the rest (heard_from)."""
+    say, no layout is due, it is not in maintenance, they carry no scale statistics, and
+    nothing of the same cabinet before them in the batch waits for a job (which could change
+    what they were compared with). Those need no job: the gateway stores them applied and
+    writes the time with `heard_at_once`; the job does the rest (heard_from)."""
     waiting: set[int] = set()  # cabinets with something earlier in the batch left to the job
     plain = set()
     for position, (cabinet_id, message) in enumerate(messages):
