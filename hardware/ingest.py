@@ -238,7 +238,7 @@ def _store(
     firsts: dict[tuple[int, str], _Verified] = {}
     for item in verified:
         firsts.setdefault(item.identity, item)
-    cabinets, presences = _lock_cabinets(
+    followed, presences = _lock_cabinets(
         session,
         {i.key.cabinet_id for i in firsts.values()} | {hole.cabinet_id for hole in holes},
     )
@@ -255,19 +255,19 @@ def _store(
     for item in verified:
         while pending and pending[0].index < item.index:
             hole = pending.pop(0)
-            sequences.skip(cabinets[hole.cabinet_id], hole)
+            sequences.skip(followed[hole.cabinet_id], hole)
         row_id = stored.get(item.identity)
         if row_id is None or firsts[item.identity] is not item:
             results.append(Ingested("duplicate"))
             continue
         gap = item.message["type"] not in UNSEQUENCED and sequences.follow(
-            cabinets[item.key.cabinet_id], item.key, item.message, gaps
+            followed[item.key.cabinet_id], item.key, item.message, gaps
         )
         applied = item.identity in plain
         results.append(Ingested("accepted", message_row_id=row_id, gap=gap, applied=applied))
     for hole in pending:
-        sequences.skip(cabinets[hole.cabinet_id], hole)
-    sequences.save(session, cabinets)
+        sequences.skip(followed[hole.cabinet_id], hole)
+    sequences.save(session, followed)
     sequences.raise_gap_alerts(session, list(gaps.values()))
     return results
 

@@ -210,8 +210,10 @@ def _items(each: Check) -> Check:
 def _unique(argument: Any, _: dict[str, Any]) -> Check:
     """Strings only (the protocol's unique lists: EPCs, snapshot ids), compared as the
     validator compares them; a list of anything else goes to the validator."""
+    if argument is False:
+        return lambda value: True
     if argument is not True:
-        return _never if argument is not False else (lambda value: True)
+        return _never
     return _if_is((list,), lambda v: all(type(x) is str for x in v) and len(set(v)) == len(v))
 
 
