@@ -50,12 +50,21 @@ def fit(scored: Sequence[tuple[float, bool]], rounds: int = 50) -> Curve:
 
 
 def read_labels(label_file: Path, width: int, height: int) -> list[Label]:
-    """A YOLO label file (class cx cy w h, normalised) as labels in pixels."""
+    """A YOLO label file (class cx cy w h, or class and 4 corners, normalised) as labels in
+    pixels, each with its upright box."""
     out = []
     for line in label_file.read_text().split("\n"):
         if not line.strip():
             continue
-        cls, cx, cy, w, h = line.split()
+        cls, *numbers = line.split()
+        if len(numbers) == 8:
+            xs = [float(v) * width for v in numbers[0::2]]
+            ys = [float(v) * height for v in numbers[1::2]]
+            corners = tuple(zip(xs, ys, strict=True))
+            box = (round(min(xs)), round(min(ys)), round(max(xs)), round(max(ys)))
+            out.append(Label(CLASSES[int(cls)], None, box, 1.0, corners))
+            continue
+        cx, cy, w, h = numbers
         x, y, bw, bh = float(cx) * width, float(cy) * height, float(w) * width, float(h) * height
         box = (round(x - bw / 2), round(y - bh / 2), round(x + bw / 2), round(y + bh / 2))
         out.append(Label(CLASSES[int(cls)], None, box, 1.0))

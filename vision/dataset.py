@@ -1,7 +1,8 @@
 """python -m vision.dataset --out DIR [--seed N] [--train 800] [--val 200] [--size 640x480]
 
 A YOLO data set of generated shelf images (vision/shelf.py): images/{train,val}/*.jpg, one
-labels/{train,val}/*.txt per image (class cx cy w h, normalised), data.yaml naming the classes.
+labels/{train,val}/*.txt per image (class cx cy w h, or with --oriented class and 4 corners,
+normalised), data.yaml naming the classes.
 The same seed gives the same files; training and evaluation must use different seeds."""
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ def write_split(
     rng: random.Random,
     size: tuple[int, int],
     foreign_share: float = FOREIGN_SHARE,
+    oriented: bool = False,
 ) -> int:
     """`count` images and their labels into `root`; how many labels were written."""
     images, labels = root / "images" / split, root / "labels" / split
@@ -35,16 +37,30 @@ def write_split(
         scene = random_scene(rng, *size, foreign_share=foreign_share)
         image, found = render(scene, rng)
         image.save(images / f"{n:05d}.jpg", quality=rng.randint(80, 95))
-        lines = [label.yolo(scene.width, scene.height) for label in found]
+        lines = [
+            label.yolo_oriented(scene.width, scene.height)
+            if oriented
+            else label.yolo(scene.width, scene.height)
+            for label in found
+        ]
         (labels / f"{n:05d}.txt").write_text("\n".join(lines) + ("\n" if lines else ""))
         written += len(lines)
     return written
 
 
-def write_dataset(root: Path, *, seed: int, train: int, val: int, size: tuple[int, int]) -> Path:
+def write_dataset(
+    root: Path,
+    *,
+    seed: int,
+    train: int,
+    val: int,
+    size: tuple[int, int],
+    oriented: bool = False,
+) -> Path:
+    """The data set; `oriented`: labels as 4 corners (ultralytics' OBB task), not upright boxes."""
     rng = random.Random(seed)
-    write_split(root, "train", train, rng, size, TRAIN_FOREIGN_SHARE)
-    write_split(root, "val", val, rng, size)
+    write_split(root, "train", train, rng, size, TRAIN_FOREIGN_SHARE, oriented)
+    write_split(root, "val", val, rng, size, oriented=oriented)
     names = "\n".join(f"  {index}: {name}" for index, name in enumerate(CLASSES))
     data = root / "data.yaml"
     data.write_text(
@@ -60,10 +76,16 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--train", type=int, default=800)
     parser.add_argument("--val", type=int, default=200)
     parser.add_argument("--size", default="640x480", help="WIDTHxHEIGHT")
+    parser.add_argument("--oriented", action="store_true", help="oriented boxes (OBB task)")
     args = parser.parse_args(argv)
     width, _, height = args.size.partition("x")
     data = write_dataset(
-        args.out, seed=args.seed, train=args.train, val=args.val, size=(int(width), int(height))
+        args.out,
+        seed=args.seed,
+        train=args.train,
+        val=args.val,
+        size=(int(width), int(height)),
+        oriented=args.oriented,
     )
     print(data)
     return 0

@@ -23,7 +23,7 @@ import numpy as np
 from PIL import Image
 
 from vision.calibrate import apply
-from vision.crops import crops
+from vision.crops import Rectangle, crops
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 LOW_CONFIDENCE = 0.10  # below this a box is noise (vision/regions.py decides what counts)
@@ -83,6 +83,52 @@ def _nms(boxes: np.ndarray, scores: np.ndarray, iou: float) -> list[int]:
     return kept
 
 
+def _covariance(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(a, b, c) of the Gaussian [[a, c], [c, b]] of each (cx, cy, w, h, angle) rectangle."""
+    a, b, angle = rows[:, 2] ** 2 / 12, rows[:, 3] ** 2 / 12, rows[:, 4]
+    cos, sin = np.cos(angle), np.sin(angle)
+    return a * cos**2 + b * sin**2, a * sin**2 + b * cos**2, (a - b) * cos * sin
+
+
+def probiou(one: np.ndarray, rest: np.ndarray, eps: float = 1e-7) -> np.ndarray:
+    """How much one oriented rectangle overlaps each of `rest` (all cx, cy, w, h, angle): one
+    minus the Hellinger distance of their Gaussians, as ultralytics' OBB training and NMS
+    measure it (arXiv 2106.06072)."""
+    a1, b1, c1 = (v[0] for v in _covariance(one[None]))
+    a2, b2, c2 = _covariance(rest)
+    dx, dy = one[0] - rest[:, 0], one[1] - rest[:, 1]
+    a, b, c = a1 + a2, b1 + b2, c1 + c2
+    det = a * b - c**2
+    t1 = (a * dy**2 + b * dx**2) / (det + eps) * 0.25
+    t2 = (c * -dx * dy) / (det + eps) * 0.5
+    own = np.clip(a1 * b1 - c1**2, 0, None) * np.clip(a2 * b2 - c2**2, 0, None)
+    t3 = np.log(det / (4 * np.sqrt(own) + eps) + eps) * 0.5
+    distance = np.clip(t1 + t2 + t3, eps, 100.0)
+    return 1 - np.sqrt(1.0 - np.exp(-distance) + eps)
+
+
+def _nms_oriented(rows: np.ndarray, scores: np.ndarray, iou: float) -> list[int]:
+    """Greedy non-maximum suppression of oriented rectangles; indexes kept, best first."""
+    order = scores.argsort()[::-1]
+    kept: list[int] = []
+    while order.size:
+        best, rest = order[0], order[1:]
+        kept.append(int(best))
+        order = rest[probiou(rows[best], rows[rest]) <= iou]
+    return kept
+
+
+def upright(rows: np.ndarray) -> np.ndarray:
+    """The upright box (x0, y0, x1, y1) round each (cx, cy, w, h, angle) rectangle."""
+    cos, sin = np.abs(np.cos(rows[:, 4])), np.abs(np.sin(rows[:, 4]))
+    half_x = (rows[:, 2] * cos + rows[:, 3] * sin) / 2
+    half_y = (rows[:, 2] * sin + rows[:, 3] * cos) / 2
+    return np.stack(
+        [rows[:, 0] - half_x, rows[:, 1] - half_y, rows[:, 0] + half_x, rows[:, 1] + half_y],
+        axis=1,
+    )
+
+
 def _session(path: Path, threads: int):  # -> onnxruntime.InferenceSession
     import onnxruntime  # imported here: the web app pays for it only when vision is used
 
@@ -95,8 +141,23 @@ def _session(path: Path, threads: int):  # -> onnxruntime.InferenceSession
 Box = tuple[float, float, float, float]
 
 
+@dataclass
+class Found:
+    """What the first stage found: upright boxes in the camera image's pixels, their scores,
+    and (from an oriented model) each one's own rectangle, else nothing."""
+
+    boxes: list[Box]
+    scores: list[float]
+    rectangles: list[Rectangle]
+
+    def turned(self) -> list[Rectangle | None]:
+        return list(self.rectangles) if self.rectangles else [None] * len(self.boxes)
+
+
 class ObjectFinder:
-    """Stage 1, the one-class YOLO: where the objects are, not what they are."""
+    """Stage 1, the one-class YOLO: where the objects are, not what they are. Its boxes are
+    upright; a model trained on oriented boxes (the OBB task: one more output, the angle) is
+    suppressed on its rectangles and then gives the upright box round each."""
 
     def __init__(
         self, model: Path, input_hw: tuple[int, int], *, threads: int = 1, iou: float = 0.6
@@ -106,22 +167,28 @@ class ObjectFinder:
         self._input_hw = input_hw
         self._iou = iou
 
-    def find(self, image: Image.Image, floor: float) -> tuple[list[Box], list[float]]:
+    def find(self, image: Image.Image, floor: float) -> Found:
         """Boxes in the camera image's pixels and their scores, after suppression."""
         height, width = self._input_hw
         tensor, scale, pad_x, pad_y = _letterbox(image, height, width)
         (output,) = self._session.run(None, {self._input: tensor[None]})
-        rows = output[0].T  # anchors x (cx, cy, w, h, score)
+        rows = output[0].T  # anchors x (cx, cy, w, h, score[, angle])
         rows = rows[rows[:, 4] >= floor]
         if not len(rows):
-            return [], []
-        cx, cy, w, h = rows[:, 0], rows[:, 1], rows[:, 2], rows[:, 3]
-        boxes = np.stack([cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2], axis=1)
-        kept = _nms(boxes, rows[:, 4], self._iou)
-        out = []
+            return Found([], [], [])
+        rectangles: np.ndarray | None = None
+        if rows.shape[1] == 6:
+            rectangles = rows[:, [0, 1, 2, 3, 5]]
+            kept = _nms_oriented(rectangles, rows[:, 4], self._iou)
+            boxes = upright(rectangles)
+        else:
+            cx, cy, w, h = rows[:, 0], rows[:, 1], rows[:, 2], rows[:, 3]
+            boxes = np.stack([cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2], axis=1)
+            kept = _nms(boxes, rows[:, 4], self._iou)
+        found = Found([], [float(rows[i, 4]) for i in kept], [])
         for i in kept:
             x0, y0, x1, y1 = boxes[i]
-            out.append(
+            found.boxes.append(
                 (
                     float(np.clip((x0 - pad_x) / scale, 0, image.width)),
                     float(np.clip((y0 - pad_y) / scale, 0, image.height)),
@@ -129,7 +196,12 @@ class ObjectFinder:
                     float(np.clip((y1 - pad_y) / scale, 0, image.height)),
                 )
             )
-        return out, [float(rows[i, 4]) for i in kept]
+            if rectangles is not None:
+                cx, cy, w, h, angle = (float(v) for v in rectangles[i])
+                found.rectangles.append(
+                    ((cx - pad_x) / scale, (cy - pad_y) / scale, w / scale, h / scale, angle)
+                )
+        return found
 
 
 class Detector:
@@ -150,15 +222,18 @@ class Detector:
         self._identifier = _session(model_dir / self.card.raw["identifier"], threads)
         self._names = tuple(self.card.raw["identifier_classes"])
         self._named = np.array([name in self.card.classes for name in self._names])
+        # an identifier trained on crops along the objects' own rectangles is shown those
+        self._along = self.card.raw.get("identifier_crops") == "oriented"
         curve = self.card.raw.get("calibration") if calibrated else None
         self._curve = (float(curve[0]), float(curve[1])) if curve else None
 
     def detect(self, image: Image.Image, floor: float = LOW_CONFIDENCE) -> list[Detection]:
         """Every object at or above `floor` confidence, named, best first."""
-        boxes, found = self.finder.find(image, floor)
+        seen = self.finder.find(image, floor)
+        boxes, found = seen.boxes, seen.scores
         if not boxes:
             return []
-        pixels, shapes = crops(image, boxes)
+        pixels, shapes = crops(image, boxes, seen.turned() if self._along else None)
         (logits,) = self._identifier.run(None, {"pixels": pixels, "shape": shapes})
         odds = np.exp(logits - logits.max(axis=1, keepdims=True))
         odds = odds / odds.sum(axis=1, keepdims=True)

@@ -9,9 +9,11 @@ labelled: the camera cannot be asked to count it."""
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass, field
 
+import numpy as np
 from PIL import Image, ImageChops, ImageDraw, ImageEnhance, ImageFilter
 
 from vision.appearance import LOOKS, RGB, Look
@@ -58,6 +60,8 @@ class Label:
     slot: str | None  # the slot its centre lies in
     box: tuple[int, int, int, int]  # x0, y0, x1, y1 (exclusive), in the output image
     visible: float  # share of the drawn instance left visible
+    # the smallest rectangle along the instance's own axes round its visible pixels: 4 corners
+    corners: tuple[tuple[float, float], ...] = ()
 
     def yolo(self, width: int, height: int) -> str:
         x0, y0, x1, y1 = self.box
@@ -65,12 +69,29 @@ class Label:
         size = f"{(x1 - x0) / width:.6f} {(y1 - y0) / height:.6f}"
         return f"{CLASS_ID[self.name]} {cx:.6f} {cy:.6f} {size}"
 
+    def rectangle(self) -> tuple[float, float, float, float, float]:
+        """The oriented box as (cx, cy, w, h, angle of w in radians)."""
+        (ax, ay), (bx, by), _, (dx, dy) = self.corners
+        cx = sum(x for x, _ in self.corners) / 4
+        cy = sum(y for _, y in self.corners) / 4
+        w, h = math.hypot(bx - ax, by - ay), math.hypot(dx - ax, dy - ay)
+        return (cx, cy, w, h, math.atan2(by - ay, bx - ax))
+
+    def yolo_oriented(self, width: int, height: int) -> str:
+        """ultralytics' OBB label: the class and the 4 corners, normalised."""
+        points = " ".join(
+            f"{min(1.0, max(0.0, x / width)):.6f} {min(1.0, max(0.0, y / height)):.6f}"
+            for x, y in self.corners
+        )
+        return f"{CLASS_ID[self.name]} {points}"
+
 
 @dataclass
 class _Canvas:
     image: Image.Image
     mask: Image.Image  # "L": 0 background, 1..MAX_INSTANCES instances, HAND_ID the hand
-    drawn: dict[int, tuple[str, int]] = field(default_factory=dict)  # id -> (name, pixels)
+    # id -> (name, pixels drawn, the angle it was turned by in degrees)
+    drawn: dict[int, tuple[str, int, float]] = field(default_factory=dict)
 
 
 def _jitter(colour: RGB, rng: random.Random, amount: int = 12) -> RGB:
@@ -129,7 +150,7 @@ def _place(
     canvas.mask.paste(instance_id, (x, y, x + turned.width, y + turned.height), alpha)
     pixels = alpha.histogram()[255]
     if instance_id != HAND_ID:
-        canvas.drawn[instance_id] = (name, pixels)
+        canvas.drawn[instance_id] = (name, pixels, angle)
 
 
 def _fill_slot(canvas: _Canvas, content: SlotContent, scene: Scene, rng: random.Random) -> None:
@@ -259,16 +280,44 @@ def _slot_of(scene: Scene, box: tuple[int, int, int, int]) -> str | None:
     return None
 
 
+def _oriented(
+    pixels: np.ndarray, box: tuple[int, int, int, int], angle: float
+) -> tuple[tuple[float, float], ...]:
+    """The 4 corners of the smallest rectangle round `pixels` (True where the instance is
+    visible inside `box`) along the axes it was turned to. Which way a turn by `angle` goes
+    after the image's y-down axis and the lens is not assumed: both signs are tried."""
+    rows, columns = np.nonzero(pixels)
+    xs, ys = columns + box[0] + 0.5, rows + box[1] + 0.5
+    best: tuple[float, tuple[tuple[float, float], ...]] | None = None
+    for theta in (math.radians(angle), -math.radians(angle)):
+        u, v = (math.cos(theta), math.sin(theta)), (-math.sin(theta), math.cos(theta))
+        along_u, along_v = xs * u[0] + ys * u[1], xs * v[0] + ys * v[1]
+        lo_u, hi_u = float(along_u.min()) - 0.5, float(along_u.max()) + 0.5
+        lo_v, hi_v = float(along_v.min()) - 0.5, float(along_v.max()) + 0.5
+        area = (hi_u - lo_u) * (hi_v - lo_v)
+        corners = tuple(
+            (a * u[0] + b * v[0], a * u[1] + b * v[1])
+            for a, b in ((lo_u, lo_v), (hi_u, lo_v), (hi_u, hi_v), (lo_u, hi_v))
+        )
+        if best is None or area < best[0]:
+            best = (area, corners)
+    assert best is not None
+    return best[1]
+
+
 def _labels(canvas: _Canvas, scene: Scene) -> list[Label]:
     visible = canvas.mask.histogram()
+    ids = np.asarray(canvas.mask)
     labels = []
-    for instance_id, (name, drawn) in sorted(canvas.drawn.items()):
+    for instance_id, (name, drawn, angle) in sorted(canvas.drawn.items()):
         share = visible[instance_id] / drawn if drawn else 0.0
         if share < MIN_VISIBLE:
             continue
         box = canvas.mask.point(lambda v, i=instance_id: 255 if v == i else 0).getbbox()
         if box is not None:
-            labels.append(Label(name, _slot_of(scene, box), box, round(share, 3)))
+            seen = ids[box[1] : box[3], box[0] : box[2]] == instance_id
+            corners = _oriented(seen, box, angle)
+            labels.append(Label(name, _slot_of(scene, box), box, round(share, 3), corners))
     return labels
 
 

@@ -9,6 +9,7 @@ Called by vision/train.py; needs torch (the vision extra)."""
 
 from __future__ import annotations
 
+import math
 import random
 import time
 from pathlib import Path
@@ -17,7 +18,7 @@ import numpy as np
 from PIL import Image
 
 from vision.calibrate import read_labels
-from vision.crops import CROP_HW, SHAPE_FEATURES, crop
+from vision.crops import CROP_HW, SHAPE_FEATURES, Rectangle, crop
 from vision.detector import ObjectFinder
 from vision.evaluate import iou
 from vision.shelf import CLASS_ID, Label
@@ -27,6 +28,7 @@ JITTER = 0.10  # of the box's size: how far a detector's box edge may sit from t
 COPIES = 2  # jittered crops per labelled object
 NOTHING_SHARE = 0.12
 MINED_FLOOR = 0.05  # the detector's boxes from this score up are shown to the identifier
+ANGLE_JITTER = 0.05  # radians: how far an oriented detector's angle may be off
 
 
 def _jittered(box: tuple[float, ...], rng: random.Random) -> tuple[float, float, float, float]:
@@ -37,6 +39,22 @@ def _jittered(box: tuple[float, ...], rng: random.Random) -> tuple[float, float,
         y0 + rng.uniform(-JITTER, JITTER) * h,
         x1 + rng.uniform(-JITTER, JITTER) * w,
         y1 + rng.uniform(-JITTER, JITTER) * h,
+    )
+
+
+def _jittered_along(rectangle: Rectangle, rng: random.Random) -> Rectangle:
+    """The rectangle with each edge moved along its own axis and the angle a little off."""
+    cx, cy, w, h, angle = rectangle
+    left, right = (rng.uniform(-JITTER, JITTER) * w for _ in range(2))
+    near, far = (rng.uniform(-JITTER, JITTER) * h for _ in range(2))
+    shift_u, shift_v = (right - left) / 2, (far - near) / 2
+    cos, sin = math.cos(angle), math.sin(angle)
+    return (
+        cx + shift_u * cos - shift_v * sin,
+        cy + shift_u * sin + shift_v * cos,
+        w + left + right,
+        h + near + far,
+        angle + rng.uniform(-ANGLE_JITTER, ANGLE_JITTER),
     )
 
 
@@ -59,51 +77,68 @@ def _empty_patch(
     return None
 
 
+Sample = tuple[int, tuple[float, float, float, float], Rectangle | None]
+
+
 def _found(
-    finder: ObjectFinder, image: Image.Image, labels: list[Label], nothing: int
-) -> list[tuple[int, tuple[float, float, float, float]]]:
+    finder: ObjectFinder, image: Image.Image, labels: list[Label], nothing: int, along: bool
+) -> list[Sample]:
     """The trained detector's own boxes on a training image, each with what it truly holds:
     the label it overlaps (IoU ≥ 0.5), or nothing when it overlaps none by 0.3 — a box
     around two neighbours, a fragment, a hand. Its mistakes are what the identifier must
     learn to take confidence from."""
-    out = []
-    for box in finder.find(image, MINED_FLOOR)[0]:
+    out: list[Sample] = []
+    found = finder.find(image, MINED_FLOOR)
+    for box, rectangle in zip(found.boxes, found.turned(), strict=True):
         best = max(labels, key=lambda label: iou(box, label.box), default=None)
         overlap = iou(box, best.box) if best is not None else 0.0
+        cut = rectangle if along else None
         if best is not None and overlap >= 0.5:
-            out.append((CLASS_ID[best.name], box))
+            out.append((CLASS_ID[best.name], box, cut))
         elif overlap < 0.3:
-            out.append((nothing, box))
+            out.append((nothing, box, cut))
     return out
 
 
+def _of_label(label: Label, along: bool, rng: random.Random) -> Sample:
+    if along:
+        return (CLASS_ID[label.name], label.box, _jittered_along(label.rectangle(), rng))
+    return (CLASS_ID[label.name], _jittered(label.box, rng), None)
+
+
 def crops_of(
-    root: Path, split: str, nothing: int, seed: int, finder: ObjectFinder | None = None
+    root: Path,
+    split: str,
+    nothing: int,
+    seed: int,
+    finder: ObjectFinder | None = None,
+    along: bool = False,
 ) -> tuple[np.ndarray, ...]:
-    """Pixels (uint8), shape features and class ids of every crop of one split's images."""
+    """Pixels (uint8), shape features and class ids of every crop of one split's images;
+    `along`: cut along the objects' own rectangles (an oriented data set and detector)."""
     rng = random.Random(seed)
     pixels, shapes, classes = [], [], []
     images = sorted((root / "images" / split).glob("*.jpg"))
     for path in images:
         image = Image.open(path).convert("RGB")
         labels = read_labels(root / "labels" / split / f"{path.stem}.txt", *image.size)
-        samples = [
-            (CLASS_ID[label.name], _jittered(label.box, rng))
-            for label in labels
-            for _ in range(COPIES)
-        ]
+        samples = [_of_label(label, along, rng) for label in labels for _ in range(COPIES)]
         for _ in range(round(len(samples) * NOTHING_SHARE) + 1):
             patch = _empty_patch([label.box for label in labels], *image.size, rng)
             if patch is not None:
-                samples.append((nothing, patch))
+                samples.append((nothing, patch, _upright_rectangle(patch) if along else None))
         if finder is not None:
-            samples += _found(finder, image, labels, nothing)
-        for cls, box in samples:
-            p, s = crop(image, box)
+            samples += _found(finder, image, labels, nothing, along)
+        for cls, box, rectangle in samples:
+            p, s = crop(image, box, rectangle)
             pixels.append((p * 255).astype(np.uint8))
             shapes.append(s)
             classes.append(cls)
     return np.stack(pixels), np.stack(shapes), np.array(classes, np.int64)
+
+
+def _upright_rectangle(box: tuple[float, float, float, float]) -> Rectangle:
+    return ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2, box[2] - box[0], box[3] - box[1], 0.0)
 
 
 def _network(classes: int):  # -> torch.nn.Module
@@ -156,17 +191,19 @@ def train_identifier(
     seed: int,
     epochs: int,
     finder: ObjectFinder | None = None,
+    along: bool = False,
 ) -> dict:
     """Trains on data_root's train split, reports accuracy on its val split, writes `target`.
-    With `finder` (the trained detector) its boxes on the training images are shown too."""
+    With `finder` (the trained detector) its boxes on the training images are shown too;
+    `along`: crops cut along the objects' rectangles (oriented labels and detector)."""
     import torch
 
     torch.manual_seed(seed)
     torch.set_num_threads(2)
     started = time.monotonic()
     names = [*classes, NOTHING]
-    train_x, train_s, train_y = crops_of(data_root, "train", len(classes), seed, finder)
-    val_x, val_s, val_y = crops_of(data_root, "val", len(classes), seed + 1)
+    train_x, train_s, train_y = crops_of(data_root, "train", len(classes), seed, finder, along)
+    val_x, val_s, val_y = crops_of(data_root, "val", len(classes), seed + 1, along=along)
     cropped_s = time.monotonic() - started
     net = _network(len(names))
     optimiser = torch.optim.AdamW(net.parameters(), lr=3e-3, weight_decay=1e-4)
@@ -191,6 +228,7 @@ def train_identifier(
         "identifier": target.name,
         "identifier_classes": names,
         "identifier_epochs": epochs,
+        "identifier_crops": "oriented" if along else "upright",
         "identifier_train_crops": len(train_y),
         "identifier_val_accuracy": round(accuracy, 4),
         "identifier_crop_s": round(cropped_s, 1),

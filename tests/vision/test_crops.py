@@ -63,3 +63,51 @@ def test_crops_stacks_every_box_and_none_gives_empty_arrays() -> None:
     assert pixels.shape == (2, 3, *CROP_HW) and shapes.shape == (2, SHAPE_FEATURES)
     none_pixels, none_shapes = crops(image, [])
     assert none_pixels.shape == (0, 3, *CROP_HW) and none_shapes.shape == (0, SHAPE_FEATURES)
+
+
+def _slanted_pen(degrees: float) -> tuple[Image.Image, tuple[float, ...], tuple[float, ...]]:
+    """A 120 x 12 px blue stick with a red cap, turned `degrees`, beside a green neighbour."""
+    image = Image.new("RGB", (640, 480), (200, 200, 200))
+    draw = ImageDraw.Draw(image)
+    theta = math.radians(degrees)
+    along, across = (math.sin(theta), -math.cos(theta)), (math.cos(theta), math.sin(theta))
+
+    def quad(a0: float, a1: float, c0: float, c1: float, dx: float = 0.0) -> list:
+        return [
+            (320 + dx + along[0] * a + across[0] * c, 240 + along[1] * a + across[1] * c)
+            for a, c in ((a0, c0), (a0, c1), (a1, c1), (a1, c0))
+        ]
+
+    draw.polygon(quad(-60, 60, -6, 6, dx=30), fill=(40, 160, 60))  # the neighbour, 30 px right
+    draw.polygon(quad(-60, 60, -6, 6), fill=(40, 70, 190))
+    draw.polygon(quad(30, 60, -6, 6), fill=(200, 40, 40))  # the cap, at one end
+    xs, ys = zip(*quad(-60, 60, -6, 6), strict=True)
+    box = (min(xs), min(ys), max(xs), max(ys))
+    return image, box, (320.0, 240.0, 12.0, 120.0, theta)
+
+
+def test_an_object_found_as_a_rectangle_is_cut_along_it_and_measured_as_itself() -> None:
+    """A pen slanted 25°: the upright crop holds shelf and the neighbour beside it and
+    measures the box round it; the crop along its rectangle is the pen alone, its own size."""
+    image, box, rectangle = _slanted_pen(25)
+    along_pixels, along_shape = crop(image, box, rectangle)
+    upright_pixels, upright_shape = crop(image, box)
+    assert along_pixels.shape == upright_pixels.shape == (3, *CROP_HW)
+    column = along_pixels[:, 8:-8, CROP_HW[1] // 2] * 255  # down the middle, ends left out
+    blue_or_red = [
+        np.allclose(c, (40, 70, 190), atol=25) or np.allclose(c, (200, 40, 40), atol=25)
+        for c in column.T
+    ]
+    assert all(blue_or_red)
+    assert math.isclose(along_shape[2], math.log(120 / 12), rel_tol=1e-5)
+    assert upright_shape[2] < math.log(120 / 12) / 2  # the upright box is far less elongated
+    green = np.array([0.157, 0.627, 0.235])[:, None, None]
+    assert (np.abs(upright_pixels - green).max(axis=0) < 0.1).any()  # the neighbour shows
+    assert not (np.abs(along_pixels - green).max(axis=0) < 0.1).any()
+
+
+def test_crops_along_rectangles_stack_with_upright_ones() -> None:
+    image, box, rectangle = _slanted_pen(-40)
+    pixels, shapes = crops(image, [box, box], [rectangle, None])
+    assert pixels.shape == (2, 3, *CROP_HW) and shapes.shape == (2, SHAPE_FEATURES)
+    assert not np.allclose(pixels[0], pixels[1])

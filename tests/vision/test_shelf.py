@@ -4,9 +4,21 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
+from PIL import Image
+
 from vision.appearance import LOOKS
 from vision.dataset import write_dataset
-from vision.shelf import CLASS_ID, Scene, SlotContent, SlotRegion, counts, random_scene, render
+from vision.shelf import (
+    CLASS_ID,
+    Scene,
+    SlotContent,
+    SlotRegion,
+    _oriented,
+    counts,
+    random_scene,
+    render,
+)
 
 WHOLE = SlotRegion("A1", (0, 0, 640, 480))
 
@@ -110,3 +122,61 @@ def test_training_shows_more_foreign_objects_than_the_evaluation_draws(tmp_path)
         for path in sorted((tmp_path / "labels" / "train").glob("*.txt"))
     ]
     assert sum(labelled) >= 6  # a third of 40 shelves, less the objects hidden by others
+
+
+def _polygon_area(corners: tuple[tuple[float, float], ...]) -> float:
+    pairs = zip(corners, corners[1:] + corners[:1], strict=True)
+    return abs(sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in pairs)) / 2
+
+
+def test_a_slanted_stick_s_oriented_box_is_its_own_size_and_far_smaller_than_its_upright_one() -> (
+    None
+):
+    """A 140 x 11 mm pen at 1 mm a pixel, turned: its rectangle keeps the pen's size whatever
+    the turn, while the upright box round it grows with the angle."""
+    rng = random.Random(21)
+    slanted = 0
+    for _ in range(40):
+        _, (label,) = render(_scene(SlotContent(WHOLE, "pen-gel-black", 1)), rng, optics=False)
+        if label.box[1] == 0 or label.box[3] == 480:
+            continue  # placed partly outside the image: what is left is shorter
+        (ax, ay), (bx, by), (cx, cy) = label.corners[:3]
+        sides = sorted(
+            [((bx - ax) ** 2 + (by - ay) ** 2) ** 0.5, ((cx - bx) ** 2 + (cy - by) ** 2) ** 0.5]
+        )
+        assert 9 <= sides[0] <= 14 and 136 <= sides[1] <= 148, sides
+        x0, y0, x1, y1 = label.box
+        upright = (x1 - x0) * (y1 - y0)
+        assert _polygon_area(label.corners) <= upright * 1.1  # rasterised at a small turn
+        slanted += upright > 2 * _polygon_area(label.corners)
+    assert slanted >= 10  # gauss(0, 6°): a third or more of the pens lie visibly slanted
+
+
+def test_the_oriented_box_holds_every_visible_pixel_and_little_else() -> None:
+    """A 100 x 10 pixel bar turned 20°, either way: its rectangle encloses every pixel of it
+    and is about its size."""
+    for angle in (20.0, -20.0):
+        bar = Image.new("L", (10, 100), 255).rotate(angle, expand=True)
+        pixels = np.asarray(bar) > 127
+        corners = _oriented(pixels, (50, 30, 50 + bar.width, 30 + bar.height), 20.0)
+        (ax, ay), (bx, by), _, (dx, dy) = corners
+        u, v = np.array([bx - ax, by - ay]), np.array([dx - ax, dy - ay])
+        ys, xs = np.nonzero(pixels)
+        offsets = np.stack([xs + 50.5 - ax, ys + 30.5 - ay], axis=1)
+        along_u, along_v = offsets @ u / (u @ u), offsets @ v / (v @ v)
+        assert (
+            along_u.min() >= 0 and along_u.max() <= 1 and along_v.min() >= 0 and along_v.max() <= 1
+        )
+        assert abs(float(u @ v)) < 1e-6
+        assert 900 <= _polygon_area(corners) <= 1250, _polygon_area(corners)
+
+
+def test_an_oriented_data_set_writes_four_corners_a_label(tmp_path) -> None:
+    write_dataset(tmp_path, seed=7, train=2, val=1, size=(320, 240), oriented=True)
+    lines = [
+        line.split()
+        for path in sorted((tmp_path / "labels").rglob("*.txt"))
+        for line in path.read_text().splitlines()
+    ]
+    assert lines and all(len(parts) == 9 for parts in lines)
+    assert all(0 <= float(v) <= 1 for parts in lines for v in parts[1:])
