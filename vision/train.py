@@ -69,7 +69,7 @@ def train(args: argparse.Namespace) -> dict:
     started = time.monotonic()
     kind = "obb" if args.oriented else "upright"
     data = write_dataset(
-        WORK_DIR / f"data-{args.seed}-{args.train}x{args.val}-{kind}",
+        _data_dir(args.seed, args.train, args.val, args.oriented),
         seed=args.seed,
         train=args.train,
         val=args.val,
@@ -186,8 +186,7 @@ def retrain_identifier(args: argparse.Namespace) -> dict:
     model_dir = args.model_dir
     card = ModelCard.read(model_dir).raw
     oriented = bool(card.get("oriented", False))
-    kind = "obb" if oriented else "upright"
-    root = WORK_DIR / f"data-{card['data_seed']}-{card['train_images']}x{card['val_images']}-{kind}"
+    root = _data_dir(card["data_seed"], card["train_images"], card["val_images"], oriented)
     if not (root / "data.yaml").exists():
         write_dataset(
             root,
@@ -212,6 +211,11 @@ def retrain_identifier(args: argparse.Namespace) -> dict:
     card |= calibrate(model_dir, root)
     _write_card(model_dir, card)
     return card
+
+
+def _data_dir(seed: int, train: int, val: int, oriented: bool) -> Path:
+    """Where the data set of these settings is generated (the same settings, the same files)."""
+    return WORK_DIR / f"data-{seed}-{train}x{val}-{'obb' if oriented else 'upright'}"
 
 
 def _write_card(model_dir: Path, card: dict) -> None:
